@@ -1,0 +1,14 @@
+//! Threadlab: a simulator that teaches how a computer runs programs: processes, threads,
+//! CPUs, schedulers, shared memory, races and locks.
+//!
+//! - [`model`]: the discrete-event simulation (pure; native and wasm).
+//! - [`presets`]: the scenario files shipped with the app (`presets/*.json`).
+//! - [`playback`]: the playback state (cursor, play, step) over a finished trace, used by the UI.
+//! - `ui` (wasm only): the Yew page.
+
+pub mod model;
+pub mod playback;
+pub mod presets;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,110 @@
+//! Metrics of a run: the standard scheduling measures, per thread and per CPU, plus final memory.
+//!
+//! Definitions follow OSTEP ch. 7: turnaround = completion − arrival; response = first run −
+//! arrival. Waiting time is the time a thread was ready but not executing: in the ready queue, or
+//! being switched in. So for a finished thread,
+//! turnaround = waiting + cpu_time + io_time + lock_wait, exactly. All times are in ticks.
+
+use serde::Serialize;
+
+use super::{CpuId, ProcessId, ThreadId, Ticks};
+
+/// Per-thread measures. `None` where the thread never got that far (e.g. a deadlock).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ThreadMetrics {
+    pub tid: ThreadId,
+    pub pid: ProcessId,
+    pub process: String,
+    pub name: String,
+    pub arrival: Ticks,
+    /// When its first instruction started (after any context switch).
+    pub first_run: Option<Ticks>,
+    pub completion: Option<Ticks>,
+    pub turnaround: Option<Ticks>,
+    pub response: Option<Ticks>,
+    /// Ready but not executing: queued, or being switched in.
+    pub waiting: Ticks,
+    /// Ticks spent executing instructions.
+    pub cpu_time: Ticks,
+    /// Ticks blocked in I/O.
+    pub io_time: Ticks,
+    /// Ticks blocked waiting for a mutex.
+    pub lock_wait: Ticks,
+}
+
+/// Per-CPU measures; `busy + switching + idle = makespan`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CpuMetrics {
+    pub cpu: CpuId,
+    /// Ticks executing instructions.
+    pub busy: Ticks,
+    /// Ticks spent on context switches.
+    pub switching: Ticks,
+    pub idle: Ticks,
+    /// busy / makespan, 0 to 1 (0 if the makespan is 0).
+    pub utilisation: f64,
+}
+
+/// Means over the threads that finished, in ticks.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Averages {
+    pub turnaround: f64,
+    pub waiting: f64,
+    pub response: f64,
+}
+
+/// A variable's final value, with the value a correct run should reach if the scenario says.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VariableValue {
+    pub pid: ProcessId,
+    pub process: String,
+    pub name: String,
+    pub value: i64,
+    pub expected: Option<i64>,
+}
+
+/// Memory of one process, in bytes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProcessMemory {
+    pub pid: ProcessId,
+    pub process: String,
+    pub threads: usize,
+    pub bytes: u64,
+}
+
+/// Everything measured in one run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Metrics {
+    /// Time the last thread finished (or the run stopped), in ticks from 0.
+    pub makespan: Ticks,
+    /// A CPU started a thread other than the one it ran last (a CPU's first thread is free).
+    pub context_switches: u64,
+    /// Of those, switches that changed process (address space).
+    pub process_switches: u64,
+    /// Instructions executed.
+    pub steps: u64,
+    pub averages: Averages,
+    pub threads: Vec<ThreadMetrics>,
+    pub cpus: Vec<CpuMetrics>,
+    pub variables: Vec<VariableValue>,
+    pub memory: Vec<ProcessMemory>,
+    /// Sum of `memory`, in bytes.
+    pub total_memory_bytes: u64,
+}
+
+/// Mean of `values`, 0 if empty.
+pub(crate) fn mean(values: impl Iterator<Item = Ticks>) -> f64 {
+    let (sum, n) = values.fold((0u128, 0u64), |(s, n), v| (s + v as u128, n + 1));
+    if n == 0 { 0.0 } else { sum as f64 / n as f64 }
+}
+
+impl Averages {
+    pub(crate) fn of(threads: &[ThreadMetrics]) -> Averages {
+        let done = || threads.iter().filter(|t| t.completion.is_some());
+        Averages {
+            turnaround: mean(done().filter_map(|t| t.turnaround)),
+            waiting: mean(done().map(|t| t.waiting)),
+            response: mean(done().filter_map(|t| t.response)),
+        }
+    }
+}

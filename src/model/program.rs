@@ -1,0 +1,304 @@
+//! A thread's program: a tiny assembly-like language and its parser.
+//!
+//! One instruction per line; `#` or `;` starts a comment. Mnemonics are case-insensitive.
+//!
+//! | instruction          | CPU cost (ticks)     | effect                                              |
+//! |----------------------|----------------------|-----------------------------------------------------|
+//! | `compute N`          | N                    | burns CPU; `compute A..B` draws N uniformly from the scenario's seeded RNG |
+//! | `io N`               | 0, then blocked N    | blocking I/O: the thread leaves the CPU for N ticks (`io A..B` as above) |
+//! | `load rX, var`       | 1                    | `rX ← var` (the value in memory when the load completes) |
+//! | `store rX, var`      | 1                    | `var ← rX`                                          |
+//! | `add rX, 1` / `add rX, rY` | 1              | `rX ← rX + operand`                                 |
+//! | `set rX, 5`          | 1                    | `rX ← 5`                                            |
+//! | `lock m`             | 1                    | acquire mutex `m`, or block in its FIFO wait queue  |
+//! | `unlock m`           | 1                    | release `m`, handing it to the first waiter          |
+//! | `loop N` … `end`     | 0                    | run the body N times (loops nest)                   |
+//! | `exit`               | 0                    | terminate the thread (also implied after the last line) |
+//!
+//! So `counter++` is three instructions (`load`, `add`, `store`) and can interleave with another
+//! thread's, which is how a race condition loses updates.
+//!
+//! Registers are `r0`–`r7`, signed 64-bit, private to each thread (part of its execution context).
+//! Variables live in the process's address space and must be declared in the scenario; mutex
+//! names are declared by use.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::Ticks;
+
+/// Number of registers per thread (`r0`–`r7`).
+pub const REGISTER_COUNT: usize = 8;
+
+/// CPU cost, in ticks, of every instruction other than `compute`, `io`, `loop`, `end`, `exit`.
+pub const SIMPLE_INSTRUCTION_TICKS: Ticks = 1;
+
+/// A register index, `0..REGISTER_COUNT`.
+pub type Reg = u8;
+
+/// Index of a variable in its process's address space (see [`super::memory::AddressSpace`]).
+pub type VarId = usize;
+
+/// Index of a mutex in its process (see [`super::sync::Mutex`]).
+pub type MutexId = usize;
+
+/// A length of time in ticks: fixed, or drawn uniformly from `lo..=hi` with the seeded RNG.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Span {
+    /// Exactly this many ticks (≥ 1).
+    Fixed(Ticks),
+    /// Uniform in `lo..=hi` ticks, `1 ≤ lo ≤ hi`.
+    Range(Ticks, Ticks),
+}
+
+/// Second operand of `add`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Operand {
+    Imm(i64),
+    Reg(Reg),
+}
+
+/// One decoded instruction. Loop targets are instruction indices within the same program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "op")]
+pub enum Instr {
+    Compute { span: Span },
+    Io { span: Span },
+    Load { reg: Reg, var: VarId },
+    Store { reg: Reg, var: VarId },
+    Add { reg: Reg, operand: Operand },
+    Set { reg: Reg, value: i64 },
+    Lock { mutex: MutexId },
+    Unlock { mutex: MutexId },
+    /// Start of a counted loop; `end` is the index of the matching `End`.
+    Loop { count: u32, end: usize },
+    /// End of a loop body; `start` is the index of the matching `Loop`.
+    End { start: usize },
+    Exit,
+}
+
+impl Instr {
+    /// CPU ticks this instruction needs before its effect applies (`compute` is drawn separately).
+    pub fn fixed_cost(&self) -> Ticks {
+        match self {
+            Instr::Compute { .. } => 0, // decided per execution, see Span
+            Instr::Io { .. } | Instr::Loop { .. } | Instr::End { .. } | Instr::Exit => 0,
+            _ => SIMPLE_INSTRUCTION_TICKS,
+        }
+    }
+}
+
+/// A parsed program: instructions plus, for each, its 1-based source line and text.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Program {
+    pub instrs: Vec<Instr>,
+    /// `lines[pc]` is the 1-based source line of instruction `pc`.
+    pub lines: Vec<u32>,
+    /// `texts[pc]` is the source text of instruction `pc`, trimmed, without comment.
+    pub texts: Vec<String>,
+}
+
+impl Program {
+    /// Source text of instruction `pc`, or `"(finished)"` past the end.
+    pub fn text(&self, pc: usize) -> &str {
+        self.texts.get(pc).map_or("(finished)", String::as_str)
+    }
+}
+
+/// A parse error at a 1-based line and column of the program text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProgramError {
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+impl fmt::Display for ProgramError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+    }
+}
+
+/// Names a program can refer to: the process's declared variables (looked up) and its mutexes
+/// (declared by first use, so the table grows).
+pub struct Symbols<'a> {
+    pub variables: &'a [String],
+    pub mutexes: &'a mut Vec<String>,
+}
+
+/// A word of a line with its 1-based column.
+struct Token<'t> {
+    text: &'t str,
+    column: u32,
+}
+
+fn tokenize(line: &str) -> Vec<Token<'_>> {
+    let code = line.split(['#', ';']).next().unwrap_or("");
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in code.char_indices().chain(std::iter::once((code.len(), ' '))) {
+        let sep = c.is_whitespace() || c == ',';
+        match (start, sep) {
+            (None, false) => start = Some(i),
+            (Some(s), true) => {
+                let column = code[..s].chars().count() as u32 + 1;
+                out.push(Token { text: &code[s..i], column });
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Parses program text. Errors name the line and column and say what was expected.
+pub fn parse(source: &str, symbols: Symbols<'_>) -> Result<Program, ProgramError> {
+    let mut p = Parser { symbols, line: 0, instrs: Vec::new(), lines: Vec::new(), texts: Vec::new(), open: Vec::new() };
+    for (i, raw) in source.lines().enumerate() {
+        p.line = i as u32 + 1;
+        let tokens = tokenize(raw);
+        if tokens.is_empty() {
+            continue;
+        }
+        let instr = p.instruction(&tokens)?;
+        let text = raw.split(['#', ';']).next().unwrap_or("").trim().to_string();
+        p.instrs.push(instr);
+        p.lines.push(p.line);
+        p.texts.push(text);
+    }
+    if let Some(&(_, line)) = p.open.last() {
+        return Err(ProgramError { line, column: 1, message: "`loop` has no matching `end`".into() });
+    }
+    Ok(Program { instrs: p.instrs, lines: p.lines, texts: p.texts })
+}
+
+struct Parser<'a> {
+    symbols: Symbols<'a>,
+    line: u32,
+    instrs: Vec<Instr>,
+    lines: Vec<u32>,
+    texts: Vec<String>,
+    /// Open loops: (instruction index, source line).
+    open: Vec<(usize, u32)>,
+}
+
+impl Parser<'_> {
+    fn err<T>(&self, column: u32, message: impl Into<String>) -> Result<T, ProgramError> {
+        Err(ProgramError { line: self.line, column, message: message.into() })
+    }
+
+    fn instruction(&mut self, t: &[Token<'_>]) -> Result<Instr, ProgramError> {
+        let op = t[0].text.to_ascii_lowercase();
+        let arity = match op.as_str() {
+            "compute" | "io" | "lock" | "unlock" | "loop" => 1,
+            "load" | "store" | "add" | "set" => 2,
+            "end" | "exit" => 0,
+            _ => {
+                return self.err(
+                    t[0].column,
+                    format!(
+                        "unknown instruction `{}` (expected compute, io, load, store, add, set, lock, unlock, loop, end or exit)",
+                        t[0].text
+                    ),
+                );
+            }
+        };
+        if t.len() - 1 < arity {
+            let after = t.last().map_or(1, |k| k.column + k.text.chars().count() as u32);
+            return self.err(after, format!("`{op}` needs {arity} operand(s), found {}", t.len() - 1));
+        }
+        if t.len() - 1 > arity {
+            return self.err(t[arity + 1].column, format!("unexpected `{}`: `{op}` takes {arity} operand(s)", t[arity + 1].text));
+        }
+        Ok(match op.as_str() {
+            "compute" => Instr::Compute { span: self.span(&t[1])? },
+            "io" => Instr::Io { span: self.span(&t[1])? },
+            "load" => Instr::Load { reg: self.reg(&t[1])?, var: self.var(&t[2])? },
+            "store" => Instr::Store { reg: self.reg(&t[1])?, var: self.var(&t[2])? },
+            "add" => {
+                let reg = self.reg(&t[1])?;
+                let operand = if t[2].text.starts_with(['r', 'R']) {
+                    Operand::Reg(self.reg(&t[2])?)
+                } else {
+                    Operand::Imm(self.int(&t[2])?)
+                };
+                Instr::Add { reg, operand }
+            }
+            "set" => Instr::Set { reg: self.reg(&t[1])?, value: self.int(&t[2])? },
+            "lock" => Instr::Lock { mutex: self.mutex(&t[1])? },
+            "unlock" => Instr::Unlock { mutex: self.mutex(&t[1])? },
+            "loop" => {
+                let count = match t[1].text.parse::<u32>() {
+                    Ok(n) => n,
+                    Err(_) => return self.err(t[1].column, format!("loop count `{}` is not a whole number from 0 to {}", t[1].text, u32::MAX)),
+                };
+                self.open.push((self.instrs.len(), self.line));
+                Instr::Loop { count, end: usize::MAX } // patched at `end`
+            }
+            "end" => {
+                let Some((start, _)) = self.open.pop() else {
+                    return self.err(t[0].column, "`end` without a `loop`");
+                };
+                let here = self.instrs.len();
+                if let Instr::Loop { end, .. } = &mut self.instrs[start] {
+                    *end = here;
+                }
+                Instr::End { start }
+            }
+            _ => Instr::Exit,
+        })
+    }
+
+    fn span(&self, t: &Token<'_>) -> Result<Span, ProgramError> {
+        let num = |s: &str| s.parse::<Ticks>().ok().filter(|&n| n >= 1);
+        let bad = || self.err(t.column, format!("`{}` is not a duration: write a whole number of ticks ≥ 1, or a range like 5..15", t.text));
+        match t.text.split_once("..") {
+            None => num(t.text).map(Span::Fixed).map_or_else(bad, Ok),
+            Some((lo, hi)) => match (num(lo), num(hi)) {
+                (Some(lo), Some(hi)) if lo <= hi => Ok(Span::Range(lo, hi)),
+                (Some(_), Some(_)) => self.err(t.column, format!("range `{}` is empty: the lower bound must not exceed the upper", t.text)),
+                _ => bad(),
+            },
+        }
+    }
+
+    fn reg(&self, t: &Token<'_>) -> Result<Reg, ProgramError> {
+        let n = t.text.strip_prefix(['r', 'R']).and_then(|d| d.parse::<usize>().ok());
+        match n {
+            Some(n) if n < REGISTER_COUNT => Ok(n as Reg),
+            _ => self.err(t.column, format!("`{}` is not a register (r0 to r{})", t.text, REGISTER_COUNT - 1)),
+        }
+    }
+
+    fn int(&self, t: &Token<'_>) -> Result<i64, ProgramError> {
+        t.text.parse::<i64>().map_or_else(|_| self.err(t.column, format!("`{}` is not an integer", t.text)), Ok)
+    }
+
+    fn var(&self, t: &Token<'_>) -> Result<VarId, ProgramError> {
+        match self.symbols.variables.iter().position(|v| v == t.text) {
+            Some(i) => Ok(i),
+            None if self.symbols.variables.is_empty() => {
+                self.err(t.column, format!("unknown variable `{}`: this process declares no variables", t.text))
+            }
+            None => self.err(
+                t.column,
+                format!("unknown variable `{}` (this process declares: {})", t.text, self.symbols.variables.join(", ")),
+            ),
+        }
+    }
+
+    fn mutex(&mut self, t: &Token<'_>) -> Result<MutexId, ProgramError> {
+        let name = t.text;
+        if !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return self.err(t.column, format!("`{name}` is not a mutex name (letters, digits and _)"));
+        }
+        let table = &mut self.symbols.mutexes;
+        Ok(table.iter().position(|m| m == name).unwrap_or_else(|| {
+            table.push(name.to_string());
+            table.len() - 1
+        }))
+    }
+}

@@ -1,0 +1,342 @@
+//! The scenario file: what the learner or teacher writes (JSON), and its validation.
+//!
+//! A scenario names a machine (CPUs and context-switch costs), a scheduler, a seed, limits and
+//! the processes to load. Presets in `presets/` are scenario files. Errors carry a path into the
+//! document (`processes[0].threads[1].code`) and, where there is one, a line and column.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::Ticks;
+
+/// Most CPUs a machine may have.
+pub const MAX_CPUS: u32 = 64;
+
+/// A complete scenario, as stored in a `.json` file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Short title shown in the preset picker.
+    pub name: String,
+    /// What the scenario shows and what to look at (plain text).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default)]
+    pub machine: MachineSpec,
+    #[serde(default)]
+    pub scheduler: SchedulerSpec,
+    /// Seed of the PRNG used for `compute A..B` / `io A..B` draws. Same seed, same trace.
+    #[serde(default)]
+    pub seed: u64,
+    #[serde(default)]
+    pub limits: Limits,
+    /// Processes to load, in pid order (pid = index).
+    pub processes: Vec<ProcessSpec>,
+}
+
+/// The hardware: CPU count and context-switch costs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MachineSpec {
+    /// Number of CPUs, 1 to [`MAX_CPUS`].
+    pub cpus: u32,
+    /// Ticks a CPU spends switching between two threads of the same process (save and restore
+    /// registers and PC).
+    pub thread_switch_ticks: Ticks,
+    /// Ticks a CPU spends switching to a thread of another process: the thread switch plus the
+    /// address-space switch (page tables, TLB). Usually larger than `thread_switch_ticks`.
+    pub process_switch_ticks: Ticks,
+}
+
+impl Default for MachineSpec {
+    fn default() -> Self {
+        MachineSpec { cpus: 1, thread_switch_ticks: 0, process_switch_ticks: 0 }
+    }
+}
+
+/// Scheduling policy. One file per policy under `src/model/scheduler/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Policy {
+    /// First come, first served: run each thread until it blocks or exits.
+    #[default]
+    Fcfs,
+    /// Round Robin: FCFS order, but a thread is pre-empted after `quantum` ticks of CPU.
+    #[serde(rename = "rr")]
+    RoundRobin,
+}
+
+impl Policy {
+    /// Every policy, in menu order.
+    pub const ALL: [Policy; 2] = [Policy::Fcfs, Policy::RoundRobin];
+
+    /// Short name used in files and on the command line (`fcfs`, `rr`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Policy::Fcfs => "fcfs",
+            Policy::RoundRobin => "rr",
+        }
+    }
+
+    /// Parses [`Policy::key`].
+    pub fn from_key(key: &str) -> Option<Policy> {
+        Policy::ALL.into_iter().find(|p| p.key() == key)
+    }
+
+    /// Human name for menus.
+    pub fn label(self) -> &'static str {
+        match self {
+            Policy::Fcfs => "First come, first served (FCFS)",
+            Policy::RoundRobin => "Round Robin (RR)",
+        }
+    }
+
+    /// Whether the policy uses a time slice (quantum).
+    pub fn uses_quantum(self) -> bool {
+        matches!(self, Policy::RoundRobin)
+    }
+}
+
+/// Which thread goes first when several join the ready queue at the same instant.
+///
+/// The classic ambiguity: under Round Robin a thread whose quantum expires at time t and a new
+/// thread arriving at t both join the queue at t. Textbooks differ; this makes it a setting.
+/// Wake-ups (I/O done, mutex handed over) count as arrivals. Within one class, lower thread id
+/// first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TieRule {
+    /// New arrivals and wake-ups queue before the pre-empted thread (the common textbook rule).
+    #[default]
+    ArrivalsFirst,
+    /// The pre-empted thread queues before new arrivals and wake-ups.
+    PreemptedFirst,
+}
+
+/// Scheduler settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SchedulerSpec {
+    pub policy: Policy,
+    /// Time slice in ticks for policies that pre-empt (Round Robin). Required ≥ 1 for them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantum: Option<Ticks>,
+    pub tie: TieRule,
+}
+
+impl Default for SchedulerSpec {
+    fn default() -> Self {
+        SchedulerSpec { policy: Policy::Fcfs, quantum: None, tie: TieRule::ArrivalsFirst }
+    }
+}
+
+/// Bounds on one run, so a runaway program stops with a clear message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Most instructions executed, over all threads, before the run stops.
+    pub max_steps: u64,
+    /// Latest simulated time, in ticks, the run may reach.
+    pub max_time: Ticks,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_steps: 2_000_000, max_time: 1_000_000_000 }
+    }
+}
+
+/// Most threads a scenario may hold, over all processes.
+pub const MAX_THREADS: usize = 100_000;
+
+/// A process to load: its address space and its threads.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessSpec {
+    pub name: String,
+    /// Tick at which the process is loaded; its threads cannot arrive earlier.
+    #[serde(default)]
+    pub arrival: Ticks,
+    #[serde(default)]
+    pub memory: MemorySpec,
+    /// Variables in the process's address space, with initial values. Every thread of the
+    /// process sees the same variables; another process has its own copy even of the same name.
+    #[serde(default)]
+    pub variables: BTreeMap<String, i64>,
+    /// Final values a correct run should reach (e.g. `counter` = 2 × loops); shown beside the
+    /// actual values so a lost update is visible.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub expected: BTreeMap<String, i64>,
+    /// Named programs that several threads can run (`"program": "worker"`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub programs: BTreeMap<String, String>,
+    /// Threads, in tid order; the first is the main thread. At least one.
+    pub threads: Vec<ThreadSpec>,
+}
+
+/// Memory footprint of a process in bytes: code, data and heap once, plus one stack per thread.
+/// The defaults are small illustrative sizes, not measurements.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MemorySpec {
+    pub code_bytes: u64,
+    pub data_bytes: u64,
+    pub heap_bytes: u64,
+    pub stack_bytes_per_thread: u64,
+}
+
+impl Default for MemorySpec {
+    fn default() -> Self {
+        MemorySpec { code_bytes: 4096, data_bytes: 4096, heap_bytes: 0, stack_bytes_per_thread: 8192 }
+    }
+}
+
+/// A thread: a name, an arrival time and a program (inline `code`, or a `program` name).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThreadSpec {
+    pub name: String,
+    /// Tick at which the thread joins the ready queue; defaults to its process's arrival.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrival: Option<Ticks>,
+    /// Inline program text (see [`super::program`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Name of one of the process's `programs`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub program: Option<String>,
+}
+
+/// What is wrong with a scenario, and where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScenarioError {
+    /// Path into the document, e.g. `processes[0].threads[1].code`; empty for the whole file.
+    pub path: String,
+    /// 1-based line (of the JSON file, or of the program text when `path` ends in `code` or
+    /// names a program), if known.
+    pub line: Option<u32>,
+    /// 1-based column on that line, if known.
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+impl ScenarioError {
+    fn at(path: impl Into<String>, message: impl Into<String>) -> Self {
+        ScenarioError { path: path.into(), line: None, column: None, message: message.into() }
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.path.is_empty() {
+            write!(f, "{}", self.path)?;
+            if self.line.is_some() {
+                write!(f, ", ")?;
+            } else {
+                write!(f, ": ")?;
+            }
+        }
+        if let Some(line) = self.line {
+            write!(f, "line {line}")?;
+            if let Some(col) = self.column {
+                write!(f, ", column {col}")?;
+            }
+            write!(f, ": ")?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+impl Scenario {
+    /// Parses a scenario from JSON text. Syntax and type errors give the JSON line and column and
+    /// the path of the offending field.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let message = strip_position(&inner.to_string());
+            ScenarioError {
+                path: if path == "." { String::new() } else { path },
+                line: Some(inner.line() as u32),
+                column: Some(inner.column() as u32),
+                message,
+            }
+        })
+    }
+
+    /// Serialises to pretty JSON (the export format; `from_json` reads it back unchanged).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a scenario always serialises")
+    }
+
+    /// Checks everything the JSON types cannot: ranges, names, references, program syntax.
+    /// Returns the first problem found.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        let m = &self.machine;
+        if m.cpus == 0 || m.cpus > MAX_CPUS {
+            return Err(ScenarioError::at("machine.cpus", format!("must be 1 to {MAX_CPUS}, got {}", m.cpus)));
+        }
+        if self.scheduler.policy.uses_quantum() {
+            match self.scheduler.quantum {
+                Some(q) if q >= 1 => {}
+                _ => return Err(ScenarioError::at("scheduler.quantum", "Round Robin needs a quantum of at least 1 tick")),
+            }
+        }
+        if self.processes.is_empty() {
+            return Err(ScenarioError::at("processes", "a scenario needs at least one process"));
+        }
+        let threads: usize = self.processes.iter().map(|p| p.threads.len()).sum();
+        if threads > MAX_THREADS {
+            return Err(ScenarioError::at("processes", format!("{threads} threads is too many: the limit is {MAX_THREADS}")));
+        }
+        for (i, p) in self.processes.iter().enumerate() {
+            let here = format!("processes[{i}]");
+            if p.threads.is_empty() {
+                return Err(ScenarioError::at(format!("{here}.threads"), format!("process `{}` needs at least one (main) thread", p.name)));
+            }
+            for name in p.variables.keys().chain(p.expected.keys()) {
+                if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') || name.starts_with(char::is_numeric) {
+                    return Err(ScenarioError::at(format!("{here}.variables"), format!("`{name}` is not a variable name (letters, digits and _, not starting with a digit)")));
+                }
+            }
+            if let Some(name) = p.expected.keys().find(|n| !p.variables.contains_key(*n)) {
+                return Err(ScenarioError::at(format!("{here}.expected"), format!("`{name}` is not one of the process's variables")));
+            }
+            for (j, t) in p.threads.iter().enumerate() {
+                let here = format!("{here}.threads[{j}]");
+                if let Some(a) = t.arrival
+                    && a < p.arrival
+                {
+                    return Err(ScenarioError::at(format!("{here}.arrival"), format!("thread `{}` arrives at {a}, before its process is loaded at {}", t.name, p.arrival)));
+                }
+                match (&t.code, &t.program) {
+                    (Some(_), Some(_)) => return Err(ScenarioError::at(here, "give `code` or `program`, not both")),
+                    (None, None) => return Err(ScenarioError::at(here, format!("thread `{}` needs `code` (program text) or `program` (a name from the process's `programs`)", t.name))),
+                    (None, Some(name)) if !p.programs.contains_key(name) => {
+                        return Err(ScenarioError::at(format!("{here}.program"), format!("no program named `{name}` in this process")));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// serde_json appends " at line L column C"; we report those separately.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// Builds the error for a program parse failure inside the scenario.
+pub(crate) fn program_error(path: String, e: super::program::ProgramError) -> ScenarioError {
+    ScenarioError { path, line: Some(e.line), column: Some(e.column), message: e.message }
+}

@@ -1,0 +1,63 @@
+//! Synchronisation primitives. Now: the mutex (a lock with one owner and a FIFO wait queue).
+//! Semaphores and condition variables join this module in later issues.
+
+use std::collections::VecDeque;
+
+use super::ThreadId;
+
+/// A mutex: at most one owner; threads that find it taken block in FIFO order.
+///
+/// Unlock hands the mutex straight to the first waiter (no barging), as a fair, queue-based
+/// mutex does; the waiter becomes ready already holding it.
+#[derive(Clone, Debug, Default)]
+pub struct Mutex {
+    pub owner: Option<ThreadId>,
+    pub waiters: VecDeque<ThreadId>,
+}
+
+/// Result of trying to take a mutex.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Acquire {
+    Acquired,
+    /// Taken by this thread; the caller must block.
+    MustWait { owner: ThreadId },
+}
+
+/// Result of releasing a mutex.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Release {
+    /// Nobody waited; the mutex is free.
+    Freed,
+    /// Ownership passed to this waiter, which must be woken.
+    HandedTo(ThreadId),
+    /// The caller did not own it (a program bug, reported as a runtime error).
+    NotOwner { owner: Option<ThreadId> },
+}
+
+impl Mutex {
+    /// `tid` tries to take the mutex; if it is taken, `tid` joins the wait queue.
+    pub fn acquire(&mut self, tid: ThreadId) -> Acquire {
+        match self.owner {
+            None => {
+                self.owner = Some(tid);
+                Acquire::Acquired
+            }
+            Some(owner) => {
+                self.waiters.push_back(tid);
+                Acquire::MustWait { owner }
+            }
+        }
+    }
+
+    /// `tid` releases the mutex.
+    pub fn release(&mut self, tid: ThreadId) -> Release {
+        if self.owner != Some(tid) {
+            return Release::NotOwner { owner: self.owner };
+        }
+        self.owner = self.waiters.pop_front();
+        match self.owner {
+            Some(next) => Release::HandedTo(next),
+            None => Release::Freed,
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! The loaded system: a validated scenario turned into processes, threads and parsed programs,
+//! with numeric ids. The simulation runs on it; the UI reads names and program text from it.
+
+use serde::Serialize;
+
+use super::memory::AddressSpace;
+use super::program::{self, Program, Symbols};
+use super::scenario::{Scenario, ScenarioError, program_error};
+use super::{ProcessId, ThreadId, Ticks};
+
+/// A process: pid, name, address space, mutexes and its threads (the first is the main thread).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProcessInfo {
+    pub pid: ProcessId,
+    pub name: String,
+    /// Tick at which it is loaded.
+    pub arrival: Ticks,
+    pub space: AddressSpace,
+    /// Mutex names; index = [`program::MutexId`].
+    pub mutexes: Vec<String>,
+    pub threads: Vec<ThreadId>,
+    /// Bytes occupied: see [`AddressSpace::footprint_bytes`].
+    pub memory_bytes: u64,
+}
+
+/// A thread: global tid, owning process, name, arrival and program.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ThreadInfo {
+    pub tid: ThreadId,
+    pub pid: ProcessId,
+    pub name: String,
+    /// Tick at which it first joins the ready queue.
+    pub arrival: Ticks,
+    /// Index into [`System::programs`].
+    pub program: usize,
+    /// The process's first thread.
+    pub is_main: bool,
+}
+
+/// Everything static about a run: ids, names, programs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct System {
+    pub processes: Vec<ProcessInfo>,
+    pub threads: Vec<ThreadInfo>,
+    pub programs: Vec<Program>,
+}
+
+impl System {
+    /// Validates and loads a scenario. Program errors are located at
+    /// `processes[i].threads[j].code` or `processes[i].programs.NAME`, with line and column.
+    pub fn load(scenario: &Scenario) -> Result<System, ScenarioError> {
+        scenario.validate()?;
+        let mut sys = System { processes: Vec::new(), threads: Vec::new(), programs: Vec::new() };
+        for (pid, p) in scenario.processes.iter().enumerate() {
+            let space = AddressSpace::from_spec(p);
+            let mut mutexes = Vec::new();
+            // Named programs first, each parsed once and shared by the threads that run it.
+            let mut named = std::collections::BTreeMap::new();
+            for (name, text) in &p.programs {
+                let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes };
+                let prog = program::parse(text, symbols).map_err(|e| program_error(format!("processes[{pid}].programs.{name}"), e))?;
+                named.insert(name.clone(), sys.programs.len());
+                sys.programs.push(prog);
+            }
+            let mut tids = Vec::new();
+            for (j, t) in p.threads.iter().enumerate() {
+                let program = match (&t.code, &t.program) {
+                    (Some(code), _) => {
+                        let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes };
+                        let prog = program::parse(code, symbols).map_err(|e| program_error(format!("processes[{pid}].threads[{j}].code"), e))?;
+                        sys.programs.push(prog);
+                        sys.programs.len() - 1
+                    }
+                    (None, Some(name)) => named[name],
+                    (None, None) => unreachable!("validate() requires code or program"),
+                };
+                let tid = sys.threads.len();
+                tids.push(tid);
+                sys.threads.push(ThreadInfo {
+                    tid,
+                    pid,
+                    name: t.name.clone(),
+                    arrival: t.arrival.unwrap_or(p.arrival),
+                    program,
+                    is_main: j == 0,
+                });
+            }
+            let memory_bytes = space.footprint_bytes(tids.len());
+            sys.processes.push(ProcessInfo { pid, name: p.name.clone(), arrival: p.arrival, space, mutexes, threads: tids, memory_bytes });
+        }
+        Ok(sys)
+    }
+
+    /// The program thread `tid` runs.
+    pub fn program_of(&self, tid: ThreadId) -> &Program {
+        &self.programs[self.threads[tid].program]
+    }
+
+    /// `"process/thread"`, for messages.
+    pub fn thread_label(&self, tid: ThreadId) -> String {
+        let t = &self.threads[tid];
+        format!("{}/{}", self.processes[t.pid].name, t.name)
+    }
+}

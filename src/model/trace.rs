@@ -1,0 +1,205 @@
+//! The trace: everything that happened in a run, in time order, and the state at any instant.
+//!
+//! The UI plays a run back from its trace alone; [`Trace::snapshot`] folds the events up to a
+//! time into the state of every thread, variable, mutex and CPU (no simulation involved).
+
+use serde::Serialize;
+
+use super::program::{MutexId, REGISTER_COUNT, Reg, VarId};
+use super::scheduler::ReadyReason;
+use super::system::System;
+use super::{CpuId, ProcessId, ThreadId, Ticks};
+
+/// A thread's scheduling state (the classic five-state model).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThreadState {
+    /// Created, not yet arrived.
+    New,
+    /// In the ready queue, waiting for a CPU.
+    Ready,
+    /// Dispatched on a CPU (being switched in, or executing).
+    Running,
+    /// Waiting for I/O or for a mutex.
+    Blocked,
+    /// Finished.
+    Terminated,
+}
+
+impl ThreadState {
+    /// Lower-case name, as in the JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            ThreadState::New => "new",
+            ThreadState::Ready => "ready",
+            ThreadState::Running => "running",
+            ThreadState::Blocked => "blocked",
+            ThreadState::Terminated => "terminated",
+        }
+    }
+}
+
+/// Why a thread changed state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "cause")]
+pub enum Cause {
+    /// Joined the ready queue (arrival, wake-up or pre-emption).
+    Queued { reason: ReadyReason },
+    /// A CPU took it from the ready queue.
+    Dispatched { cpu: CpuId },
+    /// Started blocking I/O, until `until`.
+    Io { until: Ticks },
+    /// Found the mutex taken; waits in its queue.
+    LockWait { mutex: MutexId },
+    /// Ran its last instruction.
+    Exited,
+}
+
+/// One thing that happened at an instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum What {
+    /// Thread state change.
+    State { tid: ThreadId, state: ThreadState, #[serde(flatten)] cause: Cause },
+    /// Program counter moved (the instruction at the old PC completed).
+    Pc { tid: ThreadId, pc: usize },
+    /// Register written.
+    Reg { tid: ThreadId, reg: Reg, value: i64 },
+    /// Variable written by a `store`.
+    Mem { pid: ProcessId, var: VarId, value: i64, tid: ThreadId },
+    /// Mutex changed owner (`None`: free).
+    Mutex { pid: ProcessId, mutex: MutexId, owner: Option<ThreadId> },
+}
+
+/// A timestamped trace entry; time in ticks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct TraceEvent {
+    pub time: Ticks,
+    #[serde(flatten)]
+    pub what: What,
+}
+
+/// What a CPU did during an interval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntervalKind {
+    /// Executing the thread's instructions.
+    Run,
+    /// Context switch to the thread, within its process.
+    ThreadSwitch,
+    /// Context switch to the thread from another process (includes the address-space switch).
+    ProcessSwitch,
+}
+
+/// A CPU busy with one thread over `[start, end)` ticks. For `Run`, the PC went from `first_pc`
+/// to `last_pc` (the instruction it stopped at).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct CpuInterval {
+    pub cpu: CpuId,
+    pub tid: ThreadId,
+    pub start: Ticks,
+    pub end: Ticks,
+    pub kind: IntervalKind,
+    pub first_pc: usize,
+    pub last_pc: usize,
+}
+
+/// Everything recorded in a run. `events` are in time order; `intervals` in order of their end.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Trace {
+    pub events: Vec<TraceEvent>,
+    pub intervals: Vec<CpuInterval>,
+}
+
+/// A thread's state at an instant.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ThreadView {
+    pub state: ThreadState,
+    pub pc: usize,
+    pub registers: [i64; REGISTER_COUNT],
+    /// CPU it is on, if running.
+    pub cpu: Option<CpuId>,
+    /// Mutex it waits for, if blocked on one.
+    pub waiting_for: Option<MutexId>,
+}
+
+/// The whole system's state at an instant, rebuilt from the trace.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Snapshot {
+    pub time: Ticks,
+    /// Indexed by tid.
+    pub threads: Vec<ThreadView>,
+    /// `variables[pid][var]`: current values.
+    pub variables: Vec<Vec<i64>>,
+    /// `mutex_owners[pid][mutex]`.
+    pub mutex_owners: Vec<Vec<Option<ThreadId>>>,
+    /// What each CPU is doing at `time`: the interval covering it, if any.
+    pub cpus: Vec<Option<CpuInterval>>,
+    /// Variables written at exactly `time`, as (pid, var).
+    pub just_written: Vec<(ProcessId, VarId)>,
+}
+
+impl Trace {
+    /// The distinct instants at which something happened, ascending.
+    pub fn instants(&self) -> Vec<Ticks> {
+        let mut out: Vec<Ticks> = Vec::new();
+        for e in &self.events {
+            if out.last() != Some(&e.time) {
+                out.push(e.time);
+            }
+        }
+        out
+    }
+
+    /// Last instant of the trace (0 if empty).
+    pub fn end_time(&self) -> Ticks {
+        let ev = self.events.last().map_or(0, |e| e.time);
+        let iv = self.intervals.iter().map(|i| i.end).max().unwrap_or(0);
+        ev.max(iv)
+    }
+
+    /// The state after every event at or before `time` has happened.
+    pub fn snapshot(&self, sys: &System, cpus: usize, time: Ticks) -> Snapshot {
+        let mut threads: Vec<ThreadView> = sys
+            .threads
+            .iter()
+            .map(|_| ThreadView { state: ThreadState::New, pc: 0, registers: [0; REGISTER_COUNT], cpu: None, waiting_for: None })
+            .collect();
+        let mut variables: Vec<Vec<i64>> = sys.processes.iter().map(|p| p.space.initial.clone()).collect();
+        let mut mutex_owners: Vec<Vec<Option<ThreadId>>> = sys.processes.iter().map(|p| vec![None; p.mutexes.len()]).collect();
+        let mut just_written = Vec::new();
+        let upto = self.events.partition_point(|e| e.time <= time);
+        for e in &self.events[..upto] {
+            match e.what {
+                What::State { tid, state, cause } => {
+                    let t = &mut threads[tid];
+                    t.state = state;
+                    t.cpu = match cause {
+                        Cause::Dispatched { cpu } => Some(cpu),
+                        _ => None,
+                    };
+                    t.waiting_for = match cause {
+                        Cause::LockWait { mutex } => Some(mutex),
+                        _ => None,
+                    };
+                }
+                What::Pc { tid, pc } => threads[tid].pc = pc,
+                What::Reg { tid, reg, value } => threads[tid].registers[reg as usize] = value,
+                What::Mem { pid, var, value, .. } => {
+                    variables[pid][var] = value;
+                    if e.time == time {
+                        just_written.push((pid, var));
+                    }
+                }
+                What::Mutex { pid, mutex, owner } => mutex_owners[pid][mutex] = owner,
+            }
+        }
+        let mut on_cpu = vec![None; cpus];
+        for iv in &self.intervals {
+            if iv.start <= time && time < iv.end && iv.cpu < cpus {
+                on_cpu[iv.cpu] = Some(*iv);
+            }
+        }
+        Snapshot { time, threads, variables, mutex_owners, cpus: on_cpu, just_written }
+    }
+}
