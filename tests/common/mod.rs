@@ -1,0 +1,50 @@
+//! Helpers to build small scenarios in tests.
+#![allow(dead_code)]
+
+use threadlab::model::scenario::{MachineSpec, Policy, ProcessSpec, Scenario, SchedulerSpec, ThreadSpec, TieRule};
+use threadlab::model::{self, RunResult, System};
+
+/// A process with one thread (named "main") running `code`.
+pub fn job(name: &str, arrival: u64, code: &str) -> ProcessSpec {
+    ProcessSpec {
+        name: name.into(),
+        arrival,
+        memory: Default::default(),
+        variables: Default::default(),
+        expected: Default::default(),
+        programs: Default::default(),
+        threads: vec![thread("main", code)],
+    }
+}
+
+pub fn thread(name: &str, code: &str) -> ThreadSpec {
+    ThreadSpec { name: name.into(), arrival: None, code: Some(code.into()), program: None }
+}
+
+/// A scenario on `cpus` CPUs with the given policy; switch costs zero unless set later.
+pub fn scenario(cpus: u32, policy: Policy, quantum: Option<u64>, processes: Vec<ProcessSpec>) -> Scenario {
+    Scenario {
+        name: "test".into(),
+        description: String::new(),
+        machine: MachineSpec { cpus, thread_switch_ticks: 0, process_switch_ticks: 0 },
+        scheduler: SchedulerSpec { policy, quantum, tie: TieRule::ArrivalsFirst },
+        seed: 0,
+        limits: Default::default(),
+        processes,
+    }
+}
+
+pub fn run(s: &Scenario) -> (System, RunResult) {
+    model::run(s).expect("scenario is valid")
+}
+
+/// (completion, turnaround, response, waiting) of thread `tid`.
+pub fn times(r: &RunResult, tid: usize) -> (u64, u64, u64, u64) {
+    let t = &r.metrics.threads[tid];
+    (t.completion.unwrap(), t.turnaround.unwrap(), t.response.unwrap(), t.waiting)
+}
+
+/// Final value of variable `name` in process `pid`.
+pub fn var(r: &RunResult, pid: usize, name: &str) -> i64 {
+    r.metrics.variables.iter().find(|v| v.pid == pid && v.name == name).expect("variable").value
+}
