@@ -1,0 +1,123 @@
+//! Bad input gets an error that says where and why.
+
+use threadlab::model::{self, Scenario};
+
+fn err(json: &str) -> model::ScenarioError {
+    match Scenario::from_json(json) {
+        Err(e) => e,
+        Ok(s) => model::run(&s).err().expect("expected an error"),
+    }
+}
+
+const OK_PROCESS: &str = r#"{"name":"p","threads":[{"name":"main","code":"compute 1"}]}"#;
+
+#[test]
+fn json_syntax_error_has_line_and_column() {
+    let e = err("{\n  \"name\": \"x\",\n  \"processes\": [,]\n}");
+    assert_eq!((e.line, e.column), (Some(3), Some(17)));
+    assert!(e.to_string().starts_with("processes"), "{e}");
+}
+
+#[test]
+fn unknown_field_names_its_path() {
+    let e = err(&format!(r#"{{"name":"x","machine":{{"cpu":2}},"processes":[{OK_PROCESS}]}}"#));
+    assert_eq!(e.path, "machine.cpu");
+    assert!(e.message.contains("unknown field `cpu`"), "{}", e.message);
+}
+
+#[test]
+fn wrong_type_names_its_path() {
+    let e = err(r#"{"name":"x","processes":[{"name":"p","threads":[{"name":"main","code":5}]}]}"#);
+    assert_eq!(e.path, "processes[0].threads[0].code");
+}
+
+#[test]
+fn cpu_count_out_of_range() {
+    let e = err(&format!(r#"{{"name":"x","machine":{{"cpus":65}},"processes":[{OK_PROCESS}]}}"#));
+    assert_eq!(e.to_string(), "machine.cpus: must be 1 to 64, got 65");
+}
+
+#[test]
+fn round_robin_needs_a_quantum() {
+    let e = err(&format!(r#"{{"name":"x","scheduler":{{"policy":"rr"}},"processes":[{OK_PROCESS}]}}"#));
+    assert_eq!(e.path, "scheduler.quantum");
+}
+
+#[test]
+fn program_error_is_located_in_the_program_text() {
+    let e = err(r#"{"name":"x","processes":[{"name":"p","variables":{"counter":0},"threads":[
+        {"name":"main","code":"compute 1"},
+        {"name":"w","code":"load r0, counter\n  lod r0, counter"}]}]}"#);
+    assert_eq!(e.path, "processes[0].threads[1].code");
+    assert_eq!((e.line, e.column), (Some(2), Some(3)));
+    assert!(e.message.contains("unknown instruction `lod`"), "{}", e.message);
+    assert_eq!(e.to_string().split(':').next().unwrap(), "processes[0].threads[1].code, line 2, column 3");
+}
+
+#[test]
+fn unknown_variable_lists_the_declared_ones() {
+    let e = err(r#"{"name":"x","processes":[{"name":"p","variables":{"a":0,"b":1},"threads":[{"name":"main","code":"store r0, c"}]}]}"#);
+    assert_eq!((e.line, e.column), (Some(1), Some(11)));
+    assert!(e.message.contains("declares: a, b"), "{}", e.message);
+}
+
+#[test]
+fn named_program_errors_name_the_program() {
+    let e = err(r#"{"name":"x","processes":[{"name":"p","programs":{"w":"compute 0"},"threads":[{"name":"main","program":"w"}]}]}"#);
+    assert_eq!(e.path, "processes[0].programs.w");
+    assert_eq!(e.column, Some(9));
+}
+
+#[test]
+fn missing_program_reference() {
+    let e = err(r#"{"name":"x","processes":[{"name":"p","threads":[{"name":"main","program":"nope"}]}]}"#);
+    assert_eq!(e.path, "processes[0].threads[0].program");
+}
+
+#[test]
+fn thread_cannot_arrive_before_its_process() {
+    let e = err(r#"{"name":"x","processes":[{"name":"p","arrival":5,"threads":[{"name":"main","arrival":2,"code":"compute 1"}]}]}"#);
+    assert_eq!(e.path, "processes[0].threads[0].arrival");
+}
+
+#[test]
+fn a_process_needs_a_thread() {
+    let e = err(r#"{"name":"x","processes":[{"name":"p","threads":[]}]}"#);
+    assert!(e.to_string().contains("at least one (main) thread"), "{e}");
+}
+
+mod program_parser {
+    use threadlab::model::program::{Instr, Span, Symbols, parse};
+
+    fn p(src: &str) -> Result<Vec<Instr>, (u32, u32, String)> {
+        let vars = vec!["x".to_string()];
+        let mut mutexes = Vec::new();
+        parse(src, Symbols { variables: &vars, mutexes: &mut mutexes }).map(|p| p.instrs).map_err(|e| (e.line, e.column, e.message))
+    }
+
+    #[test]
+    fn loops_are_matched_and_nest() {
+        let instrs = p("loop 2\n  loop 3\n    compute 1\n  end\nend").unwrap();
+        assert_eq!(instrs[0], Instr::Loop { count: 2, end: 4 });
+        assert_eq!(instrs[1], Instr::Loop { count: 3, end: 3 });
+        assert_eq!(instrs[3], Instr::End { start: 1 });
+        assert_eq!(instrs[4], Instr::End { start: 0 });
+    }
+
+    #[test]
+    fn comments_blank_lines_and_case() {
+        let instrs = p("# header\n\nCOMPUTE 5..9 ; work\nio 3").unwrap();
+        assert_eq!(instrs, vec![Instr::Compute { span: Span::Range(5, 9) }, Instr::Io { span: Span::Fixed(3) }]);
+    }
+
+    #[test]
+    fn errors_point_at_the_bad_token() {
+        assert_eq!(p("loop 2\ncompute 1").unwrap_err().0, 1); // unclosed loop reported at its line
+        assert_eq!(p("end").unwrap_err().0, 1);
+        assert_eq!(p("add r9, 1").unwrap_err().1, 5);
+        assert_eq!(p("compute 9..3").unwrap_err().1, 9);
+        assert_eq!(p("compute").unwrap_err().1, 8);
+        assert_eq!(p("exit now").unwrap_err().1, 6);
+        assert_eq!(p("set r1, many").unwrap_err().1, 9);
+    }
+}
