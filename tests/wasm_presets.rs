@@ -1,0 +1,102 @@
+//! Runs every shipped preset inside the browser (wasm32, headless Chromium) and checks that the
+//! outcome and metrics are byte-for-byte the golden files that the native test
+//! `tests/golden_presets.rs` pins. So the page computes exactly what the CLI computes.
+//!
+//! Run (scripts/test.sh does this):
+//! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver \
+//!  cargo test --target wasm32-unknown-unknown --test wasm_presets`
+//!
+//! A new preset needs a line in `goldens!` below (the `every_preset_has_a_golden` test fails
+//! until it has one) and a golden file (`UPDATE_GOLDEN=1 cargo test --test golden_presets`).
+
+#![cfg(target_arch = "wasm32")]
+
+use threadlab::model;
+use threadlab::presets::PRESETS;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The same JSON as `summary_json` in `tests/golden_presets.rs`, computed in wasm.
+fn summary_json(json: &str) -> String {
+    let scenario = model::Scenario::from_json(json).expect("preset parses");
+    let (_, result) = model::run(&scenario).expect("preset loads");
+    let value = serde_json::json!({ "outcome": result.outcome, "metrics": result.metrics });
+    serde_json::to_string_pretty(&value).unwrap() + "\n"
+}
+
+/// A readable account of where two texts first differ, with a little context.
+fn diff(want: &str, got: &str) -> String {
+    let w: Vec<&str> = want.lines().collect();
+    let g: Vec<&str> = got.lines().collect();
+    let first = (0..w.len().max(g.len())).find(|&i| w.get(i) != g.get(i)).unwrap_or(0);
+    let mut out = format!("first difference at line {}:\n", first + 1);
+    let from = first.saturating_sub(3);
+    for i in from..(first + 4).min(w.len().max(g.len())) {
+        match (w.get(i), g.get(i)) {
+            (Some(a), Some(b)) if a == b => out += &format!("   {a}\n"),
+            (a, b) => {
+                if let Some(a) = a {
+                    out += &format!(" - {a}    (golden, native)\n");
+                }
+                if let Some(b) = b {
+                    out += &format!(" + {b}    (wasm)\n");
+                }
+            }
+        }
+    }
+    let changed = (0..w.len().max(g.len())).filter(|&i| w.get(i) != g.get(i)).count();
+    out + &format!("{changed} line(s) differ in all ({} golden, {} wasm)", w.len(), g.len())
+}
+
+fn check(key: &str, golden: &str) {
+    let preset = threadlab::presets::find(key)
+        .unwrap_or_else(|| panic!("tests/golden/{key}.json has no preset `{key}` in threadlab::presets::PRESETS"));
+    let got = summary_json(preset.json);
+    assert!(
+        got == golden,
+        "preset `{key}`: wasm output differs from tests/golden/{key}.json\n{}",
+        diff(golden, &got)
+    );
+}
+
+macro_rules! goldens {
+    ($($test:ident => $key:literal),* $(,)?) => {
+        /// (key, golden JSON) for every preset, embedded at compile time.
+        const GOLDENS: &[(&str, &str)] = &[
+            $(($key, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/", $key, ".json")))),*
+        ];
+        $(
+            #[wasm_bindgen_test]
+            fn $test() {
+                check($key, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/", $key, ".json")));
+            }
+        )*
+    };
+}
+
+goldens! {
+    preset_single_thread => "single-thread",
+    preset_race_unsafe => "race-unsafe",
+    preset_race_mutex => "race-mutex",
+    preset_mixed_fcfs_1cpu => "mixed-fcfs-1cpu",
+    preset_mixed_rr_1cpu => "mixed-rr-1cpu",
+    preset_mixed_fcfs_2cpu => "mixed-fcfs-2cpu",
+    preset_mixed_rr_2cpu => "mixed-rr-2cpu",
+    preset_deadlock => "deadlock",
+}
+
+#[wasm_bindgen_test]
+fn every_preset_has_a_golden() {
+    let missing: Vec<&str> = PRESETS
+        .iter()
+        .map(|p| p.key)
+        .filter(|k| !GOLDENS.iter().any(|(g, _)| g == k))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "presets without a golden in tests/wasm_presets.rs: {missing:?}\n\
+         add `preset_x => \"KEY\"` to goldens! and run `UPDATE_GOLDEN=1 cargo test --test golden_presets`"
+    );
+    assert_eq!(GOLDENS.len(), PRESETS.len(), "goldens! lists a key twice or a key that is no preset");
+}
