@@ -1,0 +1,70 @@
+// Outcomes other than a plain completion, and every preset opening from the URL.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  TEST_TIMEOUT, byId, cli, newPage, num, openApp, outcomeKind, scrub, shot, text, useApp,
+} from './lib.mjs';
+
+const app = useApp();
+
+test('the deadlock preset stops with a deadlock naming both threads and both locks', { timeout: TEST_TIMEOUT }, async (t) => {
+  const want = cli('deadlock');
+  assert.equal(want.outcome.kind, 'deadlock');
+
+  const page = await newPage(app, t);
+  await openApp(page, app, 'deadlock');
+  assert.equal(await outcomeKind(page), 'deadlock');
+  const msg = await text(page, 'outcome');
+  for (const w of want.outcome.waits) {
+    assert.match(msg, new RegExp(`\\b${w.mutex}\\b`), `outcome does not name mutex ${w.mutex}: ${msg}`);
+    const thread = w.thread.split('/').pop();
+    assert.match(msg, new RegExp(`\\b${thread}\\b`), `outcome does not name thread ${thread}: ${msg}`);
+  }
+  assert.equal(await num(page, 'metric-makespan'), want.metrics.makespan);
+  assert.equal((await scrub(page)).max, want.outcome.time);
+  await shot(page, 'deadlock');
+  page.done();
+});
+
+test('every preset opens from ?preset=KEY with the outcome and makespan the CLI gives', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openApp(page, app);
+  const keys = await byId(page, 'preset-select').evaluate((el) => [...el.options].map((o) => o.value));
+  for (const k of [
+    'single-thread', 'race-unsafe', 'race-mutex', 'mixed-fcfs-1cpu', 'mixed-rr-1cpu',
+    'mixed-fcfs-2cpu', 'mixed-rr-2cpu', 'deadlock',
+  ]) {
+    assert.ok(keys.includes(k), `preset menu lacks ${k} (has ${keys.join(', ')})`);
+  }
+  for (const key of keys) {
+    const want = cli(key);
+    await openApp(page, app, key);
+    assert.equal(await outcomeKind(page), want.outcome.kind, `${key}: outcome`);
+    assert.equal(await num(page, 'metric-makespan'), want.metrics.makespan, `${key}: makespan`);
+    assert.equal(await num(page, 'metric-context-switches'), want.metrics.context_switches, `${key}: context switches`);
+    assert.ok((await text(page, 'scenario-description')).length > 0, `${key}: description`);
+    assert.ok(await byId(page, 'timeline').isVisible(), `${key}: timeline visible`);
+    const rows = await page.locator('[data-testid="thread-table"] tr[data-tid]').count();
+    assert.equal(rows, want.metrics.threads.length, `${key}: one thread-table row per thread`);
+    await shot(page, `preset-${key}`);
+  }
+  page.done();
+});
+
+test('the thread table shows each thread state and pc at the cursor', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openApp(page, app, 'mixed-rr-1cpu');
+  await byId(page, 'btn-end').click();
+  const rows = page.locator('[data-testid="thread-table"] tr[data-tid]');
+  const n = await rows.count();
+  assert.ok(n > 0);
+  for (let i = 0; i < n; i++) {
+    const state = ((await rows.nth(i).locator('[data-testid="thread-state"]').textContent()) ?? '').trim();
+    assert.match(state, /\S/, `row ${i} has a state`);
+    assert.ok(await rows.nth(i).locator('[data-testid="thread-pc"]').count(), `row ${i} has a pc cell`);
+  }
+  // All threads finished at the end of a completed run.
+  const states = await rows.locator('[data-testid="thread-state"]').allTextContents();
+  for (const s of states) assert.match(s, /done|finish|terminat|exit/i, `state at the end: ${s}`);
+  page.done();
+});
