@@ -46,52 +46,57 @@ pub struct Event {
     pub kind: EventKind,
 }
 
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Key {
-    time: Ticks,
-    rank: u8,
-    index: u32,
-    seq: u64,
+/// A heap entry: the ordering key packed into one integer (time in the high 64 bits, then
+/// rank: 2 bits, index: 30 bits, sequence: 32 bits) so each heap comparison is a single compare.
+#[derive(Debug)]
+struct Entry {
+    key: u128,
+    kind: EventKind,
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+impl Eq for Entry {}
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
 }
 
 /// Min-heap of events by (time, rank, index, sequence).
 #[derive(Debug, Default)]
 pub struct EventQueue {
-    heap: BinaryHeap<Reverse<(Key, Payload)>>,
-    seq: u64,
-}
-
-/// The heap payload; ordered only so the tuple is `Ord` (keys are unique, so never compared).
-#[derive(Debug, PartialEq, Eq)]
-struct Payload(EventKind);
-
-impl PartialOrd for Payload {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Payload {
-    fn cmp(&self, _other: &Self) -> std::cmp::Ordering {
-        std::cmp::Ordering::Equal
-    }
+    heap: BinaryHeap<Reverse<Entry>>,
+    seq: u32,
 }
 
 impl EventQueue {
     /// Schedules `kind` at `time`.
     pub fn push(&mut self, time: Ticks, kind: EventKind) {
         let (rank, index) = kind.rank_index();
-        self.seq += 1;
-        self.heap.push(Reverse((Key { time, rank, index, seq: self.seq }, Payload(kind))));
+        // The sequence only orders events equal in time, rank and index, which the simulation
+        // never has pending at once (one event per CPU, per thread); wrapping is harmless.
+        self.seq = self.seq.wrapping_add(1);
+        let key = (time as u128) << 64 | (rank as u128) << 62 | ((index & 0x3fff_ffff) as u128) << 32 | self.seq as u128;
+        self.heap.push(Reverse(Entry { key, kind }));
     }
 
     /// Time of the next event.
     pub fn peek_time(&self) -> Option<Ticks> {
-        self.heap.peek().map(|Reverse((k, _))| k.time)
+        self.heap.peek().map(|Reverse(e)| (e.key >> 64) as Ticks)
     }
 
     /// Removes the next event.
     pub fn pop(&mut self) -> Option<Event> {
-        self.heap.pop().map(|Reverse((k, Payload(kind)))| Event { time: k.time, kind })
+        self.heap.pop().map(|Reverse(e)| Event { time: (e.key >> 64) as Ticks, kind: e.kind })
     }
 
     /// Number of pending events.
