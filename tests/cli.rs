@@ -1,0 +1,78 @@
+//! The `threadlab` command-line tool, run as a teacher would.
+
+use std::process::Command;
+
+fn threadlab(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_threadlab")).args(args).output().expect("runs");
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn lists_every_preset() {
+    let (code, out, _) = threadlab(&["presets"]);
+    assert_eq!(code, 0);
+    let list: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let keys: Vec<&str> = list.as_array().unwrap().iter().map(|p| p["key"].as_str().unwrap()).collect();
+    let shipped: Vec<&str> = threadlab::presets::PRESETS.iter().map(|p| p.key).collect();
+    assert_eq!(keys, shipped);
+}
+
+#[test]
+fn run_preset_prints_metrics_json() {
+    let (code, out, _) = threadlab(&["run", "--preset", "race-mutex"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["outcome"]["kind"], "completed");
+    assert_eq!(v["metrics"]["variables"][0]["value"], 1000);
+    assert!(v.get("trace").is_none());
+    let (_, with_trace, _) = threadlab(&["run", "--preset", "race-mutex", "--trace"]);
+    let v: serde_json::Value = serde_json::from_str(&with_trace).unwrap();
+    assert!(v["trace"]["events"].as_array().unwrap().len() > 1000);
+}
+
+#[test]
+fn overrides_change_the_run() {
+    let makespan = |args: &[&str]| {
+        let (_, out, _) = threadlab(args);
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()["metrics"]["makespan"].as_u64().unwrap()
+    };
+    let one = makespan(&["run", "--preset", "mixed-fcfs-2cpu", "--cpus", "1"]);
+    let two = makespan(&["run", "--preset", "mixed-fcfs-2cpu"]);
+    assert!(two < one, "2 CPUs {two} vs 1 CPU {one}");
+    assert_eq!(one, makespan(&["run", "--preset", "mixed-fcfs-1cpu"]));
+    assert_eq!(makespan(&["run", "--preset", "mixed-fcfs-1cpu", "--policy", "rr", "--quantum", "4"]), makespan(&["run", "--preset", "mixed-rr-1cpu"]));
+}
+
+#[test]
+fn bad_file_exits_nonzero_with_located_error() {
+    let dir = std::env::temp_dir().join(format!("threadlab-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad.json");
+    std::fs::write(&path, r#"{"name":"x","processes":[{"name":"p","threads":[{"name":"main","code":"compute 1\njump 3"}]}]}"#).unwrap();
+    let (code, out, err) = threadlab(&["run", path.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert!(err.contains("processes[0].threads[0].code, line 2, column 1: unknown instruction `jump`"), "{err}");
+    let (code, _, err) = threadlab(&["run", dir.join("missing.json").to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot read"), "{err}");
+}
+
+#[test]
+fn deadlock_exits_3_and_still_prints_json() {
+    let (code, out, _) = threadlab(&["run", "--preset", "deadlock"]);
+    assert_eq!(code, 3);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["outcome"]["kind"], "deadlock");
+    assert_eq!(v["outcome"]["waits"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn bad_usage_is_explained() {
+    let (code, _, err) = threadlab(&["run", "--preset", "nope"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no preset `nope`") && err.contains("race-unsafe"), "{err}");
+    let (code, _, err) = threadlab(&["run", "--preset", "race-mutex", "--policy", "lottery"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("lottery"), "{err}");
+}
