@@ -136,7 +136,8 @@ impl Default for SchedulerSpec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
-    /// Most instructions executed, over all threads, before the run stops.
+    /// Most instructions executed, over all threads, before the run stops (default 200,000,
+    /// which keeps a full trace small enough for the browser: about 1 M trace entries at most).
     pub max_steps: u64,
     /// Latest simulated time, in ticks, the run may reach.
     pub max_time: Ticks,
@@ -144,7 +145,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_steps: 2_000_000, max_time: 1_000_000_000 }
+        Limits { max_steps: 200_000, max_time: 1_000_000_000 }
     }
 }
 
