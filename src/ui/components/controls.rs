@@ -1,0 +1,67 @@
+//! Playback controls: play/pause, step, reset, end, speed, the scrub bar and the clock.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::model::Ticks;
+use crate::playback::{Action, SPEEDS, speed_index};
+use crate::ui::format::grouped;
+
+/// Props of [`Controls`].
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    pub playing: bool,
+    /// Current time, ticks.
+    pub cursor: Ticks,
+    /// End of the run, ticks.
+    pub end: Ticks,
+    /// Ticks per wall-clock second.
+    pub speed: u32,
+    pub on_action: Callback<Action>,
+}
+
+/// The transport bar.
+#[component]
+pub fn Controls(props: &ControlsProps) -> Html {
+    let act = |a: Action| props.on_action.reform(move |_: MouseEvent| a);
+    let on_scrub = props.on_action.reform(|e: InputEvent| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        Action::Seek(input.value().parse().unwrap_or(0))
+    });
+    let on_speed = props.on_action.reform(|e: InputEvent| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        let i: usize = input.value().parse().unwrap_or(0);
+        Action::SetSpeed(SPEEDS[i.min(SPEEDS.len() - 1)])
+    });
+    let speed_text = format!("{} µs per second", grouped(u64::from(props.speed)));
+    html! {
+        <section class="panel controls" aria-label="Playback">
+            <div class="buttons">
+                <button data-testid="btn-reset" onclick={act(Action::Reset)} title="Back to t = 0">{ "Reset" }</button>
+                <button data-testid="btn-step-back" onclick={act(Action::StepBack)} title="Previous event">{ "◀ Step back" }</button>
+                <button data-testid="btn-play" class="primary" onclick={act(Action::TogglePlay)} aria-pressed={props.playing.to_string()}>
+                    { if props.playing { "Pause" } else { "Play" } }
+                </button>
+                <button data-testid="btn-step-forward" onclick={act(Action::StepForward)} title="Next event">{ "Step forward ▶" }</button>
+                <button data-testid="btn-end" onclick={act(Action::SeekEnd)} title="Jump to the end of the run">{ "End" }</button>
+                <span class="time" data-testid="time-display" aria-live="off">
+                    { format!("t = {} / {} µs", props.cursor, props.end) }
+                </span>
+            </div>
+            <div class="sliders">
+                <label class="scrub">
+                    <span class="visually-hidden">{ "Time (µs)" }</span>
+                    <input type="range" data-testid="scrub" min="0" max={props.end.to_string()} step="1"
+                        value={props.cursor.to_string()} oninput={on_scrub} aria-label="Time in µs" />
+                </label>
+                <label class="speed">
+                    <span>{ "Speed" }</span>
+                    <input type="range" data-testid="speed" min="0" max={(SPEEDS.len() - 1).to_string()} step="1"
+                        value={speed_index(props.speed).to_string()} oninput={on_speed}
+                        aria-valuetext={speed_text.clone()} />
+                    <output>{ speed_text }</output>
+                </label>
+            </div>
+        </section>
+    }
+}

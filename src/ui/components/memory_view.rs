@@ -1,0 +1,77 @@
+//! Each process's address space at the cursor: shared variables, mutex owners, footprint.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::model::trace::Snapshot;
+use crate::ui::format::bytes;
+use crate::ui::run::Run;
+
+/// Props of [`MemoryView`].
+#[derive(Properties, PartialEq)]
+pub struct MemoryViewProps {
+    pub run: Rc<Run>,
+    /// The state at the cursor.
+    pub snapshot: Rc<Snapshot>,
+}
+
+/// One box per process.
+#[component]
+pub fn MemoryView(props: &MemoryViewProps) -> Html {
+    let run = &props.run;
+    let sys = &run.system;
+    let snap = &props.snapshot;
+    let writes = run.writes_at(snap.time);
+    let boxes = sys.processes.iter().map(|p| {
+        let names: Vec<&str> = p.threads.iter().map(|&tid| sys.threads[tid].name.as_str()).collect();
+        let vars = p.space.variables.iter().enumerate().map(|(var, name)| {
+            let value = snap.variables[p.pid][var];
+            let writers: Vec<&str> = writes.iter().filter(|w| w.0 == p.pid && w.1 == var).map(|w| sys.threads[w.2].name.as_str()).collect();
+            let written = !writers.is_empty();
+            html! {
+                <tr class={classes!(written.then_some("written"))}>
+                    <th scope="row"><code>{ name }</code></th>
+                    <td class="num"><span class="value" data-testid={format!("var-{}-{}", p.name, name)}>{ value }</span></td>
+                    <td class="note">
+                        if written { <span class="written-badge">{ format!("written now by {}", writers.join(", ")) }</span> }
+                    </td>
+                </tr>
+            }
+        });
+        let mutexes = p.mutexes.iter().enumerate().map(|(m, name)| {
+            let owner = snap.mutex_owners[p.pid][m].map_or_else(|| "free".to_string(), |tid| format!("held by {}", sys.threads[tid].name));
+            html! { <li><code>{ name }</code>{ ": " }{ owner }</li> }
+        });
+        let l = &p.space.layout;
+        let stacks = l.stack_bytes_per_thread * p.threads.len() as u64;
+        html! {
+            <article class="process-box" aria-label={format!("Address space of process {}", p.name)}>
+                <h3>{ format!("Process {} (pid {})", p.name, p.pid) }</h3>
+                <p class="shared-note">
+                    { format!("Shared by all {} thread{} of this process: {}. Other processes cannot see these variables.",
+                        p.threads.len(), if p.threads.len() == 1 { "" } else { "s" }, names.join(", ")) }
+                </p>
+                if p.space.variables.is_empty() {
+                    <p class="muted">{ "No variables." }</p>
+                } else {
+                    <table class="table vars"><tbody>{ for vars }</tbody></table>
+                }
+                if !p.mutexes.is_empty() {
+                    <ul class="mutexes"><li class="muted">{ "Mutexes:" }</li>{ for mutexes }</ul>
+                }
+                <p class="footprint">
+                    { format!("Memory: code {} + data {} + heap {} + stacks {} ({} × {}) = {}",
+                        bytes(l.code_bytes), bytes(l.data_bytes), bytes(l.heap_bytes), bytes(stacks),
+                        p.threads.len(), bytes(l.stack_bytes_per_thread), bytes(p.memory_bytes)) }
+                </p>
+            </article>
+        }
+    });
+    html! {
+        <section class="panel memory-panel" data-testid="memory-view">
+            <h2 class="panel-title">{ format!("Memory at t = {} µs", snap.time) }</h2>
+            <div class="process-grid">{ for boxes }</div>
+        </section>
+    }
+}

@@ -1,0 +1,121 @@
+//! The run's final measures (not at the cursor): per thread, per CPU, totals, final variables.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::ui::format::{bytes, grouped, opt_ticks};
+use crate::ui::run::Run;
+
+/// Props of [`MetricsTable`].
+#[derive(Properties, PartialEq)]
+pub struct MetricsTableProps {
+    pub run: Rc<Run>,
+}
+
+/// The note beside a final value: correct, lost updates, or off by some amount.
+fn verdict(value: i64, expected: Option<i64>) -> (String, &'static str) {
+    match expected {
+        None => (String::new(), ""),
+        Some(e) if e == value => ("correct".to_string(), "ok"),
+        Some(e) if value < e => {
+            let lost = e - value;
+            (format!("lost {lost} update{}", if lost == 1 { "" } else { "s" }), "bad")
+        }
+        Some(e) => (format!("{} more than expected", value - e), "bad"),
+    }
+}
+
+/// Metrics section (`data-testid="metrics-table"`).
+#[component]
+pub fn MetricsTable(props: &MetricsTableProps) -> Html {
+    let m = &props.run.result.metrics;
+    let threads = m.threads.iter().map(|t| html! {
+        <tr>
+            <td>{ &t.process }</td>
+            <td>{ &t.name }</td>
+            <td class="num">{ t.arrival }</td>
+            <td class="num">{ opt_ticks(t.first_run) }</td>
+            <td class="num">{ opt_ticks(t.completion) }</td>
+            <td class="num">{ opt_ticks(t.turnaround) }</td>
+            <td class="num">{ t.waiting }</td>
+            <td class="num">{ opt_ticks(t.response) }</td>
+            <td class="num">{ t.cpu_time }</td>
+            <td class="num">{ t.io_time }</td>
+            <td class="num">{ t.lock_wait }</td>
+        </tr>
+    });
+    let cpus = m.cpus.iter().map(|c| html! {
+        <tr>
+            <td>{ format!("CPU {}", c.cpu) }</td>
+            <td class="num">{ c.busy }</td>
+            <td class="num">{ c.switching }</td>
+            <td class="num">{ c.idle }</td>
+            <td class="num">{ format!("{:.1} %", c.utilisation * 100.0) }</td>
+        </tr>
+    });
+    let vars = m.variables.iter().map(|v| {
+        let (note, class) = verdict(v.value, v.expected);
+        html! {
+            <tr>
+                <td>{ &v.process }</td>
+                <td><code>{ &v.name }</code></td>
+                <td class="num"><span data-testid={format!("final-var-{}-{}", v.process, v.name)}>{ v.value }</span></td>
+                <td class="num">{ v.expected.map_or_else(|| "—".to_string(), |e| e.to_string()) }</td>
+                <td><span class={classes!("verdict", class)}>{ note }</span></td>
+            </tr>
+        }
+    });
+    let a = &m.averages;
+    html! {
+        <section class="panel metrics-panel" data-testid="metrics-table">
+            <h2 class="panel-title">{ "Metrics of the whole run (times in µs)" }</h2>
+            <dl class="totals">
+                <div><dt>{ "Makespan" }</dt><dd><span data-testid="metric-makespan">{ m.makespan }</span>{ " µs" }</dd></div>
+                <div><dt>{ "Context switches" }</dt><dd><span data-testid="metric-context-switches">{ m.context_switches }</span>
+                    { format!(" ({} between processes)", m.process_switches) }</dd></div>
+                <div><dt>{ "Instructions" }</dt><dd>{ grouped(m.steps) }</dd></div>
+                <div><dt>{ "Total memory" }</dt><dd data-testid="metric-memory">{ bytes(m.total_memory_bytes) }</dd></div>
+            </dl>
+            <div class="table-scroll">
+                <table class="table">
+                    <caption>{ "Per thread. Turnaround = completion − arrival = waiting + CPU + I/O + lock wait; response = first run − arrival." }</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{ "Process" }</th><th scope="col">{ "Thread" }</th>
+                            <th scope="col">{ "Arrival" }</th><th scope="col">{ "First run" }</th><th scope="col">{ "Completion" }</th>
+                            <th scope="col">{ "Turnaround" }</th><th scope="col">{ "Waiting" }</th><th scope="col">{ "Response" }</th>
+                            <th scope="col">{ "CPU time" }</th><th scope="col">{ "I/O" }</th><th scope="col">{ "Lock wait" }</th>
+                        </tr>
+                    </thead>
+                    <tbody>{ for threads }</tbody>
+                    <tfoot>
+                        <tr>
+                            <th scope="row" colspan="5">{ "Average over finished threads" }</th>
+                            <td class="num">{ format!("{:.1}", a.turnaround) }</td>
+                            <td class="num">{ format!("{:.1}", a.waiting) }</td>
+                            <td class="num">{ format!("{:.1}", a.response) }</td>
+                            <td colspan="3"></td>
+                        </tr>
+                    </tfoot>
+                </table>
+            </div>
+            <div class="metrics-row">
+                <table class="table">
+                    <caption>{ "Per CPU: busy + switching + idle = makespan" }</caption>
+                    <thead><tr><th scope="col">{ "CPU" }</th><th scope="col">{ "Busy" }</th><th scope="col">{ "Switching" }</th>
+                        <th scope="col">{ "Idle" }</th><th scope="col">{ "Utilisation" }</th></tr></thead>
+                    <tbody>{ for cpus }</tbody>
+                </table>
+                if !m.variables.is_empty() {
+                    <table class="table">
+                        <caption>{ "Final values of the variables" }</caption>
+                        <thead><tr><th scope="col">{ "Process" }</th><th scope="col">{ "Variable" }</th><th scope="col">{ "Final" }</th>
+                            <th scope="col">{ "Expected" }</th><th scope="col">{ "Verdict" }</th></tr></thead>
+                        <tbody>{ for vars }</tbody>
+                    </table>
+                }
+            </div>
+        </section>
+    }
+}

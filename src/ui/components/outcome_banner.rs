@@ -1,0 +1,52 @@
+//! How the run ended, shown prominently.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::model::simulation::Outcome;
+use crate::ui::format::outcome_kind;
+use crate::ui::run::Run;
+
+/// Props of [`OutcomeBanner`].
+#[derive(Properties, PartialEq)]
+pub struct OutcomeBannerProps {
+    pub run: Rc<Run>,
+}
+
+/// A banner with the outcome's kind (`data-kind`) and message.
+#[component]
+pub fn OutcomeBanner(props: &OutcomeBannerProps) -> Html {
+    let outcome = &props.run.result.outcome;
+    let kind = outcome_kind(outcome);
+    let (title, role) = match outcome {
+        Outcome::Completed => ("Completed", "status"),
+        Outcome::Deadlock { .. } => ("Deadlock", "alert"),
+        Outcome::BudgetExceeded { .. } => ("Stopped: budget exceeded", "alert"),
+        Outcome::RuntimeError { .. } => ("Runtime error", "alert"),
+    };
+    let details = match outcome {
+        Outcome::Deadlock { waits, .. } => html! {
+            <ul class="waits">
+                { for waits.iter().map(|w| html! {
+                    <li>
+                        { format!("{} waits for mutex `{}`", w.thread, w.mutex) }
+                        { match (&w.holder, w.holder_terminated) {
+                            (Some(h), true) => format!(", held by {h}, which has terminated without unlocking it"),
+                            (Some(h), false) => format!(", held by {h}"),
+                            (None, _) => String::new(),
+                        } }
+                    </li>
+                }) }
+            </ul>
+        },
+        _ => html! {},
+    };
+    html! {
+        <section class={classes!("outcome", format!("outcome-{kind}"))} data-testid="outcome" data-kind={kind} role={role}>
+            <strong class="outcome-title">{ title }</strong>
+            <span class="outcome-message">{ outcome.message() }</span>
+            { details }
+        </section>
+    }
+}

@@ -1,0 +1,119 @@
+//! The scenario as JSON: edit and apply, import a file, export a download.
+//! On an error nothing is replaced: the run stays and the editor keeps the user's text.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::file::callbacks::FileReader;
+use gloo::file::{Blob, File, ObjectUrl};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlAnchorElement, HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::ui::run::Run;
+
+/// Props of [`ScenarioEditor`].
+#[derive(Properties, PartialEq)]
+pub struct ScenarioEditorProps {
+    /// The run shown; the editor resets to its scenario when a new run is loaded.
+    pub run: Rc<Run>,
+    /// The last error (JSON, validation or program), if the last apply failed.
+    pub error: Option<String>,
+    /// Called with the JSON text to parse, validate and run.
+    pub on_apply: Callback<String>,
+    /// Called with a message when a file cannot be read.
+    pub on_error: Callback<String>,
+}
+
+/// A file name for the scenario: its name, lower case, non-alphanumerics as `-`.
+fn file_name(name: &str) -> String {
+    let slug: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let slug = slug.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
+    format!("{}.json", if slug.is_empty() { "scenario" } else { &slug })
+}
+
+/// Starts a browser download of `text` as `name`.
+fn download(name: &str, text: &str) {
+    let url = ObjectUrl::from(Blob::new_with_options(text, Some("application/json")));
+    let document = gloo::utils::document();
+    let Ok(a) = document.create_element("a") else { return };
+    let a: HtmlAnchorElement = a.unchecked_into();
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    // `url` is revoked when dropped; the click has already started the download.
+}
+
+/// Textarea, Apply, Import and Export, and the error box.
+#[component]
+pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
+    let text = use_state(|| props.run.scenario.to_json());
+    // A new run (preset, settings or a successful apply) resets the text to its scenario.
+    {
+        let text = text.clone();
+        use_effect_with(props.run.clone(), move |run| {
+            text.set(run.scenario.to_json());
+        });
+    }
+    let reader: Rc<RefCell<Option<FileReader>>> = use_mut_ref(|| None);
+
+    let oninput = {
+        let text = text.clone();
+        Callback::from(move |e: InputEvent| {
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            text.set(area.value());
+        })
+    };
+    let on_apply_click = {
+        let text = text.clone();
+        let on_apply = props.on_apply.clone();
+        Callback::from(move |_: MouseEvent| on_apply.emit((*text).clone()))
+    };
+    let on_import = {
+        let text = text.clone();
+        let on_apply = props.on_apply.clone();
+        let on_error = props.on_error.clone();
+        let reader = reader.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+            input.set_value("");
+            let text = text.clone();
+            let on_apply = on_apply.clone();
+            let on_error = on_error.clone();
+            let task = gloo::file::callbacks::read_as_text(&File::from(file), move |result| match result {
+                Ok(contents) => {
+                    text.set(contents.clone());
+                    on_apply.emit(contents);
+                }
+                Err(err) => on_error.emit(format!("Could not read the file: {err}")),
+            });
+            *reader.borrow_mut() = Some(task);
+        })
+    };
+    // Exports the scenario that is running (the last one that applied cleanly).
+    let on_export = {
+        let run = props.run.clone();
+        Callback::from(move |_: MouseEvent| download(&file_name(&run.scenario.name), &run.scenario.to_json()))
+    };
+    html! {
+        <section class="panel editor">
+            <label for="scenario-editor" class="panel-title">{ "Scenario JSON" }</label>
+            <p class="hint">{ "Edit the processes, threads and programs, then Apply. Errors show where they are; your text is kept." }</p>
+            <textarea id="scenario-editor" data-testid="scenario-editor" spellcheck="false" rows="18"
+                value={(*text).clone()} {oninput} />
+            if let Some(err) = &props.error {
+                <div class="error" data-testid="import-error" role="alert">{ err }</div>
+            }
+            <div class="buttons">
+                <button data-testid="btn-apply" class="primary" onclick={on_apply_click}>{ "Apply" }</button>
+                <label class="button file-button">
+                    { "Import .json…" }
+                    <input type="file" accept=".json,application/json" data-testid="import-file" onchange={on_import}
+                        class="visually-hidden-file" aria-label="Import a scenario file" />
+                </label>
+                <button data-testid="btn-export" onclick={on_export}>{ "Export" }</button>
+            </div>
+        </section>
+    }
+}

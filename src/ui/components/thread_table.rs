@@ -1,0 +1,77 @@
+//! Every thread at the cursor: state, CPU, program counter, instruction, registers, waits.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::model::trace::{Snapshot, ThreadState};
+use crate::ui::format::{state_class, thread_colour};
+use crate::ui::run::Run;
+
+/// Props of [`ThreadTable`].
+#[derive(Properties, PartialEq)]
+pub struct ThreadTableProps {
+    pub run: Rc<Run>,
+    /// The state at the cursor.
+    pub snapshot: Rc<Snapshot>,
+}
+
+/// One row per thread (`data-tid`).
+#[component]
+pub fn ThreadTable(props: &ThreadTableProps) -> Html {
+    let run = &props.run;
+    let sys = &run.system;
+    let rows = sys.threads.iter().zip(&props.snapshot.threads).map(|(t, view)| {
+        let process = &sys.processes[t.pid];
+        let (line, text) = run.instruction(t.tid, view.pc);
+        let instr = match (view.state, line) {
+            (ThreadState::Terminated, _) => "(finished)".to_string(),
+            (_, Some(l)) => format!("{l}: {text}"),
+            (_, None) => text.to_string(),
+        };
+        let regs: Vec<String> = view.registers.iter().enumerate().filter(|(_, v)| **v != 0).map(|(i, v)| format!("r{i}={v}")).collect();
+        let waits = match (view.state, view.waiting_for) {
+            (_, Some(m)) => format!("mutex {}", process.mutexes.get(m).map_or("?", String::as_str)),
+            (ThreadState::Blocked, None) => "I/O".to_string(),
+            _ => String::new(),
+        };
+        html! {
+            <tr data-tid={t.tid.to_string()} class={classes!(view.cpu.is_some().then_some("on-cpu"))}>
+                <td>{ &process.name }</td>
+                <td>
+                    <span class="swatch" style={format!("background:{}", thread_colour(t.tid))}></span>
+                    { &t.name }
+                    if t.is_main { <span class="badge" title="The process's first thread">{ "main" }</span> }
+                </td>
+                <td><span class={state_class(view.state)} data-testid="thread-state">{ view.state.name() }</span></td>
+                <td class="num">{ view.cpu.map_or_else(|| "—".to_string(), |c| c.to_string()) }</td>
+                <td class="num" data-testid="thread-pc">{ view.pc }</td>
+                <td><code>{ instr }</code></td>
+                <td class="regs"><code>{ if regs.is_empty() { "all 0".to_string() } else { regs.join(" ") } }</code></td>
+                <td>{ waits }</td>
+            </tr>
+        }
+    });
+    html! {
+        <section class="panel threads-panel">
+            <h2 class="panel-title">{ format!("Threads at t = {} µs", props.snapshot.time) }</h2>
+            <div class="table-scroll">
+                <table data-testid="thread-table" class="table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{ "Process" }</th>
+                            <th scope="col">{ "Thread" }</th>
+                            <th scope="col">{ "State" }</th>
+                            <th scope="col">{ "CPU" }</th>
+                            <th scope="col">{ "PC" }</th>
+                            <th scope="col">{ "Instruction (line: text)" }</th>
+                            <th scope="col" title="Registers r0–r7, private to each thread; only non-zero ones shown">{ "Registers (non-zero)" }</th>
+                            <th scope="col">{ "Waits for" }</th>
+                        </tr>
+                    </thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,76 @@
+//! Display helpers shared by the views: thread colours and labels.
+
+use crate::model::simulation::Outcome;
+use crate::model::trace::{IntervalKind, ThreadState};
+
+/// A qualitative palette with good contrast on white (Tableau 10, slightly darkened).
+const PALETTE: [&str; 10] = ["#1f77b4", "#e8710a", "#2a9d3a", "#d62728", "#8c56b5", "#8c564b", "#d14fa8", "#5f6b73", "#a3a31a", "#12a3b8"];
+
+/// Stable colour of thread `tid` (a CSS colour): the palette first, then golden-angle hues.
+pub fn thread_colour(tid: usize) -> String {
+    match PALETTE.get(tid) {
+        Some(c) => (*c).to_string(),
+        None => format!("hsl({:.0}, 62%, 42%)", (tid as f64 * 137.508) % 360.0),
+    }
+}
+
+/// Fill of a context-switch interval on the timeline.
+pub fn switch_colour(kind: IntervalKind) -> &'static str {
+    match kind {
+        IntervalKind::ProcessSwitch => "#6b7280",
+        _ => "#a8afb8",
+    }
+}
+
+/// Human name of an interval kind.
+pub fn interval_kind_label(kind: IntervalKind) -> &'static str {
+    match kind {
+        IntervalKind::Run => "running",
+        IntervalKind::ThreadSwitch => "thread switch (same process)",
+        IntervalKind::ProcessSwitch => "process switch (address space changes)",
+    }
+}
+
+/// CSS class of a thread state (colours in styles/app.css).
+pub fn state_class(state: ThreadState) -> &'static str {
+    match state {
+        ThreadState::New => "state state-new",
+        ThreadState::Ready => "state state-ready",
+        ThreadState::Running => "state state-running",
+        ThreadState::Blocked => "state state-blocked",
+        ThreadState::Terminated => "state state-terminated",
+    }
+}
+
+/// The outcome's kind as in the JSON (`completed`, `deadlock`, `budget_exceeded`, `runtime_error`).
+pub fn outcome_kind(outcome: &Outcome) -> &'static str {
+    match outcome {
+        Outcome::Completed => "completed",
+        Outcome::Deadlock { .. } => "deadlock",
+        Outcome::BudgetExceeded { .. } => "budget_exceeded",
+        Outcome::RuntimeError { .. } => "runtime_error",
+    }
+}
+
+/// An optional tick count, or a dash.
+pub fn opt_ticks(t: Option<u64>) -> String {
+    t.map_or_else(|| "—".to_string(), |t| t.to_string())
+}
+
+/// Bytes with thousands separators, e.g. `28,672 B`.
+pub fn bytes(n: u64) -> String {
+    format!("{} B", grouped(n))
+}
+
+/// An integer with `,` thousands separators.
+pub fn grouped(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

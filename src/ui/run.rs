@@ -1,0 +1,77 @@
+//! A loaded run: the scenario, the system the model built from it, and the finished result.
+//! [`Run::load`] is the UI's only call into the simulation.
+
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::model::program::VarId;
+use crate::model::trace::{Snapshot, Trace, What};
+use crate::model::{self, ProcessId, RunResult, Scenario, System, ThreadId, Ticks};
+
+/// Every run gets a fresh id, so comparing runs (for Yew props) is one integer compare.
+static NEXT_RUN_ID: AtomicU32 = AtomicU32::new(1);
+
+/// A scenario run to completion (or to a deadlock, error or budget), ready to play back.
+#[derive(Debug)]
+pub struct Run {
+    /// Unique per loaded run; equality of runs is equality of ids.
+    pub id: u32,
+    pub scenario: Scenario,
+    pub system: System,
+    pub result: RunResult,
+    /// The full trace (taken out of `result`).
+    pub trace: Trace,
+}
+
+impl PartialEq for Run {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Run {
+    /// Validates and runs `scenario` with the full trace recorded. Errors: the scenario's
+    /// located error, as text (path, line, column, message).
+    pub fn load(scenario: Scenario) -> Result<Rc<Run>, String> {
+        let (system, mut result) = model::run(&scenario).map_err(|e| e.to_string())?;
+        let trace = result.trace.take().unwrap_or_default();
+        let id = NEXT_RUN_ID.fetch_add(1, Ordering::Relaxed);
+        Ok(Rc::new(Run { id, scenario, system, result, trace }))
+    }
+
+    /// Parses scenario JSON, then [`Run::load`]s it.
+    pub fn from_json(text: &str) -> Result<Rc<Run>, String> {
+        let scenario = Scenario::from_json(text).map_err(|e| e.to_string())?;
+        Run::load(scenario)
+    }
+
+    /// Number of CPUs of the machine.
+    pub fn cpus(&self) -> usize {
+        self.scenario.machine.cpus as usize
+    }
+
+    /// The state of everything at `time` (ticks), folded from the trace.
+    pub fn snapshot(&self, time: Ticks) -> Snapshot {
+        self.trace.snapshot(&self.system, self.cpus(), time)
+    }
+
+    /// Variables stored at exactly `time` (ticks), with the writing thread: (pid, var, tid).
+    pub fn writes_at(&self, time: Ticks) -> Vec<(ProcessId, VarId, ThreadId)> {
+        let events = &self.trace.events;
+        let from = events.partition_point(|e| e.time < time);
+        events[from..]
+            .iter()
+            .take_while(|e| e.time == time)
+            .filter_map(|e| match e.what {
+                What::Mem { pid, var, tid, .. } => Some((pid, var, tid)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The instruction text at `pc` of thread `tid`, with its 1-based source line if it has one.
+    pub fn instruction(&self, tid: ThreadId, pc: usize) -> (Option<u32>, &str) {
+        let prog = self.system.program_of(tid);
+        (prog.lines.get(pc).copied(), prog.text(pc))
+    }
+}

@@ -1,0 +1,34 @@
+//! The playback reducer for `use_reducer`: [`crate::playback::Playback`] plus loading a new run.
+
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use crate::playback::{Action, Playback};
+
+/// What the page can do to the playback state.
+pub enum PlayerAction {
+    /// A playback action (play, step, seek, tick…).
+    Do(Action),
+    /// A new run was loaded: start over with this playback (cursor at 0, paused).
+    Load(Playback),
+}
+
+/// The playback state held by the page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlayerState(pub Playback);
+
+impl Reducible for PlayerState {
+    type Action = PlayerAction;
+
+    fn reduce(self: Rc<Self>, action: PlayerAction) -> Rc<Self> {
+        match action {
+            PlayerAction::Load(p) => Rc::new(PlayerState(p)),
+            PlayerAction::Do(a) => {
+                let mut next = self.0.clone();
+                next.apply(a);
+                if next == self.0 { self } else { Rc::new(PlayerState(next)) }
+            }
+        }
+    }
+}
