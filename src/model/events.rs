@@ -71,16 +71,47 @@ impl Ord for Entry {
     }
 }
 
-/// Min-heap of events by (time, rank, index, sequence).
+/// Events in (time, rank, index, sequence) order.
+///
+/// A CPU has at most one pending event, so CPU events sit in one slot per CPU (a new one
+/// replaces a stale one) and only I/O completions and arrivals go through the binary heap.
+/// Most events are CPU steps, so this keeps the heap small and the common case cheap.
 #[derive(Debug, Default)]
 pub struct EventQueue {
     heap: BinaryHeap<Reverse<Entry>>,
+    /// `cpu_slots[cpu]`: the CPU's pending event, if any.
+    cpu_slots: Vec<Option<Event>>,
     seq: u32,
 }
 
 impl EventQueue {
-    /// Schedules `kind` at `time`.
+    /// An empty queue for a machine with `cpus` CPUs.
+    pub fn new(cpus: usize) -> Self {
+        EventQueue { heap: BinaryHeap::new(), cpu_slots: vec![None; cpus], seq: 0 }
+    }
+
+    /// The CPU slot holding the earliest CPU event (lowest CPU index at a tie).
+    fn first_cpu_slot(&self) -> Option<(usize, Ticks)> {
+        let mut best: Option<(usize, Ticks)> = None;
+        for (cpu, slot) in self.cpu_slots.iter().enumerate() {
+            if let Some(ev) = slot
+                && best.is_none_or(|(_, t)| ev.time < t)
+            {
+                best = Some((cpu, ev.time));
+            }
+        }
+        best
+    }
+
+    /// Schedules `kind` at `time`. A CPU event replaces that CPU's pending one.
     pub fn push(&mut self, time: Ticks, kind: EventKind) {
+        if let EventKind::CpuStep { cpu, .. } | EventKind::SwitchDone { cpu, .. } = kind {
+            if cpu >= self.cpu_slots.len() {
+                self.cpu_slots.resize(cpu + 1, None);
+            }
+            self.cpu_slots[cpu] = Some(Event { time, kind });
+            return;
+        }
         let (rank, index) = kind.rank_index();
         // The sequence only orders events equal in time, rank and index, which the simulation
         // never has pending at once (one event per CPU, per thread); wrapping is harmless.
@@ -91,21 +122,68 @@ impl EventQueue {
 
     /// Time of the next event.
     pub fn peek_time(&self) -> Option<Ticks> {
-        self.heap.peek().map(|Reverse(e)| (e.key >> 64) as Ticks)
+        let heap = self.heap.peek().map(|Reverse(e)| (e.key >> 64) as Ticks);
+        match (self.first_cpu_slot(), heap) {
+            (Some((_, c)), Some(h)) => Some(c.min(h)),
+            (Some((_, c)), None) => Some(c),
+            (None, h) => h,
+        }
     }
 
-    /// Removes the next event.
+    /// Removes the next event. CPU events come before other events at the same time.
     pub fn pop(&mut self) -> Option<Event> {
-        self.heap.pop().map(|Reverse(e)| Event { time: (e.key >> 64) as Ticks, kind: e.kind })
+        let heap = self.heap.peek().map(|Reverse(e)| (e.key >> 64) as Ticks);
+        match (self.first_cpu_slot(), heap) {
+            (Some((cpu, c)), h) if h.is_none_or(|h| c <= h) => self.cpu_slots[cpu].take(),
+            _ => self.heap.pop().map(|Reverse(e)| Event { time: (e.key >> 64) as Ticks, kind: e.kind }),
+        }
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() + self.cpu_slots.iter().filter(|s| s.is_some()).count()
     }
 
     /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_is_time_then_cpu_events_then_io_then_arrivals() {
+        let mut q = EventQueue::new(2);
+        q.push(5, EventKind::Arrive { tid: 0 });
+        q.push(5, EventKind::IoDone { tid: 3 });
+        q.push(5, EventKind::IoDone { tid: 1 });
+        q.push(5, EventKind::CpuStep { cpu: 1, epoch: 0 });
+        q.push(5, EventKind::SwitchDone { cpu: 0, epoch: 0 });
+        q.push(4, EventKind::Arrive { tid: 9 });
+        let order: Vec<EventKind> = std::iter::from_fn(|| q.pop()).map(|e| e.kind).collect();
+        assert_eq!(
+            order,
+            vec![
+                EventKind::Arrive { tid: 9 },
+                EventKind::SwitchDone { cpu: 0, epoch: 0 },
+                EventKind::CpuStep { cpu: 1, epoch: 0 },
+                EventKind::IoDone { tid: 1 },
+                EventKind::IoDone { tid: 3 },
+                EventKind::Arrive { tid: 0 },
+            ]
+        );
+        assert!(q.is_empty());
+    }
+
+    #[test]
+    fn a_new_cpu_event_replaces_the_stale_one() {
+        let mut q = EventQueue::new(1);
+        q.push(9, EventKind::CpuStep { cpu: 0, epoch: 0 });
+        q.push(3, EventKind::CpuStep { cpu: 0, epoch: 1 });
+        assert_eq!(q.len(), 1);
+        assert_eq!(q.pop(), Some(Event { time: 3, kind: EventKind::CpuStep { cpu: 0, epoch: 1 } }));
     }
 }

@@ -188,7 +188,7 @@ impl<'s> Simulation<'s> {
             busy: 0,
             switching: 0,
         };
-        let mut events = EventQueue::default();
+        let mut events = EventQueue::new(scenario.machine.cpus as usize);
         for t in &sys.threads {
             events.push(t.arrival, EventKind::Arrive { tid: t.tid });
         }
