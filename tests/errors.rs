@@ -5,7 +5,7 @@ use threadlab::model::{self, Scenario};
 fn err(json: &str) -> model::ScenarioError {
     match Scenario::from_json(json) {
         Err(e) => e,
-        Ok(s) => model::run(&s).err().expect("expected an error"),
+        Ok(s) => model::run(&s).map(|_| ()).expect_err("expected an error"),
     }
 }
 
