@@ -25,28 +25,10 @@ pub fn OutcomeBanner(props: &OutcomeBannerProps) -> Html {
         Outcome::BudgetExceeded { .. } => ("Stopped: budget exceeded", "alert"),
         Outcome::RuntimeError { .. } => ("Runtime error", "alert"),
     };
-    let details = match outcome {
-        Outcome::Deadlock { waits, .. } => html! {
-            <ul class="waits">
-                { for waits.iter().map(|w| html! {
-                    <li>
-                        { format!("{} waits for mutex `{}`", w.thread, w.mutex) }
-                        { match (&w.holder, w.holder_terminated) {
-                            (Some(h), true) => format!(", held by {h}, which has terminated without unlocking it"),
-                            (Some(h), false) => format!(", held by {h}"),
-                            (None, _) => String::new(),
-                        } }
-                    </li>
-                }) }
-            </ul>
-        },
-        _ => html! {},
-    };
     html! {
         <section class={classes!("outcome", format!("outcome-{kind}"))} data-testid="outcome" data-kind={kind} role={role}>
             <strong class="outcome-title">{ title }</strong>
             <span class="outcome-message">{ outcome.message() }</span>
-            { details }
         </section>
     }
 }
