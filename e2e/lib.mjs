@@ -153,10 +153,19 @@ export async function maxSpeed(page) {
 
 /** Runs the native CLI: `threadlab run --preset KEY [args]`; returns its parsed JSON. */
 export function cli(preset, ...args) {
+  return cliRun(['--preset', preset, ...args]);
+}
+
+/** Runs the native CLI on a scenario file: `threadlab run FILE [args]`. */
+export function cliFile(file, ...args) {
+  return cliRun([file, ...args]);
+}
+
+function cliRun(args) {
   assert.ok(existsSync(CLI), `no CLI at ${CLI} (cargo build --bin threadlab)`);
-  const r = spawnSync(CLI, ['run', '--preset', preset, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(CLI, ['run', ...args], { encoding: 'utf8', timeout: 60_000 });
   // 0 = completed, 3 = deadlock / runtime error / budget (JSON still printed).
-  assert.ok(r.status === 0 || r.status === 3, `CLI exited ${r.status}: ${r.stderr}`);
+  assert.ok(r.status === 0 || r.status === 3, `threadlab run ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
 

@@ -136,23 +136,3 @@ test('stepping back from the end goes to an earlier time, stepping forward retur
   assert.equal(await num(page, 'var-counter-counter'), 0);
   page.done();
 });
-
-test('changing the number of CPUs re-runs the scenario (makespan follows the CLI)', { timeout: TEST_TIMEOUT }, async (t) => {
-  const two = cli('race-unsafe');
-  const one = cli('race-unsafe', '--cpus', '1');
-  assert.notEqual(one.metrics.makespan, two.metrics.makespan, 'the CLI itself should see a change');
-
-  const page = await newPage(app, t);
-  await openApp(page, app, 'race-unsafe');
-  assert.equal(await num(page, 'metric-makespan'), two.metrics.makespan);
-  assert.equal(await byId(page, 'setting-cpus').inputValue(), String(two.metrics.cpus.length));
-
-  await byId(page, 'setting-cpus').fill('1');
-  await byId(page, 'setting-cpus').press('Tab');
-  await waitNum(page, 'metric-makespan', one.metrics.makespan);
-  assert.equal(await num(page, 'metric-makespan'), one.metrics.makespan);
-  assert.equal(await num(page, 'metric-context-switches'), one.metrics.context_switches);
-  assert.equal(await num(page, 'final-var-counter-counter'), cliVar(one, 'counter', 'counter'));
-  await shot(page, 'race-unsafe-1cpu');
-  page.done();
-});

@@ -1,0 +1,94 @@
+// Settings re-run the scenario; export writes the scenario as changed, and it imports back.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  TEST_TIMEOUT, byId, cli, cliFile, cliVar, newPage, num, openApp, shot, useApp, waitNum,
+} from './lib.mjs';
+
+const app = useApp();
+
+/** The numbers the metrics table shows, to compare with a CLI result. */
+async function shown(page) {
+  return {
+    makespan: await num(page, 'metric-makespan'),
+    switches: await num(page, 'metric-context-switches'),
+  };
+}
+const expected = (r) => ({ makespan: r.metrics.makespan, switches: r.metrics.context_switches });
+
+test('changing the number of CPUs re-runs the scenario (makespan follows the CLI)', { timeout: TEST_TIMEOUT }, async (t) => {
+  const two = cli('race-unsafe');
+  const one = cli('race-unsafe', '--cpus', '1');
+  assert.notEqual(one.metrics.makespan, two.metrics.makespan, 'the CLI itself should see a change');
+
+  const page = await newPage(app, t);
+  await openApp(page, app, 'race-unsafe');
+  assert.deepEqual(await shown(page), expected(two));
+  assert.equal(await byId(page, 'setting-cpus').inputValue(), String(two.metrics.cpus.length));
+
+  await byId(page, 'setting-cpus').fill('1');
+  await byId(page, 'setting-cpus').press('Tab');
+  await waitNum(page, 'metric-makespan', one.metrics.makespan);
+  assert.deepEqual(await shown(page), expected(one));
+  assert.equal(await num(page, 'final-var-counter-counter'), cliVar(one, 'counter', 'counter'));
+  await shot(page, 'race-unsafe-1cpu');
+  page.done();
+});
+
+test('switching FCFS to Round Robin and changing the quantum re-run it (as the CLI does)', { timeout: TEST_TIMEOUT }, async (t) => {
+  const fcfs = cli('mixed-fcfs-1cpu');
+  const page = await newPage(app, t);
+  await openApp(page, app, 'mixed-fcfs-1cpu');
+  assert.deepEqual(await shown(page), expected(fcfs));
+  assert.equal(await byId(page, 'setting-policy').inputValue(), 'fcfs');
+  assert.ok(await byId(page, 'setting-quantum').isDisabled(), 'FCFS uses no quantum');
+
+  await byId(page, 'setting-policy').selectOption('rr');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="setting-quantum"]').disabled);
+  const q = Number(await byId(page, 'setting-quantum').inputValue());
+  assert.ok(q >= 1, `default quantum ${q}`);
+  const rr = cli('mixed-fcfs-1cpu', '--policy', 'rr', '--quantum', String(q));
+  await waitNum(page, 'metric-makespan', rr.metrics.makespan);
+  assert.deepEqual(await shown(page), expected(rr));
+
+  const rr2 = cli('mixed-fcfs-1cpu', '--policy', 'rr', '--quantum', '2');
+  await byId(page, 'setting-quantum').fill('2');
+  await waitNum(page, 'metric-context-switches', rr2.metrics.context_switches);
+  assert.deepEqual(await shown(page), expected(rr2));
+  await shot(page, 'mixed-rr-quantum-2');
+  page.done();
+});
+
+test('export saves the changed scenario; the CLI and a re-import give the same run', { timeout: TEST_TIMEOUT }, async (t) => {
+  const one = cli('race-unsafe', '--cpus', '1');
+  const page = await newPage(app, t);
+  await openApp(page, app, 'race-unsafe');
+  await byId(page, 'setting-cpus').fill('1');
+  await waitNum(page, 'metric-makespan', one.metrics.makespan);
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'threadlab-export-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const [download] = await Promise.all([page.waitForEvent('download'), byId(page, 'btn-export').click()]);
+  assert.match(download.suggestedFilename(), /\.json$/);
+  const file = path.join(dir, download.suggestedFilename());
+  await download.saveAs(file);
+  const exported = JSON.parse(readFileSync(file, 'utf8'));
+  assert.equal(exported.machine.cpus, 1, 'the export has the changed CPU count');
+
+  // The CLI runs the exported file to the same numbers.
+  assert.deepEqual(expected(cliFile(file)), expected(one));
+
+  // A fresh page on another preset, then importing the export, shows that run again.
+  const fresh = await newPage(app, t);
+  await openApp(fresh, app, 'race-mutex');
+  await byId(fresh, 'import-file').setInputFiles(file);
+  await waitNum(fresh, 'metric-makespan', one.metrics.makespan);
+  assert.deepEqual(await shown(fresh), expected(one));
+  assert.equal(await num(fresh, 'final-var-counter-counter'), cliVar(one, 'counter', 'counter'));
+  assert.equal(await byId(fresh, 'setting-cpus').inputValue(), '1');
+  page.done();
+  fresh.done();
+});
