@@ -3,7 +3,9 @@
 
 use std::rc::Rc;
 
+use gloo::events::EventListener;
 use gloo::timers::callback::Interval;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::components::{
@@ -80,6 +82,31 @@ pub fn App() -> Html {
                 })
             });
             move || drop(timer)
+        });
+    }
+
+    // Keyboard: Space plays or pauses, ← and → step, unless a form control has the focus.
+    {
+        let dispatcher = player.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = EventListener::new(&gloo::utils::document(), "keydown", move |e| {
+                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+                let in_control = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
+                    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON" | "OPTION")
+                });
+                if in_control || e.ctrl_key() || e.alt_key() || e.meta_key() {
+                    return;
+                }
+                let action = match e.key().as_str() {
+                    " " => Action::TogglePlay,
+                    "ArrowRight" => Action::StepForward,
+                    "ArrowLeft" => Action::StepBack,
+                    _ => return,
+                };
+                e.prevent_default();
+                dispatcher.dispatch(PlayerAction::Do(action));
+            });
+            move || drop(listener)
         });
     }
 

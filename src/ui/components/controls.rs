@@ -61,6 +61,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         aria-valuetext={speed_text.clone()} />
                     <output>{ speed_text }</output>
                 </label>
+                <p class="keys">{ "Keys: Space play/pause, ← → step" }</p>
             </div>
         </section>
     }

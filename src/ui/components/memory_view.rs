@@ -49,8 +49,11 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
             <article class="process-box" aria-label={format!("Address space of process {}", p.name)}>
                 <h3>{ format!("Process {} (pid {})", p.name, p.pid) }</h3>
                 <p class="shared-note">
-                    { format!("Shared by all {} thread{} of this process: {}. Other processes cannot see these variables.",
-                        p.threads.len(), if p.threads.len() == 1 { "" } else { "s" }, names.join(", ")) }
+                    { if names.len() == 1 {
+                        format!("Used by this process's only thread, {}. Other processes cannot see these variables.", names[0])
+                    } else {
+                        format!("Shared by all {} threads of this process: {}. Other processes cannot see these variables.", names.len(), names.join(", "))
+                    } }
                 </p>
                 if p.space.variables.is_empty() {
                     <p class="muted">{ "No variables." }</p>
