@@ -71,12 +71,13 @@ pub fn Settings(props: &SettingsProps) -> Html {
         <section class="panel settings">
             <h2 class="panel-title">{ "Machine and scheduler" }</h2>
             <p class="hint">{ "Changing a setting re-runs the scenario from t = 0." }</p>
+            <div class="settings-grid">
             <div class="field">
                 <label for="setting-cpus">{ "CPUs" }</label>
                 <input id="setting-cpus" data-testid="setting-cpus" type="number" min="1" max={MAX_CPUS.to_string()} step="1"
                     value={cpus.to_string()} oninput={on_cpus} />
             </div>
-            <div class="field">
+            <div class="field wide">
                 <label for="setting-policy">{ "Policy" }</label>
                 <select id="setting-policy" data-testid="setting-policy" onchange={on_policy}>
                     { for Policy::ALL.iter().map(|p| html! {
@@ -89,6 +90,7 @@ pub fn Settings(props: &SettingsProps) -> Html {
                 <input id="setting-quantum" data-testid="setting-quantum" type="number" min="1" step="1" disabled={!rr}
                     value={sched.quantum.unwrap_or(DEFAULT_QUANTUM).to_string()} oninput={on_quantum}
                     title={if rr { "Time slice before a thread is pre-empted" } else { "Only Round Robin uses a quantum" }} />
+            </div>
             </div>
         </section>
     }
