@@ -10,8 +10,8 @@ use yew::prelude::*;
 
 use super::components::{
     controls::Controls, header::Header, memory_view::MemoryView, metrics_table::MetricsTable, outcome_banner::OutcomeBanner,
-    preset_picker::PresetPicker, scenario_editor::ScenarioEditor, settings::{Settings, SettingsChange}, thread_table::ThreadTable,
-    timeline::Timeline,
+    preset_picker::PresetPicker, scenario_editor::{RunOrigin, ScenarioEditor}, settings::{Settings, SettingsChange},
+    thread_table::ThreadTable, timeline::Timeline,
 };
 use super::run::Run;
 use super::state::{PlayerAction, PlayerState};
@@ -66,6 +66,7 @@ pub fn App() -> Html {
     let source = use_state(|| initial.0.clone());
     let run = use_state(|| initial.1.clone());
     let error = use_state(|| initial.2.clone());
+    let origin = use_state(|| RunOrigin::Preset);
     let player = use_reducer(|| PlayerState(Playback::new(&initial.1.trace)));
 
     // Play: a timer dispatching Tick with the wall-clock time elapsed since the previous one.
@@ -116,9 +117,11 @@ pub fn App() -> Html {
         let player = player.dispatcher();
         let error = error.clone();
         let source = source.clone();
-        Callback::from(move |(loaded, new_source): (Result<Rc<Run>, String>, Option<String>)| match loaded {
+        let origin = origin.clone();
+        Callback::from(move |(loaded, new_source, from): (Result<Rc<Run>, String>, Option<String>, RunOrigin)| match loaded {
             Ok(r) => {
                 player.dispatch(PlayerAction::Load(Playback::new(&r.trace)));
+                origin.set(from);
                 run.set(r);
                 error.set(None);
                 if let Some(s) = new_source {
@@ -134,7 +137,7 @@ pub fn App() -> Html {
         let install = install.clone();
         Callback::from(move |key: String| {
             if let Some(p) = presets::find(&key) {
-                install.emit((Run::from_json(p.json), Some(key)));
+                install.emit((Run::from_json(p.json), Some(key), RunOrigin::Preset));
             }
         })
     };
@@ -145,13 +148,13 @@ pub fn App() -> Html {
         Callback::from(move |change: SettingsChange| {
             let mut scenario = run.scenario.clone();
             change.apply_to(&mut scenario);
-            install.emit((Run::load(scenario), None));
+            install.emit((Run::load(scenario), None, RunOrigin::Settings));
         })
     };
 
     let on_apply = {
         let install = install.clone();
-        Callback::from(move |text: String| install.emit((Run::from_json(&text), Some(CUSTOM_SOURCE.to_string()))))
+        Callback::from(move |text: String| install.emit((Run::from_json(&text), Some(CUSTOM_SOURCE.to_string()), RunOrigin::Editor)))
     };
 
     let on_error = {
@@ -177,7 +180,7 @@ pub fn App() -> Html {
             <aside class="sidebar">
                 <PresetPicker selected={(*source).clone()} run={(*run).clone()} on_select={on_preset} />
                 <Settings run={(*run).clone()} on_change={on_settings} />
-                <ScenarioEditor run={(*run).clone()} error={(*error).clone()} on_apply={on_apply} on_error={on_error} />
+                <ScenarioEditor run={(*run).clone()} origin={*origin} error={(*error).clone()} on_apply={on_apply} on_error={on_error} />
             </aside>
             <main class="main">
                 <Controls playing={pb.playing} cursor={pb.cursor} end={pb.end} speed={pb.speed} on_action={on_action} />

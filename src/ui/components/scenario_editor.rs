@@ -12,11 +12,25 @@ use yew::prelude::*;
 
 use crate::ui::run::Run;
 
+/// Where the run on screen came from; decides whether the editor may replace its text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunOrigin {
+    /// A preset was picked.
+    Preset,
+    /// A setting (CPUs, policy, quantum) changed.
+    Settings,
+    /// The editor's text (or an imported file) was applied.
+    Editor,
+}
+
 /// Props of [`ScenarioEditor`].
 #[derive(Properties, PartialEq)]
 pub struct ScenarioEditorProps {
-    /// The run shown; the editor resets to its scenario when a new run is loaded.
+    /// The run shown; the editor shows its scenario when a new run is loaded, unless the user
+    /// has edits that were never applied (those are kept until applied or discarded).
     pub run: Rc<Run>,
+    /// Where `run` came from.
+    pub origin: RunOrigin,
     /// The last error (JSON, validation or program), if the last apply failed.
     pub error: Option<String>,
     /// Called with the JSON text to parse, validate and run.
@@ -48,20 +62,35 @@ fn download(name: &str, text: &str) {
 #[component]
 pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
     let text = use_state(|| props.run.scenario.to_json());
-    // A new run (preset, settings or a successful apply) resets the text to its scenario.
+    // True while the text holds edits that were never applied.
+    let dirty = use_state(|| false);
+    // A new run shows its scenario, except over unapplied edits: a preset or a setting changed
+    // meanwhile must not throw the learner's work away.
     {
-        let text = text.clone();
+        let (text, dirty) = (text.clone(), dirty.clone());
+        let origin = props.origin;
         use_effect_with(props.run.clone(), move |run| {
-            text.set(run.scenario.to_json());
+            if !*dirty || origin == RunOrigin::Editor {
+                text.set(run.scenario.to_json());
+                dirty.set(false);
+            }
         });
     }
+    let on_discard = {
+        let (text, dirty, run) = (text.clone(), dirty.clone(), props.run.clone());
+        Callback::from(move |_: MouseEvent| {
+            text.set(run.scenario.to_json());
+            dirty.set(false);
+        })
+    };
     let reader: Rc<RefCell<Option<FileReader>>> = use_mut_ref(|| None);
 
     let oninput = {
-        let text = text.clone();
+        let (text, dirty) = (text.clone(), dirty.clone());
         Callback::from(move |e: InputEvent| {
             let area: HtmlTextAreaElement = e.target_unchecked_into();
             text.set(area.value());
+            dirty.set(true);
         })
     };
     let on_apply_click = {
@@ -102,6 +131,12 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
             <p class="hint">{ "Edit the processes, threads and programs, then Apply. Errors show where they are; your text is kept." }</p>
             <textarea id="scenario-editor" data-testid="scenario-editor" spellcheck="false" rows="18"
                 value={(*text).clone()} {oninput} />
+            if *dirty {
+                <p class="hint" data-testid="editor-unapplied">
+                    { "Unapplied edits: Apply runs them; the running scenario is unchanged until then. " }
+                    <button class="link-button" data-testid="btn-discard" onclick={on_discard}>{ "Discard my edits" }</button>
+                </p>
+            }
             if let Some(err) = &props.error {
                 <div class="error" data-testid="import-error" role="alert">{ err }</div>
             }
