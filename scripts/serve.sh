@@ -10,5 +10,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
 ADDRESS="${ADDRESS:-127.0.0.1}"
 PORT="${PORT:-8080}"
-echo "[serve] http://$ADDRESS:$PORT/  (Ctrl-C stops)"
-exec trunk serve --address "$ADDRESS" --port "$PORT" "$@"
+# Our defaults only where the extra arguments don't set them (trunk rejects a repeated flag).
+defaults=()
+case " $* " in *" --address"* | *" -a "*) ;; *) defaults+=(--address "$ADDRESS") ;; esac
+case " $* " in *" --port"* | *" -p "*) ;; *) defaults+=(--port "$PORT") ;; esac
+echo "[serve] trunk serve ${defaults[*]} $*  (default http://$ADDRESS:$PORT/; Ctrl-C stops)"
+exec trunk serve "${defaults[@]}" "$@"

@@ -81,7 +81,7 @@ _tl_setup_main() {
         if [[ "$(id -u)" != 0 ]]; then sudo="sudo"; fi
         _tl_log "installing Debian chromium, chromium-driver, fonts-dejavu-core (apt-get)"
         $sudo apt-get update -q || return 1
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends \
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q \
             chromium chromium-driver fonts-dejavu-core || return 1
     fi
 
