@@ -76,3 +76,12 @@ fn bad_usage_is_explained() {
     assert_eq!(code, 1);
     assert!(err.contains("lottery"), "{err}");
 }
+
+/// `--policy rr` on a FCFS scenario gets the same default quantum as the page (4 ticks).
+#[test]
+fn round_robin_without_quantum_uses_the_default() {
+    let (code, out, _) = threadlab(&["run", "--preset", "mixed-fcfs-1cpu", "--policy", "rr"]);
+    assert_eq!(code, 0);
+    let (_, explicit, _) = threadlab(&["run", "--preset", "mixed-fcfs-1cpu", "--policy", "rr", "--quantum", "4"]);
+    assert_eq!(out, explicit);
+}

@@ -7,7 +7,7 @@
 //!   --trace            include the full trace in the JSON
 //!   --cpus N           override machine.cpus
 //!   --policy fcfs|rr   override scheduler.policy
-//!   --quantum N        override scheduler.quantum (ticks)
+//!   --quantum N        override scheduler.quantum (ticks; rr defaults to 4 if the file has none)
 //!   --seed N           override the seed
 //! ```
 //!
@@ -115,7 +115,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         scenario.machine.cpus = n;
     }
     if let Some(p) = policy {
-        scenario.scheduler.policy = p;
+        scenario.scheduler.set_policy(p);
     }
     if let Some(q) = quantum {
         scenario.scheduler.quantum = Some(q);

@@ -126,6 +126,20 @@ pub struct SchedulerSpec {
     pub tie: TieRule,
 }
 
+/// Quantum given to a pre-empting policy when the scenario names none, in ticks (the page's
+/// policy menu and the CLI's `--policy` both use it).
+pub const DEFAULT_QUANTUM_TICKS: Ticks = 4;
+
+impl SchedulerSpec {
+    /// Switches to `policy`, giving it [`DEFAULT_QUANTUM_TICKS`] if it needs a quantum and has none.
+    pub fn set_policy(&mut self, policy: Policy) {
+        self.policy = policy;
+        if policy.uses_quantum() && self.quantum.is_none() {
+            self.quantum = Some(DEFAULT_QUANTUM_TICKS);
+        }
+    }
+}
+
 impl Default for SchedulerSpec {
     fn default() -> Self {
         SchedulerSpec { policy: Policy::Fcfs, quantum: None, tie: TieRule::ArrivalsFirst }

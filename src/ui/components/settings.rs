@@ -5,12 +5,10 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::model::scenario::{MAX_CPUS, Policy};
+use crate::model::scenario::{DEFAULT_QUANTUM_TICKS as DEFAULT_QUANTUM, MAX_CPUS, Policy};
 use crate::model::{Scenario, Ticks};
 use crate::ui::run::Run;
 
-/// Quantum given to Round Robin when the scenario had none, in ticks.
-pub const DEFAULT_QUANTUM: Ticks = 4;
 
 /// One edit of the scenario's settings.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -27,12 +25,7 @@ impl SettingsChange {
     pub fn apply_to(self, scenario: &mut Scenario) {
         match self {
             SettingsChange::Cpus(n) => scenario.machine.cpus = n.clamp(1, MAX_CPUS),
-            SettingsChange::Policy(p) => {
-                scenario.scheduler.policy = p;
-                if p.uses_quantum() && scenario.scheduler.quantum.is_none() {
-                    scenario.scheduler.quantum = Some(DEFAULT_QUANTUM);
-                }
-            }
+            SettingsChange::Policy(p) => scenario.scheduler.set_policy(p),
             SettingsChange::Quantum(q) => scenario.scheduler.quantum = Some(q.max(1)),
         }
     }
