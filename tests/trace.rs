@@ -65,3 +65,15 @@ fn instants_are_distinct_and_ascending() {
     let runs: Vec<_> = trace.intervals.iter().map(|i| (i.cpu, i.start, i.end, i.first_pc, i.last_pc)).collect();
     assert_eq!(runs, vec![(0, 0, 6, 0, 5), (1, 0, 6, 0, 5)]);
 }
+
+/// Round Robin, quantum 10, A=100, B=10, C=10: the ready queue after each instant's dispatch.
+#[test]
+fn ready_queue_is_sampled_when_it_changes() {
+    let s = scenario(1, Policy::RoundRobin, Some(10), vec![job("A", 0, "compute 100"), job("B", 0, "compute 10"), job("C", 0, "compute 10")]);
+    let (sys, r) = run(&s);
+    let trace = r.trace.unwrap();
+    let samples: Vec<(u64, Vec<usize>)> = trace.ready_queue.iter().map(|q| (q.time, q.threads.clone())).collect();
+    assert_eq!(samples, vec![(0, vec![1, 2]), (10, vec![2, 0]), (20, vec![0]), (30, vec![])]);
+    assert_eq!(trace.snapshot(&sys, 1, 15).ready_queue.threads, vec![2, 0]);
+    assert_eq!(trace.snapshot(&sys, 1, 25).ready_queue.len, 1);
+}

@@ -22,7 +22,7 @@ use super::scenario::{Limits, MachineSpec, Scenario, TieRule};
 use super::scheduler::{self, ReadyReason, Scheduler};
 use super::sync::{Acquire, Mutex, Release};
 use super::system::System;
-use super::trace::{Cause, CpuInterval, IntervalKind, ThreadState, Trace, TraceEvent, What};
+use super::trace::{Cause, CpuInterval, IntervalKind, QUEUE_SAMPLE_MAX, QueueSample, ThreadState, Trace, TraceEvent, What};
 use super::{CpuId, ThreadId, Ticks};
 
 /// How a run ended.
@@ -243,6 +243,7 @@ impl<'s> Simulation<'s> {
             if self.stop.is_none() {
                 self.queue_newly_ready();
                 self.dispatch_idle_cpus();
+                self.sample_ready_queue();
             }
         }
         if self.stop.is_none() && self.live > 0 {
@@ -321,6 +322,22 @@ impl<'s> Simulation<'s> {
         }
         batch.clear();
         self.newly_ready = batch; // keep the allocation
+    }
+
+    /// Records the ready queue in the trace if it changed during this instant.
+    fn sample_ready_queue(&mut self) {
+        let Some(trace) = &mut self.trace else { return };
+        let len = self.sched.len();
+        let last = trace.ready_queue.last();
+        if len == 0 && last.is_none_or(|q| q.len == 0) {
+            return;
+        }
+        let mut threads = self.sched.queue();
+        threads.truncate(QUEUE_SAMPLE_MAX);
+        if last.is_some_and(|q| q.len == len && q.threads == threads) {
+            return;
+        }
+        trace.ready_queue.push(QueueSample { time: self.now, threads, len });
     }
 
     /// Phase 3: idle CPUs take threads from the scheduler, in CPU-index order.

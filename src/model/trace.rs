@@ -104,11 +104,26 @@ pub struct CpuInterval {
     pub last_pc: usize,
 }
 
-/// Everything recorded in a run. `events` are in time order; `intervals` in order of their end.
+/// Most threads a [`QueueSample`] lists; longer queues are cut (their `len` stays exact).
+pub const QUEUE_SAMPLE_MAX: usize = 64;
+
+/// The ready queue at the end of an instant (after dispatching), head first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct QueueSample {
+    pub time: Ticks,
+    /// The first [`QUEUE_SAMPLE_MAX`] threads in the queue, head first.
+    pub threads: Vec<ThreadId>,
+    /// How many threads the queue held.
+    pub len: usize,
+}
+
+/// Everything recorded in a run. `events` are in time order; `intervals` in order of their end;
+/// `ready_queue` holds one sample per instant at which the ready queue changed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Trace {
     pub events: Vec<TraceEvent>,
     pub intervals: Vec<CpuInterval>,
+    pub ready_queue: Vec<QueueSample>,
 }
 
 /// A thread's state at an instant.
@@ -137,6 +152,8 @@ pub struct Snapshot {
     pub cpus: Vec<Option<CpuInterval>>,
     /// Variables written at exactly `time`, as (pid, var).
     pub just_written: Vec<(ProcessId, VarId)>,
+    /// The ready queue after `time`'s dispatching, head first (cut at [`QUEUE_SAMPLE_MAX`]).
+    pub ready_queue: QueueSample,
 }
 
 impl Trace {
@@ -200,6 +217,8 @@ impl Trace {
                 on_cpu[iv.cpu] = Some(*iv);
             }
         }
-        Snapshot { time, threads, variables, mutex_owners, cpus: on_cpu, just_written }
+        let queued = self.ready_queue.partition_point(|q| q.time <= time);
+        let ready_queue = queued.checked_sub(1).map(|i| self.ready_queue[i].clone()).unwrap_or_default();
+        Snapshot { time, threads, variables, mutex_owners, cpus: on_cpu, just_written, ready_queue }
     }
 }

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::model::trace::{Snapshot, ThreadState};
+use crate::model::trace::{IntervalKind, Snapshot, ThreadState};
 use crate::ui::format::{state_class, thread_colour};
 use crate::ui::run::Run;
 
@@ -29,6 +29,11 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
             (_, Some(l)) => format!("{l}: {text}"),
             (_, None) => text.to_string(),
         };
+        // Dispatched but the CPU is still doing the context switch to it.
+        let switching_in = view
+            .cpu
+            .and_then(|c| props.snapshot.cpus.get(c).copied().flatten())
+            .is_some_and(|iv| iv.tid == t.tid && iv.kind != IntervalKind::Run);
         let regs: Vec<String> = view.registers.iter().enumerate().filter(|(_, v)| **v != 0).map(|(i, v)| format!("r{i}={v}")).collect();
         let waits = match (view.state, view.waiting_for) {
             (_, Some(m)) => format!("mutex {}", process.mutexes.get(m).map_or("?", String::as_str)),
@@ -43,7 +48,10 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
                     { &t.name }
                     if t.is_main { <span class="badge" title="The process's first thread">{ "main" }</span> }
                 </td>
-                <td><span class={state_class(view.state)} data-testid="thread-state">{ view.state.name() }</span></td>
+                <td>
+                    <span class={state_class(view.state)} data-testid="thread-state">{ view.state.name() }</span>
+                    if switching_in { <span class="muted" title="The CPU is saving the previous context and loading this one">{ " switching in" }</span> }
+                </td>
                 <td class="num">{ view.cpu.map_or_else(|| "—".to_string(), |c| c.to_string()) }</td>
                 <td class="num" data-testid="thread-pc">{ view.pc }</td>
                 <td><code>{ instr }</code></td>
@@ -52,9 +60,31 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
             </tr>
         }
     });
+    let queue = &props.snapshot.ready_queue;
+    let queued = queue.threads.iter().map(|&tid| {
+        let t = &sys.threads[tid];
+        html! {
+            <li class="queue-item">
+                <span class="swatch" style={format!("background:{}", thread_colour(tid))}></span>
+                { format!("{}/{}", sys.processes[t.pid].name, t.name) }
+            </li>
+        }
+    });
+    let more = queue.len.saturating_sub(queue.threads.len());
     html! {
         <section class="panel threads-panel">
             <h2 class="panel-title">{ format!("Threads at t = {} µs", props.snapshot.time) }</h2>
+            <div class="ready-queue" data-testid="ready-queue">
+                <span class="ready-queue-label" title="Threads that are ready and waiting for a CPU, in the order the scheduler will pick them">
+                    { "Ready queue (head first):" }
+                </span>
+                if queue.len == 0 {
+                    <span class="muted">{ " empty" }</span>
+                } else {
+                    <ol class="queue">{ for queued }</ol>
+                    if more > 0 { <span class="muted">{ format!("and {more} more") }</span> }
+                }
+            </div>
             <div class="table-scroll">
                 <table data-testid="thread-table" class="table">
                     <thead>
