@@ -197,6 +197,7 @@ mod tests {
                 ev(9),
             ],
             intervals: vec![CpuInterval { cpu: 0, tid: 0, start: 0, end: 12, kind: IntervalKind::Run, first_pc: 0, last_pc: 2 }],
+            ready_queue: Vec::new(),
         };
         let p = Playback::new(&trace);
         assert_eq!(p.instants(), &[0, 4, 9]);
