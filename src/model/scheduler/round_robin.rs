@@ -4,23 +4,21 @@
 //! If the queue is empty when a quantum expires, the same thread is picked again at once and no
 //! context switch happens.
 
-use std::collections::VecDeque;
-
-use super::{ReadyReason, Scheduler};
+use super::{Fcfs, ReadyReason, Scheduler};
 use crate::model::scenario::Policy;
 use crate::model::{CpuId, ThreadId, Ticks};
 
-/// Round Robin with a fixed quantum in ticks.
+/// Round Robin with a fixed quantum in ticks: the FCFS queue plus a time slice.
 #[derive(Debug)]
 pub struct RoundRobin {
     quantum: Ticks,
-    ready: VecDeque<ThreadId>,
+    fifo: Fcfs,
 }
 
 impl RoundRobin {
     /// `quantum` ≥ 1 tick.
     pub fn new(quantum: Ticks) -> Self {
-        RoundRobin { quantum: quantum.max(1), ready: VecDeque::new() }
+        RoundRobin { quantum: quantum.max(1), fifo: Fcfs::default() }
     }
 }
 
@@ -28,19 +26,19 @@ impl Scheduler for RoundRobin {
     fn policy(&self) -> Policy {
         Policy::RoundRobin
     }
-    fn enqueue(&mut self, tid: ThreadId, _why: ReadyReason, _now: Ticks) {
-        self.ready.push_back(tid);
+    fn enqueue(&mut self, tid: ThreadId, why: ReadyReason, now: Ticks) {
+        self.fifo.enqueue(tid, why, now);
     }
-    fn pick_next(&mut self, _cpu: CpuId, _now: Ticks) -> Option<ThreadId> {
-        self.ready.pop_front()
+    fn pick_next(&mut self, cpu: CpuId, now: Ticks) -> Option<ThreadId> {
+        self.fifo.pick_next(cpu, now)
     }
     fn time_slice(&self, _tid: ThreadId) -> Option<Ticks> {
         Some(self.quantum)
     }
     fn len(&self) -> usize {
-        self.ready.len()
+        self.fifo.len()
     }
     fn queue(&self) -> Vec<ThreadId> {
-        self.ready.iter().copied().collect()
+        self.fifo.queue()
     }
 }
