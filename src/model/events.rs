@@ -20,13 +20,29 @@ use super::{CpuId, ThreadId, Ticks};
 pub enum EventKind {
     /// The CPU finishes the current step of its thread (an instruction or a slice of a
     /// `compute`). `epoch` must match the CPU's, else the event is stale and ignored.
-    CpuStep { cpu: CpuId, epoch: u32 },
+    CpuStep {
+        /// CPU whose step completes.
+        cpu: CpuId,
+        /// The CPU's epoch when the step was scheduled.
+        epoch: u32,
+    },
     /// The CPU finishes a context switch and starts running its new thread.
-    SwitchDone { cpu: CpuId, epoch: u32 },
+    SwitchDone {
+        /// CPU whose context switch completes.
+        cpu: CpuId,
+        /// The CPU's epoch when the switch began; as for `CpuStep`, a mismatch means stale.
+        epoch: u32,
+    },
     /// The thread's blocking I/O completes.
-    IoDone { tid: ThreadId },
+    IoDone {
+        /// Thread whose I/O completes.
+        tid: ThreadId,
+    },
     /// The thread arrives (becomes ready for the first time).
-    Arrive { tid: ThreadId },
+    Arrive {
+        /// Arriving thread.
+        tid: ThreadId,
+    },
 }
 
 impl EventKind {
@@ -42,7 +58,9 @@ impl EventKind {
 /// An event at a time, in ticks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Event {
+    /// When it happens, in ticks.
     pub time: Ticks,
+    /// What happens.
     pub kind: EventKind,
 }
 

@@ -12,15 +12,23 @@ use super::{CpuId, ProcessId, ThreadId, Ticks};
 /// Per-thread measures. `None` where the thread never got that far (e.g. a deadlock).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ThreadMetrics {
+    /// The thread's global id.
     pub tid: ThreadId,
+    /// Its process's pid.
     pub pid: ProcessId,
+    /// Its process's name.
     pub process: String,
+    /// Thread name, from the scenario.
     pub name: String,
+    /// When it arrived (first joined the ready queue).
     pub arrival: Ticks,
     /// When its first instruction started (after any context switch).
     pub first_run: Option<Ticks>,
+    /// When it terminated; `None` if it never finished.
     pub completion: Option<Ticks>,
+    /// Turnaround time, completion − arrival (OSTEP ch. 7); `None` if it never finished.
     pub turnaround: Option<Ticks>,
+    /// Response time, first run − arrival (OSTEP ch. 7); `None` if it never ran.
     pub response: Option<Ticks>,
     /// Ready but not executing: queued, or being switched in.
     pub waiting: Ticks,
@@ -35,11 +43,13 @@ pub struct ThreadMetrics {
 /// Per-CPU measures; `busy + switching + idle = makespan`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CpuMetrics {
+    /// CPU index.
     pub cpu: CpuId,
     /// Ticks executing instructions.
     pub busy: Ticks,
     /// Ticks spent on context switches.
     pub switching: Ticks,
+    /// Ticks with no thread on the CPU: makespan − busy − switching.
     pub idle: Ticks,
     /// busy / makespan, 0 to 1 (0 if the makespan is 0).
     pub utilisation: f64,
@@ -48,27 +58,40 @@ pub struct CpuMetrics {
 /// Means over the threads that finished, in ticks.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Averages {
+    /// Mean turnaround time.
     pub turnaround: f64,
+    /// Mean waiting time.
     pub waiting: f64,
+    /// Mean response time.
     pub response: f64,
 }
 
 /// A variable's final value, with the value a correct run should reach if the scenario says.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct VariableValue {
+    /// Pid of the process owning the variable.
     pub pid: ProcessId,
+    /// That process's name.
     pub process: String,
+    /// Variable name.
     pub name: String,
+    /// Value when the run ended.
     pub value: i64,
+    /// Value a correct run should end with; `None` if the scenario gives none.
     pub expected: Option<i64>,
 }
 
 /// Memory of one process, in bytes.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProcessMemory {
+    /// The process's pid.
     pub pid: ProcessId,
+    /// The process's name.
     pub process: String,
+    /// Number of threads in the process.
     pub threads: usize,
+    /// Footprint in bytes: code + data + heap + one stack per thread
+    /// ([`footprint_bytes`](super::memory::AddressSpace::footprint_bytes)).
     pub bytes: u64,
 }
 
@@ -83,10 +106,15 @@ pub struct Metrics {
     pub process_switches: u64,
     /// Instructions executed.
     pub steps: u64,
+    /// Mean turnaround, waiting and response times over the threads that finished.
     pub averages: Averages,
+    /// Per-thread measures, indexed by tid.
     pub threads: Vec<ThreadMetrics>,
+    /// Per-CPU measures, indexed by cpu.
     pub cpus: Vec<CpuMetrics>,
+    /// Final value of every variable: by pid, then by name (sorted) within a process.
     pub variables: Vec<VariableValue>,
+    /// Memory footprint of each process, indexed by pid.
     pub memory: Vec<ProcessMemory>,
     /// Sum of `memory`, in bytes.
     pub total_memory_bytes: u64,

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! The simulation model: a pure, deterministic discrete-event simulation of processes and
 //! threads on CPUs. No web crates: it runs the same natively (CLI, tests) and in wasm (the page).
 //!

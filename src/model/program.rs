@@ -57,7 +57,9 @@ pub enum Span {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Operand {
+    /// An immediate (literal) value, as in `add r0, 1`.
     Imm(i64),
+    /// The value of a register, as in `add r0, r1`.
     Reg(Reg),
 }
 
@@ -65,18 +67,67 @@ pub enum Operand {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "op")]
 pub enum Instr {
-    Compute { span: Span },
-    Io { span: Span },
-    Load { reg: Reg, var: VarId },
-    Store { reg: Reg, var: VarId },
-    Add { reg: Reg, operand: Operand },
-    Set { reg: Reg, value: i64 },
-    Lock { mutex: MutexId },
-    Unlock { mutex: MutexId },
+    /// `compute N`: burns CPU; a time slice may cut it, and it resumes where it stopped.
+    Compute {
+        /// CPU time needed, in ticks.
+        span: Span,
+    },
+    /// `io N`: blocking I/O; the thread leaves the CPU and is blocked for the drawn time.
+    Io {
+        /// How long the thread stays blocked, in ticks.
+        span: Span,
+    },
+    /// `load rX, var`: `rX ← var`, reading memory when the load completes.
+    Load {
+        /// Destination register.
+        reg: Reg,
+        /// Variable read.
+        var: VarId,
+    },
+    /// `store rX, var`: `var ← rX`.
+    Store {
+        /// Register whose value is stored.
+        reg: Reg,
+        /// Variable written.
+        var: VarId,
+    },
+    /// `add rX, operand`: `rX ← rX + operand` (wrapping on overflow).
+    Add {
+        /// Register added to and written.
+        reg: Reg,
+        /// Value added.
+        operand: Operand,
+    },
+    /// `set rX, N`: `rX ← N`.
+    Set {
+        /// Destination register.
+        reg: Reg,
+        /// Value written.
+        value: i64,
+    },
+    /// `lock m`: acquires the mutex, or blocks in its FIFO wait queue.
+    Lock {
+        /// Mutex to acquire.
+        mutex: MutexId,
+    },
+    /// `unlock m`: releases the mutex, handing it to the first waiter if any; a runtime error if not held.
+    Unlock {
+        /// Mutex to release.
+        mutex: MutexId,
+    },
     /// Start of a counted loop; `end` is the index of the matching `End`.
-    Loop { count: u32, end: usize },
+    Loop {
+        /// Number of times to run the body; 0 skips it.
+        count: u32,
+        /// Index of the matching `End`.
+        end: usize,
+    },
     /// End of a loop body; `start` is the index of the matching `Loop`.
-    End { start: usize },
+    End {
+        /// Index of the matching `Loop`.
+        start: usize,
+    },
+    /// `exit` (or running off the end): terminates the thread.
     Exit,
 }
 
@@ -94,6 +145,7 @@ impl Instr {
 /// A parsed program: instructions plus, for each, its 1-based source line and text.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Program {
+    /// The decoded instructions, indexed by pc.
     pub instrs: Vec<Instr>,
     /// `lines[pc]` is the 1-based source line of instruction `pc`.
     pub lines: Vec<u32>,
@@ -111,8 +163,11 @@ impl Program {
 /// A parse error at a 1-based line and column of the program text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ProgramError {
+    /// 1-based line of the program text.
     pub line: u32,
+    /// 1-based column on that line.
     pub column: u32,
+    /// What is wrong and what was expected.
     pub message: String,
 }
 
@@ -125,7 +180,9 @@ impl fmt::Display for ProgramError {
 /// Names a program can refer to: the process's declared variables (looked up) and its mutexes
 /// (declared by first use, so the table grows).
 pub struct Symbols<'a> {
+    /// The process's declared variables; index = [`VarId`].
     pub variables: &'a [String],
+    /// The process's mutex names so far; index = [`MutexId`]; a new name is appended.
     pub mutexes: &'a mut Vec<String>,
 }
 

@@ -23,13 +23,16 @@ pub struct Scenario {
     /// What the scenario shows and what to look at (plain text).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// CPU count and context-switch costs (default: 1 CPU, free switches).
     #[serde(default)]
     pub machine: MachineSpec,
+    /// Policy, quantum and tie rule (default: FCFS).
     #[serde(default)]
     pub scheduler: SchedulerSpec,
     /// Seed of the PRNG used for `compute A..B` / `io A..B` draws. Same seed, same trace.
     #[serde(default)]
     pub seed: u64,
+    /// Bounds on the run (default: 200,000 instructions, 10⁹ ticks).
     #[serde(default)]
     pub limits: Limits,
     /// Processes to load, in pid order (pid = index).
@@ -119,10 +122,12 @@ pub enum TieRule {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SchedulerSpec {
+    /// Which ready thread a free CPU runs next, and whether it is pre-empted (default FCFS).
     pub policy: Policy,
     /// Time slice in ticks for policies that pre-empt (Round Robin). Required ≥ 1 for them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantum: Option<Ticks>,
+    /// Order of threads joining the ready queue at the same instant (default: arrivals first).
     pub tie: TieRule,
 }
 
@@ -170,10 +175,12 @@ pub const MAX_THREADS: usize = 100_000;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProcessSpec {
+    /// Process name, shown in the UI and in messages (`process/thread`).
     pub name: String,
     /// Tick at which the process is loaded; its threads cannot arrive earlier.
     #[serde(default)]
     pub arrival: Ticks,
+    /// Segment sizes, in bytes, for the memory footprint.
     #[serde(default)]
     pub memory: MemorySpec,
     /// Variables in the process's address space, with initial values. Every thread of the
@@ -196,9 +203,13 @@ pub struct ProcessSpec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MemorySpec {
+    /// Code (text) segment size, in bytes (default 4096).
     pub code_bytes: u64,
+    /// Data segment size, in bytes (default 4096).
     pub data_bytes: u64,
+    /// Heap size, in bytes (default 0).
     pub heap_bytes: u64,
+    /// Stack size of each thread, in bytes (default 8192).
     pub stack_bytes_per_thread: u64,
 }
 
@@ -212,6 +223,7 @@ impl Default for MemorySpec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ThreadSpec {
+    /// Thread name, shown in the UI and in messages.
     pub name: String,
     /// Tick at which the thread joins the ready queue; defaults to its process's arrival.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -234,6 +246,7 @@ pub struct ScenarioError {
     pub line: Option<u32>,
     /// 1-based column on that line, if known.
     pub column: Option<u32>,
+    /// What is wrong, without the position.
     pub message: String,
 }
 

@@ -32,11 +32,36 @@ pub enum Outcome {
     /// Every thread terminated.
     Completed,
     /// Every remaining thread is blocked on a mutex and nothing can wake them.
-    Deadlock { time: Ticks, waits: Vec<LockWait>, message: String },
+    Deadlock {
+        /// Time of the last event before no thread could progress, in ticks.
+        time: Ticks,
+        /// Each thread stuck on a mutex, in tid order.
+        waits: Vec<LockWait>,
+        /// Who waits for which mutex, held by whom, for people.
+        message: String,
+    },
     /// The run hit `limits.max_steps` or `limits.max_time`.
-    BudgetExceeded { time: Ticks, steps: u64, message: String },
+    BudgetExceeded {
+        /// Time of the last instant handled before stopping, in ticks.
+        time: Ticks,
+        /// Instructions executed when the run stopped.
+        steps: u64,
+        /// Which limit was hit, for people.
+        message: String,
+    },
     /// A program did something illegal (e.g. unlocked a mutex it does not hold).
-    RuntimeError { time: Ticks, tid: ThreadId, thread: String, line: u32, message: String },
+    RuntimeError {
+        /// When the faulting instruction completed, in ticks.
+        time: Ticks,
+        /// The faulting thread.
+        tid: ThreadId,
+        /// Its label, `process/thread`.
+        thread: String,
+        /// 1-based source line of the faulting instruction.
+        line: u32,
+        /// What the program did wrong.
+        message: String,
+    },
 }
 
 impl Outcome {
@@ -53,8 +78,11 @@ impl Outcome {
 /// One thread stuck on a mutex, in a deadlock report.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LockWait {
+    /// The waiting thread.
     pub tid: ThreadId,
+    /// Its label, `process/thread`.
     pub thread: String,
+    /// Name of the mutex it waits for.
     pub mutex: String,
     /// Thread holding the mutex (`None`: nobody, which cannot happen with FIFO hand-off).
     pub holder: Option<String>,
@@ -65,7 +93,9 @@ pub struct LockWait {
 /// Whether to record the trace (the UI needs it; grading and benchmarks may not).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Recording {
+    /// Record the full [`Trace`]: events, CPU intervals and ready-queue samples.
     Full,
+    /// Record no trace ([`RunResult::trace`] is `None`); metrics are computed as usual.
     MetricsOnly,
 }
 
@@ -146,10 +176,13 @@ pub struct Simulation<'s> {
 /// Result of a run: how it ended, its measures and (if recorded) its trace.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RunResult {
+    /// How the run ended.
     pub outcome: Outcome,
+    /// Measures of the run, up to where it stopped.
     pub metrics: Metrics,
     /// Events popped from the event queue (the benchmark's unit of work).
     pub events_handled: u64,
+    /// The trace; `None` if run with [`Recording::MetricsOnly`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<Trace>,
 }

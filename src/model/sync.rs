@@ -11,16 +11,22 @@ use super::ThreadId;
 /// mutex does; the waiter becomes ready already holding it.
 #[derive(Clone, Debug, Default)]
 pub struct Mutex {
+    /// Thread holding it (inside its critical section); `None`: free.
     pub owner: Option<ThreadId>,
+    /// Threads blocked waiting for it, next owner at the front (FIFO).
     pub waiters: VecDeque<ThreadId>,
 }
 
 /// Result of trying to take a mutex.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Acquire {
+    /// It was free; the caller now owns it.
     Acquired,
     /// Taken by this thread; the caller must block.
-    MustWait { owner: ThreadId },
+    MustWait {
+        /// The current owner.
+        owner: ThreadId,
+    },
 }
 
 /// Result of releasing a mutex.
@@ -31,7 +37,10 @@ pub enum Release {
     /// Ownership passed to this waiter, which must be woken.
     HandedTo(ThreadId),
     /// The caller did not own it (a program bug, reported as a runtime error).
-    NotOwner { owner: Option<ThreadId> },
+    NotOwner {
+        /// The actual owner; `None`: the mutex was free.
+        owner: Option<ThreadId>,
+    },
 }
 
 impl Mutex {

@@ -11,13 +11,17 @@ use super::{ProcessId, ThreadId, Ticks};
 /// A process: pid, name, address space, mutexes and its threads (the first is the main thread).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProcessInfo {
+    /// Process id, its index in [`System::processes`].
     pub pid: ProcessId,
+    /// Name from the scenario.
     pub name: String,
     /// Tick at which it is loaded.
     pub arrival: Ticks,
+    /// Its address space: variables, initial and expected values, segment sizes.
     pub space: AddressSpace,
     /// Mutex names; index = [`program::MutexId`].
     pub mutexes: Vec<String>,
+    /// Its threads' tids, ascending; the first is the main thread.
     pub threads: Vec<ThreadId>,
     /// Bytes occupied: see [`AddressSpace::footprint_bytes`].
     pub memory_bytes: u64,
@@ -26,8 +30,11 @@ pub struct ProcessInfo {
 /// A thread: global tid, owning process, name, arrival and program.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ThreadInfo {
+    /// Global thread id, its index in [`System::threads`].
     pub tid: ThreadId,
+    /// Owning process.
     pub pid: ProcessId,
+    /// Name from the scenario.
     pub name: String,
     /// Tick at which it first joins the ready queue.
     pub arrival: Ticks,
@@ -40,8 +47,11 @@ pub struct ThreadInfo {
 /// Everything static about a run: ids, names, programs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct System {
+    /// The processes, indexed by pid.
     pub processes: Vec<ProcessInfo>,
+    /// The threads of all processes, indexed by tid.
     pub threads: Vec<ThreadInfo>,
+    /// Parsed programs, indexed by [`ThreadInfo::program`]; a named program is parsed once and shared.
     pub programs: Vec<Program>,
 }
 

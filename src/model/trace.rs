@@ -44,13 +44,25 @@ impl ThreadState {
 #[serde(rename_all = "snake_case", tag = "cause")]
 pub enum Cause {
     /// Joined the ready queue (arrival, wake-up or pre-emption).
-    Queued { reason: ReadyReason },
+    Queued {
+        /// Why it became ready.
+        reason: ReadyReason,
+    },
     /// A CPU took it from the ready queue.
-    Dispatched { cpu: CpuId },
+    Dispatched {
+        /// The CPU that will run it.
+        cpu: CpuId,
+    },
     /// Started blocking I/O, until `until`.
-    Io { until: Ticks },
+    Io {
+        /// When the I/O completes, in ticks.
+        until: Ticks,
+    },
     /// Found the mutex taken; waits in its queue.
-    LockWait { mutex: MutexId },
+    LockWait {
+        /// The mutex it waits for, in its process.
+        mutex: MutexId,
+    },
     /// Ran its last instruction.
     Exited,
 }
@@ -60,21 +72,59 @@ pub enum Cause {
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum What {
     /// Thread state change.
-    State { tid: ThreadId, state: ThreadState, #[serde(flatten)] cause: Cause },
+    State {
+        /// Thread that changed state.
+        tid: ThreadId,
+        /// Its new state.
+        state: ThreadState,
+        /// Why (flattened into the event's JSON object).
+        #[serde(flatten)]
+        cause: Cause,
+    },
     /// Program counter moved (the instruction at the old PC completed).
-    Pc { tid: ThreadId, pc: usize },
+    Pc {
+        /// Thread whose PC moved.
+        tid: ThreadId,
+        /// New PC: index of the instruction it is now at.
+        pc: usize,
+    },
     /// Register written.
-    Reg { tid: ThreadId, reg: Reg, value: i64 },
+    Reg {
+        /// Thread whose register was written.
+        tid: ThreadId,
+        /// Register index (`rX`).
+        reg: Reg,
+        /// New value.
+        value: i64,
+    },
     /// Variable written by a `store`.
-    Mem { pid: ProcessId, var: VarId, value: i64, tid: ThreadId },
+    Mem {
+        /// Process whose address space holds the variable.
+        pid: ProcessId,
+        /// Variable written.
+        var: VarId,
+        /// New value.
+        value: i64,
+        /// Thread that stored it.
+        tid: ThreadId,
+    },
     /// Mutex changed owner (`None`: free).
-    Mutex { pid: ProcessId, mutex: MutexId, owner: Option<ThreadId> },
+    Mutex {
+        /// Process the mutex belongs to.
+        pid: ProcessId,
+        /// The mutex.
+        mutex: MutexId,
+        /// New owner; `None`: free.
+        owner: Option<ThreadId>,
+    },
 }
 
 /// A timestamped trace entry; time in ticks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct TraceEvent {
+    /// When it happened, in ticks.
     pub time: Ticks,
+    /// What happened (flattened into the event's JSON object).
     #[serde(flatten)]
     pub what: What,
 }
@@ -95,12 +145,19 @@ pub enum IntervalKind {
 /// to `last_pc` (the instruction it stopped at).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct CpuInterval {
+    /// The CPU.
     pub cpu: CpuId,
+    /// Thread it ran, or switched to.
     pub tid: ThreadId,
+    /// First tick of the interval.
     pub start: Ticks,
+    /// Tick at which it ended (exclusive).
     pub end: Ticks,
+    /// Running, or which kind of context switch.
     pub kind: IntervalKind,
+    /// The thread's PC when the interval began.
     pub first_pc: usize,
+    /// The thread's PC when it ended (for a switch, equal to `first_pc`).
     pub last_pc: usize,
 }
 
@@ -110,6 +167,7 @@ pub const QUEUE_SAMPLE_MAX: usize = 64;
 /// The ready queue at the end of an instant (after dispatching), head first.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct QueueSample {
+    /// The instant sampled, in ticks.
     pub time: Ticks,
     /// The first [`QUEUE_SAMPLE_MAX`] threads in the queue, head first.
     pub threads: Vec<ThreadId>,
@@ -121,16 +179,22 @@ pub struct QueueSample {
 /// `ready_queue` holds one sample per instant at which the ready queue changed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Trace {
+    /// State, PC, register, memory and mutex changes, in time order.
     pub events: Vec<TraceEvent>,
+    /// CPU runs and context switches, in order of their end; a CPU is idle in the gaps.
     pub intervals: Vec<CpuInterval>,
+    /// Ready-queue samples, one per instant at which the queue changed, in time order.
     pub ready_queue: Vec<QueueSample>,
 }
 
 /// A thread's state at an instant.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ThreadView {
+    /// Its scheduling state.
     pub state: ThreadState,
+    /// Index of its current instruction (in progress, or next to run).
     pub pc: usize,
+    /// Its registers `r0`–`r7`.
     pub registers: [i64; REGISTER_COUNT],
     /// CPU it is on, if running.
     pub cpu: Option<CpuId>,
@@ -141,6 +205,7 @@ pub struct ThreadView {
 /// The whole system's state at an instant, rebuilt from the trace.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Snapshot {
+    /// The instant shown, in ticks.
     pub time: Ticks,
     /// Indexed by tid.
     pub threads: Vec<ThreadView>,
