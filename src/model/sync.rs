@@ -22,7 +22,7 @@ pub struct Mutex {
 pub enum Acquire {
     /// It was free; the caller now owns it.
     Acquired,
-    /// Taken by this thread; the caller must block.
+    /// Taken by `owner`; the caller has joined the wait queue and must block.
     MustWait {
         /// The current owner.
         owner: ThreadId,
