@@ -62,12 +62,12 @@ fn any_scenario() -> impl Strategy<Value = Scenario> {
         })
 }
 
-/// Critical sections executed per process: `counter` must equal this if the mutex works.
-fn increments(r: &threadlab::model::RunResult, sys: &threadlab::model::System) -> Vec<i64> {
+/// Stores to variable `name` per process (each is one `counter++` in these programs).
+fn increments(r: &threadlab::model::RunResult, sys: &threadlab::model::System, name: &str) -> Vec<i64> {
     let mut n = vec![0; sys.processes.len()];
     for e in &r.trace.as_ref().unwrap().events {
         if let What::Mem { pid, var, .. } = e.what
-            && sys.processes[pid].space.variables[var] == "counter"
+            && sys.processes[pid].space.variables[var] == name
         {
             n[pid] += 1;
         }
@@ -135,9 +135,16 @@ proptest! {
                 }
             }
         }
-        let done = increments(&r, &sys);
+        let done = increments(&r, &sys, "counter");
         for v in r.metrics.variables.iter().filter(|v| v.name == "counter") {
             prop_assert_eq!(v.value, done[v.pid], "lost update under mutex in process {}", v.pid);
+            prop_assert_eq!(v.lost_updates, 0);
+        }
+        // The unsynchronised `scratch` falls short of its stores exactly when updates were lost.
+        let stores = increments(&r, &sys, "scratch");
+        for v in r.metrics.variables.iter().filter(|v| v.name == "scratch") {
+            prop_assert_eq!(v.value < stores[v.pid], v.lost_updates > 0, "scratch {} of {} stores, {} lost", v.value, stores[v.pid], v.lost_updates);
+            prop_assert!(v.value >= stores[v.pid] - v.lost_updates as i64);
         }
 
         // A deadlock report only names threads that are really stuck on a lock.

@@ -22,6 +22,19 @@ fn lockstep_counter_loses_every_other_update() {
     assert_eq!(var(&r, 0, "counter"), 3);
     // Each thread: 3 × 3 one-tick instructions.
     assert_eq!(r.metrics.makespan, 9);
+    // At t=3, 6, 9 CPU 0's store lands first; CPU 1's store overwrites it unseen: 3 lost updates.
+    assert_eq!(r.metrics.variables[0].lost_updates, 3);
+    let lost_at: Vec<(u64, usize, u32)> = r
+        .trace
+        .unwrap()
+        .events
+        .iter()
+        .filter_map(|e| match e.what {
+            threadlab::model::trace::What::Mem { tid, lost, .. } => Some((e.time, tid, lost)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(lost_at, vec![(3, 0, 0), (3, 1, 1), (6, 0, 0), (6, 1, 1), (9, 0, 0), (9, 1, 1)]);
 }
 
 /// With one CPU and FCFS the threads run one after the other: no interleaving, no loss.
@@ -30,6 +43,7 @@ fn one_cpu_without_preemption_does_not_race() {
     let code = "loop 3\nload r0, counter\nadd r0, 1\nstore r0, counter\nend";
     let (_, r) = run(&scenario(1, Policy::Fcfs, None, vec![two_threads(code)]));
     assert_eq!(var(&r, 0, "counter"), 6);
+    assert_eq!(r.metrics.variables[0].lost_updates, 0);
 }
 
 /// Round Robin with quantum 2 on one CPU pre-empts between load and store: the classic race
@@ -49,10 +63,22 @@ fn mutex_makes_the_counter_exact() {
     let (_, r) = run(&scenario(2, Policy::Fcfs, None, vec![two_threads(code)]));
     assert_eq!(r.outcome, Outcome::Completed);
     assert_eq!(var(&r, 0, "counter"), 6);
+    assert_eq!(r.metrics.variables[0].lost_updates, 0);
     let (a, b) = (&r.metrics.threads[0], &r.metrics.threads[1]);
     assert_eq!((a.completion, b.completion), (Some(21), Some(25)));
     // A waits 6–9 and 14–17; B waits 1–5, 10–13, 18–21.
     assert_eq!((a.lock_wait, b.lock_wait), (6, 10));
+}
+
+/// A thread storing twice from one load loses nothing of its own: only other threads' writes
+/// in between count as lost.
+#[test]
+fn own_writes_are_not_lost_updates() {
+    let code = "load r0, counter\nadd r0, 1\nstore r0, counter\nadd r0, 1\nstore r0, counter";
+    let mut p = job("p", 0, code);
+    p.variables.insert("counter".into(), 0);
+    let (_, r) = run(&scenario(1, Policy::Fcfs, None, vec![p]));
+    assert_eq!((var(&r, 0, "counter"), r.metrics.variables[0].lost_updates), (2, 0));
 }
 
 /// Unlock hands the mutex to the first waiter in FIFO order.
@@ -153,5 +179,8 @@ fn race_presets_lose_updates_and_the_mutex_fixes_them() {
     let lost = var(&unsafe_run, 0, "counter");
     assert!((500..1000).contains(&lost), "unsafe counter {lost}");
     assert_eq!(var(&safe_run, 0, "counter"), 1000);
+    // With two threads each lost update costs exactly one increment.
+    assert_eq!(unsafe_run.metrics.variables[0].lost_updates as i64, 1000 - lost);
+    assert_eq!(safe_run.metrics.variables[0].lost_updates, 0);
     assert!(safe_run.metrics.threads.iter().any(|t| t.lock_wait > 0));
 }

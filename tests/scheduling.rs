@@ -17,8 +17,8 @@ fn fcfs_convoy_effect() {
     assert_eq!(times(&r, 0), (100, 100, 0, 0));
     assert_eq!(times(&r, 1), (110, 110, 100, 100));
     assert_eq!(times(&r, 2), (120, 120, 110, 110));
-    assert_eq!(r.metrics.averages.turnaround, 110.0);
-    assert_eq!(r.metrics.averages.response, 70.0);
+    assert_eq!(r.metrics.averages.as_ref().unwrap().turnaround, 110.0);
+    assert_eq!(r.metrics.averages.as_ref().unwrap().response, 70.0);
     assert_eq!(r.metrics.makespan, 120);
     assert_eq!(r.metrics.context_switches, 2);
     assert_eq!(r.metrics.cpus[0].utilisation, 1.0);
@@ -32,7 +32,7 @@ fn round_robin_three_jobs() {
     assert_eq!(times(&r, 0), (120, 120, 0, 20));
     assert_eq!(times(&r, 1), (20, 20, 10, 10));
     assert_eq!(times(&r, 2), (30, 30, 20, 20));
-    assert_eq!(r.metrics.averages.response, 10.0);
+    assert_eq!(r.metrics.averages.as_ref().unwrap().response, 10.0);
     // A→B, B→C, C→A; A's later slices renew without a switch.
     assert_eq!(r.metrics.context_switches, 3);
 }

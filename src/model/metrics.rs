@@ -79,6 +79,9 @@ pub struct VariableValue {
     pub value: i64,
     /// Value a correct run should end with; `None` if the scenario gives none.
     pub expected: Option<i64>,
+    /// Lost updates: writes to this variable overwritten unseen by a store computed from an
+    /// older load (see [`super::trace::What::Mem`]); 0 when every read-modify-write was atomic.
+    pub lost_updates: u64,
 }
 
 /// Memory of one process, in bytes.
@@ -106,8 +109,9 @@ pub struct Metrics {
     pub process_switches: u64,
     /// Instructions executed.
     pub steps: u64,
-    /// Mean turnaround, waiting and response times over the threads that finished.
-    pub averages: Averages,
+    /// Mean turnaround, waiting and response times over the threads that finished; `None` (JSON
+    /// `null`) if none finished.
+    pub averages: Option<Averages>,
     /// Per-thread measures, indexed by tid.
     pub threads: Vec<ThreadMetrics>,
     /// Per-CPU measures, indexed by cpu.
@@ -127,12 +131,14 @@ pub(crate) fn mean(values: impl Iterator<Item = Ticks>) -> f64 {
 }
 
 impl Averages {
-    pub(crate) fn of(threads: &[ThreadMetrics]) -> Averages {
+    /// Means over the finished threads; `None` if no thread finished (e.g. a deadlock at once).
+    pub(crate) fn of(threads: &[ThreadMetrics]) -> Option<Averages> {
         let done = || threads.iter().filter(|t| t.completion.is_some());
-        Averages {
+        done().next()?;
+        Some(Averages {
             turnaround: mean(done().filter_map(|t| t.turnaround)),
             waiting: mean(done().map(|t| t.waiting)),
             response: mean(done().filter_map(|t| t.response)),
-        }
+        })
     }
 }

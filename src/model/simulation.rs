@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::events::{EventKind, EventQueue};
 use super::metrics::{Averages, CpuMetrics, Metrics, ProcessMemory, ThreadMetrics, VariableValue};
-use super::program::{Instr, Operand, REGISTER_COUNT, Span};
+use super::program::{Instr, Operand, REGISTER_COUNT, Span, VarId};
 use super::scenario::{Limits, MachineSpec, Scenario, TieRule};
 use super::scheduler::{self, ReadyReason, Scheduler};
 use super::sync::{Acquire, Mutex, Release};
@@ -105,6 +105,9 @@ struct Thread {
     state: ThreadState,
     pc: usize,
     regs: [i64; REGISTER_COUNT],
+    /// Where each register's value came from: the variable it was loaded from and that
+    /// variable's write count at the load (kept by `add`, cleared by `set`), to spot lost updates.
+    loaded_from: [Option<(VarId, u64)>; REGISTER_COUNT],
     /// Remaining iterations of each open loop, innermost last.
     loops: Vec<u32>,
     /// Ticks left of a `compute` cut short by pre-emption (0: none in progress).
@@ -160,6 +163,10 @@ pub struct Simulation<'s> {
     cpus: Vec<Cpu>,
     /// `memory[pid][var]`: the processes' variables.
     memory: Vec<Vec<i64>>,
+    /// `writes[pid][var]`: stores so far to each variable (its version).
+    writes: Vec<Vec<u64>>,
+    /// `lost[pid][var]`: lost updates so far (see [`What::Mem`]).
+    lost: Vec<Vec<u64>>,
     /// `mutexes[pid][mutex]`.
     mutexes: Vec<Vec<Mutex>>,
     /// Threads that became ready this instant, queued at its end.
@@ -197,6 +204,7 @@ impl<'s> Simulation<'s> {
                 state: ThreadState::New,
                 pc: 0,
                 regs: [0; REGISTER_COUNT],
+                loaded_from: [None; REGISTER_COUNT],
                 loops: Vec::new(),
                 compute_left: 0,
                 first_run: None,
@@ -237,6 +245,8 @@ impl<'s> Simulation<'s> {
             threads,
             cpus: vec![cpu; scenario.machine.cpus as usize],
             memory: sys.processes.iter().map(|p| p.space.initial.clone()).collect(),
+            writes: sys.processes.iter().map(|p| vec![0; p.space.variables.len()]).collect(),
+            lost: sys.processes.iter().map(|p| vec![0; p.space.variables.len()]).collect(),
             mutexes: sys.processes.iter().map(|p| vec![Mutex::default(); p.mutexes.len()]).collect(),
             newly_ready: Vec::new(),
             live: sys.threads.len(),
@@ -558,13 +568,24 @@ impl<'s> Simulation<'s> {
                 }
             }
             Instr::Load { reg, var } => {
+                t.loaded_from[reg as usize] = Some((var, self.writes[pid][var]));
                 let v = self.memory[pid][var];
                 self.set_reg(tid, reg, v);
             }
             Instr::Store { reg, var } => {
                 let value = t.regs[reg as usize];
+                let version = &mut self.writes[pid][var];
+                let lost = match t.loaded_from[reg as usize] {
+                    Some((v, seen)) if v == var => *version - seen,
+                    _ => 0,
+                };
+                *version += 1;
+                // The register now holds what memory holds: a later store from it loses nothing
+                // unless someone else writes in between.
+                t.loaded_from[reg as usize] = Some((var, *version));
+                self.lost[pid][var] += lost;
                 self.memory[pid][var] = value;
-                self.record(What::Mem { pid, var, value, tid });
+                self.record(What::Mem { pid, var, value, tid, lost: lost.min(u32::MAX as u64) as u32 });
             }
             Instr::Add { reg, operand } => {
                 let rhs = match operand {
@@ -574,7 +595,10 @@ impl<'s> Simulation<'s> {
                 let v = t.regs[reg as usize].wrapping_add(rhs);
                 self.set_reg(tid, reg, v);
             }
-            Instr::Set { reg, value } => self.set_reg(tid, reg, value),
+            Instr::Set { reg, value } => {
+                t.loaded_from[reg as usize] = None;
+                self.set_reg(tid, reg, value);
+            }
             Instr::Lock { mutex } => match self.mutexes[pid][mutex].acquire(tid) {
                 Acquire::Acquired => self.record(What::Mutex { pid, mutex, owner: Some(tid) }),
                 Acquire::MustWait { .. } => {
@@ -722,13 +746,14 @@ impl<'s> Simulation<'s> {
             .processes
             .iter()
             .flat_map(|p| {
-                let memory = &self.memory;
+                let (memory, lost) = (&self.memory, &self.lost);
                 p.space.variables.iter().enumerate().map(move |(v, name)| VariableValue {
                     pid: p.pid,
                     process: p.name.clone(),
                     name: name.clone(),
                     value: memory[p.pid][v],
                     expected: p.space.expected[v],
+                    lost_updates: lost[p.pid][v],
                 })
             })
             .collect();

@@ -107,6 +107,10 @@ pub enum What {
         value: i64,
         /// Thread that stored it.
         tid: ThreadId,
+        /// Lost updates: how many writes by other threads this store overwrote unseen, i.e.
+        /// writes to the variable made after this thread `load`ed the value it is storing (0 for
+        /// a store not derived from a load of the same variable). The classic race condition.
+        lost: u32,
     },
     /// Mutex changed owner (`None`: free).
     Mutex {

@@ -66,7 +66,8 @@ pub fn MetricsTable(props: &MetricsTableProps) -> Html {
             </tr>
         }
     });
-    let a = &m.averages;
+    // Means over finished threads; "—" when none finished (e.g. an immediate deadlock).
+    let avg = |f: fn(&crate::model::metrics::Averages) -> f64| m.averages.as_ref().map_or_else(|| "—".to_string(), |a| format!("{:.1}", f(a)));
     html! {
         <section class="panel metrics-panel" data-testid="metrics-table">
             <h2 class="panel-title">{ "Metrics of the whole run (times in µs)" }</h2>
@@ -92,9 +93,9 @@ pub fn MetricsTable(props: &MetricsTableProps) -> Html {
                     <tfoot>
                         <tr>
                             <th scope="row" colspan="5">{ "Average over finished threads" }</th>
-                            <td class="num">{ format!("{:.1}", a.turnaround) }</td>
-                            <td class="num">{ format!("{:.1}", a.waiting) }</td>
-                            <td class="num">{ format!("{:.1}", a.response) }</td>
+                            <td class="num">{ avg(|a| a.turnaround) }</td>
+                            <td class="num">{ avg(|a| a.waiting) }</td>
+                            <td class="num">{ avg(|a| a.response) }</td>
                             <td colspan="3"></td>
                         </tr>
                     </tfoot>
