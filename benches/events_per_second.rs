@@ -20,7 +20,7 @@ fn big_scenario(processes: usize, threads_per_process: usize, iterations: u32) -
             memory: Default::default(),
             variables: [("counter".to_string(), 0)].into(),
             expected: Default::default(),
-            programs: [("worker".to_string(), worker.clone())].into(),
+            programs: [("worker".to_string(), worker.as_str().into())].into(),
             threads: (0..threads_per_process)
                 .map(|t| ThreadSpec { name: format!("t{t}"), arrival: None, code: None, program: Some("worker".into()) })
                 .collect(),

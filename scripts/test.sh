@@ -113,7 +113,7 @@ echo "wasm size within budget"
 section "5. browser: Playwright end-to-end"
 rm -rf "$ROOT/e2e/screenshots"
 # timeout signals node, whose after-hooks and Playwright close the server and the browser.
-THREADLAB_DIST="$ROOT/dist" THREADLAB_CLI="$ROOT/target/debug/threadlab" \
+THREADLAB_DIST="$ROOT/dist" THREADLAB_CLI="${CARGO_TARGET_DIR:-$ROOT/target}/debug/threadlab" \
     timeout --kill-after=30 "$E2E_TIMEOUT" \
     node --test --test-concurrency=1 --test-timeout=300000 e2e/ 2>&1 | tee "$LOGDIR/e2e.log"
 e2e_pass=$(grep -aoE '^(# |ℹ )pass [0-9]+' "$LOGDIR/e2e.log" | grep -oE '[0-9]+$' | tail -1)

@@ -72,6 +72,9 @@ fn bad_usage_is_explained() {
     let (code, _, err) = threadlab(&["run", "--preset", "nope"]);
     assert_eq!(code, 1);
     assert!(err.contains("no preset `nope`") && err.contains("race-unsafe"), "{err}");
+    let (code, _, err) = threadlab(&["frob"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("unknown command `frob`"), "{err}");
     let (code, _, err) = threadlab(&["run", "--preset", "race-mutex", "--policy", "lottery"]);
     assert_eq!(code, 1);
     assert!(err.contains("lottery"), "{err}");
@@ -80,8 +83,14 @@ fn bad_usage_is_explained() {
 /// `--policy rr` on a FCFS scenario gets the same default quantum as the page (4 ticks).
 #[test]
 fn round_robin_without_quantum_uses_the_default() {
-    let (code, out, _) = threadlab(&["run", "--preset", "mixed-fcfs-1cpu", "--policy", "rr"]);
+    let (code, out, _) = threadlab(&["run", "--preset", "mixed-fcfs-1cpu", "--policy", "rr", "--cpus", "2", "--seed", "9"]);
     assert_eq!(code, 0);
-    let (_, explicit, _) = threadlab(&["run", "--preset", "mixed-fcfs-1cpu", "--policy", "rr", "--quantum", "4"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // The JSON records the settings that produced it.
+    assert_eq!(v["settings"]["scheduler"]["policy"], "rr");
+    assert_eq!(v["settings"]["scheduler"]["quantum"], 4);
+    assert_eq!(v["settings"]["machine"]["cpus"], 2);
+    assert_eq!(v["settings"]["seed"], 9);
+    let (_, explicit, _) = threadlab(&["run", "--preset", "mixed-fcfs-1cpu", "--policy", "rr", "--quantum", "4", "--cpus", "2", "--seed", "9"]);
     assert_eq!(out, explicit);
 }

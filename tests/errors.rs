@@ -121,3 +121,27 @@ mod program_parser {
         assert_eq!(p("set r1, many").unwrap_err().1, 9);
     }
 }
+
+#[test]
+fn programs_may_be_lists_of_lines_and_errors_count_entries() {
+    let e = err(r#"{"name":"x","processes":[{"name":"p","threads":[{"name":"main","code":["compute 1","io 2","jmp 0"]}]}]}"#);
+    assert_eq!((e.path.as_str(), e.line, e.column), ("processes[0].threads[0].code", Some(3), Some(1)));
+    let e = err(r#"{"name":"x","processes":[{"name":"p","threads":[{"name":"main","code":{"a":1}}]}]}"#);
+    assert!(e.message.contains("a list of lines"), "{}", e.message);
+}
+
+#[test]
+fn json_mistakes_get_plain_explanations() {
+    let trailing = err(r#"{"name":"x","processes":[{"name":"p","variables":{"a":1,},"threads":[]}]}"#);
+    assert_eq!(trailing.path, "processes[0].variables");
+    assert!(trailing.message.starts_with("a comma right before"), "{}", trailing.message);
+    let cut = err("{\n  \"name\": \"x\",\n  \"processes\": [\n");
+    assert_eq!(cut.column, Some(1));
+    assert!(cut.message.starts_with("the text ends too early"), "{}", cut.message);
+    let not_json = err("hello");
+    assert!(not_json.message.contains("expected a value") || not_json.message.contains("double quotes"), "{}", not_json.message);
+    let newline = err("{\"name\":\"x\",\"processes\":[{\"name\":\"p\",\"threads\":[{\"name\":\"m\",\"code\":\"compute 1\n io 2\"}]}]}");
+    assert!(newline.message.contains("line break inside a string"), "{}", newline.message);
+    let missing_comma = err("{\"name\": \"x\" \"processes\": []}");
+    assert!(!missing_comma.path.contains('?'), "{}", missing_comma.path);
+}

@@ -27,9 +27,20 @@ const USAGE: &str = "usage:
   threadlab run FILE [--trace] [--cpus N] [--policy fcfs|rr] [--quantum N] [--seed N]
   threadlab run --preset NAME [same options]";
 
+/// The settings the run actually used (after command-line overrides), so a grader's JSON says
+/// what produced its numbers.
+#[derive(Serialize)]
+struct Settings<'a> {
+    machine: &'a model::scenario::MachineSpec,
+    scheduler: &'a model::scenario::SchedulerSpec,
+    seed: u64,
+    limits: &'a model::scenario::Limits,
+}
+
 #[derive(Serialize)]
 struct Output<'a> {
     scenario: &'a str,
+    settings: Settings<'a>,
     outcome: &'a Outcome,
     message: String,
     metrics: &'a model::metrics::Metrics,
@@ -62,7 +73,11 @@ fn main() -> ExitCode {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
-        _ => {
+        Some(other) => {
+            eprintln!("threadlab: unknown command `{other}`\n{USAGE}");
+            ExitCode::from(1)
+        }
+        None => {
             eprintln!("{USAGE}");
             ExitCode::from(1)
         }
@@ -127,6 +142,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let (_sys, result) = model::run_with(&scenario, recording).map_err(|e| format!("{label}: {e}"))?;
     let out = Output {
         scenario: &scenario.name,
+        settings: Settings { machine: &scenario.machine, scheduler: &scenario.scheduler, seed: scenario.seed, limits: &scenario.limits },
         outcome: &result.outcome,
         message: result.outcome.message(),
         metrics: &result.metrics,

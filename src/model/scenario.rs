@@ -193,7 +193,7 @@ pub struct ProcessSpec {
     pub expected: BTreeMap<String, i64>,
     /// Named programs that several threads can run (`"program": "worker"`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub programs: BTreeMap<String, String>,
+    pub programs: BTreeMap<String, ProgramText>,
     /// Threads, in tid order; the first is the main thread. At least one.
     pub threads: Vec<ThreadSpec>,
 }
@@ -228,12 +228,62 @@ pub struct ThreadSpec {
     /// Tick at which the thread joins the ready queue; defaults to its process's arrival.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arrival: Option<Ticks>,
-    /// Inline program text (see [`super::program`]).
+    /// Inline program (see [`super::program`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
+    pub code: Option<ProgramText>,
     /// Name of one of the process's `programs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub program: Option<String>,
+}
+
+/// Program text in a scenario file: a list of lines (easiest to read and edit in JSON, and
+/// error line N is the N-th entry) or one string with `\n` between lines.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ProgramText {
+    /// One string per source line.
+    Lines(Vec<String>),
+    /// The whole program in one string.
+    Text(String),
+}
+
+impl ProgramText {
+    /// The program as one text, lines joined with `\n`.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            ProgramText::Lines(lines) => lines.join("\n").into(),
+            ProgramText::Text(text) => text.as_str().into(),
+        }
+    }
+}
+
+impl From<&str> for ProgramText {
+    fn from(text: &str) -> Self {
+        ProgramText::Text(text.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProgramText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = ProgramText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("program text: a list of lines like [\"compute 5\", \"exit\"], or one string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ProgramText, E> {
+                Ok(ProgramText::Text(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<ProgramText, A::Error> {
+                let mut lines = Vec::new();
+                while let Some(line) = seq.next_element::<String>()? {
+                    lines.push(line);
+                }
+                Ok(ProgramText::Lines(lines))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 /// What is wrong with a scenario, and where.
@@ -285,14 +335,17 @@ impl Scenario {
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         let de = &mut serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(de).map_err(|e| {
+            // Where the parser stopped before knowing a field name the path ends in `?`; drop it.
             let path = e.path().to_string();
+            let path: Vec<&str> = path.split('.').filter(|p| *p != "?" && !p.is_empty()).collect();
+            let path = path.join(".").replace(".[", "[");
             let inner = e.into_inner();
-            let message = strip_position(&inner.to_string());
             ScenarioError {
-                path: if path == "." { String::new() } else { path },
+                path,
                 line: Some(inner.line() as u32),
-                column: Some(inner.column() as u32),
-                message,
+                // serde_json says column 0 for the start of a line (e.g. the end of the file).
+                column: Some(inner.column().max(1) as u32),
+                message: plain_json_message(&inner),
             }
         })
     }
@@ -354,6 +407,28 @@ impl Scenario {
         }
         Ok(())
     }
+}
+
+/// serde_json's message in words a learner can act on; the position is reported separately.
+fn plain_json_message(e: &serde_json::Error) -> String {
+    let raw = strip_position(&e.to_string());
+    if e.is_eof() {
+        return "the text ends too early: a closing `}` or `]` or `\"` is missing, or the file is cut off".into();
+    }
+    let hint = if raw.starts_with("expected ident") {
+        "not valid JSON here: text needs \"double quotes\", and true, false and null are lower case"
+    } else if raw.starts_with("expected value") {
+        "expected a value here: a number, \"text\", true, false, null, [ ] or { }"
+    } else if raw.starts_with("trailing comma") {
+        "a comma right before `]` or `}`: remove it"
+    } else if raw.starts_with("key must be a string") {
+        "object keys need \"double quotes\""
+    } else if raw.starts_with("control character") {
+        "a line break inside a string: write programs as a list of lines, or use \\n"
+    } else {
+        return raw;
+    };
+    format!("{hint} ({raw})")
 }
 
 /// serde_json appends " at line L column C"; we report those separately.

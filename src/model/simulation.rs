@@ -68,7 +68,7 @@ impl Outcome {
     /// One sentence for people.
     pub fn message(&self) -> String {
         match self {
-            Outcome::Completed => "completed: every thread finished".into(),
+            Outcome::Completed => "every thread finished".into(),
             Outcome::Deadlock { message, .. } | Outcome::BudgetExceeded { message, .. } => message.clone(),
             Outcome::RuntimeError { thread, line, message, time, .. } => format!("runtime error at t={time} in {thread}, line {line}: {message}"),
         }
