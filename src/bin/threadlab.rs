@@ -11,6 +11,9 @@
 //!   --seed N           override the seed
 //! ```
 //!
+//! The JSON has `scenario` (its name), `settings` (machine, scheduler, seed and limits actually
+//! used, after overrides), `outcome`, `message`, `metrics` and, with `--trace`, `trace`.
+//!
 //! Exit codes: 0 the run completed; 1 bad usage or unreadable/invalid scenario (the located
 //! error goes to stderr); 3 the run ended in a deadlock, runtime error or exhausted budget (the
 //! JSON is still printed, with the outcome).
