@@ -163,7 +163,8 @@ export function cliFile(file, ...args) {
 
 function cliRun(args) {
   assert.ok(existsSync(CLI), `no CLI at ${CLI} (cargo build --bin threadlab)`);
-  const r = spawnSync(CLI, ['run', ...args], { encoding: 'utf8', timeout: 60_000 });
+  // Traces run to megabytes: lift spawnSync's 1 MB stdout limit (over it, the child is killed).
+  const r = spawnSync(CLI, ['run', ...args], { encoding: 'utf8', timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });
   // 0 = completed, 3 = deadlock / runtime error / budget (JSON still printed).
   assert.ok(r.status === 0 || r.status === 3, `threadlab run ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout);
