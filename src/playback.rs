@@ -32,6 +32,9 @@ pub struct Playback {
     pub playing: bool,
     /// Ticks (simulated µs) the cursor advances per wall-clock second while playing; ≥ 1.
     pub speed: u32,
+    /// Whether the user chose `speed` ([`Action::SetSpeed`]); a chosen speed survives
+    /// [`Playback::reloaded`].
+    pub speed_chosen: bool,
     /// Fraction of a tick not yet applied, in thousandths of a tick (speed × ms carries over).
     carry_milliticks: u64,
 }
@@ -69,7 +72,16 @@ impl Playback {
 
     /// As [`Playback::new`], from the event instants (ascending, ticks) and the end time (ticks).
     pub fn from_instants(instants: Vec<Ticks>, end: Ticks) -> Self {
-        Playback { instants: instants.into(), cursor: 0, end, playing: false, speed: default_speed(end), carry_milliticks: 0 }
+        Playback { instants: instants.into(), cursor: 0, end, playing: false, speed: default_speed(end), speed_chosen: false, carry_milliticks: 0 }
+    }
+
+    /// `next` (a new run's playback), keeping this one's speed if the user chose it.
+    pub fn reloaded(&self, mut next: Playback) -> Playback {
+        if self.speed_chosen {
+            next.speed = self.speed;
+            next.speed_chosen = true;
+        }
+        next
     }
 
     /// The distinct event times, ascending, in ticks.
@@ -114,7 +126,10 @@ impl Playback {
             }
             Action::Seek(t) => self.move_to(t),
             Action::Tick { elapsed_ms } => self.tick(elapsed_ms),
-            Action::SetSpeed(s) => self.speed = s.max(1),
+            Action::SetSpeed(s) => {
+                self.speed = s.max(1);
+                self.speed_chosen = true;
+            }
         }
     }
 
@@ -346,6 +361,16 @@ mod tests {
     fn speed_zero_counts_as_one() {
         let p = applied(sample(), &[Action::SetSpeed(0)]);
         assert_eq!(p.speed, 1);
+    }
+
+    #[test]
+    fn a_chosen_speed_survives_a_reload_and_a_default_one_does_not() {
+        let fresh = Playback::from_instants(vec![0], 20_000);
+        let p = sample();
+        assert_eq!(p.reloaded(fresh.clone()).speed, 1_000, "default speed follows the new run");
+        let p = applied(sample(), &[Action::SetSpeed(5), Action::Seek(12), Action::Play]);
+        let next = p.reloaded(fresh);
+        assert_eq!((next.speed, next.speed_chosen, next.cursor, next.playing), (5, true, 0, false));
     }
 
     #[test]

@@ -10,7 +10,8 @@ use crate::playback::{Action, Playback};
 pub enum PlayerAction {
     /// A playback action (play, step, seek, tick…).
     Do(Action),
-    /// A new run was loaded: start over with this playback (cursor at 0, paused).
+    /// A new run was loaded: start over with this playback (cursor at 0, paused), keeping the
+    /// speed the user chose.
     Load(Playback),
 }
 
@@ -23,7 +24,7 @@ impl Reducible for PlayerState {
 
     fn reduce(self: Rc<Self>, action: PlayerAction) -> Rc<Self> {
         match action {
-            PlayerAction::Load(p) => Rc::new(PlayerState(p)),
+            PlayerAction::Load(p) => Rc::new(PlayerState(self.0.reloaded(p))),
             PlayerAction::Do(a) => {
                 let mut next = self.0.clone();
                 next.apply(a);
