@@ -9,25 +9,43 @@ use crate::model::scenario::{DEFAULT_QUANTUM_TICKS as DEFAULT_QUANTUM, MAX_CPUS,
 use crate::model::{Scenario, Ticks};
 use crate::ui::run::Run;
 
-
-/// One edit of the scenario's settings.
+/// One edit of the scenario's settings (already validated by the inputs).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum SettingsChange {
-    /// Number of CPUs (clamped to 1..=64).
+    /// Number of CPUs, 1 to [`MAX_CPUS`].
     Cpus(u32),
     Policy(Policy),
-    /// Time slice in ticks (at least 1).
+    /// Time slice in ticks, at least 1.
     Quantum(Ticks),
 }
 
 impl SettingsChange {
-    /// Writes the change into `scenario`.
+    /// Writes the change into `scenario` (no clamping: the inputs only send valid values).
     pub fn apply_to(self, scenario: &mut Scenario) {
         match self {
-            SettingsChange::Cpus(n) => scenario.machine.cpus = n.clamp(1, MAX_CPUS),
+            SettingsChange::Cpus(n) => scenario.machine.cpus = n,
             SettingsChange::Policy(p) => scenario.scheduler.set_policy(p),
-            SettingsChange::Quantum(q) => scenario.scheduler.quantum = Some(q.max(1)),
+            SettingsChange::Quantum(q) => scenario.scheduler.quantum = Some(q),
         }
+    }
+}
+
+/// Largest quantum the box accepts, in ticks.
+const MAX_QUANTUM: u64 = 1_000_000_000;
+
+/// A settings box's text as a whole number in `min..=max`, or what is wrong with it.
+/// `what` names the setting in the message ("The CPU count").
+fn parse_whole(text: &str, what: &str, min: u64, max: u64) -> Result<u64, String> {
+    let text = text.trim();
+    let range = if max == MAX_QUANTUM { format!("at least {min}") } else { format!("from {min} to {max}") };
+    if text.is_empty() {
+        return Err(format!("{what} must be a whole number {range}."));
+    }
+    match text.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        Ok(n) => Err(format!("{what} must be {range}, not {n}.")),
+        Err(_) if text.starts_with('-') && text[1..].parse::<u64>().is_ok() => Err(format!("{what} must be {range}, not {text}.")),
+        Err(_) => Err(format!("{what} must be a whole number {range}, not \u{201c}{text}\u{201d}.")),
     }
 }
 
@@ -38,23 +56,78 @@ pub struct SettingsProps {
     pub on_change: Callback<SettingsChange>,
 }
 
-/// CPU count, policy and quantum inputs; each change re-runs the scenario.
+/// A number box's input and blur handlers: a valid value is sent at once; an invalid one shows
+/// `error` and sends nothing; on blur an invalid box goes back to `current`, the value in use.
+fn number_handlers(
+    error: UseStateHandle<Option<String>>,
+    current: u64,
+    check: fn(&str) -> Result<u64, String>,
+    send: Callback<u64>,
+) -> (Callback<InputEvent>, Callback<FocusEvent>) {
+    let on_input = {
+        let error = error.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            match check(&input.value()) {
+                Ok(n) => {
+                    error.set(None);
+                    if n != current {
+                        send.emit(n);
+                    }
+                }
+                Err(msg) => error.set(Some(msg)),
+            }
+        })
+    };
+    let on_blur = Callback::from(move |e: FocusEvent| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        if check(&input.value()).is_err() {
+            input.set_value(&current.to_string());
+        }
+    });
+    (on_input, on_blur)
+}
+
+/// The inline message under a box whose text is invalid.
+fn error_line(id: &str, error: &Option<String>, in_use: u64) -> Html {
+    match error {
+        Some(msg) => html! {
+            <p class="setting-error" id={id.to_string()} role="alert" data-testid="setting-error">
+                { format!("{msg} The run still uses {in_use}.") }
+            </p>
+        },
+        None => html! {},
+    }
+}
+
+/// CPU count, policy and quantum inputs; each valid change re-runs the scenario.
 #[component]
 pub fn Settings(props: &SettingsProps) -> Html {
     let sched = &props.run.scenario.scheduler;
-    let cpus = props.run.scenario.machine.cpus;
-    let on_cpus = props.on_change.reform(|e: InputEvent| {
-        let input: HtmlInputElement = e.target_unchecked_into();
-        SettingsChange::Cpus(input.value().trim().parse().unwrap_or(0))
-    });
-    let on_quantum = props.on_change.reform(|e: InputEvent| {
-        let input: HtmlInputElement = e.target_unchecked_into();
-        SettingsChange::Quantum(input.value().trim().parse().unwrap_or(0))
-    });
-    // Ignore empty or half-typed numbers: the input keeps the user's text until it parses.
-    let valid = |e: &InputEvent| e.target_unchecked_into::<HtmlInputElement>().value().trim().parse::<u64>().is_ok();
-    let on_cpus = Callback::from(move |e: InputEvent| if valid(&e) { on_cpus.emit(e) });
-    let on_quantum = Callback::from(move |e: InputEvent| if valid(&e) { on_quantum.emit(e) });
+    let cpus = u64::from(props.run.scenario.machine.cpus);
+    let quantum = sched.quantum.unwrap_or(DEFAULT_QUANTUM);
+    let cpus_error = use_state(|| None::<String>);
+    let quantum_error = use_state(|| None::<String>);
+    // A new run (preset, apply, import…) shows its own values: old complaints no longer apply.
+    {
+        let (a, b) = (cpus_error.clone(), quantum_error.clone());
+        use_effect_with(props.run.id, move |_| {
+            a.set(None);
+            b.set(None);
+        });
+    }
+    let (on_cpus, on_cpus_blur) = number_handlers(
+        cpus_error.clone(),
+        cpus,
+        |t| parse_whole(t, "The CPU count", 1, u64::from(MAX_CPUS)),
+        props.on_change.reform(|n: u64| SettingsChange::Cpus(n as u32)),
+    );
+    let (on_quantum, on_quantum_blur) = number_handlers(
+        quantum_error.clone(),
+        quantum,
+        |t| parse_whole(t, "The quantum", 1, MAX_QUANTUM),
+        props.on_change.reform(SettingsChange::Quantum),
+    );
     let on_policy = props.on_change.reform(|e: Event| {
         let select: HtmlSelectElement = e.target_unchecked_into();
         SettingsChange::Policy(Policy::from_key(&select.value()).unwrap_or_default())
@@ -68,7 +141,9 @@ pub fn Settings(props: &SettingsProps) -> Html {
             <div class="field">
                 <label for="setting-cpus">{ "CPUs" }</label>
                 <input id="setting-cpus" data-testid="setting-cpus" type="number" min="1" max={MAX_CPUS.to_string()} step="1"
-                    value={cpus.to_string()} oninput={on_cpus} />
+                    value={cpus.to_string()} oninput={on_cpus} onblur={on_cpus_blur}
+                    aria-invalid={cpus_error.is_some().to_string()} aria-describedby={cpus_error.is_some().then_some("cpus-error")} />
+                { error_line("cpus-error", &cpus_error, cpus) }
             </div>
             <div class="field wide">
                 <label for="setting-policy">{ "Policy" }</label>
@@ -81,8 +156,10 @@ pub fn Settings(props: &SettingsProps) -> Html {
             <div class="field">
                 <label for="setting-quantum">{ "Quantum (µs)" }</label>
                 <input id="setting-quantum" data-testid="setting-quantum" type="number" min="1" step="1" disabled={!rr}
-                    value={sched.quantum.unwrap_or(DEFAULT_QUANTUM).to_string()} oninput={on_quantum}
+                    value={quantum.to_string()} oninput={on_quantum} onblur={on_quantum_blur}
+                    aria-invalid={quantum_error.is_some().to_string()} aria-describedby={quantum_error.is_some().then_some("quantum-error")}
                     title={if rr { "Time slice before a thread is pre-empted" } else { "Only Round Robin uses a quantum" }} />
+                { error_line("quantum-error", &quantum_error, quantum) }
             </div>
             </div>
         </section>
