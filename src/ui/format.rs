@@ -1,5 +1,7 @@
 //! Display helpers shared by the views: thread colours and labels.
 
+use yew::{Html, html};
+
 use crate::model::simulation::Outcome;
 use crate::model::trace::{IntervalKind, ThreadState};
 
@@ -73,4 +75,34 @@ pub fn grouped(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// `text` split at backticks: `(is_code, piece)` pairs, in order; an unmatched backtick is kept
+/// as plain text.
+pub fn code_pieces(text: &str) -> Vec<(bool, &str)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        let Some(len) = rest[open + 1..].find('`') else { break };
+        if open > 0 {
+            out.push((false, &rest[..open]));
+        }
+        out.push((true, &rest[open + 1..open + 1 + len]));
+        rest = &rest[open + 1 + len + 1..];
+    }
+    if !rest.is_empty() {
+        out.push((false, rest));
+    }
+    out
+}
+
+/// `text` with its `` `...` `` spans rendered as `<code>`.
+pub fn with_code(text: &str) -> Html {
+    html! {
+        { for code_pieces(text).into_iter().map(|(code, piece)| if code {
+            html! { <code>{ piece }</code> }
+        } else {
+            html! { { piece } }
+        }) }
+    }
 }

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::model::simulation::Outcome;
-use crate::ui::format::outcome_kind;
+use crate::ui::format::{outcome_kind, with_code};
 use crate::ui::run::Run;
 
 /// Props of [`OutcomeBanner`].
@@ -14,7 +14,8 @@ pub struct OutcomeBannerProps {
     pub run: Rc<Run>,
 }
 
-/// A banner with the outcome's kind (`data-kind`) and message.
+/// A banner with the outcome's kind (`data-kind`) and message. It is the end result of the
+/// whole run (shown from t = 0), so it says so.
 #[component]
 pub fn OutcomeBanner(props: &OutcomeBannerProps) -> Html {
     let outcome = &props.run.result.outcome;
@@ -27,8 +28,9 @@ pub fn OutcomeBanner(props: &OutcomeBannerProps) -> Html {
     };
     html! {
         <section class={classes!("outcome", format!("outcome-{kind}"))} data-testid="outcome" data-kind={kind} role={role}>
+            <span class="outcome-label">{ "Outcome of the whole run:" }</span>
             <strong class="outcome-title">{ title }</strong>
-            <span class="outcome-message">{ outcome.message() }</span>
+            <span class="outcome-message">{ "— " }{ with_code(&outcome.message()) }</span>
         </section>
     }
 }

@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use crate::presets::PRESETS;
 use crate::ui::app::CUSTOM_SOURCE;
+use crate::ui::format::with_code;
 use crate::ui::run::Run;
 
 /// Props of [`PresetPicker`].
@@ -43,7 +44,7 @@ pub fn PresetPicker(props: &PresetPickerProps) -> Html {
                     <option value={CUSTOM_SOURCE} selected=true disabled=true>{ format!("Custom: {}", props.run.scenario.name) }</option>
                 }
             </select>
-            <p class="description" data-testid="scenario-description">{ &props.run.scenario.description }</p>
+            <p class="description" data-testid="scenario-description">{ with_code(&props.run.scenario.description) }</p>
         </section>
     }
 }

@@ -26,7 +26,7 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
         let (line, text) = run.instruction(t.tid, view.pc);
         let instr = match (view.state, line) {
             (ThreadState::Terminated, _) => "(finished)".to_string(),
-            (_, Some(l)) => format!("{l}: {text}"),
+            (_, Some(l)) => format!("line {l}: {text}"),
             (_, None) => text.to_string(),
         };
         // Dispatched but the CPU is still doing the context switch to it.
@@ -93,8 +93,8 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
                             <th scope="col">{ "Thread" }</th>
                             <th scope="col">{ "State" }</th>
                             <th scope="col">{ "CPU" }</th>
-                            <th scope="col">{ "PC" }</th>
-                            <th scope="col">{ "Instruction (line: text)" }</th>
+                            <th scope="col" title="Program counter: index of the next instruction, from 0">{ "PC" }</th>
+                            <th scope="col" title="The instruction at the PC, with its line in the program">{ "Next instruction" }</th>
                             <th scope="col" title="Registers r0–r7, private to each thread; only non-zero ones shown">{ "Registers (non-zero)" }</th>
                             <th scope="col">{ "Waits for" }</th>
                         </tr>
