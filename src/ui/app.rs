@@ -3,18 +3,21 @@
 
 use std::rc::Rc;
 
-use gloo::events::EventListener;
+use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::Interval;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::components::{
     controls::Controls, header::Header, memory_view::MemoryView, metrics_table::MetricsTable, outcome_banner::OutcomeBanner,
-    preset_picker::PresetPicker, scenario_editor::{RunOrigin, ScenarioEditor}, settings::{Settings, SettingsChange},
+    preset_picker::PresetPicker, scenario_editor::{ApplyRequest, RunOrigin, ScenarioEditor}, settings::{Settings, SettingsChange},
     thread_table::ThreadTable, timeline::Timeline,
 };
+use super::format::with_code;
 use super::run::Run;
 use super::state::{PlayerAction, PlayerState};
+use super::components::controls::LostNav;
+use crate::model::Ticks;
 use crate::playback::{Action, Playback};
 use crate::presets;
 
@@ -51,7 +54,11 @@ fn initial_run() -> (String, Rc<Run>, Option<String>) {
     let wanted = preset_from_url();
     let (key, note) = match wanted.as_deref() {
         Some(k) if presets::find(k).is_some() => (k.to_string(), None),
-        Some(k) => (DEFAULT_PRESET.to_string(), Some(format!("There is no preset named `{k}`; showing `{DEFAULT_PRESET}`."))),
+        Some(k) => {
+            // The address bar should name what is shown.
+            set_url_preset(Some(DEFAULT_PRESET));
+            (DEFAULT_PRESET.to_string(), Some(format!("There is no preset named `{k}` (from the address); showing `{DEFAULT_PRESET}` instead.")))
+        }
         None => (DEFAULT_PRESET.to_string(), None),
     };
     let preset = presets::find(&key).expect("the default preset exists");
@@ -65,7 +72,9 @@ pub fn App() -> Html {
     let initial = use_memo((), |_| initial_run());
     let source = use_state(|| initial.0.clone());
     let run = use_state(|| initial.1.clone());
-    let error = use_state(|| initial.2.clone());
+    let error = use_state(|| None::<String>);
+    // A message about the page itself (e.g. an unknown `?preset=`), shown above the playback.
+    let notice = use_state(|| initial.2.clone());
     let origin = use_state(|| RunOrigin::Preset);
     let player = use_reducer(|| PlayerState(Playback::new(&initial.1.trace)));
 
@@ -86,19 +95,24 @@ pub fn App() -> Html {
         });
     }
 
-    // Keyboard: Space plays or pauses, ← and → step, unless a form control has the focus.
+    // Keyboard: Space plays or pauses, ← and → step, unless the focus is in a form field (where
+    // the keys edit or choose); Space on a focused button keeps its native click. Non-passive,
+    // so preventDefault stops the page from scrolling.
     {
         let dispatcher = player.dispatcher();
         use_effect_with((), move |_| {
-            let listener = EventListener::new(&gloo::utils::document(), "keydown", move |e| {
+            let options = EventListenerOptions::enable_prevent_default();
+            let listener = EventListener::new_with_options(&gloo::utils::document(), "keydown", options, move |e| {
                 let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-                let in_control = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
-                    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON" | "OPTION")
-                });
-                if in_control || e.ctrl_key() || e.alt_key() || e.meta_key() {
+                if e.ctrl_key() || e.alt_key() || e.meta_key() {
+                    return;
+                }
+                let tag = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|el| el.tag_name()).unwrap_or_default();
+                if matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "OPTION") {
                     return;
                 }
                 let action = match e.key().as_str() {
+                    " " if tag == "BUTTON" => return,
                     " " => Action::TogglePlay,
                     "ArrowRight" => Action::StepForward,
                     "ArrowLeft" => Action::StepBack,
@@ -112,24 +126,34 @@ pub fn App() -> Html {
     }
 
     // Replace the run (cursor back to 0) or report why not; the current run stays on error.
+    // Returns whether the run was replaced. `file` names an imported file in the error.
     let install = {
         let run = run.clone();
         let player = player.dispatcher();
         let error = error.clone();
+        let notice = notice.clone();
         let source = source.clone();
         let origin = origin.clone();
-        Callback::from(move |(loaded, new_source, from): (Result<Rc<Run>, String>, Option<String>, RunOrigin)| match loaded {
+        Callback::from(move |(loaded, new_source, from, file): (Result<Rc<Run>, String>, Option<String>, RunOrigin, Option<String>)| match loaded {
             Ok(r) => {
                 player.dispatch(PlayerAction::Load(Playback::new(&r.trace)));
                 origin.set(from);
                 run.set(r);
                 error.set(None);
+                notice.set(None);
                 if let Some(s) = new_source {
                     set_url_preset((s != CUSTOM_SOURCE).then_some(s.as_str()));
                     source.set(s);
                 }
+                true
             }
-            Err(e) => error.set(Some(e)),
+            Err(e) => {
+                error.set(Some(match file {
+                    Some(f) => format!("{f}: {e}"),
+                    None => e,
+                }));
+                false
+            }
         })
     };
 
@@ -137,7 +161,7 @@ pub fn App() -> Html {
         let install = install.clone();
         Callback::from(move |key: String| {
             if let Some(p) = presets::find(&key) {
-                install.emit((Run::from_json(p.json), Some(key), RunOrigin::Preset));
+                install.emit((Run::from_json(p.json), Some(key), RunOrigin::Preset, None));
             }
         })
     };
@@ -148,13 +172,15 @@ pub fn App() -> Html {
         Callback::from(move |change: SettingsChange| {
             let mut scenario = run.scenario.clone();
             change.apply_to(&mut scenario);
-            install.emit((Run::load(scenario), None, RunOrigin::Settings));
+            install.emit((Run::load(scenario), None, RunOrigin::Settings, None));
         })
     };
 
     let on_apply = {
         let install = install.clone();
-        Callback::from(move |text: String| install.emit((Run::from_json(&text), Some(CUSTOM_SOURCE.to_string()), RunOrigin::Editor)))
+        Callback::from(move |req: ApplyRequest| {
+            install.emit((Run::from_json(&req.text), Some(CUSTOM_SOURCE.to_string()), RunOrigin::Editor, req.file))
+        })
     };
 
     let on_error = {
@@ -167,8 +193,26 @@ pub fn App() -> Html {
         Callback::from(move |a: Action| player.dispatch(PlayerAction::Do(a)))
     };
     let on_seek = on_action.reform(Action::Seek);
+    // Lost updates: the nearest store that lost one before / after the cursor (pauses there).
+    let lost_nav = |t: Option<Ticks>| {
+        t.map(|t| {
+            let on_action = on_action.clone();
+            Callback::from(move |_: MouseEvent| {
+                on_action.emit(Action::Pause);
+                on_action.emit(Action::Seek(t));
+            })
+        })
+    };
 
     let pb = &player.0;
+    let lost_times = &run.lost_times;
+    let prev_lost = lost_times.partition_point(|&t| t < pb.cursor).checked_sub(1).map(|i| lost_times[i]);
+    let next_lost = lost_times.get(lost_times.partition_point(|&t| t <= pb.cursor)).copied();
+    let lost = LostNav { count: lost_times.len(), prev: lost_nav(prev_lost), next: lost_nav(next_lost) };
+    let on_dismiss = {
+        let notice = notice.clone();
+        Callback::from(move |_: MouseEvent| notice.set(None))
+    };
     let snapshot = {
         let r = (*run).clone();
         use_memo((r.id, pb.cursor), move |&(_, t)| r.snapshot(t))
@@ -183,7 +227,13 @@ pub fn App() -> Html {
                 <ScenarioEditor run={(*run).clone()} origin={*origin} error={(*error).clone()} on_apply={on_apply} on_error={on_error} />
             </aside>
             <main class="main">
-                <Controls playing={pb.playing} cursor={pb.cursor} end={pb.end} speed={pb.speed} on_action={on_action} />
+                if let Some(n) = &*notice {
+                    <div class="notice" data-testid="notice" role="status">
+                        <span>{ with_code(n) }</span>
+                        <button class="link-button" onclick={on_dismiss}>{ "Dismiss" }</button>
+                    </div>
+                }
+                <Controls playing={pb.playing} cursor={pb.cursor} end={pb.end} speed={pb.speed} on_action={on_action} {lost} />
                 <OutcomeBanner run={(*run).clone()} />
                 <Timeline run={(*run).clone()} cursor={pb.cursor} on_seek={on_seek} />
                 <ThreadTable run={(*run).clone()} snapshot={snapshot.clone()} />

@@ -7,6 +7,17 @@ use crate::model::Ticks;
 use crate::playback::{Action, SPEEDS, speed_index};
 use crate::ui::format::grouped;
 
+/// Buttons to the lost updates (stores that overwrote another thread's write unseen).
+#[derive(Clone, PartialEq, Default)]
+pub struct LostNav {
+    /// How many distinct instants have a lost update; 0 hides the buttons.
+    pub count: usize,
+    /// Seek to the previous one before the cursor (`None`: there is none).
+    pub prev: Option<Callback<MouseEvent>>,
+    /// Seek to the next one after the cursor (`None`: there is none).
+    pub next: Option<Callback<MouseEvent>>,
+}
+
 /// Props of [`Controls`].
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
@@ -18,6 +29,9 @@ pub struct ControlsProps {
     /// Ticks per wall-clock second.
     pub speed: u32,
     pub on_action: Callback<Action>,
+    /// Lost-update navigation.
+    #[prop_or_default]
+    pub lost: LostNav,
 }
 
 /// The transport bar.
@@ -44,6 +58,18 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 </button>
                 <button data-testid="btn-step-forward" onclick={act(Action::StepForward)} title="Next event">{ "Step forward ▶" }</button>
                 <button data-testid="btn-end" onclick={act(Action::SeekEnd)} title="Jump to the end of the run">{ "End" }</button>
+                if props.lost.count > 0 {
+                    <span class="lost-nav" role="group" aria-label="Lost updates">
+                        <button data-testid="btn-prev-lost" class="lost-button" disabled={props.lost.prev.is_none()}
+                            onclick={props.lost.prev.clone()} title="Go to the previous store that overwrote another thread's write unseen">
+                            { "◀ previous lost update" }
+                        </button>
+                        <button data-testid="btn-next-lost" class="lost-button" disabled={props.lost.next.is_none()}
+                            onclick={props.lost.next.clone()} title={format!("Go to the next store that overwrote another thread's write unseen ({} instants in this run)", props.lost.count)}>
+                            { "next lost update ▶" }
+                        </button>
+                    </span>
+                }
                 <span class="time" data-testid="time-display" aria-live="off">
                     { format!("t = {} / {} µs", props.cursor, props.end) }
                 </span>

@@ -4,9 +4,40 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::model::System;
 use crate::model::trace::Snapshot;
 use crate::ui::format::bytes;
-use crate::ui::run::Run;
+use crate::ui::run::{LostUpdate, Run};
+
+/// One sentence on a lost update, e.g. "⚠ lost update: worker stored 5 over main's write
+/// (main's +1 is lost)".
+fn lost_sentence(sys: &System, lu: &LostUpdate) -> String {
+    let name = |tid: usize| sys.threads[tid].name.as_str();
+    // Overwritten writes grouped by thread, in order of first appearance: (tid, count, sum of deltas).
+    let mut groups: Vec<(usize, usize, i64)> = Vec::new();
+    for w in &lu.overwritten {
+        match groups.iter_mut().find(|g| g.0 == w.tid) {
+            Some(g) => {
+                g.1 += 1;
+                g.2 = g.2.wrapping_add(w.delta);
+            }
+            None => groups.push((w.tid, 1, w.delta)),
+        }
+    }
+    let over: Vec<String> = groups
+        .iter()
+        .map(|&(tid, n, _)| if n == 1 { format!("{}'s write", name(tid)) } else { format!("{n} writes by {}", name(tid)) })
+        .collect();
+    let effects: Vec<String> = groups.iter().map(|&(tid, _, d)| format!("{}'s {d:+}", name(tid))).collect();
+    let verb = if effects.len() == 1 { "is" } else { "are" };
+    format!(
+        "⚠ lost update: {} stored {} over {} ({} {verb} lost)",
+        name(lu.tid),
+        lu.value,
+        over.join(" and "),
+        effects.join(" and ")
+    )
+}
 
 /// Props of [`MemoryView`].
 #[derive(Properties, PartialEq)]
@@ -23,20 +54,34 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
     let sys = &run.system;
     let snap = &props.snapshot;
     let writes = run.writes_at(snap.time);
+    let lost = run.lost_updates_at(snap.time);
     let boxes = sys.processes.iter().map(|p| {
         let names: Vec<&str> = p.threads.iter().map(|&tid| sys.threads[tid].name.as_str()).collect();
         let vars = p.space.variables.iter().enumerate().map(|(var, name)| {
             let value = snap.variables[p.pid][var];
             let writers: Vec<&str> = writes.iter().filter(|w| w.0 == p.pid && w.1 == var).map(|w| sys.threads[w.2].name.as_str()).collect();
             let written = !writers.is_empty();
+            let warnings: Vec<String> = lost.iter().filter(|l| l.pid == p.pid && l.var == var).map(|l| lost_sentence(sys, l)).collect();
+            let raced = !warnings.is_empty();
             html! {
-                <tr class={classes!(written.then_some("written"))}>
+                <>
+                <tr class={classes!(written.then_some("written"), raced.then_some("raced"))}>
                     <th scope="row"><code>{ name }</code></th>
                     <td class="num"><span class="value" data-testid={format!("var-{}-{}", p.name, name)}>{ value }</span></td>
                     <td class="note">
                         if written { <span class="written-badge">{ format!("written now by {}", writers.join(", ")) }</span> }
                     </td>
                 </tr>
+                if raced {
+                    <tr class="lost-row">
+                        <td colspan="3">
+                            { for warnings.into_iter().map(|w| html! {
+                                <p class="lost-warning" data-testid="lost-warning">{ w }</p>
+                            }) }
+                        </td>
+                    </tr>
+                }
+                </>
             }
         });
         let mutexes = p.mutexes.iter().enumerate().map(|(m, name)| {

@@ -13,15 +13,13 @@ pub struct MetricsTableProps {
     pub run: Rc<Run>,
 }
 
-/// The note beside a final value: correct, lost updates, or off by some amount.
+/// The note beside a final value: correct, or how far off. Not "lost N updates": with three or
+/// more threads the shortfall and the lost-update count can differ (see the Lost updates column).
 fn verdict(value: i64, expected: Option<i64>) -> (String, &'static str) {
     match expected {
         None => (String::new(), ""),
         Some(e) if e == value => ("correct".to_string(), "ok"),
-        Some(e) if value < e => {
-            let lost = e - value;
-            (format!("lost {lost} update{}", if lost == 1 { "" } else { "s" }), "bad")
-        }
+        Some(e) if value < e => (format!("{} short of expected", e - value), "bad"),
         Some(e) => (format!("{} more than expected", value - e), "bad"),
     }
 }
@@ -62,6 +60,8 @@ pub fn MetricsTable(props: &MetricsTableProps) -> Html {
                 <td><code>{ &v.name }</code></td>
                 <td class="num"><span data-testid={format!("final-var-{}-{}", v.process, v.name)}>{ v.value }</span></td>
                 <td class="num">{ v.expected.map_or_else(|| "—".to_string(), |e| e.to_string()) }</td>
+                <td class="num"><span class={classes!((v.lost_updates > 0).then_some("lost-count"))}
+                    data-testid={format!("lost-updates-{}-{}", v.process, v.name)}>{ v.lost_updates }</span></td>
                 <td><span class={classes!("verdict", class)}>{ note }</span></td>
             </tr>
         }
@@ -102,19 +102,21 @@ pub fn MetricsTable(props: &MetricsTableProps) -> Html {
                 </table>
             </div>
             <div class="metrics-row">
-                <table class="table">
+                <div class="table-scroll"><table class="table">
                     <caption>{ "Per CPU: busy + switching + idle = makespan" }</caption>
                     <thead><tr><th scope="col">{ "CPU" }</th><th scope="col">{ "Busy" }</th><th scope="col">{ "Switching" }</th>
                         <th scope="col">{ "Idle" }</th><th scope="col">{ "Utilisation" }</th></tr></thead>
                     <tbody>{ for cpus }</tbody>
-                </table>
+                </table></div>
                 if !m.variables.is_empty() {
-                    <table class="table">
+                    <div class="table-scroll"><table class="table">
                         <caption>{ "Final values of the variables" }</caption>
                         <thead><tr><th scope="col">{ "Process" }</th><th scope="col">{ "Variable" }</th><th scope="col">{ "Final" }</th>
-                            <th scope="col">{ "Expected" }</th><th scope="col">{ "Verdict" }</th></tr></thead>
+                            <th scope="col">{ "Expected" }</th>
+                            <th scope="col" title="Stores that overwrote another thread's write they never saw (a race)">{ "Lost updates" }</th>
+                            <th scope="col">{ "Verdict" }</th></tr></thead>
                         <tbody>{ for vars }</tbody>
-                    </table>
+                    </table></div>
                 }
             </div>
         </section>

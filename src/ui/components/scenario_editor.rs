@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlAnchorElement, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::ui::format::with_code;
 use crate::ui::run::Run;
 
 /// Where the run on screen came from; decides whether the editor may replace its text.
@@ -23,6 +24,15 @@ pub enum RunOrigin {
     Editor,
 }
 
+/// Scenario text to parse, validate and run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApplyRequest {
+    /// The JSON.
+    pub text: String,
+    /// The imported file's name (`None`: the editor's text); errors start with it.
+    pub file: Option<String>,
+}
+
 /// Props of [`ScenarioEditor`].
 #[derive(Properties, PartialEq)]
 pub struct ScenarioEditorProps {
@@ -33,8 +43,8 @@ pub struct ScenarioEditorProps {
     pub origin: RunOrigin,
     /// The last error (JSON, validation or program), if the last apply failed.
     pub error: Option<String>,
-    /// Called with the JSON text to parse, validate and run.
-    pub on_apply: Callback<String>,
+    /// Called with the JSON text to parse, validate and run; returns whether it now runs.
+    pub on_apply: Callback<ApplyRequest, bool>,
     /// Called with a message when a file cannot be read.
     pub on_error: Callback<String>,
 }
@@ -96,10 +106,15 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
     let on_apply_click = {
         let text = text.clone();
         let on_apply = props.on_apply.clone();
-        Callback::from(move |_: MouseEvent| on_apply.emit((*text).clone()))
+        Callback::from(move |_: MouseEvent| {
+            on_apply.emit(ApplyRequest { text: (*text).clone(), file: None });
+        })
     };
+    // A good file runs (and the editor shows it). A broken one replaces nothing: the error names
+    // the file; unapplied edits stay; otherwise the file's text goes in the editor, unapplied,
+    // so it can be fixed there.
     let on_import = {
-        let text = text.clone();
+        let (text, dirty) = (text.clone(), dirty.clone());
         let on_apply = props.on_apply.clone();
         let on_error = props.on_error.clone();
         let reader = reader.clone();
@@ -107,15 +122,19 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
             let input: HtmlInputElement = e.target_unchecked_into();
             let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
             input.set_value("");
-            let text = text.clone();
+            let name = file.name();
+            let (text, dirty) = (text.clone(), dirty.clone());
             let on_apply = on_apply.clone();
             let on_error = on_error.clone();
             let task = gloo::file::callbacks::read_as_text(&File::from(file), move |result| match result {
                 Ok(contents) => {
-                    text.set(contents.clone());
-                    on_apply.emit(contents);
+                    let ok = on_apply.emit(ApplyRequest { text: contents.clone(), file: Some(name) });
+                    if !ok && !*dirty {
+                        text.set(contents);
+                        dirty.set(true);
+                    }
                 }
-                Err(err) => on_error.emit(format!("Could not read the file: {err}")),
+                Err(err) => on_error.emit(format!("{name}: could not read the file: {err}")),
             });
             *reader.borrow_mut() = Some(task);
         })
@@ -138,7 +157,7 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
                 </p>
             }
             if let Some(err) = &props.error {
-                <div class="error" data-testid="import-error" role="alert">{ err }</div>
+                <div class="error" data-testid="import-error" role="alert">{ with_code(err) }</div>
             }
             <div class="buttons">
                 <button data-testid="btn-apply" class="primary" onclick={on_apply_click}>{ "Apply" }</button>

@@ -1,0 +1,145 @@
+// The race made visible: lost-update navigation, warnings, timeline markers and counts match
+// the CLI's trace; a mutex run has none.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  TEST_TIMEOUT, byId, cli, newPage, num, openApp, scrub, shot, text, useApp,
+} from './lib.mjs';
+
+const app = useApp();
+
+/** Distinct times of the CLI trace's stores with lost > 0, ascending. */
+function lostTimes(result) {
+  const times = result.trace.events.filter((e) => e.type === 'mem' && e.lost > 0).map((e) => e.time);
+  return [...new Set(times)].sort((a, b) => a - b);
+}
+
+async function waitCursor(page, t) {
+  await page.waitForFunction((v) => Number(document.querySelector('[data-testid="scrub"]').value) === v, t);
+}
+
+test('race-unsafe: "next lost update" goes to the CLI\'s first lost store and the memory view explains it', { timeout: TEST_TIMEOUT }, async (t) => {
+  const want = cli('race-unsafe', '--trace');
+  const times = lostTimes(want);
+  assert.ok(times.length >= 2, 'the preset should lose updates');
+  const first = want.trace.events.find((e) => e.type === 'mem' && e.lost > 0);
+  const names = want.metrics.threads.map((th) => th.name);
+  const v = want.metrics.variables.find((x) => x.name === 'counter');
+
+  const page = await newPage(app, t);
+  await openApp(page, app, 'race-unsafe');
+  assert.equal(await page.locator('[data-testid="lost-warning"]').count(), 0, 'no warning at t=0');
+  assert.equal(await page.locator('[data-testid="lost-marker"]').count(), times.length, 'one marker per lost-update instant');
+  const markerTimes = await page.locator('[data-testid="lost-marker"]').evaluateAll((els) => els.map((e) => Number(e.dataset.time)));
+  assert.deepEqual(markerTimes, times);
+  assert.match(await page.locator('[data-testid="lost-marker"] title').first().textContent(), /Lost update at t = \d+/);
+  assert.ok(await byId(page, 'btn-prev-lost').isDisabled(), 'nothing before t=0');
+
+  await byId(page, 'btn-next-lost').click();
+  await waitCursor(page, first.time);
+  const warning = (await byId(page, 'lost-warning').textContent()).trim();
+  // e.g. "⚠ lost update: worker stored 1 over main's write (main's +1 is lost)"
+  const storer = names[first.tid];
+  assert.match(warning, new RegExp(`lost update: ${storer} stored ${first.value} over`), warning);
+  const others = names.filter((_, i) => i !== first.tid);
+  assert.ok(others.some((n) => warning.includes(`${n}'s`)), `the warning names whose write was lost: ${warning}`);
+  assert.match(warning, /[+-]\d+ (is|are) lost/);
+  assert.equal(await num(page, 'var-counter-counter'), first.value);
+  await shot(page, 'lost-update-first');
+
+  await byId(page, 'btn-next-lost').click();
+  await waitCursor(page, times[1]);
+  await byId(page, 'btn-prev-lost').click();
+  await waitCursor(page, times[0]);
+
+  // Final values: the model's count, and the shortfall worded as such.
+  assert.equal(await num(page, 'lost-updates-counter-counter'), v.lost_updates);
+  const row = page.locator('tr', { has: page.locator('[data-testid="final-var-counter-counter"]') });
+  assert.match(await row.textContent(), new RegExp(`${v.expected - v.value} short of expected`));
+  page.done();
+});
+
+test('race-mutex: no lost-update buttons or markers, and the Lost updates column says 0', { timeout: TEST_TIMEOUT }, async (t) => {
+  const want = cli('race-mutex', '--trace');
+  assert.equal(lostTimes(want).length, 0);
+  const page = await newPage(app, t);
+  await openApp(page, app, 'race-mutex');
+  assert.equal(await page.locator('[data-testid="btn-next-lost"]').count(), 0);
+  assert.equal(await page.locator('[data-testid="btn-prev-lost"]').count(), 0);
+  assert.equal(await page.locator('[data-testid="lost-marker"]').count(), 0);
+  assert.equal(await num(page, 'lost-updates-counter-counter'), 0);
+  const head = await page.locator('[data-testid="metrics-table"] th', { hasText: 'Lost updates' }).count();
+  assert.equal(head, 1, 'a "Lost updates" column');
+  await byId(page, 'btn-end').click();
+  assert.equal(await page.locator('[data-testid="lost-warning"]').count(), 0);
+  page.done();
+});
+
+test('the outcome banner is labelled as the outcome of the whole run; backticks render as code', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openApp(page, app, 'race-unsafe');
+  const banner = await text(page, 'outcome');
+  assert.match(banner, /^Outcome of the whole run:\s*Completed\s*—\s*every thread finished/);
+  assert.doesNotMatch(banner, /completed\W+completed/i);
+  assert.ok(await byId(page, 'scenario-description').locator('code').count() > 0, 'description has <code>');
+  assert.doesNotMatch(await text(page, 'scenario-description'), /`/);
+
+  await openApp(page, app, 'deadlock');
+  assert.equal(await byId(page, 'outcome').getAttribute('data-kind'), 'deadlock');
+  assert.match(await text(page, 'outcome'), /^Outcome of the whole run:\s*Deadlock/);
+  assert.doesNotMatch(await text(page, 'outcome'), /`/);
+
+  // Thread table wording.
+  assert.equal(await page.locator('[data-testid="thread-table"] th', { hasText: 'Next instruction' }).count(), 1);
+  const pcTitle = await page.locator('[data-testid="thread-table"] th', { hasText: /^PC$/ }).getAttribute('title');
+  assert.match(pcTitle, /Program counter/);
+  const cell = await page.locator('[data-testid="thread-table"] tr[data-tid] td code').first().textContent();
+  assert.match(cell, /^line \d+: /);
+  page.done();
+});
+
+test('an unknown ?preset= says so above the playback', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openApp(page, app);
+  await page.goto(`${app.url}/?preset=no-such-thing`);
+  await byId(page, 'notice').waitFor();
+  assert.ok(await byId(page, 'notice').isVisible());
+  assert.match(await text(page, 'notice'), /no preset named no-such-thing/);
+  assert.equal(await byId(page, 'preset-select').inputValue(), 'race-unsafe');
+  page.done();
+});
+
+test('zoom narrows the timeline around the cursor; clicks still seek; Fit shows it all', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openApp(page, app, 'race-unsafe');
+  const { max } = await scrub(page);
+  const tl = byId(page, 'timeline');
+  const win = async () => ({ start: Number(await tl.getAttribute('data-start')), span: Number(await tl.getAttribute('data-span')) });
+  assert.deepEqual(await win(), { start: 0, span: max });
+
+  await byId(page, 'btn-next-lost').click();
+  const cursor = (await scrub(page)).value;
+  await byId(page, 'zoom-in').click();
+  await byId(page, 'zoom-in').click();
+  const w = await win();
+  const half = Math.round(max / 2);
+  assert.equal(w.span, Math.round(half / 2));
+  assert.ok(cursor >= w.start && cursor <= w.start + w.span, `cursor ${cursor} within ${JSON.stringify(w)}`);
+  assert.match(await text(page, 'zoom-window'), new RegExp(`showing ${w.start}–${w.start + w.span} µs`));
+
+  // Click the middle of the plot: the cursor goes to the middle of the window.
+  const box = await tl.boundingBox();
+  const plotLeft = box.x + box.width * 0.07;
+  const plotWidth = box.width * 0.93;
+  await page.mouse.click(plotLeft + plotWidth / 2, box.y + 30);
+  const mid = w.start + w.span / 2;
+  const now = (await scrub(page)).value;
+  assert.ok(Math.abs(now - mid) <= w.span / 50 + 1, `clicked the middle of ${JSON.stringify(w)}, cursor at ${now}`);
+  await shot(page, 'timeline-zoomed');
+
+  await byId(page, 'zoom-out').click();
+  assert.ok(Math.abs((await win()).span - half) <= 1, 'zoom out doubles the span');
+  await byId(page, 'zoom-fit').click();
+  assert.deepEqual(await win(), { start: 0, span: max });
+  page.done();
+});
