@@ -56,36 +56,55 @@ pub struct SettingsProps {
     pub on_change: Callback<SettingsChange>,
 }
 
-/// A number box's input and blur handlers: a valid value is sent at once; an invalid one shows
-/// `error` and sends nothing; on blur an invalid box goes back to `current`, the value in use.
-fn number_handlers(
+/// A number box's state: `draft` is the user's text while it is invalid (shown in the box; Yew
+/// would otherwise put the value in use back on every render), `error` says what is wrong.
+struct NumberBox {
+    draft: UseStateHandle<Option<String>>,
     error: UseStateHandle<Option<String>>,
-    current: u64,
-    check: fn(&str) -> Result<u64, String>,
-    send: Callback<u64>,
-) -> (Callback<InputEvent>, Callback<FocusEvent>) {
-    let on_input = {
-        let error = error.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            match check(&input.value()) {
-                Ok(n) => {
-                    error.set(None);
-                    if n != current {
-                        send.emit(n);
+}
+
+impl NumberBox {
+    /// The text to show: the invalid draft, else the value in use.
+    fn shown(&self, current: u64) -> String {
+        (*self.draft).clone().unwrap_or_else(|| current.to_string())
+    }
+
+    /// Input and blur handlers: a valid value is sent at once; an invalid one shows the error
+    /// and sends nothing; on blur an invalid box goes back to `current`, the value in use (the
+    /// error stays, saying which value the run still uses).
+    fn handlers(&self, current: u64, check: fn(&str) -> Result<u64, String>, send: Callback<u64>) -> (Callback<InputEvent>, Callback<FocusEvent>) {
+        let on_input = {
+            let (draft, error) = (self.draft.clone(), self.error.clone());
+            Callback::from(move |e: InputEvent| {
+                let input: HtmlInputElement = e.target_unchecked_into();
+                let value = input.value();
+                match check(&value) {
+                    Ok(n) => {
+                        draft.set(None);
+                        error.set(None);
+                        if n != current {
+                            send.emit(n);
+                        }
+                    }
+                    Err(msg) => {
+                        draft.set(Some(value));
+                        error.set(Some(msg));
                     }
                 }
-                Err(msg) => error.set(Some(msg)),
-            }
-        })
-    };
-    let on_blur = Callback::from(move |e: FocusEvent| {
-        let input: HtmlInputElement = e.target_unchecked_into();
-        if check(&input.value()).is_err() {
-            input.set_value(&current.to_string());
-        }
-    });
-    (on_input, on_blur)
+            })
+        };
+        let on_blur = {
+            let draft = self.draft.clone();
+            Callback::from(move |e: FocusEvent| {
+                let input: HtmlInputElement = e.target_unchecked_into();
+                if check(&input.value()).is_err() {
+                    input.set_value(&current.to_string());
+                }
+                draft.set(None);
+            })
+        };
+        (on_input, on_blur)
+    }
 }
 
 /// The inline message under a box whose text is invalid.
@@ -106,28 +125,24 @@ pub fn Settings(props: &SettingsProps) -> Html {
     let sched = &props.run.scenario.scheduler;
     let cpus = u64::from(props.run.scenario.machine.cpus);
     let quantum = sched.quantum.unwrap_or(DEFAULT_QUANTUM);
-    let cpus_error = use_state(|| None::<String>);
-    let quantum_error = use_state(|| None::<String>);
+    let cpus_box = NumberBox { draft: use_state(|| None), error: use_state(|| None) };
+    let quantum_box = NumberBox { draft: use_state(|| None), error: use_state(|| None) };
     // A new run (preset, apply, import…) shows its own values: old complaints no longer apply.
     {
-        let (a, b) = (cpus_error.clone(), quantum_error.clone());
-        use_effect_with(props.run.id, move |_| {
-            a.set(None);
-            b.set(None);
-        });
+        let handles = [cpus_box.draft.clone(), cpus_box.error.clone(), quantum_box.draft.clone(), quantum_box.error.clone()];
+        use_effect_with(props.run.id, move |_| handles.iter().for_each(|h| h.set(None)));
     }
-    let (on_cpus, on_cpus_blur) = number_handlers(
-        cpus_error.clone(),
+    let (on_cpus, on_cpus_blur) = cpus_box.handlers(
         cpus,
         |t| parse_whole(t, "The CPU count", 1, u64::from(MAX_CPUS)),
         props.on_change.reform(|n: u64| SettingsChange::Cpus(n as u32)),
     );
-    let (on_quantum, on_quantum_blur) = number_handlers(
-        quantum_error.clone(),
+    let (on_quantum, on_quantum_blur) = quantum_box.handlers(
         quantum,
         |t| parse_whole(t, "The quantum", 1, MAX_QUANTUM),
         props.on_change.reform(SettingsChange::Quantum),
     );
+    let (cpus_error, quantum_error) = (&*cpus_box.error, &*quantum_box.error);
     let on_policy = props.on_change.reform(|e: Event| {
         let select: HtmlSelectElement = e.target_unchecked_into();
         SettingsChange::Policy(Policy::from_key(&select.value()).unwrap_or_default())
@@ -141,9 +156,9 @@ pub fn Settings(props: &SettingsProps) -> Html {
             <div class="field">
                 <label for="setting-cpus">{ "CPUs" }</label>
                 <input id="setting-cpus" data-testid="setting-cpus" type="number" min="1" max={MAX_CPUS.to_string()} step="1"
-                    value={cpus.to_string()} oninput={on_cpus} onblur={on_cpus_blur}
+                    value={cpus_box.shown(cpus)} oninput={on_cpus} onblur={on_cpus_blur}
                     aria-invalid={cpus_error.is_some().to_string()} aria-describedby={cpus_error.is_some().then_some("cpus-error")} />
-                { error_line("cpus-error", &cpus_error, cpus) }
+                { error_line("cpus-error", cpus_error, cpus) }
             </div>
             <div class="field wide">
                 <label for="setting-policy">{ "Policy" }</label>
@@ -156,10 +171,10 @@ pub fn Settings(props: &SettingsProps) -> Html {
             <div class="field">
                 <label for="setting-quantum">{ "Quantum (µs)" }</label>
                 <input id="setting-quantum" data-testid="setting-quantum" type="number" min="1" step="1" disabled={!rr}
-                    value={quantum.to_string()} oninput={on_quantum} onblur={on_quantum_blur}
+                    value={quantum_box.shown(quantum)} oninput={on_quantum} onblur={on_quantum_blur}
                     aria-invalid={quantum_error.is_some().to_string()} aria-describedby={quantum_error.is_some().then_some("quantum-error")}
                     title={if rr { "Time slice before a thread is pre-empted" } else { "Only Round Robin uses a quantum" }} />
-                { error_line("quantum-error", &quantum_error, quantum) }
+                { error_line("quantum-error", quantum_error, quantum) }
             </div>
             </div>
         </section>
