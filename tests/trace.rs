@@ -77,3 +77,18 @@ fn ready_queue_is_sampled_when_it_changes() {
     assert_eq!(trace.snapshot(&sys, 1, 15).ready_queue.threads, vec![2, 0]);
     assert_eq!(trace.snapshot(&sys, 1, 25).ready_queue.len, 1);
 }
+
+/// Who lost what: in lock-step, CPU 1's store at t=3 overwrites CPU 0's +1 it never saw.
+#[test]
+fn lost_updates_name_the_overwritten_write() {
+    let (sys, r) = lockstep();
+    let trace = r.trace.unwrap();
+    assert_eq!(trace.lost_update_times(), vec![3, 6]);
+    let lost = trace.lost_updates_at(&sys, 6);
+    assert_eq!(lost.len(), 1);
+    let l = &lost[0];
+    assert_eq!((l.pid, l.var, l.tid, l.value), (0, 0, 1, 2));
+    // Thread 0 wrote 2 over the 1 that thread 1 had stored at t=3: a +1.
+    assert_eq!(l.overwritten, vec![threadlab::model::trace::Overwritten { tid: 0, value: 2, delta: 1 }]);
+    assert!(trace.lost_updates_at(&sys, 5).is_empty());
+}

@@ -291,3 +291,87 @@ impl Trace {
         Snapshot { time, threads, variables, mutex_owners, cpus: on_cpu, just_written, ready_queue }
     }
 }
+
+/// A write that a later store overwrote unseen (its effect is lost).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Overwritten {
+    /// Thread that made the write.
+    pub tid: ThreadId,
+    /// Value it wrote.
+    pub value: i64,
+    /// What the write changed: its value minus the value before it.
+    pub delta: i64,
+}
+
+/// A store that overwrote writes it never saw (a lost update, the race made visible).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LostUpdate {
+    /// Process whose variable it is.
+    pub pid: ProcessId,
+    /// The variable.
+    pub var: VarId,
+    /// Thread that stored.
+    pub tid: ThreadId,
+    /// Value it stored.
+    pub value: i64,
+    /// The writes it overwrote, oldest first (`lost` of them, or fewer if the trace is short).
+    pub overwritten: Vec<Overwritten>,
+}
+
+impl Trace {
+    /// Times (ticks) of the stores with `lost > 0`, ascending and distinct.
+    pub fn lost_update_times(&self) -> Vec<Ticks> {
+    let events = &self.events;
+    let mut out: Vec<Ticks> = Vec::new();
+    for e in events {
+        if matches!(e.what, What::Mem { lost, .. } if lost > 0) && out.last() != Some(&e.time) {
+            out.push(e.time);
+        }
+    }
+    out
+}
+
+/// The lost updates of the stores at exactly `time` (ticks). Pure: reads the trace only.
+///
+/// A store with `lost = n` overwrote the `n` writes to its variable made since its thread loaded
+/// the value (the model counts them), so they are the `n` previous `Mem` events of that variable.
+/// Each write's delta is its value minus the value before it (`initial` if it was the first).
+pub fn lost_updates_at(&self, sys: &System, time: Ticks) -> Vec<LostUpdate> {
+    let events = &self.events;
+    let from = events.partition_point(|e| e.time < time);
+    let upto = from + events[from..].iter().take_while(|e| e.time == time).count();
+    let mut out = Vec::new();
+    for (i, e) in events[..upto].iter().enumerate().skip(from) {
+        let What::Mem { pid, var, value, tid, lost } = e.what else { continue };
+        if lost == 0 {
+            continue;
+        }
+        // Earlier writes of the same variable, newest first, with the value before each.
+        let mut writes = events[..i].iter().rev().filter_map(|e| match e.what {
+            What::Mem { pid: p, var: v, value, tid, .. } if p == pid && v == var => Some((tid, value)),
+            _ => None,
+        });
+        let mut newest_first: Vec<(ThreadId, i64)> = Vec::new();
+        let mut before = None;
+        for w in writes.by_ref() {
+            if newest_first.len() == lost as usize {
+                before = Some(w.1);
+                break;
+            }
+            newest_first.push(w);
+        }
+        let mut prev = before.unwrap_or_else(|| sys.processes[pid].space.initial[var]);
+        let overwritten = newest_first
+            .into_iter()
+            .rev()
+            .map(|(tid, value)| {
+                let delta = value.wrapping_sub(prev);
+                prev = value;
+                Overwritten { tid, value, delta }
+            })
+            .collect();
+        out.push(LostUpdate { pid, var, tid, value, overwritten });
+    }
+    out
+}
+}

@@ -7,7 +7,8 @@ use yew::prelude::*;
 use crate::model::System;
 use crate::model::trace::Snapshot;
 use crate::ui::format::bytes;
-use crate::ui::run::{LostUpdate, Run};
+use crate::model::trace::LostUpdate;
+use crate::ui::run::Run;
 
 /// One sentence on a lost update, e.g. "⚠ lost update: worker stored 5 over main's write
 /// (main's +1 is lost)".
