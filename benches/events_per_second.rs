@@ -6,7 +6,9 @@
 
 use std::time::Instant;
 
-use threadlab::model::scenario::{Limits, MachineSpec, Policy, ProcessSpec, Scenario, SchedulerSpec, ThreadSpec, TieRule};
+use threadlab::model::scenario::{
+    Limits, MachineSpec, Policy, ProcessSpec, Scenario, SchedulerSpec, ThreadSpec, TieRule,
+};
 use threadlab::model::{Recording, Simulation, System};
 
 fn big_scenario(processes: usize, threads_per_process: usize, iterations: u32) -> Scenario {
@@ -22,7 +24,12 @@ fn big_scenario(processes: usize, threads_per_process: usize, iterations: u32) -
             expected: Default::default(),
             programs: [("worker".to_string(), worker.as_str().into())].into(),
             threads: (0..threads_per_process)
-                .map(|t| ThreadSpec { name: format!("t{t}"), arrival: None, code: None, program: Some("worker".into()) })
+                .map(|t| ThreadSpec {
+                    name: format!("t{t}"),
+                    arrival: None,
+                    code: None,
+                    program: Some("worker".into()),
+                })
                 .collect(),
         })
         .collect();

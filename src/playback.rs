@@ -14,7 +14,8 @@ use crate::model::trace::Trace;
 
 /// Playback speeds offered by the UI, in ticks (simulated µs) per wall-clock second, slowest first.
 /// Roughly ×2 / ×2.5 steps, so a slider over the indices feels logarithmic.
-pub const SPEEDS: [u32; 16] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000];
+pub const SPEEDS: [u32; 16] =
+    [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000];
 
 /// Wall-clock seconds a whole run should take at the default speed.
 const DEFAULT_PLAY_SECONDS: u64 = 20;
@@ -72,7 +73,15 @@ impl Playback {
 
     /// As [`Playback::new`], from the event instants (ascending, ticks) and the end time (ticks).
     pub fn from_instants(instants: Vec<Ticks>, end: Ticks) -> Self {
-        Playback { instants: instants.into(), cursor: 0, end, playing: false, speed: default_speed(end), speed_chosen: false, carry_milliticks: 0 }
+        Playback {
+            instants: instants.into(),
+            cursor: 0,
+            end,
+            playing: false,
+            speed: default_speed(end),
+            speed_chosen: false,
+            carry_milliticks: 0,
+        }
     }
 
     /// `next` (a new run's playback), keeping this one's speed if the user chose it.
@@ -201,17 +210,32 @@ mod tests {
 
     #[test]
     fn new_from_trace_uses_its_instants_and_end() {
-        use crate::model::trace::{CpuInterval, IntervalKind, ThreadState, TraceEvent, What, Cause};
         use crate::model::scheduler::ReadyReason;
+        use crate::model::trace::{Cause, CpuInterval, IntervalKind, ThreadState, TraceEvent, What};
         let ev = |time| TraceEvent { time, what: What::Pc { tid: 0, pc: 1 } };
         let trace = Trace {
             events: vec![
-                TraceEvent { time: 0, what: What::State { tid: 0, state: ThreadState::Ready, cause: Cause::Queued { reason: ReadyReason::Arrived } } },
+                TraceEvent {
+                    time: 0,
+                    what: What::State {
+                        tid: 0,
+                        state: ThreadState::Ready,
+                        cause: Cause::Queued { reason: ReadyReason::Arrived },
+                    },
+                },
                 ev(4),
                 ev(4),
                 ev(9),
             ],
-            intervals: vec![CpuInterval { cpu: 0, tid: 0, start: 0, end: 12, kind: IntervalKind::Run, first_pc: 0, last_pc: 2 }],
+            intervals: vec![CpuInterval {
+                cpu: 0,
+                tid: 0,
+                start: 0,
+                end: 12,
+                kind: IntervalKind::Run,
+                first_pc: 0,
+                last_pc: 2,
+            }],
             ready_queue: Vec::new(),
         };
         let p = Playback::new(&trace);
@@ -352,7 +376,13 @@ mod tests {
         // 10 ticks/s × 90 ms = 0.9 tick carried; after a seek to 5, another 90 ms is still 0.9.
         let p = applied(
             Playback::from_instants(vec![0], 100),
-            &[Action::SetSpeed(10), Action::Play, Action::Tick { elapsed_ms: 90 }, Action::Seek(5), Action::Tick { elapsed_ms: 90 }],
+            &[
+                Action::SetSpeed(10),
+                Action::Play,
+                Action::Tick { elapsed_ms: 90 },
+                Action::Seek(5),
+                Action::Tick { elapsed_ms: 90 },
+            ],
         );
         assert_eq!(p.cursor, 5);
     }

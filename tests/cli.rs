@@ -40,7 +40,10 @@ fn overrides_change_the_run() {
     let two = makespan(&["run", "--preset", "mixed-fcfs-2cpu"]);
     assert!(two < one, "2 CPUs {two} vs 1 CPU {one}");
     assert_eq!(one, makespan(&["run", "--preset", "mixed-fcfs-1cpu"]));
-    assert_eq!(makespan(&["run", "--preset", "mixed-fcfs-1cpu", "--policy", "rr", "--quantum", "4"]), makespan(&["run", "--preset", "mixed-rr-1cpu"]));
+    assert_eq!(
+        makespan(&["run", "--preset", "mixed-fcfs-1cpu", "--policy", "rr", "--quantum", "4"]),
+        makespan(&["run", "--preset", "mixed-rr-1cpu"])
+    );
 }
 
 #[test]
@@ -48,7 +51,11 @@ fn bad_file_exits_nonzero_with_located_error() {
     let dir = std::env::temp_dir().join(format!("threadlab-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("bad.json");
-    std::fs::write(&path, r#"{"name":"x","processes":[{"name":"p","threads":[{"name":"main","code":"compute 1\njump 3"}]}]}"#).unwrap();
+    std::fs::write(
+        &path,
+        r#"{"name":"x","processes":[{"name":"p","threads":[{"name":"main","code":"compute 1\njump 3"}]}]}"#,
+    )
+    .unwrap();
     let (code, out, err) = threadlab(&["run", path.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(out.is_empty());
@@ -83,7 +90,8 @@ fn bad_usage_is_explained() {
 /// `--policy rr` on a FCFS scenario gets the same default quantum as the page (4 ticks).
 #[test]
 fn round_robin_without_quantum_uses_the_default() {
-    let (code, out, _) = threadlab(&["run", "--preset", "mixed-fcfs-1cpu", "--policy", "rr", "--cpus", "2", "--seed", "9"]);
+    let (code, out, _) =
+        threadlab(&["run", "--preset", "mixed-fcfs-1cpu", "--policy", "rr", "--cpus", "2", "--seed", "9"]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     // The JSON records the settings that produced it.
@@ -91,6 +99,18 @@ fn round_robin_without_quantum_uses_the_default() {
     assert_eq!(v["settings"]["scheduler"]["quantum"], 4);
     assert_eq!(v["settings"]["machine"]["cpus"], 2);
     assert_eq!(v["settings"]["seed"], 9);
-    let (_, explicit, _) = threadlab(&["run", "--preset", "mixed-fcfs-1cpu", "--policy", "rr", "--quantum", "4", "--cpus", "2", "--seed", "9"]);
+    let (_, explicit, _) = threadlab(&[
+        "run",
+        "--preset",
+        "mixed-fcfs-1cpu",
+        "--policy",
+        "rr",
+        "--quantum",
+        "4",
+        "--cpus",
+        "2",
+        "--seed",
+        "9",
+    ]);
     assert_eq!(out, explicit);
 }

@@ -56,14 +56,18 @@ fn program_error_is_located_in_the_program_text() {
 
 #[test]
 fn unknown_variable_lists_the_declared_ones() {
-    let e = err(r#"{"name":"x","processes":[{"name":"p","variables":{"a":0,"b":1},"threads":[{"name":"main","code":"store r0, c"}]}]}"#);
+    let e = err(
+        r#"{"name":"x","processes":[{"name":"p","variables":{"a":0,"b":1},"threads":[{"name":"main","code":"store r0, c"}]}]}"#,
+    );
     assert_eq!((e.line, e.column), (Some(1), Some(11)));
     assert!(e.message.contains("declares: a, b"), "{}", e.message);
 }
 
 #[test]
 fn named_program_errors_name_the_program() {
-    let e = err(r#"{"name":"x","processes":[{"name":"p","programs":{"w":"compute 0"},"threads":[{"name":"main","program":"w"}]}]}"#);
+    let e = err(
+        r#"{"name":"x","processes":[{"name":"p","programs":{"w":"compute 0"},"threads":[{"name":"main","program":"w"}]}]}"#,
+    );
     assert_eq!(e.path, "processes[0].programs.w");
     assert_eq!(e.column, Some(9));
 }
@@ -76,7 +80,9 @@ fn missing_program_reference() {
 
 #[test]
 fn thread_cannot_arrive_before_its_process() {
-    let e = err(r#"{"name":"x","processes":[{"name":"p","arrival":5,"threads":[{"name":"main","arrival":2,"code":"compute 1"}]}]}"#);
+    let e = err(
+        r#"{"name":"x","processes":[{"name":"p","arrival":5,"threads":[{"name":"main","arrival":2,"code":"compute 1"}]}]}"#,
+    );
     assert_eq!(e.path, "processes[0].threads[0].arrival");
 }
 
@@ -92,7 +98,9 @@ mod program_parser {
     fn p(src: &str) -> Result<Vec<Instr>, (u32, u32, String)> {
         let vars = vec!["x".to_string()];
         let mut mutexes = Vec::new();
-        parse(src, Symbols { variables: &vars, mutexes: &mut mutexes }).map(|p| p.instrs).map_err(|e| (e.line, e.column, e.message))
+        parse(src, Symbols { variables: &vars, mutexes: &mut mutexes })
+            .map(|p| p.instrs)
+            .map_err(|e| (e.line, e.column, e.message))
     }
 
     #[test]
@@ -124,7 +132,9 @@ mod program_parser {
 
 #[test]
 fn programs_may_be_lists_of_lines_and_errors_count_entries() {
-    let e = err(r#"{"name":"x","processes":[{"name":"p","threads":[{"name":"main","code":["compute 1","io 2","jmp 0"]}]}]}"#);
+    let e = err(
+        r#"{"name":"x","processes":[{"name":"p","threads":[{"name":"main","code":["compute 1","io 2","jmp 0"]}]}]}"#,
+    );
     assert_eq!((e.path.as_str(), e.line, e.column), ("processes[0].threads[0].code", Some(3), Some(1)));
     let e = err(r#"{"name":"x","processes":[{"name":"p","threads":[{"name":"main","code":{"a":1}}]}]}"#);
     assert!(e.message.contains("a list of lines"), "{}", e.message);
@@ -139,8 +149,14 @@ fn json_mistakes_get_plain_explanations() {
     assert_eq!(cut.column, Some(1));
     assert!(cut.message.starts_with("the text ends too early"), "{}", cut.message);
     let not_json = err("hello");
-    assert!(not_json.message.contains("expected a value") || not_json.message.contains("double quotes"), "{}", not_json.message);
-    let newline = err("{\"name\":\"x\",\"processes\":[{\"name\":\"p\",\"threads\":[{\"name\":\"m\",\"code\":\"compute 1\n io 2\"}]}]}");
+    assert!(
+        not_json.message.contains("expected a value") || not_json.message.contains("double quotes"),
+        "{}",
+        not_json.message
+    );
+    let newline = err(
+        "{\"name\":\"x\",\"processes\":[{\"name\":\"p\",\"threads\":[{\"name\":\"m\",\"code\":\"compute 1\n io 2\"}]}]}",
+    );
     assert!(newline.message.contains("line break inside a string"), "{}", newline.message);
     let missing_comma = err("{\"name\": \"x\" \"processes\": []}");
     assert!(!missing_comma.path.contains('?'), "{}", missing_comma.path);

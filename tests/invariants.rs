@@ -20,7 +20,9 @@ fn block() -> impl Strategy<Value = String> {
         Just("load r1, scratch\nadd r1, 1\nstore r1, scratch".to_string()),
         Just("lock x\ncompute 2\nlock y\nunlock y\nunlock x".to_string()),
         Just("lock y\ncompute 2\nlock x\nunlock x\nunlock y".to_string()),
-        (1u32..4, 1u64..4).prop_map(|(n, c)| format!("loop {n}\ncompute {c}\nlock m\nload r0, counter\nadd r0, 1\nstore r0, counter\nunlock m\nend")),
+        (1u32..4, 1u64..4).prop_map(|(n, c)| format!(
+            "loop {n}\ncompute {c}\nlock m\nload r0, counter\nadd r0, 1\nstore r0, counter\nunlock m\nend"
+        )),
     ]
 }
 
@@ -29,25 +31,36 @@ fn program() -> impl Strategy<Value = String> {
 }
 
 fn process(i: usize) -> impl Strategy<Value = ProcessSpec> {
-    (0u64..20, prop::collection::vec((program(), prop::option::of(0u64..10)), 1..4)).prop_map(move |(arrival, threads)| {
-        let mut p = job(&format!("p{i}"), arrival, "compute 1");
-        p.variables.insert("counter".into(), 0);
-        p.variables.insert("scratch".into(), 0);
-        p.threads = threads
-            .into_iter()
-            .enumerate()
-            .map(|(j, (code, delay))| {
-                let mut t = thread(&format!("t{j}"), &code);
-                t.arrival = delay.map(|d| arrival + d);
-                t
-            })
-            .collect();
-        p
-    })
+    (0u64..20, prop::collection::vec((program(), prop::option::of(0u64..10)), 1..4)).prop_map(
+        move |(arrival, threads)| {
+            let mut p = job(&format!("p{i}"), arrival, "compute 1");
+            p.variables.insert("counter".into(), 0);
+            p.variables.insert("scratch".into(), 0);
+            p.threads = threads
+                .into_iter()
+                .enumerate()
+                .map(|(j, (code, delay))| {
+                    let mut t = thread(&format!("t{j}"), &code);
+                    t.arrival = delay.map(|d| arrival + d);
+                    t
+                })
+                .collect();
+            p
+        },
+    )
 }
 
 fn any_scenario() -> impl Strategy<Value = Scenario> {
-    (1u32..5, any::<bool>(), 1u64..6, 0u64..3, 0u64..5, any::<bool>(), any::<u64>(), prop::collection::vec(0usize..1, 1..4))
+    (
+        1u32..5,
+        any::<bool>(),
+        1u64..6,
+        0u64..3,
+        0u64..5,
+        any::<bool>(),
+        any::<u64>(),
+        prop::collection::vec(0usize..1, 1..4),
+    )
         .prop_flat_map(|(cpus, rr, q, ts, ps, tie, seed, procs)| {
             let procs: Vec<_> = (0..procs.len()).map(process).collect();
             procs.prop_map(move |processes| {
@@ -176,6 +189,15 @@ fn seed_changes_the_interleaving() {
         })
         .collect();
     assert!(finals.iter().any(|&v| v != finals[0]), "{finals:?}");
-    let again = var(&run(&{ let mut s = base.clone(); s.seed = 3; s }).1, 0, "counter");
+    let again = var(
+        &run(&{
+            let mut s = base.clone();
+            s.seed = 3;
+            s
+        })
+        .1,
+        0,
+        "counter",
+    );
     assert_eq!(again, finals[3]);
 }

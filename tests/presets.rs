@@ -30,7 +30,9 @@ fn every_preset_parses_validates_and_round_trips() {
 #[test]
 fn round_robin_improves_response_time() {
     let (fcfs, rr) = (preset("mixed-fcfs-1cpu"), preset("mixed-rr-1cpu"));
-    let editor = |r: &threadlab::model::RunResult| r.metrics.threads.iter().find(|t| t.process == "editor").unwrap().response.unwrap();
+    let editor = |r: &threadlab::model::RunResult| {
+        r.metrics.threads.iter().find(|t| t.process == "editor").unwrap().response.unwrap()
+    };
     assert!(editor(&rr) < editor(&fcfs), "rr {} vs fcfs {}", editor(&rr), editor(&fcfs));
     assert!(rr.metrics.averages.as_ref().unwrap().response < fcfs.metrics.averages.as_ref().unwrap().response);
     assert!(rr.metrics.context_switches > fcfs.metrics.context_switches);

@@ -98,10 +98,13 @@ fn waiters_get_the_mutex_in_arrival_order() {
 fn deadlock_is_reported_with_threads_and_locks() {
     let p = threadlab::presets::find("deadlock").unwrap();
     let (_, r) = run(&p.scenario().unwrap());
-    let Outcome::Deadlock { time, waits, message } = &r.outcome else { panic!("expected a deadlock, got {:?}", r.outcome) };
+    let Outcome::Deadlock { time, waits, message } = &r.outcome else {
+        panic!("expected a deadlock, got {:?}", r.outcome)
+    };
     // a: lock x (1), compute 3 (4), lock y at 5 → blocked; b likewise on x.
     assert_eq!(*time, 5);
-    let pairs: Vec<(&str, &str, Option<&str>)> = waits.iter().map(|w| (w.thread.as_str(), w.mutex.as_str(), w.holder.as_deref())).collect();
+    let pairs: Vec<(&str, &str, Option<&str>)> =
+        waits.iter().map(|w| (w.thread.as_str(), w.mutex.as_str(), w.holder.as_deref())).collect();
     assert_eq!(pairs, vec![("bank/a", "y", Some("bank/b")), ("bank/b", "x", Some("bank/a"))]);
     assert!(message.contains("bank/a waits for mutex `y`"), "{message}");
     // Nobody finished: no turnaround to report.

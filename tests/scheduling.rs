@@ -10,7 +10,12 @@ use threadlab::model::trace::IntervalKind;
 /// OSTEP 7.3: A=100, B=10, C=10, all arriving at 0. FCFS runs A first (lowest id at a tie).
 #[test]
 fn fcfs_convoy_effect() {
-    let s = scenario(1, Policy::Fcfs, None, vec![job("A", 0, "compute 100"), job("B", 0, "compute 10"), job("C", 0, "compute 10")]);
+    let s = scenario(
+        1,
+        Policy::Fcfs,
+        None,
+        vec![job("A", 0, "compute 100"), job("B", 0, "compute 10"), job("C", 0, "compute 10")],
+    );
     let (_, r) = run(&s);
     assert_eq!(r.outcome, Outcome::Completed);
     // completion, turnaround, response, waiting
@@ -27,7 +32,12 @@ fn fcfs_convoy_effect() {
 /// RR with quantum 10 on the same jobs: A 0–10, B 10–20, C 20–30, then A alone to 120.
 #[test]
 fn round_robin_three_jobs() {
-    let s = scenario(1, Policy::RoundRobin, Some(10), vec![job("A", 0, "compute 100"), job("B", 0, "compute 10"), job("C", 0, "compute 10")]);
+    let s = scenario(
+        1,
+        Policy::RoundRobin,
+        Some(10),
+        vec![job("A", 0, "compute 100"), job("B", 0, "compute 10"), job("C", 0, "compute 10")],
+    );
     let (_, r) = run(&s);
     assert_eq!(times(&r, 0), (120, 120, 0, 20));
     assert_eq!(times(&r, 1), (20, 20, 10, 10));
@@ -41,7 +51,12 @@ fn round_robin_three_jobs() {
 /// Waiting includes being switched in, so turnaround = waiting + CPU time for each job.
 #[test]
 fn round_robin_with_switch_cost() {
-    let mut s = scenario(1, Policy::RoundRobin, Some(10), vec![job("A", 0, "compute 100"), job("B", 0, "compute 10"), job("C", 0, "compute 10")]);
+    let mut s = scenario(
+        1,
+        Policy::RoundRobin,
+        Some(10),
+        vec![job("A", 0, "compute 100"), job("B", 0, "compute 10"), job("C", 0, "compute 10")],
+    );
     s.machine.process_switch_ticks = 1;
     s.machine.thread_switch_ticks = 0;
     let (_, r) = run(&s);

@@ -69,7 +69,12 @@ fn instants_are_distinct_and_ascending() {
 /// Round Robin, quantum 10, A=100, B=10, C=10: the ready queue after each instant's dispatch.
 #[test]
 fn ready_queue_is_sampled_when_it_changes() {
-    let s = scenario(1, Policy::RoundRobin, Some(10), vec![job("A", 0, "compute 100"), job("B", 0, "compute 10"), job("C", 0, "compute 10")]);
+    let s = scenario(
+        1,
+        Policy::RoundRobin,
+        Some(10),
+        vec![job("A", 0, "compute 100"), job("B", 0, "compute 10"), job("C", 0, "compute 10")],
+    );
     let (sys, r) = run(&s);
     let trace = r.trace.unwrap();
     let samples: Vec<(u64, Vec<usize>)> = trace.ready_queue.iter().map(|q| (q.time, q.threads.clone())).collect();

@@ -53,11 +53,7 @@ fn check(key: &str, golden: &str) {
     let preset = threadlab::presets::find(key)
         .unwrap_or_else(|| panic!("tests/golden/{key}.json has no preset `{key}` in threadlab::presets::PRESETS"));
     let got = summary_json(preset.json);
-    assert!(
-        got == golden,
-        "preset `{key}`: wasm output differs from tests/golden/{key}.json\n{}",
-        diff(golden, &got)
-    );
+    assert!(got == golden, "preset `{key}`: wasm output differs from tests/golden/{key}.json\n{}", diff(golden, &got));
 }
 
 macro_rules! goldens {
@@ -88,11 +84,7 @@ goldens! {
 
 #[wasm_bindgen_test]
 fn every_preset_has_a_golden() {
-    let missing: Vec<&str> = PRESETS
-        .iter()
-        .map(|p| p.key)
-        .filter(|k| !GOLDENS.iter().any(|(g, _)| g == k))
-        .collect();
+    let missing: Vec<&str> = PRESETS.iter().map(|p| p.key).filter(|k| !GOLDENS.iter().any(|(g, _)| g == k)).collect();
     assert!(
         missing.is_empty(),
         "presets without a golden in tests/wasm_presets.rs: {missing:?}\n\

@@ -145,7 +145,12 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let (_sys, result) = model::run_with(&scenario, recording).map_err(|e| format!("{label}: {e}"))?;
     let out = Output {
         scenario: &scenario.name,
-        settings: Settings { machine: &scenario.machine, scheduler: &scenario.scheduler, seed: scenario.seed, limits: &scenario.limits },
+        settings: Settings {
+            machine: &scenario.machine,
+            scheduler: &scenario.scheduler,
+            seed: scenario.seed,
+            limits: &scenario.limits,
+        },
         outcome: &result.outcome,
         message: result.outcome.message(),
         metrics: &result.metrics,

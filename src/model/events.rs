@@ -134,7 +134,8 @@ impl EventQueue {
         // The sequence only orders events equal in time, rank and index, which the simulation
         // never has pending at once (one event per CPU, per thread); wrapping is harmless.
         self.seq = self.seq.wrapping_add(1);
-        let key = (time as u128) << 64 | (rank as u128) << 62 | ((index & 0x3fff_ffff) as u128) << 32 | self.seq as u128;
+        let key =
+            (time as u128) << 64 | (rank as u128) << 62 | ((index & 0x3fff_ffff) as u128) << 32 | self.seq as u128;
         self.heap.push(Reverse(Entry { key, kind }));
     }
 

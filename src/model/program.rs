@@ -268,7 +268,10 @@ impl Parser<'_> {
             return self.err(after, format!("`{op}` needs {arity} operand(s), found {}", t.len() - 1));
         }
         if t.len() - 1 > arity {
-            return self.err(t[arity + 1].column, format!("unexpected `{}`: `{op}` takes {arity} operand(s)", t[arity + 1].text));
+            return self.err(
+                t[arity + 1].column,
+                format!("unexpected `{}`: `{op}` takes {arity} operand(s)", t[arity + 1].text),
+            );
         }
         Ok(match op.as_str() {
             "compute" => Instr::Compute { span: self.span(&t[1])? },
@@ -290,7 +293,12 @@ impl Parser<'_> {
             "loop" => {
                 let count = match t[1].text.parse::<u32>() {
                     Ok(n) => n,
-                    Err(_) => return self.err(t[1].column, format!("loop count `{}` is not a whole number from 0 to {}", t[1].text, u32::MAX)),
+                    Err(_) => {
+                        return self.err(
+                            t[1].column,
+                            format!("loop count `{}` is not a whole number from 0 to {}", t[1].text, u32::MAX),
+                        );
+                    }
                 };
                 self.open.push((self.instrs.len(), self.line));
                 Instr::Loop { count, end: usize::MAX } // patched at `end`
@@ -311,12 +319,18 @@ impl Parser<'_> {
 
     fn span(&self, t: &Token<'_>) -> Result<Span, ProgramError> {
         let num = |s: &str| s.parse::<Ticks>().ok().filter(|&n| n >= 1);
-        let bad = || self.err(t.column, format!("`{}` is not a duration: write a whole number of ticks ≥ 1, or a range like 5..15", t.text));
+        let bad = || {
+            self.err(
+                t.column,
+                format!("`{}` is not a duration: write a whole number of ticks ≥ 1, or a range like 5..15", t.text),
+            )
+        };
         match t.text.split_once("..") {
             None => num(t.text).map(Span::Fixed).map_or_else(bad, Ok),
             Some((lo, hi)) => match (num(lo), num(hi)) {
                 (Some(lo), Some(hi)) if lo <= hi => Ok(Span::Range(lo, hi)),
-                (Some(_), Some(_)) => self.err(t.column, format!("range `{}` is empty: the lower bound must not exceed the upper", t.text)),
+                (Some(_), Some(_)) => self
+                    .err(t.column, format!("range `{}` is empty: the lower bound must not exceed the upper", t.text)),
                 _ => bad(),
             },
         }

@@ -365,7 +365,12 @@ impl Scenario {
         if self.scheduler.policy.uses_quantum() {
             match self.scheduler.quantum {
                 Some(q) if q >= 1 => {}
-                _ => return Err(ScenarioError::at("scheduler.quantum", "Round Robin needs a quantum of at least 1 tick")),
+                _ => {
+                    return Err(ScenarioError::at(
+                        "scheduler.quantum",
+                        "Round Robin needs a quantum of at least 1 tick",
+                    ));
+                }
             }
         }
         if self.processes.is_empty() {
@@ -373,33 +378,62 @@ impl Scenario {
         }
         let threads: usize = self.processes.iter().map(|p| p.threads.len()).sum();
         if threads > MAX_THREADS {
-            return Err(ScenarioError::at("processes", format!("{threads} threads is too many: the limit is {MAX_THREADS}")));
+            return Err(ScenarioError::at(
+                "processes",
+                format!("{threads} threads is too many: the limit is {MAX_THREADS}"),
+            ));
         }
         for (i, p) in self.processes.iter().enumerate() {
             let here = format!("processes[{i}]");
             if p.threads.is_empty() {
-                return Err(ScenarioError::at(format!("{here}.threads"), format!("process `{}` needs at least one (main) thread", p.name)));
+                return Err(ScenarioError::at(
+                    format!("{here}.threads"),
+                    format!("process `{}` needs at least one (main) thread", p.name),
+                ));
             }
             for name in p.variables.keys().chain(p.expected.keys()) {
-                if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') || name.starts_with(char::is_numeric) {
-                    return Err(ScenarioError::at(format!("{here}.variables"), format!("`{name}` is not a variable name (letters, digits and _, not starting with a digit)")));
+                if name.is_empty()
+                    || !name.chars().all(|c| c.is_alphanumeric() || c == '_')
+                    || name.starts_with(char::is_numeric)
+                {
+                    return Err(ScenarioError::at(
+                        format!("{here}.variables"),
+                        format!("`{name}` is not a variable name (letters, digits and _, not starting with a digit)"),
+                    ));
                 }
             }
             if let Some(name) = p.expected.keys().find(|n| !p.variables.contains_key(*n)) {
-                return Err(ScenarioError::at(format!("{here}.expected"), format!("`{name}` is not one of the process's variables")));
+                return Err(ScenarioError::at(
+                    format!("{here}.expected"),
+                    format!("`{name}` is not one of the process's variables"),
+                ));
             }
             for (j, t) in p.threads.iter().enumerate() {
                 let here = format!("{here}.threads[{j}]");
                 if let Some(a) = t.arrival
                     && a < p.arrival
                 {
-                    return Err(ScenarioError::at(format!("{here}.arrival"), format!("thread `{}` arrives at {a}, before its process is loaded at {}", t.name, p.arrival)));
+                    return Err(ScenarioError::at(
+                        format!("{here}.arrival"),
+                        format!("thread `{}` arrives at {a}, before its process is loaded at {}", t.name, p.arrival),
+                    ));
                 }
                 match (&t.code, &t.program) {
                     (Some(_), Some(_)) => return Err(ScenarioError::at(here, "give `code` or `program`, not both")),
-                    (None, None) => return Err(ScenarioError::at(here, format!("thread `{}` needs `code` (program text) or `program` (a name from the process's `programs`)", t.name))),
+                    (None, None) => {
+                        return Err(ScenarioError::at(
+                            here,
+                            format!(
+                                "thread `{}` needs `code` (program text) or `program` (a name from the process's `programs`)",
+                                t.name
+                            ),
+                        ));
+                    }
                     (None, Some(name)) if !p.programs.contains_key(name) => {
-                        return Err(ScenarioError::at(format!("{here}.program"), format!("no program named `{name}` in this process")));
+                        return Err(ScenarioError::at(
+                            format!("{here}.program"),
+                            format!("no program named `{name}` in this process"),
+                        ));
                     }
                     _ => {}
                 }

@@ -22,7 +22,9 @@ use super::scenario::{Limits, MachineSpec, Scenario, TieRule};
 use super::scheduler::{self, ReadyReason, Scheduler};
 use super::sync::{Acquire, Mutex, Release};
 use super::system::System;
-use super::trace::{Cause, CpuInterval, IntervalKind, QUEUE_SAMPLE_MAX, QueueSample, ThreadState, Trace, TraceEvent, What};
+use super::trace::{
+    Cause, CpuInterval, IntervalKind, QUEUE_SAMPLE_MAX, QueueSample, ThreadState, Trace, TraceEvent, What,
+};
 use super::{CpuId, ThreadId, Ticks};
 
 /// How a run ended.
@@ -70,7 +72,9 @@ impl Outcome {
         match self {
             Outcome::Completed => "every thread finished".into(),
             Outcome::Deadlock { message, .. } | Outcome::BudgetExceeded { message, .. } => message.clone(),
-            Outcome::RuntimeError { thread, line, message, time, .. } => format!("runtime error at t={time} in {thread}, line {line}: {message}"),
+            Outcome::RuntimeError { thread, line, message, time, .. } => {
+                format!("runtime error at t={time} in {thread}, line {line}: {message}")
+            }
         }
     }
 }
@@ -428,7 +432,8 @@ impl<'s> Simulation<'s> {
         let c = &self.cpus[cpu];
         let tid = c.thread.expect("switching to a thread");
         let pc = self.threads[tid].pc;
-        let iv = CpuInterval { cpu, tid, start: c.since, end: self.now, kind: c.switch_kind, first_pc: pc, last_pc: pc };
+        let iv =
+            CpuInterval { cpu, tid, start: c.since, end: self.now, kind: c.switch_kind, first_pc: pc, last_pc: pc };
         if let Some(trace) = &mut self.trace {
             trace.intervals.push(iv);
         }
@@ -625,7 +630,11 @@ impl<'s> Simulation<'s> {
                         None => "it is not locked".into(),
                     };
                     let name = &self.sys.processes[pid].mutexes[mutex];
-                    self.runtime_error(tid, pc, format!("unlock of mutex `{name}`, which this thread does not hold ({holder})"));
+                    self.runtime_error(
+                        tid,
+                        pc,
+                        format!("unlock of mutex `{name}`, which this thread does not hold ({holder})"),
+                    );
                     return;
                 }
             },
@@ -651,7 +660,15 @@ impl<'s> Simulation<'s> {
             && let Some(trace) = &mut self.trace
         {
             let last_pc = self.threads[tid].pc;
-            trace.intervals.push(CpuInterval { cpu, tid, start: c.since, end: now, kind: IntervalKind::Run, first_pc: c.first_pc, last_pc });
+            trace.intervals.push(CpuInterval {
+                cpu,
+                tid,
+                start: c.since,
+                end: now,
+                kind: IntervalKind::Run,
+                first_pc: c.first_pc,
+                last_pc,
+            });
         }
     }
 
@@ -664,7 +681,8 @@ impl<'s> Simulation<'s> {
 
     fn runtime_error(&mut self, tid: ThreadId, pc: usize, message: String) {
         let line = self.sys.program_of(tid).lines[pc];
-        self.stop = Some(Outcome::RuntimeError { time: self.now, tid, thread: self.sys.thread_label(tid), line, message });
+        self.stop =
+            Some(Outcome::RuntimeError { time: self.now, tid, thread: self.sys.thread_label(tid), line, message });
     }
 
     fn deadlock_report(&self) -> Outcome {
@@ -760,7 +778,12 @@ impl<'s> Simulation<'s> {
         let memory: Vec<ProcessMemory> = sys
             .processes
             .iter()
-            .map(|p| ProcessMemory { pid: p.pid, process: p.name.clone(), threads: p.threads.len(), bytes: p.memory_bytes })
+            .map(|p| ProcessMemory {
+                pid: p.pid,
+                process: p.name.clone(),
+                threads: p.threads.len(),
+                bytes: p.memory_bytes,
+            })
             .collect();
         let metrics = Metrics {
             makespan,

@@ -68,7 +68,8 @@ impl System {
             let mut named = std::collections::BTreeMap::new();
             for (name, text) in &p.programs {
                 let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes };
-                let prog = program::parse(&text.text(), symbols).map_err(|e| program_error(format!("processes[{pid}].programs.{name}"), e))?;
+                let prog = program::parse(&text.text(), symbols)
+                    .map_err(|e| program_error(format!("processes[{pid}].programs.{name}"), e))?;
                 named.insert(name.clone(), sys.programs.len());
                 sys.programs.push(prog);
             }
@@ -77,7 +78,8 @@ impl System {
                 let program = match (&t.code, &t.program) {
                     (Some(code), _) => {
                         let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes };
-                        let prog = program::parse(&code.text(), symbols).map_err(|e| program_error(format!("processes[{pid}].threads[{j}].code"), e))?;
+                        let prog = program::parse(&code.text(), symbols)
+                            .map_err(|e| program_error(format!("processes[{pid}].threads[{j}].code"), e))?;
                         sys.programs.push(prog);
                         sys.programs.len() - 1
                     }
@@ -96,7 +98,15 @@ impl System {
                 });
             }
             let memory_bytes = space.footprint_bytes(tids.len());
-            sys.processes.push(ProcessInfo { pid, name: p.name.clone(), arrival: p.arrival, space, mutexes, threads: tids, memory_bytes });
+            sys.processes.push(ProcessInfo {
+                pid,
+                name: p.name.clone(),
+                arrival: p.arrival,
+                space,
+                mutexes,
+                threads: tids,
+                memory_bytes,
+            });
         }
         Ok(sys)
     }

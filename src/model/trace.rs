@@ -249,10 +249,17 @@ impl Trace {
         let mut threads: Vec<ThreadView> = sys
             .threads
             .iter()
-            .map(|_| ThreadView { state: ThreadState::New, pc: 0, registers: [0; REGISTER_COUNT], cpu: None, waiting_for: None })
+            .map(|_| ThreadView {
+                state: ThreadState::New,
+                pc: 0,
+                registers: [0; REGISTER_COUNT],
+                cpu: None,
+                waiting_for: None,
+            })
             .collect();
         let mut variables: Vec<Vec<i64>> = sys.processes.iter().map(|p| p.space.initial.clone()).collect();
-        let mut mutex_owners: Vec<Vec<Option<ThreadId>>> = sys.processes.iter().map(|p| vec![None; p.mutexes.len()]).collect();
+        let mut mutex_owners: Vec<Vec<Option<ThreadId>>> =
+            sys.processes.iter().map(|p| vec![None; p.mutexes.len()]).collect();
         let mut just_written = Vec::new();
         let upto = self.events.partition_point(|e| e.time <= time);
         for e in &self.events[..upto] {
@@ -321,57 +328,57 @@ pub struct LostUpdate {
 impl Trace {
     /// Times (ticks) of the stores with `lost > 0`, ascending and distinct.
     pub fn lost_update_times(&self) -> Vec<Ticks> {
-    let events = &self.events;
-    let mut out: Vec<Ticks> = Vec::new();
-    for e in events {
-        if matches!(e.what, What::Mem { lost, .. } if lost > 0) && out.last() != Some(&e.time) {
-            out.push(e.time);
-        }
-    }
-    out
-}
-
-/// The lost updates of the stores at exactly `time` (ticks). Pure: reads the trace only.
-///
-/// A store with `lost = n` overwrote the `n` writes to its variable made since its thread loaded
-/// the value (the model counts them), so they are the `n` previous `Mem` events of that variable.
-/// Each write's delta is its value minus the value before it (`initial` if it was the first).
-pub fn lost_updates_at(&self, sys: &System, time: Ticks) -> Vec<LostUpdate> {
-    let events = &self.events;
-    let from = events.partition_point(|e| e.time < time);
-    let upto = from + events[from..].iter().take_while(|e| e.time == time).count();
-    let mut out = Vec::new();
-    for (i, e) in events[..upto].iter().enumerate().skip(from) {
-        let What::Mem { pid, var, value, tid, lost } = e.what else { continue };
-        if lost == 0 {
-            continue;
-        }
-        // Earlier writes of the same variable, newest first, with the value before each.
-        let mut writes = events[..i].iter().rev().filter_map(|e| match e.what {
-            What::Mem { pid: p, var: v, value, tid, .. } if p == pid && v == var => Some((tid, value)),
-            _ => None,
-        });
-        let mut newest_first: Vec<(ThreadId, i64)> = Vec::new();
-        let mut before = None;
-        for w in writes.by_ref() {
-            if newest_first.len() == lost as usize {
-                before = Some(w.1);
-                break;
+        let events = &self.events;
+        let mut out: Vec<Ticks> = Vec::new();
+        for e in events {
+            if matches!(e.what, What::Mem { lost, .. } if lost > 0) && out.last() != Some(&e.time) {
+                out.push(e.time);
             }
-            newest_first.push(w);
         }
-        let mut prev = before.unwrap_or_else(|| sys.processes[pid].space.initial[var]);
-        let overwritten = newest_first
-            .into_iter()
-            .rev()
-            .map(|(tid, value)| {
-                let delta = value.wrapping_sub(prev);
-                prev = value;
-                Overwritten { tid, value, delta }
-            })
-            .collect();
-        out.push(LostUpdate { pid, var, tid, value, overwritten });
+        out
     }
-    out
-}
+
+    /// The lost updates of the stores at exactly `time` (ticks). Pure: reads the trace only.
+    ///
+    /// A store with `lost = n` overwrote the `n` writes to its variable made since its thread loaded
+    /// the value (the model counts them), so they are the `n` previous `Mem` events of that variable.
+    /// Each write's delta is its value minus the value before it (`initial` if it was the first).
+    pub fn lost_updates_at(&self, sys: &System, time: Ticks) -> Vec<LostUpdate> {
+        let events = &self.events;
+        let from = events.partition_point(|e| e.time < time);
+        let upto = from + events[from..].iter().take_while(|e| e.time == time).count();
+        let mut out = Vec::new();
+        for (i, e) in events[..upto].iter().enumerate().skip(from) {
+            let What::Mem { pid, var, value, tid, lost } = e.what else { continue };
+            if lost == 0 {
+                continue;
+            }
+            // Earlier writes of the same variable, newest first, with the value before each.
+            let mut writes = events[..i].iter().rev().filter_map(|e| match e.what {
+                What::Mem { pid: p, var: v, value, tid, .. } if p == pid && v == var => Some((tid, value)),
+                _ => None,
+            });
+            let mut newest_first: Vec<(ThreadId, i64)> = Vec::new();
+            let mut before = None;
+            for w in writes.by_ref() {
+                if newest_first.len() == lost as usize {
+                    before = Some(w.1);
+                    break;
+                }
+                newest_first.push(w);
+            }
+            let mut prev = before.unwrap_or_else(|| sys.processes[pid].space.initial[var]);
+            let overwritten = newest_first
+                .into_iter()
+                .rev()
+                .map(|(tid, value)| {
+                    let delta = value.wrapping_sub(prev);
+                    prev = value;
+                    Overwritten { tid, value, delta }
+                })
+                .collect();
+            out.push(LostUpdate { pid, var, tid, value, overwritten });
+        }
+        out
+    }
 }

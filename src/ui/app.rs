@@ -8,15 +8,22 @@ use gloo::timers::callback::Interval;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::components::controls::LostNav;
 use super::components::{
-    controls::Controls, header::Header, memory_view::MemoryView, metrics_table::MetricsTable, outcome_banner::OutcomeBanner,
-    preset_picker::PresetPicker, scenario_editor::{ApplyRequest, RunOrigin, ScenarioEditor}, settings::{Settings, SettingsChange},
-    thread_table::ThreadTable, timeline::Timeline,
+    controls::Controls,
+    header::Header,
+    memory_view::MemoryView,
+    metrics_table::MetricsTable,
+    outcome_banner::OutcomeBanner,
+    preset_picker::PresetPicker,
+    scenario_editor::{ApplyRequest, RunOrigin, ScenarioEditor},
+    settings::{Settings, SettingsChange},
+    thread_table::ThreadTable,
+    timeline::Timeline,
 };
 use super::format::with_code;
 use super::run::Run;
 use super::state::{PlayerAction, PlayerState};
-use super::components::controls::LostNav;
 use crate::model::Ticks;
 use crate::playback::{Action, Playback};
 use crate::presets;
@@ -57,7 +64,10 @@ fn initial_run() -> (String, Rc<Run>, Option<String>) {
         Some(k) => {
             // The address bar should name what is shown.
             set_url_preset(Some(DEFAULT_PRESET));
-            (DEFAULT_PRESET.to_string(), Some(format!("There is no preset named `{k}` (from the address); showing `{DEFAULT_PRESET}` instead.")))
+            (
+                DEFAULT_PRESET.to_string(),
+                Some(format!("There is no preset named `{k}` (from the address); showing `{DEFAULT_PRESET}` instead.")),
+            )
         }
         None => (DEFAULT_PRESET.to_string(), None),
     };
@@ -107,7 +117,11 @@ pub fn App() -> Html {
                 if e.ctrl_key() || e.alt_key() || e.meta_key() {
                     return;
                 }
-                let tag = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|el| el.tag_name()).unwrap_or_default();
+                let tag = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .map(|el| el.tag_name())
+                    .unwrap_or_default();
                 if matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "OPTION") {
                     return;
                 }
@@ -134,27 +148,34 @@ pub fn App() -> Html {
         let notice = notice.clone();
         let source = source.clone();
         let origin = origin.clone();
-        Callback::from(move |(loaded, new_source, from, file): (Result<Rc<Run>, String>, Option<String>, RunOrigin, Option<String>)| match loaded {
-            Ok(r) => {
-                player.dispatch(PlayerAction::Load(Playback::new(&r.trace)));
-                origin.set(from);
-                run.set(r);
-                error.set(None);
-                notice.set(None);
-                if let Some(s) = new_source {
-                    set_url_preset((s != CUSTOM_SOURCE).then_some(s.as_str()));
-                    source.set(s);
+        Callback::from(
+            move |(loaded, new_source, from, file): (
+                Result<Rc<Run>, String>,
+                Option<String>,
+                RunOrigin,
+                Option<String>,
+            )| match loaded {
+                Ok(r) => {
+                    player.dispatch(PlayerAction::Load(Playback::new(&r.trace)));
+                    origin.set(from);
+                    run.set(r);
+                    error.set(None);
+                    notice.set(None);
+                    if let Some(s) = new_source {
+                        set_url_preset((s != CUSTOM_SOURCE).then_some(s.as_str()));
+                        source.set(s);
+                    }
+                    true
                 }
-                true
-            }
-            Err(e) => {
-                error.set(Some(match file {
-                    Some(f) => format!("{f}: {e}"),
-                    None => e,
-                }));
-                false
-            }
-        })
+                Err(e) => {
+                    error.set(Some(match file {
+                        Some(f) => format!("{f}: {e}"),
+                        None => e,
+                    }));
+                    false
+                }
+            },
+        )
     };
 
     let on_preset = {

@@ -6,7 +6,8 @@ use crate::model::simulation::Outcome;
 use crate::model::trace::{IntervalKind, ThreadState};
 
 /// A qualitative palette with good contrast on white (Tableau 10, slightly darkened).
-const PALETTE: [&str; 10] = ["#1f77b4", "#e8710a", "#2a9d3a", "#d62728", "#8c56b5", "#8c564b", "#d14fa8", "#5f6b73", "#a3a31a", "#12a3b8"];
+const PALETTE: [&str; 10] =
+    ["#1f77b4", "#e8710a", "#2a9d3a", "#d62728", "#8c56b5", "#8c564b", "#d14fa8", "#5f6b73", "#a3a31a", "#12a3b8"];
 
 /// Stable colour of thread `tid` (a CSS colour): the palette first, then golden-angle hues.
 pub fn thread_colour(tid: usize) -> String {

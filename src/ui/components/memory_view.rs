@@ -5,9 +5,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::model::System;
+use crate::model::trace::LostUpdate;
 use crate::model::trace::Snapshot;
 use crate::ui::format::bytes;
-use crate::model::trace::LostUpdate;
 use crate::ui::run::Run;
 
 /// One sentence on a lost update, e.g. "⚠ lost update: worker stored 5 over main's write
@@ -27,7 +27,11 @@ fn lost_sentence(sys: &System, lu: &LostUpdate) -> String {
     }
     let over: Vec<String> = groups
         .iter()
-        .map(|&(tid, n, _)| if n == 1 { format!("{}'s write", name(tid)) } else { format!("{n} writes by {}", name(tid)) })
+        .map(
+            |&(tid, n, _)| {
+                if n == 1 { format!("{}'s write", name(tid)) } else { format!("{n} writes by {}", name(tid)) }
+            },
+        )
         .collect();
     let effects: Vec<String> = groups.iter().map(|&(tid, _, d)| format!("{}'s {d:+}", name(tid))).collect();
     let verb = if effects.len() == 1 { "is" } else { "are" };

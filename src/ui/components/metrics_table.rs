@@ -28,29 +28,33 @@ fn verdict(value: i64, expected: Option<i64>) -> (String, &'static str) {
 #[component]
 pub fn MetricsTable(props: &MetricsTableProps) -> Html {
     let m = &props.run.result.metrics;
-    let threads = m.threads.iter().map(|t| html! {
-        <tr>
-            <td>{ &t.process }</td>
-            <td>{ &t.name }</td>
-            <td class="num">{ t.arrival }</td>
-            <td class="num">{ opt_ticks(t.first_run) }</td>
-            <td class="num">{ opt_ticks(t.completion) }</td>
-            <td class="num">{ opt_ticks(t.turnaround) }</td>
-            <td class="num">{ t.waiting }</td>
-            <td class="num">{ opt_ticks(t.response) }</td>
-            <td class="num">{ t.cpu_time }</td>
-            <td class="num">{ t.io_time }</td>
-            <td class="num">{ t.lock_wait }</td>
-        </tr>
+    let threads = m.threads.iter().map(|t| {
+        html! {
+            <tr>
+                <td>{ &t.process }</td>
+                <td>{ &t.name }</td>
+                <td class="num">{ t.arrival }</td>
+                <td class="num">{ opt_ticks(t.first_run) }</td>
+                <td class="num">{ opt_ticks(t.completion) }</td>
+                <td class="num">{ opt_ticks(t.turnaround) }</td>
+                <td class="num">{ t.waiting }</td>
+                <td class="num">{ opt_ticks(t.response) }</td>
+                <td class="num">{ t.cpu_time }</td>
+                <td class="num">{ t.io_time }</td>
+                <td class="num">{ t.lock_wait }</td>
+            </tr>
+        }
     });
-    let cpus = m.cpus.iter().map(|c| html! {
-        <tr>
-            <td>{ format!("CPU {}", c.cpu) }</td>
-            <td class="num">{ c.busy }</td>
-            <td class="num">{ c.switching }</td>
-            <td class="num">{ c.idle }</td>
-            <td class="num">{ format!("{:.1} %", c.utilisation * 100.0) }</td>
-        </tr>
+    let cpus = m.cpus.iter().map(|c| {
+        html! {
+            <tr>
+                <td>{ format!("CPU {}", c.cpu) }</td>
+                <td class="num">{ c.busy }</td>
+                <td class="num">{ c.switching }</td>
+                <td class="num">{ c.idle }</td>
+                <td class="num">{ format!("{:.1} %", c.utilisation * 100.0) }</td>
+            </tr>
+        }
     });
     let vars = m.variables.iter().map(|v| {
         let (note, class) = verdict(v.value, v.expected);
@@ -67,7 +71,9 @@ pub fn MetricsTable(props: &MetricsTableProps) -> Html {
         }
     });
     // Means over finished threads; "—" when none finished (e.g. an immediate deadlock).
-    let avg = |f: fn(&crate::model::metrics::Averages) -> f64| m.averages.as_ref().map_or_else(|| "—".to_string(), |a| format!("{:.1}", f(a)));
+    let avg = |f: fn(&crate::model::metrics::Averages) -> f64| {
+        m.averages.as_ref().map_or_else(|| "—".to_string(), |a| format!("{:.1}", f(a)))
+    };
     html! {
         <section class="panel metrics-panel" data-testid="metrics-table">
             <h2 class="panel-title">{ "Metrics of the whole run (times in µs)" }</h2>

@@ -51,7 +51,8 @@ pub struct ScenarioEditorProps {
 
 /// A file name for the scenario: its name, lower case, non-alphanumerics as `-`.
 fn file_name(name: &str) -> String {
-    let slug: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let slug: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     let slug = slug.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
     format!("{}.json", if slug.is_empty() { "scenario" } else { &slug })
 }

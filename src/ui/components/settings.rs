@@ -44,7 +44,9 @@ fn parse_whole(text: &str, what: &str, min: u64, max: u64) -> Result<u64, String
     match text.parse::<u64>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
         Ok(n) => Err(format!("{what} must be {range}, not {n}.")),
-        Err(_) if text.starts_with('-') && text[1..].parse::<u64>().is_ok() => Err(format!("{what} must be {range}, not {text}.")),
+        Err(_) if text.starts_with('-') && text[1..].parse::<u64>().is_ok() => {
+            Err(format!("{what} must be {range}, not {text}."))
+        }
         Err(_) => Err(format!("{what} must be a whole number {range}, not \u{201c}{text}\u{201d}.")),
     }
 }
@@ -72,7 +74,12 @@ impl NumberBox {
     /// Input and blur handlers: a valid value is sent at once; an invalid one shows the error
     /// and sends nothing; on blur an invalid box goes back to `current`, the value in use (the
     /// error stays, saying which value the run still uses).
-    fn handlers(&self, current: u64, check: fn(&str) -> Result<u64, String>, send: Callback<u64>) -> (Callback<InputEvent>, Callback<FocusEvent>) {
+    fn handlers(
+        &self,
+        current: u64,
+        check: fn(&str) -> Result<u64, String>,
+        send: Callback<u64>,
+    ) -> (Callback<InputEvent>, Callback<FocusEvent>) {
         let on_input = {
             let (draft, error) = (self.draft.clone(), self.error.clone());
             Callback::from(move |e: InputEvent| {
@@ -129,7 +136,8 @@ pub fn Settings(props: &SettingsProps) -> Html {
     let quantum_box = NumberBox { draft: use_state(|| None), error: use_state(|| None) };
     // A new run (preset, apply, import…) shows its own values: old complaints no longer apply.
     {
-        let handles = [cpus_box.draft.clone(), cpus_box.error.clone(), quantum_box.draft.clone(), quantum_box.error.clone()];
+        let handles =
+            [cpus_box.draft.clone(), cpus_box.error.clone(), quantum_box.draft.clone(), quantum_box.error.clone()];
         use_effect_with(props.run.id, move |_| handles.iter().for_each(|h| h.set(None)));
     }
     let (on_cpus, on_cpus_blur) = cpus_box.handlers(

@@ -8,8 +8,8 @@ use yew::prelude::*;
 
 use super::timeline_lanes::{LANE_HEIGHT, TimelineLanes};
 use crate::model::Ticks;
-use crate::ui::format::{switch_colour, thread_colour};
 use crate::model::trace::IntervalKind;
+use crate::ui::format::{switch_colour, thread_colour};
 use crate::ui::run::Run;
 
 /// Share of the chart's width, in %, kept for the "CPU n" labels on the left.
@@ -190,7 +190,13 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         let t = i * step;
         // Labels near the edges end (or start) there instead of being cut off.
         let f = (t - win.start) as f64 / win.span as f64;
-        let anchor = if f > 0.96 { "end" } else if f < 0.02 && win.start > 0 { "start" } else { "middle" };
+        let anchor = if f > 0.96 {
+            "end"
+        } else if f < 0.02 && win.start > 0 {
+            "start"
+        } else {
+            "middle"
+        };
         html! {
             <g class="axis-tick">
                 <line x1={win.x_pct(t)} x2={win.x_pct(t)} y1={axis_y.to_string()} y2={(axis_y + 4.0).to_string()} />

@@ -36,7 +36,11 @@ pub fn TimelineLanes(props: &TimelineLanesProps) -> Html {
         let (y, h, fill) = if run_kind {
             (iv.cpu as f64 * LANE_HEIGHT + (LANE_HEIGHT - BAR_HEIGHT) / 2.0, BAR_HEIGHT, thread_colour(iv.tid))
         } else {
-            (iv.cpu as f64 * LANE_HEIGHT + (LANE_HEIGHT - BAR_HEIGHT) / 2.0 + 6.0, BAR_HEIGHT - 12.0, switch_colour(iv.kind).to_string())
+            (
+                iv.cpu as f64 * LANE_HEIGHT + (LANE_HEIGHT - BAR_HEIGHT) / 2.0 + 6.0,
+                BAR_HEIGHT - 12.0,
+                switch_colour(iv.kind).to_string(),
+            )
         };
         let mut title = format!(
             "CPU {}: {} (process {})\n{}–{} µs ({} µs), {}",
