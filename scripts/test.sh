@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Threadlab test, stopping at the first failure:
-#   1. native:   cargo test (unit, integration, property and golden tests, doc tests)
+#   1. native:   cargo fmt --check, cargo clippy -D warnings, cargo test (unit, integration,
+#                property and golden tests, doc tests)
 #   2. wasm:     the presets computed inside headless Chromium equal the native goldens
 #                (wasm-bindgen-test, tests/wasm_presets.rs)
 #   3. build:    trunk build --release (+ the native CLI the browser tests compare against)
@@ -60,7 +61,9 @@ section "setup"
 source scripts/setup.sh
 
 # ---------------------------------------------------------------------------------------------
-section "1. native: cargo test"
+section "1. native: fmt, clippy, cargo test"
+cargo fmt --check
+cargo clippy --all-targets --quiet -- -D warnings
 cargo test 2>&1 | tee "$LOGDIR/native.log"
 count_cargo "$LOGDIR/native.log"
 
@@ -79,7 +82,8 @@ grep -q 'test result: ok' "$LOGDIR/wasm.log" || { echo "wasm tests printed no re
 count_cargo "$LOGDIR/wasm.log"
 
 # ---------------------------------------------------------------------------------------------
-section "3. build: trunk build --release + CLI"
+section "3. build: web clippy, trunk build --release, CLI"
+cargo clippy --target wasm32-unknown-unknown --bin threadlab-web --quiet -- -D warnings
 rm -rf "$ROOT/dist"
 trunk build --release --dist "$ROOT/dist"
 cargo build --bin threadlab
