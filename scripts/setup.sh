@@ -6,7 +6,7 @@
 #   source scripts/setup.sh        # same, and keep the PATH it sets in your shell
 #
 # What it makes sure of (versions verified in shared/TOOLCHAIN.md):
-#   - rustup target wasm32-unknown-unknown
+#   - rustup target wasm32-unknown-unknown, components rustfmt and clippy
 #   - trunk 0.21.14            (cargo install --locked; ~7 min on 2 cores the first time)
 #   - wasm-bindgen-cli 0.2.130 (cargo install without --locked; gives wasm-bindgen and
 #                               wasm-bindgen-test-runner; must equal Cargo.toml's wasm-bindgen)
@@ -48,6 +48,16 @@ _tl_setup_main() {
     if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
         _tl_log "adding rustup target wasm32-unknown-unknown"
         rustup target add wasm32-unknown-unknown || return 1
+    fi
+
+    # --- rustfmt and clippy (the test command checks formatting and lints) -----------------
+    if ! cargo fmt --version >/dev/null 2>&1; then
+        _tl_log "adding rustup component rustfmt"
+        rustup component add rustfmt || return 1
+    fi
+    if ! cargo clippy --version >/dev/null 2>&1; then
+        _tl_log "adding rustup component clippy"
+        rustup component add clippy || return 1
     fi
 
     # --- trunk ------------------------------------------------------------------------------
