@@ -161,3 +161,14 @@ fn json_mistakes_get_plain_explanations() {
     let missing_comma = err("{\"name\": \"x\" \"processes\": []}");
     assert!(!missing_comma.path.contains('?'), "{}", missing_comma.path);
 }
+
+#[test]
+fn names_must_be_unique() {
+    let e = err(
+        r#"{"name":"x","processes":[{"name":"p","threads":[{"name":"main","code":"compute 1"},{"name":"main","code":"compute 1"}]}]}"#,
+    );
+    assert_eq!(e.path, "processes[0].threads[1].name");
+    let e = err(&format!(r#"{{"name":"x","processes":[{OK_PROCESS},{OK_PROCESS}]}}"#));
+    assert_eq!(e.path, "processes[1].name");
+    assert!(e.message.contains("already used by processes[0]"), "{}", e.message);
+}

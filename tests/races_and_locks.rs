@@ -187,3 +187,19 @@ fn race_presets_lose_updates_and_the_mutex_fixes_them() {
     assert_eq!(safe_run.metrics.variables[0].lost_updates, 0);
     assert!(safe_run.metrics.threads.iter().any(|t| t.lock_wait > 0));
 }
+
+/// A huge step budget cannot make the recorded trace grow without bound (it would crash a
+/// browser tab): the run stops with a clear message instead.
+#[test]
+fn trace_size_is_bounded() {
+    let mut s = scenario(1, Policy::Fcfs, None, vec![job("p", 0, "loop 4000000000\ncompute 1\nend")]);
+    s.limits.max_steps = u64::MAX;
+    let (_, r) = run(&s);
+    let Outcome::BudgetExceeded { message, .. } = &r.outcome else { panic!("{:?}", r.outcome) };
+    assert!(message.contains("the trace reached"), "{message}");
+    let events = r.trace.unwrap().events.len();
+    assert!(
+        (threadlab::model::trace::MAX_TRACE_EVENTS..threadlab::model::trace::MAX_TRACE_EVENTS + 10).contains(&events),
+        "{events}"
+    );
+}

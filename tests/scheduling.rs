@@ -176,3 +176,16 @@ fn single_thread_runs_its_instructions_in_order() {
     assert_eq!(pcs, vec![1, 2, 3, 4, 2, 3]);
     assert_eq!(sys.programs[0].text(2), "add r0, 3");
 }
+
+/// At t=2 X exits on CPU 0 just as Y's quantum ends on CPU 1 with nobody else ready. Y goes
+/// back to its own CPU (affinity) instead of migrating to CPU 0 and paying a switch.
+#[test]
+fn a_thread_returns_to_its_idle_cpu() {
+    let mut s = scenario(2, Policy::RoundRobin, Some(2), vec![job("X", 0, "compute 2"), job("Y", 0, "compute 4")]);
+    s.machine.thread_switch_ticks = 1;
+    s.machine.process_switch_ticks = 1;
+    let (_, r) = run(&s);
+    assert_eq!(r.metrics.threads[1].completion, Some(4));
+    assert_eq!(r.metrics.context_switches, 0);
+    assert!(r.trace.unwrap().intervals.iter().filter(|i| i.tid == 1).all(|i| i.cpu == 1));
+}

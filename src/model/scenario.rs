@@ -385,6 +385,20 @@ impl Scenario {
         }
         for (i, p) in self.processes.iter().enumerate() {
             let here = format!("processes[{i}]");
+            if let Some(first) = self.processes[..i].iter().position(|q| q.name == p.name) {
+                return Err(ScenarioError::at(
+                    format!("{here}.name"),
+                    format!("process name `{}` is already used by processes[{first}]; names must be unique", p.name),
+                ));
+            }
+            for (j, t) in p.threads.iter().enumerate() {
+                if let Some(first) = p.threads[..j].iter().position(|u| u.name == t.name) {
+                    return Err(ScenarioError::at(
+                        format!("{here}.threads[{j}].name"),
+                        format!("thread name `{}` is already used by threads[{first}] of this process", t.name),
+                    ));
+                }
+            }
             if p.threads.is_empty() {
                 return Err(ScenarioError::at(
                     format!("{here}.threads"),

@@ -23,7 +23,8 @@ use super::scheduler::{self, ReadyReason, Scheduler};
 use super::sync::{Acquire, Mutex, Release};
 use super::system::System;
 use super::trace::{
-    Cause, CpuInterval, IntervalKind, QUEUE_SAMPLE_MAX, QueueSample, ThreadState, Trace, TraceEvent, What,
+    Cause, CpuInterval, IntervalKind, MAX_TRACE_EVENTS, QUEUE_SAMPLE_MAX, QueueSample, ThreadState, Trace, TraceEvent,
+    What,
 };
 use super::{CpuId, ThreadId, Ticks};
 
@@ -114,6 +115,8 @@ struct Thread {
     loaded_from: [Option<(VarId, u64)>; REGISTER_COUNT],
     /// Remaining iterations of each open loop, innermost last.
     loops: Vec<u32>,
+    /// CPU it last ran on (preferred when it is idle again).
+    last_cpu: Option<CpuId>,
     /// Ticks left of a `compute` cut short by pre-emption (0: none in progress).
     compute_left: Ticks,
     first_run: Option<Ticks>,
@@ -209,6 +212,7 @@ impl<'s> Simulation<'s> {
                 pc: 0,
                 regs: [0; REGISTER_COUNT],
                 loaded_from: [None; REGISTER_COUNT],
+                last_cpu: None,
                 loops: Vec::new(),
                 compute_left: 0,
                 first_run: None,
@@ -291,6 +295,7 @@ impl<'s> Simulation<'s> {
                 self.queue_newly_ready();
                 self.dispatch_idle_cpus();
                 self.sample_ready_queue();
+                self.check_trace_size();
             }
         }
         if self.stop.is_none() && self.live > 0 {
@@ -371,6 +376,22 @@ impl<'s> Simulation<'s> {
         self.newly_ready = batch; // keep the allocation
     }
 
+    /// Stops the run once the recorded trace holds [`MAX_TRACE_EVENTS`] events: a browser tab
+    /// cannot hold an unbounded trace, and a huge `limits.max_steps` must not crash the page.
+    fn check_trace_size(&mut self) {
+        let Some(trace) = &self.trace else { return };
+        if trace.events.len() >= MAX_TRACE_EVENTS {
+            self.stop = Some(Outcome::BudgetExceeded {
+                time: self.now,
+                steps: self.steps,
+                message: format!(
+                    "stopped at t={}: the trace reached {} events, the most that is recorded; lower limits.max_steps, or run it with the CLI without --trace",
+                    self.now, MAX_TRACE_EVENTS
+                ),
+            });
+        }
+    }
+
     /// Records the ready queue in the trace if it changed during this instant.
     fn sample_ready_queue(&mut self) {
         let Some(trace) = &mut self.trace else { return };
@@ -387,17 +408,25 @@ impl<'s> Simulation<'s> {
         trace.ready_queue.push(QueueSample { time: self.now, threads, len });
     }
 
-    /// Phase 3: idle CPUs take threads from the scheduler, in CPU-index order.
+    /// Phase 3: idle CPUs take threads from the scheduler.
+    ///
+    /// Threads leave the ready queue in the scheduler's order. Each goes back to the CPU it last
+    /// ran on if that CPU is idle (cache affinity: no needless migration and switch), otherwise
+    /// to the lowest-numbered idle CPU.
     fn dispatch_idle_cpus(&mut self) {
-        for cpu in 0..self.cpus.len() {
-            while self.stop.is_none() && self.cpus[cpu].phase == Phase::Idle {
-                let Some(tid) = self.sched.pick_next(cpu, self.now) else { break };
-                self.dispatch(cpu, tid);
-            }
+        while self.stop.is_none() {
+            let Some(first_idle) = self.cpus.iter().position(|c| c.phase == Phase::Idle) else { return };
+            let Some(tid) = self.sched.pick_next(first_idle, self.now) else { return };
+            let cpu = match self.threads[tid].last_cpu {
+                Some(last) if self.cpus[last].phase == Phase::Idle => last,
+                _ => first_idle,
+            };
+            self.dispatch(cpu, tid);
         }
     }
 
     fn dispatch(&mut self, cpu: CpuId, tid: ThreadId) {
+        self.threads[tid].last_cpu = Some(cpu);
         self.set_state(tid, ThreadState::Running, Cause::Dispatched { cpu });
         let c = &mut self.cpus[cpu];
         c.thread = Some(tid);

@@ -165,6 +165,11 @@ pub struct CpuInterval {
     pub last_pc: usize,
 }
 
+/// Most events a recorded trace may hold; a run that records more stops with
+/// [`super::Outcome::BudgetExceeded`]. About 80 MB in memory: enough for the default
+/// 200,000-step budget, small enough for a browser tab.
+pub const MAX_TRACE_EVENTS: usize = 2_000_000;
+
 /// Most threads a [`QueueSample`] lists; longer queues are cut (their `len` stays exact).
 pub const QUEUE_SAMPLE_MAX: usize = 64;
 
