@@ -47,3 +47,16 @@ fn two_cpus_shorten_the_makespan() {
         assert!(two.metrics.makespan < one.metrics.makespan, "{policy}");
     }
 }
+
+/// The scenario example in README.md stays valid and shows what it says: a race.
+#[test]
+fn readme_example_runs_and_races() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("```json\n").expect("README has a JSON example") + "```json\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let scenario = threadlab::model::Scenario::from_json(&readme[start..end]).unwrap_or_else(|e| panic!("README example: {e}"));
+    let (_, r) = run(&scenario);
+    assert_eq!(r.outcome, Outcome::Completed);
+    let counter = &r.metrics.variables[0];
+    assert!(counter.value < 200 && counter.lost_updates > 0, "{counter:?}");
+}
