@@ -172,3 +172,10 @@ fn names_must_be_unique() {
     assert_eq!(e.path, "processes[1].name");
     assert!(e.message.contains("already used by processes[0]"), "{}", e.message);
 }
+
+#[test]
+fn program_given_as_lines_points_to_code() {
+    let e = err(r#"{"name":"x","processes":[{"name":"p","threads":[{"name":"main","program":["compute 1"]}]}]}"#);
+    assert_eq!(e.path, "processes[0].threads[0].program");
+    assert!(e.message.contains("put the lines themselves in `code`"), "{}", e.message);
+}

@@ -54,7 +54,8 @@ fn readme_example_runs_and_races() {
     let readme = include_str!("../README.md");
     let start = readme.find("```json\n").expect("README has a JSON example") + "```json\n".len();
     let end = start + readme[start..].find("```").unwrap();
-    let scenario = threadlab::model::Scenario::from_json(&readme[start..end]).unwrap_or_else(|e| panic!("README example: {e}"));
+    let scenario =
+        threadlab::model::Scenario::from_json(&readme[start..end]).unwrap_or_else(|e| panic!("README example: {e}"));
     let (_, r) = run(&scenario);
     assert_eq!(r.outcome, Outcome::Completed);
     let counter = &r.metrics.variables[0];

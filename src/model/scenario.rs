@@ -340,12 +340,16 @@ impl Scenario {
             let path: Vec<&str> = path.split('.').filter(|p| *p != "?" && !p.is_empty()).collect();
             let path = path.join(".").replace(".[", "[");
             let inner = e.into_inner();
+            let mut message = plain_json_message(&inner);
+            if path.ends_with(".program") && message.starts_with("invalid type") {
+                message += ": `program` names one of the process's `programs`; put the lines themselves in `code`";
+            }
             ScenarioError {
                 path,
                 line: Some(inner.line() as u32),
                 // serde_json says column 0 for the start of a line (e.g. the end of the file).
                 column: Some(inner.column().max(1) as u32),
-                message: plain_json_message(&inner),
+                message,
             }
         })
     }
