@@ -48,3 +48,26 @@ test('unapplied edits survive a settings change until discarded', { timeout: TES
   assert.equal(await byId(page, 'editor-unapplied').count(), 0);
   page.done();
 });
+
+test('an unapplied draft survives a reload, and goes once applied', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openApp(page, app, 'race-unsafe');
+  const editor = byId(page, 'scenario-editor');
+  const edited = (await editor.inputValue()).replace('loop 500', 'loop 40');
+  await editor.fill(edited);
+  await byId(page, 'editor-unapplied').waitFor();
+
+  await page.reload();
+  await byId(page, 'editor-unapplied').waitFor();
+  assert.equal(await byId(page, 'scenario-editor').inputValue(), edited, 'the draft came back after a reload');
+
+  await byId(page, 'btn-apply').click();
+  // 2 × 40 iterations run far shorter than the preset's 2509 µs: wait for that run.
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="scrub"]').max) < 1000);
+  assert.equal(await byId(page, 'editor-unapplied').count(), 0);
+  await page.reload();
+  await byId(page, 'scenario-editor').waitFor();
+  assert.equal(await byId(page, 'editor-unapplied').count(), 0, 'an applied draft is not restored');
+  assert.ok(!(await byId(page, 'scenario-editor').inputValue()).includes('loop 40'));
+  page.done();
+});

@@ -14,5 +14,26 @@ pub mod state;
 
 /// Renders the page into `<body>`. Called by `src/bin/web.rs`.
 pub fn start() {
+    std::panic::set_hook(Box::new(show_crash));
     yew::Renderer::<app::App>::new().render();
+}
+
+/// A bug must not leave a silently dead page: say so on screen (and in the console). The
+/// editor's unapplied draft is already in localStorage, so a reload brings it back.
+fn show_crash(info: &std::panic::PanicHookInfo<'_>) {
+    let message = format!(
+        "Threadlab stopped because of an internal error ({info}). Your unapplied scenario edits are kept in this \
+         browser: reload the page to continue."
+    );
+    gloo::console::error!(message.clone());
+    let document = gloo::utils::document();
+    if let Ok(banner) = document.create_element("div") {
+        banner.set_class_name("crash");
+        let _ = banner.set_attribute("role", "alert");
+        let _ = banner.set_attribute("data-testid", "crash");
+        banner.set_text_content(Some(&message));
+        if let Some(body) = document.body() {
+            let _ = body.prepend_with_node_1(&banner);
+        }
+    }
 }

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use gloo::file::callbacks::FileReader;
 use gloo::file::{Blob, File, ObjectUrl};
+use gloo::storage::{LocalStorage, Storage};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlAnchorElement, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -69,12 +70,30 @@ fn download(name: &str, text: &str) {
     // `url` is revoked when dropped; the click has already started the download.
 }
 
+/// localStorage key of the unapplied draft, so a reload (or a crash) never loses it.
+const DRAFT_KEY: &str = "threadlab.draft";
+
+/// The draft saved by an earlier visit, if any.
+fn saved_draft() -> Option<String> {
+    LocalStorage::get::<String>(DRAFT_KEY).ok()
+}
+
 /// Textarea, Apply, Import and Export, and the error box.
 #[component]
 pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
-    let text = use_state(|| props.run.scenario.to_json());
+    // An unapplied draft from an earlier visit comes back, still unapplied.
+    let draft = use_memo((), |_| saved_draft());
+    let text = use_state(|| (*draft).clone().unwrap_or_else(|| props.run.scenario.to_json()));
     // True while the text holds edits that were never applied.
-    let dirty = use_state(|| false);
+    let dirty = use_state(|| draft.is_some());
+    // Keep the draft in localStorage while there is one; forget it once applied or discarded.
+    use_effect_with(((*text).clone(), *dirty), |(text, dirty)| {
+        if *dirty {
+            let _ = LocalStorage::set(DRAFT_KEY, text);
+        } else {
+            LocalStorage::delete(DRAFT_KEY);
+        }
+    });
     // A new run shows its scenario, except over unapplied edits: a preset or a setting changed
     // meanwhile must not throw the learner's work away.
     {
@@ -153,7 +172,7 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
                 value={(*text).clone()} {oninput} />
             if *dirty {
                 <p class="hint" data-testid="editor-unapplied">
-                    { "Unapplied edits: Apply runs them; the running scenario is unchanged until then. " }
+                    { "Unapplied edits (kept in this browser, even across a reload): Apply runs them; the running scenario is unchanged until then. " }
                     <button class="link-button" data-testid="btn-discard" onclick={on_discard}>{ "Discard my edits" }</button>
                 </p>
             }
