@@ -1,0 +1,34 @@
+// Accessibility: axe-core finds no violations on the page, for every preset and with an error shown.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
+import { TEST_TIMEOUT, byId, newPage, openApp, useApp } from './lib.mjs';
+
+const app = useApp();
+
+async function violations(page) {
+  const result = await new AxeBuilder({ page }).analyze();
+  assert.ok(result.passes.length > 10, 'axe ran its rules');
+  return result.violations.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+for (const preset of ['single-thread', 'race-unsafe', 'race-mutex', 'mixed-rr-2cpu', 'deadlock']) {
+  test(`no accessibility violations: ${preset}`, { timeout: TEST_TIMEOUT }, async (t) => {
+    const page = await newPage(app, t);
+    await openApp(page, app, preset);
+    assert.deepEqual(await violations(page), []);
+    page.done();
+  });
+}
+
+test('no accessibility violations with an error and a bad setting shown', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openApp(page, app, 'race-unsafe');
+  await byId(page, 'scenario-editor').fill('{ "name": ');
+  await byId(page, 'btn-apply').click();
+  await byId(page, 'import-error').waitFor();
+  await byId(page, 'setting-cpus').fill('0');
+  await byId(page, 'setting-error').waitFor();
+  assert.deepEqual(await violations(page), []);
+  page.done();
+});
