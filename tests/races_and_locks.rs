@@ -137,6 +137,10 @@ fn step_budget_stops_a_runaway_loop() {
     let Outcome::BudgetExceeded { steps, message, .. } = &r.outcome else { panic!("{:?}", r.outcome) };
     assert_eq!(*steps, 1001);
     assert!(message.contains("limits.max_steps"), "{message}");
+    // The thread was still on the CPU when the run stopped: the timeline still shows that run.
+    // 1001 steps = loop + 500 × (compute 1, end): the 500th `end`, at t=500, crosses the budget.
+    let iv: Vec<(u64, u64)> = r.trace.unwrap().intervals.iter().map(|i| (i.start, i.end)).collect();
+    assert_eq!(iv, vec![(0, 500)]);
 }
 
 #[test]

@@ -301,6 +301,7 @@ impl<'s> Simulation<'s> {
         if self.stop.is_none() && self.live > 0 {
             self.stop = Some(self.deadlock_report());
         }
+        self.close_open_intervals();
         self.finish()
     }
 
@@ -698,6 +699,22 @@ impl<'s> Simulation<'s> {
                 first_pc: c.first_pc,
                 last_pc,
             });
+        }
+    }
+
+    /// A run stopped early (budget, runtime error) leaves threads on CPUs: record what each CPU
+    /// did up to the stop, so the timeline shows it.
+    fn close_open_intervals(&mut self) {
+        let Some(trace) = &mut self.trace else { return };
+        for (cpu, c) in self.cpus.iter().enumerate() {
+            let (Some(tid), true) = (c.thread, c.since < self.now) else { continue };
+            let pc = self.threads[tid].pc;
+            let (kind, first_pc) = match c.phase {
+                Phase::Running => (IntervalKind::Run, c.first_pc),
+                Phase::Switching => (c.switch_kind, pc),
+                Phase::Idle => continue,
+            };
+            trace.intervals.push(CpuInterval { cpu, tid, start: c.since, end: self.now, kind, first_pc, last_pc: pc });
         }
     }
 
