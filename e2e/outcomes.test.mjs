@@ -73,3 +73,17 @@ test('the thread table shows each thread state and pc at the cursor', { timeout:
   for (const s of states) assert.match(s, /done|finish|terminat|exit/i, `state at the end: ${s}`);
   page.done();
 });
+
+test('an endless loop stops at the step budget with a message, and the timeline shows the run', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openApp(page, app, 'race-unsafe');
+  const editor = byId(page, 'scenario-editor');
+  await editor.fill((await editor.inputValue()).replace('loop 500', 'loop 4000000000'));
+  await byId(page, 'btn-apply').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="outcome"]')?.getAttribute('data-kind') === 'budget_exceeded');
+  assert.match(await byId(page, 'outcome').textContent(), /limits\.max_steps/);
+  // Both threads were still running when the budget ran out: their bars are drawn.
+  assert.equal(await page.locator('[data-testid="timeline"] rect[data-tid="0"]').count() > 0, true);
+  assert.equal(await page.locator('[data-testid="timeline"] rect[data-tid="1"]').count() > 0, true);
+  page.done();
+});
