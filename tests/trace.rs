@@ -29,7 +29,7 @@ fn snapshot_rebuilds_registers_memory_and_pc() {
     // t=3: both stored 1: one update lost, and the write is flagged as happening now.
     let s = trace.snapshot(&sys, 2, 3);
     assert_eq!(s.variables[0][0], 1);
-    assert_eq!(s.just_written, vec![(0, 0), (0, 0)]);
+    assert_eq!(s.just_written, vec![(0, 0, 0), (0, 0, 1)]);
     // t=6: second round stored 2; both then start I/O (free) and are blocked.
     let s = trace.snapshot(&sys, 2, 6);
     assert_eq!(s.variables[0][0], 2);

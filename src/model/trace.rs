@@ -224,8 +224,8 @@ pub struct Snapshot {
     pub mutex_owners: Vec<Vec<Option<ThreadId>>>,
     /// What each CPU is doing at `time`: the interval covering it, if any.
     pub cpus: Vec<Option<CpuInterval>>,
-    /// Variables written at exactly `time`, as (pid, var).
-    pub just_written: Vec<(ProcessId, VarId)>,
+    /// Stores at exactly `time`, in order, as (pid, var, writing thread).
+    pub just_written: Vec<(ProcessId, VarId, ThreadId)>,
     /// The ready queue after `time`'s dispatching, head first (cut at [`QUEUE_SAMPLE_MAX`]).
     pub ready_queue: QueueSample,
 }
@@ -283,10 +283,10 @@ impl Trace {
                 }
                 What::Pc { tid, pc } => threads[tid].pc = pc,
                 What::Reg { tid, reg, value } => threads[tid].registers[reg as usize] = value,
-                What::Mem { pid, var, value, .. } => {
+                What::Mem { pid, var, value, tid, .. } => {
                     variables[pid][var] = value;
                     if e.time == time {
-                        just_written.push((pid, var));
+                        just_written.push((pid, var, tid));
                     }
                 }
                 What::Mutex { pid, mutex, owner } => mutex_owners[pid][mutex] = owner,

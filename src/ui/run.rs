@@ -4,9 +4,8 @@
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use crate::model::program::VarId;
-use crate::model::trace::{LostUpdate, Snapshot, Trace, What};
-use crate::model::{self, ProcessId, RunResult, Scenario, System, ThreadId, Ticks};
+use crate::model::trace::{LostUpdate, Snapshot, Trace};
+use crate::model::{self, RunResult, Scenario, System, ThreadId, Ticks};
 
 /// Every run gets a fresh id, so comparing runs (for Yew props) is one integer compare.
 static NEXT_RUN_ID: AtomicU32 = AtomicU32::new(1);
@@ -56,20 +55,6 @@ impl Run {
     /// The state of everything at `time` (ticks), folded from the trace.
     pub fn snapshot(&self, time: Ticks) -> Snapshot {
         self.trace.snapshot(&self.system, self.cpus(), time)
-    }
-
-    /// Variables stored at exactly `time` (ticks), with the writing thread: (pid, var, tid).
-    pub fn writes_at(&self, time: Ticks) -> Vec<(ProcessId, VarId, ThreadId)> {
-        let events = &self.trace.events;
-        let from = events.partition_point(|e| e.time < time);
-        events[from..]
-            .iter()
-            .take_while(|e| e.time == time)
-            .filter_map(|e| match e.what {
-                What::Mem { pid, var, tid, .. } => Some((pid, var, tid)),
-                _ => None,
-            })
-            .collect()
     }
 
     /// The lost updates of the stores at exactly `time` (ticks); see [`Trace::lost_updates_at`].

@@ -58,13 +58,12 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
     let run = &props.run;
     let sys = &run.system;
     let snap = &props.snapshot;
-    let writes = run.writes_at(snap.time);
     let lost = run.lost_updates_at(snap.time);
     let boxes = sys.processes.iter().map(|p| {
         let names: Vec<&str> = p.threads.iter().map(|&tid| sys.threads[tid].name.as_str()).collect();
         let vars = p.space.variables.iter().enumerate().map(|(var, name)| {
             let value = snap.variables[p.pid][var];
-            let writers: Vec<&str> = writes.iter().filter(|w| w.0 == p.pid && w.1 == var).map(|w| sys.threads[w.2].name.as_str()).collect();
+            let writers: Vec<&str> = snap.just_written.iter().filter(|w| w.0 == p.pid && w.1 == var).map(|w| sys.threads[w.2].name.as_str()).collect();
             let written = !writers.is_empty();
             let warnings: Vec<String> = lost.iter().filter(|l| l.pid == p.pid && l.var == var).map(|l| lost_sentence(sys, l)).collect();
             let raced = !warnings.is_empty();
