@@ -49,20 +49,23 @@ fn measure(label: &str, scenario: &Scenario, recording: Recording) {
     let mut best = f64::MAX;
     let mut events = 0;
     let mut trace_len = 0;
+    let mut outcome = String::new();
     for _ in 0..3 {
         let start = Instant::now();
         let result = Simulation::new(scenario, &sys, recording).run();
         let secs = start.elapsed().as_secs_f64();
         best = best.min(secs);
         events = result.events_handled;
+        outcome = result.outcome.message();
         trace_len = result.trace.map_or(0, |t| t.events.len() + t.intervals.len());
         std::hint::black_box(&result.metrics);
     }
     println!(
-        "{label:<28} {events:>10} events in {:>7.1} ms  = {:>6.2} M events/s  ({} trace entries)",
+        "{label:<28} {events:>10} events in {:>7.1} ms  = {:>6.2} M events/s  ({} trace entries)\n{:<28} outcome: {outcome}",
         best * 1e3,
         events as f64 / best / 1e6,
-        trace_len
+        trace_len,
+        ""
     );
 }
 

@@ -459,15 +459,26 @@ impl<'s> Simulation<'s> {
     }
 
     fn end_switch(&mut self, cpu: CpuId) {
-        let c = &self.cpus[cpu];
-        let tid = c.thread.expect("switching to a thread");
-        let pc = self.threads[tid].pc;
-        let iv =
-            CpuInterval { cpu, tid, start: c.since, end: self.now, kind: c.switch_kind, first_pc: pc, last_pc: pc };
-        if let Some(trace) = &mut self.trace {
-            trace.intervals.push(iv);
-        }
+        self.record_interval(cpu);
         self.begin_run(cpu);
+    }
+
+    /// Records what `cpu` has done for its thread since `since` up to now: a context switch, or a
+    /// run from `first_pc` to the thread's current PC. Nothing for an empty interval.
+    fn record_interval(&mut self, cpu: CpuId) {
+        let Some(trace) = &mut self.trace else { return };
+        let c = &self.cpus[cpu];
+        let Some(tid) = c.thread else { return };
+        if c.since >= self.now {
+            return;
+        }
+        let pc = self.threads[tid].pc;
+        let (kind, first_pc) = match c.phase {
+            Phase::Running => (IntervalKind::Run, c.first_pc),
+            Phase::Switching => (c.switch_kind, pc),
+            Phase::Idle => return,
+        };
+        trace.intervals.push(CpuInterval { cpu, tid, start: c.since, end: self.now, kind, first_pc, last_pc: pc });
     }
 
     /// The thread starts executing on `cpu` now.
@@ -681,40 +692,18 @@ impl<'s> Simulation<'s> {
 
     /// The thread on `cpu` stops running (blocks, exits or is pre-empted); records its interval.
     fn leave_cpu(&mut self, cpu: CpuId) {
-        let now = self.now;
+        self.record_interval(cpu);
         let c = &mut self.cpus[cpu];
-        let tid = c.thread.take().expect("a thread to leave");
+        c.thread.take().expect("a thread to leave");
         c.phase = Phase::Idle;
         c.epoch = c.epoch.wrapping_add(1);
-        if c.since < now
-            && let Some(trace) = &mut self.trace
-        {
-            let last_pc = self.threads[tid].pc;
-            trace.intervals.push(CpuInterval {
-                cpu,
-                tid,
-                start: c.since,
-                end: now,
-                kind: IntervalKind::Run,
-                first_pc: c.first_pc,
-                last_pc,
-            });
-        }
     }
 
     /// A run stopped early (budget, runtime error) leaves threads on CPUs: record what each CPU
     /// did up to the stop, so the timeline shows it.
     fn close_open_intervals(&mut self) {
-        let Some(trace) = &mut self.trace else { return };
-        for (cpu, c) in self.cpus.iter().enumerate() {
-            let (Some(tid), true) = (c.thread, c.since < self.now) else { continue };
-            let pc = self.threads[tid].pc;
-            let (kind, first_pc) = match c.phase {
-                Phase::Running => (IntervalKind::Run, c.first_pc),
-                Phase::Switching => (c.switch_kind, pc),
-                Phase::Idle => continue,
-            };
-            trace.intervals.push(CpuInterval { cpu, tid, start: c.since, end: self.now, kind, first_pc, last_pc: pc });
+        for cpu in 0..self.cpus.len() {
+            self.record_interval(cpu);
         }
     }
 
