@@ -401,8 +401,7 @@ impl<'s> Simulation<'s> {
         if len == 0 && last.is_none_or(|q| q.len == 0) {
             return;
         }
-        let mut threads = self.sched.queue();
-        threads.truncate(QUEUE_SAMPLE_MAX);
+        let threads = self.sched.queue(QUEUE_SAMPLE_MAX);
         if last.is_some_and(|q| q.len == len && q.threads == threads) {
             return;
         }

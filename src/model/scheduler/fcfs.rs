@@ -29,7 +29,7 @@ impl Scheduler for Fcfs {
     fn len(&self) -> usize {
         self.ready.len()
     }
-    fn queue(&self) -> Vec<ThreadId> {
-        self.ready.iter().copied().collect()
+    fn queue(&self, max: usize) -> Vec<ThreadId> {
+        self.ready.iter().take(max).copied().collect()
     }
 }

@@ -42,8 +42,8 @@ pub trait Scheduler {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
-    /// The ready queue, head first (for the trace and the UI).
-    fn queue(&self) -> Vec<ThreadId>;
+    /// The first `max` threads of the ready queue, head first (for the trace and the UI).
+    fn queue(&self, max: usize) -> Vec<ThreadId>;
 }
 
 /// Builds the scheduler a scenario asks for (validated: RR has a quantum).

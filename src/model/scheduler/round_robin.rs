@@ -38,7 +38,7 @@ impl Scheduler for RoundRobin {
     fn len(&self) -> usize {
         self.fifo.len()
     }
-    fn queue(&self) -> Vec<ThreadId> {
-        self.fifo.queue()
+    fn queue(&self, max: usize) -> Vec<ThreadId> {
+        self.fifo.queue(max)
     }
 }
