@@ -129,6 +129,16 @@ struct Thread {
     lock_wait: Ticks,
 }
 
+/// A variable at run time.
+#[derive(Clone, Copy, Debug)]
+struct Cell {
+    value: i64,
+    /// Stores so far (the variable's version), to spot lost updates.
+    writes: u64,
+    /// Lost updates so far (see [`What::Mem`]).
+    lost: u64,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
     Idle,
@@ -169,11 +179,7 @@ pub struct Simulation<'s> {
     threads: Vec<Thread>,
     cpus: Vec<Cpu>,
     /// `memory[pid][var]`: the processes' variables.
-    memory: Vec<Vec<i64>>,
-    /// `writes[pid][var]`: stores so far to each variable (its version).
-    writes: Vec<Vec<u64>>,
-    /// `lost[pid][var]`: lost updates so far (see [`What::Mem`]).
-    lost: Vec<Vec<u64>>,
+    memory: Vec<Vec<Cell>>,
     /// `mutexes[pid][mutex]`.
     mutexes: Vec<Vec<Mutex>>,
     /// Threads that became ready this instant, queued at its end.
@@ -252,9 +258,11 @@ impl<'s> Simulation<'s> {
             rng: Pcg64Mcg::seed_from_u64(scenario.seed),
             threads,
             cpus: vec![cpu; scenario.machine.cpus as usize],
-            memory: sys.processes.iter().map(|p| p.space.initial.clone()).collect(),
-            writes: sys.processes.iter().map(|p| vec![0; p.space.variables.len()]).collect(),
-            lost: sys.processes.iter().map(|p| vec![0; p.space.variables.len()]).collect(),
+            memory: sys
+                .processes
+                .iter()
+                .map(|p| p.space.initial.iter().map(|&value| Cell { value, writes: 0, lost: 0 }).collect())
+                .collect(),
             mutexes: sys.processes.iter().map(|p| vec![Mutex::default(); p.mutexes.len()]).collect(),
             newly_ready: Vec::new(),
             live: sys.threads.len(),
@@ -613,23 +621,21 @@ impl<'s> Simulation<'s> {
                 }
             }
             Instr::Load { reg, var } => {
-                t.loaded_from[reg as usize] = Some((var, self.writes[pid][var]));
-                let v = self.memory[pid][var];
-                self.set_reg(tid, reg, v);
+                let cell = self.memory[pid][var];
+                t.loaded_from[reg as usize] = Some((var, cell.writes));
+                self.set_reg(tid, reg, cell.value);
             }
             Instr::Store { reg, var } => {
                 let value = t.regs[reg as usize];
-                let version = &mut self.writes[pid][var];
+                let cell = &mut self.memory[pid][var];
                 let lost = match t.loaded_from[reg as usize] {
-                    Some((v, seen)) if v == var => *version - seen,
+                    Some((v, seen)) if v == var => cell.writes - seen,
                     _ => 0,
                 };
-                *version += 1;
+                *cell = Cell { value, writes: cell.writes + 1, lost: cell.lost + lost };
                 // The register now holds what memory holds: a later store from it loses nothing
                 // unless someone else writes in between.
-                t.loaded_from[reg as usize] = Some((var, *version));
-                self.lost[pid][var] += lost;
-                self.memory[pid][var] = value;
+                t.loaded_from[reg as usize] = Some((var, cell.writes));
                 self.record(What::Mem { pid, var, value, tid, lost: lost.min(u32::MAX as u64) as u32 });
             }
             Instr::Add { reg, operand } => {
@@ -798,14 +804,14 @@ impl<'s> Simulation<'s> {
             .processes
             .iter()
             .flat_map(|p| {
-                let (memory, lost) = (&self.memory, &self.lost);
+                let memory = &self.memory;
                 p.space.variables.iter().enumerate().map(move |(v, name)| VariableValue {
                     pid: p.pid,
                     process: p.name.clone(),
                     name: name.clone(),
-                    value: memory[p.pid][v],
+                    value: memory[p.pid][v].value,
                     expected: p.space.expected[v],
-                    lost_updates: lost[p.pid][v],
+                    lost_updates: memory[p.pid][v].lost,
                 })
             })
             .collect();
