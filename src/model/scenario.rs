@@ -387,16 +387,18 @@ impl Scenario {
                 format!("{threads} threads is too many: the limit is {MAX_THREADS}"),
             ));
         }
+        let mut process_names = std::collections::HashMap::new();
         for (i, p) in self.processes.iter().enumerate() {
             let here = format!("processes[{i}]");
-            if let Some(first) = self.processes[..i].iter().position(|q| q.name == p.name) {
+            if let Some(first) = process_names.insert(p.name.as_str(), i) {
                 return Err(ScenarioError::at(
                     format!("{here}.name"),
                     format!("process name `{}` is already used by processes[{first}]; names must be unique", p.name),
                 ));
             }
+            let mut thread_names = std::collections::HashMap::new();
             for (j, t) in p.threads.iter().enumerate() {
-                if let Some(first) = p.threads[..j].iter().position(|u| u.name == t.name) {
+                if let Some(first) = thread_names.insert(t.name.as_str(), j) {
                     return Err(ScenarioError::at(
                         format!("{here}.threads[{j}].name"),
                         format!("thread name `{}` is already used by threads[{first}] of this process", t.name),
