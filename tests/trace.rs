@@ -96,4 +96,7 @@ fn lost_updates_name_the_overwritten_write() {
     // Thread 0 wrote 2 over the 1 that thread 1 had stored at t=3: a +1.
     assert_eq!(l.overwritten, vec![threadlab::model::trace::Overwritten { tid: 0, value: 2, delta: 1 }]);
     assert!(trace.lost_updates_at(&sys, 5).is_empty());
+    // The first lost update overwrote the very first write: its delta starts from the initial 0.
+    let first = trace.lost_updates_at(&sys, 3);
+    assert_eq!(first[0].overwritten, vec![threadlab::model::trace::Overwritten { tid: 0, value: 1, delta: 1 }]);
 }

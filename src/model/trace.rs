@@ -358,20 +358,18 @@ impl Trace {
             if lost == 0 {
                 continue;
             }
-            // Earlier writes of the same variable, newest first, with the value before each.
-            let mut writes = events[..i].iter().rev().filter_map(|e| match e.what {
-                What::Mem { pid: p, var: v, value, tid, .. } if p == pid && v == var => Some((tid, value)),
-                _ => None,
-            });
-            let mut newest_first: Vec<(ThreadId, i64)> = Vec::new();
-            let mut before = None;
-            for w in writes.by_ref() {
-                if newest_first.len() == lost as usize {
-                    before = Some(w.1);
-                    break;
-                }
-                newest_first.push(w);
-            }
+            // The `lost` writes before this one, newest first, then the write before them (whose
+            // value each delta starts from; the initial value if there is none).
+            let mut newest_first: Vec<(ThreadId, i64)> = events[..i]
+                .iter()
+                .rev()
+                .filter_map(|e| match e.what {
+                    What::Mem { pid: p, var: v, value, tid, .. } if p == pid && v == var => Some((tid, value)),
+                    _ => None,
+                })
+                .take(lost as usize + 1)
+                .collect();
+            let before = if newest_first.len() > lost as usize { newest_first.pop().map(|w| w.1) } else { None };
             let mut prev = before.unwrap_or_else(|| sys.processes[pid].space.initial[var]);
             let overwritten = newest_first
                 .into_iter()
