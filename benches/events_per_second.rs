@@ -52,7 +52,7 @@ fn measure(label: &str, scenario: &Scenario, recording: Recording) {
     let mut outcome = String::new();
     for _ in 0..3 {
         let start = Instant::now();
-        let result = Simulation::new(scenario, &sys, recording).run();
+        let (_, result) = Simulation::new(scenario, sys.clone(), recording).finish();
         let secs = start.elapsed().as_secs_f64();
         best = best.min(secs);
         events = result.events_handled;

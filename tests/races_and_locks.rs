@@ -104,7 +104,7 @@ fn deadlock_is_reported_with_threads_and_locks() {
     // a: lock x (1), compute 3 (4), lock y at 5 → blocked; b likewise on x.
     assert_eq!(*time, 5);
     let pairs: Vec<(&str, &str, Option<&str>)> =
-        waits.iter().map(|w| (w.thread.as_str(), w.mutex.as_str(), w.holder.as_deref())).collect();
+        waits.iter().map(|w| (w.thread.as_str(), w.waits_for["mutex"].as_str(), w.holder.as_deref())).collect();
     assert_eq!(pairs, vec![("bank/a", "y", Some("bank/b")), ("bank/b", "x", Some("bank/a"))]);
     assert!(message.contains("bank/a waits for mutex `y`"), "{message}");
     // Nobody finished: no turnaround to report.

@@ -3,9 +3,12 @@
 //! Events pop in order of (time, rank, index, sequence):
 //! - rank 0, CPU events (an instruction or context switch completes), by CPU index: so at one
 //!   instant CPU 0's memory write applies before CPU 1's;
-//! - rank 1, I/O completions, by thread id;
-//! - rank 2, arrivals, by thread id;
+//! - rank 1, kernel timers ([`super::timers`]), by timer id (request order);
+//! - rank 2, I/O completions, by thread id;
+//! - rank 3, arrivals, by thread id;
 //! - the sequence number (insertion order) breaks any remaining tie.
+//!
+//! The key leaves room for more kinds: 8 bits of rank (256 kinds) and 24 bits of index.
 //!
 //! Threads made ready during one instant are queued together afterwards, in the order of the
 //! scenario's [`super::scenario::TieRule`], so event order alone never decides ready-queue order.
@@ -13,6 +16,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use super::timers::TimerId;
 use super::{CpuId, ThreadId, Ticks};
 
 /// What happens.
@@ -33,6 +37,11 @@ pub enum EventKind {
         /// The CPU's epoch when the switch began; as for `CpuStep`, a mismatch means stale.
         epoch: u32,
     },
+    /// A kernel timer is due ([`super::timers::Timers::fire`] says whose, if not cancelled).
+    Timer {
+        /// The timer.
+        id: TimerId,
+    },
     /// The thread's blocking I/O completes.
     IoDone {
         /// Thread whose I/O completes.
@@ -49,8 +58,9 @@ impl EventKind {
     fn rank_index(&self) -> (u8, u32) {
         match *self {
             EventKind::CpuStep { cpu, .. } | EventKind::SwitchDone { cpu, .. } => (0, cpu as u32),
-            EventKind::IoDone { tid } => (1, tid as u32),
-            EventKind::Arrive { tid } => (2, tid as u32),
+            EventKind::Timer { id } => (1, id.0),
+            EventKind::IoDone { tid } => (2, tid as u32),
+            EventKind::Arrive { tid } => (3, tid as u32),
         }
     }
 }
@@ -65,7 +75,7 @@ pub struct Event {
 }
 
 /// A heap entry: the ordering key packed into one integer (time in the high 64 bits, then
-/// rank: 2 bits, index: 30 bits, sequence: 32 bits) so each heap comparison is a single compare.
+/// rank: 8 bits, index: 24 bits, sequence: 32 bits) so each heap comparison is a single compare.
 #[derive(Debug)]
 struct Entry {
     key: u128,
@@ -134,8 +144,8 @@ impl EventQueue {
         // The sequence only orders events equal in time, rank and index, which the simulation
         // never has pending at once (one event per CPU, per thread); wrapping is harmless.
         self.seq = self.seq.wrapping_add(1);
-        let key =
-            (time as u128) << 64 | (rank as u128) << 62 | ((index & 0x3fff_ffff) as u128) << 32 | self.seq as u128;
+        debug_assert!(index < 1 << 24, "event index {index} needs more than 24 bits");
+        let key = (time as u128) << 64 | (rank as u128) << 56 | ((index & 0xff_ffff) as u128) << 32 | self.seq as u128;
         self.heap.push(Reverse(Entry { key, kind }));
     }
 
@@ -174,9 +184,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn order_is_time_then_cpu_events_then_io_then_arrivals() {
+    fn order_is_time_then_cpu_events_then_timers_then_io_then_arrivals() {
         let mut q = EventQueue::new(2);
         q.push(5, EventKind::Arrive { tid: 0 });
+        q.push(5, EventKind::Timer { id: TimerId(2) });
         q.push(5, EventKind::IoDone { tid: 3 });
         q.push(5, EventKind::IoDone { tid: 1 });
         q.push(5, EventKind::CpuStep { cpu: 1, epoch: 0 });
@@ -189,6 +200,7 @@ mod tests {
                 EventKind::Arrive { tid: 9 },
                 EventKind::SwitchDone { cpu: 0, epoch: 0 },
                 EventKind::CpuStep { cpu: 1, epoch: 0 },
+                EventKind::Timer { id: TimerId(2) },
                 EventKind::IoDone { tid: 1 },
                 EventKind::IoDone { tid: 3 },
                 EventKind::Arrive { tid: 0 },

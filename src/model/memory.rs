@@ -39,3 +39,22 @@ impl AddressSpace {
         l.code_bytes + l.data_bytes + l.heap_bytes + l.stack_bytes_per_thread * threads as u64
     }
 }
+
+/// A variable at run time: its value and what the lost-update analysis needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cell {
+    /// Current value.
+    pub value: i64,
+    /// Stores so far: the variable's version. A thread remembers the version it loaded; a store
+    /// made after other stores overwrote them unseen (see [`super::trace::What::Mem`]).
+    pub writes: u64,
+    /// Lost updates so far.
+    pub lost: u64,
+}
+
+impl Cell {
+    /// A variable holding `value`, never written.
+    pub fn new(value: i64) -> Self {
+        Cell { value, writes: 0, lost: 0 }
+    }
+}

@@ -3,35 +3,42 @@
 //! threads on CPUs. No web crates: it runs the same natively (CLI, tests) and in wasm (the page).
 //!
 //! Data path: scenario JSON → [`scenario::Scenario`] → [`system::System`] (validated, programs
-//! parsed) → [`simulation::Simulation`] (event loop, [`scheduler`], [`memory`], [`sync`]) →
-//! [`simulation::RunResult`] ([`trace::Trace`] + [`metrics::Metrics`]).
+//! parsed) → [`simulation::Simulation`] (the event loop) → [`simulation::RunResult`]
+//! ([`trace::Trace`] + [`metrics::Metrics`]).
+//!
+//! Where things are:
+//! - the event loop and its event queue: [`simulation`], [`events`]; kernel timers: [`timers`];
+//! - executing one instruction, as an effect: [`interpreter`]; the language: [`program`];
+//! - why a thread waits (I/O, a mutex, …): [`wait`]; the primitives: [`sync`];
+//! - scheduling policies, one file each behind one trait: [`scheduler`];
+//! - address spaces and variables: [`memory`];
+//! - how a run ended (deadlock report): [`outcome`].
 //!
 //! Time is an integer count of **ticks**; one tick is one simulated microsecond (µs). The model is
 //! a pure function of (scenario, seed): same input, same trace.
 
+mod cpu;
 pub mod events;
+mod ids;
+pub mod interpreter;
 pub mod memory;
 pub mod metrics;
+pub mod outcome;
 pub mod program;
 pub mod scenario;
 pub mod scheduler;
 pub mod simulation;
 pub mod sync;
 pub mod system;
+mod thread;
+pub mod timers;
 pub mod trace;
+pub mod wait;
 
+pub use ids::{CpuId, ProcessId, ThreadId, Ticks};
 pub use scenario::{Scenario, ScenarioError};
-pub use simulation::{Outcome, Recording, RunResult, Simulation};
+pub use simulation::{Outcome, Progress, Recording, RunResult, Simulation};
 pub use system::System;
-
-/// Simulated time, in ticks (1 tick = 1 simulated µs).
-pub type Ticks = u64;
-/// Index of a CPU, `0..machine.cpus`.
-pub type CpuId = usize;
-/// Index of a process in the scenario (its pid).
-pub type ProcessId = usize;
-/// Global index of a thread, over all processes in order (its tid).
-pub type ThreadId = usize;
 
 /// Loads and runs a scenario, recording the full trace. Errors: the scenario is invalid (the
 /// error says where and why). A deadlock, runtime error or exhausted budget is not an error: it
@@ -43,6 +50,5 @@ pub fn run(scenario: &Scenario) -> Result<(System, RunResult), ScenarioError> {
 /// As [`run`], choosing whether to record the trace.
 pub fn run_with(scenario: &Scenario, recording: Recording) -> Result<(System, RunResult), ScenarioError> {
     let sys = System::load(scenario)?;
-    let result = Simulation::new(scenario, &sys, recording).run();
-    Ok((sys, result))
+    Ok(Simulation::new(scenario, sys, recording).finish())
 }

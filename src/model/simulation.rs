@@ -1,99 +1,50 @@
 //! The event loop: a discrete-event simulation of threads on CPUs.
 //!
-//! Time jumps from event to event (no per-tick loop). Each instant is handled in three phases:
-//! 1. pop every event at that time, in [`super::events`] order, applying instruction effects
-//!    (memory, registers, mutexes), blocking, waking and exiting threads;
+//! Time jumps from event to event (no per-tick loop). Each instant is handled in phases:
+//! 1. pop every event at that time, in [`super::events`] order: instruction completions (the
+//!    [`super::interpreter`] returns an [`Effect`], applied here in one place: trace, wake,
+//!    block, exit, fault), context-switch ends, kernel timers, I/O completions, arrivals;
 //! 2. queue the threads that became ready, in the scenario's tie order
-//!    ([`super::scenario::TieRule`]), then by thread id;
-//! 3. give each idle CPU, in index order, the scheduler's next thread.
+//!    ([`super::scenario::TieRule`]); within a class, arrivals and wake-ups by thread id, and
+//!    threads pre-empted at the same instant in the order they were dispatched;
+//! 3. give each idle CPU, in index order, the scheduler's next thread;
+//! 4. if the policy pre-empts, let it take CPUs from running threads (then back to 2).
 //!
 //! An instruction's effect applies when it completes: a `load` reads memory at its end time.
 //! A thread's time slice starts when it begins executing (after the context switch). A CPU that
 //! picks the thread it ran last pays no switch; a CPU's very first thread is loaded for free.
+//!
+//! The run is resumable: [`Simulation::advance`] handles whole instants until an event budget is
+//! spent, so a worker can report progress between slices.
 
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use serde::Serialize;
 
+use super::cpu::{Cpu, Phase};
 use super::events::{EventKind, EventQueue};
-use super::metrics::{Averages, CpuMetrics, Metrics, ProcessMemory, ThreadMetrics, VariableValue};
-use super::program::{Instr, Operand, REGISTER_COUNT, Span, VarId};
+use super::interpreter::{self, Change, Effect, Flow, ProcessState};
+use super::memory::Cell;
+use super::metrics::{Averages, Metrics, ProcessMemory, VariableValue};
+use super::program::{Instr, Span};
 use super::scenario::{Limits, MachineSpec, Scenario, TieRule};
-use super::scheduler::{self, ReadyReason, Scheduler};
-use super::sync::{Acquire, Mutex, Release};
+use super::scheduler::{self, Ctx, LeaveReason, OnCpu, ReadyReason, SchedRng, Scheduler};
+use super::sync::ProcessSync;
 use super::system::System;
+use super::thread::Thread;
+use super::timers::{TimerOwner, Timers};
 use super::trace::{
     Cause, CpuInterval, IntervalKind, MAX_TRACE_EVENTS, QUEUE_SAMPLE_MAX, QueueSample, ThreadState, Trace, TraceEvent,
     What,
 };
+use super::wait::{Wait, WaitReason};
 use super::{CpuId, ThreadId, Ticks};
 
-/// How a run ended.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
-pub enum Outcome {
-    /// Every thread terminated.
-    Completed,
-    /// Every remaining thread is blocked on a mutex and nothing can wake them.
-    Deadlock {
-        /// Time of the last event before no thread could progress, in ticks.
-        time: Ticks,
-        /// Each thread stuck on a mutex, in tid order.
-        waits: Vec<LockWait>,
-        /// Who waits for which mutex, held by whom, for people.
-        message: String,
-    },
-    /// The run hit `limits.max_steps` or `limits.max_time`.
-    BudgetExceeded {
-        /// Time of the last instant handled before stopping, in ticks.
-        time: Ticks,
-        /// Instructions executed when the run stopped.
-        steps: u64,
-        /// Which limit was hit, for people.
-        message: String,
-    },
-    /// A program did something illegal (e.g. unlocked a mutex it does not hold).
-    RuntimeError {
-        /// When the faulting instruction completed, in ticks.
-        time: Ticks,
-        /// The faulting thread.
-        tid: ThreadId,
-        /// Its label, `process/thread`.
-        thread: String,
-        /// 1-based source line of the faulting instruction.
-        line: u32,
-        /// What the program did wrong.
-        message: String,
-    },
-}
+pub use super::outcome::{Outcome, StuckThread};
 
-impl Outcome {
-    /// One sentence for people.
-    pub fn message(&self) -> String {
-        match self {
-            Outcome::Completed => "every thread finished".into(),
-            Outcome::Deadlock { message, .. } | Outcome::BudgetExceeded { message, .. } => message.clone(),
-            Outcome::RuntimeError { thread, line, message, time, .. } => {
-                format!("runtime error at t={time} in {thread}, line {line}: {message}")
-            }
-        }
-    }
-}
-
-/// One thread stuck on a mutex, in a deadlock report.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct LockWait {
-    /// The waiting thread.
-    pub tid: ThreadId,
-    /// Its label, `process/thread`.
-    pub thread: String,
-    /// Name of the mutex it waits for.
-    pub mutex: String,
-    /// Thread holding the mutex (`None`: nobody, which cannot happen with FIFO hand-off).
-    pub holder: Option<String>,
-    /// The holder has terminated without unlocking.
-    pub holder_terminated: bool,
-}
+/// Added to the scenario's seed to seed the scheduler's own RNG ([`SchedRng`]), so its draws
+/// never shift the `compute A..B` / `io A..B` draws.
+pub const SCHEDULER_SEED_OFFSET: u64 = 0x5C4E_D01E;
 
 /// Whether to record the trace (the UI needs it; grading and benchmarks may not).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,95 +53,6 @@ pub enum Recording {
     Full,
     /// Record no trace ([`RunResult::trace`] is `None`); metrics are computed as usual.
     MetricsOnly,
-}
-
-/// Runtime state of a thread (the static part is in [`System`]).
-#[derive(Clone, Debug)]
-struct Thread {
-    state: ThreadState,
-    pc: usize,
-    regs: [i64; REGISTER_COUNT],
-    /// Where each register's value came from: the variable it was loaded from and that
-    /// variable's write count at the load (kept by `add`, cleared by `set`), to spot lost updates.
-    loaded_from: [Option<(VarId, u64)>; REGISTER_COUNT],
-    /// Remaining iterations of each open loop, innermost last.
-    loops: Vec<u32>,
-    /// CPU it last ran on (preferred when it is idle again).
-    last_cpu: Option<CpuId>,
-    /// Ticks left of a `compute` cut short by pre-emption (0: none in progress).
-    compute_left: Ticks,
-    first_run: Option<Ticks>,
-    completion: Option<Ticks>,
-    /// When it last became ready, or started waiting for a mutex.
-    since: Ticks,
-    waiting: Ticks,
-    cpu_time: Ticks,
-    io_time: Ticks,
-    lock_wait: Ticks,
-}
-
-/// A variable at run time.
-#[derive(Clone, Copy, Debug)]
-struct Cell {
-    value: i64,
-    /// Stores so far (the variable's version), to spot lost updates.
-    writes: u64,
-    /// Lost updates so far (see [`What::Mem`]).
-    lost: u64,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Phase {
-    Idle,
-    Switching,
-    Running,
-}
-
-#[derive(Clone, Debug)]
-struct Cpu {
-    phase: Phase,
-    thread: Option<ThreadId>,
-    /// Thread it ran last (decides whether a switch costs anything).
-    last: Option<ThreadId>,
-    /// Bumped whenever the CPU stops its thread, so stale events are ignored.
-    epoch: u32,
-    /// Start of the current run or switch interval.
-    since: Ticks,
-    switch_kind: IntervalKind,
-    first_pc: usize,
-    /// Ticks left of the time slice, if the policy pre-empts.
-    slice_left: Option<Ticks>,
-    /// Length of the step in flight.
-    step: Ticks,
-    busy: Ticks,
-    switching: Ticks,
-}
-
-/// A run in progress. Build with [`Simulation::new`], finish with [`Simulation::run`].
-pub struct Simulation<'s> {
-    sys: &'s System,
-    machine: MachineSpec,
-    tie: TieRule,
-    limits: Limits,
-    now: Ticks,
-    events: EventQueue,
-    sched: Box<dyn Scheduler>,
-    rng: Pcg64Mcg,
-    threads: Vec<Thread>,
-    cpus: Vec<Cpu>,
-    /// `memory[pid][var]`: the processes' variables.
-    memory: Vec<Vec<Cell>>,
-    /// `mutexes[pid][mutex]`.
-    mutexes: Vec<Vec<Mutex>>,
-    /// Threads that became ready this instant, queued at its end.
-    newly_ready: Vec<(ReadyReason, ThreadId)>,
-    live: usize,
-    steps: u64,
-    events_handled: u64,
-    context_switches: u64,
-    process_switches: u64,
-    trace: Option<Trace>,
-    stop: Option<Outcome>,
 }
 
 /// Result of a run: how it ended, its measures and (if recorded) its trace.
@@ -207,48 +69,122 @@ pub struct RunResult {
     pub trace: Option<Trace>,
 }
 
-impl<'s> Simulation<'s> {
-    /// Prepares a run of `sys` (loaded from `scenario`).
-    pub fn new(scenario: &Scenario, sys: &'s System, recording: Recording) -> Self {
-        let threads = sys
-            .threads
-            .iter()
-            .map(|_| Thread {
-                state: ThreadState::New,
-                pc: 0,
-                regs: [0; REGISTER_COUNT],
-                loaded_from: [None; REGISTER_COUNT],
-                last_cpu: None,
-                loops: Vec::new(),
-                compute_left: 0,
-                first_run: None,
-                completion: None,
-                since: 0,
-                waiting: 0,
-                cpu_time: 0,
-                io_time: 0,
-                lock_wait: 0,
-            })
-            .collect();
-        let cpu = Cpu {
-            phase: Phase::Idle,
-            thread: None,
-            last: None,
-            epoch: 0,
-            since: 0,
-            switch_kind: IntervalKind::ThreadSwitch,
-            first_pc: 0,
-            slice_left: None,
-            step: 0,
-            busy: 0,
-            switching: 0,
-        };
-        let mut events = EventQueue::new(scenario.machine.cpus as usize);
+/// How far a run has got, after [`Simulation::advance`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// The last instant handled, in ticks.
+    pub now: Ticks,
+    /// Instructions executed so far.
+    pub steps: u64,
+    /// Events handled so far.
+    pub events: u64,
+    /// Whether the run has ended ([`Simulation::finish`] returns at once).
+    pub finished: bool,
+}
+
+/// A run in progress. Build with [`Simulation::new`]; advance it in slices with
+/// [`Simulation::advance`], or all at once with [`Simulation::finish`].
+pub struct Simulation {
+    sys: System,
+    k: Kernel,
+}
+
+impl Simulation {
+    /// Prepares a run of `sys`, loaded from `scenario` (see [`System::load`]).
+    pub fn new(scenario: &Scenario, sys: System, recording: Recording) -> Self {
+        let k = Kernel::new(scenario, &sys, recording);
+        Simulation { sys, k }
+    }
+
+    /// The system being run.
+    pub fn system(&self) -> &System {
+        &self.sys
+    }
+
+    /// Handles whole instants until at least `max_events` more events were handled or the run
+    /// ended. An instant is never cut, so a slice may handle a few more events than asked.
+    pub fn advance(&mut self, max_events: u64) -> Progress {
+        let until = self.k.events_handled.saturating_add(max_events);
+        while !self.k.finished && self.k.events_handled < until {
+            self.k.instant(&self.sys);
+        }
+        self.progress()
+    }
+
+    /// How far the run has got.
+    pub fn progress(&self) -> Progress {
+        Progress { now: self.k.now, steps: self.k.steps, events: self.k.events_handled, finished: self.k.finished }
+    }
+
+    /// Runs to the end (all threads done, deadlock, error or budget) and returns the system and
+    /// the result.
+    pub fn finish(mut self) -> (System, RunResult) {
+        while !self.k.finished {
+            self.k.instant(&self.sys);
+        }
+        let result = self.k.result(&self.sys);
+        (self.sys, result)
+    }
+}
+
+/// A thread that became ready during the current instant, before it joins the ready queue.
+#[derive(Clone, Copy, Debug)]
+struct Readied {
+    reason: ReadyReason,
+    /// Order within its tie class: the tid for arrivals and wake-ups, the dispatch sequence
+    /// number for pre-empted threads.
+    order: u64,
+    tid: ThreadId,
+}
+
+/// Everything that changes during a run; [`System`] (static) is passed to its methods.
+struct Kernel {
+    machine: MachineSpec,
+    tie: TieRule,
+    limits: Limits,
+    now: Ticks,
+    events: EventQueue,
+    sched: Box<dyn Scheduler>,
+    /// Draws `compute A..B` and `io A..B` lengths.
+    rng: Pcg64Mcg,
+    sched_rng: SchedRng,
+    timers: Timers,
+    threads: Vec<Thread>,
+    cpus: Vec<Cpu>,
+    /// `memory[pid][var]`: the processes' variables.
+    memory: Vec<Vec<Cell>>,
+    /// `sync[pid]`: the processes' mutexes (and later other primitives).
+    sync: Vec<ProcessSync>,
+    /// Threads that became ready this instant, queued at its end.
+    newly_ready: Vec<Readied>,
+    /// Something became ready, or a scheduler timer fired, during this instant.
+    stirred: bool,
+    live: usize,
+    steps: u64,
+    events_handled: u64,
+    context_switches: u64,
+    process_switches: u64,
+    dispatches: u64,
+    trace: Option<Trace>,
+    stop: Option<Outcome>,
+    finished: bool,
+}
+
+fn draw(rng: &mut Pcg64Mcg, span: Span) -> Ticks {
+    match span {
+        Span::Fixed(n) => n,
+        Span::Range(lo, hi) => rng.random_range(lo..=hi),
+    }
+}
+
+impl Kernel {
+    fn new(scenario: &Scenario, sys: &System, recording: Recording) -> Self {
+        let cpus = scenario.machine.cpus as usize;
+        let mut events = EventQueue::new(cpus);
         for t in &sys.threads {
             events.push(t.arrival, EventKind::Arrive { tid: t.tid });
         }
-        Simulation {
-            sys,
+        Kernel {
             machine: scenario.machine.clone(),
             tie: scenario.scheduler.tie,
             limits: scenario.limits.clone(),
@@ -256,33 +192,43 @@ impl<'s> Simulation<'s> {
             events,
             sched: scheduler::from_spec(&scenario.scheduler),
             rng: Pcg64Mcg::seed_from_u64(scenario.seed),
-            threads,
-            cpus: vec![cpu; scenario.machine.cpus as usize],
-            memory: sys
-                .processes
-                .iter()
-                .map(|p| p.space.initial.iter().map(|&value| Cell { value, writes: 0, lost: 0 }).collect())
-                .collect(),
-            mutexes: sys.processes.iter().map(|p| vec![Mutex::default(); p.mutexes.len()]).collect(),
+            sched_rng: SchedRng::seed_from_u64(scenario.seed.wrapping_add(SCHEDULER_SEED_OFFSET)),
+            timers: Timers::default(),
+            threads: sys.threads.iter().map(|_| Thread::new()).collect(),
+            cpus: vec![Cpu::new(); cpus],
+            memory: sys.processes.iter().map(|p| p.space.initial.iter().map(|&v| Cell::new(v)).collect()).collect(),
+            sync: sys.processes.iter().map(|p| ProcessSync::new(p.mutexes.len())).collect(),
             newly_ready: Vec::new(),
+            stirred: false,
             live: sys.threads.len(),
             steps: 0,
             events_handled: 0,
             context_switches: 0,
             process_switches: 0,
+            dispatches: 0,
             trace: match recording {
                 Recording::Full => Some(Trace::default()),
                 Recording::MetricsOnly => None,
             },
             stop: None,
+            finished: false,
         }
     }
 
-    /// Runs to the end (all threads done, deadlock, error or budget) and returns the result.
-    pub fn run(mut self) -> RunResult {
-        while self.stop.is_none() {
-            let Some(t) = self.events.peek_time() else { break };
-            if t > self.limits.max_time {
+    /// Handles the next instant: its events, then queueing, dispatching and pre-emption. Ends
+    /// the run when nothing is left to do, a limit is hit, or something stopped it.
+    fn instant(&mut self, sys: &System) {
+        let t = match self.events.peek_time() {
+            None => {
+                if self.live > 0 {
+                    let waits: Vec<Option<Wait>> = self.threads.iter().map(|t| t.wait).collect();
+                    let threads = &self.threads;
+                    let terminated = |tid: ThreadId| threads[tid].state == ThreadState::Terminated;
+                    self.stop = Some(super::outcome::deadlock(sys, self.now, &waits, &terminated, &self.sync));
+                }
+                return self.close();
+            }
+            Some(t) if t > self.limits.max_time => {
                 self.stop = Some(Outcome::BudgetExceeded {
                     time: self.now,
                     steps: self.steps,
@@ -291,26 +237,73 @@ impl<'s> Simulation<'s> {
                         self.limits.max_time
                     ),
                 });
-                break;
+                return self.close();
             }
-            self.now = t;
-            while self.stop.is_none() && self.events.peek_time() == Some(t) {
-                let ev = self.events.pop().expect("peeked");
-                self.events_handled += 1;
-                self.handle(ev.kind);
+            Some(t) => t,
+        };
+        self.now = t;
+        self.stirred = false;
+        while self.stop.is_none() && self.events.peek_time() == Some(t) {
+            let ev = self.events.pop().expect("peeked");
+            self.events_handled += 1;
+            self.handle(sys, ev.kind);
+        }
+        if self.stop.is_none() {
+            self.settle(sys);
+            self.sample_ready_queue();
+            self.check_trace_size();
+        }
+        if self.stop.is_some() {
+            self.close();
+        }
+    }
+
+    /// The run has ended: record what each CPU did up to now (a run stopped early leaves
+    /// threads on CPUs, and the timeline should show them).
+    fn close(&mut self) {
+        for cpu in 0..self.cpus.len() {
+            self.record_interval(cpu);
+        }
+        self.finished = true;
+    }
+
+    fn handle(&mut self, sys: &System, kind: EventKind) {
+        match kind {
+            EventKind::Arrive { tid } => self.make_ready(tid, ReadyReason::Arrived),
+            EventKind::IoDone { tid } => self.wake(tid),
+            EventKind::SwitchDone { cpu, epoch } => {
+                if self.cpus[cpu].epoch == epoch {
+                    self.record_interval(cpu);
+                    self.begin_run(sys, cpu);
+                }
             }
-            if self.stop.is_none() {
-                self.queue_newly_ready();
-                self.dispatch_idle_cpus();
-                self.sample_ready_queue();
-                self.check_trace_size();
+            EventKind::CpuStep { cpu, epoch } => {
+                if self.cpus[cpu].epoch == epoch {
+                    self.complete_step(sys, cpu);
+                }
+            }
+            EventKind::Timer { id } => match self.timers.fire(id) {
+                Some((TimerOwner::Scheduler, token)) => {
+                    self.with_sched(|s, ctx| s.on_timer(token, ctx));
+                    self.stirred = true;
+                }
+                None => {}
+            },
+        }
+    }
+
+    /// Calls the scheduler with the clock, its RNG and the timer service, then moves any timers
+    /// it asked for into the event queue.
+    #[inline]
+    fn with_sched<R>(&mut self, f: impl FnOnce(&mut dyn Scheduler, &mut Ctx<'_>) -> R) -> R {
+        let mut ctx = Ctx::new(self.now, &mut self.sched_rng, &mut self.timers);
+        let r = f(&mut *self.sched, &mut ctx);
+        if self.timers.has_requests() {
+            for (at, id) in self.timers.take_requests() {
+                self.events.push(at, EventKind::Timer { id });
             }
         }
-        if self.stop.is_none() && self.live > 0 {
-            self.stop = Some(self.deadlock_report());
-        }
-        self.close_open_intervals();
-        self.finish()
+        r
     }
 
     fn record(&mut self, what: What) {
@@ -325,39 +318,53 @@ impl<'s> Simulation<'s> {
     }
 
     fn set_pc(&mut self, tid: ThreadId, pc: usize) {
-        self.threads[tid].pc = pc;
+        self.threads[tid].ctx.pc = pc;
         self.record(What::Pc { tid, pc });
     }
 
-    fn set_reg(&mut self, tid: ThreadId, reg: u8, value: i64) {
-        self.threads[tid].regs[reg as usize] = value;
-        self.record(What::Reg { tid, reg, value });
+    fn make_ready(&mut self, tid: ThreadId, reason: ReadyReason) {
+        let order = match reason {
+            ReadyReason::Preempted => tid as u64,
+            ReadyReason::Arrived | ReadyReason::Woken => tid as u64,
+        };
+        self.newly_ready.push(Readied { reason, order, tid });
     }
 
-    fn draw(&mut self, span: Span) -> Ticks {
-        match span {
-            Span::Fixed(n) => n,
-            Span::Range(lo, hi) => self.rng.random_range(lo..=hi),
+    /// `tid`'s wait ends: its blocking instruction completes (PC + 1) and it becomes ready.
+    fn wake(&mut self, tid: ThreadId) {
+        self.threads[tid].end_wait(self.now);
+        let pc = self.threads[tid].ctx.pc + 1;
+        self.set_pc(tid, pc);
+        self.make_ready(tid, ReadyReason::Woken);
+    }
+
+    /// `tid` (already off its CPU) blocks on `reason`.
+    fn block(&mut self, tid: ThreadId, reason: WaitReason) {
+        self.threads[tid].wait = Some(Wait { reason, since: self.now });
+        self.set_state(tid, ThreadState::Blocked, Cause::Wait { on: reason });
+        if let WaitReason::Io { until } = reason {
+            self.events.push(until, EventKind::IoDone { tid });
         }
     }
 
-    fn handle(&mut self, kind: EventKind) {
-        match kind {
-            EventKind::Arrive { tid } => self.newly_ready.push((ReadyReason::Arrived, tid)),
-            EventKind::IoDone { tid } => {
-                let pc = self.threads[tid].pc + 1;
-                self.set_pc(tid, pc);
-                self.newly_ready.push((ReadyReason::Woken, tid));
+    /// Phases 2–4: queue, dispatch, and let a pre-empting policy take CPUs, until settled.
+    fn settle(&mut self, sys: &System) {
+        // Each pre-emption hands a CPU to a more urgent thread; more rounds than threads and
+        // CPUs would mean a policy that never settles.
+        let mut rounds = self.threads.len() + self.cpus.len();
+        loop {
+            self.queue_newly_ready();
+            self.dispatch_idle_cpus(sys);
+            if !self.stirred || self.stop.is_some() || !self.sched.preempts() || rounds == 0 {
+                return;
             }
-            EventKind::SwitchDone { cpu, epoch } => {
-                if self.cpus[cpu].epoch == epoch {
-                    self.end_switch(cpu);
-                }
-            }
-            EventKind::CpuStep { cpu, epoch } => {
-                if self.cpus[cpu].epoch == epoch {
-                    self.complete_step(cpu);
-                }
+            rounds -= 1;
+            let running: Vec<OnCpu> = (self.cpus.iter().enumerate())
+                .filter_map(|(cpu, c)| c.thread.map(|tid| OnCpu { cpu, tid, ran: c.ran }))
+                .collect();
+            match self.with_sched(|s, ctx| s.preempt(&running, ctx)) {
+                Some(cpu) if self.cpus[cpu].thread.is_some() => self.preempt(cpu),
+                _ => return,
             }
         }
     }
@@ -367,6 +374,7 @@ impl<'s> Simulation<'s> {
         if self.newly_ready.is_empty() {
             return;
         }
+        self.stirred = true;
         let mut batch = std::mem::take(&mut self.newly_ready);
         let class = |r: ReadyReason, tie: TieRule| match (r, tie) {
             (ReadyReason::Preempted, TieRule::ArrivalsFirst) => 1,
@@ -375,11 +383,11 @@ impl<'s> Simulation<'s> {
             (_, TieRule::PreemptedFirst) => 1,
         };
         let tie = self.tie;
-        batch.sort_by_key(|&(r, tid)| (class(r, tie), tid));
-        for &(reason, tid) in &batch {
-            self.threads[tid].since = self.now;
+        batch.sort_by_key(|r| (class(r.reason, tie), r.order));
+        for &Readied { reason, tid, .. } in &batch {
+            self.threads[tid].ready_since = self.now;
             self.set_state(tid, ThreadState::Ready, Cause::Queued { reason });
-            self.sched.enqueue(tid, reason, self.now);
+            self.with_sched(|s, ctx| s.on_ready(tid, reason, ctx));
         }
         batch.clear();
         self.newly_ready = batch; // keep the allocation
@@ -421,29 +429,33 @@ impl<'s> Simulation<'s> {
     /// Threads leave the ready queue in the scheduler's order. Each goes back to the CPU it last
     /// ran on if that CPU is idle (cache affinity: no needless migration and switch), otherwise
     /// to the lowest-numbered idle CPU.
-    fn dispatch_idle_cpus(&mut self) {
+    fn dispatch_idle_cpus(&mut self, sys: &System) {
         while self.stop.is_none() {
             let Some(first_idle) = self.cpus.iter().position(|c| c.phase == Phase::Idle) else { return };
-            let Some(tid) = self.sched.pick_next(first_idle, self.now) else { return };
+            let Some(tid) = self.with_sched(|s, ctx| s.pick(first_idle, ctx)) else { return };
             let cpu = match self.threads[tid].last_cpu {
                 Some(last) if self.cpus[last].phase == Phase::Idle => last,
                 _ => first_idle,
             };
-            self.dispatch(cpu, tid);
+            self.dispatch(sys, cpu, tid);
         }
     }
 
-    fn dispatch(&mut self, cpu: CpuId, tid: ThreadId) {
-        self.threads[tid].last_cpu = Some(cpu);
+    fn dispatch(&mut self, sys: &System, cpu: CpuId, tid: ThreadId) {
+        let t = &mut self.threads[tid];
+        t.last_cpu = Some(cpu);
+        t.dispatch_seq = self.dispatches;
+        self.dispatches += 1;
         self.set_state(tid, ThreadState::Running, Cause::Dispatched { cpu });
         let c = &mut self.cpus[cpu];
         c.thread = Some(tid);
+        c.ran = 0;
         let cost = match c.last {
             None => 0,
             Some(prev) if prev == tid => 0,
             Some(prev) => {
                 self.context_switches += 1;
-                if self.sys.threads[prev].pid == self.sys.threads[tid].pid {
+                if sys.threads[prev].pid == sys.threads[tid].pid {
                     c.switch_kind = IntervalKind::ThreadSwitch;
                     self.machine.thread_switch_ticks
                 } else {
@@ -455,19 +467,15 @@ impl<'s> Simulation<'s> {
         };
         c.last = Some(tid);
         if cost == 0 {
-            self.begin_run(cpu);
+            self.begin_run(sys, cpu);
         } else {
             c.phase = Phase::Switching;
             c.since = self.now;
+            c.switch_end = self.now + cost;
             c.switching += cost;
             let epoch = c.epoch;
             self.events.push(self.now + cost, EventKind::SwitchDone { cpu, epoch });
         }
-    }
-
-    fn end_switch(&mut self, cpu: CpuId) {
-        self.record_interval(cpu);
-        self.begin_run(cpu);
     }
 
     /// Records what `cpu` has done for its thread since `since` up to now: a context switch, or a
@@ -479,7 +487,7 @@ impl<'s> Simulation<'s> {
         if c.since >= self.now {
             return;
         }
-        let pc = self.threads[tid].pc;
+        let pc = self.threads[tid].ctx.pc;
         let (kind, first_pc) = match c.phase {
             Phase::Running => (IntervalKind::Run, c.first_pc),
             Phase::Switching => (c.switch_kind, pc),
@@ -489,98 +497,136 @@ impl<'s> Simulation<'s> {
     }
 
     /// The thread starts executing on `cpu` now.
-    fn begin_run(&mut self, cpu: CpuId) {
+    fn begin_run(&mut self, sys: &System, cpu: CpuId) {
         let tid = self.cpus[cpu].thread.expect("a thread to run");
         let t = &mut self.threads[tid];
-        t.waiting += self.now - t.since;
+        t.waiting += self.now - t.ready_since;
         t.first_run.get_or_insert(self.now);
-        let pc = t.pc;
-        let slice = self.sched.time_slice(tid);
+        let pc = t.ctx.pc;
+        let slice = self.with_sched(|s, ctx| s.slice(tid, cpu, ctx));
         let c = &mut self.cpus[cpu];
         c.phase = Phase::Running;
         c.since = self.now;
         c.first_pc = pc;
         c.slice_left = slice;
-        self.continue_on(cpu);
+        self.continue_on(sys, cpu);
     }
 
     /// Runs the free instructions (loop, end, io, exit) at the thread's PC, then schedules the
     /// next costly step, or pre-empts the thread if its slice is used up.
-    fn continue_on(&mut self, cpu: CpuId) {
+    fn continue_on(&mut self, sys: &System, cpu: CpuId) {
         let tid = self.cpus[cpu].thread.expect("a running thread");
-        let program = self.sys.program_of(tid);
+        let program = sys.program_of(tid);
         loop {
-            let pc = self.threads[tid].pc;
-            let Some(&instr) = program.instrs.get(pc) else {
+            let t = &mut self.threads[tid];
+            let Some(&instr) = program.instrs.get(t.ctx.pc) else {
                 self.exit(cpu, tid);
                 return;
             };
-            let cost = match instr {
-                Instr::Loop { count, end } => {
-                    self.count_step();
-                    if count == 0 {
-                        self.set_pc(tid, end + 1);
-                    } else {
-                        self.threads[tid].loops.push(count);
-                        self.set_pc(tid, pc + 1);
-                    }
-                    if self.stop.is_some() {
-                        return;
-                    }
-                    continue;
-                }
-                Instr::End { start } => {
-                    self.count_step();
-                    let loops = &mut self.threads[tid].loops;
-                    let left = loops.last_mut().expect("end inside a loop");
-                    *left -= 1;
-                    if *left > 0 {
-                        self.set_pc(tid, start + 1);
-                    } else {
-                        loops.pop();
-                        self.set_pc(tid, pc + 1);
-                    }
-                    if self.stop.is_some() {
-                        return;
-                    }
-                    continue;
-                }
-                Instr::Exit => {
-                    self.count_step();
-                    self.exit(cpu, tid);
+            if t.op_left == 0 {
+                t.op_left = interpreter::cost(&instr, &mut |span| draw(&mut self.rng, span));
+            }
+            let left = t.op_left;
+            if left == 0 {
+                // A free instruction executes at once, slice or not.
+                if !self.execute(sys, cpu, tid, instr) {
                     return;
                 }
-                Instr::Io { span } => {
-                    self.count_step();
-                    let d = self.draw(span);
-                    self.leave_cpu(cpu);
-                    self.threads[tid].io_time += d;
-                    self.set_state(tid, ThreadState::Blocked, Cause::Io { until: self.now + d });
-                    self.events.push(self.now + d, EventKind::IoDone { tid });
-                    return;
-                }
-                Instr::Compute { span } => {
-                    if self.threads[tid].compute_left == 0 {
-                        self.threads[tid].compute_left = self.draw(span);
-                    }
-                    self.threads[tid].compute_left
-                }
-                other => other.fixed_cost(),
-            };
+                continue;
+            }
             let c = &mut self.cpus[cpu];
             let run = match c.slice_left {
                 Some(0) => {
-                    self.leave_cpu(cpu);
-                    self.newly_ready.push((ReadyReason::Preempted, tid));
+                    self.leave_cpu(cpu, LeaveReason::SliceExpired);
+                    self.make_ready(tid, ReadyReason::Preempted);
                     return;
                 }
-                Some(left) => cost.min(left),
-                None => cost,
+                Some(slice) => left.min(slice),
+                None => left,
             };
-            c.step = run;
+            c.step_start = self.now;
             let epoch = c.epoch;
             self.events.push(self.now + run, EventKind::CpuStep { cpu, epoch });
             return;
+        }
+    }
+
+    /// The step in flight on `cpu` has finished: account it, and if the instruction is done,
+    /// execute it and carry on.
+    fn complete_step(&mut self, sys: &System, cpu: CpuId) {
+        let now = self.now;
+        let c = &mut self.cpus[cpu];
+        let tid = c.thread.expect("a running thread");
+        let elapsed = now - c.step_start;
+        c.busy += elapsed;
+        c.ran += elapsed;
+        if let Some(left) = &mut c.slice_left {
+            *left -= elapsed;
+        }
+        let t = &mut self.threads[tid];
+        t.cpu_time += elapsed;
+        t.op_left -= elapsed;
+        if t.op_left > 0 {
+            self.continue_on(sys, cpu); // the slice ran out mid-instruction
+            return;
+        }
+        let instr = sys.program_of(tid).instrs[t.ctx.pc];
+        if self.execute(sys, cpu, tid, instr) {
+            self.continue_on(sys, cpu);
+        }
+    }
+
+    /// Executes `instr` for `tid` on `cpu` and applies its effect. Returns whether the thread
+    /// goes on running.
+    fn execute(&mut self, sys: &System, cpu: CpuId, tid: ThreadId, instr: Instr) -> bool {
+        let pid = sys.threads[tid].pid;
+        let t = &mut self.threads[tid];
+        let pc = t.ctx.pc;
+        let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid] };
+        let rng = &mut self.rng;
+        let effect = interpreter::execute(instr, tid, &mut t.ctx, proc, self.now, &mut |s| draw(rng, s), sys);
+        self.apply(sys, cpu, tid, pc, effect)
+    }
+
+    /// Applies an instruction's effect, in this order: count the step (a faulting instruction
+    /// does not count), record the change, wake, then continue, block, exit or stop. Returns
+    /// whether the thread goes on running.
+    fn apply(&mut self, sys: &System, cpu: CpuId, tid: ThreadId, pc: usize, effect: Effect) -> bool {
+        let Effect { flow, change, wake } = effect;
+        if !matches!(flow, Flow::Fault(_)) {
+            self.count_step();
+        }
+        if let Some(change) = change {
+            let pid = sys.threads[tid].pid;
+            self.record(match change {
+                Change::Reg { reg, value } => What::Reg { tid, reg, value },
+                Change::Mem { var, value, lost } => What::Mem { pid, var, value, tid, lost },
+                Change::Mutex { mutex, owner } => What::Mutex { pid, mutex, owner },
+            });
+        }
+        if let Some(w) = wake {
+            self.wake(w);
+        }
+        match flow {
+            Flow::Next(next) => {
+                self.set_pc(tid, next);
+                self.stop.is_none()
+            }
+            Flow::Block(reason) => {
+                self.leave_cpu(cpu, LeaveReason::Blocked);
+                self.block(tid, reason);
+                false
+            }
+            Flow::Exit => {
+                self.exit(cpu, tid);
+                false
+            }
+            Flow::Fault(message) => {
+                let line = sys.program_of(tid).lines[pc];
+                self.stop =
+                    Some(Outcome::RuntimeError { time: self.now, tid, thread: sys.thread_label(tid), line, message });
+                false
+            }
         }
     }
 
@@ -598,208 +644,55 @@ impl<'s> Simulation<'s> {
         }
     }
 
-    /// The step in flight on `cpu` has finished: apply its effect and carry on.
-    fn complete_step(&mut self, cpu: CpuId) {
-        let c = &mut self.cpus[cpu];
-        let tid = c.thread.expect("a running thread");
-        let elapsed = c.step;
-        c.busy += elapsed;
-        if let Some(left) = &mut c.slice_left {
-            *left -= elapsed;
-        }
-        let pid = self.sys.threads[tid].pid;
-        let t = &mut self.threads[tid];
-        t.cpu_time += elapsed;
-        let pc = t.pc;
-        let instr = self.sys.program_of(tid).instrs[pc];
-        match instr {
-            Instr::Compute { .. } => {
-                t.compute_left -= elapsed;
-                if t.compute_left > 0 {
-                    self.continue_on(cpu); // slice ran out mid-compute
-                    return;
-                }
-            }
-            Instr::Load { reg, var } => {
-                let cell = self.memory[pid][var];
-                t.loaded_from[reg as usize] = Some((var, cell.writes));
-                self.set_reg(tid, reg, cell.value);
-            }
-            Instr::Store { reg, var } => {
-                let value = t.regs[reg as usize];
-                let cell = &mut self.memory[pid][var];
-                let lost = match t.loaded_from[reg as usize] {
-                    Some((v, seen)) if v == var => cell.writes - seen,
-                    _ => 0,
-                };
-                *cell = Cell { value, writes: cell.writes + 1, lost: cell.lost + lost };
-                // The register now holds what memory holds: a later store from it loses nothing
-                // unless someone else writes in between.
-                t.loaded_from[reg as usize] = Some((var, cell.writes));
-                self.record(What::Mem { pid, var, value, tid, lost: lost.min(u32::MAX as u64) as u32 });
-            }
-            Instr::Add { reg, operand } => {
-                let rhs = match operand {
-                    Operand::Imm(v) => v,
-                    Operand::Reg(r) => t.regs[r as usize],
-                };
-                let v = t.regs[reg as usize].wrapping_add(rhs);
-                self.set_reg(tid, reg, v);
-            }
-            Instr::Set { reg, value } => {
-                t.loaded_from[reg as usize] = None;
-                self.set_reg(tid, reg, value);
-            }
-            Instr::Lock { mutex } => match self.mutexes[pid][mutex].acquire(tid) {
-                Acquire::Acquired => self.record(What::Mutex { pid, mutex, owner: Some(tid) }),
-                Acquire::MustWait { .. } => {
-                    self.count_step();
-                    self.leave_cpu(cpu);
-                    self.threads[tid].since = self.now;
-                    self.set_state(tid, ThreadState::Blocked, Cause::LockWait { mutex });
-                    return; // PC stays on `lock` until the mutex is handed over
-                }
-            },
-            Instr::Unlock { mutex } => match self.mutexes[pid][mutex].release(tid) {
-                Release::Freed => self.record(What::Mutex { pid, mutex, owner: None }),
-                Release::HandedTo(next) => {
-                    self.record(What::Mutex { pid, mutex, owner: Some(next) });
-                    let w = &mut self.threads[next];
-                    w.lock_wait += self.now - w.since;
-                    let wpc = w.pc + 1;
-                    self.set_pc(next, wpc);
-                    self.newly_ready.push((ReadyReason::Woken, next));
-                }
-                Release::NotOwner { owner } => {
-                    let holder = match owner {
-                        Some(o) => format!("it is held by {}", self.sys.thread_label(o)),
-                        None => "it is not locked".into(),
-                    };
-                    let name = &self.sys.processes[pid].mutexes[mutex];
-                    self.runtime_error(
-                        tid,
-                        pc,
-                        format!("unlock of mutex `{name}`, which this thread does not hold ({holder})"),
-                    );
-                    return;
-                }
-            },
-            Instr::Io { .. } | Instr::Loop { .. } | Instr::End { .. } | Instr::Exit => {
-                unreachable!("free instructions never occupy a CPU step")
-            }
-        }
-        self.count_step();
-        self.set_pc(tid, pc + 1);
-        if self.stop.is_none() {
-            self.continue_on(cpu);
-        }
-    }
-
-    /// The thread on `cpu` stops running (blocks, exits or is pre-empted); records its interval.
-    fn leave_cpu(&mut self, cpu: CpuId) {
+    /// The thread on `cpu` stops running (blocks, exits or is pre-empted); records its interval
+    /// and tells the scheduler.
+    fn leave_cpu(&mut self, cpu: CpuId, why: LeaveReason) {
         self.record_interval(cpu);
         let c = &mut self.cpus[cpu];
-        c.thread.take().expect("a thread to leave");
+        let tid = c.thread.take().expect("a thread to leave");
         c.phase = Phase::Idle;
         c.epoch = c.epoch.wrapping_add(1);
+        let ran = c.ran;
+        self.with_sched(|s, ctx| s.on_leave(tid, cpu, ran, why, ctx));
     }
 
-    /// A run stopped early (budget, runtime error) leaves threads on CPUs: record what each CPU
-    /// did up to the stop, so the timeline shows it.
-    fn close_open_intervals(&mut self) {
-        for cpu in 0..self.cpus.len() {
-            self.record_interval(cpu);
+    /// The policy takes `cpu` from its thread now, mid-step or mid-switch: the work done so far
+    /// counts, the rest of the instruction waits for the thread's next turn.
+    fn preempt(&mut self, cpu: CpuId) {
+        let now = self.now;
+        let c = &mut self.cpus[cpu];
+        let tid = c.thread.expect("a thread to pre-empt");
+        match c.phase {
+            Phase::Running => {
+                let elapsed = now - c.step_start;
+                c.busy += elapsed;
+                c.ran += elapsed;
+                if let Some(left) = &mut c.slice_left {
+                    *left -= elapsed;
+                }
+                let t = &mut self.threads[tid];
+                t.cpu_time += elapsed;
+                t.op_left -= elapsed;
+            }
+            Phase::Switching => c.switching -= c.switch_end - now,
+            Phase::Idle => unreachable!("an idle CPU has no thread"),
         }
+        self.leave_cpu(cpu, LeaveReason::Preempted);
+        self.make_ready(tid, ReadyReason::Preempted);
     }
 
     fn exit(&mut self, cpu: CpuId, tid: ThreadId) {
-        self.leave_cpu(cpu);
+        self.leave_cpu(cpu, LeaveReason::Exited);
         self.threads[tid].completion = Some(self.now);
         self.live -= 1;
         self.set_state(tid, ThreadState::Terminated, Cause::Exited);
     }
 
-    fn runtime_error(&mut self, tid: ThreadId, pc: usize, message: String) {
-        let line = self.sys.program_of(tid).lines[pc];
-        self.stop =
-            Some(Outcome::RuntimeError { time: self.now, tid, thread: self.sys.thread_label(tid), line, message });
-    }
-
-    fn deadlock_report(&self) -> Outcome {
-        let mut waits = Vec::new();
-        for (tid, t) in self.threads.iter().enumerate() {
-            if t.state == ThreadState::Terminated {
-                continue;
-            }
-            let pid = self.sys.threads[tid].pid;
-            let instr = self.sys.program_of(tid).instrs.get(t.pc);
-            let Some(Instr::Lock { mutex }) = instr else { continue };
-            let holder = self.mutexes[pid][*mutex].owner;
-            waits.push(LockWait {
-                tid,
-                thread: self.sys.thread_label(tid),
-                mutex: self.sys.processes[pid].mutexes[*mutex].clone(),
-                holder: holder.map(|h| self.sys.thread_label(h)),
-                holder_terminated: holder.is_some_and(|h| self.threads[h].state == ThreadState::Terminated),
-            });
-        }
-        let parts: Vec<String> = waits
-            .iter()
-            .map(|w| {
-                let by = match (&w.holder, w.holder_terminated) {
-                    (Some(h), true) => format!("held by {h}, which exited without unlocking"),
-                    (Some(h), false) => format!("held by {h}"),
-                    (None, _) => "free".into(),
-                };
-                format!("{} waits for mutex `{}` ({by})", w.thread, w.mutex)
-            })
-            .collect();
-        Outcome::Deadlock {
-            time: self.now,
-            message: format!("deadlock at t={}: {}", self.now, parts.join("; ")),
-            waits,
-        }
-    }
-
-    fn finish(self) -> RunResult {
-        let sys = self.sys;
+    fn result(&mut self, sys: &System) -> RunResult {
         let outcome = self.stop.clone().unwrap_or(Outcome::Completed);
         let makespan = self.now;
-        let threads: Vec<ThreadMetrics> = self
-            .threads
-            .iter()
-            .enumerate()
-            .map(|(tid, t)| {
-                let info = &sys.threads[tid];
-                ThreadMetrics {
-                    tid,
-                    pid: info.pid,
-                    process: sys.processes[info.pid].name.clone(),
-                    name: info.name.clone(),
-                    arrival: info.arrival,
-                    first_run: t.first_run,
-                    completion: t.completion,
-                    turnaround: t.completion.map(|c| c - info.arrival),
-                    response: t.first_run.map(|f| f - info.arrival),
-                    waiting: t.waiting,
-                    cpu_time: t.cpu_time,
-                    io_time: t.io_time,
-                    lock_wait: t.lock_wait,
-                }
-            })
-            .collect();
-        let cpus = self
-            .cpus
-            .iter()
-            .enumerate()
-            .map(|(cpu, c)| CpuMetrics {
-                cpu,
-                busy: c.busy,
-                switching: c.switching,
-                idle: makespan.saturating_sub(c.busy + c.switching),
-                utilisation: if makespan == 0 { 0.0 } else { c.busy as f64 / makespan as f64 },
-            })
-            .collect();
+        let threads: Vec<_> = self.threads.iter().enumerate().map(|(tid, t)| t.metrics(tid, sys)).collect();
+        let cpus = self.cpus.iter().enumerate().map(|(cpu, c)| c.metrics(cpu, makespan)).collect();
         let variables = sys
             .processes
             .iter()
@@ -837,6 +730,6 @@ impl<'s> Simulation<'s> {
             variables,
             memory,
         };
-        RunResult { outcome, metrics, events_handled: self.events_handled, trace: self.trace }
+        RunResult { outcome, metrics, events_handled: self.events_handled, trace: self.trace.take() }
     }
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::program::{MutexId, REGISTER_COUNT, Reg, VarId};
 use super::scheduler::ReadyReason;
 use super::system::System;
+use super::wait::WaitReason;
 use super::{CpuId, ProcessId, ThreadId, Ticks};
 
 /// A thread's scheduling state (the classic five-state model).
@@ -20,7 +21,7 @@ pub enum ThreadState {
     Ready,
     /// Dispatched on a CPU (being switched in, or executing).
     Running,
-    /// Waiting for I/O or for a mutex.
+    /// Waiting (I/O, a mutex…): see its [`Cause::Wait`].
     Blocked,
     /// Finished.
     Terminated,
@@ -53,15 +54,11 @@ pub enum Cause {
         /// The CPU that will run it.
         cpu: CpuId,
     },
-    /// Started blocking I/O, until `until`.
-    Io {
-        /// When the I/O completes, in ticks.
-        until: Ticks,
-    },
-    /// Found the mutex taken; waits in its queue.
-    LockWait {
-        /// The mutex it waits for, in its process.
-        mutex: MutexId,
+    /// Blocked: it waits for `on` (the thread's [`Wait`](super::wait::Wait) record).
+    Wait {
+        /// What it waits for (flattened: `"on": "io", "until": 12` or `"on": "mutex", "mutex": 0`).
+        #[serde(flatten)]
+        on: WaitReason,
     },
     /// Ran its last instruction.
     Exited,
@@ -207,8 +204,8 @@ pub struct ThreadView {
     pub registers: [i64; REGISTER_COUNT],
     /// CPU it is on, if running.
     pub cpu: Option<CpuId>,
-    /// Mutex it waits for, if blocked on one.
-    pub waiting_for: Option<MutexId>,
+    /// What it waits for, if blocked.
+    pub waiting: Option<WaitReason>,
 }
 
 /// The whole system's state at an instant, rebuilt from the trace.
@@ -259,7 +256,7 @@ impl Trace {
                 pc: 0,
                 registers: [0; REGISTER_COUNT],
                 cpu: None,
-                waiting_for: None,
+                waiting: None,
             })
             .collect();
         let mut variables: Vec<Vec<i64>> = sys.processes.iter().map(|p| p.space.initial.clone()).collect();
@@ -276,8 +273,8 @@ impl Trace {
                         Cause::Dispatched { cpu } => Some(cpu),
                         _ => None,
                     };
-                    t.waiting_for = match cause {
-                        Cause::LockWait { mutex } => Some(mutex),
+                    t.waiting = match cause {
+                        Cause::Wait { on } => Some(on),
                         _ => None,
                     };
                 }

@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use super::{ReadyReason, Scheduler};
+use super::{Ctx, ReadyReason, Scheduler};
 use crate::model::scenario::Policy;
 use crate::model::{CpuId, ThreadId, Ticks};
 
@@ -17,13 +17,13 @@ impl Scheduler for Fcfs {
     fn policy(&self) -> Policy {
         Policy::Fcfs
     }
-    fn enqueue(&mut self, tid: ThreadId, _why: ReadyReason, _now: Ticks) {
+    fn on_ready(&mut self, tid: ThreadId, _why: ReadyReason, _ctx: &mut Ctx<'_>) {
         self.ready.push_back(tid);
     }
-    fn pick_next(&mut self, _cpu: CpuId, _now: Ticks) -> Option<ThreadId> {
+    fn pick(&mut self, _cpu: CpuId, _ctx: &mut Ctx<'_>) -> Option<ThreadId> {
         self.ready.pop_front()
     }
-    fn time_slice(&self, _tid: ThreadId) -> Option<Ticks> {
+    fn slice(&mut self, _tid: ThreadId, _cpu: CpuId, _ctx: &mut Ctx<'_>) -> Option<Ticks> {
         None
     }
     fn len(&self) -> usize {

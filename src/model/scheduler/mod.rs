@@ -1,9 +1,19 @@
-//! The OS scheduler: which ready thread a free CPU runs next, and for how long.
+//! The OS scheduler: which ready thread a free CPU runs next, for how long, and whether a newly
+//! ready thread takes a CPU from a running one.
 //!
 //! Each policy is one file implementing [`Scheduler`]; policies know nothing of the UI or of
-//! each other. The simulation owns the clock, the CPUs and the tie rule
-//! ([`super::scenario::TieRule`]): it hands threads to [`Scheduler::enqueue`] already in tie
-//! order, and asks [`Scheduler::pick_next`] for each idle CPU in CPU-index order.
+//! each other. The kernel ([`super::simulation`]) owns the clock, the CPUs, the event queue and
+//! the tie rule ([`super::scenario::TieRule`]). At each instant it:
+//! 1. tells the policy of every thread that became ready ([`Scheduler::on_ready`]), in tie order;
+//! 2. asks it, for each idle CPU in index order, which thread to run ([`Scheduler::pick`]) and
+//!    for how long ([`Scheduler::slice`]);
+//! 3. if the policy pre-empts ([`Scheduler::preempts`]) and something became ready or one of its
+//!    timers fired, asks whether a running thread should give way ([`Scheduler::preempt`]),
+//!    until it says no.
+//!
+//! It tells the policy when a thread leaves a CPU, how long it ran and why
+//! ([`Scheduler::on_leave`]). A policy reads the clock and draws from the scheduler's own seeded
+//! RNG through [`Ctx`], and may ask the kernel for timers ([`Ctx::set_timer`]).
 
 mod fcfs;
 mod round_robin;
@@ -11,8 +21,15 @@ mod round_robin;
 pub use fcfs::Fcfs;
 pub use round_robin::RoundRobin;
 
+use rand_pcg::Pcg64Mcg;
+
 use super::scenario::{Policy, SchedulerSpec};
+use super::timers::{TimerId, TimerOwner, Timers};
 use super::{CpuId, ThreadId, Ticks};
+
+/// The scheduler's random number generator: seeded from the scenario's seed, apart from the
+/// stream that draws `compute A..B` lengths, so a randomised policy does not shift those draws.
+pub type SchedRng = Pcg64Mcg;
 
 /// Why a thread joins the ready queue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -20,29 +37,99 @@ use super::{CpuId, ThreadId, Ticks};
 pub enum ReadyReason {
     /// First arrival.
     Arrived,
-    /// Its I/O finished or a mutex was handed to it.
+    /// Its wait ended: I/O finished, or a mutex was handed to it.
     Woken,
-    /// Its time slice ran out.
+    /// Its time slice ran out, or a more urgent thread took its CPU.
     Preempted,
+}
+
+/// Why a thread leaves its CPU.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaveReason {
+    /// It blocked (I/O, a lock).
+    Blocked,
+    /// It terminated.
+    Exited,
+    /// Its time slice ([`Scheduler::slice`]) ran out.
+    SliceExpired,
+    /// The policy gave its CPU to another thread ([`Scheduler::preempt`]).
+    Preempted,
+}
+
+/// A thread on a CPU, as a policy sees it when deciding whether to pre-empt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OnCpu {
+    /// The CPU.
+    pub cpu: CpuId,
+    /// The thread on it (running, or being switched in).
+    pub tid: ThreadId,
+    /// CPU ticks it has executed since it was dispatched this time.
+    pub ran: Ticks,
+}
+
+/// What the kernel lends a policy for one decision: the clock, the scheduler's RNG, timers.
+pub struct Ctx<'a> {
+    /// The current instant, in ticks.
+    pub now: Ticks,
+    /// The scheduler's seeded RNG ([`SchedRng`]).
+    pub rng: &'a mut SchedRng,
+    timers: &'a mut Timers,
+}
+
+impl<'a> Ctx<'a> {
+    /// Lends the clock, the RNG and the timer service.
+    pub fn new(now: Ticks, rng: &'a mut SchedRng, timers: &'a mut Timers) -> Self {
+        Ctx { now, rng, timers }
+    }
+
+    /// Asks for [`Scheduler::on_timer`] to be called with `token` at `at` (ticks, ≥ now).
+    pub fn set_timer(&mut self, at: Ticks, token: u64) -> TimerId {
+        self.timers.set(at.max(self.now), TimerOwner::Scheduler, token)
+    }
+
+    /// Cancels a timer set with [`Ctx::set_timer`].
+    pub fn cancel_timer(&mut self, id: TimerId) {
+        self.timers.cancel(id);
+    }
 }
 
 /// A scheduling policy.
 pub trait Scheduler {
     /// The policy this implements.
     fn policy(&self) -> Policy;
-    /// `tid` is ready at `now`; place it in the ready queue.
-    fn enqueue(&mut self, tid: ThreadId, why: ReadyReason, now: Ticks);
+    /// `tid` became ready now, for `why`; place it in the ready queue.
+    fn on_ready(&mut self, tid: ThreadId, why: ReadyReason, ctx: &mut Ctx<'_>);
     /// Removes and returns the thread idle CPU `cpu` should run next, if any is ready.
-    fn pick_next(&mut self, cpu: CpuId, now: Ticks) -> Option<ThreadId>;
-    /// CPU ticks `tid` may run before it is pre-empted; `None` means until it blocks or exits.
-    fn time_slice(&self, tid: ThreadId) -> Option<Ticks>;
+    fn pick(&mut self, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<ThreadId>;
+    /// CPU ticks `tid`, dispatched on `cpu`, may run before it is pre-empted; `None` means until
+    /// it blocks or exits. Asked when it starts executing (after any context switch).
+    fn slice(&mut self, tid: ThreadId, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<Ticks>;
+    /// `tid` left `cpu` after executing `ran` CPU ticks since it was dispatched, for `why`.
+    fn on_leave(&mut self, _tid: ThreadId, _cpu: CpuId, _ran: Ticks, _why: LeaveReason, _ctx: &mut Ctx<'_>) {}
+    /// Whether [`Scheduler::preempt`] can ever answer `Some` (the kernel skips asking if not).
+    fn preempts(&self) -> bool {
+        false
+    }
+    /// Asked after the idle CPUs were given threads, at an instant when threads became ready
+    /// (they are in the ready queue now) or a timer of the policy fired: the CPU whose thread
+    /// should give way to a ready one now, if any. The kernel then takes that thread off its CPU
+    /// ([`LeaveReason::Preempted`], then [`ReadyReason::Preempted`]), lets the CPU pick again and
+    /// asks once more, until the answer is `None`.
+    fn preempt(&mut self, _running: &[OnCpu], _ctx: &mut Ctx<'_>) -> Option<CpuId> {
+        None
+    }
+    /// `tid`'s priority is now `priority` (e.g. inherited from a thread it blocks).
+    fn on_priority_change(&mut self, _tid: ThreadId, _priority: i64, _ctx: &mut Ctx<'_>) {}
+    /// A timer set with [`Ctx::set_timer`] fired.
+    fn on_timer(&mut self, _token: u64, _ctx: &mut Ctx<'_>) {}
     /// Number of ready threads waiting.
     fn len(&self) -> usize;
     /// Whether no thread is waiting.
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
-    /// The first `max` threads of the ready queue, head first (for the trace and the UI).
+    /// The first `max` threads of the ready queue, in the order they would be picked.
     fn queue(&self, max: usize) -> Vec<ThreadId>;
 }
 

@@ -4,7 +4,7 @@
 //! If the queue is empty when a quantum expires, the same thread is picked again at once and no
 //! context switch happens.
 
-use super::{Fcfs, ReadyReason, Scheduler};
+use super::{Ctx, Fcfs, ReadyReason, Scheduler};
 use crate::model::scenario::Policy;
 use crate::model::{CpuId, ThreadId, Ticks};
 
@@ -26,13 +26,13 @@ impl Scheduler for RoundRobin {
     fn policy(&self) -> Policy {
         Policy::RoundRobin
     }
-    fn enqueue(&mut self, tid: ThreadId, why: ReadyReason, now: Ticks) {
-        self.fifo.enqueue(tid, why, now);
+    fn on_ready(&mut self, tid: ThreadId, why: ReadyReason, ctx: &mut Ctx<'_>) {
+        self.fifo.on_ready(tid, why, ctx);
     }
-    fn pick_next(&mut self, cpu: CpuId, now: Ticks) -> Option<ThreadId> {
-        self.fifo.pick_next(cpu, now)
+    fn pick(&mut self, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<ThreadId> {
+        self.fifo.pick(cpu, ctx)
     }
-    fn time_slice(&self, _tid: ThreadId) -> Option<Ticks> {
+    fn slice(&mut self, _tid: ThreadId, _cpu: CpuId, _ctx: &mut Ctx<'_>) -> Option<Ticks> {
         Some(self.quantum)
     }
     fn len(&self) -> usize {

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::model::trace::{IntervalKind, Snapshot, ThreadState};
-use crate::ui::format::{state_class, thread_colour};
+use crate::ui::format::{state_class, thread_colour, with_code};
 use crate::ui::run::Run;
 
 /// Props of [`ThreadTable`].
@@ -35,11 +35,7 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
             .and_then(|c| props.snapshot.cpus.get(c).copied().flatten())
             .is_some_and(|iv| iv.tid == t.tid && iv.kind != IntervalKind::Run);
         let regs: Vec<String> = view.registers.iter().enumerate().filter(|(_, v)| **v != 0).map(|(i, v)| format!("r{i}={v}")).collect();
-        let waits = match (view.state, view.waiting_for) {
-            (_, Some(m)) => format!("mutex {}", process.mutexes.get(m).map_or("?", String::as_str)),
-            (ThreadState::Blocked, None) => "I/O".to_string(),
-            _ => String::new(),
-        };
+        let waits = view.waiting.map(|w| w.describe(sys, t.pid)).unwrap_or_default();
         html! {
             <tr data-tid={t.tid.to_string()} class={classes!(view.cpu.is_some().then_some("on-cpu"))}>
                 <td>{ &process.name }</td>
@@ -56,7 +52,7 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
                 <td class="num" data-testid="thread-pc">{ view.pc }</td>
                 <td><code>{ instr }</code></td>
                 <td class="regs"><code>{ if regs.is_empty() { "all 0".to_string() } else { regs.join(" ") } }</code></td>
-                <td>{ waits }</td>
+                <td>{ with_code(&waits) }</td>
             </tr>
         }
     });

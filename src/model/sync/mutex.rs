@@ -1,9 +1,8 @@
-//! Synchronisation primitives. Now: the mutex (a lock with one owner and a FIFO wait queue).
-//! Semaphores and condition variables join this module in later issues.
+//! The mutex: a lock with one owner and a FIFO wait queue, handed straight to the next waiter.
 
 use std::collections::VecDeque;
 
-use super::ThreadId;
+use crate::model::ThreadId;
 
 /// A mutex: at most one owner; threads that find it taken block in FIFO order.
 ///

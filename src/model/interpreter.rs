@@ -1,0 +1,208 @@
+//! The instruction interpreter: executes one instruction of a thread and returns its
+//! [`Effect`]. It reads and writes the thread's execution context, its process's memory and
+//! synchronisation objects, and nothing else: CPUs, thread states, the ready queue and the trace
+//! belong to the event loop ([`super::simulation`]), which applies every effect in one place.
+
+use super::ThreadId;
+use super::memory::Cell;
+use super::program::{Instr, Operand, REGISTER_COUNT, Reg, Span, VarId};
+use super::sync::{Acquire, ProcessSync, Release};
+use super::system::System;
+use super::wait::WaitReason;
+use super::{ProcessId, Ticks};
+
+/// A thread's execution context: what a context switch saves and restores.
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    /// Program counter: index of the instruction to run next (or in progress).
+    pub pc: usize,
+    /// Registers `r0`–`r7`, private to the thread.
+    pub regs: [i64; REGISTER_COUNT],
+    /// Where each register's value came from: the variable it was loaded from and that
+    /// variable's write count at the load (kept by `add`, cleared by `set`), to spot lost updates.
+    pub loaded_from: [Option<(VarId, u64)>; REGISTER_COUNT],
+    /// Remaining iterations of each open loop, innermost last.
+    pub loops: Vec<u32>,
+}
+
+/// What the thread does after the instruction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Flow {
+    /// The instruction completed; go on at this PC.
+    Next(usize),
+    /// Leave the CPU and wait. The PC stays on the instruction; it completes (PC + 1) when the
+    /// thread is woken: I/O done, or the mutex handed over.
+    Block(WaitReason),
+    /// The thread terminates.
+    Exit,
+    /// The program did something illegal; the run stops with this message.
+    Fault(String),
+}
+
+/// What changed that the trace records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// A register of the thread was written.
+    Reg {
+        /// The register.
+        reg: Reg,
+        /// Its new value.
+        value: i64,
+    },
+    /// A variable of the process was stored to, overwriting `lost` writes unseen.
+    Mem {
+        /// The variable.
+        var: VarId,
+        /// Its new value.
+        value: i64,
+        /// Lost updates (see [`super::trace::What::Mem`]).
+        lost: u32,
+    },
+    /// A mutex of the process changed owner (`None`: free).
+    Mutex {
+        /// The mutex.
+        mutex: super::program::MutexId,
+        /// Its new owner.
+        owner: Option<ThreadId>,
+    },
+}
+
+/// The effect of one instruction: what changed, whom it wakes, and what the thread does next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Effect {
+    /// What the thread does next.
+    pub flow: Flow,
+    /// The state change to record, if any.
+    pub change: Option<Change>,
+    /// A blocked thread this instruction wakes (a mutex handed over); its blocking instruction
+    /// completes.
+    pub wake: Option<ThreadId>,
+}
+
+impl Effect {
+    fn next(pc: usize) -> Self {
+        Effect { flow: Flow::Next(pc), change: None, wake: None }
+    }
+    fn flow(flow: Flow) -> Self {
+        Effect { flow, change: None, wake: None }
+    }
+    fn with(mut self, change: Change) -> Self {
+        self.change = Some(change);
+        self
+    }
+}
+
+/// The process an instruction runs in: its variables and synchronisation objects.
+pub struct ProcessState<'a> {
+    /// The process's pid.
+    pub pid: ProcessId,
+    /// Its variables, indexed by [`VarId`].
+    pub memory: &'a mut [Cell],
+    /// Its mutexes (and later other primitives).
+    pub sync: &'a mut ProcessSync,
+}
+
+/// CPU ticks `instr` occupies its CPU before its effect applies: 0 for the free instructions
+/// (`io`, `loop`, `end`, `exit`), a draw from `span` for `compute`, else
+/// [`super::program::SIMPLE_INSTRUCTION_TICKS`].
+#[inline]
+pub fn cost(instr: &Instr, draw: &mut impl FnMut(Span) -> Ticks) -> Ticks {
+    match *instr {
+        Instr::Compute { span } => draw(span),
+        ref other => other.fixed_cost(),
+    }
+}
+
+/// Executes `instr`, at index `pc` of thread `tid`'s program, at time `now` (ticks). `draw`
+/// gives `io A..B` its length from the run's seeded RNG; `sys` names things in fault messages.
+#[inline]
+pub fn execute(
+    instr: Instr,
+    tid: ThreadId,
+    ctx: &mut Context,
+    proc: ProcessState<'_>,
+    now: Ticks,
+    draw: &mut impl FnMut(Span) -> Ticks,
+    sys: &System,
+) -> Effect {
+    let pc = ctx.pc;
+    match instr {
+        Instr::Compute { .. } => Effect::next(pc + 1),
+        Instr::Io { span } => Effect::flow(Flow::Block(WaitReason::Io { until: now + draw(span) })),
+        Instr::Load { reg, var } => {
+            let cell = proc.memory[var];
+            ctx.loaded_from[reg as usize] = Some((var, cell.writes));
+            ctx.regs[reg as usize] = cell.value;
+            Effect::next(pc + 1).with(Change::Reg { reg, value: cell.value })
+        }
+        Instr::Store { reg, var } => {
+            let value = ctx.regs[reg as usize];
+            let cell = &mut proc.memory[var];
+            let lost = match ctx.loaded_from[reg as usize] {
+                Some((v, seen)) if v == var => cell.writes - seen,
+                _ => 0,
+            };
+            *cell = Cell { value, writes: cell.writes + 1, lost: cell.lost + lost };
+            // The register now holds what memory holds: a later store from it loses nothing
+            // unless someone else writes in between.
+            ctx.loaded_from[reg as usize] = Some((var, cell.writes));
+            let lost = lost.min(u32::MAX as u64) as u32;
+            Effect::next(pc + 1).with(Change::Mem { var, value, lost })
+        }
+        Instr::Add { reg, operand } => {
+            let rhs = match operand {
+                Operand::Imm(v) => v,
+                Operand::Reg(r) => ctx.regs[r as usize],
+            };
+            let value = ctx.regs[reg as usize].wrapping_add(rhs);
+            ctx.regs[reg as usize] = value;
+            Effect::next(pc + 1).with(Change::Reg { reg, value })
+        }
+        Instr::Set { reg, value } => {
+            ctx.loaded_from[reg as usize] = None;
+            ctx.regs[reg as usize] = value;
+            Effect::next(pc + 1).with(Change::Reg { reg, value })
+        }
+        Instr::Lock { mutex } => match proc.sync.mutexes[mutex].acquire(tid) {
+            Acquire::Acquired => Effect::next(pc + 1).with(Change::Mutex { mutex, owner: Some(tid) }),
+            Acquire::MustWait { .. } => Effect::flow(Flow::Block(WaitReason::Mutex { mutex })),
+        },
+        Instr::Unlock { mutex } => match proc.sync.mutexes[mutex].release(tid) {
+            Release::Freed => Effect::next(pc + 1).with(Change::Mutex { mutex, owner: None }),
+            Release::HandedTo(next) => Effect {
+                flow: Flow::Next(pc + 1),
+                change: Some(Change::Mutex { mutex, owner: Some(next) }),
+                wake: Some(next),
+            },
+            Release::NotOwner { owner } => {
+                let holder = match owner {
+                    Some(o) => format!("it is held by {}", sys.thread_label(o)),
+                    None => "it is not locked".into(),
+                };
+                let name = &sys.processes[proc.pid].mutexes[mutex];
+                Effect::flow(Flow::Fault(format!(
+                    "unlock of mutex `{name}`, which this thread does not hold ({holder})"
+                )))
+            }
+        },
+        Instr::Loop { count, end } => {
+            if count == 0 {
+                Effect::next(end + 1)
+            } else {
+                ctx.loops.push(count);
+                Effect::next(pc + 1)
+            }
+        }
+        Instr::End { start } => {
+            let left = ctx.loops.last_mut().expect("end inside a loop");
+            *left -= 1;
+            if *left > 0 {
+                Effect::next(start + 1)
+            } else {
+                ctx.loops.pop();
+                Effect::next(pc + 1)
+            }
+        }
+        Instr::Exit => Effect::flow(Flow::Exit),
+    }
+}

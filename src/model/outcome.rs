@@ -1,0 +1,115 @@
+//! How a run ended, and the deadlock report built from the threads' wait records.
+
+use serde::Serialize;
+
+use super::sync::ProcessSync;
+use super::system::System;
+use super::wait::Wait;
+use super::{ThreadId, Ticks};
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Outcome {
+    /// Every thread terminated.
+    Completed,
+    /// Every remaining thread is blocked and nothing can wake them.
+    Deadlock {
+        /// Time of the last event before no thread could progress, in ticks.
+        time: Ticks,
+        /// Each thread stuck waiting on a synchronisation object, in tid order.
+        waits: Vec<StuckThread>,
+        /// Who waits for what, held by whom, for people.
+        message: String,
+    },
+    /// The run hit `limits.max_steps` or `limits.max_time`.
+    BudgetExceeded {
+        /// Time of the last instant handled before stopping, in ticks.
+        time: Ticks,
+        /// Instructions executed when the run stopped.
+        steps: u64,
+        /// Which limit was hit, for people.
+        message: String,
+    },
+    /// A program did something illegal (e.g. unlocked a mutex it does not hold).
+    RuntimeError {
+        /// When the faulting instruction completed, in ticks.
+        time: Ticks,
+        /// The faulting thread.
+        tid: ThreadId,
+        /// Its label, `process/thread`.
+        thread: String,
+        /// 1-based source line of the faulting instruction.
+        line: u32,
+        /// What the program did wrong.
+        message: String,
+    },
+}
+
+impl Outcome {
+    /// One sentence for people.
+    pub fn message(&self) -> String {
+        match self {
+            Outcome::Completed => "every thread finished".into(),
+            Outcome::Deadlock { message, .. } | Outcome::BudgetExceeded { message, .. } => message.clone(),
+            Outcome::RuntimeError { thread, line, message, time, .. } => {
+                format!("runtime error at t={time} in {thread}, line {line}: {message}")
+            }
+        }
+    }
+}
+
+/// One thread stuck in a deadlock: what it waits for and who could end the wait.
+///
+/// In JSON the object is one key named for its kind: `"mutex": "x"` (later `"semaphore"`, …).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StuckThread {
+    /// The waiting thread.
+    pub tid: ThreadId,
+    /// Its label, `process/thread`.
+    pub thread: String,
+    /// The object it waits for, as `{kind: name}`.
+    #[serde(flatten)]
+    pub waits_for: std::collections::BTreeMap<&'static str, String>,
+    /// Thread holding the object (`None`: nobody holds it).
+    pub holder: Option<String>,
+    /// The holder has terminated without releasing it.
+    pub holder_terminated: bool,
+}
+
+/// The deadlock report: every live thread blocked on an object, from the wait records
+/// (`waits[tid]`, `None` for threads not waiting), the objects' holders (`sync[pid]`) and which
+/// threads have terminated.
+pub(crate) fn deadlock(
+    sys: &System,
+    now: Ticks,
+    waits: &[Option<Wait>],
+    terminated: &dyn Fn(ThreadId) -> bool,
+    sync: &[ProcessSync],
+) -> Outcome {
+    let mut stuck = Vec::new();
+    let mut parts = Vec::new();
+    for (tid, wait) in waits.iter().enumerate() {
+        let Some(wait) = wait else { continue };
+        let pid = sys.threads[tid].pid;
+        let Some((kind, name)) = wait.reason.object(sys, pid) else { continue };
+        let holder = sync[pid].holder(&wait.reason);
+        let holder_terminated = holder.is_some_and(terminated);
+        let by = match (holder, holder_terminated) {
+            (Some(h), true) => {
+                format!("held by {}, which exited without {}", sys.thread_label(h), wait.reason.release_verb())
+            }
+            (Some(h), false) => format!("held by {}", sys.thread_label(h)),
+            (None, _) => "held by nobody".into(),
+        };
+        parts.push(format!("{} waits for {} ({by})", sys.thread_label(tid), wait.reason.describe(sys, pid)));
+        stuck.push(StuckThread {
+            tid,
+            thread: sys.thread_label(tid),
+            waits_for: [(kind, name)].into(),
+            holder: holder.map(|h| sys.thread_label(h)),
+            holder_terminated,
+        });
+    }
+    Outcome::Deadlock { time: now, message: format!("deadlock at t={now}: {}", parts.join("; ")), waits: stuck }
+}
