@@ -323,8 +323,11 @@ impl Kernel {
     }
 
     fn make_ready(&mut self, tid: ThreadId, reason: ReadyReason) {
+        // Threads pre-empted at one instant re-queue in the order they were dispatched, which
+        // keeps the ready queue first-in first-out across CPUs: ordering them by thread id (or
+        // by CPU, while threads return to their last CPU) favours the same thread every time.
         let order = match reason {
-            ReadyReason::Preempted => tid as u64,
+            ReadyReason::Preempted => self.threads[tid].dispatch_seq,
             ReadyReason::Arrived | ReadyReason::Woken => tid as u64,
         };
         self.newly_ready.push(Readied { reason, order, tid });
