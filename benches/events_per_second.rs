@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use threadlab::model::scenario::{
-    Limits, MachineSpec, Policy, ProcessSpec, Scenario, SchedulerSpec, ThreadSpec, TieRule,
+    FORMAT, Limits, MachineSpec, Policy, ProcessSpec, Scenario, SchedulerSpec, ThreadSpec,
 };
 use threadlab::model::{Recording, Simulation, System};
 
@@ -19,25 +19,20 @@ fn big_scenario(processes: usize, threads_per_process: usize, iterations: u32) -
         .map(|p| ProcessSpec {
             name: format!("p{p}"),
             arrival: p as u64,
-            memory: Default::default(),
             variables: [("counter".to_string(), 0)].into(),
-            expected: Default::default(),
             programs: [("worker".to_string(), worker.as_str().into())].into(),
             threads: (0..threads_per_process)
-                .map(|t| ThreadSpec {
-                    name: format!("t{t}"),
-                    arrival: None,
-                    code: None,
-                    program: Some("worker".into()),
-                })
+                .map(|t| ThreadSpec { name: format!("t{t}"), program: Some("worker".into()), ..Default::default() })
                 .collect(),
+            ..Default::default()
         })
         .collect();
     Scenario {
+        format: FORMAT,
         name: "benchmark".into(),
         description: String::new(),
         machine: MachineSpec { cpus: 8, thread_switch_ticks: 1, process_switch_ticks: 3 },
-        scheduler: SchedulerSpec { policy: Policy::RoundRobin, quantum: Some(3), tie: TieRule::ArrivalsFirst },
+        scheduler: SchedulerSpec::of(Policy::RoundRobin, Some(3)),
         seed: 42,
         limits: Limits { max_steps: u64::MAX, max_time: u64::MAX },
         processes,

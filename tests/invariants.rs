@@ -68,7 +68,10 @@ fn any_scenario() -> impl Strategy<Value = Scenario> {
                 let mut s = scenario(cpus, policy, rr.then_some(q), processes);
                 s.machine.thread_switch_ticks = ts;
                 s.machine.process_switch_ticks = ts + ps;
-                s.scheduler.tie = if tie { TieRule::PreemptedFirst } else { TieRule::ArrivalsFirst };
+                if rr {
+                    let tie = if tie { TieRule::PreemptedFirst } else { TieRule::ArrivalsFirst };
+                    s.scheduler.set_tie(tie).unwrap();
+                }
                 s.seed = seed;
                 s
             })

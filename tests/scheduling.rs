@@ -92,7 +92,7 @@ fn switch_within_a_process_is_cheaper() {
 fn tie_rule_decides_arrival_versus_preempted() {
     let build = |tie| {
         let mut s = scenario(1, Policy::RoundRobin, Some(2), vec![job("A", 0, "compute 4"), job("B", 2, "compute 2")]);
-        s.scheduler.tie = tie;
+        s.scheduler.set_tie(tie).unwrap();
         s
     };
     let (_, r) = run(&build(TieRule::ArrivalsFirst));

@@ -5,33 +5,86 @@
 //! threadlab run FILE [options]               run a scenario file
 //! threadlab run --preset NAME [options]      run a shipped preset
 //!   --trace            include the full trace in the JSON
-//!   --cpus N           override machine.cpus
-//!   --policy fcfs|rr   override scheduler.policy
-//!   --quantum N        override scheduler.quantum (ticks; rr defaults to 4 if the file has none)
-//!   --seed N           override the seed
+//!   --cpus N           set machine.cpus
+//!   --policy KEY       set the scheduling policy (keeps the quantum if both have one)
+//!   --quantum N        set the time slice (ticks; a new rr gets 4 if none is given)
+//!   --tie RULE         arrivals_first or preempted_first
+//!   --seed N           set the seed
 //! ```
 //!
+//! The flags are the page's settings: both apply [`ScenarioEdit`]s, in the order above.
+//!
 //! The JSON has `scenario` (its name), `settings` (machine, scheduler, seed and limits actually
-//! used, after overrides), `outcome`, `message`, `metrics` and, with `--trace`, `trace`.
+//! used, after the flags), `outcome`, `message`, `metrics` and, with `--trace`, `trace`.
 //!
 //! Exit codes: 0 the run completed; 1 bad usage or unreadable/invalid scenario (the located
 //! error goes to stderr); 3 the run ended in a deadlock, runtime error or exhausted budget (the
 //! JSON is still printed, with the outcome).
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
-use threadlab::model::scenario::Policy;
+use threadlab::model::scenario::{Policy, ScenarioEdit, TieRule};
 use threadlab::model::{self, Outcome, Recording, Scenario};
 use threadlab::presets::{self, PRESETS};
 
-const USAGE: &str = "usage:
-  threadlab presets
-  threadlab run FILE [--trace] [--cpus N] [--policy fcfs|rr] [--quantum N] [--seed N]
-  threadlab run --preset NAME [same options]";
+/// Run Threadlab scenarios headless and print JSON.
+#[derive(Parser)]
+#[command(name = "threadlab", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-/// The settings the run actually used (after command-line overrides), so a grader's JSON says
-/// what produced its numbers.
+#[derive(Subcommand)]
+enum Command {
+    /// List the shipped presets (key, name, description) as JSON.
+    Presets,
+    /// Run a scenario and print its settings, outcome and metrics as JSON.
+    Run(RunArgs),
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Scenario file (JSON, any format version).
+    #[arg(required_unless_present = "preset", conflicts_with = "preset")]
+    file: Option<PathBuf>,
+    /// Run a shipped preset instead of a file (see `threadlab presets`).
+    #[arg(long, value_name = "NAME")]
+    preset: Option<String>,
+    /// Include the full trace in the JSON.
+    #[arg(long)]
+    trace: bool,
+    /// Number of CPUs (1 to 64).
+    #[arg(long, value_name = "N")]
+    cpus: Option<u32>,
+    /// Scheduling policy.
+    #[arg(long, value_name = "KEY", value_parser = policy_key)]
+    policy: Option<Policy>,
+    /// Time slice in ticks, for a policy that has one.
+    #[arg(long, value_name = "N")]
+    quantum: Option<u64>,
+    /// Who queues first at a tie: arrivals_first or preempted_first.
+    #[arg(long, value_name = "RULE", value_parser = tie_rule)]
+    tie: Option<TieRule>,
+    /// Seed of the random draws (`compute A..B`, `io A..B`).
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+}
+
+fn policy_key(s: &str) -> Result<Policy, String> {
+    Policy::from_key(s).ok_or_else(|| format!("`{s}` is not a policy (policies: {})", Policy::keys_for_people()))
+}
+
+fn tie_rule(s: &str) -> Result<TieRule, String> {
+    serde_json::from_value(serde_json::Value::String(s.into()))
+        .map_err(|_| format!("`{s}` is not a tie rule (arrivals_first or preempted_first)"))
+}
+
+/// The settings the run actually used (after the flags), so a grader's JSON says what
+/// produced its numbers.
 #[derive(Serialize)]
 struct Settings<'a> {
     machine: &'a model::scenario::MachineSpec,
@@ -52,96 +105,81 @@ struct Output<'a> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("presets") => {
-            let list: Vec<_> = PRESETS
-                .iter()
-                .map(|p| {
-                    let s = p.scenario().expect("shipped presets parse");
-                    serde_json::json!({ "key": p.key, "name": s.name, "description": s.description })
-                })
-                .collect();
-            println!("{}", serde_json::to_string_pretty(&list).expect("json"));
-            ExitCode::SUCCESS
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help, --version
+            print!("{e}");
+            return ExitCode::SUCCESS;
         }
-        Some("run") => match run(&args[1..]) {
-            Ok(code) => code,
-            Err(msg) => {
-                eprintln!("threadlab: {msg}");
-                ExitCode::from(1)
-            }
-        },
-        Some("-h" | "--help" | "help") => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
+        Err(e) => {
+            eprint!("{e}");
+            return ExitCode::from(1);
         }
-        Some(other) => {
-            eprintln!("threadlab: unknown command `{other}`\n{USAGE}");
-            ExitCode::from(1)
-        }
-        None => {
-            eprintln!("{USAGE}");
-            ExitCode::from(1)
-        }
+    };
+    let result = match cli.command {
+        Command::Presets => presets_list(),
+        Command::Run(args) => run(&args),
+    };
+    result.unwrap_or_else(|msg| {
+        eprintln!("threadlab: {msg}");
+        ExitCode::from(1)
+    })
+}
+
+fn presets_list() -> Result<ExitCode, String> {
+    let list: Vec<_> = PRESETS
+        .iter()
+        .map(|p| {
+            let s = p.scenario().expect("shipped presets parse");
+            serde_json::json!({ "key": p.key, "name": s.name, "description": s.description })
+        })
+        .collect();
+    println!("{}", serde_json::to_string_pretty(&list).expect("json"));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The flags as scenario edits, each with its flag for messages, in the order they apply.
+fn edits(args: &RunArgs) -> Vec<(&'static str, ScenarioEdit)> {
+    let mut out = Vec::new();
+    if let Some(n) = args.cpus {
+        out.push(("--cpus", ScenarioEdit::Cpus(n)));
     }
-}
-
-fn value<'a>(args: &'a [String], i: &mut usize, flag: &str) -> Result<&'a str, String> {
-    *i += 1;
-    args.get(*i).map(String::as_str).ok_or_else(|| format!("{flag} needs a value"))
-}
-
-fn number<T: std::str::FromStr>(s: &str, flag: &str) -> Result<T, String> {
-    s.parse().map_err(|_| format!("{flag}: `{s}` is not a valid number"))
-}
-
-fn run(args: &[String]) -> Result<ExitCode, String> {
-    let mut source: Option<(String, String)> = None; // (label, json)
-    let mut trace = false;
-    let (mut cpus, mut policy, mut quantum, mut seed) = (None, None, None, None);
-    let mut i = 0;
-    while i < args.len() {
-        match args[i].as_str() {
-            "--trace" => trace = true,
-            "--preset" => {
-                let key = value(args, &mut i, "--preset")?;
-                let p = presets::find(key).ok_or_else(|| {
-                    let keys: Vec<_> = PRESETS.iter().map(|p| p.key).collect();
-                    format!("no preset `{key}` (presets: {})", keys.join(", "))
-                })?;
-                source = Some((format!("preset {key}"), p.json.to_string()));
-            }
-            "--cpus" => cpus = Some(number::<u32>(value(args, &mut i, "--cpus")?, "--cpus")?),
-            "--quantum" => quantum = Some(number::<u64>(value(args, &mut i, "--quantum")?, "--quantum")?),
-            "--seed" => seed = Some(number::<u64>(value(args, &mut i, "--seed")?, "--seed")?),
-            "--policy" => {
-                let v = value(args, &mut i, "--policy")?;
-                policy = Some(Policy::from_key(v).ok_or_else(|| format!("--policy: `{v}` is not fcfs or rr"))?);
-            }
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n{USAGE}")),
-            path => {
-                let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-                source = Some((path.to_string(), text));
-            }
-        }
-        i += 1;
+    if let Some(p) = args.policy {
+        out.push(("--policy", ScenarioEdit::Policy(p)));
     }
-    let (label, text) = source.ok_or_else(|| format!("run needs a FILE or --preset NAME\n{USAGE}"))?;
+    if let Some(q) = args.quantum {
+        out.push(("--quantum", ScenarioEdit::Quantum(q)));
+    }
+    if let Some(t) = args.tie {
+        out.push(("--tie", ScenarioEdit::Tie(t)));
+    }
+    if let Some(s) = args.seed {
+        out.push(("--seed", ScenarioEdit::Seed(s)));
+    }
+    out
+}
+
+fn run(args: &RunArgs) -> Result<ExitCode, String> {
+    let (label, text) = match (&args.preset, &args.file) {
+        (Some(key), _) => {
+            let p = presets::find(key).ok_or_else(|| {
+                let keys: Vec<_> = PRESETS.iter().map(|p| p.key).collect();
+                format!("no preset `{key}` (presets: {})", keys.join(", "))
+            })?;
+            (format!("preset {key}"), p.json.to_string())
+        }
+        (None, Some(path)) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            (path.display().to_string(), text)
+        }
+        (None, None) => unreachable!("clap requires a file or --preset"),
+    };
     let mut scenario = Scenario::from_json(&text).map_err(|e| format!("{label}: {e}"))?;
-    if let Some(n) = cpus {
-        scenario.machine.cpus = n;
+    for (flag, edit) in edits(args) {
+        edit.apply(&mut scenario).map_err(|e| format!("{flag}: {}", e.message))?;
     }
-    if let Some(p) = policy {
-        scenario.scheduler.set_policy(p);
-    }
-    if let Some(q) = quantum {
-        scenario.scheduler.quantum = Some(q);
-    }
-    if let Some(s) = seed {
-        scenario.seed = s;
-    }
-    let recording = if trace { Recording::Full } else { Recording::MetricsOnly };
+    let recording = if args.trace { Recording::Full } else { Recording::MetricsOnly };
     let (_sys, result) = model::run_with(&scenario, recording).map_err(|e| format!("{label}: {e}"))?;
     let out = Output {
         scenario: &scenario.name,

@@ -28,7 +28,7 @@ use super::memory::Cell;
 use super::metrics::{Averages, Metrics, ProcessMemory, VariableValue};
 use super::program::{Instr, Span};
 use super::scenario::{Limits, MachineSpec, Scenario, TieRule};
-use super::scheduler::{self, Ctx, LeaveReason, OnCpu, ReadyReason, SchedRng, Scheduler};
+use super::scheduler::{Ctx, LeaveReason, OnCpu, ReadyReason, SchedAttrs, SchedRng, Scheduler};
 use super::sync::ProcessSync;
 use super::system::System;
 use super::thread::Thread;
@@ -149,6 +149,8 @@ struct Kernel {
     rng: Pcg64Mcg,
     sched_rng: SchedRng,
     timers: Timers,
+    /// Each thread's scheduling attributes (a policy may change a priority).
+    attrs: Vec<SchedAttrs>,
     threads: Vec<Thread>,
     cpus: Vec<Cpu>,
     /// `memory[pid][var]`: the processes' variables.
@@ -186,11 +188,12 @@ impl Kernel {
         }
         Kernel {
             machine: scenario.machine.clone(),
-            tie: scenario.scheduler.tie,
+            tie: scenario.scheduler.tie(),
             limits: scenario.limits.clone(),
             now: 0,
             events,
-            sched: scheduler::from_spec(&scenario.scheduler),
+            sched: scenario.scheduler.build(),
+            attrs: sys.threads.iter().map(|t| t.attrs.clone()).collect(),
             rng: Pcg64Mcg::seed_from_u64(scenario.seed),
             sched_rng: SchedRng::seed_from_u64(scenario.seed.wrapping_add(SCHEDULER_SEED_OFFSET)),
             timers: Timers::default(),
@@ -296,7 +299,7 @@ impl Kernel {
     /// it asked for into the event queue.
     #[inline]
     fn with_sched<R>(&mut self, f: impl FnOnce(&mut dyn Scheduler, &mut Ctx<'_>) -> R) -> R {
-        let mut ctx = Ctx::new(self.now, &mut self.sched_rng, &mut self.timers);
+        let mut ctx = Ctx::new(self.now, &mut self.sched_rng, &mut self.timers, &self.attrs);
         let r = f(&mut *self.sched, &mut ctx);
         if self.timers.has_requests() {
             for (at, id) in self.timers.take_requests() {

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::memory::AddressSpace;
 use super::program::{self, Program, Symbols};
 use super::scenario::{Scenario, ScenarioError, program_error};
+use super::scheduler::{DEFAULT_TICKETS, SchedAttrs};
 use super::{ProcessId, ThreadId, Ticks};
 
 /// A process: pid, name, address space, mutexes and its threads (the first is the main thread).
@@ -42,6 +43,8 @@ pub struct ThreadInfo {
     pub program: usize,
     /// The process's first thread.
     pub is_main: bool,
+    /// Scheduling attributes: the thread's own, else its process's, else the defaults.
+    pub attrs: SchedAttrs,
 }
 
 /// Everything static about a run: ids, names, programs.
@@ -95,6 +98,15 @@ impl System {
                     arrival: t.arrival.unwrap_or(p.arrival),
                     program,
                     is_main: j == 0,
+                    attrs: SchedAttrs {
+                        priority: t.priority.or(p.priority).unwrap_or(0),
+                        nice: t.nice.or(p.nice).unwrap_or(0),
+                        tickets: t.tickets.or(p.tickets).unwrap_or(DEFAULT_TICKETS),
+                        expected_burst: t.expected_burst.or(p.expected_burst),
+                        affinity: t.affinity.as_ref().or(p.affinity.as_ref()).map(|cpus| {
+                            cpus.iter().fold(0u64, |mask, &c| mask | 1 << c) // validated: c < 64
+                        }),
+                    },
                 });
             }
             let memory_bytes = space.footprint_bytes(tids.len());

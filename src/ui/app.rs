@@ -17,7 +17,7 @@ use super::components::{
     outcome_banner::OutcomeBanner,
     preset_picker::PresetPicker,
     scenario_editor::{ApplyRequest, RunOrigin, ScenarioEditor},
-    settings::{Settings, SettingsChange},
+    settings::Settings,
     thread_table::ThreadTable,
     timeline::Timeline,
 };
@@ -25,6 +25,7 @@ use super::format::with_code;
 use super::run::Run;
 use super::state::{PlayerAction, PlayerState};
 use crate::model::Ticks;
+use crate::model::scenario::ScenarioEdit;
 use crate::playback::{Action, Playback};
 use crate::presets;
 
@@ -190,10 +191,10 @@ pub fn App() -> Html {
     let on_settings = {
         let install = install.clone();
         let run = run.clone();
-        Callback::from(move |change: SettingsChange| {
+        Callback::from(move |edit: ScenarioEdit| {
             let mut scenario = run.scenario.clone();
-            change.apply_to(&mut scenario);
-            install.emit((Run::load(scenario), None, RunOrigin::Settings, None));
+            let loaded = edit.apply(&mut scenario).map_err(|e| e.to_string()).and_then(|()| Run::load(scenario));
+            install.emit((loaded, None, RunOrigin::Settings, None));
         })
     };
 

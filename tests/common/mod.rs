@@ -1,33 +1,26 @@
 //! Helpers to build small scenarios in tests.
 #![allow(dead_code)]
 
-use threadlab::model::scenario::{MachineSpec, Policy, ProcessSpec, Scenario, SchedulerSpec, ThreadSpec, TieRule};
+use threadlab::model::scenario::{FORMAT, MachineSpec, Policy, ProcessSpec, Scenario, SchedulerSpec, ThreadSpec};
 use threadlab::model::{self, RunResult, System};
 
 /// A process with one thread (named "main") running `code`.
 pub fn job(name: &str, arrival: u64, code: &str) -> ProcessSpec {
-    ProcessSpec {
-        name: name.into(),
-        arrival,
-        memory: Default::default(),
-        variables: Default::default(),
-        expected: Default::default(),
-        programs: Default::default(),
-        threads: vec![thread("main", code)],
-    }
+    ProcessSpec { name: name.into(), arrival, threads: vec![thread("main", code)], ..Default::default() }
 }
 
 pub fn thread(name: &str, code: &str) -> ThreadSpec {
-    ThreadSpec { name: name.into(), arrival: None, code: Some(code.into()), program: None }
+    ThreadSpec { name: name.into(), code: Some(code.into()), ..Default::default() }
 }
 
 /// A scenario on `cpus` CPUs with the given policy; switch costs zero unless set later.
 pub fn scenario(cpus: u32, policy: Policy, quantum: Option<u64>, processes: Vec<ProcessSpec>) -> Scenario {
     Scenario {
+        format: FORMAT,
         name: "test".into(),
         description: String::new(),
         machine: MachineSpec { cpus, thread_switch_ticks: 0, process_switch_ticks: 0 },
-        scheduler: SchedulerSpec { policy, quantum, tie: TieRule::ArrivalsFirst },
+        scheduler: SchedulerSpec::of(policy, quantum),
         seed: 0,
         limits: Default::default(),
         processes,

@@ -3,9 +3,28 @@
 
 use std::collections::VecDeque;
 
-use super::{Ctx, ReadyReason, Scheduler};
-use crate::model::scenario::Policy;
+use serde::{Deserialize, Serialize};
+
+use super::spec::ParamError;
+use super::{Ctx, Policy, ReadyReason, Scheduler};
 use crate::model::{CpuId, ThreadId, Ticks};
+
+/// FCFS's parameters in a scenario: none (`{"policy": "fcfs"}`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FcfsSpec {}
+
+impl FcfsSpec {
+    /// Nothing to check.
+    pub fn validate(&self) -> Result<(), ParamError> {
+        Ok(())
+    }
+
+    /// An empty FCFS queue.
+    pub fn build(&self) -> Box<dyn Scheduler> {
+        Box::new(Fcfs::default())
+    }
+}
 
 /// FCFS: threads run in the order they became ready, each until it blocks or exits.
 #[derive(Debug, Default)]

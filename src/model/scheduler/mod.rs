@@ -17,13 +17,14 @@
 
 mod fcfs;
 mod round_robin;
+pub mod spec;
 
-pub use fcfs::Fcfs;
-pub use round_robin::RoundRobin;
+pub use fcfs::{Fcfs, FcfsSpec};
+pub use round_robin::{RoundRobin, RoundRobinSpec};
+pub use spec::{DEFAULT_QUANTUM_TICKS, Policy, SchedulerSpec, TieRule};
 
 use rand_pcg::Pcg64Mcg;
 
-use super::scenario::{Policy, SchedulerSpec};
 use super::timers::{TimerId, TimerOwner, Timers};
 use super::{CpuId, ThreadId, Ticks};
 
@@ -68,19 +69,54 @@ pub struct OnCpu {
     pub ran: Ticks,
 }
 
-/// What the kernel lends a policy for one decision: the clock, the scheduler's RNG, timers.
+/// Default lottery and stride tickets of a thread.
+pub const DEFAULT_TICKETS: u64 = 100;
+
+/// A thread's scheduling attributes, resolved from its spec and its process's
+/// ([`super::scenario::ThreadSpec`]); policies read the ones they use.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SchedAttrs {
+    /// Priority; lower is more urgent unless the policy says otherwise (default 0).
+    pub priority: i64,
+    /// Nice value, −20 to 19 (default 0).
+    pub nice: i32,
+    /// Lottery or stride tickets, ≥ 1 (default [`DEFAULT_TICKETS`]).
+    pub tickets: u64,
+    /// Expected CPU burst in ticks, if the scenario gives one.
+    pub expected_burst: Option<Ticks>,
+    /// CPUs it may run on, as a bit mask (bit `c` = CPU `c`); `None`: any.
+    pub affinity: Option<u64>,
+}
+
+impl Default for SchedAttrs {
+    fn default() -> Self {
+        SchedAttrs { priority: 0, nice: 0, tickets: DEFAULT_TICKETS, expected_burst: None, affinity: None }
+    }
+}
+
+impl SchedAttrs {
+    /// Whether the thread may run on `cpu`.
+    pub fn allows(&self, cpu: CpuId) -> bool {
+        self.affinity.is_none_or(|mask| cpu < 64 && mask & (1 << cpu) != 0)
+    }
+}
+
+/// What the kernel lends a policy for one decision: the clock, the scheduler's RNG, timers
+/// and the threads' attributes.
 pub struct Ctx<'a> {
     /// The current instant, in ticks.
     pub now: Ticks,
     /// The scheduler's seeded RNG ([`SchedRng`]).
     pub rng: &'a mut SchedRng,
     timers: &'a mut Timers,
+    /// Scheduling attributes, indexed by thread id.
+    pub attrs: &'a [SchedAttrs],
 }
 
 impl<'a> Ctx<'a> {
-    /// Lends the clock, the RNG and the timer service.
-    pub fn new(now: Ticks, rng: &'a mut SchedRng, timers: &'a mut Timers) -> Self {
-        Ctx { now, rng, timers }
+    /// Lends the clock, the RNG, the timer service and the attributes.
+    pub fn new(now: Ticks, rng: &'a mut SchedRng, timers: &'a mut Timers, attrs: &'a [SchedAttrs]) -> Self {
+        Ctx { now, rng, timers, attrs }
     }
 
     /// Asks for [`Scheduler::on_timer`] to be called with `token` at `at` (ticks, ≥ now).
@@ -131,12 +167,4 @@ pub trait Scheduler {
     }
     /// The first `max` threads of the ready queue, in the order they would be picked.
     fn queue(&self, max: usize) -> Vec<ThreadId>;
-}
-
-/// Builds the scheduler a scenario asks for (validated: RR has a quantum).
-pub fn from_spec(spec: &SchedulerSpec) -> Box<dyn Scheduler> {
-    match spec.policy {
-        Policy::Fcfs => Box::new(Fcfs::default()),
-        Policy::RoundRobin => Box::new(RoundRobin::new(spec.quantum.unwrap_or(1))),
-    }
 }

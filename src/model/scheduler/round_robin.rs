@@ -4,9 +4,40 @@
 //! If the queue is empty when a quantum expires, the same thread is picked again at once and no
 //! context switch happens.
 
-use super::{Ctx, Fcfs, ReadyReason, Scheduler};
-use crate::model::scenario::Policy;
+use serde::{Deserialize, Serialize};
+
+use super::spec::{ParamError, TieRule};
+use super::{Ctx, Fcfs, Policy, ReadyReason, Scheduler};
 use crate::model::{CpuId, ThreadId, Ticks};
+
+/// Round Robin's parameters in a scenario: `{"policy": "rr", "quantum": 4}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoundRobinSpec {
+    /// The time slice, in ticks (≥ 1).
+    pub quantum: Ticks,
+    /// Order of threads joining the ready queue at the same instant (default: arrivals first).
+    #[serde(default)]
+    pub tie: TieRule,
+}
+
+impl RoundRobinSpec {
+    /// The quantum must be at least 1 tick.
+    pub fn validate(&self) -> Result<(), ParamError> {
+        if self.quantum == 0 {
+            return Err(ParamError {
+                field: "quantum".into(),
+                message: "Round Robin needs a quantum of at least 1 tick".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// An empty queue with this quantum.
+    pub fn build(&self) -> Box<dyn Scheduler> {
+        Box::new(RoundRobin::new(self.quantum))
+    }
+}
 
 /// Round Robin with a fixed quantum in ticks: the FCFS queue plus a time slice.
 #[derive(Debug)]

@@ -5,30 +5,8 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::model::scenario::{DEFAULT_QUANTUM_TICKS as DEFAULT_QUANTUM, MAX_CPUS, Policy};
-use crate::model::{Scenario, Ticks};
+use crate::model::scenario::{DEFAULT_QUANTUM_TICKS as DEFAULT_QUANTUM, MAX_CPUS, Policy, ScenarioEdit};
 use crate::ui::run::Run;
-
-/// One edit of the scenario's settings (already validated by the inputs).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum SettingsChange {
-    /// Number of CPUs, 1 to [`MAX_CPUS`].
-    Cpus(u32),
-    Policy(Policy),
-    /// Time slice in ticks, at least 1.
-    Quantum(Ticks),
-}
-
-impl SettingsChange {
-    /// Writes the change into `scenario` (no clamping: the inputs only send valid values).
-    pub fn apply_to(self, scenario: &mut Scenario) {
-        match self {
-            SettingsChange::Cpus(n) => scenario.machine.cpus = n,
-            SettingsChange::Policy(p) => scenario.scheduler.set_policy(p),
-            SettingsChange::Quantum(q) => scenario.scheduler.quantum = Some(q),
-        }
-    }
-}
 
 /// Largest quantum the box accepts, in ticks.
 const MAX_QUANTUM: u64 = 1_000_000_000;
@@ -55,7 +33,7 @@ fn parse_whole(text: &str, what: &str, min: u64, max: u64) -> Result<u64, String
 #[derive(Properties, PartialEq)]
 pub struct SettingsProps {
     pub run: Rc<Run>,
-    pub on_change: Callback<SettingsChange>,
+    pub on_change: Callback<ScenarioEdit>,
 }
 
 /// A number box's state: `draft` is the user's text while it is invalid (shown in the box; Yew
@@ -131,7 +109,7 @@ fn error_line(id: &str, error: &Option<String>, in_use: u64) -> Html {
 pub fn Settings(props: &SettingsProps) -> Html {
     let sched = &props.run.scenario.scheduler;
     let cpus = u64::from(props.run.scenario.machine.cpus);
-    let quantum = sched.quantum.unwrap_or(DEFAULT_QUANTUM);
+    let quantum = sched.quantum().unwrap_or(DEFAULT_QUANTUM);
     let cpus_box = NumberBox { draft: use_state(|| None), error: use_state(|| None) };
     let quantum_box = NumberBox { draft: use_state(|| None), error: use_state(|| None) };
     // A new run (preset, apply, import…) shows its own values: old complaints no longer apply.
@@ -143,19 +121,19 @@ pub fn Settings(props: &SettingsProps) -> Html {
     let (on_cpus, on_cpus_blur) = cpus_box.handlers(
         cpus,
         |t| parse_whole(t, "The CPU count", 1, u64::from(MAX_CPUS)),
-        props.on_change.reform(|n: u64| SettingsChange::Cpus(n as u32)),
+        props.on_change.reform(|n: u64| ScenarioEdit::Cpus(n as u32)),
     );
     let (on_quantum, on_quantum_blur) = quantum_box.handlers(
         quantum,
         |t| parse_whole(t, "The quantum", 1, MAX_QUANTUM),
-        props.on_change.reform(SettingsChange::Quantum),
+        props.on_change.reform(ScenarioEdit::Quantum),
     );
     let (cpus_error, quantum_error) = (&*cpus_box.error, &*quantum_box.error);
     let on_policy = props.on_change.reform(|e: Event| {
         let select: HtmlSelectElement = e.target_unchecked_into();
-        SettingsChange::Policy(Policy::from_key(&select.value()).unwrap_or_default())
+        ScenarioEdit::Policy(Policy::from_key(&select.value()).unwrap_or_default())
     });
-    let rr = sched.policy.uses_quantum();
+    let rr = sched.policy().uses_quantum();
     html! {
         <section class="panel settings">
             <h2 class="panel-title">{ "Machine and scheduler" }</h2>
@@ -172,7 +150,7 @@ pub fn Settings(props: &SettingsProps) -> Html {
                 <label for="setting-policy">{ "Policy" }</label>
                 <select id="setting-policy" data-testid="setting-policy" onchange={on_policy}>
                     { for Policy::ALL.iter().map(|p| html! {
-                        <option value={p.key()} selected={*p == sched.policy}>{ p.label() }</option>
+                        <option value={p.key()} selected={*p == sched.policy()}>{ p.label() }</option>
                     }) }
                 </select>
             </div>

@@ -3,6 +3,14 @@
 //! A scenario names a machine (CPUs and context-switch costs), a scheduler, a seed, limits and
 //! the processes to load. Presets in `presets/` are scenario files. Errors carry a path into the
 //! document (`processes[0].threads[1].code`) and, where there is one, a line and column.
+//!
+//! Files carry a format version (`"format": 2`); older files are migrated on load
+//! ([`format`]). One edit type serves the page's settings and the CLI's flags ([`edit`]).
+
+mod edit;
+mod error;
+pub mod format;
+mod v1;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -11,6 +19,12 @@ use serde::{Deserialize, Serialize};
 
 use super::Ticks;
 
+pub use super::scheduler::spec::{DEFAULT_QUANTUM_TICKS, Policy, SchedulerSpec, TieRule};
+pub use edit::ScenarioEdit;
+pub use error::ScenarioError;
+pub(crate) use error::program_error;
+pub use format::FORMAT;
+
 /// Most CPUs a machine may have.
 pub const MAX_CPUS: u32 = 64;
 
@@ -18,6 +32,10 @@ pub const MAX_CPUS: u32 = 64;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
+    /// Version of the file format, [`FORMAT`] once loaded (files without one are version 1 and
+    /// migrated, see [`format`]).
+    #[serde(default = "format::current")]
+    pub format: u32,
     /// Short title shown in the preset picker.
     pub name: String,
     /// What the scenario shows and what to look at (plain text).
@@ -26,7 +44,7 @@ pub struct Scenario {
     /// CPU count and context-switch costs (default: 1 CPU, free switches).
     #[serde(default)]
     pub machine: MachineSpec,
-    /// Policy, quantum and tie rule (default: FCFS).
+    /// The scheduling policy and its parameters (default: FCFS).
     #[serde(default)]
     pub scheduler: SchedulerSpec,
     /// Seed of the PRNG used for `compute A..B` / `io A..B` draws. Same seed, same trace.
@@ -59,98 +77,6 @@ impl Default for MachineSpec {
     }
 }
 
-/// Scheduling policy. One file per policy under `src/model/scheduler/`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Policy {
-    /// First come, first served: run each thread until it blocks or exits.
-    #[default]
-    Fcfs,
-    /// Round Robin: FCFS order, but a thread is pre-empted after `quantum` ticks of CPU.
-    #[serde(rename = "rr")]
-    RoundRobin,
-}
-
-impl Policy {
-    /// Every policy, in menu order.
-    pub const ALL: [Policy; 2] = [Policy::Fcfs, Policy::RoundRobin];
-
-    /// Short name used in files and on the command line (`fcfs`, `rr`).
-    pub fn key(self) -> &'static str {
-        match self {
-            Policy::Fcfs => "fcfs",
-            Policy::RoundRobin => "rr",
-        }
-    }
-
-    /// Parses [`Policy::key`].
-    pub fn from_key(key: &str) -> Option<Policy> {
-        Policy::ALL.into_iter().find(|p| p.key() == key)
-    }
-
-    /// Human name for menus.
-    pub fn label(self) -> &'static str {
-        match self {
-            Policy::Fcfs => "First come, first served (FCFS)",
-            Policy::RoundRobin => "Round Robin (RR)",
-        }
-    }
-
-    /// Whether the policy uses a time slice (quantum).
-    pub fn uses_quantum(self) -> bool {
-        matches!(self, Policy::RoundRobin)
-    }
-}
-
-/// Which thread goes first when several join the ready queue at the same instant.
-///
-/// The classic ambiguity: under Round Robin a thread whose quantum expires at time t and a new
-/// thread arriving at t both join the queue at t. Textbooks differ; this makes it a setting.
-/// Wake-ups (I/O done, mutex handed over) count as arrivals. Within one class, lower thread id
-/// first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum TieRule {
-    /// New arrivals and wake-ups queue before the pre-empted thread (the common textbook rule).
-    #[default]
-    ArrivalsFirst,
-    /// The pre-empted thread queues before new arrivals and wake-ups.
-    PreemptedFirst,
-}
-
-/// Scheduler settings.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct SchedulerSpec {
-    /// Which ready thread a free CPU runs next, and whether it is pre-empted (default FCFS).
-    pub policy: Policy,
-    /// Time slice in ticks for policies that pre-empt (Round Robin). Required ≥ 1 for them.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantum: Option<Ticks>,
-    /// Order of threads joining the ready queue at the same instant (default: arrivals first).
-    pub tie: TieRule,
-}
-
-/// Quantum given to a pre-empting policy when the scenario names none, in ticks (the page's
-/// policy menu and the CLI's `--policy` both use it).
-pub const DEFAULT_QUANTUM_TICKS: Ticks = 4;
-
-impl SchedulerSpec {
-    /// Switches to `policy`, giving it [`DEFAULT_QUANTUM_TICKS`] if it needs a quantum and has none.
-    pub fn set_policy(&mut self, policy: Policy) {
-        self.policy = policy;
-        if policy.uses_quantum() && self.quantum.is_none() {
-            self.quantum = Some(DEFAULT_QUANTUM_TICKS);
-        }
-    }
-}
-
-impl Default for SchedulerSpec {
-    fn default() -> Self {
-        SchedulerSpec { policy: Policy::Fcfs, quantum: None, tie: TieRule::ArrivalsFirst }
-    }
-}
-
 /// Bounds on one run, so a runaway program stops with a clear message.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -172,7 +98,7 @@ impl Default for Limits {
 pub const MAX_THREADS: usize = 100_000;
 
 /// A process to load: its address space and its threads.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProcessSpec {
     /// Process name, shown in the UI and in messages (`process/thread`).
@@ -196,6 +122,24 @@ pub struct ProcessSpec {
     pub programs: BTreeMap<String, ProgramText>,
     /// Threads, in tid order; the first is the main thread. At least one.
     pub threads: Vec<ThreadSpec>,
+    /// Scheduling priority for policies that use one (lower is more urgent unless the policy
+    /// says otherwise); default 0 for its threads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// Nice value, −20 (most CPU) to 19, for fair-share policies (Linux's weights), of its
+    /// threads; default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nice: Option<i32>,
+    /// Lottery and stride tickets, ≥ 1; default 100 for its threads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tickets: Option<u64>,
+    /// Expected length of a CPU burst in ticks, for policies that estimate bursts (SJF's initial
+    /// guess); default none for its threads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_burst: Option<Ticks>,
+    /// CPUs the thread may run on (indices); default all for its threads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affinity: Option<Vec<u32>>,
 }
 
 /// Memory footprint of a process in bytes: code, data and heap once, plus one stack per thread.
@@ -219,8 +163,9 @@ impl Default for MemorySpec {
     }
 }
 
-/// A thread: a name, an arrival time and a program (inline `code`, or a `program` name).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A thread: a name, an arrival time and a program (inline `code`, or a `program` name), and
+/// its scheduling attributes (each defaults to its process's).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ThreadSpec {
     /// Thread name, shown in the UI and in messages.
@@ -234,6 +179,24 @@ pub struct ThreadSpec {
     /// Name of one of the process's `programs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub program: Option<String>,
+    /// Scheduling priority for policies that use one (lower is more urgent unless the policy
+    /// says otherwise); default 0, or the process's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// Nice value, −20 (most CPU) to 19, for fair-share policies (Linux's weights); default 0,
+    /// or the process's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nice: Option<i32>,
+    /// Lottery and stride tickets, ≥ 1; default 100, or the process's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tickets: Option<u64>,
+    /// Expected length of a CPU burst in ticks, for policies that estimate bursts (SJF's initial
+    /// guess); default none, or the process's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_burst: Option<Ticks>,
+    /// CPUs the thread may run on (indices); default all, or the process's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affinity: Option<Vec<u32>>,
 }
 
 /// Program text in a scenario file: a list of lines (easiest to read and edit in JSON, and
@@ -286,79 +249,7 @@ impl<'de> Deserialize<'de> for ProgramText {
     }
 }
 
-/// What is wrong with a scenario, and where.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ScenarioError {
-    /// Path into the document, e.g. `processes[0].threads[1].code`; empty for the whole file.
-    pub path: String,
-    /// 1-based line (of the JSON file, or of the program text when `path` ends in `code` or
-    /// names a program), if known.
-    pub line: Option<u32>,
-    /// 1-based column on that line, if known.
-    pub column: Option<u32>,
-    /// What is wrong, without the position.
-    pub message: String,
-}
-
-impl ScenarioError {
-    fn at(path: impl Into<String>, message: impl Into<String>) -> Self {
-        ScenarioError { path: path.into(), line: None, column: None, message: message.into() }
-    }
-}
-
-impl fmt::Display for ScenarioError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.path.is_empty() {
-            write!(f, "{}", self.path)?;
-            if self.line.is_some() {
-                write!(f, ", ")?;
-            } else {
-                write!(f, ": ")?;
-            }
-        }
-        if let Some(line) = self.line {
-            write!(f, "line {line}")?;
-            if let Some(col) = self.column {
-                write!(f, ", column {col}")?;
-            }
-            write!(f, ": ")?;
-        }
-        write!(f, "{}", self.message)
-    }
-}
-
-impl std::error::Error for ScenarioError {}
-
 impl Scenario {
-    /// Parses a scenario from JSON text. Syntax and type errors give the JSON line and column and
-    /// the path of the offending field.
-    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            // Where the parser stopped before knowing a field name the path ends in `?`; drop it.
-            let path = e.path().to_string();
-            let path: Vec<&str> = path.split('.').filter(|p| *p != "?" && !p.is_empty()).collect();
-            let path = path.join(".").replace(".[", "[");
-            let inner = e.into_inner();
-            let mut message = plain_json_message(&inner);
-            if path.ends_with(".program") && message.starts_with("invalid type") {
-                message += ": `program` names one of the process's `programs`; put the lines themselves in `code`";
-            }
-            ScenarioError {
-                path,
-                line: Some(inner.line() as u32),
-                // serde_json says column 0 for the start of a line (e.g. the end of the file).
-                column: Some(inner.column().max(1) as u32),
-                message,
-            }
-        })
-    }
-
-    /// Serialises to pretty JSON (the export format; `from_json` reads it back unchanged).
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a scenario always serialises")
-    }
-
     /// Checks everything the JSON types cannot: ranges, names, references, program syntax.
     /// Returns the first problem found.
     pub fn validate(&self) -> Result<(), ScenarioError> {
@@ -366,16 +257,8 @@ impl Scenario {
         if m.cpus == 0 || m.cpus > MAX_CPUS {
             return Err(ScenarioError::at("machine.cpus", format!("must be 1 to {MAX_CPUS}, got {}", m.cpus)));
         }
-        if self.scheduler.policy.uses_quantum() {
-            match self.scheduler.quantum {
-                Some(q) if q >= 1 => {}
-                _ => {
-                    return Err(ScenarioError::at(
-                        "scheduler.quantum",
-                        "Round Robin needs a quantum of at least 1 tick",
-                    ));
-                }
-            }
+        if let Err(e) = self.scheduler.validate() {
+            return Err(ScenarioError::at(format!("scheduler.{}", e.field), e.message));
         }
         if self.processes.is_empty() {
             return Err(ScenarioError::at("processes", "a scenario needs at least one process"));
@@ -428,8 +311,10 @@ impl Scenario {
                     format!("`{name}` is not one of the process's variables"),
                 ));
             }
+            attrs_valid(&here, p.nice, p.tickets, p.expected_burst, &p.affinity, m.cpus)?;
             for (j, t) in p.threads.iter().enumerate() {
                 let here = format!("{here}.threads[{j}]");
+                attrs_valid(&here, t.nice, t.tickets, t.expected_burst, &t.affinity, m.cpus)?;
                 if let Some(a) = t.arrival
                     && a < p.arrival
                 {
@@ -463,37 +348,36 @@ impl Scenario {
     }
 }
 
-/// serde_json's message in words a learner can act on; the position is reported separately.
-fn plain_json_message(e: &serde_json::Error) -> String {
-    let raw = strip_position(&e.to_string());
-    if e.is_eof() {
-        return "the text ends too early: a closing `}` or `]` or `\"` is missing, or the file is cut off".into();
+/// Checks a process's or thread's scheduling attributes (`here` is its path).
+fn attrs_valid(
+    here: &str,
+    nice: Option<i32>,
+    tickets: Option<u64>,
+    expected_burst: Option<Ticks>,
+    affinity: &Option<Vec<u32>>,
+    cpus: u32,
+) -> Result<(), ScenarioError> {
+    if let Some(n) = nice
+        && !(-20..=19).contains(&n)
+    {
+        return Err(ScenarioError::at(format!("{here}.nice"), format!("must be from -20 to 19, got {n}")));
     }
-    let hint = if raw.starts_with("expected ident") {
-        "not valid JSON here: text needs \"double quotes\", and true, false and null are lower case"
-    } else if raw.starts_with("expected value") {
-        "expected a value here: a number, \"text\", true, false, null, [ ] or { }"
-    } else if raw.starts_with("trailing comma") {
-        "a comma right before `]` or `}`: remove it"
-    } else if raw.starts_with("key must be a string") {
-        "object keys need \"double quotes\""
-    } else if raw.starts_with("control character") {
-        "a line break inside a string: write programs as a list of lines, or use \\n"
-    } else {
-        return raw;
-    };
-    format!("{hint} ({raw})")
-}
-
-/// serde_json appends " at line L column C"; we report those separately.
-fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
+    if tickets == Some(0) {
+        return Err(ScenarioError::at(format!("{here}.tickets"), "must be at least 1"));
     }
-}
-
-/// Builds the error for a program parse failure inside the scenario.
-pub(crate) fn program_error(path: String, e: super::program::ProgramError) -> ScenarioError {
-    ScenarioError { path, line: Some(e.line), column: Some(e.column), message: e.message }
+    if expected_burst == Some(0) {
+        return Err(ScenarioError::at(format!("{here}.expected_burst"), "must be at least 1 tick"));
+    }
+    if let Some(cpus_allowed) = affinity {
+        if cpus_allowed.is_empty() {
+            return Err(ScenarioError::at(format!("{here}.affinity"), "must list at least one CPU"));
+        }
+        if let Some(bad) = cpus_allowed.iter().find(|&&c| c >= cpus) {
+            return Err(ScenarioError::at(
+                format!("{here}.affinity"),
+                format!("CPU {bad} does not exist: the machine has CPUs 0 to {}", cpus - 1),
+            ));
+        }
+    }
+    Ok(())
 }

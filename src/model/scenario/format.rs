@@ -1,0 +1,93 @@
+//! File format versions and migration.
+//!
+//! Every scenario file written by Threadlab carries `"format": N`. A file without one is
+//! version 1 (the first release's page, presets and exports). Loading reads the version first,
+//! then parses the file with that version's types, so errors point at the file as written, and
+//! migrates it step by step to the current version.
+//!
+//! When the format changes: bump [`FORMAT`], move every type whose shape changes into the old
+//! version's module (frozen; `v1.rs` holds version 1's scheduler), and add its migration. Old
+//! files then keep loading, with their errors located in their own terms.
+//!
+//! | version | change |
+//! |---|---|
+//! | 1 | first format: `scheduler` = `{policy, quantum, tie}` for every policy |
+//! | 2 | `scheduler` is one tagged choice, `{"policy": "rr", "quantum": 4}`, whose parameters depend on the policy; scheduling attributes on processes and threads (`priority`, `nice`, `tickets`, `expected_burst`, `affinity`) |
+
+use serde::de::DeserializeOwned;
+
+use super::error::plain_json_message;
+use super::{Scenario, ScenarioError};
+use crate::model::scheduler::spec::NESTED_PATH_MARK;
+
+/// The format version this build writes, and the newest it reads.
+pub const FORMAT: u32 = 2;
+
+/// [`FORMAT`], for serde defaults.
+pub(crate) fn current() -> u32 {
+    FORMAT
+}
+
+/// Parses `text` as `T`, turning serde's error into a located [`ScenarioError`].
+pub(super) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ScenarioError> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        // Where the parser stopped before knowing a field name the path ends in `?`; drop it.
+        let path = e.path().to_string();
+        let mut path: Vec<String> =
+            path.split('.').filter(|p| *p != "?" && !p.is_empty()).map(str::to_string).collect();
+        let inner = e.into_inner();
+        let mut message = plain_json_message(&inner);
+        // A path inside the value (e.g. a scheduler parameter) travels in the message.
+        if let Some(rest) = message.strip_prefix(NESTED_PATH_MARK)
+            && let Some((inner_path, msg)) = rest.split_once(NESTED_PATH_MARK)
+        {
+            path.extend(inner_path.split('.').filter(|p| !p.is_empty()).map(str::to_string));
+            message = msg.to_string();
+        }
+        let path = path.join(".").replace(".[", "[");
+        if path.ends_with(".program") && message.starts_with("invalid type") {
+            message += ": `program` names one of the process's `programs`; put the lines themselves in `code`";
+        }
+        ScenarioError {
+            path,
+            line: Some(inner.line() as u32),
+            // serde_json says column 0 for the start of a line (e.g. the end of the file).
+            column: Some(inner.column().max(1) as u32),
+            message,
+        }
+    })
+}
+
+impl Scenario {
+    /// Parses a scenario from JSON text of any format version, migrating it to [`FORMAT`].
+    /// Syntax and type errors give the JSON line and column and the path of the offending field.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        // Syntax errors first, with the full path to where the text breaks; then the version.
+        let doc: serde_json::Value = parse(text)?;
+        let version = match doc.get("format") {
+            None => 1,
+            Some(v) => match v.as_u64() {
+                Some(n) if (1..=FORMAT as u64).contains(&n) => n as u32,
+                _ => {
+                    return Err(ScenarioError::at(
+                        "format",
+                        format!(
+                            "format {v} is not one this Threadlab reads (1 to {FORMAT}); the file may come from a newer version"
+                        ),
+                    ));
+                }
+            },
+        };
+        match version {
+            1 => parse::<super::v1::ScenarioV1>(text)?.migrate(),
+            _ => parse::<Scenario>(text),
+        }
+    }
+
+    /// Serialises to pretty JSON in the current format (the export format; `from_json` reads it
+    /// back unchanged).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a scenario always serialises")
+    }
+}
