@@ -102,42 +102,75 @@ impl Ord for Entry {
 /// Events in (time, rank, index, sequence) order.
 ///
 /// A CPU has at most one pending event, so CPU events sit in one slot per CPU (a new one
-/// replaces a stale one) and only I/O completions and arrivals go through the binary heap.
-/// Most events are CPU steps, so this keeps the heap small and the common case cheap.
+/// replaces a stale one) and only timers, I/O completions and arrivals go through the binary
+/// heap. Most events are CPU steps, so this keeps the heap small and the common case cheap. The
+/// earliest CPU slot is cached between operations, so popping an event scans the slots once.
+/// (A tournament tree over the slots measured slower than this scan at 8 CPUs.)
 #[derive(Debug, Default)]
 pub struct EventQueue {
     heap: BinaryHeap<Reverse<Entry>>,
-    /// `cpu_slots[cpu]`: the CPU's pending event, if any.
-    cpu_slots: Vec<Option<Event>>,
+    /// `slot_time[cpu]`: when the CPU's pending event is due; [`EMPTY`] if it has none.
+    slot_time: Vec<Ticks>,
+    /// `slot_kind[cpu]`: the CPU's pending event (meaningful when its time is not [`EMPTY`]).
+    slot_kind: Vec<EventKind>,
+    /// The earliest CPU slot (lowest index at a tie) as (cpu, time), when known.
+    first_slot: Option<(usize, Ticks)>,
+    /// Whether `first_slot` is up to date (`None` then means every slot is empty).
+    first_slot_known: bool,
     seq: u32,
 }
+
+/// Marks an empty CPU slot.
+const EMPTY: Ticks = Ticks::MAX;
 
 impl EventQueue {
     /// An empty queue for a machine with `cpus` CPUs.
     pub fn new(cpus: usize) -> Self {
-        EventQueue { heap: BinaryHeap::new(), cpu_slots: vec![None; cpus], seq: 0 }
+        EventQueue {
+            heap: BinaryHeap::new(),
+            slot_time: vec![EMPTY; cpus],
+            slot_kind: vec![EventKind::Arrive { tid: 0 }; cpus],
+            first_slot: None,
+            first_slot_known: true,
+            seq: 0,
+        }
     }
 
     /// The CPU slot holding the earliest CPU event (lowest CPU index at a tie).
-    fn first_cpu_slot(&self) -> Option<(usize, Ticks)> {
-        let mut best: Option<(usize, Ticks)> = None;
-        for (cpu, slot) in self.cpu_slots.iter().enumerate() {
-            if let Some(ev) = slot
-                && best.is_none_or(|(_, t)| ev.time < t)
-            {
-                best = Some((cpu, ev.time));
+    #[inline]
+    fn first_cpu_slot(&mut self) -> Option<(usize, Ticks)> {
+        if !self.first_slot_known {
+            let mut best = (usize::MAX, EMPTY);
+            for (cpu, &t) in self.slot_time.iter().enumerate() {
+                if t < best.1 {
+                    best = (cpu, t);
+                }
             }
+            self.first_slot = (best.1 != EMPTY).then_some(best);
+            self.first_slot_known = true;
         }
-        best
+        self.first_slot
     }
 
     /// Schedules `kind` at `time`. A CPU event replaces that CPU's pending one.
+    #[inline]
     pub fn push(&mut self, time: Ticks, kind: EventKind) {
         if let EventKind::CpuStep { cpu, .. } | EventKind::SwitchDone { cpu, .. } = kind {
-            if cpu >= self.cpu_slots.len() {
-                self.cpu_slots.resize(cpu + 1, None);
+            if cpu >= self.slot_time.len() {
+                self.slot_time.resize(cpu + 1, EMPTY);
+                self.slot_kind.resize(cpu + 1, kind);
             }
-            self.cpu_slots[cpu] = Some(Event { time, kind });
+            self.slot_time[cpu] = time;
+            self.slot_kind[cpu] = kind;
+            if self.first_slot_known {
+                match self.first_slot {
+                    // The replaced event may have been the earliest: find out again when asked.
+                    Some((c, _)) if c == cpu => self.first_slot_known = false,
+                    Some((c, t)) if time < t || (time == t && cpu < c) => self.first_slot = Some((cpu, time)),
+                    Some(_) => {}
+                    None => self.first_slot = Some((cpu, time)),
+                }
+            }
             return;
         }
         let (rank, index) = kind.rank_index();
@@ -150,7 +183,8 @@ impl EventQueue {
     }
 
     /// Time of the next event.
-    pub fn peek_time(&self) -> Option<Ticks> {
+    #[inline]
+    pub fn peek_time(&mut self) -> Option<Ticks> {
         let heap = self.heap.peek().map(|Reverse(e)| (e.key >> 64) as Ticks);
         match (self.first_cpu_slot(), heap) {
             (Some((_, c)), Some(h)) => Some(c.min(h)),
@@ -160,17 +194,31 @@ impl EventQueue {
     }
 
     /// Removes the next event. CPU events come before other events at the same time.
+    #[inline]
     pub fn pop(&mut self) -> Option<Event> {
+        self.pop_until(Ticks::MAX)
+    }
+
+    /// Removes the next event if it is due at or before `time`.
+    #[inline]
+    pub fn pop_until(&mut self, time: Ticks) -> Option<Event> {
         let heap = self.heap.peek().map(|Reverse(e)| (e.key >> 64) as Ticks);
         match (self.first_cpu_slot(), heap) {
-            (Some((cpu, c)), h) if h.is_none_or(|h| c <= h) => self.cpu_slots[cpu].take(),
-            _ => self.heap.pop().map(|Reverse(e)| Event { time: (e.key >> 64) as Ticks, kind: e.kind }),
+            (Some((cpu, c)), h) if c <= time && h.is_none_or(|h| c <= h) => {
+                self.slot_time[cpu] = EMPTY;
+                self.first_slot_known = false;
+                Some(Event { time: c, kind: self.slot_kind[cpu] })
+            }
+            (_, Some(h)) if h <= time => {
+                self.heap.pop().map(|Reverse(e)| Event { time: (e.key >> 64) as Ticks, kind: e.kind })
+            }
+            _ => None,
         }
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len() + self.cpu_slots.iter().filter(|s| s.is_some()).count()
+        self.heap.len() + self.slot_time.iter().filter(|&&t| t != EMPTY).count()
     }
 
     /// Whether no event is pending.
@@ -207,6 +255,35 @@ mod tests {
             ]
         );
         assert!(q.is_empty());
+    }
+
+    /// The cached earliest slot agrees with a plain scan, over many random pushes and pops.
+    #[test]
+    fn cpu_slots_pop_in_time_then_cpu_order() {
+        let mut q = EventQueue::new(5);
+        let mut state: u64 = 12345;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state >> 33
+        };
+        let mut model: Vec<Option<Ticks>> = vec![None; 5];
+        for _ in 0..2000 {
+            if next() % 3 == 0 {
+                let want = (0..5).filter_map(|c| model[c].map(|t| (t, c))).min();
+                let got = q.pop().map(|e| match e.kind {
+                    EventKind::CpuStep { cpu, .. } => (e.time, cpu),
+                    _ => unreachable!(),
+                });
+                assert_eq!(got, want);
+                if let Some((_, c)) = want {
+                    model[c] = None;
+                }
+            } else {
+                let (cpu, t) = ((next() % 5) as usize, next() % 50);
+                q.push(t, EventKind::CpuStep { cpu, epoch: 0 });
+                model[cpu] = Some(t);
+            }
+        }
     }
 
     #[test]

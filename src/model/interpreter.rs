@@ -18,15 +18,38 @@ pub struct Context {
     pub pc: usize,
     /// Registers `r0`–`r7`, private to the thread.
     pub regs: [i64; REGISTER_COUNT],
-    /// Where each register's value came from: the variable it was loaded from and that
-    /// variable's write count at the load (kept by `add`, cleared by `set`), to spot lost updates.
-    pub loaded_from: [Option<(VarId, u64)>; REGISTER_COUNT],
+    /// Where each register's value came from, to spot lost updates (kept by `add`, cleared by
+    /// `set`).
+    pub loaded_from: [Origin; REGISTER_COUNT],
     /// Remaining iterations of each open loop, innermost last.
     pub loops: Vec<u32>,
 }
 
+/// Where a register's value came from: a variable and that variable's write count (its
+/// version) when it was loaded, or nothing. Packed small: a thread's context is copied and
+/// scanned on every instruction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The variable's index + 1; 0: the value came from no variable.
+    var_plus_one: u32,
+    /// The variable's write count at the load, modulo 2³² (only differences are used).
+    version: u32,
+}
+
+impl Origin {
+    /// Loaded from `var` at write count `writes`.
+    fn of(var: VarId, writes: u64) -> Self {
+        Origin { var_plus_one: var as u32 + 1, version: writes as u32 }
+    }
+
+    /// Writes to `var` made since the load, if the value came from `var`.
+    fn writes_since(&self, var: VarId, writes: u64) -> Option<u64> {
+        (self.var_plus_one == var as u32 + 1).then(|| u64::from((writes as u32).wrapping_sub(self.version)))
+    }
+}
+
 /// What the thread does after the instruction.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flow {
     /// The instruction completed; go on at this PC.
     Next(usize),
@@ -35,8 +58,36 @@ pub enum Flow {
     Block(WaitReason),
     /// The thread terminates.
     Exit,
-    /// The program did something illegal; the run stops with this message.
-    Fault(String),
+    /// The program did something illegal; the run stops (see [`Fault::message`]).
+    Fault(Fault),
+}
+
+/// Something illegal a program did, which stops the run with a runtime error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// `unlock` of a mutex the thread does not hold; `owner` holds it (`None`: nobody).
+    UnlockNotHeld {
+        /// The mutex.
+        mutex: super::program::MutexId,
+        /// Its owner.
+        owner: Option<ThreadId>,
+    },
+}
+
+impl Fault {
+    /// What the program did wrong, for people (`pid`: the faulting thread's process).
+    pub fn message(&self, sys: &System, pid: ProcessId) -> String {
+        match *self {
+            Fault::UnlockNotHeld { mutex, owner } => {
+                let holder = match owner {
+                    Some(o) => format!("it is held by {}", sys.thread_label(o)),
+                    None => "it is not locked".into(),
+                };
+                let name = &sys.processes[pid].mutexes[mutex];
+                format!("unlock of mutex `{name}`, which this thread does not hold ({holder})")
+            }
+        }
+    }
 }
 
 /// What changed that the trace records.
@@ -68,7 +119,7 @@ pub enum Change {
 }
 
 /// The effect of one instruction: what changed, whom it wakes, and what the thread does next.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Effect {
     /// What the thread does next.
     pub flow: Flow,
@@ -114,7 +165,7 @@ pub fn cost(instr: &Instr, draw: &mut impl FnMut(Span) -> Ticks) -> Ticks {
 }
 
 /// Executes `instr`, at index `pc` of thread `tid`'s program, at time `now` (ticks). `draw`
-/// gives `io A..B` its length from the run's seeded RNG; `sys` names things in fault messages.
+/// gives `io A..B` its length from the run's seeded RNG.
 #[inline]
 pub fn execute(
     instr: Instr,
@@ -123,7 +174,6 @@ pub fn execute(
     proc: ProcessState<'_>,
     now: Ticks,
     draw: &mut impl FnMut(Span) -> Ticks,
-    sys: &System,
 ) -> Effect {
     let pc = ctx.pc;
     match instr {
@@ -131,21 +181,18 @@ pub fn execute(
         Instr::Io { span } => Effect::flow(Flow::Block(WaitReason::Io { until: now + draw(span) })),
         Instr::Load { reg, var } => {
             let cell = proc.memory[var];
-            ctx.loaded_from[reg as usize] = Some((var, cell.writes));
+            ctx.loaded_from[reg as usize] = Origin::of(var, cell.writes);
             ctx.regs[reg as usize] = cell.value;
             Effect::next(pc + 1).with(Change::Reg { reg, value: cell.value })
         }
         Instr::Store { reg, var } => {
             let value = ctx.regs[reg as usize];
             let cell = &mut proc.memory[var];
-            let lost = match ctx.loaded_from[reg as usize] {
-                Some((v, seen)) if v == var => cell.writes - seen,
-                _ => 0,
-            };
+            let lost = ctx.loaded_from[reg as usize].writes_since(var, cell.writes).unwrap_or(0);
             *cell = Cell { value, writes: cell.writes + 1, lost: cell.lost + lost };
             // The register now holds what memory holds: a later store from it loses nothing
             // unless someone else writes in between.
-            ctx.loaded_from[reg as usize] = Some((var, cell.writes));
+            ctx.loaded_from[reg as usize] = Origin::of(var, cell.writes);
             let lost = lost.min(u32::MAX as u64) as u32;
             Effect::next(pc + 1).with(Change::Mem { var, value, lost })
         }
@@ -159,7 +206,7 @@ pub fn execute(
             Effect::next(pc + 1).with(Change::Reg { reg, value })
         }
         Instr::Set { reg, value } => {
-            ctx.loaded_from[reg as usize] = None;
+            ctx.loaded_from[reg as usize] = Origin::default();
             ctx.regs[reg as usize] = value;
             Effect::next(pc + 1).with(Change::Reg { reg, value })
         }
@@ -174,16 +221,7 @@ pub fn execute(
                 change: Some(Change::Mutex { mutex, owner: Some(next) }),
                 wake: Some(next),
             },
-            Release::NotOwner { owner } => {
-                let holder = match owner {
-                    Some(o) => format!("it is held by {}", sys.thread_label(o)),
-                    None => "it is not locked".into(),
-                };
-                let name = &sys.processes[proc.pid].mutexes[mutex];
-                Effect::flow(Flow::Fault(format!(
-                    "unlock of mutex `{name}`, which this thread does not hold ({holder})"
-                )))
-            }
+            Release::NotOwner { owner } => Effect::flow(Flow::Fault(Fault::UnlockNotHeld { mutex, owner })),
         },
         Instr::Loop { count, end } => {
             if count == 0 {

@@ -17,6 +17,7 @@
 //! Time is an integer count of **ticks**; one tick is one simulated microsecond (µs). The model is
 //! a pure function of (scenario, seed): same input, same trace.
 
+pub mod burst;
 mod cpu;
 pub mod events;
 mod ids;

@@ -21,6 +21,7 @@ use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use serde::Serialize;
 
+use super::burst;
 use super::cpu::{Cpu, Phase};
 use super::events::{EventKind, EventQueue};
 use super::interpreter::{self, Change, Effect, Flow, ProcessState};
@@ -92,7 +93,14 @@ pub struct Simulation {
 impl Simulation {
     /// Prepares a run of `sys`, loaded from `scenario` (see [`System::load`]).
     pub fn new(scenario: &Scenario, sys: System, recording: Recording) -> Self {
-        let k = Kernel::new(scenario, &sys, recording);
+        let sched = scenario.scheduler.build();
+        Simulation::with_scheduler(scenario, sys, recording, sched)
+    }
+
+    /// As [`Simulation::new`], with a scheduler of the caller's instead of the scenario's (for
+    /// tests and experiments with a policy not in the scenario format).
+    pub fn with_scheduler(scenario: &Scenario, sys: System, recording: Recording, sched: Box<dyn Scheduler>) -> Self {
+        let k = Kernel::new(scenario, &sys, recording, sched);
         Simulation { sys, k }
     }
 
@@ -151,8 +159,14 @@ struct Kernel {
     timers: Timers,
     /// Each thread's scheduling attributes (a policy may change a priority).
     attrs: Vec<SchedAttrs>,
+    /// Each thread's next CPU burst in ticks, found when it last became ready, if the policy
+    /// wants bursts ([`Scheduler::wants_bursts`]).
+    bursts: Vec<Ticks>,
+    wants_bursts: bool,
     threads: Vec<Thread>,
     cpus: Vec<Cpu>,
+    /// Idle CPUs as a bit mask (bit `c`: CPU `c` has no thread), kept beside each CPU's phase.
+    idle: u64,
     /// `memory[pid][var]`: the processes' variables.
     memory: Vec<Vec<Cell>>,
     /// `sync[pid]`: the processes' mutexes (and later other primitives).
@@ -180,9 +194,10 @@ fn draw(rng: &mut Pcg64Mcg, span: Span) -> Ticks {
 }
 
 impl Kernel {
-    fn new(scenario: &Scenario, sys: &System, recording: Recording) -> Self {
+    fn new(scenario: &Scenario, sys: &System, recording: Recording, sched: Box<dyn Scheduler>) -> Self {
         let cpus = scenario.machine.cpus as usize;
         let mut events = EventQueue::new(cpus);
+        let wants_bursts = sched.wants_bursts();
         for t in &sys.threads {
             events.push(t.arrival, EventKind::Arrive { tid: t.tid });
         }
@@ -192,13 +207,16 @@ impl Kernel {
             limits: scenario.limits.clone(),
             now: 0,
             events,
-            sched: scenario.scheduler.build(),
+            sched,
+            bursts: vec![0; sys.threads.len()],
             attrs: sys.threads.iter().map(|t| t.attrs.clone()).collect(),
             rng: Pcg64Mcg::seed_from_u64(scenario.seed),
             sched_rng: SchedRng::seed_from_u64(scenario.seed.wrapping_add(SCHEDULER_SEED_OFFSET)),
             timers: Timers::default(),
+            wants_bursts,
             threads: sys.threads.iter().map(|_| Thread::new()).collect(),
             cpus: vec![Cpu::new(); cpus],
+            idle: if cpus == 64 { u64::MAX } else { (1u64 << cpus) - 1 },
             memory: sys.processes.iter().map(|p| p.space.initial.iter().map(|&v| Cell::new(v)).collect()).collect(),
             sync: sys.processes.iter().map(|p| ProcessSync::new(p.mutexes.len())).collect(),
             newly_ready: Vec::new(),
@@ -246,8 +264,9 @@ impl Kernel {
         };
         self.now = t;
         self.stirred = false;
-        while self.stop.is_none() && self.events.peek_time() == Some(t) {
-            let ev = self.events.pop().expect("peeked");
+        while self.stop.is_none()
+            && let Some(ev) = self.events.pop_until(t)
+        {
             self.events_handled += 1;
             self.handle(sys, ev.kind);
         }
@@ -299,7 +318,7 @@ impl Kernel {
     /// it asked for into the event queue.
     #[inline]
     fn with_sched<R>(&mut self, f: impl FnOnce(&mut dyn Scheduler, &mut Ctx<'_>) -> R) -> R {
-        let mut ctx = Ctx::new(self.now, &mut self.sched_rng, &mut self.timers, &self.attrs);
+        let mut ctx = Ctx::new(self.now, &mut self.sched_rng, &mut self.timers, &self.attrs, &self.bursts);
         let r = f(&mut *self.sched, &mut ctx);
         if self.timers.has_requests() {
             for (at, id) in self.timers.take_requests() {
@@ -309,22 +328,26 @@ impl Kernel {
         r
     }
 
+    #[inline]
     fn record(&mut self, what: What) {
         if let Some(trace) = &mut self.trace {
             trace.events.push(TraceEvent { time: self.now, what });
         }
     }
 
+    #[inline]
     fn set_state(&mut self, tid: ThreadId, state: ThreadState, cause: Cause) {
         self.threads[tid].state = state;
         self.record(What::State { tid, state, cause });
     }
 
+    #[inline]
     fn set_pc(&mut self, tid: ThreadId, pc: usize) {
         self.threads[tid].ctx.pc = pc;
         self.record(What::Pc { tid, pc });
     }
 
+    #[inline]
     fn make_ready(&mut self, tid: ThreadId, reason: ReadyReason) {
         // Threads pre-empted at one instant re-queue in the order they were dispatched, which
         // keeps the ready queue first-in first-out across CPUs: ordering them by thread id (or
@@ -359,14 +382,19 @@ impl Kernel {
         // CPUs would mean a policy that never settles.
         let mut rounds = self.threads.len() + self.cpus.len();
         loop {
-            self.queue_newly_ready();
+            self.queue_newly_ready(sys);
             self.dispatch_idle_cpus(sys);
             if !self.stirred || self.stop.is_some() || !self.sched.preempts() || rounds == 0 {
                 return;
             }
             rounds -= 1;
+            let now = self.now;
+            // `ran` counts the step in flight up to now.
             let running: Vec<OnCpu> = (self.cpus.iter().enumerate())
-                .filter_map(|(cpu, c)| c.thread.map(|tid| OnCpu { cpu, tid, ran: c.ran }))
+                .filter_map(|(cpu, c)| {
+                    let in_flight = if c.phase == Phase::Running { now - c.step_start } else { 0 };
+                    c.thread.map(|tid| OnCpu { cpu, tid, ran: c.ran + in_flight })
+                })
                 .collect();
             match self.with_sched(|s, ctx| s.preempt(&running, ctx)) {
                 Some(cpu) if self.cpus[cpu].thread.is_some() => self.preempt(cpu),
@@ -376,7 +404,7 @@ impl Kernel {
     }
 
     /// Phase 2: the threads made ready this instant join the ready queue in tie order.
-    fn queue_newly_ready(&mut self) {
+    fn queue_newly_ready(&mut self, sys: &System) {
         if self.newly_ready.is_empty() {
             return;
         }
@@ -389,9 +417,18 @@ impl Kernel {
             (_, TieRule::PreemptedFirst) => 1,
         };
         let tie = self.tie;
-        batch.sort_by_key(|r| (class(r.reason, tie), r.order));
+        if batch.len() > 1 {
+            batch.sort_by_key(|r| (class(r.reason, tie), r.order));
+        }
         for &Readied { reason, tid, .. } in &batch {
             self.threads[tid].ready_since = self.now;
+            if self.wants_bursts {
+                let t = &mut self.threads[tid];
+                let rng = &mut self.rng;
+                let program = sys.program_of(tid);
+                self.bursts[tid] =
+                    burst::next_burst(program, &t.ctx, t.op_left, &mut t.predrawn, &mut |s| draw(rng, s));
+            }
             self.set_state(tid, ThreadState::Ready, Cause::Queued { reason });
             self.with_sched(|s, ctx| s.on_ready(tid, reason, ctx));
         }
@@ -436,11 +473,11 @@ impl Kernel {
     /// ran on if that CPU is idle (cache affinity: no needless migration and switch), otherwise
     /// to the lowest-numbered idle CPU.
     fn dispatch_idle_cpus(&mut self, sys: &System) {
-        while self.stop.is_none() {
-            let Some(first_idle) = self.cpus.iter().position(|c| c.phase == Phase::Idle) else { return };
+        while self.idle != 0 && self.stop.is_none() {
+            let first_idle = self.idle.trailing_zeros() as CpuId;
             let Some(tid) = self.with_sched(|s, ctx| s.pick(first_idle, ctx)) else { return };
             let cpu = match self.threads[tid].last_cpu {
-                Some(last) if self.cpus[last].phase == Phase::Idle => last,
+                Some(last) if self.idle & (1 << last) != 0 => last,
                 _ => first_idle,
             };
             self.dispatch(sys, cpu, tid);
@@ -453,6 +490,7 @@ impl Kernel {
         t.dispatch_seq = self.dispatches;
         self.dispatches += 1;
         self.set_state(tid, ThreadState::Running, Cause::Dispatched { cpu });
+        self.idle &= !(1 << cpu);
         let c = &mut self.cpus[cpu];
         c.thread = Some(tid);
         c.ran = 0;
@@ -530,7 +568,12 @@ impl Kernel {
                 return;
             };
             if t.op_left == 0 {
-                t.op_left = interpreter::cost(&instr, &mut |span| draw(&mut self.rng, span));
+                let predrawn = &mut t.predrawn;
+                let rng = &mut self.rng;
+                t.op_left = interpreter::cost(&instr, &mut |span| match span {
+                    Span::Range(..) if !predrawn.is_empty() => predrawn.pop_front().expect("not empty"),
+                    _ => draw(rng, span),
+                });
             }
             let left = t.op_left;
             if left == 0 {
@@ -590,7 +633,7 @@ impl Kernel {
         let pc = t.ctx.pc;
         let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid] };
         let rng = &mut self.rng;
-        let effect = interpreter::execute(instr, tid, &mut t.ctx, proc, self.now, &mut |s| draw(rng, s), sys);
+        let effect = interpreter::execute(instr, tid, &mut t.ctx, proc, self.now, &mut |s| draw(rng, s));
         self.apply(sys, cpu, tid, pc, effect)
     }
 
@@ -627,7 +670,8 @@ impl Kernel {
                 self.exit(cpu, tid);
                 false
             }
-            Flow::Fault(message) => {
+            Flow::Fault(fault) => {
+                let message = fault.message(sys, sys.threads[tid].pid);
                 let line = sys.program_of(tid).lines[pc];
                 self.stop =
                     Some(Outcome::RuntimeError { time: self.now, tid, thread: sys.thread_label(tid), line, message });
@@ -636,6 +680,7 @@ impl Kernel {
         }
     }
 
+    #[inline]
     fn count_step(&mut self) {
         self.steps += 1;
         if self.steps > self.limits.max_steps && self.stop.is_none() {
@@ -657,6 +702,7 @@ impl Kernel {
         let c = &mut self.cpus[cpu];
         let tid = c.thread.take().expect("a thread to leave");
         c.phase = Phase::Idle;
+        self.idle |= 1 << cpu;
         c.epoch = c.epoch.wrapping_add(1);
         let ran = c.ran;
         self.with_sched(|s, ctx| s.on_leave(tid, cpu, ran, why, ctx));

@@ -17,6 +17,9 @@ pub(crate) struct Thread {
     /// CPU ticks left of the instruction in progress; 0 when none is started. A `compute` cut by
     /// pre-emption resumes with what is left.
     pub op_left: Ticks,
+    /// Lengths drawn ahead for its coming `compute A..B` instructions, oldest first (only
+    /// policies that look at bursts draw ahead: see [`super::burst`]).
+    pub predrawn: std::collections::VecDeque<Ticks>,
     /// Why and since when it is blocked; `None` unless blocked.
     pub wait: Option<Wait>,
     /// CPU it last ran on (preferred when that CPU is idle again).
@@ -41,6 +44,7 @@ impl Thread {
             state: ThreadState::New,
             ctx: Context::default(),
             op_left: 0,
+            predrawn: std::collections::VecDeque::new(),
             wait: None,
             last_cpu: None,
             dispatch_seq: 0,

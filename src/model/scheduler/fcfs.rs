@@ -5,8 +5,8 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
-use super::spec::ParamError;
-use super::{Ctx, Policy, ReadyReason, Scheduler};
+use super::spec::{ParamError, PolicySpec};
+use super::{Ctx, ReadyReason, Scheduler};
 use crate::model::{CpuId, ThreadId, Ticks};
 
 /// FCFS's parameters in a scenario: none (`{"policy": "fcfs"}`).
@@ -14,14 +14,16 @@ use crate::model::{CpuId, ThreadId, Ticks};
 #[serde(deny_unknown_fields)]
 pub struct FcfsSpec {}
 
-impl FcfsSpec {
-    /// Nothing to check.
-    pub fn validate(&self) -> Result<(), ParamError> {
+impl PolicySpec for FcfsSpec {
+    const KEY: &'static str = "fcfs";
+    const LABEL: &'static str = "First come, first served (FCFS)";
+    fn with_defaults(_quantum: Ticks) -> Self {
+        FcfsSpec {}
+    }
+    fn validate(&self) -> Result<(), ParamError> {
         Ok(())
     }
-
-    /// An empty FCFS queue.
-    pub fn build(&self) -> Box<dyn Scheduler> {
+    fn build(&self) -> Box<dyn Scheduler> {
         Box::new(Fcfs::default())
     }
 }
@@ -33,9 +35,6 @@ pub struct Fcfs {
 }
 
 impl Scheduler for Fcfs {
-    fn policy(&self) -> Policy {
-        Policy::Fcfs
-    }
     fn on_ready(&mut self, tid: ThreadId, _why: ReadyReason, _ctx: &mut Ctx<'_>) {
         self.ready.push_back(tid);
     }

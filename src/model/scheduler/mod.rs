@@ -15,13 +15,15 @@
 //! ([`Scheduler::on_leave`]). A policy reads the clock and draws from the scheduler's own seeded
 //! RNG through [`Ctx`], and may ask the kernel for timers ([`Ctx::set_timer`]).
 
-mod fcfs;
-mod round_robin;
+pub mod fcfs;
+pub mod round_robin;
 pub mod spec;
+pub mod srtf;
 
 pub use fcfs::{Fcfs, FcfsSpec};
 pub use round_robin::{RoundRobin, RoundRobinSpec};
-pub use spec::{DEFAULT_QUANTUM_TICKS, Policy, SchedulerSpec, TieRule};
+pub use spec::{DEFAULT_QUANTUM_TICKS, ParamError, Policy, PolicySpec, SchedulerSpec, TieRule};
+pub use srtf::{Srtf, SrtfSpec};
 
 use rand_pcg::Pcg64Mcg;
 
@@ -111,12 +113,26 @@ pub struct Ctx<'a> {
     timers: &'a mut Timers,
     /// Scheduling attributes, indexed by thread id.
     pub attrs: &'a [SchedAttrs],
+    bursts: &'a [Ticks],
 }
 
 impl<'a> Ctx<'a> {
     /// Lends the clock, the RNG, the timer service and the attributes.
-    pub fn new(now: Ticks, rng: &'a mut SchedRng, timers: &'a mut Timers, attrs: &'a [SchedAttrs]) -> Self {
-        Ctx { now, rng, timers, attrs }
+    pub fn new(
+        now: Ticks,
+        rng: &'a mut SchedRng,
+        timers: &'a mut Timers,
+        attrs: &'a [SchedAttrs],
+        bursts: &'a [Ticks],
+    ) -> Self {
+        Ctx { now, rng, timers, attrs, bursts }
+    }
+
+    /// `tid`'s next CPU burst in ticks, as found when it last became ready (see
+    /// [`super::burst`]); 0 unless the policy [`Scheduler::wants_bursts`]. For a thread that
+    /// has since run `ran` ticks, `next_burst - ran` remain.
+    pub fn next_burst(&self, tid: ThreadId) -> Ticks {
+        self.bursts.get(tid).copied().unwrap_or(0)
     }
 
     /// Asks for [`Scheduler::on_timer`] to be called with `token` at `at` (ticks, ≥ now).
@@ -132,8 +148,6 @@ impl<'a> Ctx<'a> {
 
 /// A scheduling policy.
 pub trait Scheduler {
-    /// The policy this implements.
-    fn policy(&self) -> Policy;
     /// `tid` became ready now, for `why`; place it in the ready queue.
     fn on_ready(&mut self, tid: ThreadId, why: ReadyReason, ctx: &mut Ctx<'_>);
     /// Removes and returns the thread idle CPU `cpu` should run next, if any is ready.
@@ -143,6 +157,11 @@ pub trait Scheduler {
     fn slice(&mut self, tid: ThreadId, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<Ticks>;
     /// `tid` left `cpu` after executing `ran` CPU ticks since it was dispatched, for `why`.
     fn on_leave(&mut self, _tid: ThreadId, _cpu: CpuId, _ran: Ticks, _why: LeaveReason, _ctx: &mut Ctx<'_>) {}
+    /// Whether the policy reads [`Ctx::next_burst`]: the kernel then walks a thread's program
+    /// ahead each time it becomes ready (SJF, SRTF).
+    fn wants_bursts(&self) -> bool {
+        false
+    }
     /// Whether [`Scheduler::preempt`] can ever answer `Some` (the kernel skips asking if not).
     fn preempts(&self) -> bool {
         false

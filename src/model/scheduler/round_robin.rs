@@ -6,8 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::spec::{ParamError, TieRule};
-use super::{Ctx, Fcfs, Policy, ReadyReason, Scheduler};
+use super::spec::{ParamError, PolicySpec, TieRule};
+use super::{Ctx, Fcfs, ReadyReason, Scheduler};
 use crate::model::{CpuId, ThreadId, Ticks};
 
 /// Round Robin's parameters in a scenario: `{"policy": "rr", "quantum": 4}`.
@@ -21,21 +21,34 @@ pub struct RoundRobinSpec {
     pub tie: TieRule,
 }
 
-impl RoundRobinSpec {
-    /// The quantum must be at least 1 tick.
-    pub fn validate(&self) -> Result<(), ParamError> {
+impl PolicySpec for RoundRobinSpec {
+    const KEY: &'static str = "rr";
+    const LABEL: &'static str = "Round Robin (RR)";
+    fn with_defaults(quantum: Ticks) -> Self {
+        RoundRobinSpec { quantum, tie: TieRule::default() }
+    }
+    fn validate(&self) -> Result<(), ParamError> {
         if self.quantum == 0 {
-            return Err(ParamError {
-                field: "quantum".into(),
-                message: "Round Robin needs a quantum of at least 1 tick".into(),
-            });
+            return Err(ParamError::new("quantum", "Round Robin needs a quantum of at least 1 tick"));
         }
         Ok(())
     }
-
-    /// An empty queue with this quantum.
-    pub fn build(&self) -> Box<dyn Scheduler> {
+    fn build(&self) -> Box<dyn Scheduler> {
         Box::new(RoundRobin::new(self.quantum))
+    }
+    fn quantum(&self) -> Option<Ticks> {
+        Some(self.quantum)
+    }
+    fn set_quantum(&mut self, quantum: Ticks) -> Result<(), ParamError> {
+        self.quantum = quantum;
+        Ok(())
+    }
+    fn tie(&self) -> TieRule {
+        self.tie
+    }
+    fn set_tie(&mut self, tie: TieRule) -> Result<(), ParamError> {
+        self.tie = tie;
+        Ok(())
     }
 }
 
@@ -54,9 +67,6 @@ impl RoundRobin {
 }
 
 impl Scheduler for RoundRobin {
-    fn policy(&self) -> Policy {
-        Policy::RoundRobin
-    }
     fn on_ready(&mut self, tid: ThreadId, why: ReadyReason, ctx: &mut Ctx<'_>) {
         self.fifo.on_ready(tid, why, ctx);
     }

@@ -2,14 +2,17 @@
 //! parameters (defined, validated and built next to the policy, in its own file).
 //!
 //! JSON: `{"policy": "rr", "quantum": 4}`. An unknown parameter for the chosen policy is an
-//! error that names it (`scheduler.quantum: FCFS has no parameter...`).
+//! error that names it (`scheduler.quantum: unknown field`).
+//!
+//! Adding a policy: write its file (the policy, and a spec implementing [`PolicySpec`]), then
+//! add one line to the `policies!` list below.
+
+use std::fmt::Debug;
 
 use serde::de::{self, DeserializeOwned, Deserializer};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 
 use super::Scheduler;
-use super::fcfs::FcfsSpec;
-use super::round_robin::RoundRobinSpec;
 use crate::model::Ticks;
 
 /// Which thread goes first when several join the ready queue at the same instant.
@@ -33,57 +36,6 @@ pub enum TieRule {
 /// page's policy menu and the CLI's `--policy` both use it).
 pub const DEFAULT_QUANTUM_TICKS: Ticks = 4;
 
-/// The name of a policy, as in files and on the command line. One per file under
-/// `src/model/scheduler/`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub enum Policy {
-    /// First come, first served: run each thread until it blocks or exits.
-    #[default]
-    Fcfs,
-    /// Round Robin: FCFS order, but a thread is pre-empted after `quantum` ticks of CPU.
-    RoundRobin,
-}
-
-impl Policy {
-    /// Every policy, in menu order.
-    pub const ALL: [Policy; 2] = [Policy::Fcfs, Policy::RoundRobin];
-
-    /// Short name used in files and on the command line (`fcfs`, `rr`).
-    pub fn key(self) -> &'static str {
-        match self {
-            Policy::Fcfs => "fcfs",
-            Policy::RoundRobin => "rr",
-        }
-    }
-
-    /// Parses [`Policy::key`].
-    pub fn from_key(key: &str) -> Option<Policy> {
-        Policy::ALL.into_iter().find(|p| p.key() == key)
-    }
-
-    /// Human name for menus.
-    pub fn label(self) -> &'static str {
-        match self {
-            Policy::Fcfs => "First come, first served (FCFS)",
-            Policy::RoundRobin => "Round Robin (RR)",
-        }
-    }
-
-    /// Whether the policy has a time slice (quantum) parameter.
-    pub fn uses_quantum(self) -> bool {
-        matches!(self, Policy::RoundRobin)
-    }
-
-    /// Every key, for messages: "`fcfs` or `rr`".
-    pub fn keys_for_people() -> String {
-        let keys: Vec<String> = Policy::ALL.iter().map(|p| format!("`{}`", p.key())).collect();
-        match keys.split_last() {
-            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-            _ => keys.join(""),
-        }
-    }
-}
-
 /// A problem with one parameter of a policy: which (relative to `scheduler`) and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParamError {
@@ -93,103 +45,183 @@ pub struct ParamError {
     pub message: String,
 }
 
-/// The scheduler settings of a scenario: a policy and its parameters.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "policy")]
-pub enum SchedulerSpec {
-    /// First come, first served ([`super::Fcfs`]).
-    #[serde(rename = "fcfs")]
-    Fcfs(FcfsSpec),
-    /// Round Robin ([`super::RoundRobin`]).
-    #[serde(rename = "rr")]
-    RoundRobin(RoundRobinSpec),
+impl ParamError {
+    /// An error about `field`.
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        ParamError { field: field.into(), message: message.into() }
+    }
+}
+
+/// A policy's parameters as a scenario gives them: serde reads and writes them (the `policy`
+/// key is added around them), and they validate and build the policy.
+pub trait PolicySpec: Clone + Debug + PartialEq + Serialize + DeserializeOwned {
+    /// Key in files and on the command line (`"rr"`).
+    const KEY: &'static str;
+    /// Human name for menus.
+    const LABEL: &'static str;
+    /// The parameters a menu choice starts with; `quantum` for a policy that has a time slice.
+    fn with_defaults(quantum: Ticks) -> Self;
+    /// Checks the parameters' ranges (the first problem found).
+    fn validate(&self) -> Result<(), ParamError>;
+    /// Builds the policy (the spec is valid).
+    fn build(&self) -> Box<dyn Scheduler>;
+    /// The time slice, in ticks, if the policy has one.
+    fn quantum(&self) -> Option<Ticks> {
+        None
+    }
+    /// Sets the time slice; an error if the policy has none.
+    fn set_quantum(&mut self, _quantum: Ticks) -> Result<(), ParamError> {
+        Err(ParamError::new("quantum", format!("{} has no `quantum` setting", Self::LABEL)))
+    }
+    /// The tie rule ([`TieRule::ArrivalsFirst`] if the policy has no such setting).
+    fn tie(&self) -> TieRule {
+        TieRule::default()
+    }
+    /// Sets the tie rule; an error if the policy has none.
+    fn set_tie(&mut self, _tie: TieRule) -> Result<(), ParamError> {
+        Err(ParamError::new("tie", format!("{} has no `tie` setting", Self::LABEL)))
+    }
+}
+
+/// Declares every policy once: the [`Policy`] names and the [`SchedulerSpec`] choice.
+macro_rules! policies {
+    ($($(#[$doc:meta])* $variant:ident($spec:ty),)*) => {
+        /// The name of a policy, as in files and on the command line. One per file under
+        /// `src/model/scheduler/`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Policy {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Policy {
+            /// Every policy, in menu order.
+            pub const ALL: &[Policy] = &[$(Policy::$variant,)*];
+
+            /// Short name used in files and on the command line (`fcfs`, `rr`, …).
+            pub fn key(self) -> &'static str {
+                match self { $(Policy::$variant => <$spec>::KEY,)* }
+            }
+
+            /// Human name for menus.
+            pub fn label(self) -> &'static str {
+                match self { $(Policy::$variant => <$spec>::LABEL,)* }
+            }
+        }
+
+        /// The scheduler settings of a scenario: a policy and its parameters.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum SchedulerSpec {
+            $($(#[$doc])* $variant($spec),)*
+        }
+
+        impl SchedulerSpec {
+            /// `policy` with its default parameters; a time slice, if it has one, of `quantum`
+            /// or [`DEFAULT_QUANTUM_TICKS`].
+            pub fn of(policy: Policy, quantum: Option<Ticks>) -> SchedulerSpec {
+                let q = quantum.unwrap_or(DEFAULT_QUANTUM_TICKS);
+                match policy { $(Policy::$variant => SchedulerSpec::$variant(<$spec>::with_defaults(q)),)* }
+            }
+
+            /// The policy chosen.
+            pub fn policy(&self) -> Policy {
+                match self { $(SchedulerSpec::$variant(_) => Policy::$variant,)* }
+            }
+
+            /// The time slice in ticks, for a policy that has one.
+            pub fn quantum(&self) -> Option<Ticks> {
+                match self { $(SchedulerSpec::$variant(s) => s.quantum(),)* }
+            }
+
+            /// Sets the time slice; an error if the policy has none or the value is out of range.
+            pub fn set_quantum(&mut self, quantum: Ticks) -> Result<(), ParamError> {
+                match self { $(SchedulerSpec::$variant(s) => s.set_quantum(quantum)?,)* }
+                self.validate()
+            }
+
+            /// The tie rule in use.
+            pub fn tie(&self) -> TieRule {
+                match self { $(SchedulerSpec::$variant(s) => s.tie(),)* }
+            }
+
+            /// Sets the tie rule; an error if the policy has no such setting.
+            pub fn set_tie(&mut self, tie: TieRule) -> Result<(), ParamError> {
+                match self { $(SchedulerSpec::$variant(s) => s.set_tie(tie),)* }
+            }
+
+            /// Checks the parameters' ranges (the first problem found).
+            pub fn validate(&self) -> Result<(), ParamError> {
+                match self { $(SchedulerSpec::$variant(s) => s.validate(),)* }
+            }
+
+            /// Builds the policy (the spec must be valid).
+            pub fn build(&self) -> Box<dyn Scheduler> {
+                match self { $(SchedulerSpec::$variant(s) => s.build(),)* }
+            }
+
+            fn from_params<E: de::Error>(policy: Policy, params: serde_json::Map<String, serde_json::Value>) -> Result<Self, E> {
+                Ok(match policy { $(Policy::$variant => SchedulerSpec::$variant(params_of(params)?),)* })
+            }
+        }
+
+        impl Serialize for SchedulerSpec {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self { $(SchedulerSpec::$variant(spec) => Tagged { policy: <$spec>::KEY, spec }.serialize(s),)* }
+            }
+        }
+    };
+}
+
+policies! {
+    /// First come, first served ([`super::fcfs`]).
+    Fcfs(super::fcfs::FcfsSpec),
+    /// Round Robin ([`super::round_robin`]).
+    RoundRobin(super::round_robin::RoundRobinSpec),
+    /// Shortest remaining time first, pre-emptive SJF ([`super::srtf`]).
+    Srtf(super::srtf::SrtfSpec),
 }
 
 impl Default for SchedulerSpec {
     fn default() -> Self {
-        SchedulerSpec::Fcfs(FcfsSpec::default())
+        SchedulerSpec::of(Policy::Fcfs, None)
+    }
+}
+
+impl Policy {
+    /// Parses [`Policy::key`].
+    pub fn from_key(key: &str) -> Option<Policy> {
+        Policy::ALL.iter().copied().find(|p| p.key() == key)
+    }
+
+    /// Whether the policy has a time slice (quantum) parameter.
+    pub fn uses_quantum(self) -> bool {
+        SchedulerSpec::of(self, None).quantum().is_some()
+    }
+
+    /// Every key, for messages: "`fcfs`, `rr` or `srtf`".
+    pub fn keys_for_people() -> String {
+        let keys: Vec<String> = Policy::ALL.iter().map(|p| format!("`{}`", p.key())).collect();
+        match keys.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => keys.join(""),
+        }
     }
 }
 
 impl SchedulerSpec {
-    /// `policy` with its default parameters; a quantum, if it takes one, of `quantum` or
-    /// [`DEFAULT_QUANTUM_TICKS`].
-    pub fn of(policy: Policy, quantum: Option<Ticks>) -> SchedulerSpec {
-        let quantum = quantum.unwrap_or(DEFAULT_QUANTUM_TICKS);
-        match policy {
-            Policy::Fcfs => SchedulerSpec::Fcfs(FcfsSpec::default()),
-            Policy::RoundRobin => SchedulerSpec::RoundRobin(RoundRobinSpec { quantum, tie: TieRule::default() }),
-        }
-    }
-
-    /// The policy chosen.
-    pub fn policy(&self) -> Policy {
-        match self {
-            SchedulerSpec::Fcfs(_) => Policy::Fcfs,
-            SchedulerSpec::RoundRobin(_) => Policy::RoundRobin,
-        }
-    }
-
-    /// The time slice, in ticks, for a policy that has one.
-    pub fn quantum(&self) -> Option<Ticks> {
-        match self {
-            SchedulerSpec::RoundRobin(s) => Some(s.quantum),
-            SchedulerSpec::Fcfs(_) => None,
-        }
-    }
-
-    /// The tie rule in use ([`TieRule::ArrivalsFirst`] for policies without the setting).
-    pub fn tie(&self) -> TieRule {
-        match self {
-            SchedulerSpec::RoundRobin(s) => s.tie,
-            SchedulerSpec::Fcfs(_) => TieRule::default(),
-        }
-    }
-
     /// Switches to `policy`, keeping the parameters the two share (the quantum).
     pub fn set_policy(&mut self, policy: Policy) {
         if policy != self.policy() {
             *self = SchedulerSpec::of(policy, self.quantum());
         }
     }
+}
 
-    /// Sets the time slice; an error if the policy has none.
-    pub fn set_quantum(&mut self, quantum: Ticks) -> Result<(), ParamError> {
-        match self {
-            SchedulerSpec::RoundRobin(s) => s.quantum = quantum,
-            SchedulerSpec::Fcfs(_) => return Err(self.no_such("quantum")),
-        }
-        self.validate()
-    }
-
-    /// Sets the tie rule; an error if the policy has no such setting.
-    pub fn set_tie(&mut self, tie: TieRule) -> Result<(), ParamError> {
-        match self {
-            SchedulerSpec::RoundRobin(s) => s.tie = tie,
-            SchedulerSpec::Fcfs(_) => return Err(self.no_such("tie")),
-        }
-        Ok(())
-    }
-
-    fn no_such(&self, field: &str) -> ParamError {
-        ParamError { field: field.into(), message: format!("{} has no `{field}` setting", self.policy().label()) }
-    }
-
-    /// Checks the parameters' ranges (the first problem found).
-    pub fn validate(&self) -> Result<(), ParamError> {
-        match self {
-            SchedulerSpec::Fcfs(s) => s.validate(),
-            SchedulerSpec::RoundRobin(s) => s.validate(),
-        }
-    }
-
-    /// Builds the policy (the spec must be valid).
-    pub fn build(&self) -> Box<dyn Scheduler> {
-        match self {
-            SchedulerSpec::Fcfs(s) => s.build(),
-            SchedulerSpec::RoundRobin(s) => s.build(),
-        }
-    }
+/// A spec serialised with its `policy` key first.
+#[derive(Serialize)]
+struct Tagged<'a, T: Serialize> {
+    policy: &'static str,
+    #[serde(flatten)]
+    spec: &'a T,
 }
 
 /// Marks an error message that carries a path inside the value being deserialised, so the
@@ -201,7 +233,7 @@ pub(crate) fn nested_error<E: de::Error>(field: &str, message: &str) -> E {
     E::custom(format!("{NESTED_PATH_MARK}{field}{NESTED_PATH_MARK}{message}"))
 }
 
-fn params<T: DeserializeOwned, E: de::Error>(rest: serde_json::Map<String, serde_json::Value>) -> Result<T, E> {
+fn params_of<T: DeserializeOwned, E: de::Error>(rest: serde_json::Map<String, serde_json::Value>) -> Result<T, E> {
     serde_path_to_error::deserialize(serde_json::Value::Object(rest)).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };
@@ -224,9 +256,6 @@ impl<'de> Deserialize<'de> for SchedulerSpec {
             let msg = format!("unknown policy `{key}` (policies: {})", Policy::keys_for_people());
             return Err(nested_error("policy", &msg));
         };
-        Ok(match policy {
-            Policy::Fcfs => SchedulerSpec::Fcfs(params(map)?),
-            Policy::RoundRobin => SchedulerSpec::RoundRobin(params(map)?),
-        })
+        SchedulerSpec::from_params(policy, map)
     }
 }

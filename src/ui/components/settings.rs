@@ -131,7 +131,7 @@ pub fn Settings(props: &SettingsProps) -> Html {
     let (cpus_error, quantum_error) = (&*cpus_box.error, &*quantum_box.error);
     let on_policy = props.on_change.reform(|e: Event| {
         let select: HtmlSelectElement = e.target_unchecked_into();
-        ScenarioEdit::Policy(Policy::from_key(&select.value()).unwrap_or_default())
+        ScenarioEdit::Policy(Policy::from_key(&select.value()).unwrap_or(Policy::Fcfs))
     });
     let rr = sched.policy().uses_quantum();
     html! {
