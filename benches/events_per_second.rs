@@ -65,6 +65,13 @@ fn measure(label: &str, scenario: &Scenario, recording: Recording) {
 }
 
 fn main() {
+    // `cargo bench --bench events_per_second -- FILE.json` measures a scenario file instead.
+    if let Some(path) = std::env::args().skip(1).find(|a| a.ends_with(".json")) {
+        let s = Scenario::from_json(&std::fs::read_to_string(&path).expect("readable")).expect("valid");
+        println!("scenario: {path}");
+        measure("metrics only (no trace)", &s, Recording::MetricsOnly);
+        return;
+    }
     let s = big_scenario(10, 100, 200);
     println!("scenario: 10 processes × 100 threads, 200 loop iterations each, 8 CPUs, RR q=3 (best of 3)");
     // `cargo bench --bench events_per_second -- metrics` runs only the metrics-only case (for profiling).

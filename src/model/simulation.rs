@@ -186,6 +186,16 @@ struct Kernel {
     finished: bool,
 }
 
+/// The trace event for an instruction's change.
+fn change_event(sys: &System, tid: ThreadId, change: Change) -> What {
+    let pid = sys.threads[tid].pid;
+    match change {
+        Change::Reg { reg, value } => What::Reg { tid, reg, value },
+        Change::Mem { var, value, lost } => What::Mem { pid, var, value, tid, lost },
+        Change::Mutex { mutex, owner } => What::Mutex { pid, mutex, owner },
+    }
+}
+
 fn draw(rng: &mut Pcg64Mcg, span: Span) -> Ticks {
     match span {
         Span::Fixed(n) => n,
@@ -332,6 +342,14 @@ impl Kernel {
     fn record(&mut self, what: What) {
         if let Some(trace) = &mut self.trace {
             trace.events.push(TraceEvent { time: self.now, what });
+        }
+    }
+
+    /// Records what `what` builds, building it only when a trace is being recorded.
+    #[inline]
+    fn record_with(&mut self, what: impl FnOnce() -> What) {
+        if self.trace.is_some() {
+            self.record(what());
         }
     }
 
@@ -640,18 +658,32 @@ impl Kernel {
     /// Applies an instruction's effect, in this order: count the step (a faulting instruction
     /// does not count), record the change, wake, then continue, block, exit or stop. Returns
     /// whether the thread goes on running.
+    #[inline]
     fn apply(&mut self, sys: &System, cpu: CpuId, tid: ThreadId, pc: usize, effect: Effect) -> bool {
+        match effect {
+            // The common case, kept small: the instruction completed and the thread carries on.
+            Effect { flow: Flow::Next(next), change, wake: None } => {
+                self.count_step();
+                if let Some(change) = change {
+                    self.record_with(|| change_event(sys, tid, change));
+                }
+                self.threads[tid].ctx.pc = next;
+                self.record_with(|| What::Pc { tid, pc: next });
+                self.stop.is_none()
+            }
+            _ => self.apply_rare(sys, cpu, tid, pc, effect),
+        }
+    }
+
+    /// [`Kernel::apply`] for effects that wake, block, exit or fault.
+    #[inline(never)]
+    fn apply_rare(&mut self, sys: &System, cpu: CpuId, tid: ThreadId, pc: usize, effect: Effect) -> bool {
         let Effect { flow, change, wake } = effect;
         if !matches!(flow, Flow::Fault(_)) {
             self.count_step();
         }
         if let Some(change) = change {
-            let pid = sys.threads[tid].pid;
-            self.record(match change {
-                Change::Reg { reg, value } => What::Reg { tid, reg, value },
-                Change::Mem { var, value, lost } => What::Mem { pid, var, value, tid, lost },
-                Change::Mutex { mutex, owner } => What::Mutex { pid, mutex, owner },
-            });
+            self.record_with(|| change_event(sys, tid, change));
         }
         if let Some(w) = wake {
             self.wake(w);
@@ -683,7 +715,14 @@ impl Kernel {
     #[inline]
     fn count_step(&mut self) {
         self.steps += 1;
-        if self.steps > self.limits.max_steps && self.stop.is_none() {
+        if self.steps > self.limits.max_steps {
+            self.step_budget_spent();
+        }
+    }
+
+    #[cold]
+    fn step_budget_spent(&mut self) {
+        if self.stop.is_none() {
             self.stop = Some(Outcome::BudgetExceeded {
                 time: self.now,
                 steps: self.steps,
