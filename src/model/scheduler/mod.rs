@@ -16,12 +16,16 @@
 //! RNG through [`Ctx`], and may ask the kernel for timers ([`Ctx::set_timer`]).
 
 pub mod fcfs;
+pub mod priority;
 pub mod round_robin;
+pub mod sjf;
 pub mod spec;
 pub mod srtf;
 
 pub use fcfs::{Fcfs, FcfsSpec};
+pub use priority::{AgingSpec, MostUrgent, Priority, PrioritySpec};
 pub use round_robin::{RoundRobin, RoundRobinSpec};
+pub use sjf::{EstimateSpec, ExpAverage, Sjf, SjfSpec};
 pub use spec::{DEFAULT_QUANTUM_TICKS, ParamError, Policy, PolicySpec, SchedulerSpec, TieRule};
 pub use srtf::{Srtf, SrtfSpec};
 

@@ -176,8 +176,12 @@ policies! {
     Fcfs(super::fcfs::FcfsSpec),
     /// Round Robin ([`super::round_robin`]).
     RoundRobin(super::round_robin::RoundRobinSpec),
+    /// Shortest job first, non-pre-emptive ([`super::sjf`]).
+    Sjf(super::sjf::SjfSpec),
     /// Shortest remaining time first, pre-emptive SJF ([`super::srtf`]).
     Srtf(super::srtf::SrtfSpec),
+    /// Priority, pre-emptive or not, with aging and round robin among equals ([`super::priority`]).
+    Priority(super::priority::PrioritySpec),
 }
 
 impl Default for SchedulerSpec {
