@@ -27,6 +27,7 @@ presets![
     "mixed-rr-1cpu",
     "mixed-fcfs-2cpu",
     "mixed-rr-2cpu",
+    "compare-policies",
     "deadlock",
 ];
 

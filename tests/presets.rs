@@ -38,6 +38,55 @@ fn round_robin_improves_response_time() {
     assert!(rr.metrics.context_switches > fcfs.metrics.context_switches);
 }
 
+/// C9: the compare-policies preset shows what its description says under each policy the
+/// page's menu offers (the RR quantum is the menu's default).
+#[test]
+fn each_policy_shows_its_trade_off_on_one_workload() {
+    use threadlab::model::scenario::{Policy, ScenarioEdit};
+    let base = presets::find("compare-policies").unwrap().scenario().unwrap();
+    let runs: Vec<(Policy, threadlab::model::RunResult)> =
+        [Policy::Fcfs, Policy::Sjf, Policy::Srtf, Policy::RoundRobin, Policy::Priority]
+            .into_iter()
+            .map(|p| {
+                let mut s = base.clone();
+                ScenarioEdit::Policy(p).apply(&mut s).unwrap();
+                (p, run(&s).1)
+            })
+            .collect();
+    let avg = |p: Policy| runs.iter().find(|(q, _)| *q == p).unwrap().1.metrics.averages.clone().unwrap();
+    let metrics = |p: Policy| &runs.iter().find(|(q, _)| *q == p).unwrap().1.metrics;
+    let job = |p: Policy, name: &str| metrics(p).threads.iter().find(|t| t.process == name).unwrap().clone();
+    let others = |p: Policy| runs.iter().map(|(q, _)| *q).filter(move |q| *q != p);
+    for q in others(Policy::Fcfs) {
+        assert!(avg(Policy::Fcfs).turnaround > avg(q).turnaround, "FCFS vs {q:?}");
+        assert!(avg(Policy::Fcfs).response > avg(q).response, "FCFS vs {q:?}");
+    }
+    for q in others(Policy::Srtf) {
+        assert!(avg(Policy::Srtf).turnaround < avg(q).turnaround, "SRTF vs {q:?}");
+    }
+    for q in others(Policy::RoundRobin) {
+        assert!(avg(Policy::RoundRobin).response < avg(q).response, "RR vs {q:?}");
+        assert!(metrics(Policy::RoundRobin).context_switches > metrics(q).context_switches, "RR vs {q:?}");
+    }
+    // SJF: render, once running, keeps the CPU while editor is ready again.
+    let sjf_editor = job(Policy::Sjf, "editor");
+    assert!(sjf_editor.waiting >= 20, "{sjf_editor:?}");
+    // Priority: editor and backup start at once; checksum waits longer than under any other.
+    assert!(job(Policy::Priority, "editor").response.unwrap() <= 1);
+    assert!(job(Policy::Priority, "backup").response.unwrap() <= 3);
+    for q in others(Policy::Priority) {
+        assert!(job(Policy::Priority, "checksum").waiting > job(q, "checksum").waiting, "priority vs {q:?}");
+    }
+    // Five clearly different pictures: no two policies within a tick on both averages.
+    for (i, (p, a)) in runs.iter().enumerate() {
+        for (q, b) in &runs[i + 1..] {
+            let (a, b) = (a.metrics.averages.as_ref().unwrap(), b.metrics.averages.as_ref().unwrap());
+            let apart = (a.turnaround - b.turnaround).abs() >= 1.0 || (a.response - b.response).abs() >= 1.0;
+            assert!(apart, "{p:?} and {q:?} look alike");
+        }
+    }
+}
+
 /// C3: two CPUs run two threads at once, so the same workload finishes sooner.
 #[test]
 fn two_cpus_shorten_the_makespan() {

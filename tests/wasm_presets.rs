@@ -79,6 +79,7 @@ goldens! {
     preset_mixed_rr_1cpu => "mixed-rr-1cpu",
     preset_mixed_fcfs_2cpu => "mixed-fcfs-2cpu",
     preset_mixed_rr_2cpu => "mixed-rr-2cpu",
+    preset_compare_policies => "compare-policies",
     preset_deadlock => "deadlock",
 }
 
