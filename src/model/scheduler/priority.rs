@@ -20,9 +20,11 @@
 //!   sets a kernel timer ([`Ctx::set_timer`]) for the instant the first waiting thread ages past
 //!   the least urgent running one, and pre-empts it then.
 //!
-//! Ties: equally urgent ready threads go first come, first served (the order they joined the
-//! ready queue; at one instant, the scenario's `tie` rule, then thread id). A newcomer pre-empts
-//! the least urgent running thread, the lowest-numbered CPU among equals.
+//! Ties: equally urgent ready threads go first come, first served (Silberschatz §5.3.4), in the
+//! order they joined the ready queue; threads joining at one instant (a slice that ends as
+//! another thread arrives) go in the scenario's `tie` order, then by thread id. A newcomer
+//! pre-empts only a strictly less urgent thread (Silberschatz's definition), the least urgent
+//! one running, on the lowest-numbered CPU among equals.
 //!
 //! A ready queue of n threads costs O(log n) per decision without aging, O(n) with it.
 

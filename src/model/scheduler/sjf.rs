@@ -10,8 +10,9 @@
 //! burst: the CPU ticks it ran from becoming ready until it next blocked or exited. τ(0) is the
 //! thread's `expected_burst` attribute, or the estimate's `initial` value.
 //!
-//! Ties (equal bursts or equal predictions) go to whoever joined the ready queue first; threads
-//! that became ready at the same instant join in the kernel's tie order (by thread id).
+//! Ties (equal bursts or equal predictions) go to whoever joined the ready queue first, the FCFS
+//! tie-break Silberschatz §5.3.2 gives; threads that became ready at the same instant join in
+//! the kernel's tie order (by thread id). The books agree on this, so it is not a setting.
 
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
