@@ -142,17 +142,17 @@ impl Sjf {
     }
 
     /// The burst `tid` is predicted to need next, in ticks; `None` when not predicting.
-    pub fn prediction(&mut self, tid: ThreadId, ctx: &Ctx<'_>) -> Option<f64> {
-        Some(self.history_of(tid, ctx)?.tau)
+    pub fn prediction(&self, tid: ThreadId, ctx: &Ctx<'_>) -> Option<f64> {
+        let (_, initial) = self.estimate?;
+        match self.history.get(tid).copied().flatten() {
+            Some(h) => Some(h.tau),
+            None => Some(Self::tau0(tid, initial, ctx) as f64),
+        }
     }
 
-    fn history_of(&mut self, tid: ThreadId, ctx: &Ctx<'_>) -> Option<&mut History> {
-        let (_, initial) = self.estimate?;
-        if self.history.len() <= tid {
-            self.history.resize(tid + 1, None);
-        }
-        let tau0 = ctx.attrs.get(tid).and_then(|a| a.expected_burst).unwrap_or(initial);
-        Some(self.history[tid].get_or_insert(History { tau: tau0 as f64, ran: 0 }))
+    /// τ(0) of `tid`: its `expected_burst` attribute, else `initial`.
+    fn tau0(tid: ThreadId, initial: Ticks, ctx: &Ctx<'_>) -> Ticks {
+        ctx.attrs.get(tid).and_then(|a| a.expected_burst).unwrap_or(initial)
     }
 }
 
@@ -177,8 +177,12 @@ impl Scheduler for Sjf {
     /// When predicting: adds `ran` to the current burst; a burst ends when the thread blocks or
     /// exits, and its length updates τ.
     fn on_leave(&mut self, tid: ThreadId, _cpu: CpuId, ran: Ticks, why: LeaveReason, ctx: &mut Ctx<'_>) {
-        let Some((avg, _)) = self.estimate else { return };
-        let Some(h) = self.history_of(tid, ctx) else { return };
+        let Some((avg, initial)) = self.estimate else { return };
+        if self.history.len() <= tid {
+            self.history.resize(tid + 1, None);
+        }
+        let tau0 = Self::tau0(tid, initial, ctx) as f64;
+        let h = self.history[tid].get_or_insert(History { tau: tau0, ran: 0 });
         h.ran += ran;
         if matches!(why, LeaveReason::Blocked | LeaveReason::Exited) {
             h.tau = avg.next(h.tau, h.ran);
