@@ -10,12 +10,18 @@
 //!   --quantum N        set the time slice (ticks; a new rr gets 4 if none is given)
 //!   --tie RULE         arrivals_first or preempted_first
 //!   --seed N           set the seed
+//! threadlab ostep scheduler [OSTEP's flags] [--json]     OSTEP's cpu-sched/scheduler.py
+//! threadlab ostep process-run [OSTEP's flags] [--json]   OSTEP's cpu-intro/process-run.py
 //! ```
 //!
 //! The flags are the page's settings: both apply [`ScenarioEdit`]s, in the order above.
 //!
 //! The JSON has `scenario` (its name), `settings` (machine, scheduler, seed and limits actually
 //! used, after the flags), `outcome`, `message`, `metrics` and, with `--trace`, `trace`.
+//!
+//! `ostep` prints what the OSTEP simulator prints for the same flags (`-c`: the answers), or with
+//! `--json` the jobs and answers as JSON; `--scenario` prints the model scenario instead, for
+//! `threadlab run` or the page. See `threadlab::ostep`.
 //!
 //! Exit codes: 0 the run completed; 1 bad usage or unreadable/invalid scenario (the located
 //! error goes to stderr); 3 the run ended in a deadlock, runtime error or exhausted budget (the
@@ -27,7 +33,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 use threadlab::model::scenario::{Policy, ScenarioEdit, TieRule};
+use threadlab::model::scheduler::{IoDone, SwitchOn};
 use threadlab::model::{self, Outcome, Recording, Scenario};
+use threadlab::ostep::{self, OstepError, scheduler::SchedulerPolicy};
 use threadlab::presets::{self, PRESETS};
 
 /// Run Threadlab scenarios headless and print JSON.
@@ -44,6 +52,91 @@ enum Command {
     Presets,
     /// Run a scenario and print its settings, outcome and metrics as JSON.
     Run(RunArgs),
+    /// Run an OSTEP homework simulator's workload with its own flags.
+    #[command(subcommand)]
+    Ostep(OstepCommand),
+}
+
+#[derive(Subcommand)]
+enum OstepCommand {
+    /// cpu-sched/scheduler.py: FIFO, SJF and RR over jobs that all arrive at 0.
+    #[command(infer_long_args = true, allow_negative_numbers = true)]
+    Scheduler(SchedulerArgs),
+    /// cpu-intro/process-run.py: processes that use the CPU and do I/O.
+    #[command(name = "process-run", infer_long_args = true, allow_negative_numbers = true)]
+    ProcessRun(ProcessRunArgs),
+}
+
+/// How to print an OSTEP run.
+#[derive(Args)]
+struct OstepOutput {
+    /// Print the jobs and the answers as JSON (always solved, as with -c).
+    #[arg(long, conflicts_with = "scenario")]
+    json: bool,
+    /// Print the model scenario (JSON) that reproduces the run, for `threadlab run` or the page.
+    #[arg(long)]
+    scenario: bool,
+}
+
+#[derive(Args)]
+struct SchedulerArgs {
+    /// Seed of the random job lengths (Python's random.seed).
+    #[arg(short = 's', long = "seed", value_name = "SEED", default_value = "0", value_parser = seed_value)]
+    seed: i128,
+    /// Number of random jobs.
+    #[arg(short = 'j', long = "jobs", value_name = "JOBS", default_value = "3", value_parser = ostep::scheduler::int_flag)]
+    jobs: i64,
+    /// Job lengths instead of random jobs, e.g. 3,5,1 or 2.5,1.5.
+    #[arg(short = 'l', long = "jlist", value_name = "JLIST", default_value = "")]
+    jlist: String,
+    /// Longest random job.
+    #[arg(short = 'm', long = "maxlen", value_name = "MAXLEN", default_value = "10", value_parser = ostep::scheduler::int_flag)]
+    maxlen: i64,
+    /// Policy: FIFO, SJF or RR.
+    #[arg(short = 'p', long = "policy", value_name = "POLICY", default_value = "FIFO", value_parser = ostep::scheduler::policy_flag)]
+    policy: SchedulerPolicy,
+    /// RR's time slice.
+    #[arg(short = 'q', long = "quantum", value_name = "QUANTUM", default_value = "1", value_parser = ostep::scheduler::int_flag)]
+    quantum: i64,
+    /// Compute the answers.
+    #[arg(short = 'c')]
+    solve: bool,
+    #[command(flatten)]
+    output: OstepOutput,
+}
+
+#[derive(Args)]
+struct ProcessRunArgs {
+    /// Seed of the random instructions (Python's random.seed).
+    #[arg(short = 's', long = "seed", value_name = "SEED", default_value = "0", value_parser = seed_value)]
+    seed: i128,
+    /// Programs, e.g. c3,i,c2:c4 (cN: N ticks of CPU; i: an I/O; `:` between processes).
+    #[arg(short = 'P', long = "program", value_name = "PROGRAM", default_value = "")]
+    program: String,
+    /// Random processes X:Y,… (X instructions, each CPU with chance Y%).
+    #[arg(short = 'l', long = "processlist", value_name = "PROCESS_LIST", default_value = "")]
+    process_list: String,
+    /// How long an I/O takes, in ticks.
+    #[arg(short = 'L', long = "iolength", value_name = "IO_LENGTH", default_value = "5", value_parser = ostep::process_run::int_flag)]
+    io_length: i64,
+    /// When to switch: SWITCH_ON_IO or SWITCH_ON_END.
+    #[arg(short = 'S', long = "switch", value_name = "SWITCH", default_value = "SWITCH_ON_IO", value_parser = ostep::process_run::switch_flag)]
+    switch: SwitchOn,
+    /// When an I/O completes: IO_RUN_LATER or IO_RUN_IMMEDIATE.
+    #[arg(short = 'I', long = "iodone", value_name = "IO_DONE", default_value = "IO_RUN_LATER", value_parser = ostep::process_run::io_done_flag)]
+    io_done: IoDone,
+    /// Compute the answers.
+    #[arg(short = 'c')]
+    solve: bool,
+    /// Print statistics at the end (with -c).
+    #[arg(short = 'p', long = "printstats")]
+    print_stats: bool,
+    #[command(flatten)]
+    output: OstepOutput,
+}
+
+fn seed_value(text: &str) -> Result<i128, String> {
+    ostep::values::int(text)
 }
 
 #[derive(Args)]
@@ -120,6 +213,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Presets => presets_list(),
         Command::Run(args) => run(&args),
+        Command::Ostep(OstepCommand::Scheduler(args)) => ostep_scheduler(&args).map_err(|e| e.to_string()),
+        Command::Ostep(OstepCommand::ProcessRun(args)) => ostep_process_run(&args).map_err(|e| e.to_string()),
     };
     result.unwrap_or_else(|msg| {
         eprintln!("threadlab: {msg}");
@@ -196,4 +291,53 @@ fn run(args: &RunArgs) -> Result<ExitCode, String> {
     };
     println!("{}", serde_json::to_string_pretty(&out).expect("json"));
     Ok(if result.outcome == Outcome::Completed { ExitCode::SUCCESS } else { ExitCode::from(3) })
+}
+
+fn print_json(value: &impl Serialize) {
+    println!("{}", serde_json::to_string_pretty(value).expect("json"));
+}
+
+fn ostep_scheduler(args: &SchedulerArgs) -> Result<ExitCode, OstepError> {
+    let o = ostep::scheduler::SchedulerOptions {
+        seed: args.seed,
+        jobs: args.jobs,
+        jlist: args.jlist.clone(),
+        maxlen: args.maxlen,
+        policy: args.policy,
+        quantum: args.quantum,
+        solve: args.solve,
+    };
+    let w = ostep::scheduler::workload(&o)?;
+    if args.output.scenario {
+        print_json(&w.scenario());
+    } else if args.output.json {
+        print_json(&ostep::scheduler::report(&w, &w.solve()?));
+    } else {
+        let answers = if o.solve { Some(w.solve()?) } else { None };
+        print!("{}", ostep::scheduler::render(&o, &w, answers.as_ref()));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ostep_process_run(args: &ProcessRunArgs) -> Result<ExitCode, OstepError> {
+    let o = ostep::process_run::ProcessRunOptions {
+        seed: args.seed,
+        program: args.program.clone(),
+        process_list: args.process_list.clone(),
+        io_length: args.io_length,
+        switch: args.switch,
+        io_done: args.io_done,
+        solve: args.solve,
+        print_stats: args.print_stats,
+    };
+    let w = ostep::process_run::workload(&o)?;
+    if args.output.scenario {
+        print_json(&w.scenario());
+    } else if args.output.json {
+        print_json(&ostep::process_run::report(&w, &w.solve()?));
+    } else {
+        let answers = if o.solve { Some(w.solve()?) } else { None };
+        print!("{}", ostep::process_run::render(&o, &w, answers.as_ref()));
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -26,6 +26,7 @@ pub mod memory;
 pub mod metrics;
 pub mod outcome;
 pub mod program;
+pub mod pyrandom;
 pub mod scenario;
 pub mod scheduler;
 pub mod simulation;

@@ -5,7 +5,7 @@
 //! | instruction          | CPU cost (ticks)     | effect                                              |
 //! |----------------------|----------------------|-----------------------------------------------------|
 //! | `compute N`          | N                    | burns CPU; `compute A..B` draws N uniformly from the scenario's seeded RNG |
-//! | `io N`               | 0, then blocked N    | blocking I/O: the thread leaves the CPU for N ticks (`io A..B` as above) |
+//! | `io N`               | 0, then blocked N    | blocking I/O: the thread leaves the CPU for N ticks (`io A..B` as above); `io 0` leaves the CPU and is ready again at once |
 //! | `load rX, var`       | 1                    | `rX ← var` (the value in memory when the load completes) |
 //! | `store rX, var`      | 1                    | `var ← rX`                                          |
 //! | `add rX, 1` / `add rX, rY` | 1              | `rX ← rX + operand`                                 |
@@ -47,9 +47,9 @@ pub type MutexId = usize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Span {
-    /// Exactly this many ticks (≥ 1).
+    /// Exactly this many ticks (≥ 1; ≥ 0 for `io`).
     Fixed(Ticks),
-    /// Uniform in `lo..=hi` ticks, `1 ≤ lo ≤ hi`.
+    /// Uniform in `lo..=hi` ticks, `1 ≤ lo ≤ hi` (`0 ≤ lo` for `io`).
     Range(Ticks, Ticks),
 }
 
@@ -274,8 +274,10 @@ impl Parser<'_> {
             );
         }
         Ok(match op.as_str() {
-            "compute" => Instr::Compute { span: self.span(&t[1])? },
-            "io" => Instr::Io { span: self.span(&t[1])? },
+            "compute" => Instr::Compute { span: self.span(&t[1], 1)? },
+            // `io 0` blocks and completes at the same instant: the thread still leaves its CPU
+            // (OSTEP process-run's `-L 0`).
+            "io" => Instr::Io { span: self.span(&t[1], 0)? },
             "load" => Instr::Load { reg: self.reg(&t[1])?, var: self.var(&t[2])? },
             "store" => Instr::Store { reg: self.reg(&t[1])?, var: self.var(&t[2])? },
             "add" => {
@@ -317,12 +319,13 @@ impl Parser<'_> {
         })
     }
 
-    fn span(&self, t: &Token<'_>) -> Result<Span, ProgramError> {
-        let num = |s: &str| s.parse::<Ticks>().ok().filter(|&n| n >= 1);
+    /// A duration of at least `min` ticks: `N` or `A..B`.
+    fn span(&self, t: &Token<'_>, min: Ticks) -> Result<Span, ProgramError> {
+        let num = |s: &str| s.parse::<Ticks>().ok().filter(|&n| n >= min);
         let bad = || {
             self.err(
                 t.column,
-                format!("`{}` is not a duration: write a whole number of ticks ≥ 1, or a range like 5..15", t.text),
+                format!("`{}` is not a duration: write a whole number of ticks ≥ {min}, or a range like 5..15", t.text),
             )
         };
         match t.text.split_once("..") {

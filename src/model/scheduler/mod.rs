@@ -17,6 +17,7 @@
 
 pub mod fcfs;
 pub mod priority;
+pub mod process_run;
 pub mod round_robin;
 pub mod sjf;
 pub mod spec;
@@ -24,6 +25,7 @@ pub mod srtf;
 
 pub use fcfs::{Fcfs, FcfsSpec};
 pub use priority::{AgingSpec, MostUrgent, Priority, PrioritySpec};
+pub use process_run::{IoDone, ProcessRun, ProcessRunSpec, SwitchOn};
 pub use round_robin::{RoundRobin, RoundRobinSpec};
 pub use sjf::{EstimateSpec, ExpAverage, Sjf, SjfSpec};
 pub use spec::{DEFAULT_QUANTUM_TICKS, ParamError, Policy, PolicySpec, SchedulerSpec, TieRule};

@@ -182,6 +182,8 @@ policies! {
     Srtf(super::srtf::SrtfSpec),
     /// Priority, pre-emptive or not, with aging and round robin among equals ([`super::priority`]).
     Priority(super::priority::PrioritySpec),
+    /// OSTEP's process-run.py scheduler ([`super::process_run`]).
+    ProcessRun(super::process_run::ProcessRunSpec),
 }
 
 impl Default for SchedulerSpec {

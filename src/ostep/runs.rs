@@ -1,0 +1,35 @@
+//! Reading a model trace the way OSTEP's simulators print: the runs of each thread on the CPU.
+
+use crate::model::trace::{Cause, ThreadState, Trace, What};
+use crate::model::{ThreadId, Ticks};
+
+/// One stay of a thread on a CPU: from its dispatch to when it left (pre-empted, blocked or
+/// finished). A thread with nothing to do has a run of length 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Run {
+    /// The thread.
+    pub tid: ThreadId,
+    /// Dispatch time, in ticks.
+    pub start: Ticks,
+    /// When it left, in ticks.
+    pub end: Ticks,
+    /// Whether it finished at `end`.
+    pub finished: bool,
+}
+
+/// Every run in the trace, in dispatch order (on one CPU, also time order).
+pub(crate) fn runs(trace: &Trace, threads: usize) -> Vec<Run> {
+    let mut open: Vec<Option<(usize, Ticks)>> = vec![None; threads];
+    let mut out: Vec<Run> = Vec::new();
+    for e in &trace.events {
+        let What::State { tid, state, cause } = e.what else { continue };
+        if let Some((slot, start)) = open[tid].take() {
+            out[slot] = Run { tid, start, end: e.time, finished: state == ThreadState::Terminated };
+        }
+        if let (ThreadState::Running, Cause::Dispatched { .. }) = (state, cause) {
+            open[tid] = Some((out.len(), e.time));
+            out.push(Run { tid, start: e.time, end: e.time, finished: false });
+        }
+    }
+    out
+}
