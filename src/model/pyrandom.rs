@@ -72,9 +72,51 @@ impl PyRandom {
     }
 
     /// As `random.choice(seq)`: one element, or `None` for an empty slice (Python raises
-    /// `IndexError`, drawing nothing).
+    /// `IndexError`, drawing nothing) or one of 2³² elements or more (not supported).
     pub fn choice<'a, T>(&mut self, seq: &'a [T]) -> Option<&'a T> {
         let n = u32::try_from(seq.len()).ok().filter(|&n| n > 0)?;
         Some(&seq[self.randbelow(n) as usize])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PyRandom;
+
+    /// CPython 3.11: `python3 -c "import random; random.seed(S); print([random.random() for _ in range(3)])"`.
+    #[test]
+    fn random_matches_cpython() {
+        let cases: [(i128, [f64; 3]); 6] = [
+            (0, [0.8444218515250481, 0.7579544029403025, 0.420571580830845]),
+            (1, [0.13436424411240122, 0.8474337369372327, 0.763774618976614]),
+            (42, [0.6394267984578837, 0.025010755222666936, 0.27502931836911926]),
+            // The sign is ignored.
+            (-42, [0.6394267984578837, 0.025010755222666936, 0.27502931836911926]),
+            // 2**32 + 5: two key words, [5, 1].
+            (4_294_967_301, [0.15727238718789782, 0.2824866316461999, 0.6044540318498407]),
+            // 2**70 + 3: three key words.
+            (1_180_591_620_717_411_303_427, [0.16339507200642456, 0.9974755625541745, 0.2450324792369598]),
+        ];
+        for (seed, expected) in cases {
+            let mut r = PyRandom::seed(seed);
+            let got = [r.random(), r.random(), r.random()];
+            assert_eq!(got, expected, "seed {seed}");
+        }
+    }
+
+    /// CPython 3.11: `random.seed(7); [random.getrandbits(32) for _ in range(3)]`,
+    /// `random.seed(7); [random.choice(range(3)) for _ in range(10)]` and
+    /// `random.seed(7); [random.randrange(100) for _ in range(5)]`.
+    #[test]
+    fn bits_choice_and_randbelow_match_cpython() {
+        let mut r = PyRandom::seed(7);
+        assert_eq!([r.getrandbits(32), r.getrandbits(32), r.getrandbits(32)], [1390851128, 4071050724, 647892279]);
+        let mut r = PyRandom::seed(7);
+        let picks: Vec<u32> = (0..10).map(|_| *r.choice(&[0, 1, 2]).unwrap()).collect();
+        assert_eq!(picks, [1, 0, 1, 2, 0, 0, 2, 0, 1, 2]);
+        let mut r = PyRandom::seed(7);
+        let below: Vec<u32> = (0..5).map(|_| r.randbelow(100)).collect();
+        assert_eq!(below, [41, 19, 50, 83, 6]);
+        assert_eq!(r.choice::<u8>(&[]), None);
     }
 }
