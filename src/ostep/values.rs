@@ -78,20 +78,42 @@ pub struct Decimal {
 }
 
 impl Decimal {
-    /// Parses `2`, `2.5`, `+2.5`, `.5`, `5.` (surrounding spaces allowed, as Python's
-    /// `float()`). Errors: a sign `-`, an exponent, `inf`/`nan`, more than [`MAX_DECIMALS`]
-    /// places, or not a number.
+    /// Parses `2`, `2.5`, `+2.5`, `.5`, `5.`, `1e3`, `2.5E-1` (surrounding spaces allowed, as
+    /// Python's `float()`). Errors: a sign `-`, `inf`/`nan`, more than [`MAX_DECIMALS`] places,
+    /// or not a number.
     pub fn parse(text: &str) -> Result<Decimal, String> {
         let t = text.trim();
         let t = t.strip_prefix('+').unwrap_or(t);
         if t.starts_with('-') {
             return Err(format!("`{text}` is negative: a length is 0 or more"));
         }
+        let not_a_number = || format!("`{text}` is not a number: write a decimal like 3 or 2.5");
+        let (t, exponent) = match t.split_once(['e', 'E']) {
+            None => (t, 0),
+            Some((m, e)) => {
+                let e = e.strip_prefix('+').unwrap_or(e);
+                let ok = !e.is_empty() && e.len() <= 4 && e.trim_start_matches('-').chars().all(|c| c.is_ascii_digit());
+                (m, if ok { e.parse::<i32>().map_err(|_| not_a_number())? } else { return Err(not_a_number()) })
+            }
+        };
         let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
         let all_digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
         if whole.len() + frac.len() == 0 || !all_digits(whole) || !all_digits(frac) {
-            return Err(format!("`{text}` is not a number: write a decimal like 3 or 2.5"));
+            return Err(not_a_number());
         }
+        // Move the point by the exponent: `2.5e1` is `25.`, `2.5e-1` is `.25`.
+        let digits_all = format!("{whole}{frac}");
+        let point = whole.len() as i64 + i64::from(exponent);
+        if !(-40..=40).contains(&point) {
+            return Err(format!("`{text}` is too large or too small"));
+        }
+        let (whole, frac) = if point <= 0 {
+            (String::new(), format!("{}{digits_all}", "0".repeat(point.unsigned_abs() as usize)))
+        } else if point as usize >= digits_all.len() {
+            (format!("{digits_all}{}", "0".repeat(point as usize - digits_all.len())), String::new())
+        } else {
+            (digits_all[..point as usize].to_string(), digits_all[point as usize..].to_string())
+        };
         let frac = frac.trim_end_matches('0');
         let decimals = frac.len() as u32;
         if decimals > MAX_DECIMALS {
@@ -210,7 +232,10 @@ mod tests {
         assert_eq!(Decimal::parse("0"), Ok(Decimal { digits: 0, decimals: 0 }));
         assert_eq!(Decimal::parse("2.5").unwrap().in_units(2), Some(250));
         assert!(Decimal::parse("-1").is_err());
-        assert!(Decimal::parse("1e3").is_err());
+        assert_eq!(Decimal::parse("1e3"), Ok(Decimal { digits: 1000, decimals: 0 }));
+        assert_eq!(Decimal::parse("2.5E-1"), Ok(Decimal { digits: 25, decimals: 2 }));
+        assert!(Decimal::parse("1e").is_err());
+        assert!(Decimal::parse("inf").is_err());
         assert!(Decimal::parse(".").is_err());
         assert!(Decimal::parse("0.0000000001").is_err());
     }
