@@ -6,7 +6,7 @@
 //!   first ready one after it in thread order, wrapping around (OSTEP's `next_proc`). This choice
 //!   is made as it leaves, before the I/O completions of that instant are seen.
 //! - With `switch: on_end`, a thread that blocks keeps the CPU idle until its I/O completes.
-//! - When an I/O completes (`io_done`):
+//! - When an I/O completes (`io_done`; in other scenarios, whenever a wait ends, e.g. a mutex is handed over):
 //!   - `immediate`: the completer runs now; a running thread goes back to ready (pre-empted).
 //!   - `later`: the completer waits its turn, except that it runs at once when it is the only
 //!     runnable thread, or (with `switch: on_end`) when any other is runnable too.
