@@ -27,7 +27,10 @@ use threadlab::model::{self, Outcome, RunResult, System};
 /// Policies that may leave a CPU idle while a thread is ready, by key, with the reason. A policy
 /// belongs here only if its definition allows that (e.g. one that honours CPU affinity, or one
 /// that throttles a group that used its share); none of the policies so far does.
-const NOT_WORK_CONSERVING: &[(&str, &str)] = &[];
+const NOT_WORK_CONSERVING: &[(&str, &str)] = &[(
+    "process_run",
+    "OSTEP's process-run models one CPU (others idle) and, with `switch: end`, idles while the running process waits for its I/O",
+)];
 
 /// Each policy with its default parameters (`quantum` for those that have one), plus the
 /// parameters that change how a policy decides.

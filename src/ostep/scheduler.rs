@@ -8,10 +8,9 @@
 //!
 //! On the model: each job is a process `Job N` whose one thread runs `compute L`; FIFO is
 //! [`fcfs`](crate::model::scheduler::fcfs), RR is [`rr`](crate::model::scheduler::round_robin)
-//! with quantum q. SJF is [`srtf`](crate::model::scheduler::srtf) for now: with every job ready
-//! at 0 and no I/O, nothing ever arrives to pre-empt, so SRTF runs the shortest job first and
-//! breaks ties by queue order, which is scheduler.py's stable sort exactly. (The non-pre-emptive
-//! `sjf` policy replaces it once it is in main.)
+//! with quantum q. SJF is [`sjf`](crate::model::scheduler::sjf) with the actual next burst: every
+//! job is ready at 0 and has one burst, its length, and ties go to the earlier job in the queue,
+//! which is scheduler.py's stable sort by length exactly.
 //!
 //! Lengths given with `-l` may be fractional (`-l 2.5,1.5`): the run's tick is then the finest
 //! decimal unit that makes every length whole (a tenth here), and the numbers are printed back
@@ -28,7 +27,7 @@ use super::runs::runs;
 use super::values::{self, Decimal, TimeUnit, py_float};
 use crate::model::pyrandom::PyRandom;
 use crate::model::scenario::{FORMAT, Limits, MAX_THREADS, ProcessSpec, Scenario, SchedulerSpec, ThreadSpec};
-use crate::model::scheduler::{FcfsSpec, RoundRobinSpec, SrtfSpec, TieRule};
+use crate::model::scheduler::{FcfsSpec, RoundRobinSpec, SjfSpec, TieRule};
 use crate::model::{self, Outcome, Ticks};
 
 /// Most time slices an RR run may print.
@@ -193,7 +192,7 @@ impl SchedulerWorkload {
     pub fn scenario(&self) -> Scenario {
         let scheduler = match self.policy {
             SchedulerPolicy::Fifo => SchedulerSpec::Fcfs(FcfsSpec {}),
-            SchedulerPolicy::Sjf => SchedulerSpec::Srtf(SrtfSpec { preempt_on_equal: false }),
+            SchedulerPolicy::Sjf => SchedulerSpec::Sjf(SjfSpec { estimate: None }),
             SchedulerPolicy::Rr => {
                 SchedulerSpec::RoundRobin(RoundRobinSpec { quantum: self.quantum, tie: TieRule::ArrivalsFirst })
             }
