@@ -163,6 +163,10 @@ struct Kernel {
     /// wants bursts ([`Scheduler::wants_bursts`]).
     bursts: Vec<Ticks>,
     wants_bursts: bool,
+    /// Whether any thread has an affinity mask.
+    pinned: bool,
+    /// Whether a thread picked for a CPU runs there ([`Scheduler::binds_to_cpu`]).
+    binds: bool,
     threads: Vec<Thread>,
     cpus: Vec<Cpu>,
     /// Idle CPUs as a bit mask (bit `c`: CPU `c` has no thread), kept beside each CPU's phase.
@@ -208,6 +212,7 @@ impl Kernel {
         let cpus = scenario.machine.cpus as usize;
         let mut events = EventQueue::new(cpus);
         let wants_bursts = sched.wants_bursts();
+        let binds = sched.binds_to_cpu();
         for t in &sys.threads {
             events.push(t.arrival, EventKind::Arrive { tid: t.tid });
         }
@@ -220,6 +225,8 @@ impl Kernel {
             sched,
             bursts: vec![0; sys.threads.len()],
             attrs: sys.threads.iter().map(|t| t.attrs.clone()).collect(),
+            pinned: sys.threads.iter().any(|t| t.attrs.affinity.is_some()),
+            binds,
             rng: Pcg64Mcg::seed_from_u64(scenario.seed),
             sched_rng: SchedRng::seed_from_u64(scenario.seed.wrapping_add(SCHEDULER_SEED_OFFSET)),
             timers: Timers::default(),
@@ -328,7 +335,8 @@ impl Kernel {
     /// it asked for into the event queue.
     #[inline]
     fn with_sched<R>(&mut self, f: impl FnOnce(&mut dyn Scheduler, &mut Ctx<'_>) -> R) -> R {
-        let mut ctx = Ctx::new(self.now, &mut self.sched_rng, &mut self.timers, &self.attrs, &self.bursts);
+        let mut ctx =
+            Ctx::for_kernel(self.now, &mut self.sched_rng, &mut self.timers, &self.attrs, &self.bursts, self.pinned);
         let r = f(&mut *self.sched, &mut ctx);
         if self.timers.has_requests() {
             for (at, id) in self.timers.take_requests() {
@@ -487,18 +495,28 @@ impl Kernel {
 
     /// Phase 3: idle CPUs take threads from the scheduler.
     ///
-    /// Threads leave the ready queue in the scheduler's order. Each goes back to the CPU it last
-    /// ran on if that CPU is idle (cache affinity: no needless migration and switch), otherwise
-    /// to the lowest-numbered idle CPU.
+    /// Each idle CPU, in index order, asks the scheduler for a thread it may run. The thread goes
+    /// back to the CPU it last ran on if that CPU is idle and allowed (cache affinity: no
+    /// needless migration and switch), otherwise to the CPU that asked, unless the policy binds
+    /// picks to the asking CPU (per-CPU queues). A CPU the policy has nothing for is not asked
+    /// again this instant.
     fn dispatch_idle_cpus(&mut self, sys: &System) {
-        while self.idle != 0 && self.stop.is_none() {
-            let first_idle = self.idle.trailing_zeros() as CpuId;
-            let Some(tid) = self.with_sched(|s, ctx| s.pick(first_idle, ctx)) else { return };
-            let cpu = match self.threads[tid].last_cpu {
-                Some(last) if self.idle & (1 << last) != 0 => last,
-                _ => first_idle,
+        let mut refused = 0u64;
+        while self.idle & !refused != 0 && self.stop.is_none() {
+            let cpu = (self.idle & !refused).trailing_zeros() as CpuId;
+            let Some(tid) = self.with_sched(|s, ctx| s.pick(cpu, ctx)) else {
+                refused |= 1 << cpu;
+                continue;
             };
-            self.dispatch(sys, cpu, tid);
+            debug_assert!(
+                self.attrs[tid].allows(cpu),
+                "the policy picked thread {tid} for CPU {cpu}, outside its mask"
+            );
+            let place = match self.threads[tid].last_cpu {
+                Some(last) if !self.binds && self.idle & (1 << last) != 0 && self.attrs[tid].allows(last) => last,
+                _ => cpu,
+            };
+            self.dispatch(sys, place, tid);
         }
     }
 

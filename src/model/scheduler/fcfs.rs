@@ -38,8 +38,8 @@ impl Scheduler for Fcfs {
     fn on_ready(&mut self, tid: ThreadId, _why: ReadyReason, _ctx: &mut Ctx<'_>) {
         self.ready.push_back(tid);
     }
-    fn pick(&mut self, _cpu: CpuId, _ctx: &mut Ctx<'_>) -> Option<ThreadId> {
-        self.ready.pop_front()
+    fn pick(&mut self, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<ThreadId> {
+        ctx.take_first(&mut self.ready, cpu)
     }
     fn slice(&mut self, _tid: ThreadId, _cpu: CpuId, _ctx: &mut Ctx<'_>) -> Option<Ticks> {
         None

@@ -120,10 +120,14 @@ pub struct Ctx<'a> {
     /// Scheduling attributes, indexed by thread id.
     pub attrs: &'a [SchedAttrs],
     bursts: &'a [Ticks],
+    /// Whether any thread has an affinity mask (if not, every thread may run anywhere).
+    pinned: bool,
 }
 
 impl<'a> Ctx<'a> {
-    /// Lends the clock, the RNG, the timer service and the attributes.
+    /// Lends the clock, the RNG, the timer service, the attributes and the next bursts (indexed
+    /// by thread id; may be empty if the policy reads none). For tests and experiments; the
+    /// kernel uses a cheaper constructor.
     pub fn new(
         now: Ticks,
         rng: &'a mut SchedRng,
@@ -131,7 +135,53 @@ impl<'a> Ctx<'a> {
         attrs: &'a [SchedAttrs],
         bursts: &'a [Ticks],
     ) -> Self {
-        Ctx { now, rng, timers, attrs, bursts }
+        let pinned = attrs.iter().any(|a| a.affinity.is_some());
+        Ctx { now, rng, timers, attrs, bursts, pinned }
+    }
+
+    /// As [`Ctx::new`], told whether any thread has an affinity mask.
+    pub(crate) fn for_kernel(
+        now: Ticks,
+        rng: &'a mut SchedRng,
+        timers: &'a mut Timers,
+        attrs: &'a [SchedAttrs],
+        bursts: &'a [Ticks],
+        pinned: bool,
+    ) -> Self {
+        Ctx { now, rng, timers, attrs, bursts, pinned }
+    }
+
+    /// Whether `tid` may run on `cpu` (its affinity mask, [`SchedAttrs::affinity`]).
+    #[inline]
+    pub fn allows(&self, tid: ThreadId, cpu: CpuId) -> bool {
+        !self.pinned || self.attrs[tid].allows(cpu)
+    }
+
+    /// Removes and returns the first thread of `queue` that may run on `cpu`.
+    #[inline]
+    pub fn take_first(&self, queue: &mut std::collections::VecDeque<ThreadId>, cpu: CpuId) -> Option<ThreadId> {
+        if !self.pinned {
+            return queue.pop_front();
+        }
+        let i = queue.iter().position(|&tid| self.allows(tid, cpu))?;
+        queue.remove(i)
+    }
+
+    /// Removes and returns the first entry of `set` (ordered by key) whose thread, `tid_of` it,
+    /// may run on `cpu`.
+    #[inline]
+    pub fn take_first_in<K: Ord + Copy>(
+        &self,
+        set: &mut std::collections::BTreeSet<K>,
+        cpu: CpuId,
+        tid_of: impl Fn(&K) -> ThreadId,
+    ) -> Option<K> {
+        if !self.pinned {
+            return set.pop_first();
+        }
+        let key = *set.iter().find(|k| self.allows(tid_of(k), cpu))?;
+        set.remove(&key);
+        Some(key)
     }
 
     /// `tid`'s next CPU burst in ticks, as found when it last became ready (see
@@ -156,8 +206,17 @@ impl<'a> Ctx<'a> {
 pub trait Scheduler {
     /// `tid` became ready now, for `why`; place it in the ready queue.
     fn on_ready(&mut self, tid: ThreadId, why: ReadyReason, ctx: &mut Ctx<'_>);
-    /// Removes and returns the thread idle CPU `cpu` should run next, if any is ready.
+    /// Removes and returns the thread idle CPU `cpu` should run next, if any is ready. It must
+    /// be a thread that may run on `cpu` ([`Ctx::allows`]; [`Ctx::take_first`] and
+    /// [`Ctx::take_first_in`] do this for the usual queues). The kernel runs it on `cpu`, or on
+    /// the idle CPU it last ran on if its mask allows that (unless
+    /// [`Scheduler::binds_to_cpu`]).
     fn pick(&mut self, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<ThreadId>;
+    /// Whether a thread picked for a CPU must run on that very CPU (per-CPU ready queues);
+    /// otherwise the kernel prefers the thread's last CPU when it is idle too.
+    fn binds_to_cpu(&self) -> bool {
+        false
+    }
     /// CPU ticks `tid`, dispatched on `cpu`, may run before it is pre-empted; `None` means until
     /// it blocks or exits. Asked when it starts executing (after any context switch).
     fn slice(&mut self, tid: ThreadId, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<Ticks>;

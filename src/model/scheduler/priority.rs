@@ -239,12 +239,14 @@ impl Priority {
 
     /// The ready thread to run next at `now` and its effective rank: the most urgent, the first
     /// to join among equals.
-    fn best(&self, now: Ticks) -> Option<(i128, ThreadId)> {
+    fn best(&self, now: Ticks, allowed: impl Fn(ThreadId) -> bool) -> Option<(i128, ThreadId)> {
         if self.aging.is_none() {
-            return self.ready.first().map(|&(rank, _, tid)| (rank, tid));
+            return self.ready.iter().find(|&&(_, _, tid)| allowed(tid)).map(|&(rank, _, tid)| (rank, tid));
         }
-        let ((rank, _), tid) =
-            (self.ready.iter()).map(|&(_, seq, tid)| ((self.effective(&self.queued(tid), now), seq), tid)).min()?;
+        let ((rank, _), tid) = (self.ready.iter())
+            .filter(|&&(_, _, tid)| allowed(tid))
+            .map(|&(_, seq, tid)| ((self.effective(&self.queued(tid), now), seq), tid))
+            .min()?;
         Some((rank, tid))
     }
 
@@ -288,9 +290,9 @@ impl Scheduler for Priority {
         self.ready.insert((q.rank, q.seq, tid));
         self.rearm(ctx);
     }
-    fn pick(&mut self, _cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<ThreadId> {
+    fn pick(&mut self, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<ThreadId> {
         self.now = ctx.now;
-        let (rank, tid) = self.best(ctx.now)?;
+        let (rank, tid) = self.best(ctx.now, |tid| ctx.allows(tid, cpu))?;
         let q = self.queued(tid);
         self.ready.remove(&(q.rank, q.seq, tid));
         let slot = self.slot(tid);
@@ -308,17 +310,22 @@ impl Scheduler for Priority {
         self.rearm(ctx);
     }
     /// The least urgent running thread (the lowest CPU among equals) gives way to the most
-    /// urgent ready thread if that one is strictly more urgent.
+    /// urgent ready thread allowed on its CPU if that one is strictly more urgent.
     fn preempt(&mut self, running: &[OnCpu], ctx: &mut Ctx<'_>) -> Option<CpuId> {
         self.now = ctx.now;
         self.rearm(ctx);
-        let (best, _) = self.best(ctx.now)?;
         let rank_of = |r: &OnCpu| {
             let running = self.slots.get(r.tid).and_then(|s| s.running);
             running.unwrap_or_else(|| self.rank(self.priority(r.tid, ctx)))
         };
-        let worst = running.iter().max_by_key(|r| (rank_of(r), std::cmp::Reverse(r.cpu)))?;
-        (best < rank_of(worst)).then_some(worst.cpu)
+        // Least urgent first (the lowest CPU among equals); a ready thread may only take a CPU
+        // its affinity mask allows.
+        let mut victims: Vec<&OnCpu> = running.iter().collect();
+        victims.sort_by_key(|r| (std::cmp::Reverse(rank_of(r)), r.cpu));
+        victims.into_iter().find_map(|r| {
+            let (best, _) = self.best(ctx.now, |tid| ctx.allows(tid, r.cpu))?;
+            (best < rank_of(r)).then_some(r.cpu)
+        })
     }
     /// A ready thread keeps its place among equals and its aging credit; a running thread
     /// competes with the new priority from now on.

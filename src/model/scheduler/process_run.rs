@@ -191,14 +191,15 @@ impl Scheduler for ProcessRun {
         }
     }
 
-    fn pick(&mut self, _cpu: CpuId, _ctx: &mut Ctx<'_>) -> Option<ThreadId> {
+    fn pick(&mut self, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<ThreadId> {
         if self.on_cpu.is_some() {
             return None;
         }
         if self.running().is_none() && self.may_switch() {
             self.next();
         }
-        let tid = self.running()?;
+        // One CPU runs at a time; a thread pinned elsewhere waits for its CPU to ask.
+        let tid = self.running().filter(|&tid| ctx.allows(tid, cpu))?;
         self.on_cpu = Some(tid);
         Some(tid)
     }

@@ -168,8 +168,8 @@ impl Scheduler for Sjf {
         self.seq += 1;
         self.ready.insert((Length(length), self.seq, tid));
     }
-    fn pick(&mut self, _cpu: CpuId, _ctx: &mut Ctx<'_>) -> Option<ThreadId> {
-        self.ready.pop_first().map(|(_, _, tid)| tid)
+    fn pick(&mut self, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<ThreadId> {
+        ctx.take_first_in(&mut self.ready, cpu, |&(_, _, tid)| tid).map(|(_, _, tid)| tid)
     }
     fn slice(&mut self, _tid: ThreadId, _cpu: CpuId, _ctx: &mut Ctx<'_>) -> Option<Ticks> {
         None

@@ -63,8 +63,8 @@ impl Scheduler for Srtf {
         self.seq += 1;
         self.ready.insert((ctx.next_burst(tid), self.seq, tid));
     }
-    fn pick(&mut self, _cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<ThreadId> {
-        let (_, _, tid) = self.ready.pop_first()?;
+    fn pick(&mut self, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<ThreadId> {
+        let (_, _, tid) = ctx.take_first_in(&mut self.ready, cpu, |&(_, _, tid)| tid)?;
         if self.picked_with.len() <= tid {
             self.picked_with.resize(tid + 1, 0);
         }
@@ -75,13 +75,19 @@ impl Scheduler for Srtf {
         None
     }
     /// The running thread with the most time left (the lowest CPU at a tie) gives way if the
-    /// shortest ready thread has less left (or as much, with `preempt_on_equal`).
-    fn preempt(&mut self, running: &[OnCpu], _ctx: &mut Ctx<'_>) -> Option<CpuId> {
-        let &(shortest, _, _) = self.ready.first()?;
+    /// shortest ready thread allowed on its CPU has less left (or as much, with
+    /// `preempt_on_equal`).
+    fn preempt(&mut self, running: &[OnCpu], ctx: &mut Ctx<'_>) -> Option<CpuId> {
         let left = |r: &OnCpu| self.picked_with.get(r.tid).copied().unwrap_or(0).saturating_sub(r.ran);
-        let longest = running.iter().max_by_key(|r| (left(r), std::cmp::Reverse(r.cpu)))?;
-        let beats = if self.preempt_on_equal { shortest <= left(longest) } else { shortest < left(longest) };
-        beats.then_some(longest.cpu)
+        // Most time left first (the lowest CPU at a tie); only a ready thread allowed on that CPU
+        // may take it.
+        let mut victims: Vec<&OnCpu> = running.iter().collect();
+        victims.sort_by_key(|r| (std::cmp::Reverse(left(r)), r.cpu));
+        victims.into_iter().find_map(|r| {
+            let &(shortest, _, _) = self.ready.iter().find(|&&(_, _, tid)| ctx.allows(tid, r.cpu))?;
+            let beats = if self.preempt_on_equal { shortest <= left(r) } else { shortest < left(r) };
+            beats.then_some(r.cpu)
+        })
     }
     fn len(&self) -> usize {
         self.ready.len()
