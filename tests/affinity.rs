@@ -5,7 +5,7 @@
 mod common;
 use common::*;
 use proptest::prelude::*;
-use threadlab::model::scenario::{Policy, SchedulerSpec};
+use threadlab::model::scenario::{Policy, Queues, SchedulerSpec};
 use threadlab::model::{self, Outcome};
 
 /// On 2 CPUs under FCFS: A (10 ticks) and C (5) are pinned to CPU 1, B (20) may run anywhere.
@@ -78,14 +78,16 @@ proptest! {
                 let mut p = job(&format!("j{i}"), arrival, &format!("compute {len}\nio 2\ncompute {len}"));
                 p.affinity = mask.map(|m| (0..cpus).filter(|c| m & (1 << c) != 0).collect());
                 p
-            }).collect();
-            let mut s = scenario(cpus, policy, Some(quantum), procs);
-            s.scheduler = SchedulerSpec::of(policy, Some(quantum));
-            let (sys, r) = model::run(&s).unwrap();
-            prop_assert_eq!(&r.outcome, &Outcome::Completed, "{}", policy.key());
-            for iv in &r.trace.as_ref().unwrap().intervals {
-                let attrs = &sys.threads[iv.tid].attrs;
-                prop_assert!(attrs.allows(iv.cpu), "{}: thread {} ran on CPU {}", policy.key(), iv.tid, iv.cpu);
+            }).collect::<Vec<_>>();
+            for queues in [Queues::Global, Queues::PerCpu { steal_every: Some(4) }] {
+                let mut s = scenario(cpus, policy, Some(quantum), procs.clone());
+                s.scheduler = SchedulerSpec { queues, ..SchedulerSpec::of(policy, Some(quantum)) };
+                let (sys, r) = model::run(&s).unwrap();
+                prop_assert_eq!(&r.outcome, &Outcome::Completed, "{} {:?}", policy.key(), queues);
+                for iv in &r.trace.as_ref().unwrap().intervals {
+                    let attrs = &sys.threads[iv.tid].attrs;
+                    prop_assert!(attrs.allows(iv.cpu), "{} {:?}: thread {} ran on CPU {}", policy.key(), queues, iv.tid, iv.cpu);
+                }
             }
         }
     }

@@ -6,7 +6,7 @@
 
 use std::process::Command;
 
-use threadlab::model::scenario::{Scenario, SchedulerSpec};
+use threadlab::model::scenario::Scenario;
 use threadlab::ostep::process_run::{self, Op, ProcessRunOptions};
 
 fn threadlab(args: &[&str]) -> (i32, String, String) {
@@ -168,7 +168,7 @@ fn scenario_reloads_and_runs() {
     let (code, out, _) = threadlab(&["ostep", "process-run", "-P", "i:c4", "-S", "SWITCH_ON_END", "--scenario"]);
     assert_eq!(code, 0);
     let s = Scenario::from_json(&out).unwrap();
-    assert!(matches!(s.scheduler, SchedulerSpec::ProcessRun(_)));
+    assert_eq!(s.scheduler.policy(), threadlab::model::scenario::Policy::ProcessRun);
     let (_, r) = threadlab::model::run(&s).unwrap();
     // Model tick k − 1 is OSTEP's tick k: PID 0 ends after tick 7, PID 1 after tick 11.
     let done: Vec<u64> = r.metrics.threads.iter().map(|t| t.completion.unwrap()).collect();

@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use threadlab::model::scenario::{Scenario, SchedulerSpec};
+use threadlab::model::scenario::Scenario;
 use threadlab::ostep::scheduler::{self, SchedulerOptions, SchedulerPolicy};
 
 fn threadlab(args: &[&str]) -> (i32, String, String) {
@@ -206,7 +206,10 @@ fn scenario_reloads_and_runs() {
     let (code, out, _) = threadlab(&["ostep", "scheduler", "-p", "RR", "-q", "2", "-l", "3,5,1", "--scenario"]);
     assert_eq!(code, 0);
     let s = Scenario::from_json(&out).unwrap();
-    assert!(matches!(s.scheduler, SchedulerSpec::RoundRobin(_)));
+    assert_eq!(
+        (s.scheduler.policy(), s.scheduler.quantum()),
+        (threadlab::model::scenario::Policy::RoundRobin, Some(2))
+    );
     let (_, r) = threadlab::model::run(&s).unwrap();
     let done: Vec<u64> = r.metrics.threads.iter().map(|t| t.completion.unwrap()).collect();
     assert_eq!(done, [6, 9, 5]);

@@ -18,7 +18,7 @@ fn pjob(name: &str, arrival: u64, priority: i64, code: &str) -> ProcessSpec {
 
 fn with(spec: PrioritySpec, cpus: u32, jobs: Vec<ProcessSpec>) -> Scenario {
     let mut s = scenario(cpus, Policy::Priority, None, jobs);
-    s.scheduler = SchedulerSpec::Priority(spec);
+    s.scheduler = SchedulerSpec::from(spec);
     s
 }
 
@@ -231,7 +231,7 @@ fn the_spec_reads_and_writes_naturally() {
         aging: aging(10, 1),
         tie: TieRule::ArrivalsFirst,
     };
-    assert_eq!(s.scheduler, SchedulerSpec::Priority(want));
+    assert_eq!(s.scheduler, SchedulerSpec::from(want));
     assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s);
     let mut plain = SchedulerSpec::of(Policy::Priority, Some(7));
     assert_eq!(plain.quantum(), None, "plain priority has no time slice");

@@ -11,7 +11,7 @@ use threadlab::model::timers::Timers;
 use threadlab::model::{Outcome, Scenario};
 
 fn estimating(alpha: f64, initial: u64) -> SchedulerSpec {
-    SchedulerSpec::Sjf(SjfSpec { estimate: Some(EstimateSpec { alpha, initial }) })
+    SchedulerSpec::from(SjfSpec { estimate: Some(EstimateSpec { alpha, initial }) })
 }
 
 fn with_expected_burst(mut p: ProcessSpec, ticks: u64) -> ProcessSpec {

@@ -47,7 +47,7 @@ fn an_equal_newcomer_preempts_only_when_asked() {
     let (_, r) = run(&scenario(1, Policy::Srtf, None, jobs.clone()));
     assert_eq!((r.metrics.threads[0].completion, r.metrics.threads[1].completion), (Some(10), Some(15)));
     let mut s = scenario(1, Policy::Srtf, None, jobs);
-    s.scheduler = SchedulerSpec::Srtf(SrtfSpec { preempt_on_equal: true });
+    s.scheduler = SchedulerSpec::from(SrtfSpec { preempt_on_equal: true });
     let (_, r) = run(&s);
     assert_eq!((r.metrics.threads[0].completion, r.metrics.threads[1].completion), (Some(15), Some(10)));
 }

@@ -42,11 +42,11 @@ fn variants(quantum: u64) -> Vec<SchedulerSpec> {
             all.push(other);
         }
     }
-    all.push(SchedulerSpec::Sjf(SjfSpec { estimate: Some(EstimateSpec { alpha: 0.5, initial: 5 }) }));
+    all.push(SchedulerSpec::from(SjfSpec { estimate: Some(EstimateSpec { alpha: 0.5, initial: 5 }) }));
     let aging = Some(AgingSpec { every: 3, step: 1 });
-    all.push(SchedulerSpec::Priority(PrioritySpec { aging: aging.clone(), ..PrioritySpec::default() }));
-    all.push(SchedulerSpec::Priority(PrioritySpec { quantum: Some(quantum), aging, ..PrioritySpec::default() }));
-    all.push(SchedulerSpec::Priority(PrioritySpec {
+    all.push(SchedulerSpec::from(PrioritySpec { aging: aging.clone(), ..PrioritySpec::default() }));
+    all.push(SchedulerSpec::from(PrioritySpec { quantum: Some(quantum), aging, ..PrioritySpec::default() }));
+    all.push(SchedulerSpec::from(PrioritySpec {
         preemptive: false,
         aging: Some(AgingSpec { every: 2, step: 2 }),
         ..PrioritySpec::default()

@@ -182,6 +182,16 @@ impl EventQueue {
         self.heap.push(Reverse(Entry { key, kind }));
     }
 
+    /// Drops CPU `cpu`'s pending event, if any.
+    pub fn cancel_cpu(&mut self, cpu: CpuId) {
+        if let Some(t) = self.slot_time.get_mut(cpu)
+            && *t != EMPTY
+        {
+            *t = EMPTY;
+            self.first_slot_known = false;
+        }
+    }
+
     /// Time of the next event.
     #[inline]
     pub fn peek_time(&mut self) -> Option<Ticks> {

@@ -38,6 +38,9 @@ pub struct ThreadMetrics {
     pub io_time: Ticks,
     /// Ticks blocked waiting for a mutex.
     pub lock_wait: Ticks,
+    /// Times it was dispatched onto a CPU other than the one it ran on last (a migration: its
+    /// cache there is cold).
+    pub migrations: u64,
 }
 
 /// Per-CPU measures; `busy + switching + idle = makespan`.
@@ -107,6 +110,8 @@ pub struct Metrics {
     pub context_switches: u64,
     /// Of those, switches that changed process (address space).
     pub process_switches: u64,
+    /// Dispatches of a thread onto a CPU other than its last (sum over threads).
+    pub migrations: u64,
     /// Instructions executed.
     pub steps: u64,
     /// Mean turnaround, waiting and response times over the threads that finished; `None` (JSON

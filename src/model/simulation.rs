@@ -93,7 +93,7 @@ pub struct Simulation {
 impl Simulation {
     /// Prepares a run of `sys`, loaded from `scenario` (see [`System::load`]).
     pub fn new(scenario: &Scenario, sys: System, recording: Recording) -> Self {
-        let sched = scenario.scheduler.build();
+        let sched = scenario.scheduler.build(scenario.machine.cpus as usize);
         Simulation::with_scheduler(scenario, sys, recording, sched)
     }
 
@@ -171,6 +171,11 @@ struct Kernel {
     cpus: Vec<Cpu>,
     /// Idle CPUs as a bit mask (bit `c`: CPU `c` has no thread), kept beside each CPU's phase.
     idle: u64,
+    /// Every CPU's bit.
+    all_cpus: u64,
+    /// Arrivals and I/O completions still in the event queue: the events that can make a
+    /// blocked or new thread ready.
+    progress_events: usize,
     /// `memory[pid][var]`: the processes' variables.
     memory: Vec<Vec<Cell>>,
     /// `sync[pid]`: the processes' mutexes (and later other primitives).
@@ -184,6 +189,7 @@ struct Kernel {
     events_handled: u64,
     context_switches: u64,
     process_switches: u64,
+    migrations: u64,
     dispatches: u64,
     trace: Option<Trace>,
     stop: Option<Outcome>,
@@ -210,6 +216,7 @@ fn draw(rng: &mut Pcg64Mcg, span: Span) -> Ticks {
 impl Kernel {
     fn new(scenario: &Scenario, sys: &System, recording: Recording, sched: Box<dyn Scheduler>) -> Self {
         let cpus = scenario.machine.cpus as usize;
+        let all_cpus = if cpus == 64 { u64::MAX } else { (1u64 << cpus) - 1 };
         let mut events = EventQueue::new(cpus);
         let wants_bursts = sched.wants_bursts();
         let binds = sched.binds_to_cpu();
@@ -233,7 +240,9 @@ impl Kernel {
             wants_bursts,
             threads: sys.threads.iter().map(|_| Thread::new()).collect(),
             cpus: vec![Cpu::new(); cpus],
-            idle: if cpus == 64 { u64::MAX } else { (1u64 << cpus) - 1 },
+            idle: all_cpus,
+            all_cpus,
+            progress_events: sys.threads.len(),
             memory: sys.processes.iter().map(|p| p.space.initial.iter().map(|&v| Cell::new(v)).collect()).collect(),
             sync: sys.processes.iter().map(|p| ProcessSync::new(p.mutexes.len())).collect(),
             newly_ready: Vec::new(),
@@ -243,6 +252,7 @@ impl Kernel {
             events_handled: 0,
             context_switches: 0,
             process_switches: 0,
+            migrations: 0,
             dispatches: 0,
             trace: match recording {
                 Recording::Full => Some(Trace::default()),
@@ -256,16 +266,21 @@ impl Kernel {
     /// Handles the next instant: its events, then queueing, dispatching and pre-emption. Ends
     /// the run when nothing is left to do, a limit is hit, or something stopped it.
     fn instant(&mut self, sys: &System) {
-        let t = match self.events.peek_time() {
-            None => {
-                if self.live > 0 {
-                    let waits: Vec<Option<Wait>> = self.threads.iter().map(|t| t.wait).collect();
-                    let threads = &self.threads;
-                    let terminated = |tid: ThreadId| threads[tid].state == ThreadState::Terminated;
-                    self.stop = Some(super::outcome::deadlock(sys, self.now, &waits, &terminated, &self.sync));
-                }
-                return self.close();
+        // Over when every thread has terminated, or when nothing can ever happen again: no CPU
+        // busy, no thread ready, and no arrival or I/O completion to come (a policy's timers
+        // alone can reorder or pre-empt, never wake a blocked thread).
+        let stuck = self.idle == self.all_cpus && self.sched.is_empty() && self.progress_events == 0;
+        if self.live == 0 || stuck {
+            if self.live > 0 {
+                let waits: Vec<Option<Wait>> = self.threads.iter().map(|t| t.wait).collect();
+                let threads = &self.threads;
+                let terminated = |tid: ThreadId| threads[tid].state == ThreadState::Terminated;
+                self.stop = Some(super::outcome::deadlock(sys, self.now, &waits, &terminated, &self.sync));
             }
+            return self.close();
+        }
+        let t = match self.events.peek_time() {
+            None => unreachable!("a busy CPU, a ready thread or a pending arrival or I/O has an event to come"),
             Some(t) if t > self.limits.max_time => {
                 self.stop = Some(Outcome::BudgetExceeded {
                     time: self.now,
@@ -285,6 +300,9 @@ impl Kernel {
             && let Some(ev) = self.events.pop_until(t)
         {
             self.events_handled += 1;
+            if let EventKind::IoDone { .. } | EventKind::Arrive { .. } = ev.kind {
+                self.progress_events -= 1;
+            }
             self.handle(sys, ev.kind);
         }
         if self.stop.is_none() {
@@ -399,6 +417,7 @@ impl Kernel {
         self.set_state(tid, ThreadState::Blocked, Cause::Wait { on: reason });
         if let WaitReason::Io { until } = reason {
             self.events.push(until, EventKind::IoDone { tid });
+            self.progress_events += 1;
         }
     }
 
@@ -522,6 +541,10 @@ impl Kernel {
 
     fn dispatch(&mut self, sys: &System, cpu: CpuId, tid: ThreadId) {
         let t = &mut self.threads[tid];
+        if t.last_cpu.is_some_and(|last| last != cpu) {
+            t.migrations += 1;
+            self.migrations += 1;
+        }
         t.last_cpu = Some(cpu);
         t.dispatch_seq = self.dispatches;
         self.dispatches += 1;
@@ -786,6 +809,8 @@ impl Kernel {
             Phase::Switching => c.switching -= c.switch_end - now,
             Phase::Idle => unreachable!("an idle CPU has no thread"),
         }
+        // Its step or switch will not complete: drop the event, so no stale instant follows.
+        self.events.cancel_cpu(cpu);
         self.leave_cpu(cpu, LeaveReason::Preempted);
         self.make_ready(tid, ReadyReason::Preempted);
     }
@@ -831,6 +856,7 @@ impl Kernel {
             makespan,
             context_switches: self.context_switches,
             process_switches: self.process_switches,
+            migrations: self.migrations,
             steps: self.steps,
             averages: Averages::of(&threads),
             total_memory_bytes: memory.iter().map(|m| m.bytes).sum(),

@@ -24,6 +24,8 @@ pub(crate) struct Thread {
     pub wait: Option<Wait>,
     /// CPU it last ran on (preferred when that CPU is idle again).
     pub last_cpu: Option<CpuId>,
+    /// Dispatches onto a CPU other than the one it last ran on.
+    pub migrations: u64,
     /// Sequence number of its latest dispatch over the whole machine (orders simultaneous
     /// pre-emptions, see [`super::simulation`]).
     pub dispatch_seq: u64,
@@ -47,6 +49,7 @@ impl Thread {
             predrawn: std::collections::VecDeque::new(),
             wait: None,
             last_cpu: None,
+            migrations: 0,
             dispatch_seq: 0,
             first_run: None,
             completion: None,
@@ -87,6 +90,7 @@ impl Thread {
             cpu_time: self.cpu_time,
             io_time: self.io_time,
             lock_wait: self.lock_wait,
+            migrations: self.migrations,
         }
     }
 }

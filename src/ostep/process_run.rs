@@ -268,7 +268,7 @@ impl ProcessRunWorkload {
                 },
             ),
             machine: Default::default(),
-            scheduler: SchedulerSpec::ProcessRun(ProcessRunSpec { switch: self.switch, io_done: self.io_done }),
+            scheduler: SchedulerSpec::from(ProcessRunSpec { switch: self.switch, io_done: self.io_done }),
             seed: 0,
             limits: Limits { max_steps: instructions + ios + 1, max_time: MAX_TICKS + 1 },
             processes: self

@@ -191,10 +191,10 @@ impl SchedulerWorkload {
     /// free switches, under the policy that reproduces scheduler.py's.
     pub fn scenario(&self) -> Scenario {
         let scheduler = match self.policy {
-            SchedulerPolicy::Fifo => SchedulerSpec::Fcfs(FcfsSpec {}),
-            SchedulerPolicy::Sjf => SchedulerSpec::Sjf(SjfSpec { estimate: None }),
+            SchedulerPolicy::Fifo => SchedulerSpec::from(FcfsSpec {}),
+            SchedulerPolicy::Sjf => SchedulerSpec::from(SjfSpec { estimate: None }),
             SchedulerPolicy::Rr => {
-                SchedulerSpec::RoundRobin(RoundRobinSpec { quantum: self.quantum, tie: TieRule::ArrivalsFirst })
+                SchedulerSpec::from(RoundRobinSpec { quantum: self.quantum, tie: TieRule::ArrivalsFirst })
             }
         };
         let lengths: Vec<&str> = self.jobs.iter().map(|j| j.shown.as_str()).collect();

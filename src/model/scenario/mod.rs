@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Ticks;
 
-pub use super::scheduler::spec::{DEFAULT_QUANTUM_TICKS, Policy, SchedulerSpec, TieRule};
+pub use super::scheduler::spec::{DEFAULT_QUANTUM_TICKS, Policy, PolicyParams, Queues, SchedulerSpec, TieRule};
 pub use edit::ScenarioEdit;
 pub use error::ScenarioError;
 pub(crate) use error::program_error;

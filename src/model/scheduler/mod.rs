@@ -16,6 +16,7 @@
 //! RNG through [`Ctx`], and may ask the kernel for timers ([`Ctx::set_timer`]).
 
 pub mod fcfs;
+pub mod per_cpu;
 pub mod priority;
 pub mod process_run;
 pub mod round_robin;
@@ -28,7 +29,7 @@ pub use priority::{AgingSpec, MostUrgent, Priority, PrioritySpec};
 pub use process_run::{IoDone, ProcessRun, ProcessRunSpec, SwitchOn};
 pub use round_robin::{RoundRobin, RoundRobinSpec};
 pub use sjf::{EstimateSpec, ExpAverage, Sjf, SjfSpec};
-pub use spec::{DEFAULT_QUANTUM_TICKS, ParamError, Policy, PolicySpec, SchedulerSpec, TieRule};
+pub use spec::{DEFAULT_QUANTUM_TICKS, ParamError, Policy, PolicyParams, PolicySpec, Queues, SchedulerSpec, TieRule};
 pub use srtf::{Srtf, SrtfSpec};
 
 use rand_pcg::Pcg64Mcg;
@@ -122,7 +123,13 @@ pub struct Ctx<'a> {
     bursts: &'a [Ticks],
     /// Whether any thread has an affinity mask (if not, every thread may run anywhere).
     pinned: bool,
+    /// Put in the top 16 bits of timer tokens (see [`Ctx::tagged`]).
+    timer_tag: u64,
 }
+
+/// Timer tokens a policy sets must be below this (the top 16 bits route timers of nested
+/// policies, see [`Ctx::tagged`]).
+pub const TIMER_TOKEN_LIMIT: u64 = 1 << 48;
 
 impl<'a> Ctx<'a> {
     /// Lends the clock, the RNG, the timer service, the attributes and the next bursts (indexed
@@ -136,7 +143,7 @@ impl<'a> Ctx<'a> {
         bursts: &'a [Ticks],
     ) -> Self {
         let pinned = attrs.iter().any(|a| a.affinity.is_some());
-        Ctx { now, rng, timers, attrs, bursts, pinned }
+        Ctx { now, rng, timers, attrs, bursts, pinned, timer_tag: 0 }
     }
 
     /// As [`Ctx::new`], told whether any thread has an affinity mask.
@@ -148,7 +155,28 @@ impl<'a> Ctx<'a> {
         bursts: &'a [Ticks],
         pinned: bool,
     ) -> Self {
-        Ctx { now, rng, timers, attrs, bursts, pinned }
+        Ctx { now, rng, timers, attrs, bursts, pinned, timer_tag: 0 }
+    }
+
+    /// The same context for a policy nested in another (per-CPU queues): timers it sets carry
+    /// `tag` (1 to 65,535) in their token's top 16 bits, so the outer policy's
+    /// [`Scheduler::on_timer`] can tell whose they are ([`Ctx::timer_tag_of`]) and pass on the
+    /// rest of the token.
+    pub fn tagged(&mut self, tag: u64) -> Ctx<'_> {
+        Ctx {
+            now: self.now,
+            rng: self.rng,
+            timers: self.timers,
+            attrs: self.attrs,
+            bursts: self.bursts,
+            pinned: self.pinned,
+            timer_tag: tag,
+        }
+    }
+
+    /// Splits a fired token into the tag it was set under (0: none) and the policy's own token.
+    pub fn timer_tag_of(token: u64) -> (u64, u64) {
+        (token / TIMER_TOKEN_LIMIT, token % TIMER_TOKEN_LIMIT)
     }
 
     /// Whether `tid` may run on `cpu` (its affinity mask, [`SchedAttrs::affinity`]).
@@ -191,9 +219,11 @@ impl<'a> Ctx<'a> {
         self.bursts.get(tid).copied().unwrap_or(0)
     }
 
-    /// Asks for [`Scheduler::on_timer`] to be called with `token` at `at` (ticks, ≥ now).
+    /// Asks for [`Scheduler::on_timer`] to be called with `token` (below
+    /// [`TIMER_TOKEN_LIMIT`]) at `at` (ticks, ≥ now).
     pub fn set_timer(&mut self, at: Ticks, token: u64) -> TimerId {
-        self.timers.set(at.max(self.now), TimerOwner::Scheduler, token)
+        assert!(token < TIMER_TOKEN_LIMIT, "timer token {token} is too large");
+        self.timers.set(at.max(self.now), TimerOwner::Scheduler, self.timer_tag * TIMER_TOKEN_LIMIT + token)
     }
 
     /// Cancels a timer set with [`Ctx::set_timer`].
@@ -212,6 +242,12 @@ pub trait Scheduler {
     /// the idle CPU it last ran on if its mask allows that (unless
     /// [`Scheduler::binds_to_cpu`]).
     fn pick(&mut self, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<ThreadId>;
+    /// Takes ready thread `tid` out of the ready queue without running it (work stealing moves
+    /// it to another CPU's queue). Returns whether it was there. Policies that cannot do this
+    /// return `false` (the default), and then nothing is stolen from them.
+    fn withdraw(&mut self, _tid: ThreadId, _ctx: &mut Ctx<'_>) -> bool {
+        false
+    }
     /// Whether a thread picked for a CPU must run on that very CPU (per-CPU ready queues);
     /// otherwise the kernel prefers the thread's last CPU when it is idle too.
     fn binds_to_cpu(&self) -> bool {

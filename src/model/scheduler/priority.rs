@@ -348,6 +348,13 @@ impl Scheduler for Priority {
         self.now = ctx.now;
         self.timer = None;
     }
+    fn withdraw(&mut self, tid: ThreadId, ctx: &mut Ctx<'_>) -> bool {
+        let Some(q) = self.slots.get(tid).and_then(|s| s.queued) else { return false };
+        self.ready.remove(&(q.rank, q.seq, tid));
+        self.slot(tid).queued = None;
+        self.rearm(ctx);
+        true
+    }
     fn len(&self) -> usize {
         self.ready.len()
     }

@@ -83,7 +83,7 @@ pub trait PolicySpec: Clone + Debug + PartialEq + Serialize + DeserializeOwned {
     }
 }
 
-/// Declares every policy once: the [`Policy`] names and the [`SchedulerSpec`] choice.
+/// Declares every policy once: the [`Policy`] names and the [`PolicyParams`] choice.
 macro_rules! policies {
     ($($(#[$doc:meta])* $variant:ident($spec:ty),)*) => {
         /// The name of a policy, as in files and on the command line. One per file under
@@ -108,66 +108,72 @@ macro_rules! policies {
             }
         }
 
-        /// The scheduler settings of a scenario: a policy and its parameters.
+        /// A policy and its parameters.
         #[derive(Clone, Debug, PartialEq)]
-        pub enum SchedulerSpec {
+        pub enum PolicyParams {
             $($(#[$doc])* $variant($spec),)*
         }
 
-        impl SchedulerSpec {
+        impl PolicyParams {
             /// `policy` with its default parameters; a time slice, if it has one, of `quantum`
             /// or [`DEFAULT_QUANTUM_TICKS`].
-            pub fn of(policy: Policy, quantum: Option<Ticks>) -> SchedulerSpec {
+            pub fn of(policy: Policy, quantum: Option<Ticks>) -> PolicyParams {
                 let q = quantum.unwrap_or(DEFAULT_QUANTUM_TICKS);
-                match policy { $(Policy::$variant => SchedulerSpec::$variant(<$spec>::with_defaults(q)),)* }
+                match policy { $(Policy::$variant => PolicyParams::$variant(<$spec>::with_defaults(q)),)* }
             }
 
             /// The policy chosen.
             pub fn policy(&self) -> Policy {
-                match self { $(SchedulerSpec::$variant(_) => Policy::$variant,)* }
+                match self { $(PolicyParams::$variant(_) => Policy::$variant,)* }
             }
 
             /// The time slice in ticks, for a policy that has one.
             pub fn quantum(&self) -> Option<Ticks> {
-                match self { $(SchedulerSpec::$variant(s) => s.quantum(),)* }
+                match self { $(PolicyParams::$variant(s) => s.quantum(),)* }
             }
 
-            /// Sets the time slice; an error if the policy has none or the value is out of range.
+            /// Sets the time slice; an error if the policy has none.
             pub fn set_quantum(&mut self, quantum: Ticks) -> Result<(), ParamError> {
-                match self { $(SchedulerSpec::$variant(s) => s.set_quantum(quantum)?,)* }
-                self.validate()
+                match self { $(PolicyParams::$variant(s) => s.set_quantum(quantum),)* }
             }
 
             /// The tie rule in use.
             pub fn tie(&self) -> TieRule {
-                match self { $(SchedulerSpec::$variant(s) => s.tie(),)* }
+                match self { $(PolicyParams::$variant(s) => s.tie(),)* }
             }
 
             /// Sets the tie rule; an error if the policy has no such setting.
             pub fn set_tie(&mut self, tie: TieRule) -> Result<(), ParamError> {
-                match self { $(SchedulerSpec::$variant(s) => s.set_tie(tie),)* }
+                match self { $(PolicyParams::$variant(s) => s.set_tie(tie),)* }
             }
 
             /// Checks the parameters' ranges (the first problem found).
             pub fn validate(&self) -> Result<(), ParamError> {
-                match self { $(SchedulerSpec::$variant(s) => s.validate(),)* }
+                match self { $(PolicyParams::$variant(s) => s.validate(),)* }
             }
 
-            /// Builds the policy (the spec must be valid).
+            /// Builds the policy (the parameters must be valid).
             pub fn build(&self) -> Box<dyn Scheduler> {
-                match self { $(SchedulerSpec::$variant(s) => s.build(),)* }
+                match self { $(PolicyParams::$variant(s) => s.build(),)* }
             }
 
             fn from_params<E: de::Error>(policy: Policy, params: serde_json::Map<String, serde_json::Value>) -> Result<Self, E> {
-                Ok(match policy { $(Policy::$variant => SchedulerSpec::$variant(params_of(params)?),)* })
+                Ok(match policy { $(Policy::$variant => PolicyParams::$variant(params_of(params)?),)* })
+            }
+
+            fn to_value(&self) -> serde_json::Value {
+                match self { $(PolicyParams::$variant(spec) => serde_json::to_value(Tagged { policy: <$spec>::KEY, spec }),)* }
+                    .expect("a policy's parameters serialise")
             }
         }
 
-        impl Serialize for SchedulerSpec {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                match self { $(SchedulerSpec::$variant(spec) => Tagged { policy: <$spec>::KEY, spec }.serialize(s),)* }
+        $(
+            impl From<$spec> for SchedulerSpec {
+                fn from(spec: $spec) -> SchedulerSpec {
+                    SchedulerSpec { params: PolicyParams::$variant(spec), queues: Queues::Global }
+                }
             }
-        }
+        )*
     };
 }
 
@@ -186,9 +192,109 @@ policies! {
     ProcessRun(super::process_run::ProcessRunSpec),
 }
 
-impl Default for SchedulerSpec {
+/// How ready threads are queued on a machine with several CPUs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Queues {
+    /// One ready queue that every CPU takes from (`"queues": "global"`, the default).
+    #[default]
+    Global,
+    /// One ready queue per CPU, each run by its own instance of the policy
+    /// ([`super::per_cpu`]): `"queues": "per_cpu"`, and optionally `"steal_every": N`.
+    PerCpu {
+        /// Every this many ticks, a CPU whose queue is empty steals a thread from another CPU's
+        /// queue (OSTEP's multi.py `-P`, "peek"); `None`: no stealing.
+        steal_every: Option<Ticks>,
+    },
+}
+
+/// The scheduler settings of a scenario: a policy with its parameters, and the queue structure.
+///
+/// JSON: `{"policy": "rr", "quantum": 4}`, with `"queues": "per_cpu"` and `"steal_every": 30`
+/// for per-CPU ready queues with work stealing.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SchedulerSpec {
+    /// The policy and its parameters.
+    pub params: PolicyParams,
+    /// A global ready queue, or one per CPU.
+    pub queues: Queues,
+}
+
+impl Default for PolicyParams {
     fn default() -> Self {
-        SchedulerSpec::of(Policy::Fcfs, None)
+        PolicyParams::of(Policy::Fcfs, None)
+    }
+}
+
+impl SchedulerSpec {
+    /// `policy` with its default parameters and a global queue; a time slice, if it has one, of
+    /// `quantum` or [`DEFAULT_QUANTUM_TICKS`].
+    pub fn of(policy: Policy, quantum: Option<Ticks>) -> SchedulerSpec {
+        SchedulerSpec { params: PolicyParams::of(policy, quantum), queues: Queues::Global }
+    }
+
+    /// The policy chosen.
+    pub fn policy(&self) -> Policy {
+        self.params.policy()
+    }
+
+    /// The time slice in ticks, for a policy that has one.
+    pub fn quantum(&self) -> Option<Ticks> {
+        self.params.quantum()
+    }
+
+    /// Sets the time slice; an error if the policy has none or the value is out of range.
+    pub fn set_quantum(&mut self, quantum: Ticks) -> Result<(), ParamError> {
+        self.params.set_quantum(quantum)?;
+        self.validate()
+    }
+
+    /// The tie rule in use.
+    pub fn tie(&self) -> TieRule {
+        self.params.tie()
+    }
+
+    /// Sets the tie rule; an error if the policy has no such setting.
+    pub fn set_tie(&mut self, tie: TieRule) -> Result<(), ParamError> {
+        self.params.set_tie(tie)
+    }
+
+    /// Checks the parameters' ranges (the first problem found).
+    pub fn validate(&self) -> Result<(), ParamError> {
+        if let Queues::PerCpu { steal_every: Some(0) } = self.queues {
+            return Err(ParamError::new("steal_every", "must be at least 1 tick"));
+        }
+        self.params.validate()
+    }
+
+    /// Builds the scheduler for a machine of `cpus` CPUs (the spec must be valid).
+    pub fn build(&self, cpus: usize) -> Box<dyn Scheduler> {
+        match self.queues {
+            Queues::Global => self.params.build(),
+            Queues::PerCpu { steal_every } => {
+                let queues = (0..cpus).map(|_| self.params.build()).collect();
+                Box::new(super::per_cpu::PerCpu::new(queues, steal_every))
+            }
+        }
+    }
+
+    /// Switches to `policy`, keeping the parameters the two share (the quantum) and the queues.
+    pub fn set_policy(&mut self, policy: Policy) {
+        if policy != self.policy() {
+            self.params = PolicyParams::of(policy, self.quantum());
+        }
+    }
+}
+
+impl Serialize for SchedulerSpec {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut value = self.params.to_value();
+        if let (Queues::PerCpu { steal_every }, Some(map)) = (self.queues, value.as_object_mut()) {
+            map.insert("queues".into(), "per_cpu".into());
+            if let Some(n) = steal_every {
+                map.insert("steal_every".into(), n.into());
+            }
+        }
+        value.serialize(s)
     }
 }
 
@@ -200,7 +306,7 @@ impl Policy {
 
     /// Whether the policy has a time slice (quantum) parameter.
     pub fn uses_quantum(self) -> bool {
-        SchedulerSpec::of(self, None).quantum().is_some()
+        PolicyParams::of(self, None).quantum().is_some()
     }
 
     /// Every key, for messages: "`fcfs`, `rr` or `srtf`".
@@ -209,15 +315,6 @@ impl Policy {
         match keys.split_last() {
             Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
             _ => keys.join(""),
-        }
-    }
-}
-
-impl SchedulerSpec {
-    /// Switches to `policy`, keeping the parameters the two share (the quantum).
-    pub fn set_policy(&mut self, policy: Policy) {
-        if policy != self.policy() {
-            *self = SchedulerSpec::of(policy, self.quantum());
         }
     }
 }
@@ -262,6 +359,28 @@ impl<'de> Deserialize<'de> for SchedulerSpec {
             let msg = format!("unknown policy `{key}` (policies: {})", Policy::keys_for_people());
             return Err(nested_error("policy", &msg));
         };
-        SchedulerSpec::from_params(policy, map)
+        let queues = match map.remove("queues") {
+            None => Queues::Global,
+            Some(serde_json::Value::String(q)) if q == "global" => Queues::Global,
+            Some(serde_json::Value::String(q)) if q == "per_cpu" => Queues::PerCpu { steal_every: None },
+            Some(other) => {
+                let msg = format!("must be \"global\" (one ready queue) or \"per_cpu\" (one per CPU), got {other}");
+                return Err(nested_error("queues", &msg));
+            }
+        };
+        let queues = match (map.remove("steal_every"), queues) {
+            (None, q) => q,
+            (Some(v), Queues::PerCpu { .. }) => match v.as_u64() {
+                Some(n) => Queues::PerCpu { steal_every: Some(n) },
+                None => return Err(nested_error("steal_every", &format!("must be a whole number of ticks, got {v}"))),
+            },
+            (Some(_), Queues::Global) => {
+                return Err(nested_error(
+                    "steal_every",
+                    "needs \"queues\": \"per_cpu\" (with one global queue there is nothing to steal)",
+                ));
+            }
+        };
+        Ok(SchedulerSpec { params: PolicyParams::from_params(policy, map)?, queues })
     }
 }

@@ -89,6 +89,10 @@ impl Scheduler for Srtf {
             beats.then_some(r.cpu)
         })
     }
+    fn withdraw(&mut self, tid: ThreadId, _ctx: &mut Ctx<'_>) -> bool {
+        let Some(&entry) = self.ready.iter().find(|&&(_, _, t)| t == tid) else { return false };
+        self.ready.remove(&entry)
+    }
     fn len(&self) -> usize {
         self.ready.len()
     }
