@@ -35,6 +35,8 @@ pub(crate) struct Cpu {
     pub slice_left: Option<Ticks>,
     /// When the step in flight started.
     pub step_start: Ticks,
+    /// Whether the step in flight runs warm (cache model).
+    pub step_warm: bool,
     /// CPU ticks its thread has executed since this dispatch.
     pub ran: Ticks,
     pub busy: Ticks,
@@ -55,6 +57,7 @@ impl Cpu {
             first_pc: 0,
             slice_left: None,
             step_start: 0,
+            step_warm: false,
             ran: 0,
             busy: 0,
             switching: 0,

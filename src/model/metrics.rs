@@ -41,6 +41,9 @@ pub struct ThreadMetrics {
     /// Times it was dispatched onto a CPU other than the one it ran on last (a migration: its
     /// cache there is cold).
     pub migrations: u64,
+    /// Ticks it ran with a warm cache (only with `machine.cache`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warm_ticks: Option<Ticks>,
 }
 
 /// Per-CPU measures; `busy + switching + idle = makespan`.
@@ -112,6 +115,10 @@ pub struct Metrics {
     pub process_switches: u64,
     /// Dispatches of a thread onto a CPU other than its last (sum over threads).
     pub migrations: u64,
+    /// Ticks run with a warm cache, over all threads (only with `machine.cache`; OSTEP's
+    /// multi.py reports it as a share of the total).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warm_ticks: Option<Ticks>,
     /// Instructions executed.
     pub steps: u64,
     /// Mean turnaround, waiting and response times over the threads that finished; `None` (JSON

@@ -18,6 +18,7 @@
 //! a pure function of (scenario, seed): same input, same trace.
 
 pub mod burst;
+pub mod cache;
 mod cpu;
 pub mod events;
 mod ids;

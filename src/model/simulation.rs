@@ -22,6 +22,7 @@ use rand_pcg::Pcg64Mcg;
 use serde::Serialize;
 
 use super::burst;
+use super::cache::Caches;
 use super::cpu::{Cpu, Phase};
 use super::events::{EventKind, EventQueue};
 use super::interpreter::{self, Change, Effect, Flow, ProcessState};
@@ -169,6 +170,8 @@ struct Kernel {
     binds: bool,
     threads: Vec<Thread>,
     cpus: Vec<Cpu>,
+    /// The CPUs' caches, if the machine models them ([`super::cache`]).
+    caches: Option<Caches>,
     /// Idle CPUs as a bit mask (bit `c`: CPU `c` has no thread), kept beside each CPU's phase.
     idle: u64,
     /// Every CPU's bit.
@@ -240,6 +243,11 @@ impl Kernel {
             wants_bursts,
             threads: sys.threads.iter().map(|_| Thread::new()).collect(),
             cpus: vec![Cpu::new(); cpus],
+            caches: scenario
+                .machine
+                .cache
+                .clone()
+                .map(|spec| Caches::new(spec, cpus, sys.threads.iter().map(|t| t.working_set_kb).collect())),
             idle: all_cpus,
             all_cpus,
             progress_events: sys.threads.len(),
@@ -442,7 +450,7 @@ impl Kernel {
                 })
                 .collect();
             match self.with_sched(|s, ctx| s.preempt(&running, ctx)) {
-                Some(cpu) if self.cpus[cpu].thread.is_some() => self.preempt(cpu),
+                Some(cpu) if self.cpus[cpu].thread.is_some() => self.preempt(sys, cpu),
                 _ => return,
             }
         }
@@ -643,15 +651,17 @@ impl Kernel {
                 continue;
             }
             let c = &mut self.cpus[cpu];
-            let run = match c.slice_left {
-                Some(0) => {
+            let (run, warm) = match (c.slice_left, &self.caches) {
+                (Some(0), _) => {
                     self.leave_cpu(cpu, LeaveReason::SliceExpired);
                     self.make_ready(tid, ReadyReason::Preempted);
                     return;
                 }
-                Some(slice) => left.min(slice),
-                None => left,
+                (slice, Some(caches)) if matches!(instr, Instr::Compute { .. }) => caches.plan(cpu, tid, left, slice),
+                (Some(slice), _) => (left.min(slice), false),
+                (None, _) => (left, false),
             };
+            c.step_warm = warm;
             c.step_start = self.now;
             let epoch = c.epoch;
             self.events.push(self.now + run, EventKind::CpuStep { cpu, epoch });
@@ -671,14 +681,16 @@ impl Kernel {
         if let Some(left) = &mut c.slice_left {
             *left -= elapsed;
         }
+        let warm = c.step_warm;
+        let instr = sys.program_of(tid).instrs[self.threads[tid].ctx.pc];
+        let work = self.work_done(cpu, tid, instr, elapsed, warm);
         let t = &mut self.threads[tid];
         t.cpu_time += elapsed;
-        t.op_left -= elapsed;
+        t.op_left -= work.min(t.op_left);
         if t.op_left > 0 {
-            self.continue_on(sys, cpu); // the slice ran out mid-instruction
+            self.continue_on(sys, cpu); // the slice ran out (or the cache warmed) mid-instruction
             return;
         }
-        let instr = sys.program_of(tid).instrs[t.ctx.pc];
         if self.execute(sys, cpu, tid, instr) {
             self.continue_on(sys, cpu);
         }
@@ -753,6 +765,16 @@ impl Kernel {
         }
     }
 
+    /// Work done, in ticks of cold work, by `elapsed` ticks of `instr` on `cpu`: more than
+    /// `elapsed` for a `compute` running warm under the cache model.
+    #[inline]
+    fn work_done(&mut self, cpu: CpuId, tid: ThreadId, instr: Instr, elapsed: Ticks, warm: bool) -> Ticks {
+        match &mut self.caches {
+            Some(caches) if matches!(instr, Instr::Compute { .. }) => caches.ran(cpu, tid, elapsed, warm),
+            _ => elapsed,
+        }
+    }
+
     #[inline]
     fn count_step(&mut self) {
         self.steps += 1;
@@ -790,7 +812,7 @@ impl Kernel {
 
     /// The policy takes `cpu` from its thread now, mid-step or mid-switch: the work done so far
     /// counts, the rest of the instruction waits for the thread's next turn.
-    fn preempt(&mut self, cpu: CpuId) {
+    fn preempt(&mut self, sys: &System, cpu: CpuId) {
         let now = self.now;
         let c = &mut self.cpus[cpu];
         let tid = c.thread.expect("a thread to pre-empt");
@@ -802,9 +824,12 @@ impl Kernel {
                 if let Some(left) = &mut c.slice_left {
                     *left -= elapsed;
                 }
+                let warm = c.step_warm;
+                let instr = sys.program_of(tid).instrs[self.threads[tid].ctx.pc];
+                let work = self.work_done(cpu, tid, instr, elapsed, warm);
                 let t = &mut self.threads[tid];
                 t.cpu_time += elapsed;
-                t.op_left -= elapsed;
+                t.op_left -= work.min(t.op_left);
             }
             Phase::Switching => c.switching -= c.switch_end - now,
             Phase::Idle => unreachable!("an idle CPU has no thread"),
@@ -825,7 +850,12 @@ impl Kernel {
     fn result(&mut self, sys: &System) -> RunResult {
         let outcome = self.stop.clone().unwrap_or(Outcome::Completed);
         let makespan = self.now;
-        let threads: Vec<_> = self.threads.iter().enumerate().map(|(tid, t)| t.metrics(tid, sys)).collect();
+        let mut threads: Vec<_> = self.threads.iter().enumerate().map(|(tid, t)| t.metrics(tid, sys)).collect();
+        if let Some(caches) = &self.caches {
+            for (t, &warm) in threads.iter_mut().zip(&caches.warm_ticks) {
+                t.warm_ticks = Some(warm);
+            }
+        }
         let cpus = self.cpus.iter().enumerate().map(|(cpu, c)| c.metrics(cpu, makespan)).collect();
         let variables = sys
             .processes
@@ -857,6 +887,7 @@ impl Kernel {
             context_switches: self.context_switches,
             process_switches: self.process_switches,
             migrations: self.migrations,
+            warm_ticks: self.caches.as_ref().map(|c| c.warm_ticks.iter().sum()),
             steps: self.steps,
             averages: Averages::of(&threads),
             total_memory_bytes: memory.iter().map(|m| m.bytes).sum(),

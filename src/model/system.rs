@@ -45,6 +45,8 @@ pub struct ThreadInfo {
     pub is_main: bool,
     /// Scheduling attributes: the thread's own, else its process's, else the defaults.
     pub attrs: SchedAttrs,
+    /// Working set in KB for the cache-warmth model: the thread's, else its process's, else 0.
+    pub working_set_kb: u64,
 }
 
 /// Everything static about a run: ids, names, programs.
@@ -107,6 +109,7 @@ impl System {
                             cpus.iter().fold(0u64, |mask, &c| mask | 1 << c) // validated: c < 64
                         }),
                     },
+                    working_set_kb: t.working_set_kb.or(p.working_set_kb).unwrap_or(0),
                 });
             }
             let memory_bytes = space.footprint_bytes(tids.len());

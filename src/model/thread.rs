@@ -91,6 +91,7 @@ impl Thread {
             io_time: self.io_time,
             lock_wait: self.lock_wait,
             migrations: self.migrations,
+            warm_ticks: None,
         }
     }
 }

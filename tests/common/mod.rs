@@ -19,7 +19,7 @@ pub fn scenario(cpus: u32, policy: Policy, quantum: Option<u64>, processes: Vec<
         format: FORMAT,
         name: "test".into(),
         description: String::new(),
-        machine: MachineSpec { cpus, thread_switch_ticks: 0, process_switch_ticks: 0 },
+        machine: MachineSpec { cpus, ..Default::default() },
         scheduler: SchedulerSpec::of(policy, quantum),
         seed: 0,
         limits: Default::default(),

@@ -18,6 +18,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::Ticks;
+pub use super::cache::CacheSpec;
 
 pub use super::scheduler::spec::{DEFAULT_QUANTUM_TICKS, Policy, PolicyParams, Queues, SchedulerSpec, TieRule};
 pub use edit::ScenarioEdit;
@@ -69,11 +70,15 @@ pub struct MachineSpec {
     /// Ticks a CPU spends switching to a thread of another process: the thread switch plus the
     /// address-space switch (page tables, TLB). Usually larger than `thread_switch_ticks`.
     pub process_switch_ticks: Ticks,
+    /// Each CPU's cache, for the cache-warmth model ([`crate::model::cache`]); none by default
+    /// (every thread always runs at full speed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache: Option<CacheSpec>,
 }
 
 impl Default for MachineSpec {
     fn default() -> Self {
-        MachineSpec { cpus: 1, thread_switch_ticks: 0, process_switch_ticks: 0 }
+        MachineSpec { cpus: 1, thread_switch_ticks: 0, process_switch_ticks: 0, cache: None }
     }
 }
 
@@ -140,6 +145,10 @@ pub struct ProcessSpec {
     /// CPUs the thread may run on (indices); default all for its threads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affinity: Option<Vec<u32>>,
+    /// Working set in KB of its threads, for the cache-warmth model (`machine.cache`);
+    /// default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_set_kb: Option<u64>,
 }
 
 /// Memory footprint of a process in bytes: code, data and heap once, plus one stack per thread.
@@ -197,6 +206,10 @@ pub struct ThreadSpec {
     /// CPUs the thread may run on (indices); default all, or the process's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affinity: Option<Vec<u32>>,
+    /// Working set in KB, for the cache-warmth model (`machine.cache`); default 0, or the
+    /// process's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_set_kb: Option<u64>,
 }
 
 /// Program text in a scenario file: a list of lines (easiest to read and edit in JSON, and
@@ -256,6 +269,17 @@ impl Scenario {
         let m = &self.machine;
         if m.cpus == 0 || m.cpus > MAX_CPUS {
             return Err(ScenarioError::at("machine.cpus", format!("must be 1 to {MAX_CPUS}, got {}", m.cpus)));
+        }
+        if let Some(c) = &m.cache {
+            if c.size_kb == 0 {
+                return Err(ScenarioError::at("machine.cache.size_kb", "must be at least 1 KB"));
+            }
+            if c.warm_speedup == 0 {
+                return Err(ScenarioError::at(
+                    "machine.cache.warm_speedup",
+                    "must be at least 1 (1: warm is no faster)",
+                ));
+            }
         }
         if let Err(e) = self.scheduler.validate() {
             return Err(ScenarioError::at(format!("scheduler.{}", e.field), e.message));
