@@ -112,3 +112,20 @@ fn a_run_advanced_in_slices_equals_a_run_at_once() {
         }
     }
 }
+
+/// A thread taken off its CPU during its context switch counts the switch so far as waiting,
+/// as a completed switch does. SRTF, process switches of 2: A (100) runs 0–10; B (50) arrives
+/// at 10 and the CPU switches to it; C (1) arrives at 11, mid-switch, and takes the CPU (switch
+/// 11–13, run 13–14); B is switched in 14–16 and runs 16–66. B waited 10–16: 6 ticks, and
+/// turnaround 56 = 50 + 6.
+#[test]
+fn a_switch_cut_short_by_preemption_counts_as_waiting() {
+    let jobs = vec![job("A", 0, "compute 100"), job("B", 10, "compute 50"), job("C", 11, "compute 1")];
+    let mut s = scenario(1, Policy::Srtf, None, jobs);
+    s.machine.process_switch_ticks = 2;
+    let (_, r) = run(&s);
+    assert_eq!(times(&r, 1), (66, 56, 6, 6));
+    for t in &r.metrics.threads {
+        assert_eq!(t.turnaround.unwrap(), t.waiting + t.cpu_time, "thread {}", t.tid);
+    }
+}

@@ -831,7 +831,12 @@ impl Kernel {
                 t.cpu_time += elapsed;
                 t.op_left -= work.min(t.op_left);
             }
-            Phase::Switching => c.switching -= c.switch_end - now,
+            Phase::Switching => {
+                c.switching -= c.switch_end - now;
+                // The switch so far was time spent waiting, as `begin_run` counts it.
+                let t = &mut self.threads[tid];
+                t.waiting += now - t.ready_since;
+            }
             Phase::Idle => unreachable!("an idle CPU has no thread"),
         }
         // Its step or switch will not complete: drop the event, so no stale instant follows.
