@@ -15,7 +15,10 @@
 //! ([`Scheduler::on_leave`]). A policy reads the clock and draws from the scheduler's own seeded
 //! RNG through [`Ctx`], and may ask the kernel for timers ([`Ctx::set_timer`]).
 
+pub mod cfs;
 pub mod fcfs;
+pub mod lottery;
+pub mod mlfq;
 pub mod per_cpu;
 pub mod priority;
 pub mod process_run;
@@ -23,14 +26,19 @@ pub mod round_robin;
 pub mod sjf;
 pub mod spec;
 pub mod srtf;
+pub mod stride;
 
+pub use cfs::{Cfs, CfsSpec};
 pub use fcfs::{Fcfs, FcfsSpec};
+pub use lottery::{Lottery, LotterySpec, TicketDraw, UniformDraw};
+pub use mlfq::{BoostOrder, Mlfq, MlfqLevel, MlfqSpec};
 pub use priority::{AgingSpec, MostUrgent, Priority, PrioritySpec};
 pub use process_run::{IoDone, ProcessRun, ProcessRunSpec, SwitchOn};
 pub use round_robin::{RoundRobin, RoundRobinSpec};
 pub use sjf::{EstimateSpec, ExpAverage, Sjf, SjfSpec};
 pub use spec::{DEFAULT_QUANTUM_TICKS, ParamError, Policy, PolicyParams, PolicySpec, Queues, SchedulerSpec, TieRule};
 pub use srtf::{Srtf, SrtfSpec};
+pub use stride::{PassTie, Stride, StrideSpec};
 
 use rand_pcg::Pcg64Mcg;
 

@@ -188,6 +188,14 @@ policies! {
     Srtf(super::srtf::SrtfSpec),
     /// Priority, pre-emptive or not, with aging and round robin among equals ([`super::priority`]).
     Priority(super::priority::PrioritySpec),
+    /// Multi-level feedback queue ([`super::mlfq`]).
+    Mlfq(super::mlfq::MlfqSpec),
+    /// Lottery scheduling ([`super::lottery`]).
+    Lottery(super::lottery::LotterySpec),
+    /// Stride scheduling ([`super::stride`]).
+    Stride(super::stride::StrideSpec),
+    /// A CFS-like fair scheduler ([`super::cfs`]).
+    Cfs(super::cfs::CfsSpec),
     /// OSTEP's process-run.py scheduler ([`super::process_run`]).
     ProcessRun(super::process_run::ProcessRunSpec),
 }
