@@ -103,7 +103,7 @@ fn interactive_b() -> ProcessSpec {
     job("B", 50, "compute 1\nloop 19\nio 9\ncompute 1\nend")
 }
 
-/// OSTEP figure 8.4 (I/O), under the first rules (§8.3): Rule 4b, "if a job gives up the CPU
+/// OSTEP figure 8.4 (I/O), under the first rules (§8.2): Rule 4b, "if a job gives up the CPU
 /// before the time slice is up, it stays at the same priority level" (`reset_on_block`). Two
 /// levels, 10-tick quanta. A (200) is at the bottom by 10; B never uses a whole quantum, stays
 /// on top and runs the moment it wakes: 50+10k to 51+10k for k = 0..19, done at 241, never
@@ -117,7 +117,7 @@ fn an_interactive_job_stays_on_top_under_the_first_rules() {
     assert_eq!(completion(&r, 0), 217);
 }
 
-/// The same workload under the final Rule 4 (§8.5, the default): B's ticks add up across its
+/// The same workload under the final Rule 4 (§8.4, the default): B's ticks add up across its
 /// I/Os, so its tenth tick (140–141) uses up its top quantum and it moves to the bottom, beside
 /// A. Worked tick by tick: A's quantum, renewed at 50, 61, 73, 84, 95, 106, 117, 128, 139, runs
 /// out at 150, when B wakes; the tie rule (arrivals and wake-ups first) puts B ahead, B runs

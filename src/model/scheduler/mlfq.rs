@@ -8,12 +8,12 @@
 //! 4. Once a thread uses up its time allotment at a level (`allotment` quanta, however many
 //!    times it gave up the CPU in between), it moves down one level. The ticks a thread used
 //!    before blocking count towards its quantum when it comes back, which stops a thread from
-//!    "gaming" the scheduler by blocking just before its quantum ends (§8.5). With
+//!    "gaming" the scheduler by blocking just before its quantum ends (§8.4). With
 //!    `reset_on_block` a thread that blocks gets a fresh quantum and allotment instead: the
-//!    first version's Rule 4b (§8.3), which can be gamed (figure 8.6) and is OSTEP's `mlfq.py
+//!    first version's Rule 4b (§8.2), which can be gamed (figure 8.6) and is OSTEP's `mlfq.py
 //!    -S`.
 //! 5. Every `boost_period` ticks (0: never) all threads move to the top level with a fresh
-//!    quantum and allotment (§8.4, figure 8.5), which ends starvation.
+//!    quantum and allotment (§8.3, figure 8.5), which ends starvation.
 //!
 //! Levels are listed highest priority first (`levels[0]` is the top), as OSTEP's `mlfq.py -Q`
 //! and `-A` list them; `mlfq.py` numbers its queues the other way (queue `n-1` is the top).
@@ -46,6 +46,14 @@
 //! - `mlfq.py` also boosts jobs that have not arrived yet; they hold the top level's fresh
 //!   quantum and allotment already, so this has no visible effect and needs no setting.
 //!
+//! So to follow `mlfq.py` exactly: `boost_order: lowest_first`, `tie: preempted_first`,
+//! `arrivals_before_wakeups: true`, with `-S` as `reset_on_block` and `-I` as `wake_to_front`
+//! (`tests/policy_mlfq.rs` reproduces runs of it). Quanta are in ticks.
+//!
+//! The boost runs on a kernel timer ([`Ctx::set_timer`]), kept only while a thread is ready or
+//! running: boosts that fall while every thread is blocked are applied when one next becomes
+//! ready (several change nothing more than one), and the run ends with its last thread.
+//!
 //! On several CPUs the order above (level, then place in the level's queue) ranks every ready
 //! and running thread; a ready thread takes the CPU of the running thread ranked last that it
 //! is ranked before and whose CPU its affinity mask allows. With per-CPU queues each CPU has its
@@ -68,7 +76,7 @@ pub struct MlfqLevel {
     /// Time slice at this level, in ticks (≥ 1).
     pub quantum: Ticks,
     /// Quanta a thread may use at this level before it moves down (≥ 1; default 1, OSTEP's
-    /// `mlfq.py -a`). The lowest level's allotment has no effect: a thread there stays.
+    /// `mlfq.py -a`). The lowest level's has no effect (a thread there stays) and may be 0.
     #[serde(default = "one")]
     pub allotment: u64,
 }

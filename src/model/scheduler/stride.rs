@@ -1,21 +1,22 @@
 //! Stride scheduling: the deterministic cousin of lottery scheduling. Each thread has a stride,
 //! `stride1 / tickets` (integer division, at least 1), and a pass that starts at 0; the ready
 //! thread with the lowest pass runs for one `quantum`, and its pass then grows by its stride.
-//! OSTEP ch. 9, §9.6 ("Why Not Deterministic?"), figure 9.3; Waldspurger and Weihl, "Stride
+//! OSTEP ch. 9, §9.6 (stride scheduling), figure 9.3; Waldspurger and Weihl, "Stride
 //! Scheduling: Deterministic Proportional-Share Resource Management", MIT TM-528, 1995.
 //!
 //! Choices the chapter leaves open, each a documented rule here:
 //! - `stride1`, OSTEP's "large number", is 10,000 by default, as in the chapter's example.
 //! - A partial quantum counts in proportion: a thread that ran `r` of its `quantum` ticks (it
-//!   blocked, or exited) advances by `stride × r / quantum` (Waldspurger and Weihl's fractional
-//!   quanta, §4.3). Passes are kept exactly, in units of 1/`quantum`.
+//!   blocked, or exited) advances by `stride × r / quantum`, as Waldspurger and Weihl charge
+//!   nonuniform quanta. Passes are kept exactly, in units of 1/`quantum`.
 //! - A thread that arrives or wakes would monopolise the CPU with a pass far below the others'
 //!   (OSTEP: "Should it be set to 0? If so, it will monopolize the CPU"). Its pass is raised to
-//!   the floor if below it: the floor is the least pass among the threads ready or running,
-//!   never lowered, and kept while none is (when the last one leaves its CPU, the floor is at
-//!   least its pass). So a newcomer joins level with the thread due to run next and a sleeper
-//!   keeps no credit for the time it was away: the rule CFS applies to vruntime with its
-//!   `min_vruntime` (OSTEP §9.7); Waldspurger and Weihl join a client at the global pass.
+//!   the floor if below it. The floor is the least pass among the threads ready or running (a
+//!   thread leaving its CPU counted with its new pass), taken each time a thread joins or leaves
+//!   a CPU, and never lowered; while no thread is ready or running it keeps its last value. So a
+//!   newcomer joins level with the thread due to run next and a sleeper keeps no credit for the
+//!   time it was away: the rule CFS applies to vruntime with its `min_vruntime` (OSTEP §9.7);
+//!   Waldspurger and Weihl join a client at the global pass.
 //! - Equal passes go by `pass_tie`: the lower thread id first (default; it gives figure 9.3's
 //!   order, A before B before C), or the thread that became ready first (`fifo`).
 //!
