@@ -2,11 +2,15 @@
 //! CPUs, schedulers, shared memory, races and locks.
 //!
 //! - [`model`]: the discrete-event simulation (pure; native and wasm).
+//! - [`compare`]: one workload under several settings (a table), or over a swept setting (a chart).
+//! - [`exercise`]: seeded scheduling exercises, their answers, and checking a learner's.
 //! - [`ostep`]: OSTEP's homework simulators (scheduler.py, process-run.py) run on the model.
 //! - [`presets`]: the scenario files shipped with the app (`presets/*.json`).
 //! - [`playback`]: the playback state (cursor, play, step) over a finished trace, used by the UI.
 //! - `ui` (wasm only): the Yew page.
 
+pub mod compare;
+pub mod exercise;
 pub mod model;
 pub mod ostep;
 pub mod playback;

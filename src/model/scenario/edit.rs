@@ -1,11 +1,25 @@
-//! One change to a scenario: the page's settings and the CLI's flags both apply these, so both
-//! accept and refuse the same values with the same words.
+//! One change to a scenario: the page's settings, the CLI's flags and the variants of a
+//! comparison or a sweep ([`crate::compare`]) all apply these, so all accept and refuse the same
+//! values with the same words.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
 
 use super::{MAX_CPUS, Scenario, ScenarioError};
 use crate::model::Ticks;
 use crate::model::scheduler::spec::{Policy, TieRule};
 
+/// Longest context switch an edit may set, in ticks (the default `limits.max_time` is 10⁹).
+pub const MAX_SWITCH_TICKS: Ticks = 1_000_000_000;
+
 /// A setting changed by a control or a flag.
+///
+/// Text form (the CLI's `--variant` and `--series`): `key=value`, e.g. `quantum=4`,
+/// `policy=rr`; JSON form (the page, `--json`): an object with one key, `{"quantum": 4}`,
+/// `{"policy": "rr"}`. The keys are [`Setting::key`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScenarioEdit {
     /// `machine.cpus`, 1 to [`MAX_CPUS`].
@@ -19,17 +33,206 @@ pub enum ScenarioEdit {
     Tie(TieRule),
     /// The seed of the run's random draws.
     Seed(u64),
+    /// `machine.thread_switch_ticks`: a switch between threads of one process, 0 to
+    /// [`MAX_SWITCH_TICKS`] ticks.
+    ThreadSwitchTicks(Ticks),
+    /// `machine.process_switch_ticks`: a switch to another process, 0 to [`MAX_SWITCH_TICKS`]
+    /// ticks.
+    ProcessSwitchTicks(Ticks),
+}
+
+/// What a [`ScenarioEdit`] changes, without the value: the keys of the text and JSON forms.
+///
+/// The order is the order edits apply in when several are given together
+/// ([`ScenarioEdit::apply_all`]): the machine, then the policy, then the policy's parameters
+/// (which depend on the policy), then the rest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Setting {
+    /// `cpus`: the CPU count.
+    Cpus,
+    /// `policy`: the scheduling policy.
+    Policy,
+    /// `quantum`: the time slice, in ticks.
+    Quantum,
+    /// `tie`: who queues first at a tie.
+    Tie,
+    /// `seed`: the seed of the random draws.
+    Seed,
+    /// `thread_switch_ticks`: the cost of a switch within a process, in ticks.
+    ThreadSwitchTicks,
+    /// `process_switch_ticks`: the cost of a switch to another process, in ticks.
+    ProcessSwitchTicks,
+}
+
+impl Setting {
+    /// Every setting, in application order.
+    pub const ALL: &[Setting] = &[
+        Setting::Cpus,
+        Setting::Policy,
+        Setting::Quantum,
+        Setting::Tie,
+        Setting::Seed,
+        Setting::ThreadSwitchTicks,
+        Setting::ProcessSwitchTicks,
+    ];
+
+    /// The key in `key=value` and in JSON (`quantum`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Setting::Cpus => "cpus",
+            Setting::Policy => "policy",
+            Setting::Quantum => "quantum",
+            Setting::Tie => "tie",
+            Setting::Seed => "seed",
+            Setting::ThreadSwitchTicks => "thread_switch_ticks",
+            Setting::ProcessSwitchTicks => "process_switch_ticks",
+        }
+    }
+
+    /// Parses [`Setting::key`]; the error lists the keys.
+    pub fn from_key(key: &str) -> Result<Setting, String> {
+        Setting::ALL.iter().copied().find(|s| s.key() == key).ok_or_else(|| {
+            let keys: Vec<&str> = Setting::ALL.iter().map(|s| s.key()).collect();
+            format!("`{key}` is not a setting (settings: {})", keys.join(", "))
+        })
+    }
+
+    /// Where the setting lives in the scenario file.
+    pub fn path(self) -> &'static str {
+        match self {
+            Setting::Cpus => "machine.cpus",
+            Setting::Policy => "scheduler.policy",
+            Setting::Quantum => "scheduler.quantum",
+            Setting::Tie => "scheduler.tie",
+            Setting::Seed => "seed",
+            Setting::ThreadSwitchTicks => "machine.thread_switch_ticks",
+            Setting::ProcessSwitchTicks => "machine.process_switch_ticks",
+        }
+    }
+
+    /// Human name for axes and headers.
+    pub fn label(self) -> &'static str {
+        match self {
+            Setting::Cpus => "CPUs",
+            Setting::Policy => "Policy",
+            Setting::Quantum => "Quantum",
+            Setting::Tie => "Tie rule",
+            Setting::Seed => "Seed",
+            Setting::ThreadSwitchTicks => "Thread switch",
+            Setting::ProcessSwitchTicks => "Process switch",
+        }
+    }
+
+    /// Unit of a numeric setting (`ticks`, `CPUs`); `None` for a seed or a name.
+    pub fn unit(self) -> Option<&'static str> {
+        match self {
+            Setting::Cpus => Some("CPUs"),
+            Setting::Quantum | Setting::ThreadSwitchTicks | Setting::ProcessSwitchTicks => Some("ticks"),
+            Setting::Policy | Setting::Tie | Setting::Seed => None,
+        }
+    }
+
+    /// Whether the value is a whole number (a sweep can vary it: [`Setting::number`]).
+    pub fn is_numeric(self) -> bool {
+        !matches!(self, Setting::Policy | Setting::Tie)
+    }
+
+    /// The edit setting this to the number `n`. Errors: the setting is not a number (a policy,
+    /// a tie rule), or `n` does not fit it (more CPUs than a `u32`).
+    pub fn number(self, n: u64) -> Result<ScenarioEdit, String> {
+        Ok(match self {
+            Setting::Cpus => {
+                ScenarioEdit::Cpus(u32::try_from(n).map_err(|_| format!("must be 1 to {MAX_CPUS}, got {n}"))?)
+            }
+            Setting::Quantum => ScenarioEdit::Quantum(n),
+            Setting::Seed => ScenarioEdit::Seed(n),
+            Setting::ThreadSwitchTicks => ScenarioEdit::ThreadSwitchTicks(n),
+            Setting::ProcessSwitchTicks => ScenarioEdit::ProcessSwitchTicks(n),
+            Setting::Policy | Setting::Tie => {
+                return Err(format!("`{}` is not a number: it cannot be swept", self.key()));
+            }
+        })
+    }
+
+    /// The edit setting this to `text` (`4`, `rr`, `preempted_first`). The error says what is
+    /// expected, without the key (the caller adds where the text came from).
+    pub fn parse(self, text: &str) -> Result<ScenarioEdit, String> {
+        let text = text.trim();
+        match self {
+            Setting::Policy => Policy::from_key(text)
+                .map(ScenarioEdit::Policy)
+                .ok_or_else(|| format!("`{text}` is not a policy (policies: {})", Policy::keys_for_people())),
+            Setting::Tie => serde_json::from_value(serde_json::Value::String(text.into()))
+                .map(ScenarioEdit::Tie)
+                .map_err(|_| format!("`{text}` is not a tie rule (arrivals_first or preempted_first)")),
+            _ => {
+                let n: u64 = text.parse().map_err(|_| {
+                    let what = self.unit().map_or("a whole number".to_string(), |u| format!("a whole number of {u}"));
+                    format!("`{text}` is not {what}")
+                })?;
+                self.number(n)
+            }
+        }
+    }
 }
 
 impl ScenarioEdit {
+    /// What the edit changes.
+    pub fn setting(&self) -> Setting {
+        match self {
+            ScenarioEdit::Cpus(_) => Setting::Cpus,
+            ScenarioEdit::Policy(_) => Setting::Policy,
+            ScenarioEdit::Quantum(_) => Setting::Quantum,
+            ScenarioEdit::Tie(_) => Setting::Tie,
+            ScenarioEdit::Seed(_) => Setting::Seed,
+            ScenarioEdit::ThreadSwitchTicks(_) => Setting::ThreadSwitchTicks,
+            ScenarioEdit::ProcessSwitchTicks(_) => Setting::ProcessSwitchTicks,
+        }
+    }
+
     /// Where the setting lives in the scenario file.
     pub fn path(&self) -> &'static str {
+        self.setting().path()
+    }
+
+    /// Parses the text form, `key=value` (`quantum=4`).
+    pub fn parse(text: &str) -> Result<ScenarioEdit, String> {
+        let Some((key, value)) = text.split_once('=') else {
+            return Err(format!("`{}` is not key=value (e.g. quantum=4)", text.trim()));
+        };
+        let setting = Setting::from_key(key.trim())?;
+        setting.parse(value).map_err(|e| format!("{}: {e}", setting.key()))
+    }
+
+    /// The value as a number, for a numeric setting (the x of a sweep).
+    pub fn number(&self) -> Option<u64> {
+        match *self {
+            ScenarioEdit::Cpus(n) => Some(n.into()),
+            ScenarioEdit::Quantum(n)
+            | ScenarioEdit::Seed(n)
+            | ScenarioEdit::ThreadSwitchTicks(n)
+            | ScenarioEdit::ProcessSwitchTicks(n) => Some(n),
+            ScenarioEdit::Policy(_) | ScenarioEdit::Tie(_) => None,
+        }
+    }
+
+    /// The value as text, as [`Setting::parse`] reads it (`4`, `rr`).
+    pub fn value_text(&self) -> String {
         match self {
-            ScenarioEdit::Cpus(_) => "machine.cpus",
-            ScenarioEdit::Policy(_) => "scheduler.policy",
-            ScenarioEdit::Quantum(_) => "scheduler.quantum",
-            ScenarioEdit::Tie(_) => "scheduler.tie",
-            ScenarioEdit::Seed(_) => "seed",
+            ScenarioEdit::Policy(p) => p.key().to_string(),
+            ScenarioEdit::Tie(t) => tie_key(*t).to_string(),
+            other => other.number().expect("a numeric setting").to_string(),
+        }
+    }
+
+    /// Whether `scenario`'s policy has the setting: a quantum or a tie rule only exists for
+    /// some policies; every other setting always applies. (A value out of range still applies,
+    /// and [`ScenarioEdit::apply`] refuses it.)
+    pub fn applies_to(&self, scenario: &Scenario) -> bool {
+        match *self {
+            ScenarioEdit::Quantum(_) => scenario.scheduler.quantum().is_some(),
+            ScenarioEdit::Tie(t) => scenario.scheduler.clone().set_tie(t).is_ok(),
+            _ => true,
         }
     }
 
@@ -59,8 +262,90 @@ impl ScenarioEdit {
                 scenario.scheduler = spec;
             }
             ScenarioEdit::Seed(s) => scenario.seed = s,
+            ScenarioEdit::ThreadSwitchTicks(n) | ScenarioEdit::ProcessSwitchTicks(n) => {
+                if n > MAX_SWITCH_TICKS {
+                    return Err(at(format!("must be 0 to {MAX_SWITCH_TICKS} ticks, got {n}")));
+                }
+                match self {
+                    ScenarioEdit::ThreadSwitchTicks(_) => scenario.machine.thread_switch_ticks = n,
+                    _ => scenario.machine.process_switch_ticks = n,
+                }
+            }
         }
         Ok(())
+    }
+
+    /// Applies `edits` in [`Setting`] order (the policy before its quantum, whatever order they
+    /// are given in). Errors: a setting given twice (at its path), or the first edit refused;
+    /// on error the scenario is unchanged.
+    pub fn apply_all(edits: &[ScenarioEdit], scenario: &mut Scenario) -> Result<(), ScenarioError> {
+        let mut sorted = edits.to_vec();
+        sorted.sort_by_key(|e| e.setting());
+        if let Some(w) = sorted.windows(2).find(|w| w[0].setting() == w[1].setting()) {
+            return Err(ScenarioError::at(w[0].path(), format!("`{}` is given twice", w[0].setting().key())));
+        }
+        let mut out = scenario.clone();
+        for e in &sorted {
+            e.apply(&mut out)?;
+        }
+        *scenario = out;
+        Ok(())
+    }
+}
+
+/// The text form, `key=value`.
+impl fmt::Display for ScenarioEdit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.setting().key(), self.value_text())
+    }
+}
+
+fn tie_key(t: TieRule) -> &'static str {
+    match t {
+        TieRule::ArrivalsFirst => "arrivals_first",
+        TieRule::PreemptedFirst => "preempted_first",
+    }
+}
+
+/// JSON form: `{"quantum": 4}`, `{"policy": "rr"}`.
+impl Serialize for ScenarioEdit {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(1))?;
+        match self.number() {
+            Some(n) => map.serialize_entry(self.setting().key(), &n)?,
+            None => map.serialize_entry(self.setting().key(), &self.value_text())?,
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ScenarioEdit {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        let mut entries = map.into_iter();
+        let (Some((key, value)), None) = (entries.next(), entries.next()) else {
+            return Err(de::Error::custom("an edit is an object with one setting, e.g. {\"quantum\": 4}"));
+        };
+        let setting = Setting::from_key(&key).map_err(de::Error::custom)?;
+        let text = match value {
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Number(n) => n.to_string(),
+            other => return Err(de::Error::custom(format!("{key}: expected a number or a name, got {other}"))),
+        };
+        setting.parse(&text).map_err(|e| de::Error::custom(format!("{key}: {e}")))
+    }
+}
+
+/// JSON: the key, `"quantum"`.
+impl Serialize for Setting {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
+}
+
+impl<'de> Deserialize<'de> for Setting {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Setting::from_key(&String::deserialize(d)?).map_err(de::Error::custom)
     }
 }
 
@@ -112,5 +397,65 @@ mod tests {
         );
         ScenarioEdit::Cpus(4).apply(&mut s).unwrap();
         assert_eq!(s.machine.cpus, 4);
+    }
+
+    #[test]
+    fn text_and_json_forms_read_back() {
+        for text in [
+            "cpus=2",
+            "policy=rr",
+            "quantum=4",
+            "tie=preempted_first",
+            "seed=7",
+            "thread_switch_ticks=1",
+            "process_switch_ticks=5",
+        ] {
+            let e = ScenarioEdit::parse(text).unwrap();
+            assert_eq!(e.to_string(), text);
+            let json = serde_json::to_string(&e).unwrap();
+            assert_eq!(serde_json::from_str::<ScenarioEdit>(&json).unwrap(), e, "{json}");
+        }
+        assert_eq!(serde_json::to_string(&ScenarioEdit::Quantum(4)).unwrap(), r#"{"quantum":4}"#);
+        assert_eq!(serde_json::to_string(&ScenarioEdit::Policy(Policy::RoundRobin)).unwrap(), r#"{"policy":"rr"}"#);
+    }
+
+    #[test]
+    fn bad_text_says_which_key_and_what_is_expected() {
+        assert_eq!(ScenarioEdit::parse("quantum=x").unwrap_err(), "quantum: `x` is not a whole number of ticks");
+        assert!(ScenarioEdit::parse("quantum").unwrap_err().contains("key=value"));
+        assert!(ScenarioEdit::parse("speed=3").unwrap_err().contains("`speed` is not a setting"));
+        assert!(ScenarioEdit::parse("policy=lottery").unwrap_err().starts_with("policy: `lottery` is not a policy"));
+        assert_eq!(ScenarioEdit::parse("cpus=5000000000").unwrap_err(), "cpus: must be 1 to 64, got 5000000000");
+        assert!(Setting::Policy.number(3).is_err());
+        let e = serde_json::from_str::<ScenarioEdit>(r#"{"quantum": 4, "cpus": 2}"#).unwrap_err();
+        assert!(e.to_string().contains("one setting"), "{e}");
+    }
+
+    #[test]
+    fn several_edits_apply_policy_first_and_refuse_repeats() {
+        let mut s = scenario();
+        ScenarioEdit::apply_all(&[ScenarioEdit::Quantum(3), ScenarioEdit::Policy(Policy::RoundRobin)], &mut s).unwrap();
+        assert_eq!(s.scheduler.quantum(), Some(3));
+        let before = s.clone();
+        let e = ScenarioEdit::apply_all(&[ScenarioEdit::Cpus(2), ScenarioEdit::Cpus(3)], &mut s).unwrap_err();
+        assert_eq!(e.to_string(), "machine.cpus: `cpus` is given twice");
+        let e = ScenarioEdit::apply_all(
+            &[ScenarioEdit::Cpus(2), ScenarioEdit::ThreadSwitchTicks(MAX_SWITCH_TICKS + 1)],
+            &mut s,
+        )
+        .unwrap_err();
+        assert_eq!(e.path, "machine.thread_switch_ticks");
+        assert_eq!(s, before, "a refused list changes nothing");
+    }
+
+    #[test]
+    fn a_quantum_applies_only_where_the_policy_has_one() {
+        let mut s = scenario();
+        assert!(!ScenarioEdit::Quantum(2).applies_to(&s));
+        assert!(!ScenarioEdit::Tie(TieRule::PreemptedFirst).applies_to(&s));
+        assert!(ScenarioEdit::Cpus(2).applies_to(&s));
+        ScenarioEdit::Policy(Policy::RoundRobin).apply(&mut s).unwrap();
+        assert!(ScenarioEdit::Quantum(2).applies_to(&s));
+        assert!(ScenarioEdit::Tie(TieRule::PreemptedFirst).applies_to(&s));
     }
 }

@@ -21,7 +21,7 @@ use super::Ticks;
 pub use super::cache::CacheSpec;
 
 pub use super::scheduler::spec::{DEFAULT_QUANTUM_TICKS, Policy, PolicyParams, Queues, SchedulerSpec, TieRule};
-pub use edit::ScenarioEdit;
+pub use edit::{MAX_SWITCH_TICKS, ScenarioEdit, Setting};
 pub use error::ScenarioError;
 pub(crate) use error::program_error;
 pub use format::FORMAT;

@@ -1,0 +1,165 @@
+//! An exercise as text: the policy's rules in one line, the problem as a table a learner can
+//! solve by hand, and the answers.
+
+use super::answers::{Answers, SpanKind};
+use super::{Exercise, Work};
+use crate::compare::text::columns;
+use crate::model::scenario::{PolicyParams, SchedulerSpec, TieRule};
+use crate::model::scheduler::MostUrgent;
+
+/// The rules a learner needs to solve an exercise by hand: the policy's in one line, then the
+/// machine's.
+pub fn rules(spec: &SchedulerSpec, cpus: u32) -> String {
+    let ties = "jobs that become ready at the same tick queue in name order";
+    let policy = match &spec.params {
+        PolicyParams::Fcfs(_) => {
+            format!("FCFS: jobs run in the order they become ready, each until it finishes or starts I/O; {ties}.")
+        }
+        PolicyParams::RoundRobin(rr) => {
+            let q = rr.quantum;
+            let tie = match rr.tie {
+                TieRule::ArrivalsFirst => "behind a job that arrives at that same tick",
+                TieRule::PreemptedFirst => "ahead of a job that arrives at that same tick",
+            };
+            format!(
+                "Round Robin, quantum {q}: jobs take turns in the order they become ready; a job runs at most {q} ticks, then goes to the back of the queue, {tie} (a job alone keeps the CPU)."
+            )
+        }
+        PolicyParams::Sjf(sjf) => match &sjf.estimate {
+            None => format!(
+                "SJF, not pre-emptive: a free CPU runs the ready job with the shortest next CPU burst until it finishes or starts I/O; equal bursts go to the job that became ready first, then {ties}."
+            ),
+            Some(e) => format!(
+                "SJF by prediction, not pre-emptive: a free CPU runs the ready job with the shortest predicted burst, τ(n+1) = {}·t(n) + {}·τ(n), τ(0) = {}; equal predictions go to the job that became ready first.",
+                e.alpha,
+                1.0 - e.alpha,
+                e.initial
+            ),
+        },
+        PolicyParams::Srtf(srtf) => {
+            let than = if srtf.preempt_on_equal { "no more" } else { "less" };
+            format!(
+                "SRTF (pre-emptive SJF): the ready job with the least CPU time left in its current burst runs; a job that becomes ready with {than} left than a running one takes its CPU at once; equal times go to the job that became ready first."
+            )
+        }
+        PolicyParams::Priority(p) => {
+            let urgent = match p.most_urgent {
+                MostUrgent::Lowest => "lowest",
+                MostUrgent::Highest => "highest",
+            };
+            let mut s = format!("Priority: the ready job with the {urgent} priority number runs");
+            if p.preemptive {
+                s.push_str("; a job that becomes ready more urgent than a running one takes its CPU at once");
+            } else {
+                s.push_str(" until it finishes or starts I/O (not pre-emptive)");
+            }
+            s.push_str("; equal priorities go first come, first served");
+            if let Some(q) = p.quantum {
+                s.push_str(&format!(", taking turns of at most {q} ticks"));
+            }
+            if let Some(a) = &p.aging {
+                s.push_str(&format!(
+                    "; a waiting job's number improves by {} for every {} ticks it waits",
+                    a.step, a.every
+                ));
+            }
+            s.push('.');
+            s
+        }
+        other => format!("{}: see the policy's description.", other.policy().label()),
+    };
+    let machine = if cpus == 1 {
+        "One CPU; context switches are free; a job doing I/O leaves the CPU to others.".to_string()
+    } else {
+        format!(
+            "{cpus} CPUs share one ready queue: a free CPU takes the job the policy picks, lower-numbered CPUs first, and a job goes back to the CPU it last ran on if that one is free; context switches are free; a job doing I/O leaves its CPU to others."
+        )
+    };
+    format!("{policy} {machine}")
+}
+
+/// A job's work for people: `7`, or `3, io 4, 2` (CPU bursts and I/O).
+fn work_text(work: &[Work]) -> String {
+    (work.iter())
+        .map(|w| match w {
+            Work::Cpu(n) => n.to_string(),
+            Work::Io(n) => format!("io {n}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The header and the job columns shared by the problem and the answers.
+fn job_rows(x: &Exercise) -> Vec<Vec<String>> {
+    let io = x.jobs.iter().any(|j| j.work.len() > 1);
+    let priority = matches!(x.spec.scheduler.params, PolicyParams::Priority(_));
+    let mut header = vec!["job".to_string(), "arrival".into(), if io { "cpu, io, cpu" } else { "burst" }.into()];
+    if priority {
+        header.push("priority".into());
+    }
+    let mut rows = vec![header];
+    for j in &x.jobs {
+        let mut row = vec![j.name.clone(), j.arrival.to_string(), work_text(&j.work)];
+        if priority {
+            row.push(j.priority.to_string());
+        }
+        rows.push(row);
+    }
+    rows
+}
+
+/// The title line: seed, policy and machine.
+fn title(x: &Exercise) -> String {
+    let s = &x.spec.scheduler;
+    let q = s.quantum().map(|q| format!(", quantum {q}")).unwrap_or_default();
+    let cpus = if x.spec.cpus == 1 { "1 CPU".to_string() } else { format!("{} CPUs", x.spec.cpus) };
+    format!("Exercise (seed {}): {}{q}, on {cpus}", x.spec.seed, s.policy().label())
+}
+
+/// The problem: title, rules, the jobs (arrival, CPU bursts and I/O in ticks; the priority for
+/// the priority policy) and what to find.
+pub fn problem(x: &Exercise) -> String {
+    let mut out = format!("{}\n\nRules: {}\n\n", title(x), rules(&x.spec.scheduler, x.spec.cpus));
+    out.push_str(&columns(&job_rows(x), 1));
+    out.push_str(
+        "\nTimes are in ticks. For each job give its completion (when it finishes), turnaround \
+         (completion − arrival), waiting (time ready but not running) and response (first run − \
+         arrival); then the averages of the last three.\n",
+    );
+    out
+}
+
+/// The answers: the job table with completion, turnaround, waiting and response, the
+/// averages (two decimals), and which job ran when on each CPU.
+pub fn answers(x: &Exercise, a: &Answers) -> String {
+    let mut rows = job_rows(x);
+    let blanks = rows[0].len() - 1;
+    rows[0].extend(["completion", "turnaround", "waiting", "response"].map(String::from));
+    for (row, j) in rows[1..].iter_mut().zip(&a.jobs) {
+        row.extend([j.completion, j.turnaround, j.waiting, j.response].map(|v| v.to_string()));
+    }
+    let mut avg = vec!["average".to_string()];
+    avg.extend(std::iter::repeat_n(String::new(), blanks));
+    avg.push(String::new());
+    let av = &a.averages;
+    avg.extend([av.turnaround, av.waiting, av.response].map(|v| format!("{v:.2}")));
+    rows.push(avg);
+    let mut out = format!("{}: answers\n\n", title(x));
+    out.push_str(&columns(&rows, 1));
+    let mut runs: Vec<(usize, u64, u64, &str)> = Vec::new();
+    for j in &a.jobs {
+        for s in j.made_of.turnaround.iter().filter(|s| s.kind == SpanKind::Run) {
+            runs.push((s.cpu.unwrap_or(0), s.start, s.end, &j.job));
+        }
+    }
+    runs.sort();
+    out.push('\n');
+    for cpu in 0..x.spec.cpus as usize {
+        let line: Vec<String> = runs.iter().filter(|r| r.0 == cpu).map(|(_, s, e, j)| format!("{j} {s}–{e}")).collect();
+        out.push_str(&format!(
+            "CPU {cpu} runs: {}\n",
+            if line.is_empty() { "nothing".into() } else { line.join(", ") }
+        ));
+    }
+    out
+}
