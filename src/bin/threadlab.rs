@@ -10,6 +10,12 @@
 //!   --quantum N        set the time slice (ticks; a new rr gets 4 if none is given)
 //!   --tie RULE         arrivals_first or preempted_first
 //!   --seed N           set the seed
+//! threadlab compare FILE|--preset NAME (--policies LIST | --variant SPEC …) [--metric M …] [--json]
+//! threadlab sweep FILE|--preset NAME --param KEY (--values LIST | --range A..B[:S])
+//!                 [--series SPEC …] [--metric M] [--json]
+//!   (both also take --cpus, --policy, --quantum, --tie and --seed, for every run)
+//! threadlab exercise --policy KEY [--quantum N] [--cpus N] --seed N [--jobs N] [--io]
+//!                    [--answers] [--json]
 //! threadlab ostep scheduler [OSTEP's flags] [--json]     OSTEP's cpu-sched/scheduler.py
 //! threadlab ostep process-run [OSTEP's flags] [--json]   OSTEP's cpu-intro/process-run.py
 //! ```
@@ -23,16 +29,24 @@
 //! `--json` the jobs and answers as JSON; `--scenario` prints the model scenario instead, for
 //! `threadlab run` or the page. See `threadlab::ostep`.
 //!
+//! `compare` prints a table (a row per variant, `*` on each column's best) or, with `--json`,
+//! [`threadlab::compare::CompareTable`]; `sweep` a row per value and a column per series, or
+//! [`threadlab::compare::SweepChart`]; `exercise` the problem (and with `--answers` the answers),
+//! or with `--json` the exercise (and answers). See `threadlab::compare::syntax` for the forms of
+//! `--variant`, `--series` and `--values`.
+//!
 //! Exit codes: 0 the run completed; 1 bad usage or unreadable/invalid scenario (the located
-//! error goes to stderr); 3 the run ended in a deadlock, runtime error or exhausted budget (the
-//! JSON is still printed, with the outcome).
+//! error, naming the flag, goes to stderr); 3 the run (for `compare` and `sweep`: one of the runs)
+//! ended in a deadlock, runtime error or exhausted budget (the output is still printed).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
-use threadlab::model::scenario::{Policy, ScenarioEdit, TieRule};
+use threadlab::compare::{self, Comparison, Metric, Part, PlanError, Sweep, Variant};
+use threadlab::exercise::{self, Exercise, ExerciseSpec};
+use threadlab::model::scenario::{Policy, ScenarioEdit, SchedulerSpec, Setting, TieRule};
 use threadlab::model::scheduler::{IoDone, SwitchOn};
 use threadlab::model::{self, Outcome, Recording, Scenario};
 use threadlab::ostep::{self, OstepError, scheduler::SchedulerPolicy};
@@ -52,6 +66,12 @@ enum Command {
     Presets,
     /// Run a scenario and print its settings, outcome and metrics as JSON.
     Run(RunArgs),
+    /// Run one workload under several settings and print a table of metrics.
+    Compare(CompareArgs),
+    /// Run one workload over the values of one setting and print a metric against it.
+    Sweep(SweepArgs),
+    /// Print a seeded scheduling exercise to solve by hand (and, with --answers, its answers).
+    Exercise(ExerciseArgs),
     /// Run an OSTEP homework simulator's workload with its own flags.
     #[command(subcommand)]
     Ostep(OstepCommand),
@@ -167,6 +187,147 @@ struct RunArgs {
     seed: Option<u64>,
 }
 
+/// The scenario to read: a file or a preset.
+#[derive(Args)]
+struct Source {
+    /// Scenario file (JSON, any format version).
+    #[arg(required_unless_present = "preset", conflicts_with = "preset")]
+    file: Option<PathBuf>,
+    /// Use a shipped preset instead of a file (see `threadlab presets`).
+    #[arg(long, value_name = "NAME")]
+    preset: Option<String>,
+}
+
+/// Settings for every run of a comparison or sweep (where the run's policy has them and its
+/// variant does not set them itself).
+#[derive(Args)]
+struct Common {
+    /// Number of CPUs (1 to 64), for every run.
+    #[arg(long, value_name = "N")]
+    cpus: Option<u32>,
+    /// Scheduling policy, for every run whose variant sets none.
+    #[arg(long, value_name = "KEY", value_parser = policy_key)]
+    policy: Option<Policy>,
+    /// Time slice in ticks, for every run whose policy has one.
+    #[arg(long, value_name = "N")]
+    quantum: Option<u64>,
+    /// Who queues first at a tie (arrivals_first or preempted_first), where the policy has a tie rule.
+    #[arg(long, value_name = "RULE", value_parser = tie_rule)]
+    tie: Option<TieRule>,
+    /// Seed of the random draws, for every run.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+}
+
+impl Common {
+    /// The flags as edits, each with its flag for messages.
+    fn edits(&self) -> Vec<(&'static str, ScenarioEdit)> {
+        let mut out = Vec::new();
+        if let Some(n) = self.cpus {
+            out.push(("--cpus", ScenarioEdit::Cpus(n)));
+        }
+        if let Some(p) = self.policy {
+            out.push(("--policy", ScenarioEdit::Policy(p)));
+        }
+        if let Some(q) = self.quantum {
+            out.push(("--quantum", ScenarioEdit::Quantum(q)));
+        }
+        if let Some(t) = self.tie {
+            out.push(("--tie", ScenarioEdit::Tie(t)));
+        }
+        if let Some(s) = self.seed {
+            out.push(("--seed", ScenarioEdit::Seed(s)));
+        }
+        out
+    }
+}
+
+#[derive(Args)]
+struct CompareArgs {
+    #[command(flatten)]
+    source: Source,
+    /// One variant per policy, named by its key: fcfs,sjf,rr (or all).
+    #[arg(long, value_name = "LIST", value_parser = compare::syntax::policies, conflicts_with = "policy")]
+    policies: Option<::std::vec::Vec<Policy>>,
+    /// A variant: NAME:key=value,… (e.g. "rr4:policy=rr,quantum=4"); keys: cpus, policy, quantum, tie, seed, thread_switch_ticks, process_switch_ticks. Repeat for more.
+    #[arg(long, value_name = "SPEC", value_parser = compare::syntax::variant)]
+    variant: Vec<Variant>,
+    /// Metrics to show (repeat, or comma-separated); default avg_turnaround, avg_waiting, avg_response, makespan, context_switches.
+    #[arg(long, value_name = "M", value_delimiter = ',', value_parser = metric_key)]
+    metric: Vec<Metric>,
+    #[command(flatten)]
+    common: Common,
+    /// Print the table as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct SweepArgs {
+    #[command(flatten)]
+    source: Source,
+    /// The setting to sweep: cpus, quantum, seed, thread_switch_ticks or process_switch_ticks.
+    #[arg(long, value_name = "KEY", value_parser = setting_key)]
+    param: Setting,
+    /// Its values: 1,2,4,8 or ranges 1..16 (inclusive) and 1..16:3 (every 3rd).
+    #[arg(long, value_name = "LIST", value_parser = compare::syntax::values, required_unless_present = "range", conflicts_with = "range")]
+    values: Option<::std::vec::Vec<u64>>,
+    /// Its values as one range A..B (inclusive) or A..B:STEP.
+    #[arg(long, alias = "param-range", value_name = "A..B[:STEP]", value_parser = compare::syntax::values)]
+    range: Option<::std::vec::Vec<u64>>,
+    /// Series: key=v1,v2 (one series per value, e.g. policy=fcfs,rr), or NAME:key=value,… (repeat for more).
+    #[arg(long, value_name = "SPEC", value_parser = compare::syntax::series)]
+    series: Vec<::std::vec::Vec<Variant>>,
+    /// The metric to plot (default avg_turnaround).
+    #[arg(long, value_name = "M", value_parser = metric_key, default_value = "avg_turnaround")]
+    metric: Metric,
+    #[command(flatten)]
+    common: Common,
+    /// Print the chart's points as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct ExerciseArgs {
+    /// Scheduling policy.
+    #[arg(long, value_name = "KEY", value_parser = policy_key)]
+    policy: Policy,
+    /// Time slice in ticks, for a policy that has one (default 4 for one that needs it).
+    #[arg(long, value_name = "N")]
+    quantum: Option<u64>,
+    /// Number of CPUs (1 to 64).
+    #[arg(long, value_name = "N", default_value = "1")]
+    cpus: u32,
+    /// Seed of the workload: the same seed gives the same jobs under any policy.
+    #[arg(long, value_name = "N")]
+    seed: u64,
+    /// Number of jobs (1 to 26; default: drawn, 3 to 5).
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Let jobs do I/O between two CPU bursts.
+    #[arg(long)]
+    io: bool,
+    /// Print the answers too.
+    #[arg(long)]
+    answers: bool,
+    /// Print JSON: the exercise, its rules and (with --answers) the answers.
+    #[arg(long)]
+    json: bool,
+}
+
+fn metric_key(s: &str) -> Result<Metric, String> {
+    s.parse()
+}
+
+fn setting_key(s: &str) -> Result<Setting, String> {
+    let setting = Setting::from_key(s)?;
+    if !setting.is_numeric() {
+        return Err(format!("`{s}` is not a number and cannot be swept; compare its values with `threadlab compare`"));
+    }
+    Ok(setting)
+}
+
 fn policy_key(s: &str) -> Result<Policy, String> {
     Policy::from_key(s).ok_or_else(|| format!("`{s}` is not a policy (policies: {})", Policy::keys_for_people()))
 }
@@ -213,6 +374,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Presets => presets_list(),
         Command::Run(args) => run(&args),
+        Command::Compare(args) => compare_cmd(&args),
+        Command::Sweep(args) => sweep_cmd(&args),
+        Command::Exercise(args) => exercise_cmd(&args),
         Command::Ostep(OstepCommand::Scheduler(args)) => ostep_scheduler(&args).map_err(|e| e.to_string()),
         Command::Ostep(OstepCommand::ProcessRun(args)) => ostep_process_run(&args).map_err(|e| e.to_string()),
     };
@@ -255,8 +419,9 @@ fn edits(args: &RunArgs) -> Vec<(&'static str, ScenarioEdit)> {
     out
 }
 
-fn run(args: &RunArgs) -> Result<ExitCode, String> {
-    let (label, text) = match (&args.preset, &args.file) {
+/// Reads the scenario named by a file or a preset: its label for messages and the scenario.
+fn load(preset: &Option<String>, file: &Option<PathBuf>) -> Result<(String, Scenario), String> {
+    let (label, text) = match (preset, file) {
         (Some(key), _) => {
             let p = presets::find(key).ok_or_else(|| {
                 let keys: Vec<_> = PRESETS.iter().map(|p| p.key).collect();
@@ -270,7 +435,12 @@ fn run(args: &RunArgs) -> Result<ExitCode, String> {
         }
         (None, None) => unreachable!("clap requires a file or --preset"),
     };
-    let mut scenario = Scenario::from_json(&text).map_err(|e| format!("{label}: {e}"))?;
+    let scenario = Scenario::from_json(&text).map_err(|e| format!("{label}: {e}"))?;
+    Ok((label, scenario))
+}
+
+fn run(args: &RunArgs) -> Result<ExitCode, String> {
+    let (label, mut scenario) = load(&args.preset, &args.file)?;
     for (flag, edit) in edits(args) {
         edit.apply(&mut scenario).map_err(|e| format!("{flag}: {}", e.message))?;
     }
@@ -338,6 +508,104 @@ fn ostep_process_run(args: &ProcessRunArgs) -> Result<ExitCode, OstepError> {
     } else {
         let answers = if o.solve { Some(w.solve()?) } else { None };
         print!("{}", ostep::process_run::render(&o, &w, answers.as_ref()));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A plan error with the flag that caused it: `variant_flag` for variants or series, the
+/// common edits' flags by index, `values_flag` for a sweep's values (empty for a comparison).
+fn flag_error(
+    e: &PlanError,
+    label: &str,
+    common: &[(&str, ScenarioEdit)],
+    variant_flag: &str,
+    values_flag: &str,
+) -> String {
+    let name = if e.name.is_empty() { String::new() } else { format!(" `{}`", e.name) };
+    let flag = match e.part {
+        Part::Base => return format!("{label}: {}", e.error),
+        Part::Common { index } => return format!("{}: {}", common[index].0, e.error),
+        Part::Variant { .. } => variant_flag,
+        Part::Value { .. } if e.name.is_empty() => "--param",
+        Part::Value { .. } => values_flag,
+        Part::Metric { .. } => return format!("--metric: {}", e.error),
+        Part::Size if values_flag.is_empty() => variant_flag,
+        Part::Size => values_flag,
+    };
+    format!("{flag}{name}: {}", e.error)
+}
+
+fn compare_cmd(args: &CompareArgs) -> Result<ExitCode, String> {
+    let (label, base) = load(&args.source.preset, &args.source.file)?;
+    let mut variants = args.policies.as_deref().map(Variant::for_policies).unwrap_or_default();
+    variants.extend(args.variant.iter().cloned());
+    if variants.is_empty() {
+        return Err(
+            "give the variants to compare: --policies fcfs,sjf,rr, or --variant NAME:key=value,… (repeat it)".into()
+        );
+    }
+    let common = args.common.edits();
+    let metrics = if args.metric.is_empty() { compare::metric::DEFAULT.to_vec() } else { args.metric.clone() };
+    let flag = if args.variant.is_empty() { "--policies" } else { "--variant" };
+    let c = Comparison { base, common: common.iter().map(|c| c.1).collect(), variants, metrics };
+    let table = c.run().map_err(|e| flag_error(&e, &label, &common, flag, ""))?;
+    if args.json {
+        print_json(&table);
+    } else {
+        print!("{}", compare::text::table(&table));
+    }
+    let all_done = table.rows.iter().all(|r| r.outcome == "completed");
+    Ok(if all_done { ExitCode::SUCCESS } else { ExitCode::from(3) })
+}
+
+fn sweep_cmd(args: &SweepArgs) -> Result<ExitCode, String> {
+    let (label, base) = load(&args.source.preset, &args.source.file)?;
+    let (values, values_flag) = match (&args.values, &args.range) {
+        (Some(v), _) => (v.clone(), "--values"),
+        (None, Some(r)) => (r.clone(), "--range"),
+        (None, None) => unreachable!("clap requires --values or --range"),
+    };
+    let common = args.common.edits();
+    let s = Sweep {
+        base,
+        common: common.iter().map(|c| c.1).collect(),
+        param: args.param,
+        values,
+        series: args.series.iter().flatten().cloned().collect(),
+        metric: args.metric.clone(),
+    };
+    let chart = s.run().map_err(|e| flag_error(&e, &label, &common, "--series", values_flag))?;
+    if args.json {
+        print_json(&chart);
+    } else {
+        print!("{}", compare::text::chart(&chart));
+    }
+    let all_done = chart.series.iter().flat_map(|s| &s.points).all(|p| p.outcome == "completed");
+    Ok(if all_done { ExitCode::SUCCESS } else { ExitCode::from(3) })
+}
+
+fn exercise_cmd(args: &ExerciseArgs) -> Result<ExitCode, String> {
+    let mut scheduler = SchedulerSpec::of(args.policy, args.quantum);
+    if let Some(q) = args.quantum {
+        scheduler.set_quantum(q).map_err(|e| format!("--quantum: {}", e.message))?;
+    }
+    let spec = ExerciseSpec { seed: args.seed, jobs: args.jobs, io: args.io, cpus: args.cpus, scheduler };
+    let x = Exercise::generate(spec).map_err(|e| format!("--{e}"))?;
+    let answers = if args.answers { Some(x.solve().map_err(|e| format!("--{e}"))?) } else { None };
+    if args.json {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            exercise: &'a Exercise,
+            rules: String,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            answers: Option<&'a exercise::Answers>,
+        }
+        let rules = exercise::text::rules(&x.spec.scheduler, x.spec.cpus);
+        print_json(&Out { exercise: &x, rules, answers: answers.as_ref() });
+    } else if let Some(a) = &answers {
+        print!("{}", exercise::text::answers(&x, a));
+    } else {
+        print!("{}", exercise::text::problem(&x));
     }
     Ok(ExitCode::SUCCESS)
 }

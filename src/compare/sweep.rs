@@ -126,7 +126,11 @@ impl Sweep {
             return Err(PlanError::new(Part::Size, "", "a sweep needs at least one value"));
         }
         if let Some(index) = (1..self.values.len()).find(|&i| self.values[..i].contains(&self.values[i])) {
-            return Err(PlanError::new(Part::Value { index }, self.values[index].to_string(), "is given twice"));
+            return Err(PlanError::new(
+                Part::Value { index },
+                self.values[index].to_string(),
+                "the value is given twice",
+            ));
         }
         let runs = series.len() * self.values.len();
         if runs > MAX_RUNS {

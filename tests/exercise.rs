@@ -1,0 +1,191 @@
+//! Scheduling exercises: seeded workloads, answers worked by hand, checking within 0.01, and
+//! the spans that make up each value.
+
+use proptest::prelude::*;
+use threadlab::exercise::{Exercise, ExerciseSpec, Field, Given, Job, Span, SpanKind, Verdict, Work};
+use threadlab::model::Ticks;
+use threadlab::model::scenario::{Policy, SchedulerSpec};
+
+fn spec(policy: Policy, seed: u64) -> ExerciseSpec {
+    ExerciseSpec { seed, jobs: None, io: false, cpus: 1, scheduler: SchedulerSpec::of(policy, None) }
+}
+
+fn job(name: &str, arrival: Ticks, work: Vec<Work>) -> Job {
+    Job { name: name.into(), arrival, priority: 1, work }
+}
+
+/// OSTEP ch. 7, figure 7.5: A (100) at 0, B and C (10 each) at 10, under STCF (our SRTF).
+fn ostep_stcf() -> Exercise {
+    let jobs =
+        vec![job("A", 0, vec![Work::Cpu(100)]), job("B", 10, vec![Work::Cpu(10)]), job("C", 10, vec![Work::Cpu(10)])];
+    Exercise { spec: spec(Policy::Srtf, 0), jobs }
+}
+
+fn total(spans: &[Span]) -> Ticks {
+    spans.iter().map(Span::len).sum()
+}
+
+#[test]
+fn the_same_seed_gives_the_same_jobs_under_any_policy() {
+    let a = Exercise::generate(spec(Policy::RoundRobin, 7)).unwrap();
+    assert_eq!(a, Exercise::generate(spec(Policy::RoundRobin, 7)).unwrap());
+    for &p in Policy::ALL {
+        assert_eq!(Exercise::generate(spec(p, 7)).unwrap().jobs, a.jobs, "{p:?}");
+    }
+    let distinct: std::collections::BTreeSet<String> =
+        (0..20).map(|seed| format!("{:?}", Exercise::generate(spec(Policy::Fcfs, seed)).unwrap().jobs)).collect();
+    assert!(distinct.len() > 15, "seeds give different workloads: {}", distinct.len());
+}
+
+/// STCF on OSTEP's example: A 0–10, B 10–20, C 20–30, A 30–120 (OSTEP: average turnaround 50).
+/// A: completion 120, turnaround 120, waiting 20 (ready 10–30), response 0.
+/// B: 20, 10, 0, 0. C: 30, 20, 10 (ready 10–20), 10.
+#[test]
+fn answers_and_what_they_are_made_of_on_ostep_stcf() {
+    let a = ostep_stcf().solve().unwrap();
+    let row = |i: usize| {
+        let j = &a.jobs[i];
+        (j.completion, j.turnaround, j.waiting, j.response)
+    };
+    assert_eq!(row(0), (120, 120, 20, 0));
+    assert_eq!(row(1), (20, 10, 0, 0));
+    assert_eq!(row(2), (30, 20, 10, 10));
+    assert_eq!(a.averages.turnaround, 50.0);
+    assert_eq!(a.averages.waiting, 10.0);
+
+    let s = |start, end, kind, cpu| Span { start, end, kind, cpu };
+    let run = |start, end| s(start, end, SpanKind::Run, Some(0));
+    let ready = |start, end| s(start, end, SpanKind::Ready, None);
+    let m = &a.jobs[0].made_of;
+    assert_eq!(m.turnaround, [run(0, 10), ready(10, 30), run(30, 120)]);
+    assert_eq!(m.waiting, [ready(10, 30)]);
+    assert!(m.response.is_empty(), "A runs at once");
+    assert_eq!(m.completion, [s(0, 120, SpanKind::Elapsed, None)]);
+    let c = &a.jobs[2].made_of;
+    assert_eq!(c.response, [ready(10, 20)]);
+    assert_eq!(c.turnaround, [ready(10, 20), run(20, 30)]);
+}
+
+/// A job with I/O: A does cpu 2, io 3, cpu 2 from 0; B runs 4 from 1, under FCFS on one CPU.
+/// A 0–2, blocked 2–5; B 2–6; A ready 5–6, runs 6–8. A: completion 8, turnaround 8, waiting 1,
+/// response 0. B: completion 6, turnaround 5, waiting 1 (1–2), response 1.
+#[test]
+fn io_is_not_waiting() {
+    let jobs = vec![job("A", 0, vec![Work::Cpu(2), Work::Io(3), Work::Cpu(2)]), job("B", 1, vec![Work::Cpu(4)])];
+    let a = Exercise { spec: spec(Policy::Fcfs, 0), jobs }.solve().unwrap();
+    let j = &a.jobs[0];
+    assert_eq!((j.completion, j.turnaround, j.waiting, j.response), (8, 8, 1, 0));
+    let kinds: Vec<(SpanKind, Ticks, Ticks)> = j.made_of.turnaround.iter().map(|s| (s.kind, s.start, s.end)).collect();
+    assert_eq!(kinds, [(SpanKind::Run, 0, 2), (SpanKind::Io, 2, 5), (SpanKind::Ready, 5, 6), (SpanKind::Run, 6, 8)]);
+    let b = &a.jobs[1];
+    assert_eq!((b.completion, b.turnaround, b.waiting, b.response), (6, 5, 1, 1));
+}
+
+#[test]
+fn answers_are_checked_within_a_hundredth() {
+    let a = ostep_stcf().solve().unwrap();
+    let given = [
+        // A: all right, one off by less than 0.01.
+        Given {
+            job: "A".into(),
+            completion: Some(120.0),
+            turnaround: Some(120.004),
+            waiting: Some(20.0),
+            response: Some(0.0),
+        },
+        // C: waiting off by 0.02 (wrong), response missing.
+        Given { job: "C".into(), completion: Some(30.0), turnaround: Some(20.0), waiting: Some(10.02), response: None },
+    ];
+    let checked = a.check(&given).unwrap();
+    assert_eq!(checked.len(), 12, "every job and field, B's all missing");
+    let verdict = |job: &str, field: Field| checked.iter().find(|c| c.job == job && c.field == field).unwrap();
+    for f in Field::ALL {
+        assert_eq!(verdict("A", f).verdict, Verdict::Right, "{f:?}");
+        assert!(verdict("A", f).made_of.is_empty(), "a right answer needs no explanation");
+        assert_eq!(verdict("B", f).verdict, Verdict::Missing);
+    }
+    let w = verdict("C", Field::Waiting);
+    assert_eq!((w.verdict, w.correct), (Verdict::Wrong, 10));
+    // The explanation of C's waiting: it was ready 10–20.
+    assert_eq!(w.made_of, [Span { start: 10, end: 20, kind: SpanKind::Ready, cpu: None }]);
+    assert_eq!(verdict("C", Field::Response).verdict, Verdict::Missing);
+    assert_eq!(verdict("C", Field::Turnaround).verdict, Verdict::Right);
+
+    let unknown = a.check(&[Given { job: "Z".into(), ..Default::default() }]).unwrap_err();
+    assert_eq!(unknown, "no job `Z` in this exercise (jobs: A, B, C)");
+    let twice = [Given { job: "A".into(), ..Default::default() }, Given { job: "A".into(), ..Default::default() }];
+    assert_eq!(a.check(&twice).unwrap_err(), "job `A` is given twice");
+}
+
+#[test]
+fn bad_parameters_name_themselves() {
+    let mut s = spec(Policy::Fcfs, 1);
+    s.jobs = Some(27);
+    assert_eq!(Exercise::generate(s.clone()).unwrap_err().to_string(), "jobs: give 1 to 26 jobs, got 27");
+    s.jobs = None;
+    s.cpus = 0;
+    assert_eq!(Exercise::generate(s).unwrap_err().param, "cpus");
+    let mut rr = spec(Policy::RoundRobin, 1);
+    rr.scheduler.params.set_quantum(0).unwrap();
+    assert_eq!(Exercise::generate(rr).unwrap_err().param, "quantum");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// The workload follows the documented distributions.
+    #[test]
+    fn workloads_follow_the_distributions(seed in any::<u64>(), io in any::<bool>(), jobs in proptest::option::of(1usize..=26)) {
+        let x = Exercise::generate(ExerciseSpec { jobs, io, ..spec(Policy::Fcfs, seed) }).unwrap();
+        match jobs {
+            Some(n) => prop_assert_eq!(x.jobs.len(), n),
+            None => prop_assert!((3..=5).contains(&x.jobs.len())),
+        }
+        prop_assert_eq!(x.jobs[0].arrival, 0);
+        for (i, j) in x.jobs.iter().enumerate() {
+            prop_assert_eq!(&j.name, &char::from(b'A' + i as u8).to_string());
+            if i > 0 {
+                prop_assert!((0..=4).contains(&(j.arrival - x.jobs[i - 1].arrival)));
+            }
+            prop_assert!((1..=5).contains(&j.priority));
+            match j.work[..] {
+                [Work::Cpu(n)] => prop_assert!((1..=10).contains(&n)),
+                [Work::Cpu(a), Work::Io(d), Work::Cpu(b)] => {
+                    prop_assert!(io);
+                    prop_assert!((1..=5).contains(&a) && (2..=6).contains(&d) && (1..=5).contains(&b));
+                }
+                _ => prop_assert!(false, "unexpected work {:?}", j.work),
+            }
+        }
+    }
+
+    /// Under every policy, on 1 to 3 CPUs, with or without I/O: each value is the sum of the
+    /// spans it is made of; turnaround's spans run without gaps from arrival to completion;
+    /// the run spans add up to the job's CPU time; waiting is the ready and switch spans.
+    #[test]
+    fn values_are_the_sums_of_their_spans(seed in any::<u64>(), policy in 0..Policy::ALL.len(), cpus in 1u32..=3, io in any::<bool>()) {
+        let s = ExerciseSpec { io, cpus, ..spec(Policy::ALL[policy], seed) };
+        let x = Exercise::generate(s).unwrap();
+        let a = x.solve().unwrap();
+        for (job, ans) in x.jobs.iter().zip(&a.jobs) {
+            let m = &ans.made_of;
+            prop_assert_eq!(ans.turnaround, ans.completion - job.arrival);
+            prop_assert_eq!(total(&m.turnaround), ans.turnaround);
+            prop_assert_eq!(total(&m.waiting), ans.waiting);
+            prop_assert_eq!(total(&m.response), ans.response);
+            prop_assert_eq!(total(&m.completion), ans.completion);
+            let mut at = job.arrival;
+            for span in &m.turnaround {
+                prop_assert_eq!(span.start, at, "contiguous");
+                at = span.end;
+            }
+            prop_assert_eq!(at, ans.completion);
+            let ran: Ticks = m.turnaround.iter().filter(|s| s.kind == SpanKind::Run).map(Span::len).sum();
+            prop_assert_eq!(ran, job.cpu_ticks());
+            let io_ticks: Ticks = job.work.iter().map(|w| if let Work::Io(n) = w { *n } else { 0 }).sum();
+            let blocked: Ticks = m.turnaround.iter().filter(|s| s.kind == SpanKind::Io).map(Span::len).sum();
+            prop_assert_eq!(blocked, io_ticks);
+            prop_assert!(m.response.iter().all(|s| matches!(s.kind, SpanKind::Ready | SpanKind::Switch)));
+        }
+    }
+}
