@@ -188,4 +188,27 @@ proptest! {
             prop_assert!(m.response.iter().all(|s| matches!(s.kind, SpanKind::Ready | SpanKind::Switch)));
         }
     }
+
+    /// With context switches that cost time (the threads are processes, so each switch costs
+    /// `process_switch_ticks`), under every policy and on 1 to 3 CPUs: a thread's life read from
+    /// the trace still adds up to the model's measures: ready + switch spans = waiting, run
+    /// spans = CPU time, I/O spans = I/O time, all spans = turnaround.
+    #[test]
+    fn life_adds_up_with_switch_costs(seed in any::<u64>(), policy in 0..Policy::ALL.len(), cpus in 1u32..=3, switch in 1u64..=3) {
+        let x = Exercise::generate(ExerciseSpec { io: true, cpus, ..spec(Policy::ALL[policy], seed) }).unwrap();
+        let mut scenario = x.scenario();
+        scenario.machine.process_switch_ticks = switch;
+        let (_, r) = threadlab::model::run(&scenario).unwrap();
+        let trace = r.trace.as_ref().unwrap();
+        for t in &r.metrics.threads {
+            let life = threadlab::exercise::answers::life(trace, t.tid);
+            let sum = |kinds: &[SpanKind]| life.iter().filter(|s| kinds.contains(&s.kind)).map(Span::len).sum::<Ticks>();
+            prop_assert_eq!(sum(&[SpanKind::Ready, SpanKind::Switch]), t.waiting);
+            prop_assert_eq!(sum(&[SpanKind::Run]), t.cpu_time);
+            prop_assert_eq!(sum(&[SpanKind::Io]), t.io_time);
+            if let Some(turnaround) = t.turnaround {
+                prop_assert_eq!(total(&life), turnaround);
+            }
+        }
+    }
 }

@@ -134,7 +134,7 @@ mod tests {
         assert_eq!(s[1].edits, [ScenarioEdit::Policy(Policy::RoundRobin)]);
         let one = series("rr2:policy=rr,quantum=2").unwrap();
         assert_eq!((one.len(), one[0].edits.len()), (1, 2));
-        assert!(series("policy=fcfs,lottery").unwrap_err().starts_with("policy: `lottery` is not a policy"));
+        assert!(series("policy=fcfs,coinflip").unwrap_err().starts_with("policy: `coinflip` is not a policy"));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use super::answers::{Answers, SpanKind};
 use super::{Exercise, Work};
 use crate::compare::text::columns;
 use crate::model::scenario::{PolicyParams, SchedulerSpec, TieRule};
-use crate::model::scheduler::MostUrgent;
+use crate::model::scheduler::{MostUrgent, PassTie};
 
 /// The rules a learner needs to solve an exercise by hand: the policy's in one line, then the
 /// machine's.
@@ -66,6 +66,45 @@ pub fn rules(spec: &SchedulerSpec, cpus: u32) -> String {
             s.push('.');
             s
         }
+        PolicyParams::Mlfq(m) => {
+            let quanta: Vec<String> = m.levels.iter().map(|l| l.quantum.to_string()).collect();
+            let allotments: Vec<String> = m.levels.iter().map(|l| l.allotment.to_string()).collect();
+            let block = if m.reset_on_block {
+                "a job that starts I/O gets a fresh quantum and allotment"
+            } else {
+                "time used before I/O counts"
+            };
+            let boost = match m.boost_period {
+                0 => "no boost".to_string(),
+                b => format!("every {b} ticks all jobs go back to the top level"),
+            };
+            format!(
+                "MLFQ, {} levels (top first) with quanta {} and allotments of {} quanta: a job starts at the top; a higher level pre-empts a lower one; jobs on one level take turns; a job that uses up its allotment moves down a level ({block}); {boost}.",
+                m.levels.len(),
+                quanta.join(", "),
+                allotments.join(", ")
+            )
+        }
+        PolicyParams::Lottery(l) => format!(
+            "Lottery, quantum {}: every {} ticks (or when a job blocks or ends) a random draw among the ready jobs' tickets (100 each) picks who runs; the draws come from the scenario's seed, so this one is for checking by the model rather than by hand.",
+            l.quantum, l.quantum
+        ),
+        PolicyParams::Stride(st) => format!(
+            "Stride, quantum {}: every job has 100 tickets, so a stride of {} ÷ 100 = {}; the ready job with the lowest pass (from 0) runs one quantum and its pass grows by its stride (in proportion for a part quantum); a job that arrives or wakes below the lowest pass of the jobs ready or running is raised to it; equal passes go {}.",
+            st.quantum,
+            st.stride1,
+            (st.stride1 / 100).max(1),
+            match st.pass_tie {
+                PassTie::ThreadId => "in name order",
+                PassTie::Fifo => "to the job that became ready first",
+            }
+        ),
+        PolicyParams::Cfs(c) => format!(
+            "CFS-like: the ready job with the least virtual runtime runs (every job has nice 0, so virtual runtime grows as CPU time) for a slice of {} ticks ÷ the number of runnable jobs, at least {}; a job that arrives starts at the least virtual runtime{}.",
+            c.target_latency,
+            c.min_granularity,
+            if c.start_debit { " plus the slice it would get" } else { "" }
+        ),
         other => format!("{}: see the policy's description.", other.policy().label()),
     };
     let machine = if cpus == 1 {

@@ -424,7 +424,7 @@ mod tests {
         assert_eq!(ScenarioEdit::parse("quantum=x").unwrap_err(), "quantum: `x` is not a whole number of ticks");
         assert!(ScenarioEdit::parse("quantum").unwrap_err().contains("key=value"));
         assert!(ScenarioEdit::parse("speed=3").unwrap_err().contains("`speed` is not a setting"));
-        assert!(ScenarioEdit::parse("policy=lottery").unwrap_err().starts_with("policy: `lottery` is not a policy"));
+        assert!(ScenarioEdit::parse("policy=coinflip").unwrap_err().starts_with("policy: `coinflip` is not a policy"));
         assert_eq!(ScenarioEdit::parse("cpus=5000000000").unwrap_err(), "cpus: must be 1 to 64, got 5000000000");
         assert!(Setting::Policy.number(3).is_err());
         let e = serde_json::from_str::<ScenarioEdit>(r#"{"quantum": 4, "cpus": 2}"#).unwrap_err();
