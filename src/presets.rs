@@ -28,6 +28,8 @@ presets![
     "mixed-fcfs-2cpu",
     "mixed-rr-2cpu",
     "compare-policies",
+    "mlfq-interactive",
+    "multicore-queues",
     "deadlock",
 ];
 

@@ -2,7 +2,8 @@
 
 mod common;
 use common::run;
-use threadlab::model::Outcome;
+use threadlab::model::scenario::Policy;
+use threadlab::model::{self, Outcome};
 use threadlab::presets::{self, PRESETS};
 
 fn preset(key: &str) -> threadlab::model::RunResult {
@@ -109,4 +110,43 @@ fn readme_example_runs_and_races() {
     assert_eq!(r.outcome, Outcome::Completed);
     let counter = &r.metrics.variables[0];
     assert!(counter.value < 200 && counter.lost_updates > 0, "{counter:?}");
+}
+
+/// C3 / OSTEP ch. 10: per-CPU queues keep caches warm; one global queue makes threads migrate
+/// and run cold; without stealing two CPUs idle while work waits elsewhere (the description's
+/// numbers: about 70 migrations globally, idle from 210 without stealing).
+#[test]
+fn multicore_queues_shows_affinity_and_imbalance() {
+    use threadlab::model::scenario::Queues;
+    let per_cpu = presets::find("multicore-queues").unwrap().scenario().unwrap();
+    let run = |s: &threadlab::model::Scenario| model::run(s).unwrap().1.metrics;
+    let mut global = per_cpu.clone();
+    global.scheduler.queues = Queues::Global;
+    let mut no_steal = per_cpu.clone();
+    no_steal.scheduler.queues = Queues::PerCpu { steal_every: None };
+    let (p, g, n) = (run(&per_cpu), run(&global), run(&no_steal));
+    assert!(g.migrations >= 60 && p.migrations <= 10, "migrations: global {}, per-CPU {}", g.migrations, p.migrations);
+    assert!(p.warm_ticks.unwrap() > g.warm_ticks.unwrap());
+    let avg = |m: &threadlab::model::metrics::Metrics| m.averages.as_ref().unwrap().turnaround;
+    assert!(avg(&p) < avg(&g), "turnaround: per-CPU {} vs global {}", avg(&p), avg(&g));
+    assert_eq!(n.migrations, 0);
+    let finished: Vec<u64> = n.threads.iter().map(|t| t.completion.unwrap()).collect();
+    assert_eq!(finished.iter().filter(|&&c| c == 210).count(), 2, "two programs end at 210 without stealing");
+    assert!(n.makespan > p.makespan);
+}
+
+/// C9 / OSTEP ch. 8: under MLFQ the interactive editor waits 28 ticks in all; 94 under Round
+/// Robin (quantum 10) and 324 under FCFS, as the description says.
+#[test]
+fn mlfq_interactive_keeps_the_editor_responsive() {
+    let s = presets::find("mlfq-interactive").unwrap().scenario().unwrap();
+    let waiting = |s: &threadlab::model::Scenario| {
+        let (_, r) = model::run(s).unwrap();
+        r.metrics.threads.iter().find(|t| t.process == "editor").unwrap().waiting
+    };
+    let mut rr = s.clone();
+    rr.scheduler = threadlab::model::scenario::SchedulerSpec::of(Policy::RoundRobin, Some(10));
+    let mut fcfs = s.clone();
+    fcfs.scheduler = threadlab::model::scenario::SchedulerSpec::of(Policy::Fcfs, None);
+    assert_eq!((waiting(&s), waiting(&rr), waiting(&fcfs)), (28, 94, 324));
 }

@@ -80,6 +80,8 @@ goldens! {
     preset_mixed_fcfs_2cpu => "mixed-fcfs-2cpu",
     preset_mixed_rr_2cpu => "mixed-rr-2cpu",
     preset_compare_policies => "compare-policies",
+    preset_mlfq_interactive => "mlfq-interactive",
+    preset_multicore_queues => "multicore-queues",
     preset_deadlock => "deadlock",
 }
 
