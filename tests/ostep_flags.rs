@@ -1,5 +1,7 @@
-//! Fuzzing the OSTEP flag parsers: random bytes and random token sequences give a result or a
-//! clear error that names a flag; never a panic or a hang. Native only (proptest).
+//! Fuzzing the OSTEP flag parsers of all five simulators: random bytes and random token
+//! sequences give a result or a clear error that names a flag (or the stray word); never a
+//! panic or a hang. The CLI and the library entry point (`ostep::run_command`, the page's) read
+//! the same flags the same way. Native only (proptest).
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::ffi::OsString;
@@ -8,9 +10,15 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
+use threadlab::ostep::lottery::{self, LotteryOptions};
+use threadlab::ostep::mlfq::{self, MlfqOptions};
+use threadlab::ostep::multi::{self, MultiOptions};
 use threadlab::ostep::process_run::{self, ProcessRunOptions};
 use threadlab::ostep::scheduler::{self, SchedulerOptions, SchedulerPolicy};
-use threadlab::ostep::values;
+use threadlab::ostep::{self as ostep_lib, values};
+
+/// The simulators, as `threadlab ostep` names them.
+const SIMULATORS: [&str; 5] = ["scheduler", "process-run", "mlfq", "lottery", "multi"];
 
 /// Longest a CLI run may take here before it counts as a hang (the machine is shared).
 const HANG: Duration = Duration::from_secs(60);
@@ -56,6 +64,23 @@ fn value() -> impl Strategy<Value = String> {
             .join(",")),
         prop::collection::vec(prop::sample::select(vec!["c1", "c3", "i", "c0", "x", "", "i2", "c"]), 1..5)
             .prop_map(|v| v.join(",")),
+        // mlfq's jobs start,run,ioFreq:…
+        prop::collection::vec((0u32..20, 0u32..30, -1i32..8), 1..4).prop_map(|v| v
+            .iter()
+            .map(|(a, b, c)| format!("{a},{b},{c}"))
+            .collect::<Vec<_>>()
+            .join(":")),
+        // multi's jobs name:run:wset,… and affinity name:cpu.cpu,…
+        prop::collection::vec((prop::sample::select(vec!["a", "b", "c"]), 0u32..60, 0u32..150), 1..4).prop_map(|v| v
+            .iter()
+            .map(|(n, r, w)| format!("{n}:{r}:{w}"))
+            .collect::<Vec<_>>()
+            .join(",")),
+        prop::collection::vec((prop::sample::select(vec!["a", "b", "z"]), 0u32..4, 0u32..4), 1..3).prop_map(|v| v
+            .iter()
+            .map(|(n, x, y)| format!("{n}:{x}.{y}"))
+            .collect::<Vec<_>>()
+            .join(",")),
         prop::sample::select(vec!["RR", "FIFO", "sjf", "SWITCH_ON_END", "IO_RUN_IMMEDIATE", ":", ",", "-", "--"])
             .prop_map(String::from),
         "[ -~]{0,12}",
@@ -75,11 +100,28 @@ fn flag() -> impl Strategy<Value = String> {
         "-L",
         "-S",
         "-I",
+        "-n",
+        "-a",
+        "-Q",
+        "-A",
+        "-M",
+        "-B",
+        "-i",
+        "-T",
+        "-R",
+        "-W",
+        "-w",
+        "-r",
+        "-t",
+        "-C",
+        "-o",
         "--json",
         "--scenario",
         "--seed",
         "--jl",
         "--policy=",
+        "--quantumL",
+        "--per",
         "-x",
         "--",
         "-h",
@@ -93,12 +135,13 @@ fn tokens() -> impl Strategy<Value = Vec<String>> {
     prop::collection::vec(token, 0..8)
 }
 
-/// The CLI's contract: exit 0 (a run, or --help) or 1 with a message that is clap's located
-/// error or ours, which starts with the flag.
+/// The CLI's contract: exit 0 (a run, or -h) or 1 with a message that starts with the flag
+/// (`threadlab: -q: …`, `threadlab: -p with -A: …`) or the quoted stray word, or is clap's
+/// (arguments that are not UTF-8).
 fn check(code: i32, err: &str, args: &[OsString]) {
     assert!(code == 0 || code == 1, "exit {code} for {args:?}: {err}");
     if code == 1 {
-        let ours = err.starts_with("threadlab: -");
+        let ours = err.starts_with("threadlab: -") || err.starts_with("threadlab: `");
         let claps = err.starts_with("error: ");
         assert!(ours || claps, "unlocated error for {args:?}: {err}");
     }
@@ -108,7 +151,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
-    fn cli_token_sequences(sim in prop::sample::select(vec!["scheduler", "process-run"]), toks in tokens()) {
+    fn cli_token_sequences(sim in prop::sample::select(SIMULATORS.to_vec()), toks in tokens()) {
         let mut args: Vec<OsString> = vec!["ostep".into(), sim.into()];
         args.extend(toks.into_iter().map(OsString::from));
         let (code, err) = threadlab(&args);
@@ -116,7 +159,7 @@ proptest! {
     }
 
     #[test]
-    fn cli_random_bytes(sim in prop::sample::select(vec!["scheduler", "process-run"]),
+    fn cli_random_bytes(sim in prop::sample::select(SIMULATORS.to_vec()),
                         f in flag(), bytes in prop::collection::vec(1u8.., 0..16)) {
         // Any bytes but NUL, which no argument can hold.
         let args: Vec<OsString> = vec!["ostep".into(), sim.into(), f.into(), OsString::from_vec(bytes)];
@@ -137,6 +180,24 @@ proptest! {
         let _ = scheduler::policy_flag(&text);
         let _ = process_run::switch_flag(&text);
         let _ = process_run::io_done_flag(&text);
+        let _ = ostep_lib::run_command(&text);
+    }
+
+    /// The page's entry point reads a command line as the CLI reads its words: the same text
+    /// for the same flags, or an error naming the same flag.
+    #[test]
+    fn run_command_agrees_with_run_args(sim in prop::sample::select(SIMULATORS.to_vec()), toks in tokens()) {
+        let mut words = vec![sim.to_string()];
+        words.extend(toks.iter().filter(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_graphic())).cloned());
+        let quoted: Vec<String> = words.iter().map(|w| format!("'{}'", w.replace('\'', "'\\''"))).collect();
+        let line = format!("python3 ./{}.py {}", sim, quoted[1..].join(" "));
+        let by_words = ostep_lib::run_args(&words);
+        let by_line = ostep_lib::run_command(&line);
+        match (by_words, by_line) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a.text, b.text),
+            (Err(a), Err(b)) => prop_assert_eq!(a.flag, b.flag),
+            (a, b) => prop_assert!(false, "{words:?} / {line}: {a:?} vs {b:?}"),
+        }
     }
 
     /// Any job list or program text builds a workload or an error naming its flag, and a small
@@ -153,7 +214,7 @@ proptest! {
             }
             Err(e) => prop_assert!(e.flag == "-l" || e.flag == "-q", "{e}"),
         }
-        let o = ProcessRunOptions { program: a, process_list: b, io_length: l, ..Default::default() };
+        let o = ProcessRunOptions { program: a.clone(), process_list: b.clone(), io_length: l, ..Default::default() };
         match process_run::workload(&o) {
             Ok(w) => {
                 if w.processes.iter().map(Vec::len).sum::<usize>() < 1_000 {
@@ -161,6 +222,33 @@ proptest! {
                 }
             }
             Err(e) => prop_assert!(["-P", "-l", "-L"].contains(&e.flag.as_str()), "{e}"),
+        }
+        let o = MlfqOptions { jlist: a.clone(), quantum_list: b.clone(), io_time: l, boost: q * 7, ..Default::default() };
+        match mlfq::workload(&o) {
+            Ok(w) => {
+                if w.jobs.iter().map(|j| j.run).sum::<u64>() < 2_000 {
+                    w.solve().unwrap();
+                }
+            }
+            Err(e) => prop_assert!(["-l", "-Q", "-i", "-B"].contains(&e.flag.as_str()), "{e}"),
+        }
+        let o = LotteryOptions { jlist: a.clone(), quantum: q, ..Default::default() };
+        match lottery::workload(&o) {
+            Ok(w) => {
+                if w.jobs.iter().map(|j| j.run).sum::<u64>() < 2_000 {
+                    w.solve().unwrap();
+                }
+            }
+            Err(e) => prop_assert!(["-l", "-q"].contains(&e.flag.as_str()), "{e}"),
+        }
+        let o = MultiOptions { job_list: a, affinity: b, quantum: q, warmup: l, per_cpu: q == 3, ..Default::default() };
+        match multi::workload(&o) {
+            Ok(w) => {
+                if w.jobs.iter().map(|j| j.work()).sum::<u64>() < 2_000 {
+                    w.solve().unwrap();
+                }
+            }
+            Err(e) => prop_assert!(["-L", "-A", "-q", "-w", "-p with -A"].contains(&e.flag.as_str()), "{e}"),
         }
     }
 }

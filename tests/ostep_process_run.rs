@@ -187,7 +187,7 @@ fn bad_flags_name_the_flag() {
         (&["-P", "c3:"], "-P"),
         (&["-P", "i5"], "-P"),
         (&["-l", "3:50", "-L", "-1"], "-L"),
-        (&["-l", "3:50", "-S", "SWITCH_ON_X"], "'--switch <SWITCH>'"),
+        (&["-l", "3:50", "-S", "SWITCH_ON_X"], "-S: `SWITCH_ON_X` is not a switch rule"),
     ];
     for (args, flag) in cases {
         let mut all = vec!["ostep", "process-run"];

@@ -16,8 +16,8 @@
 //!   (both also take --cpus, --policy, --quantum, --tie and --seed, for every run)
 //! threadlab exercise --policy KEY [--quantum N] [--cpus N] --seed N [--jobs N] [--io]
 //!                    [--answers] [--json]
-//! threadlab ostep scheduler [OSTEP's flags] [--json]     OSTEP's cpu-sched/scheduler.py
-//! threadlab ostep process-run [OSTEP's flags] [--json]   OSTEP's cpu-intro/process-run.py
+//! threadlab ostep SIMULATOR [OSTEP's flags] [--json | --scenario]
+//!   SIMULATOR: scheduler, process-run, mlfq, lottery, multi (or the script's name, mlfq.py)
 //! ```
 //!
 //! The flags are the page's settings: both apply [`ScenarioEdit`]s, in the order above.
@@ -27,7 +27,8 @@
 //!
 //! `ostep` prints what the OSTEP simulator prints for the same flags (`-c`: the answers), or with
 //! `--json` the jobs and answers as JSON; `--scenario` prints the model scenario instead, for
-//! `threadlab run` or the page. See `threadlab::ostep`.
+//! `threadlab run` or the page. The flags are read by `threadlab::ostep::run_args`, the entry
+//! point the page uses too, as Python's optparse reads them; `-h` lists them.
 //!
 //! `compare` prints a table (a row per variant, `*` on each column's best) or, with `--json`,
 //! [`threadlab::compare::CompareTable`]; `sweep` a row per value and a column per series, or
@@ -47,9 +48,8 @@ use serde::Serialize;
 use threadlab::compare::{self, Comparison, Metric, Part, PlanError, Sweep, Variant};
 use threadlab::exercise::{self, Exercise, ExerciseSpec};
 use threadlab::model::scenario::{Policy, ScenarioEdit, SchedulerSpec, Setting, TieRule};
-use threadlab::model::scheduler::{IoDone, SwitchOn};
 use threadlab::model::{self, Outcome, Recording, Scenario};
-use threadlab::ostep::{self, OstepError, scheduler::SchedulerPolicy};
+use threadlab::ostep;
 use threadlab::presets::{self, PRESETS};
 
 /// Run Threadlab scenarios headless and print JSON.
@@ -72,91 +72,17 @@ enum Command {
     Sweep(SweepArgs),
     /// Print a seeded scheduling exercise to solve by hand (and, with --answers, its answers).
     Exercise(ExerciseArgs),
-    /// Run an OSTEP homework simulator's workload with its own flags.
-    #[command(subcommand)]
-    Ostep(OstepCommand),
+    /// Run an OSTEP homework simulator with its own flags (`threadlab ostep mlfq -h`).
+    Ostep(OstepArgs),
 }
 
-#[derive(Subcommand)]
-enum OstepCommand {
-    /// cpu-sched/scheduler.py: FIFO, SJF and RR over jobs that all arrive at 0.
-    #[command(infer_long_args = true, allow_negative_numbers = true)]
-    Scheduler(SchedulerArgs),
-    /// cpu-intro/process-run.py: processes that use the CPU and do I/O.
-    #[command(name = "process-run", infer_long_args = true, allow_negative_numbers = true)]
-    ProcessRun(ProcessRunArgs),
-}
-
-/// How to print an OSTEP run.
+/// An OSTEP simulator and its flags, passed as they are to `threadlab::ostep::run_args`.
 #[derive(Args)]
-struct OstepOutput {
-    /// Print the jobs and the answers as JSON (always solved, as with -c).
-    #[arg(long, conflicts_with = "scenario")]
-    json: bool,
-    /// Print the model scenario (JSON) that reproduces the run, for `threadlab run` or the page.
-    #[arg(long)]
-    scenario: bool,
-}
-
-#[derive(Args)]
-struct SchedulerArgs {
-    /// Seed of the random job lengths (Python's random.seed).
-    #[arg(short = 's', long = "seed", value_name = "SEED", default_value = "0", value_parser = seed_value)]
-    seed: i128,
-    /// Number of random jobs.
-    #[arg(short = 'j', long = "jobs", value_name = "JOBS", default_value = "3", value_parser = ostep::scheduler::int_flag)]
-    jobs: i64,
-    /// Job lengths instead of random jobs, e.g. 3,5,1 or 2.5,1.5.
-    #[arg(short = 'l', long = "jlist", value_name = "JLIST", default_value = "")]
-    jlist: String,
-    /// Longest random job.
-    #[arg(short = 'm', long = "maxlen", value_name = "MAXLEN", default_value = "10", value_parser = ostep::scheduler::int_flag)]
-    maxlen: i64,
-    /// Policy: FIFO, SJF or RR.
-    #[arg(short = 'p', long = "policy", value_name = "POLICY", default_value = "FIFO", value_parser = ostep::scheduler::policy_flag)]
-    policy: SchedulerPolicy,
-    /// RR's time slice.
-    #[arg(short = 'q', long = "quantum", value_name = "QUANTUM", default_value = "1", value_parser = ostep::scheduler::int_flag)]
-    quantum: i64,
-    /// Compute the answers.
-    #[arg(short = 'c')]
-    solve: bool,
-    #[command(flatten)]
-    output: OstepOutput,
-}
-
-#[derive(Args)]
-struct ProcessRunArgs {
-    /// Seed of the random instructions (Python's random.seed).
-    #[arg(short = 's', long = "seed", value_name = "SEED", default_value = "0", value_parser = seed_value)]
-    seed: i128,
-    /// Programs, e.g. c3,i,c2:c4 (cN: N ticks of CPU; i: an I/O; `:` between processes).
-    #[arg(short = 'P', long = "program", value_name = "PROGRAM", default_value = "")]
-    program: String,
-    /// Random processes X:Y,… (X instructions, each CPU with chance Y%).
-    #[arg(short = 'l', long = "processlist", value_name = "PROCESS_LIST", default_value = "")]
-    process_list: String,
-    /// How long an I/O takes, in ticks.
-    #[arg(short = 'L', long = "iolength", value_name = "IO_LENGTH", default_value = "5", value_parser = ostep::process_run::int_flag)]
-    io_length: i64,
-    /// When to switch: SWITCH_ON_IO or SWITCH_ON_END.
-    #[arg(short = 'S', long = "switch", value_name = "SWITCH", default_value = "SWITCH_ON_IO", value_parser = ostep::process_run::switch_flag)]
-    switch: SwitchOn,
-    /// When an I/O completes: IO_RUN_LATER or IO_RUN_IMMEDIATE.
-    #[arg(short = 'I', long = "iodone", value_name = "IO_DONE", default_value = "IO_RUN_LATER", value_parser = ostep::process_run::io_done_flag)]
-    io_done: IoDone,
-    /// Compute the answers.
-    #[arg(short = 'c')]
-    solve: bool,
-    /// Print statistics at the end (with -c).
-    #[arg(short = 'p', long = "printstats")]
-    print_stats: bool,
-    #[command(flatten)]
-    output: OstepOutput,
-}
-
-fn seed_value(text: &str) -> Result<i128, String> {
-    ostep::values::int(text)
+#[command(disable_help_flag = true)]
+struct OstepArgs {
+    /// The simulator (scheduler, process-run, mlfq, lottery, multi) and OSTEP's flags.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0..)]
+    words: Vec<String>,
 }
 
 #[derive(Args)]
@@ -377,8 +303,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => compare_cmd(&args),
         Command::Sweep(args) => sweep_cmd(&args),
         Command::Exercise(args) => exercise_cmd(&args),
-        Command::Ostep(OstepCommand::Scheduler(args)) => ostep_scheduler(&args).map_err(|e| e.to_string()),
-        Command::Ostep(OstepCommand::ProcessRun(args)) => ostep_process_run(&args).map_err(|e| e.to_string()),
+        Command::Ostep(args) => ostep(&args.words),
     };
     result.unwrap_or_else(|msg| {
         eprintln!("threadlab: {msg}");
@@ -467,49 +392,24 @@ fn print_json(value: &impl Serialize) {
     println!("{}", serde_json::to_string_pretty(value).expect("json"));
 }
 
-fn ostep_scheduler(args: &SchedulerArgs) -> Result<ExitCode, OstepError> {
-    let o = ostep::scheduler::SchedulerOptions {
-        seed: args.seed,
-        jobs: args.jobs,
-        jlist: args.jlist.clone(),
-        maxlen: args.maxlen,
-        policy: args.policy,
-        quantum: args.quantum,
-        solve: args.solve,
-    };
-    let w = ostep::scheduler::workload(&o)?;
-    if args.output.scenario {
-        print_json(&w.scenario());
-    } else if args.output.json {
-        print_json(&ostep::scheduler::report(&w, &w.solve()?));
-    } else {
-        let answers = if o.solve { Some(w.solve()?) } else { None };
-        print!("{}", ostep::scheduler::render(&o, &w, answers.as_ref()));
+/// Runs an OSTEP simulator and prints what was asked: its text, `--json` or `--scenario`. `-h`
+/// prints the help and succeeds.
+fn ostep(words: &[String]) -> Result<ExitCode, String> {
+    match ostep::run_args(words) {
+        Ok(run) => {
+            match run.output {
+                ostep::Output::Text => print!("{}", run.text),
+                ostep::Output::Json => print_json(&run.report),
+                ostep::Output::Scenario => print_json(&run.scenario),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) if e.is_help() => {
+            print!("{}", e.message);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Err(e.to_string()),
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn ostep_process_run(args: &ProcessRunArgs) -> Result<ExitCode, OstepError> {
-    let o = ostep::process_run::ProcessRunOptions {
-        seed: args.seed,
-        program: args.program.clone(),
-        process_list: args.process_list.clone(),
-        io_length: args.io_length,
-        switch: args.switch,
-        io_done: args.io_done,
-        solve: args.solve,
-        print_stats: args.print_stats,
-    };
-    let w = ostep::process_run::workload(&o)?;
-    if args.output.scenario {
-        print_json(&w.scenario());
-    } else if args.output.json {
-        print_json(&ostep::process_run::report(&w, &w.solve()?));
-    } else {
-        let answers = if o.solve { Some(w.solve()?) } else { None };
-        print!("{}", ostep::process_run::render(&o, &w, answers.as_ref()));
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// A plan error with the flag that caused it: `variant_flag` for variants or series, the

@@ -10,13 +10,54 @@
 //! - `getrandbits(k)` for `k ≤ 32` is one output shifted right by `32 − k`;
 //! - `_randbelow(n)` draws `getrandbits(n.bit_length())` until it is below `n`; `choice(seq)`
 //!   is `seq[_randbelow(len(seq))]`.
+//!
+//! A scenario names a stream of these numbers with [`PyStream`] (a seed and how many outputs
+//! were used before the run), so a policy can draw what an OSTEP simulator draws.
 
 use rand_mt::Mt;
+use serde::{Deserialize, Serialize};
 
 /// A Python-compatible random number generator (`random.Random`).
 #[derive(Clone, Debug)]
 pub struct PyRandom {
     mt: Mt,
+    /// 32-bit outputs drawn so far.
+    used: u64,
+}
+
+/// Most outputs a [`PyStream`] may skip (a bound on the work of loading a scenario).
+pub const MAX_SKIP: u64 = 100_000_000;
+
+/// A stream of Python's random numbers, as a scenario names it:
+/// `{"seed": 3, "skip": 12}` is `random.seed(3)` with the first 12 32-bit outputs of the
+/// generator already used (by the draws a simulator made before its run, e.g. its jobs).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PyStream {
+    /// The seed, as `random.seed(seed)` (Python ignores a seed's sign).
+    pub seed: u64,
+    /// 32-bit outputs already used, at most [`MAX_SKIP`].
+    #[serde(default)]
+    pub skip: u64,
+}
+
+impl PyStream {
+    /// The generator at the stream's start.
+    pub fn rng(&self) -> PyRandom {
+        let mut r = PyRandom::seed(i128::from(self.seed));
+        for _ in 0..self.skip {
+            r.next_u32();
+        }
+        r
+    }
+
+    /// Checks `skip`; the message says what is wrong.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.skip > MAX_SKIP {
+            return Err(format!("skip is at most {MAX_SKIP} outputs, got {}", self.skip));
+        }
+        Ok(())
+    }
 }
 
 impl PyRandom {
@@ -31,12 +72,24 @@ impl PyRandom {
                 break;
             }
         }
-        PyRandom { mt: Mt::new_with_key(key) }
+        PyRandom { mt: Mt::new_with_key(key), used: 0 }
     }
 
     /// The next raw 32-bit output of MT19937 (Python's `genrand_uint32`).
     pub fn next_u32(&mut self) -> u32 {
+        self.used += 1;
         self.mt.next_u32()
+    }
+
+    /// 32-bit outputs drawn since seeding (a [`PyStream`]'s `skip` to continue from here).
+    pub fn used(&self) -> u64 {
+        self.used
+    }
+
+    /// As [`random`](Self::random) scaled as OSTEP's lottery.py draws a number:
+    /// `int(random() · 1,000,001)`, in `0..=1,000,000`.
+    pub fn lottery_number(&mut self) -> u64 {
+        (self.random() * 1_000_001.0) as u64
     }
 
     /// As `random.random()`: a float in `[0, 1)` with 53 random bits.

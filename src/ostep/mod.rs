@@ -4,15 +4,27 @@
 //! its layout, so the two can be compared line by line. Each simulator is one file here that:
 //! 1. turns the flags into a workload (seeded workloads draw from Python's RNG,
 //!    [`crate::model::pyrandom`], so `-s N` makes the same jobs);
-//! 2. turns the workload into a model [`Scenario`](crate::model::Scenario) whose policy
-//!    reproduces the simulator's rules (the page can open it and play it);
+//! 2. turns the workload into a model [`Scenario`] whose policy reproduces the simulator's
+//!    rules (the page can open it and play it);
 //! 3. runs the model and prints from its result and trace: the text OSTEP prints, or JSON.
 //!
-//! The rules each simulator follows are recorded in `../shared/OSTEP.md`. Pure: no web crates.
+//! The rules each simulator follows are recorded in `../shared/OSTEP.md`. Pure: no web crates,
+//! no files, no processes, so it runs in the page as it does in the CLI.
 //!
 //! - [`scheduler`]: `cpu-sched/scheduler.py` (FIFO, SJF, RR);
-//! - [`process_run`]: `cpu-intro/process-run.py` (process states and I/O).
+//! - [`process_run`]: `cpu-intro/process-run.py` (process states and I/O);
+//! - [`mlfq`]: `cpu-sched-mlfq/mlfq.py` (multi-level feedback queue);
+//! - [`lottery`]: `cpu-sched-lottery/lottery.py` (lottery scheduling);
+//! - [`multi`]: `cpu-sched-multi/multi.py` (several CPUs, caches, affinity, per-CPU queues).
+//!
+//! One entry point takes a command line as a teacher types it: [`run_command`]
+//! (`"./mlfq.py -n 2 -c"`), or [`run_args`] for words already split. The flags are read as
+//! Python's `optparse` reads them ([`args`]).
 
+pub mod args;
+pub mod lottery;
+pub mod mlfq;
+pub mod multi;
 pub mod process_run;
 mod runs;
 pub mod scheduler;
@@ -20,10 +32,12 @@ pub mod values;
 
 use std::fmt;
 
+use crate::model::Scenario;
+
 /// A bad flag or parameter: which flag (as typed on the command line, `-l`) and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OstepError {
-    /// The flag, e.g. `-q`.
+    /// The flag, e.g. `-q` (or the word that is wrong, when it is not a flag).
     pub flag: String,
     /// What is wrong and what is expected.
     pub message: String,
@@ -34,12 +48,195 @@ impl OstepError {
     pub fn new(flag: &str, message: impl Into<String>) -> Self {
         OstepError { flag: flag.into(), message: message.into() }
     }
+
+    /// Whether this is a request for help (`-h`), not an error: the message is the help text.
+    pub fn is_help(&self) -> bool {
+        self.flag == "-h"
+    }
 }
 
 impl fmt::Display for OstepError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_help() {
+            return f.write_str(&self.message);
+        }
         write!(f, "{}: {}", self.flag, self.message)
     }
 }
 
 impl std::error::Error for OstepError {}
+
+/// OSTEP's simulators that Threadlab runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Simulator {
+    /// `cpu-sched/scheduler.py`.
+    Scheduler,
+    /// `cpu-intro/process-run.py`.
+    ProcessRun,
+    /// `cpu-sched-mlfq/mlfq.py`.
+    Mlfq,
+    /// `cpu-sched-lottery/lottery.py`.
+    Lottery,
+    /// `cpu-sched-multi/multi.py`.
+    Multi,
+}
+
+impl Simulator {
+    /// Every simulator.
+    pub const ALL: [Simulator; 5] =
+        [Simulator::Scheduler, Simulator::ProcessRun, Simulator::Mlfq, Simulator::Lottery, Simulator::Multi];
+
+    /// The name on Threadlab's command line (`process-run`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Simulator::Scheduler => "scheduler",
+            Simulator::ProcessRun => "process-run",
+            Simulator::Mlfq => "mlfq",
+            Simulator::Lottery => "lottery",
+            Simulator::Multi => "multi",
+        }
+    }
+
+    /// The simulator a word names: `mlfq`, `mlfq.py`, `./mlfq.py`, `cpu-sched-mlfq/mlfq.py`
+    /// (any directory), and `process_run` for `process-run`.
+    pub fn from_word(word: &str) -> Option<Simulator> {
+        let base = word.rsplit(['/', '\\']).next().unwrap_or(word);
+        let base = base.strip_suffix(".py").unwrap_or(base).replace('_', "-");
+        Simulator::ALL.into_iter().find(|s| s.name() == base)
+    }
+
+    fn about(self) -> &'static str {
+        match self {
+            Simulator::Scheduler => "OSTEP's cpu-sched/scheduler.py: FIFO, SJF and RR over jobs that all arrive at 0.",
+            Simulator::ProcessRun => "OSTEP's cpu-intro/process-run.py: processes that use the CPU and do I/O.",
+            Simulator::Mlfq => "OSTEP's cpu-sched-mlfq/mlfq.py: a multi-level feedback queue.",
+            Simulator::Lottery => "OSTEP's cpu-sched-lottery/lottery.py: lottery scheduling.",
+            Simulator::Multi => {
+                "OSTEP's cpu-sched-multi/multi.py: several CPUs with caches, affinity and per-CPU queues."
+            }
+        }
+    }
+
+    fn opts(self) -> &'static [args::Opt] {
+        match self {
+            Simulator::Scheduler => scheduler::OPTS,
+            Simulator::ProcessRun => process_run::OPTS,
+            Simulator::Mlfq => mlfq::OPTS,
+            Simulator::Lottery => lottery::OPTS,
+            Simulator::Multi => multi::OPTS,
+        }
+    }
+
+    /// The help text: usage and every flag.
+    pub fn help(self) -> String {
+        args::help(self.name(), self.about(), self.opts())
+    }
+}
+
+/// What a command line asked to be printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// OSTEP's text ([`OstepRun::text`]).
+    Text,
+    /// `--json`: the report ([`OstepRun::report`]).
+    Json,
+    /// `--scenario`: the model scenario ([`OstepRun::scenario`]).
+    Scenario,
+}
+
+/// One OSTEP run: everything the CLI prints and the page shows, for one command line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OstepRun {
+    /// Which simulator.
+    pub simulator: Simulator,
+    /// What the simulator prints for these flags, in its layout (with `-c`, the answers).
+    pub text: String,
+    /// The model scenario that reproduces the run; the page opens it to play the run.
+    pub scenario: Scenario,
+    /// The workload and the answers for graders (always solved), as `--json` prints it.
+    pub report: serde_json::Value,
+    /// What the command line asked to print (`--json`, `--scenario`, or the text).
+    pub output: Output,
+}
+
+/// Runs a command line as a teacher types it for an OSTEP simulator:
+/// `"scheduler -p RR -q 2 -l 3,5,1 -c"`, also with a leading `./scheduler.py`,
+/// `python3 scheduler.py` or `cpu-sched/scheduler.py`. Words are split as a shell does
+/// (quotes, backslashes). Returns the text OSTEP prints, the scenario to open and the report.
+///
+/// Errors: an unknown simulator, unbalanced quotes, or a bad flag or value ([`OstepError`]
+/// names it). `-h` returns an error whose [`OstepError::is_help`] is true and whose message is
+/// the help text.
+pub fn run_command(line: &str) -> Result<OstepRun, OstepError> {
+    let words = shlex::split(line)
+        .ok_or_else(|| OstepError::new(&format!("`{}`", line.trim()), "unbalanced quotes or a trailing backslash"))?;
+    run_args(&words)
+}
+
+/// As [`run_command`], with the words already split: the simulator (or its script, after an
+/// optional `python`/`python3`), then its flags.
+pub fn run_args(words: &[String]) -> Result<OstepRun, OstepError> {
+    let mut rest = words;
+    if let Some(first) = rest.first()
+        && is_python(first)
+    {
+        rest = &rest[1..];
+    }
+    let names = || Simulator::ALL.map(Simulator::name).join(", ");
+    let Some((word, flags)) = rest.split_first() else {
+        return Err(OstepError::new("ostep", format!("name a simulator: {}", names())));
+    };
+    if ["-h", "--help", "help"].contains(&word.as_str()) {
+        let list = Simulator::ALL.map(|s| format!("  {:<12} {}", s.name(), s.about())).join("\n");
+        return Err(OstepError::new("-h", format!("usage: threadlab ostep SIMULATOR [flags]\n\n{list}\n")));
+    }
+    let simulator = Simulator::from_word(word).ok_or_else(|| {
+        OstepError::new(&format!("`{word}`"), format!("not an OSTEP simulator Threadlab runs: give {}", names()))
+    })?;
+    let parsed = args::parse(flags, simulator.opts())?;
+    if parsed.help {
+        return Err(OstepError::new("-h", simulator.help()));
+    }
+    let output = if parsed.switch("json") {
+        Output::Json
+    } else if parsed.switch("scenario") {
+        Output::Scenario
+    } else {
+        Output::Text
+    };
+    let (text, scenario, report) = match simulator {
+        Simulator::Scheduler => scheduler::run(&parsed)?,
+        Simulator::ProcessRun => process_run::run(&parsed)?,
+        Simulator::Mlfq => mlfq::run(&parsed)?,
+        Simulator::Lottery => lottery::run(&parsed)?,
+        Simulator::Multi => multi::run(&parsed)?,
+    };
+    Ok(OstepRun { simulator, text, scenario, report, output })
+}
+
+/// `python`, `python3`, `python3.11`, `/usr/bin/python3`, `py`.
+fn is_python(word: &str) -> bool {
+    let base = word.rsplit(['/', '\\']).next().unwrap_or(word);
+    base == "py" || base.strip_prefix("python").is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// The three outputs of a run, as each simulator's `run` returns them.
+pub(crate) type Outputs = (String, Scenario, serde_json::Value);
+
+/// An integer flag's value as `optparse` reads it (`type="int"`), or its default; errors name
+/// the flag.
+pub(crate) fn int_opt(p: &args::Parsed, long: &str, flag: &str, default: i64) -> Result<i64, OstepError> {
+    match p.value(long) {
+        None => Ok(default),
+        Some(text) => values::int_in(text, i64::MIN, i64::MAX).map_err(|e| OstepError::new(flag, e)),
+    }
+}
+
+/// The seed flag `-s` (Python integers, any size up to 2¹²⁷).
+pub(crate) fn seed_opt(p: &args::Parsed) -> Result<i128, OstepError> {
+    match p.value("seed") {
+        None => Ok(0),
+        Some(text) => values::int(text).map_err(|e| OstepError::new("-s", e)),
+    }
+}

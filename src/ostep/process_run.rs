@@ -24,6 +24,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::OstepError;
+use super::args::{self, Opt, Parsed};
 use super::values;
 use crate::model::pyrandom::PyRandom;
 use crate::model::scenario::{FORMAT, Limits, ProcessSpec, ProgramText, Scenario, SchedulerSpec, ThreadSpec};
@@ -484,4 +485,51 @@ pub fn report(w: &ProcessRunWorkload, a: &ProcessRunAnswers) -> serde_json::Valu
 /// Parses an integer flag of process-run (`-L`) as `optparse` does.
 pub fn int_flag(text: &str) -> Result<i64, String> {
     values::int_in(text, i64::MIN, i64::MAX)
+}
+
+/// process-run.py's flags.
+pub const OPTS: &[Opt] = &[
+    args::value('s', "seed", "SEED", "seed of the random instructions (Python's random.seed); default 0"),
+    args::value(
+        'P',
+        "program",
+        "PROGRAM",
+        "programs, e.g. c3,i,c2:c4 (cN: N ticks of CPU; i: an I/O; `:` between processes)",
+    ),
+    args::value('l', "processlist", "PROCESS_LIST", "random processes X:Y,… (X instructions, each CPU with chance Y%)"),
+    args::value('L', "iolength", "IO_LENGTH", "how long an I/O takes, in ticks; default 5"),
+    args::value('S', "switch", "SWITCH", "when to switch: SWITCH_ON_IO (default) or SWITCH_ON_END"),
+    args::value('I', "iodone", "IO_DONE", "when an I/O completes: IO_RUN_LATER (default) or IO_RUN_IMMEDIATE"),
+    args::short_switch('c', "solve", "compute the answers"),
+    args::switch('p', "printstats", "print statistics at the end (with -c)"),
+];
+
+/// process-run.py's options from parsed flags; errors name the flag.
+pub fn options(p: &Parsed) -> Result<ProcessRunOptions, OstepError> {
+    let d = ProcessRunOptions::default();
+    Ok(ProcessRunOptions {
+        seed: super::seed_opt(p)?,
+        program: p.value("program").unwrap_or_default().to_string(),
+        process_list: p.value("processlist").unwrap_or_default().to_string(),
+        io_length: super::int_opt(p, "iolength", "-L", d.io_length)?,
+        switch: match p.value("switch") {
+            None => d.switch,
+            Some(t) => switch_flag(t).map_err(|e| OstepError::new("-S", e))?,
+        },
+        io_done: match p.value("iodone") {
+            None => d.io_done,
+            Some(t) => io_done_flag(t).map_err(|e| OstepError::new("-I", e))?,
+        },
+        solve: p.switch("solve"),
+        print_stats: p.switch("printstats"),
+    })
+}
+
+/// The text, scenario and report of one command line ([`super::run_args`]).
+pub(crate) fn run(p: &Parsed) -> Result<super::Outputs, OstepError> {
+    let o = options(p)?;
+    let w = workload(&o)?;
+    let answers = w.solve()?;
+    let text = render(&o, &w, o.solve.then_some(&answers));
+    Ok((text, w.scenario(), report(&w, &answers)))
 }

@@ -1,6 +1,6 @@
 //! Reading a model trace the way OSTEP's simulators print: the runs of each thread on the CPU.
 
-use crate::model::trace::{Cause, ThreadState, Trace, What};
+use crate::model::trace::{Cause, IntervalKind, ThreadState, Trace, What};
 use crate::model::{ThreadId, Ticks};
 
 /// One stay of a thread on a CPU: from its dispatch to when it left (pre-empted, blocked or
@@ -32,4 +32,16 @@ pub(crate) fn runs(trace: &Trace, threads: usize) -> Vec<Run> {
         }
     }
     out
+}
+
+/// What each CPU ran in each tick `0..end`: `ticks[cpu][t]` is the thread that executed in
+/// `[t, t + 1)`, from the trace's run intervals (context switches and idle ticks are `None`).
+pub(crate) fn per_tick(trace: &Trace, cpus: usize, end: Ticks) -> Vec<Vec<Option<ThreadId>>> {
+    let mut ticks = vec![vec![None; end as usize]; cpus];
+    for i in trace.intervals.iter().filter(|i| i.kind == IntervalKind::Run) {
+        for t in i.start..i.end.min(end) {
+            ticks[i.cpu][t as usize] = Some(i.tid);
+        }
+    }
+    ticks
 }

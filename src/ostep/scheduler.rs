@@ -23,6 +23,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::OstepError;
+use super::args::{self, Opt, Parsed};
 use super::runs::runs;
 use super::values::{self, Decimal, TimeUnit, py_float};
 use crate::model::pyrandom::PyRandom;
@@ -445,4 +446,41 @@ pub fn policy_flag(text: &str) -> Result<SchedulerPolicy, String> {
 /// Parses an integer flag of scheduler.py (`-j`, `-m`, `-q`) as `optparse` does.
 pub fn int_flag(text: &str) -> Result<i64, String> {
     values::int_in(text, i64::MIN, i64::MAX)
+}
+
+/// scheduler.py's flags.
+pub const OPTS: &[Opt] = &[
+    args::value('s', "seed", "SEED", "seed of the random jobs (Python's random.seed); default 0"),
+    args::value('j', "jobs", "JOBS", "number of random jobs; default 3"),
+    args::value('l', "jlist", "JLIST", "job lengths instead of random jobs, e.g. 3,5,1 or 2.5,1.5"),
+    args::value('m', "maxlen", "MAXLEN", "longest random job; default 10"),
+    args::value('p', "policy", "POLICY", "FIFO, SJF or RR; default FIFO"),
+    args::value('q', "quantum", "QUANTUM", "RR's time slice; default 1"),
+    args::short_switch('c', "solve", "compute the answers"),
+];
+
+/// scheduler.py's options from parsed flags; errors name the flag.
+pub fn options(p: &Parsed) -> Result<SchedulerOptions, OstepError> {
+    let d = SchedulerOptions::default();
+    Ok(SchedulerOptions {
+        seed: super::seed_opt(p)?,
+        jobs: super::int_opt(p, "jobs", "-j", d.jobs)?,
+        jlist: p.value("jlist").unwrap_or_default().to_string(),
+        maxlen: super::int_opt(p, "maxlen", "-m", d.maxlen)?,
+        policy: match p.value("policy") {
+            None => d.policy,
+            Some(text) => SchedulerPolicy::parse(text).map_err(|e| OstepError::new("-p", e))?,
+        },
+        quantum: super::int_opt(p, "quantum", "-q", d.quantum)?,
+        solve: p.switch("solve"),
+    })
+}
+
+/// The text, scenario and report of one command line ([`super::run_args`]).
+pub(crate) fn run(p: &Parsed) -> Result<super::Outputs, OstepError> {
+    let o = options(p)?;
+    let w = workload(&o)?;
+    let answers = w.solve()?;
+    let text = render(&o, &w, o.solve.then_some(&answers));
+    Ok((text, w.scenario(), report(&w, &answers)))
 }

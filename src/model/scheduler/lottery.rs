@@ -11,9 +11,15 @@
 //! `lottery.py` draws once per quantum.
 //!
 //! Where the winning number comes from is a [`TicketDraw`]: by default [`UniformDraw`], a
-//! uniform draw from the scheduler's seeded RNG ([`Ctx::rng`]); another source (OSTEP's
-//! `int(random() * 1000001) % total` on Python's Mersenne Twister, a fixed list of numbers) can
-//! be plugged in with [`Lottery::with_draw`].
+//! uniform draw from the scheduler's seeded RNG ([`Ctx::rng`]); another source can be plugged
+//! in with [`Lottery::with_draw`]. A scenario can choose [`PythonDraw`], OSTEP's lottery.py
+//! draw (`int(random() * 1000001) % total` on Python's Mersenne Twister), with `"draw":
+//! {"python_random": {"seed": S, "skip": K}}`, so a lottery.py run plays back exactly.
+//!
+//! lottery.py also charges a whole quantum to a winner that finishes before its quantum ends:
+//! its clock advances a quantum per draw, so the next draw comes a quantum after the last.
+//! `full_quantum` reproduces that: the CPU of a thread that exits mid-quantum stays idle until
+//! the quantum's end (the default hands it to the next winner at once).
 //!
 //! With affinity masks, a CPU's draw is among the ready threads it may run, their tickets
 //! numbered the same way.
@@ -27,7 +33,8 @@ use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 use super::spec::{ParamError, PolicySpec};
-use super::{Ctx, ReadyReason, SchedRng, Scheduler};
+use super::{Ctx, LeaveReason, ReadyReason, SchedRng, Scheduler};
+use crate::model::pyrandom::{PyRandom, PyStream};
 use crate::model::{CpuId, ThreadId, Ticks};
 
 /// Lottery's parameters in a scenario: `{"policy": "lottery", "quantum": 10}`.
@@ -36,22 +43,59 @@ use crate::model::{CpuId, ThreadId, Ticks};
 pub struct LotterySpec {
     /// The time slice a winner runs for, in ticks (≥ 1).
     pub quantum: Ticks,
+    /// Where winning numbers come from (default `"uniform"`).
+    #[serde(default, skip_serializing_if = "DrawSpec::is_uniform")]
+    pub draw: DrawSpec,
+    /// A winner that exits before its quantum ends holds its CPU, idle, to the quantum's end,
+    /// as lottery.py's clock counts it (default `false`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub full_quantum: bool,
+}
+
+/// Where a lottery's winning numbers come from, in a scenario.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DrawSpec {
+    /// Uniform over the tickets, from the scheduler's seeded RNG ([`UniformDraw`]).
+    #[default]
+    Uniform,
+    /// OSTEP lottery.py's draw on Python's random numbers ([`PythonDraw`]).
+    PythonRandom(PyStream),
+}
+
+impl DrawSpec {
+    fn is_uniform(&self) -> bool {
+        *self == DrawSpec::Uniform
+    }
+
+    /// The draw this names.
+    pub fn build(&self) -> Box<dyn TicketDraw> {
+        match self {
+            DrawSpec::Uniform => Box::new(UniformDraw),
+            DrawSpec::PythonRandom(stream) => Box::new(PythonDraw { rng: stream.rng() }),
+        }
+    }
 }
 
 impl PolicySpec for LotterySpec {
     const KEY: &'static str = "lottery";
     const LABEL: &'static str = "Lottery";
     fn with_defaults(quantum: Ticks) -> Self {
-        LotterySpec { quantum }
+        LotterySpec { quantum, draw: DrawSpec::Uniform, full_quantum: false }
     }
     fn validate(&self) -> Result<(), ParamError> {
         if self.quantum == 0 {
             return Err(ParamError::new("quantum", "lottery scheduling needs a quantum of at least 1 tick"));
         }
+        if let DrawSpec::PythonRandom(stream) = &self.draw {
+            stream.validate().map_err(|e| ParamError::new("draw.python_random.skip", e))?;
+        }
         Ok(())
     }
     fn build(&self) -> Box<dyn Scheduler> {
-        Box::new(Lottery::new(self.quantum))
+        let mut lottery = Lottery::with_draw(self.quantum, self.draw.build());
+        lottery.full_quantum = self.full_quantum;
+        Box::new(lottery)
     }
     fn quantum(&self) -> Option<Ticks> {
         Some(self.quantum)
@@ -79,12 +123,32 @@ impl TicketDraw for UniformDraw {
     }
 }
 
+/// OSTEP lottery.py's draw: `r = int(random() · 1,000,001)` on Python's generator, winner
+/// `r mod total`.
+#[derive(Clone, Debug)]
+pub struct PythonDraw {
+    /// The generator, where lottery.py's run starts drawing.
+    pub rng: PyRandom,
+}
+
+impl TicketDraw for PythonDraw {
+    fn winner(&mut self, total: u64, _rng: &mut SchedRng) -> u64 {
+        self.rng.lottery_number() % total
+    }
+}
+
 /// The lottery: ready threads' tickets in thread-id order, in a Fenwick tree (binary indexed
 /// tree) so a draw finds its winner in O(log n) among many threads.
 #[derive(Debug)]
 pub struct Lottery {
     quantum: Ticks,
     draw: Box<dyn TicketDraw>,
+    /// Hold a CPU to the end of the quantum of a thread that exits early ([`LotterySpec`]).
+    pub full_quantum: bool,
+    /// Per CPU: when its current quantum began (set when a winner starts executing).
+    quantum_start: Vec<Ticks>,
+    /// Per CPU: idle until this tick (`full_quantum`).
+    hold_until: Vec<Ticks>,
     /// `tree[i]`: sum of the tickets of ready threads in a range ending at tid `i - 1`.
     tree: Vec<u64>,
     /// Tickets held in the draw, by tid (0: not ready).
@@ -103,7 +167,18 @@ impl Lottery {
 
     /// A lottery whose winning numbers come from `draw`.
     pub fn with_draw(quantum: Ticks, draw: Box<dyn TicketDraw>) -> Self {
-        Lottery { quantum: quantum.max(1), draw, tree: vec![0], held: Vec::new(), total: 0, ready: 0, pinned: None }
+        Lottery {
+            quantum: quantum.max(1),
+            draw,
+            full_quantum: false,
+            quantum_start: Vec::new(),
+            hold_until: Vec::new(),
+            tree: vec![0],
+            held: Vec::new(),
+            total: 0,
+            ready: 0,
+            pinned: None,
+        }
     }
 
     /// Adds `delta` tickets (wrapping: a negative change as its two's complement) to `tid`.
@@ -166,7 +241,7 @@ impl Scheduler for Lottery {
         self.ready += 1;
     }
     fn pick(&mut self, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<ThreadId> {
-        if self.ready == 0 {
+        if self.ready == 0 || self.hold_until.get(cpu).is_some_and(|&t| t > ctx.now) {
             return None;
         }
         let pinned = *self.pinned.get_or_insert_with(|| ctx.attrs.iter().any(|a| a.affinity.is_some()));
@@ -205,8 +280,29 @@ impl Scheduler for Lottery {
         }
         held
     }
-    fn slice(&mut self, _tid: ThreadId, _cpu: CpuId, _ctx: &mut Ctx<'_>) -> Option<Ticks> {
+    fn slice(&mut self, _tid: ThreadId, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<Ticks> {
+        if self.full_quantum {
+            if self.quantum_start.len() <= cpu {
+                self.quantum_start.resize(cpu + 1, 0);
+            }
+            self.quantum_start[cpu] = ctx.now;
+        }
         Some(self.quantum)
+    }
+    /// With `full_quantum`, a thread that exits mid-quantum leaves its CPU idle to the
+    /// quantum's end (a timer then lets it draw again).
+    fn on_leave(&mut self, _tid: ThreadId, cpu: CpuId, _ran: Ticks, why: LeaveReason, ctx: &mut Ctx<'_>) {
+        if !self.full_quantum || why != LeaveReason::Exited {
+            return;
+        }
+        let end = self.quantum_start.get(cpu).map_or(ctx.now, |&s| s + self.quantum);
+        if end > ctx.now {
+            if self.hold_until.len() <= cpu {
+                self.hold_until.resize(cpu + 1, 0);
+            }
+            self.hold_until[cpu] = end;
+            ctx.set_timer(end, cpu as u64);
+        }
     }
     fn len(&self) -> usize {
         self.ready

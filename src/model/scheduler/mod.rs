@@ -27,11 +27,13 @@ pub mod sjf;
 pub mod spec;
 pub mod srtf;
 pub mod stride;
+pub mod tick_rr;
 
 pub use cfs::{Cfs, CfsSpec};
 pub use fcfs::{Fcfs, FcfsSpec};
-pub use lottery::{Lottery, LotterySpec, TicketDraw, UniformDraw};
+pub use lottery::{DrawSpec, Lottery, LotterySpec, PythonDraw, TicketDraw, UniformDraw};
 pub use mlfq::{BoostOrder, Mlfq, MlfqLevel, MlfqSpec};
+pub use per_cpu::{PythonVictim, UniformVictim, VictimChoice, VictimSpec};
 pub use priority::{AgingSpec, MostUrgent, Priority, PrioritySpec};
 pub use process_run::{IoDone, ProcessRun, ProcessRunSpec, SwitchOn};
 pub use round_robin::{RoundRobin, RoundRobinSpec};
@@ -39,6 +41,7 @@ pub use sjf::{EstimateSpec, ExpAverage, Sjf, SjfSpec};
 pub use spec::{DEFAULT_QUANTUM_TICKS, ParamError, Policy, PolicyParams, PolicySpec, Queues, SchedulerSpec, TieRule};
 pub use srtf::{Srtf, SrtfSpec};
 pub use stride::{PassTie, Stride, StrideSpec};
+pub use tick_rr::{TickRr, TickRrSpec};
 
 use rand_pcg::Pcg64Mcg;
 

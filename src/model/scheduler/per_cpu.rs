@@ -12,13 +12,78 @@
 //!   imbalance MQMS suffers from (OSTEP §10.5). Without stealing, an idle CPU stays idle while
 //!   another CPU's queue is long.
 //!
+//! Which other CPU a thief looks at is a [`VictimChoice`]: by default [`UniformVictim`], from
+//! the scheduler's seeded RNG; a scenario can choose multi.py's own `random.choice` on Python's
+//! generator ([`PythonVictim`], `"steal_victim": {"python_random": {"seed": S, "skip": K}}`).
+//!
 //! Each inner policy sees its own CPU's threads only. Timers an inner policy sets are tagged
 //! with its CPU + 1; the stealing timer carries tag 0.
 
-use rand::RngExt;
+use std::fmt::Debug;
 
-use super::{Ctx, LeaveReason, OnCpu, ReadyReason, Scheduler};
+use rand::RngExt;
+use serde::{Deserialize, Serialize};
+
+use super::{Ctx, LeaveReason, OnCpu, ReadyReason, SchedRng, Scheduler};
+use crate::model::pyrandom::{PyRandom, PyStream};
 use crate::model::{CpuId, ThreadId, Ticks};
+
+/// How a CPU with nothing queued chooses the CPU it tries to steal from.
+pub trait VictimChoice: Debug {
+    /// One of the `cpus − 1` CPUs other than `thief` (`cpus` ≥ 2). `rng` is the scheduler's
+    /// seeded RNG; a source with its own generator may ignore it.
+    fn victim(&mut self, thief: CpuId, cpus: usize, rng: &mut SchedRng) -> CpuId;
+}
+
+/// Each other CPU equally likely, from the scheduler's RNG.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct UniformVictim;
+
+impl VictimChoice for UniformVictim {
+    fn victim(&mut self, thief: CpuId, cpus: usize, rng: &mut SchedRng) -> CpuId {
+        other(thief, rng.random_range(0..cpus - 1))
+    }
+}
+
+/// OSTEP multi.py's choice: `random.choice` of the list of CPUs without the thief, in index
+/// order, on Python's generator.
+#[derive(Clone, Debug)]
+pub struct PythonVictim {
+    /// The generator, where multi.py's run starts drawing.
+    pub rng: PyRandom,
+}
+
+impl VictimChoice for PythonVictim {
+    fn victim(&mut self, thief: CpuId, cpus: usize, _rng: &mut SchedRng) -> CpuId {
+        other(thief, self.rng.randbelow((cpus - 1) as u32) as usize)
+    }
+}
+
+/// The `i`-th CPU of the list 0..n without `thief`.
+fn other(thief: CpuId, i: usize) -> CpuId {
+    if i >= thief { i + 1 } else { i }
+}
+
+/// The victim choice in a scenario (`"steal_victim"`, with per-CPU queues and stealing).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VictimSpec {
+    /// [`UniformVictim`].
+    #[default]
+    Uniform,
+    /// [`PythonVictim`] on this stream.
+    PythonRandom(PyStream),
+}
+
+impl VictimSpec {
+    /// The choice this names.
+    pub fn build(&self) -> Box<dyn VictimChoice> {
+        match self {
+            VictimSpec::Uniform => Box::new(UniformVictim),
+            VictimSpec::PythonRandom(stream) => Box::new(PythonVictim { rng: stream.rng() }),
+        }
+    }
+}
 
 /// The stealing timer's token (tag 0).
 const STEAL: u64 = 0;
@@ -32,13 +97,33 @@ pub struct PerCpu {
     next_new: CpuId,
     steal_every: Option<Ticks>,
     stealing_started: bool,
+    victims: Box<dyn VictimChoice>,
 }
 
 impl PerCpu {
-    /// One queue per CPU (`queues[cpu]`, at least one), stealing every `steal_every` ticks.
+    /// One queue per CPU (`queues[cpu]`, at least one), stealing every `steal_every` ticks from
+    /// a CPU chosen by [`UniformVictim`].
     pub fn new(queues: Vec<Box<dyn Scheduler>>, steal_every: Option<Ticks>) -> Self {
         assert!(!queues.is_empty(), "a machine has at least one CPU");
-        PerCpu { queues, home: Vec::new(), next_new: 0, steal_every, stealing_started: false }
+        PerCpu {
+            queues,
+            home: Vec::new(),
+            next_new: 0,
+            steal_every,
+            stealing_started: false,
+            victims: Box::new(UniformVictim),
+        }
+    }
+
+    /// Each CPU's ready queue, CPU 0's first, each in the order it would be picked.
+    pub fn queues(&self) -> Vec<Vec<ThreadId>> {
+        self.queues.iter().map(|q| q.queue(q.len())).collect()
+    }
+
+    /// The same, with victims chosen by `victims`.
+    pub fn with_victims(mut self, victims: Box<dyn VictimChoice>) -> Self {
+        self.victims = victims;
+        self
     }
 
     fn home_of(&mut self, tid: ThreadId) -> &mut Option<CpuId> {
@@ -74,8 +159,7 @@ impl PerCpu {
             if !self.queues[thief].is_empty() {
                 continue;
             }
-            let pick = ctx.rng.random_range(0..n - 1);
-            let victim = if pick >= thief { pick + 1 } else { pick };
+            let victim = self.victims.victim(thief, n, ctx.rng);
             let candidates = self.queues[victim].queue(self.queues[victim].len());
             let Some(tid) = candidates.into_iter().find(|&tid| ctx.allows(tid, thief)) else { continue };
             if self.queues[victim].withdraw(tid, &mut ctx.tagged(victim as u64 + 1)) {

@@ -13,6 +13,7 @@ use serde::de::{self, DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::Scheduler;
+use super::per_cpu::VictimSpec;
 use crate::model::Ticks;
 
 /// Which thread goes first when several join the ready queue at the same instant.
@@ -170,7 +171,7 @@ macro_rules! policies {
         $(
             impl From<$spec> for SchedulerSpec {
                 fn from(spec: $spec) -> SchedulerSpec {
-                    SchedulerSpec { params: PolicyParams::$variant(spec), queues: Queues::Global }
+                    SchedulerSpec { params: PolicyParams::$variant(spec), ..SchedulerSpec::default() }
                 }
             }
         )*
@@ -198,6 +199,8 @@ policies! {
     Cfs(super::cfs::CfsSpec),
     /// OSTEP's process-run.py scheduler ([`super::process_run`]).
     ProcessRun(super::process_run::ProcessRunSpec),
+    /// Round robin on a global timer tick, as OSTEP's multi.py ([`super::tick_rr`]).
+    TickRr(super::tick_rr::TickRrSpec),
 }
 
 /// How ready threads are queued on a machine with several CPUs.
@@ -218,13 +221,16 @@ pub enum Queues {
 /// The scheduler settings of a scenario: a policy with its parameters, and the queue structure.
 ///
 /// JSON: `{"policy": "rr", "quantum": 4}`, with `"queues": "per_cpu"` and `"steal_every": 30`
-/// for per-CPU ready queues with work stealing.
+/// for per-CPU ready queues with work stealing, and `"steal_victim": {"python_random": {"seed":
+/// 0, "skip": 12}}` to choose victims as OSTEP's multi.py does ([`VictimSpec`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SchedulerSpec {
     /// The policy and its parameters.
     pub params: PolicyParams,
     /// A global ready queue, or one per CPU.
     pub queues: Queues,
+    /// How a stealing CPU chooses where to look (with per-CPU queues and stealing).
+    pub steal_victim: VictimSpec,
 }
 
 impl Default for PolicyParams {
@@ -237,7 +243,7 @@ impl SchedulerSpec {
     /// `policy` with its default parameters and a global queue; a time slice, if it has one, of
     /// `quantum` or [`DEFAULT_QUANTUM_TICKS`].
     pub fn of(policy: Policy, quantum: Option<Ticks>) -> SchedulerSpec {
-        SchedulerSpec { params: PolicyParams::of(policy, quantum), queues: Queues::Global }
+        SchedulerSpec { params: PolicyParams::of(policy, quantum), ..SchedulerSpec::default() }
     }
 
     /// The policy chosen.
@@ -271,6 +277,9 @@ impl SchedulerSpec {
         if let Queues::PerCpu { steal_every: Some(0) } = self.queues {
             return Err(ParamError::new("steal_every", "must be at least 1 tick"));
         }
+        if let VictimSpec::PythonRandom(stream) = &self.steal_victim {
+            stream.validate().map_err(|e| ParamError::new("steal_victim.python_random.skip", e))?;
+        }
         self.params.validate()
     }
 
@@ -280,7 +289,7 @@ impl SchedulerSpec {
             Queues::Global => self.params.build(),
             Queues::PerCpu { steal_every } => {
                 let queues = (0..cpus).map(|_| self.params.build()).collect();
-                Box::new(super::per_cpu::PerCpu::new(queues, steal_every))
+                Box::new(super::per_cpu::PerCpu::new(queues, steal_every).with_victims(self.steal_victim.build()))
             }
         }
     }
@@ -300,6 +309,10 @@ impl Serialize for SchedulerSpec {
             map.insert("queues".into(), "per_cpu".into());
             if let Some(n) = steal_every {
                 map.insert("steal_every".into(), n.into());
+            }
+            if self.steal_victim != VictimSpec::Uniform {
+                let v = serde_json::to_value(self.steal_victim).expect("a victim choice serialises");
+                map.insert("steal_victim".into(), v);
             }
         }
         value.serialize(s)
@@ -389,6 +402,20 @@ impl<'de> Deserialize<'de> for SchedulerSpec {
                 ));
             }
         };
-        Ok(SchedulerSpec { params: PolicyParams::from_params(policy, map)?, queues })
+        let steal_victim = match (map.remove("steal_victim"), queues) {
+            (None, _) => VictimSpec::Uniform,
+            (Some(v), Queues::PerCpu { steal_every: Some(_) }) => serde_path_to_error::deserialize(v).map_err(|e| {
+                let path = e.path().to_string();
+                let field = if path == "." { "steal_victim".to_string() } else { format!("steal_victim.{path}") };
+                nested_error(&field, &e.inner().to_string())
+            })?,
+            (Some(_), _) => {
+                return Err(nested_error(
+                    "steal_victim",
+                    "needs \"queues\": \"per_cpu\" and \"steal_every\" (it chooses where a CPU steals from)",
+                ));
+            }
+        };
+        Ok(SchedulerSpec { params: PolicyParams::from_params(policy, map)?, queues, steal_victim })
     }
 }
