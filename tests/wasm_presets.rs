@@ -95,3 +95,17 @@ fn every_preset_has_a_golden() {
     );
     assert_eq!(GOLDENS.len(), PRESETS.len(), "goldens! lists a key twice or a key that is no preset");
 }
+
+/// The page's OSTEP entry point runs in wasm as natively: RR, q = 2 over jobs 3, 5, 1 ends them
+/// at 6, 9 and 5 (worked in tests/ostep_scheduler.rs), and lottery's draws come from Python's
+/// generator (seed 0's first number is 844422, CPython's).
+#[wasm_bindgen_test]
+fn ostep_command_runs_in_wasm() {
+    let run = threadlab::ostep::run_command("./scheduler.py -p RR -q 2 -l 3,5,1 -c").expect("runs");
+    assert!(run.text.contains("  [ time   8 ] Run job   1 for 1.00 secs ( DONE at 9.00 )\n"), "{}", run.text);
+    let (_, r) = model::run(&run.scenario).expect("loads");
+    let done: Vec<u64> = r.metrics.threads.iter().map(|t| t.completion.unwrap()).collect();
+    assert_eq!(done, [6, 9, 5]);
+    let run = threadlab::ostep::run_command("lottery.py -l 3:10,2:20 -q 2 -c").expect("runs");
+    assert!(run.text.contains("Random 844422 -> Winning ticket 12 (of 30) -> Run 1\n"), "{}", run.text);
+}
