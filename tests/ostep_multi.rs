@@ -174,3 +174,28 @@ fn bad_flags_name_the_flag() {
         assert!(err.starts_with(&format!("threadlab: {flag}")), "{args:?}: {err}");
     }
 }
+
+/// The scenario fields the OSTEP runs use are checked where they are: a victim choice needs
+/// per-CPU queues with stealing, and a Python stream's skip is bounded.
+#[test]
+fn scenario_fields_are_checked() {
+    let scenario = |scheduler: &str| {
+        format!(
+            r#"{{"format":2,"name":"x","machine":{{"cpus":2}},"scheduler":{scheduler},"processes":[{{"name":"p","threads":[{{"name":"m","code":"compute 1"}}]}}]}}"#
+        )
+    };
+    let ok = r#"{"policy":"tick_rr","quantum":10,"queues":"per_cpu","steal_every":30,"steal_victim":{"python_random":{"seed":1,"skip":4}}}"#;
+    let s = Scenario::from_json(&scenario(ok)).unwrap();
+    assert_eq!(serde_json::to_value(&s.scheduler).unwrap(), serde_json::from_str::<serde_json::Value>(ok).unwrap());
+    let e =
+        Scenario::from_json(&scenario(r#"{"policy":"tick_rr","quantum":10,"steal_victim":"uniform"}"#)).unwrap_err();
+    assert_eq!(e.path, "scheduler.steal_victim");
+    let e = Scenario::from_json(&scenario(
+        r#"{"policy":"tick_rr","quantum":10,"queues":"per_cpu","steal_every":3,"steal_victim":{"python":{}}}"#,
+    ))
+    .unwrap_err();
+    assert!(e.path.starts_with("scheduler.steal_victim"), "{}", e.path);
+    let big = r#"{"policy":"lottery","quantum":1,"draw":{"python_random":{"seed":0,"skip":1000000000}}}"#;
+    let e = threadlab::model::System::load(&Scenario::from_json(&scenario(big)).unwrap()).unwrap_err();
+    assert_eq!(e.path, "scheduler.draw.python_random.skip");
+}
