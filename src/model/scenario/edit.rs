@@ -8,7 +8,7 @@ use serde::de::{self, Deserializer};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use super::{MAX_CPUS, Scenario, ScenarioError};
+use super::{MAX_CPUS, Scenario, ScenarioError, text};
 use crate::model::Ticks;
 use crate::model::scheduler::spec::{Policy, TieRule};
 
@@ -349,6 +349,74 @@ impl<'de> Deserialize<'de> for Setting {
     }
 }
 
+impl ScenarioEdit {
+    /// Applies the edit to the author's text of a scenario, changing only what the setting owns
+    /// (one value, or for [`ScenarioEdit::Policy`] the scheduler's members that differ) and
+    /// keeping every other byte. Returns the new text and the scenario it means, which is
+    /// exactly [`ScenarioEdit::apply`] on the text's scenario. Errors: the text's own error, or
+    /// the edit's. If an in-place edit cannot say it (a version-1 file choosing a policy version
+    /// 1 lacks), the text becomes the current format's export of the edited scenario.
+    pub fn apply_to_text(&self, source: &str) -> Result<(String, Scenario), ScenarioError> {
+        let before = Scenario::from_json(source)?;
+        let mut target = before.clone();
+        self.apply(&mut target)?;
+        if target == before {
+            return Ok((source.to_string(), target));
+        }
+        let number = |n: u64| n.to_string();
+        let edited = match *self {
+            ScenarioEdit::Cpus(n) => text::set(source, self.path(), &number(n.into())),
+            ScenarioEdit::Quantum(q) => text::set(source, self.path(), &number(q)),
+            ScenarioEdit::Seed(s) => text::set(source, self.path(), &number(s)),
+            ScenarioEdit::Tie(t) => {
+                let json = serde_json::to_string(&t).expect("a tie rule serialises");
+                text::set(source, self.path(), &json)
+            }
+            ScenarioEdit::Policy(_) => sync_object(source, "scheduler", &target),
+        };
+        let means_target = |t: &String| Scenario::from_json(t).is_ok_and(|s| s == target);
+        let text = edited.filter(means_target).unwrap_or_else(|| target.to_json());
+        Ok((text, target))
+    }
+}
+
+/// Makes the object at `path` (here `scheduler`) mean what it does in `target`, touching only
+/// the members that must change: members `target` lacks go, differing values are replaced, and
+/// missing members are added one at a time, in `target`'s order, only until the text means
+/// `target` (so defaults the author left out stay out). `None` if that cannot be done in place.
+fn sync_object(source: &str, path: &str, target: &Scenario) -> Option<String> {
+    let full = serde_json::to_value(target).ok()?;
+    let serde_json::Value::Object(want) = text::steps(path).iter().try_fold(&full, |v, step| match step {
+        text::Step::Key(k) => v.get(k),
+        text::Step::Index(i) => v.get(i),
+    })?
+    else {
+        return None;
+    };
+    let mut out = if text::span(source, path).is_some() { source.to_string() } else { text::set(source, path, "{}")? };
+    for key in text::keys(&out, path) {
+        if !want.contains_key(&key) {
+            out = text::remove(&out, &format!("{path}.{key}"))?;
+        }
+    }
+    let mut missing = Vec::new();
+    for (key, value) in want {
+        let at = format!("{path}.{key}");
+        match text::span(&out, &at) {
+            Some(r) if serde_json::from_str::<serde_json::Value>(&out[r.clone()]).ok().as_ref() == Some(value) => {}
+            Some(_) => out = text::set(&out, &at, &serde_json::to_string(value).ok()?)?,
+            None => missing.push((at, value)),
+        }
+    }
+    for (at, value) in missing {
+        if Scenario::from_json(&out).is_ok_and(|s| &s == target) {
+            break;
+        }
+        out = text::set(&out, &at, &serde_json::to_string(value).ok()?)?;
+    }
+    Some(out)
+}
+
 /// The path of the first affinity list naming a CPU ≥ `cpus`, if any.
 fn first_affinity_outside(s: &Scenario, cpus: u32) -> Option<String> {
     for (i, p) in s.processes.iter().enumerate() {
@@ -386,6 +454,77 @@ mod tests {
         assert_eq!(s.scheduler.quantum(), Some(3));
         assert!(ScenarioEdit::Quantum(0).apply(&mut s).is_err());
         assert_eq!(s.scheduler.quantum(), Some(3), "a refused edit changes nothing");
+    }
+
+    const FCFS: &str = include_str!("../../../presets/mixed-fcfs-1cpu.json");
+
+    #[test]
+    fn a_control_edits_only_its_own_value_in_the_text() {
+        let (text, s) = ScenarioEdit::Cpus(3).apply_to_text(FCFS).unwrap();
+        assert_eq!(text, FCFS.replace("\"cpus\": 1,", "\"cpus\": 3,"));
+        assert_eq!(s.machine.cpus, 3);
+        let (text, _) = ScenarioEdit::Seed(9).apply_to_text(FCFS).unwrap();
+        assert_eq!(text, FCFS.replace("\"seed\": 1,", "\"seed\": 9,"));
+    }
+
+    #[test]
+    fn a_policy_change_touches_only_the_scheduler_members_that_differ() {
+        // FCFS → RR: `policy` changes and the required quantum (4, the default) is added; the
+        // tie rule keeps its default, so it is not written out.
+        let (rr, s) = ScenarioEdit::Policy(Policy::RoundRobin).apply_to_text(FCFS).unwrap();
+        let fcfs_block = "\"scheduler\": {\n    \"policy\": \"fcfs\"\n  }";
+        let rr_block = "\"scheduler\": {\n    \"policy\": \"rr\",\n    \"quantum\": 4\n  }";
+        assert_eq!(rr, FCFS.replace(fcfs_block, rr_block));
+        assert_eq!(s.scheduler.quantum(), Some(4));
+        let (rr7, _) = ScenarioEdit::Quantum(7).apply_to_text(&rr).unwrap();
+        assert_eq!(rr7, rr.replace("\"quantum\": 4", "\"quantum\": 7"));
+        let (tie, _) = ScenarioEdit::Tie(TieRule::PreemptedFirst).apply_to_text(&rr7).unwrap();
+        assert_eq!(tie, rr7.replace("\"quantum\": 7\n", "\"quantum\": 7,\n    \"tie\": \"preempted_first\"\n"));
+        // Back to FCFS: the members FCFS does not have go.
+        let (back, _) = ScenarioEdit::Policy(Policy::Fcfs).apply_to_text(&tie).unwrap();
+        assert_eq!(back, FCFS);
+    }
+
+    #[test]
+    fn every_policy_and_preset_edits_in_place_to_the_same_scenario() {
+        for preset in crate::presets::PRESETS {
+            for &p in Policy::ALL {
+                let edit = ScenarioEdit::Policy(p);
+                let (text, s) = edit.apply_to_text(preset.json).unwrap();
+                let mut want = preset.scenario().unwrap();
+                edit.apply(&mut want).unwrap();
+                assert_eq!(s, want, "{} → {}", preset.key, p.key());
+                assert_eq!(
+                    Scenario::from_json(&text).unwrap(),
+                    want,
+                    "{} → {}: the text means it",
+                    preset.key,
+                    p.key()
+                );
+                // Nothing outside the scheduler moved: the text before `"scheduler"` is the same.
+                let head = &preset.json[..preset.json.find("\"scheduler\"").unwrap()];
+                assert!(text.starts_with(head), "{} → {}", preset.key, p.key());
+            }
+        }
+    }
+
+    #[test]
+    fn a_version_1_file_is_edited_in_place_where_version_1_can_say_it() {
+        let v1 = r#"{"name":"t","scheduler":{"policy":"rr","quantum":2},"processes":[{"name":"p","threads":[{"name":"m","code":"compute 1"}]}]}"#;
+        let (text, _) = ScenarioEdit::Quantum(5).apply_to_text(v1).unwrap();
+        assert_eq!(text, v1.replace("\"quantum\":2", "\"quantum\":5"));
+        // SRTF does not exist in version 1: the text becomes the current format.
+        let (text, s) = ScenarioEdit::Policy(Policy::Srtf).apply_to_text(v1).unwrap();
+        assert_eq!(text, s.to_json());
+        assert!(text.contains("\"format\": 2"));
+    }
+
+    #[test]
+    fn a_refused_edit_leaves_the_text_alone() {
+        let e = ScenarioEdit::Quantum(3).apply_to_text(FCFS).unwrap_err();
+        assert_eq!(e.path, "scheduler.quantum");
+        let e = ScenarioEdit::Cpus(1).apply_to_text("{ broken").unwrap_err();
+        assert!(e.line.is_some());
     }
 
     #[test]

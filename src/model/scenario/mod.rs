@@ -10,6 +10,7 @@
 mod edit;
 mod error;
 pub mod format;
+pub mod text;
 mod v1;
 
 use std::collections::BTreeMap;

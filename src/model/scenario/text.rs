@@ -1,0 +1,370 @@
+//! The author's scenario text, edited in place: find a value by its path
+//! (`scheduler.quantum`, `processes[0].threads[1].code`), replace it, insert a missing key or
+//! remove one, keeping every other byte as written; and turn a path, or a line of a program
+//! inside the file, into a line and column of the text.
+//!
+//! The text is parsed with dprint's `jsonc-parser`, whose syntax tree keeps each value's byte
+//! range. It accepts a superset of JSON; the scenario loader (serde_json) decides what is valid.
+//! Lines and columns are 1-based; a column counts characters, as an editor shows them.
+
+use std::ops::Range;
+
+use jsonc_parser::ast::{Object, ObjectPropName, Value};
+use jsonc_parser::common::Ranged;
+use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
+
+/// One step of a path: an object key or an array index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// `.name` (or the first name).
+    Key(String),
+    /// `[i]`.
+    Index(usize),
+}
+
+/// Splits a path as errors and edits write it: `processes[0].threads[1].code`. The empty path is
+/// the whole document.
+pub fn steps(path: &str) -> Vec<Step> {
+    let mut out = Vec::new();
+    for piece in path.split('.').filter(|p| !p.is_empty()) {
+        let (name, mut rest) = piece.split_at(piece.find('[').unwrap_or(piece.len()));
+        if !name.is_empty() {
+            out.push(Step::Key(name.to_string()));
+        }
+        while let Some(inner) = rest.strip_prefix('[') {
+            let Some(close) = inner.find(']') else { break };
+            match inner[..close].parse() {
+                Ok(i) => out.push(Step::Index(i)),
+                Err(_) => out.push(Step::Key(inner[..close].to_string())),
+            }
+            rest = &inner[close + 1..];
+        }
+    }
+    out
+}
+
+/// Calls `f` on the document's root value; `None` if the text does not parse.
+fn with_root<T>(text: &str, f: impl FnOnce(&Value<'_>) -> Option<T>) -> Option<T> {
+    let parsed = parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default()).ok()?;
+    f(parsed.value.as_ref()?)
+}
+
+fn find<'v, 'a>(root: &'v Value<'a>, steps: &[Step]) -> Option<&'v Value<'a>> {
+    steps.iter().try_fold(root, |v, step| match (v, step) {
+        (Value::Object(o), Step::Key(k)) => o.properties.iter().rev().find(|p| p.name.as_str() == k).map(|p| &p.value),
+        (Value::Array(a), Step::Index(i)) => a.elements.get(*i),
+        _ => None,
+    })
+}
+
+fn range(v: &Value<'_>) -> Range<usize> {
+    let r = v.range();
+    r.start..r.end
+}
+
+/// The bytes of the value at `path`, if the text has it.
+pub fn span(text: &str, path: &str) -> Option<Range<usize>> {
+    with_root(text, |root| find(root, &steps(path)).map(range))
+}
+
+/// The 1-based line and column (in characters) of byte `offset` of `text`.
+pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() + 1;
+    (line as u32, before[line_start..].chars().count() as u32 + 1)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Where the value at `path` starts (line, column); if the text lacks it, where its nearest
+/// enclosing value that it has starts. `None` only if the text does not parse.
+pub fn locate(text: &str, path: &str) -> Option<(u32, u32)> {
+    let steps = steps(path);
+    let start =
+        with_root(text, |root| (0..=steps.len()).rev().find_map(|n| find(root, &steps[..n])).map(|v| range(v).start))?;
+    Some(line_column(text, start))
+}
+
+/// Where column `column` of line `line` of the program at `path` (a string, or a list of lines)
+/// is in the text, both 1-based; past the end of a program line, where that line ends. Escapes
+/// (`\n`, `\"`, `\u00e9`) count as the one character they stand for. `None` if the text has no
+/// such program or line.
+pub fn program_position(text: &str, path: &str, line: u32, column: u32) -> Option<(u32, u32)> {
+    let offset = with_root(text, |root| {
+        let literals: Vec<Range<usize>> = match find(root, &steps(path))? {
+            Value::StringLit(s) => std::iter::once(s.range.start..s.range.end).collect(),
+            Value::Array(a) => a.elements.iter().map(range).collect(),
+            _ => return None,
+        };
+        let mut at = (1u32, 1u32);
+        for (k, lit) in literals.into_iter().enumerate() {
+            if k > 0 {
+                at = (at.0 + 1, 1);
+            }
+            if let Some(found) = find_in_literal(text, lit, &mut at, (line, column)) {
+                return Some(found);
+            }
+        }
+        None
+    })?;
+    Some(line_column(text, offset))
+}
+
+/// Walks one string literal (bytes `lit` of `text`, quotes included) from the decoded position
+/// `at`, returning the byte offset where the decoded `target` is (or where its line ends).
+fn find_in_literal(text: &str, lit: Range<usize>, at: &mut (u32, u32), target: (u32, u32)) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if lit.len() < 2 || !matches!(bytes[lit.start], b'"' | b'\'') {
+        return None;
+    }
+    let (mut i, end) = (lit.start + 1, lit.end - 1);
+    while i < end {
+        if *at == target {
+            return Some(i);
+        }
+        let (len, newline) = if bytes[i] == b'\\' {
+            match bytes.get(i + 1) {
+                Some(b'u') => (6, false),
+                Some(b'n') => (2, true),
+                _ => (2, false),
+            }
+        } else {
+            let c = text[i..].chars().next()?;
+            (c.len_utf8(), c == '\n')
+        };
+        if newline {
+            if at.0 == target.0 {
+                return Some(i);
+            }
+            *at = (at.0 + 1, 1);
+        } else {
+            at.1 += 1;
+        }
+        i += len;
+    }
+    (at.0 == target.0).then_some(end)
+}
+
+/// The text with the value at `path` replaced by `json` (a JSON value, as text). A missing key
+/// is added to its object (and missing objects on the way are created), after the object's last
+/// member, laid out like it. `None` if the path goes through something that is not an object
+/// (or an array index the text lacks), or the text does not parse.
+pub fn set(text: &str, path: &str, json: &str) -> Option<String> {
+    let steps = steps(path);
+    with_root(text, |root| {
+        if let Some(v) = find(root, &steps) {
+            return Some(splice(text, range(v), json));
+        }
+        // The deepest enclosing value the text has; every step below it must be a key.
+        let depth = (0..steps.len()).rev().find(|&n| find(root, &steps[..n]).is_some())?;
+        let Value::Object(obj) = find(root, &steps[..depth])? else { return None };
+        let mut value = json.to_string();
+        for step in steps[depth + 1..].iter().rev() {
+            let Step::Key(k) = step else { return None };
+            value = format!("{{{}: {value}}}", quote(k));
+        }
+        let Step::Key(key) = &steps[depth] else { return None };
+        Some(insert(text, obj, key, &value))
+    })
+}
+
+/// The text without the member at `path` (its key, value and one separating comma). `None` if
+/// the text has no such member.
+pub fn remove(text: &str, path: &str) -> Option<String> {
+    let steps = steps(path);
+    let (Step::Key(key), parent) = steps.split_last()? else { return None };
+    with_root(text, |root| {
+        let Value::Object(obj) = find(root, parent)? else { return None };
+        let props = &obj.properties;
+        let i = props.iter().rposition(|p| p.name.as_str() == key)?;
+        let cut = if i + 1 < props.len() {
+            props[i].range.start..props[i + 1].range.start
+        } else if i > 0 {
+            props[i - 1].range.end..props[i].range.end
+        } else {
+            obj.range.start + 1..obj.range.end - 1
+        };
+        Some(splice(text, cut, ""))
+    })
+}
+
+/// The keys of the object at `path`, in the text's order (empty if it is not an object).
+pub fn keys(text: &str, path: &str) -> Vec<String> {
+    with_root(text, |root| match find(root, &steps(path))? {
+        Value::Object(o) => Some(o.properties.iter().map(|p| p.name.as_str().to_string()).collect()),
+        _ => None,
+    })
+    .unwrap_or_default()
+}
+
+fn splice(text: &str, cut: Range<usize>, with: &str) -> String {
+    let mut out = String::with_capacity(text.len() + with.len());
+    out.push_str(&text[..cut.start]);
+    out.push_str(with);
+    out.push_str(&text[cut.end..]);
+    out
+}
+
+fn quote(key: &str) -> String {
+    serde_json::to_string(key).expect("a string serialises")
+}
+
+/// Adds `"key": value` at the end of `obj`, separated and spaced like its existing members.
+fn insert(text: &str, obj: &Object<'_>, key: &str, value: &str) -> String {
+    let props = &obj.properties;
+    let Some(last) = props.last() else {
+        // An empty object: `{ "key": value }`.
+        let inner = obj.range.start + 1..obj.range.end - 1;
+        return splice(text, inner, &format!(" {}: {value} ", quote(key)));
+    };
+    // The layout between members: what follows the comma before the last one, or for a single
+    // member what follows the `{`.
+    let gap = match props.len() {
+        1 => &text[obj.range.start + 1..last.range.start],
+        n => {
+            let between = &text[props[n - 2].range.end..last.range.start];
+            between.find(',').map_or(between, |c| &between[c + 1..])
+        }
+    };
+    // The layout around the colon, as in the last member.
+    let name_end = match &last.name {
+        ObjectPropName::String(s) => s.range.end,
+        ObjectPropName::Word(w) => w.range.end,
+    };
+    let colon = &text[name_end..range(&last.value).start];
+    splice(text, last.range.end..last.range.end, &format!(",{gap}{}{colon}{value}", quote(key)))
+}
+
+/// The offset of 1-based `line` and `column` (characters) in `text`, counted in UTF-16 code
+/// units as a browser's text box counts them; past the end of a line, its end.
+pub fn utf16_offset(text: &str, line: u32, column: u32) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split('\n').enumerate() {
+        if i + 1 == line as usize {
+            return offset + l.chars().take(column.saturating_sub(1) as usize).map(char::len_utf16).sum::<usize>();
+        }
+        offset += l.encode_utf16().count() + 1;
+    }
+    text.encode_utf16().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "{\n  \"name\": \"x\",\n  \"machine\": { \"cpus\": 2 },\n  \"scheduler\": {\n    \"policy\": \"rr\",\n    \"quantum\": 4\n  },\n  \"processes\": [{ \"name\": \"p\", \"threads\": [{ \"name\": \"m\", \"code\": [\"compute 1\", \"lod r0\"] }] }]\n}\n";
+
+    #[test]
+    fn paths_split_into_keys_and_indices() {
+        use Step::*;
+        assert_eq!(
+            steps("processes[0].threads[12].code"),
+            vec![Key("processes".into()), Index(0), Key("threads".into()), Index(12), Key("code".into())]
+        );
+        assert_eq!(steps(""), vec![]);
+        assert_eq!(steps("processes[1][2]"), vec![Key("processes".into()), Index(1), Index(2)]);
+    }
+
+    #[test]
+    fn a_value_is_found_by_its_path() {
+        assert_eq!(&DOC[span(DOC, "scheduler.quantum").unwrap()], "4");
+        assert_eq!(&DOC[span(DOC, "machine").unwrap()], "{ \"cpus\": 2 }");
+        assert_eq!(&DOC[span(DOC, "processes[0].threads[0].code[1]").unwrap()], "\"lod r0\"");
+        assert_eq!(span(DOC, "machine.thread_switch_ticks"), None);
+        assert_eq!(span("{ not json", "name"), None);
+    }
+
+    #[test]
+    fn lines_and_columns_count_characters() {
+        // "quantum" is on line 6; its value 4 after 4 spaces + `"quantum": ` (11 chars) = column 16.
+        assert_eq!(locate(DOC, "scheduler.quantum"), Some((6, 16)));
+        // A path the text lacks points at the nearest enclosing value: `machine`'s `{` (line 3, col 14).
+        assert_eq!(locate(DOC, "machine.thread_switch_ticks"), Some((3, 14)));
+        assert_eq!(line_column("µs\nab", 2), (1, 2), "µ is two bytes, one character");
+        assert_eq!(line_column("µs\nab", 4), (2, 1));
+    }
+
+    #[test]
+    fn replacing_a_value_keeps_every_other_byte() {
+        let out = set(DOC, "scheduler.quantum", "12").unwrap();
+        assert_eq!(out, DOC.replace("\"quantum\": 4", "\"quantum\": 12"));
+        let out = set(DOC, "machine.cpus", "3").unwrap();
+        assert_eq!(out, DOC.replace("\"cpus\": 2", "\"cpus\": 3"));
+    }
+
+    #[test]
+    fn a_missing_key_is_added_after_the_last_member_laid_out_alike() {
+        let out = set(DOC, "scheduler.tie", "\"preempted_first\"").unwrap();
+        assert_eq!(out, DOC.replace("\"quantum\": 4\n", "\"quantum\": 4,\n    \"tie\": \"preempted_first\"\n"));
+        let out = set(DOC, "machine.thread_switch_ticks", "1").unwrap();
+        assert_eq!(out, DOC.replace("{ \"cpus\": 2 }", "{ \"cpus\": 2, \"thread_switch_ticks\": 1 }"));
+        // A missing object is created.
+        let compact = r#"{"name":"x","processes":[]}"#;
+        assert_eq!(set(compact, "machine.cpus", "2").unwrap(), r#"{"name":"x","processes":[],"machine":{"cpus": 2}}"#);
+        assert_eq!(set("{}", "seed", "7").unwrap(), r#"{ "seed": 7 }"#);
+        // Through a non-object there is no way.
+        assert_eq!(set(DOC, "name.first", "1"), None);
+        assert_eq!(set(DOC, "processes[3].name", "\"q\""), None);
+    }
+
+    #[test]
+    fn removing_a_member_takes_one_comma_with_it() {
+        let out = remove(DOC, "scheduler.quantum").unwrap();
+        assert_eq!(out, DOC.replace(",\n    \"quantum\": 4", ""));
+        let out = remove(DOC, "scheduler.policy").unwrap();
+        assert_eq!(out, DOC.replace("\"policy\": \"rr\",\n    ", ""));
+        assert_eq!(remove(r#"{"a": {"b": 1}}"#, "a.b").unwrap(), r#"{"a": {}}"#);
+        assert_eq!(remove(DOC, "scheduler.tie"), None);
+        for text in [out, remove(DOC, "machine.cpus").unwrap()] {
+            serde_json::from_str::<serde_json::Value>(&text).expect("still JSON");
+        }
+    }
+
+    #[test]
+    fn keys_in_the_authors_order() {
+        assert_eq!(keys(DOC, "scheduler"), ["policy", "quantum"]);
+        assert_eq!(keys(DOC, "name"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_program_line_is_found_in_a_list_of_lines() {
+        // Program line 2 is the list's second entry, "lod r0": line 8; `"lod r0"` starts where
+        // the first entry's `"compute 1", ` ends. Column 1 of the program line is just inside the quote.
+        let (line, col) = program_position(DOC, "processes[0].threads[0].code", 2, 1).unwrap();
+        let entry = span(DOC, "processes[0].threads[0].code[1]").unwrap();
+        assert_eq!((line, col), (8, line_column(DOC, entry.start + 1).1));
+        // Column 5 is the `r` of `r0`, four characters further.
+        assert_eq!(program_position(DOC, "processes[0].threads[0].code", 2, 5), Some((8, col + 4)));
+        // Past the end of the line: where it ends (before the closing quote).
+        assert_eq!(program_position(DOC, "processes[0].threads[0].code", 2, 40), Some((8, col + 6)));
+        assert_eq!(program_position(DOC, "processes[0].threads[0].code", 3, 1), None);
+    }
+
+    #[test]
+    fn a_program_line_is_found_in_one_string_with_escapes() {
+        // `{"code": "compute 1\n  lod r0"}`: line 2 starts after the two-character escape `\n`.
+        let text = r#"{"code": "compute 1\n  l\u00f6d r0"}"#;
+        let start = text.find("\\n").unwrap() + 2;
+        assert_eq!(program_position(text, "code", 2, 1), Some(line_column(text, start)));
+        // Column 3 is `l`; column 5 is `d`, after the six-character escape for ö.
+        assert_eq!(program_position(text, "code", 2, 3), Some(line_column(text, start + 2)));
+        assert_eq!(program_position(text, "code", 2, 5), Some(line_column(text, start + 2 + 1 + 6)));
+    }
+
+    #[test]
+    fn utf16_offsets_match_a_browser_text_box() {
+        let text = "ab\nµ𝄞x\n";
+        assert_eq!(utf16_offset(text, 1, 1), 0);
+        assert_eq!(utf16_offset(text, 2, 1), 3);
+        // µ is one UTF-16 unit, 𝄞 two: column 3 (x) is 3 + 1 + 2.
+        assert_eq!(utf16_offset(text, 2, 3), 6);
+        assert_eq!(utf16_offset(text, 9, 1), 8);
+    }
+}
