@@ -51,15 +51,15 @@ fn bad_file_exits_nonzero_with_located_error() {
     let dir = std::env::temp_dir().join(format!("threadlab-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("bad.json");
-    std::fs::write(
-        &path,
-        r#"{"name":"x","processes":[{"name":"p","threads":[{"name":"main","code":"compute 1\njump 3"}]}]}"#,
-    )
-    .unwrap();
+    let text = r#"{"name":"x","processes":[{"name":"p","threads":[{"name":"main","code":"compute 1\njump 3"}]}]}"#;
+    std::fs::write(&path, text).unwrap();
     let (code, out, err) = threadlab(&["run", path.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(out.is_empty());
-    assert!(err.contains("processes[0].threads[0].code, line 2, column 1: unknown instruction `jump`"), "{err}");
+    // Program line 2 starts right after the `\n` escape, on the file's only line.
+    let file_column = text.find("jump").unwrap() + 1;
+    let located = format!("processes[0].threads[0].code, program line 2, column 1 (file line 1, column {file_column})");
+    assert!(err.contains(&format!("{located}: unknown instruction `jump`")), "{err}");
     let (code, _, err) = threadlab(&["run", dir.join("missing.json").to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(err.contains("cannot read"), "{err}");

@@ -34,7 +34,7 @@ fn wrong_type_names_its_path() {
 #[test]
 fn cpu_count_out_of_range() {
     let e = err(&format!(r#"{{"name":"x","machine":{{"cpus":65}},"processes":[{OK_PROCESS}]}}"#));
-    assert_eq!(e.to_string(), "machine.cpus: must be 1 to 64, got 65");
+    assert_eq!(e.to_string(), "machine.cpus: `cpus` must be a whole number from 1 to 64, got 65");
 }
 
 #[test]
@@ -51,7 +51,7 @@ fn program_error_is_located_in_the_program_text() {
     assert_eq!(e.path, "processes[0].threads[1].code");
     assert_eq!((e.line, e.column), (Some(2), Some(3)));
     assert!(e.message.contains("unknown instruction `lod`"), "{}", e.message);
-    assert_eq!(e.to_string().split(':').next().unwrap(), "processes[0].threads[1].code, line 2, column 3");
+    assert_eq!(e.to_string().split(':').next().unwrap(), "processes[0].threads[1].code, program line 2, column 3");
 }
 
 #[test]

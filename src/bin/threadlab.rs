@@ -370,7 +370,8 @@ fn run(args: &RunArgs) -> Result<ExitCode, String> {
         edit.apply(&mut scenario).map_err(|e| format!("{flag}: {}", e.message))?;
     }
     let recording = if args.trace { Recording::Full } else { Recording::MetricsOnly };
-    let (_sys, result) = model::run_with(&scenario, recording).map_err(|e| format!("{label}: {e}"))?;
+    let (_sys, result) =
+        model::run_with(&scenario, recording).map_err(|e| format!("{label}: {}", e.locate_in(&text)))?;
     let out = Output {
         scenario: &scenario.name,
         settings: Settings {

@@ -232,6 +232,36 @@ pub fn parse(source: &str, symbols: Symbols<'_>) -> Result<Program, ProgramError
     Ok(Program { instrs: p.instrs, lines: p.lines, texts: p.texts })
 }
 
+/// Each instruction: mnemonic, operand count, what the operands are, and an example line.
+const USAGE: &[(&str, usize, &str, &str)] = &[
+    ("compute", 1, "a number of ticks (or a range like 2..6)", "compute 5"),
+    ("io", 1, "a number of ticks to wait (or a range like 5..15)", "io 10"),
+    ("load", 2, "a register and a variable", "load r0, counter"),
+    ("store", 2, "a register and a variable", "store r0, counter"),
+    ("add", 2, "a register and a number or register", "add r0, 1"),
+    ("set", 2, "a register and a number", "set r0, 5"),
+    ("lock", 1, "a mutex name", "lock m"),
+    ("unlock", 1, "a mutex name", "unlock m"),
+    ("loop", 1, "a count (the body ends at `end`)", "loop 10"),
+    ("end", 0, "nothing", ""),
+    ("exit", 0, "nothing", ""),
+];
+
+/// Whether `a` is one edit (a changed, missing or extra letter) from `b`: a likely typo.
+fn close_enough(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    if a == b {
+        return true;
+    }
+    if long.len() - short.len() > 1 || short.is_empty() {
+        return false;
+    }
+    let prefix = short.iter().zip(long.iter()).take_while(|(x, y)| x == y).count();
+    let skip = usize::from(short.len() == long.len());
+    short[prefix + skip.min(short.len() - prefix)..] == long[prefix + 1..]
+}
+
 struct Parser<'a> {
     symbols: Symbols<'a>,
     line: u32,
@@ -249,28 +279,33 @@ impl Parser<'_> {
 
     fn instruction(&mut self, t: &[Token<'_>]) -> Result<Instr, ProgramError> {
         let op = t[0].text.to_ascii_lowercase();
-        let arity = match op.as_str() {
-            "compute" | "io" | "lock" | "unlock" | "loop" => 1,
-            "load" | "store" | "add" | "set" => 2,
-            "end" | "exit" => 0,
-            _ => {
-                return self.err(
-                    t[0].column,
-                    format!(
-                        "unknown instruction `{}` (expected compute, io, load, store, add, set, lock, unlock, loop, end or exit)",
-                        t[0].text
-                    ),
-                );
-            }
+        let Some(&(_, arity, needs, example)) = USAGE.iter().find(|u| u.0 == op) else {
+            let known: Vec<&str> = USAGE.iter().map(|u| u.0).collect();
+            let guess = USAGE.iter().find(|u| close_enough(&op, u.0)).map(|u| format!(": did you mean `{}`?", u.0));
+            return self.err(
+                t[0].column,
+                format!(
+                    "unknown instruction `{}`{} (instructions: {})",
+                    t[0].text,
+                    guess.unwrap_or_default(),
+                    known.join(", ")
+                ),
+            );
         };
+        let example = if example.is_empty() { String::new() } else { format!(", e.g. `{example}`") };
         if t.len() - 1 < arity {
             let after = t.last().map_or(1, |k| k.column + k.text.chars().count() as u32);
-            return self.err(after, format!("`{op}` needs {arity} operand(s), found {}", t.len() - 1));
+            let found = match t.len() - 1 {
+                0 => String::new(),
+                n => format!(" (found {n} of {arity})"),
+            };
+            return self.err(after, format!("`{op}` needs {needs}{example}{found}"));
         }
         if t.len() - 1 > arity {
+            let takes = if arity == 0 { "nothing after it".to_string() } else { needs.to_string() };
             return self.err(
                 t[arity + 1].column,
-                format!("unexpected `{}`: `{op}` takes {arity} operand(s)", t[arity + 1].text),
+                format!("unexpected `{}`: `{op}` takes {takes}{example}", t[arity + 1].text),
             );
         }
         Ok(match op.as_str() {

@@ -243,7 +243,7 @@ impl ScenarioEdit {
         match *self {
             ScenarioEdit::Cpus(n) => {
                 if !(1..=MAX_CPUS).contains(&n) {
-                    return Err(at(format!("must be 1 to {MAX_CPUS}, got {n}")));
+                    return Err(at(format!("`cpus` must be a whole number from 1 to {MAX_CPUS}, got {n}")));
                 }
                 if let Some(path) = first_affinity_outside(scenario, n) {
                     return Err(at(format!("{path} names a CPU that {n} CPU(s) would not have")));
@@ -532,7 +532,7 @@ mod tests {
         let mut s = scenario();
         assert_eq!(
             ScenarioEdit::Cpus(65).apply(&mut s).unwrap_err().to_string(),
-            "machine.cpus: must be 1 to 64, got 65"
+            "machine.cpus: `cpus` must be a whole number from 1 to 64, got 65"
         );
         ScenarioEdit::Cpus(4).apply(&mut s).unwrap();
         assert_eq!(s.machine.cpus, 4);

@@ -9,11 +9,19 @@ use serde::{Deserialize, Serialize};
 pub struct ScenarioError {
     /// Path into the document, e.g. `processes[0].threads[1].code`; empty for the whole file.
     pub path: String,
-    /// 1-based line (of the JSON file, or of the program text when `path` ends in `code` or
-    /// names a program), if known.
+    /// 1-based line (of the JSON file, or of the program text when [`ScenarioError::in_program`]),
+    /// if known.
     pub line: Option<u32>,
-    /// 1-based column on that line, if known.
+    /// 1-based column on that line, in characters, if known.
     pub column: Option<u32>,
+    /// Whether `line` and `column` count in the program text at `path` (a program error).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub in_program: bool,
+    /// 1-based line of the scenario file's text where the problem is (for a program error, where
+    /// that program line is written), once [`ScenarioError::locate_in`] has seen the text.
+    pub file_line: Option<u32>,
+    /// 1-based column, in characters, on `file_line`.
+    pub file_column: Option<u32>,
     /// What is wrong, without the position.
     pub message: String,
 }
@@ -21,7 +29,51 @@ pub struct ScenarioError {
 impl ScenarioError {
     /// An error at `path`, with no line or column.
     pub fn at(path: impl Into<String>, message: impl Into<String>) -> Self {
-        ScenarioError { path: path.into(), line: None, column: None, message: message.into() }
+        ScenarioError {
+            path: path.into(),
+            line: None,
+            column: None,
+            in_program: false,
+            file_line: None,
+            file_column: None,
+            message: message.into(),
+        }
+    }
+
+    /// An error at `line` and `column` of the file's text (1-based, characters).
+    pub(super) fn at_text(path: String, line: u32, column: u32, message: String) -> Self {
+        ScenarioError {
+            line: Some(line),
+            column: Some(column),
+            file_line: Some(line),
+            file_column: Some(column),
+            ..ScenarioError::at(path, message)
+        }
+    }
+
+    /// Adds where the error is in `text`, the scenario file it came from: an error known only
+    /// by its path gets the line and column where that value is written (or its nearest
+    /// enclosing value, for a missing one); a program error gets where its program line is in
+    /// the file. Unchanged if `text` lacks the path.
+    pub fn locate_in(mut self, text: &str) -> Self {
+        let found = match (self.in_program, self.line, self.column) {
+            (true, Some(line), Some(column)) => super::text::program_position(text, &self.path, line, column)
+                .or_else(|| super::text::locate(text, &self.path)),
+            (false, Some(line), Some(column)) => Some((line, column)),
+            _ => super::text::locate(text, &self.path),
+        };
+        if let Some((line, column)) = found {
+            (self.file_line, self.file_column) = (Some(line), Some(column));
+            if self.line.is_none() {
+                (self.line, self.column) = (Some(line), Some(column));
+            }
+        }
+        self
+    }
+
+    /// The line and column of the file's text to show the error at, if known.
+    pub fn file_position(&self) -> Option<(u32, u32)> {
+        Some((self.file_line?, self.file_column.unwrap_or(1)))
     }
 }
 
@@ -36,9 +88,14 @@ impl fmt::Display for ScenarioError {
             }
         }
         if let Some(line) = self.line {
-            write!(f, "line {line}")?;
+            write!(f, "{}line {line}", if self.in_program { "program " } else { "" })?;
             if let Some(col) = self.column {
                 write!(f, ", column {col}")?;
+            }
+            if self.in_program
+                && let Some(file_line) = self.file_line
+            {
+                write!(f, " (file line {file_line}, column {})", self.file_column.unwrap_or(1))?;
             }
             write!(f, ": ")?;
         }
@@ -71,7 +128,7 @@ pub(super) fn plain_json_message(e: &serde_json::Error) -> String {
 }
 
 /// serde_json appends " at line L column C"; we report those separately.
-fn strip_position(msg: &str) -> String {
+pub(super) fn strip_position(msg: &str) -> String {
     match msg.rfind(" at line ") {
         Some(i) => msg[..i].to_string(),
         None => msg.to_string(),
@@ -80,5 +137,5 @@ fn strip_position(msg: &str) -> String {
 
 /// Builds the error for a program parse failure inside the scenario.
 pub(crate) fn program_error(path: String, e: crate::model::program::ProgramError) -> ScenarioError {
-    ScenarioError { path, line: Some(e.line), column: Some(e.column), message: e.message }
+    ScenarioError { line: Some(e.line), column: Some(e.column), in_program: true, ..ScenarioError::at(path, e.message) }
 }

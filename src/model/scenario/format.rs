@@ -16,7 +16,8 @@
 
 use serde::de::DeserializeOwned;
 
-use super::error::plain_json_message;
+use super::error::{plain_json_message, strip_position};
+use super::words::in_learner_words;
 use super::{Scenario, ScenarioError};
 use crate::model::scheduler::spec::NESTED_PATH_MARK;
 
@@ -28,7 +29,8 @@ pub(crate) fn current() -> u32 {
     FORMAT
 }
 
-/// Parses `text` as `T`, turning serde's error into a located [`ScenarioError`].
+/// Parses `text` as `T`, turning serde's error into a located [`ScenarioError`] in a learner's
+/// words (see [`super::words`]).
 pub(super) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ScenarioError> {
     let de = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
@@ -37,32 +39,49 @@ pub(super) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ScenarioError>
         let mut path: Vec<String> =
             path.split('.').filter(|p| *p != "?" && !p.is_empty()).map(str::to_string).collect();
         let inner = e.into_inner();
-        let mut message = plain_json_message(&inner);
-        // A path inside the value (e.g. a scheduler parameter) travels in the message.
-        if let Some(rest) = message.strip_prefix(NESTED_PATH_MARK)
+        let about_a_value = inner.is_data() || strip_position(&inner.to_string()) == "number out of range";
+        let mut raw = if about_a_value { strip_position(&inner.to_string()) } else { plain_json_message(&inner) };
+        // A path inside the value (e.g. a scheduler parameter) travels in the message; serde's
+        // position is then the end of the enclosing value, so the error is located by its path.
+        let mut nested = false;
+        if let Some(rest) = raw.strip_prefix(NESTED_PATH_MARK)
             && let Some((inner_path, msg)) = rest.split_once(NESTED_PATH_MARK)
         {
             path.extend(inner_path.split('.').filter(|p| !p.is_empty()).map(str::to_string));
-            message = msg.to_string();
+            raw = msg.to_string();
+            nested = true;
         }
         let path = path.join(".").replace(".[", "[");
-        if path.ends_with(".program") && message.starts_with("invalid type") {
-            message += ": `program` names one of the process's `programs`; put the lines themselves in `code`";
+        let hint = path.ends_with(".program") && raw.starts_with("invalid type");
+        let (mut message, path) = if about_a_value { in_learner_words(&path, &raw) } else { (raw, path) };
+        if hint {
+            message += ": put the lines themselves in `code`";
         }
-        ScenarioError {
-            path,
-            line: Some(inner.line() as u32),
-            // serde_json says column 0 for the start of a line (e.g. the end of the file).
-            column: Some(inner.column().max(1) as u32),
-            message,
+        if nested {
+            return ScenarioError::at(path, message);
         }
+        let line = inner.line() as u32;
+        ScenarioError::at_text(path, line, char_column(text, line, inner.column()), message)
     })
+}
+
+/// serde_json's column (bytes from the line's start to just past the offending character; 0 at
+/// the start of a line) as a 1-based count of characters, as an editor shows it.
+fn char_column(text: &str, line: u32, byte_column: usize) -> u32 {
+    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1) as usize).map(str::len).sum();
+    let (_, chars_through) = super::text::line_column(text, start + byte_column);
+    (chars_through - 1).max(1)
 }
 
 impl Scenario {
     /// Parses a scenario from JSON text of any format version, migrating it to [`FORMAT`].
     /// Syntax and type errors give the JSON line and column and the path of the offending field.
+    /// Every error is located in `text` ([`ScenarioError::locate_in`]).
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        Self::from_json_unlocated(text).map_err(|e| e.locate_in(text))
+    }
+
+    fn from_json_unlocated(text: &str) -> Result<Scenario, ScenarioError> {
         // Syntax errors first, with the full path to where the text breaks; then the version.
         let doc: serde_json::Value = parse(text)?;
         let version = match doc.get("format") {

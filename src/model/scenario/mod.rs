@@ -12,6 +12,7 @@ mod error;
 pub mod format;
 pub mod text;
 mod v1;
+mod words;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -269,7 +270,10 @@ impl Scenario {
     pub fn validate(&self) -> Result<(), ScenarioError> {
         let m = &self.machine;
         if m.cpus == 0 || m.cpus > MAX_CPUS {
-            return Err(ScenarioError::at("machine.cpus", format!("must be 1 to {MAX_CPUS}, got {}", m.cpus)));
+            return Err(ScenarioError::at(
+                "machine.cpus",
+                format!("`cpus` must be a whole number from 1 to {MAX_CPUS}, got {}", m.cpus),
+            ));
         }
         if let Some(c) = &m.cache {
             if c.size_kb == 0 {
@@ -385,17 +389,20 @@ fn attrs_valid(
     if let Some(n) = nice
         && !(-20..=19).contains(&n)
     {
-        return Err(ScenarioError::at(format!("{here}.nice"), format!("must be from -20 to 19, got {n}")));
+        return Err(ScenarioError::at(
+            format!("{here}.nice"),
+            format!("`nice` must be a whole number from -20 to 19, got {n}"),
+        ));
     }
     if tickets == Some(0) {
-        return Err(ScenarioError::at(format!("{here}.tickets"), "must be at least 1"));
+        return Err(ScenarioError::at(format!("{here}.tickets"), "`tickets` must be at least 1"));
     }
     if expected_burst == Some(0) {
-        return Err(ScenarioError::at(format!("{here}.expected_burst"), "must be at least 1 tick"));
+        return Err(ScenarioError::at(format!("{here}.expected_burst"), "`expected_burst` must be at least 1 tick"));
     }
     if let Some(cpus_allowed) = affinity {
         if cpus_allowed.is_empty() {
-            return Err(ScenarioError::at(format!("{here}.affinity"), "must list at least one CPU"));
+            return Err(ScenarioError::at(format!("{here}.affinity"), "`affinity` must list at least one CPU"));
         }
         if let Some(bad) = cpus_allowed.iter().find(|&&c| c >= cpus) {
             return Err(ScenarioError::at(
