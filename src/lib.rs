@@ -6,6 +6,7 @@
 //! - [`exercise`]: seeded scheduling exercises, their answers, and checking a learner's.
 //! - [`ostep`]: OSTEP's homework simulators (scheduler.py, process-run.py) run on the model.
 //! - [`presets`]: the scenario files shipped with the app (`presets/*.json`).
+//! - [`page`]: the page's state (scenario in use and where it came from, run, draft, error), a pure reducer.
 //! - [`playback`]: the playback state (cursor, play, step) over a finished trace, used by the UI.
 //! - `ui` (wasm only): the Yew page.
 
@@ -13,6 +14,7 @@ pub mod compare;
 pub mod exercise;
 pub mod model;
 pub mod ostep;
+pub mod page;
 pub mod playback;
 pub mod presets;
 

@@ -183,7 +183,7 @@ pub fn App() -> Html {
         let install = install.clone();
         Callback::from(move |key: String| {
             if let Some(p) = presets::find(&key) {
-                install.emit((Run::from_json(p.json), Some(key), RunOrigin::Preset, None));
+                install.emit((Run::from_json(p.json).map_err(|e| e.to_string()), Some(key), RunOrigin::Preset, None));
             }
         })
     };
@@ -193,7 +193,10 @@ pub fn App() -> Html {
         let run = run.clone();
         Callback::from(move |edit: ScenarioEdit| {
             let mut scenario = run.scenario.clone();
-            let loaded = edit.apply(&mut scenario).map_err(|e| e.to_string()).and_then(|()| Run::load(scenario));
+            let loaded = edit
+                .apply(&mut scenario)
+                .map_err(|e| e.to_string())
+                .and_then(|()| Run::load(scenario).map_err(|e| e.to_string()));
             install.emit((loaded, None, RunOrigin::Settings, None));
         })
     };
@@ -201,7 +204,12 @@ pub fn App() -> Html {
     let on_apply = {
         let install = install.clone();
         Callback::from(move |req: ApplyRequest| {
-            install.emit((Run::from_json(&req.text), Some(CUSTOM_SOURCE.to_string()), RunOrigin::Editor, req.file))
+            install.emit((
+                Run::from_json(&req.text).map_err(|e| e.to_string()),
+                Some(CUSTOM_SOURCE.to_string()),
+                RunOrigin::Editor,
+                req.file,
+            ))
         })
     };
 

@@ -9,7 +9,7 @@
 pub mod app;
 pub mod components;
 pub mod format;
-pub mod run;
+pub use crate::page::run;
 pub mod state;
 
 /// Renders the page into `<body>`. Called by `src/bin/web.rs`.

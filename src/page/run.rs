@@ -1,11 +1,11 @@
 //! A loaded run: the scenario, the system the model built from it, and the finished result.
-//! [`Run::load`] is the UI's only call into the simulation.
+//! [`Run::load`] is the page's only call into the simulation.
 
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::model::trace::{LostUpdate, Snapshot, Trace};
-use crate::model::{self, RunResult, Scenario, System, ThreadId, Ticks};
+use crate::model::{self, RunResult, Scenario, ScenarioError, System, ThreadId, Ticks};
 
 /// Every run gets a fresh id, so comparing runs (for Yew props) is one integer compare.
 static NEXT_RUN_ID: AtomicU32 = AtomicU32::new(1);
@@ -31,20 +31,19 @@ impl PartialEq for Run {
 }
 
 impl Run {
-    /// Validates and runs `scenario` with the full trace recorded. Errors: the scenario's
-    /// located error, as text (path, line, column, message).
-    pub fn load(scenario: Scenario) -> Result<Rc<Run>, String> {
-        let (system, mut result) = model::run(&scenario).map_err(|e| e.to_string())?;
+    /// Validates and runs `scenario` with the full trace recorded. Errors: what is wrong with
+    /// the scenario, and where.
+    pub fn load(scenario: Scenario) -> Result<Rc<Run>, ScenarioError> {
+        let (system, mut result) = model::run(&scenario)?;
         let trace = result.trace.take().unwrap_or_default();
         let id = NEXT_RUN_ID.fetch_add(1, Ordering::Relaxed);
         let lost_times = trace.lost_update_times();
         Ok(Rc::new(Run { id, scenario, system, result, trace, lost_times }))
     }
 
-    /// Parses scenario JSON, then [`Run::load`]s it.
-    pub fn from_json(text: &str) -> Result<Rc<Run>, String> {
-        let scenario = Scenario::from_json(text).map_err(|e| e.to_string())?;
-        Run::load(scenario)
+    /// Parses scenario JSON, then [`Run::load`]s it; errors are located in `text`.
+    pub fn from_json(text: &str) -> Result<Rc<Run>, ScenarioError> {
+        Run::load(Scenario::from_json(text)?).map_err(|e| e.locate_in(text))
     }
 
     /// Number of CPUs of the machine.

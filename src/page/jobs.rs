@@ -1,0 +1,1 @@
+//! The job table: a scheduling scenario as rows of jobs (placeholder).
