@@ -49,7 +49,7 @@ test('unapplied edits survive a settings change until discarded', { timeout: TES
   page.done();
 });
 
-test('an unapplied draft survives a reload, and goes once applied', { timeout: TEST_TIMEOUT }, async (t) => {
+test('an unapplied draft survives a reload; once applied it is the custom scenario, which a reload shows', { timeout: TEST_TIMEOUT }, async (t) => {
   const page = await newPage(app, t);
   await openApp(page, app, 'race-unsafe');
   const editor = byId(page, 'scenario-editor');
@@ -65,9 +65,11 @@ test('an unapplied draft survives a reload, and goes once applied', { timeout: T
   // 2 × 40 iterations run far shorter than the preset's 2509 µs: wait for that run.
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="scrub"]').max) < 1000);
   assert.equal(await byId(page, 'editor-unapplied').count(), 0);
+  assert.equal(await byId(page, 'preset-select').inputValue(), 'custom');
   await page.reload();
   await byId(page, 'scenario-editor').waitFor();
-  assert.equal(await byId(page, 'editor-unapplied').count(), 0, 'an applied draft is not restored');
-  assert.ok(!(await byId(page, 'scenario-editor').inputValue()).includes('loop 40'));
+  assert.equal(await byId(page, 'editor-unapplied').count(), 0, 'an applied draft is no longer a draft');
+  assert.equal(await byId(page, 'scenario-editor').inputValue(), edited, 'the applied scenario is shown again, as written');
+  assert.equal(await byId(page, 'preset-select').inputValue(), 'custom');
   page.done();
 });

@@ -13,6 +13,7 @@
 //! for that run's id. What the browser keeps (custom and named scenarios, the draft, the session)
 //! is read into [`Stored`] at start and written back by the page when these fields change.
 
+pub mod editing;
 pub mod jobs;
 pub mod run;
 

@@ -1,5 +1,6 @@
-//! The top component: owns the loaded run, the playback state and the editor error, and wires
-//! the views together. Views only read; every change goes through a callback here.
+//! The top component: holds the page's state ([`PageStore`]) and the playback, runs the pending
+//! run, keeps what the browser should remember, and wires the views together. Views only read;
+//! every change is an action on one of the two reducers.
 
 use std::rc::Rc;
 
@@ -10,84 +11,64 @@ use yew::prelude::*;
 
 use super::components::controls::LostNav;
 use super::components::{
-    controls::Controls,
-    header::Header,
-    memory_view::MemoryView,
-    metrics_table::MetricsTable,
-    outcome_banner::OutcomeBanner,
-    preset_picker::PresetPicker,
-    scenario_editor::{ApplyRequest, RunOrigin, ScenarioEditor},
-    settings::Settings,
-    thread_table::ThreadTable,
-    timeline::Timeline,
+    controls::Controls, header::Header, job_table::JobTable, memory_view::MemoryView, metrics_table::MetricsTable,
+    outcome_banner::OutcomeBanner, preset_picker::PresetPicker, scenario_editor::ScenarioEditor, settings::Settings,
+    thread_table::ThreadTable, timeline::Timeline,
 };
 use super::format::with_code;
 use super::run::Run;
-use super::state::{PlayerAction, PlayerState};
+use super::state::{PageStore, PlayerAction, PlayerState};
+use super::storage;
 use crate::model::Ticks;
-use crate::model::scenario::ScenarioEdit;
+use crate::page::{PageAction, PageState};
 use crate::playback::{Action, Playback};
-use crate::presets;
-
-/// Preset opened when the URL names none.
-pub const DEFAULT_PRESET: &str = "race-unsafe";
-
-/// Value of the preset picker when the scenario came from the editor or a file.
-pub const CUSTOM_SOURCE: &str = "custom";
 
 /// Milliseconds between play timer ticks (about 30 frames per second).
 const FRAME_MS: u32 = 33;
 
-/// The preset named by `?preset=KEY` in the page URL, if any.
-fn preset_from_url() -> Option<String> {
-    let search = gloo::utils::window().location().search().ok()?;
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    params.get("preset")
-}
-
-/// Replaces `?preset=` in the address bar (no reload), so the page can be shared or reloaded.
-fn set_url_preset(key: Option<&str>) {
-    let window = gloo::utils::window();
-    let Ok(history) = window.history() else { return };
-    let path = window.location().pathname().unwrap_or_default();
-    let url = match key {
-        Some(k) => format!("{path}?preset={k}"),
-        None => path,
-    };
-    let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-}
-
-/// The first run: the URL's preset, else the default, with a message if the URL's was unknown.
-fn initial_run() -> (String, Rc<Run>, Option<String>) {
-    let wanted = preset_from_url();
-    let (key, note) = match wanted.as_deref() {
-        Some(k) if presets::find(k).is_some() => (k.to_string(), None),
-        Some(k) => {
-            // The address bar should name what is shown.
-            set_url_preset(Some(DEFAULT_PRESET));
-            (
-                DEFAULT_PRESET.to_string(),
-                Some(format!("There is no preset named `{k}` (from the address); showing `{DEFAULT_PRESET}` instead.")),
-            )
-        }
-        None => (DEFAULT_PRESET.to_string(), None),
-    };
-    let preset = presets::find(&key).expect("the default preset exists");
-    let run = Run::from_json(preset.json).expect("shipped presets load and run");
-    (key, run, note)
-}
-
 /// The whole page.
 #[component]
 pub fn App() -> Html {
-    let initial = use_memo((), |_| initial_run());
-    let source = use_state(|| initial.0.clone());
-    let run = use_state(|| initial.1.clone());
-    let error = use_state(|| None::<String>);
-    // A message about the page itself (e.g. an unknown `?preset=`), shown above the playback.
-    let notice = use_state(|| initial.2.clone());
-    let origin = use_state(|| RunOrigin::Preset);
-    let player = use_reducer(|| PlayerState(Playback::new(&initial.1.trace)));
+    let page = use_reducer(|| PageStore(PageState::start(storage::load(), storage::wanted())));
+    let player = use_reducer(|| PlayerState(Playback::from_instants(Vec::new(), 0)));
+
+    // The pending run: computed here, at once, then reported (a Web Worker will take this over
+    // and report progress on the way).
+    {
+        let dispatch = page.dispatcher();
+        let pending = page.0.pending.clone();
+        use_effect_with(pending.as_ref().map(|p| p.id), move |_| {
+            if let Some(p) = pending {
+                match Run::load((*p.loaded.scenario).clone()) {
+                    Ok(run) => dispatch.dispatch(PageAction::Finished { id: p.id, run }),
+                    Err(error) => dispatch.dispatch(PageAction::Failed { id: p.id, error }),
+                }
+            }
+        });
+    }
+    // A new run on screen: playback starts over (keeping a chosen speed).
+    {
+        let player = player.dispatcher();
+        let run = page.0.shown.as_ref().map(|s| s.run.clone());
+        use_effect_with(run.as_ref().map(|r| r.id), move |_| {
+            if let Some(run) = run {
+                player.dispatch(PlayerAction::Load(Playback::new(&run.trace)));
+            }
+        });
+    }
+    // What the browser keeps, and the address bar, follow the state.
+    {
+        let s = &page.0;
+        use_effect_with(s.session(), |session| {
+            storage::keep_session(session.as_ref());
+            if let Some(session) = session {
+                storage::show_in_address(&session.source);
+            }
+        });
+        use_effect_with(s.draft.clone(), |draft| storage::keep_draft(draft.as_ref()));
+        use_effect_with(s.custom.as_ref().map(|c| c.text.clone()), |text| storage::keep_custom(text.as_ref()));
+        use_effect_with(s.saved.clone(), |saved| storage::keep_saved(saved));
+    }
 
     // Play: a timer dispatching Tick with the wall-clock time elapsed since the previous one.
     {
@@ -140,88 +121,32 @@ pub fn App() -> Html {
         });
     }
 
-    // Replace the run (cursor back to 0) or report why not; the current run stays on error.
-    // Returns whether the run was replaced. `file` names an imported file in the error.
-    let install = {
-        let run = run.clone();
-        let player = player.dispatcher();
-        let error = error.clone();
-        let notice = notice.clone();
-        let source = source.clone();
-        let origin = origin.clone();
-        Callback::from(
-            move |(loaded, new_source, from, file): (
-                Result<Rc<Run>, String>,
-                Option<String>,
-                RunOrigin,
-                Option<String>,
-            )| match loaded {
-                Ok(r) => {
-                    player.dispatch(PlayerAction::Load(Playback::new(&r.trace)));
-                    origin.set(from);
-                    run.set(r);
-                    error.set(None);
-                    notice.set(None);
-                    if let Some(s) = new_source {
-                        set_url_preset((s != CUSTOM_SOURCE).then_some(s.as_str()));
-                        source.set(s);
-                    }
-                    true
-                }
-                Err(e) => {
-                    error.set(Some(match file {
-                        Some(f) => format!("{f}: {e}"),
-                        None => e,
-                    }));
-                    false
-                }
-            },
-        )
-    };
-
-    let on_preset = {
-        let install = install.clone();
-        Callback::from(move |key: String| {
-            if let Some(p) = presets::find(&key) {
-                install.emit((Run::from_json(p.json).map_err(|e| e.to_string()), Some(key), RunOrigin::Preset, None));
-            }
-        })
-    };
-
-    let on_settings = {
-        let install = install.clone();
-        let run = run.clone();
-        Callback::from(move |edit: ScenarioEdit| {
-            let mut scenario = run.scenario.clone();
-            let loaded = edit
-                .apply(&mut scenario)
-                .map_err(|e| e.to_string())
-                .and_then(|()| Run::load(scenario).map_err(|e| e.to_string()));
-            install.emit((loaded, None, RunOrigin::Settings, None));
-        })
-    };
-
-    let on_apply = {
-        let install = install.clone();
-        Callback::from(move |req: ApplyRequest| {
-            install.emit((
-                Run::from_json(&req.text).map_err(|e| e.to_string()),
-                Some(CUSTOM_SOURCE.to_string()),
-                RunOrigin::Editor,
-                req.file,
-            ))
-        })
-    };
-
-    let on_error = {
-        let error = error.clone();
-        Callback::from(move |e: String| error.set(Some(e)))
-    };
-
     let on_action = {
         let player = player.dispatcher();
         Callback::from(move |a: Action| player.dispatch(PlayerAction::Do(a)))
     };
+    let on_page = {
+        let page = page.dispatcher();
+        Callback::from(move |a: PageAction| page.dispatch(a))
+    };
+    let pb = &player.0;
+    // The state of everything at the cursor (hooks run on every render, before any return).
+    let snapshot = {
+        let run = page.0.shown.as_ref().map(|s| s.run.clone());
+        use_memo((run.as_ref().map(|r| r.id), pb.cursor), move |&(_, t)| {
+            run.map(|r| Rc::new(r.snapshot(t.min(r.trace.end_time()))))
+        })
+    };
+    let state = &page.0;
+    let (Some(shown), Some(snapshot)) = (&state.shown, (*snapshot).clone()) else {
+        return html! {
+            <div class="app">
+                <Header />
+                <main class="main"><p class="muted" data-testid="running" role="status">{ "Running the scenario…" }</p></main>
+            </div>
+        };
+    };
+    let run = shown.run.clone();
     let on_seek = on_action.reform(Action::Seek);
     // Lost updates: the nearest store that lost one before / after the cursor (pauses there).
     let lost_nav = |t: Option<Ticks>| {
@@ -233,42 +158,36 @@ pub fn App() -> Html {
             })
         })
     };
-
-    let pb = &player.0;
     let lost_times = &run.lost_times;
     let prev_lost = lost_times.partition_point(|&t| t < pb.cursor).checked_sub(1).map(|i| lost_times[i]);
     let next_lost = lost_times.get(lost_times.partition_point(|&t| t <= pb.cursor)).copied();
     let lost = LostNav { count: lost_times.len(), prev: lost_nav(prev_lost), next: lost_nav(next_lost) };
-    let on_dismiss = {
-        let notice = notice.clone();
-        Callback::from(move |_: MouseEvent| notice.set(None))
-    };
-    let snapshot = {
-        let r = (*run).clone();
-        use_memo((r.id, pb.cursor), move |&(_, t)| r.snapshot(t))
-    };
+    let on_dismiss = on_page.reform(|_: MouseEvent| PageAction::Notice(None));
+    // Until the first playback of this run is loaded, the cursor may be past its end.
+    let cursor = pb.cursor.min(run.trace.end_time());
 
     html! {
         <div class="app">
             <Header />
             <aside class="sidebar">
-                <PresetPicker selected={(*source).clone()} run={(*run).clone()} on_select={on_preset} />
-                <Settings run={(*run).clone()} on_change={on_settings} />
-                <ScenarioEditor run={(*run).clone()} origin={*origin} error={(*error).clone()} on_apply={on_apply} on_error={on_error} />
+                <PresetPicker state={page.clone()} on_action={on_page.clone()} />
+                <Settings loaded={shown.loaded.clone()} on_action={on_page.clone()} />
+                <JobTable text={state.editor_text()} on_action={on_page.clone()} />
+                <ScenarioEditor state={page.clone()} on_action={on_page.clone()} />
             </aside>
             <main class="main">
-                if let Some(n) = &*notice {
+                if let Some(n) = &state.notice {
                     <div class="notice" data-testid="notice" role="status">
                         <span>{ with_code(n) }</span>
                         <button class="link-button" onclick={on_dismiss}>{ "Dismiss" }</button>
                     </div>
                 }
-                <Controls playing={pb.playing} cursor={pb.cursor} end={pb.end} speed={pb.speed} on_action={on_action} {lost} />
-                <OutcomeBanner run={(*run).clone()} />
-                <Timeline run={(*run).clone()} cursor={pb.cursor} on_seek={on_seek} />
-                <ThreadTable run={(*run).clone()} snapshot={snapshot.clone()} />
-                <MemoryView run={(*run).clone()} snapshot={snapshot} />
-                <MetricsTable run={(*run).clone()} />
+                <Controls playing={pb.playing} cursor={cursor} end={pb.end} speed={pb.speed} on_action={on_action} {lost} />
+                <OutcomeBanner run={run.clone()} />
+                <Timeline run={run.clone()} cursor={cursor} on_seek={on_seek} />
+                <ThreadTable run={run.clone()} snapshot={snapshot.clone()} />
+                <MemoryView run={run.clone()} snapshot={snapshot} />
+                <MetricsTable run={run} />
             </main>
         </div>
     }

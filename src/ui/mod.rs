@@ -11,6 +11,7 @@ pub mod components;
 pub mod format;
 pub use crate::page::run;
 pub mod state;
+pub mod storage;
 
 /// Renders the page into `<body>`. Called by `src/bin/web.rs`.
 pub fn start() {

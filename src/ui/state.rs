@@ -1,9 +1,12 @@
-//! The playback reducer for `use_reducer`: [`crate::playback::Playback`] plus loading a new run.
+//! The reducers held by the page, for `use_reducer`: the playback
+//! ([`crate::playback::Playback`], plus loading a new run) and the page's state
+//! ([`crate::page::PageState`]).
 
 use std::rc::Rc;
 
 use yew::Reducible;
 
+use crate::page::{PageAction, PageState};
 use crate::playback::{Action, Playback};
 
 /// What the page can do to the playback state.
@@ -31,5 +34,19 @@ impl Reducible for PlayerState {
                 if next == self.0 { self } else { Rc::new(PlayerState(next)) }
             }
         }
+    }
+}
+
+/// The page's state held by the page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageStore(pub PageState);
+
+impl Reducible for PageStore {
+    type Action = PageAction;
+
+    fn reduce(self: Rc<Self>, action: PageAction) -> Rc<Self> {
+        let mut next = self.0.clone();
+        next.apply(action);
+        if next == self.0 { self } else { Rc::new(PageStore(next)) }
     }
 }

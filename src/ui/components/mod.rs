@@ -2,6 +2,7 @@
 
 pub mod controls;
 pub mod header;
+pub mod job_table;
 pub mod memory_view;
 pub mod metrics_table;
 pub mod outcome_banner;
@@ -11,3 +12,25 @@ pub mod settings;
 pub mod thread_table;
 pub mod timeline;
 pub mod timeline_lanes;
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+/// A `<select>` whose value is `value` after every render. A browser ignores `selected` on an
+/// option once the user has changed the box, so the box's value is set directly (a controlled
+/// select). Returns the ref to put on the `<select>`.
+#[hook]
+pub fn use_select_value(value: String) -> NodeRef {
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect(move || {
+            if let Some(select) = node.cast::<HtmlSelectElement>()
+                && select.value() != value
+            {
+                select.set_value(&value);
+            }
+        });
+    }
+    node
+}

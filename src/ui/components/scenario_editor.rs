@@ -1,53 +1,34 @@
-//! The scenario as JSON: edit and apply, import a file, export a download.
-//! On an error nothing is replaced: the run stays and the editor keeps the user's text.
+//! The scenario as its author's JSON: a text box with line numbers that does not wrap lines (so
+//! "line 6, column 35" is what is seen), Tab to indent (Esc then Tab leaves the box), Ctrl+Enter
+//! to apply, a jump to an error's place; import a file, export the scenario in use, start from
+//! the job template. On an error nothing is replaced and the text stays.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::file::callbacks::FileReader;
 use gloo::file::{Blob, File, ObjectUrl};
-use gloo::storage::{LocalStorage, Storage};
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlAnchorElement, HtmlInputElement, HtmlTextAreaElement};
+use web_sys::{HtmlAnchorElement, HtmlElement, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
+use crate::model::scenario::text;
+use crate::page::{PageAction, Source, Via, editing, jobs};
 use crate::ui::format::with_code;
-use crate::ui::run::Run;
+use crate::ui::state::PageStore;
 
-/// Where the run on screen came from; decides whether the editor may replace its text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RunOrigin {
-    /// A preset was picked.
-    Preset,
-    /// A setting (CPUs, policy, quantum) changed.
-    Settings,
-    /// The editor's text (or an imported file) was applied.
-    Editor,
-}
-
-/// Scenario text to parse, validate and run.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ApplyRequest {
-    /// The JSON.
-    pub text: String,
-    /// The imported file's name (`None`: the editor's text); errors start with it.
-    pub file: Option<String>,
-}
+/// Height of one editor line in CSS pixels (`.code-editor` sets it for the box and the gutter).
+const LINE_PX: f64 = 18.0;
+/// Width of one character of the editor's monospace font at its size, in CSS pixels (about).
+const CHAR_PX: f64 = 7.6;
 
 /// Props of [`ScenarioEditor`].
 #[derive(Properties, PartialEq)]
 pub struct ScenarioEditorProps {
-    /// The run shown; the editor shows its scenario when a new run is loaded, unless the user
-    /// has edits that were never applied (those are kept until applied or discarded).
-    pub run: Rc<Run>,
-    /// Where `run` came from.
-    pub origin: RunOrigin,
-    /// The last error (JSON, validation or program), if the last apply failed.
-    pub error: Option<String>,
-    /// Called with the JSON text to parse, validate and run; returns whether it now runs.
-    pub on_apply: Callback<ApplyRequest, bool>,
-    /// Called with a message when a file cannot be read.
-    pub on_error: Callback<String>,
+    /// The page's state (the draft, the scenario in use, the error).
+    pub state: UseReducerHandle<PageStore>,
+    /// Page actions.
+    pub on_action: Callback<PageAction>,
 }
 
 /// A file name for the scenario: its name, lower case, non-alphanumerics as `-`.
@@ -70,114 +51,173 @@ fn download(name: &str, text: &str) {
     // `url` is revoked when dropped; the click has already started the download.
 }
 
-/// localStorage key of the unapplied draft, so a reload (or a crash) never loses it.
-const DRAFT_KEY: &str = "threadlab.draft";
-
-/// The draft saved by an earlier visit, if any.
-fn saved_draft() -> Option<String> {
-    LocalStorage::get::<String>(DRAFT_KEY).ok()
+/// Puts the caret at `line`, `column` (1-based, characters) of the box and scrolls it there.
+fn jump(area: &HtmlTextAreaElement, line: u32, column: u32) {
+    let at = text::utf16_offset(&area.value(), line, column) as u32;
+    let _ = area.focus();
+    let _ = area.set_selection_range(at, at);
+    let top = (f64::from(line) - 1.0) * LINE_PX - f64::from(area.client_height()) / 3.0;
+    area.set_scroll_top(top.max(0.0) as i32);
+    let left = (f64::from(column) - 1.0) * CHAR_PX - f64::from(area.client_width()) / 2.0;
+    area.set_scroll_left(left.max(0.0) as i32);
 }
 
-/// Textarea, Apply, Import and Export, and the error box.
+/// The line-number gutter, the text box, the buttons and the error.
 #[component]
 pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
-    // An unapplied draft from an earlier visit comes back, still unapplied.
-    let draft = use_memo((), |_| saved_draft());
-    let text = use_state(|| (*draft).clone().unwrap_or_else(|| props.run.scenario.to_json()));
-    // True while the text holds edits that were never applied.
-    let dirty = use_state(|| draft.is_some());
-    // Keep the draft in localStorage while there is one; forget it once applied or discarded.
-    use_effect_with(((*text).clone(), *dirty), |(text, dirty)| {
-        if *dirty {
-            let _ = LocalStorage::set(DRAFT_KEY, text);
-        } else {
-            LocalStorage::delete(DRAFT_KEY);
-        }
-    });
-    // A new run shows its scenario, except over unapplied edits: a preset or a setting changed
-    // meanwhile must not throw the learner's work away.
+    let state = &props.state.0;
+    let text = state.editor_text();
+    let area = use_node_ref();
+    let gutter = use_node_ref();
+    let reader: Rc<RefCell<Option<FileReader>>> = use_mut_ref(|| None);
+    // Esc was pressed: the next Tab leaves the box instead of indenting (no keyboard trap).
+    let leaving = use_mut_ref(|| false);
+    // An apply from the editor moves the caret to its error, if it has one.
+    let jump_on_error = use_mut_ref(|| false);
+
+    let error = state.error.clone();
+    let error_place = error.as_ref().filter(|e| e.in_draft).and_then(|e| e.at);
     {
-        let (text, dirty) = (text.clone(), dirty.clone());
-        let origin = props.origin;
-        use_effect_with(props.run.clone(), move |run| {
-            if !*dirty || origin == RunOrigin::Editor {
-                text.set(run.scenario.to_json());
-                dirty.set(false);
+        let (area, jump_on_error) = (area.clone(), jump_on_error.clone());
+        use_effect_with(error.clone(), move |error| {
+            let wanted = std::mem::take(&mut *jump_on_error.borrow_mut());
+            if wanted
+                && let Some((line, column)) = error.as_ref().filter(|e| e.in_draft).and_then(|e| e.at)
+                && let Some(area) = area.cast::<HtmlTextAreaElement>()
+            {
+                jump(&area, line, column);
             }
         });
     }
-    let on_discard = {
-        let (text, dirty, run) = (text.clone(), dirty.clone(), props.run.clone());
-        Callback::from(move |_: MouseEvent| {
-            text.set(run.scenario.to_json());
-            dirty.set(false);
+
+    let apply = {
+        let on_action = props.on_action.clone();
+        let jump_on_error = jump_on_error.clone();
+        move |text: String| {
+            *jump_on_error.borrow_mut() = true;
+            on_action.emit(PageAction::Open { source: Source::Custom, text, via: Via::Apply });
+        }
+    };
+    let oninput = props.on_action.reform(|e: InputEvent| {
+        let area: HtmlTextAreaElement = e.target_unchecked_into();
+        PageAction::Draft(area.value())
+    });
+    let onkeydown = {
+        let on_action = props.on_action.clone();
+        let leaving = leaving.clone();
+        let apply = apply.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            match e.key().as_str() {
+                "Escape" => *leaving.borrow_mut() = true,
+                "Enter" if e.ctrl_key() || e.meta_key() => {
+                    e.prevent_default();
+                    apply(area.value());
+                }
+                "Tab" if !std::mem::take(&mut *leaving.borrow_mut()) && !e.ctrl_key() && !e.alt_key() => {
+                    e.prevent_default();
+                    let (start, end) = (area.selection_start(), area.selection_end());
+                    let (start, end) = (start.ok().flatten().unwrap_or(0), end.ok().flatten().unwrap_or(0));
+                    let out = editing::tab(&area.value(), start as usize, end as usize, e.shift_key());
+                    area.set_value(&out.text);
+                    let _ = area.set_selection_range(out.start as u32, out.end as u32);
+                    on_action.emit(PageAction::Draft(out.text));
+                }
+                _ => *leaving.borrow_mut() = false,
+            }
         })
     };
-    let reader: Rc<RefCell<Option<FileReader>>> = use_mut_ref(|| None);
-
-    let oninput = {
-        let (text, dirty) = (text.clone(), dirty.clone());
-        Callback::from(move |e: InputEvent| {
+    let onscroll = {
+        let gutter = gutter.clone();
+        Callback::from(move |e: Event| {
             let area: HtmlTextAreaElement = e.target_unchecked_into();
-            text.set(area.value());
-            dirty.set(true);
+            if let Some(g) = gutter.cast::<HtmlElement>() {
+                g.set_scroll_top(area.scroll_top());
+            }
         })
     };
     let on_apply_click = {
-        let text = text.clone();
-        let on_apply = props.on_apply.clone();
+        let area = area.clone();
         Callback::from(move |_: MouseEvent| {
-            on_apply.emit(ApplyRequest { text: (*text).clone(), file: None });
+            if let Some(a) = area.cast::<HtmlTextAreaElement>() {
+                apply(a.value());
+            }
         })
     };
+    let on_show_error = {
+        let area = area.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let (Some(a), Some((line, column))) = (area.cast::<HtmlTextAreaElement>(), error_place) {
+                jump(&a, line, column);
+            }
+        })
+    };
+    let on_discard = props.on_action.reform(|_: MouseEvent| PageAction::Discard);
+    let on_template = props.on_action.reform(|_: MouseEvent| PageAction::Draft(jobs::TEMPLATE.to_string()));
     // A good file runs (and the editor shows it). A broken one replaces nothing: the error names
-    // the file; unapplied edits stay; otherwise the file's text goes in the editor, unapplied,
-    // so it can be fixed there.
+    // the file, and the file's text goes in the editor unless it holds unapplied edits.
     let on_import = {
-        let (text, dirty) = (text.clone(), dirty.clone());
-        let on_apply = props.on_apply.clone();
-        let on_error = props.on_error.clone();
+        let on_action = props.on_action.clone();
         let reader = reader.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
             input.set_value("");
             let name = file.name();
-            let (text, dirty) = (text.clone(), dirty.clone());
-            let on_apply = on_apply.clone();
-            let on_error = on_error.clone();
+            let on_action = on_action.clone();
             let task = gloo::file::callbacks::read_as_text(&File::from(file), move |result| match result {
                 Ok(contents) => {
-                    let ok = on_apply.emit(ApplyRequest { text: contents.clone(), file: Some(name) });
-                    if !ok && !*dirty {
-                        text.set(contents);
-                        dirty.set(true);
-                    }
+                    on_action.emit(PageAction::Open { source: Source::Custom, text: contents, via: Via::Import(name) })
                 }
-                Err(err) => on_error.emit(format!("{name}: could not read the file: {err}")),
+                Err(err) => on_action.emit(PageAction::Error(format!("{name}: could not read the file: {err}"))),
             });
             *reader.borrow_mut() = Some(task);
         })
     };
-    // Exports the scenario that is running (the last one that applied cleanly).
+    // Exports the scenario in use, as its author's text (the last one that applied cleanly).
     let on_export = {
-        let run = props.run.clone();
-        Callback::from(move |_: MouseEvent| download(&file_name(&run.scenario.name), &run.scenario.to_json()))
+        let loaded = state.in_use().cloned();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(l) = &loaded {
+                download(&file_name(&l.scenario.name), &l.text);
+            }
+        })
     };
+
+    let lines = text.split('\n').count();
+    let bad_line = error_place.map(|(l, _)| l as usize);
+    let gutter_lines: Html = (1..=lines)
+        .map(|n| {
+            let class = if Some(n) == bad_line { "bad" } else { "" };
+            html! { <span class={class}>{ n }{ "\n" }</span> }
+        })
+        .collect();
     html! {
         <section class="panel editor">
             <label for="scenario-editor" class="panel-title">{ "Scenario JSON" }</label>
-            <p class="hint">{ "Edit the processes, threads and programs, then Apply. Errors show where they are; your text is kept." }</p>
-            <textarea id="scenario-editor" data-testid="scenario-editor" spellcheck="false" rows="18"
-                value={(*text).clone()} {oninput} />
-            if *dirty {
+            <p class="hint">{ "Edit, then Apply (Ctrl+Enter). Tab indents; Esc then Tab leaves the box. Errors say where; your text is kept." }</p>
+            <div class="code-editor">
+                <pre class="gutter" aria-hidden="true" ref={gutter} data-testid="editor-gutter">{ gutter_lines }</pre>
+                <textarea id="scenario-editor" data-testid="scenario-editor" spellcheck="false" wrap="off" rows="20"
+                    autocomplete="off" ref={area} value={text} {oninput} {onkeydown} {onscroll} />
+            </div>
+            if state.draft.is_some() {
                 <p class="hint" data-testid="editor-unapplied">
                     { "Unapplied edits (kept in this browser, even across a reload): Apply runs them; the running scenario is unchanged until then. " }
                     <button class="link-button" data-testid="btn-discard" onclick={on_discard}>{ "Discard my edits" }</button>
                 </p>
             }
-            if let Some(err) = &props.error {
-                <div class="error" data-testid="import-error" role="alert">{ with_code(err) }</div>
+            if let Some(err) = &error {
+                <div class="error" data-testid="import-error" role="alert">
+                    { with_code(&err.message) }
+                    if let Some((line, column)) = error_place {
+                        <div>
+                            <button class="link-button" data-testid="btn-show-error" onclick={on_show_error}>
+                                { format!("Show line {line}, column {column} in the editor") }
+                            </button>
+                        </div>
+                    }
+                </div>
             }
             <div class="buttons">
                 <button data-testid="btn-apply" class="primary" onclick={on_apply_click}>{ "Apply" }</button>
@@ -187,6 +227,9 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
                         class="visually-hidden-file" aria-label="Import a scenario file" />
                 </label>
                 <button data-testid="btn-export" onclick={on_export}>{ "Export" }</button>
+                <button data-testid="btn-template" onclick={on_template} title="Put a three-job scheduling exercise in the editor (not applied)">
+                    { "New from template" }
+                </button>
             </div>
         </section>
     }

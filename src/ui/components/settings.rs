@@ -1,12 +1,12 @@
-//! Settings that change the scenario and re-run it: CPUs, policy, quantum.
-
-use std::rc::Rc;
+//! Settings that change the scenario in use and re-run it: CPUs, policy, the policy's quantum
+//! and tie rule, and (read-only) its other parameters. Every box shows the scenario in use.
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::model::scenario::{DEFAULT_QUANTUM_TICKS as DEFAULT_QUANTUM, MAX_CPUS, Policy, ScenarioEdit};
-use crate::ui::run::Run;
+use crate::model::scenario::{DEFAULT_QUANTUM_TICKS as DEFAULT_QUANTUM, MAX_CPUS, Policy, ScenarioEdit, TieRule};
+use crate::page::{Loaded, PageAction};
+use crate::ui::components::use_select_value;
 
 /// Largest quantum the box accepts, in ticks.
 const MAX_QUANTUM: u64 = 1_000_000_000;
@@ -32,8 +32,18 @@ fn parse_whole(text: &str, what: &str, min: u64, max: u64) -> Result<u64, String
 /// Props of [`Settings`].
 #[derive(Properties, PartialEq)]
 pub struct SettingsProps {
-    pub run: Rc<Run>,
-    pub on_change: Callback<ScenarioEdit>,
+    /// The scenario in use.
+    pub loaded: Loaded,
+    /// Page actions: each setting sends a [`PageAction::Edit`].
+    pub on_action: Callback<PageAction>,
+}
+
+/// A parameter's value as the read-only list shows it.
+fn shown_value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// A number box's state: `draft` is the user's text while it is invalid (shown in the box; Yew
@@ -104,40 +114,62 @@ fn error_line(id: &str, error: &Option<String>, in_use: u64) -> Html {
     }
 }
 
-/// CPU count, policy and quantum inputs; each valid change re-runs the scenario.
+/// CPU count, policy, quantum and tie rule inputs; each valid change re-runs the scenario.
 #[component]
 pub fn Settings(props: &SettingsProps) -> Html {
-    let sched = &props.run.scenario.scheduler;
-    let cpus = u64::from(props.run.scenario.machine.cpus);
-    let quantum = sched.quantum().unwrap_or(DEFAULT_QUANTUM);
+    let scenario = &props.loaded.scenario;
+    let sched = &scenario.scheduler;
+    let cpus = u64::from(scenario.machine.cpus);
+    let quantum = sched.quantum();
+    let has_tie = sched.clone().set_tie(sched.tie()).is_ok();
+    let on_change = props.on_action.reform(PageAction::Edit);
     let cpus_box = NumberBox { draft: use_state(|| None), error: use_state(|| None) };
     let quantum_box = NumberBox { draft: use_state(|| None), error: use_state(|| None) };
-    // A new run (preset, apply, import…) shows its own values: old complaints no longer apply.
+    // A new scenario (preset, apply, import…) shows its own values: old complaints no longer apply.
     {
         let handles =
             [cpus_box.draft.clone(), cpus_box.error.clone(), quantum_box.draft.clone(), quantum_box.error.clone()];
-        use_effect_with(props.run.id, move |_| handles.iter().for_each(|h| h.set(None)));
+        use_effect_with(props.loaded.text.clone(), move |_| handles.iter().for_each(|h| h.set(None)));
     }
+    let policy_select = use_select_value(sched.policy().key().to_string());
+    let tie_key = serde_json::to_value(sched.tie()).ok().map(|v| shown_value(&v)).unwrap_or_default();
+    let tie_select = use_select_value(tie_key.clone());
     let (on_cpus, on_cpus_blur) = cpus_box.handlers(
         cpus,
         |t| parse_whole(t, "The CPU count", 1, u64::from(MAX_CPUS)),
-        props.on_change.reform(|n: u64| ScenarioEdit::Cpus(n as u32)),
+        on_change.reform(|n: u64| ScenarioEdit::Cpus(n as u32)),
     );
+    let shown_quantum = quantum.unwrap_or(DEFAULT_QUANTUM);
     let (on_quantum, on_quantum_blur) = quantum_box.handlers(
-        quantum,
+        shown_quantum,
         |t| parse_whole(t, "The quantum", 1, MAX_QUANTUM),
-        props.on_change.reform(ScenarioEdit::Quantum),
+        on_change.reform(ScenarioEdit::Quantum),
     );
     let (cpus_error, quantum_error) = (&*cpus_box.error, &*quantum_box.error);
-    let on_policy = props.on_change.reform(|e: Event| {
+    let on_policy = on_change.reform(|e: Event| {
         let select: HtmlSelectElement = e.target_unchecked_into();
         ScenarioEdit::Policy(Policy::from_key(&select.value()).unwrap_or(Policy::Fcfs))
     });
-    let rr = sched.policy().uses_quantum();
+    let on_tie = on_change.reform(|e: Event| {
+        let select: HtmlSelectElement = e.target_unchecked_into();
+        let tie = serde_json::from_value(serde_json::Value::String(select.value())).unwrap_or(TieRule::ArrivalsFirst);
+        ScenarioEdit::Tie(tie)
+    });
+    let rr = quantum.is_some();
+    // The policy's other parameters, from its spec (no code per policy): shown, edited in the JSON.
+    let others: Vec<(String, String)> = match serde_json::to_value(sched) {
+        Ok(serde_json::Value::Object(map)) => map
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "policy" | "quantum" | "tie"))
+            .map(|(k, v)| (k.clone(), shown_value(v)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let policy = sched.policy();
     html! {
         <section class="panel settings">
             <h2 class="panel-title">{ "Machine and scheduler" }</h2>
-            <p class="hint">{ "Changing a setting re-runs the scenario from t = 0." }</p>
+            <p class="hint">{ "Changing a setting re-runs the scenario from t = 0 and changes only that value in its JSON." }</p>
             <div class="settings-grid">
             <div class="field">
                 <label for="setting-cpus">{ "CPUs" }</label>
@@ -148,20 +180,38 @@ pub fn Settings(props: &SettingsProps) -> Html {
             </div>
             <div class="field wide">
                 <label for="setting-policy">{ "Policy" }</label>
-                <select id="setting-policy" data-testid="setting-policy" onchange={on_policy}>
+                <select id="setting-policy" data-testid="setting-policy" ref={policy_select} onchange={on_policy}>
                     { for Policy::ALL.iter().map(|p| html! {
-                        <option value={p.key()} selected={*p == sched.policy()}>{ p.label() }</option>
+                        <option value={p.key()} selected={*p == policy}>{ p.label() }</option>
                     }) }
                 </select>
             </div>
             <div class="field">
                 <label for="setting-quantum">{ "Quantum (µs)" }</label>
                 <input id="setting-quantum" data-testid="setting-quantum" type="number" min="1" step="1" disabled={!rr}
-                    value={quantum_box.shown(quantum)} oninput={on_quantum} onblur={on_quantum_blur}
+                    value={quantum_box.shown(shown_quantum)} oninput={on_quantum} onblur={on_quantum_blur}
                     aria-invalid={quantum_error.is_some().to_string()} aria-describedby={quantum_error.is_some().then_some("quantum-error")}
-                    title={if rr { "Time slice before a thread is pre-empted" } else { "Only Round Robin uses a quantum" }} />
-                { error_line("quantum-error", quantum_error, quantum) }
+                    title={if rr { "Time slice before a thread is pre-empted".to_string() } else { format!("{} has no quantum", policy.label()) }} />
+                { error_line("quantum-error", quantum_error, shown_quantum) }
             </div>
+            <div class="field">
+                <label for="setting-tie">{ "Ties (same instant)" }</label>
+                <select id="setting-tie" data-testid="setting-tie" ref={tie_select} onchange={on_tie} disabled={!has_tie}
+                    title={if has_tie { "Who queues first when threads become ready at the same instant".to_string() } else { format!("{} has no tie rule", policy.label()) }}>
+                    <option value="arrivals_first" selected={tie_key == "arrivals_first"}>{ "Arrivals first" }</option>
+                    <option value="preempted_first" selected={tie_key == "preempted_first"}>{ "Pre-empted first" }</option>
+                </select>
+            </div>
+            if !others.is_empty() {
+                <div class="field wide" data-testid="policy-params">
+                    <span class="field-label">{ "Other parameters (edit them in the JSON)" }</span>
+                    <dl class="params">
+                        { for others.iter().map(|(k, v)| html! {
+                            <div><dt><code>{ k.clone() }</code></dt><dd data-testid={format!("param-{k}")}>{ v.clone() }</dd></div>
+                        }) }
+                    </dl>
+                </div>
+            }
             </div>
         </section>
     }

@@ -1,0 +1,237 @@
+//! The job table: a scheduling exercise edited as rows (job, arrival, CPU bursts, I/O waits,
+//! priority). Each change writes the scenario's `processes` into the editor's text (unapplied,
+//! like typing there); Apply runs it. See [`crate::page::jobs`].
+
+use std::collections::HashMap;
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::model::Scenario;
+use crate::page::jobs::{self, Job};
+use crate::page::{PageAction, Source, Via};
+
+/// Props of [`JobTable`].
+#[derive(Properties, PartialEq)]
+pub struct JobTableProps {
+    /// The editor's text (the draft, else the scenario in use).
+    pub text: String,
+    /// Page actions: a change sends [`PageAction::Draft`], Apply an [`PageAction::Open`].
+    pub on_action: Callback<PageAction>,
+}
+
+/// A column of the table.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum Col {
+    Name,
+    Arrival,
+    Bursts,
+    Io,
+    Priority,
+}
+
+impl Col {
+    const ALL: [Col; 5] = [Col::Name, Col::Arrival, Col::Bursts, Col::Io, Col::Priority];
+
+    fn id(self) -> &'static str {
+        match self {
+            Col::Name => "name",
+            Col::Arrival => "arrival",
+            Col::Bursts => "bursts",
+            Col::Io => "io",
+            Col::Priority => "priority",
+        }
+    }
+
+    fn header(self) -> &'static str {
+        match self {
+            Col::Name => "Job",
+            Col::Arrival => "Arrives (µs)",
+            Col::Bursts => "CPU bursts (µs)",
+            Col::Io => "I/O waits (µs)",
+            Col::Priority => "Priority",
+        }
+    }
+
+    /// The cell's text for `job`.
+    fn text(self, job: &Job) -> String {
+        let list = |v: &[u64]| v.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+        match self {
+            Col::Name => job.name.clone(),
+            Col::Arrival => job.arrival.to_string(),
+            Col::Bursts => list(&job.bursts),
+            Col::Io => list(&job.io),
+            Col::Priority => job.priority.map(|p| p.to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// Sets the cell of `job` from its text, or says what it must hold.
+    fn set(self, job: &mut Job, cell: &str) -> Result<(), String> {
+        let cell = cell.trim();
+        match self {
+            Col::Name => job.name = cell.to_string(),
+            Col::Arrival => {
+                job.arrival = cell
+                    .parse()
+                    .map_err(|_| format!("The arrival must be a whole number of ticks, 0 or more; `{cell}` is not."))?
+            }
+            Col::Bursts => job.bursts = jobs::parse_ticks(cell, "CPU bursts", 1)?,
+            Col::Io => job.io = jobs::parse_ticks(cell, "I/O waits", 1)?,
+            Col::Priority if cell.is_empty() => job.priority = None,
+            Col::Priority => {
+                job.priority = Some(
+                    cell.parse()
+                        .map_err(|_| format!("The priority must be a whole number, or empty; `{cell}` is not."))?,
+                )
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The first name `A`, `B`, … `Z`, `J27`, … not used by `jobs`.
+fn free_name(jobs: &[Job]) -> String {
+    let taken = |n: &str| jobs.iter().any(|j| j.name == n);
+    (b'A'..=b'Z').map(|c| (c as char).to_string()).chain((27..).map(|i| format!("J{i}"))).find(|n| !taken(n)).unwrap()
+}
+
+/// The table, or why this scenario cannot be shown as one.
+#[component]
+pub fn JobTable(props: &JobTableProps) -> Html {
+    // A cell whose text is not valid keeps it (with the error) instead of the value in use.
+    let drafts = use_state(HashMap::<(usize, Col), String>::new);
+    let error = use_state(|| None::<String>);
+    {
+        let (drafts, error) = (drafts.clone(), error.clone());
+        use_effect_with(props.text.clone(), move |_| {
+            drafts.set(HashMap::new());
+            error.set(None);
+        });
+    }
+    let on_template = props.on_action.reform(|_: MouseEvent| PageAction::Draft(jobs::TEMPLATE.to_string()));
+    let jobs = match Scenario::from_json(&props.text).map(|s| jobs::jobs_of(&s)) {
+        Ok(Ok(jobs)) => jobs,
+        result => {
+            let why = match result {
+                Err(_) => "The JSON below has an error: fix it to edit the jobs here.".to_string(),
+                Ok(Err(why)) => format!("This scenario is more than a job table ({why}): edit it in the JSON below."),
+                Ok(Ok(_)) => unreachable!(),
+            };
+            return html! {
+                <section class="panel job-table" aria-labelledby="job-table-title">
+                    <h2 class="panel-title" id="job-table-title">{ "Jobs" }</h2>
+                    <p class="hint" data-testid="job-table-note">{ why }</p>
+                    <button data-testid="btn-job-template" onclick={on_template}>{ "Start from a job table template" }</button>
+                </section>
+            };
+        }
+    };
+
+    // Writes `next` into the text (as a draft), or shows what is wrong and keeps the cell.
+    let write = {
+        let (text, on_action) = (props.text.clone(), props.on_action.clone());
+        let (drafts, error) = (drafts.clone(), error.clone());
+        move |next: &[Job], cell: Option<((usize, Col), String)>| match jobs::check_jobs(next).and_then(|()| {
+            jobs::write_jobs(&text, next).ok_or_else(|| "The scenario has no `processes` to write.".to_string())
+        }) {
+            Ok(new_text) => on_action.emit(PageAction::Draft(new_text)),
+            Err(msg) => {
+                if let Some((at, t)) = cell {
+                    let mut d = (*drafts).clone();
+                    d.insert(at, t);
+                    drafts.set(d);
+                }
+                error.set(Some(msg));
+            }
+        }
+    };
+    let cell = |row: usize, col: Col| {
+        let onchange = {
+            let (jobs, write, drafts, error) = (jobs.clone(), write.clone(), drafts.clone(), error.clone());
+            Callback::from(move |e: Event| {
+                let value = e.target_unchecked_into::<HtmlInputElement>().value();
+                let mut next = jobs.clone();
+                match col.set(&mut next[row], &value) {
+                    Ok(()) => write(&next, Some(((row, col), value))),
+                    Err(msg) => {
+                        let mut d = (*drafts).clone();
+                        d.insert((row, col), value);
+                        drafts.set(d);
+                        error.set(Some(msg));
+                    }
+                }
+            })
+        };
+        let value = drafts.get(&(row, col)).cloned().unwrap_or_else(|| col.text(&jobs[row]));
+        let invalid = drafts.contains_key(&(row, col));
+        let label = format!("{}, job {}", col.header(), row + 1);
+        let kind = if matches!(col, Col::Arrival | Col::Priority) { "num" } else { "" };
+        html! {
+            <td class={kind}>
+                <input type="text" data-testid={format!("job-{row}-{}", col.id())} aria-label={label} {value} {onchange}
+                    aria-invalid={invalid.to_string()} class={classes!("cell", col.id())} />
+            </td>
+        }
+    };
+    let rows: Html = (0..jobs.len())
+        .map(|row| {
+            let on_remove = {
+                let (jobs, write) = (jobs.clone(), write.clone());
+                Callback::from(move |_: MouseEvent| {
+                    let mut next = jobs.clone();
+                    next.remove(row);
+                    write(&next, None);
+                })
+            };
+            let name = jobs[row].name.clone();
+            html! {
+                <tr>
+                    { for Col::ALL.iter().map(|&c| cell(row, c)) }
+                    <td>
+                        <button class="remove" data-testid={format!("btn-remove-job-{row}")} onclick={on_remove}
+                            disabled={jobs.len() == 1} aria-label={format!("Remove job {name}")} title={format!("Remove job {name}")}>
+                            { "✕" }
+                        </button>
+                    </td>
+                </tr>
+            }
+        })
+        .collect();
+    let on_add = {
+        let (jobs, write) = (jobs.clone(), write.clone());
+        Callback::from(move |_: MouseEvent| {
+            let mut next = jobs.clone();
+            let arrival = next.last().map_or(0, |j| j.arrival);
+            next.push(Job::new(&free_name(&next), arrival, 1));
+            write(&next, None);
+        })
+    };
+    let on_apply = {
+        let (text, on_action) = (props.text.clone(), props.on_action.clone());
+        Callback::from(move |_: MouseEvent| {
+            on_action.emit(PageAction::Open { source: Source::Custom, text: text.clone(), via: Via::Apply })
+        })
+    };
+    html! {
+        <section class="panel job-table" aria-labelledby="job-table-title">
+            <h2 class="panel-title" id="job-table-title">{ "Jobs" }</h2>
+            <p class="hint">{ "One process per job. CPU bursts and I/O waits alternate: \u{201c}3, 2\u{201d} with I/O \u{201c}5\u{201d} computes 3, waits 5, computes 2. Changes go into the JSON below; Apply runs them." }</p>
+            <div class="table-scroll">
+                <table class="table jobs" data-testid="job-table">
+                    <thead><tr>
+                        { for Col::ALL.iter().map(|c| html! { <th scope="col">{ c.header() }</th> }) }
+                        <th scope="col"><span class="visually-hidden">{ "Remove" }</span></th>
+                    </tr></thead>
+                    <tbody>{ rows }</tbody>
+                </table>
+            </div>
+            if let Some(msg) = &*error {
+                <p class="setting-error" role="alert" data-testid="job-error">{ msg.clone() }</p>
+            }
+            <div class="buttons">
+                <button data-testid="btn-add-job" onclick={on_add}>{ "Add a job" }</button>
+                <button data-testid="btn-job-apply" class="primary" onclick={on_apply}>{ "Apply" }</button>
+            </div>
+        </section>
+    }
+}
