@@ -32,3 +32,22 @@ test('no accessibility violations with an error and a bad setting shown', { time
   assert.deepEqual(await violations(page), []);
   page.done();
 });
+
+test('no accessibility violations with the job table, kept scenarios and an error in the editor', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openApp(page, app, 'mixed-fcfs-1cpu');
+  await byId(page, 'btn-keep').click();
+  await byId(page, 'btn-delete-saved').waitFor();
+  await byId(page, 'btn-job-template').click();
+  await byId(page, 'job-table').waitFor();
+  await byId(page, 'job-0-bursts').fill('x');
+  await byId(page, 'job-0-bursts').press('Tab');
+  await byId(page, 'job-error').waitFor();
+  await byId(page, 'btn-apply').click();
+  assert.deepEqual(await violations(page), []);
+  await byId(page, 'scenario-editor').fill('{ "name": 5 }');
+  await byId(page, 'btn-apply').click();
+  await byId(page, 'btn-show-error').waitFor();
+  assert.deepEqual(await violations(page), []);
+  page.done();
+});

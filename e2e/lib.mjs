@@ -200,3 +200,52 @@ export async function waitNum(page, id, value, timeout = T.load) {
     await page.waitForTimeout(100);
   }
 }
+
+/**
+ * Every scenario control as shown: the menu, CPUs, policy, quantum (null when disabled), tie
+ * rule (null when disabled); null while the page is still loading.
+ */
+export async function controls(page) {
+  return page.evaluate(() => {
+    const el = (id) => document.querySelector(`[data-testid="${id}"]`);
+    if (!el('setting-tie')) return null; // still loading
+    return {
+      source: el('preset-select').value,
+      cpus: Number(el('setting-cpus').value),
+      policy: el('setting-policy').value,
+      quantum: el('setting-quantum').disabled ? null : Number(el('setting-quantum').value),
+      tie: el('setting-tie').disabled ? null : el('setting-tie').value,
+    };
+  });
+}
+
+/** What the controls must show for a scenario file (format 2; defaults as the README's field table). */
+export function expectedControls(source, scenario) {
+  const s = scenario.scheduler ?? { policy: 'fcfs' };
+  const hasQuantum = 'quantum' in s;
+  return {
+    source,
+    cpus: scenario.machine?.cpus ?? 1,
+    policy: s.policy,
+    quantum: hasQuantum ? s.quantum : null,
+    tie: hasQuantum ? (s.tie ?? 'arrivals_first') : null,
+  };
+}
+
+/** Waits until the controls equal `want` (they follow a run), then asserts it. */
+export async function waitControls(page, want, timeout = T.load) {
+  const deadline = Date.now() + timeout;
+  let got;
+  for (;;) {
+    got = await controls(page);
+    if (JSON.stringify(got) === JSON.stringify(want)) return got;
+    if (Date.now() > deadline) assert.deepEqual(got, want, 'the controls show the scenario in use');
+    await page.waitForTimeout(100);
+  }
+}
+
+/** The scenario the editor shows (no unapplied draft may be pending), parsed. */
+export async function editorScenario(page) {
+  assert.equal(await byId(page, 'editor-unapplied').count(), 0, 'no unapplied draft');
+  return JSON.parse(await byId(page, 'scenario-editor').inputValue());
+}

@@ -16,7 +16,8 @@ pub struct Job {
     pub arrival: Ticks,
     /// CPU bursts in ticks, in order; at least one.
     pub bursts: Vec<Ticks>,
-    /// I/O waits in ticks, the i-th after the i-th burst; at most as many as the bursts.
+    /// I/O waits in ticks, the i-th after the i-th burst: one between each two bursts, and
+    /// perhaps one after the last.
     pub io: Vec<Ticks>,
     /// Scheduling priority, for policies that use one.
     pub priority: Option<i64>,
@@ -137,7 +138,7 @@ pub fn parse_ticks(cell: &str, what: &str, min: Ticks) -> Result<Vec<Ticks>, Str
 }
 
 /// Checks a table before it is written: names unique and not empty, at least one burst per job,
-/// no more I/O waits than bursts. The first problem, in words.
+/// an I/O wait between each two bursts and at most one after the last. The first problem, in words.
 pub fn check_jobs(jobs: &[Job]) -> Result<(), String> {
     if jobs.is_empty() {
         return Err("A scenario needs at least one job.".into());
@@ -152,6 +153,14 @@ pub fn check_jobs(jobs: &[Job]) -> Result<(), String> {
         }
         if j.bursts.is_empty() {
             return Err(format!("Job {row} (`{}`) needs at least one CPU burst.", j.name));
+        }
+        if j.io.len() + 1 < j.bursts.len() {
+            let needed = j.bursts.len() - 1;
+            return Err(format!(
+                "Job {row} (`{}`): {} CPU bursts need {needed} I/O wait(s) between them; add them under I/O waits.",
+                j.name,
+                j.bursts.len()
+            ));
         }
         if j.io.len() > j.bursts.len() {
             return Err(format!(
@@ -248,5 +257,9 @@ mod tests {
         assert!(check_jobs(&[Job::new("A", 0, 1), Job::new("A", 1, 1)]).unwrap_err().contains("already used"));
         assert!(check_jobs(&[Job { bursts: vec![], ..Job::new("A", 0, 1) }]).is_err());
         assert!(check_jobs(&[Job { io: vec![1, 2], ..Job::new("A", 0, 1) }]).is_err());
+        // Two bursts need the I/O wait between them (else the program is not a job's).
+        assert!(
+            check_jobs(&[Job { bursts: vec![1, 2], ..Job::new("A", 0, 1) }]).unwrap_err().contains("need 1 I/O wait")
+        );
     }
 }

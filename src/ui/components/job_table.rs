@@ -150,7 +150,11 @@ pub fn JobTable(props: &JobTableProps) -> Html {
             let (jobs, write, drafts, error) = (jobs.clone(), write.clone(), drafts.clone(), error.clone());
             Callback::from(move |e: Event| {
                 let value = e.target_unchecked_into::<HtmlInputElement>().value();
+                // Other cells still waiting (e.g. two bursts before their I/O wait) count too.
                 let mut next = jobs.clone();
+                for (&(r, c), text) in drafts.iter().filter(|&(&at, _)| at != (row, col)) {
+                    let _ = c.set(&mut next[r], text);
+                }
                 match col.set(&mut next[row], &value) {
                     Ok(()) => write(&next, Some(((row, col), value))),
                     Err(msg) => {
