@@ -1,9 +1,13 @@
 //! The browser page (Yew, wasm only). It plays back a finished run; it never simulates.
 //!
-//! - [`run`]: a loaded scenario with its system, result and trace (the one call into the model).
-//! - [`state`]: the playback reducer ([`crate::playback::Playback`]) wrapped for `use_reducer`.
-//! - [`app`]: the top component; it owns the run, the playback and the editor error.
-//! - [`components`]: one view per file (header, controls, timeline, threads, memory, metrics…).
+//! - [`run`]: a loaded scenario with its system, result and trace (re-exported from
+//!   [`crate::page::run`]; the one call into the model).
+//! - [`state`]: the two reducers for `use_reducer`: the playback ([`crate::playback`]) and the
+//!   page's state ([`crate::page`]: scenario in use, run, draft, error, kept scenarios).
+//! - [`storage`]: what the browser keeps between visits (versioned localStorage keys) and the address bar.
+//! - [`app`]: the top component; it runs the pending run and wires the views to the reducers.
+//! - [`components`]: one view per file (header, scenario menu, settings, job table, JSON editor,
+//!   controls, timeline, threads, memory, metrics…).
 //! - [`format`]: small display helpers shared by the views (colours, labels).
 
 pub mod app;
@@ -20,7 +24,8 @@ pub fn start() {
 }
 
 /// A bug must not leave a silently dead page: say so on screen (and in the console). The
-/// editor's unapplied draft is already in localStorage, so a reload brings it back.
+/// editor's unapplied draft and the scenario in use are already in localStorage, so a reload
+/// brings them back.
 fn show_crash(info: &std::panic::PanicHookInfo<'_>) {
     let message = format!(
         "Threadlab stopped because of an internal error ({info}). Your unapplied scenario edits are kept in this \

@@ -46,9 +46,9 @@ impl Col {
     fn header(self) -> &'static str {
         match self {
             Col::Name => "Job",
-            Col::Arrival => "Arrives (µs)",
-            Col::Bursts => "CPU bursts (µs)",
-            Col::Io => "I/O waits (µs)",
+            Col::Arrival => "Arrival",
+            Col::Bursts => "CPU bursts",
+            Col::Io => "I/O waits",
             Col::Priority => "Priority",
         }
     }
@@ -219,7 +219,7 @@ pub fn JobTable(props: &JobTableProps) -> Html {
     html! {
         <section class="panel job-table" aria-labelledby="job-table-title">
             <h2 class="panel-title" id="job-table-title">{ "Jobs" }</h2>
-            <p class="hint">{ "One process per job. CPU bursts and I/O waits alternate: \u{201c}3, 2\u{201d} with I/O \u{201c}5\u{201d} computes 3, waits 5, computes 2. Changes go into the JSON below; Apply runs them." }</p>
+            <p class="hint">{ "One process per job; times in µs. CPU bursts and I/O waits alternate: \u{201c}3, 2\u{201d} with I/O \u{201c}5\u{201d} computes 3, waits 5, computes 2. Changes go into the JSON below; Apply runs them." }</p>
             <div class="table-scroll">
                 <table class="table jobs" data-testid="job-table">
                     <thead><tr>
