@@ -99,6 +99,11 @@ test('the policy menu lists every policy, and switching keeps the quantum where 
     await page.waitForFunction((want) => JSON.parse(document.querySelector('[data-testid="scenario-editor"]').value).scheduler.policy === want, k);
     const s = await editorScenario(page);
     await waitControls(page, expectedControls('mixed-fcfs-1cpu', s));
+    // A policy's other parameters are shown read-only, from its spec (SRTF: preempt_on_equal).
+    for (const [name, value] of Object.entries(s.scheduler).filter(([n]) => !['policy', 'quantum', 'tie'].includes(n))) {
+      assert.equal(await byId(page, `param-${name}`).textContent(), String(value));
+    }
+    if (k === 'srtf') assert.equal(await byId(page, 'param-preempt_on_equal').textContent(), 'false');
     // The run is the CLI's run of that policy.
     const r = cli('mixed-fcfs-1cpu', '--policy', k);
     await waitNum(page, 'metric-makespan', r.metrics.makespan);
