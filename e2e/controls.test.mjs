@@ -23,20 +23,19 @@ async function pick(page, value) {
 test('the issue\'s sequence: FCFS preset, Round Robin, race preset, Round Robin preset: every control says RR', { timeout: TEST_TIMEOUT }, async (t) => {
   const page = await newPage(app, t);
   await openApp(page, app, 'mixed-fcfs-1cpu');
-  await waitControls(page, expectedControls('mixed-fcfs-1cpu', preset('mixed-fcfs-1cpu')));
+  await waitControls(page, expectedControls('mixed-fcfs-1cpu', cli('mixed-fcfs-1cpu').settings));
 
   await byId(page, 'setting-policy').selectOption('rr');
   await waitControls(page, { source: 'mixed-fcfs-1cpu', cpus: 1, policy: 'rr', quantum: 4, tie: 'arrivals_first' });
   assert.match(await byId(page, 'preset-select').locator('option:checked').textContent(), /\(edited\)/);
 
   await pick(page, 'race-unsafe');
-  await waitControls(page, expectedControls('race-unsafe', preset('race-unsafe')));
+  await waitControls(page, expectedControls('race-unsafe', cli('race-unsafe').settings));
 
   await pick(page, 'mixed-rr-1cpu');
-  const rr = preset('mixed-rr-1cpu');
-  await waitControls(page, expectedControls('mixed-rr-1cpu', rr));
-  assert.deepEqual(await editorScenario(page), rr, 'the JSON is the preset');
   const want = cli('mixed-rr-1cpu');
+  await waitControls(page, expectedControls('mixed-rr-1cpu', want.settings));
+  assert.deepEqual(await editorScenario(page), preset('mixed-rr-1cpu'), 'the JSON is the preset');
   await waitNum(page, 'metric-context-switches', want.metrics.context_switches);
   assert.equal(await num(page, 'metric-makespan'), want.metrics.makespan);
   page.done();
@@ -50,7 +49,7 @@ test('importing a Round Robin file after changing the policy box shows Round Rob
   await byId(page, 'import-file').setInputFiles({
     name: 'rr.json', mimeType: 'application/json', buffer: Buffer.from(presetText('mixed-rr-2cpu'), 'utf8'),
   });
-  await waitControls(page, expectedControls('custom', preset('mixed-rr-2cpu')));
+  await waitControls(page, expectedControls('custom', cli('mixed-rr-2cpu').settings));
   assert.equal(await byId(page, 'scenario-editor').inputValue(), presetText('mixed-rr-2cpu'), 'the file as written');
   await waitNum(page, 'metric-context-switches', cli('mixed-rr-2cpu').metrics.context_switches);
   page.done();
@@ -89,7 +88,7 @@ test('applying edited JSON moves the controls; a control edits only its own valu
   page.done();
 });
 
-test('the policy menu lists every policy, and switching keeps the quantum where both have one', { timeout: TEST_TIMEOUT }, async (t) => {
+test('the policy menu lists every policy; each shows its own settings and runs as the CLI runs it', { timeout: TEST_TIMEOUT }, async (t) => {
   const page = await newPage(app, t);
   await openApp(page, app, 'mixed-fcfs-1cpu');
   const keys = await byId(page, 'setting-policy').locator('option').evaluateAll((os) => os.map((o) => o.value));
@@ -98,14 +97,14 @@ test('the policy menu lists every policy, and switching keeps the quantum where 
     await byId(page, 'setting-policy').selectOption(k);
     await page.waitForFunction((want) => JSON.parse(document.querySelector('[data-testid="scenario-editor"]').value).scheduler.policy === want, k);
     const s = await editorScenario(page);
-    await waitControls(page, expectedControls('mixed-fcfs-1cpu', s));
+    const r = cli('mixed-fcfs-1cpu', '--policy', k);
+    await waitControls(page, expectedControls('mixed-fcfs-1cpu', r.settings));
     // A policy's other parameters are shown read-only, from its spec (SRTF: preempt_on_equal).
     for (const [name, value] of Object.entries(s.scheduler).filter(([n]) => !['policy', 'quantum', 'tie'].includes(n))) {
       assert.equal(await byId(page, `param-${name}`).textContent(), String(value));
     }
     if (k === 'srtf') assert.equal(await byId(page, 'param-preempt_on_equal').textContent(), 'false');
     // The run is the CLI's run of that policy.
-    const r = cli('mixed-fcfs-1cpu', '--policy', k);
     await waitNum(page, 'metric-makespan', r.metrics.makespan);
   }
   page.done();
@@ -129,13 +128,13 @@ test('a link and a reload show the controls of what they open', { timeout: TEST_
   // A link to another preset (same browser) opens that preset as shipped.
   await page.goto(`${app.url}/?preset=mixed-rr-2cpu`);
   await waitForPreset(page, 'mixed-rr-2cpu');
-  await waitControls(page, expectedControls('mixed-rr-2cpu', preset('mixed-rr-2cpu')));
+  await waitControls(page, expectedControls('mixed-rr-2cpu', cli('mixed-rr-2cpu').settings));
 
   // A fresh browser given the first link gets the preset as shipped (edits live in one browser).
   const fresh = await newPage(app, t);
   await fresh.goto(`${app.url}/?preset=mixed-fcfs-2cpu`);
   await waitForPreset(fresh, 'mixed-fcfs-2cpu');
-  await waitControls(fresh, expectedControls('mixed-fcfs-2cpu', preset('mixed-fcfs-2cpu')));
+  await waitControls(fresh, expectedControls('mixed-fcfs-2cpu', cli('mixed-fcfs-2cpu').settings));
   page.done();
   fresh.done();
 });

@@ -219,16 +219,18 @@ export async function controls(page) {
   });
 }
 
-/** What the controls must show for a scenario file (format 2; defaults as the README's field table). */
-export function expectedControls(source, scenario) {
-  const s = scenario.scheduler ?? { policy: 'fcfs' };
-  const hasQuantum = 'quantum' in s;
+/**
+ * What the controls must show for a run whose settings the CLI printed (`cli(...).settings`: the
+ * scheduler with every parameter the policy has, defaults included).
+ */
+export function expectedControls(source, settings) {
+  const s = settings.scheduler;
   return {
     source,
-    cpus: scenario.machine?.cpus ?? 1,
+    cpus: settings.machine.cpus,
     policy: s.policy,
-    quantum: hasQuantum ? s.quantum : null,
-    tie: hasQuantum ? (s.tie ?? 'arrivals_first') : null,
+    quantum: 'quantum' in s ? s.quantum : null,
+    tie: 'tie' in s ? s.tie : null,
   };
 }
 

@@ -259,8 +259,8 @@ fn every_parameter_error_says_where() {
     let e = error(r#"{"policy":"priority","aging":{"every":5,"step":0}}"#);
     assert_eq!(e.path, "scheduler.aging.step");
     let e = error(r#"{"policy":"priority","aging":{"step":1}}"#);
-    assert_eq!(e.path, "scheduler.aging");
-    assert!(e.message.contains("missing field `every`"), "{}", e.message);
+    assert_eq!(e.path, "scheduler.aging.every");
+    assert!(e.message.contains("`every` is missing from `scheduler.aging`"), "{}", e.message);
     let e = error(r#"{"policy":"priority","aging":{"every":5,"by":1}}"#);
     assert_eq!(e.path, "scheduler.aging.by");
     let e = error(r#"{"policy":"priority","most_urgent":"middle"}"#);

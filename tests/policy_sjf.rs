@@ -205,8 +205,8 @@ fn every_parameter_error_says_where() {
     let e = error(r#"{"policy":"sjf","estimate":{"alpha":"half"}}"#);
     assert_eq!(e.path, "scheduler.estimate.alpha");
     let e = error(r#"{"policy":"sjf","estimate":{"initial":4}}"#);
-    assert_eq!(e.path, "scheduler.estimate");
-    assert!(e.message.contains("missing field `alpha`"), "{}", e.message);
+    assert_eq!(e.path, "scheduler.estimate.alpha");
+    assert!(e.message.contains("`alpha` is missing from `scheduler.estimate`"), "{}", e.message);
     let e = error(r#"{"policy":"sjf","estimate":{"alpha":0.5,"beta":1}}"#);
     assert_eq!(e.path, "scheduler.estimate.beta");
     let e = error(r#"{"policy":"sjf","quantum":4}"#);

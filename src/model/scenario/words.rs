@@ -206,9 +206,9 @@ pub(super) fn in_learner_words(path: &str, raw: &str) -> (String, String) {
     if let Some(rest) = raw.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or(rest);
         let own = if path.is_empty() { name.to_string() } else { format!("{path}.{name}") };
-        let what = must_be(name).unwrap_or_else(|| "given".into());
         let whose = if path.is_empty() { "the scenario".to_string() } else { format!("`{path}`") };
-        return (format!("`{name}` is missing from {whose}: it must be {what}"), own);
+        let what = must_be(name).map(|w| format!(": it must be {w}")).unwrap_or_default();
+        return (format!("`{name}` is missing from {whose}{what}"), own);
     }
     if let Some(rest) = raw.strip_prefix("duplicate field `") {
         let name = rest.split('`').next().unwrap_or(rest);
