@@ -3,15 +3,13 @@
 //! remove one, keeping every other byte as written; and turn a path, or a line of a program
 //! inside the file, into a line and column of the text.
 //!
-//! The text is parsed with dprint's `jsonc-parser`, whose syntax tree keeps each value's byte
-//! range. It accepts a superset of JSON; the scenario loader (serde_json) decides what is valid.
-//! Lines and columns are 1-based; a column counts characters, as an editor shows them.
+//! A small scanner turns the text into a tree of byte ranges (objects, arrays, strings, other
+//! scalars); it checks only the structure it needs, since the scenario loader (serde_json)
+//! decides what is valid. (dprint's `jsonc-parser` does the same and more, but added 13.5 KB
+//! gzip to the page, whose budget is 300 KB.) Lines and columns are 1-based; a column counts
+//! characters, as an editor shows them.
 
 use std::ops::Range;
-
-use jsonc_parser::ast::{Object, ObjectPropName, Value};
-use jsonc_parser::common::Ranged;
-use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
 
 /// One step of a path: an object key or an array index.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,23 +41,201 @@ pub fn steps(path: &str) -> Vec<Step> {
     out
 }
 
-/// Calls `f` on the document's root value; `None` if the text does not parse.
-fn with_root<T>(text: &str, f: impl FnOnce(&Value<'_>) -> Option<T>) -> Option<T> {
-    let parsed = parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default()).ok()?;
-    f(parsed.value.as_ref()?)
+/// A value of the text, by its bytes.
+enum Value {
+    /// `{ … }` and its members in the text's order.
+    Object { range: Range<usize>, members: Vec<Member> },
+    /// `[ … ]` and its items.
+    Array { range: Range<usize>, items: Vec<Value> },
+    /// A string literal, quotes included.
+    Str(Range<usize>),
+    /// A number, `true`, `false` or `null`.
+    Other(Range<usize>),
 }
 
-fn find<'v, 'a>(root: &'v Value<'a>, steps: &[Step]) -> Option<&'v Value<'a>> {
+/// `"key": value` in an object.
+struct Member {
+    /// The key, unescaped.
+    key: String,
+    /// Where the key's closing quote ends.
+    key_end: usize,
+    /// From the key's opening quote to the value's end.
+    range: Range<usize>,
+    value: Value,
+}
+
+/// Deepest nesting the scanner follows (serde_json stops at 128).
+const MAX_DEPTH: usize = 256;
+
+/// Reads JSON text into [`Value`]s; `None` on text that is not JSON in shape.
+struct Scanner<'t> {
+    text: &'t str,
+    at: usize,
+}
+
+impl Scanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+
+    fn skip_space(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        self.skip_space();
+        (self.peek()? == byte).then(|| self.at += 1)
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Value> {
+        self.skip_space();
+        let start = self.at;
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match self.peek()? {
+            b'{' => {
+                self.at += 1;
+                let mut members = Vec::new();
+                self.skip_space();
+                if self.peek()? != b'}' {
+                    loop {
+                        self.skip_space();
+                        let key_start = self.at;
+                        let key_range = self.string()?;
+                        let key = unescape(&self.text[key_range.start + 1..key_range.end - 1])?;
+                        self.eat(b':')?;
+                        let value = self.value(depth + 1)?;
+                        let range = key_start..value.range().end;
+                        members.push(Member { key, key_end: key_range.end, range, value });
+                        self.skip_space();
+                        match self.peek()? {
+                            b',' => self.at += 1,
+                            b'}' => break,
+                            _ => return None,
+                        }
+                    }
+                }
+                self.at += 1;
+                Some(Value::Object { range: start..self.at, members })
+            }
+            b'[' => {
+                self.at += 1;
+                let mut items = Vec::new();
+                self.skip_space();
+                if self.peek()? != b']' {
+                    loop {
+                        items.push(self.value(depth + 1)?);
+                        self.skip_space();
+                        match self.peek()? {
+                            b',' => self.at += 1,
+                            b']' => break,
+                            _ => return None,
+                        }
+                    }
+                }
+                self.at += 1;
+                Some(Value::Array { range: start..self.at, items })
+            }
+            b'"' => self.string().map(Value::Str),
+            _ => {
+                let len =
+                    self.text[start..].find([',', ']', '}', ' ', '\t', '\n', '\r']).unwrap_or(self.text.len() - start);
+                self.at += len;
+                (len > 0).then_some(Value::Other(start..self.at))
+            }
+        }
+    }
+
+    /// A string literal at the cursor: its range, quotes included.
+    fn string(&mut self) -> Option<Range<usize>> {
+        let start = self.at;
+        if self.peek()? != b'"' {
+            return None;
+        }
+        self.at += 1;
+        loop {
+            match self.peek()? {
+                b'"' => break,
+                b'\\' => self.at += 2,
+                _ => self.at += 1,
+            }
+        }
+        self.at += 1;
+        Some(start..self.at)
+    }
+}
+
+/// A string literal's content without its escapes; `None` for a broken escape.
+fn unescape(raw: &str) -> Option<String> {
+    if !raw.contains('\\') {
+        return Some(raw.to_string());
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        out.push(match chars.next()? {
+            'n' => '\n',
+            't' => '\t',
+            'r' => '\r',
+            'b' => '\u{8}',
+            'f' => '\u{c}',
+            'u' => {
+                let unit =
+                    |chars: &mut std::str::Chars<'_>| u32::from_str_radix(&chars.take(4).collect::<String>(), 16).ok();
+                let high = unit(&mut chars)?;
+                if (0xD800..0xDC00).contains(&high) {
+                    let (b'\\', b'u') = (chars.next()? as u8, chars.next()? as u8) else { return None };
+                    let low = unit(&mut chars)?;
+                    char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low.checked_sub(0xDC00)?))?
+                } else {
+                    char::from_u32(high)?
+                }
+            }
+            other => other,
+        });
+    }
+    Some(out)
+}
+
+impl Value {
+    fn range(&self) -> Range<usize> {
+        match self {
+            Value::Object { range, .. } | Value::Array { range, .. } | Value::Str(range) | Value::Other(range) => {
+                range.clone()
+            }
+        }
+    }
+}
+
+/// Calls `f` on the document's root value; `None` if the text is not JSON in shape.
+fn with_root<T>(text: &str, f: impl FnOnce(&Value) -> Option<T>) -> Option<T> {
+    let mut scanner = Scanner { text, at: 0 };
+    let root = scanner.value(0)?;
+    scanner.skip_space();
+    if scanner.at != text.len() {
+        return None;
+    }
+    f(&root)
+}
+
+fn find<'v>(root: &'v Value, steps: &[Step]) -> Option<&'v Value> {
     steps.iter().try_fold(root, |v, step| match (v, step) {
-        (Value::Object(o), Step::Key(k)) => o.properties.iter().rev().find(|p| p.name.as_str() == k).map(|p| &p.value),
-        (Value::Array(a), Step::Index(i)) => a.elements.get(*i),
+        // The last of equal keys, as serde_json's maps keep it.
+        (Value::Object { members, .. }, Step::Key(k)) => members.iter().rev().find(|m| &m.key == k).map(|m| &m.value),
+        (Value::Array { items, .. }, Step::Index(i)) => items.get(*i),
         _ => None,
     })
 }
 
-fn range(v: &Value<'_>) -> Range<usize> {
-    let r = v.range();
-    r.start..r.end
+fn range(v: &Value) -> Range<usize> {
+    v.range()
 }
 
 /// The bytes of the value at `path`, if the text has it.
@@ -99,8 +275,8 @@ pub fn locate(text: &str, path: &str) -> Option<(u32, u32)> {
 pub fn program_position(text: &str, path: &str, line: u32, column: u32) -> Option<(u32, u32)> {
     let offset = with_root(text, |root| {
         let literals: Vec<Range<usize>> = match find(root, &steps(path))? {
-            Value::StringLit(s) => std::iter::once(s.range.start..s.range.end).collect(),
-            Value::Array(a) => a.elements.iter().map(range).collect(),
+            Value::Str(r) => std::iter::once(r.clone()).collect(),
+            Value::Array { items, .. } => items.iter().map(range).collect(),
             _ => return None,
         };
         let mut at = (1u32, 1u32);
@@ -164,7 +340,7 @@ pub fn set(text: &str, path: &str, json: &str) -> Option<String> {
         }
         // The deepest enclosing value the text has; every step below it must be a key.
         let depth = (0..steps.len()).rev().find(|&n| find(root, &steps[..n]).is_some())?;
-        let Value::Object(obj) = find(root, &steps[..depth])? else { return None };
+        let obj @ Value::Object { .. } = find(root, &steps[..depth])? else { return None };
         let mut value = json.to_string();
         for step in steps[depth + 1..].iter().rev() {
             let Step::Key(k) = step else { return None };
@@ -181,15 +357,14 @@ pub fn remove(text: &str, path: &str) -> Option<String> {
     let steps = steps(path);
     let (Step::Key(key), parent) = steps.split_last()? else { return None };
     with_root(text, |root| {
-        let Value::Object(obj) = find(root, parent)? else { return None };
-        let props = &obj.properties;
-        let i = props.iter().rposition(|p| p.name.as_str() == key)?;
-        let cut = if i + 1 < props.len() {
-            props[i].range.start..props[i + 1].range.start
+        let Value::Object { range, members } = find(root, parent)? else { return None };
+        let i = members.iter().rposition(|m| &m.key == key)?;
+        let cut = if i + 1 < members.len() {
+            members[i].range.start..members[i + 1].range.start
         } else if i > 0 {
-            props[i - 1].range.end..props[i].range.end
+            members[i - 1].range.end..members[i].range.end
         } else {
-            obj.range.start + 1..obj.range.end - 1
+            range.start + 1..range.end - 1
         };
         Some(splice(text, cut, ""))
     })
@@ -198,7 +373,7 @@ pub fn remove(text: &str, path: &str) -> Option<String> {
 /// The keys of the object at `path`, in the text's order (empty if it is not an object).
 pub fn keys(text: &str, path: &str) -> Vec<String> {
     with_root(text, |root| match find(root, &steps(path))? {
-        Value::Object(o) => Some(o.properties.iter().map(|p| p.name.as_str().to_string()).collect()),
+        Value::Object { members, .. } => Some(members.iter().map(|m| m.key.clone()).collect()),
         _ => None,
     })
     .unwrap_or_default()
@@ -216,29 +391,24 @@ fn quote(key: &str) -> String {
     serde_json::to_string(key).expect("a string serialises")
 }
 
-/// Adds `"key": value` at the end of `obj`, separated and spaced like its existing members.
-fn insert(text: &str, obj: &Object<'_>, key: &str, value: &str) -> String {
-    let props = &obj.properties;
-    let Some(last) = props.last() else {
+/// Adds `"key": value` at the end of `obj` (an object), separated and spaced like its members.
+fn insert(text: &str, obj: &Value, key: &str, value: &str) -> String {
+    let Value::Object { range, members } = obj else { return text.to_string() };
+    let Some(last) = members.last() else {
         // An empty object: `{ "key": value }`.
-        let inner = obj.range.start + 1..obj.range.end - 1;
-        return splice(text, inner, &format!(" {}: {value} ", quote(key)));
+        return splice(text, range.start + 1..range.end - 1, &format!(" {}: {value} ", quote(key)));
     };
     // The layout between members: what follows the comma before the last one, or for a single
     // member what follows the `{`.
-    let gap = match props.len() {
-        1 => &text[obj.range.start + 1..last.range.start],
+    let gap = match members.len() {
+        1 => &text[range.start + 1..last.range.start],
         n => {
-            let between = &text[props[n - 2].range.end..last.range.start];
+            let between = &text[members[n - 2].range.end..last.range.start];
             between.find(',').map_or(between, |c| &between[c + 1..])
         }
     };
     // The layout around the colon, as in the last member.
-    let name_end = match &last.name {
-        ObjectPropName::String(s) => s.range.end,
-        ObjectPropName::Word(w) => w.range.end,
-    };
-    let colon = &text[name_end..range(&last.value).start];
+    let colon = &text[last.key_end..last.value.range().start];
     splice(text, last.range.end..last.range.end, &format!(",{gap}{}{colon}{value}", quote(key)))
 }
 
@@ -325,6 +495,16 @@ mod tests {
         for text in [out, remove(DOC, "machine.cpus").unwrap()] {
             serde_json::from_str::<serde_json::Value>(&text).expect("still JSON");
         }
+    }
+
+    #[test]
+    fn keys_are_unescaped_and_broken_text_has_no_values() {
+        assert_eq!(keys(r#"{"a\u00e9": 1, "q\"": 2, "\ud834\udd1e": 3}"#, ""), ["aé", "q\"", "𝄞"]);
+        for broken in ["{", "{\"a\" 1}", "[1 2]", "{\"a\": }", "\"open", "{} x", ""] {
+            assert_eq!(span(broken, ""), None, "{broken}");
+        }
+        let deep = "[".repeat(300) + &"]".repeat(300);
+        assert_eq!(span(&deep, ""), None, "nesting beyond 256 is refused, not a stack overflow");
     }
 
     #[test]
