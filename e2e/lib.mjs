@@ -229,7 +229,8 @@ export function expectedControls(source, settings) {
     source,
     cpus: settings.machine.cpus,
     policy: s.policy,
-    quantum: 'quantum' in s ? s.quantum : null,
+    // MLFQ's one quantum box shows (and sets) its levels' quantum, the top level's first.
+    quantum: 'quantum' in s ? s.quantum : (s.levels?.[0]?.quantum ?? null),
     tie: 'tie' in s ? s.tie : null,
   };
 }

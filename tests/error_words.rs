@@ -72,6 +72,13 @@ fn broken() -> Vec<String> {
         r("\"policy\": \"fcfs\"", "\"policy\": \"priority\", \"aging\": {\"step\": 1}"),
         r("\"policy\": \"fcfs\"", "\"policy\": \"priority\", \"most_urgent\": \"middle\""),
         r("\"policy\": \"fcfs\"", "\"policy\": \"priority\", \"preemptive\": 1"),
+        r("\"policy\": \"fcfs\"", "\"policy\": \"mlfq\", \"levels\": \"three\""),
+        r("\"policy\": \"fcfs\"", "\"policy\": \"mlfq\", \"levels\": [{\"quantum\": \"x\", \"allotment\": 1}]"),
+        r("\"policy\": \"fcfs\"", "\"policy\": \"mlfq\""),
+        r("\"policy\": \"fcfs\"", "\"policy\": \"lottery\", \"quantum\": -2"),
+        r("\"policy\": \"fcfs\"", "\"policy\": \"stride\", \"quantum\": 2, \"pass_tie\": \"random\""),
+        r("\"policy\": \"fcfs\"", "\"policy\": \"cfs\", \"target_latency\": 1.5"),
+        r("\"policy\": \"fcfs\"", "\"policy\": \"cfs\", \"start_debit\": \"yes\""),
         r("\"machine\": {", "\"machine\": 5, \"m\": {"),
         r("\"counter\": 0", "\"counter\": \"zero\""),
         r("\"counter\": 0", "\"counter\": 0.5"),
@@ -131,7 +138,9 @@ fn no_message_names_a_rust_type_and_every_error_is_located() {
     for text in broken() {
         let e = err(&text);
         let shown = e.to_string();
-        for bad in ["u32", "u64", "usize", "i64", "::", "invalid type", "invalid value", "Spec", "Option"] {
+        for bad in
+            ["u32", "u64", "usize", "i64", "f64", "::", "invalid type", "invalid value", "Spec", "Option", "struct "]
+        {
             assert!(!shown.contains(bad), "{bad:?} in: {shown}\n--- for ---\n{text}");
         }
         if !text.trim().is_empty() {

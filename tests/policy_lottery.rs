@@ -83,7 +83,7 @@ fn parameters_are_checked_and_located() {
     let s = Scenario::from_json(&json(r#"{"policy":"lottery","quantum":0}"#)).unwrap();
     assert_eq!(threadlab::model::run(&s).map(|_| ()).unwrap_err().path, "scheduler.quantum");
     let e = Scenario::from_json(&json(r#"{"policy":"lottery"}"#)).unwrap_err();
-    assert!(e.to_string().contains("missing field `quantum`"), "{e}");
+    assert!(e.to_string().contains("`quantum` is missing from `scheduler`"), "{e}");
     let s = Scenario::from_json(&json(r#"{"policy":"lottery","quantum":2}"#)).unwrap();
     let (_, r) = threadlab::model::run(&s).unwrap();
     assert_eq!(r.metrics.threads[0].completion, Some(3));
