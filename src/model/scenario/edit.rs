@@ -372,7 +372,7 @@ impl ScenarioEdit {
                 let json = serde_json::to_string(&t).expect("a tie rule serialises");
                 text::set(source, self.path(), &json)
             }
-            ScenarioEdit::Policy(_) => sync_object(source, "scheduler", &target),
+            ScenarioEdit::Policy(_) => sync_scheduler(source, &target),
         };
         let means_target = |t: &String| Scenario::from_json(t).is_ok_and(|s| s == target);
         let text = edited.filter(means_target).unwrap_or_else(|| target.to_json());
@@ -380,19 +380,13 @@ impl ScenarioEdit {
     }
 }
 
-/// Makes the object at `path` (here `scheduler`) mean what it does in `target`, touching only
-/// the members that must change: members `target` lacks go, differing values are replaced, and
-/// missing members are added one at a time, in `target`'s order, only until the text means
-/// `target` (so defaults the author left out stay out). `None` if that cannot be done in place.
-fn sync_object(source: &str, path: &str, target: &Scenario) -> Option<String> {
-    let full = serde_json::to_value(target).ok()?;
-    let serde_json::Value::Object(want) = text::steps(path).iter().try_fold(&full, |v, step| match step {
-        text::Step::Key(k) => v.get(k),
-        text::Step::Index(i) => v.get(i),
-    })?
-    else {
-        return None;
-    };
+/// Makes the `scheduler` object mean what it does in `target`, touching only the members that
+/// must change: members `target`'s lacks go, differing values are replaced, and missing members
+/// are added one at a time, in `target`'s order, only until the text means `target` (so
+/// defaults the author left out stay out). `None` if that cannot be done in place.
+fn sync_scheduler(source: &str, target: &Scenario) -> Option<String> {
+    let path = "scheduler";
+    let serde_json::Value::Object(want) = serde_json::to_value(&target.scheduler).ok()? else { return None };
     let mut out = if text::span(source, path).is_some() { source.to_string() } else { text::set(source, path, "{}")? };
     for key in text::keys(&out, path) {
         if !want.contains_key(&key) {
@@ -400,7 +394,7 @@ fn sync_object(source: &str, path: &str, target: &Scenario) -> Option<String> {
         }
     }
     let mut missing = Vec::new();
-    for (key, value) in want {
+    for (key, value) in &want {
         let at = format!("{path}.{key}");
         match text::span(&out, &at) {
             Some(r) if serde_json::from_str::<serde_json::Value>(&out[r.clone()]).ok().as_ref() == Some(value) => {}

@@ -2,8 +2,6 @@
 //! priority). Each change writes the scenario's `processes` into the editor's text (unapplied,
 //! like typing there); Apply runs it. See [`crate::page::jobs`].
 
-use std::collections::HashMap;
-
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -21,7 +19,7 @@ pub struct JobTableProps {
 }
 
 /// A column of the table.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Col {
     Name,
     Arrival,
@@ -95,16 +93,23 @@ fn free_name(jobs: &[Job]) -> String {
     (b'A'..=b'Z').map(|c| (c as char).to_string()).chain((27..).map(|i| format!("J{i}"))).find(|n| !taken(n)).unwrap()
 }
 
+/// `drafts` with the cell `at` holding `text` (replacing its earlier draft).
+fn with_draft(drafts: &[((usize, Col), String)], at: (usize, Col), text: String) -> Vec<((usize, Col), String)> {
+    let mut out: Vec<_> = drafts.iter().filter(|(a, _)| *a != at).cloned().collect();
+    out.push((at, text));
+    out
+}
+
 /// The table, or why this scenario cannot be shown as one.
 #[component]
 pub fn JobTable(props: &JobTableProps) -> Html {
     // A cell whose text is not valid keeps it (with the error) instead of the value in use.
-    let drafts = use_state(HashMap::<(usize, Col), String>::new);
+    let drafts = use_state(Vec::<((usize, Col), String)>::new);
     let error = use_state(|| None::<String>);
     {
         let (drafts, error) = (drafts.clone(), error.clone());
         use_effect_with(props.text.clone(), move |_| {
-            drafts.set(HashMap::new());
+            drafts.set(Vec::new());
             error.set(None);
         });
     }
@@ -137,9 +142,7 @@ pub fn JobTable(props: &JobTableProps) -> Html {
             Ok(new_text) => on_action.emit(PageAction::Draft(new_text)),
             Err(msg) => {
                 if let Some((at, t)) = cell {
-                    let mut d = (*drafts).clone();
-                    d.insert(at, t);
-                    drafts.set(d);
+                    drafts.set(with_draft(&drafts, at, t));
                 }
                 error.set(Some(msg));
             }
@@ -152,22 +155,21 @@ pub fn JobTable(props: &JobTableProps) -> Html {
                 let value = e.target_unchecked_into::<HtmlInputElement>().value();
                 // Other cells still waiting (e.g. two bursts before their I/O wait) count too.
                 let mut next = jobs.clone();
-                for (&(r, c), text) in drafts.iter().filter(|&(&at, _)| at != (row, col)) {
-                    let _ = c.set(&mut next[r], text);
+                for ((r, c), text) in drafts.iter().filter(|(at, _)| *at != (row, col)) {
+                    let _ = c.set(&mut next[*r], text);
                 }
                 match col.set(&mut next[row], &value) {
                     Ok(()) => write(&next, Some(((row, col), value))),
                     Err(msg) => {
-                        let mut d = (*drafts).clone();
-                        d.insert((row, col), value);
-                        drafts.set(d);
+                        drafts.set(with_draft(&drafts, (row, col), value));
                         error.set(Some(msg));
                     }
                 }
             })
         };
-        let value = drafts.get(&(row, col)).cloned().unwrap_or_else(|| col.text(&jobs[row]));
-        let invalid = drafts.contains_key(&(row, col));
+        let draft = drafts.iter().find(|(at, _)| *at == (row, col)).map(|(_, t)| t.clone());
+        let invalid = draft.is_some();
+        let value = draft.unwrap_or_else(|| col.text(&jobs[row]));
         let label = format!("{}, job {}", col.header(), row + 1);
         let kind = if matches!(col, Col::Arrival | Col::Priority) { "num" } else { "" };
         html! {
