@@ -144,7 +144,7 @@ fn no_message_names_a_rust_type_and_every_error_is_located() {
             assert!(!shown.contains(bad), "{bad:?} in: {shown}\n--- for ---\n{text}");
         }
         if !text.trim().is_empty() {
-            assert!(e.file_position().is_some(), "not located in the file: {shown}\n--- for ---\n{text}");
+            assert!(e.file_position.is_some(), "not located in the file: {shown}\n--- for ---\n{text}");
         }
     }
 }
@@ -156,7 +156,7 @@ fn a_wrong_type_says_what_the_field_must_be() {
     assert_eq!(e.message, "`cpus` must be a whole number from 1 to 64, got the text \"two\"");
     // Line 5 is `    "cpus": "two",`: serde stops at the closing quote of "two", after 4 spaces,
     // `"cpus": ` (8 characters) and `"two"` (5): column 17.
-    assert_eq!(e.file_position(), Some((5, 17)));
+    assert_eq!(e.file_position, Some((5, 17)));
 }
 
 #[test]
@@ -164,7 +164,7 @@ fn a_validation_error_is_located_at_its_value() {
     let e = err(&RACE.replacen("\"cpus\": 2", "\"cpus\": 0", 1));
     assert_eq!(e.message, "`cpus` must be a whole number from 1 to 64, got 0");
     // `    "cpus": 0,` on line 5: the value starts after 4 spaces and `"cpus": ` (8 chars), column 13.
-    assert_eq!(e.file_position(), Some((5, 13)));
+    assert_eq!(e.file_position, Some((5, 13)));
     assert_eq!(e.to_string(), "machine.cpus, line 5, column 13: `cpus` must be a whole number from 1 to 64, got 0");
 }
 
@@ -183,7 +183,7 @@ fn a_program_error_gives_its_program_line_its_place_in_the_file_and_the_fix() {
     let line = text[..entry].matches('\n').count() as u32 + 1;
     let line_start = text[..entry].rfind('\n').unwrap() + 1;
     let column = (entry - line_start) as u32 + 1 + 1 + 7; // the quote, then 7 letters
-    assert_eq!(e.file_position(), Some((line, column)));
+    assert_eq!(e.file_position, Some((line, column)));
     assert!(e.to_string().contains(&format!("program line 2, column 8 (file line {line}, column {column})")), "{e}");
 }
 

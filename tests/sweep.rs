@@ -108,7 +108,7 @@ fn errors_name_the_value_or_the_series() {
     let e = sweep(Setting::Quantum, vec![2, 0], vec![]).plan().unwrap_err();
     assert_eq!((e.part, e.name.as_str(), e.error.path.as_str()), (Part::Value { index: 1 }, "0", "scheduler.quantum"));
     let e = sweep(Setting::Cpus, vec![1, 65], vec![]).plan().unwrap_err();
-    assert_eq!(e.to_string(), "value 65: machine.cpus: must be 1 to 64, got 65");
+    assert_eq!(e.to_string(), "value 65: machine.cpus: `cpus` must be a whole number from 1 to 64, got 65");
     let e = sweep(Setting::Quantum, vec![1, 2, 1], vec![]).plan().unwrap_err();
     assert_eq!(e.part, Part::Value { index: 2 });
     let e = sweep(Setting::Policy, vec![1], vec![]).plan().unwrap_err();

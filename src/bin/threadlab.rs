@@ -346,6 +346,11 @@ fn edits(args: &RunArgs) -> Vec<(&'static str, ScenarioEdit)> {
 
 /// Reads the scenario named by a file or a preset: its label for messages and the scenario.
 fn load(preset: &Option<String>, file: &Option<PathBuf>) -> Result<(String, Scenario), String> {
+    load_text(preset, file).map(|(label, _, scenario)| (label, scenario))
+}
+
+/// As [`load`], with the file's text too (to locate later errors in it).
+fn load_text(preset: &Option<String>, file: &Option<PathBuf>) -> Result<(String, String, Scenario), String> {
     let (label, text) = match (preset, file) {
         (Some(key), _) => {
             let p = presets::find(key).ok_or_else(|| {
@@ -361,11 +366,11 @@ fn load(preset: &Option<String>, file: &Option<PathBuf>) -> Result<(String, Scen
         (None, None) => unreachable!("clap requires a file or --preset"),
     };
     let scenario = Scenario::from_json(&text).map_err(|e| format!("{label}: {e}"))?;
-    Ok((label, scenario))
+    Ok((label, text, scenario))
 }
 
 fn run(args: &RunArgs) -> Result<ExitCode, String> {
-    let (label, mut scenario) = load(&args.preset, &args.file)?;
+    let (label, text, mut scenario) = load_text(&args.preset, &args.file)?;
     for (flag, edit) in edits(args) {
         edit.apply(&mut scenario).map_err(|e| format!("{flag}: {}", e.message))?;
     }

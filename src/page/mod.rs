@@ -436,7 +436,7 @@ impl PageState {
             self.draft = Some(text.clone());
         }
         let in_draft = self.draft.as_deref() == Some(text.as_str());
-        self.error = Some(PageError { message, path: Some(e.path.clone()), at: e.file_position(), in_draft });
+        self.error = Some(PageError { message, path: Some(e.path.clone()), at: e.file_position, in_draft });
         if self.shown.is_none() && self.pending.is_none() {
             let preset = Source::Preset(DEFAULT_PRESET.into());
             let json = self.text_of(&preset).expect("the default preset exists");

@@ -363,16 +363,17 @@ impl ScenarioEdit {
         if target == before {
             return Ok((source.to_string(), target));
         }
-        let number = |n: u64| n.to_string();
+        let number = |n: u64| text::set(source, self.path(), &n.to_string());
         let edited = match *self {
-            ScenarioEdit::Cpus(n) => text::set(source, self.path(), &number(n.into())),
-            ScenarioEdit::Quantum(q) => text::set(source, self.path(), &number(q)),
-            ScenarioEdit::Seed(s) => text::set(source, self.path(), &number(s)),
-            ScenarioEdit::Tie(t) => {
-                let json = serde_json::to_string(&t).expect("a tie rule serialises");
-                text::set(source, self.path(), &json)
+            ScenarioEdit::Cpus(n) => number(n.into()),
+            ScenarioEdit::Seed(n) | ScenarioEdit::ThreadSwitchTicks(n) | ScenarioEdit::ProcessSwitchTicks(n) => {
+                number(n)
             }
-            ScenarioEdit::Policy(_) => sync_scheduler(source, &target),
+            // The scheduler's members depend on the policy (MLFQ's quantum is its levels'):
+            // the members that differ are synced, whatever they are.
+            ScenarioEdit::Policy(_) | ScenarioEdit::Quantum(_) | ScenarioEdit::Tie(_) => {
+                sync_scheduler(source, &target)
+            }
         };
         let means_target = |t: &String| Scenario::from_json(t).is_ok_and(|s| s == target);
         let text = edited.filter(means_target).unwrap_or_else(|| target.to_json());
@@ -500,6 +501,23 @@ mod tests {
                 assert!(text.starts_with(head), "{} → {}", preset.key, p.key());
             }
         }
+    }
+
+    #[test]
+    fn mlfq_quantum_and_switch_costs_edit_in_place() {
+        let (mlfq, _) = ScenarioEdit::Policy(Policy::Mlfq).apply_to_text(FCFS).unwrap();
+        let head = &FCFS[..FCFS.find("\"scheduler\"").unwrap()];
+        assert!(mlfq.starts_with(head), "the policy change is made in place (the preset is not re-serialised)");
+        let (q, s) = ScenarioEdit::Quantum(6).apply_to_text(&mlfq).unwrap();
+        assert_eq!(s.scheduler.quantum(), Some(6));
+        // Only the `levels` value changed: the text before it is the same.
+        let levels = mlfq.find("\"levels\"").unwrap();
+        assert_eq!(q[..levels], mlfq[..levels]);
+        assert!(q.contains("\"format\": 2") && !q.contains("\"quantum\": 4"), "{q}");
+        let (t, _) = ScenarioEdit::ThreadSwitchTicks(3).apply_to_text(FCFS).unwrap();
+        assert_eq!(t, FCFS.replace("\"thread_switch_ticks\": 1,", "\"thread_switch_ticks\": 3,"));
+        let (p, _) = ScenarioEdit::ProcessSwitchTicks(0).apply_to_text(FCFS).unwrap();
+        assert_eq!(p, FCFS.replace("\"process_switch_ticks\": 2", "\"process_switch_ticks\": 0"));
     }
 
     #[test]

@@ -15,13 +15,13 @@ pub struct ScenarioError {
     /// 1-based column on that line, in characters, if known.
     pub column: Option<u32>,
     /// Whether `line` and `column` count in the program text at `path` (a program error).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub in_program: bool,
-    /// 1-based line of the scenario file's text where the problem is (for a program error, where
-    /// that program line is written), once [`ScenarioError::locate_in`] has seen the text.
-    pub file_line: Option<u32>,
-    /// 1-based column, in characters, on `file_line`.
-    pub file_column: Option<u32>,
+    /// 1-based line and column (characters) of the scenario file's text where the problem is
+    /// (for a program error, where that program line is written), once
+    /// [`ScenarioError::locate_in`] has seen the text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_position: Option<(u32, u32)>,
     /// What is wrong, without the position.
     pub message: String,
 }
@@ -34,8 +34,7 @@ impl ScenarioError {
             line: None,
             column: None,
             in_program: false,
-            file_line: None,
-            file_column: None,
+            file_position: None,
             message: message.into(),
         }
     }
@@ -45,8 +44,7 @@ impl ScenarioError {
         ScenarioError {
             line: Some(line),
             column: Some(column),
-            file_line: Some(line),
-            file_column: Some(column),
+            file_position: Some((line, column)),
             ..ScenarioError::at(path, message)
         }
     }
@@ -63,17 +61,12 @@ impl ScenarioError {
             _ => super::text::locate(text, &self.path),
         };
         if let Some((line, column)) = found {
-            (self.file_line, self.file_column) = (Some(line), Some(column));
+            self.file_position = Some((line, column));
             if self.line.is_none() {
                 (self.line, self.column) = (Some(line), Some(column));
             }
         }
         self
-    }
-
-    /// The line and column of the file's text to show the error at, if known.
-    pub fn file_position(&self) -> Option<(u32, u32)> {
-        Some((self.file_line?, self.file_column.unwrap_or(1)))
     }
 }
 
@@ -93,9 +86,9 @@ impl fmt::Display for ScenarioError {
                 write!(f, ", column {col}")?;
             }
             if self.in_program
-                && let Some(file_line) = self.file_line
+                && let Some((file_line, file_column)) = self.file_position
             {
-                write!(f, " (file line {file_line}, column {})", self.file_column.unwrap_or(1))?;
+                write!(f, " (file line {file_line}, column {file_column})")?;
             }
             write!(f, ": ")?;
         }
