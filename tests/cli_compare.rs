@@ -181,7 +181,10 @@ fn bad_flags_name_the_flag() {
         (&["compare", f, "--variant", "x:quantum=four"], "'--variant <SPEC>'"),
         (&["compare", f, "--variant", "x:policy=fcfs,quantum=4"], "--variant `x`: scheduler.quantum"),
         (&["compare", f, "--policies", "fcfs,sjf", "--quantum", "4"], "--quantum: no run's policy has a `quantum`"),
-        (&["compare", f, "--policies", "fcfs", "--cpus", "65"], "--cpus: machine.cpus: `cpus` must be a whole number from 1 to 64, got 65"),
+        (
+            &["compare", f, "--policies", "fcfs", "--cpus", "65"],
+            "--cpus: machine.cpus: `cpus` must be a whole number from 1 to 64, got 65",
+        ),
         (&["compare", f, "--policies", "fcfs", "--metric", "speed"], "'--metric <M>'"),
         (&["compare", f, "--policies", "fcfs", "--metric", "var:nope"], "--metric: var:nope"),
         (&["compare", "--preset", "nope", "--policies", "fcfs"], "no preset `nope`"),
