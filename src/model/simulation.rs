@@ -241,7 +241,7 @@ impl Kernel {
             sched_rng: SchedRng::seed_from_u64(scenario.seed.wrapping_add(SCHEDULER_SEED_OFFSET)),
             timers: Timers::default(),
             wants_bursts,
-            threads: sys.threads.iter().map(|_| Thread::new()).collect(),
+            threads: sys.threads.iter().map(|t| Thread::new(t.pid, t.program)).collect(),
             cpus: vec![Cpu::new(); cpus],
             caches: scenario
                 .machine
@@ -566,7 +566,7 @@ impl Kernel {
             Some(prev) if prev == tid => 0,
             Some(prev) => {
                 self.context_switches += 1;
-                if sys.threads[prev].pid == sys.threads[tid].pid {
+                if self.threads[prev].pid == self.threads[tid].pid {
                     c.switch_kind = IntervalKind::ThreadSwitch;
                     self.machine.thread_switch_ticks
                 } else {
@@ -627,7 +627,7 @@ impl Kernel {
     /// next costly step, or pre-empts the thread if its slice is used up.
     fn continue_on(&mut self, sys: &System, cpu: CpuId) {
         let tid = self.cpus[cpu].thread.expect("a running thread");
-        let program = sys.program_of(tid);
+        let program = &sys.programs[self.threads[tid].program];
         loop {
             let t = &mut self.threads[tid];
             let Some(&instr) = program.instrs.get(t.ctx.pc) else {
@@ -682,7 +682,8 @@ impl Kernel {
             *left -= elapsed;
         }
         let warm = c.step_warm;
-        let instr = sys.program_of(tid).instrs[self.threads[tid].ctx.pc];
+        let t = &self.threads[tid];
+        let instr = sys.programs[t.program].instrs[t.ctx.pc];
         let work = self.work_done(cpu, tid, instr, elapsed, warm);
         let t = &mut self.threads[tid];
         t.cpu_time += elapsed;
@@ -699,7 +700,7 @@ impl Kernel {
     /// Executes `instr` for `tid` on `cpu` and applies its effect. Returns whether the thread
     /// goes on running.
     fn execute(&mut self, sys: &System, cpu: CpuId, tid: ThreadId, instr: Instr) -> bool {
-        let pid = sys.threads[tid].pid;
+        let pid = self.threads[tid].pid;
         let t = &mut self.threads[tid];
         let pc = t.ctx.pc;
         let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid] };
@@ -825,7 +826,8 @@ impl Kernel {
                     *left -= elapsed;
                 }
                 let warm = c.step_warm;
-                let instr = sys.program_of(tid).instrs[self.threads[tid].ctx.pc];
+                let t = &self.threads[tid];
+        let instr = sys.programs[t.program].instrs[t.ctx.pc];
                 let work = self.work_done(cpu, tid, instr, elapsed, warm);
                 let t = &mut self.threads[tid];
                 t.cpu_time += elapsed;

@@ -11,6 +11,10 @@ use super::{CpuId, ThreadId, Ticks};
 /// Runtime state of one thread.
 #[derive(Clone, Debug)]
 pub(crate) struct Thread {
+    /// Its process (a copy of [`super::system::ThreadInfo::pid`], kept beside the hot fields).
+    pub pid: usize,
+    /// Its program's index in [`System::programs`] (a copy, as `pid`).
+    pub program: usize,
     pub state: ThreadState,
     /// PC, registers, loop counters: what a context switch saves and restores.
     pub ctx: Context,
@@ -40,9 +44,12 @@ pub(crate) struct Thread {
 }
 
 impl Thread {
-    /// A thread not yet arrived, at the start of its program.
-    pub fn new() -> Self {
+    /// A thread not yet arrived, at the start of its program; `pid` and `program` as in
+    /// [`super::system::ThreadInfo`].
+    pub fn new(pid: usize, program: usize) -> Self {
         Thread {
+            pid,
+            program,
             state: ThreadState::New,
             ctx: Context::default(),
             op_left: 0,
