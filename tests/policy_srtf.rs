@@ -47,7 +47,7 @@ fn an_equal_newcomer_preempts_only_when_asked() {
     let (_, r) = run(&scenario(1, Policy::Srtf, None, jobs.clone()));
     assert_eq!((r.metrics.threads[0].completion, r.metrics.threads[1].completion), (Some(10), Some(15)));
     let mut s = scenario(1, Policy::Srtf, None, jobs);
-    s.scheduler = SchedulerSpec::from(SrtfSpec { preempt_on_equal: true });
+    s.scheduler = SchedulerSpec::from(SrtfSpec { preempt_on_equal: true, ..SrtfSpec::default() });
     let (_, r) = run(&s);
     assert_eq!((r.metrics.threads[0].completion, r.metrics.threads[1].completion), (Some(15), Some(10)));
 }
@@ -75,4 +75,23 @@ fn preempts_the_longest_running_thread() {
     assert_eq!(r.metrics.threads[2].completion, Some(10));
     assert_eq!(r.metrics.threads[1].completion, Some(30));
     assert_eq!(r.metrics.threads[0].completion, Some(55));
+}
+
+/// With an `estimate` SRTF predicts instead of peeking. A runs a 10-tick burst, waits 5 for
+/// I/O, then runs 10 more; B (6 ticks) arrives at 12. Predicting (α = 0.5, τ(0) = 20): A's first
+/// burst updates its τ to 0.5·10 + 0.5·20 = 15. B starts at 12 predicted at 20; at 15 A wakes
+/// with 15 predicted, B has 20 − 3 = 17 left by prediction, so A pre-empts it: A 15–25, B
+/// 25–28. With the actual bursts B has 3 left against A's 10: B 12–18, A 18–28.
+#[test]
+fn predicted_bursts_decide_differently_from_actual_ones() {
+    let jobs = vec![job("A", 0, "compute 10\nio 5\ncompute 10"), job("B", 12, "compute 6")];
+    let mut s = scenario(1, Policy::Srtf, None, jobs.clone());
+    s.scheduler = SchedulerSpec::from(SrtfSpec {
+        estimate: Some(threadlab::model::scheduler::EstimateSpec { alpha: 0.5, initial: 20 }),
+        ..SrtfSpec::default()
+    });
+    let (_, r) = run(&s);
+    assert_eq!((r.metrics.threads[0].completion, r.metrics.threads[1].completion), (Some(25), Some(28)));
+    let (_, r) = run(&scenario(1, Policy::Srtf, None, jobs));
+    assert_eq!((r.metrics.threads[0].completion, r.metrics.threads[1].completion), (Some(28), Some(18)));
 }

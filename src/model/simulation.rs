@@ -827,7 +827,7 @@ impl Kernel {
                 }
                 let warm = c.step_warm;
                 let t = &self.threads[tid];
-        let instr = sys.programs[t.program].instrs[t.ctx.pc];
+                let instr = sys.programs[t.program].instrs[t.ctx.pc];
                 let work = self.work_done(cpu, tid, instr, elapsed, warm);
                 let t = &mut self.threads[tid];
                 t.cpu_time += elapsed;

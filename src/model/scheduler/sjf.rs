@@ -99,7 +99,7 @@ impl ExpAverage {
 
 /// A burst length, actual or predicted, in ticks, ordered as a number.
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct Length(f64);
+pub(crate) struct Length(pub f64);
 
 impl Eq for Length {}
 impl PartialOrd for Length {
@@ -113,7 +113,56 @@ impl Ord for Length {
     }
 }
 
-/// What a predicting SJF knows of one thread.
+/// Predicted CPU bursts by exponential averaging, per thread: what a predicting SJF or SRTF
+/// knows. τ(0) is the thread's `expected_burst` attribute, else `initial`.
+#[derive(Clone, Debug)]
+pub(crate) struct Estimator {
+    avg: ExpAverage,
+    initial: Ticks,
+    history: Vec<Option<History>>,
+}
+
+impl Estimator {
+    /// Averaging `avg`, τ(0) = `initial` ticks.
+    pub fn new(avg: ExpAverage, initial: Ticks) -> Self {
+        Estimator { avg, initial, history: Vec::new() }
+    }
+
+    fn tau0(&self, tid: ThreadId, ctx: &Ctx<'_>) -> Ticks {
+        ctx.attrs.get(tid).and_then(|a| a.expected_burst).unwrap_or(self.initial)
+    }
+
+    /// τ: the predicted length of `tid`'s current (or next) burst, in ticks.
+    pub fn tau(&self, tid: ThreadId, ctx: &Ctx<'_>) -> f64 {
+        match self.history.get(tid).copied().flatten() {
+            Some(h) => h.tau,
+            None => self.tau0(tid, ctx) as f64,
+        }
+    }
+
+    /// What is predicted to remain of `tid`'s current burst: τ less what it ran of it (at least 0).
+    pub fn remaining(&self, tid: ThreadId, ctx: &Ctx<'_>) -> f64 {
+        let ran = self.history.get(tid).copied().flatten().map_or(0, |h| h.ran);
+        (self.tau(tid, ctx) - ran as f64).max(0.0)
+    }
+
+    /// `tid` left its CPU after `ran` ticks: a burst ends when it blocks or exits, and its
+    /// length updates τ.
+    pub fn left(&mut self, tid: ThreadId, ran: Ticks, why: LeaveReason, ctx: &Ctx<'_>) {
+        if self.history.len() <= tid {
+            self.history.resize(tid + 1, None);
+        }
+        let tau0 = self.tau0(tid, ctx) as f64;
+        let h = self.history[tid].get_or_insert(History { tau: tau0, ran: 0 });
+        h.ran += ran;
+        if matches!(why, LeaveReason::Blocked | LeaveReason::Exited) {
+            h.tau = self.avg.next(h.tau, h.ran);
+            h.ran = 0;
+        }
+    }
+}
+
+/// What a predicting SJF or SRTF knows of one thread.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct History {
     /// τ for the thread's current (or next) burst, in ticks.
@@ -128,31 +177,20 @@ pub struct Sjf {
     /// Ready threads as (burst length, order of joining the queue, tid).
     ready: BTreeSet<(Length, u64, ThreadId)>,
     seq: u64,
-    /// `Some((averaging, τ(0)))` to predict bursts instead of reading the actual ones.
-    estimate: Option<(ExpAverage, Ticks)>,
-    /// Per thread, by tid (grown on demand): its prediction and the current burst so far.
-    history: Vec<Option<History>>,
+    /// Predicted bursts, to predict instead of reading the actual ones.
+    estimate: Option<Estimator>,
 }
 
 impl Sjf {
     /// SJF by predicted bursts: exponential averaging `avg`, τ(0) = `initial` ticks for a thread
     /// without an `expected_burst` attribute.
     pub fn estimating(avg: ExpAverage, initial: Ticks) -> Self {
-        Sjf { estimate: Some((avg, initial)), ..Sjf::default() }
+        Sjf { estimate: Some(Estimator::new(avg, initial)), ..Sjf::default() }
     }
 
     /// The burst `tid` is predicted to need next, in ticks; `None` when not predicting.
     pub fn prediction(&self, tid: ThreadId, ctx: &Ctx<'_>) -> Option<f64> {
-        let (_, initial) = self.estimate?;
-        match self.history.get(tid).copied().flatten() {
-            Some(h) => Some(h.tau),
-            None => Some(Self::tau0(tid, initial, ctx) as f64),
-        }
-    }
-
-    /// τ(0) of `tid`: its `expected_burst` attribute, else `initial`.
-    fn tau0(tid: ThreadId, initial: Ticks, ctx: &Ctx<'_>) -> Ticks {
-        ctx.attrs.get(tid).and_then(|a| a.expected_burst).unwrap_or(initial)
+        self.estimate.as_ref().map(|e| e.tau(tid, ctx))
     }
 }
 
@@ -177,16 +215,8 @@ impl Scheduler for Sjf {
     /// When predicting: adds `ran` to the current burst; a burst ends when the thread blocks or
     /// exits, and its length updates τ.
     fn on_leave(&mut self, tid: ThreadId, _cpu: CpuId, ran: Ticks, why: LeaveReason, ctx: &mut Ctx<'_>) {
-        let Some((avg, initial)) = self.estimate else { return };
-        if self.history.len() <= tid {
-            self.history.resize(tid + 1, None);
-        }
-        let tau0 = Self::tau0(tid, initial, ctx) as f64;
-        let h = self.history[tid].get_or_insert(History { tau: tau0, ran: 0 });
-        h.ran += ran;
-        if matches!(why, LeaveReason::Blocked | LeaveReason::Exited) {
-            h.tau = avg.next(h.tau, h.ran);
-            h.ran = 0;
+        if let Some(e) = &mut self.estimate {
+            e.left(tid, ran, why, ctx);
         }
     }
     fn withdraw(&mut self, tid: ThreadId, _ctx: &mut Ctx<'_>) -> bool {
