@@ -179,3 +179,14 @@ fn program_given_as_lines_points_to_code() {
     assert_eq!(e.path, "processes[0].threads[0].program");
     assert!(e.message.contains("put the lines themselves in `code`"), "{}", e.message);
 }
+
+#[test]
+fn text_after_the_scenarios_end_is_an_error_where_it_starts() {
+    // One `}` too many: the scenario ends at the first `}` that closes it, and what follows is
+    // reported at its first character, never silently ignored. The scenario is 86 characters
+    // (`{"name":"x","processes":[` 25, OK_PROCESS 59, `]}` 2), then a space: column 88.
+    let scenario = format!(r#"{{"name":"x","processes":[{OK_PROCESS}]}}"#);
+    let e = err(&format!("{scenario} }}"));
+    assert_eq!((e.path.as_str(), e.line, e.column), ("", Some(1), Some(88)));
+    assert!(e.message.starts_with("more text after the scenario's end"), "{}", e.message);
+}

@@ -112,6 +112,8 @@ pub(super) fn plain_json_message(e: &serde_json::Error) -> String {
         "a comma right before `]` or `}`: remove it"
     } else if raw.starts_with("key must be a string") {
         "object keys need \"double quotes\""
+    } else if raw.starts_with("trailing characters") {
+        "more text after the scenario's end: its last `}` comes earlier, or its first `{` is missing"
     } else if raw.starts_with("control character") {
         "a line break inside a string: write programs as a list of lines, or use \\n"
     } else {

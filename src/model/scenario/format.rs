@@ -30,15 +30,15 @@ pub(crate) fn current() -> u32 {
 }
 
 /// Parses `text` as `T`, turning serde's error into a located [`ScenarioError`] in a learner's
-/// words (see [`super::words`]).
+/// words (see [`super::words`]). The error's path is read from the text at the place serde_json
+/// stopped ([`super::text::path_at`]).
 pub(super) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ScenarioError> {
-    let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        // Where the parser stopped before knowing a field name the path ends in `?`; drop it.
-        let path = e.path().to_string();
-        let mut path: Vec<String> =
-            path.split('.').filter(|p| *p != "?" && !p.is_empty()).map(str::to_string).collect();
-        let inner = e.into_inner();
+    serde_json::from_str(text).map_err(|inner| {
+        // At the end of the text serde_json points at its last character; the place is after it.
+        let at =
+            if inner.is_eof() { text.len() } else { super::text::offset_of_error(text, inner.line(), inner.column()) };
+        let path = super::text::path_at(text, at);
+        let mut path: Vec<String> = path.split('.').filter(|p| !p.is_empty()).map(str::to_string).collect();
         let about_a_value = inner.is_data() || strip_position(&inner.to_string()) == "number out of range";
         let mut raw = if about_a_value { strip_position(&inner.to_string()) } else { plain_json_message(&inner) };
         // A path inside the value (e.g. a scheduler parameter) travels in the message; serde's
@@ -65,6 +65,29 @@ pub(super) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ScenarioError>
     })
 }
 
+/// How a scenario's text is parsed: [`Worded`] or [`Plain`] errors.
+trait Parse {
+    fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ScenarioError>;
+}
+
+/// Errors located and in a learner's words ([`parse`]).
+struct Worded;
+
+/// serde_json's own error message, at no path.
+struct Plain;
+
+impl Parse for Worded {
+    fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ScenarioError> {
+        parse(text)
+    }
+}
+
+impl Parse for Plain {
+    fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ScenarioError> {
+        serde_json::from_str(text).map_err(|e| ScenarioError::at("", e.to_string()))
+    }
+}
+
 /// serde_json's column (bytes from the line's start to just past the offending character; 0 at
 /// the start of a line) as a 1-based count of characters, as an editor shows it.
 fn char_column(text: &str, line: u32, byte_column: usize) -> u32 {
@@ -78,12 +101,19 @@ impl Scenario {
     /// Syntax and type errors give the JSON line and column and the path of the offending field.
     /// Every error is located in `text` ([`ScenarioError::locate_in`]).
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        Self::from_json_unlocated(text).map_err(|e| e.locate_in(text))
+        Self::read::<Worded>(text).map_err(|e| e.locate_in(text))
     }
 
-    fn from_json_unlocated(text: &str) -> Result<Scenario, ScenarioError> {
+    /// As [`Scenario::from_json`], but an error is serde_json's message with no path or place:
+    /// for the simulation worker, which runs scenarios the page has already checked (the page
+    /// words and locates errors itself), so the worker's code stays small.
+    pub fn from_json_unchecked(text: &str) -> Result<Scenario, ScenarioError> {
+        Self::read::<Plain>(text)
+    }
+
+    fn read<P: Parse>(text: &str) -> Result<Scenario, ScenarioError> {
         // Syntax errors first, with the full path to where the text breaks; then the version.
-        let doc: serde_json::Value = parse(text)?;
+        let doc: serde_json::Value = P::parse(text)?;
         let version = match doc.get("format") {
             None => 1,
             Some(v) => match v.as_u64() {
@@ -99,8 +129,8 @@ impl Scenario {
             },
         };
         match version {
-            1 => parse::<super::v1::ScenarioV1>(text)?.migrate(),
-            _ => parse::<Scenario>(text),
+            1 => P::parse::<super::v1::ScenarioV1>(text)?.migrate(),
+            _ => P::parse::<Scenario>(text),
         }
     }
 

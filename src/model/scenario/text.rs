@@ -328,6 +328,191 @@ fn find_in_literal(text: &str, lit: Range<usize>, at: &mut (u32, u32), target: (
     (at.0 == target.0).then_some(end)
 }
 
+/// Where a reader of an object or array is, between its tokens.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum At {
+    /// After `{`, `[` or a comma: a key (object) or an item (array) comes next.
+    Start,
+    /// At a key's closing quote (objects only): where a parser says a key is unknown.
+    Key,
+    /// After a key: a colon comes next (objects only).
+    Colon,
+    /// Reading a member's value or an item.
+    Value,
+    /// After a value: a comma or the end comes next.
+    After,
+}
+
+/// An object or array open at the place asked about.
+struct Open {
+    object: bool,
+    /// The member being read (objects), as written (unescaped).
+    key: String,
+    /// The item being read (arrays).
+    index: usize,
+    at: At,
+}
+
+/// The path of what is at byte `at` of `text`, as errors write it (`processes[0].threads`): the
+/// member's value or array item being read there, else the object or array it is in. Meant for
+/// where a JSON parser stopped (serde_json's line and column; `text.len()` for the end of the
+/// text): the text is read only up to there, as the parser read it, so it may be broken after.
+///
+/// A member counts from its colon on, except that a whole key names its member at its closing
+/// quote (where an unknown field is reported); an array's item from its first character,
+/// whatever it is. A comma or a closing bracket where one may be is its object or array; a
+/// broken value is its member or item. At the end of the text: the value or item left open.
+/// (These are the paths `serde_path_to_error` gave, without its code in the page.)
+pub fn path_at(text: &str, at: usize) -> String {
+    let bytes = text.as_bytes();
+    let mut open: Vec<Open> = Vec::new();
+    let mut i = 0;
+    loop {
+        while matches!(bytes.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            i += 1;
+        }
+        // Anything but `]` after `[` or a comma starts an array's item (valid or not): a parser
+        // that stops just before an item (a wrong type where it wanted a number) is in it.
+        if let Some(o) = open.last_mut().filter(|o| !o.object && o.at == At::Start)
+            && bytes.get(i).is_some_and(|&b| b != b']')
+        {
+            o.at = At::Value;
+        }
+        if i >= bytes.len() || i > at {
+            break;
+        }
+        let byte = bytes[i];
+        // The enclosing object or array may read a value here: it is now reading it.
+        let top = open.last_mut();
+        let value_here = match top {
+            Some(o) if o.at == At::Value => true,
+            None => i == 0,
+            Some(_) => false,
+        };
+        match byte {
+            b'{' | b'[' if value_here && open.len() < MAX_DEPTH => {
+                open.push(Open { object: byte == b'{', key: String::new(), index: 0, at: At::Start });
+                i += 1;
+            }
+            b'}' | b']' => {
+                let Some(o) = open.last_mut() else { break };
+                let closes = o.object == (byte == b'}') && matches!(o.at, At::Start | At::After);
+                if !closes || i == at {
+                    break;
+                }
+                open.pop();
+                if let Some(parent) = open.last_mut() {
+                    parent.at = At::After;
+                }
+                i += 1;
+            }
+            b',' => {
+                let Some(o) = open.last_mut().filter(|o| o.at == At::After) else { break };
+                o.at = At::Start;
+                o.index += 1;
+                i += 1;
+            }
+            b':' => {
+                // A parser that stops at the colon (a wrong type seen just after it) is in the value.
+                let Some(o) = open.last_mut().filter(|o| o.object && o.at == At::Colon) else { break };
+                o.at = At::Value;
+                i += 1;
+            }
+            b'"' => {
+                let mut scanner = Scanner { text, at: i };
+                let Some(end) = scanner.string().map(|r| r.end) else { break };
+                match open.last_mut() {
+                    Some(o) if o.object && o.at == At::Start => {
+                        if at < end {
+                            if at + 1 == end {
+                                o.key = unescape(&text[i + 1..end - 1]).unwrap_or_default();
+                                o.at = At::Key;
+                            }
+                            break;
+                        }
+                        o.key = unescape(&text[i + 1..end - 1]).unwrap_or_default();
+                        o.at = At::Colon;
+                    }
+                    Some(o) if value_here => {
+                        if at < end {
+                            break;
+                        }
+                        o.at = At::After;
+                    }
+                    _ => break,
+                }
+                i = end;
+            }
+            _ => {
+                let Some(end) = scalar_end(bytes, i).filter(|_| value_here) else { break };
+                if at < end {
+                    break;
+                }
+                if let Some(o) = open.last_mut() {
+                    o.at = At::After;
+                }
+                i = end;
+            }
+        }
+    }
+    let mut path = String::new();
+    for o in &open {
+        match (o.object, o.at) {
+            (true, At::Key | At::Value) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&o.key);
+            }
+            (false, At::Value) => path.push_str(&format!("[{}]", o.index)),
+            _ => {}
+        }
+    }
+    path
+}
+
+/// Where the number, `true`, `false` or `null` at byte `i` ends; `None` if it is not one (a
+/// JSON number: `-`, digits without a leading zero, an optional fraction and exponent).
+fn scalar_end(bytes: &[u8], i: usize) -> Option<usize> {
+    let digits = |mut j: usize| {
+        let from = j;
+        while bytes.get(j).is_some_and(u8::is_ascii_digit) {
+            j += 1;
+        }
+        (j > from).then_some(j)
+    };
+    let mut j = i;
+    match bytes[i] {
+        b'-' | b'0'..=b'9' => {
+            j += usize::from(bytes[j] == b'-');
+            j = match bytes.get(j) {
+                // `02` is not a number (a parser stops at the 2, inside it).
+                Some(b'0') if bytes.get(j + 1).is_some_and(u8::is_ascii_digit) => return None,
+                Some(b'0') => j + 1,
+                _ => digits(j)?,
+            };
+            if bytes.get(j) == Some(&b'.') {
+                j = digits(j + 1)?;
+            }
+            if matches!(bytes.get(j), Some(b'e' | b'E')) {
+                j += 1;
+                j += usize::from(matches!(bytes.get(j), Some(b'+' | b'-')));
+                j = digits(j)?;
+            }
+            Some(j)
+        }
+        _ => ["true", "false", "null"].iter().find(|w| bytes[i..].starts_with(w.as_bytes())).map(|w| i + w.len()),
+    }
+}
+
+/// The byte offset of serde_json's error position in `text`: `line` is 1-based and `column`
+/// counts the bytes of that line read, through the character the parser stopped at (0 if it
+/// stopped at the line's break). So the offset is that character's.
+pub fn offset_of_error(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    (start + column).saturating_sub(1).min(text.len())
+}
+
 /// The text with the value at `path` replaced by `json` (a JSON value, as text). A missing key
 /// is added to its object (and missing objects on the way are created), after the object's last
 /// member, laid out like it. `None` if the path goes through something that is not an object
@@ -536,6 +721,52 @@ mod tests {
         // Column 3 is `l`; column 5 is `d`, after the six-character escape for ö.
         assert_eq!(program_position(text, "code", 2, 3), Some(line_column(text, start + 2)));
         assert_eq!(program_position(text, "code", 2, 5), Some(line_column(text, start + 2 + 1 + 6)));
+    }
+
+    #[test]
+    fn a_place_is_named_by_the_path_of_what_is_there() {
+        let at = |needle: &str| DOC.find(needle).unwrap();
+        // Inside a value, a key, or at a value's last character: that member.
+        assert_eq!(path_at(DOC, at("rr\"") + 1), "scheduler.policy");
+        assert_eq!(path_at(DOC, at("4\n")), "scheduler.quantum");
+        assert_eq!(path_at(DOC, at("quantum") + 7), "scheduler.quantum", "a key's closing quote");
+        assert_eq!(path_at(DOC, at("lod r0") + 2), "processes[0].threads[0].code[1]");
+        // A closing bracket, a comma or an opening bracket where a value was wanted: the
+        // enclosing object or array, or the member whose value it is.
+        assert_eq!(path_at(DOC, at("2 }") + 2), "machine");
+        assert_eq!(path_at(DOC, at("\"x\",") + 3), "");
+        assert_eq!(path_at(DOC, at("{ \"cpus")), "machine");
+        assert_eq!(path_at(DOC, at("[\"compute")), "processes[0].threads[0].code[0]", "just inside `[`: item 0");
+    }
+
+    #[test]
+    fn broken_text_is_read_up_to_the_place() {
+        // serde_json stops at the first character it cannot take; what follows may be anything.
+        let trailing = r#"{"p": [{"v": {"a": 1,}, "t": [1, 2"#;
+        assert_eq!(path_at(trailing, trailing.find(",}").unwrap() + 1), "p[0].v");
+        // Whatever follows `[` or a comma starts an item; a key counts from its colon on.
+        let empty_item = "{\"processes\": [,]}";
+        assert_eq!(path_at(empty_item, empty_item.find(',').unwrap()), "processes[0]");
+        let no_colon = "{\"machine\": {\"cpus\" 2}}";
+        assert_eq!(path_at(no_colon, no_colon.find('2').unwrap()), "machine");
+        let cut_key = "{\"machine\": {\"cp";
+        assert_eq!(path_at(cut_key, cut_key.len()), "machine");
+        let cut = "{\n  \"name\": \"x\",\n  \"processes\": [\n";
+        assert_eq!(path_at(cut, cut.len()), "processes");
+        let cut_value = "{\"machine\": {\"cpus\": ";
+        assert_eq!(path_at(cut_value, cut_value.len()), "machine.cpus");
+        let no_comma = "{\"name\": \"x\" \"processes\": []}";
+        assert_eq!(path_at(no_comma, no_comma.find("\"processes").unwrap()), "");
+        assert_eq!(path_at("hello", 0), "");
+    }
+
+    #[test]
+    fn a_parsers_line_and_column_is_a_byte_offset() {
+        // serde_json's column counts the line's bytes through the character it stopped at.
+        let text = "{\n  \"µ\": x\n}";
+        assert_eq!(offset_of_error(text, 2, 9), text.find('x').unwrap(), "µ is two bytes");
+        assert_eq!(offset_of_error(text, 3, 0), text.rfind('\n').unwrap(), "column 0: the line break before");
+        assert_eq!(offset_of_error(text, 9, 9), text.len());
     }
 
     #[test]

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::Scheduler;
 use super::per_cpu::VictimSpec;
 use crate::model::Ticks;
+use crate::model::scenario::text;
 
 /// Which thread goes first when several join the ready queue at the same instant.
 ///
@@ -357,12 +358,25 @@ pub(crate) fn nested_error<E: de::Error>(field: &str, message: &str) -> E {
     E::custom(format!("{NESTED_PATH_MARK}{field}{NESTED_PATH_MARK}{message}"))
 }
 
-fn params_of<T: DeserializeOwned, E: de::Error>(rest: serde_json::Map<String, serde_json::Value>) -> Result<T, E> {
-    serde_path_to_error::deserialize(serde_json::Value::Object(rest)).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        nested_error(&path, &e.inner().to_string())
+/// Reads `value` as `T`; an error is nested at its path inside `value`, prefixed by `prefix`
+/// (the value's own path, or empty). The value is written out compactly and read back, so
+/// the path is read from that text where serde_json stopped.
+fn from_value<T: DeserializeOwned, E: de::Error>(value: serde_json::Value, prefix: &str) -> Result<T, E> {
+    let text = value.to_string();
+    serde_json::from_str(&text).map_err(|e| {
+        let inner = text::path_at(&text, text::offset_of_error(&text, e.line(), e.column()));
+        let path = match (prefix, inner.as_str()) {
+            ("", p) | (p, "") => p.to_string(),
+            (prefix, inner) => format!("{prefix}.{inner}"),
+        };
+        let message = e.to_string();
+        let message = message.rfind(" at line ").map_or(message.as_str(), |i| &message[..i]);
+        nested_error(&path, message)
     })
+}
+
+fn params_of<T: DeserializeOwned, E: de::Error>(rest: serde_json::Map<String, serde_json::Value>) -> Result<T, E> {
+    from_value(serde_json::Value::Object(rest), "")
 }
 
 impl<'de> Deserialize<'de> for SchedulerSpec {
@@ -404,11 +418,7 @@ impl<'de> Deserialize<'de> for SchedulerSpec {
         };
         let steal_victim = match (map.remove("steal_victim"), queues) {
             (None, _) => VictimSpec::Uniform,
-            (Some(v), Queues::PerCpu { steal_every: Some(_) }) => serde_path_to_error::deserialize(v).map_err(|e| {
-                let path = e.path().to_string();
-                let field = if path == "." { "steal_victim".to_string() } else { format!("steal_victim.{path}") };
-                nested_error(&field, &e.inner().to_string())
-            })?,
+            (Some(v), Queues::PerCpu { steal_every: Some(_) }) => from_value(v, "steal_victim")?,
             (Some(_), _) => {
                 return Err(nested_error(
                     "steal_victim",
