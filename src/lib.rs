@@ -4,19 +4,24 @@
 //! - [`model`]: the discrete-event simulation (pure; native and wasm).
 //! - [`compare`]: one workload under several settings (a table), or over a swept setting (a chart).
 //! - [`exercise`]: seeded scheduling exercises, their answers, and checking a learner's.
+//! - [`messaging`]: what the page and its workers say to each other (typed control messages,
+//!   buffers beside them).
 //! - [`ostep`]: OSTEP's homework simulators (scheduler.py, process-run.py) run on the model.
 //! - [`presets`]: the scenario files shipped with the app (`presets/*.json`).
 //! - [`page`]: the page's state (scenario in use and where it came from, run, draft, error), a pure reducer.
 //! - [`playback`]: the playback state (cursor, play, step) over a finished trace, used by the UI.
+//! - [`workers`]: work done in Web Workers (the simulation worker's jobs).
 //! - `ui` (wasm only): the Yew page.
 
 pub mod compare;
 pub mod exercise;
+pub mod messaging;
 pub mod model;
 pub mod ostep;
 pub mod page;
 pub mod playback;
 pub mod presets;
+pub mod workers;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

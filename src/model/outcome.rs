@@ -70,7 +70,7 @@ pub struct StuckThread {
     pub thread: String,
     /// The object it waits for, as `{kind: name}`.
     #[serde(flatten)]
-    pub waits_for: std::collections::BTreeMap<&'static str, String>,
+    pub waits_for: std::collections::BTreeMap<String, String>,
     /// Thread holding the object (`None`: nobody holds it).
     pub holder: Option<String>,
     /// The holder has terminated without releasing it.
@@ -106,7 +106,7 @@ pub(crate) fn deadlock(
         stuck.push(StuckThread {
             tid,
             thread: sys.thread_label(tid),
-            waits_for: [(kind, name)].into(),
+            waits_for: [(kind.to_string(), name)].into(),
             holder: holder.map(|h| sys.thread_label(h)),
             holder_terminated,
         });

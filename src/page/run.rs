@@ -1,9 +1,11 @@
 //! A loaded run: the scenario, the system the model built from it, and the finished result.
-//! [`Run::load`] is the page's only call into the simulation.
+//! The page gets its runs from the simulation worker ([`Run::from_worker`]); [`Run::load`]
+//! simulates here (native tests and tools), so the page never links the simulation itself.
 
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use crate::messaging::wire::RunBytes;
 use crate::model::trace::{LostUpdate, Snapshot, Trace};
 use crate::model::{self, RunResult, Scenario, ScenarioError, System, ThreadId, Ticks};
 
@@ -36,9 +38,22 @@ impl Run {
     pub fn load(scenario: Scenario) -> Result<Rc<Run>, ScenarioError> {
         let (system, mut result) = model::run(&scenario)?;
         let trace = result.trace.take().unwrap_or_default();
+        Ok(Run::assemble(scenario, system, result, trace))
+    }
+
+    /// The run of `scenario` that the simulation worker computed and sent as `bytes`. Errors:
+    /// the scenario is invalid (the worker ran it, so only if the two disagree).
+    pub fn from_worker(scenario: Scenario, bytes: RunBytes) -> Result<Rc<Run>, ScenarioError> {
+        let system = System::load(&scenario)?;
+        let RunBytes { outcome, metrics, events_handled, trace } = bytes;
+        let result = RunResult { outcome, metrics, events_handled, trace: None };
+        Ok(Run::assemble(scenario, system, result, trace))
+    }
+
+    fn assemble(scenario: Scenario, system: System, result: RunResult, trace: Trace) -> Rc<Run> {
         let id = NEXT_RUN_ID.fetch_add(1, Ordering::Relaxed);
         let lost_times = trace.lost_update_times();
-        Ok(Rc::new(Run { id, scenario, system, result, trace, lost_times }))
+        Rc::new(Run { id, scenario, system, result, trace, lost_times })
     }
 
     /// Parses scenario JSON, then [`Run::load`]s it; errors are located in `text`.

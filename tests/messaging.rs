@@ -1,0 +1,54 @@
+//! The page ↔ worker messages: a run's result survives the trip through bytes exactly, on every
+//! preset and the page benchmark's big run; broken bytes are an error, not a panic.
+
+use threadlab::messaging::wire::RunBytes;
+use threadlab::model::{self, Outcome, Scenario};
+use threadlab::presets;
+
+fn result_of(scenario: &Scenario) -> RunBytes {
+    let (_, result) = model::run(scenario).expect("a valid scenario");
+    RunBytes::from_result(result)
+}
+
+#[test]
+fn every_presets_result_reads_back_equal() {
+    for p in presets::PRESETS {
+        let run = result_of(&p.scenario().unwrap());
+        assert!(!run.trace.events.is_empty(), "{}: a trace to carry", p.key);
+        let back = RunBytes::decode(&run.encode()).unwrap_or_else(|e| panic!("{}: {e}", p.key));
+        assert_eq!(back, run, "{}", p.key);
+    }
+}
+
+#[test]
+fn a_deadlock_report_and_warm_cache_ticks_read_back() {
+    // The deadlock preset's outcome carries the stuck threads (a map per thread); a machine with
+    // a cache model (multicore-queues) adds the optional warm_ticks, which JSON skips when absent.
+    let run = result_of(&presets::find("deadlock").unwrap().scenario().unwrap());
+    assert!(matches!(&run.outcome, Outcome::Deadlock { waits, .. } if !waits.is_empty()));
+    assert_eq!(RunBytes::decode(&run.encode()).unwrap(), run);
+    let run = result_of(&presets::find("multicore-queues").unwrap().scenario().unwrap());
+    assert!(run.metrics.warm_ticks.is_some());
+    assert_eq!(RunBytes::decode(&run.encode()).unwrap(), run);
+}
+
+#[test]
+fn the_big_run_is_a_few_bytes_per_event() {
+    let text = std::fs::read_to_string("e2e/bench/big-run.json").unwrap();
+    let run = result_of(&Scenario::from_json(&text).unwrap());
+    let bytes = run.encode();
+    let items = run.trace.events.len() + run.trace.intervals.len();
+    // An event is its variant (1 byte), a time under 16,384 µs (2 bytes), and two or three
+    // small numbers (1 byte each, a register value up to 2): under 10 bytes per item.
+    assert!(bytes.len() < items * 10, "{} bytes for {items} events and intervals", bytes.len());
+    assert_eq!(RunBytes::decode(&bytes).unwrap(), run);
+}
+
+#[test]
+fn cut_or_garbled_bytes_are_an_error() {
+    let run = result_of(&presets::find("race-unsafe").unwrap().scenario().unwrap());
+    let bytes = run.encode();
+    assert!(RunBytes::decode(&bytes[..bytes.len() / 2]).is_err());
+    assert!(RunBytes::decode(&[]).is_err());
+    assert!(RunBytes::decode(&[0xff; 16]).is_err());
+}
