@@ -2,8 +2,8 @@
 //! it; a teacher's own scenario is never lost. No browser: the run is computed here, as the page
 //! computes it when a run is pending.
 
-use threadlab::model::Progress;
 use threadlab::model::scenario::{Policy, ScenarioEdit};
+use threadlab::model::{Progress, Scenario};
 use threadlab::page::run::Run;
 use threadlab::page::{Group, Named, PageAction, PageState, Session, Source, Stored, Via};
 use threadlab::presets;
@@ -245,4 +245,49 @@ fn a_draft_equal_to_the_scenario_in_use_is_no_draft() {
     act(&mut s, PageAction::Draft("x".into()));
     act(&mut s, PageAction::Discard);
     assert_eq!(s.editor_text(), json("race-unsafe"));
+}
+
+#[test]
+fn a_cancelled_apply_keeps_the_run_shown_and_the_text() {
+    // The issue (§2): Cancel stops a long run; the page keeps working and nothing of the
+    // cancelled run shows. The editor's text is not lost: it stays as the draft.
+    let mut s = start_at("race-unsafe");
+    let text = json("race-mutex");
+    s.apply(PageAction::Draft(text.clone()));
+    s.apply(PageAction::Open { source: Source::Custom, text: text.clone(), via: Via::Apply });
+    let id = s.pending.as_ref().unwrap().id;
+    s.apply(PageAction::Progress { id, progress: Progress { now: 5, steps: 3, events: 2, finished: false } });
+    assert!(s.pending.as_ref().unwrap().progress.is_some());
+    s.apply(PageAction::Cancel);
+    assert_eq!(s.pending, None);
+    assert_eq!(controls(&s).0, "race-unsafe");
+    assert_eq!(s.draft.as_deref(), Some(text.as_str()));
+    assert!(s.notice.as_ref().unwrap().contains("cancelled"));
+    // Its answer, if one still came, is dropped; a new run works.
+    let late = Run::load(Scenario::from_json(&text).unwrap()).unwrap();
+    s.apply(PageAction::Finished { id, run: late });
+    assert_eq!(controls(&s).0, "race-unsafe");
+    act(&mut s, PageAction::Open { source: Source::Custom, text, via: Via::Apply });
+    assert_eq!(controls(&s).0, "custom");
+    assert_eq!(s.draft, None);
+}
+
+#[test]
+fn a_stopped_run_is_reported_and_a_stopped_start_opens_the_default() {
+    let mut s = start_at("race-unsafe");
+    s.apply(PageAction::Pick("race-mutex".into()));
+    let id = s.pending.as_ref().unwrap().id;
+    s.apply(PageAction::Stopped { id: id + 1, message: "not this one".into() });
+    assert!(s.pending.is_some(), "a stop for another run changes nothing");
+    s.apply(PageAction::Stopped { id, message: "The simulation worker crashed.".into() });
+    assert_eq!((s.pending.as_ref(), controls(&s).0.as_str()), (None, "race-unsafe"));
+    assert_eq!(s.error.as_ref().unwrap().message, "The simulation worker crashed.");
+    assert_eq!(s.error.as_ref().unwrap().at, None);
+    // At start, with nothing shown, the default preset is asked for instead.
+    let mut s = PageState::start(Stored::default(), Some(Source::Preset("race-mutex".into())));
+    let id = s.pending.as_ref().unwrap().id;
+    s.apply(PageAction::Stopped { id, message: "stopped".into() });
+    assert_eq!(s.pending.as_ref().unwrap().loaded.source, Source::Preset("race-unsafe".into()));
+    settle(&mut s);
+    assert_eq!(controls(&s).0, "race-unsafe");
 }

@@ -7,10 +7,11 @@
 //! in the text. Every control is derived from [`PageState::shown`], whatever changed it: a
 //! preset, an import, an apply, a setting, a link or a reload.
 //!
-//! The reducer never simulates. A request to run leaves a [`Pending`] run; the page computes it
-//! (now at once; later in a Web Worker that advances a resumable run and reports
-//! [`PageAction::Progress`]) and answers with [`PageAction::Finished`] or [`PageAction::Failed`]
-//! for that run's id. What the browser keeps (custom and named scenarios, the draft, the session)
+//! The reducer never simulates. A request to run leaves a [`Pending`] run; the page has the
+//! simulation worker compute it (`src/ui/runner.rs`), which reports [`PageAction::Progress`] on
+//! the way and answers with [`PageAction::Finished`] or [`PageAction::Failed`] for that run's id
+//! (an answer for any other id is stale and dropped). The user may [`PageAction::Cancel`] it;
+//! a worker that crashed or ran past its time limit is reported by [`PageAction::Stopped`]. What the browser keeps (custom and named scenarios, the draft, the session)
 //! is read into [`Stored`] at start and written back by the page when these fields change.
 
 pub mod editing;
@@ -194,6 +195,11 @@ pub enum PageAction {
     Finished { id: u64, run: Rc<Run> },
     /// The pending run `id` could not run.
     Failed { id: u64, error: ScenarioError },
+    /// Stop waiting for the pending run (the user's Cancel); the run shown stays.
+    Cancel,
+    /// The pending run `id` was stopped by the page (the worker crashed, or ran past its time
+    /// limit): `message` says why, in words.
+    Stopped { id: u64, message: String },
     /// The editor's text changed.
     Draft(String),
     /// Drop the draft: the editor shows the scenario in use again.
@@ -392,6 +398,21 @@ impl PageState {
                     self.refuse(error.locate_in(&text), text, &p.via);
                 }
             }
+            PageAction::Cancel => {
+                if self.pending.take().is_some() {
+                    self.notice = Some("Run cancelled: the run shown is the one before.".into());
+                    self.show_something();
+                }
+            }
+            PageAction::Stopped { id, message } => {
+                if let Some(p) = self.pending.take_if(|p| p.id == id) {
+                    self.error = Some(PageError::plain(message));
+                    // Not the default preset again: a worker that fails every run must not loop.
+                    if p.loaded.source != Source::Preset(DEFAULT_PRESET.into()) {
+                        self.show_something();
+                    }
+                }
+            }
             PageAction::Draft(text) => {
                 let same = self.in_use().is_some_and(|l| *l.text == *text);
                 self.draft = (!same).then_some(text);
@@ -437,6 +458,11 @@ impl PageState {
         }
         let in_draft = self.draft.as_deref() == Some(text.as_str());
         self.error = Some(PageError { message, path: Some(e.path.clone()), at: e.file_position, in_draft });
+        self.show_something();
+    }
+
+    /// With nothing shown and nothing pending (at start), opens the default preset.
+    fn show_something(&mut self) {
         if self.shown.is_none() && self.pending.is_none() {
             let preset = Source::Preset(DEFAULT_PRESET.into());
             let json = self.text_of(&preset).expect("the default preset exists");

@@ -1,6 +1,8 @@
-//! The top component: holds the page's state ([`PageStore`]) and the playback, runs the pending
-//! run, keeps what the browser should remember, and wires the views together. Views only read;
-//! every change is an action on one of the two reducers.
+//! The top component: holds the page's state ([`PageStore`]) and the playback, has the
+//! simulation worker run the pending run ([`Runner`]), keeps what the browser should remember,
+//! and wires the views together. Views only read; every change is an action on one of the two
+//! reducers. The callbacks handed to the views are made once, so a view whose data did not
+//! change is not re-rendered (a keystroke in the editor leaves the run's views alone).
 
 use std::rc::Rc;
 
@@ -12,11 +14,11 @@ use yew::prelude::*;
 use super::components::controls::LostNav;
 use super::components::{
     controls::Controls, header::Header, job_table::JobTable, memory_view::MemoryView, metrics_table::MetricsTable,
-    outcome_banner::OutcomeBanner, preset_picker::PresetPicker, scenario_editor::ScenarioEditor, settings::Settings,
-    thread_table::ThreadTable, timeline::Timeline,
+    outcome_banner::OutcomeBanner, preset_picker::PresetPicker, run_progress::RunProgress,
+    scenario_editor::ScenarioEditor, settings::Settings, thread_table::ThreadTable, timeline::Timeline,
 };
 use super::format::with_code;
-use super::run::Run;
+use super::runner::Runner;
 use super::state::{PageStore, PlayerAction, PlayerState};
 use super::storage;
 use crate::model::Ticks;
@@ -32,19 +34,32 @@ pub fn App() -> Html {
     let page = use_reducer(|| PageStore(PageState::start(storage::load(), storage::wanted())));
     let player = use_reducer(|| PlayerState(Playback::from_instants(Vec::new(), 0)));
 
-    // The pending run: computed here, at once, then reported (a Web Worker will take this over
-    // and report progress on the way).
+    // Made once: the views' callbacks (stable, so unchanged views skip re-rendering).
+    let on_page = {
+        let page = page.dispatcher();
+        use_callback((), move |a: PageAction, _| page.dispatch(a))
+    };
+    let on_action = {
+        let player = player.dispatcher();
+        use_callback((), move |a: Action, _| player.dispatch(PlayerAction::Do(a)))
+    };
+    let on_seek = {
+        let player = player.dispatcher();
+        use_callback((), move |t: Ticks, _| player.dispatch(PlayerAction::Do(Action::Seek(t))))
+    };
+    let on_cancel = {
+        let page = page.dispatcher();
+        use_callback((), move |_: MouseEvent, _| page.dispatch(PageAction::Cancel))
+    };
+    // The pending run goes to the simulation worker (started once, kept warm), which answers
+    // with page actions; a pending run no longer wanted is stopped there.
+    let runner = {
+        let on_page = on_page.clone();
+        use_memo((), move |_| Runner::new(on_page))
+    };
     {
-        let dispatch = page.dispatcher();
         let pending = page.0.pending.clone();
-        use_effect_with(pending.as_ref().map(|p| p.id), move |_| {
-            if let Some(p) = pending {
-                match Run::load((*p.loaded.scenario).clone()) {
-                    Ok(run) => dispatch.dispatch(PageAction::Finished { id: p.id, run }),
-                    Err(error) => dispatch.dispatch(PageAction::Failed { id: p.id, error }),
-                }
-            }
-        });
+        use_effect_with(pending.as_ref().map(|p| p.id), move |_| runner.want(pending.as_ref()));
     }
     // A new run on screen: playback starts over (keeping a chosen speed).
     {
@@ -121,14 +136,6 @@ pub fn App() -> Html {
         });
     }
 
-    let on_action = {
-        let player = player.dispatcher();
-        Callback::from(move |a: Action| player.dispatch(PlayerAction::Do(a)))
-    };
-    let on_page = {
-        let page = page.dispatcher();
-        Callback::from(move |a: PageAction| page.dispatch(a))
-    };
     let pb = &player.0;
     // The state of everything at the cursor (hooks run on every render, before any return).
     let snapshot = {
@@ -138,16 +145,22 @@ pub fn App() -> Html {
         })
     };
     let state = &page.0;
+    let progress = state.pending.as_ref().and_then(|p| p.progress);
     let (Some(shown), Some(snapshot)) = (&state.shown, (*snapshot).clone()) else {
         return html! {
             <div class="app">
                 <Header />
-                <main class="main"><p class="muted" data-testid="running" role="status">{ "Running the scenario…" }</p></main>
+                <main class="main">
+                    <p class="muted" data-testid="running" role="status">{ "Running the scenario…" }</p>
+                    <RunProgress {progress} on_cancel={on_cancel.clone()} />
+                    if let Some(e) = &state.error {
+                        <div class="error" data-testid="run-error" role="alert">{ with_code(&e.message) }</div>
+                    }
+                </main>
             </div>
         };
     };
     let run = shown.run.clone();
-    let on_seek = on_action.reform(Action::Seek);
     // Lost updates: the nearest store that lost one before / after the cursor (pauses there).
     let lost_nav = |t: Option<Ticks>| {
         t.map(|t| {
@@ -182,6 +195,7 @@ pub fn App() -> Html {
                         <button class="link-button" onclick={on_dismiss}>{ "Dismiss" }</button>
                     </div>
                 }
+                <RunProgress {progress} on_cancel={on_cancel} />
                 <Controls playing={pb.playing} cursor={cursor} end={pb.end} speed={pb.speed} on_action={on_action} {lost} />
                 <OutcomeBanner run={run.clone()} />
                 <Timeline run={run.clone()} cursor={cursor} on_seek={on_seek} />

@@ -5,7 +5,9 @@
 //! - [`state`]: the two reducers for `use_reducer`: the playback ([`crate::playback`]) and the
 //!   page's state ([`crate::page`]: scenario in use, run, draft, error, kept scenarios).
 //! - [`storage`]: what the browser keeps between visits (versioned localStorage keys) and the address bar.
-//! - [`app`]: the top component; it runs the pending run and wires the views to the reducers.
+//! - [`runner`]: the page's side of the simulation worker (runs, progress, cancel, crashes).
+//! - [`app`]: the top component; it has the worker run the pending run and wires the views to
+//!   the reducers.
 //! - [`components`]: one view per file (header, scenario menu, settings, job table, JSON editor,
 //!   controls, timeline, threads, memory, metrics…).
 //! - [`format`]: small display helpers shared by the views (colours, labels).
@@ -14,6 +16,7 @@ pub mod app;
 pub mod components;
 pub mod format;
 pub use crate::page::run;
+pub mod runner;
 pub mod state;
 pub mod storage;
 

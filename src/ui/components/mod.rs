@@ -7,6 +7,7 @@ pub mod memory_view;
 pub mod metrics_table;
 pub mod outcome_banner;
 pub mod preset_picker;
+pub mod run_progress;
 pub mod scenario_editor;
 pub mod settings;
 pub mod thread_table;
