@@ -3,7 +3,7 @@
 mod common;
 use common::*;
 use threadlab::model::scenario::Policy;
-use threadlab::model::trace::{IntervalKind, ThreadState};
+use threadlab::model::trace::{IntervalKind, Load, Overwritten, ThreadState};
 
 /// Two threads on two CPUs doing counter++ twice, in lock-step (1 tick per instruction).
 fn lockstep() -> (threadlab::model::System, threadlab::model::RunResult) {
@@ -93,10 +93,64 @@ fn lost_updates_name_the_overwritten_write() {
     assert_eq!(lost.len(), 1);
     let l = &lost[0];
     assert_eq!((l.pid, l.var, l.tid, l.value), (0, 0, 1, 2));
-    // Thread 0 wrote 2 over the 1 that thread 1 had stored at t=3: a +1.
-    assert_eq!(l.overwritten, vec![threadlab::model::trace::Overwritten { tid: 0, value: 2, delta: 1 }]);
+    // Thread 0 wrote 2 over the 1 that thread 1 had stored at t=3: a +1. Both loaded 1 at t=4
+    // (the second round's load runs [3, 4)), and both stores land at t=6, CPU 0's first.
+    let load = |time, value| Some(Load { time, value });
+    assert_eq!(
+        l.overwritten,
+        vec![Overwritten { tid: 0, value: 2, delta: 1, time: 6, cpu: Some(0), load: load(4, 1) }]
+    );
+    assert_eq!((l.cpu, l.load), (Some(1), load(4, 1)));
     assert!(trace.lost_updates_at(&sys, 5).is_empty());
-    // The first lost update overwrote the very first write: its delta starts from the initial 0.
+    // The first lost update overwrote the very first write: its delta starts from the initial 0;
+    // both threads loaded that 0 at t=1.
     let first = trace.lost_updates_at(&sys, 3);
-    assert_eq!(first[0].overwritten, vec![threadlab::model::trace::Overwritten { tid: 0, value: 1, delta: 1 }]);
+    assert_eq!(
+        first[0].overwritten,
+        vec![Overwritten { tid: 0, value: 1, delta: 1, time: 3, cpu: Some(0), load: load(1, 0) }]
+    );
+    assert_eq!((first[0].cpu, first[0].load), (Some(1), load(1, 0)));
+}
+
+/// A store whose thread was switched out between its load and its store: the load found is the
+/// one in its earlier time slice, and the CPU the one it stores on.
+#[test]
+fn a_lost_update_remembers_a_load_from_an_earlier_slice() {
+    // One CPU, Round Robin with quantum 2, no switch cost. A: load [0,1) reads 0, add [1,2),
+    // pre-empted at 2; B: load [2,3) reads 0, add [3,4), pre-empted at 4; A: store [4,5) writes
+    // 1 and exits at 5; B: store [5,6) writes 1 over A's 1, having loaded 0 at t=3.
+    let code = "load r0, counter\nadd r0, 1\nstore r0, counter";
+    let mut p = job("counter", 0, code);
+    p.variables.insert("counter".into(), 0);
+    p.threads.push(thread("b", code));
+    let (sys, r) = run(&scenario(1, Policy::RoundRobin, Some(2), vec![p]));
+    let trace = r.trace.unwrap();
+    assert_eq!(trace.lost_update_times(), vec![6]);
+    let l = &trace.lost_updates_at(&sys, 6)[0];
+    assert_eq!((l.tid, l.value, l.cpu, l.load), (1, 1, Some(0), Some(Load { time: 3, value: 0 })));
+    assert_eq!(l.overwritten[0].load, Some(Load { time: 1, value: 0 }));
+    assert_eq!(l.overwritten[0].time, 5);
+}
+
+/// Three threads on three CPUs contend for `m`; the queue is first come, first served, not by
+/// thread id. T0 locks [0,1) and holds `m` until its unlock [11,12); T2 computes 1 then blocks
+/// at t=2; T1 computes 3 then blocks at t=4. Unlocks hand `m` to the head of the queue.
+#[test]
+fn snapshot_rebuilds_each_mutex_wait_queue_in_fifo_order() {
+    let mut p = job("p", 0, "lock m\ncompute 10\nunlock m");
+    p.threads.push(thread("t1", "compute 3\nlock m\nunlock m"));
+    p.threads.push(thread("t2", "compute 1\nlock m\nunlock m"));
+    let (sys, r) = run(&scenario(3, Policy::Fcfs, None, vec![p]));
+    let trace = r.trace.unwrap();
+    let at = |t| {
+        let s = trace.snapshot(&sys, 3, t);
+        (s.mutex_owners[0][0], s.mutex_waiters[0][0].clone())
+    };
+    assert_eq!(at(1), (Some(0), vec![]));
+    assert_eq!(at(2), (Some(0), vec![2]));
+    assert_eq!(at(5), (Some(0), vec![2, 1]));
+    // t=12: T0's unlock hands `m` to T2, which leaves the queue (ready, holding it).
+    assert_eq!(at(12), (Some(2), vec![1]));
+    // t=13: T2's unlock [12,13) hands it to T1.
+    assert_eq!(at(13), (Some(1), vec![]));
 }

@@ -12,7 +12,8 @@
 //! - why a thread waits (I/O, a mutex, …): [`wait`]; the primitives: [`sync`];
 //! - scheduling policies, one file each behind one trait: [`scheduler`];
 //! - address spaces and variables: [`memory`];
-//! - how a run ended (deadlock report): [`outcome`].
+//! - how a run ended (deadlock report): [`outcome`];
+//! - a thread's program as written and where it is at an instant (the code view): [`listing`].
 //!
 //! Time is an integer count of **ticks**; one tick is one simulated microsecond (µs). The model is
 //! a pure function of (scenario, seed): same input, same trace.
@@ -23,6 +24,7 @@ mod cpu;
 pub mod events;
 mod ids;
 pub mod interpreter;
+pub mod listing;
 pub mod memory;
 pub mod metrics;
 pub mod outcome;

@@ -232,19 +232,134 @@ pub fn parse(source: &str, symbols: Symbols<'_>) -> Result<Program, ProgramError
     Ok(Program { instrs: p.instrs, lines: p.lines, texts: p.texts })
 }
 
-/// Each instruction: mnemonic, operand count, what the operands are, and an example line.
-const USAGE: &[(&str, usize, &str, &str)] = &[
-    ("compute", 1, "a number of ticks (or a range like 2..6)", "compute 5"),
-    ("io", 1, "a number of ticks to wait (or a range like 5..15)", "io 10"),
-    ("load", 2, "a register and a variable", "load r0, counter"),
-    ("store", 2, "a register and a variable", "store r0, counter"),
-    ("add", 2, "a register and a number or register", "add r0, 1"),
-    ("set", 2, "a register and a number", "set r0, 5"),
-    ("lock", 1, "a mutex name", "lock m"),
-    ("unlock", 1, "a mutex name", "unlock m"),
-    ("loop", 1, "a count (the body ends at `end`)", "loop 10"),
-    ("end", 0, "nothing", ""),
-    ("exit", 0, "nothing", ""),
+/// One instruction of the language, for the parser's hints and the page's language reference
+/// (one table, so the two cannot drift apart).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InstrDoc {
+    /// The mnemonic, lower case (the parser accepts any case).
+    pub mnemonic: &'static str,
+    /// How many operands it takes.
+    pub operands: usize,
+    /// What its operands are, in words ("a register and a variable").
+    pub needs: &'static str,
+    /// CPU time it takes, in ticks, in words ("1", "N").
+    pub cost: &'static str,
+    /// What it does.
+    pub effect: &'static str,
+    /// An example, one instruction per line (for `loop`, a whole loop).
+    pub example: &'static str,
+}
+
+/// Every instruction the parser accepts, in the order the reference lists them. The costs are
+/// [`Instr::fixed_cost`]'s and the interpreter's (`tests/language_reference.rs` checks them).
+pub const INSTRUCTIONS: &[InstrDoc] = &[
+    InstrDoc {
+        mnemonic: "compute",
+        operands: 1,
+        needs: "a number of ticks (or a range like 2..6)",
+        cost: "N",
+        effect: "Uses the CPU for N ticks. A time slice may cut it; it resumes where it stopped. `compute A..B` draws N \
+                 uniformly from A to B with the scenario's seed.",
+        example: "compute 5",
+    },
+    InstrDoc {
+        mnemonic: "io",
+        operands: 1,
+        needs: "a number of ticks to wait (or a range like 5..15)",
+        cost: "0, then blocked N",
+        effect: "Blocking I/O: the thread leaves its CPU and is blocked for N ticks, then ready again. `io 0` leaves the \
+                 CPU and is ready again at once.",
+        example: "io 10",
+    },
+    InstrDoc {
+        mnemonic: "load",
+        operands: 2,
+        needs: "a register and a variable",
+        cost: "1",
+        effect: "Copies a shared variable into one of the thread's own registers (the value in memory when the load \
+                 completes).",
+        example: "load r0, counter",
+    },
+    InstrDoc {
+        mnemonic: "store",
+        operands: 2,
+        needs: "a register and a variable",
+        cost: "1",
+        effect: "Writes a register into a shared variable, over whatever is there: a write made since this thread's \
+                 `load` is lost.",
+        example: "store r0, counter",
+    },
+    InstrDoc {
+        mnemonic: "add",
+        operands: 2,
+        needs: "a register and a number or register",
+        cost: "1",
+        effect: "Adds a number, or another register, to a register.",
+        example: "add r0, 1",
+    },
+    InstrDoc {
+        mnemonic: "set",
+        operands: 2,
+        needs: "a register and a number",
+        cost: "1",
+        effect: "Puts a number in a register.",
+        example: "set r0, 5",
+    },
+    InstrDoc {
+        mnemonic: "lock",
+        operands: 1,
+        needs: "a mutex name",
+        cost: "1",
+        effect: "Takes the mutex; if another thread holds it, blocks and joins its wait queue (first come, first \
+                 served). Mutexes need no declaration.",
+        example: "lock m",
+    },
+    InstrDoc {
+        mnemonic: "unlock",
+        operands: 1,
+        needs: "a mutex name",
+        cost: "1",
+        effect: "Releases the mutex, handing it to the first thread in its wait queue. Unlocking a mutex the thread \
+                 does not hold is a runtime error.",
+        example: "unlock m",
+    },
+    InstrDoc {
+        mnemonic: "loop",
+        operands: 1,
+        needs: "a count (the body ends at `end`)",
+        cost: "0",
+        effect: "Runs the lines up to the matching `end` N times (0 skips them). Loops nest.",
+        example: "loop 3\n  compute 2\nend",
+    },
+    InstrDoc {
+        mnemonic: "end",
+        operands: 0,
+        needs: "nothing",
+        cost: "0",
+        effect: "Closes the innermost open `loop`: back to its first line, or on after the last round.",
+        example: "loop 2\n  io 5\nend",
+    },
+    InstrDoc {
+        mnemonic: "exit",
+        operands: 0,
+        needs: "nothing",
+        cost: "0",
+        effect: "Ends the thread. A thread also ends after its last line.",
+        example: "exit",
+    },
+];
+
+/// The rest of the language, for the reference: (what, how it is written).
+pub const SYNTAX_NOTES: &[(&str, &str)] = &[
+    ("One instruction per line", "Blank lines and indentation are ignored; mnemonics may be in any case."),
+    ("Comments", "`#` or `;` starts a comment that runs to the end of the line: `lock m  # enter`."),
+    ("Registers", "`r0` to `r7`: each thread has its own eight, starting at 0 (64-bit signed)."),
+    ("Variables", "Declared in the process's `variables`; every thread of the process shares them."),
+    (
+        "Ranges",
+        "`A..B` (`compute 1..3`, `io 5..15`): a number from A to B inclusive, drawn with the scenario's `seed`.",
+    ),
+    ("Time", "One tick is one simulated microsecond (µs)."),
 ];
 
 /// Whether `a` is one edit (a changed, missing or extra letter) from `b`: a likely typo.
@@ -279,9 +394,12 @@ impl Parser<'_> {
 
     fn instruction(&mut self, t: &[Token<'_>]) -> Result<Instr, ProgramError> {
         let op = t[0].text.to_ascii_lowercase();
-        let Some(&(_, arity, needs, example)) = USAGE.iter().find(|u| u.0 == op) else {
-            let known: Vec<&str> = USAGE.iter().map(|u| u.0).collect();
-            let guess = USAGE.iter().find(|u| close_enough(&op, u.0)).map(|u| format!(": did you mean `{}`?", u.0));
+        let Some(doc) = INSTRUCTIONS.iter().find(|u| u.mnemonic == op) else {
+            let known: Vec<&str> = INSTRUCTIONS.iter().map(|u| u.mnemonic).collect();
+            let guess = INSTRUCTIONS
+                .iter()
+                .find(|u| close_enough(&op, u.mnemonic))
+                .map(|u| format!(": did you mean `{}`?", u.mnemonic));
             return self.err(
                 t[0].column,
                 format!(
@@ -292,7 +410,10 @@ impl Parser<'_> {
                 ),
             );
         };
-        let example = if example.is_empty() { String::new() } else { format!(", e.g. `{example}`") };
+        let (arity, needs) = (doc.operands, doc.needs);
+        // A one-line example for hints; instructions without operands need none.
+        let example =
+            if arity == 0 { String::new() } else { format!(", e.g. `{}`", doc.example.lines().next().unwrap_or("")) };
         if t.len() - 1 < arity {
             let after = t.last().map_or(1, |k| k.column + k.text.chars().count() as u32);
             let found = match t.len() - 1 {

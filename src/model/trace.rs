@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::program::{MutexId, REGISTER_COUNT, Reg, VarId};
+use super::program::{Instr, MutexId, REGISTER_COUNT, Reg, VarId};
 use super::scheduler::ReadyReason;
 use super::system::System;
 use super::wait::WaitReason;
@@ -219,6 +219,9 @@ pub struct Snapshot {
     pub variables: Vec<Vec<i64>>,
     /// `mutex_owners[pid][mutex]`.
     pub mutex_owners: Vec<Vec<Option<ThreadId>>>,
+    /// `mutex_waiters[pid][mutex]`: the threads blocked on the mutex, next owner first (its FIFO
+    /// wait queue, rebuilt from the order in which the threads started waiting).
+    pub mutex_waiters: Vec<Vec<Vec<ThreadId>>>,
     /// What each CPU is doing at `time`: the interval covering it, if any.
     pub cpus: Vec<Option<CpuInterval>>,
     /// Stores at exactly `time`, in order, as (pid, var, writing thread).
@@ -262,12 +265,23 @@ impl Trace {
         let mut variables: Vec<Vec<i64>> = sys.processes.iter().map(|p| p.space.initial.clone()).collect();
         let mut mutex_owners: Vec<Vec<Option<ThreadId>>> =
             sys.processes.iter().map(|p| vec![None; p.mutexes.len()]).collect();
+        let mut mutex_waiters: Vec<Vec<Vec<ThreadId>>> =
+            sys.processes.iter().map(|p| vec![Vec::new(); p.mutexes.len()]).collect();
         let mut just_written = Vec::new();
         let upto = self.events.partition_point(|e| e.time <= time);
         for e in &self.events[..upto] {
             match e.what {
                 What::State { tid, state, cause } => {
                     let t = &mut threads[tid];
+                    // A mutex's queue is first come, first served (`sync::Mutex`): a thread joins
+                    // its tail when it blocks on it, and leaves when it changes state again.
+                    let pid = sys.threads[tid].pid;
+                    if let Some(WaitReason::Mutex { mutex }) = t.waiting {
+                        mutex_waiters[pid][mutex].retain(|&w| w != tid);
+                    }
+                    if let Cause::Wait { on: WaitReason::Mutex { mutex } } = cause {
+                        mutex_waiters[pid][mutex].push(tid);
+                    }
                     t.state = state;
                     t.cpu = match cause {
                         Cause::Dispatched { cpu } => Some(cpu),
@@ -297,8 +311,17 @@ impl Trace {
         }
         let queued = self.ready_queue.partition_point(|q| q.time <= time);
         let ready_queue = queued.checked_sub(1).map(|i| self.ready_queue[i].clone()).unwrap_or_default();
-        Snapshot { time, threads, variables, mutex_owners, cpus: on_cpu, just_written, ready_queue }
+        Snapshot { time, threads, variables, mutex_owners, mutex_waiters, cpus: on_cpu, just_written, ready_queue }
     }
+}
+
+/// A `load` that completed: when, and the value it read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Load {
+    /// When the load completed (the value is memory's at that instant), in ticks.
+    pub time: Ticks,
+    /// The value read.
+    pub value: i64,
 }
 
 /// A write that a later store overwrote unseen (its effect is lost).
@@ -310,6 +333,12 @@ pub struct Overwritten {
     pub value: i64,
     /// What the write changed: its value minus the value before it.
     pub delta: i64,
+    /// When the write happened, in ticks.
+    pub time: Ticks,
+    /// The CPU the writing thread ran on (`None` if the trace does not show its dispatch).
+    pub cpu: Option<CpuId>,
+    /// The writer's last `load` of the variable before the write (what its value came from).
+    pub load: Option<Load>,
 }
 
 /// A store that overwrote writes it never saw (a lost update, the race made visible).
@@ -323,6 +352,11 @@ pub struct LostUpdate {
     pub tid: ThreadId,
     /// Value it stored.
     pub value: i64,
+    /// The CPU the storing thread ran on (`None` if the trace does not show its dispatch).
+    pub cpu: Option<CpuId>,
+    /// The storing thread's last `load` of the variable before the store: the stale value its
+    /// store was computed from.
+    pub load: Option<Load>,
     /// The writes it overwrote, oldest first (`lost` of them, or fewer if the trace is short).
     pub overwritten: Vec<Overwritten>,
 }
@@ -357,28 +391,76 @@ impl Trace {
             }
             // The `lost` writes before this one, newest first, then the write before them (whose
             // value each delta starts from; the initial value if there is none).
-            let mut newest_first: Vec<(ThreadId, i64)> = events[..i]
+            let mut newest_first: Vec<(usize, ThreadId, i64)> = events[..i]
                 .iter()
+                .enumerate()
                 .rev()
-                .filter_map(|e| match e.what {
-                    What::Mem { pid: p, var: v, value, tid, .. } if p == pid && v == var => Some((tid, value)),
+                .filter_map(|(j, e)| match e.what {
+                    What::Mem { pid: p, var: v, value, tid, .. } if p == pid && v == var => Some((j, tid, value)),
                     _ => None,
                 })
                 .take(lost as usize + 1)
                 .collect();
-            let before = if newest_first.len() > lost as usize { newest_first.pop().map(|w| w.1) } else { None };
+            let before = if newest_first.len() > lost as usize { newest_first.pop().map(|w| w.2) } else { None };
             let mut prev = before.unwrap_or_else(|| sys.processes[pid].space.initial[var]);
             let overwritten = newest_first
                 .into_iter()
                 .rev()
-                .map(|(tid, value)| {
+                .map(|(j, tid, value)| {
                     let delta = value.wrapping_sub(prev);
                     prev = value;
-                    Overwritten { tid, value, delta }
+                    let (cpu, load) = self.before_store(sys, j);
+                    Overwritten { tid, value, delta, time: events[j].time, cpu, load }
                 })
                 .collect();
-            out.push(LostUpdate { pid, var, tid, value, overwritten });
+            let (cpu, load) = self.before_store(sys, i);
+            out.push(LostUpdate { pid, var, tid, value, cpu, load, overwritten });
         }
         out
+    }
+}
+
+impl Trace {
+    /// For the store recorded at `events[at]` (a [`What::Mem`]): the CPU its thread ran on and
+    /// its last `load` of the same variable into the stored register, found by walking back over
+    /// that thread's events. An instruction records its change, then the PC moving past it
+    /// (`Kernel::apply`), so a register write followed by a PC just after a matching `load` is
+    /// that load. The walk ends once both are found, or at the thread's previous store to the
+    /// variable (a value derived from an older load is not explained), or at the trace's start.
+    fn before_store(&self, sys: &System, at: usize) -> (Option<CpuId>, Option<Load>) {
+        let What::Mem { pid, var, tid, .. } = self.events[at].what else { return (None, None) };
+        let prog = sys.program_of(tid);
+        let instr_before = |pc: Option<usize>| pc.and_then(|pc| pc.checked_sub(1)).and_then(|pc| prog.instrs.get(pc));
+        // The store's register: its PC event follows it.
+        let after = self.events[at..].iter().find_map(|e| match e.what {
+            What::Pc { tid: t, pc } if t == tid => Some(pc),
+            _ => None,
+        });
+        let stored = match instr_before(after) {
+            Some(&Instr::Store { reg, .. }) => Some(reg),
+            _ => None,
+        };
+        // The PC just after the event being looked at (the thread's next `Pc` event seen so far).
+        let mut next_pc: Option<usize> = None;
+        let (mut cpu, mut load) = (None, None);
+        for e in self.events[..at].iter().rev() {
+            match e.what {
+                What::Pc { tid: t, pc } if t == tid => next_pc = Some(pc),
+                What::Reg { tid: t, reg, value } if t == tid && load.is_none() && Some(reg) == stored => {
+                    if matches!(instr_before(next_pc), Some(&Instr::Load { var: v, .. }) if v == var) {
+                        load = Some(Load { time: e.time, value });
+                    }
+                }
+                What::State { tid: t, cause: Cause::Dispatched { cpu: c }, .. } if t == tid && cpu.is_none() => {
+                    cpu = Some(c);
+                }
+                What::Mem { pid: p, var: v, tid: t, .. } if t == tid && p == pid && v == var && cpu.is_some() => break,
+                _ => {}
+            }
+            if cpu.is_some() && load.is_some() {
+                break;
+            }
+        }
+        (cpu, load)
     }
 }

@@ -1,0 +1,109 @@
+//! The language reference the page shows is the parser's own table
+//! (`program::INSTRUCTIONS`): every instruction has an entry whose example parses to that
+//! instruction and whose cost is the interpreter's, and the module doc's table lists the same.
+
+use threadlab::model::interpreter;
+use threadlab::model::program::{INSTRUCTIONS, Instr, SYNTAX_NOTES, Span, Symbols, parse};
+
+/// The mnemonic of a decoded instruction. Exhaustive: a new `Instr` variant does not compile
+/// here until it is named, and the test below then fails until `INSTRUCTIONS` has its entry.
+fn mnemonic(i: &Instr) -> &'static str {
+    match i {
+        Instr::Compute { .. } => "compute",
+        Instr::Io { .. } => "io",
+        Instr::Load { .. } => "load",
+        Instr::Store { .. } => "store",
+        Instr::Add { .. } => "add",
+        Instr::Set { .. } => "set",
+        Instr::Lock { .. } => "lock",
+        Instr::Unlock { .. } => "unlock",
+        Instr::Loop { .. } => "loop",
+        Instr::End { .. } => "end",
+        Instr::Exit => "exit",
+    }
+}
+
+/// The variants of `Instr`, one value each (kept next to `mnemonic`).
+fn every_variant() -> Vec<Instr> {
+    let span = Span::Fixed(1);
+    vec![
+        Instr::Compute { span },
+        Instr::Io { span },
+        Instr::Load { reg: 0, var: 0 },
+        Instr::Store { reg: 0, var: 0 },
+        Instr::Add { reg: 0, operand: threadlab::model::program::Operand::Imm(1) },
+        Instr::Set { reg: 0, value: 1 },
+        Instr::Lock { mutex: 0 },
+        Instr::Unlock { mutex: 0 },
+        Instr::Loop { count: 1, end: 1 },
+        Instr::End { start: 0 },
+        Instr::Exit,
+    ]
+}
+
+fn parse_example(text: &str) -> Vec<Instr> {
+    let variables = vec!["counter".to_string()];
+    let mut mutexes = Vec::new();
+    let prog = parse(text, Symbols { variables: &variables, mutexes: &mut mutexes })
+        .unwrap_or_else(|e| panic!("example {text:?} does not parse: {e}"));
+    prog.instrs
+}
+
+#[test]
+fn every_instruction_has_one_entry_whose_example_is_that_instruction() {
+    let names: Vec<&str> = INSTRUCTIONS.iter().map(|d| d.mnemonic).collect();
+    for v in every_variant() {
+        let n = mnemonic(&v);
+        assert_eq!(names.iter().filter(|&&m| m == n).count(), 1, "`{n}` has exactly one entry");
+    }
+    assert_eq!(names.len(), every_variant().len(), "no entry for an instruction the model lacks");
+    for d in INSTRUCTIONS {
+        let instrs = parse_example(d.example);
+        assert!(instrs.iter().any(|i| mnemonic(i) == d.mnemonic), "`{}`'s example {:?} uses it", d.mnemonic, d.example);
+        assert!(!d.effect.is_empty() && !d.needs.is_empty(), "`{}` is described", d.mnemonic);
+        // Its operand count: the example's line with the mnemonic has that many operands.
+        let line = d.example.lines().find(|l| l.trim_start().starts_with(d.mnemonic)).unwrap();
+        assert_eq!(line.split([' ', ',']).filter(|w| !w.is_empty()).count() - 1, d.operands, "{line}");
+    }
+}
+
+/// The cost column is what the interpreter charges: `1` for the simple instructions
+/// (`SIMPLE_INSTRUCTION_TICKS`), 0 for `io` (it blocks instead), `loop`, `end` and `exit`, and
+/// N for `compute N` (its example's 5).
+#[test]
+fn costs_are_the_interpreters() {
+    for d in INSTRUCTIONS {
+        let instrs = parse_example(d.example);
+        let i = instrs.iter().find(|i| mnemonic(i) == d.mnemonic).unwrap();
+        let ticks = interpreter::cost(i, &mut |s| match s {
+            Span::Fixed(n) => n,
+            Span::Range(lo, _) => lo,
+        });
+        let want = match d.cost {
+            "1" => 1,
+            "0" | "0, then blocked N" => 0,
+            "N" => {
+                assert_eq!(d.example, "compute 5");
+                5
+            }
+            other => panic!("unexpected cost text {other:?} for `{}`", d.mnemonic),
+        };
+        assert_eq!(ticks, want, "`{}` costs {} ticks", d.mnemonic, d.cost);
+    }
+}
+
+/// The module doc's table (what developers read) names the same instructions.
+#[test]
+fn the_module_doc_table_lists_the_same_instructions() {
+    let source = include_str!("../src/model/program.rs");
+    let rows: Vec<&str> = source.lines().filter(|l| l.starts_with("//! | `")).collect();
+    for d in INSTRUCTIONS {
+        assert!(rows.iter().any(|r| r.contains(&format!("`{}", d.mnemonic))), "doc table lacks `{}`", d.mnemonic);
+    }
+    for r in rows {
+        let first = r.trim_start_matches("//! | `").split([' ', '`']).next().unwrap();
+        assert!(INSTRUCTIONS.iter().any(|d| d.mnemonic == first), "doc row `{first}` has no entry");
+    }
+    assert!(SYNTAX_NOTES.iter().any(|(what, _)| what.contains("Comments")));
+    assert!(SYNTAX_NOTES.iter().any(|(what, _)| what.contains("Ranges")));
+}
