@@ -1,10 +1,26 @@
 // Layouts at a phone's, a laptop's and a wide screen's width: nothing makes the page scroll
-// sideways (wide content scrolls inside its own box), with the job table and saved scenarios shown.
+// sideways (wide content scrolls inside its own box, which then says so), with the job table,
+// saved scenarios and the lost-update buttons shown; on a phone the scenario menu comes first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TEST_TIMEOUT, byId, newPage, openApp, shot, useApp, waitForPreset } from './lib.mjs';
 
 const app = useApp();
+
+/** Page width against the window's. */
+async function noSidewaysScroll(page, what) {
+  const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+  assert.ok(scroll <= inner, `${what}: page is ${scroll} px wide in a ${inner} px window`);
+}
+
+/** Every table box: whether its table is wider than it, and the hint its ::before shows. */
+async function tableBoxes(page) {
+  return page.locator('.table-scroll').evaluateAll((els) => els.filter((el) => el.offsetParent !== null).map((el) => ({
+    label: el.getAttribute('aria-label'),
+    wide: el.scrollWidth > el.clientWidth + 1,
+    hint: getComputedStyle(el, '::before').content,
+  })));
+}
 
 for (const width of [390, 1024, 1920]) {
   test(`no horizontal page scroll at ${width} px`, { timeout: TEST_TIMEOUT }, async (t) => {
@@ -16,9 +32,35 @@ for (const width of [390, 1024, 1920]) {
     await waitForPreset(page, 'saved:A kept scenario with a rather long name');
     await byId(page, 'btn-job-template').click();
     await byId(page, 'job-table').waitFor();
-    const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
-    assert.ok(scroll <= inner, `page is ${scroll} px wide in a ${inner} px window`);
+    await noSidewaysScroll(page, 'mixed-rr-2cpu');
     await shot(page, `layout-${width}`);
+
+    // The race, with its lost-update buttons, at a lost update (explanations shown).
+    await openApp(page, app, 'race-unsafe');
+    await byId(page, 'btn-next-lost').click();
+    await byId(page, 'lost-why').waitFor();
+    await noSidewaysScroll(page, 'race-unsafe');
+    for (const id of ['btn-prev-lost', 'btn-next-lost', 'btn-play']) {
+      const box = await byId(page, id).boundingBox();
+      assert.ok(box.x >= 0 && box.x + box.width <= width, `${id} within the window: ${JSON.stringify(box)}`);
+    }
+    // A table wider than its box says so in words; one that fits does not.
+    for (const b of await tableBoxes(page)) {
+      if (b.wide) assert.match(b.hint, /scroll this table sideways/, `${b.label} scrolls sideways: a hint`);
+      else assert.equal(b.hint, 'none', `${b.label} fits: no hint`);
+    }
+    if (width === 1024) {
+      const boxes = await tableBoxes(page);
+      assert.ok(boxes.some((b) => b.wide), 'at 1024 px the thread table scrolls sideways (and says so)');
+    }
+    if (width === 390) {
+      // The scenario menu is near the top, above the playback.
+      const picker = await byId(page, 'preset-select').boundingBox();
+      const controls = await byId(page, 'btn-play').boundingBox();
+      assert.ok(picker.y < controls.y, `menu at ${picker.y}, Play at ${controls.y}`);
+      assert.ok(picker.y < 900, `the menu is on the first screen (y = ${picker.y})`);
+    }
+    await shot(page, `layout-race-${width}`);
     page.done();
   });
 }

@@ -91,10 +91,13 @@ test('the outcome banner is labelled as the outcome of the whole run; backticks 
 
   // Thread table wording.
   assert.equal(await page.locator('[data-testid="thread-table"] th', { hasText: 'Next instruction' }).count(), 1);
-  const pcTitle = await page.locator('[data-testid="thread-table"] th', { hasText: /^PC$/ }).getAttribute('title');
+  const pcTitle = await page.locator('[data-testid="thread-table"] th', { hasText: /^PC \(line\)$/ }).getAttribute('title');
   assert.match(pcTitle, /Program counter/);
+  // The line is in the PC cell ("PC 3 (line 4)"); the instruction cell is the instruction.
+  const pc = await page.locator('[data-testid="thread-table"] tr[data-tid] [data-testid="thread-pc"]').first().textContent();
+  assert.match(pc, /^\d+ \(line \d+\)$/);
   const cell = await page.locator('[data-testid="thread-table"] tr[data-tid] td code').first().textContent();
-  assert.match(cell, /^line \d+: /);
+  assert.match(cell, /^[a-z]+\b/);
   page.done();
 });
 

@@ -11,7 +11,9 @@ use gloo::timers::callback::Interval;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::components::code_view::{CodeView, auto_thread};
 use super::components::controls::LostNav;
+use super::components::handout::handout_title;
 use super::components::{
     controls::Controls, header::Header, job_table::JobTable, memory_view::MemoryView, metrics_table::MetricsTable,
     outcome_banner::OutcomeBanner, preset_picker::PresetPicker, run_progress::RunProgress,
@@ -33,6 +35,9 @@ const FRAME_MS: u32 = 33;
 pub fn App() -> Html {
     let page = use_reducer(|| PageStore(PageState::start(storage::load(), storage::wanted())));
     let player = use_reducer(|| PlayerState(Playback::from_instants(Vec::new(), 0)));
+    // The thread the code view shows, picked by the user (`None`: a running one).
+    let picked = use_state_eq(|| None::<crate::model::ThreadId>);
+    super::wide_tables::use_wide_table_hints();
 
     // Made once: the views' callbacks (stable, so unchanged views skip re-rendering).
     let on_page = {
@@ -161,6 +166,8 @@ pub fn App() -> Html {
         };
     };
     let run = shown.run.clone();
+    let picked_tid = (*picked).filter(|&t| t < run.system.threads.len());
+    let on_pick = Callback::from(move |t| picked.set(t));
     // Lost updates: the nearest store that lost one before / after the cursor (pauses there).
     let lost_nav = |t: Option<Ticks>| {
         t.map(|t| {
@@ -182,8 +189,8 @@ pub fn App() -> Html {
     html! {
         <div class="app">
             <Header />
+            <div class="picker-area"><PresetPicker state={page.clone()} on_action={on_page.clone()} /></div>
             <aside class="sidebar">
-                <PresetPicker state={page.clone()} on_action={on_page.clone()} />
                 <Settings loaded={shown.loaded.clone()} on_action={on_page.clone()} />
                 <JobTable text={state.editor_text()} on_action={on_page.clone()} />
                 <ScenarioEditor state={page.clone()} on_action={on_page.clone()} />
@@ -197,9 +204,14 @@ pub fn App() -> Html {
                 }
                 <RunProgress {progress} on_cancel={on_cancel} />
                 <Controls playing={pb.playing} cursor={cursor} end={pb.end} speed={pb.speed} on_action={on_action} {lost} />
+                { handout_title(&run) }
                 <OutcomeBanner run={run.clone()} />
                 <Timeline run={run.clone()} cursor={cursor} on_seek={on_seek} />
-                <ThreadTable run={run.clone()} snapshot={snapshot.clone()} />
+                <div class="threads-row">
+                    <ThreadTable run={run.clone()} snapshot={snapshot.clone()}
+                        shown={picked_tid.unwrap_or_else(|| auto_thread(&snapshot))} on_pick={on_pick.clone()} />
+                    <CodeView run={run.clone()} snapshot={snapshot.clone()} picked={picked_tid} {on_pick} />
+                </div>
                 <MemoryView run={run.clone()} snapshot={snapshot} />
                 <MetricsTable run={run} />
             </main>

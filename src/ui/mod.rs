@@ -4,21 +4,25 @@
 //!   [`crate::page::run`]; the one call into the model).
 //! - [`state`]: the two reducers for `use_reducer`: the playback ([`crate::playback`]) and the
 //!   page's state ([`crate::page`]: scenario in use, run, draft, error, kept scenarios).
+//! - [`wide_tables`]: marks tables that scroll sideways, so the page can say so.
 //! - [`storage`]: what the browser keeps between visits (versioned localStorage keys) and the address bar.
 //! - [`runner`]: the page's side of the simulation worker (runs, progress, cancel, crashes).
 //! - [`app`]: the top component; it has the worker run the pending run and wires the views to
 //!   the reducers.
 //! - [`components`]: one view per file (header, scenario menu, settings, job table, JSON editor,
 //!   controls, timeline, threads, memory, metrics…).
-//! - [`format`]: small display helpers shared by the views (colours, labels).
+//! - [`format`]: small display helpers shared by the views (colours, labels); [`markup`]: HTML
+//!   built as text for mostly static views.
 
 pub mod app;
 pub mod components;
 pub mod format;
+pub mod markup;
 pub use crate::page::run;
 pub mod runner;
 pub mod state;
 pub mod storage;
+pub mod wide_tables;
 
 /// Renders the page into `<body>`. Called by `src/bin/web.rs`.
 pub fn start() {

@@ -1,4 +1,5 @@
-//! Each process's address space at the cursor: shared variables, mutex owners, footprint.
+//! Each process's address space at the cursor: shared variables, mutex owners and wait queues,
+//! footprint; at a lost update, who overwrote whom and why.
 
 use std::rc::Rc;
 
@@ -44,6 +45,62 @@ fn lost_sentence(sys: &System, lu: &LostUpdate) -> String {
     )
 }
 
+/// Why a lost update happened, in two or three sentences: which loads read the same value (with
+/// times), the stores that followed, and, when stores landed in the same microsecond, why the last
+/// one wins (at one instant CPUs' events apply in CPU order: README's tie rules,
+/// `src/model/events.rs`). `var` is the variable's name, `time` the store's (ticks).
+fn lost_explanation(sys: &System, lu: &LostUpdate, var: &str, time: u64) -> Vec<String> {
+    let name = |tid: usize| sys.threads[tid].name.as_str();
+    // Every write involved, oldest first: (thread, value stored, time, CPU, its load).
+    let mut writes: Vec<_> = lu.overwritten.iter().map(|w| (w.tid, w.value, w.time, w.cpu, w.load)).collect();
+    writes.push((lu.tid, lu.value, time, lu.cpu, lu.load));
+    // Long chains (one slow thread overwriting many writes) keep their first write and the store.
+    let shown: Vec<_> = if writes.len() > 3 { vec![writes[0], writes[writes.len() - 1]] } else { writes.clone() };
+    let more = writes.len() - shown.len();
+    let mut out = Vec::new();
+    let loads: Vec<String> = shown
+        .iter()
+        .filter_map(|w| w.4.map(|l| format!("{} loaded {var} = {} at t = {} µs", name(w.0), l.value, l.time)))
+        .collect();
+    if !loads.is_empty() {
+        let same = shown.iter().all(|w| w.4.is_some_and(|l| Some(l.value) == shown[0].4.map(|f| f.value)));
+        let verdict = match (same, shown.len()) {
+            (true, 2) => ": both read the same value",
+            (true, _) => ": all read the same value",
+            _ => "",
+        };
+        out.push(format!("Why: {}{verdict}.", loads.join(" and ")));
+    }
+    let stores: Vec<String> = shown
+        .iter()
+        .map(|w| {
+            let from = w.4.map(|l| format!(" ({} {:+})", l.value, w.1.wrapping_sub(l.value))).unwrap_or_default();
+            format!("{} stored {}{from} at t = {} µs", name(w.0), w.1, w.2)
+        })
+        .collect();
+    let skipped = if more > 0 { format!(", after {more} more writes,") } else { String::new() };
+    out.push(format!(
+        "Each then stored its own increment of what it had read, computed in its own register: {}, then{skipped} {}, \
+         over a write it never saw.",
+        stores[..stores.len() - 1].join(", then "),
+        stores[stores.len() - 1]
+    ));
+    // Stores in the same microsecond as this one: the CPU order decides which lands last.
+    let tied: Vec<_> = lu.overwritten.iter().filter(|w| w.time == time).collect();
+    if let Some(w) = tied.last() {
+        let cpu = |c: Option<usize>| c.map_or_else(String::new, |c| format!(" on CPU {c}"));
+        out.push(format!(
+            "Both stores happened at t = {time} µs: at one instant the CPUs' events apply in CPU order (CPU 0 first), \
+             so {}'s store{} landed after {}'s{} and its value is the one kept.",
+            name(lu.tid),
+            cpu(lu.cpu),
+            name(w.tid),
+            cpu(w.cpu)
+        ));
+    }
+    out
+}
+
 /// Props of [`MemoryView`].
 #[derive(Properties, PartialEq)]
 pub struct MemoryViewProps {
@@ -65,7 +122,11 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
             let value = snap.variables[p.pid][var];
             let writers: Vec<&str> = snap.just_written.iter().filter(|w| w.0 == p.pid && w.1 == var).map(|w| sys.threads[w.2].name.as_str()).collect();
             let written = !writers.is_empty();
-            let warnings: Vec<String> = lost.iter().filter(|l| l.pid == p.pid && l.var == var).map(|l| lost_sentence(sys, l)).collect();
+            let warnings: Vec<(String, Vec<String>)> = lost
+                .iter()
+                .filter(|l| l.pid == p.pid && l.var == var)
+                .map(|l| (lost_sentence(sys, l), lost_explanation(sys, l, name, snap.time)))
+                .collect();
             let raced = !warnings.is_empty();
             html! {
                 <>
@@ -79,8 +140,11 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
                 if raced {
                     <tr class="lost-row">
                         <td colspan="3">
-                            { for warnings.into_iter().map(|w| html! {
-                                <p class="lost-warning" data-testid="lost-warning">{ w }</p>
+                            { for warnings.into_iter().map(|(w, why)| html! {
+                                <>
+                                    <p class="lost-warning" data-testid="lost-warning">{ w }</p>
+                                    <p class="lost-why" data-testid="lost-why">{ why.join(" ") }</p>
+                                </>
                             }) }
                         </td>
                     </tr>
@@ -90,7 +154,13 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
         });
         let mutexes = p.mutexes.iter().enumerate().map(|(m, name)| {
             let owner = snap.mutex_owners[p.pid][m].map_or_else(|| "free".to_string(), |tid| format!("held by {}", sys.threads[tid].name));
-            html! { <li><code>{ name }</code>{ ": " }{ owner }</li> }
+            let queue: Vec<&str> = snap.mutex_waiters[p.pid][m].iter().map(|&tid| sys.threads[tid].name.as_str()).collect();
+            let waiting = if queue.is_empty() {
+                "; nobody waits".to_string()
+            } else {
+                format!("; wait queue (next owner first): {}", queue.join(" → "))
+            };
+            html! { <li data-testid={format!("mutex-{}-{name}", p.name)}><code>{ name }</code>{ ": " }{ owner }{ waiting }</li> }
         });
         let l = &p.space.layout;
         let stacks = l.stack_bytes_per_thread * p.threads.len() as u64;

@@ -84,7 +84,7 @@ pub fn MetricsTable(props: &MetricsTableProps) -> Html {
                 <div><dt>{ "Instructions" }</dt><dd>{ grouped(m.steps) }</dd></div>
                 <div><dt>{ "Total memory" }</dt><dd data-testid="metric-memory">{ bytes(m.total_memory_bytes) }</dd></div>
             </dl>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Metrics per thread">
                 <table class="table">
                     <caption>{ "Per thread. Turnaround = completion − arrival = waiting + CPU + I/O + lock wait; response = first run − arrival." }</caption>
                     <thead>
@@ -108,14 +108,14 @@ pub fn MetricsTable(props: &MetricsTableProps) -> Html {
                 </table>
             </div>
             <div class="metrics-row">
-                <div class="table-scroll"><table class="table">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Metrics per CPU"><table class="table">
                     <caption>{ "Per CPU: busy + switching + idle = makespan" }</caption>
                     <thead><tr><th scope="col">{ "CPU" }</th><th scope="col">{ "Busy" }</th><th scope="col">{ "Switching" }</th>
                         <th scope="col">{ "Idle" }</th><th scope="col">{ "Utilisation" }</th></tr></thead>
                     <tbody>{ for cpus }</tbody>
                 </table></div>
                 if !m.variables.is_empty() {
-                    <div class="table-scroll"><table class="table">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Final values of the variables"><table class="table">
                         <caption>{ "Final values of the variables" }</caption>
                         <thead><tr><th scope="col">{ "Process" }</th><th scope="col">{ "Variable" }</th><th scope="col">{ "Final" }</th>
                             <th scope="col">{ "Expected" }</th>

@@ -1,8 +1,11 @@
 //! The page's views, one function component per file.
 
+pub mod code_view;
 pub mod controls;
+pub mod handout;
 pub mod header;
 pub mod job_table;
+pub mod language_reference;
 pub mod memory_view;
 pub mod metrics_table;
 pub mod outcome_banner;

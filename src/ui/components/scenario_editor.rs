@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlAnchorElement, HtmlElement, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
+use super::language_reference::LanguageReference;
 use crate::model::scenario::text;
 use crate::page::{PageAction, Source, Via, editing, jobs};
 use crate::ui::format::with_code;
@@ -195,7 +196,7 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
     html! {
         <section class="panel editor">
             <label for="scenario-editor" class="panel-title">{ "Scenario JSON" }</label>
-            <p class="hint">{ "Edit, then Apply (Ctrl+Enter). Tab indents; Esc then Tab leaves the box. Errors say where; your text is kept." }</p>
+            <p class="hint">{ "Edit, then Apply (Ctrl+Enter). Tab indents; Esc then Tab leaves the box. Errors say where; your text is kept. " }<LanguageReference /></p>
             <div class="code-editor">
                 <pre class="gutter" aria-hidden="true" ref={gutter} data-testid="editor-gutter">{ gutter_lines }</pre>
                 <textarea id="scenario-editor" data-testid="scenario-editor" spellcheck="false" wrap="off" rows="20"

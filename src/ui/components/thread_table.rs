@@ -1,9 +1,11 @@
-//! Every thread at the cursor: state, CPU, program counter, instruction, registers, waits.
+//! Every thread at the cursor: state, CPU, program counter, instruction, registers, waits. A
+//! thread's name picks it for the code view.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::model::ThreadId;
 use crate::model::trace::{IntervalKind, Snapshot, ThreadState};
 use crate::ui::format::{state_class, thread_colour, with_code};
 use crate::ui::run::Run;
@@ -14,6 +16,10 @@ pub struct ThreadTableProps {
     pub run: Rc<Run>,
     /// The state at the cursor.
     pub snapshot: Rc<Snapshot>,
+    /// The thread the code view shows.
+    pub shown: ThreadId,
+    /// Show a thread in the code view.
+    pub on_pick: Callback<Option<ThreadId>>,
 }
 
 /// One row per thread (`data-tid`).
@@ -24,11 +30,15 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
     let rows = sys.threads.iter().zip(&props.snapshot.threads).map(|(t, view)| {
         let process = &sys.processes[t.pid];
         let (line, text) = run.instruction(t.tid, view.pc);
-        let instr = match (view.state, line) {
-            (ThreadState::Terminated, _) => "(finished)".to_string(),
-            (_, Some(l)) => format!("line {l}: {text}"),
-            (_, None) => text.to_string(),
+        let instr = if view.state == ThreadState::Terminated { "(finished)" } else { text };
+        // The PC counts instructions from 0, lines count from 1 (blank and comment lines have no PC).
+        let pc = match (view.state, line) {
+            (ThreadState::Terminated, _) | (_, None) => view.pc.to_string(),
+            (_, Some(l)) => format!("{} (line {l})", view.pc),
         };
+        let shown = t.tid == props.shown;
+        let tid = t.tid;
+        let pick = props.on_pick.reform(move |_: MouseEvent| Some(tid));
         // Dispatched but the CPU is still doing the context switch to it.
         let switching_in = view
             .cpu
@@ -37,19 +47,22 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
         let regs: Vec<String> = view.registers.iter().enumerate().filter(|(_, v)| **v != 0).map(|(i, v)| format!("r{i}={v}")).collect();
         let waits = view.waiting.map(|w| w.describe(sys, t.pid)).unwrap_or_default();
         html! {
-            <tr data-tid={t.tid.to_string()} class={classes!(view.cpu.is_some().then_some("on-cpu"))}>
+            <tr data-tid={t.tid.to_string()} class={classes!(view.cpu.is_some().then_some("on-cpu"), shown.then_some("shown"))}>
                 <td>{ &process.name }</td>
-                <td>
+                <td class="nowrap">
                     <span class="swatch" style={format!("background:{}", thread_colour(t.tid))}></span>
-                    { &t.name }
-                    if t.is_main { <span class="badge" title="The process's first thread">{ "main" }</span> }
+                    <button type="button" class="link-button" data-testid="thread-pick" aria-pressed={shown.to_string()} onclick={pick}
+                        title="Show this thread's program in the code view">{ &t.name }</button>
+                    <span class="print-inline">{ &t.name }</span>
+                    // A thread named "main" says so itself: no "main main".
+                    if t.is_main && t.name != "main" { <span class="badge" title="The process's first thread">{ "main" }</span> }
                 </td>
                 <td>
                     <span class={state_class(view.state)} data-testid="thread-state">{ view.state.name() }</span>
                     if switching_in { <span class="muted" title="The CPU is saving the previous context and loading this one">{ " switching in" }</span> }
                 </td>
                 <td class="num">{ view.cpu.map_or_else(|| "—".to_string(), |c| c.to_string()) }</td>
-                <td class="num" data-testid="thread-pc">{ view.pc }</td>
+                <td class="num nowrap" data-testid="thread-pc">{ pc }</td>
                 <td><code>{ instr }</code></td>
                 <td class="regs"><code>{ if regs.is_empty() { "all 0".to_string() } else { regs.join(" ") } }</code></td>
                 <td>{ with_code(&waits) }</td>
@@ -70,6 +83,7 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
     html! {
         <section class="panel threads-panel">
             <h2 class="panel-title">{ format!("Threads at t = {} µs", props.snapshot.time) }</h2>
+            <p class="hint screen-only">{ "Pick a thread's name to follow its program in the code view." }</p>
             <div class="ready-queue" data-testid="ready-queue">
                 <span class="ready-queue-label" title="Threads that are ready and waiting for a CPU, in the order the scheduler will pick them">
                     { "Ready queue (head first):" }
@@ -81,7 +95,7 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
                     if more > 0 { <span class="muted">{ format!("and {more} more") }</span> }
                 }
             </div>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Threads at the cursor">
                 <table data-testid="thread-table" class="table">
                     <thead>
                         <tr>
@@ -89,8 +103,8 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
                             <th scope="col">{ "Thread" }</th>
                             <th scope="col">{ "State" }</th>
                             <th scope="col">{ "CPU" }</th>
-                            <th scope="col" title="Program counter: index of the next instruction, from 0">{ "PC" }</th>
-                            <th scope="col" title="The instruction at the PC, with its line in the program">{ "Next instruction" }</th>
+                            <th scope="col" title="Program counter: the index of the thread's current instruction, counted from 0 (blank and comment lines have none); in brackets its line in the program, counted from 1 as in the code view and the editor">{ "PC (line)" }</th>
+                            <th scope="col" title="The instruction at the PC: running now, or the next to run">{ "Next instruction" }</th>
                             <th scope="col" title="Registers r0–r7, private to each thread; only non-zero ones shown">{ "Registers (non-zero)" }</th>
                             <th scope="col">{ "Waits for" }</th>
                         </tr>

@@ -1,0 +1,23 @@
+//! What a printed page starts with (shown only in print, `styles/app.css` `@media print`): the
+//! scenario's name, description and machine, so the printout is a handout, not a screenshot.
+
+use yew::Html;
+
+use crate::ui::markup::{escape, raw, with_code};
+use crate::ui::run::Run;
+
+/// The scenario's name, description, CPUs and policy (print only), as markup.
+pub fn handout_title(run: &Run) -> Html {
+    let s = &run.scenario;
+    let sched = &s.scheduler;
+    let quantum = sched.quantum().map(|q| format!(", quantum {q} µs")).unwrap_or_default();
+    let cpus = s.machine.cpus;
+    raw(format!(
+        "<section class=\"handout-title print-only\" data-testid=\"handout-title\"><h2>{}</h2><p>{}</p>\
+         <p class=\"muted\">{cpus} CPU{}, {}{quantum}. Times in µs.</p></section>",
+        escape(&s.name),
+        with_code(&s.description),
+        if cpus == 1 { "" } else { "s" },
+        sched.policy().label()
+    ))
+}

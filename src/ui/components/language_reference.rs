@@ -1,0 +1,68 @@
+//! The program language's reference, one click from the editor: a button and a modal
+//! `<dialog>` (keyboard-reachable; Escape or its Close button shuts it, and the browser gives
+//! the focus back to the button). Generated from the parser's own table ([`INSTRUCTIONS`],
+//! [`SYNTAX_NOTES`]), so it lists exactly what the parser accepts.
+
+use std::fmt::Write;
+
+use web_sys::HtmlDialogElement;
+use yew::prelude::*;
+
+use crate::model::program::{INSTRUCTIONS, SYNTAX_NOTES};
+use crate::ui::markup::{escape, raw, with_code};
+
+/// The dialog's contents as markup: the instruction table and the notes on the syntax.
+fn reference_markup() -> String {
+    let mut h = String::from(
+        "<div class=\"panel-head\"><h2 class=\"panel-title\" id=\"reference-title\">The program language</h2>\
+         <form method=\"dialog\"><button data-testid=\"btn-language-close\">Close (Esc)</button></form></div>\
+         <p class=\"hint\">A thread's program, in its <code>code</code> or in the process's <code>programs</code>: one \
+         instruction per line, run top to bottom by the thread's program counter.</p>\
+         <div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Instructions\">\
+         <table class=\"table\" data-testid=\"reference-table\"><thead><tr><th scope=\"col\">Instruction</th>\
+         <th scope=\"col\">What it does</th><th scope=\"col\">CPU ticks</th><th scope=\"col\">Example</th></tr></thead><tbody>",
+    );
+    for d in INSTRUCTIONS {
+        let _ = write!(
+            h,
+            "<tr data-testid=\"reference-{0}\"><th scope=\"row\"><code>{0}</code></th><td>{1}</td><td class=\"num\">{2}</td>\
+             <td><pre class=\"example\">{3}</pre></td></tr>",
+            d.mnemonic,
+            with_code(d.effect),
+            escape(d.cost),
+            escape(d.example)
+        );
+    }
+    h.push_str("</tbody></table></div><ul class=\"notes\">");
+    for (what, how) in SYNTAX_NOTES {
+        let _ = write!(h, "<li><strong>{}</strong>: {}</li>", escape(what), with_code(how));
+    }
+    h.push_str("</ul>");
+    h
+}
+
+/// The "Program language reference" button and its dialog.
+#[component]
+pub fn LanguageReference() -> Html {
+    let dialog = use_node_ref();
+    let on_open = {
+        let dialog = dialog.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(d) = dialog.cast::<HtmlDialogElement>() {
+                let _ = d.show_modal();
+            }
+        })
+    };
+    let contents = use_memo((), |_| reference_markup());
+    html! {
+        <>
+            <button type="button" class="link-button" data-testid="btn-language" onclick={on_open}
+                aria-haspopup="dialog" title="Every instruction of the program language, with an example">
+                { "Program language reference" }
+            </button>
+            <dialog class="reference" data-testid="language-reference" ref={dialog} aria-labelledby="reference-title">
+                { raw((*contents).clone()) }
+            </dialog>
+        </>
+    }
+}
