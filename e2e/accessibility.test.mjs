@@ -51,3 +51,16 @@ test('no accessibility violations with the job table, kept scenarios and an erro
   assert.deepEqual(await violations(page), []);
   page.done();
 });
+
+test('no accessibility violations with the language reference open, at a lost update, on a phone', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await page.setViewportSize({ width: 390, height: 900 });
+  await openApp(page, app, 'race-unsafe');
+  await byId(page, 'btn-next-lost').click();
+  await byId(page, 'lost-why').waitFor();
+  assert.deepEqual(await violations(page), []);
+  await byId(page, 'btn-language').click();
+  await byId(page, 'language-reference').waitFor({ state: 'visible' });
+  assert.deepEqual(await violations(page), []);
+  page.done();
+});

@@ -110,9 +110,10 @@ test('the language reference opens from the editor, lists every instruction, and
   for (const m of known) {
     const row = dialog.locator(`[data-testid="reference-${m}"]`);
     assert.equal(await row.count(), 1, `the reference has \`${m}\``);
-    const cells = await row.locator('td').allTextContents();
+    const cells = await row.locator('dd').allTextContents();
     assert.equal(cells.length, 3, `\`${m}\`: what it does, its cost, an example`);
-    assert.ok(cells.every((c) => c.trim().length > 0), `\`${m}\` row is filled: ${cells}`);
+    assert.ok(cells.every((c) => c.trim().length > 0), `\`${m}\` entry is filled: ${cells}`);
+    assert.match(cells[1], /^(\d+|N)\b.* ticks?$/, `\`${m}\`'s cost in ticks`);
     assert.match(cells[2], new RegExp(`\\b${m}\\b`), `\`${m}\`'s example uses it`);
   }
   assert.match(await dialog.textContent(), /Comments/);

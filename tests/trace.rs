@@ -96,24 +96,20 @@ fn lost_updates_name_the_overwritten_write() {
     // Thread 0 wrote 2 over the 1 that thread 1 had stored at t=3: a +1. Both loaded 1 at t=4
     // (the second round's load runs [3, 4)), and both stores land at t=6, CPU 0's first.
     let load = |time, value| Some(Load { time, value });
-    assert_eq!(
-        l.overwritten,
-        vec![Overwritten { tid: 0, value: 2, delta: 1, time: 6, cpu: Some(0), load: load(4, 1) }]
-    );
-    assert_eq!((l.cpu, l.load), (Some(1), load(4, 1)));
+    assert_eq!(l.overwritten, vec![Overwritten { tid: 0, value: 2, delta: 1, time: 6, load: load(4, 1) }]);
+    assert_eq!(l.load, load(4, 1));
+    // Each ran on the CPU it was dispatched to at t=0: thread 0 on CPU 0, thread 1 on CPU 1.
+    assert_eq!((trace.dispatched_cpu(0, 6), trace.dispatched_cpu(1, 6)), (Some(0), Some(1)));
     assert!(trace.lost_updates_at(&sys, 5).is_empty());
     // The first lost update overwrote the very first write: its delta starts from the initial 0;
     // both threads loaded that 0 at t=1.
     let first = trace.lost_updates_at(&sys, 3);
-    assert_eq!(
-        first[0].overwritten,
-        vec![Overwritten { tid: 0, value: 1, delta: 1, time: 3, cpu: Some(0), load: load(1, 0) }]
-    );
-    assert_eq!((first[0].cpu, first[0].load), (Some(1), load(1, 0)));
+    assert_eq!(first[0].overwritten, vec![Overwritten { tid: 0, value: 1, delta: 1, time: 3, load: load(1, 0) }]);
+    assert_eq!(first[0].load, load(1, 0));
 }
 
 /// A store whose thread was switched out between its load and its store: the load found is the
-/// one in its earlier time slice, and the CPU the one it stores on.
+/// one in its earlier time slice.
 #[test]
 fn a_lost_update_remembers_a_load_from_an_earlier_slice() {
     // One CPU, Round Robin with quantum 2, no switch cost. A: load [0,1) reads 0, add [1,2),
@@ -127,7 +123,9 @@ fn a_lost_update_remembers_a_load_from_an_earlier_slice() {
     let trace = r.trace.unwrap();
     assert_eq!(trace.lost_update_times(), vec![6]);
     let l = &trace.lost_updates_at(&sys, 6)[0];
-    assert_eq!((l.tid, l.value, l.cpu, l.load), (1, 1, Some(0), Some(Load { time: 3, value: 0 })));
+    assert_eq!((l.tid, l.value, l.load), (1, 1, Some(Load { time: 3, value: 0 })));
+    // B was dispatched to the one CPU at t=2 and again at t=5; A at t=0 and t=4.
+    assert_eq!((trace.dispatched_cpu(1, 6), trace.dispatched_cpu(1, 1)), (Some(0), None));
     assert_eq!(l.overwritten[0].load, Some(Load { time: 1, value: 0 }));
     assert_eq!(l.overwritten[0].time, 5);
 }
@@ -153,4 +151,20 @@ fn snapshot_rebuilds_each_mutex_wait_queue_in_fifo_order() {
     assert_eq!(at(12), (Some(2), vec![1]));
     // t=13: T2's unlock [12,13) hands it to T1.
     assert_eq!(at(13), (Some(1), vec![]));
+}
+
+/// A write not computed from a load (`set` then `store`) has no load to show; the store that
+/// overwrote it does. Two CPUs: T0 `set` [0,1), `store` [1,2) writes 7 at t=2; T1 `load` [0,1)
+/// reads 0 at t=1, computes 5 ticks, `add` [6,7), `store` [7,8) writes 1 at t=8 over the 7.
+#[test]
+fn a_write_without_a_load_has_none() {
+    let mut p = job("p", 0, "set r0, 7\nstore r0, counter");
+    p.variables.insert("counter".into(), 0);
+    p.threads.push(thread("t1", "load r0, counter\ncompute 5\nadd r0, 1\nstore r0, counter"));
+    let (sys, r) = run(&scenario(2, Policy::Fcfs, None, vec![p]));
+    let trace = r.trace.unwrap();
+    assert_eq!(trace.lost_update_times(), vec![8]);
+    let l = &trace.lost_updates_at(&sys, 8)[0];
+    assert_eq!((l.tid, l.value, l.load), (1, 1, Some(Load { time: 1, value: 0 })));
+    assert_eq!(l.overwritten, vec![Overwritten { tid: 0, value: 7, delta: 7, time: 2, load: None }]);
 }

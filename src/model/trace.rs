@@ -335,8 +335,6 @@ pub struct Overwritten {
     pub delta: i64,
     /// When the write happened, in ticks.
     pub time: Ticks,
-    /// The CPU the writing thread ran on (`None` if the trace does not show its dispatch).
-    pub cpu: Option<CpuId>,
     /// The writer's last `load` of the variable before the write (what its value came from).
     pub load: Option<Load>,
 }
@@ -352,8 +350,6 @@ pub struct LostUpdate {
     pub tid: ThreadId,
     /// Value it stored.
     pub value: i64,
-    /// The CPU the storing thread ran on (`None` if the trace does not show its dispatch).
-    pub cpu: Option<CpuId>,
     /// The storing thread's last `load` of the variable before the store: the stale value its
     /// store was computed from.
     pub load: Option<Load>,
@@ -409,26 +405,24 @@ impl Trace {
                 .map(|(j, tid, value)| {
                     let delta = value.wrapping_sub(prev);
                     prev = value;
-                    let (cpu, load) = self.before_store(sys, j);
-                    Overwritten { tid, value, delta, time: events[j].time, cpu, load }
+                    Overwritten { tid, value, delta, time: events[j].time, load: self.load_before(sys, j) }
                 })
                 .collect();
-            let (cpu, load) = self.before_store(sys, i);
-            out.push(LostUpdate { pid, var, tid, value, cpu, load, overwritten });
+            out.push(LostUpdate { pid, var, tid, value, load: self.load_before(sys, i), overwritten });
         }
         out
     }
 }
 
 impl Trace {
-    /// For the store recorded at `events[at]` (a [`What::Mem`]): the CPU its thread ran on and
-    /// its last `load` of the same variable into the stored register, found by walking back over
-    /// that thread's events. An instruction records its change, then the PC moving past it
-    /// (`Kernel::apply`), so a register write followed by a PC just after a matching `load` is
-    /// that load. The walk ends once both are found, or at the thread's previous store to the
-    /// variable (a value derived from an older load is not explained), or at the trace's start.
-    fn before_store(&self, sys: &System, at: usize) -> (Option<CpuId>, Option<Load>) {
-        let What::Mem { pid, var, tid, .. } = self.events[at].what else { return (None, None) };
+    /// For the store recorded at `events[at]` (a [`What::Mem`]): its thread's last `load` of the
+    /// same variable into the stored register, found by walking back over that thread's events.
+    /// An instruction records its change, then the PC moving past it (`Kernel::apply`), so a
+    /// register write followed by a PC just after a matching `load` is that load. The walk ends
+    /// there, or at the thread's previous store to the variable (a value derived from an older
+    /// load is not explained), or at the trace's start: about one loop round of that thread.
+    fn load_before(&self, sys: &System, at: usize) -> Option<Load> {
+        let What::Mem { pid, var, tid, .. } = self.events[at].what else { return None };
         let prog = sys.program_of(tid);
         let instr_before = |pc: Option<usize>| pc.and_then(|pc| pc.checked_sub(1)).and_then(|pc| prog.instrs.get(pc));
         // The store's register: its PC event follows it.
@@ -436,31 +430,32 @@ impl Trace {
             What::Pc { tid: t, pc } if t == tid => Some(pc),
             _ => None,
         });
-        let stored = match instr_before(after) {
-            Some(&Instr::Store { reg, .. }) => Some(reg),
-            _ => None,
-        };
+        let Some(&Instr::Store { reg: stored, .. }) = instr_before(after) else { return None };
         // The PC just after the event being looked at (the thread's next `Pc` event seen so far).
         let mut next_pc: Option<usize> = None;
-        let (mut cpu, mut load) = (None, None);
         for e in self.events[..at].iter().rev() {
             match e.what {
                 What::Pc { tid: t, pc } if t == tid => next_pc = Some(pc),
-                What::Reg { tid: t, reg, value } if t == tid && load.is_none() && Some(reg) == stored => {
+                What::Reg { tid: t, reg, value } if t == tid && reg == stored => {
                     if matches!(instr_before(next_pc), Some(&Instr::Load { var: v, .. }) if v == var) {
-                        load = Some(Load { time: e.time, value });
+                        return Some(Load { time: e.time, value });
                     }
                 }
-                What::State { tid: t, cause: Cause::Dispatched { cpu: c }, .. } if t == tid && cpu.is_none() => {
-                    cpu = Some(c);
-                }
-                What::Mem { pid: p, var: v, tid: t, .. } if t == tid && p == pid && v == var && cpu.is_some() => break,
+                What::Mem { pid: p, var: v, tid: t, .. } if t == tid && p == pid && v == var => return None,
                 _ => {}
             }
-            if cpu.is_some() && load.is_some() {
-                break;
-            }
         }
-        (cpu, load)
+        None
+    }
+
+    /// The CPU thread `tid` was last dispatched to at or before `time` (ticks): where it ran an
+    /// instruction that completed at `time`. Walks back over the events since that dispatch; for
+    /// the page's explanation of one store, not for every event.
+    pub fn dispatched_cpu(&self, tid: ThreadId, time: Ticks) -> Option<CpuId> {
+        let upto = self.events.partition_point(|e| e.time <= time);
+        self.events[..upto].iter().rev().find_map(|e| match e.what {
+            What::State { tid: t, cause: Cause::Dispatched { cpu }, .. } if t == tid => Some(cpu),
+            _ => None,
+        })
     }
 }

@@ -189,7 +189,7 @@ pub fn App() -> Html {
     html! {
         <div class="app">
             <Header />
-            <div class="picker-area"><PresetPicker state={page.clone()} on_action={on_page.clone()} /></div>
+            <section class="picker-area" aria-label="Scenario menu"><PresetPicker state={page.clone()} on_action={on_page.clone()} /></section>
             <aside class="sidebar">
                 <Settings loaded={shown.loaded.clone()} on_action={on_page.clone()} />
                 <JobTable text={state.editor_text()} on_action={on_page.clone()} />

@@ -141,7 +141,7 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
         let _ = write!(
             rows,
             "<li class=\"line{class}\" data-line=\"{n}\"><span class=\"ln\" aria-hidden=\"true\">{n}</span>\
-             <span class=\"mark\" aria-hidden=\"true\">{mark}</span><code class=\"src\">{}</code>",
+             <span class=\"mark\" aria-hidden=\"true\">{mark}</span><span class=\"body\"><code class=\"src\">{}</code>",
             escape(text)
         );
         if let Some(r) = place.loops.iter().find(|lr| prog.lines.get(lr.pc) == Some(&n)) {
@@ -163,7 +163,7 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
                 escape(words)
             );
         }
-        rows.push_str("</li>");
+        rows.push_str("</span></li>");
     }
     let options = sys.threads.iter().map(|x| {
         let label = format!("{} / {}", sys.processes[x.pid].name, x.name);

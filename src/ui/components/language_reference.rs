@@ -11,29 +11,31 @@ use yew::prelude::*;
 use crate::model::program::{INSTRUCTIONS, SYNTAX_NOTES};
 use crate::ui::markup::{escape, raw, with_code};
 
-/// The dialog's contents as markup: the instruction table and the notes on the syntax.
+/// The dialog's contents as markup: one entry per instruction (what it does, its CPU cost, an
+/// example; a definition list, which reads as well on a phone as on a wide screen), then notes
+/// on the rest of the syntax.
 fn reference_markup() -> String {
     let mut h = String::from(
         "<div class=\"panel-head\"><h2 class=\"panel-title\" id=\"reference-title\">The program language</h2>\
          <form method=\"dialog\"><button data-testid=\"btn-language-close\">Close (Esc)</button></form></div>\
          <p class=\"hint\">A thread's program, in its <code>code</code> or in the process's <code>programs</code>: one \
          instruction per line, run top to bottom by the thread's program counter.</p>\
-         <div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Instructions\">\
-         <table class=\"table\" data-testid=\"reference-table\"><thead><tr><th scope=\"col\">Instruction</th>\
-         <th scope=\"col\">What it does</th><th scope=\"col\">CPU ticks</th><th scope=\"col\">Example</th></tr></thead><tbody>",
+         <div class=\"instr instr-head\" aria-hidden=\"true\"><span>Instruction</span><span>What it does</span>\
+         <span>CPU time</span><span>Example</span></div><dl class=\"instrs\" data-testid=\"reference-list\">",
     );
     for d in INSTRUCTIONS {
         let _ = write!(
             h,
-            "<tr data-testid=\"reference-{0}\"><th scope=\"row\"><code>{0}</code></th><td>{1}</td><td class=\"num\">{2}</td>\
-             <td><pre class=\"example\">{3}</pre></td></tr>",
+            "<div class=\"instr\" data-testid=\"reference-{0}\"><dt><code>{0}</code></dt><dd>{1}</dd>\
+             <dd class=\"cost\">{2} tick{3}</dd><dd><pre class=\"example\">{4}</pre></dd></div>",
             d.mnemonic,
             with_code(d.effect),
             escape(d.cost),
+            if d.cost == "1" { "" } else { "s" },
             escape(d.example)
         );
     }
-    h.push_str("</tbody></table></div><ul class=\"notes\">");
+    h.push_str("</dl><ul class=\"notes\">");
     for (what, how) in SYNTAX_NOTES {
         let _ = write!(h, "<li><strong>{}</strong>: {}</li>", escape(what), with_code(how));
     }

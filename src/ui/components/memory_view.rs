@@ -49,21 +49,22 @@ fn lost_sentence(sys: &System, lu: &LostUpdate) -> String {
 /// times), the stores that followed, and, when stores landed in the same microsecond, why the last
 /// one wins (at one instant CPUs' events apply in CPU order: README's tie rules,
 /// `src/model/events.rs`). `var` is the variable's name, `time` the store's (ticks).
-fn lost_explanation(sys: &System, lu: &LostUpdate, var: &str, time: u64) -> Vec<String> {
+fn lost_explanation(run: &Run, snap: &Snapshot, lu: &LostUpdate, var: &str) -> Vec<String> {
+    let (sys, time) = (&run.system, snap.time);
     let name = |tid: usize| sys.threads[tid].name.as_str();
-    // Every write involved, oldest first: (thread, value stored, time, CPU, its load).
-    let mut writes: Vec<_> = lu.overwritten.iter().map(|w| (w.tid, w.value, w.time, w.cpu, w.load)).collect();
-    writes.push((lu.tid, lu.value, time, lu.cpu, lu.load));
+    // Every write involved, oldest first: (thread, value stored, time, its load).
+    let mut writes: Vec<_> = lu.overwritten.iter().map(|w| (w.tid, w.value, w.time, w.load)).collect();
+    writes.push((lu.tid, lu.value, time, lu.load));
     // Long chains (one slow thread overwriting many writes) keep their first write and the store.
     let shown: Vec<_> = if writes.len() > 3 { vec![writes[0], writes[writes.len() - 1]] } else { writes.clone() };
     let more = writes.len() - shown.len();
     let mut out = Vec::new();
     let loads: Vec<String> = shown
         .iter()
-        .filter_map(|w| w.4.map(|l| format!("{} loaded {var} = {} at t = {} µs", name(w.0), l.value, l.time)))
+        .filter_map(|w| w.3.map(|l| format!("{} loaded {var} = {} at t = {} µs", name(w.0), l.value, l.time)))
         .collect();
     if !loads.is_empty() {
-        let same = shown.iter().all(|w| w.4.is_some_and(|l| Some(l.value) == shown[0].4.map(|f| f.value)));
+        let same = shown.iter().all(|w| w.3.is_some_and(|l| Some(l.value) == shown[0].3.map(|f| f.value)));
         let verdict = match (same, shown.len()) {
             (true, 2) => ": both read the same value",
             (true, _) => ": all read the same value",
@@ -74,28 +75,36 @@ fn lost_explanation(sys: &System, lu: &LostUpdate, var: &str, time: u64) -> Vec<
     let stores: Vec<String> = shown
         .iter()
         .map(|w| {
-            let from = w.4.map(|l| format!(" ({} {:+})", l.value, w.1.wrapping_sub(l.value))).unwrap_or_default();
+            let from = w.3.map(|l| format!(" ({} {:+})", l.value, w.1.wrapping_sub(l.value))).unwrap_or_default();
             format!("{} stored {}{from} at t = {} µs", name(w.0), w.1, w.2)
         })
         .collect();
     let skipped = if more > 0 { format!(", after {more} more writes,") } else { String::new() };
+    let lead = if shown.iter().all(|w| w.3.is_some()) {
+        "Each then stored its own increment of what it had read, computed in its own register:"
+    } else {
+        "Then"
+    };
     out.push(format!(
-        "Each then stored its own increment of what it had read, computed in its own register: {}, then{skipped} {}, \
-         over a write it never saw.",
+        "{lead} {}, then{skipped} {}, over a write it never saw.",
         stores[..stores.len() - 1].join(", then "),
         stores[stores.len() - 1]
     ));
     // Stores in the same microsecond as this one: the CPU order decides which lands last.
     let tied: Vec<_> = lu.overwritten.iter().filter(|w| w.time == time).collect();
     if let Some(w) = tied.last() {
-        let cpu = |c: Option<usize>| c.map_or_else(String::new, |c| format!(" on CPU {c}"));
+        // The CPU each store ran on: where its thread is now, else its last dispatch.
+        let cpu = |tid: usize| {
+            let c = snap.threads[tid].cpu.or_else(|| run.trace.dispatched_cpu(tid, time));
+            c.map_or_else(String::new, |c| format!(" on CPU {c}"))
+        };
         out.push(format!(
             "Both stores happened at t = {time} µs: at one instant the CPUs' events apply in CPU order (CPU 0 first), \
              so {}'s store{} landed after {}'s{} and its value is the one kept.",
             name(lu.tid),
-            cpu(lu.cpu),
+            cpu(lu.tid),
             name(w.tid),
-            cpu(w.cpu)
+            cpu(w.tid)
         ));
     }
     out
@@ -125,7 +134,7 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
             let warnings: Vec<(String, Vec<String>)> = lost
                 .iter()
                 .filter(|l| l.pid == p.pid && l.var == var)
-                .map(|l| (lost_sentence(sys, l), lost_explanation(sys, l, name, snap.time)))
+                .map(|l| (lost_sentence(sys, l), lost_explanation(run, snap, l, name)))
                 .collect();
             let raced = !warnings.is_empty();
             html! {
