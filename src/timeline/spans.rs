@@ -107,7 +107,8 @@ impl Lanes {
         }
     }
 
-    /// One lane per CPU (`0..cpus`) with its runs and context switches.
+    /// One lane per CPU (`0..cpus`) with its runs and context switches. The trace lists
+    /// intervals in order of their end and a CPU's never overlap, so each lane is in time order.
     pub fn by_cpu(trace: &Trace, cpus: usize) -> Self {
         let mut lanes = vec![Vec::new(); cpus];
         for iv in &trace.intervals {
@@ -115,19 +116,40 @@ impl Lanes {
                 push(lane, interval_span(iv));
             }
         }
-        sorted(LaneSet::Cpus, lanes)
+        Lanes { set: LaneSet::Cpus, lanes }
     }
 
     /// One lane per thread (`0..threads`): its runs and the switches to it (from the CPU
-    /// intervals), and its ready and blocked time (from [`state_spans`]).
+    /// intervals: a thread is on one CPU at a time, so they are in time order), merged in time
+    /// order with its ready and blocked time (from [`state_spans`]).
     pub fn by_thread(trace: &Trace, threads: usize) -> Self {
-        let mut lanes = state_spans(trace, threads);
+        let mut on_cpu = vec![Vec::new(); threads];
         for iv in &trace.intervals {
-            if let Some(lane) = lanes.get_mut(iv.tid) {
+            if let Some(lane) = on_cpu.get_mut(iv.tid) {
                 push(lane, interval_span(iv));
             }
         }
-        sorted(LaneSet::Threads, lanes)
+        let lanes = state_spans(trace, threads)
+            .into_iter()
+            .zip(on_cpu)
+            .map(|(waits, runs)| {
+                let mut lane = Vec::with_capacity(waits.len() + runs.len());
+                let (mut a, mut b) = (waits.into_iter().peekable(), runs.into_iter().peekable());
+                loop {
+                    let next = match (a.peek(), b.peek()) {
+                        (Some(x), Some(y)) if x.start <= y.start => a.next(),
+                        (_, Some(_)) => b.next(),
+                        _ => a.next(),
+                    };
+                    match next {
+                        Some(s) => lane.push(s),
+                        None => break,
+                    }
+                }
+                lane
+            })
+            .collect();
+        Lanes { set: LaneSet::Threads, lanes }
     }
 
     /// Index in `lane` of the bar covering tick `t`, if any.
@@ -176,13 +198,6 @@ fn push(lane: &mut Vec<Span>, s: Span) {
     if s.end > s.start {
         lane.push(s);
     }
-}
-
-fn sorted(set: LaneSet, mut lanes: Vec<Vec<Span>>) -> Lanes {
-    for lane in &mut lanes {
-        lane.sort_by_key(|s| (s.start, s.end));
-    }
-    Lanes { set, lanes }
 }
 
 /// Each thread's (`0..threads`) ready and blocked time, from the trace's state changes: a

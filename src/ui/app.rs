@@ -27,16 +27,15 @@ use crate::model::Ticks;
 use crate::page::{PageAction, PageState};
 use crate::playback::{Action, Playback};
 
-/// Milliseconds between play timer ticks (about 30 frames per second).
-const FRAME_MS: u32 = 33;
+/// Milliseconds between play timer ticks (about 60 frames per second; the browser draws at most
+/// one frame per display refresh).
+const FRAME_MS: u32 = 16;
 
 /// The whole page.
 #[component]
 pub fn App() -> Html {
     let page = use_reducer(|| PageStore(PageState::start(storage::load(), storage::wanted())));
     let player = use_reducer(|| PlayerState(Playback::from_instants(Vec::new(), 0)));
-    // The thread the code view shows, picked by the user (`None`: a running one).
-    let picked = use_state_eq(|| None::<crate::model::ThreadId>);
     super::wide_tables::use_wide_table_hints();
 
     // Made once: the views' callbacks (stable, so unchanged views skip re-rendering).
@@ -51,6 +50,12 @@ pub fn App() -> Html {
     let on_seek = {
         let player = player.dispatcher();
         use_callback((), move |t: Ticks, _| player.dispatch(PlayerAction::Do(Action::Seek(t))))
+    };
+    let on_select = {
+        let player = player.dispatcher();
+        use_callback((), move |t: Option<crate::model::ThreadId>, _| {
+            player.dispatch(PlayerAction::Do(Action::Select(t)))
+        })
     };
     let on_cancel = {
         let page = page.dispatcher();
@@ -107,7 +112,7 @@ pub fn App() -> Html {
         });
     }
 
-    // Keyboard: Space plays or pauses, ← and → step, unless the focus is in a form field (where
+    // Keyboard: Space plays or pauses, ← and → step, Esc clears the highlighted thread, unless the focus is in a form field (where
     // the keys edit or choose); Space on a focused button keeps its native click. Non-passive,
     // so preventDefault stops the page from scrolling.
     {
@@ -132,6 +137,7 @@ pub fn App() -> Html {
                     " " => Action::TogglePlay,
                     "ArrowRight" => Action::StepForward,
                     "ArrowLeft" => Action::StepBack,
+                    "Escape" => Action::Select(None),
                     _ => return,
                 };
                 e.prevent_default();
@@ -166,8 +172,8 @@ pub fn App() -> Html {
         };
     };
     let run = shown.run.clone();
-    let picked_tid = (*picked).filter(|&t| t < run.system.threads.len());
-    let on_pick = Callback::from(move |t| picked.set(t));
+    // The selected thread: the code view shows it (else a running one), the timeline highlights it.
+    let picked_tid = pb.selected.filter(|&t| t < run.system.threads.len());
     // Lost updates: the nearest store that lost one before / after the cursor (pauses there).
     let lost_nav = |t: Option<Ticks>| {
         t.map(|t| {
@@ -206,11 +212,11 @@ pub fn App() -> Html {
                 <Controls playing={pb.playing} cursor={cursor} end={pb.end} speed={pb.speed} on_action={on_action} {lost} />
                 { handout_title(&run) }
                 <OutcomeBanner run={run.clone()} />
-                <Timeline run={run.clone()} cursor={cursor} on_seek={on_seek} />
+                <Timeline run={run.clone()} cursor={cursor} on_seek={on_seek} selected={picked_tid} on_select={on_select.clone()} />
                 <div class="threads-row">
                     <ThreadTable run={run.clone()} snapshot={snapshot.clone()}
-                        shown={picked_tid.unwrap_or_else(|| auto_thread(&snapshot))} on_pick={on_pick.clone()} />
-                    <CodeView run={run.clone()} snapshot={snapshot.clone()} picked={picked_tid} {on_pick} />
+                        shown={picked_tid.unwrap_or_else(|| auto_thread(&snapshot))} selected={picked_tid} on_select={on_select.clone()} />
+                    <CodeView run={run.clone()} snapshot={snapshot.clone()} picked={picked_tid} on_pick={on_select} />
                 </div>
                 <MemoryView run={run.clone()} snapshot={snapshot} />
                 <MetricsTable run={run} />

@@ -1,5 +1,6 @@
 //! Every thread at the cursor: state, CPU, program counter, instruction, registers, waits. A
-//! thread's name picks it for the code view.
+//! thread's name selects it: the code view shows its program and the timeline highlights its bars
+//! (again: back to none).
 
 use std::rc::Rc;
 
@@ -16,13 +17,15 @@ pub struct ThreadTableProps {
     pub run: Rc<Run>,
     /// The state at the cursor.
     pub snapshot: Rc<Snapshot>,
-    /// The thread the code view shows.
+    /// The thread the code view shows (the selected one, else a running one).
     pub shown: ThreadId,
-    /// Show a thread in the code view.
-    pub on_pick: Callback<Option<ThreadId>>,
+    /// The selected thread (its row is marked; its bars on the timeline).
+    pub selected: Option<ThreadId>,
+    /// Called with the thread to select, or `None` to clear.
+    pub on_select: Callback<Option<ThreadId>>,
 }
 
-/// One row per thread (`data-tid`).
+/// One row per thread (`data-tid`); a thread's name is a button that selects it.
 #[component]
 pub fn ThreadTable(props: &ThreadTableProps) -> Html {
     let run = &props.run;
@@ -37,8 +40,6 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
             (_, Some(l)) => format!("{} (line {l})", view.pc),
         };
         let shown = t.tid == props.shown;
-        let tid = t.tid;
-        let pick = props.on_pick.reform(move |_: MouseEvent| Some(tid));
         // Dispatched but the CPU is still doing the context switch to it.
         let switching_in = view
             .cpu
@@ -46,13 +47,15 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
             .is_some_and(|iv| iv.tid == t.tid && iv.kind != IntervalKind::Run);
         let regs: Vec<String> = view.registers.iter().enumerate().filter(|(_, v)| **v != 0).map(|(i, v)| format!("r{i}={v}")).collect();
         let waits = view.waiting.map(|w| w.describe(sys, t.pid)).unwrap_or_default();
+        let (tid, on) = (t.tid, props.selected == Some(t.tid));
+        let pick = props.on_select.reform(move |_: MouseEvent| (!on).then_some(tid));
         html! {
-            <tr data-tid={t.tid.to_string()} class={classes!(view.cpu.is_some().then_some("on-cpu"), shown.then_some("shown"))}>
+            <tr data-tid={t.tid.to_string()} class={classes!(view.cpu.is_some().then_some("on-cpu"), shown.then_some("shown"), on.then_some("selected"))}>
                 <td>{ &process.name }</td>
                 <td class="nowrap">
-                    <span class="swatch" style={format!("background:{}", thread_colour(t.tid))}></span>
-                    <button type="button" class="link-button" data-testid="thread-pick" aria-pressed={shown.to_string()} onclick={pick}
-                        title="Show this thread's program in the code view">{ &t.name }</button>
+                    <span class="swatch" style={format!("background:{}", thread_colour(sys, t.tid))}></span>
+                    <button type="button" class="link-button thread-pick" data-testid="thread-pick" aria-pressed={on.to_string()} onclick={pick}
+                        title="Select this thread: its program in the code view, its bars highlighted on the timeline (again, or Esc, to clear)">{ &t.name }</button>
                     <span class="print-inline">{ &t.name }</span>
                     // A thread named "main" says so itself: no "main main".
                     if t.is_main && t.name != "main" { <span class="badge" title="The process's first thread">{ "main" }</span> }
@@ -74,7 +77,7 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
         let t = &sys.threads[tid];
         html! {
             <li class="queue-item">
-                <span class="swatch" style={format!("background:{}", thread_colour(tid))}></span>
+                <span class="swatch" style={format!("background:{}", thread_colour(sys, tid))}></span>
                 { format!("{}/{}", sys.processes[t.pid].name, t.name) }
             </li>
         }
