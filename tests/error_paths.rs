@@ -54,7 +54,18 @@ fn tracked<T: serde::de::DeserializeOwned>(text: &str) -> Option<(String, serde_
     serde_path_to_error::deserialize::<_, T>(de).err().map(|e| {
         let path = e.path().to_string();
         let steps: Vec<&str> = path.split('.').filter(|p| *p != "?" && !p.is_empty()).collect();
-        (steps.join(".").replace(".[", "["), e.into_inner())
+        // serde_path_to_error writes an index as its own step (`threads.[0]`); a key may itself
+        // start with `[` (a broken key such as `[name`), which keeps its dot.
+        let mut joined = String::new();
+        for (i, step) in steps.iter().enumerate() {
+            let index =
+                step.starts_with('[') && step.ends_with(']') && step[1..step.len() - 1].parse::<usize>().is_ok();
+            if i > 0 && !index {
+                joined.push('.');
+            }
+            joined.push_str(step);
+        }
+        (joined, e.into_inner())
     })
 }
 
