@@ -79,10 +79,12 @@ proptest! {
             shown[b.from as usize..b.to as usize].iter_mut().for_each(|x| *x = true);
         }
         for (c, &is_shown) in shown.iter().enumerate() {
-            // Column c covers [c, c+1) in columns, i.e. ticks start + [c, c+1)·span/cols.
-            let (t0, t1) = (c as f64 * span as f64 / cols as f64, (c + 1) as f64 * span as f64 / cols as f64);
+            // Column c covers ticks start + [c, c+1)·span/cols: in units of 1/cols of a tick
+            // (exact integers), [start·cols + c·span, start·cols + (c+1)·span).
+            let (t0, t1) = (start * cols as u64 + c as u64 * span, start * cols as u64 + (c as u64 + 1) * span);
+            let win_end = (start + span) * cols as u64;
             let busy = lane.iter().any(|s| {
-                let (a, b) = ((s.start as f64 - start as f64).max(0.0), (s.end as f64 - start as f64).min(span as f64));
+                let (a, b) = ((s.start * cols as u64).max(start * cols as u64), (s.end * cols as u64).min(win_end));
                 a < b && a < t1 && b > t0
             });
             prop_assert_eq!(is_shown, busy, "column {}", c);

@@ -30,18 +30,21 @@ pub fn blocks(lane: &[Span], window: Window, cols: u32) -> Vec<Block> {
     if n == 0 {
         return Vec::new();
     }
-    let per_col = n as f64 / window.span as f64;
+    // Exact integer arithmetic: a time t sits at (t - start)·cols in units of 1/span of a
+    // column, so column c is [c·span, (c+1)·span) and no rounding makes a bar seem to touch a
+    // column it only borders.
+    let (span, cols64) = (window.span as u128, n as u128);
     let end = window.start + window.span;
-    // best[c] = (ticks of column c covered, in columns, by bar i; i)
-    let mut best: Vec<(f64, usize)> = vec![(0.0, usize::MAX); n];
+    // best[c] = (how much of column c bar i covers, in 1/span of a column; i)
+    let mut best: Vec<(u128, usize)> = vec![(0, usize::MAX); n];
     let first = lane.partition_point(|s| s.end <= window.start);
     for (i, s) in lane.iter().enumerate().skip(first).take_while(|(_, s)| s.start < end) {
-        let x0 = (s.start.max(window.start) - window.start) as f64 * per_col;
-        let x1 = (s.end.min(end) - window.start) as f64 * per_col;
-        let c0 = (x0.floor() as usize).min(n - 1);
-        let c1 = (x1.ceil() as usize).clamp(c0 + 1, n);
+        let x0 = (s.start.max(window.start) - window.start) as u128 * cols64;
+        let x1 = (s.end.min(end) - window.start) as u128 * cols64;
+        let c0 = ((x0 / span) as usize).min(n - 1);
+        let c1 = (x1.div_ceil(span) as usize).clamp(c0 + 1, n);
         for (c, b) in best.iter_mut().enumerate().take(c1).skip(c0) {
-            let cover = x1.min(c as f64 + 1.0) - x0.max(c as f64);
+            let cover = x1.min((c as u128 + 1) * span).saturating_sub(x0.max(c as u128 * span));
             if cover > b.0 {
                 *b = (cover, i);
             }
