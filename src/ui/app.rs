@@ -112,9 +112,9 @@ pub fn App() -> Html {
         });
     }
 
-    // Keyboard: Space plays or pauses, ← and → step, Esc clears the highlighted thread, unless the focus is in a form field (where
-    // the keys edit or choose); Space on a focused button keeps its native click. Non-passive,
-    // so preventDefault stops the page from scrolling.
+    // Keyboard: Space plays or pauses, ← and → step, Esc clears the selected thread, unless the
+    // focus is in a form field (where the keys edit or choose) or a dialog; Space on a focused
+    // button keeps its native click. Non-passive, so preventDefault stops the page from scrolling.
     {
         let dispatcher = player.dispatcher();
         use_effect_with((), move |_| {
@@ -124,11 +124,12 @@ pub fn App() -> Html {
                 if e.ctrl_key() || e.alt_key() || e.meta_key() {
                     return;
                 }
-                let tag = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .map(|el| el.tag_name())
-                    .unwrap_or_default();
+                let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                // Inside a dialog (the language reference) the keys are the dialog's: Esc closes it.
+                if target.as_ref().is_some_and(|el| el.closest("dialog").ok().flatten().is_some()) {
+                    return;
+                }
+                let tag = target.map(|el| el.tag_name()).unwrap_or_default();
                 if matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "OPTION") {
                     return;
                 }
@@ -140,7 +141,10 @@ pub fn App() -> Html {
                     "Escape" => Action::Select(None),
                     _ => return,
                 };
-                e.prevent_default();
+                // Esc keeps its default (it also closes things); the others would scroll the page.
+                if e.key() != "Escape" {
+                    e.prevent_default();
+                }
                 dispatcher.dispatch(PlayerAction::Do(action));
             });
             move || drop(listener)
