@@ -157,14 +157,15 @@ impl EventQueue {
 
     /// Scans the CPU slots for the earliest time and the CPUs due then.
     fn find_first_cpu_group(&mut self) {
-        let first = self.cpu_at.iter().copied().min().unwrap_or(EMPTY);
-        self.due_time = first;
-        self.due = 0;
-        if first != EMPTY {
-            for (cpu, &t) in self.cpu_at.iter().enumerate() {
-                self.due |= u64::from(t == first) << cpu;
+        let (mut first, mut due) = (EMPTY, 0);
+        for (cpu, &t) in self.cpu_at.iter().enumerate() {
+            if t < first {
+                (first, due) = (t, 1 << cpu);
+            } else if t == first && t != EMPTY {
+                due |= 1 << cpu;
             }
         }
+        (self.due_time, self.due) = (first, due);
     }
 
     /// Drops CPU `cpu`'s pending event, if any.
