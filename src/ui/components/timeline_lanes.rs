@@ -60,8 +60,9 @@ fn stripes(ctx: &CanvasRenderingContext2d, size: f64, colour: &str, cross: bool)
 
 /// Draws every lane's blocks on `el` for `window` at `width` CSS px (`dpr` device pixels each),
 /// lanes `lane_h` CSS px high, dimming all but the `selected` thread's; sets `data-drawn`
-/// (blocks drawn), `data-kinds` (blocks per kind, e.g. `run:120 … io:4 lock:9`) and
-/// `data-threads` (the threads with a block drawn, by tid).
+/// (blocks drawn), `data-kinds` (blocks per kind, e.g. `run:120 … io:4 lock:9`), `data-threads`
+/// (the threads with a block drawn, by tid) and `data-run` (the run drawn, by its id: the page
+/// benchmark waits for it).
 pub fn draw(
     el: &HtmlCanvasElement,
     d: &Drawing,
@@ -154,4 +155,5 @@ pub fn draw(
     let _ = el.set_attribute("data-kinds", &kinds.join(" "));
     let tids: Vec<String> = (0..seen.len()).filter(|&t| seen[t]).map(|t| t.to_string()).collect();
     let _ = el.set_attribute("data-threads", &tids.join(" "));
+    let _ = el.set_attribute("data-run", &d.key.0.to_string());
 }
