@@ -9,7 +9,7 @@
 //
 // Environment: THREADLAB_DIST (built site, default dist/), CHROMIUM (default /usr/bin/chromium),
 // REPS (fresh pages per scenario, default 3), PLAY_MS (each play measurement, default 3000),
-// JSON=FILE (also write the figures there as JSON), HIDE=SELECTORS (for diagnosis: hides those
+// ONLY=big or ONLY=small (one scenario), JSON=FILE (also write the figures there as JSON), HIDE=SELECTORS (for diagnosis: hides those
 // parts of the page once the run is shown, e.g. HIDE=".threads-panel,.memory-panel", to see what
 // they cost).
 //
@@ -23,8 +23,9 @@
 // - re-run after a quantum change (the CPU count for a preset without a quantum): the same, from
 //   the setting's input event.
 // - playing: requestAnimationFrame callbacks per second over PLAY_MS of play (the browser's frame
-//   rate, at most the display's 60), frames in which the clock shown moved, and the main thread's
-//   work per frame (Chrome's own script, style and layout durations, over the frames). At the
+//   rate, at most the display's 60), frames in which the clock shown moved, the main thread's CPU
+//   time per frame (what a busy machine does not inflate) and its work per frame (Chrome's own
+//   task, script, style and layout durations, wall-clock, over the frames). At the
 //   default speed from the middle of the run; at the fastest speed from 0, restarted at each end.
 // - scrub, step: input event (the range's input; the button's click) → next frame painted, at
 //   points spread over the run.
@@ -42,6 +43,7 @@ import { CHROMIUM_ARGS, DIST, ROOT } from '../lib.mjs';
 
 const REPS = Number(process.env.REPS || 3);
 const PLAY_MS = Number(process.env.PLAY_MS || 3000);
+const ONLY = process.env.ONLY;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const LOAD_MS = 60_000;
 const RUN_MS = 120_000;
@@ -211,6 +213,9 @@ async function play(page, cdp, { fastest }) {
   r.script = d('ScriptDuration') / r.frames;
   r.layout = (d('LayoutDuration') + d('RecalcStyleDuration')) / r.frames;
   r.task = d('TaskDuration') / r.frames;
+  // The main thread's CPU time: unlike the durations above, not inflated when other programs
+  // hold the cores (a busy machine).
+  r.cpu = d('ThreadTime') / r.frames;
   check(page);
   return r;
 }
@@ -355,6 +360,7 @@ function report({ label, setting, end, rows }) {
     figures[key] = median(pick(p, 'fps'));
     out.push(line(`playing, ${name} (frames/s)`, figures[key], TARGET.fps, 1));
     out.push(line('  frames in which the clock moved (/s)', median(pick(p, 'moved')), null, 1));
+    out.push(line('  main-thread CPU time per frame (ms)', median(pick(p, 'cpu')), null, 1));
     out.push(line('  main-thread work per frame (ms): all', median(pick(p, 'task')), null, 1));
     out.push(line('    of which script', median(pick(p, 'script')), null, 1));
     out.push(line('    of which style and layout', median(pick(p, 'layout')), null, 1));
@@ -396,13 +402,13 @@ try {
   await first.context().close();
   console.log(line('worker start-up (ms, information)', startup));
   const results = [];
-  results.push(await measureScenario(browser, server.url, {
+  if (ONLY !== 'small') results.push(await measureScenario(browser, server.url, {
     label: 'Big run: e2e/bench/big-run.json, 16 CPUs, 64 threads, RR quantum 3',
     from: 'race-unsafe',
     text: BIG,
     setting: { id: 'setting-quantum', name: 'quantum', other: 4 },
   }));
-  results.push(await measureScenario(browser, server.url, {
+  if (ONLY !== 'big') results.push(await measureScenario(browser, server.url, {
     label: 'Small preset: race-unsafe (for contrast)',
     from: 'race-unsafe',
     text: null,
@@ -415,7 +421,7 @@ try {
   if (process.env.JSON) {
     writeFileSync(process.env.JSON, JSON.stringify({
       date: started.toISOString(), chromium: browser.version(), startup,
-      big: printed[0].figures, small: printed[1].figures,
+      ...Object.fromEntries(results.map((r, i) => [r.label.startsWith('Big') ? 'big' : 'small', printed[i].figures])),
     }, null, 2));
   }
 } finally {

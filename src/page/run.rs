@@ -24,6 +24,9 @@ pub struct Run {
     pub trace: Trace,
     /// Times (ticks, ascending, distinct) of the stores that lost updates.
     pub lost_times: Vec<Ticks>,
+    /// The trace's last instant ([`Trace::end_time`], ticks), kept: the views read it on every
+    /// frame and it scans every CPU interval.
+    pub end: Ticks,
 }
 
 impl PartialEq for Run {
@@ -53,7 +56,8 @@ impl Run {
     fn assemble(scenario: Scenario, system: System, result: RunResult, trace: Trace) -> Rc<Run> {
         let id = NEXT_RUN_ID.fetch_add(1, Ordering::Relaxed);
         let lost_times = trace.lost_update_times();
-        Rc::new(Run { id, scenario, system, result, trace, lost_times })
+        let end = trace.end_time();
+        Rc::new(Run { id, scenario, system, result, trace, lost_times, end })
     }
 
     /// Parses scenario JSON, then [`Run::load`]s it; errors are located in `text`.
