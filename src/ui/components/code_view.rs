@@ -10,7 +10,7 @@ use web_sys::{HtmlElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::model::ThreadId;
-use crate::model::listing::{source_of, whereabouts};
+use crate::model::listing::source_of;
 use crate::model::program::Instr;
 use crate::model::trace::{IntervalKind, Snapshot, ThreadState};
 use crate::ui::components::use_select_value;
@@ -67,9 +67,9 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
     let snap = &props.snapshot;
     let tid = props.picked.filter(|&t| t < sys.threads.len()).unwrap_or_else(|| auto_thread(snap));
     let listing = use_node_ref();
-    // Both are cheap next to the snapshot the cursor's move has just rebuilt: no memo.
+    // Both are cheap (the loop rounds resume from the run's last checkpoint): no memo.
     let (name, lines) = source_of(&run.scenario, sys, tid);
-    let place = whereabouts(&run.trace, sys, tid, snap.time);
+    let place = run.whereabouts(tid, snap.time);
     // Keep the marked line in view inside the listing's own scroll box (never the page's).
     {
         let listing = listing.clone();
