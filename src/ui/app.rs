@@ -19,7 +19,7 @@ use super::components::{
     scenario_editor::ScenarioEditor, settings::Settings, thread_table::ThreadTable, timeline::Timeline,
 };
 use super::format::with_code;
-use super::frames::FrameLoop;
+use super::frames::{FrameLoop, use_paced};
 use super::runner::Runner;
 use super::state::{PageStore, PlayerAction, PlayerState};
 use super::storage;
@@ -141,9 +141,12 @@ pub fn App() -> Html {
 
     let pb = &player.0;
     // The state of everything at the cursor (hooks run on every render, before any return).
+    // While playing, the views of that state (threads, code, memory) follow the cursor a few times
+    // a second, not on every frame: see `use_paced`.
+    let state_at = use_paced(pb.cursor, pb.playing);
     let snapshot = {
         let run = page.0.shown.as_ref().map(|s| s.run.clone());
-        use_memo((run.as_ref().map(|r| r.id), pb.cursor), move |&(_, t)| run.map(|r| Rc::new(r.snapshot(t.min(r.end)))))
+        use_memo((run.as_ref().map(|r| r.id), state_at), move |&(_, t)| run.map(|r| Rc::new(r.snapshot(t.min(r.end)))))
     };
     let state = &page.0;
     let progress = state.pending.as_ref().and_then(|p| p.progress);
