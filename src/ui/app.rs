@@ -129,7 +129,8 @@ pub fn App() -> Html {
                     " " => Action::TogglePlay,
                     "ArrowRight" => Action::StepForward,
                     "ArrowLeft" => Action::StepBack,
-                    "Escape" => Action::Select(None),
+                    // Not prevented: Escape's own default closes an open dialog.
+                    "Escape" => return dispatcher.dispatch(PlayerAction::Do(Action::Select(None))),
                     _ => return,
                 };
                 e.prevent_default();
