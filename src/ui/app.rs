@@ -7,7 +7,6 @@
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
-use gloo::timers::callback::Interval;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -20,16 +19,13 @@ use super::components::{
     scenario_editor::ScenarioEditor, settings::Settings, thread_table::ThreadTable, timeline::Timeline,
 };
 use super::format::with_code;
+use super::frames::{FrameLoop, use_paced};
 use super::runner::Runner;
 use super::state::{PageStore, PlayerAction, PlayerState};
 use super::storage;
 use crate::model::Ticks;
 use crate::page::{PageAction, PageState};
 use crate::playback::{Action, Playback};
-
-/// Milliseconds between play timer ticks (about 60 frames per second; the browser draws at most
-/// one frame per display refresh).
-const FRAME_MS: u32 = 16;
 
 /// The whole page.
 #[component]
@@ -95,20 +91,16 @@ pub fn App() -> Html {
         use_effect_with(s.saved.clone(), |saved| storage::keep_saved(saved));
     }
 
-    // Play: a timer dispatching Tick with the wall-clock time elapsed since the previous one.
+    // Play: one Tick per frame the browser draws (requestAnimationFrame), with the wall-clock time
+    // elapsed since the previous one: never two renders for one painted frame, and none while the
+    // tab is hidden.
     {
         let dispatcher = player.dispatcher();
         use_effect_with(player.0.playing, move |&playing| {
-            let timer = playing.then(|| {
-                let mut last = js_sys::Date::now();
-                Interval::new(FRAME_MS, move || {
-                    let now = js_sys::Date::now();
-                    let elapsed_ms = (now - last).clamp(0.0, 1000.0) as u32;
-                    last = now;
-                    dispatcher.dispatch(PlayerAction::Do(Action::Tick { elapsed_ms }));
-                })
+            let frames = playing.then(|| {
+                FrameLoop::start(move |elapsed_ms| dispatcher.dispatch(PlayerAction::Do(Action::Tick { elapsed_ms })))
             });
-            move || drop(timer)
+            move || drop(frames)
         });
     }
 
@@ -138,7 +130,8 @@ pub fn App() -> Html {
                     " " => Action::TogglePlay,
                     "ArrowRight" => Action::StepForward,
                     "ArrowLeft" => Action::StepBack,
-                    "Escape" => Action::Select(None),
+                    // Not prevented: Escape's own default closes an open dialog.
+                    "Escape" => return dispatcher.dispatch(PlayerAction::Do(Action::Select(None))),
                     _ => return,
                 };
                 // Esc keeps its default (it also closes things); the others would scroll the page.
@@ -153,11 +146,12 @@ pub fn App() -> Html {
 
     let pb = &player.0;
     // The state of everything at the cursor (hooks run on every render, before any return).
+    // While playing, the views of that state (threads, code, memory) follow the cursor a few times
+    // a second, not on every frame: see `use_paced`.
+    let state_at = use_paced(pb.cursor, pb.playing);
     let snapshot = {
         let run = page.0.shown.as_ref().map(|s| s.run.clone());
-        use_memo((run.as_ref().map(|r| r.id), pb.cursor), move |&(_, t)| {
-            run.map(|r| Rc::new(r.snapshot(t.min(r.trace.end_time()))))
-        })
+        use_memo((run.as_ref().map(|r| r.id), state_at), move |&(_, t)| run.map(|r| Rc::new(r.snapshot(t.min(r.end)))))
     };
     let state = &page.0;
     let progress = state.pending.as_ref().and_then(|p| p.progress);
@@ -194,7 +188,7 @@ pub fn App() -> Html {
     let lost = LostNav { count: lost_times.len(), prev: lost_nav(prev_lost), next: lost_nav(next_lost) };
     let on_dismiss = on_page.reform(|_: MouseEvent| PageAction::Notice(None));
     // Until the first playback of this run is loaded, the cursor may be past its end.
-    let cursor = pb.cursor.min(run.trace.end_time());
+    let cursor = pb.cursor.min(run.end);
 
     html! {
         <div class="app">

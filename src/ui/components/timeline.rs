@@ -135,7 +135,7 @@ fn lane_with_bars(d: &Drawing, from: usize, dir: isize) -> Option<usize> {
 #[component]
 pub fn Timeline(props: &TimelineProps) -> Html {
     let run = &props.run;
-    let end = run.trace.end_time().max(1);
+    let end = run.end.max(1);
     let set = use_state(|| LaneSet::Cpus);
     // The bar whose details are shown: (run id, lane set, lane, index in the lane).
     let picked_state = use_state(|| None::<(u32, LaneSet, usize, usize)>);

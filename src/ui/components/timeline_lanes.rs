@@ -60,8 +60,9 @@ fn stripes(ctx: &CanvasRenderingContext2d, size: f64, colour: &str, cross: bool)
 
 /// Draws every lane's blocks on `el` for `window` at `width` CSS px (`dpr` device pixels each),
 /// lanes `lane_h` CSS px high, dimming all but the `selected` thread's; sets `data-drawn`
-/// (blocks drawn), `data-kinds` (blocks per kind, e.g. `run:120 … io:4 lock:9`) and
-/// `data-threads` (the threads with a block drawn, by tid).
+/// (blocks drawn), `data-kinds` (blocks per kind, e.g. `run:120 … io:4 lock:9`), `data-threads`
+/// (the threads with a block drawn, by tid) and `data-run` (the run drawn, by its id: the page
+/// benchmark waits for it).
 pub fn draw(
     el: &HtmlCanvasElement,
     d: &Drawing,
@@ -96,6 +97,8 @@ pub fn draw(
         let mine = d.lanes.set == LaneSet::Threads && selected == Some(i);
         ctx.set_fill_style_str(if mine { "#fff4c2" } else { "#f0f2f5" });
         ctx.fill_rect(0.0, top + pad, f64::from(cols), lane_px - 2.0 * pad);
+        // The fill colour and alpha last set.
+        let mut pen: (&str, f64) = ("", -1.0);
         for b in blocks(lane, window, cols) {
             let s = &lane[b.span];
             let (x, w) = (f64::from(b.from), f64::from(b.to - b.from));
@@ -113,17 +116,23 @@ pub fn draw(
             let y = top + pad + ((full - h) / 2.0).round();
             let dim = selected.is_some_and(|t| t != s.tid);
             let waiting = matches!(s.kind, SpanKind::IoWait | SpanKind::LockWait);
-            ctx.set_global_alpha(match (dim, waiting) {
+            let alpha = match (dim, waiting) {
                 (true, _) => 0.18,
                 (false, true) => 0.55,
                 (false, false) => 1.0,
-            });
-            ctx.set_fill_style_str(fill);
+            };
+            // Alike blocks follow each other: the colour (parsed on each set) only when it changes.
+            if pen != (fill, alpha) {
+                ctx.set_global_alpha(alpha);
+                ctx.set_fill_style_str(fill);
+                pen = (fill, alpha);
+            }
             ctx.fill_rect(x, y, w, h);
             if let Some(p) = pattern {
                 ctx.set_global_alpha(if dim { 0.25 } else { 1.0 });
                 ctx.set_fill_style_canvas_pattern(p);
                 ctx.fill_rect(x, y, w, h);
+                pen = ("", -1.0);
             }
             counts[s.kind as usize] += 1;
             seen[s.tid] = true;
@@ -137,6 +146,7 @@ pub fn draw(
                 ctx.set_global_alpha(if dim { 0.4 } else { 1.0 });
                 ctx.set_fill_style_str(if needs_light_text(fill) { "#fff" } else { "#111" });
                 let _ = ctx.fill_text_with_max_width(text, x + 3.0 * dpr, y + h / 2.0, w - 6.0 * dpr);
+                pen = ("", -1.0);
             }
         }
     }
@@ -154,4 +164,5 @@ pub fn draw(
     let _ = el.set_attribute("data-kinds", &kinds.join(" "));
     let tids: Vec<String> = (0..seen.len()).filter(|&t| seen[t]).map(|t| t.to_string()).collect();
     let _ = el.set_attribute("data-threads", &tids.join(" "));
+    let _ = el.set_attribute("data-run", &d.key.0.to_string());
 }
