@@ -134,10 +134,7 @@ pub fn App() -> Html {
                     "Escape" => return dispatcher.dispatch(PlayerAction::Do(Action::Select(None))),
                     _ => return,
                 };
-                // Esc keeps its default (it also closes things); the others would scroll the page.
-                if e.key() != "Escape" {
-                    e.prevent_default();
-                }
+                e.prevent_default();
                 dispatcher.dispatch(PlayerAction::Do(action));
             });
             move || drop(listener)
