@@ -14,7 +14,7 @@ use web_sys::{Element, HtmlCanvasElement, KeyboardEvent, PointerEvent};
 use yew::prelude::*;
 
 use super::timeline_lanes::{Drawing, draw, lane_height};
-use super::timeline_legend::legend;
+use super::timeline_legend::{legend, legend_pick};
 use super::timeline_marks::{MARK_HEIGHT, lost_marks};
 use crate::model::{ThreadId, Ticks};
 use crate::timeline::palette::thread_colours;
@@ -218,9 +218,17 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         })
     };
     let legend = {
-        let (run, colours, on_select) = (run.clone(), colours.clone(), props.on_select.clone());
+        let (run, colours) = (run.clone(), colours.clone());
         use_memo((run.id, *set, props.selected), move |&(_, set, selected)| {
-            legend(&run, &colours, set, selected, &on_select)
+            AttrValue::from(legend(&run, &colours, set, selected))
+        })
+    };
+    let on_legend = {
+        let on_select = props.on_select.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(pick) = legend_pick(&e) {
+                on_select.emit(pick);
+            }
         })
     };
     let set_window = {
@@ -471,7 +479,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 { axis(win) }
             </div>
             <p id="bar-details" class="bar-details" data-testid="bar-details" aria-live="polite">{ details }</p>
-            { (*legend).clone() }
+            <div class="legend" data-testid="timeline-legend" onclick={on_legend}>{ Html::from_html_unchecked((*legend).clone()) }</div>
         </section>
     }
 }
