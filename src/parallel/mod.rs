@@ -8,9 +8,16 @@
 //! - [`counter`]: the experiment itself (the shared words, the three ways to add, the lock, the
 //!   barrier), pure and tested natively on std threads.
 //! - [`session`]: the page's side of one run (workers ready, variants done, results), pure.
+//! - `web` (wasm only): the shared memory, the shared clock, worker addresses.
+//! - `ui` (wasm only): the page's controls, progress and results (plain DOM, no Yew: this module
+//!   is its own wasm, `src/bin/parallel_mode.rs`).
 //!
 //! The workers' side is [`crate::workers::parallel`] (binary `src/bin/par_worker.rs`); the
 //! messages, [`crate::messaging::parallel`].
 
 pub mod counter;
 pub mod session;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
