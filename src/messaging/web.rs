@@ -43,6 +43,19 @@ pub fn post(port: &impl Port, control: &str, buffers: &[Vec<u8>]) -> Result<(), 
     port.post(&message, &transfer)
 }
 
+/// Posts the control text `control` with `buffers` beside it as they are: a
+/// `SharedArrayBuffer` is shared (both sides see the same memory), an `ArrayBuffer` is copied by
+/// the browser's structured clone unless it is also in `transfer`, which moves it (zero-copy;
+/// empty for the sender after). Errors: the browser's (a buffer listed twice, a detached one).
+pub fn post_buffers(port: &impl Port, control: &str, buffers: &[JsValue], transfer: &[JsValue]) -> Result<(), JsValue> {
+    let message = Array::new();
+    message.push(&JsValue::from_str(control));
+    for buffer in buffers {
+        message.push(buffer);
+    }
+    port.post(&message, &transfer.iter().collect::<Array>())
+}
+
 /// A message received: its control text and the buffers beside it.
 pub struct Received {
     /// The control text, for [`super::read`].
