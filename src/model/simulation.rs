@@ -630,17 +630,16 @@ impl Kernel {
         c.since = self.now;
         c.first_pc = pc;
         c.slice_left = slice;
-        self.continue_on(sys, cpu);
+        self.continue_on(sys, cpu, tid);
     }
 
-    /// Runs the free instructions (loop, end, io, exit) at the thread's PC, then schedules the
-    /// next costly step, or pre-empts the thread if its slice is used up.
-    fn continue_on(&mut self, sys: &System, cpu: CpuId) {
-        let tid = self.cpus[cpu].thread.expect("a running thread");
-        let program = &sys.programs[self.threads[tid].program];
+    /// Runs the free instructions (loop, end, io, exit) at the PC of `tid`, running on `cpu`,
+    /// then schedules the next costly step, or pre-empts the thread if its slice is used up.
+    fn continue_on(&mut self, sys: &System, cpu: CpuId, tid: ThreadId) {
+        let program = &sys.programs[self.threads[tid].program].instrs;
         loop {
             let t = &mut self.threads[tid];
-            let Some(&instr) = program.instrs.get(t.ctx.pc) else {
+            let Some(&instr) = program.get(t.ctx.pc) else {
                 self.exit(cpu, tid);
                 return;
             };
@@ -651,15 +650,15 @@ impl Kernel {
                     Span::Range(..) if !predrawn.is_empty() => predrawn.pop_front().expect("not empty"),
                     _ => draw(rng, span),
                 });
+                if t.op_left == 0 {
+                    // A free instruction executes at once, slice or not.
+                    if !self.execute(sys, cpu, tid, instr) {
+                        return;
+                    }
+                    continue;
+                }
             }
             let left = t.op_left;
-            if left == 0 {
-                // A free instruction executes at once, slice or not.
-                if !self.execute(sys, cpu, tid, instr) {
-                    return;
-                }
-                continue;
-            }
             let c = &mut self.cpus[cpu];
             let (run, warm) = match (c.slice_left, &self.caches) {
                 (Some(0), _) => {
@@ -698,12 +697,9 @@ impl Kernel {
         let t = &mut self.threads[tid];
         t.cpu_time += elapsed;
         t.op_left -= work.min(t.op_left);
-        if t.op_left > 0 {
-            self.continue_on(sys, cpu); // the slice ran out (or the cache warmed) mid-instruction
-            return;
-        }
-        if self.execute(sys, cpu, tid, instr) {
-            self.continue_on(sys, cpu);
+        // If the slice ran out (or the cache warmed) mid-instruction, the rest waits its turn.
+        if t.op_left > 0 || self.execute(sys, cpu, tid, instr) {
+            self.continue_on(sys, cpu, tid);
         }
     }
 
