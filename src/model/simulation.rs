@@ -171,7 +171,7 @@ struct Kernel {
     threads: Vec<Thread>,
     cpus: Vec<Cpu>,
     /// The CPUs' caches, if the machine models them ([`super::cache`]).
-    caches: Option<Caches>,
+    caches: Option<Box<Caches>>,
     /// Idle CPUs as a bit mask (bit `c`: CPU `c` has no thread), kept beside each CPU's phase.
     idle: u64,
     /// Every CPU's bit.
@@ -194,8 +194,10 @@ struct Kernel {
     process_switches: u64,
     migrations: u64,
     dispatches: u64,
-    trace: Option<Trace>,
-    stop: Option<Outcome>,
+    /// Boxed, as `stop` and `caches`: "is there one?" is then a test of a pointer, and these are
+    /// asked at every event.
+    trace: Option<Box<Trace>>,
+    stop: Option<Box<Outcome>>,
     finished: bool,
 }
 
@@ -247,7 +249,7 @@ impl Kernel {
                 .machine
                 .cache
                 .clone()
-                .map(|spec| Caches::new(spec, cpus, sys.threads.iter().map(|t| t.working_set_kb).collect())),
+                .map(|spec| Box::new(Caches::new(spec, cpus, sys.threads.iter().map(|t| t.working_set_kb).collect()))),
             idle: all_cpus,
             all_cpus,
             progress_events: sys.threads.len(),
@@ -263,7 +265,7 @@ impl Kernel {
             migrations: 0,
             dispatches: 0,
             trace: match recording {
-                Recording::Full => Some(Trace::default()),
+                Recording::Full => Some(Box::default()),
                 Recording::MetricsOnly => None,
             },
             stop: None,
@@ -283,21 +285,21 @@ impl Kernel {
                 let waits: Vec<Option<Wait>> = self.threads.iter().map(|t| t.wait).collect();
                 let threads = &self.threads;
                 let terminated = |tid: ThreadId| threads[tid].state == ThreadState::Terminated;
-                self.stop = Some(super::outcome::deadlock(sys, self.now, &waits, &terminated, &self.sync));
+                self.stop = Some(Box::new(super::outcome::deadlock(sys, self.now, &waits, &terminated, &self.sync)));
             }
             return self.close();
         }
         let t = match self.events.peek_time() {
             None => unreachable!("a busy CPU, a ready thread or a pending arrival or I/O has an event to come"),
             Some(t) if t > self.limits.max_time => {
-                self.stop = Some(Outcome::BudgetExceeded {
+                self.stop = Some(Box::new(Outcome::BudgetExceeded {
                     time: self.now,
                     steps: self.steps,
                     message: format!(
                         "stopped: the next event is at t={t}, past the time limit of {} ticks (limits.max_time)",
                         self.limits.max_time
                     ),
-                });
+                }));
                 return self.close();
             }
             Some(t) => t,
@@ -494,14 +496,14 @@ impl Kernel {
     fn check_trace_size(&mut self) {
         let Some(trace) = &self.trace else { return };
         if trace.events.len() >= MAX_TRACE_EVENTS {
-            self.stop = Some(Outcome::BudgetExceeded {
+            self.stop = Some(Box::new(Outcome::BudgetExceeded {
                 time: self.now,
                 steps: self.steps,
                 message: format!(
                     "stopped at t={}: the trace reached {} events, the most that is recorded; lower limits.max_steps, or run it with the CLI without --trace",
                     self.now, MAX_TRACE_EVENTS
                 ),
-            });
+            }));
         }
     }
 
@@ -765,8 +767,13 @@ impl Kernel {
             Flow::Fault(fault) => {
                 let message = fault.message(sys, sys.threads[tid].pid);
                 let line = sys.program_of(tid).lines[pc];
-                self.stop =
-                    Some(Outcome::RuntimeError { time: self.now, tid, thread: sys.thread_label(tid), line, message });
+                self.stop = Some(Box::new(Outcome::RuntimeError {
+                    time: self.now,
+                    tid,
+                    thread: sys.thread_label(tid),
+                    line,
+                    message,
+                }));
                 false
             }
         }
@@ -793,14 +800,14 @@ impl Kernel {
     #[cold]
     fn step_budget_spent(&mut self) {
         if self.stop.is_none() {
-            self.stop = Some(Outcome::BudgetExceeded {
+            self.stop = Some(Box::new(Outcome::BudgetExceeded {
                 time: self.now,
                 steps: self.steps,
                 message: format!(
                     "stopped at t={}: more than {} instructions executed (limits.max_steps); a loop may be too long",
                     self.now, self.limits.max_steps
                 ),
-            });
+            }));
         }
     }
 
@@ -861,7 +868,7 @@ impl Kernel {
     }
 
     fn result(&mut self, sys: &System) -> RunResult {
-        let outcome = self.stop.clone().unwrap_or(Outcome::Completed);
+        let outcome = self.stop.as_deref().cloned().unwrap_or(Outcome::Completed);
         let makespan = self.now;
         let mut threads: Vec<_> = self.threads.iter().enumerate().map(|(tid, t)| t.metrics(tid, sys)).collect();
         if let Some(caches) = &self.caches {
@@ -909,6 +916,6 @@ impl Kernel {
             variables,
             memory,
         };
-        RunResult { outcome, metrics, events_handled: self.events_handled, trace: self.trace.take() }
+        RunResult { outcome, metrics, events_handled: self.events_handled, trace: self.trace.take().map(|t| *t) }
     }
 }
