@@ -310,9 +310,6 @@ impl Kernel {
             && let Some(ev) = self.events.pop_until(t)
         {
             self.events_handled += 1;
-            if let EventKind::IoDone { .. } | EventKind::Arrive { .. } = ev.kind {
-                self.progress_events -= 1;
-            }
             self.handle(sys, ev.kind);
         }
         if self.stop.is_none() {
@@ -335,9 +332,17 @@ impl Kernel {
     }
 
     fn handle(&mut self, sys: &System, kind: EventKind) {
+        // Arrivals and I/O completions are counted down where they are handled (not by a test
+        // of every event's kind before the match).
         match kind {
-            EventKind::Arrive { tid } => self.make_ready(tid, ReadyReason::Arrived),
-            EventKind::IoDone { tid } => self.wake(tid),
+            EventKind::Arrive { tid } => {
+                self.progress_events -= 1;
+                self.make_ready(tid, ReadyReason::Arrived);
+            }
+            EventKind::IoDone { tid } => {
+                self.progress_events -= 1;
+                self.wake(tid);
+            }
             EventKind::SwitchDone { cpu, epoch } => {
                 if self.cpus[cpu].epoch == epoch {
                     self.record_interval(cpu);
