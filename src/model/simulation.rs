@@ -419,6 +419,7 @@ impl Kernel {
     }
 
     /// `tid`'s wait ends: its blocking instruction completes (PC + 1) and it becomes ready.
+    #[inline]
     fn wake(&mut self, tid: ThreadId) {
         self.threads[tid].end_wait(self.now);
         let pc = self.threads[tid].ctx.pc + 1;
