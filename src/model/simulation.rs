@@ -625,7 +625,9 @@ impl Kernel {
         trace.intervals.push(CpuInterval { cpu, tid, start: c.since, end: self.now, kind, first_pc, last_pc: pc });
     }
 
-    /// The thread starts executing on `cpu` now.
+    /// The thread starts executing on `cpu` now. Always inlined: a call per context switch, and
+    /// LLVM does not inline it on its own.
+    #[inline(always)]
     fn begin_run(&mut self, sys: &System, cpu: CpuId) {
         let tid = self.cpus[cpu].thread.expect("a thread to run");
         let t = &mut self.threads[tid];
@@ -818,7 +820,8 @@ impl Kernel {
     }
 
     /// The thread on `cpu` stops running (blocks, exits or is pre-empted); records its interval
-    /// and tells the scheduler.
+    /// and tells the scheduler. Always inlined, as [`Kernel::begin_run`].
+    #[inline(always)]
     fn leave_cpu(&mut self, cpu: CpuId, why: LeaveReason) {
         self.record_interval(cpu);
         let c = &mut self.cpus[cpu];
