@@ -645,6 +645,8 @@ impl Kernel {
 
     /// Runs the free instructions (loop, end, io, exit) at the PC of `tid`, running on `cpu`,
     /// then schedules the next costly step, or pre-empts the thread if its slice is used up.
+    /// Always inlined (into its two callers), as [`Kernel::begin_run`].
+    #[inline(always)]
     fn continue_on(&mut self, sys: &System, cpu: CpuId, tid: ThreadId) {
         let program = &sys.programs[self.threads[tid].program].instrs;
         loop {
