@@ -1,5 +1,5 @@
 //! What the parallel mode's page (`parallel.html`, `src/parallel/ui.rs`) and its workers
-//! (`src/bin/par_worker.rs`) say to each other: typed control messages in an [`Envelope`] with
+//! (`src/bin/par_worker.rs`) say to each other: typed control messages in an [`super::Envelope`] with
 //! this conversation's own [`PROTOCOL`] version, and buffers beside them ([`super::web`]).
 //!
 //! The shared-counter experiment, for run `r` (ids come from the page and only ever grow):
@@ -22,31 +22,23 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{Envelope, Fault, ReadError};
+use super::{Fault, ReadError};
 use crate::parallel::counter::Variant;
 use crate::parallel::session::Span;
 
 /// This conversation's version: the page and its workers must speak the same one.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
-/// Writes `message` as the control text of a message ([`PROTOCOL`] included).
-pub fn write<M: Serialize>(message: &M) -> String {
-    serde_json::to_string(&Envelope { protocol: PROTOCOL, message }).expect("control messages serialise")
+/// Writes `message` as the control bytes of a message ([`PROTOCOL`] first, as in
+/// [`super::write`]).
+pub fn write<M: Serialize>(message: &M) -> Vec<u8> {
+    super::write_versioned(PROTOCOL, message)
 }
 
-/// Reads a control text written by [`write`]. Errors: another protocol version, or not a message.
-pub fn read<M: DeserializeOwned>(text: &str) -> Result<M, ReadError> {
-    #[derive(Deserialize)]
-    struct Version {
-        protocol: u32,
-    }
-    let garbled = |e: serde_json::Error| ReadError::Garbled(e.to_string());
-    let version: Version = serde_json::from_str(text).map_err(garbled)?;
-    if version.protocol != PROTOCOL {
-        return Err(ReadError::Version { theirs: version.protocol });
-    }
-    let envelope: Envelope<M> = serde_json::from_str(text).map_err(garbled)?;
-    Ok(envelope.message)
+/// Reads control bytes written by [`write`]. Errors: another protocol version, or not a whole
+/// message.
+pub fn read<M: DeserializeOwned>(bytes: &[u8]) -> Result<M, ReadError> {
+    super::read_versioned(PROTOCOL, bytes)
 }
 
 /// From the page to a worker.
@@ -74,7 +66,6 @@ pub struct CountJob {
     /// Additions to make.
     pub iterations: u32,
     /// A fault to act out instead (only the browser tests ask for one: `?debug-par-worker=`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fault: Option<Fault>,
 }
 
@@ -114,15 +105,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_count_job_reads_back_as_written_and_names_its_kind() {
+    fn the_count_job_reads_back_as_written() {
         let job = CountJob { variant: Variant::Lock, worker: 1, workers: 2, iterations: 1_000, fault: None };
         let message = ToParWorker::Count { run: 3, job };
-        let text = write(&message);
-        assert_eq!(
-            text,
-            r#"{"protocol":1,"message":{"count":{"run":3,"job":{"variant":"lock","worker":1,"workers":2,"iterations":1000}}}}"#
-        );
-        assert_eq!(read::<ToParWorker>(&text), Ok(message));
+        let bytes = write(&message);
+        // The version first (2, one varint byte), then variant 0 (Count), then run 3.
+        assert_eq!(&bytes[..3], &[2, 0, 3]);
+        assert_eq!(read::<ToParWorker>(&bytes), Ok(message));
         let hang = ToParWorker::Count {
             run: 4,
             job: CountJob { variant: Variant::Plain, worker: 0, workers: 1, iterations: 1, fault: Some(Fault::Hang) },
@@ -134,13 +123,20 @@ mod tests {
     fn the_workers_answers_read_back_as_written() {
         let counted = FromParWorker::Counted { run: 9, worker: 0, span: Span { started_ms: 1.5, finished_ms: 20.25 } };
         assert_eq!(read::<FromParWorker>(&write(&counted)), Ok(counted));
-        assert_eq!(write(&FromParWorker::Ready), r#"{"protocol":1,"message":"ready"}"#);
+        assert_eq!(read::<FromParWorker>(&write(&FromParWorker::Ready)), Ok(FromParWorker::Ready));
     }
 
     #[test]
     fn another_version_or_a_stranger_is_refused() {
-        assert_eq!(read::<FromParWorker>(r#"{"protocol":7,"message":"ready"}"#), Err(ReadError::Version { theirs: 7 }));
-        assert!(matches!(read::<FromParWorker>(r#"{"protocol":1,"message":"go"}"#), Err(ReadError::Garbled(_))));
-        assert!(matches!(read::<FromParWorker>("ready"), Err(ReadError::Garbled(_))));
+        let other = super::super::write_versioned(7, &FromParWorker::Ready);
+        assert_eq!(read::<FromParWorker>(&other), Err(ReadError::Version { theirs: 7 }));
+        // The simulation worker's protocol is not this conversation's.
+        let simulation = super::super::write(&FromParWorker::Ready);
+        assert_eq!(read::<FromParWorker>(&simulation), Err(ReadError::Version { theirs: super::super::PROTOCOL }));
+        assert!(matches!(read::<FromParWorker>(&[PROTOCOL as u8, 99]), Err(ReadError::Garbled(_))));
+        assert!(matches!(read::<FromParWorker>(&[]), Err(ReadError::Garbled(_))));
+        let mut padded = write(&FromParWorker::Ready);
+        padded.push(0);
+        assert!(matches!(read::<FromParWorker>(&padded), Err(ReadError::Garbled(_))));
     }
 }

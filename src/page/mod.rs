@@ -11,7 +11,8 @@
 //! simulation worker compute it (`src/ui/runner.rs`), which reports [`PageAction::Progress`] on
 //! the way and answers with [`PageAction::Finished`] or [`PageAction::Failed`] for that run's id
 //! (an answer for any other id is stale and dropped). The user may [`PageAction::Cancel`] it;
-//! a worker that crashed or ran past its time limit is reported by [`PageAction::Stopped`]. What the browser keeps (custom and named scenarios, the draft, the session)
+//! a worker that crashed, could not read its input or ran past its time limit is reported by
+//! [`PageAction::Stopped`]. What the browser keeps (custom and named scenarios, the draft, the session)
 //! is read into [`Stored`] at start and written back by the page when these fields change.
 
 pub mod editing;
@@ -23,7 +24,7 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 use crate::model::scenario::ScenarioEdit;
-use crate::model::{Progress, Scenario, ScenarioError, System};
+use crate::model::{LoadedRun, Progress, Scenario, ScenarioError};
 use crate::presets;
 use run::Run;
 
@@ -121,6 +122,9 @@ pub struct Pending {
     pub id: u64,
     /// The scenario to run; in use once it has run.
     pub loaded: Loaded,
+    /// What the simulation worker runs: the scenario loaded (its system and settings), as the
+    /// bytes it is sent ([`crate::messaging::loaded`]).
+    pub input: Rc<[u8]>,
     /// How it was asked for.
     pub via: Via,
     /// How far it has got, if reported.
@@ -197,8 +201,8 @@ pub enum PageAction {
     Failed { id: u64, error: ScenarioError },
     /// Stop waiting for the pending run (the user's Cancel); the run shown stays.
     Cancel,
-    /// The pending run `id` was stopped by the page (the worker crashed, or ran past its time
-    /// limit): `message` says why, in words.
+    /// The pending run `id` was stopped by the page (the worker crashed, could not read its
+    /// input, or ran past its time limit): `message` says why, in words.
     Stopped { id: u64, message: String },
     /// The editor's text changed.
     Draft(String),
@@ -433,17 +437,18 @@ impl PageState {
     /// Checks `text` and asks for its run, or reports why not (the run shown stays).
     fn open(&mut self, source: Source, edited: bool, text: String, via: Via) {
         match check(&text) {
-            Ok(scenario) => {
+            Ok((scenario, input)) => {
                 let loaded = Loaded { source, edited, text: text.into(), scenario: Rc::new(scenario) };
-                self.request(loaded, via);
+                self.request(loaded, input, via);
             }
             Err(e) => self.refuse(e, text, &via),
         }
     }
 
-    fn request(&mut self, loaded: Loaded, via: Via) {
+    fn request(&mut self, loaded: Loaded, input: LoadedRun, via: Via) {
         self.next_id += 1;
-        self.pending = Some(Pending { id: self.next_id, loaded, via, progress: None });
+        let input = crate::messaging::loaded::encode(&input).into();
+        self.pending = Some(Pending { id: self.next_id, loaded, input, via, progress: None });
     }
 
     /// Reports an error in `text`. The text is never lost: with no draft it becomes the draft.
@@ -474,18 +479,18 @@ impl PageState {
     fn edit(&mut self, edit: ScenarioEdit) {
         let Some(base) = self.pending.as_ref().map(|p| &p.loaded).or(self.in_use()) else { return };
         let checked = edit.apply_to_text(&base.text).and_then(|(text, scenario)| {
-            System::load(&scenario).map_err(|e| e.locate_in(&text))?;
-            Ok((text, scenario))
+            let input = LoadedRun::load(&scenario).map_err(|e| e.locate_in(&text))?;
+            Ok((text, scenario, input))
         });
         match checked {
-            Ok((text, scenario)) => {
+            Ok((text, scenario, input)) => {
                 let loaded = Loaded {
                     source: base.source.clone(),
                     edited: base.source != Source::Custom,
                     text: text.into(),
                     scenario: Rc::new(scenario),
                 };
-                self.request(loaded, Via::Control);
+                self.request(loaded, input, Via::Control);
             }
             Err(e) => self.error = Some(PageError { path: Some(e.path.clone()), ..PageError::plain(e.to_string()) }),
         }
@@ -520,9 +525,10 @@ impl PageState {
     }
 }
 
-/// Parses and validates a scenario text (programs included), every error located in it.
-pub fn check(text: &str) -> Result<Scenario, ScenarioError> {
+/// Parses, validates and loads a scenario text (programs included): the scenario and its run,
+/// ready for the simulation worker. Errors: the first problem, located in `text`.
+pub fn check(text: &str) -> Result<(Scenario, LoadedRun), ScenarioError> {
     let scenario = Scenario::from_json(text)?;
-    System::load(&scenario).map_err(|e| e.locate_in(text))?;
-    Ok(scenario)
+    let input = LoadedRun::load(&scenario).map_err(|e| e.locate_in(text))?;
+    Ok((scenario, input))
 }

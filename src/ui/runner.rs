@@ -53,6 +53,8 @@ struct Wanted {
     id: u64,
     text: Rc<str>,
     scenario: Rc<Scenario>,
+    /// What the worker runs: the scenario loaded, as bytes ([`Pending::input`]).
+    input: Rc<[u8]>,
     /// Whether it was posted to the current worker.
     sent: bool,
     /// When it was asked for, and when the worker last said anything (ms, `Date.now()`).
@@ -152,6 +154,7 @@ impl Runner {
                         id: p.id,
                         text: p.loaded.text.clone(),
                         scenario: p.loaded.scenario.clone(),
+                        input: p.input.clone(),
                         sent: false,
                         since: t,
                         last_heard: t,
@@ -256,9 +259,8 @@ impl Inner {
         self.jobs_sent += 1;
         // The test fault is for the first run after the page's first one.
         let fault = if self.jobs_sent == 2 { self.fault.take() } else { None };
-        let job = Job::Run(RunJob { scenario: w.text.to_string(), fault });
-        let control = messaging::write(&ToWorker::Start { id: w.id, job });
-        if let Err(e) = web::post(&live.worker, &control, &[]) {
+        let control = messaging::write(&ToWorker::Start { id: w.id, job: Job::Run(RunJob { fault }) });
+        if let Err(e) = web::post(&live.worker, &control, &[w.input.to_vec()]) {
             gloo::console::error!("could not post to the simulation worker", e);
         }
         w.sent = true;
@@ -371,12 +373,13 @@ impl Inner {
                 measure("threadlab: run decoded", "threadlab: run received", "threadlab: run decoded");
                 vec![action]
             }
-            FromWorker::Failed { id, error } if Some(id) == wanted_id => {
-                let w = self.wanted.take().expect("the wanted run");
+            FromWorker::Failed { id, message } if Some(id) == wanted_id => {
+                self.wanted = None;
                 self.watchdog = None;
-                // The worker's error is plain: the page's own check words and locates it.
-                let error = crate::page::check(&w.text).err().unwrap_or(error);
-                vec![PageAction::Failed { id, error }]
+                vec![PageAction::Stopped {
+                    id,
+                    message: format!("The simulation could not start: {message}. Reload the page."),
+                }]
             }
             // An answer about a run no longer wanted (the page replaced it meanwhile).
             FromWorker::Done { .. } | FromWorker::Failed { .. } => Vec::new(),
