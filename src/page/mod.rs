@@ -17,6 +17,7 @@
 pub mod editing;
 pub mod jobs;
 pub mod run;
+pub mod summary;
 
 use std::rc::Rc;
 
