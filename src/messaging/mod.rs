@@ -27,6 +27,7 @@
 //! the reply), and the worker's handler for it. The protocol version goes up when a message
 //! changes shape, so a stale worker file (browsers may cache it) is reported, not misread.
 
+pub mod loaded;
 pub mod reader;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -24,7 +24,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Ticks;
 
@@ -44,7 +44,7 @@ pub type VarId = usize;
 pub type MutexId = usize;
 
 /// A length of time in ticks: fixed, or drawn uniformly from `lo..=hi` with the seeded RNG.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Span {
     /// Exactly this many ticks (≥ 1; ≥ 0 for `io`).
@@ -54,7 +54,7 @@ pub enum Span {
 }
 
 /// Second operand of `add`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Operand {
     /// An immediate (literal) value, as in `add r0, 1`.
@@ -64,8 +64,11 @@ pub enum Operand {
 }
 
 /// One decoded instruction. Loop targets are instruction indices within the same program.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "op")]
+///
+/// Externally tagged (serde's default), not `tag = "op"`: it travels in a loaded run's bytes
+/// (see [`super::system`]), which cannot read an internally tagged enum back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Instr {
     /// `compute N`: burns CPU; a time slice may cut it, and it resumes where it stopped.
     Compute {
@@ -143,7 +146,7 @@ impl Instr {
 }
 
 /// A parsed program: instructions plus, for each, its 1-based source line and text.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Program {
     /// The decoded instructions, indexed by pc.
     pub instrs: Vec<Instr>,

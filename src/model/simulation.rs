@@ -26,10 +26,11 @@ use super::cache::Caches;
 use super::cpu::{Cpu, Phase};
 use super::events::{EventKind, EventQueue};
 use super::interpreter::{self, Change, Effect, Flow, ProcessState};
+use super::loaded::LoadedRun;
 use super::memory::Cell;
 use super::metrics::{Averages, Metrics, ProcessMemory, VariableValue};
 use super::program::{Instr, Span};
-use super::scenario::{Limits, MachineSpec, Scenario, TieRule};
+use super::scenario::{Limits, MachineSpec, TieRule};
 use super::scheduler::{Ctx, LeaveReason, OnCpu, ReadyReason, SchedAttrs, SchedRng, Scheduler};
 use super::sync::ProcessSync;
 use super::system::System;
@@ -92,17 +93,17 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    /// Prepares a run of `sys`, loaded from `scenario` (see [`System::load`]).
-    pub fn new(scenario: &Scenario, sys: System, recording: Recording) -> Self {
-        let sched = scenario.scheduler.build(scenario.machine.cpus as usize);
-        Simulation::with_scheduler(scenario, sys, recording, sched)
+    /// Prepares a run of `run` (see [`LoadedRun::load`]).
+    pub fn new(run: LoadedRun, recording: Recording) -> Self {
+        let sched = run.build_scheduler();
+        Simulation::with_scheduler(run, recording, sched)
     }
 
     /// As [`Simulation::new`], with a scheduler of the caller's instead of the scenario's (for
     /// tests and experiments with a policy not in the scenario format).
-    pub fn with_scheduler(scenario: &Scenario, sys: System, recording: Recording, sched: Box<dyn Scheduler>) -> Self {
-        let k = Kernel::new(scenario, &sys, recording, sched);
-        Simulation { sys, k }
+    pub fn with_scheduler(run: LoadedRun, recording: Recording, sched: Box<dyn Scheduler>) -> Self {
+        let k = Kernel::new(&run, recording, sched);
+        Simulation { sys: run.system, k }
     }
 
     /// The system being run.
@@ -217,8 +218,9 @@ fn draw(rng: &mut Pcg64Mcg, span: Span) -> Ticks {
 }
 
 impl Kernel {
-    fn new(scenario: &Scenario, sys: &System, recording: Recording, sched: Box<dyn Scheduler>) -> Self {
-        let cpus = scenario.machine.cpus as usize;
+    fn new(run: &LoadedRun, recording: Recording, sched: Box<dyn Scheduler>) -> Self {
+        let sys = &run.system;
+        let cpus = run.cpus();
         let all_cpus = if cpus == 64 { u64::MAX } else { (1u64 << cpus) - 1 };
         let mut events = EventQueue::new(cpus);
         let wants_bursts = sched.wants_bursts();
@@ -227,9 +229,9 @@ impl Kernel {
             events.push(t.arrival, EventKind::Arrive { tid: t.tid });
         }
         Kernel {
-            machine: scenario.machine.clone(),
-            tie: scenario.scheduler.tie(),
-            limits: scenario.limits.clone(),
+            machine: run.machine.clone(),
+            tie: run.scheduler.tie(),
+            limits: run.limits.clone(),
             now: 0,
             events,
             sched,
@@ -237,13 +239,13 @@ impl Kernel {
             attrs: sys.threads.iter().map(|t| t.attrs.clone()).collect(),
             pinned: sys.threads.iter().any(|t| t.attrs.affinity.is_some()),
             binds,
-            rng: Pcg64Mcg::seed_from_u64(scenario.seed),
-            sched_rng: SchedRng::seed_from_u64(scenario.seed.wrapping_add(SCHEDULER_SEED_OFFSET)),
+            rng: Pcg64Mcg::seed_from_u64(run.seed),
+            sched_rng: SchedRng::seed_from_u64(run.seed.wrapping_add(SCHEDULER_SEED_OFFSET)),
             timers: Timers::default(),
             wants_bursts,
             threads: sys.threads.iter().map(|t| Thread::new(t.pid, t.program)).collect(),
             cpus: vec![Cpu::new(); cpus],
-            caches: scenario
+            caches: run
                 .machine
                 .cache
                 .clone()

@@ -8,7 +8,7 @@
 
 use crate::messaging::wire::RunBytes;
 use crate::messaging::{Fault, FromWorker, Job, Reply, RunJob, ToWorker};
-use crate::model::{Progress, Recording, Scenario, ScenarioError, Simulation, System};
+use crate::model::{LoadedRun, Progress, Recording, Scenario, ScenarioError, Simulation};
 
 /// Events per slice of a run (between two looks at the clock): well under a millisecond of
 /// simulation in Chromium (about 5 million events per second on the reference machine, see
@@ -57,8 +57,7 @@ pub fn run(job: &RunJob, between_slices: &mut dyn FnMut(Progress)) -> Result<Run
         None => {}
     }
     let scenario = Scenario::from_json_unchecked(&job.scenario)?;
-    let system = System::load(&scenario)?;
-    let mut sim = Simulation::new(&scenario, system, Recording::Full);
+    let mut sim = Simulation::new(LoadedRun::load(&scenario)?, Recording::Full);
     while !sim.advance(SLICE_EVENTS).finished {
         between_slices(sim.progress());
     }

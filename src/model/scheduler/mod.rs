@@ -94,7 +94,7 @@ pub const DEFAULT_TICKETS: u64 = 100;
 
 /// A thread's scheduling attributes, resolved from its spec and its process's
 /// ([`super::scenario::ThreadSpec`]); policies read the ones they use.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SchedAttrs {
     /// Priority; lower is more urgent unless the policy says otherwise (default 0).
     pub priority: i64,
