@@ -25,8 +25,9 @@ use yew::Callback;
 
 use crate::messaging::wire::RunBytes;
 use crate::messaging::{self, Fault, FromWorker, Job, Reply, RunJob, ToWorker, web};
-use crate::model::Scenario;
+use crate::model::LoadedRun;
 use crate::page::run::Run;
+use crate::page::summary::Summary;
 use crate::page::{PageAction, Pending};
 
 /// The worker's loader script (Trunk's `data-loader-shim`), relative to the page's base URL so
@@ -52,7 +53,9 @@ pub struct Runner(Rc<RefCell<Inner>>);
 struct Wanted {
     id: u64,
     text: Rc<str>,
-    scenario: Rc<Scenario>,
+    /// What the page shows of the scenario, and what it was loaded as (the reader worker read it).
+    summary: Rc<Summary>,
+    input: Rc<LoadedRun>,
     /// Whether it was posted to the current worker.
     sent: bool,
     /// When it was asked for, and when the worker last said anything (ms, `Date.now()`).
@@ -151,7 +154,8 @@ impl Runner {
                     inner.wanted = Some(Wanted {
                         id: p.id,
                         text: p.loaded.text.clone(),
-                        scenario: p.loaded.scenario.clone(),
+                        summary: p.loaded.summary.clone(),
+                        input: p.input.clone(),
                         sent: false,
                         since: t,
                         last_heard: t,
@@ -361,10 +365,9 @@ impl Inner {
                     return vec![PageAction::Stopped { id, message: "The simulation's answer had no result.".into() }];
                 };
                 let action = match RunBytes::decode(&web::bytes(buffer)) {
-                    Ok(bytes) => match Run::from_worker((*w.scenario).clone(), bytes) {
-                        Ok(run) => PageAction::Finished { id, run },
-                        Err(error) => PageAction::Failed { id, error: error.locate_in(&w.text) },
-                    },
+                    Ok(bytes) => {
+                        PageAction::Finished { id, run: Run::from_worker(w.summary, w.input.system.clone(), bytes) }
+                    }
                     Err(e) => PageAction::Stopped { id, message: format!("{e}: reload the page.") },
                 };
                 mark("threadlab: run decoded");
@@ -372,11 +375,13 @@ impl Inner {
                 vec![action]
             }
             FromWorker::Failed { id, error } if Some(id) == wanted_id => {
-                let w = self.wanted.take().expect("the wanted run");
+                // The reader worker checked the scenario, so only a bug or a build mismatch.
+                self.wanted = None;
                 self.watchdog = None;
-                // The worker's error is plain: the page's own check words and locates it.
-                let error = crate::page::check(&w.text).err().unwrap_or(error);
-                vec![PageAction::Failed { id, error }]
+                vec![PageAction::Stopped {
+                    id,
+                    message: format!("The simulation could not start ({error}): reload the page."),
+                }]
             }
             // An answer about a run no longer wanted (the page replaced it meanwhile).
             FromWorker::Done { .. } | FromWorker::Failed { .. } => Vec::new(),

@@ -3,5 +3,10 @@
 //! - [`simulation`]: the simulation worker's jobs (a scenario run, reported in slices); its
 //!   binary is `src/bin/sim_worker.rs`, the page's side `src/ui/runner.rs`, and what they say to
 //!   each other [`crate::messaging`].
+//! - [`reader`]: the reader worker's requests (read a scenario's text: its summary for the page
+//!   and its loaded run for the simulation worker; the job table's rows of a draft); its binary
+//!   is `src/bin/reader_worker.rs`, the page's side `src/ui/reader.rs`, and what they say to each
+//!   other [`crate::messaging::reader`].
 
+pub mod reader;
 pub mod simulation;
