@@ -2,7 +2,7 @@
 //! it; a teacher's own scenario is never lost. No browser: the page's two workers are played by
 //! hand here, with their own native handlers: the reader worker's answers are made by
 //! [`reader::handle`] (and turned into page actions as the page does, [`from_reader`]), the
-//! simulation worker's by [`simulation::handle`].
+//! simulation worker's by [`simulation::handle`] on the loaded run's bytes.
 
 use std::rc::Rc;
 
@@ -36,12 +36,12 @@ fn read_answer(r: &Reading) -> PageAction {
 /// The simulation worker's run of the pending run, as the page assembles it.
 fn run_answer(p: &Pending) -> PageAction {
     let mut answers: Vec<(FromWorker, Vec<Vec<u8>>)> = Vec::new();
-    let job = RunJob { scenario: p.loaded.text.to_string(), fault: None };
-    simulation::handle(ToWorker::Start { id: p.id, job: Job::Run(job) }, &|| 0.0, &mut |m, b| answers.push((m, b)));
+    let start = ToWorker::Start { id: p.id, job: Job::Run(RunJob { fault: None }) };
+    simulation::handle(start, &[p.input.to_vec()], &|| 0.0, &mut |m, b| answers.push((m, b)));
     match answers.pop() {
         Some((FromWorker::Done { id, .. }, buffers)) => {
             let bytes = RunBytes::decode(&buffers[0]).unwrap();
-            let run = Run::from_worker(p.loaded.summary.clone(), p.input.system.clone(), bytes);
+            let run = Run::from_worker(p.loaded.summary.clone(), (*p.system).clone(), bytes);
             PageAction::Finished { id, run }
         }
         other => panic!("the simulation worker did not run it: {other:?}"),

@@ -3,10 +3,10 @@
 //!
 //! A message is a control part, one of the enums below as JSON text inside an [`Envelope`] that
 //! carries the protocol's version (a message's kind is its key: `{"progress": {…}}`), plus zero
-//! or more buffers (a run's trace, later shared memory) that travel beside it as
-//! `ArrayBuffer`s, transferred rather than copied (see [`web`]).
-//! The control part is small and self-describing (serde_json, which both sides link anyway);
-//! the buffers use a compact binary encoding ([`wire`], postcard).
+//! or more buffers (the run to simulate, a run's trace, later shared memory) that travel beside
+//! it as `ArrayBuffer`s, transferred rather than copied (see [`web`]).
+//! The control part is small and self-describing (serde_json); the buffers use a compact binary
+//! encoding (postcard): [`loaded`] for a loaded run, [`wire`] for a run's result.
 //!
 //! The simulation worker's conversation, for a job with id `n` (ids come from the page and
 //! only ever grow):
@@ -14,9 +14,9 @@
 //! ```text
 //! page                              worker
 //!                               ←   Ready                   (once, when it has started)
-//! Start { id: n, job }          →
+//! Start { id: n, job } + buffers →
 //!                               ←   Progress { id: n, … }   (now and then, for long jobs)
-//!                               ←   Done { id: n, reply } + buffers,  or  Failed { id: n, error }
+//!                               ←   Done { id: n, reply } + buffers,  or  Failed { id: n, message }
 //! ```
 //!
 //! To stop a job the page terminates the worker and starts a fresh one (a running simulation
@@ -36,10 +36,10 @@ pub mod wire;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Progress, ScenarioError, Ticks};
+use crate::model::{Progress, Ticks};
 
 /// The protocol's version: both sides must speak the same one.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// A control message with the protocol version it was written in.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -93,7 +93,7 @@ pub fn read<M: DeserializeOwned>(text: &str) -> Result<M, ReadError> {
     Ok(envelope.message)
 }
 
-/// From the page to a worker.
+/// From the page to a worker (with the buffers the job says).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ToWorker {
@@ -110,16 +110,15 @@ pub enum ToWorker {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Job {
-    /// Run a scenario to its end, with the full trace: [`Reply::Run`] and one buffer,
-    /// [`wire::RunBytes`].
+    /// Run a loaded run to its end, with the full trace. The message's buffer 0 is the run, as
+    /// [`loaded::encode`] writes it (the page has read and checked the scenario). Answered with
+    /// [`Reply::Run`] and one buffer, [`wire::RunBytes`].
     Run(RunJob),
 }
 
-/// A scenario to run.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A run to simulate: its input is the message's buffer 0 (see [`Job::Run`]).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunJob {
-    /// The scenario file's text, as its author wrote it (errors are located in it).
-    pub scenario: String,
     /// A fault to act out instead of running: only the browser tests ask for one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fault: Option<Fault>,
@@ -157,12 +156,13 @@ pub enum FromWorker {
         /// What it produced (large data: in the buffers, as the reply says).
         reply: Reply,
     },
-    /// Job `id` could not run: its scenario is invalid.
+    /// Job `id` could not run: its input could not be read (a bug: the page checks scenarios
+    /// before it sends them, and the protocol version catches a stale worker).
     Failed {
         /// The job.
         id: u64,
-        /// What is wrong, located in the scenario's text.
-        error: ScenarioError,
+        /// What could not be read, and why.
+        message: String,
     },
     /// The worker hit a bug and stopped; it must be replaced.
     Crashed {
@@ -198,10 +198,7 @@ mod tests {
 
     #[test]
     fn a_control_message_reads_back_as_written() {
-        let start = ToWorker::Start {
-            id: 7,
-            job: Job::Run(RunJob { scenario: "{\"name\": \"x\"}".into(), fault: Some(Fault::Hang) }),
-        };
+        let start = ToWorker::Start { id: 7, job: Job::Run(RunJob { fault: Some(Fault::Hang) }) };
         assert_eq!(read::<ToWorker>(&write(&start)), Ok(start));
         let progress =
             FromWorker::Progress { id: 3, progress: Progress { now: 12, steps: 5, events: 9, finished: false } };
@@ -211,9 +208,9 @@ mod tests {
     #[test]
     fn the_control_text_names_the_version_and_the_kind() {
         let text = write(&FromWorker::Ready);
-        assert_eq!(text, r#"{"protocol":1,"message":"ready"}"#);
-        let text = write(&ToWorker::Start { id: 1, job: Job::Run(RunJob { scenario: "s".into(), fault: None }) });
-        assert_eq!(text, r#"{"protocol":1,"message":{"start":{"id":1,"job":{"run":{"scenario":"s"}}}}}"#);
+        assert_eq!(text, r#"{"protocol":2,"message":"ready"}"#);
+        let text = write(&ToWorker::Start { id: 1, job: Job::Run(RunJob { fault: None }) });
+        assert_eq!(text, r#"{"protocol":2,"message":{"start":{"id":1,"job":{"run":{}}}}}"#);
     }
 
     #[test]
@@ -223,7 +220,7 @@ mod tests {
         assert!(read::<FromWorker>(old).unwrap_err().to_string().contains("reload the page"));
         assert!(matches!(read::<FromWorker>("[1, 2]"), Err(ReadError::Garbled(_))));
         assert!(matches!(
-            read::<FromWorker>(r#"{"protocol":1,"message":{"kind":"nope"}}"#),
+            read::<FromWorker>(r#"{"protocol":2,"message":{"kind":"nope"}}"#),
             Err(ReadError::Garbled(_))
         ));
     }

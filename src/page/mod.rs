@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 use crate::messaging::loaded;
 use crate::messaging::reader::{FromReader, Rows, decode_rows};
 use crate::model::scenario::{ScenarioEdit, text};
-use crate::model::{LoadedRun, Progress, ScenarioError};
+use crate::model::{Progress, ScenarioError, System};
 use crate::presets;
 use jobs::Job;
 use run::Run;
@@ -145,10 +145,11 @@ pub struct ReadAnswer {
     pub text: Option<String>,
     /// What the page shows of the scenario.
     pub summary: Summary,
-    /// What the simulation worker runs.
-    pub input: LoadedRun,
-    /// The same, as the reader encoded it: the bytes the simulation worker gets.
-    pub bytes: Vec<u8>,
+    /// The loaded run's system (processes, threads, parsed programs), for playback.
+    pub system: System,
+    /// The loaded run as the reader encoded it ([`loaded::encode`]): what the simulation worker
+    /// runs.
+    pub input: Vec<u8>,
 }
 
 /// The job table's rows of a text.
@@ -197,10 +198,11 @@ pub struct Pending {
     pub id: u64,
     /// The scenario to run; in use once it has run.
     pub loaded: Loaded,
-    /// What the simulation worker runs: the scenario loaded (its system and settings).
-    pub input: Rc<LoadedRun>,
-    /// `input` as bytes ([`loaded::encode`]), as the simulation worker gets them.
-    pub bytes: Rc<[u8]>,
+    /// What the simulation worker runs: the scenario loaded (its system and settings), as the
+    /// bytes it is sent ([`crate::messaging::loaded`]).
+    pub input: Rc<[u8]>,
+    /// The loaded system, decoded from `input`: the finished run's, for playback.
+    pub system: Rc<System>,
     /// How it was asked for.
     pub via: Via,
     /// How far it has got, if reported.
@@ -483,11 +485,11 @@ impl PageState {
                 let Some(r) = self.reading.take_if(|r| r.id == id) else { return };
                 match answer {
                     Ok(answer) => {
-                        let ReadAnswer { text, summary, input, bytes } = Rc::unwrap_or_clone(answer);
+                        let ReadAnswer { text, summary, system, input } = Rc::unwrap_or_clone(answer);
                         let text = text.map_or(r.text, Rc::from);
                         let loaded = Loaded { source: r.source, edited: r.edited, text, summary: Rc::new(summary) };
-                        let (input, bytes) = (Rc::new(input), bytes.into());
-                        self.pending = Some(Pending { id, loaded, input, bytes, via: r.via, progress: None });
+                        let (input, system) = (input.into(), Rc::new(system));
+                        self.pending = Some(Pending { id, loaded, input, system, via: r.via, progress: None });
                     }
                     Err(e) if r.via == Via::Control => {
                         self.error = Some(PageError { path: Some(e.path.clone()), ..PageError::plain(e.to_string()) })
@@ -691,9 +693,9 @@ pub fn from_reader(message: FromReader, buffers: &[Vec<u8>]) -> Option<PageActio
         FromReader::Read { id, text } => {
             let read = || -> Result<ReadAnswer, String> {
                 let summary = Summary::decode(buffer(0)?).map_err(|e| e.to_string())?;
-                let bytes = buffer(1)?;
-                let input = loaded::decode(bytes).map_err(|e| e.to_string())?;
-                Ok(ReadAnswer { text, summary, input, bytes: bytes.to_vec() })
+                let input = buffer(1)?;
+                let system = loaded::decode(input).map_err(|e| e.to_string())?.system;
+                Ok(ReadAnswer { text, summary, system, input: input.to_vec() })
             };
             match read() {
                 Ok(answer) => PageAction::Read { id, answer: Ok(Rc::new(answer)) },

@@ -25,7 +25,7 @@ use yew::Callback;
 
 use crate::messaging::wire::RunBytes;
 use crate::messaging::{self, Fault, FromWorker, Job, Reply, RunJob, ToWorker, web};
-use crate::model::LoadedRun;
+use crate::model::System;
 use crate::page::run::Run;
 use crate::page::summary::Summary;
 use crate::page::{PageAction, Pending};
@@ -52,10 +52,11 @@ pub struct Runner(Rc<RefCell<Inner>>);
 /// The run the page wants from the worker.
 struct Wanted {
     id: u64,
-    text: Rc<str>,
-    /// What the page shows of the scenario, and what it was loaded as (the reader worker read it).
+    /// What the page shows of the scenario, and its loaded system (the reader worker read it).
     summary: Rc<Summary>,
-    input: Rc<LoadedRun>,
+    system: Rc<System>,
+    /// What the worker runs: the scenario loaded, as bytes ([`Pending::input`]).
+    input: Rc<[u8]>,
     /// Whether it was posted to the current worker.
     sent: bool,
     /// When it was asked for, and when the worker last said anything (ms, `Date.now()`).
@@ -153,8 +154,8 @@ impl Runner {
                     let t = now();
                     inner.wanted = Some(Wanted {
                         id: p.id,
-                        text: p.loaded.text.clone(),
                         summary: p.loaded.summary.clone(),
+                        system: p.system.clone(),
                         input: p.input.clone(),
                         sent: false,
                         since: t,
@@ -260,9 +261,8 @@ impl Inner {
         self.jobs_sent += 1;
         // The test fault is for the first run after the page's first one.
         let fault = if self.jobs_sent == 2 { self.fault.take() } else { None };
-        let job = Job::Run(RunJob { scenario: w.text.to_string(), fault });
-        let control = messaging::write(&ToWorker::Start { id: w.id, job });
-        if let Err(e) = web::post(&live.worker, &control, &[]) {
+        let control = messaging::write(&ToWorker::Start { id: w.id, job: Job::Run(RunJob { fault }) });
+        if let Err(e) = web::post(&live.worker, &control, &[w.input.to_vec()]) {
             gloo::console::error!("could not post to the simulation worker", e);
         }
         w.sent = true;
@@ -366,7 +366,8 @@ impl Inner {
                 };
                 let action = match RunBytes::decode(&web::bytes(buffer)) {
                     Ok(bytes) => {
-                        PageAction::Finished { id, run: Run::from_worker(w.summary, w.input.system.clone(), bytes) }
+                        let system = Rc::unwrap_or_clone(w.system);
+                        PageAction::Finished { id, run: Run::from_worker(w.summary, system, bytes) }
                     }
                     Err(e) => PageAction::Stopped { id, message: format!("{e}: reload the page.") },
                 };
@@ -374,13 +375,12 @@ impl Inner {
                 measure("threadlab: run decoded", "threadlab: run received", "threadlab: run decoded");
                 vec![action]
             }
-            FromWorker::Failed { id, error } if Some(id) == wanted_id => {
-                // The reader worker checked the scenario, so only a bug or a build mismatch.
+            FromWorker::Failed { id, message } if Some(id) == wanted_id => {
                 self.wanted = None;
                 self.watchdog = None;
                 vec![PageAction::Stopped {
                     id,
-                    message: format!("The simulation could not start ({error}): reload the page."),
+                    message: format!("The simulation could not start: {message}. Reload the page."),
                 }]
             }
             // An answer about a run no longer wanted (the page replaced it meanwhile).
