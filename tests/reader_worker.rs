@@ -42,6 +42,7 @@ fn a_read_answers_with_the_summary_and_the_loaded_run_of_the_text() {
         let scenario = Scenario::from_json(p.json).unwrap();
         let want = LoadedRun::load(&scenario).unwrap();
         assert_eq!(Summary::decode(&buffers[0]).unwrap(), Summary::of(&scenario, &want.system), "{}", p.key);
+        assert_eq!(loaded::decode_system(&buffers[1]).unwrap(), want.system, "{}: what the page decodes", p.key);
         assert_eq!(loaded::decode(&buffers[1]).unwrap(), want, "{}", p.key);
     }
 }

@@ -694,7 +694,7 @@ pub fn from_reader(message: FromReader, buffers: &[Vec<u8>]) -> Option<PageActio
             let read = || -> Result<ReadAnswer, String> {
                 let summary = Summary::decode(buffer(0)?).map_err(|e| e.to_string())?;
                 let input = buffer(1)?;
-                let system = loaded::decode(input).map_err(|e| e.to_string())?.system;
+                let system = loaded::decode_system(input).map_err(|e| e.to_string())?;
                 Ok(ReadAnswer { text, summary, system, input: input.to_vec() })
             };
             match read() {
