@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use threadlab::messaging::reader::{FromReader, ReadJob, ToReader};
 use threadlab::messaging::wire::RunBytes;
-use threadlab::messaging::{FromWorker, Job, RunJob, ToWorker};
+use threadlab::messaging::{self, FromWorker, Job, RunJob, ToWorker};
 use threadlab::model::Progress;
 use threadlab::model::scenario::{Policy, ScenarioEdit};
 use threadlab::page::jobs::{self, Job as JobRow};
@@ -19,11 +19,14 @@ use threadlab::page::{
 use threadlab::presets;
 use threadlab::workers::{reader, simulation};
 
-/// The reader worker's answer to `message`, as the page turns it into an action.
+/// The reader worker's answer to `message`, as the page turns it into an action (both through
+/// their control bytes, as they cross between the page and the worker).
 fn ask_reader(message: ToReader) -> PageAction {
+    let message = messaging::read::<ToReader>(&messaging::write(&message)).unwrap();
     let mut answers: Vec<(FromReader, Vec<Vec<u8>>)> = Vec::new();
     reader::handle(message, &mut |m, buffers| answers.push((m, buffers)));
     let [(m, buffers)] = <[_; 1]>::try_from(answers).expect("one answer per request");
+    let m = messaging::read::<FromReader>(&messaging::write(&m)).unwrap();
     from_reader(m, &buffers).expect("an answer about the request")
 }
 

@@ -7,7 +7,7 @@ use std::cell::Cell;
 
 use threadlab::messaging::loaded;
 use threadlab::messaging::wire::RunBytes;
-use threadlab::messaging::{Fault, FromWorker, Job, Reply, RunJob, ToWorker};
+use threadlab::messaging::{self, Fault, FromWorker, Job, ReadError, Reply, RunJob, ToWorker};
 use threadlab::model::{self, LoadedRun, Scenario};
 use threadlab::presets;
 use threadlab::workers::simulation::{self, PROGRESS_EVERY_MS, SLICE_EVENTS};
@@ -86,4 +86,35 @@ fn the_panic_fault_panics() {
     // The fault comes before the input is read: the page sends a real run with it.
     let job = Job::Run(RunJob { fault: Some(Fault::Panic) });
     simulation::handle(ToWorker::Start { id: 1, job }, &[], &|| 0.0, &mut |_, _| {});
+}
+
+#[test]
+fn the_control_messages_cross_as_bytes_both_ways() {
+    // As the page and the worker binary do: the page writes Start, the worker reads it, runs,
+    // and writes each answer; the page reads them back to the same messages.
+    let start = ToWorker::Start { id: 9, job: Job::Run(RunJob { fault: None }) };
+    let received = messaging::read::<ToWorker>(&messaging::write(&start)).unwrap();
+    assert_eq!(received, start);
+    let mut answers = Vec::new();
+    let input = input(presets::find("race-mutex").unwrap().json);
+    simulation::handle(received, &[input], &|| 0.0, &mut |m, _| answers.push(messaging::write(&m)));
+    let [answer] = &answers[..] else { panic!("{answers:?}") };
+    let read = messaging::read::<FromWorker>(answer).unwrap();
+    assert!(matches!(read, FromWorker::Done { id: 9, reply: Reply::Run { .. } }), "{read:?}");
+}
+
+#[test]
+fn a_stale_or_garbled_control_message_is_an_error_not_a_panic() {
+    // A worker one version behind: its first byte (the version's varint) says so.
+    let mut stale = messaging::write(&FromWorker::Ready);
+    stale[0] = (messaging::PROTOCOL - 1) as u8;
+    let error = messaging::read::<FromWorker>(&stale).unwrap_err();
+    assert_eq!(error, ReadError::Version { theirs: messaging::PROTOCOL - 1 });
+    assert!(error.to_string().contains("reload the page"), "{error}");
+    // A Start cut short, and one with a byte too many.
+    let start = messaging::write(&ToWorker::Start { id: 1_000, job: Job::Run(RunJob { fault: None }) });
+    let cut = messaging::read::<ToWorker>(&start[..start.len() - 1]);
+    assert!(matches!(cut, Err(ReadError::Garbled(_))), "{cut:?}");
+    let padded = messaging::read::<ToWorker>(&[&start[..], &[0]].concat());
+    assert!(matches!(padded, Err(ReadError::Garbled(_))), "{padded:?}");
 }
