@@ -60,6 +60,14 @@ pub fn decode(bytes: &[u8]) -> Result<LoadedRun, LoadedWireError> {
     }
 }
 
+/// Reads only the system of [`encode`]'s bytes (it is encoded first, [`LoadedRunDef`]; the
+/// settings after it are left unread): all the page needs to play a run back, without the
+/// settings' readers in its module. Errors: the bytes do not start with a whole system.
+pub fn decode_system(bytes: &[u8]) -> Result<System, LoadedWireError> {
+    postcard::take_from_bytes::<System>(bytes).map(|(system, _)| system).map_err(|e| LoadedWireError(e.to_string()))
+}
+
+/// The order of the fields is the bytes' order: [`decode_system`] relies on the system first.
 #[derive(Serialize, Deserialize)]
 #[serde(remote = "LoadedRun")]
 struct LoadedRunDef {

@@ -32,6 +32,7 @@
 
 pub mod loaded;
 pub mod parallel;
+pub mod reader;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 pub mod wire;
@@ -72,9 +73,9 @@ impl std::fmt::Display for ReadError {
         match self {
             ReadError::Version { theirs } => write!(
                 f,
-                "the simulation worker comes from another version of Threadlab (protocol {theirs}, this page speaks {PROTOCOL}): reload the page"
+                "the worker comes from another version of Threadlab (protocol {theirs}, this page speaks {PROTOCOL}): reload the page"
             ),
-            ReadError::Garbled(why) => write!(f, "a message from the simulation worker could not be read ({why})"),
+            ReadError::Garbled(why) => write!(f, "a message from the worker could not be read ({why})"),
         }
     }
 }

@@ -25,8 +25,9 @@ use yew::Callback;
 
 use crate::messaging::wire::RunBytes;
 use crate::messaging::{self, Fault, FromWorker, Job, Reply, RunJob, ToWorker, web};
-use crate::model::Scenario;
+use crate::model::System;
 use crate::page::run::Run;
+use crate::page::summary::Summary;
 use crate::page::{PageAction, Pending};
 
 /// The worker's loader script (Trunk's `data-loader-shim`), relative to the page's base URL so
@@ -51,8 +52,9 @@ pub struct Runner(Rc<RefCell<Inner>>);
 /// The run the page wants from the worker.
 struct Wanted {
     id: u64,
-    text: Rc<str>,
-    scenario: Rc<Scenario>,
+    /// What the page shows of the scenario, and its loaded system (the reader worker read it).
+    summary: Rc<Summary>,
+    system: Rc<System>,
     /// What the worker runs: the scenario loaded, as bytes ([`Pending::input`]).
     input: Rc<[u8]>,
     /// Whether it was posted to the current worker.
@@ -152,8 +154,8 @@ impl Runner {
                     let t = now();
                     inner.wanted = Some(Wanted {
                         id: p.id,
-                        text: p.loaded.text.clone(),
-                        scenario: p.loaded.scenario.clone(),
+                        summary: p.loaded.summary.clone(),
+                        system: p.system.clone(),
                         input: p.input.clone(),
                         sent: false,
                         since: t,
@@ -363,10 +365,10 @@ impl Inner {
                     return vec![PageAction::Stopped { id, message: "The simulation's answer had no result.".into() }];
                 };
                 let action = match RunBytes::decode(&web::bytes(buffer)) {
-                    Ok(bytes) => match Run::from_worker((*w.scenario).clone(), bytes) {
-                        Ok(run) => PageAction::Finished { id, run },
-                        Err(error) => PageAction::Failed { id, error: error.locate_in(&w.text) },
-                    },
+                    Ok(bytes) => {
+                        let system = Rc::unwrap_or_clone(w.system);
+                        PageAction::Finished { id, run: Run::from_worker(w.summary, system, bytes) }
+                    }
                     Err(e) => PageAction::Stopped { id, message: format!("{e}: reload the page.") },
                 };
                 mark("threadlab: run decoded");
