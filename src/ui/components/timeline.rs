@@ -17,6 +17,7 @@ use super::timeline_lanes::{Drawing, draw, lane_height};
 use super::timeline_legend::{legend, legend_pick};
 use super::timeline_marks::{MARK_HEIGHT, lost_marks};
 use crate::model::{ThreadId, Ticks};
+use crate::timeline::names::lane_names;
 use crate::timeline::palette::thread_colours;
 use crate::timeline::{LaneSet, Lanes, MIN_SPAN, Span, SpanKind, Window, axis_step};
 use crate::ui::run::Run;
@@ -165,6 +166,10 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             let lanes = Lanes::new(set, &run.trace, run.cpus(), sys.threads.len());
             Drawing { key: (id, set), lanes, colours: (*colours).clone(), labels }
         })
+    };
+    let names = {
+        let run = run.clone();
+        use_memo(run.id, move |_| lane_names(&run.system))
     };
     let cursor = props.cursor.min(end);
     // A new run starts fitted; while the cursor moves out of a zoomed window (playing,
@@ -404,20 +409,24 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         })
     };
 
+    // Thread lanes: the distinguishing name first, the rest shaded (cut first when narrow).
+    let names = (drawing.lanes.set == LaneSet::Threads).then_some(&*names);
     let labels = (0..n_lanes).map(|l| {
-        let (head, name, title) = match drawing.lanes.set {
-            LaneSet::Cpus => ("CPU ".to_string(), l.to_string(), format!("CPU {l}")),
-            LaneSet::Threads => {
-                let t = &run.system.threads[l];
-                let p = &run.system.processes[t.pid].name;
-                (format!("{p}/"), t.name.clone(), format!("{p} / {}", t.name))
-            }
-        };
         let on = drawing.lanes.set == LaneSet::Threads && props.selected == Some(l);
-        html! {
-            <li class={classes!(on.then_some("on"))} style={format!("height:{lane_h}px")} {title}>
-                <span class="lane-head">{ head }</span>{ name }
-            </li>
+        let style = format!("height:{lane_h}px");
+        match &names {
+            None => html! {
+                <li {style} title={format!("CPU {l}")}><span class="lane-head">{ "CPU " }</span>{ l }</li>
+            },
+            Some(names) => {
+                let t = &run.system.threads[l];
+                let title = format!("{} / {}", run.system.processes[t.pid].name, t.name);
+                html! {
+                    <li class={classes!(on.then_some("on"))} {style} {title}>
+                        { &names[l].first }<span class="lane-rest">{ &names[l].rest }</span>
+                    </li>
+                }
+            }
         }
     });
     let pct = |t: Ticks| win.frac(t) * 100.0;
