@@ -8,9 +8,10 @@ const app = useApp();
 
 /** Each thread lane label's first part (what tells it apart) and whether it shows whole. */
 const laneLabels = (page) => page.locator('[data-testid="timeline"] .lane-labels li').evaluateAll((lis) => lis.map((li) => {
+  const node = [...li.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent !== '');
   const range = document.createRange();
-  range.selectNodeContents(li.firstChild);
-  return { first: li.firstChild.textContent, whole: range.getBoundingClientRect().right <= li.getBoundingClientRect().right + 0.5 };
+  range.selectNodeContents(node);
+  return { first: node.textContent, whole: range.getBoundingClientRect().right <= li.getBoundingClientRect().right + 0.5 };
 }));
 
 for (const [preset, width, want] of [

@@ -164,12 +164,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 .map(|t| (t.name.clone(), format!("{}/{}", sys.processes[t.pid].name, t.name)))
                 .collect();
             let lanes = Lanes::new(set, &run.trace, run.cpus(), sys.threads.len());
-            Drawing { key: (id, set), lanes, colours: (*colours).clone(), labels }
+            let names = lane_names(sys);
+            Drawing { key: (id, set), lanes, colours: (*colours).clone(), labels, names }
         })
-    };
-    let names = {
-        let run = run.clone();
-        use_memo(run.id, move |_| lane_names(&run.system))
     };
     let cursor = props.cursor.min(end);
     // A new run starts fitted; while the cursor moves out of a zoomed window (playing,
@@ -410,23 +407,19 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     };
 
     // Thread lanes: the distinguishing name first, the rest shaded (cut first when narrow).
-    let names = (drawing.lanes.set == LaneSet::Threads).then_some(&*names);
     let labels = (0..n_lanes).map(|l| {
-        let on = drawing.lanes.set == LaneSet::Threads && props.selected == Some(l);
-        let style = format!("height:{lane_h}px");
-        match &names {
-            None => html! {
-                <li {style} title={format!("CPU {l}")}><span class="lane-head">{ "CPU " }</span>{ l }</li>
-            },
-            Some(names) => {
-                let t = &run.system.threads[l];
-                let title = format!("{} / {}", run.system.processes[t.pid].name, t.name);
-                html! {
-                    <li class={classes!(on.then_some("on"))} {style} {title}>
-                        { &names[l].first }<span class="lane-rest">{ &names[l].rest }</span>
-                    </li>
-                }
+        let (head, first, rest, title) = match drawing.lanes.set {
+            LaneSet::Cpus => ("CPU ", l.to_string(), "", format!("CPU {l}")),
+            LaneSet::Threads => {
+                let (n, t) = (&drawing.names[l], &run.system.threads[l]);
+                ("", n.first.clone(), n.rest.as_str(), format!("{} / {}", run.system.processes[t.pid].name, t.name))
             }
+        };
+        let on = drawing.lanes.set == LaneSet::Threads && props.selected == Some(l);
+        html! {
+            <li class={classes!(on.then_some("on"))} style={format!("height:{lane_h}px")} {title}>
+                if !head.is_empty() { <span class="lane-head">{ head }</span> }{ first }<span class="lane-rest">{ rest }</span>
+            </li>
         }
     });
     let pct = |t: Ticks| win.frac(t) * 100.0;
