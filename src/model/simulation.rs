@@ -524,10 +524,11 @@ impl Kernel {
             return;
         }
         let threads = self.sched.queue(QUEUE_SAMPLE_MAX);
-        if last.is_some_and(|q| q.len == len && q.threads == threads) {
+        let per_cpu = self.sched.queue_lens();
+        if last.is_some_and(|q| q.len == len && q.threads == threads && q.per_cpu == per_cpu) {
             return;
         }
-        trace.ready_queue.push(QueueSample { time: self.now, threads, len });
+        trace.ready_queue.push(QueueSample { time: self.now, threads, len, per_cpu });
     }
 
     /// Phase 3: idle CPUs take threads from the scheduler.

@@ -546,6 +546,9 @@ impl Scheduler for QueueLog {
     fn queue(&self, max: usize) -> Vec<ThreadId> {
         self.inner.queue(max)
     }
+    fn queue_lens(&self) -> Vec<usize> {
+        self.inner.queue_lens()
+    }
 }
 
 /// One CPU's cache as multi.py keeps it: the jobs warm in it, most recent first, and the warm-up

@@ -116,14 +116,27 @@ pub fn App() -> Html {
     }
 
     // Keyboard: Space plays or pauses, ← and → step, Esc clears the selected thread, unless the
-    // focus is in a form field (where the keys edit or choose) or a dialog; Space on a focused
-    // button keeps its native click. Non-passive, so preventDefault stops the page from scrolling.
+    // focus is in a form field (where the keys edit or choose) or a dialog. Space on a button keeps
+    // its native press only when the focus got there by keyboard (Tab), a deliberate choice; after
+    // a click or tap the focus stays on the button but Space is the player's again, as in video
+    // players (preventing the keydown also stops the button's press on keyup). Non-passive, so
+    // preventDefault stops the page from scrolling.
     {
         let dispatcher = player.dispatcher();
         use_effect_with((), move |_| {
+            let document = gloo::utils::document();
+            // Whether the last focus move came from a pointer (true) or from Tab (false).
+            let by_pointer = Rc::new(std::cell::Cell::new(false));
+            let pointer = {
+                let by_pointer = by_pointer.clone();
+                EventListener::new(&document, "pointerdown", move |_| by_pointer.set(true))
+            };
             let options = EventListenerOptions::enable_prevent_default();
-            let listener = EventListener::new_with_options(&gloo::utils::document(), "keydown", options, move |e| {
+            let listener = EventListener::new_with_options(&document, "keydown", options, move |e| {
                 let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+                if e.key() == "Tab" {
+                    by_pointer.set(false);
+                }
                 if e.ctrl_key() || e.alt_key() || e.meta_key() {
                     return;
                 }
@@ -137,7 +150,7 @@ pub fn App() -> Html {
                     return;
                 }
                 let action = match e.key().as_str() {
-                    " " if tag == "BUTTON" => return,
+                    " " if tag == "BUTTON" && !by_pointer.get() => return,
                     " " => Action::TogglePlay,
                     "ArrowRight" => Action::StepForward,
                     "ArrowLeft" => Action::StepBack,
@@ -148,7 +161,7 @@ pub fn App() -> Html {
                 e.prevent_default();
                 dispatcher.dispatch(PlayerAction::Do(action));
             });
-            move || drop(listener)
+            move || drop((listener, pointer))
         });
     }
 

@@ -298,4 +298,9 @@ pub trait Scheduler {
     }
     /// The first `max` threads of the ready queue, in the order they would be picked.
     fn queue(&self, max: usize) -> Vec<ThreadId>;
+    /// With one ready queue per CPU: each queue's length, CPU 0's first ([`Scheduler::queue`]
+    /// lists the queues one after another); empty for one shared queue.
+    fn queue_lens(&self) -> Vec<usize> {
+        Vec::new()
+    }
 }
