@@ -7,8 +7,9 @@
 //! for transfer: it moves to the receiver without a copy and is empty for the sender after.
 
 use js_sys::{Array, ArrayBuffer, Uint8Array};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Worker};
+use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, Event, MessageEvent, Worker};
 
 use super::ReadError;
 
@@ -90,4 +91,46 @@ pub fn receive(event: &MessageEvent) -> Result<Received, ReadError> {
 /// A buffer's bytes, copied into wasm memory.
 pub fn bytes(buffer: &JsValue) -> Vec<u8> {
     Uint8Array::new(buffer).to_vec()
+}
+
+/// `script` resolved against the document's base URL, so a build served from a sub-folder still
+/// finds its workers (a bare relative URL would resolve against the page's script instead).
+pub fn worker_url(script: &str) -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .and_then(|base| web_sys::Url::new_with_base(script, &base).ok())
+        .map(|u| u.href())
+        .unwrap_or_else(|| script.to_string())
+}
+
+/// A started worker and its two handlers, which must live as long as it is used.
+pub struct Spawned {
+    /// The worker.
+    pub worker: Worker,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
+}
+
+/// Starts the worker at `url` (see [`worker_url`]): each message goes to `on_message`; a crash
+/// (an uncaught error in the worker, or, as a plain event, its script failing to load) goes to
+/// `on_crash` with why, in words. Errors: the browser's refusal to start it.
+pub fn spawn(
+    url: &str,
+    mut on_message: impl FnMut(&MessageEvent) + 'static,
+    mut on_crash: impl FnMut(&str) + 'static,
+) -> Result<Spawned, JsValue> {
+    let worker = Worker::new(url)?;
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| on_message(&event));
+    let on_error = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+        event.prevent_default();
+        let why = match event.dyn_ref::<ErrorEvent>() {
+            Some(e) => format!("it stopped with an error: {}", e.message()),
+            None => "its script could not be loaded".to_string(),
+        };
+        on_crash(&why);
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(Spawned { worker, _on_message: on_message, _on_error: on_error })
 }

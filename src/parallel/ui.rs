@@ -18,11 +18,11 @@ use std::rc::{Rc, Weak};
 use gloo::timers::callback::Interval;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use web_sys::{Document, Element, ErrorEvent, Event, HtmlInputElement, HtmlSelectElement, MessageEvent, Worker};
+use web_sys::{Document, Element, Event, HtmlInputElement, HtmlSelectElement, MessageEvent};
 
 use super::counter::{self, COUNTER, PROGRESS, Variant, Words};
 use super::session::{CountRun, Outcome, Step};
-use super::web::{SharedWords, hardware_concurrency, now_ms, resolve, shared_memory_available};
+use super::web::{SharedWords, hardware_concurrency, now_ms, shared_memory_available};
 use crate::messaging::parallel::{self as messages, CountJob, FromParWorker, ToParWorker};
 use crate::messaging::{Fault, ReadError, web};
 use crate::ui::format::grouped;
@@ -115,15 +115,12 @@ impl Page {
     }
 }
 
-/// A worker's message and error handlers, kept as long as it lives.
-type Handlers = (Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(Event)>);
-
 /// A run in progress: its workers, its shared memory and where it is.
 struct Live {
     session: CountRun,
-    workers: Vec<Worker>,
+    /// The run's workers, with their handlers.
+    workers: Vec<web::Spawned>,
     memory: SharedWords,
-    _handlers: Vec<Handlers>,
     _ticker: Interval,
     /// Additions published at the last tick, and when that sum last changed (ms).
     last_done: i64,
@@ -195,7 +192,7 @@ impl Ui {
     fn stop(&mut self, why: &str) {
         if let Some(live) = self.live.take() {
             for w in &live.workers {
-                w.terminate();
+                w.worker.terminate();
             }
         }
         self.page.progress.set_inner_html("");
@@ -221,40 +218,28 @@ impl Ui {
         };
         self.next_run += 1;
         let memory = SharedWords::new(counter::words(workers));
-        let url = resolve(WORKER_SCRIPT);
-        let mut started = Vec::new();
-        let mut handlers = Vec::new();
+        let url = web::worker_url(WORKER_SCRIPT);
+        let mut started: Vec<web::Spawned> = Vec::new();
         for index in 0..workers {
-            let worker = match Worker::new(&url) {
-                Ok(w) => w,
-                Err(e) => {
-                    web_sys::console::error_2(&"could not start a worker".into(), &e);
-                    started.iter().for_each(Worker::terminate);
-                    return self.page.status("error", "The browser refused to start a worker, so nothing runs.");
+            let (me, me_too) = (self.me.clone(), self.me.clone());
+            let on_message = move |event: &MessageEvent| {
+                if let Some(ui) = me.upgrade() {
+                    ui.borrow_mut().on_message(run, index, event);
                 }
             };
-            let me = self.me.clone();
-            let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                if let Some(ui) = me.upgrade() {
-                    ui.borrow_mut().on_message(run, index, &event);
+            let on_crash = move |why: &str| {
+                if let Some(ui) = me_too.upgrade() {
+                    ui.borrow_mut().worker_failed(run, index, why);
                 }
-            });
-            let me = self.me.clone();
-            let on_error = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
-                event.prevent_default();
-                if let Some(ui) = me.upgrade() {
-                    // An uncaught error in the worker, or (a plain event) its script failed to load.
-                    let why = match event.dyn_ref::<ErrorEvent>() {
-                        Some(e) => format!("it stopped with an error: {}", e.message()),
-                        None => "its script could not be loaded".to_string(),
-                    };
-                    ui.borrow_mut().worker_failed(run, index, &why);
+            };
+            match web::spawn(&url, on_message, on_crash) {
+                Ok(spawned) => started.push(spawned),
+                Err(e) => {
+                    web_sys::console::error_2(&"could not start a worker".into(), &e);
+                    started.iter().for_each(|s| s.worker.terminate());
+                    return self.page.status("error", "The browser refused to start a worker, so nothing runs.");
                 }
-            });
-            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-            started.push(worker);
-            handlers.push((on_message, on_error));
+            }
         }
         let me = self.me.clone();
         let ticker = Interval::new(TICK_MS, move || {
@@ -262,15 +247,8 @@ impl Ui {
                 ui.borrow_mut().tick();
             }
         });
-        self.live = Some(Live {
-            session,
-            workers: started,
-            memory,
-            _handlers: handlers,
-            _ticker: ticker,
-            last_done: 0,
-            last_change_ms: now_ms(),
-        });
+        self.live =
+            Some(Live { session, workers: started, memory, _ticker: ticker, last_done: 0, last_change_ms: now_ms() });
         let rows: String = (0..workers)
             .map(|i| {
                 format!(
@@ -366,7 +344,7 @@ impl Ui {
                 fault: if i == 0 { fault } else { None },
             };
             let control = messages::write(&ToParWorker::Count { run: s.run, job });
-            if let Err(e) = web::post_buffers(worker, &control, std::slice::from_ref(&buffer), &[]) {
+            if let Err(e) = web::post_buffers(&worker.worker, &control, std::slice::from_ref(&buffer), &[]) {
                 web_sys::console::error_2(&"could not post to a parallel worker".into(), &e);
             }
         }
@@ -415,7 +393,7 @@ impl Ui {
     fn finish(&mut self) {
         let Some(live) = self.live.take() else { return };
         for w in &live.workers {
-            w.terminate();
+            w.worker.terminate();
         }
         let outcomes = &live.session.outcomes;
         let atomic_ms = outcomes.iter().find(|o| o.variant == Variant::Atomic).map(|o| o.wall_ms);

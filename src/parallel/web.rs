@@ -116,14 +116,3 @@ pub fn hardware_concurrency() -> u32 {
     let navigator = global("navigator");
     js_sys::Reflect::get(&navigator, &"hardwareConcurrency".into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as u32
 }
-
-/// `relative` resolved against the document's base URL, so a build served from a sub-folder
-/// still finds its files (a `Worker`'s URL would otherwise resolve against the script's).
-pub fn resolve(relative: &str) -> String {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.base_uri().ok().flatten())
-        .and_then(|base| web_sys::Url::new_with_base(relative, &base).ok())
-        .map(|u| u.href())
-        .unwrap_or_else(|| relative.to_string())
-}

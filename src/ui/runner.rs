@@ -18,9 +18,7 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use gloo::timers::callback::Interval;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
-use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
+use web_sys::MessageEvent;
 use yew::Callback;
 
 use crate::messaging::wire::RunBytes;
@@ -66,12 +64,10 @@ struct Wanted {
 
 /// A started worker.
 struct Live {
-    worker: Worker,
+    spawned: web::Spawned,
     /// Counts the workers started, so an event from a replaced one is ignored.
     generation: u64,
     ready: bool,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(Event)>,
 }
 
 struct Inner {
@@ -186,52 +182,35 @@ impl Inner {
     fn start_worker(&mut self) {
         self.generation += 1;
         let generation = self.generation;
-        let url = gloo::utils::document()
-            .base_uri()
-            .ok()
-            .flatten()
-            .and_then(|base| web_sys::Url::new_with_base(WORKER_SCRIPT, &base).ok())
-            .map(|u| u.href())
-            .unwrap_or_else(|| WORKER_SCRIPT.to_string());
+        let url = web::worker_url(WORKER_SCRIPT);
         mark("threadlab: worker spawned");
-        let worker = match Worker::new(&url) {
-            Ok(w) => w,
+        let (me, me_too) = (self.me.clone(), self.me.clone());
+        let on_message = move |event: &MessageEvent| {
+            if let Some(inner) = me.upgrade() {
+                let actions = inner.borrow_mut().on_message(generation, event);
+                inner.borrow().emit(actions);
+            }
+        };
+        let on_crash = move |why: &str| {
+            if let Some(inner) = me_too.upgrade() {
+                let actions = inner.borrow_mut().crashed(generation, why);
+                inner.borrow().emit(actions);
+            }
+        };
+        match web::spawn(&url, on_message, on_crash) {
+            Ok(spawned) => self.live = Some(Live { spawned, generation, ready: false }),
             Err(e) => {
                 gloo::console::error!("could not start the simulation worker", e);
                 self.failed_starts = MAX_FAILED_STARTS;
                 self.live = None;
-                return;
             }
-        };
-        let me = self.me.clone();
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let Some(inner) = me.upgrade() {
-                let actions = inner.borrow_mut().on_message(generation, &event);
-                inner.borrow().emit(actions);
-            }
-        });
-        let me = self.me.clone();
-        let on_error = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
-            event.prevent_default();
-            if let Some(inner) = me.upgrade() {
-                // An uncaught error in the worker, or (a plain event) its script failed to load.
-                let why = match event.dyn_ref::<ErrorEvent>() {
-                    Some(e) => format!("it stopped with an error: {}", e.message()),
-                    None => "its script could not be loaded".to_string(),
-                };
-                let actions = inner.borrow_mut().crashed(generation, &why);
-                inner.borrow().emit(actions);
-            }
-        });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        self.live = Some(Live { worker, generation, ready: false, _on_message: on_message, _on_error: on_error });
+        }
     }
 
     /// Terminates the worker (busy with a run no longer wanted, or broken) and starts a fresh one.
     fn replace_worker(&mut self) {
         if let Some(live) = self.live.take() {
-            live.worker.terminate();
+            live.spawned.worker.terminate();
         }
         self.watchdog = None;
         if self.failed_starts < MAX_FAILED_STARTS {
@@ -262,7 +241,7 @@ impl Inner {
         // The test fault is for the first run after the page's first one.
         let fault = if self.jobs_sent == 2 { self.fault.take() } else { None };
         let control = messaging::write(&ToWorker::Start { id: w.id, job: Job::Run(RunJob { fault }) });
-        if let Err(e) = web::post(&live.worker, &control, &[w.input.to_vec()]) {
+        if let Err(e) = web::post(&live.spawned.worker, &control, &[w.input.to_vec()]) {
             gloo::console::error!("could not post to the simulation worker", e);
         }
         w.sent = true;
