@@ -214,7 +214,9 @@ export async function controls(page) {
       source: el('preset-select').value,
       cpus: Number(el('setting-cpus').value),
       policy: el('setting-policy').value,
-      quantum: el('setting-quantum').disabled ? null : Number(el('setting-quantum').value),
+      // MLFQ shows its levels' quanta read-only ("5 / 10 / 20"); a policy without one, nothing.
+      quantum: el('setting-quantum').tagName === 'OUTPUT' ? el('setting-quantum').value
+        : el('setting-quantum').disabled ? null : Number(el('setting-quantum').value),
       tie: el('setting-tie').disabled ? null : el('setting-tie').value,
     };
   });
@@ -230,8 +232,8 @@ export function expectedControls(source, settings) {
     source,
     cpus: settings.machine.cpus,
     policy: s.policy,
-    // MLFQ's one quantum box shows (and sets) its levels' quantum, the top level's first.
-    quantum: 'quantum' in s ? s.quantum : (s.levels?.[0]?.quantum ?? null),
+    // MLFQ shows every level's quantum, top first, read-only (one box would flatten them).
+    quantum: 'quantum' in s ? s.quantum : (s.levels ? s.levels.map((l) => l.quantum).join(' / ') : null),
     tie: 'tie' in s ? s.tie : null,
   };
 }
