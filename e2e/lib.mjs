@@ -9,7 +9,7 @@
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -254,4 +254,17 @@ export async function waitControls(page, want, timeout = T.load) {
 export async function editorScenario(page) {
   assert.equal(await byId(page, 'editor-unapplied').count(), 0, 'no unapplied draft');
   return JSON.parse(await byId(page, 'scenario-editor').inputValue());
+}
+
+/**
+ * The page benchmark's big scenario (e2e/bench/big-run.json) with each thread's loop run `rounds`
+ * times and `maxSteps` instructions allowed, as JSON text: 1,500 rounds and 2,000,000 steps make
+ * a run of seconds (it stops at the trace's limit), long enough to press Cancel.
+ */
+export function bigRun(rounds, maxSteps) {
+  const s = JSON.parse(readFileSync(path.join(ROOT, 'e2e', 'bench', 'big-run.json'), 'utf8'));
+  s.name = `Big run, ${rounds} rounds`;
+  for (const p of s.processes) p.programs.worker[0] = `loop ${rounds}`;
+  s.limits = { max_steps: maxSteps, max_time: 1_000_000_000 };
+  return JSON.stringify(s, null, 2);
 }

@@ -3,26 +3,17 @@
 // cancelled import (a fresh tester's walk found each of these losing something).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  ROOT, T, TEST_TIMEOUT, byId, newPage, openApp, shot, text, useApp,
+  ROOT, T, TEST_TIMEOUT, bigRun, byId, newPage, openApp, shot, text, useApp,
 } from './lib.mjs';
 
 const app = useApp();
 const BIG = path.join(ROOT, 'e2e', 'bench', 'big-run.json');
 
-/**
- * The big run with each thread's loop run 600 times (about 308,000 instructions): long enough
- * that the worker reports progress (after 100 ms of work) and Cancel shows, even on a fast
- * kernel whose 150-round run ends before that.
- */
+/** A run of seconds, as a file to import (see bigRun). */
 function longRun() {
-  const s = JSON.parse(readFileSync(BIG, 'utf8'));
-  s.name = 'Big run, 600 rounds';
-  for (const p of s.processes) p.programs.worker[0] = 'loop 600';
-  s.limits = { max_steps: 1_000_000, max_time: 1_000_000_000 };
-  return { name: 'long-run.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(s, null, 2), 'utf8') };
+  return { name: 'long-run.json', mimeType: 'application/json', buffer: Buffer.from(bigRun(1500, 2_000_000), 'utf8') };
 }
 
 /** Waits until the scenario in use (the editor's text) has `want` CPUs and the box shows it; returns that scenario. */
@@ -134,9 +125,10 @@ test('a cancelled import keeps the file\'s text in the editor', { timeout: 300_0
   const page = await newPage(app, t);
   await openApp(page, app, 'race-unsafe');
   await byId(page, 'import-file').setInputFiles(longRun());
-  await byId(page, 'btn-cancel-run').click({ timeout: 60_000 });
+  await byId(page, 'run-progress').waitFor({ state: 'visible', timeout: 60_000 });
+  await byId(page, 'btn-cancel-run').click();
   await byId(page, 'editor-unapplied').waitFor();
-  assert.match(await byId(page, 'scenario-editor').inputValue(), /Big run/);
+  assert.match(await byId(page, 'scenario-editor').inputValue(), /Big run, 1500 rounds/);
   assert.equal(await byId(page, 'preset-select').inputValue(), 'race-unsafe', 'the run shown stays');
   page.done();
 });
