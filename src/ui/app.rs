@@ -191,13 +191,14 @@ pub fn App() -> Html {
     };
     let state = &page.0;
     let progress = state.pending.as_ref().and_then(|p| p.progress);
+    let reading = state.pending.as_ref().and_then(|p| p.reading);
     let (Some(shown), Some(snapshot)) = (&state.shown, (*snapshot).clone()) else {
         return html! {
             <div class="app">
                 <Header />
                 <main class="main">
                     <p class="muted" data-testid="running" role="status">{ "Running the scenario…" }</p>
-                    <RunProgress {progress} on_cancel={on_cancel.clone()} />
+                    <RunProgress {progress} {reading} on_cancel={on_cancel.clone()} />
                     if let Some(e) = &state.error {
                         <div class="error" data-testid="run-error" role="alert">{ with_code(&e.message) }</div>
                     }
@@ -244,7 +245,7 @@ pub fn App() -> Html {
                         <button class="link-button" onclick={on_dismiss}>{ "Dismiss" }</button>
                     </div>
                 }
-                <RunProgress {progress} on_cancel={on_cancel} />
+                <RunProgress {progress} {reading} on_cancel={on_cancel} />
                 <Controls playing={pb.playing} cursor={cursor} end={pb.end} speed={pb.speed} on_action={on_action} {lost} />
                 { handout_title(&run) }
                 <OutcomeBanner run={run.clone()} />
