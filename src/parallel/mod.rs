@@ -22,6 +22,7 @@
 //! - `web` (wasm only): the shared memory, the shared clock, worker addresses.
 //! - `ui` (wasm only): the shared mode's controls, progress and results (plain DOM, no Yew: this
 //!   module is its own wasm, `src/bin/parallel_mode.rs`).
+//! - `ui_isolated` (wasm only): the isolated mode's and the speedup run's controls and results.
 //!
 //! The workers' side is [`crate::workers::parallel`] (binary `src/bin/par_worker.rs`); the
 //! messages, [`crate::messaging::parallel`].
@@ -35,5 +36,7 @@ pub mod split;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 
+#[cfg(target_arch = "wasm32")]
+pub mod ui_isolated;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
