@@ -261,7 +261,7 @@ impl super::Task for Job {
             r#"<p class="muted">The same table from the command line: <code data-testid="compare-cli">{}</code></p>"#,
             esc(&asked.command)
         );
-        out.push_str(r#"<div class="table-wrap"><table class="lab-table" data-testid="compare-table"><caption>"#);
+        out.push_str(r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Comparison table"><table class="lab-table" data-testid="compare-table"><caption>"#);
         let _ = write!(
             out,
             "“{}” under {} variants. ★ marks the best value of each column that has a better direction (lower for times, switches and memory; higher for utilisation and speedup).</caption><thead><tr><th scope=\"col\">Variant</th>",

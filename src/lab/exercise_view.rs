@@ -224,7 +224,7 @@ fn problem(x: &Exercise) -> String {
     let cpus = if x.spec.cpus == 1 { "1 CPU".to_string() } else { format!("{} CPUs", x.spec.cpus) };
     let priority = matches!(s.params, PolicyParams::Priority(_));
     let mut out = format!(
-        r#"<section class="lab-result" aria-label="The exercise" data-testid="exercise-problem"><h3 class="lab-h">Exercise (seed {}): {}{q}, on {cpus}</h3><p>{}</p><div class="table-wrap"><table class="lab-table" data-testid="exercise-jobs"><caption>The jobs (times in ticks)</caption><thead><tr><th scope="col">Job</th><th scope="col">Arrival</th><th scope="col">Work, in order</th>"#,
+        r#"<section class="lab-result" aria-label="The exercise" data-testid="exercise-problem"><h3 class="lab-h">Exercise (seed {}): {}{q}, on {cpus}</h3><p>{}</p><div class="table-scroll" tabindex="0" role="region" aria-label="The jobs"><table class="lab-table" data-testid="exercise-jobs"><caption>The jobs (times in ticks)</caption><thead><tr><th scope="col">Job</th><th scope="col">Arrival</th><th scope="col">Work, in order</th>"#,
         x.spec.seed,
         esc(s.policy().label()),
         esc(&crate::exercise::text::rules(s, x.spec.cpus))
@@ -265,7 +265,7 @@ fn field_label(f: Field) -> &'static str {
 
 fn answers_form(x: &Exercise, a: &Answers, job: &Job, checked: Option<&[Checked]>) -> String {
     let mut out = String::from(
-        r#"<form class="lab-form" data-testid="answers-form" aria-label="Your answers"><div class="table-wrap"><table class="lab-table answers"><caption>Your answers (ticks)</caption><thead><tr><th scope="col">Job</th>"#,
+        r#"<form class="lab-form" data-testid="answers-form" aria-label="Your answers"><div class="table-scroll" tabindex="0" role="region" aria-label="Answers table"><table class="lab-table answers"><caption>Your answers (ticks)</caption><thead><tr><th scope="col">Job</th>"#,
     );
     out.push_str(&job.values.hidden());
     for f in Field::ALL {

@@ -159,7 +159,7 @@ impl super::Task for Job {
             })
             .collect();
         let chart = sweep.chart(&runs, &measured);
-        out.push_str(r#"<section class="lab-result" aria-label="Sweep" data-testid="sweep-result">"#);
+        out.push_str(r#"<section class="lab-result" aria-label="Sweep results" data-testid="sweep-result">"#);
         let _ = write!(
             out,
             r#"<p class="muted">The same points from the command line: <code data-testid="sweep-cli">{}</code></p>"#,
@@ -320,7 +320,7 @@ pub fn svg(c: &SweepChart) -> String {
 /// The chart's numbers as a table: a row per value, a column per series.
 fn table(c: &SweepChart) -> String {
     let mut out = format!(
-        r#"<div class="table-wrap"><table class="lab-table" data-testid="sweep-table"><caption>{} for each {}</caption><thead><tr><th scope="col">{}</th>"#,
+        r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Sweep points"><table class="lab-table" data-testid="sweep-table"><caption>{} for each {}</caption><thead><tr><th scope="col">{}</th>"#,
         esc(&c.metric.label),
         esc(&c.param.label.to_lowercase()),
         esc(&c.param.label)

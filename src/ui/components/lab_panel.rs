@@ -79,6 +79,8 @@ fn index(panel: Panel) -> usize {
 /// The mode menu and the lab panel in use.
 #[component]
 pub fn LabPanel(props: &LabPanelProps) -> Html {
+    // The worker's tables scroll sideways in their own boxes, which then say so.
+    crate::ui::wide_tables::use_wide_table_hints();
     let views = use_mut_ref(<[View; 3]>::default);
     let redraw = use_force_update();
     // The last fields sent per panel, sent again when the scenario in use changes.
