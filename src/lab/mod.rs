@@ -63,7 +63,7 @@ pub type Work = Box<dyn Task>;
 
 /// A reader's request for `text` with `edits` made to it.
 pub fn read_job(text: &str, edits: Vec<ScenarioEdit>) -> ReadJob {
-    ReadJob { text: text.to_string(), edits, fault: None }
+    ReadJob { text: text.to_string(), edits, draft: None, fault: None }
 }
 
 /// The markup when a run could not be done (its result could not be read, or its worker

@@ -35,7 +35,7 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 use crate::messaging::loaded;
-use crate::messaging::reader::{FromReader, Rows, decode_rows};
+use crate::messaging::reader::{FromReader, ReadJob, Rows, decode_rows};
 use crate::model::scenario::{ScenarioEdit, text};
 use crate::model::{Progress, ScenarioError, System};
 use crate::presets;
@@ -134,8 +134,20 @@ pub struct Reading {
     pub text: Rc<str>,
     /// The controls' changes to make in it first, in order.
     pub edits: Vec<ScenarioEdit>,
+    /// The editor's unapplied draft when the edits were asked for: they are made in it too.
+    pub draft: Option<Rc<str>>,
+    /// The summary of `text`, if the page has it (a control's edit of a scenario read before).
+    pub known: Option<Rc<Summary>>,
     /// How it was asked for.
     pub via: Via,
+}
+
+impl Reading {
+    /// What the reader worker is asked to do.
+    pub fn job(&self) -> ReadJob {
+        let draft = self.draft.as_deref().map(str::to_string);
+        ReadJob { text: self.text.to_string(), edits: self.edits.clone(), draft, fault: None }
+    }
 }
 
 /// What the reader worker answers for a read that succeeded.
@@ -143,6 +155,8 @@ pub struct Reading {
 pub struct ReadAnswer {
     /// The text with the read's edits applied, if they changed it.
     pub text: Option<String>,
+    /// The read's draft with its edits applied, if it had one.
+    pub draft: Option<String>,
     /// What the page shows of the scenario.
     pub summary: Summary,
     /// The loaded run's system (processes, threads, parsed programs), for playback.
@@ -273,6 +287,9 @@ pub enum PageAction {
     Edit(ScenarioEdit),
     /// The reader worker's answer to read `id`: the scenario, or what is wrong with it.
     Read { id: u64, answer: Result<Rc<ReadAnswer>, ScenarioError> },
+    /// The reader worker refused read `id` because the editor's draft cannot take its settings
+    /// (the draft is not a valid scenario yet): the settings are not made.
+    DraftRefused { id: u64, error: ScenarioError },
     /// The reader worker's answer to the rows request `id`.
     Rows { id: u64, rows: Rc<Rows> },
     /// The pending run `id` got this far.
@@ -344,6 +361,8 @@ pub struct PageState {
     /// The draft's rows asked of the reader worker and not answered yet.
     pub rows_wanted: Option<RowsWanted>,
     next_id: u64,
+    /// Says that the scenario left by a pick was kept as the custom one, until the pick's run ends.
+    kept_note: Option<String>,
 }
 
 /// The `name` of a scenario text (its top-level `"name"` string), found without reading the
@@ -415,6 +434,17 @@ impl PageState {
         self.shown.as_ref().map(|s| &s.loaded)
     }
 
+    /// The latest scenario asked for, as the controls show it: the pending run's, else the one
+    /// in use, with the settings being read made in its summary. So a value typed while a read
+    /// or a run is computed is shown at once, and never overwritten by an older run's.
+    pub fn asked(&self) -> Option<Loaded> {
+        if let Some(Reading { source, edited, text, edits, known: Some(known), .. }) = &self.reading {
+            let summary = Rc::new(known.with_edits(edits));
+            return Some(Loaded { source: source.clone(), edited: *edited, text: text.clone(), summary });
+        }
+        self.pending.as_ref().map(|p| &p.loaded).or(self.in_use()).cloned()
+    }
+
     /// What the editor shows: the draft, else the scenario in use's text.
     pub fn editor_text(&self) -> String {
         match (&self.draft, self.in_use()) {
@@ -474,6 +504,7 @@ impl PageState {
         match action {
             PageAction::Open { source, text, via } => self.open(source, false, text, via),
             PageAction::Pick(key) => {
+                self.keep_edited();
                 let source = Source::from_key(&key);
                 match self.text_of(&source) {
                     Some(text) => self.open(source, false, text, Via::Pick),
@@ -485,7 +516,11 @@ impl PageState {
                 let Some(r) = self.reading.take_if(|r| r.id == id) else { return };
                 match answer {
                     Ok(answer) => {
-                        let ReadAnswer { text, summary, system, input } = Rc::unwrap_or_clone(answer);
+                        let ReadAnswer { text, draft, summary, system, input } = Rc::unwrap_or_clone(answer);
+                        // The draft takes the settings too, unless it was retyped since.
+                        if draft.is_some() && self.draft.as_deref() == r.draft.as_deref() {
+                            self.draft = draft;
+                        }
                         let text = text.map_or(r.text, Rc::from);
                         let loaded = Loaded { source: r.source, edited: r.edited, text, summary: Rc::new(summary) };
                         let (input, system) = (input.into(), Rc::new(system));
@@ -495,6 +530,14 @@ impl PageState {
                         self.error = Some(PageError { path: Some(e.path.clone()), ..PageError::plain(e.to_string()) })
                     }
                     Err(e) => self.refuse(e, r.text.to_string(), &r.via),
+                }
+            }
+            PageAction::DraftRefused { id, error } => {
+                if self.reading.take_if(|r| r.id == id).is_some() {
+                    let message = format!(
+                        "Apply or discard the editor's changes first: they cannot take this setting ({error})."
+                    );
+                    self.error = Some(PageError::plain(message));
                 }
             }
             PageAction::Rows { id, rows } => {
@@ -511,14 +554,18 @@ impl PageState {
                 let Some(p) = self.pending.take_if(|p| p.id == id) else { return };
                 if p.via != Via::Start {
                     self.error = None;
-                    self.notice = None;
+                    self.notice = self.kept_note.take().filter(|_| p.via == Via::Pick);
                 }
                 if matches!(p.via, Via::Apply | Via::Import(_)) {
                     self.draft = None;
                 }
                 if p.loaded.source == Source::Custom {
+                    // An apply or a setting on the custom scenario in use updates it; anything
+                    // else (an import, an apply of a preset's text) is a new one.
+                    let updating = matches!(p.via, Via::Apply | Via::Control)
+                        && self.in_use().is_some_and(|l| l.source == Source::Custom);
                     let text = p.loaded.text.to_string();
-                    self.custom = Some(Named { name: p.loaded.summary.name.clone(), text });
+                    self.replace_custom(Named { name: p.loaded.summary.name.clone(), text }, updating);
                 }
                 if self.draft.as_deref() == Some(&p.loaded.text) {
                     self.draft = None;
@@ -528,6 +575,15 @@ impl PageState {
             PageAction::Cancel => {
                 let read = self.reading.take();
                 let run = self.pending.take();
+                // A cancelled import's text is not lost: with no draft it becomes the draft.
+                let import = match (&read, &run) {
+                    (Some(Reading { via: Via::Import(_), text, .. }), _) => Some(text.to_string()),
+                    (_, Some(Pending { via: Via::Import(_), loaded, .. })) => Some(loaded.text.to_string()),
+                    _ => None,
+                };
+                if self.draft.is_none() {
+                    self.draft = import;
+                }
                 if read.is_some() || run.is_some() {
                     self.notice = Some("Run cancelled: the run shown is the one before.".into());
                     self.show_something();
@@ -608,7 +664,8 @@ impl PageState {
     fn read(&mut self, source: Source, edited: bool, text: Rc<str>, edits: Vec<ScenarioEdit>, via: Via) {
         self.next_id += 1;
         self.pending = None;
-        self.reading = Some(Reading { id: self.next_id, source, edited, text, edits, via });
+        let draft = (!edits.is_empty()).then(|| self.draft.as_deref().map(Rc::from)).flatten();
+        self.reading = Some(Reading { id: self.next_id, source, edited, text, edits, draft, known: None, via });
     }
 
     /// Reports an error in `text`. The text is never lost: with no draft it becomes the draft.
@@ -635,27 +692,95 @@ impl PageState {
         }
     }
 
+    /// A scenario changed by the controls is never lost by leaving it: it becomes the custom one
+    /// (as an applied or imported scenario is), and a notice says so.
+    fn keep_edited(&mut self) {
+        let Some(l) = self.pending.as_ref().map(|p| &p.loaded).or(self.in_use()).filter(|l| l.edited) else { return };
+        let kept = Named { name: l.summary.name.clone(), text: l.text.to_string() };
+        let mut note =
+            format!("Your changed \u{201c}{0}\u{201d} is kept as \u{201c}Custom: {0}\u{201d} in the menu.", kept.name);
+        if let Some(n) = self.replace_custom(kept, false) {
+            note = format!("{note} {n}");
+        }
+        self.notice = Some(note.clone());
+        self.kept_note = Some(note);
+    }
+
+    /// Makes `new` the custom scenario. The one it replaces is never lost: unless `updating`
+    /// (the new one is that scenario, changed) or kept under a name already, it is kept under
+    /// its own name ([`PageState::free_name`]), and the notice says so.
+    fn replace_custom(&mut self, new: Named, updating: bool) -> Option<String> {
+        let old = self.custom.replace(new)?;
+        let same = self.custom.as_ref().is_some_and(|c| c.text == old.text);
+        if updating || same || self.saved.iter().any(|n| n.text == old.text) {
+            return None;
+        }
+        let name = self.free_name(&old.name);
+        let note =
+            format!("The custom scenario it replaces is kept as \u{201c}{name}\u{201d} under \u{201c}Yours\u{201d}.");
+        self.saved.push(Named { name, text: old.text });
+        let note = match self.notice.take() {
+            Some(n) if !n.contains(&note) => format!("{n} {note}"),
+            _ => note,
+        };
+        self.notice = Some(note.clone());
+        Some(note)
+    }
+
     /// A control's edit, on the latest scenario asked for (being read, pending, else in use):
-    /// the reader worker makes it in the text.
+    /// the reader worker makes it in the text, and in the unapplied draft if there is one (only
+    /// that value changes in it), so applying the draft later does not undo the setting; a draft
+    /// that cannot take it (not valid yet) refuses the edit ([`PageAction::DraftRefused`]).
     fn edit(&mut self, edit: ScenarioEdit) {
-        let (source, text, mut edits) = match (&self.reading, &self.pending, self.in_use()) {
-            (Some(r), _, _) => (r.source.clone(), r.text.clone(), r.edits.clone()),
+        let (source, text, mut edits, known) = match (&self.reading, &self.pending, self.in_use()) {
+            (Some(r), _, _) => (r.source.clone(), r.text.clone(), r.edits.clone(), r.known.clone()),
             (None, Some(Pending { loaded: l, .. }), _) | (None, None, Some(l)) => {
-                (l.source.clone(), l.text.clone(), Vec::new())
+                (l.source.clone(), l.text.clone(), Vec::new(), Some(l.summary.clone()))
             }
             (None, None, None) => return,
         };
         edits.push(edit);
         let edited = source != Source::Custom;
         self.read(source, edited, text, edits, Via::Control);
+        if let Some(r) = self.reading.as_mut() {
+            r.known = known;
+        }
+    }
+
+    /// `name`, or `name (2)`, `name (3)`… : the first that is neither kept already nor a
+    /// preset's name (so the menu never shows two entries alike).
+    pub fn free_name(&self, name: &str) -> String {
+        let taken = |n: &str| self.saved.iter().any(|s| s.name == n) || presets::PRESETS.iter().any(|p| p.name == n);
+        (1..)
+            .map(|i| if i == 1 { name.to_string() } else { format!("{name} ({i})") })
+            .find(|n| !taken(n))
+            .expect("some number is free")
+    }
+
+    /// The name the page suggests to keep the scenario in use under: the name it is kept under,
+    /// else its own name made free ([`PageState::free_name`]; a preset's is taken).
+    pub fn suggested_name(&self) -> String {
+        match self.in_use() {
+            Some(Loaded { source: Source::Saved(n), .. }) => n.clone(),
+            Some(l) => self.free_name(&l.summary.name),
+            None => String::new(),
+        }
     }
 
     fn save(&mut self, name: &str) {
-        let Some(shown) = self.shown.as_mut() else { return };
+        if self.shown.is_none() {
+            return;
+        }
         if name.is_empty() {
             self.error = Some(PageError::plain("Give the scenario a name to keep it under."));
             return;
         }
+        if presets::PRESETS.iter().any(|p| p.name == name) {
+            let message = format!("\u{201c}{name}\u{201d} is a preset's name: keep yours under another one.");
+            self.error = Some(PageError::plain(message));
+            return;
+        }
+        let Some(shown) = self.shown.as_mut() else { return };
         let kept = Named { name: name.to_string(), text: shown.loaded.text.to_string() };
         match self.saved.iter_mut().find(|n| n.name == name) {
             Some(existing) => *existing = kept,
@@ -668,13 +793,16 @@ impl PageState {
     fn delete(&mut self, name: &str) {
         self.saved.retain(|n| n.name != name);
         // The scenario in use is never lost: it becomes the custom one.
-        if let Some(shown) = self.shown.as_mut()
-            && shown.loaded.source == Source::Saved(name.to_string())
-        {
-            shown.loaded.source = Source::Custom;
-            shown.loaded.edited = false;
-            let text = shown.loaded.text.to_string();
-            self.custom = Some(Named { name: shown.loaded.summary.name.clone(), text });
+        let kept = match self.shown.as_mut() {
+            Some(shown) if shown.loaded.source == Source::Saved(name.to_string()) => {
+                shown.loaded.source = Source::Custom;
+                shown.loaded.edited = false;
+                Some(Named { name: shown.loaded.summary.name.clone(), text: shown.loaded.text.to_string() })
+            }
+            _ => None,
+        };
+        if let Some(kept) = kept {
+            self.replace_custom(kept, false);
         }
     }
 }
@@ -690,19 +818,20 @@ pub fn from_reader(message: FromReader, buffers: &[Vec<u8>]) -> Option<PageActio
     };
     let buffer = |i: usize| buffers.get(i).map(Vec::as_slice).ok_or_else(|| format!("buffer {i} is missing"));
     Some(match message {
-        FromReader::Read { id, text } => {
+        FromReader::Read { id, text, draft } => {
             let read = || -> Result<ReadAnswer, String> {
                 let summary = Summary::decode(buffer(0)?).map_err(|e| e.to_string())?;
                 let input = buffer(1)?;
                 let system = loaded::decode_system(input).map_err(|e| e.to_string())?;
-                Ok(ReadAnswer { text, summary, system, input: input.to_vec() })
+                Ok(ReadAnswer { text, draft, summary, system, input: input.to_vec() })
             };
             match read() {
                 Ok(answer) => PageAction::Read { id, answer: Ok(Rc::new(answer)) },
                 Err(why) => stopped(id, why),
             }
         }
-        FromReader::Refused { id, error } => PageAction::Read { id, answer: Err(error) },
+        FromReader::Refused { id, error, in_draft: false } => PageAction::Read { id, answer: Err(error) },
+        FromReader::Refused { id, error, in_draft: true } => PageAction::DraftRefused { id, error },
         FromReader::Jobs { id } => match buffer(0).and_then(decode_rows) {
             Ok(rows) => PageAction::Rows { id, rows: Rc::new(rows) },
             Err(why) => stopped(id, why),

@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::jobs::{self, Job};
-use crate::model::scenario::{Policy, ProgramText, Scenario, TieRule};
+use crate::model::scenario::{Policy, PolicyParams, ProgramText, Scenario, ScenarioEdit, TieRule};
 use crate::model::{System, Ticks};
 
 /// A scenario as the page's views need it (see the module's documentation).
@@ -25,8 +25,12 @@ pub struct Summary {
     /// The scheduling policy.
     #[serde(with = "policy_key")]
     pub policy: Policy,
-    /// The time slice in ticks, for a policy that has one.
+    /// The time slice in ticks, for a policy that has one (MLFQ: its top level's).
     pub quantum: Option<Ticks>,
+    /// MLFQ's quantum per level in ticks, top (highest priority) first (OSTEP ch. 8: a slice
+    /// per queue); empty for other policies. One box would flatten them, so the page shows them
+    /// read-only.
+    pub levels: Vec<Ticks>,
     /// The tie rule, for a policy that has one.
     pub tie: Option<TieRule>,
     /// The policy's other parameters (and the queue structure), as the file writes them: key
@@ -34,6 +38,9 @@ pub struct Summary {
     pub params: Vec<(String, String)>,
     /// The seed of the run's random draws.
     pub seed: u64,
+    /// What the run does that the settings do not show, in sentences (e.g. a one-CPU policy
+    /// on a machine of several).
+    pub notes: Vec<String>,
     /// Each program's source as written, indexed like [`System::programs`]
     /// ([`crate::model::system::ThreadInfo::program`]).
     pub programs: Vec<ProgramSource>,
@@ -83,12 +90,36 @@ impl Summary {
             cpus: scenario.machine.cpus,
             policy: sched.policy(),
             quantum: sched.quantum(),
+            levels: match &sched.params {
+                PolicyParams::Mlfq(m) => m.levels.iter().map(|l| l.quantum).collect(),
+                _ => Vec::new(),
+            },
             tie,
             params,
             seed: scenario.seed,
+            notes: notes_of(scenario),
             programs,
             jobs: jobs::rows_of(scenario),
         }
+    }
+
+    /// This summary as the controls show it while `edits` are being made by the reader worker:
+    /// each setting the summary holds takes its new value (a policy change keeps the old
+    /// quantum and tie rule until the reader answers with the new policy's).
+    pub fn with_edits(&self, edits: &[ScenarioEdit]) -> Summary {
+        let mut s = self.clone();
+        for edit in edits {
+            match *edit {
+                ScenarioEdit::Cpus(n) => s.cpus = n,
+                ScenarioEdit::Policy(p) => s.policy = p,
+                ScenarioEdit::Quantum(q) if s.levels.is_empty() => s.quantum = s.quantum.map(|_| q),
+                ScenarioEdit::Quantum(_) => {}
+                ScenarioEdit::Tie(t) => s.tie = s.tie.map(|_| t),
+                ScenarioEdit::Seed(n) => s.seed = n,
+                ScenarioEdit::ThreadSwitchTicks(_) | ScenarioEdit::ProcessSwitchTicks(_) => {}
+            }
+        }
+        s
     }
 
     /// The source of the program thread `tid` runs (empty if `tid` is out of range).
@@ -112,6 +143,25 @@ impl Summary {
             Err(e) => Err(SummaryWireError(e.to_string())),
         }
     }
+}
+
+/// What the run does that the settings do not show.
+fn notes_of(scenario: &Scenario) -> Vec<String> {
+    let mut notes = Vec::new();
+    let cpus = scenario.machine.cpus;
+    if matches!(scenario.scheduler.params, PolicyParams::ProcessRun(_)) && cpus > 1 {
+        notes.push(format!(
+            "OSTEP's process-run has one CPU: under this policy one thread runs at a time, on any of the {cpus} CPUs."
+        ));
+    }
+    if let PolicyParams::Lottery(l) = &scenario.scheduler.params
+        && l.full_quantum
+    {
+        notes.push(
+            "full_quantum: a thread that finishes mid-quantum leaves its CPU idle to the quantum's end, as OSTEP's lottery.py counts time.".into(),
+        );
+    }
+    notes
 }
 
 /// A parameter's value as the read-only list shows it: a string without its quotes, anything
@@ -192,6 +242,27 @@ mod tests {
         let s = Summary::of(&mlfq, &System::load(&mlfq).unwrap());
         assert_eq!(s.policy, Policy::Mlfq);
         assert!(s.params.iter().any(|(k, _)| k == "levels"), "{:?}", s.params);
+        // presets/mlfq-interactive.json: levels with quanta 5, 10 and 20 ticks, top first.
+        assert_eq!(s.levels, [5, 10, 20]);
+        assert!(s.notes.is_empty());
+    }
+
+    #[test]
+    fn a_one_cpu_policy_on_several_cpus_says_so() {
+        let mut scenario = crate::presets::find("mixed-fcfs-1cpu").unwrap().scenario().unwrap();
+        scenario.scheduler = crate::model::scenario::SchedulerSpec::of(Policy::ProcessRun, None);
+        let note = |s: &Scenario| Summary::of(s, &System::load(s).unwrap()).notes;
+        assert!(note(&scenario).is_empty(), "one CPU: nothing to say");
+        scenario.machine.cpus = 2;
+        assert_eq!(note(&scenario).len(), 1);
+        assert!(note(&scenario)[0].contains("one thread runs at a time"), "{:?}", note(&scenario));
+        // lottery.py's quirk, as `threadlab ostep lottery` writes it (src/ostep/lottery.rs).
+        scenario.scheduler = crate::model::scenario::SchedulerSpec::of(Policy::Lottery, Some(1));
+        assert!(note(&scenario).is_empty(), "the default lottery: nothing to say");
+        if let PolicyParams::Lottery(l) = &mut scenario.scheduler.params {
+            l.full_quantum = true;
+        }
+        assert!(note(&scenario)[0].starts_with("full_quantum"), "{:?}", note(&scenario));
     }
 
     #[test]

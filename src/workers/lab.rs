@@ -117,7 +117,7 @@ impl LabWorker {
                 }
                 _ => {}
             },
-            FromReader::Refused { id, error } => match self.current.as_mut().map(|c| &mut c.stage) {
+            FromReader::Refused { id, error, .. } => match self.current.as_mut().map(|c| &mut c.stage) {
                 Some(Stage::Base { job, request }) if *request == id => {
                     let work = (self.read)(job, Some(&Err(error)));
                     self.start_runs(work, &mut out);

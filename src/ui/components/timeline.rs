@@ -16,7 +16,7 @@ use yew::prelude::*;
 use super::timeline_lanes::{Drawing, draw, lane_height};
 use super::timeline_legend::{legend, legend_pick};
 use super::timeline_marks::{MARK_HEIGHT, lost_marks};
-use crate::model::{ThreadId, Ticks};
+use crate::model::{Outcome, ThreadId, Ticks};
 use crate::timeline::names::lane_names;
 use crate::timeline::palette::thread_colours;
 use crate::timeline::{LaneSet, Lanes, MIN_SPAN, Span, SpanKind, Window, axis_step};
@@ -141,6 +141,10 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     // The bar whose details are shown: (run id, lane set, lane, index in the lane).
     let picked_state = use_state(|| None::<(u32, LaneSet, usize, usize)>);
     let picked = (*picked_state).filter(|p| (p.0, p.1) == (run.id, *set)).map(|p| (p.2, p.3));
+    // The same, as the key handler last left it: keys pressed before a redraw each move on from
+    // the bar the previous key picked, not from the one this render shows.
+    let picked_now = use_mut_ref(|| None::<(u32, LaneSet, usize, usize)>);
+    *picked_now.borrow_mut() = *picked_state;
     // The plot's width (CSS px) and device pixels per CSS pixel.
     let size = use_state(|| (0.0f64, 1.0f64));
     // The window shown, kept across renders: (run id, window, the cursor it last followed).
@@ -341,11 +345,13 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         Callback::from(move |_: PointerEvent| *press.borrow_mut() = None)
     };
     let onkeydown = {
-        let (drawing, picked_state, set_window) = (drawing.clone(), picked_state.clone(), set_window.clone());
+        let (drawing, picked_state, picked_now, set_window) =
+            (drawing.clone(), picked_state.clone(), picked_now.clone(), set_window.clone());
         let (on_seek, on_select, selected, key) =
             (props.on_seek.clone(), props.on_select.clone(), props.selected, (run.id, *set));
         Callback::from(move |e: KeyboardEvent| {
             let d = &*drawing;
+            let picked = (*picked_now.borrow()).filter(|p| (p.0, p.1) == key).map(|p| (p.2, p.3));
             let current = picked.filter(|&at| bar(d, at).is_some());
             // Where keys start from: the picked bar, else the highlighted thread's lane (thread
             // lanes) or the first lane with bars, at the cursor.
@@ -385,6 +391,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     None
                 }
                 "Escape" => {
+                    *picked_now.borrow_mut() = None;
                     picked_state.set(None);
                     on_select.emit(None);
                     None
@@ -400,6 +407,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 if !win.contains(s.start) {
                     set_window(win.follow(s.start, end));
                 }
+                *picked_now.borrow_mut() = Some((key.0, key.1, at.0, at.1));
                 picked_state.set(Some((key.0, key.1, at.0, at.1)));
                 on_select.emit(Some(s.tid));
             }
@@ -423,6 +431,21 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         }
     });
     let pct = |t: Ticks| win.frac(t) * 100.0;
+    // Threads that wait forever (a deadlock): a mark at the run's end on their lanes, since a
+    // wait that begins at the run's last instant has no length to draw.
+    let stuck: Vec<usize> = match (&run.result.outcome, drawing.lanes.set) {
+        (Outcome::Deadlock { waits, .. }, LaneSet::Threads) if win.start + win.span >= end => {
+            waits.iter().map(|w| w.tid).collect()
+        }
+        _ => Vec::new(),
+    };
+    let end_marks = stuck.iter().map(|&l| {
+        let top = MARK_HEIGHT + l as f64 * lane_h;
+        html! {
+            <div class="end-mark" data-testid="end-mark" data-tid={l.to_string()} style={format!("top:{top}px;height:{lane_h}px")}
+                title="Blocked forever: deadlock (see the outcome above)"></div>
+        }
+    });
     let focus_ring = picked
         .and_then(|at| bar(&drawing, at).map(|s| (at.0, *s)))
         .filter(|(_, s)| s.end > win.start && s.start < win.start + win.span);
@@ -438,7 +461,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         format!("showing {}–{} µs of {end}", win.start, win.start + win.span)
     };
     let (set_name, lanes_text) = match *set {
-        LaneSet::Cpus => ("cpus", format!("{n_lanes} CPUs")),
+        LaneSet::Cpus => ("cpus", format!("{n_lanes} CPU{}", if n_lanes == 1 { "" } else { "s" })),
         LaneSet::Threads => ("threads", format!("{n_lanes} threads")),
     };
     html! {
@@ -466,6 +489,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     <div class="marks" style={format!("height:{MARK_HEIGHT}px")}>{ (*marks).clone() }</div>
                     <canvas ref={canvas} class="lanes-canvas" data-testid="timeline-canvas" aria-hidden="true"
                         style={format!("height:{}px", lane_h * n_lanes as f64)} />
+                    { for end_marks }
                     if win.contains(cursor) {
                         <div class="cursor" data-testid="timeline-cursor" style={format!("left:{:.3}%", pct(cursor))}></div>
                     }
