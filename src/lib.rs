@@ -4,6 +4,8 @@
 //! - [`model`]: the discrete-event simulation (pure; native and wasm).
 //! - [`compare`]: one workload under several settings (a table), or over a swept setting (a chart).
 //! - [`exercise`]: seeded scheduling exercises, their answers, and checking a learner's.
+//! - [`lab`]: the page's compare, sweep and exercise panels as forms and markup (the lab
+//!   workers' jobs), pure.
 //! - [`messaging`]: what the page and its workers say to each other (typed control messages,
 //!   buffers beside them).
 //! - [`ostep`]: OSTEP's homework simulators (scheduler.py, process-run.py) run on the model.
@@ -17,6 +19,7 @@
 
 pub mod compare;
 pub mod exercise;
+pub mod lab;
 pub mod messaging;
 pub mod model;
 pub mod ostep;

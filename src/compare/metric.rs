@@ -165,15 +165,23 @@ impl Metric {
     /// Checks that the metric can be read from runs of `scenario`: a `var:` names a variable
     /// it has. The error says what is missing.
     pub fn check(&self, scenario: &Scenario) -> Result<(), String> {
+        let processes: Vec<(&str, Vec<&str>)> = (scenario.processes.iter())
+            .map(|p| (p.name.as_str(), p.variables.keys().map(String::as_str).collect()))
+            .collect();
+        self.check_in(&processes)
+    }
+
+    /// [`Metric::check`] against a workload's processes given as (name, its variables' names),
+    /// in order.
+    pub fn check_in(&self, processes: &[(&str, Vec<&str>)]) -> Result<(), String> {
         let Metric::Variable { process, name } = self else { return Ok(()) };
-        let found = scenario
-            .processes
+        let found = processes
             .iter()
-            .filter(|p| process.as_ref().is_none_or(|want| *want == p.name))
-            .any(|p| p.variables.contains_key(name));
+            .filter(|p| process.as_ref().is_none_or(|want| want == p.0))
+            .any(|p| p.1.contains(&name.as_str()));
         match (found, process) {
             (true, _) => Ok(()),
-            (false, Some(p)) if !scenario.processes.iter().any(|q| q.name == *p) => {
+            (false, Some(p)) if !processes.iter().any(|q| q.0 == p) => {
                 Err(format!("{}: the scenario has no process `{p}`", self.key()))
             }
             (false, Some(p)) => Err(format!("{}: process `{p}` has no variable `{name}`", self.key())),

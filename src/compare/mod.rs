@@ -23,7 +23,7 @@ pub mod text;
 use serde::{Deserialize, Serialize};
 
 pub use metric::{Better, Metric, MetricInfo};
-pub use plan::{MAX_RUNS, Measured, Part, PlanError, Settings, run_one};
+pub use plan::{MAX_RUNS, Measured, Part, PlanError, Settings, Workload, run_one};
 pub use sweep::{Sweep, SweepChart, SweepPoint, SweepRun, SweepSeries};
 
 use crate::model::Scenario;
@@ -80,10 +80,12 @@ fn check_names(variants: &[Variant], what: &str) -> Result<(), PlanError> {
 /// One workload under k variants. JSON:
 /// `{"base": {scenario}, "common": [{"quantum": 4}], "variants": [{"name": "rr",
 /// "edits": [{"policy": "rr"}]}], "metrics": ["avg_turnaround", "makespan"]}`.
+///
+/// The workload is a [`Scenario`] (the CLI) or any [`Workload`] (the page's lab workers).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Comparison {
+pub struct Comparison<B = Scenario> {
     /// The workload.
-    pub base: Scenario,
+    pub base: B,
     /// Edits for every variant, where its policy has the setting and it does not set it itself
     /// (see [`plan`]).
     #[serde(default)]
@@ -167,12 +169,12 @@ pub fn best_of(values: &[Option<f64>], completed: &[bool], better: Option<Better
     marks
 }
 
-impl Comparison {
+impl<B: Workload> Comparison<B> {
     /// Every variant's scenario, in order. Errors name the part: an edit refused (a quantum
     /// for a policy without one, a value out of range), a setting given twice, a metric naming
     /// a variable the scenario lacks, a common edit no variant can take, no variants, or more
     /// than [`MAX_RUNS`].
-    pub fn plan(&self) -> Result<Vec<Scenario>, PlanError> {
+    pub fn plan(&self) -> Result<Vec<B>, PlanError> {
         check_names(&self.variants, "variant")?;
         if self.variants.len() > MAX_RUNS {
             let message = format!("{} variants is too many: the most is {MAX_RUNS}", self.variants.len());
@@ -195,7 +197,7 @@ impl Comparison {
 
     /// The table from the planned scenarios and their measures, in variant order (the lengths
     /// must be the variants' count: a caller's bug otherwise, which panics).
-    pub fn table(&self, scenarios: &[Scenario], measured: &[Measured]) -> CompareTable {
+    pub fn table(&self, scenarios: &[B], measured: &[Measured]) -> CompareTable {
         assert!(
             scenarios.len() == self.variants.len() && measured.len() == self.variants.len(),
             "one scenario and one measure per variant"
@@ -213,19 +215,21 @@ impl Comparison {
             .map(|(i, v)| CompareRow {
                 name: v.name.clone(),
                 edits: v.edits.clone(),
-                settings: Settings::from(&scenarios[i]),
+                settings: scenarios[i].settings(),
                 outcome: measured[i].outcome.clone(),
                 message: measured[i].message.clone(),
                 cells: (0..self.metrics.len()).map(|j| Cell { value: columns[j][i], best: marks[j][i] }).collect(),
             })
             .collect();
         CompareTable {
-            scenario: self.base.name.clone(),
+            scenario: self.base.name().to_string(),
             metrics: self.metrics.iter().map(MetricInfo::from).collect(),
             rows,
         }
     }
+}
 
+impl Comparison<Scenario> {
     /// Plans, runs every variant (no traces) and tabulates.
     pub fn run(&self) -> Result<CompareTable, PlanError> {
         let scenarios = self.plan()?;

@@ -87,9 +87,48 @@ impl fmt::Display for PlanError {
 
 impl std::error::Error for PlanError {}
 
-/// A run's scenario and which lenient edits it took.
-pub(crate) struct Composed {
-    pub scenario: Scenario,
+/// What a comparison or a sweep edits and runs: a scenario (the CLI), or a run's settings with
+/// what a plan needs to know of its workload (the page's lab workers, which read no scenario:
+/// `src/lab/`). Edits change only the settings ([`ScenarioEdit::apply_to_settings`]).
+pub trait Workload: Clone {
+    /// The workload's name, for tables and charts.
+    fn name(&self) -> &str;
+    /// Checks the workload as it is. Errors: the first problem, at its path.
+    fn validate(&self) -> Result<(), ScenarioError>;
+    /// Whether the metric can be read from its runs ([`Metric::check`]).
+    fn check_metric(&self, metric: &Metric) -> Result<(), String>;
+    /// Whether its policy has the edit's setting ([`ScenarioEdit::applies_to`]).
+    fn applies(&self, edit: &ScenarioEdit) -> bool;
+    /// Applies the edit ([`ScenarioEdit::apply`]); on error nothing is changed.
+    fn apply(&mut self, edit: &ScenarioEdit) -> Result<(), ScenarioError>;
+    /// The settings it runs with.
+    fn settings(&self) -> Settings;
+}
+
+impl Workload for Scenario {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn validate(&self) -> Result<(), ScenarioError> {
+        Scenario::validate(self)
+    }
+    fn check_metric(&self, metric: &Metric) -> Result<(), String> {
+        metric.check(self)
+    }
+    fn applies(&self, edit: &ScenarioEdit) -> bool {
+        edit.applies_to(self)
+    }
+    fn apply(&mut self, edit: &ScenarioEdit) -> Result<(), ScenarioError> {
+        edit.apply(self)
+    }
+    fn settings(&self) -> Settings {
+        Settings::from(self)
+    }
+}
+
+/// A run's workload and which lenient edits it took.
+pub(crate) struct Composed<B> {
+    pub scenario: B,
     /// Per common edit: applied, or overridden by the variant (not skipped for want of the
     /// setting).
     pub common_used: Vec<bool>,
@@ -98,12 +137,12 @@ pub(crate) struct Composed {
 }
 
 /// Builds the scenario of one run (see the module's rules). `variant` is `variants[index]`.
-pub(crate) fn compose(
-    base: &Scenario,
+pub(crate) fn compose<B: Workload>(
+    base: &B,
     common: &[ScenarioEdit],
     (index, name, variant): (usize, &str, &[ScenarioEdit]),
     swept: Option<(usize, ScenarioEdit)>,
-) -> Result<Composed, PlanError> {
+) -> Result<Composed<B>, PlanError> {
     #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
     enum Layer {
         Common,
@@ -139,7 +178,7 @@ pub(crate) fn compose(
     let mut scenario = base.clone();
     let mut swept_applied = false;
     for (_, layer, i, edit) in layers {
-        if layer != Layer::Variant && !edit.applies_to(&scenario) {
+        if layer != Layer::Variant && !scenario.applies(&edit) {
             continue;
         }
         let located = |error: ScenarioError| {
@@ -150,7 +189,7 @@ pub(crate) fn compose(
             };
             PlanError { part, name, error }
         };
-        edit.apply(&mut scenario).map_err(located)?;
+        scenario.apply(&edit).map_err(located)?;
         match layer {
             Layer::Common => common_used[i] = true,
             Layer::Swept => swept_applied = true,
@@ -162,10 +201,10 @@ pub(crate) fn compose(
 
 /// Checks the parts every plan shares: the metrics can be read from the base scenario, no
 /// common setting is given twice. Errors name the part.
-pub(crate) fn check_base(base: &Scenario, common: &[ScenarioEdit], metrics: &[Metric]) -> Result<(), PlanError> {
-    base.validate().map_err(|error| PlanError { part: Part::Base, name: base.name.clone(), error })?;
+pub(crate) fn check_base<B: Workload>(base: &B, common: &[ScenarioEdit], metrics: &[Metric]) -> Result<(), PlanError> {
+    base.validate().map_err(|error| PlanError { part: Part::Base, name: base.name().to_string(), error })?;
     for (index, m) in metrics.iter().enumerate() {
-        m.check(base).map_err(|message| PlanError::new(Part::Metric { index }, m.key(), message))?;
+        base.check_metric(m).map_err(|message| PlanError::new(Part::Metric { index }, m.key(), message))?;
     }
     for (index, e) in common.iter().enumerate() {
         if common[..index].iter().any(|f| f.setting() == e.setting()) {

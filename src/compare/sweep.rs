@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::metric::{Metric, MetricInfo};
-use super::plan::{self, MAX_RUNS, Measured, Part, PlanError, run_one};
+use super::plan::{self, MAX_RUNS, Measured, Part, PlanError, Workload, run_one};
 use super::{Variant, check_names};
 use crate::model::Scenario;
 use crate::model::scenario::{ScenarioEdit, Setting};
@@ -16,10 +16,12 @@ use crate::model::scenario::{ScenarioEdit, Setting};
 /// One metric against one setting's values. JSON: `{"base": {scenario}, "common": [],
 /// "param": "quantum", "values": [1, 2, 4, 8], "series": [{"name": "rr", "edits":
 /// [{"policy": "rr"}]}], "metric": "avg_turnaround"}`.
+///
+/// The workload is a [`Scenario`] (the CLI) or any [`Workload`] (the page's lab workers).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Sweep {
+pub struct Sweep<B = Scenario> {
     /// The workload.
-    pub base: Scenario,
+    pub base: B,
     /// Edits for every run (see [`super::plan`]).
     #[serde(default)]
     pub common: Vec<ScenarioEdit>,
@@ -37,7 +39,7 @@ pub struct Sweep {
 
 /// One planned run of a sweep.
 #[derive(Clone, Debug, PartialEq)]
-pub struct SweepRun {
+pub struct SweepRun<B = Scenario> {
     /// Index of its series.
     pub series: usize,
     /// Index of its value.
@@ -47,7 +49,7 @@ pub struct SweepRun {
     /// Whether the swept edit applied (not: the series' policy has no such setting).
     pub applied: bool,
     /// The scenario to run.
-    pub scenario: Scenario,
+    pub scenario: B,
 }
 
 /// A sweep's result. JSON: `{"scenario": "…", "param": {"key": "quantum", "label": "Quantum",
@@ -103,7 +105,7 @@ pub struct SweepPoint {
     pub message: String,
 }
 
-impl Sweep {
+impl<B: Workload> Sweep<B> {
     /// The series, or the one default series.
     pub fn series_or_base(&self) -> Vec<Variant> {
         if self.series.is_empty() { vec![Variant::new("", vec![])] } else { self.series.clone() }
@@ -113,7 +115,7 @@ impl Sweep {
     /// not a number, no values or a value given twice, a value refused (0 CPUs), a series edit
     /// refused or setting the swept setting, a metric naming a variable the scenario lacks, a
     /// common edit no run can take, or more than [`MAX_RUNS`] runs.
-    pub fn plan(&self) -> Result<Vec<SweepRun>, PlanError> {
+    pub fn plan(&self) -> Result<Vec<SweepRun<B>>, PlanError> {
         let series = self.series_or_base();
         check_names(&series, "series")?;
         let past = Part::Value { index: self.values.len() };
@@ -159,7 +161,7 @@ impl Sweep {
 
     /// The chart from the planned runs and their measures, in plan order (the lengths must
     /// match: a caller's bug otherwise, which panics).
-    pub fn chart(&self, runs: &[SweepRun], measured: &[Measured]) -> SweepChart {
+    pub fn chart(&self, runs: &[SweepRun<B>], measured: &[Measured]) -> SweepChart {
         assert_eq!(runs.len(), measured.len(), "one measure per planned run");
         let series = self.series_or_base();
         let mut out: Vec<SweepSeries> = series
@@ -181,7 +183,7 @@ impl Sweep {
             });
         }
         SweepChart {
-            scenario: self.base.name.clone(),
+            scenario: self.base.name().to_string(),
             param: ParamInfo {
                 key: self.param,
                 label: self.param.label().into(),
@@ -191,7 +193,9 @@ impl Sweep {
             series: out,
         }
     }
+}
 
+impl Sweep<Scenario> {
     /// Plans, runs every point (no traces) and charts.
     pub fn run(&self) -> Result<SweepChart, PlanError> {
         let runs = self.plan()?;

@@ -27,7 +27,9 @@ use serde::{Deserialize, Serialize};
 
 pub use answers::{Answers, Checked, Field, Given, JobAnswer, Span, SpanKind, TOLERANCE, Verdict};
 
+use crate::model::metrics::Metrics;
 use crate::model::scenario::{FORMAT, MAX_CPUS, MachineSpec, ProcessSpec, Scenario, SchedulerSpec, ThreadSpec};
+use crate::model::trace::Trace;
 use crate::model::{self, Ticks};
 
 /// Most jobs an exercise may have (one letter each).
@@ -190,14 +192,23 @@ impl Exercise {
     /// Errors: the run did not complete (a policy that leaves a job unfinished), which names the
     /// policy.
     pub fn solve(&self) -> Result<Answers, ExerciseError> {
-        let scenario = self.scenario();
+        let (_, result) = model::run(&self.scenario())
+            .map_err(|e| ExerciseError { param: "policy".into(), message: format!("invalid exercise: {e}") })?;
+        self.answers_of(&result.outcome, &result.metrics, result.trace.as_ref().unwrap_or(&Default::default()))
+    }
+
+    /// Reads every job's answers and what they are made of from a finished run of
+    /// [`Exercise::scenario`] (its outcome, metrics and full trace), wherever it ran (the page's
+    /// lab worker has a simulation worker run it). Errors: the run did not complete, which names
+    /// the policy.
+    pub fn answers_of(&self, outcome: &model::Outcome, m: &Metrics, trace: &Trace) -> Result<Answers, ExerciseError> {
         let failed = |message: String| ExerciseError { param: "policy".into(), message };
-        let (_, result) = model::run(&scenario).map_err(|e| failed(format!("invalid exercise: {e}")))?;
-        if result.outcome != model::Outcome::Completed {
-            return Err(failed(format!("the run did not complete: {}", result.outcome.message())));
+        if *outcome != model::Outcome::Completed {
+            return Err(failed(format!("the run did not complete: {}", outcome.message())));
         }
-        let trace = result.trace.as_ref().expect("a full run records its trace");
-        let m = &result.metrics;
+        if m.threads.len() != self.jobs.len() {
+            return Err(failed(format!("the run has {} threads for {} jobs", m.threads.len(), self.jobs.len())));
+        }
         let jobs = (self.jobs.iter().zip(&m.threads))
             .map(|(job, t)| {
                 let completion = t.completion.expect("a completed run finished every job");

@@ -30,6 +30,7 @@
 //! changes shape (postcard carries no names: a variant or field added, removed or moved is a
 //! change), so a stale worker file (browsers may cache it) is reported, not misread.
 
+pub mod lab;
 pub mod loaded;
 pub mod parallel;
 pub mod reader;

@@ -15,6 +15,7 @@ use yew::prelude::*;
 use super::components::code_view::{CodeView, auto_thread};
 use super::components::controls::LostNav;
 use super::components::handout::handout_title;
+use super::components::lab_panel::{LabPanel, mode_from_address};
 use super::components::{
     controls::Controls, header::Header, job_table::JobTable, memory_view::MemoryView, metrics_table::MetricsTable,
     outcome_banner::OutcomeBanner, preset_picker::PresetPicker, run_progress::RunProgress,
@@ -27,7 +28,7 @@ use super::runner::Runner;
 use super::state::{PageStore, PlayerAction, PlayerState};
 use super::storage;
 use crate::model::Ticks;
-use crate::page::{PageAction, PageState};
+use crate::page::{PageAction, PageState, Source};
 use crate::playback::{Action, Playback};
 
 /// Events of a run's checkpoints folded per slice between frames (a few milliseconds of work;
@@ -59,6 +60,12 @@ pub fn App() -> Html {
         use_callback((), move |t: Option<crate::model::ThreadId>, _| {
             player.dispatch(PlayerAction::Do(Action::Select(t)))
         })
+    };
+    // The mode: the simulator, or a lab panel (compare, sweep, exercise) in place of the playback.
+    let mode = use_state(mode_from_address);
+    let on_mode = {
+        let mode = mode.setter();
+        use_callback((), move |m, _| mode.set(m))
     };
     let on_cancel = {
         let page = page.dispatcher();
@@ -239,6 +246,9 @@ pub fn App() -> Html {
                 <ScenarioEditor state={page.clone()} on_action={on_page.clone()} />
             </aside>
             <main class="main">
+                <LabPanel mode={*mode} on_mode={on_mode} scenario={shown.loaded.text.clone()}
+                    preset={match &shown.loaded.source { Source::Preset(k) if !shown.loaded.edited => k.clone(), _ => String::new() }} />
+                if mode.is_none() {
                 if let Some(n) = &state.notice {
                     <div class="notice" data-testid="notice" role="status">
                         <span>{ with_code(n) }</span>
@@ -257,6 +267,7 @@ pub fn App() -> Html {
                 </div>
                 <MemoryView run={run.clone()} snapshot={snapshot} />
                 <MetricsTable run={run} />
+                }
             </main>
         </div>
     }

@@ -9,6 +9,7 @@
 //! - [`reader`]: the page's side of the reader worker (every scenario the page opens is read
 //!   there, and the job table's rows of a draft).
 //! - [`runner`]: the page's side of the simulation worker (runs, progress, cancel, crashes).
+//! - [`lab_worker`]: the page's side of a lab panel's worker (compare, sweep, exercise).
 //! - [`app`]: the top component; it has the worker run the pending run and wires the views to
 //!   the reducers.
 //! - [`components`]: one view per file (header, scenario menu, settings, job table, JSON editor,
@@ -21,6 +22,7 @@ pub mod app;
 pub mod components;
 pub mod format;
 pub mod frames;
+pub mod lab_worker;
 pub mod markup;
 pub use crate::page::run;
 pub mod reader;

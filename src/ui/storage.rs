@@ -85,6 +85,13 @@ pub fn show_in_address(source: &Source) {
         Source::Saved(n) => format!("?saved={}", encode(n)),
         Source::Custom => "?custom".into(),
     };
+    // A lab mode (`?mode=compare`, src/ui/components/lab_panel.rs) stays in the address.
+    let mode =
+        window.location().search().ok().and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok()?.get("mode"));
+    let query = match mode {
+        Some(m) => format!("{query}&mode={}", encode(&m)),
+        None => query,
+    };
     let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}{query}")));
 }
 

@@ -11,6 +11,14 @@
 //!   is `src/bin/reader_worker.rs`, the page's side `src/ui/reader.rs`, and what they say to each
 //!   other [`crate::messaging::reader`].
 
+//! - [`lab`]: a lab panel's worker's jobs (compare, sweep, exercise: [`crate::lab`]), which have
+//!   a reader worker and a simulation worker of their own read and run each run; `lab_web` (wasm)
+//!   is their glue, their binaries `src/bin/{compare,sweep,exercise}_worker.rs`, the page's side
+//!   `src/ui/lab_worker.rs`, and what they say to the page [`crate::messaging::lab`].
+
+pub mod lab;
+#[cfg(target_arch = "wasm32")]
+pub mod lab_web;
 pub mod parallel;
 pub mod reader;
 pub mod simulation;

@@ -8,7 +8,7 @@ use serde::de::{self, Deserializer};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use super::{MAX_CPUS, Scenario, ScenarioError, text};
+use super::{MAX_CPUS, MachineSpec, Scenario, ScenarioError, SchedulerSpec, text};
 use crate::model::Ticks;
 use crate::model::scheduler::spec::{Policy, TieRule};
 
@@ -229,9 +229,16 @@ impl ScenarioEdit {
     /// some policies; every other setting always applies. (A value out of range still applies,
     /// and [`ScenarioEdit::apply`] refuses it.)
     pub fn applies_to(&self, scenario: &Scenario) -> bool {
+        self.applies_to_scheduler(&scenario.scheduler)
+    }
+
+    /// [`ScenarioEdit::applies_to`] for a scenario whose scheduler is `scheduler` (all it
+    /// depends on): for a planner that holds a run's settings without its scenario (the page's
+    /// lab workers, `src/lab/`).
+    pub fn applies_to_scheduler(&self, scheduler: &SchedulerSpec) -> bool {
         match *self {
-            ScenarioEdit::Quantum(_) => scenario.scheduler.quantum().is_some(),
-            ScenarioEdit::Tie(t) => scenario.scheduler.clone().set_tie(t).is_ok(),
+            ScenarioEdit::Quantum(_) => scheduler.quantum().is_some(),
+            ScenarioEdit::Tie(t) => scheduler.clone().set_tie(t).is_ok(),
             _ => true,
         }
     }
@@ -239,36 +246,52 @@ impl ScenarioEdit {
     /// Applies the edit, or says (at [`ScenarioEdit::path`]) why it cannot: a value out of
     /// range, or a setting the policy does not have. On error the scenario is unchanged.
     pub fn apply(&self, scenario: &mut Scenario) -> Result<(), ScenarioError> {
+        if let ScenarioEdit::Cpus(n) = *self
+            && (1..=MAX_CPUS).contains(&n)
+            && let Some(path) = first_affinity_outside(scenario, n)
+        {
+            return Err(ScenarioError::at(self.path(), format!("{path} names a CPU that {n} CPU(s) would not have")));
+        }
+        self.apply_to_settings(&mut scenario.machine, &mut scenario.scheduler, &mut scenario.seed)
+    }
+
+    /// [`ScenarioEdit::apply`] to a run's settings alone (an edit changes nothing else), for a
+    /// planner that holds them without the scenario (the page's lab workers, `src/lab/`). The
+    /// one check it cannot make is a CPU count below a CPU some affinity names (that needs the
+    /// processes): whoever loads the edited scenario makes it. On error nothing is changed.
+    pub fn apply_to_settings(
+        &self,
+        machine: &mut MachineSpec,
+        scheduler: &mut SchedulerSpec,
+        seed: &mut u64,
+    ) -> Result<(), ScenarioError> {
         let at = |message: String| ScenarioError::at(self.path(), message);
         match *self {
             ScenarioEdit::Cpus(n) => {
                 if !(1..=MAX_CPUS).contains(&n) {
                     return Err(at(format!("`cpus` must be a whole number from 1 to {MAX_CPUS}, got {n}")));
                 }
-                if let Some(path) = first_affinity_outside(scenario, n) {
-                    return Err(at(format!("{path} names a CPU that {n} CPU(s) would not have")));
-                }
-                scenario.machine.cpus = n;
+                machine.cpus = n;
             }
-            ScenarioEdit::Policy(p) => scenario.scheduler.set_policy(p),
+            ScenarioEdit::Policy(p) => scheduler.set_policy(p),
             ScenarioEdit::Quantum(q) => {
-                let mut spec = scenario.scheduler.clone();
+                let mut spec = scheduler.clone();
                 spec.set_quantum(q).map_err(|e| at(e.message))?;
-                scenario.scheduler = spec;
+                *scheduler = spec;
             }
             ScenarioEdit::Tie(t) => {
-                let mut spec = scenario.scheduler.clone();
+                let mut spec = scheduler.clone();
                 spec.set_tie(t).map_err(|e| at(e.message))?;
-                scenario.scheduler = spec;
+                *scheduler = spec;
             }
-            ScenarioEdit::Seed(s) => scenario.seed = s,
+            ScenarioEdit::Seed(s) => *seed = s,
             ScenarioEdit::ThreadSwitchTicks(n) | ScenarioEdit::ProcessSwitchTicks(n) => {
                 if n > MAX_SWITCH_TICKS {
                     return Err(at(format!("must be 0 to {MAX_SWITCH_TICKS} ticks, got {n}")));
                 }
                 match self {
-                    ScenarioEdit::ThreadSwitchTicks(_) => scenario.machine.thread_switch_ticks = n,
-                    _ => scenario.machine.process_switch_ticks = n,
+                    ScenarioEdit::ThreadSwitchTicks(_) => machine.thread_switch_ticks = n,
+                    _ => machine.process_switch_ticks = n,
                 }
             }
         }

@@ -5,6 +5,7 @@ pub mod controls;
 pub mod handout;
 pub mod header;
 pub mod job_table;
+pub mod lab_panel;
 pub mod language_reference;
 pub mod memory_view;
 pub mod metrics_table;

@@ -1,0 +1,14 @@
+//! The exercise panel's worker (a Web Worker's wasm, built by Trunk from `index.html`'s
+//! `data-type="worker"` link): see [`threadlab::workers::lab_web`]. Only the exercise panel's code
+//! is linked, so the module stays within a worker's size budget.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    threadlab::workers::lab_web::serve(threadlab::lab::exercise_task);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("exercise_worker is one of the page's lab workers (wasm): run `trunk serve` (see README.md).");
+    std::process::exit(2);
+}

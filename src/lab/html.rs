@@ -1,0 +1,108 @@
+//! Markup as text for the lab panels: escaping, and numbers as the page's tests read them.
+//!
+//! The lab worker writes each panel's HTML (its form, tables and SVG charts) as one string,
+//! which the page sets as the panel's content: a string costs the page far less code than the
+//! same elements built there (see `src/ui/markup.rs`, the page's own text markup). Every text
+//! from a scenario, a form or a learner goes through [`esc`].
+
+/// `s` with `&`, `<`, `>`, `"` and `'` escaped: safe as HTML text or a quoted attribute value.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text` escaped, its `` `…` `` spans as `<code>` (as the page shows messages).
+pub fn with_code(text: &str) -> String {
+    let mut out = String::new();
+    for (i, piece) in text.split('`').enumerate() {
+        if i % 2 == 1 {
+            out.push_str(&format!("<code>{}</code>", esc(piece)));
+        } else {
+            out.push_str(&esc(piece));
+        }
+    }
+    out
+}
+
+/// A value for a `data-value` attribute: the shortest text that reads back as the same `f64`
+/// (as the CLI's JSON prints it), or empty for none.
+pub fn data(value: Option<f64>) -> String {
+    value.map(|v| format!("{v}")).unwrap_or_default()
+}
+
+/// A number for SVG coordinates: two decimals at most, trailing zeros dropped.
+pub fn px(v: f64) -> String {
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
+}
+
+/// An error box (role `alert`) with `message` (its `` `…` `` as code).
+pub fn alert(message: &str) -> String {
+    format!(r#"<div class="error" role="alert" data-testid="lab-error">{}</div>"#, with_code(message))
+}
+
+/// A checkbox `name=value` labelled `label`, ticked if `on`.
+pub fn checkbox(name: &str, value: &str, label: &str, on: bool) -> String {
+    format!(
+        r#"<label class="check"><input type="checkbox" name="{}" value="{}"{}> {}</label>"#,
+        esc(name),
+        esc(value),
+        if on { " checked" } else { "" },
+        esc(label)
+    )
+}
+
+/// A text box `name` with `value`, labelled `label`, with a hint below it (`id` names the hint).
+pub fn text_field(name: &str, label: &str, value: &str, hint: &str) -> String {
+    format!(
+        r#"<label class="field"><span>{}</span><input type="text" name="{n}" value="{}" aria-describedby="hint-{n}" autocomplete="off" spellcheck="false"><small id="hint-{n}" class="muted">{}</small></label>"#,
+        esc(label),
+        esc(value),
+        with_code(hint),
+        n = esc(name),
+    )
+}
+
+/// A `<select>` `name` over `(value, label)` options, `chosen` selected, labelled `label`.
+pub fn select(name: &str, label: &str, options: &[(String, String)], chosen: &str) -> String {
+    let mut out = format!(r#"<label class="field"><span>{}</span><select name="{}">"#, esc(label), esc(name));
+    for (value, text) in options {
+        let on = if value == chosen { " selected" } else { "" };
+        out.push_str(&format!(r#"<option value="{}"{on}>{}</option>"#, esc(value), esc(text)));
+    }
+    out.push_str("</select></label>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_from_outside_cannot_open_a_tag_or_leave_an_attribute() {
+        assert_eq!(esc(r#"<b a="x" b='y'>&"#), "&lt;b a=&quot;x&quot; b=&#39;y&#39;&gt;&amp;");
+        assert_eq!(with_code("use `<rr>` here"), "use <code>&lt;rr&gt;</code> here");
+    }
+
+    #[test]
+    fn numbers_read_back_and_coordinates_are_short() {
+        // 179 / 3 prints as JSON does (shortest round trip), so a test can compare exactly.
+        assert_eq!(data(Some(179.0 / 3.0)), "59.666666666666664");
+        assert_eq!(data(None), "");
+        assert_eq!(
+            (px(12.0), px(12.345), px(0.5), px(-0.001)),
+            ("12".into(), "12.35".into(), "0.5".into(), "0".into())
+        );
+    }
+}

@@ -1,0 +1,236 @@
+//! The page's modes besides the simulator, and their panels: Compare, Sweep and Exercise
+//! (`?mode=compare`, `?mode=sweep`, `?mode=exercise`, so a teacher can link one).
+//!
+//! A panel's form, tables and charts are markup the lab worker writes ([`crate::lab`]): this
+//! component shows it, sends each submitted form to the worker (its fields, the pressed button
+//! and the scenario in use), and shows the progress of long jobs with Cancel. A panel opened for
+//! the first time gets its first form with default results; a panel's results follow the
+//! scenario in use (picked at the left) by sending its last form again.
+
+use std::rc::Rc;
+
+use gloo::events::{EventListener, EventListenerOptions};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, FormData, HtmlFormElement, SubmitEvent};
+use yew::prelude::*;
+
+use crate::messaging::lab::{LabJob, Panel};
+use crate::ui::lab_worker::{LabEvent, LabWorker};
+use crate::ui::markup::raw;
+
+/// The lab panels, in the order the mode menu lists them: key, label and worker script.
+const PANELS: [(Panel, &str, &str, &str); 3] = [
+    (Panel::Compare, "compare", "Compare", "compare_worker_loader.js"),
+    (Panel::Sweep, "sweep", "Sweep", "sweep_worker_loader.js"),
+    (Panel::Exercise, "exercise", "Exercise", "exercise_worker_loader.js"),
+];
+
+/// The panel the address asks for (`?mode=compare`), if any.
+pub fn mode_from_address() -> Option<Panel> {
+    let search = gloo::utils::window().location().search().ok()?;
+    let mode = web_sys::UrlSearchParams::new_with_str(&search).ok()?.get("mode")?;
+    PANELS.iter().find(|p| p.1 == mode).map(|p| p.0)
+}
+
+/// Puts the mode in the address bar (no reload), keeping its other parameters.
+fn show_mode(panel: Option<Panel>) {
+    let window = gloo::utils::window();
+    let (Ok(history), Ok(search)) = (window.history(), window.location().search()) else { return };
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else { return };
+    match PANELS.iter().find(|p| Some(p.0) == panel) {
+        Some(p) => params.set("mode", p.1),
+        None => params.delete("mode"),
+    }
+    let path = window.location().pathname().unwrap_or_default();
+    let _ = history.replace_state_with_url(
+        &wasm_bindgen::JsValue::NULL,
+        "",
+        Some(&format!("{path}?{}", String::from(params.to_string()))),
+    );
+}
+
+/// Props of [`LabPanel`].
+#[derive(Properties, PartialEq)]
+pub struct LabPanelProps {
+    /// The panel shown; `None`: the simulator (only the mode menu is drawn here).
+    pub mode: Option<Panel>,
+    /// Called with the mode picked.
+    pub on_mode: Callback<Option<Panel>>,
+    /// The scenario in use, as its author wrote it.
+    pub scenario: Rc<str>,
+    /// Its preset key, if it is an unedited preset (for the command lines shown).
+    pub preset: AttrValue,
+}
+
+/// What a panel shows.
+#[derive(Clone, Default, PartialEq)]
+struct View {
+    markup: Option<AttrValue>,
+    /// Whether it waits for its worker, and how far that has got.
+    busy: bool,
+    progress: Option<(u32, u32)>,
+    error: Option<String>,
+}
+
+fn index(panel: Panel) -> usize {
+    PANELS.iter().position(|p| p.0 == panel).unwrap_or(0)
+}
+
+/// The mode menu and the lab panel in use.
+#[component]
+pub fn LabPanel(props: &LabPanelProps) -> Html {
+    // The worker's tables scroll sideways in their own boxes, which then say so.
+    crate::ui::wide_tables::use_wide_table_hints();
+    let views = use_mut_ref(<[View; 3]>::default);
+    let redraw = use_force_update();
+    // The last fields sent per panel, sent again when the scenario in use changes.
+    let last = use_mut_ref(|| [None::<Vec<(String, String)>>, None, None]);
+    let workers = {
+        let (views, redraw) = (views.clone(), redraw.clone());
+        use_memo((), move |_| {
+            PANELS.map(|p| {
+                let (views, redraw) = (views.clone(), redraw.clone());
+                let i = index(p.0);
+                LabWorker::new(
+                    p.3,
+                    Callback::from(move |e: LabEvent| {
+                        {
+                            let v = &mut views.borrow_mut()[i];
+                            match e {
+                                LabEvent::Progress(done, total) => v.progress = Some((done, total)),
+                                LabEvent::Done(markup) => {
+                                    (v.busy, v.progress) = (false, None);
+                                    v.markup = Some(markup.into());
+                                }
+                                LabEvent::Failed(message) => {
+                                    (v.busy, v.progress) = (false, None);
+                                    v.error = Some(message);
+                                }
+                            }
+                        }
+                        redraw.force_update();
+                    }),
+                )
+            })
+        })
+    };
+    let send = {
+        let (views, workers, last, scenario, preset) =
+            (views.clone(), workers.clone(), last.clone(), props.scenario.clone(), props.preset.clone());
+        move |panel: Panel, fields: Vec<(String, String)>| {
+            let i = index(panel);
+            last.borrow_mut()[i] = Some(fields.clone());
+            {
+                let v = &mut views.borrow_mut()[i];
+                (v.busy, v.progress, v.error) = (true, None, None);
+            }
+            let job = LabJob { panel, fields, scenario: scenario.to_string(), preset: preset.to_string() };
+            workers[i].send(job);
+        }
+    };
+    // A panel opened for the first time, or whose scenario changed, is (re)computed.
+    {
+        let (send, last) = (send.clone(), last.clone());
+        use_effect_with((props.mode, props.scenario.clone()), move |(mode, _)| {
+            if let Some(panel) = *mode {
+                let fields = last.borrow()[index(panel)].clone().unwrap_or_default();
+                send(panel, fields);
+            }
+        });
+    }
+    // A form submitted inside the panel's markup: its fields and the pressed button go to the worker.
+    let host = use_node_ref();
+    {
+        let (host, send) = (host.clone(), send.clone());
+        use_effect_with(props.mode, move |mode| {
+            let mode = *mode;
+            let listener = host.cast::<Element>().zip(mode).map(|(el, panel)| {
+                let options = EventListenerOptions::enable_prevent_default();
+                EventListener::new_with_options(&el, "submit", options, move |e| {
+                    e.prevent_default();
+                    let Some(form) = e.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else { return };
+                    let mut fields = Vec::new();
+                    if let Ok(data) = FormData::new_with_form(&form)
+                        && let Ok(Some(entries)) = js_sys::try_iter(&data)
+                    {
+                        for entry in entries.flatten() {
+                            let pair: js_sys::Array = entry.unchecked_into();
+                            fields.push((
+                                pair.get(0).as_string().unwrap_or_default(),
+                                pair.get(1).as_string().unwrap_or_default(),
+                            ));
+                        }
+                    }
+                    if let Some(button) = e.dyn_ref::<SubmitEvent>().and_then(SubmitEvent::submitter)
+                        && let Some(name) = button.get_attribute("name")
+                    {
+                        fields.push((name, button.get_attribute("value").unwrap_or_default()));
+                    }
+                    send(panel, fields);
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    let nav = {
+        let on_mode = props.on_mode.clone();
+        let link = move |panel: Option<Panel>, key: &'static str, label: &'static str| {
+            let on_mode = on_mode.clone();
+            let onclick = Callback::from(move |e: MouseEvent| {
+                e.prevent_default();
+                show_mode(panel);
+                on_mode.emit(panel);
+            });
+            let current = (props.mode == panel).then_some("page");
+            html! { <a href={format!("?mode={key}")} aria-current={current} data-testid={format!("mode-{key}")} {onclick}>{ label }</a> }
+        };
+        html! {
+            <nav class="modes" aria-label="Mode">
+                { link(None, "simulator", "Simulator") }
+                { for PANELS.iter().map(|p| link(Some(p.0), p.1, p.2)) }
+            </nav>
+        }
+    };
+    let Some(panel) = props.mode else { return nav };
+    let i = index(panel);
+    let v = views.borrow()[i].clone();
+    let on_cancel = {
+        let (workers, views, redraw) = (workers.clone(), views.clone(), redraw.clone());
+        Callback::from(move |_: MouseEvent| {
+            workers[i].cancel();
+            let v = &mut views.borrow_mut()[i];
+            (v.busy, v.progress) = (false, None);
+            v.error = Some("Cancelled: the results shown are the ones before.".into());
+            redraw.force_update();
+        })
+    };
+    let intro = match panel {
+        Panel::Compare => {
+            "The scenario in use (pick it at the left) under several settings: its metrics side by side and a timeline each."
+        }
+        Panel::Sweep => "One metric of the scenario in use against the values of one setting, a line per policy.",
+        Panel::Exercise => "A seeded workload to schedule by hand: work out each job's times, then check them.",
+    };
+    html! {
+        <>
+            { nav }
+            <section class="panel lab" data-testid={format!("lab-{}", PANELS[i].1)} aria-labelledby="lab-title" aria-busy={v.busy.to_string()}>
+                <h2 id="lab-title" class="panel-title">{ PANELS[i].2 }</h2>
+                <p class="hint">{ intro }</p>
+                if let Some((done, total)) = v.progress.filter(|_| v.busy) {
+                    <p class="buttons" role="status" data-testid="lab-progress">
+                        <progress max={total.to_string()} value={done.to_string()} aria-label="Runs done" />
+                        { format!("{done} of {total} runs done…") }
+                        <button onclick={on_cancel}>{ "Cancel" }</button>
+                    </p>
+                }
+                if let Some(e) = &v.error {
+                    <p class="error" role="alert">{ e }</p>
+                }
+                <div ref={host} class="lab-body" data-testid="lab-body">
+                    { v.markup.as_ref().map(|m| raw(m.to_string())).unwrap_or_else(|| html! { <p class="muted" role="status">{ "Working…" }</p> }) }
+                </div>
+            </section>
+        </>
+    }
+}
