@@ -23,8 +23,15 @@ use serde::{Deserialize, Serialize};
 
 use super::ReadError;
 
-/// This conversation's version: the page and the lab workers must speak the same one.
+/// This conversation's version: the page and the lab workers must speak the same one. It never
+/// equals the simulation worker's or the parallel mode's (checked when building), so a message
+/// sent to the wrong worker is refused by its version.
 pub const PROTOCOL: u32 = 1;
+
+const _: () = assert!(
+    PROTOCOL != super::PROTOCOL && PROTOCOL != super::parallel::PROTOCOL,
+    "each conversation has a protocol number of its own"
+);
 
 /// Writes `message` as the control bytes of a message ([`PROTOCOL`] first, as in
 /// [`super::write`]).
