@@ -79,7 +79,7 @@ export async function startSpeedup(page, { max = 2, work = 64 } = {}) {
   await byId(page, 'speed-run').click();
 }
 
-/** The speedup table's rows: [{ n, speedup, predicted, startupMs, wallMs }]. */
+/** The speedup table's rows: [{ n, speedup, predicted, startupMs, wallMs, hashMs }]. */
 export async function speedupRows(page) {
   return page.evaluate(() =>
     [...document.querySelectorAll('[data-testid="speed-row"]')].map((r) => ({
@@ -88,6 +88,7 @@ export async function speedupRows(page) {
       predicted: Number(r.dataset.predicted),
       startupMs: Number(r.dataset.startupMs),
       wallMs: Number(r.dataset.wallMs),
+      hashMs: parseFloat(r.cells[3].textContent),
     })),
   );
 }

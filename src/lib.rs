@@ -20,6 +20,7 @@
 pub mod compare;
 pub mod exercise;
 pub mod lab;
+pub mod markup;
 pub mod messaging;
 pub mod model;
 pub mod ostep;

@@ -25,6 +25,7 @@ import os from 'node:os';
 import { chromium } from 'playwright-core';
 import { startServer } from '../server.mjs';
 import { CHROMIUM_ARGS, DIST } from '../lib.mjs';
+import { speedupRows } from '../parallel-lib.mjs';
 
 const REPS = Number(process.env.REPS || 3);
 const WORK = String(process.env.WORK || 1024);
@@ -72,16 +73,7 @@ async function speedup(page) {
   await byId(page, 'speed-work').selectOption(WORK);
   await byId(page, 'speed-run').click();
   await settle(page, 'speed');
-  return page.evaluate(() =>
-    [...document.querySelectorAll('[data-testid="speed-row"]')].map((r) => ({
-      n: Number(r.dataset.n),
-      speedup: Number(r.dataset.speedup),
-      predicted: Number(r.dataset.predicted),
-      startupMs: Number(r.dataset.startupMs),
-      wallMs: Number(r.dataset.wallMs),
-      hashMs: parseFloat(r.cells[3].textContent),
-    })),
-  );
+  return speedupRows(page);
 }
 
 /** One isolated run of MIB MiB to one worker, copied or transferred: its sending time and bytes. */

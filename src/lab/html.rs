@@ -5,34 +5,7 @@
 //! same elements built there (see `src/ui/markup.rs`, the page's own text markup). Every text
 //! from a scenario, a form or a learner goes through [`esc`].
 
-/// `s` with `&`, `<`, `>`, `"` and `'` escaped: safe as HTML text or a quoted attribute value.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// `text` escaped, its `` `…` `` spans as `<code>` (as the page shows messages).
-pub fn with_code(text: &str) -> String {
-    let mut out = String::new();
-    for (i, piece) in text.split('`').enumerate() {
-        if i % 2 == 1 {
-            out.push_str(&format!("<code>{}</code>", esc(piece)));
-        } else {
-            out.push_str(&esc(piece));
-        }
-    }
-    out
-}
+pub use crate::markup::{escape as esc, with_code};
 
 /// A value for a `data-value` attribute: the shortest text that reads back as the same `f64`
 /// (as the CLI's JSON prints it), or empty for none.
@@ -88,12 +61,6 @@ pub fn select(name: &str, label: &str, options: &[(String, String)], chosen: &st
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn text_from_outside_cannot_open_a_tag_or_leave_an_attribute() {
-        assert_eq!(esc(r#"<b a="x" b='y'>&"#), "&lt;b a=&quot;x&quot; b=&#39;y&#39;&gt;&amp;");
-        assert_eq!(with_code("use `<rr>` here"), "use <code>&lt;rr&gt;</code> here");
-    }
 
     #[test]
     fn numbers_read_back_and_coordinates_are_short() {

@@ -57,24 +57,7 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
-/// `text` split at backticks: `(is_code, piece)` pairs, in order; an unmatched backtick is kept
-/// as plain text.
-pub fn code_pieces(text: &str) -> Vec<(bool, &str)> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('`') {
-        let Some(len) = rest[open + 1..].find('`') else { break };
-        if open > 0 {
-            out.push((false, &rest[..open]));
-        }
-        out.push((true, &rest[open + 1..open + 1 + len]));
-        rest = &rest[open + 1 + len + 1..];
-    }
-    if !rest.is_empty() {
-        out.push((false, rest));
-    }
-    out
-}
+pub use crate::markup::code_pieces;
 
 /// `text` with its `` `...` `` spans rendered as `<code>`.
 pub fn with_code(text: &str) -> Html {
