@@ -76,6 +76,7 @@ test('a bad cell says what it must hold and changes nothing; removing a job rewr
   await byId(page, 'job-table').waitFor();
   const editor = byId(page, 'scenario-editor');
   const before = await editor.inputValue();
+  const bursts = await byId(page, 'job-1-bursts').inputValue();
   await setCell(page, 1, 'bursts', '3, x');
   await byId(page, 'job-error').waitFor();
   // Code in the message is set as code, not shown with its backquotes.
@@ -84,6 +85,13 @@ test('a bad cell says what it must hold and changes nothing; removing a job rewr
   assert.equal(await byId(page, 'job-1-bursts').inputValue(), '3, x', 'the cell keeps what was typed');
   assert.equal(await byId(page, 'job-1-bursts').getAttribute('aria-invalid'), 'true');
   assert.equal(await editor.inputValue(), before, 'the JSON is unchanged');
+  // Typed back to its value: the error goes, though the JSON does not change (it stayed before).
+  await setCell(page, 1, 'bursts', bursts);
+  await page.waitForFunction(() => !document.querySelector('[data-testid="job-error"]'));
+  assert.equal(await byId(page, 'job-1-bursts').getAttribute('aria-invalid'), 'false');
+  assert.equal(await editor.inputValue(), before);
+  await setCell(page, 1, 'bursts', '3, x');
+  await byId(page, 'job-error').waitFor();
   await setCell(page, 1, 'name', 'A');
   assert.match(await text(page, 'job-error'), /already used/);
   assert.equal(await editor.inputValue(), before);

@@ -101,8 +101,15 @@ test('Tab indents, Shift+Tab outdents, Esc then Tab leaves the box, Ctrl+Enter a
   await openApp(page, app, 'race-unsafe');
   const editor = byId(page, 'scenario-editor');
   const src = await editor.inputValue();
-  // The caret at the start of line 2 (`  "format": 2,`).
+  // Passing through by keyboard (focus by Tab, nothing typed): Tab moves on, the text unchanged
+  // (a student tabbing to Play walked into the box and indented the scenario).
   await editor.focus();
+  await page.keyboard.press('Tab');
+  assert.notEqual(await page.evaluate(() => document.activeElement?.dataset.testid), 'scenario-editor', 'Tab passes the box by');
+  assert.equal(await editor.inputValue(), src);
+  assert.equal(await byId(page, 'editor-unapplied').count(), 0, 'no unapplied edits');
+  // Working in the box (a click into it): Tab indents. The caret at the start of line 2 (`  "format": 2,`).
+  await editor.click();
   await editor.evaluate((el) => { const i = el.value.indexOf('\n') + 1; el.setSelectionRange(i, i); });
   await page.keyboard.press('Tab');
   let value = await editor.inputValue();

@@ -238,13 +238,18 @@ export function expectedControls(source, settings) {
   };
 }
 
-/** Waits until the controls equal `want` (they follow a run), then asserts it. */
+/**
+ * Waits until no read or run is being computed (the page's `aria-busy`) and the controls equal
+ * `want`, then asserts it. (While a setting is read and run, the controls already show the value
+ * asked for and the editor still the scenario in use.)
+ */
 export async function waitControls(page, want, timeout = T.load) {
   const deadline = Date.now() + timeout;
   let got;
   for (;;) {
     got = await controls(page);
-    if (JSON.stringify(got) === JSON.stringify(want)) return got;
+    const busy = await page.evaluate(() => document.querySelector('.app')?.getAttribute('aria-busy') === 'true');
+    if (!busy && JSON.stringify(got) === JSON.stringify(want)) return got;
     if (Date.now() > deadline) assert.deepEqual(got, want, 'the controls show the scenario in use');
     await page.waitForTimeout(100);
   }

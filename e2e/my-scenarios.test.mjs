@@ -71,9 +71,11 @@ test('several named scenarios are kept, survive a reload, open, and can be forgo
   // A change to a kept scenario shows "(edited)" until kept again under its name ("Replace").
   await byId(page, 'setting-quantum').fill('2');
   await page.waitForFunction(() => /\(edited\)/.test(document.querySelector('[data-testid="preset-select"] option:checked').textContent));
+  assert.match(await byId(page, 'description-edited').textContent(), /settings have changed/, 'the description may be stale: said');
   assert.equal((await byId(page, 'btn-keep').textContent()).trim(), 'Replace');
   await byId(page, 'btn-keep').click();
   await page.waitForFunction(() => !/\(edited\)/.test(document.querySelector('[data-testid="preset-select"] option:checked').textContent));
+  assert.equal(await byId(page, 'description-edited').count(), 0);
   await shot(page, 'picker-my-scenarios');
 
   // Forgetting the one in use: it stays on screen, as the custom scenario.

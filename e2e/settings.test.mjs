@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  TEST_TIMEOUT, byId, cli, cliFile, cliVar, newPage, num, openApp, shot, useApp, waitNum,
+  T, TEST_TIMEOUT, byId, cli, cliFile, cliVar, newPage, num, openApp, shot, useApp, waitNum,
 } from './lib.mjs';
 
 const app = useApp();
@@ -91,4 +91,16 @@ test('export saves the changed scenario; the CLI and a re-import give the same r
   assert.equal(await byId(fresh, 'setting-cpus').inputValue(), '1');
   page.done();
   fresh.done();
+});
+
+test('a one-CPU policy on a machine of several says so beside the settings', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openApp(page, app, 'mixed-fcfs-2cpu');
+  assert.equal(await byId(page, 'policy-note').count(), 0, 'FCFS on 2 CPUs: nothing to say');
+  await byId(page, 'setting-policy').selectOption('process_run');
+  await byId(page, 'policy-note').waitFor({ timeout: T.load });
+  assert.match(await byId(page, 'policy-note').textContent(), /process-run has one CPU: .*one thread runs at a time, on any of the 2 CPUs/);
+  await byId(page, 'setting-cpus').fill('1');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="policy-note"]'), null, { timeout: T.load });
+  page.done();
 });

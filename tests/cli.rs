@@ -141,3 +141,20 @@ fn closed_stdout_ends_quietly() {
         assert!(err.is_empty(), "{args:?} wrote to stderr: {err}");
     }
 }
+
+#[test]
+fn help_lists_the_policies_and_a_word_for_cpus_is_explained() {
+    // The walk: `run --help` named no policy key; `--cpus two` answered "invalid digit found in string".
+    let (code, out, _) = threadlab(&["run", "--help"]);
+    assert_eq!(code, 0);
+    for p in threadlab::model::scenario::Policy::ALL {
+        assert!(out.contains(p.key()), "`{}` is not listed in run --help:\n{out}", p.key());
+    }
+    let (code, _, err) = threadlab(&["run", "--preset", "race-unsafe", "--cpus", "two"]);
+    assert_eq!(code, 1, "a usage error, as every bad flag");
+    assert!(err.contains("`two` is not a whole number of CPUs (1 to 64)"), "{err}");
+    assert!(!err.contains("invalid digit"), "{err}");
+    let (code, _, err) = threadlab(&["run", "--preset", "race-unsafe", "--policy", "lifo"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("fcfs") && err.contains("rr"), "the keys are listed: {err}");
+}

@@ -210,3 +210,30 @@ fn text_after_the_scenarios_end_is_an_error_where_it_starts() {
     assert_eq!((e.path.as_str(), e.line, e.column), ("", Some(1), Some(88)));
     assert!(e.message.starts_with("more text after the scenario's end"), "{}", e.message);
 }
+
+#[test]
+fn a_list_or_nothing_at_the_top_says_what_a_scenario_is() {
+    // The walk: `[1,2]` read "entry 1 of `` must be text…"; an empty box "ends too early".
+    for text in ["[1, 2]", "[\"compute 1\"]", "[]"] {
+        let e = err(text);
+        assert_eq!(e.path, "", "{text}");
+        assert!(e.message.starts_with("the scenario must be an object like {"), "{text}: {}", e.message);
+        assert!(e.message.ends_with("got a list [ … ]"), "{text}: {}", e.message);
+    }
+    for text in ["", "  \n"] {
+        assert!(err(text).message.starts_with("the text is empty"), "{text:?}: {}", err(text).message);
+    }
+}
+
+#[test]
+fn limits_of_zero_are_refused_at_their_path() {
+    // The walk: `"max_steps": 0` ran and stopped at t=0, "a loop may be too long".
+    let with = |limits: &str| format!(r#"{{"name":"x","limits":{limits},"processes":[{OK_PROCESS}]}}"#);
+    let e = err(&with(r#"{"max_steps": 0}"#));
+    assert_eq!(e.path, "limits.max_steps");
+    assert!(e.message.contains("at least 1"), "{}", e.message);
+    let e = err(&with(r#"{"max_time": 0}"#));
+    assert_eq!(e.path, "limits.max_time");
+    // One instruction is allowed (the run stops at the budget, not at loading).
+    assert!(model::run(&Scenario::from_json(&with(r#"{"max_steps": 1}"#)).unwrap()).is_ok());
+}

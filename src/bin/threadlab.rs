@@ -48,7 +48,7 @@ use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 use threadlab::compare::{self, Comparison, Metric, Part, PlanError, Sweep, Variant};
 use threadlab::exercise::{self, Exercise, ExerciseSpec};
-use threadlab::model::scenario::{Policy, ScenarioEdit, SchedulerSpec, Setting, TieRule};
+use threadlab::model::scenario::{MAX_CPUS, Policy, ScenarioEdit, SchedulerSpec, Setting, TieRule};
 use threadlab::model::{self, Outcome, Recording, Scenario};
 use threadlab::ostep;
 use threadlab::presets::{self, PRESETS};
@@ -98,10 +98,10 @@ struct RunArgs {
     #[arg(long)]
     trace: bool,
     /// Number of CPUs (1 to 64).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = cpu_count)]
     cpus: Option<u32>,
     /// Scheduling policy.
-    #[arg(long, value_name = "KEY", value_parser = policy_key)]
+    #[arg(long, value_name = "KEY", value_parser = policy_parser())]
     policy: Option<Policy>,
     /// Time slice in ticks, for a policy that has one.
     #[arg(long, value_name = "N")]
@@ -130,10 +130,10 @@ struct Source {
 #[derive(Args)]
 struct Common {
     /// Number of CPUs (1 to 64), for every run.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = cpu_count)]
     cpus: Option<u32>,
     /// Scheduling policy, for every run whose variant sets none.
-    #[arg(long, value_name = "KEY", value_parser = policy_key)]
+    #[arg(long, value_name = "KEY", value_parser = policy_parser())]
     policy: Option<Policy>,
     /// Time slice in ticks, for every run whose policy has one.
     #[arg(long, value_name = "N")]
@@ -218,13 +218,13 @@ struct SweepArgs {
 #[derive(Args)]
 struct ExerciseArgs {
     /// Scheduling policy.
-    #[arg(long, value_name = "KEY", value_parser = policy_key)]
+    #[arg(long, value_name = "KEY", value_parser = policy_parser())]
     policy: Policy,
     /// Time slice in ticks, for a policy that has one (default 4 for one that needs it).
     #[arg(long, value_name = "N")]
     quantum: Option<u64>,
     /// Number of CPUs (1 to 64).
-    #[arg(long, value_name = "N", default_value = "1")]
+    #[arg(long, value_name = "N", default_value = "1", value_parser = cpu_count)]
     cpus: u32,
     /// Seed of the workload: the same seed gives the same jobs under any policy.
     #[arg(long, value_name = "N")]
@@ -255,8 +255,17 @@ fn setting_key(s: &str) -> Result<Setting, String> {
     Ok(setting)
 }
 
-fn policy_key(s: &str) -> Result<Policy, String> {
-    Policy::from_key(s).ok_or_else(|| format!("`{s}` is not a policy (policies: {})", Policy::keys_for_people()))
+/// A policy by its key; `--help` and a wrong key list the keys (clap's possible values).
+fn policy_parser() -> impl clap::builder::TypedValueParser<Value = Policy> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Policy::ALL.iter().map(|p| p.key()))
+        .map(|key| Policy::from_key(&key).expect("a possible value is a policy's key"))
+}
+
+/// A CPU count: a whole number (the scenario's check says if it is out of range, in the same
+/// words as for a file).
+fn cpu_count(s: &str) -> Result<u32, String> {
+    s.trim().parse().map_err(|_| format!("`{s}` is not a whole number of CPUs (1 to {MAX_CPUS})"))
 }
 
 fn tie_rule(s: &str) -> Result<TieRule, String> {

@@ -40,3 +40,17 @@ pub mod ui;
 pub mod ui_isolated;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+/// "1 worker", "2 workers": a count of workers as the page says it.
+pub fn workers(n: u32) -> String {
+    if n == 1 { "1 worker".to_string() } else { format!("{n} workers") }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn one_worker_is_singular() {
+        assert_eq!(super::workers(1), "1 worker");
+        assert_eq!(super::workers(4), "4 workers");
+    }
+}

@@ -262,7 +262,7 @@ impl Ui {
         self.page.startup.set_text_content(None);
         Page::enable(&self.page.run, false);
         Page::enable(&self.page.cancel, true);
-        self.page.status("running", &format!("Starting {workers} workers…"));
+        self.page.status("running", &format!("Starting {}…", super::workers(workers)));
     }
 
     /// A worker of run `run` failed: the run stops.
@@ -351,7 +351,7 @@ impl Ui {
             }
         }
         let n = Variant::ALL.iter().position(|v| *v == variant).unwrap_or(0) + 1;
-        let text = format!("Running {n} of 3: {} on {} workers…", variant.label(), s.workers);
+        let text = format!("Running {n} of 3: {} on {}…", variant.label(), super::workers(s.workers));
         self.page.status("running", &text);
     }
 

@@ -299,8 +299,8 @@ impl Section {
             }
         });
         let what = match self.kind {
-            Kind::Isolated => format!("Starting {n} workers…"),
-            Kind::Speedup => format!("Run {n} of {max_n}: starting {n} workers…"),
+            Kind::Isolated => format!("Starting {}…", super::workers(n)),
+            Kind::Speedup => format!("Run {n} of {max_n}: starting {}…", super::workers(n)),
         };
         self.status("running", &what);
         Ok(Round { run, workers, _limit: limit })
@@ -396,11 +396,11 @@ impl Section {
         }
         let n = round.run.workers;
         let what = match (self.kind, live.send) {
-            (Kind::Isolated, Send::Copy) => format!("{n} workers hash their copies of the data…"),
-            (Kind::Isolated, Send::Transfer) => format!("{n} workers hash the data moved to them…"),
+            (Kind::Isolated, Send::Copy) => format!("Hashing on {}, each its own copy of the data…", super::workers(n)),
+            (Kind::Isolated, Send::Transfer) => format!("Hashing on {}, each the part moved to it…", super::workers(n)),
             (Kind::Speedup, _) => {
                 let max = live.sweep.as_ref().map_or(n, |s| s.max_n);
-                format!("Run {n} of {max}: {n} workers hash…")
+                format!("Run {n} of {max}: hashing on {}…", super::workers(n))
             }
         };
         self.status("running", &what);

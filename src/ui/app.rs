@@ -197,11 +197,14 @@ pub fn App() -> Html {
         use_memo((run.as_ref().map(|r| r.id), state_at), move |&(_, t)| run.map(|r| Rc::new(r.snapshot(t.min(r.end)))))
     };
     let state = &page.0;
+    // A read or a run is being computed: the page says so to assistive technology (and tests
+    // wait for it to end before comparing the controls with the scenario in use).
+    let busy = (state.reading.is_some() || state.pending.is_some()).to_string();
     let progress = state.pending.as_ref().and_then(|p| p.progress);
     let reading = state.pending.as_ref().and_then(|p| p.reading);
     let (Some(shown), Some(snapshot)) = (&state.shown, (*snapshot).clone()) else {
         return html! {
-            <div class="app">
+            <div class="app" aria-busy={busy.clone()}>
                 <Header />
                 <main class="main">
                     <p class="muted" data-testid="running" role="status">{ "Running the scenario…" }</p>
@@ -235,7 +238,7 @@ pub fn App() -> Html {
     let cursor = pb.cursor.min(run.end);
 
     html! {
-        <div class="app">
+        <div class="app" aria-busy={busy}>
             <Header />
             <section class="picker-area" aria-label="Scenario menu"><PresetPicker state={page.clone()} on_action={on_page.clone()} /></section>
             <aside class="sidebar">

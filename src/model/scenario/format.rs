@@ -90,7 +90,21 @@ impl Scenario {
 
     fn read(text: &str) -> Result<Scenario, ScenarioError> {
         // Syntax errors first, with the full path to where the text breaks; then the version.
+        if text.trim().is_empty() {
+            return Err(ScenarioError::at(
+                "",
+                "the text is empty: a scenario is an object like { \"name\": \"…\", \"processes\": [ … ] }",
+            ));
+        }
         let doc: serde_json::Value = parse(text)?;
+        // A list at the top would be read field by field in order (serde reads a struct from a
+        // list too), giving "entry 1 of ``": say what the scenario must be instead.
+        if doc.is_array() {
+            return Err(ScenarioError::at(
+                "",
+                "the scenario must be an object like { \"name\": \"…\", \"processes\": [ … ] }, got a list [ … ]",
+            ));
+        }
         let version = match doc.get("format") {
             None => 1,
             Some(v) => match v.as_u64() {

@@ -286,6 +286,18 @@ impl Scenario {
                 ));
             }
         }
+        if self.limits.max_steps == 0 {
+            return Err(ScenarioError::at(
+                "limits.max_steps",
+                "`max_steps` must be at least 1: with 0 no instruction could run",
+            ));
+        }
+        if self.limits.max_time == 0 {
+            return Err(ScenarioError::at(
+                "limits.max_time",
+                "`max_time` must be at least 1 tick: with 0 the run could not start",
+            ));
+        }
         if let Err(e) = self.scheduler.validate() {
             return Err(ScenarioError::at(format!("scheduler.{}", e.field), e.message));
         }

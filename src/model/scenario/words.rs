@@ -21,7 +21,7 @@ fn must_be(key: &str) -> Option<String> {
         "tie" => "`arrivals_first` or `preempted_first`".into(),
         "seed" => "a whole number, 0 or more".into(),
         "limits" => "an object like { \"max_steps\": 200000 }".into(),
-        "max_steps" => "a whole number of instructions, 0 or more".into(),
+        "max_steps" => "a whole number of instructions, 1 or more".into(),
         "processes" => "a list of processes, like [{ \"name\": \"p\", \"threads\": [ … ] }]".into(),
         "memory" => "an object like { \"code_bytes\": 4096 }".into(),
         "code_bytes" | "data_bytes" | "heap_bytes" | "stack_bytes_per_thread" => {

@@ -142,7 +142,13 @@ pub fn JobTable(props: &JobTableProps) -> Html {
         move |next: &[Job], cell: Option<((usize, Col), String)>| match jobs::check_jobs(next).and_then(|()| {
             jobs::write_jobs(&text, next).ok_or_else(|| "The scenario has no `processes` to write.".to_string())
         }) {
-            Ok(text) => on_action.emit(PageAction::DraftJobs { text, jobs: next.to_vec() }),
+            Ok(text) => {
+                // Written: no cell waits any more, and no error stands (the text may be the one
+                // shown already, e.g. a cell typed back to its value, so nothing else clears them).
+                drafts.set(Vec::new());
+                error.set(None);
+                on_action.emit(PageAction::DraftJobs { text, jobs: next.to_vec() });
+            }
             Err(msg) => {
                 if let Some((at, t)) = cell {
                     drafts.set(with_draft(&drafts, at, t));

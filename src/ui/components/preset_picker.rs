@@ -94,6 +94,10 @@ pub fn PresetPicker(props: &PresetPickerProps) -> Html {
                 }
             </select>
             <p class="description" data-testid="scenario-description">{ with_code(&loaded.summary.description) }</p>
+            // A description may speak of the settings as shipped ("on 2 CPUs").
+            if loaded.edited {
+                <p class="hint" data-testid="description-edited">{ "Written for the scenario as shipped: its settings have changed since." }</p>
+            }
             <form class="keep" onsubmit={on_keep}>
                 <label for="keep-name">{ "Keep it in this browser as" }</label>
                 <div class="keep-row">

@@ -73,6 +73,10 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
     let reader: Rc<RefCell<Option<FileReader>>> = use_mut_ref(|| None);
     // Esc was pressed: the next Tab leaves the box instead of indenting (no keyboard trap).
     let leaving = use_mut_ref(|| false);
+    // Tab indents only once the learner works in the box (a click into it, or a key that is not
+    // Tab): one who tabs through the page passes the box by without changing its text.
+    let indenting = use_mut_ref(|| false);
+    let pointer_down = use_mut_ref(|| false);
     // An apply from the editor moves the caret to its error, if it has one.
     let jump_on_error = use_mut_ref(|| false);
 
@@ -103,14 +107,25 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
         let area: HtmlTextAreaElement = e.target_unchecked_into();
         PageAction::Draft(area.value())
     });
+    let onpointerdown = {
+        let pointer_down = pointer_down.clone();
+        Callback::from(move |_: PointerEvent| *pointer_down.borrow_mut() = true)
+    };
+    let onfocus = {
+        let (indenting, pointer_down) = (indenting.clone(), pointer_down.clone());
+        Callback::from(move |_: FocusEvent| *indenting.borrow_mut() = std::mem::take(&mut *pointer_down.borrow_mut()))
+    };
     let onkeydown = {
         let on_action = props.on_action.clone();
-        let leaving = leaving.clone();
+        let (leaving, indenting) = (leaving.clone(), indenting.clone());
         let apply = apply.clone();
         Callback::from(move |e: KeyboardEvent| {
             let area: HtmlTextAreaElement = e.target_unchecked_into();
             match e.key().as_str() {
                 "Escape" => *leaving.borrow_mut() = true,
+                // Passing through (focus came by Tab and nothing was typed yet): Tab moves on.
+                "Tab" if !*indenting.borrow() => {}
+                "Shift" | "Control" | "Alt" | "Meta" => {}
                 "Enter" if e.ctrl_key() || e.meta_key() => {
                     e.prevent_default();
                     apply(area.value());
@@ -124,7 +139,10 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
                     let _ = area.set_selection_range(out.start as u32, out.end as u32);
                     on_action.emit(PageAction::Draft(out.text));
                 }
-                _ => *leaving.borrow_mut() = false,
+                _ => {
+                    *leaving.borrow_mut() = false;
+                    *indenting.borrow_mut() = true;
+                }
             }
         })
     };
@@ -196,11 +214,11 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
     html! {
         <section class="panel editor">
             <label for="scenario-editor" class="panel-title">{ "Scenario JSON" }</label>
-            <p class="hint">{ "Edit, then Apply (Ctrl+Enter). Tab indents; Esc then Tab leaves the box. Errors say where; your text is kept. " }<LanguageReference /></p>
+            <p class="hint">{ "Edit, then Apply (Ctrl+Enter). Once you type or click in the box, Tab indents; Esc then Tab leaves it. Errors say where; your text is kept. " }<LanguageReference /></p>
             <div class="code-editor">
                 <pre class="gutter" aria-hidden="true" ref={gutter} data-testid="editor-gutter">{ gutter_lines }</pre>
                 <textarea id="scenario-editor" data-testid="scenario-editor" spellcheck="false" wrap="off" rows="20"
-                    autocomplete="off" ref={area} value={text} {oninput} {onkeydown} {onscroll} />
+                    autocomplete="off" ref={area} value={text} {oninput} {onkeydown} {onscroll} {onfocus} {onpointerdown} />
             </div>
             if state.draft.is_some() {
                 <p class="hint" data-testid="editor-unapplied">
