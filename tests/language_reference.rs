@@ -3,7 +3,7 @@
 //! instruction and whose cost is the interpreter's, and the module doc's table lists the same.
 
 use threadlab::model::interpreter;
-use threadlab::model::program::{INSTRUCTIONS, Instr, SYNTAX_NOTES, Span, Symbols, parse};
+use threadlab::model::program::{INSTRUCTIONS, Instr, SYNTAX_NOTES, Span, Symbols, Test, Value, parse};
 
 /// The mnemonic of a decoded instruction. Exhaustive: a new `Instr` variant does not compile
 /// here until it is named, and the test below then fails until `INSTRUCTIONS` has its entry.
@@ -19,11 +19,15 @@ fn mnemonic(i: &Instr) -> &'static str {
         Instr::Unlock { .. } => "unlock",
         Instr::Loop { .. } => "loop",
         Instr::End { .. } => "end",
+        Instr::Jump { .. } => "jmp",
+        Instr::Branch { test, .. } | Instr::BranchFlags { test, .. } => test.mnemonic(),
+        Instr::Cmp { .. } => "cmp",
         Instr::Exit => "exit",
     }
 }
 
-/// The variants of `Instr`, one value each (kept next to `mnemonic`).
+/// The variants of `Instr`, one value each (kept next to `mnemonic`); a conditional jump once per
+/// test, in both forms (two values and a label, or only a label after `cmp`).
 fn every_variant() -> Vec<Instr> {
     let span = Span::Fixed(1);
     vec![
@@ -37,8 +41,15 @@ fn every_variant() -> Vec<Instr> {
         Instr::Unlock { mutex: 0 },
         Instr::Loop { count: 1, end: 1 },
         Instr::End { start: 0 },
+        Instr::Jump { target: 0 },
+        Instr::Cmp { a: 0, b: Value::Imm(0) },
         Instr::Exit,
     ]
+    .into_iter()
+    .chain(Test::ALL.into_iter().flat_map(|test| {
+        [Instr::Branch { test, a: 0, b: Value::Var(0), target: 0 }, Instr::BranchFlags { test, target: 0 }]
+    }))
+    .collect()
 }
 
 fn parse_example(text: &str) -> Vec<Instr> {
@@ -56,7 +67,10 @@ fn every_instruction_has_one_entry_whose_example_is_that_instruction() {
         let n = mnemonic(&v);
         assert_eq!(names.iter().filter(|&&m| m == n).count(), 1, "`{n}` has exactly one entry");
     }
-    assert_eq!(names.len(), every_variant().len(), "no entry for an instruction the model lacks");
+    let mut mnemonics: Vec<&str> = every_variant().iter().map(mnemonic).collect();
+    mnemonics.sort();
+    mnemonics.dedup();
+    assert_eq!(names.len(), mnemonics.len(), "no entry for an instruction the model lacks");
     for d in INSTRUCTIONS {
         let instrs = parse_example(d.example);
         assert!(instrs.iter().any(|i| mnemonic(i) == d.mnemonic), "`{}`'s example {:?} uses it", d.mnemonic, d.example);

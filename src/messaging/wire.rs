@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model::metrics::{Averages, CpuMetrics, Metrics, ProcessMemory, ThreadMetrics, VariableValue};
-use crate::model::program::{MutexId, Reg, VarId};
+use crate::model::program::{Flags, MutexId, Reg, VarId};
 use crate::model::scheduler::ReadyReason;
 use crate::model::simulation::{Outcome, StuckThread};
 use crate::model::trace::{Cause, CpuInterval, IntervalKind, QueueSample, ThreadState, Trace, TraceEvent, What};
@@ -167,11 +167,24 @@ enum WhatDef {
         tid: ThreadId,
         lost: u32,
     },
+    Flags {
+        tid: ThreadId,
+        #[serde(with = "FlagsDef")]
+        flags: Flags,
+    },
     Mutex {
         pid: ProcessId,
         mutex: MutexId,
         owner: Option<ThreadId>,
     },
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Flags")]
+enum FlagsDef {
+    Less,
+    Equal,
+    Greater,
 }
 
 #[derive(Serialize, Deserialize)]

@@ -5,7 +5,7 @@
 
 use super::ThreadId;
 use super::memory::Cell;
-use super::program::{Instr, Operand, REGISTER_COUNT, Reg, Span, VarId};
+use super::program::{Flags, Instr, Operand, REGISTER_COUNT, Reg, Span, Value, VarId};
 use super::sync::{Acquire, ProcessSync, Release};
 use super::system::System;
 use super::wait::WaitReason;
@@ -23,6 +23,8 @@ pub struct Context {
     pub loaded_from: [Origin; REGISTER_COUNT],
     /// Remaining iterations of each open loop, innermost last.
     pub loops: Vec<u32>,
+    /// What the last `cmp` found, for the jumps that test it.
+    pub flags: Flags,
 }
 
 /// Where a register's value came from: a variable and that variable's write count (its
@@ -108,6 +110,11 @@ pub enum Change {
         value: i64,
         /// Lost updates (see [`super::trace::What::Mem`]).
         lost: u32,
+    },
+    /// The thread's flags were set (`cmp`).
+    Flags {
+        /// Their new value.
+        flags: Flags,
     },
     /// A mutex of the process changed owner (`None`: free).
     Mutex {
@@ -241,6 +248,26 @@ pub fn execute(
                 Effect::next(pc + 1)
             }
         }
+        Instr::Jump { target } => Effect::next(target),
+        Instr::Branch { test, a, b, target } => {
+            let flags = Flags::of(ctx.regs[a as usize], value(b, ctx, proc.memory));
+            Effect::next(if test.holds(flags) { target } else { pc + 1 })
+        }
+        Instr::Cmp { a, b } => {
+            let flags = Flags::of(ctx.regs[a as usize], value(b, ctx, proc.memory));
+            ctx.flags = flags;
+            Effect::next(pc + 1).with(Change::Flags { flags })
+        }
+        Instr::BranchFlags { test, target } => Effect::next(if test.holds(ctx.flags) { target } else { pc + 1 }),
         Instr::Exit => Effect::flow(Flow::Exit),
+    }
+}
+
+/// The value `v` reads now: a number, a register, or a variable's value in memory.
+fn value(v: Value, ctx: &Context, memory: &[Cell]) -> i64 {
+    match v {
+        Value::Imm(n) => n,
+        Value::Reg(r) => ctx.regs[r as usize],
+        Value::Var(var) => memory[var].value,
     }
 }

@@ -12,11 +12,20 @@
 //! | `set rX, 5`          | 1                    | `rX ← 5`                                            |
 //! | `lock m`             | 1                    | acquire mutex `m`, or block in its FIFO wait queue  |
 //! | `unlock m`           | 1                    | release `m`, handing it to the first waiter          |
+//! | `jmp L`              | 1                    | go on at label `L`                                   |
+//! | `jeq a, b, L` / `jne` / `jlt` / `jle` / `jgt` / `jge` | 1 | jump to `L` if register `a` is equal to / not equal to / less than / at most / greater than / at least `b` (a number, register or variable); with only `L`, test the flags of the last `cmp` |
+//! | `cmp a, b`           | 1                    | compare register `a` with `b`, setting the thread's flags for a flag jump |
 //! | `loop N` … `end`     | 0                    | run the body N times (loops nest)                   |
 //! | `exit`               | 0                    | terminate the thread (also implied after the last line) |
 //!
 //! So `counter++` is three instructions (`load`, `add`, `store`) and can interleave with another
 //! thread's, which is how a race condition loses updates.
+//!
+//! A line `name:` on its own is a label: it names the next instruction (or the end of the
+//! program), and jumps go there. A jump may not enter or leave a `loop` body: it stays among the
+//! lines of the same loop (a located error says so), so `loop` and `end` always pair up. A
+//! variable compared by a jump is read from memory when the jump completes: a load, which can
+//! race like any other.
 //!
 //! Registers are `r0`–`r7`, signed 64-bit, private to each thread (part of its execution context).
 //! Variables live in the process's address space and must be declared in the scenario; mutex
@@ -63,7 +72,94 @@ pub enum Operand {
     Reg(Reg),
 }
 
-/// One decoded instruction. Loop targets are instruction indices within the same program.
+/// What a comparison reads as its second value: a number, a register, or a variable (read from
+/// memory when the instruction completes: a load, so it can race).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Value {
+    /// An immediate (literal) value, as in `jeq r0, 5, done`.
+    Imm(i64),
+    /// The value of a register, as in `jeq r0, r1, done`.
+    Reg(Reg),
+    /// The value of a variable in memory, as in `jeq r0, counter, done`.
+    Var(VarId),
+}
+
+/// The test of a conditional jump: how its first value must compare with its second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Test {
+    /// Equal (`jeq`).
+    Eq,
+    /// Not equal (`jne`).
+    Ne,
+    /// Less than (`jlt`).
+    Lt,
+    /// Less than or equal (`jle`).
+    Le,
+    /// Greater than (`jgt`).
+    Gt,
+    /// Greater than or equal (`jge`).
+    Ge,
+}
+
+impl Test {
+    /// Every test, in the order the reference lists the jumps.
+    pub const ALL: [Test; 6] = [Test::Eq, Test::Ne, Test::Lt, Test::Le, Test::Gt, Test::Ge];
+
+    /// The jump's mnemonic: `jeq`, `jne`, `jlt`, `jle`, `jgt`, `jge`.
+    pub fn mnemonic(self) -> &'static str {
+        match self {
+            Test::Eq => "jeq",
+            Test::Ne => "jne",
+            Test::Lt => "jlt",
+            Test::Le => "jle",
+            Test::Gt => "jgt",
+            Test::Ge => "jge",
+        }
+    }
+
+    /// Whether a comparison that found `flags` passes the test.
+    pub fn holds(self, flags: Flags) -> bool {
+        match self {
+            Test::Eq => flags == Flags::Equal,
+            Test::Ne => flags != Flags::Equal,
+            Test::Lt => flags == Flags::Less,
+            Test::Le => flags != Flags::Greater,
+            Test::Gt => flags == Flags::Greater,
+            Test::Ge => flags != Flags::Less,
+        }
+    }
+}
+
+/// A thread's flags: how the first value of its last `cmp` compared with the second (x86's
+/// flags after `cmp`, reduced to what the jumps test). Before any `cmp` they say
+/// [`Flags::Equal`], as `cmp r0, r0` would: registers start at 0.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flags {
+    /// The first value was less than the second.
+    Less,
+    /// They were equal.
+    #[default]
+    Equal,
+    /// The first value was greater than the second.
+    Greater,
+}
+
+impl Flags {
+    /// The flags of comparing `a` with `b`.
+    pub fn of(a: i64, b: i64) -> Flags {
+        match a.cmp(&b) {
+            std::cmp::Ordering::Less => Flags::Less,
+            std::cmp::Ordering::Equal => Flags::Equal,
+            std::cmp::Ordering::Greater => Flags::Greater,
+        }
+    }
+}
+
+/// One decoded instruction. Loop and jump targets are instruction indices within the same
+/// program (a target equal to the program's length is its end: the thread exits).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "op")]
 pub enum Instr {
@@ -126,6 +222,38 @@ pub enum Instr {
     End {
         /// Index of the matching `Loop`.
         start: usize,
+    },
+    /// `jmp L`: goes on at instruction `target` (label `L`).
+    Jump {
+        /// Index of the instruction after the label.
+        target: usize,
+    },
+    /// `jeq a, b, L` (and `jne`, `jlt`, `jle`, `jgt`, `jge`): goes on at `target` if register
+    /// `a` compared with `b` passes `test`, else at the next instruction.
+    Branch {
+        /// How `a` must compare with `b` for the jump to be taken.
+        test: Test,
+        /// The register compared.
+        a: Reg,
+        /// What it is compared with (a variable is read as the jump completes).
+        b: Value,
+        /// Index of the instruction after the label.
+        target: usize,
+    },
+    /// `cmp a, b`: sets the thread's [`Flags`] to how register `a` compares with `b`.
+    Cmp {
+        /// The register compared.
+        a: Reg,
+        /// What it is compared with.
+        b: Value,
+    },
+    /// `jeq L` (and the other tests) with only a label: goes on at `target` if the flags of the
+    /// thread's last `cmp` pass `test`.
+    BranchFlags {
+        /// What the flags must say for the jump to be taken.
+        test: Test,
+        /// Index of the instruction after the label.
+        target: usize,
     },
     /// `exit` (or running off the end): terminates the thread.
     Exit,
@@ -213,11 +341,24 @@ fn tokenize(line: &str) -> Vec<Token<'_>> {
 
 /// Parses program text. Errors name the line and column and say what was expected.
 pub fn parse(source: &str, symbols: Symbols<'_>) -> Result<Program, ProgramError> {
-    let mut p = Parser { symbols, line: 0, instrs: Vec::new(), lines: Vec::new(), texts: Vec::new(), open: Vec::new() };
+    let mut p = Parser {
+        symbols,
+        line: 0,
+        instrs: Vec::new(),
+        lines: Vec::new(),
+        texts: Vec::new(),
+        open: Vec::new(),
+        labels: Vec::new(),
+        jumps: Vec::new(),
+    };
     for (i, raw) in source.lines().enumerate() {
         p.line = i as u32 + 1;
         let tokens = tokenize(raw);
         if tokens.is_empty() {
+            continue;
+        }
+        if tokens[0].text.ends_with(':') {
+            p.label(&tokens, raw.split(['#', ';']).next().unwrap_or(""))?;
             continue;
         }
         let instr = p.instruction(&tokens)?;
@@ -229,6 +370,7 @@ pub fn parse(source: &str, symbols: Symbols<'_>) -> Result<Program, ProgramError
     if let Some(&(_, line)) = p.open.last() {
         return Err(ProgramError { line, column: 1, message: "`loop` has no matching `end`".into() });
     }
+    p.resolve_jumps()?;
     Ok(Program { instrs: p.instrs, lines: p.lines, texts: p.texts })
 }
 
@@ -340,6 +482,80 @@ pub const INSTRUCTIONS: &[InstrDoc] = &[
         example: "loop 2\n  io 5\nend",
     },
     InstrDoc {
+        mnemonic: "jmp",
+        operands: 1,
+        needs: "a label",
+        cost: "1",
+        effect: "Goes on at the label: a line `name:` of its own, which names the line after it (a label on the last \
+                 line names the end: the thread exits). A jump may not enter or leave a `loop` body.",
+        example: "jmp done\ncompute 5   # skipped\ndone:",
+    },
+    InstrDoc {
+        mnemonic: "jeq",
+        operands: 3,
+        needs: "a register, a number, register or variable, and a label (or only a label, after `cmp`)",
+        cost: "1",
+        effect: "Jumps to the label if the register equals the second value, else goes on. A variable is read from \
+                 memory as the jump completes: a load, which can race. With only a label, it jumps if the last \
+                 `cmp` found its values equal.",
+        example: "load r0, counter\njeq r0, 0, empty\ncompute 1\nempty:",
+    },
+    InstrDoc {
+        mnemonic: "jne",
+        operands: 3,
+        needs: "a register, a number, register or variable, and a label (or only a label, after `cmp`)",
+        cost: "1",
+        effect: "Jumps to the label if the register differs from the second value, else goes on: with a variable, a \
+                 spin loop that waits for it to change. With only a label, it jumps if the last `cmp` found its \
+                 values different.",
+        example: "wait:\n  load r0, counter\n  jne r0, 0, wait",
+    },
+    InstrDoc {
+        mnemonic: "jlt",
+        operands: 3,
+        needs: "a register, a number, register or variable, and a label (or only a label, after `cmp`)",
+        cost: "1",
+        effect: "Jumps to the label if the register is less than the second value, else goes on. With only a label, \
+                 it jumps if the last `cmp` found its first value the smaller.",
+        example: "top:\n  add r0, 1\n  jlt r0, 5, top",
+    },
+    InstrDoc {
+        mnemonic: "jle",
+        operands: 3,
+        needs: "a register, a number, register or variable, and a label (or only a label, after `cmp`)",
+        cost: "1",
+        effect: "Jumps to the label if the register is at most the second value, else goes on. With only a label, \
+                 it jumps if the last `cmp` found its first value not greater.",
+        example: "top:\n  add r0, 1\n  jle r0, 4, top",
+    },
+    InstrDoc {
+        mnemonic: "jgt",
+        operands: 3,
+        needs: "a register, a number, register or variable, and a label (or only a label, after `cmp`)",
+        cost: "1",
+        effect: "Jumps to the label if the register is greater than the second value, else goes on. With only a \
+                 label, it jumps if the last `cmp` found its first value the greater.",
+        example: "load r0, counter\njgt r0, 10, full\ncompute 1\nfull:",
+    },
+    InstrDoc {
+        mnemonic: "jge",
+        operands: 3,
+        needs: "a register, a number, register or variable, and a label (or only a label, after `cmp`)",
+        cost: "1",
+        effect: "Jumps to the label if the register is at least the second value, else goes on. With only a label, \
+                 it jumps if the last `cmp` found its first value not less.",
+        example: "jge r0, counter, done\ncompute 1\ndone:",
+    },
+    InstrDoc {
+        mnemonic: "cmp",
+        operands: 2,
+        needs: "a register, then a number, register or variable",
+        cost: "1",
+        effect: "Compares the register with the second value and keeps the result in the thread's flags; a jump \
+                 given only a label (`jlt small`) then tests them. Before any `cmp` the flags say equal.",
+        example: "cmp r0, 5\njlt small\ncompute 1\nsmall:",
+    },
+    InstrDoc {
         mnemonic: "exit",
         operands: 0,
         needs: "nothing",
@@ -358,6 +574,11 @@ pub const SYNTAX_NOTES: &[(&str, &str)] = &[
     (
         "Ranges",
         "`A..B` (`compute 1..3`, `io 5..15`): a number from A to B inclusive, drawn with the scenario's `seed`.",
+    ),
+    (
+        "Labels",
+        "A line `name:` of its own names the line after it; `jmp name` and the conditional jumps go there. A jump \
+         stays inside the `loop` it is in (it may not enter or leave a loop body).",
     ),
     ("Time", "One tick is one simulated microsecond (µs)."),
 ];
@@ -385,6 +606,35 @@ struct Parser<'a> {
     texts: Vec<String>,
     /// Open loops: (instruction index, source line).
     open: Vec<(usize, u32)>,
+    /// Labels defined so far, in source order.
+    labels: Vec<LabelDef>,
+    /// Jumps, resolved once every label is known (a label may come after its jump).
+    jumps: Vec<PendingJump>,
+}
+
+/// A label: its name, the instruction it names, where it is, and the loops it is inside.
+struct LabelDef {
+    name: String,
+    target: usize,
+    line: u32,
+    /// Indices of the `loop`s open at the label, outermost first.
+    loops: Vec<usize>,
+}
+
+/// A jump waiting for its label: the jump's index, mnemonic and label operand, and its loops.
+struct PendingJump {
+    pc: usize,
+    mnemonic: String,
+    name: String,
+    line: u32,
+    column: u32,
+    /// Indices of the `loop`s open at the jump, outermost first.
+    loops: Vec<usize>,
+}
+
+/// Whether `name` is a name: letters, digits and `_`, not empty, not starting with a digit.
+fn is_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_') && !name.starts_with(char::is_numeric)
 }
 
 impl Parser<'_> {
@@ -411,10 +661,14 @@ impl Parser<'_> {
             );
         };
         let (arity, needs) = (doc.operands, doc.needs);
-        // A one-line example for hints; instructions without operands need none.
-        let example =
-            if arity == 0 { String::new() } else { format!(", e.g. `{}`", doc.example.lines().next().unwrap_or("")) };
-        if t.len() - 1 < arity {
+        // The example's line that uses the instruction, for hints; instructions without operands
+        // need none.
+        let line = doc.example.lines().find(|l| l.trim_start().starts_with(doc.mnemonic)).unwrap_or("").trim();
+        let example = if arity == 0 { String::new() } else { format!(", e.g. `{line}`") };
+        // A conditional jump with only a label tests the flags of the last `cmp`.
+        let test = Test::ALL.into_iter().find(|x| x.mnemonic() == op);
+        let flag_form = test.is_some() && t.len() == 2;
+        if !flag_form && t.len() - 1 < arity {
             let after = t.last().map_or(1, |k| k.column + k.text.chars().count() as u32);
             let found = match t.len() - 1 {
                 0 => String::new(),
@@ -422,7 +676,7 @@ impl Parser<'_> {
             };
             return self.err(after, format!("`{op}` needs {needs}{example}{found}"));
         }
-        if t.len() - 1 > arity {
+        if !flag_form && t.len() - 1 > arity {
             let takes = if arity == 0 { "nothing after it".to_string() } else { needs.to_string() };
             return self.err(
                 t[arity + 1].column,
@@ -471,8 +725,117 @@ impl Parser<'_> {
                 }
                 Instr::End { start }
             }
-            _ => Instr::Exit,
+            "jmp" => Instr::Jump { target: self.jump_to(&op, &t[1])? },
+            "cmp" => Instr::Cmp { a: self.reg(&t[1])?, b: self.value(&t[2])? },
+            _ => match test {
+                Some(test) if flag_form => Instr::BranchFlags { test, target: self.jump_to(&op, &t[1])? },
+                Some(test) => Instr::Branch {
+                    test,
+                    a: self.reg(&t[1])?,
+                    b: self.value(&t[2])?,
+                    target: self.jump_to(&op, &t[3])?,
+                },
+                None => Instr::Exit,
+            },
         })
+    }
+
+    /// The indices of the loops open at this line, outermost first.
+    fn loop_path(&self) -> Vec<usize> {
+        self.open.iter().map(|&(pc, _)| pc).collect()
+    }
+
+    /// A label line: `name:` alone.
+    fn label(&mut self, t: &[Token<'_>], code: &str) -> Result<(), ProgramError> {
+        let name = t[0].text.strip_suffix(':').unwrap_or(t[0].text);
+        if !is_name(name) {
+            return self.err(
+                t[0].column,
+                format!(
+                    "`{}` is not a label: a label is a name (letters, digits and _, not starting with a digit) and `:`",
+                    t[0].text
+                ),
+            );
+        }
+        if t.len() > 1 {
+            let rest: String = code.chars().skip(t[1].column as usize - 1).collect();
+            return self.err(
+                t[1].column,
+                format!("a label stands on a line of its own: put `{}` on the next line", rest.trim()),
+            );
+        }
+        if let Some(first) = self.labels.iter().find(|l| l.name == name) {
+            return self.err(t[0].column, format!("label `{name}` is already defined on line {}", first.line));
+        }
+        let loops = self.loop_path();
+        self.labels.push(LabelDef { name: name.to_string(), target: self.instrs.len(), line: self.line, loops });
+        Ok(())
+    }
+
+    /// A jump's label operand, looked up when the program has been read; the target returned is
+    /// a placeholder until then.
+    fn jump_to(&mut self, mnemonic: &str, t: &Token<'_>) -> Result<usize, ProgramError> {
+        if !is_name(t.text) {
+            let hint = if t.text.ends_with(':') { ": write the label's name without its `:`" } else { "" };
+            return self.err(
+                t.column,
+                format!("`{}` is not a label name (letters, digits and _, not starting with a digit){hint}", t.text),
+            );
+        }
+        let loops = self.loop_path();
+        self.jumps.push(PendingJump {
+            pc: self.instrs.len(),
+            mnemonic: mnemonic.to_string(),
+            name: t.text.to_string(),
+            line: self.line,
+            column: t.column,
+            loops,
+        });
+        Ok(usize::MAX)
+    }
+
+    /// Points every jump at its label. Errors: a label that does not exist, or one in another
+    /// loop body than its jump.
+    fn resolve_jumps(&mut self) -> Result<(), ProgramError> {
+        for j in &self.jumps {
+            let at = |message: String| Err(ProgramError { line: j.line, column: j.column, message });
+            let Some(label) = self.labels.iter().find(|l| l.name == j.name) else {
+                let names: Vec<&str> = self.labels.iter().map(|l| l.name.as_str()).collect();
+                let guess = names.iter().find(|n| close_enough(&j.name, n)).map(|n| format!(": did you mean `{n}`?"));
+                return at(match (guess, names.is_empty()) {
+                    (Some(guess), _) => format!("no label `{}` in this program{guess}", j.name),
+                    (None, true) => format!(
+                        "no label `{}` in this program: write `{}:` on a line of its own where `{}` should go",
+                        j.name, j.name, j.mnemonic
+                    ),
+                    (None, false) => {
+                        format!("no label `{}` in this program (its labels: {})", j.name, names.join(", "))
+                    }
+                });
+            };
+            if label.loops != j.loops {
+                let shared = label.loops.iter().zip(&j.loops).take_while(|(a, b)| a == b).count();
+                let rule = "a jump may not enter or leave a `loop` body";
+                return at(match j.loops.get(shared) {
+                    Some(&inner) => format!(
+                        "`{} {}` would jump out of the `loop` of line {}: {rule} (to leave early, build the loop from \
+                         a label and a conditional jump instead)",
+                        j.mnemonic, j.name, self.lines[inner]
+                    ),
+                    None => format!(
+                        "`{} {}` would jump into the `loop` of line {} from outside it: {rule}",
+                        j.mnemonic, j.name, self.lines[label.loops[shared]]
+                    ),
+                });
+            }
+            match &mut self.instrs[j.pc] {
+                Instr::Jump { target } | Instr::Branch { target, .. } | Instr::BranchFlags { target, .. } => {
+                    *target = label.target;
+                }
+                other => unreachable!("a pending jump at a {other:?}"),
+            }
+        }
+        Ok(())
     }
 
     /// A duration of at least `min` ticks: `N` or `A..B`.
@@ -501,6 +864,18 @@ impl Parser<'_> {
             Some(n) if n < REGISTER_COUNT => Ok(n as Reg),
             _ => self.err(t.column, format!("`{}` is not a register (r0 to r{})", t.text, REGISTER_COUNT - 1)),
         }
+    }
+
+    /// A compared value: a register (`r0`), a number, or a variable.
+    fn value(&self, t: &Token<'_>) -> Result<Value, ProgramError> {
+        let digits = |d: &str| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit());
+        if t.text.strip_prefix(['r', 'R']).is_some_and(digits) {
+            return self.reg(t).map(Value::Reg);
+        }
+        if t.text.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+') {
+            return self.int(t).map(Value::Imm);
+        }
+        self.var(t).map(Value::Var)
     }
 
     fn int(&self, t: &Token<'_>) -> Result<i64, ProgramError> {

@@ -206,6 +206,7 @@ fn change_event(sys: &System, tid: ThreadId, change: Change) -> What {
         Change::Reg { reg, value } => What::Reg { tid, reg, value },
         Change::Mem { var, value, lost } => What::Mem { pid, var, value, tid, lost },
         Change::Mutex { mutex, owner } => What::Mutex { pid, mutex, owner },
+        Change::Flags { flags } => What::Flags { tid, flags },
     }
 }
 

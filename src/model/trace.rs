@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::program::{Instr, MutexId, REGISTER_COUNT, Reg, VarId};
+use super::program::{Flags, Instr, MutexId, REGISTER_COUNT, Reg, VarId};
 use super::scheduler::ReadyReason;
 use super::system::System;
 use super::wait::WaitReason;
@@ -109,6 +109,13 @@ pub enum What {
         /// a store not derived from a load of the same variable). The classic race condition.
         lost: u32,
     },
+    /// A thread's flags were set by `cmp`.
+    Flags {
+        /// The thread.
+        tid: ThreadId,
+        /// What the comparison found.
+        flags: Flags,
+    },
     /// Mutex changed owner (`None`: free).
     Mutex {
         /// Process the mutex belongs to.
@@ -202,6 +209,8 @@ pub struct ThreadView {
     pub pc: usize,
     /// Its registers `r0`–`r7`.
     pub registers: [i64; REGISTER_COUNT],
+    /// Its flags: what its last `cmp` found.
+    pub flags: Flags,
     /// CPU it is on, if running.
     pub cpu: Option<CpuId>,
     /// What it waits for, if blocked.
@@ -258,6 +267,7 @@ impl Trace {
                 state: ThreadState::New,
                 pc: 0,
                 registers: [0; REGISTER_COUNT],
+                flags: Flags::default(),
                 cpu: None,
                 waiting: None,
             })
@@ -294,6 +304,7 @@ impl Trace {
                 }
                 What::Pc { tid, pc } => threads[tid].pc = pc,
                 What::Reg { tid, reg, value } => threads[tid].registers[reg as usize] = value,
+                What::Flags { tid, flags } => threads[tid].flags = flags,
                 What::Mem { pid, var, value, tid, .. } => {
                     variables[pid][var] = value;
                     if e.time == time {
