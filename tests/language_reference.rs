@@ -22,6 +22,9 @@ fn mnemonic(i: &Instr) -> &'static str {
         Instr::Jump { .. } => "jmp",
         Instr::Branch { test, .. } | Instr::BranchFlags { test, .. } => test.mnemonic(),
         Instr::Cmp { .. } => "cmp",
+        Instr::FetchAdd { .. } => "faa",
+        Instr::Xchg { .. } => "xchg",
+        Instr::Cas { .. } => "cas",
         Instr::Exit => "exit",
     }
 }
@@ -43,6 +46,9 @@ fn every_variant() -> Vec<Instr> {
         Instr::End { start: 0 },
         Instr::Jump { target: 0 },
         Instr::Cmp { a: 0, b: Value::Imm(0) },
+        Instr::FetchAdd { reg: 0, var: 0, add: threadlab::model::program::Operand::Imm(1) },
+        Instr::Xchg { reg: 0, var: 0 },
+        Instr::Cas { var: 0, expected: 0, new: 1 },
         Instr::Exit,
     ]
     .into_iter()

@@ -122,6 +122,26 @@ mod averages {
     }
 }
 
+mod option_flags {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(v: &Option<Flags>, s: S) -> Result<S::Ok, S::Error> {
+        struct One<'a>(&'a Flags);
+        impl Serialize for One<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                FlagsDef::serialize(self.0, s)
+            }
+        }
+        v.as_ref().map(One).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Flags>, D::Error> {
+        #[derive(Deserialize)]
+        struct One(#[serde(with = "FlagsDef")] Flags);
+        Ok(Option::<One>::deserialize(d)?.map(|o| o.0))
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 #[serde(remote = "Trace")]
 struct TraceDef {
@@ -166,6 +186,16 @@ enum WhatDef {
         value: i64,
         tid: ThreadId,
         lost: u32,
+    },
+    Atomic {
+        pid: ProcessId,
+        var: VarId,
+        tid: ThreadId,
+        reg: Reg,
+        read: i64,
+        wrote: Option<i64>,
+        #[serde(with = "option_flags")]
+        flags: Option<Flags>,
     },
     Flags {
         tid: ThreadId,

@@ -111,6 +111,20 @@ pub enum Change {
         /// Lost updates (see [`super::trace::What::Mem`]).
         lost: u32,
     },
+    /// An atomic read-modify-write (`faa`, `xchg`, `cas`): register `reg` got `read`, the value
+    /// the variable held, and the variable was written unless a `cas` found another value.
+    Atomic {
+        /// The variable.
+        var: VarId,
+        /// The register that received the value found.
+        reg: Reg,
+        /// The value found in the variable.
+        read: i64,
+        /// The value written to the variable; `None`: a `cas` that did not swap.
+        wrote: Option<i64>,
+        /// The flags a `cas` set; `None` for `faa` and `xchg`.
+        flags: Option<Flags>,
+    },
     /// The thread's flags were set (`cmp`).
     Flags {
         /// Their new value.
@@ -248,6 +262,25 @@ pub fn execute(
                 Effect::next(pc + 1)
             }
         }
+        Instr::FetchAdd { reg, var, add } => {
+            let n = match add {
+                Operand::Imm(v) => v,
+                Operand::Reg(r) => ctx.regs[r as usize],
+            };
+            let read = proc.memory[var].value;
+            atomic(ctx, proc.memory, pc, reg, var, Some(read.wrapping_add(n)), None)
+        }
+        Instr::Xchg { reg, var } => {
+            let wrote = ctx.regs[reg as usize];
+            atomic(ctx, proc.memory, pc, reg, var, Some(wrote), None)
+        }
+        Instr::Cas { var, expected, new } => {
+            let (read, want) = (proc.memory[var].value, ctx.regs[expected as usize]);
+            let flags = Flags::of(read, want);
+            ctx.flags = flags;
+            let wrote = (read == want).then_some(ctx.regs[new as usize]);
+            atomic(ctx, proc.memory, pc, expected, var, wrote, Some(flags))
+        }
         Instr::Jump { target } => Effect::next(target),
         Instr::Branch { test, a, b, target } => {
             let flags = Flags::of(ctx.regs[a as usize], value(b, ctx, proc.memory));
@@ -261,6 +294,29 @@ pub fn execute(
         Instr::BranchFlags { test, target } => Effect::next(if test.holds(ctx.flags) { target } else { pc + 1 }),
         Instr::Exit => Effect::flow(Flow::Exit),
     }
+}
+
+/// The one indivisible step of `faa`, `xchg` and `cas`: register `reg` gets `var`'s value and
+/// `var` gets `wrote` (unless `None`). The write loses no update (nothing came between the read
+/// and the write), and the register counts as loaded after it, as after a `store`: a later
+/// `store` from it loses only writes made after the atomic.
+fn atomic(
+    ctx: &mut Context,
+    memory: &mut [Cell],
+    pc: usize,
+    reg: Reg,
+    var: VarId,
+    wrote: Option<i64>,
+    flags: Option<Flags>,
+) -> Effect {
+    let cell = &mut memory[var];
+    let read = cell.value;
+    if let Some(value) = wrote {
+        *cell = Cell { value, writes: cell.writes + 1, lost: cell.lost };
+    }
+    ctx.regs[reg as usize] = read;
+    ctx.loaded_from[reg as usize] = Origin::of(var, cell.writes);
+    Effect::next(pc + 1).with(Change::Atomic { var, reg, read, wrote, flags })
 }
 
 /// The value `v` reads now: a number, a register, or a variable's value in memory.

@@ -15,6 +15,9 @@
 //! | `jmp L`              | 1                    | go on at label `L`                                   |
 //! | `jeq a, b, L` / `jne` / `jlt` / `jle` / `jgt` / `jge` | 1 | jump to `L` if register `a` is equal to / not equal to / less than / at most / greater than / at least `b` (a number, register or variable); with only `L`, test the flags of the last `cmp` |
 //! | `cmp a, b`           | 1                    | compare register `a` with `b`, setting the thread's flags for a flag jump |
+//! | `faa rX, var, n`     | 1                    | fetch-and-add, one indivisible step: `rX ← var; var ← var + n` (`n` a number or register) |
+//! | `xchg rX, var`       | 1                    | exchange, one step: `rX` and `var` swap values       |
+//! | `cas var, rE, rN`    | 1                    | compare-and-swap, one step: if `var = rE` then `var ← rN`; `rE ←` the value found; flags as `cmp` of the value found with `rE` (equal: it swapped) |
 //! | `loop N` … `end`     | 0                    | run the body N times (loops nest)                   |
 //! | `exit`               | 0                    | terminate the thread (also implied after the last line) |
 //!
@@ -254,6 +257,34 @@ pub enum Instr {
         test: Test,
         /// Index of the instruction after the label.
         target: usize,
+    },
+    /// `faa rX, var, n`: fetch-and-add in one indivisible step: `rX ← var; var ← var + n`
+    /// (wrapping on overflow).
+    FetchAdd {
+        /// Register that receives the value found.
+        reg: Reg,
+        /// Variable read and written.
+        var: VarId,
+        /// What is added to it: a number or a register.
+        add: Operand,
+    },
+    /// `xchg rX, var`: exchange in one indivisible step: `rX` and `var` swap values.
+    Xchg {
+        /// Register swapped.
+        reg: Reg,
+        /// Variable swapped.
+        var: VarId,
+    },
+    /// `cas var, rE, rN`: compare-and-swap in one indivisible step: if `var` holds `rE`'s value
+    /// then `var ← rN`; either way `rE ←` the value found, and the flags say how it compared with
+    /// `rE` (equal: the swap happened), as x86's `cmpxchg` does.
+    Cas {
+        /// Variable compared and perhaps written.
+        var: VarId,
+        /// Register holding the value expected; receives the value found.
+        expected: Reg,
+        /// Register holding the value written if the expected one was found.
+        new: Reg,
     },
     /// `exit` (or running off the end): terminates the thread.
     Exit,
@@ -556,6 +587,34 @@ pub const INSTRUCTIONS: &[InstrDoc] = &[
         example: "cmp r0, 5\njlt small\ncompute 1\nsmall:",
     },
     InstrDoc {
+        mnemonic: "faa",
+        operands: 3,
+        needs: "a register, a variable, and a number or register",
+        cost: "1",
+        effect: "Fetch-and-add, one indivisible step: the register gets the variable's value and the variable grows \
+                 by the number. No other thread's write can come in between, so no update is lost.",
+        example: "faa r0, counter, 1",
+    },
+    InstrDoc {
+        mnemonic: "xchg",
+        operands: 2,
+        needs: "a register and a variable",
+        cost: "1",
+        effect: "Exchange, one indivisible step: the register and the variable swap values. With 1 in the register, \
+                 it takes a lock: the lock was free if 0 comes back (test-and-set).",
+        example: "set r1, 1\nxchg r1, counter",
+    },
+    InstrDoc {
+        mnemonic: "cas",
+        operands: 3,
+        needs: "a variable, a register holding the value expected, and a register holding the new value",
+        cost: "1",
+        effect: "Compare-and-swap, one indivisible step: if the variable holds the expected value, it gets the new \
+                 one. Either way the first register gets the value found, and the flags say how it compared with \
+                 the expected value: `jne retry` right after it jumps if it did not swap.",
+        example: "set r1, 1\ncas counter, r0, r1",
+    },
+    InstrDoc {
         mnemonic: "exit",
         operands: 0,
         needs: "nothing",
@@ -690,15 +749,7 @@ impl Parser<'_> {
             "io" => Instr::Io { span: self.span(&t[1], 0)? },
             "load" => Instr::Load { reg: self.reg(&t[1])?, var: self.var(&t[2])? },
             "store" => Instr::Store { reg: self.reg(&t[1])?, var: self.var(&t[2])? },
-            "add" => {
-                let reg = self.reg(&t[1])?;
-                let operand = if t[2].text.starts_with(['r', 'R']) {
-                    Operand::Reg(self.reg(&t[2])?)
-                } else {
-                    Operand::Imm(self.int(&t[2])?)
-                };
-                Instr::Add { reg, operand }
-            }
+            "add" => Instr::Add { reg: self.reg(&t[1])?, operand: self.operand(&t[2])? },
             "set" => Instr::Set { reg: self.reg(&t[1])?, value: self.int(&t[2])? },
             "lock" => Instr::Lock { mutex: self.mutex(&t[1])? },
             "unlock" => Instr::Unlock { mutex: self.mutex(&t[1])? },
@@ -725,6 +776,12 @@ impl Parser<'_> {
                 }
                 Instr::End { start }
             }
+            "faa" => {
+                let (reg, var) = (self.reg(&t[1])?, self.var(&t[2])?);
+                Instr::FetchAdd { reg, var, add: self.operand(&t[3])? }
+            }
+            "xchg" => Instr::Xchg { reg: self.reg(&t[1])?, var: self.var(&t[2])? },
+            "cas" => Instr::Cas { var: self.var(&t[1])?, expected: self.reg(&t[2])?, new: self.reg(&t[3])? },
             "jmp" => Instr::Jump { target: self.jump_to(&op, &t[1])? },
             "cmp" => Instr::Cmp { a: self.reg(&t[1])?, b: self.value(&t[2])? },
             _ => match test {
@@ -864,6 +921,11 @@ impl Parser<'_> {
             Some(n) if n < REGISTER_COUNT => Ok(n as Reg),
             _ => self.err(t.column, format!("`{}` is not a register (r0 to r{})", t.text, REGISTER_COUNT - 1)),
         }
+    }
+
+    /// A number or a register (`add`'s and `faa`'s last operand).
+    fn operand(&self, t: &Token<'_>) -> Result<Operand, ProgramError> {
+        if t.text.starts_with(['r', 'R']) { self.reg(t).map(Operand::Reg) } else { self.int(t).map(Operand::Imm) }
     }
 
     /// A compared value: a register (`r0`), a number, or a variable.

@@ -207,6 +207,7 @@ fn change_event(sys: &System, tid: ThreadId, change: Change) -> What {
         Change::Mem { var, value, lost } => What::Mem { pid, var, value, tid, lost },
         Change::Mutex { mutex, owner } => What::Mutex { pid, mutex, owner },
         Change::Flags { flags } => What::Flags { tid, flags },
+        Change::Atomic { var, reg, read, wrote, flags } => What::Atomic { pid, var, tid, reg, read, wrote, flags },
     }
 }
 

@@ -109,6 +109,27 @@ pub enum What {
         /// a store not derived from a load of the same variable). The classic race condition.
         lost: u32,
     },
+    /// An atomic read-modify-write (`faa`, `xchg`, `cas`): in one indivisible step, thread `tid`
+    /// read variable `var` into register `reg` and wrote the variable (unless a `cas` found
+    /// another value than it expected). It never loses an update.
+    Atomic {
+        /// Process whose address space holds the variable.
+        pid: ProcessId,
+        /// The variable.
+        var: VarId,
+        /// The thread.
+        tid: ThreadId,
+        /// The register that received the value found.
+        reg: Reg,
+        /// The value found (the register's new value).
+        read: i64,
+        /// The variable's new value; `None`: a `cas` that found another value and wrote nothing.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        wrote: Option<i64>,
+        /// The flags a `cas` set (`equal`: it swapped); `None` for `faa` and `xchg`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        flags: Option<Flags>,
+    },
     /// A thread's flags were set by `cmp`.
     Flags {
         /// The thread.
@@ -305,6 +326,18 @@ impl Trace {
                 What::Pc { tid, pc } => threads[tid].pc = pc,
                 What::Reg { tid, reg, value } => threads[tid].registers[reg as usize] = value,
                 What::Flags { tid, flags } => threads[tid].flags = flags,
+                What::Atomic { pid, var, tid, reg, read, wrote, flags } => {
+                    threads[tid].registers[reg as usize] = read;
+                    if let Some(flags) = flags {
+                        threads[tid].flags = flags;
+                    }
+                    if let Some(value) = wrote {
+                        variables[pid][var] = value;
+                        if e.time == time {
+                            just_written.push((pid, var, tid));
+                        }
+                    }
+                }
                 What::Mem { pid, var, value, tid, .. } => {
                     variables[pid][var] = value;
                     if e.time == time {
@@ -404,6 +437,9 @@ impl Trace {
                 .rev()
                 .filter_map(|(j, e)| match e.what {
                     What::Mem { pid: p, var: v, value, tid, .. } if p == pid && v == var => Some((j, tid, value)),
+                    What::Atomic { pid: p, var: v, wrote: Some(value), tid, .. } if p == pid && v == var => {
+                        Some((j, tid, value))
+                    }
                     _ => None,
                 })
                 .take(lost as usize + 1)
@@ -453,6 +489,9 @@ impl Trace {
                     }
                 }
                 What::Mem { pid: p, var: v, tid: t, .. } if t == tid && p == pid && v == var => return None,
+                What::Atomic { pid: p, var: v, tid: t, wrote: Some(_), .. } if t == tid && p == pid && v == var => {
+                    return None;
+                }
                 _ => {}
             }
         }
