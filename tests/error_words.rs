@@ -106,6 +106,27 @@ fn broken() -> Vec<String> {
         r("\"load r0, counter\"", "\"faa r0, counter\""),
         r("\"load r0, counter\"", "\"cas 5, r0, r1\""),
         r("\"load r0, counter\"", "\"xchg counter, r0\""),
+        r("\"load r0, counter\"", "\"sem_wait slots\""),
+        r("\"load r0, counter\"", "\"sem_post\""),
+        r("\"variables\": { \"counter\": 0 }", "\"variables\": { \"counter\": 0 }, \"semaphores\": { \"s\": 2 }"),
+        r(
+            "\"variables\": { \"counter\": 0 }",
+            "\"variables\": { \"counter\": 0 }, \"semaphores\": { \"s\": { \"initial\": \"one\" } }",
+        ),
+        r(
+            "\"variables\": { \"counter\": 0 }",
+            "\"variables\": { \"counter\": 0 }, \"semaphores\": { \"s\": { \"start\": 1 } }",
+        ),
+        r(
+            "\"variables\": { \"counter\": 0 }",
+            "\"variables\": { \"counter\": 0 }, \"semaphores\": { \"s\": { \"initial\": 3, \"max\": 2 } }",
+        ),
+        r("\"variables\": { \"counter\": 0 }", "\"variables\": { \"counter\": 0 }, \"barriers\": { \"b\": 0 }"),
+        r("\"variables\": { \"counter\": 0 }", "\"variables\": { \"counter\": 0 }, \"barriers\": { \"b\": \"all\" }"),
+        r(
+            "\"variables\": { \"counter\": 0 }",
+            "\"variables\": { \"counter\": 0 }, \"rwlocks\": { \"l\": { \"prefer\": \"writer\" } }",
+        ),
         r("\"loop 5\"", "\"jmp inside\", \"loop 5\", \"inside:\""),
         r("\"format\": 2", "\"format\": 9"),
         r("\"format\": 2", "\"format\": \"2\""),

@@ -98,6 +98,8 @@ fn program_token() -> impl Strategy<Value = String> {
         "faa",
         "xchg",
         "cas",
+        "sem_wait",
+        "sem_post",
         "top:",
         "top",
         "r0",

@@ -3,7 +3,8 @@
 //! instruction and whose cost is the interpreter's, and the module doc's table lists the same.
 
 use threadlab::model::interpreter;
-use threadlab::model::program::{INSTRUCTIONS, Instr, SYNTAX_NOTES, Span, Symbols, Test, Value, parse};
+use threadlab::model::program::{INSTRUCTIONS, Instr, SYNTAX_NOTES, Span, Symbols, Test, Value, parse_with};
+use threadlab::model::sync::names::ObjectNames;
 
 /// The mnemonic of a decoded instruction. Exhaustive: a new `Instr` variant does not compile
 /// here until it is named, and the test below then fails until `INSTRUCTIONS` has its entry.
@@ -22,6 +23,8 @@ fn mnemonic(i: &Instr) -> &'static str {
         Instr::Jump { .. } => "jmp",
         Instr::Branch { test, .. } | Instr::BranchFlags { test, .. } => test.mnemonic(),
         Instr::Cmp { .. } => "cmp",
+        Instr::SemWait { .. } => "sem_wait",
+        Instr::SemPost { .. } => "sem_post",
         Instr::FetchAdd { .. } => "faa",
         Instr::Xchg { .. } => "xchg",
         Instr::Cas { .. } => "cas",
@@ -45,6 +48,8 @@ fn every_variant() -> Vec<Instr> {
         Instr::Loop { count: 1, end: 1 },
         Instr::End { start: 0 },
         Instr::Jump { target: 0 },
+        Instr::SemWait { sem: 0 },
+        Instr::SemPost { sem: 0 },
         Instr::Cmp { a: 0, b: Value::Imm(0) },
         Instr::FetchAdd { reg: 0, var: 0, add: threadlab::model::program::Operand::Imm(1) },
         Instr::Xchg { reg: 0, var: 0 },
@@ -58,10 +63,13 @@ fn every_variant() -> Vec<Instr> {
     .collect()
 }
 
+/// The examples' declared objects: semaphore `slots`, barrier `b`.
 fn parse_example(text: &str) -> Vec<Instr> {
     let variables = vec!["counter".to_string()];
     let mut mutexes = Vec::new();
-    let prog = parse(text, Symbols { variables: &variables, mutexes: &mut mutexes })
+    let mut objects =
+        ObjectNames { semaphores: vec!["slots".into()], barriers: vec!["b".into()], ..ObjectNames::default() };
+    let prog = parse_with(text, Symbols { variables: &variables, mutexes: &mut mutexes }, &mut objects)
         .unwrap_or_else(|e| panic!("example {text:?} does not parse: {e}"));
     prog.instrs
 }

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model::metrics::{Averages, CpuMetrics, Metrics, ProcessMemory, ThreadMetrics, VariableValue};
-use crate::model::program::{Flags, MutexId, Reg, VarId};
+use crate::model::program::{Flags, MutexId, Reg, SemId, VarId};
 use crate::model::scheduler::ReadyReason;
 use crate::model::simulation::{Outcome, StuckThread};
 use crate::model::trace::{Cause, CpuInterval, IntervalKind, QueueSample, ThreadState, Trace, TraceEvent, What};
@@ -207,6 +207,11 @@ enum WhatDef {
         mutex: MutexId,
         owner: Option<ThreadId>,
     },
+    Semaphore {
+        pid: ProcessId,
+        sem: SemId,
+        value: u64,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -257,6 +262,7 @@ enum ReadyReasonDef {
 enum WaitReasonDef {
     Io { until: Ticks },
     Mutex { mutex: MutexId },
+    Semaphore { sem: SemId },
 }
 
 #[derive(Serialize, Deserialize)]

@@ -5,8 +5,9 @@
 
 use super::ThreadId;
 use super::memory::Cell;
-use super::program::{Flags, Instr, Operand, REGISTER_COUNT, Reg, Span, Value, VarId};
-use super::sync::{Acquire, ProcessSync, Release};
+use super::program::{Flags, Instr, Operand, REGISTER_COUNT, Reg, SemId, Span, Value, VarId};
+use super::sync::names::ObjectKind;
+use super::sync::{Acquire, Down, ProcessSync, Release, Up};
 use super::system::System;
 use super::wait::WaitReason;
 use super::{ProcessId, Ticks};
@@ -74,6 +75,13 @@ pub enum Fault {
         /// Its owner.
         owner: Option<ThreadId>,
     },
+    /// `sem_post` on a bounded semaphore already at its `max`.
+    PostFull {
+        /// The semaphore.
+        sem: SemId,
+        /// Its bound.
+        max: u64,
+    },
 }
 
 impl Fault {
@@ -87,6 +95,10 @@ impl Fault {
                 };
                 let name = &sys.processes[pid].mutexes[mutex];
                 format!("unlock of mutex `{name}`, which this thread does not hold ({holder})")
+            }
+            Fault::PostFull { sem, max } => {
+                let name = sys.processes[pid].objects.name(ObjectKind::Semaphore, sem);
+                format!("post on semaphore `{name}`, already at its `max` of {max}: a bounded semaphore goes no higher")
             }
         }
     }
@@ -124,6 +136,13 @@ pub enum Change {
         wrote: Option<i64>,
         /// The flags a `cas` set; `None` for `faa` and `xchg`.
         flags: Option<Flags>,
+    },
+    /// A semaphore of the process changed value.
+    Semaphore {
+        /// The semaphore.
+        sem: SemId,
+        /// Its new value.
+        value: u64,
     },
     /// The thread's flags were set (`cmp`).
     Flags {
@@ -243,6 +262,21 @@ pub fn execute(
                 wake: Some(next),
             },
             Release::NotOwner { owner } => Effect::flow(Flow::Fault(Fault::UnlockNotHeld { mutex, owner })),
+        },
+        Instr::SemWait { sem } => match proc.sync.semaphores[sem].wait(tid) {
+            Down::Passed => {
+                let value = proc.sync.semaphores[sem].value;
+                Effect::next(pc + 1).with(Change::Semaphore { sem, value })
+            }
+            Down::MustWait => Effect::flow(Flow::Block(WaitReason::Semaphore { sem })),
+        },
+        Instr::SemPost { sem } => match proc.sync.semaphores[sem].post() {
+            Up::Raised => {
+                let value = proc.sync.semaphores[sem].value;
+                Effect::next(pc + 1).with(Change::Semaphore { sem, value })
+            }
+            Up::HandedTo(next) => Effect { flow: Flow::Next(pc + 1), change: None, wake: Some(next) },
+            Up::Full { max } => Effect::flow(Flow::Fault(Fault::PostFull { sem, max })),
         },
         Instr::Loop { count, end } => {
             if count == 0 {

@@ -12,6 +12,8 @@
 //! | `set rX, 5`          | 1                    | `rX ← 5`                                            |
 //! | `lock m`             | 1                    | acquire mutex `m`, or block in its FIFO wait queue  |
 //! | `unlock m`           | 1                    | release `m`, handing it to the first waiter          |
+//! | `sem_wait s`         | 1                    | counting semaphore P: take one from `s`, or block in its FIFO queue while it is 0 |
+//! | `sem_post s`         | 1                    | counting semaphore V: wake the first waiter, else add one to `s` (any thread may post) |
 //! | `jmp L`              | 1                    | go on at label `L`                                   |
 //! | `jeq a, b, L` / `jne` / `jlt` / `jle` / `jgt` / `jge` | 1 | jump to `L` if register `a` is equal to / not equal to / less than / at most / greater than / at least `b` (a number, register or variable); with only `L`, test the flags of the last `cmp` |
 //! | `cmp a, b`           | 1                    | compare register `a` with `b`, setting the thread's flags for a flag jump |
@@ -32,13 +34,15 @@
 //!
 //! Registers are `r0`–`r7`, signed 64-bit, private to each thread (part of its execution context).
 //! Variables live in the process's address space and must be declared in the scenario; mutex
-//! names are declared by use.
+//! names are declared by use; semaphores are declared in the process's `semaphores` (see
+//! [`super::sync::names`]).
 
 use std::fmt;
 
 use serde::Serialize;
 
 use super::Ticks;
+use super::sync::names::{ObjectKind, ObjectNames};
 
 /// Number of registers per thread (`r0`–`r7`).
 pub const REGISTER_COUNT: usize = 8;
@@ -54,6 +58,21 @@ pub type VarId = usize;
 
 /// Index of a mutex in its process (see [`super::sync::Mutex`]).
 pub type MutexId = usize;
+
+/// Index of a semaphore in its process's table ([`ObjectNames::semaphores`]).
+pub type SemId = usize;
+
+/// Index of a condition variable in its process's table ([`ObjectNames::condvars`]).
+pub type CondId = usize;
+
+/// Index of a spin lock in its process's table ([`ObjectNames::spinlocks`]).
+pub type SpinId = usize;
+
+/// Index of a read-write lock in its process's table ([`ObjectNames::rwlocks`]).
+pub type RwId = usize;
+
+/// Index of a barrier in its process's table ([`ObjectNames::barriers`]).
+pub type BarrierId = usize;
 
 /// A length of time in ticks: fixed, or drawn uniformly from `lo..=hi` with the seeded RNG.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -214,6 +233,17 @@ pub enum Instr {
         /// Mutex to release.
         mutex: MutexId,
     },
+    /// `sem_wait s`: takes one from the semaphore, or blocks in its FIFO queue while it is 0.
+    SemWait {
+        /// The semaphore.
+        sem: SemId,
+    },
+    /// `sem_post s`: wakes the semaphore's first waiter, else adds one to it (a runtime error
+    /// past a declared `max`).
+    SemPost {
+        /// The semaphore.
+        sem: SemId,
+    },
     /// Start of a counted loop; `end` is the index of the matching `End`.
     Loop {
         /// Number of times to run the body; 0 skips it.
@@ -370,10 +400,19 @@ fn tokenize(line: &str) -> Vec<Token<'_>> {
     out
 }
 
-/// Parses program text. Errors name the line and column and say what was expected.
+/// Parses program text. Errors name the line and column and say what was expected. The
+/// program may use no declared object (semaphore, barrier): see [`parse_with`].
 pub fn parse(source: &str, symbols: Symbols<'_>) -> Result<Program, ProgramError> {
+    parse_with(source, symbols, &mut ObjectNames::default())
+}
+
+/// [`parse`] with the process's other synchronisation objects: `objects` holds the declared
+/// ones and the ones earlier programs of the process named; a new name used by a kind declared
+/// by use is appended (see [`super::sync::names`]).
+pub fn parse_with(source: &str, symbols: Symbols<'_>, objects: &mut ObjectNames) -> Result<Program, ProgramError> {
     let mut p = Parser {
         symbols,
+        objects,
         line: 0,
         instrs: Vec::new(),
         lines: Vec::new(),
@@ -495,6 +534,25 @@ pub const INSTRUCTIONS: &[InstrDoc] = &[
         effect: "Releases the mutex, handing it to the first thread in its wait queue. Unlocking a mutex the thread \
                  does not hold is a runtime error.",
         example: "unlock m",
+    },
+    InstrDoc {
+        mnemonic: "sem_wait",
+        operands: 1,
+        needs: "a semaphore name (declared in the process's `semaphores`)",
+        cost: "1",
+        effect: "Waits on a counting semaphore (P): if its value is above 0, takes one and goes on; at 0, blocks in its \
+                 queue (first come, first served) until a `sem_post` lets it through.",
+        example: "sem_wait slots",
+    },
+    InstrDoc {
+        mnemonic: "sem_post",
+        operands: 1,
+        needs: "a semaphore name (declared in the process's `semaphores`)",
+        cost: "1",
+        effect: "Posts a counting semaphore (V): lets the first waiting thread through, or if none waits adds one \
+                 to its value, so a later `sem_wait` passes (the post is remembered). Any thread may post. Past a \
+                 declared `max`, a runtime error.",
+        example: "sem_post slots",
     },
     InstrDoc {
         mnemonic: "loop",
@@ -639,6 +697,12 @@ pub const SYNTAX_NOTES: &[(&str, &str)] = &[
         "A line `name:` of its own names the line after it; `jmp name` and the conditional jumps go there. A jump \
          stays inside the `loop` it is in (it may not enter or leave a loop body).",
     ),
+    (
+        "Semaphores",
+        "Declared in the process's `semaphores` with their initial value and, if bounded, their `max`: \
+         `\"semaphores\": { \"slots\": { \"initial\": 4, \"max\": 4 } }`. Mutexes need no declaration. A name is one \
+         object: a semaphore cannot also be a mutex.",
+    ),
     ("Time", "One tick is one simulated microsecond (µs)."),
 ];
 
@@ -659,6 +723,7 @@ fn close_enough(a: &str, b: &str) -> bool {
 
 struct Parser<'a> {
     symbols: Symbols<'a>,
+    objects: &'a mut ObjectNames,
     line: u32,
     instrs: Vec<Instr>,
     lines: Vec<u32>,
@@ -752,6 +817,8 @@ impl Parser<'_> {
             "add" => Instr::Add { reg: self.reg(&t[1])?, operand: self.operand(&t[2])? },
             "set" => Instr::Set { reg: self.reg(&t[1])?, value: self.int(&t[2])? },
             "lock" => Instr::Lock { mutex: self.mutex(&t[1])? },
+            "sem_wait" => Instr::SemWait { sem: self.object(&t[1], ObjectKind::Semaphore)? },
+            "sem_post" => Instr::SemPost { sem: self.object(&t[1], ObjectKind::Semaphore)? },
             "unlock" => Instr::Unlock { mutex: self.mutex(&t[1])? },
             "loop" => {
                 let count = match t[1].text.parse::<u32>() {
@@ -958,14 +1025,62 @@ impl Parser<'_> {
     }
 
     fn mutex(&mut self, t: &Token<'_>) -> Result<MutexId, ProgramError> {
+        self.object(t, ObjectKind::Mutex)
+    }
+
+    /// Whether the process has an object of `kind` named `name`.
+    fn has(&self, kind: ObjectKind, name: &str) -> bool {
+        let table = match kind {
+            ObjectKind::Mutex => Some(&*self.symbols.mutexes),
+            _ => self.objects.table(kind),
+        };
+        table.is_some_and(|t| t.iter().any(|n| n == name))
+    }
+
+    /// The id of the object of `kind` named by `t`. Kinds declared by use get a new id for a new
+    /// name; semaphores and barriers must be declared. Errors: not a name, a name that is
+    /// another kind of object, an undeclared semaphore or barrier.
+    fn object(&mut self, t: &Token<'_>, kind: ObjectKind) -> Result<usize, ProgramError> {
         let name = t.text;
         if !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            return self.err(t.column, format!("`{name}` is not a mutex name (letters, digits and _)"));
+            return self.err(t.column, format!("`{name}` is not a {} name (letters, digits and _)", kind.word()));
         }
-        let table = &mut self.symbols.mutexes;
-        Ok(table.iter().position(|m| m == name).unwrap_or_else(|| {
-            table.push(name.to_string());
-            table.len() - 1
-        }))
+        if let Some(other) = ObjectKind::ALL.into_iter().find(|&k| k != kind && self.has(k, name)) {
+            return self.err(
+                t.column,
+                format!(
+                    "`{name}` is a {} in this process, not a {}: give the {} a name of its own",
+                    other.word(),
+                    kind.word(),
+                    kind.word()
+                ),
+            );
+        }
+        let table = match kind {
+            ObjectKind::Mutex => &mut *self.symbols.mutexes,
+            _ => self.objects.table_mut(kind).expect("a table for every kind but mutexes"),
+        };
+        if let Some(id) = table.iter().position(|n| n == name) {
+            return Ok(id);
+        }
+        if let Some(field) = kind.declared_in() {
+            let example = match kind {
+                ObjectKind::Barrier => format!("\"barriers\": {{ \"{name}\": 3 }}"),
+                _ => format!("\"semaphores\": {{ \"{name}\": {{ \"initial\": 1 }} }}"),
+            };
+            let declared = match table.len() {
+                0 => "it declares none".to_string(),
+                _ => format!("it declares {}", table.join(", ")),
+            };
+            return self.err(
+                t.column,
+                format!(
+                    "unknown {} `{name}`: declare it in the process's `{field}`, like {example} ({declared})",
+                    kind.word()
+                ),
+            );
+        }
+        table.push(name.to_string());
+        Ok(table.len() - 1)
     }
 }

@@ -207,6 +207,7 @@ fn change_event(sys: &System, tid: ThreadId, change: Change) -> What {
         Change::Mem { var, value, lost } => What::Mem { pid, var, value, tid, lost },
         Change::Mutex { mutex, owner } => What::Mutex { pid, mutex, owner },
         Change::Flags { flags } => What::Flags { tid, flags },
+        Change::Semaphore { sem, value } => What::Semaphore { pid, sem, value },
         Change::Atomic { var, reg, read, wrote, flags } => What::Atomic { pid, var, tid, reg, read, wrote, flags },
     }
 }
@@ -254,7 +255,7 @@ impl Kernel {
             all_cpus,
             progress_events: sys.threads.len(),
             memory: sys.processes.iter().map(|p| p.space.initial.iter().map(|&v| Cell::new(v)).collect()).collect(),
-            sync: sys.processes.iter().map(|p| ProcessSync::new(p.mutexes.len())).collect(),
+            sync: sys.processes.iter().map(ProcessSync::new).collect(),
             newly_ready: Vec::new(),
             stirred: false,
             live: sys.threads.len(),

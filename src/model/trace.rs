@@ -5,8 +5,9 @@
 
 use serde::Serialize;
 
-use super::program::{Flags, Instr, MutexId, REGISTER_COUNT, Reg, VarId};
+use super::program::{Flags, Instr, MutexId, REGISTER_COUNT, Reg, SemId, VarId};
 use super::scheduler::ReadyReason;
+use super::sync::view::ObjectsView;
 use super::system::System;
 use super::wait::WaitReason;
 use super::{CpuId, ProcessId, ThreadId, Ticks};
@@ -146,6 +147,15 @@ pub enum What {
         /// New owner; `None`: free.
         owner: Option<ThreadId>,
     },
+    /// A semaphore's value changed (a `sem_wait` that passed, or a `sem_post` nobody waited for).
+    Semaphore {
+        /// Process the semaphore belongs to.
+        pid: ProcessId,
+        /// The semaphore.
+        sem: SemId,
+        /// Its new value.
+        value: u64,
+    },
 }
 
 /// A timestamped trace entry; time in ticks.
@@ -252,6 +262,9 @@ pub struct Snapshot {
     /// `mutex_waiters[pid][mutex]`: the threads blocked on the mutex, next owner first (its FIFO
     /// wait queue, rebuilt from the order in which the threads started waiting).
     pub mutex_waiters: Vec<Vec<Vec<ThreadId>>>,
+    /// `objects[pid]`: the process's other synchronisation objects (semaphores, …): their
+    /// state and their queues.
+    pub objects: Vec<ObjectsView>,
     /// What each CPU is doing at `time`: the interval covering it, if any.
     pub cpus: Vec<Option<CpuInterval>>,
     /// Stores at exactly `time`, in order, as (pid, var, writing thread).
@@ -298,6 +311,7 @@ impl Trace {
             sys.processes.iter().map(|p| vec![None; p.mutexes.len()]).collect();
         let mut mutex_waiters: Vec<Vec<Vec<ThreadId>>> =
             sys.processes.iter().map(|p| vec![Vec::new(); p.mutexes.len()]).collect();
+        let mut objects: Vec<ObjectsView> = sys.processes.iter().map(ObjectsView::start).collect();
         let mut just_written = Vec::new();
         let upto = self.events.partition_point(|e| e.time <= time);
         for e in &self.events[..upto] {
@@ -312,6 +326,12 @@ impl Trace {
                     }
                     if let Cause::Wait { on: WaitReason::Mutex { mutex } } = cause {
                         mutex_waiters[pid][mutex].push(tid);
+                    }
+                    if let Some(on) = t.waiting {
+                        objects[pid].leave(tid, on);
+                    }
+                    if let Cause::Wait { on } = cause {
+                        objects[pid].join(tid, on);
                     }
                     t.state = state;
                     t.cpu = match cause {
@@ -345,6 +365,7 @@ impl Trace {
                     }
                 }
                 What::Mutex { pid, mutex, owner } => mutex_owners[pid][mutex] = owner,
+                What::Semaphore { pid, sem, value } => objects[pid].semaphores[sem].value = value,
             }
         }
         let mut on_cpu = vec![None; cpus];
@@ -355,7 +376,17 @@ impl Trace {
         }
         let queued = self.ready_queue.partition_point(|q| q.time <= time);
         let ready_queue = queued.checked_sub(1).map(|i| self.ready_queue[i].clone()).unwrap_or_default();
-        Snapshot { time, threads, variables, mutex_owners, mutex_waiters, cpus: on_cpu, just_written, ready_queue }
+        Snapshot {
+            time,
+            threads,
+            variables,
+            mutex_owners,
+            mutex_waiters,
+            objects,
+            cpus: on_cpu,
+            just_written,
+            ready_queue,
+        }
     }
 }
 

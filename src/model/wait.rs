@@ -6,7 +6,8 @@
 
 use serde::Serialize;
 
-use super::program::MutexId;
+use super::program::{MutexId, SemId};
+use super::sync::names::ObjectKind;
 use super::system::System;
 use super::{ProcessId, Ticks};
 
@@ -24,6 +25,11 @@ pub enum WaitReason {
         /// The mutex, in the thread's process.
         mutex: MutexId,
     },
+    /// A semaphore at 0 (`sem_wait s`); the thread waits in its FIFO queue for a post.
+    Semaphore {
+        /// The semaphore, in the thread's process.
+        sem: SemId,
+    },
 }
 
 /// Which per-thread wait total a wait adds to (see [`super::metrics::ThreadMetrics`]).
@@ -40,15 +46,18 @@ impl WaitReason {
     pub fn class(&self) -> WaitClass {
         match self {
             WaitReason::Io { .. } => WaitClass::Io,
-            WaitReason::Mutex { .. } => WaitClass::Sync,
+            WaitReason::Mutex { .. } | WaitReason::Semaphore { .. } => WaitClass::Sync,
         }
     }
 
-    /// What is waited for, for people: "I/O until t=12", "mutex `m`".
+    /// What is waited for, for people: "I/O until t=12", "mutex `m`", "semaphore `s`".
     pub fn describe(&self, sys: &System, pid: ProcessId) -> String {
-        match *self {
-            WaitReason::Io { until } => format!("I/O until t={until}"),
-            WaitReason::Mutex { mutex } => format!("mutex `{}`", sys.processes[pid].mutexes[mutex]),
+        match self.object(sys, pid) {
+            Some((kind, name)) => format!("{kind} `{name}`"),
+            None => match *self {
+                WaitReason::Io { until } => format!("I/O until t={until}"),
+                _ => unreachable!("every wait but I/O names an object"),
+            },
         }
     }
 
@@ -57,16 +66,32 @@ impl WaitReason {
         match self {
             WaitReason::Io { .. } => "completing",
             WaitReason::Mutex { .. } => "unlocking",
+            WaitReason::Semaphore { .. } => "posting",
+        }
+    }
+
+    /// For a wait on an object nobody holds, why no thread is named, for the deadlock report
+    /// (every thread left is blocked, so none can end the wait); `None` for objects with a
+    /// holder.
+    pub fn unheld(&self) -> Option<&'static str> {
+        match self {
+            WaitReason::Io { .. } | WaitReason::Mutex { .. } => None,
+            WaitReason::Semaphore { .. } => {
+                Some("a semaphore has no holder: any thread may post it, and no thread left can run to post")
+            }
         }
     }
 
     /// The waited-for object as a (kind, name) pair for reports, e.g. `("mutex", "m")`; `None`
     /// for I/O, which names no object.
     pub fn object(&self, sys: &System, pid: ProcessId) -> Option<(&'static str, String)> {
-        match *self {
-            WaitReason::Io { .. } => None,
-            WaitReason::Mutex { mutex } => Some(("mutex", sys.processes[pid].mutexes[mutex].clone())),
-        }
+        let p = &sys.processes[pid];
+        let (kind, id) = match *self {
+            WaitReason::Io { .. } => return None,
+            WaitReason::Mutex { mutex } => return Some(("mutex", p.mutexes[mutex].clone())),
+            WaitReason::Semaphore { sem } => (ObjectKind::Semaphore, sem),
+        };
+        Some((kind.word(), p.objects.name(kind, id).to_string()))
     }
 }
 

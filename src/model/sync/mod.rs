@@ -1,14 +1,19 @@
 //! Synchronisation primitives, one file each, and the per-process table that holds them.
 //!
 //! A primitive decides who owns it and who waits; it never touches CPUs, threads or the trace.
-//! The interpreter calls it and turns its answer into an effect (block, wake, fault). Now: the
-//! mutex. Semaphores, condition variables, barriers and read-write locks join as new files.
+//! The interpreter calls it and turns its answer into an effect (block, wake, fault). One file
+//! per primitive: the mutex, the counting semaphore, …
 
 mod mutex;
+pub mod names;
+mod semaphore;
+pub mod view;
 
 pub use mutex::{Acquire, Mutex, Release};
+pub use semaphore::{Down, Semaphore, Up};
 
 use super::ThreadId;
+use super::system::ProcessInfo;
 use super::wait::WaitReason;
 
 /// The synchronisation objects of one process, indexed by the ids its programs use.
@@ -16,12 +21,16 @@ use super::wait::WaitReason;
 pub struct ProcessSync {
     /// Mutexes, indexed by [`super::program::MutexId`].
     pub mutexes: Vec<Mutex>,
+    /// Semaphores, indexed by [`super::program::SemId`].
+    pub semaphores: Vec<Semaphore>,
 }
 
 impl ProcessSync {
-    /// A table with `mutexes` free mutexes.
-    pub fn new(mutexes: usize) -> Self {
-        ProcessSync { mutexes: vec![Mutex::default(); mutexes] }
+    /// The objects of process `info`, all at their start: every lock free, every semaphore at
+    /// its initial value.
+    pub fn new(info: &ProcessInfo) -> Self {
+        let semaphores = info.settings.semaphores.iter().map(|&(initial, max)| Semaphore::new(initial, max)).collect();
+        ProcessSync { mutexes: vec![Mutex::default(); info.mutexes.len()], semaphores }
     }
 
     /// The thread whose action would end a wait on `reason`, if one thread holds that power (a
@@ -29,7 +38,7 @@ impl ProcessSync {
     pub fn holder(&self, reason: &WaitReason) -> Option<ThreadId> {
         match *reason {
             WaitReason::Mutex { mutex } => self.mutexes[mutex].owner,
-            WaitReason::Io { .. } => None,
+            WaitReason::Io { .. } | WaitReason::Semaphore { .. } => None,
         }
     }
 }

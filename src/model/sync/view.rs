@@ -1,0 +1,57 @@
+//! A process's synchronisation objects (other than mutexes) at an instant, as the snapshot
+//! rebuilds them from the trace: each object's state and the threads blocked on it, in the
+//! order they started waiting (every queue is first come, first served).
+
+use serde::Serialize;
+
+use crate::model::ThreadId;
+use crate::model::system::ProcessInfo;
+use crate::model::wait::WaitReason;
+
+/// A semaphore at an instant.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SemaphoreView {
+    /// Its value.
+    pub value: u64,
+    /// Threads blocked in `sem_wait`, the next to pass first.
+    pub waiters: Vec<ThreadId>,
+}
+
+/// One process's semaphores, condition variables, … at an instant, indexed by their ids.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ObjectsView {
+    /// Semaphores, by [`crate::model::program::SemId`].
+    pub semaphores: Vec<SemaphoreView>,
+}
+
+impl ObjectsView {
+    /// Process `info`'s objects at the start of a run.
+    pub fn start(info: &ProcessInfo) -> Self {
+        let s = &info.settings;
+        ObjectsView {
+            semaphores: s.semaphores.iter().map(|&(value, _)| SemaphoreView { value, waiters: Vec::new() }).collect(),
+        }
+    }
+
+    /// The queue of threads blocked on `reason`'s object, if it is one of these objects.
+    fn queue(&mut self, reason: WaitReason) -> Option<&mut Vec<ThreadId>> {
+        match reason {
+            WaitReason::Semaphore { sem } => Some(&mut self.semaphores[sem].waiters),
+            WaitReason::Io { .. } | WaitReason::Mutex { .. } => None,
+        }
+    }
+
+    /// `tid` starts waiting on `reason`: it joins the tail of that object's queue.
+    pub(crate) fn join(&mut self, tid: ThreadId, reason: WaitReason) {
+        if let Some(q) = self.queue(reason) {
+            q.push(tid);
+        }
+    }
+
+    /// `tid`'s wait on `reason` ends: it leaves that object's queue.
+    pub(crate) fn leave(&mut self, tid: ThreadId, reason: WaitReason) {
+        if let Some(q) = self.queue(reason) {
+            q.retain(|&w| w != tid);
+        }
+    }
+}

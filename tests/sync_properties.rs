@@ -1,0 +1,196 @@
+//! Property tests over random programs that use the synchronisation primitives, on random
+//! machines and policies: what each primitive promises holds in every run. Native only.
+//!
+//! - Mutual exclusion: never more threads inside a critical section than its lock admits (one
+//!   for a mutex, `initial` for a semaphore used as a lock).
+//! - A semaphore's value never goes below zero: at the end of every instant, the `sem_wait`s
+//!   that passed are at most its initial value plus the `sem_post`s made, and the value the
+//!   trace shows is exactly the difference.
+//!
+//! Deadlocks are allowed (random waits and posts may not match); runtime errors and exhausted
+//! budgets are not.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+use std::collections::BTreeMap;
+
+use common::*;
+use proptest::prelude::*;
+use threadlab::model::program::Instr;
+use threadlab::model::scenario::{Policy, Scenario, SemaphoreSpec};
+use threadlab::model::trace::What;
+use threadlab::model::{self, Outcome, RunResult, System};
+
+/// One random block of a program. `s` is a semaphore used as a lock around a critical section;
+/// `t` a semaphore used to signal, whose waits and posts need not match.
+fn block() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (1u64..5).prop_map(|n| format!("compute {n}")),
+        (1u64..6).prop_map(|n| format!("io {n}")),
+        Just("lock m\n  load r0, counter\n  add r0, 1\n  store r0, counter\nunlock m".to_string()),
+        (1u64..4).prop_map(|n| format!("sem_wait s\n  compute {n}\nsem_post s")),
+        Just("sem_post t".to_string()),
+        Just("sem_wait t".to_string()),
+    ]
+}
+
+fn any_scenario() -> impl Strategy<Value = Scenario> {
+    (
+        1u32..4,
+        any::<bool>(),
+        1u64..4,
+        1u32..4,
+        0u32..3,
+        prop::collection::vec(prop::collection::vec(block(), 1..6), 1..5),
+    )
+        .prop_map(|(cpus, rr, quantum, s_initial, t_initial, threads)| {
+            let code = |blocks: &Vec<String>| blocks.join("\n");
+            let mut p = job("p", 0, &code(&threads[0]));
+            for (j, blocks) in threads.iter().enumerate().skip(1) {
+                p.threads.push(thread(&format!("t{j}"), &code(blocks)));
+            }
+            p.variables.insert("counter".into(), 0);
+            p.semaphores.insert("s".into(), SemaphoreSpec { initial: s_initial, max: None });
+            p.semaphores.insert("t".into(), SemaphoreSpec { initial: t_initial, max: None });
+            let policy = if rr { Policy::RoundRobin } else { Policy::Fcfs };
+            let mut s = scenario(cpus, policy, rr.then_some(quantum), vec![p]);
+            s.machine.thread_switch_ticks = 1;
+            s
+        })
+}
+
+/// A critical section of a program: the PCs from just after its acquiring instruction to its
+/// releasing one. A thread whose PC is in `(acquire, release]` is inside.
+#[derive(Clone, Copy, Debug)]
+struct Section {
+    acquire: usize,
+    release: usize,
+}
+
+/// The critical sections of `instrs` guarded by the object `is_acquire` opens and `is_release`
+/// closes (not nested in these programs).
+fn sections(
+    instrs: &[Instr],
+    is_acquire: impl Fn(&Instr) -> bool,
+    is_release: impl Fn(&Instr) -> bool,
+) -> Vec<Section> {
+    let mut out = Vec::new();
+    let mut open = None;
+    for (pc, i) in instrs.iter().enumerate() {
+        if is_acquire(i) {
+            open = Some(pc);
+        } else if is_release(i)
+            && let Some(acquire) = open.take()
+        {
+            out.push(Section { acquire, release: pc });
+        }
+    }
+    out
+}
+
+/// Each thread's PC after every instant, in time order: `(time, pcs)`.
+fn pcs_by_instant(sys: &System, r: &RunResult) -> Vec<(u64, Vec<usize>)> {
+    let mut pcs = vec![0usize; sys.threads.len()];
+    let mut out: Vec<(u64, Vec<usize>)> = Vec::new();
+    for e in &r.trace.as_ref().unwrap().events {
+        if let What::Pc { tid, pc } = e.what {
+            pcs[tid] = pc;
+        }
+        match out.last_mut() {
+            Some((t, last)) if *t == e.time => last.clone_from(&pcs),
+            _ => out.push((e.time, pcs.clone())),
+        }
+    }
+    out
+}
+
+/// The most threads inside any of the per-thread `sections` at the end of any instant.
+fn most_inside(sys: &System, r: &RunResult, sections: &[Vec<Section>]) -> usize {
+    pcs_by_instant(sys, r)
+        .iter()
+        .map(|(_, pcs)| {
+            (0..sys.threads.len())
+                .filter(|&tid| sections[tid].iter().any(|s| s.acquire < pcs[tid] && pcs[tid] <= s.release))
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Checks a semaphore's books at the end of every instant: passes ≤ initial + posts, and the
+/// value last recorded equals initial + posts − passes. Returns a problem, if any.
+fn semaphore_books(sys: &System, r: &RunResult, sem: usize, initial: u64) -> Result<(), String> {
+    let mut pcs = vec![0usize; sys.threads.len()];
+    let (mut passes, mut posts, mut value) = (0u64, 0u64, initial);
+    let events = &r.trace.as_ref().unwrap().events;
+    for (i, e) in events.iter().enumerate() {
+        match e.what {
+            What::Pc { tid, pc } => {
+                let before = sys.program_of(tid).instrs.get(pcs[tid]).copied();
+                if pc == pcs[tid] + 1 {
+                    match before {
+                        Some(Instr::SemWait { sem: s }) if s == sem => passes += 1,
+                        Some(Instr::SemPost { sem: s }) if s == sem => posts += 1,
+                        _ => {}
+                    }
+                }
+                pcs[tid] = pc;
+            }
+            What::Semaphore { sem: s, value: v, .. } if s == sem => value = v,
+            _ => {}
+        }
+        let end_of_instant = events.get(i + 1).is_none_or(|next| next.time != e.time);
+        if end_of_instant {
+            if passes > initial + posts {
+                return Err(format!("t={}: {passes} passes > {initial} + {posts} posts", e.time));
+            }
+            if value != initial + posts - passes {
+                return Err(format!("t={}: value {value}, books say {}", e.time, initial + posts - passes));
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn primitives_keep_their_promises(s in any_scenario()) {
+        let (sys, r) = model::run(&s).unwrap();
+        prop_assert!(matches!(r.outcome, Outcome::Completed | Outcome::Deadlock { .. }), "{:?}", r.outcome);
+        let names = &sys.processes[0].objects.semaphores;
+        let id = |n: &str| names.iter().position(|x| x == n).unwrap();
+        let (s_id, t_id) = (id("s"), id("t"));
+        let initial = |n: &str| u64::from(s.processes[0].semaphores[n].initial);
+
+        // Mutual exclusion: one thread inside `m`; at most `initial` inside `s`.
+        let progs: Vec<&[Instr]> = (0..sys.threads.len()).map(|t| sys.program_of(t).instrs.as_slice()).collect();
+        let in_m: Vec<Vec<Section>> = progs.iter().map(|p| sections(p,
+            |i| matches!(i, Instr::Lock { .. }), |i| matches!(i, Instr::Unlock { .. }))).collect();
+        prop_assert!(most_inside(&sys, &r, &in_m) <= 1);
+        let in_s: Vec<Vec<Section>> = progs.iter().map(|p| sections(p,
+            |i| matches!(i, Instr::SemWait { sem } if *sem == s_id),
+            |i| matches!(i, Instr::SemPost { sem } if *sem == s_id))).collect();
+        prop_assert!(most_inside(&sys, &r, &in_s) as u64 <= initial("s"));
+        prop_assert_eq!(r.metrics.variables.iter().find(|v| v.name == "counter").unwrap().lost_updates, 0);
+
+        // A semaphore never goes below zero.
+        for (id, name) in [(s_id, "s"), (t_id, "t")] {
+            if let Err(problem) = semaphore_books(&sys, &r, id, initial(name)) {
+                prop_assert!(false, "semaphore {name}: {problem}");
+            }
+        }
+
+        // A deadlock report names every thread left, each with what it waits for.
+        if let Outcome::Deadlock { waits, .. } = &r.outcome {
+            let stuck = r.metrics.threads.iter().filter(|t| t.completion.is_none()).count();
+            prop_assert_eq!(stuck, waits.len());
+            let kinds: BTreeMap<&str, usize> = waits.iter().flat_map(|w| w.waits_for.keys()).fold(BTreeMap::new(), |mut m, k| {
+                *m.entry(k.as_str()).or_default() += 1;
+                m
+            });
+            prop_assert!(kinds.keys().all(|k| ["mutex", "semaphore"].contains(k)), "{kinds:?}");
+        }
+    }
+}
