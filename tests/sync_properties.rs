@@ -7,8 +7,11 @@
 //!   that passed are at most its initial value plus the `sem_post`s made, and the value the
 //!   trace shows is exactly the difference.
 //!
-//! Deadlocks are allowed (random waits and posts may not match); runtime errors and exhausted
-//! budgets are not.
+//! - A condition wait guarded by `while` never goes on with its condition false: consumers that
+//!   wait while a shared count is 0 never take it below 0, under any machine, policy or timing.
+//!
+//! Deadlocks are allowed where random waits and posts may not match; runtime errors and
+//! exhausted budgets never.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
@@ -192,5 +195,53 @@ proptest! {
             });
             prop_assert!(kinds.keys().all(|k| ["mutex", "semaphore"].contains(k)), "{kinds:?}");
         }
+    }
+}
+
+/// Producers and consumers of a shared count `items`, with consumers waiting on condition
+/// variable `c` while it is 0 (Mesa: `while`, re-checking after every wake). Each of `producers`
+/// producers makes `consumers × k` items; each of `consumers` consumers takes `producers × k`.
+fn producers_consumers() -> impl Strategy<Value = Scenario> {
+    (1u32..4, any::<bool>(), 1u64..4, 1usize..4, 1usize..4, 1u32..3, 1u64..4, 1u64..4, any::<bool>()).prop_map(
+        |(cpus, rr, quantum, producers, consumers, k, work, pause, broadcast)| {
+            let wake = if broadcast { "cond_broadcast" } else { "cond_signal" };
+            let producer = format!(
+                "loop {}\n  compute {work}\n  lock m\n  load r0, items\n  add r0, 1\n  store r0, items\n  {wake} c\n  \
+                 unlock m\nend",
+                consumers as u32 * k
+            );
+            let consumer = format!(
+                "loop {}\n  lock m\n  check:\n    load r0, items\n    jne r0, 0, take\n    cond_wait c, m\n    jmp check\n  \
+                 take:\n  add r0, -1\n  store r0, items\n  unlock m\n  compute {pause}\nend",
+                producers as u32 * k
+            );
+            let mut p = job("pc", 0, &consumer);
+            for j in 1..consumers {
+                p.threads.push(thread(&format!("consumer{j}"), &consumer));
+            }
+            for j in 0..producers {
+                p.threads.push(thread(&format!("producer{j}"), &producer));
+            }
+            p.variables.insert("items".into(), 0);
+            let policy = if rr { Policy::RoundRobin } else { Policy::Fcfs };
+            scenario(cpus, policy, rr.then_some(quantum), vec![p])
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_while_guarded_wait_never_goes_on_with_its_condition_false(s in producers_consumers()) {
+        let (_, r) = model::run(&s).unwrap();
+        prop_assert_eq!(&r.outcome, &Outcome::Completed);
+        for e in &r.trace.as_ref().unwrap().events {
+            if let What::Mem { value, .. } = e.what {
+                prop_assert!(value >= 0, "t={}: items = {value}", e.time);
+            }
+        }
+        prop_assert_eq!(r.metrics.variables[0].value, 0);
+        prop_assert_eq!(r.metrics.variables[0].lost_updates, 0);
     }
 }

@@ -5,7 +5,7 @@
 
 use super::ThreadId;
 use super::memory::Cell;
-use super::program::{Flags, Instr, Operand, REGISTER_COUNT, Reg, SemId, Span, Value, VarId};
+use super::program::{CondId, Flags, Instr, MutexId, Operand, REGISTER_COUNT, Reg, SemId, Span, Value, VarId};
 use super::sync::names::ObjectKind;
 use super::sync::{Acquire, Down, ProcessSync, Release, Up};
 use super::system::System;
@@ -75,6 +75,15 @@ pub enum Fault {
         /// Its owner.
         owner: Option<ThreadId>,
     },
+    /// `cond_wait` with a mutex the thread does not hold; `owner` holds it (`None`: nobody).
+    CondWaitNotHeld {
+        /// The condition variable.
+        cond: CondId,
+        /// The mutex named.
+        mutex: MutexId,
+        /// Its owner.
+        owner: Option<ThreadId>,
+    },
     /// `sem_post` on a bounded semaphore already at its `max`.
     PostFull {
         /// The semaphore.
@@ -95,6 +104,19 @@ impl Fault {
                 };
                 let name = &sys.processes[pid].mutexes[mutex];
                 format!("unlock of mutex `{name}`, which this thread does not hold ({holder})")
+            }
+            Fault::CondWaitNotHeld { cond, mutex, owner } => {
+                let p = &sys.processes[pid];
+                let holder = match owner {
+                    Some(o) => format!("it is held by {}", sys.thread_label(o)),
+                    None => "it is not locked".into(),
+                };
+                format!(
+                    "cond_wait on condition variable `{}` with mutex `{m}`, which this thread does not hold ({holder}): \
+                     take it first with `lock {m}`",
+                    p.objects.name(ObjectKind::Condvar, cond),
+                    m = p.mutexes[mutex]
+                )
             }
             Fault::PostFull { sem, max } => {
                 let name = sys.processes[pid].objects.name(ObjectKind::Semaphore, sem);
@@ -165,8 +187,11 @@ pub struct Effect {
     pub flow: Flow,
     /// The state change to record, if any.
     pub change: Option<Change>,
-    /// A blocked thread this instruction wakes (a mutex handed over); its blocking instruction
-    /// completes.
+    /// A blocked thread this instruction wakes (a mutex handed over, a semaphore posted, a
+    /// condition variable signalled). Its blocking instruction completes, unless its wait says
+    /// otherwise ([`WaitReason::completes_on_wake`]). An instruction that wakes several threads
+    /// (a broadcast, …) names the first here and leaves the others, in order, in
+    /// [`ProcessSync::woken`].
     pub wake: Option<ThreadId>,
 }
 
@@ -278,6 +303,38 @@ pub fn execute(
             Up::HandedTo(next) => Effect { flow: Flow::Next(pc + 1), change: None, wake: Some(next) },
             Up::Full { max } => Effect::flow(Flow::Fault(Fault::PostFull { sem, max })),
         },
+        Instr::CondWait { cond, mutex } => {
+            if proc.sync.condvars[cond].take_signal(tid) {
+                // Back from a signal: re-take the mutex, as `lock` does; `cond_wait` returns with it.
+                return match proc.sync.mutexes[mutex].acquire(tid) {
+                    Acquire::Acquired => Effect::next(pc + 1).with(Change::Mutex { mutex, owner: Some(tid) }),
+                    Acquire::MustWait { .. } => Effect::flow(Flow::Block(WaitReason::Mutex { mutex })),
+                };
+            }
+            // Release the mutex and sleep, in one step: no signal can come in between.
+            let (owner, wake) = match proc.sync.mutexes[mutex].release(tid) {
+                Release::Freed => (None, None),
+                Release::HandedTo(next) => (Some(next), Some(next)),
+                Release::NotOwner { owner } => {
+                    return Effect::flow(Flow::Fault(Fault::CondWaitNotHeld { cond, mutex, owner }));
+                }
+            };
+            proc.sync.condvars[cond].sleep(tid);
+            Effect {
+                flow: Flow::Block(WaitReason::Condvar { cond }),
+                change: Some(Change::Mutex { mutex, owner }),
+                wake,
+            }
+        }
+        Instr::CondSignal { cond } => {
+            Effect { flow: Flow::Next(pc + 1), change: None, wake: proc.sync.condvars[cond].signal() }
+        }
+        Instr::CondBroadcast { cond } => {
+            let mut all = proc.sync.condvars[cond].broadcast().into_iter();
+            let first = all.next();
+            proc.sync.woken.extend(all);
+            Effect { flow: Flow::Next(pc + 1), change: None, wake: first }
+        }
         Instr::Loop { count, end } => {
             if count == 0 {
                 Effect::next(end + 1)

@@ -14,6 +14,9 @@
 //! | `unlock m`           | 1                    | release `m`, handing it to the first waiter          |
 //! | `sem_wait s`         | 1                    | counting semaphore P: take one from `s`, or block in its FIFO queue while it is 0 |
 //! | `sem_post s`         | 1                    | counting semaphore V: wake the first waiter, else add one to `s` (any thread may post) |
+//! | `cond_wait c, m`     | 1, and 1 when woken  | condition variable wait (Mesa): release mutex `m` and sleep on `c` in one step; woken, run again to re-take `m` |
+//! | `cond_signal c`      | 1                    | make the first thread asleep on `c` ready (lost if none sleeps) |
+//! | `cond_broadcast c`   | 1                    | make every thread asleep on `c` ready                |
 //! | `jmp L`              | 1                    | go on at label `L`                                   |
 //! | `jeq a, b, L` / `jne` / `jlt` / `jle` / `jgt` / `jge` | 1 | jump to `L` if register `a` is equal to / not equal to / less than / at most / greater than / at least `b` (a number, register or variable); with only `L`, test the flags of the last `cmp` |
 //! | `cmp a, b`           | 1                    | compare register `a` with `b`, setting the thread's flags for a flag jump |
@@ -243,6 +246,25 @@ pub enum Instr {
     SemPost {
         /// The semaphore.
         sem: SemId,
+    },
+    /// `cond_wait c, m`: releases mutex `m` and sleeps on condition variable `c` in one step
+    /// (a runtime error if the thread does not hold `m`). Woken by a signal, it runs again and
+    /// re-takes `m` (waiting for it if need be) before the thread goes on: Mesa semantics.
+    CondWait {
+        /// The condition variable.
+        cond: CondId,
+        /// The mutex released while asleep and re-taken after.
+        mutex: MutexId,
+    },
+    /// `cond_signal c`: makes the first thread asleep on `c` ready; nothing if none sleeps.
+    CondSignal {
+        /// The condition variable.
+        cond: CondId,
+    },
+    /// `cond_broadcast c`: makes every thread asleep on `c` ready.
+    CondBroadcast {
+        /// The condition variable.
+        cond: CondId,
     },
     /// Start of a counted loop; `end` is the index of the matching `End`.
     Loop {
@@ -555,6 +577,35 @@ pub const INSTRUCTIONS: &[InstrDoc] = &[
         example: "sem_post slots",
     },
     InstrDoc {
+        mnemonic: "cond_wait",
+        operands: 2,
+        needs: "a condition variable name and the mutex the thread holds",
+        cost: "1, and 1 when woken",
+        effect: "Waits on a condition variable: releases the mutex and sleeps, in one step. A signal only makes it \
+                 ready; when it runs again it re-takes the mutex (waiting for it if another thread has it), then \
+                 goes on. Another thread may have changed things in between, so check the condition again: wait in \
+                 a `while` loop, not behind an `if`. Waiting without holding the mutex is a runtime error. \
+                 Condition variables need no declaration.",
+        example: "lock m\ncond_wait ready, m\nunlock m",
+    },
+    InstrDoc {
+        mnemonic: "cond_signal",
+        operands: 1,
+        needs: "a condition variable name",
+        cost: "1",
+        effect: "Makes the first thread asleep on the condition variable ready. If none sleeps the signal is lost: \
+                 unlike a semaphore's post, it is not remembered.",
+        example: "cond_signal ready",
+    },
+    InstrDoc {
+        mnemonic: "cond_broadcast",
+        operands: 1,
+        needs: "a condition variable name",
+        cost: "1",
+        effect: "Makes every thread asleep on the condition variable ready; each re-takes the mutex in turn.",
+        example: "cond_broadcast ready",
+    },
+    InstrDoc {
         mnemonic: "loop",
         operands: 1,
         needs: "a count (the body ends at `end`)",
@@ -817,6 +868,12 @@ impl Parser<'_> {
             "add" => Instr::Add { reg: self.reg(&t[1])?, operand: self.operand(&t[2])? },
             "set" => Instr::Set { reg: self.reg(&t[1])?, value: self.int(&t[2])? },
             "lock" => Instr::Lock { mutex: self.mutex(&t[1])? },
+            "cond_wait" => {
+                let cond = self.object(&t[1], ObjectKind::Condvar)?;
+                Instr::CondWait { cond, mutex: self.mutex(&t[2])? }
+            }
+            "cond_signal" => Instr::CondSignal { cond: self.object(&t[1], ObjectKind::Condvar)? },
+            "cond_broadcast" => Instr::CondBroadcast { cond: self.object(&t[1], ObjectKind::Condvar)? },
             "sem_wait" => Instr::SemWait { sem: self.object(&t[1], ObjectKind::Semaphore)? },
             "sem_post" => Instr::SemPost { sem: self.object(&t[1], ObjectKind::Semaphore)? },
             "unlock" => Instr::Unlock { mutex: self.mutex(&t[1])? },

@@ -414,11 +414,14 @@ impl Kernel {
         self.newly_ready.push(Readied { reason, order, tid });
     }
 
-    /// `tid`'s wait ends: its blocking instruction completes (PC + 1) and it becomes ready.
+    /// `tid`'s wait ends: its blocking instruction completes (PC + 1), unless the wait says
+    /// otherwise ([`WaitReason::completes_on_wake`]), and it becomes ready.
     fn wake(&mut self, tid: ThreadId) {
-        self.threads[tid].end_wait(self.now);
-        let pc = self.threads[tid].ctx.pc + 1;
-        self.set_pc(tid, pc);
+        let wait = self.threads[tid].end_wait(self.now);
+        if wait.reason.completes_on_wake() {
+            let pc = self.threads[tid].ctx.pc + 1;
+            self.set_pc(tid, pc);
+        }
         self.make_ready(tid, ReadyReason::Woken);
     }
 
@@ -744,6 +747,11 @@ impl Kernel {
         }
         if let Some(w) = wake {
             self.wake(w);
+            // An instruction that wakes several threads leaves the others in `woken`.
+            let pid = self.threads[tid].pid;
+            for w in std::mem::take(&mut self.sync[pid].woken) {
+                self.wake(w);
+            }
         }
         match flow {
             Flow::Next(next) => {

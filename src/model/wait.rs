@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::program::{MutexId, SemId};
+use super::program::{CondId, MutexId, SemId};
 use super::sync::names::ObjectKind;
 use super::system::System;
 use super::{ProcessId, Ticks};
@@ -30,6 +30,13 @@ pub enum WaitReason {
         /// The semaphore, in the thread's process.
         sem: SemId,
     },
+    /// Asleep on a condition variable (`cond_wait c, m`, its mutex released) until a signal or
+    /// a broadcast. Woken, the thread's `cond_wait` does not complete: it runs again to re-take
+    /// the mutex ([`WaitReason::completes_on_wake`]).
+    Condvar {
+        /// The condition variable, in the thread's process.
+        cond: CondId,
+    },
 }
 
 /// Which per-thread wait total a wait adds to (see [`super::metrics::ThreadMetrics`]).
@@ -46,8 +53,15 @@ impl WaitReason {
     pub fn class(&self) -> WaitClass {
         match self {
             WaitReason::Io { .. } => WaitClass::Io,
-            WaitReason::Mutex { .. } | WaitReason::Semaphore { .. } => WaitClass::Sync,
+            WaitReason::Mutex { .. } | WaitReason::Semaphore { .. } | WaitReason::Condvar { .. } => WaitClass::Sync,
         }
+    }
+
+    /// Whether the blocking instruction completes when the wait ends (the thread then goes on
+    /// at PC + 1). A condition variable's signal does not complete `cond_wait`: the woken thread
+    /// runs it again to re-take the mutex (Mesa semantics: [`super::sync::Condvar`]).
+    pub fn completes_on_wake(&self) -> bool {
+        !matches!(self, WaitReason::Condvar { .. })
     }
 
     /// What is waited for, for people: "I/O until t=12", "mutex `m`", "semaphore `s`".
@@ -67,6 +81,7 @@ impl WaitReason {
             WaitReason::Io { .. } => "completing",
             WaitReason::Mutex { .. } => "unlocking",
             WaitReason::Semaphore { .. } => "posting",
+            WaitReason::Condvar { .. } => "signalling",
         }
     }
 
@@ -79,6 +94,10 @@ impl WaitReason {
             WaitReason::Semaphore { .. } => {
                 Some("a semaphore has no holder: any thread may post it, and no thread left can run to post")
             }
+            WaitReason::Condvar { .. } => Some(
+                "a condition variable has no holder: any thread may signal it, and no thread left can run to \
+                 signal; a signal sent before the wait is not remembered",
+            ),
         }
     }
 
@@ -90,6 +109,7 @@ impl WaitReason {
             WaitReason::Io { .. } => return None,
             WaitReason::Mutex { mutex } => return Some(("mutex", p.mutexes[mutex].clone())),
             WaitReason::Semaphore { sem } => (ObjectKind::Semaphore, sem),
+            WaitReason::Condvar { cond } => (ObjectKind::Condvar, cond),
         };
         Some((kind.word(), p.objects.name(kind, id).to_string()))
     }

@@ -2,13 +2,15 @@
 //!
 //! A primitive decides who owns it and who waits; it never touches CPUs, threads or the trace.
 //! The interpreter calls it and turns its answer into an effect (block, wake, fault). One file
-//! per primitive: the mutex, the counting semaphore, …
+//! per primitive: the mutex, the counting semaphore, the condition variable, …
 
+mod condvar;
 mod mutex;
 pub mod names;
 mod semaphore;
 pub mod view;
 
+pub use condvar::Condvar;
 pub use mutex::{Acquire, Mutex, Release};
 pub use semaphore::{Down, Semaphore, Up};
 
@@ -23,6 +25,11 @@ pub struct ProcessSync {
     pub mutexes: Vec<Mutex>,
     /// Semaphores, indexed by [`super::program::SemId`].
     pub semaphores: Vec<Semaphore>,
+    /// Condition variables, indexed by [`super::program::CondId`].
+    pub condvars: Vec<Condvar>,
+    /// Threads woken by the instruction being executed besides the one in its effect's `wake`
+    /// (a broadcast, …), in order; the event loop wakes them right after it and empties this.
+    pub woken: Vec<ThreadId>,
 }
 
 impl ProcessSync {
@@ -30,7 +37,12 @@ impl ProcessSync {
     /// its initial value.
     pub fn new(info: &ProcessInfo) -> Self {
         let semaphores = info.settings.semaphores.iter().map(|&(initial, max)| Semaphore::new(initial, max)).collect();
-        ProcessSync { mutexes: vec![Mutex::default(); info.mutexes.len()], semaphores }
+        ProcessSync {
+            mutexes: vec![Mutex::default(); info.mutexes.len()],
+            semaphores,
+            condvars: vec![Condvar::default(); info.objects.condvars.len()],
+            woken: Vec::new(),
+        }
     }
 
     /// The thread whose action would end a wait on `reason`, if one thread holds that power (a
@@ -38,7 +50,7 @@ impl ProcessSync {
     pub fn holder(&self, reason: &WaitReason) -> Option<ThreadId> {
         match *reason {
             WaitReason::Mutex { mutex } => self.mutexes[mutex].owner,
-            WaitReason::Io { .. } | WaitReason::Semaphore { .. } => None,
+            WaitReason::Io { .. } | WaitReason::Semaphore { .. } | WaitReason::Condvar { .. } => None,
         }
     }
 }

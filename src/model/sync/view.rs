@@ -22,6 +22,9 @@ pub struct SemaphoreView {
 pub struct ObjectsView {
     /// Semaphores, by [`crate::model::program::SemId`].
     pub semaphores: Vec<SemaphoreView>,
+    /// Each condition variable's sleepers, the next to be signalled first (a signalled thread
+    /// has left: it is ready, or waiting for the mutex), by [`crate::model::program::CondId`].
+    pub condvars: Vec<Vec<ThreadId>>,
 }
 
 impl ObjectsView {
@@ -30,6 +33,7 @@ impl ObjectsView {
         let s = &info.settings;
         ObjectsView {
             semaphores: s.semaphores.iter().map(|&(value, _)| SemaphoreView { value, waiters: Vec::new() }).collect(),
+            condvars: vec![Vec::new(); info.objects.condvars.len()],
         }
     }
 
@@ -37,6 +41,7 @@ impl ObjectsView {
     fn queue(&mut self, reason: WaitReason) -> Option<&mut Vec<ThreadId>> {
         match reason {
             WaitReason::Semaphore { sem } => Some(&mut self.semaphores[sem].waiters),
+            WaitReason::Condvar { cond } => Some(&mut self.condvars[cond]),
             WaitReason::Io { .. } | WaitReason::Mutex { .. } => None,
         }
     }
