@@ -102,6 +102,8 @@ fn program_token() -> impl Strategy<Value = String> {
         "sem_post",
         "cond_wait",
         "cond_signal",
+        "spin_lock",
+        "spin_unlock",
         "c",
         "top:",
         "top",

@@ -23,6 +23,8 @@ fn mnemonic(i: &Instr) -> &'static str {
         Instr::Jump { .. } => "jmp",
         Instr::Branch { test, .. } | Instr::BranchFlags { test, .. } => test.mnemonic(),
         Instr::Cmp { .. } => "cmp",
+        Instr::SpinLock { .. } => "spin_lock",
+        Instr::SpinUnlock { .. } => "spin_unlock",
         Instr::CondWait { .. } => "cond_wait",
         Instr::CondSignal { .. } => "cond_signal",
         Instr::CondBroadcast { .. } => "cond_broadcast",
@@ -53,6 +55,8 @@ fn every_variant() -> Vec<Instr> {
         Instr::Jump { target: 0 },
         Instr::SemWait { sem: 0 },
         Instr::CondWait { cond: 0, mutex: 0 },
+        Instr::SpinLock { lock: 0 },
+        Instr::SpinUnlock { lock: 0 },
         Instr::CondSignal { cond: 0 },
         Instr::CondBroadcast { cond: 0 },
         Instr::SemPost { sem: 0 },
@@ -114,8 +118,9 @@ fn costs_are_the_interpreters() {
             Span::Range(lo, _) => lo,
         });
         let want = match d.cost {
-            // `cond_wait` is charged again when it re-takes its mutex (tests/condvars.rs).
-            "1" | "1, and 1 when woken" => 1,
+            // `cond_wait` is charged again when it re-takes its mutex (tests/condvars.rs); each
+            // `spin_lock` attempt is one instruction (tests/spinlocks.rs).
+            "1" | "1, and 1 when woken" | "1 per attempt" => 1,
             "0" | "0, then blocked N" => 0,
             "N" => {
                 assert_eq!(d.example, "compute 5");

@@ -2,7 +2,7 @@
 //! machines and policies: what each primitive promises holds in every run. Native only.
 //!
 //! - Mutual exclusion: never more threads inside a critical section than its lock admits (one
-//!   for a mutex, `initial` for a semaphore used as a lock).
+//!   for a mutex or a spin lock, `initial` for a semaphore used as a lock).
 //! - A semaphore's value never goes below zero: at the end of every instant, the `sem_wait`s
 //!   that passed are at most its initial value plus the `sem_post`s made, and the value the
 //!   trace shows is exactly the difference.
@@ -24,14 +24,16 @@ use threadlab::model::scenario::{Policy, Scenario, SemaphoreSpec};
 use threadlab::model::trace::What;
 use threadlab::model::{self, Outcome, RunResult, System};
 
-/// One random block of a program. `s` is a semaphore used as a lock around a critical section;
-/// `t` a semaphore used to signal, whose waits and posts need not match.
+/// One random block of a program. `m` is a mutex and `q` a spin lock, each around a
+/// critical section; `s` is a semaphore used as a lock; `t` a semaphore used to signal, whose
+/// waits and posts need not match.
 fn block() -> impl Strategy<Value = String> {
     prop_oneof![
         (1u64..5).prop_map(|n| format!("compute {n}")),
         (1u64..6).prop_map(|n| format!("io {n}")),
         Just("lock m\n  load r0, counter\n  add r0, 1\n  store r0, counter\nunlock m".to_string()),
         (1u64..4).prop_map(|n| format!("sem_wait s\n  compute {n}\nsem_post s")),
+        Just("spin_lock q\n  load r1, spun\n  add r1, 1\n  store r1, spun\nspin_unlock q".to_string()),
         Just("sem_post t".to_string()),
         Just("sem_wait t".to_string()),
     ]
@@ -53,6 +55,7 @@ fn any_scenario() -> impl Strategy<Value = Scenario> {
                 p.threads.push(thread(&format!("t{j}"), &code(blocks)));
             }
             p.variables.insert("counter".into(), 0);
+            p.variables.insert("spun".into(), 0);
             p.semaphores.insert("s".into(), SemaphoreSpec { initial: s_initial, max: None });
             p.semaphores.insert("t".into(), SemaphoreSpec { initial: t_initial, max: None });
             let policy = if rr { Policy::RoundRobin } else { Policy::Fcfs };
@@ -176,7 +179,12 @@ proptest! {
             |i| matches!(i, Instr::SemWait { sem } if *sem == s_id),
             |i| matches!(i, Instr::SemPost { sem } if *sem == s_id))).collect();
         prop_assert!(most_inside(&sys, &r, &in_s) as u64 <= initial("s"));
-        prop_assert_eq!(r.metrics.variables.iter().find(|v| v.name == "counter").unwrap().lost_updates, 0);
+        let in_q: Vec<Vec<Section>> = progs.iter().map(|p| sections(p,
+            |i| matches!(i, Instr::SpinLock { .. }), |i| matches!(i, Instr::SpinUnlock { .. }))).collect();
+        prop_assert!(most_inside(&sys, &r, &in_q) <= 1);
+        for v in &r.metrics.variables {
+            prop_assert_eq!(v.lost_updates, 0, "{}", v.name);
+        }
 
         // A semaphore never goes below zero.
         for (id, name) in [(s_id, "s"), (t_id, "t")] {

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model::metrics::{Averages, CpuMetrics, Metrics, ProcessMemory, ThreadMetrics, VariableValue};
-use crate::model::program::{CondId, Flags, MutexId, Reg, SemId, VarId};
+use crate::model::program::{CondId, Flags, MutexId, Reg, SemId, SpinId, VarId};
 use crate::model::scheduler::ReadyReason;
 use crate::model::simulation::{Outcome, StuckThread};
 use crate::model::trace::{Cause, CpuInterval, IntervalKind, QueueSample, ThreadState, Trace, TraceEvent, What};
@@ -212,6 +212,11 @@ enum WhatDef {
         sem: SemId,
         value: u64,
     },
+    Spinlock {
+        pid: ProcessId,
+        lock: SpinId,
+        owner: Option<ThreadId>,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -367,6 +372,7 @@ struct ThreadMetricsDef {
     cpu_time: Ticks,
     io_time: Ticks,
     lock_wait: Ticks,
+    spin_time: Ticks,
     migrations: u64,
     warm_ticks: Option<Ticks>,
 }

@@ -5,9 +5,9 @@
 
 use super::ThreadId;
 use super::memory::Cell;
-use super::program::{CondId, Flags, Instr, MutexId, Operand, REGISTER_COUNT, Reg, SemId, Span, Value, VarId};
+use super::program::{CondId, Flags, Instr, MutexId, Operand, REGISTER_COUNT, Reg, SemId, Span, SpinId, Value, VarId};
 use super::sync::names::ObjectKind;
-use super::sync::{Acquire, Down, ProcessSync, Release, Up};
+use super::sync::{Acquire, Attempt, Down, ProcessSync, Release, Up};
 use super::system::System;
 use super::wait::WaitReason;
 use super::{ProcessId, Ticks};
@@ -84,6 +84,18 @@ pub enum Fault {
         /// Its owner.
         owner: Option<ThreadId>,
     },
+    /// `spin_unlock` of a spin lock the thread does not hold; `owner` holds it (`None`: nobody).
+    SpinUnlockNotHeld {
+        /// The spin lock.
+        lock: SpinId,
+        /// Its owner.
+        owner: Option<ThreadId>,
+    },
+    /// `spin_lock` of a spin lock the thread already holds: it would spin for ever.
+    SpinRelock {
+        /// The spin lock.
+        lock: SpinId,
+    },
     /// `sem_post` on a bounded semaphore already at its `max`.
     PostFull {
         /// The semaphore.
@@ -117,6 +129,18 @@ impl Fault {
                     p.objects.name(ObjectKind::Condvar, cond),
                     m = p.mutexes[mutex]
                 )
+            }
+            Fault::SpinUnlockNotHeld { lock, owner } => {
+                let holder = match owner {
+                    Some(o) => format!("it is held by {}", sys.thread_label(o)),
+                    None => "it is not locked".into(),
+                };
+                let name = sys.processes[pid].objects.name(ObjectKind::Spinlock, lock);
+                format!("spin_unlock of spin lock `{name}`, which this thread does not hold ({holder})")
+            }
+            Fault::SpinRelock { lock } => {
+                let name = sys.processes[pid].objects.name(ObjectKind::Spinlock, lock);
+                format!("spin_lock of spin lock `{name}`, which this thread already holds: it would spin for ever")
             }
             Fault::PostFull { sem, max } => {
                 let name = sys.processes[pid].objects.name(ObjectKind::Semaphore, sem);
@@ -158,6 +182,13 @@ pub enum Change {
         wrote: Option<i64>,
         /// The flags a `cas` set; `None` for `faa` and `xchg`.
         flags: Option<Flags>,
+    },
+    /// A spin lock of the process changed owner (`None`: free).
+    Spinlock {
+        /// The spin lock.
+        lock: SpinId,
+        /// Its new owner.
+        owner: Option<ThreadId>,
     },
     /// A semaphore of the process changed value.
     Semaphore {
@@ -302,6 +333,19 @@ pub fn execute(
             }
             Up::HandedTo(next) => Effect { flow: Flow::Next(pc + 1), change: None, wake: Some(next) },
             Up::Full { max } => Effect::flow(Flow::Fault(Fault::PostFull { sem, max })),
+        },
+        Instr::SpinLock { lock } => match proc.sync.spinlocks[lock].attempt(tid) {
+            Attempt::Taken => Effect::next(pc + 1).with(Change::Spinlock { lock, owner: Some(tid) }),
+            // Spin: the attempt took its tick; the PC stays, and the next attempt follows at once.
+            Attempt::Busy => {
+                *proc.sync.spins.entry(tid).or_default() += 1;
+                Effect::next(pc)
+            }
+            Attempt::OwnedBySelf => Effect::flow(Flow::Fault(Fault::SpinRelock { lock })),
+        },
+        Instr::SpinUnlock { lock } => match proc.sync.spinlocks[lock].release(tid) {
+            Ok(()) => Effect::next(pc + 1).with(Change::Spinlock { lock, owner: None }),
+            Err(owner) => Effect::flow(Flow::Fault(Fault::SpinUnlockNotHeld { lock, owner })),
         },
         Instr::CondWait { cond, mutex } => {
             if proc.sync.condvars[cond].take_signal(tid) {

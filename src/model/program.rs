@@ -12,6 +12,8 @@
 //! | `set rX, 5`          | 1                    | `rX ← 5`                                            |
 //! | `lock m`             | 1                    | acquire mutex `m`, or block in its FIFO wait queue  |
 //! | `unlock m`           | 1                    | release `m`, handing it to the first waiter          |
+//! | `spin_lock s`        | 1 per attempt        | take spin lock `s`, or stay on the CPU and try again, 1 tick per attempt, until it is free |
+//! | `spin_unlock s`      | 1                    | release spin lock `s`                                |
 //! | `sem_wait s`         | 1                    | counting semaphore P: take one from `s`, or block in its FIFO queue while it is 0 |
 //! | `sem_post s`         | 1                    | counting semaphore V: wake the first waiter, else add one to `s` (any thread may post) |
 //! | `cond_wait c, m`     | 1, and 1 when woken  | condition variable wait (Mesa): release mutex `m` and sleep on `c` in one step; woken, run again to re-take `m` |
@@ -246,6 +248,17 @@ pub enum Instr {
     SemPost {
         /// The semaphore.
         sem: SemId,
+    },
+    /// `spin_lock s`: takes the spin lock, or, if another thread holds it, stays on its CPU and
+    /// tries again: each attempt is 1 tick, so the PC stays on `spin_lock` while it spins.
+    SpinLock {
+        /// The spin lock.
+        lock: SpinId,
+    },
+    /// `spin_unlock s`: releases the spin lock (a runtime error if not held).
+    SpinUnlock {
+        /// The spin lock.
+        lock: SpinId,
     },
     /// `cond_wait c, m`: releases mutex `m` and sleeps on condition variable `c` in one step
     /// (a runtime error if the thread does not hold `m`). Woken by a signal, it runs again and
@@ -577,6 +590,25 @@ pub const INSTRUCTIONS: &[InstrDoc] = &[
         example: "sem_post slots",
     },
     InstrDoc {
+        mnemonic: "spin_lock",
+        operands: 1,
+        needs: "a spin lock name",
+        cost: "1 per attempt",
+        effect: "Takes the spin lock; if another thread holds it, the thread does not sleep but stays on its CPU and \
+                 tries again, 1 tick per attempt, until it gets it (busy-waiting: it burns CPU, counted as its \
+                 `spin_time`). No queue: whoever tries first after the release wins. Spin locks need no \
+                 declaration.",
+        example: "spin_lock s",
+    },
+    InstrDoc {
+        mnemonic: "spin_unlock",
+        operands: 1,
+        needs: "a spin lock name",
+        cost: "1",
+        effect: "Releases the spin lock. Releasing one the thread does not hold is a runtime error.",
+        example: "spin_unlock s",
+    },
+    InstrDoc {
         mnemonic: "cond_wait",
         operands: 2,
         needs: "a condition variable name and the mutex the thread holds",
@@ -868,6 +900,8 @@ impl Parser<'_> {
             "add" => Instr::Add { reg: self.reg(&t[1])?, operand: self.operand(&t[2])? },
             "set" => Instr::Set { reg: self.reg(&t[1])?, value: self.int(&t[2])? },
             "lock" => Instr::Lock { mutex: self.mutex(&t[1])? },
+            "spin_lock" => Instr::SpinLock { lock: self.object(&t[1], ObjectKind::Spinlock)? },
+            "spin_unlock" => Instr::SpinUnlock { lock: self.object(&t[1], ObjectKind::Spinlock)? },
             "cond_wait" => {
                 let cond = self.object(&t[1], ObjectKind::Condvar)?;
                 Instr::CondWait { cond, mutex: self.mutex(&t[2])? }

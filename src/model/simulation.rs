@@ -208,6 +208,7 @@ fn change_event(sys: &System, tid: ThreadId, change: Change) -> What {
         Change::Mutex { mutex, owner } => What::Mutex { pid, mutex, owner },
         Change::Flags { flags } => What::Flags { tid, flags },
         Change::Semaphore { sem, value } => What::Semaphore { pid, sem, value },
+        Change::Spinlock { lock, owner } => What::Spinlock { pid, lock, owner },
         Change::Atomic { var, reg, read, wrote, flags } => What::Atomic { pid, var, tid, reg, read, wrote, flags },
     }
 }
@@ -873,6 +874,9 @@ impl Kernel {
             for (t, &warm) in threads.iter_mut().zip(&caches.warm_ticks) {
                 t.warm_ticks = Some(warm);
             }
+        }
+        for t in &mut threads {
+            t.spin_time = self.sync[t.pid].spin_ticks(t.tid);
         }
         let cpus = self.cpus.iter().enumerate().map(|(cpu, c)| c.metrics(cpu, makespan)).collect();
         let variables = sys

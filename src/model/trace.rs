@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::program::{Flags, Instr, MutexId, REGISTER_COUNT, Reg, SemId, VarId};
+use super::program::{Flags, Instr, MutexId, REGISTER_COUNT, Reg, SemId, SpinId, VarId};
 use super::scheduler::ReadyReason;
 use super::sync::view::ObjectsView;
 use super::system::System;
@@ -144,6 +144,15 @@ pub enum What {
         pid: ProcessId,
         /// The mutex.
         mutex: MutexId,
+        /// New owner; `None`: free.
+        owner: Option<ThreadId>,
+    },
+    /// A spin lock changed owner (`None`: free).
+    Spinlock {
+        /// Process the spin lock belongs to.
+        pid: ProcessId,
+        /// The spin lock.
+        lock: SpinId,
         /// New owner; `None`: free.
         owner: Option<ThreadId>,
     },
@@ -366,6 +375,17 @@ impl Trace {
                 }
                 What::Mutex { pid, mutex, owner } => mutex_owners[pid][mutex] = owner,
                 What::Semaphore { pid, sem, value } => objects[pid].semaphores[sem].value = value,
+                What::Spinlock { pid, lock, owner } => objects[pid].spinlocks[lock].owner = owner,
+            }
+        }
+        // A running thread at a `spin_lock` someone else holds is spinning.
+        for (tid, t) in threads.iter().enumerate() {
+            let pid = sys.threads[tid].pid;
+            if t.state == ThreadState::Running
+                && let Some(&Instr::SpinLock { lock }) = sys.program_of(tid).instrs.get(t.pc)
+                && objects[pid].spinlocks[lock].owner.is_some_and(|o| o != tid)
+            {
+                objects[pid].spinlocks[lock].spinning.push(tid);
             }
         }
         let mut on_cpu = vec![None; cpus];

@@ -2,17 +2,19 @@
 //!
 //! A primitive decides who owns it and who waits; it never touches CPUs, threads or the trace.
 //! The interpreter calls it and turns its answer into an effect (block, wake, fault). One file
-//! per primitive: the mutex, the counting semaphore, the condition variable, …
+//! per primitive: the mutex, the counting semaphore, the condition variable, the spin lock, …
 
 mod condvar;
 mod mutex;
 pub mod names;
 mod semaphore;
+mod spinlock;
 pub mod view;
 
 pub use condvar::Condvar;
 pub use mutex::{Acquire, Mutex, Release};
 pub use semaphore::{Down, Semaphore, Up};
+pub use spinlock::{Attempt, Spinlock};
 
 use super::ThreadId;
 use super::system::ProcessInfo;
@@ -27,6 +29,10 @@ pub struct ProcessSync {
     pub semaphores: Vec<Semaphore>,
     /// Condition variables, indexed by [`super::program::CondId`].
     pub condvars: Vec<Condvar>,
+    /// Spin locks, indexed by [`super::program::SpinId`].
+    pub spinlocks: Vec<Spinlock>,
+    /// Failed `spin_lock` attempts so far, by thread (each burnt 1 tick of CPU).
+    pub spins: std::collections::BTreeMap<ThreadId, u64>,
     /// Threads woken by the instruction being executed besides the one in its effect's `wake`
     /// (a broadcast, …), in order; the event loop wakes them right after it and empties this.
     pub woken: Vec<ThreadId>,
@@ -41,8 +47,16 @@ impl ProcessSync {
             mutexes: vec![Mutex::default(); info.mutexes.len()],
             semaphores,
             condvars: vec![Condvar::default(); info.objects.condvars.len()],
+            spinlocks: vec![Spinlock::default(); info.objects.spinlocks.len()],
+            spins: Default::default(),
             woken: Vec::new(),
         }
+    }
+
+    /// Ticks thread `tid` spent spinning: its failed `spin_lock` attempts, 1 tick each
+    /// ([`super::program::SIMPLE_INSTRUCTION_TICKS`]).
+    pub fn spin_ticks(&self, tid: ThreadId) -> super::Ticks {
+        self.spins.get(&tid).copied().unwrap_or(0) * super::program::SIMPLE_INSTRUCTION_TICKS
     }
 
     /// The thread whose action would end a wait on `reason`, if one thread holds that power (a

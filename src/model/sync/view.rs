@@ -17,6 +17,15 @@ pub struct SemaphoreView {
     pub waiters: Vec<ThreadId>,
 }
 
+/// A spin lock at an instant.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SpinlockView {
+    /// Its owner; `None`: free.
+    pub owner: Option<ThreadId>,
+    /// Threads on a CPU trying to take it (spinning), by thread id.
+    pub spinning: Vec<ThreadId>,
+}
+
 /// One process's semaphores, condition variables, … at an instant, indexed by their ids.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ObjectsView {
@@ -25,6 +34,8 @@ pub struct ObjectsView {
     /// Each condition variable's sleepers, the next to be signalled first (a signalled thread
     /// has left: it is ready, or waiting for the mutex), by [`crate::model::program::CondId`].
     pub condvars: Vec<Vec<ThreadId>>,
+    /// Spin locks, by [`crate::model::program::SpinId`].
+    pub spinlocks: Vec<SpinlockView>,
 }
 
 impl ObjectsView {
@@ -34,6 +45,7 @@ impl ObjectsView {
         ObjectsView {
             semaphores: s.semaphores.iter().map(|&(value, _)| SemaphoreView { value, waiters: Vec::new() }).collect(),
             condvars: vec![Vec::new(); info.objects.condvars.len()],
+            spinlocks: vec![SpinlockView::default(); info.objects.spinlocks.len()],
         }
     }
 
