@@ -104,6 +104,7 @@ fn program_token() -> impl Strategy<Value = String> {
         "cond_signal",
         "spin_lock",
         "spin_unlock",
+        "barrier",
         "c",
         "top:",
         "top",

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model::metrics::{Averages, CpuMetrics, Metrics, ProcessMemory, ThreadMetrics, VariableValue};
-use crate::model::program::{CondId, Flags, MutexId, Reg, SemId, SpinId, VarId};
+use crate::model::program::{BarrierId, CondId, Flags, MutexId, Reg, SemId, SpinId, VarId};
 use crate::model::scheduler::ReadyReason;
 use crate::model::simulation::{Outcome, StuckThread};
 use crate::model::trace::{Cause, CpuInterval, IntervalKind, QueueSample, ThreadState, Trace, TraceEvent, What};
@@ -268,6 +268,7 @@ enum WaitReasonDef {
     Io { until: Ticks },
     Mutex { mutex: MutexId },
     Semaphore { sem: SemId },
+    Barrier { barrier: BarrierId },
     Condvar { cond: CondId },
 }
 

@@ -7,7 +7,7 @@ use super::ThreadId;
 use super::memory::Cell;
 use super::program::{CondId, Flags, Instr, MutexId, Operand, REGISTER_COUNT, Reg, SemId, Span, SpinId, Value, VarId};
 use super::sync::names::ObjectKind;
-use super::sync::{Acquire, Attempt, Down, ProcessSync, Release, Up};
+use super::sync::{Acquire, Arrival, Attempt, Down, ProcessSync, Release, Up};
 use super::system::System;
 use super::wait::WaitReason;
 use super::{ProcessId, Ticks};
@@ -379,6 +379,15 @@ pub fn execute(
             proc.sync.woken.extend(all);
             Effect { flow: Flow::Next(pc + 1), change: None, wake: first }
         }
+        Instr::Barrier { barrier } => match proc.sync.barriers[barrier].arrive(tid) {
+            Arrival::MustWait => Effect::flow(Flow::Block(WaitReason::Barrier { barrier })),
+            Arrival::Opens(others) => {
+                let mut others = others.into_iter();
+                let first = others.next();
+                proc.sync.woken.extend(others);
+                Effect { flow: Flow::Next(pc + 1), change: None, wake: first }
+            }
+        },
         Instr::Loop { count, end } => {
             if count == 0 {
                 Effect::next(end + 1)

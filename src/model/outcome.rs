@@ -100,7 +100,7 @@ pub(crate) fn deadlock(
                 format!("held by {}, which exited without {}", sys.thread_label(h), wait.reason.release_verb())
             }
             (Some(h), false) => format!("held by {}", sys.thread_label(h)),
-            (None, _) => wait.reason.unheld().unwrap_or("held by nobody").into(),
+            (None, _) => wait.reason.unheld(sys, pid).unwrap_or_else(|| "held by nobody".into()),
         };
         parts.push(format!("{} waits for {} ({by})", sys.thread_label(tid), wait.reason.describe(sys, pid)));
         stuck.push(StuckThread {

@@ -19,6 +19,7 @@
 //! | `cond_wait c, m`     | 1, and 1 when woken  | condition variable wait (Mesa): release mutex `m` and sleep on `c` in one step; woken, run again to re-take `m` |
 //! | `cond_signal c`      | 1                    | make the first thread asleep on `c` ready (lost if none sleeps) |
 //! | `cond_broadcast c`   | 1                    | make every thread asleep on `c` ready                |
+//! | `barrier b`          | 1                    | wait at barrier `b` until its count of threads have arrived; the last one opens it |
 //! | `jmp L`              | 1                    | go on at label `L`                                   |
 //! | `jeq a, b, L` / `jne` / `jlt` / `jle` / `jgt` / `jge` | 1 | jump to `L` if register `a` is equal to / not equal to / less than / at most / greater than / at least `b` (a number, register or variable); with only `L`, test the flags of the last `cmp` |
 //! | `cmp a, b`           | 1                    | compare register `a` with `b`, setting the thread's flags for a flag jump |
@@ -278,6 +279,12 @@ pub enum Instr {
     CondBroadcast {
         /// The condition variable.
         cond: CondId,
+    },
+    /// `barrier b`: waits at the barrier until its count of threads have arrived; the last to
+    /// arrive opens it and every waiter goes on.
+    Barrier {
+        /// The barrier.
+        barrier: BarrierId,
     },
     /// Start of a counted loop; `end` is the index of the matching `End`.
     Loop {
@@ -638,6 +645,15 @@ pub const INSTRUCTIONS: &[InstrDoc] = &[
         example: "cond_broadcast ready",
     },
     InstrDoc {
+        mnemonic: "barrier",
+        operands: 1,
+        needs: "a barrier name (declared in the process's `barriers` with its count of threads)",
+        cost: "1",
+        effect: "Waits at the barrier until as many threads as its count have arrived; the last to arrive opens it, \
+                 every waiting thread goes on, and the barrier is ready for the next round.",
+        example: "compute 5\nbarrier b",
+    },
+    InstrDoc {
         mnemonic: "loop",
         operands: 1,
         needs: "a count (the body ends at `end`)",
@@ -908,6 +924,7 @@ impl Parser<'_> {
             }
             "cond_signal" => Instr::CondSignal { cond: self.object(&t[1], ObjectKind::Condvar)? },
             "cond_broadcast" => Instr::CondBroadcast { cond: self.object(&t[1], ObjectKind::Condvar)? },
+            "barrier" => Instr::Barrier { barrier: self.object(&t[1], ObjectKind::Barrier)? },
             "sem_wait" => Instr::SemWait { sem: self.object(&t[1], ObjectKind::Semaphore)? },
             "sem_post" => Instr::SemPost { sem: self.object(&t[1], ObjectKind::Semaphore)? },
             "unlock" => Instr::Unlock { mutex: self.mutex(&t[1])? },

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::program::{CondId, MutexId, SemId};
+use super::program::{BarrierId, CondId, MutexId, SemId};
 use super::sync::names::ObjectKind;
 use super::system::System;
 use super::{ProcessId, Ticks};
@@ -29,6 +29,11 @@ pub enum WaitReason {
     Semaphore {
         /// The semaphore, in the thread's process.
         sem: SemId,
+    },
+    /// Arrived at a barrier (`barrier b`) that is waiting for more threads.
+    Barrier {
+        /// The barrier, in the thread's process.
+        barrier: BarrierId,
     },
     /// Asleep on a condition variable (`cond_wait c, m`, its mutex released) until a signal or
     /// a broadcast. Woken, the thread's `cond_wait` does not complete: it runs again to re-take
@@ -53,7 +58,10 @@ impl WaitReason {
     pub fn class(&self) -> WaitClass {
         match self {
             WaitReason::Io { .. } => WaitClass::Io,
-            WaitReason::Mutex { .. } | WaitReason::Semaphore { .. } | WaitReason::Condvar { .. } => WaitClass::Sync,
+            WaitReason::Mutex { .. }
+            | WaitReason::Semaphore { .. }
+            | WaitReason::Condvar { .. }
+            | WaitReason::Barrier { .. } => WaitClass::Sync,
         }
     }
 
@@ -82,23 +90,28 @@ impl WaitReason {
             WaitReason::Mutex { .. } => "unlocking",
             WaitReason::Semaphore { .. } => "posting",
             WaitReason::Condvar { .. } => "signalling",
+            WaitReason::Barrier { .. } => "arriving",
         }
     }
 
     /// For a wait on an object nobody holds, why no thread is named, for the deadlock report
     /// (every thread left is blocked, so none can end the wait); `None` for objects with a
     /// holder.
-    pub fn unheld(&self) -> Option<&'static str> {
-        match self {
-            WaitReason::Io { .. } | WaitReason::Mutex { .. } => None,
+    pub fn unheld(&self, sys: &System, pid: ProcessId) -> Option<String> {
+        Some(match *self {
+            WaitReason::Io { .. } | WaitReason::Mutex { .. } => return None,
             WaitReason::Semaphore { .. } => {
-                Some("a semaphore has no holder: any thread may post it, and no thread left can run to post")
+                "a semaphore has no holder: any thread may post it, and no thread left can run to post".into()
             }
-            WaitReason::Condvar { .. } => Some(
-                "a condition variable has no holder: any thread may signal it, and no thread left can run to \
-                 signal; a signal sent before the wait is not remembered",
+            WaitReason::Condvar { .. } => "a condition variable has no holder: any thread may signal it, and no \
+                                           thread left can run to signal; a signal sent before the wait is not \
+                                           remembered"
+                .into(),
+            WaitReason::Barrier { barrier } => format!(
+                "a barrier has no holder: it opens when {} threads have arrived, and no thread left can run to arrive",
+                sys.processes[pid].settings.barriers[barrier]
             ),
-        }
+        })
     }
 
     /// The waited-for object as a (kind, name) pair for reports, e.g. `("mutex", "m")`; `None`
@@ -110,6 +123,7 @@ impl WaitReason {
             WaitReason::Mutex { mutex } => return Some(("mutex", p.mutexes[mutex].clone())),
             WaitReason::Semaphore { sem } => (ObjectKind::Semaphore, sem),
             WaitReason::Condvar { cond } => (ObjectKind::Condvar, cond),
+            WaitReason::Barrier { barrier } => (ObjectKind::Barrier, barrier),
         };
         Some((kind.word(), p.objects.name(kind, id).to_string()))
     }

@@ -2,8 +2,10 @@
 //!
 //! A primitive decides who owns it and who waits; it never touches CPUs, threads or the trace.
 //! The interpreter calls it and turns its answer into an effect (block, wake, fault). One file
-//! per primitive: the mutex, the counting semaphore, the condition variable, the spin lock, …
+//! per primitive: the mutex, the counting semaphore, the condition variable, the spin lock, the
+//! barrier, …
 
+mod barrier;
 mod condvar;
 mod mutex;
 pub mod names;
@@ -11,6 +13,7 @@ mod semaphore;
 mod spinlock;
 pub mod view;
 
+pub use barrier::{Arrival, Barrier};
 pub use condvar::Condvar;
 pub use mutex::{Acquire, Mutex, Release};
 pub use semaphore::{Down, Semaphore, Up};
@@ -31,6 +34,8 @@ pub struct ProcessSync {
     pub condvars: Vec<Condvar>,
     /// Spin locks, indexed by [`super::program::SpinId`].
     pub spinlocks: Vec<Spinlock>,
+    /// Barriers, indexed by [`super::program::BarrierId`].
+    pub barriers: Vec<Barrier>,
     /// Failed `spin_lock` attempts so far, by thread (each burnt 1 tick of CPU).
     pub spins: std::collections::BTreeMap<ThreadId, u64>,
     /// Threads woken by the instruction being executed besides the one in its effect's `wake`
@@ -48,6 +53,7 @@ impl ProcessSync {
             semaphores,
             condvars: vec![Condvar::default(); info.objects.condvars.len()],
             spinlocks: vec![Spinlock::default(); info.objects.spinlocks.len()],
+            barriers: info.settings.barriers.iter().map(|&n| Barrier::new(n)).collect(),
             spins: Default::default(),
             woken: Vec::new(),
         }
@@ -64,7 +70,10 @@ impl ProcessSync {
     pub fn holder(&self, reason: &WaitReason) -> Option<ThreadId> {
         match *reason {
             WaitReason::Mutex { mutex } => self.mutexes[mutex].owner,
-            WaitReason::Io { .. } | WaitReason::Semaphore { .. } | WaitReason::Condvar { .. } => None,
+            WaitReason::Io { .. }
+            | WaitReason::Semaphore { .. }
+            | WaitReason::Condvar { .. }
+            | WaitReason::Barrier { .. } => None,
         }
     }
 }

@@ -36,6 +36,9 @@ pub struct ObjectsView {
     pub condvars: Vec<Vec<ThreadId>>,
     /// Spin locks, by [`crate::model::program::SpinId`].
     pub spinlocks: Vec<SpinlockView>,
+    /// Each barrier's waiting threads, in arrival order (its count is in the process's
+    /// settings), by [`crate::model::program::BarrierId`].
+    pub barriers: Vec<Vec<ThreadId>>,
 }
 
 impl ObjectsView {
@@ -46,6 +49,7 @@ impl ObjectsView {
             semaphores: s.semaphores.iter().map(|&(value, _)| SemaphoreView { value, waiters: Vec::new() }).collect(),
             condvars: vec![Vec::new(); info.objects.condvars.len()],
             spinlocks: vec![SpinlockView::default(); info.objects.spinlocks.len()],
+            barriers: vec![Vec::new(); info.objects.barriers.len()],
         }
     }
 
@@ -54,6 +58,7 @@ impl ObjectsView {
         match reason {
             WaitReason::Semaphore { sem } => Some(&mut self.semaphores[sem].waiters),
             WaitReason::Condvar { cond } => Some(&mut self.condvars[cond]),
+            WaitReason::Barrier { barrier } => Some(&mut self.barriers[barrier]),
             WaitReason::Io { .. } | WaitReason::Mutex { .. } => None,
         }
     }
