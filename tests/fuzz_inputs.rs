@@ -105,6 +105,8 @@ fn program_token() -> impl Strategy<Value = String> {
         "spin_lock",
         "spin_unlock",
         "barrier",
+        "read_lock",
+        "write_unlock",
         "c",
         "top:",
         "top",

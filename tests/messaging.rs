@@ -32,9 +32,11 @@ fn every_kind_of_event_reads_back() {
           {"name": "a", "code": ["cmp r0, 1", "faa r1, x, 2", "set r2, 5", "xchg r2, x", "cas x, r0, r2",
                                  "cas x, r0, r2", "lock m", "compute 2", "unlock m", "sem_post s", "compute 3",
                                  "lock m", "cond_signal c", "unlock m", "spin_lock q", "compute 2",
-                                 "spin_unlock q", "barrier b"]},
+                                 "spin_unlock q", "barrier b", "write_lock l",
+                                 "compute 2", "write_unlock l"]},
           {"name": "b", "code": ["compute 1", "lock m", "unlock m", "sem_wait s", "lock m", "cond_wait c, m",
-                                 "unlock m", "spin_lock q", "spin_unlock q", "barrier b"]}
+                                 "unlock m", "spin_lock q", "spin_unlock q", "barrier b", "read_lock l",
+                                 "read_unlock l"]}
         ]}]}"#;
     let run = result_of(&Scenario::from_json(text).unwrap());
     assert_eq!(run.outcome, Outcome::Completed);

@@ -2,7 +2,8 @@
 //! machines and policies: what each primitive promises holds in every run. Native only.
 //!
 //! - Mutual exclusion: never more threads inside a critical section than its lock admits (one
-//!   for a mutex or a spin lock, `initial` for a semaphore used as a lock).
+//!   for a mutex or a spin lock, `initial` for a semaphore used as a lock); a read-write lock's
+//!   writer is alone, its readers share it with readers only.
 //! - A semaphore's value never goes below zero: at the end of every instant, the `sem_wait`s
 //!   that passed are at most its initial value plus the `sem_post`s made, and the value the
 //!   trace shows is exactly the difference.
@@ -20,12 +21,12 @@ use std::collections::BTreeMap;
 use common::*;
 use proptest::prelude::*;
 use threadlab::model::program::Instr;
-use threadlab::model::scenario::{Policy, Scenario, SemaphoreSpec};
+use threadlab::model::scenario::{Policy, RwLockSpec, RwPreference, Scenario, SemaphoreSpec};
 use threadlab::model::trace::What;
 use threadlab::model::{self, Outcome, RunResult, System};
 
 /// One random block of a program. `m` is a mutex and `q` a spin lock, each around a
-/// critical section; `s` is a semaphore used as a lock; `t` a semaphore used to signal, whose
+/// critical section; `l` a read-write lock, written or read; `s` is a semaphore used as a lock; `t` a semaphore used to signal, whose
 /// waits and posts need not match.
 fn block() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -34,6 +35,8 @@ fn block() -> impl Strategy<Value = String> {
         Just("lock m\n  load r0, counter\n  add r0, 1\n  store r0, counter\nunlock m".to_string()),
         (1u64..4).prop_map(|n| format!("sem_wait s\n  compute {n}\nsem_post s")),
         Just("spin_lock q\n  load r1, spun\n  add r1, 1\n  store r1, spun\nspin_unlock q".to_string()),
+        Just("write_lock l\n  load r2, shared\n  add r2, 1\n  store r2, shared\nwrite_unlock l".to_string()),
+        (1u64..4).prop_map(|n| format!("read_lock l\n  load r3, shared\n  compute {n}\nread_unlock l")),
         Just("sem_post t".to_string()),
         Just("sem_wait t".to_string()),
     ]
@@ -46,9 +49,10 @@ fn any_scenario() -> impl Strategy<Value = Scenario> {
         1u64..4,
         1u32..4,
         0u32..3,
+        any::<bool>(),
         prop::collection::vec(prop::collection::vec(block(), 1..6), 1..5),
     )
-        .prop_map(|(cpus, rr, quantum, s_initial, t_initial, threads)| {
+        .prop_map(|(cpus, rr, quantum, s_initial, t_initial, writers_first, threads)| {
             let code = |blocks: &Vec<String>| blocks.join("\n");
             let mut p = job("p", 0, &code(&threads[0]));
             for (j, blocks) in threads.iter().enumerate().skip(1) {
@@ -56,6 +60,9 @@ fn any_scenario() -> impl Strategy<Value = Scenario> {
             }
             p.variables.insert("counter".into(), 0);
             p.variables.insert("spun".into(), 0);
+            p.variables.insert("shared".into(), 0);
+            let prefer = if writers_first { RwPreference::Writers } else { RwPreference::Readers };
+            p.rwlocks.insert("l".into(), RwLockSpec { prefer });
             p.semaphores.insert("s".into(), SemaphoreSpec { initial: s_initial, max: None });
             p.semaphores.insert("t".into(), SemaphoreSpec { initial: t_initial, max: None });
             let policy = if rr { Policy::RoundRobin } else { Policy::Fcfs };
@@ -182,6 +189,18 @@ proptest! {
         let in_q: Vec<Vec<Section>> = progs.iter().map(|p| sections(p,
             |i| matches!(i, Instr::SpinLock { .. }), |i| matches!(i, Instr::SpinUnlock { .. }))).collect();
         prop_assert!(most_inside(&sys, &r, &in_q) <= 1);
+        // A read-write lock: a writer alone, readers only together.
+        let writing: Vec<Vec<Section>> = progs.iter().map(|p| sections(p,
+            |i| matches!(i, Instr::WriteLock { .. }), |i| matches!(i, Instr::WriteUnlock { .. }))).collect();
+        let reading: Vec<Vec<Section>> = progs.iter().map(|p| sections(p,
+            |i| matches!(i, Instr::ReadLock { .. }), |i| matches!(i, Instr::ReadUnlock { .. }))).collect();
+        for (time, pcs) in pcs_by_instant(&sys, &r) {
+            let inside = |secs: &[Vec<Section>]| (0..pcs.len())
+                .filter(|&t| secs[t].iter().any(|s| s.acquire < pcs[t] && pcs[t] <= s.release))
+                .count();
+            let (w, rd) = (inside(&writing), inside(&reading));
+            prop_assert!(w <= 1 && (w == 0 || rd == 0), "t={time}: {w} writers and {rd} readers inside");
+        }
         for v in &r.metrics.variables {
             prop_assert_eq!(v.lost_updates, 0, "{}", v.name);
         }
@@ -201,7 +220,7 @@ proptest! {
                 *m.entry(k.as_str()).or_default() += 1;
                 m
             });
-            prop_assert!(kinds.keys().all(|k| ["mutex", "semaphore"].contains(k)), "{kinds:?}");
+            prop_assert!(kinds.keys().all(|k| ["mutex", "semaphore", "read-write lock"].contains(k)), "{kinds:?}");
         }
     }
 }

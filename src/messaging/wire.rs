@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model::metrics::{Averages, CpuMetrics, Metrics, ProcessMemory, ThreadMetrics, VariableValue};
-use crate::model::program::{BarrierId, CondId, Flags, MutexId, Reg, SemId, SpinId, VarId};
+use crate::model::program::{BarrierId, CondId, Flags, MutexId, Reg, RwId, SemId, SpinId, VarId};
 use crate::model::scheduler::ReadyReason;
 use crate::model::simulation::{Outcome, StuckThread};
 use crate::model::trace::{Cause, CpuInterval, IntervalKind, QueueSample, ThreadState, Trace, TraceEvent, What};
@@ -217,6 +217,12 @@ enum WhatDef {
         lock: SpinId,
         owner: Option<ThreadId>,
     },
+    RwLock {
+        pid: ProcessId,
+        lock: RwId,
+        readers: u32,
+        writer: Option<ThreadId>,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -268,6 +274,7 @@ enum WaitReasonDef {
     Io { until: Ticks },
     Mutex { mutex: MutexId },
     Semaphore { sem: SemId },
+    RwLock { lock: RwId, write: bool },
     Barrier { barrier: BarrierId },
     Condvar { cond: CondId },
 }

@@ -5,9 +5,11 @@
 
 use super::ThreadId;
 use super::memory::Cell;
-use super::program::{CondId, Flags, Instr, MutexId, Operand, REGISTER_COUNT, Reg, SemId, Span, SpinId, Value, VarId};
+use super::program::{
+    CondId, Flags, Instr, MutexId, Operand, REGISTER_COUNT, Reg, RwId, SemId, Span, SpinId, Value, VarId,
+};
 use super::sync::names::ObjectKind;
-use super::sync::{Acquire, Arrival, Attempt, Down, ProcessSync, Release, Up};
+use super::sync::{Acquire, Arrival, Attempt, Down, Grant, ProcessSync, Release, Up};
 use super::system::System;
 use super::wait::WaitReason;
 use super::{ProcessId, Ticks};
@@ -96,6 +98,24 @@ pub enum Fault {
         /// The spin lock.
         lock: SpinId,
     },
+    /// `read_unlock` or `write_unlock` of a read-write lock the thread does not hold that way.
+    RwUnlockNotHeld {
+        /// The read-write lock.
+        lock: RwId,
+        /// Whether it was `write_unlock`.
+        write: bool,
+        /// Its writer, if any.
+        writer: Option<ThreadId>,
+        /// How many threads hold it for reading.
+        readers: u32,
+    },
+    /// `read_lock` or `write_lock` of a read-write lock the thread already holds.
+    RwRelock {
+        /// The read-write lock.
+        lock: RwId,
+        /// Whether it was `write_lock`.
+        write: bool,
+    },
     /// `sem_post` on a bounded semaphore already at its `max`.
     PostFull {
         /// The semaphore.
@@ -141,6 +161,25 @@ impl Fault {
             Fault::SpinRelock { lock } => {
                 let name = sys.processes[pid].objects.name(ObjectKind::Spinlock, lock);
                 format!("spin_lock of spin lock `{name}`, which this thread already holds: it would spin for ever")
+            }
+            Fault::RwUnlockNotHeld { lock, write, writer, readers } => {
+                let name = sys.processes[pid].objects.name(ObjectKind::RwLock, lock);
+                let (op, how) = if write { ("write_unlock", "for writing") } else { ("read_unlock", "for reading") };
+                let state = match (writer, readers) {
+                    (Some(w), _) => format!("it is held for writing by {}", sys.thread_label(w)),
+                    (None, 0) => "it is not locked".into(),
+                    (None, 1) => "1 other thread holds it for reading".into(),
+                    (None, n) => format!("{n} other threads hold it for reading"),
+                };
+                format!("{op} of read-write lock `{name}`, which this thread does not hold {how} ({state})")
+            }
+            Fault::RwRelock { lock, write } => {
+                let name = sys.processes[pid].objects.name(ObjectKind::RwLock, lock);
+                let op = if write { "write_lock" } else { "read_lock" };
+                format!(
+                    "{op} of read-write lock `{name}`, which this thread already holds: release it first (a thread \
+                     takes a read-write lock once, to read or to write)"
+                )
             }
             Fault::PostFull { sem, max } => {
                 let name = sys.processes[pid].objects.name(ObjectKind::Semaphore, sem);
@@ -189,6 +228,15 @@ pub enum Change {
         lock: SpinId,
         /// Its new owner.
         owner: Option<ThreadId>,
+    },
+    /// A read-write lock of the process changed holders.
+    RwLock {
+        /// The read-write lock.
+        lock: RwId,
+        /// How many threads now hold it for reading.
+        readers: u32,
+        /// The thread now holding it for writing, if any.
+        writer: Option<ThreadId>,
     },
     /// A semaphore of the process changed value.
     Semaphore {
@@ -379,6 +427,30 @@ pub fn execute(
             proc.sync.woken.extend(all);
             Effect { flow: Flow::Next(pc + 1), change: None, wake: first }
         }
+        Instr::ReadLock { lock } | Instr::WriteLock { lock } => {
+            let write = matches!(instr, Instr::WriteLock { .. });
+            let l = &mut proc.sync.rwlocks[lock];
+            let grant = if write { l.write_lock(tid) } else { l.read_lock(tid) };
+            match grant {
+                Grant::Granted => Effect::next(pc + 1).with(rw_change(lock, l)),
+                Grant::MustWait => Effect::flow(Flow::Block(WaitReason::RwLock { lock, write })),
+                Grant::AlreadyHeld => Effect::flow(Flow::Fault(Fault::RwRelock { lock, write })),
+            }
+        }
+        Instr::ReadUnlock { lock } | Instr::WriteUnlock { lock } => {
+            let write = matches!(instr, Instr::WriteUnlock { .. });
+            let l = &mut proc.sync.rwlocks[lock];
+            let let_in = if write { l.write_unlock(tid) } else { l.read_unlock(tid) };
+            let Some(let_in) = let_in else {
+                let (writer, readers) = (l.writer, l.readers.len() as u32);
+                return Effect::flow(Flow::Fault(Fault::RwUnlockNotHeld { lock, write, writer, readers }));
+            };
+            let change = rw_change(lock, l);
+            let mut let_in = let_in.into_iter();
+            let first = let_in.next();
+            proc.sync.woken.extend(let_in);
+            Effect { flow: Flow::Next(pc + 1), change: Some(change), wake: first }
+        }
         Instr::Barrier { barrier } => match proc.sync.barriers[barrier].arrive(tid) {
             Arrival::MustWait => Effect::flow(Flow::Block(WaitReason::Barrier { barrier })),
             Arrival::Opens(others) => {
@@ -461,6 +533,11 @@ fn atomic(
     ctx.regs[reg as usize] = read;
     ctx.loaded_from[reg as usize] = Origin::of(var, cell.writes);
     Effect::next(pc + 1).with(Change::Atomic { var, reg, read, wrote, flags })
+}
+
+/// The trace's record of read-write lock `lock`'s holders, `l`.
+fn rw_change(lock: RwId, l: &super::sync::RwLock) -> Change {
+    Change::RwLock { lock, readers: l.readers.len() as u32, writer: l.writer }
 }
 
 /// The value `v` reads now: a number, a register, or a variable's value in memory.

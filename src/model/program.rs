@@ -19,6 +19,10 @@
 //! | `cond_wait c, m`     | 1, and 1 when woken  | condition variable wait (Mesa): release mutex `m` and sleep on `c` in one step; woken, run again to re-take `m` |
 //! | `cond_signal c`      | 1                    | make the first thread asleep on `c` ready (lost if none sleeps) |
 //! | `cond_broadcast c`   | 1                    | make every thread asleep on `c` ready                |
+//! | `read_lock l`        | 1                    | take read-write lock `l` to read (shared with other readers), or block |
+//! | `read_unlock l`      | 1                    | stop reading `l`; the last reader out lets waiters in |
+//! | `write_lock l`       | 1                    | take `l` to write (alone), or block                  |
+//! | `write_unlock l`     | 1                    | stop writing `l`, letting waiters in by its preference |
 //! | `barrier b`          | 1                    | wait at barrier `b` until its count of threads have arrived; the last one opens it |
 //! | `jmp L`              | 1                    | go on at label `L`                                   |
 //! | `jeq a, b, L` / `jne` / `jlt` / `jle` / `jgt` / `jge` | 1 | jump to `L` if register `a` is equal to / not equal to / less than / at most / greater than / at least `b` (a number, register or variable); with only `L`, test the flags of the last `cmp` |
@@ -279,6 +283,27 @@ pub enum Instr {
     CondBroadcast {
         /// The condition variable.
         cond: CondId,
+    },
+    /// `read_lock l`: takes the read-write lock to read, shared with other readers; blocks while
+    /// a writer holds it (or, preferring writers, while one waits).
+    ReadLock {
+        /// The read-write lock.
+        lock: RwId,
+    },
+    /// `read_unlock l`: stops reading; the last reader out lets waiters in.
+    ReadUnlock {
+        /// The read-write lock.
+        lock: RwId,
+    },
+    /// `write_lock l`: takes the read-write lock to write, alone; blocks while anyone holds it.
+    WriteLock {
+        /// The read-write lock.
+        lock: RwId,
+    },
+    /// `write_unlock l`: stops writing, letting waiters in by the lock's preference.
+    WriteUnlock {
+        /// The read-write lock.
+        lock: RwId,
     },
     /// `barrier b`: waits at the barrier until its count of threads have arrived; the last to
     /// arrive opens it and every waiter goes on.
@@ -645,6 +670,44 @@ pub const INSTRUCTIONS: &[InstrDoc] = &[
         example: "cond_broadcast ready",
     },
     InstrDoc {
+        mnemonic: "read_lock",
+        operands: 1,
+        needs: "a read-write lock name",
+        cost: "1",
+        effect: "Takes the read-write lock to read: any number of readers may hold it together, but not while a \
+                 writer does. A lock that prefers writers also makes a new reader wait while a writer waits. \
+                 Read-write locks need no declaration; declare one in the process's `rwlocks` to choose whom it \
+                 prefers (readers by default).",
+        example: "read_lock table\nload r0, counter\nread_unlock table",
+    },
+    InstrDoc {
+        mnemonic: "read_unlock",
+        operands: 1,
+        needs: "a read-write lock name",
+        cost: "1",
+        effect: "Stops reading. When the last reader leaves, a waiting writer gets the lock. Unlocking a lock the \
+                 thread does not hold for reading is a runtime error.",
+        example: "read_lock table\nread_unlock table",
+    },
+    InstrDoc {
+        mnemonic: "write_lock",
+        operands: 1,
+        needs: "a read-write lock name",
+        cost: "1",
+        effect: "Takes the read-write lock to write: alone, with no reader and no other writer. Blocks until it is \
+                 free.",
+        example: "write_lock table\nstore r0, counter\nwrite_unlock table",
+    },
+    InstrDoc {
+        mnemonic: "write_unlock",
+        operands: 1,
+        needs: "a read-write lock name",
+        cost: "1",
+        effect: "Stops writing and lets waiters in: every waiting reader at once, or the first waiting writer, \
+                 whichever the lock prefers (the other if only it waits).",
+        example: "write_lock table\nwrite_unlock table",
+    },
+    InstrDoc {
         mnemonic: "barrier",
         operands: 1,
         needs: "a barrier name (declared in the process's `barriers` with its count of threads)",
@@ -797,10 +860,13 @@ pub const SYNTAX_NOTES: &[(&str, &str)] = &[
          stays inside the `loop` it is in (it may not enter or leave a loop body).",
     ),
     (
-        "Semaphores",
-        "Declared in the process's `semaphores` with their initial value and, if bounded, their `max`: \
-         `\"semaphores\": { \"slots\": { \"initial\": 4, \"max\": 4 } }`. Mutexes need no declaration. A name is one \
-         object: a semaphore cannot also be a mutex.",
+        "Synchronisation objects",
+        "Mutexes, spin locks, condition variables and read-write locks need no declaration: a name used is one. \
+         Semaphores are declared in the process's `semaphores` with their initial value and, if bounded, their \
+         `max` (`\"semaphores\": { \"slots\": { \"initial\": 4, \"max\": 4 } }`), barriers in `barriers` with their \
+         count of threads (`\"barriers\": { \"b\": 3 }`); `rwlocks` chooses whom a read-write lock prefers \
+         (`\"rwlocks\": { \"table\": { \"prefer\": \"writers\" } }`; readers by default). A name is one object: a \
+         semaphore cannot also be a mutex.",
     ),
     ("Time", "One tick is one simulated microsecond (µs)."),
 ];
@@ -924,6 +990,10 @@ impl Parser<'_> {
             }
             "cond_signal" => Instr::CondSignal { cond: self.object(&t[1], ObjectKind::Condvar)? },
             "cond_broadcast" => Instr::CondBroadcast { cond: self.object(&t[1], ObjectKind::Condvar)? },
+            "read_lock" => Instr::ReadLock { lock: self.object(&t[1], ObjectKind::RwLock)? },
+            "read_unlock" => Instr::ReadUnlock { lock: self.object(&t[1], ObjectKind::RwLock)? },
+            "write_lock" => Instr::WriteLock { lock: self.object(&t[1], ObjectKind::RwLock)? },
+            "write_unlock" => Instr::WriteUnlock { lock: self.object(&t[1], ObjectKind::RwLock)? },
             "barrier" => Instr::Barrier { barrier: self.object(&t[1], ObjectKind::Barrier)? },
             "sem_wait" => Instr::SemWait { sem: self.object(&t[1], ObjectKind::Semaphore)? },
             "sem_post" => Instr::SemPost { sem: self.object(&t[1], ObjectKind::Semaphore)? },

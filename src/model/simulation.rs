@@ -209,6 +209,7 @@ fn change_event(sys: &System, tid: ThreadId, change: Change) -> What {
         Change::Flags { flags } => What::Flags { tid, flags },
         Change::Semaphore { sem, value } => What::Semaphore { pid, sem, value },
         Change::Spinlock { lock, owner } => What::Spinlock { pid, lock, owner },
+        Change::RwLock { lock, readers, writer } => What::RwLock { pid, lock, readers, writer },
         Change::Atomic { var, reg, read, wrote, flags } => What::Atomic { pid, var, tid, reg, read, wrote, flags },
     }
 }

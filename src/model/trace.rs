@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::program::{Flags, Instr, MutexId, REGISTER_COUNT, Reg, SemId, SpinId, VarId};
+use super::program::{Flags, Instr, MutexId, REGISTER_COUNT, Reg, RwId, SemId, SpinId, VarId};
 use super::scheduler::ReadyReason;
 use super::sync::view::ObjectsView;
 use super::system::System;
@@ -155,6 +155,17 @@ pub enum What {
         lock: SpinId,
         /// New owner; `None`: free.
         owner: Option<ThreadId>,
+    },
+    /// A read-write lock's holders changed.
+    RwLock {
+        /// Process the read-write lock belongs to.
+        pid: ProcessId,
+        /// The read-write lock.
+        lock: RwId,
+        /// How many threads now hold it for reading.
+        readers: u32,
+        /// The thread now holding it for writing, if any.
+        writer: Option<ThreadId>,
     },
     /// A semaphore's value changed (a `sem_wait` that passed, or a `sem_post` nobody waited for).
     Semaphore {
@@ -376,6 +387,10 @@ impl Trace {
                 What::Mutex { pid, mutex, owner } => mutex_owners[pid][mutex] = owner,
                 What::Semaphore { pid, sem, value } => objects[pid].semaphores[sem].value = value,
                 What::Spinlock { pid, lock, owner } => objects[pid].spinlocks[lock].owner = owner,
+                What::RwLock { pid, lock, readers, writer } => {
+                    let l = &mut objects[pid].rwlocks[lock];
+                    (l.readers, l.writer) = (readers, writer);
+                }
             }
         }
         // A running thread at a `spin_lock` someone else holds is spinning.

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::program::{BarrierId, CondId, MutexId, SemId};
+use super::program::{BarrierId, CondId, MutexId, RwId, SemId};
 use super::sync::names::ObjectKind;
 use super::system::System;
 use super::{ProcessId, Ticks};
@@ -29,6 +29,15 @@ pub enum WaitReason {
     Semaphore {
         /// The semaphore, in the thread's process.
         sem: SemId,
+    },
+    /// A read-write lock held in a way that excludes the thread (`read_lock l` while a writer
+    /// holds it, or a writer waits and writers are preferred; `write_lock l` while anyone holds
+    /// it).
+    RwLock {
+        /// The read-write lock, in the thread's process.
+        lock: RwId,
+        /// Whether the thread waits to write (else to read).
+        write: bool,
     },
     /// Arrived at a barrier (`barrier b`) that is waiting for more threads.
     Barrier {
@@ -61,7 +70,8 @@ impl WaitReason {
             WaitReason::Mutex { .. }
             | WaitReason::Semaphore { .. }
             | WaitReason::Condvar { .. }
-            | WaitReason::Barrier { .. } => WaitClass::Sync,
+            | WaitReason::Barrier { .. }
+            | WaitReason::RwLock { .. } => WaitClass::Sync,
         }
     }
 
@@ -72,10 +82,16 @@ impl WaitReason {
         !matches!(self, WaitReason::Condvar { .. })
     }
 
-    /// What is waited for, for people: "I/O until t=12", "mutex `m`", "semaphore `s`".
+    /// What is waited for, for people: "I/O until t=12", "mutex `m`", "semaphore `s`",
+    /// "read-write lock `l` to write".
     pub fn describe(&self, sys: &System, pid: ProcessId) -> String {
+        let mode = match self {
+            WaitReason::RwLock { write: true, .. } => " to write",
+            WaitReason::RwLock { write: false, .. } => " to read",
+            _ => "",
+        };
         match self.object(sys, pid) {
-            Some((kind, name)) => format!("{kind} `{name}`"),
+            Some((kind, name)) => format!("{kind} `{name}`{mode}"),
             None => match *self {
                 WaitReason::Io { until } => format!("I/O until t={until}"),
                 _ => unreachable!("every wait but I/O names an object"),
@@ -87,7 +103,7 @@ impl WaitReason {
     pub fn release_verb(&self) -> &'static str {
         match self {
             WaitReason::Io { .. } => "completing",
-            WaitReason::Mutex { .. } => "unlocking",
+            WaitReason::Mutex { .. } | WaitReason::RwLock { .. } => "unlocking",
             WaitReason::Semaphore { .. } => "posting",
             WaitReason::Condvar { .. } => "signalling",
             WaitReason::Barrier { .. } => "arriving",
@@ -99,7 +115,7 @@ impl WaitReason {
     /// holder.
     pub fn unheld(&self, sys: &System, pid: ProcessId) -> Option<String> {
         Some(match *self {
-            WaitReason::Io { .. } | WaitReason::Mutex { .. } => return None,
+            WaitReason::Io { .. } | WaitReason::Mutex { .. } | WaitReason::RwLock { .. } => return None,
             WaitReason::Semaphore { .. } => {
                 "a semaphore has no holder: any thread may post it, and no thread left can run to post".into()
             }
@@ -124,6 +140,7 @@ impl WaitReason {
             WaitReason::Semaphore { sem } => (ObjectKind::Semaphore, sem),
             WaitReason::Condvar { cond } => (ObjectKind::Condvar, cond),
             WaitReason::Barrier { barrier } => (ObjectKind::Barrier, barrier),
+            WaitReason::RwLock { lock, .. } => (ObjectKind::RwLock, lock),
         };
         Some((kind.word(), p.objects.name(kind, id).to_string()))
     }

@@ -3,12 +3,13 @@
 //! A primitive decides who owns it and who waits; it never touches CPUs, threads or the trace.
 //! The interpreter calls it and turns its answer into an effect (block, wake, fault). One file
 //! per primitive: the mutex, the counting semaphore, the condition variable, the spin lock, the
-//! barrier, …
+//! barrier and the read-write lock.
 
 mod barrier;
 mod condvar;
 mod mutex;
 pub mod names;
+mod rwlock;
 mod semaphore;
 mod spinlock;
 pub mod view;
@@ -16,6 +17,7 @@ pub mod view;
 pub use barrier::{Arrival, Barrier};
 pub use condvar::Condvar;
 pub use mutex::{Acquire, Mutex, Release};
+pub use rwlock::{Grant, RwLock};
 pub use semaphore::{Down, Semaphore, Up};
 pub use spinlock::{Attempt, Spinlock};
 
@@ -34,6 +36,8 @@ pub struct ProcessSync {
     pub condvars: Vec<Condvar>,
     /// Spin locks, indexed by [`super::program::SpinId`].
     pub spinlocks: Vec<Spinlock>,
+    /// Read-write locks, indexed by [`super::program::RwId`].
+    pub rwlocks: Vec<RwLock>,
     /// Barriers, indexed by [`super::program::BarrierId`].
     pub barriers: Vec<Barrier>,
     /// Failed `spin_lock` attempts so far, by thread (each burnt 1 tick of CPU).
@@ -53,6 +57,7 @@ impl ProcessSync {
             semaphores,
             condvars: vec![Condvar::default(); info.objects.condvars.len()],
             spinlocks: vec![Spinlock::default(); info.objects.spinlocks.len()],
+            rwlocks: info.settings.rwlocks.iter().map(|&p| RwLock::new(p)).collect(),
             barriers: info.settings.barriers.iter().map(|&n| Barrier::new(n)).collect(),
             spins: Default::default(),
             woken: Vec::new(),
@@ -65,15 +70,20 @@ impl ProcessSync {
         self.spins.get(&tid).copied().unwrap_or(0) * super::program::SIMPLE_INSTRUCTION_TICKS
     }
 
-    /// The thread whose action would end a wait on `reason`, if one thread holds that power (a
-    /// mutex's owner). `None` for waits nobody holds (I/O), or that any thread may end.
-    pub fn holder(&self, reason: &WaitReason) -> Option<ThreadId> {
+    /// The threads whose release would end a wait on `reason`: a mutex's owner, a read-write
+    /// lock's writer or readers. Empty for waits nobody holds (I/O, a semaphore, a condition
+    /// variable, a barrier: any thread may end those).
+    pub fn holders(&self, reason: &WaitReason) -> Vec<ThreadId> {
         match *reason {
-            WaitReason::Mutex { mutex } => self.mutexes[mutex].owner,
+            WaitReason::Mutex { mutex } => self.mutexes[mutex].owner.into_iter().collect(),
+            WaitReason::RwLock { lock, .. } => {
+                let l = &self.rwlocks[lock];
+                l.writer.into_iter().chain(l.readers.iter().copied()).collect()
+            }
             WaitReason::Io { .. }
             | WaitReason::Semaphore { .. }
             | WaitReason::Condvar { .. }
-            | WaitReason::Barrier { .. } => None,
+            | WaitReason::Barrier { .. } => Vec::new(),
         }
     }
 }

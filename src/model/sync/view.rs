@@ -26,6 +26,18 @@ pub struct SpinlockView {
     pub spinning: Vec<ThreadId>,
 }
 
+/// A read-write lock at an instant.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RwLockView {
+    /// How many threads hold it for reading.
+    pub readers: u32,
+    /// The thread holding it for writing, if any.
+    pub writer: Option<ThreadId>,
+    /// Threads blocked on it, to read or to write (their wait says which), in the order they
+    /// started waiting.
+    pub waiters: Vec<ThreadId>,
+}
+
 /// One process's semaphores, condition variables, … at an instant, indexed by their ids.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ObjectsView {
@@ -36,6 +48,8 @@ pub struct ObjectsView {
     pub condvars: Vec<Vec<ThreadId>>,
     /// Spin locks, by [`crate::model::program::SpinId`].
     pub spinlocks: Vec<SpinlockView>,
+    /// Read-write locks, by [`crate::model::program::RwId`].
+    pub rwlocks: Vec<RwLockView>,
     /// Each barrier's waiting threads, in arrival order (its count is in the process's
     /// settings), by [`crate::model::program::BarrierId`].
     pub barriers: Vec<Vec<ThreadId>>,
@@ -49,6 +63,7 @@ impl ObjectsView {
             semaphores: s.semaphores.iter().map(|&(value, _)| SemaphoreView { value, waiters: Vec::new() }).collect(),
             condvars: vec![Vec::new(); info.objects.condvars.len()],
             spinlocks: vec![SpinlockView::default(); info.objects.spinlocks.len()],
+            rwlocks: vec![RwLockView::default(); info.objects.rwlocks.len()],
             barriers: vec![Vec::new(); info.objects.barriers.len()],
         }
     }
@@ -59,6 +74,7 @@ impl ObjectsView {
             WaitReason::Semaphore { sem } => Some(&mut self.semaphores[sem].waiters),
             WaitReason::Condvar { cond } => Some(&mut self.condvars[cond]),
             WaitReason::Barrier { barrier } => Some(&mut self.barriers[barrier]),
+            WaitReason::RwLock { lock, .. } => Some(&mut self.rwlocks[lock].waiters),
             WaitReason::Io { .. } | WaitReason::Mutex { .. } => None,
         }
     }
