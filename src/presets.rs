@@ -31,6 +31,14 @@ presets![
     "mlfq-interactive",
     "multicore-queues",
     "deadlock",
+    "check-then-act",
+    "spin-vs-block",
+    "bounded-buffer",
+    "condvar-if-while",
+    "readers-writers",
+    "philosophers",
+    "philosophers-ordered",
+    "philosophers-seats",
 ];
 
 impl Preset {
