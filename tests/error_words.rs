@@ -112,6 +112,7 @@ fn broken() -> Vec<String> {
         r("\"load r0, counter\"", "\"spin_lock s, t\""),
         r("\"load r0, counter\"", "\"barrier everyone\""),
         r("\"load r0, counter\"", "\"read_lock\""),
+        r("\"load r0, counter\"", "\"destroy nothing\""),
         r("\"load r0, counter\"", "\"write_lock l-1\""),
         r("\"load r0, counter\"", "\"cond_wait counter, m, x\""),
         r("\"variables\": { \"counter\": 0 }", "\"variables\": { \"counter\": 0 }, \"semaphores\": { \"s\": 2 }"),

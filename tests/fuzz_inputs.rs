@@ -107,6 +107,7 @@ fn program_token() -> impl Strategy<Value = String> {
         "barrier",
         "read_lock",
         "write_unlock",
+        "destroy",
         "c",
         "top:",
         "top",

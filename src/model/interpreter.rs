@@ -9,7 +9,7 @@ use super::program::{
     CondId, Flags, Instr, MutexId, Operand, REGISTER_COUNT, Reg, RwId, SemId, Span, SpinId, Value, VarId,
 };
 use super::sync::names::ObjectKind;
-use super::sync::{Acquire, Arrival, Attempt, Down, Grant, ProcessSync, Release, Up};
+use super::sync::{Acquire, Arrival, Attempt, Busy, Down, Grant, ProcessSync, Release, Up};
 use super::system::System;
 use super::wait::WaitReason;
 use super::{ProcessId, Ticks};
@@ -116,6 +116,22 @@ pub enum Fault {
         /// Whether it was `write_lock`.
         write: bool,
     },
+    /// `destroy` of an object that is held or waited on, or already destroyed.
+    DestroyBusy {
+        /// The object's kind.
+        kind: ObjectKind,
+        /// Its id.
+        id: usize,
+        /// What keeps it from being destroyed.
+        busy: Busy,
+    },
+    /// An instruction used an object after its `destroy`.
+    UseAfterDestroy {
+        /// The object's kind.
+        kind: ObjectKind,
+        /// Its id.
+        id: usize,
+    },
     /// `sem_post` on a bounded semaphore already at its `max`.
     PostFull {
         /// The semaphore.
@@ -180,6 +196,20 @@ impl Fault {
                     "{op} of read-write lock `{name}`, which this thread already holds: release it first (a thread \
                      takes a read-write lock once, to read or to write)"
                 )
+            }
+            Fault::DestroyBusy { kind, id, busy } => {
+                let name = object_name(sys, pid, kind, id);
+                let why = match busy {
+                    Busy::Held { by, others: 0 } => format!(" while {} holds it", sys.thread_label(by)),
+                    Busy::Held { by, others } => format!(" while {} and {others} more hold it", sys.thread_label(by)),
+                    Busy::Waited { waiters: 1 } => " while a thread waits on it".into(),
+                    Busy::Waited { waiters } => format!(" while {waiters} threads wait on it"),
+                    Busy::Destroyed => ", which is already destroyed".into(),
+                };
+                format!("destroy of {} `{name}`{why}", kind.word())
+            }
+            Fault::UseAfterDestroy { kind, id } => {
+                format!("use of {} `{}` after it was destroyed", kind.word(), object_name(sys, pid, kind, id))
             }
             Fault::PostFull { sem, max } => {
                 let name = sys.processes[pid].objects.name(ObjectKind::Semaphore, sem);
@@ -320,6 +350,9 @@ pub fn execute(
     draw: &mut impl FnMut(Span) -> Ticks,
 ) -> Effect {
     let pc = ctx.pc;
+    if let Some((kind, id)) = proc.sync.destroyed_in(&instr) {
+        return Effect::flow(Flow::Fault(Fault::UseAfterDestroy { kind, id }));
+    }
     match instr {
         Instr::Compute { .. } => Effect::next(pc + 1),
         Instr::Io { span } => Effect::flow(Flow::Block(WaitReason::Io { until: now + draw(span) })),
@@ -460,6 +493,10 @@ pub fn execute(
                 Effect { flow: Flow::Next(pc + 1), change: None, wake: first }
             }
         },
+        Instr::Destroy { kind, id } => match proc.sync.destroy(kind, id) {
+            Ok(()) => Effect::next(pc + 1),
+            Err(busy) => Effect::flow(Flow::Fault(Fault::DestroyBusy { kind, id, busy })),
+        },
         Instr::Loop { count, end } => {
             if count == 0 {
                 Effect::next(end + 1)
@@ -533,6 +570,15 @@ fn atomic(
     ctx.regs[reg as usize] = read;
     ctx.loaded_from[reg as usize] = Origin::of(var, cell.writes);
     Effect::next(pc + 1).with(Change::Atomic { var, reg, read, wrote, flags })
+}
+
+/// The name of object `id` of `kind` in process `pid`.
+fn object_name(sys: &System, pid: ProcessId, kind: ObjectKind, id: usize) -> &str {
+    let p = &sys.processes[pid];
+    match kind {
+        ObjectKind::Mutex => &p.mutexes[id],
+        _ => p.objects.name(kind, id),
+    }
 }
 
 /// The trace's record of read-write lock `lock`'s holders, `l`.

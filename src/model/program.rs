@@ -24,6 +24,7 @@
 //! | `write_lock l`       | 1                    | take `l` to write (alone), or block                  |
 //! | `write_unlock l`     | 1                    | stop writing `l`, letting waiters in by its preference |
 //! | `barrier b`          | 1                    | wait at barrier `b` until its count of threads have arrived; the last one opens it |
+//! | `destroy x`          | 1                    | destroy a synchronisation object; a runtime error while it is held or waited on, or if used after |
 //! | `jmp L`              | 1                    | go on at label `L`                                   |
 //! | `jeq a, b, L` / `jne` / `jlt` / `jle` / `jgt` / `jge` | 1 | jump to `L` if register `a` is equal to / not equal to / less than / at most / greater than / at least `b` (a number, register or variable); with only `L`, test the flags of the last `cmp` |
 //! | `cmp a, b`           | 1                    | compare register `a` with `b`, setting the thread's flags for a flag jump |
@@ -311,6 +312,14 @@ pub enum Instr {
         /// The barrier.
         barrier: BarrierId,
     },
+    /// `destroy x`: destroys the synchronisation object `x` (POSIX `pthread_mutex_destroy` and
+    /// its kin). A runtime error while it is held or waited on, and any later use of it.
+    Destroy {
+        /// The object's kind.
+        kind: ObjectKind,
+        /// Its id in its kind's table.
+        id: usize,
+    },
     /// Start of a counted loop; `end` is the index of the matching `End`.
     Loop {
         /// Number of times to run the body; 0 skips it.
@@ -388,6 +397,25 @@ pub enum Instr {
 }
 
 impl Instr {
+    /// The synchronisation objects the instruction uses (`cond_wait` uses two), as (kind, id);
+    /// `destroy` counts as none (it checks its object itself).
+    pub fn objects(&self) -> [Option<(ObjectKind, usize)>; 2] {
+        let one = |kind, id| [Some((kind, id)), None];
+        match *self {
+            Instr::Lock { mutex } | Instr::Unlock { mutex } => one(ObjectKind::Mutex, mutex),
+            Instr::SpinLock { lock } | Instr::SpinUnlock { lock } => one(ObjectKind::Spinlock, lock),
+            Instr::SemWait { sem } | Instr::SemPost { sem } => one(ObjectKind::Semaphore, sem),
+            Instr::CondWait { cond, mutex } => [Some((ObjectKind::Condvar, cond)), Some((ObjectKind::Mutex, mutex))],
+            Instr::CondSignal { cond } | Instr::CondBroadcast { cond } => one(ObjectKind::Condvar, cond),
+            Instr::ReadLock { lock }
+            | Instr::ReadUnlock { lock }
+            | Instr::WriteLock { lock }
+            | Instr::WriteUnlock { lock } => one(ObjectKind::RwLock, lock),
+            Instr::Barrier { barrier } => one(ObjectKind::Barrier, barrier),
+            _ => [None, None],
+        }
+    }
+
     /// CPU ticks this instruction needs before its effect applies (`compute` is drawn separately).
     pub fn fixed_cost(&self) -> Ticks {
         match self {
@@ -477,9 +505,27 @@ pub fn parse(source: &str, symbols: Symbols<'_>) -> Result<Program, ProgramError
 /// ones and the ones earlier programs of the process named; a new name used by a kind declared
 /// by use is appended (see [`super::sync::names`]).
 pub fn parse_with(source: &str, symbols: Symbols<'_>, objects: &mut ObjectNames) -> Result<Program, ProgramError> {
+    read(source, symbols, objects, false)
+}
+
+/// Adds to `symbols.mutexes` and `objects` the objects `source` declares by use, ignoring its
+/// errors (the real parse reports them). Run over every program of a process before parsing
+/// any, it lets `destroy` name an object that a program read later uses.
+pub fn collect_names(source: &str, symbols: Symbols<'_>, objects: &mut ObjectNames) {
+    let _ = read(source, symbols, objects, true);
+}
+
+/// The parser's loop; `collecting`: only gather names (see [`collect_names`]).
+fn read(
+    source: &str,
+    symbols: Symbols<'_>,
+    objects: &mut ObjectNames,
+    collecting: bool,
+) -> Result<Program, ProgramError> {
     let mut p = Parser {
         symbols,
         objects,
+        collecting,
         line: 0,
         instrs: Vec::new(),
         lines: Vec::new(),
@@ -717,6 +763,15 @@ pub const INSTRUCTIONS: &[InstrDoc] = &[
         example: "compute 5\nbarrier b",
     },
     InstrDoc {
+        mnemonic: "destroy",
+        operands: 1,
+        needs: "the name of a mutex, spin lock, condition variable, read-write lock, semaphore or barrier",
+        cost: "1",
+        effect: "Destroys the object, as `pthread_mutex_destroy` and its kin do. Destroying a lock some thread holds, \
+                 or an object threads wait on, is a runtime error; so is using it afterwards.",
+        example: "lock m\nunlock m\ndestroy m",
+    },
+    InstrDoc {
         mnemonic: "loop",
         operands: 1,
         needs: "a count (the body ends at `end`)",
@@ -889,6 +944,8 @@ fn close_enough(a: &str, b: &str) -> bool {
 struct Parser<'a> {
     symbols: Symbols<'a>,
     objects: &'a mut ObjectNames,
+    /// Only gathering names: `destroy` of an unknown name is no error.
+    collecting: bool,
     line: u32,
     instrs: Vec<Instr>,
     lines: Vec<u32>,
@@ -994,6 +1051,24 @@ impl Parser<'_> {
             "read_unlock" => Instr::ReadUnlock { lock: self.object(&t[1], ObjectKind::RwLock)? },
             "write_lock" => Instr::WriteLock { lock: self.object(&t[1], ObjectKind::RwLock)? },
             "write_unlock" => Instr::WriteUnlock { lock: self.object(&t[1], ObjectKind::RwLock)? },
+            "destroy" => {
+                let kind = ObjectKind::ALL.into_iter().find(|&k| self.has(k, t[1].text));
+                match kind {
+                    Some(kind) => Instr::Destroy { kind, id: self.object(&t[1], kind)? },
+                    // Collecting names: the object may be named by a program read later.
+                    None if self.collecting => Instr::Destroy { kind: ObjectKind::Mutex, id: usize::MAX },
+                    None => {
+                        return self.err(
+                            t[1].column,
+                            format!(
+                                "no object `{}` in this process: `destroy` names a mutex, spin lock, condition variable, \
+                                 read-write lock, semaphore or barrier that its programs use",
+                                t[1].text
+                            ),
+                        );
+                    }
+                }
+            }
             "barrier" => Instr::Barrier { barrier: self.object(&t[1], ObjectKind::Barrier)? },
             "sem_wait" => Instr::SemWait { sem: self.object(&t[1], ObjectKind::Semaphore)? },
             "sem_post" => Instr::SemPost { sem: self.object(&t[1], ObjectKind::Semaphore)? },

@@ -80,6 +80,15 @@ impl System {
                 rwlocks: p.rwlocks.keys().cloned().collect(),
                 ..ObjectNames::default()
             };
+            // `destroy` may name an object a program read later uses: gather names first.
+            let texts =
+                || p.programs.values().chain(p.threads.iter().filter_map(|t| t.code.as_ref())).map(|t| t.text());
+            if texts().any(|t| t.contains("destroy")) {
+                for text in texts() {
+                    let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes };
+                    program::collect_names(&text, symbols, &mut objects);
+                }
+            }
             // Named programs first, each parsed once and shared by the threads that run it.
             let mut named = std::collections::BTreeMap::new();
             for (name, text) in &p.programs {

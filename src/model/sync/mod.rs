@@ -24,6 +24,7 @@ pub use spinlock::{Attempt, Spinlock};
 use super::ThreadId;
 use super::system::ProcessInfo;
 use super::wait::WaitReason;
+use names::ObjectKind;
 
 /// The synchronisation objects of one process, indexed by the ids its programs use.
 #[derive(Clone, Debug, Default)]
@@ -40,6 +41,8 @@ pub struct ProcessSync {
     pub rwlocks: Vec<RwLock>,
     /// Barriers, indexed by [`super::program::BarrierId`].
     pub barriers: Vec<Barrier>,
+    /// Objects destroyed so far, as (kind, id): using one is a runtime error.
+    pub destroyed: Vec<(ObjectKind, usize)>,
     /// Failed `spin_lock` attempts so far, by thread (each burnt 1 tick of CPU).
     pub spins: std::collections::BTreeMap<ThreadId, u64>,
     /// Threads woken by the instruction being executed besides the one in its effect's `wake`
@@ -59,8 +62,46 @@ impl ProcessSync {
             spinlocks: vec![Spinlock::default(); info.objects.spinlocks.len()],
             rwlocks: info.settings.rwlocks.iter().map(|&p| RwLock::new(p)).collect(),
             barriers: info.settings.barriers.iter().map(|&n| Barrier::new(n)).collect(),
+            destroyed: Vec::new(),
             spins: Default::default(),
             woken: Vec::new(),
+        }
+    }
+
+    /// The destroyed object `instr` would use, if any (cheap when nothing was destroyed).
+    #[inline]
+    pub fn destroyed_in(&self, instr: &super::program::Instr) -> Option<(ObjectKind, usize)> {
+        if self.destroyed.is_empty() {
+            return None;
+        }
+        instr.objects().into_iter().flatten().find(|o| self.destroyed.contains(o))
+    }
+
+    /// Destroys object `id` of `kind`. Errors: it is held, waited on, or already destroyed.
+    pub fn destroy(&mut self, kind: ObjectKind, id: usize) -> Result<(), Busy> {
+        if self.destroyed.contains(&(kind, id)) {
+            return Err(Busy::Destroyed);
+        }
+        let held = |by: Option<ThreadId>, others: usize| by.map(|by| Busy::Held { by, others: others as u32 });
+        let waited = |n: usize| (n > 0).then_some(Busy::Waited { waiters: n as u32 });
+        let busy = match kind {
+            ObjectKind::Mutex => held(self.mutexes[id].owner, 0),
+            ObjectKind::Spinlock => held(self.spinlocks[id].owner, 0),
+            ObjectKind::RwLock => {
+                let l = &self.rwlocks[id];
+                let holders: Vec<ThreadId> = l.writer.into_iter().chain(l.readers.iter().copied()).collect();
+                held(holders.first().copied(), holders.len().saturating_sub(1))
+            }
+            ObjectKind::Semaphore => waited(self.semaphores[id].waiters.len()),
+            ObjectKind::Condvar => waited(self.condvars[id].waiters.len() + self.condvars[id].signalled.len()),
+            ObjectKind::Barrier => waited(self.barriers[id].waiting.len()),
+        };
+        match busy {
+            Some(b) => Err(b),
+            None => {
+                self.destroyed.push((kind, id));
+                Ok(())
+            }
         }
     }
 
@@ -86,4 +127,23 @@ impl ProcessSync {
             | WaitReason::Barrier { .. } => Vec::new(),
         }
     }
+}
+
+/// Why an object cannot be destroyed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Busy {
+    /// A thread holds it (`by`; `others` more hold it too: readers of a read-write lock).
+    Held {
+        /// A holder.
+        by: ThreadId,
+        /// How many other threads hold it.
+        others: u32,
+    },
+    /// Threads wait on it (or, for a condition variable, were signalled and not yet back).
+    Waited {
+        /// How many.
+        waiters: u32,
+    },
+    /// It was destroyed already.
+    Destroyed,
 }
