@@ -56,10 +56,12 @@ impl Origin {
 /// What the thread does after the instruction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flow {
-    /// The instruction completed; go on at this PC.
+    /// The instruction completed; go on at this PC (the same PC for a failed `spin_lock`
+    /// attempt, which then tries again).
     Next(usize),
     /// Leave the CPU and wait. The PC stays on the instruction; it completes (PC + 1) when the
-    /// thread is woken: I/O done, or the mutex handed over.
+    /// thread is woken (I/O done, the mutex handed over, …), unless the wait says otherwise
+    /// ([`WaitReason::completes_on_wake`]: a signalled `cond_wait` runs again).
     Block(WaitReason),
     /// The thread terminates.
     Exit,

@@ -41,7 +41,8 @@ pub struct LoopRound {
 /// Where thread `tid` is at the end of instant `time` (ticks).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Whereabouts {
-    /// When its PC last moved (ticks); `None` if it has not run yet.
+    /// When its PC last moved (ticks); `None` if it has not moved yet. A failed `spin_lock`
+    /// attempt records its PC unchanged: that is no move.
     pub pc_since: Option<Ticks>,
     /// Its open loops, outermost first.
     pub loops: Vec<LoopRound>,
@@ -59,7 +60,7 @@ pub fn whereabouts(trace: &Trace, sys: &System, tid: ThreadId, time: Ticks) -> W
     let mut out = Whereabouts::default();
     for e in &trace.events[..upto] {
         let What::Pc { tid: t, pc: next } = e.what else { continue };
-        if t != tid {
+        if t != tid || next == pc {
             continue;
         }
         match prog.instrs.get(pc) {

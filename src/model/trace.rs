@@ -79,7 +79,8 @@ pub enum What {
         #[serde(flatten)]
         cause: Cause,
     },
-    /// Program counter moved (the instruction at the old PC completed).
+    /// Program counter moved (the instruction at the old PC completed). A failed `spin_lock`
+    /// attempt records its PC unchanged.
     Pc {
         /// Thread whose PC moved.
         tid: ThreadId,

@@ -72,7 +72,8 @@ impl RwLock {
         Grant::Granted
     }
 
-    /// `tid` stops reading. Returns the threads let in as a result (see [`RwLock::admit`]);
+    /// `tid` stops reading. Returns the threads let in as a result (the first waiting writer,
+    /// or every waiting reader, by the preference, once the lock is free);
     /// `None` if `tid` was not reading.
     pub fn read_unlock(&mut self, tid: ThreadId) -> Option<Vec<ThreadId>> {
         let i = self.readers.iter().position(|&r| r == tid)?;
