@@ -5,14 +5,12 @@
 
 use super::ThreadId;
 use super::memory::Cell;
-use super::program::{
-    CondId, Flags, Instr, MutexId, Operand, REGISTER_COUNT, Reg, RwId, SemId, Span, SpinId, Value, VarId,
-};
-use super::sync::names::ObjectKind;
-use super::sync::{Acquire, Arrival, Attempt, Busy, Down, Grant, ProcessSync, Release, Up};
-use super::system::System;
+use super::program::{Flags, Instr, Operand, REGISTER_COUNT, Reg, RwId, SemId, Span, SpinId, Value, VarId};
+use super::sync::{Acquire, ProcessSync, Release};
 use super::wait::WaitReason;
 use super::{ProcessId, Ticks};
+
+pub use super::fault::Fault;
 
 /// A thread's execution context: what a context switch saves and restores.
 #[derive(Clone, Debug, Default)]
@@ -67,158 +65,6 @@ pub enum Flow {
     Exit,
     /// The program did something illegal; the run stops (see [`Fault::message`]).
     Fault(Fault),
-}
-
-/// Something illegal a program did, which stops the run with a runtime error.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Fault {
-    /// `unlock` of a mutex the thread does not hold; `owner` holds it (`None`: nobody).
-    UnlockNotHeld {
-        /// The mutex.
-        mutex: super::program::MutexId,
-        /// Its owner.
-        owner: Option<ThreadId>,
-    },
-    /// `cond_wait` with a mutex the thread does not hold; `owner` holds it (`None`: nobody).
-    CondWaitNotHeld {
-        /// The condition variable.
-        cond: CondId,
-        /// The mutex named.
-        mutex: MutexId,
-        /// Its owner.
-        owner: Option<ThreadId>,
-    },
-    /// `spin_unlock` of a spin lock the thread does not hold; `owner` holds it (`None`: nobody).
-    SpinUnlockNotHeld {
-        /// The spin lock.
-        lock: SpinId,
-        /// Its owner.
-        owner: Option<ThreadId>,
-    },
-    /// `spin_lock` of a spin lock the thread already holds: it would spin for ever.
-    SpinRelock {
-        /// The spin lock.
-        lock: SpinId,
-    },
-    /// `read_unlock` or `write_unlock` of a read-write lock the thread does not hold that way.
-    RwUnlockNotHeld {
-        /// The read-write lock.
-        lock: RwId,
-        /// Whether it was `write_unlock`.
-        write: bool,
-        /// Its writer, if any.
-        writer: Option<ThreadId>,
-        /// How many threads hold it for reading.
-        readers: u32,
-    },
-    /// `read_lock` or `write_lock` of a read-write lock the thread already holds.
-    RwRelock {
-        /// The read-write lock.
-        lock: RwId,
-        /// Whether it was `write_lock`.
-        write: bool,
-    },
-    /// `destroy` of an object that is held or waited on, or already destroyed.
-    DestroyBusy {
-        /// The object's kind.
-        kind: ObjectKind,
-        /// Its id.
-        id: usize,
-        /// What keeps it from being destroyed.
-        busy: Busy,
-    },
-    /// An instruction used an object after its `destroy`.
-    UseAfterDestroy {
-        /// The object's kind.
-        kind: ObjectKind,
-        /// Its id.
-        id: usize,
-    },
-    /// `sem_post` on a bounded semaphore already at its `max`.
-    PostFull {
-        /// The semaphore.
-        sem: SemId,
-        /// Its bound.
-        max: u64,
-    },
-}
-
-impl Fault {
-    /// What the program did wrong, for people (`pid`: the faulting thread's process).
-    pub fn message(&self, sys: &System, pid: ProcessId) -> String {
-        match *self {
-            Fault::UnlockNotHeld { mutex, owner } => {
-                let holder = match owner {
-                    Some(o) => format!("it is held by {}", sys.thread_label(o)),
-                    None => "it is not locked".into(),
-                };
-                let name = &sys.processes[pid].mutexes[mutex];
-                format!("unlock of mutex `{name}`, which this thread does not hold ({holder})")
-            }
-            Fault::CondWaitNotHeld { cond, mutex, owner } => {
-                let p = &sys.processes[pid];
-                let holder = match owner {
-                    Some(o) => format!("it is held by {}", sys.thread_label(o)),
-                    None => "it is not locked".into(),
-                };
-                format!(
-                    "cond_wait on condition variable `{}` with mutex `{m}`, which this thread does not hold ({holder}): \
-                     take it first with `lock {m}`",
-                    p.objects.name(ObjectKind::Condvar, cond),
-                    m = p.mutexes[mutex]
-                )
-            }
-            Fault::SpinUnlockNotHeld { lock, owner } => {
-                let holder = match owner {
-                    Some(o) => format!("it is held by {}", sys.thread_label(o)),
-                    None => "it is not locked".into(),
-                };
-                let name = sys.processes[pid].objects.name(ObjectKind::Spinlock, lock);
-                format!("spin_unlock of spin lock `{name}`, which this thread does not hold ({holder})")
-            }
-            Fault::SpinRelock { lock } => {
-                let name = sys.processes[pid].objects.name(ObjectKind::Spinlock, lock);
-                format!("spin_lock of spin lock `{name}`, which this thread already holds: it would spin for ever")
-            }
-            Fault::RwUnlockNotHeld { lock, write, writer, readers } => {
-                let name = sys.processes[pid].objects.name(ObjectKind::RwLock, lock);
-                let (op, how) = if write { ("write_unlock", "for writing") } else { ("read_unlock", "for reading") };
-                let state = match (writer, readers) {
-                    (Some(w), _) => format!("it is held for writing by {}", sys.thread_label(w)),
-                    (None, 0) => "it is not locked".into(),
-                    (None, 1) => "1 other thread holds it for reading".into(),
-                    (None, n) => format!("{n} other threads hold it for reading"),
-                };
-                format!("{op} of read-write lock `{name}`, which this thread does not hold {how} ({state})")
-            }
-            Fault::RwRelock { lock, write } => {
-                let name = sys.processes[pid].objects.name(ObjectKind::RwLock, lock);
-                let op = if write { "write_lock" } else { "read_lock" };
-                format!(
-                    "{op} of read-write lock `{name}`, which this thread already holds: release it first (a thread \
-                     takes a read-write lock once, to read or to write)"
-                )
-            }
-            Fault::DestroyBusy { kind, id, busy } => {
-                let name = object_name(sys, pid, kind, id);
-                let why = match busy {
-                    Busy::Held { by, others: 0 } => format!(" while {} holds it", sys.thread_label(by)),
-                    Busy::Held { by, others } => format!(" while {} and {others} more hold it", sys.thread_label(by)),
-                    Busy::Waited { waiters: 1 } => " while a thread waits on it".into(),
-                    Busy::Waited { waiters } => format!(" while {waiters} threads wait on it"),
-                    Busy::Destroyed => ", which is already destroyed".into(),
-                };
-                format!("destroy of {} `{name}`{why}", kind.word())
-            }
-            Fault::UseAfterDestroy { kind, id } => {
-                format!("use of {} `{}` after it was destroyed", kind.word(), object_name(sys, pid, kind, id))
-            }
-            Fault::PostFull { sem, max } => {
-                let name = sys.processes[pid].objects.name(ObjectKind::Semaphore, sem);
-                format!("post on semaphore `{name}`, already at its `max` of {max}: a bounded semaphore goes no higher")
-            }
-        }
-    }
 }
 
 /// What changed that the trace records.
@@ -402,103 +248,19 @@ pub fn execute(
             },
             Release::NotOwner { owner } => Effect::flow(Flow::Fault(Fault::UnlockNotHeld { mutex, owner })),
         },
-        Instr::SemWait { sem } => match proc.sync.semaphores[sem].wait(tid) {
-            Down::Passed => {
-                let value = proc.sync.semaphores[sem].value;
-                Effect::next(pc + 1).with(Change::Semaphore { sem, value })
-            }
-            Down::MustWait => Effect::flow(Flow::Block(WaitReason::Semaphore { sem })),
-        },
-        Instr::SemPost { sem } => match proc.sync.semaphores[sem].post() {
-            Up::Raised => {
-                let value = proc.sync.semaphores[sem].value;
-                Effect::next(pc + 1).with(Change::Semaphore { sem, value })
-            }
-            Up::HandedTo(next) => Effect { flow: Flow::Next(pc + 1), change: None, wake: Some(next) },
-            Up::Full { max } => Effect::flow(Flow::Fault(Fault::PostFull { sem, max })),
-        },
-        Instr::SpinLock { lock } => match proc.sync.spinlocks[lock].attempt(tid) {
-            Attempt::Taken => Effect::next(pc + 1).with(Change::Spinlock { lock, owner: Some(tid) }),
-            // Spin: the attempt took its tick; the PC stays, and the next attempt follows at once.
-            Attempt::Busy => {
-                *proc.sync.spins.entry(tid).or_default() += 1;
-                Effect::next(pc)
-            }
-            Attempt::OwnedBySelf => Effect::flow(Flow::Fault(Fault::SpinRelock { lock })),
-        },
-        Instr::SpinUnlock { lock } => match proc.sync.spinlocks[lock].release(tid) {
-            Ok(()) => Effect::next(pc + 1).with(Change::Spinlock { lock, owner: None }),
-            Err(owner) => Effect::flow(Flow::Fault(Fault::SpinUnlockNotHeld { lock, owner })),
-        },
-        Instr::CondWait { cond, mutex } => {
-            if proc.sync.condvars[cond].take_signal(tid) {
-                // Back from a signal: re-take the mutex, as `lock` does; `cond_wait` returns with it.
-                return match proc.sync.mutexes[mutex].acquire(tid) {
-                    Acquire::Acquired => Effect::next(pc + 1).with(Change::Mutex { mutex, owner: Some(tid) }),
-                    Acquire::MustWait { .. } => Effect::flow(Flow::Block(WaitReason::Mutex { mutex })),
-                };
-            }
-            // Release the mutex and sleep, in one step: no signal can come in between.
-            let (owner, wake) = match proc.sync.mutexes[mutex].release(tid) {
-                Release::Freed => (None, None),
-                Release::HandedTo(next) => (Some(next), Some(next)),
-                Release::NotOwner { owner } => {
-                    return Effect::flow(Flow::Fault(Fault::CondWaitNotHeld { cond, mutex, owner }));
-                }
-            };
-            proc.sync.condvars[cond].sleep(tid);
-            Effect {
-                flow: Flow::Block(WaitReason::Condvar { cond }),
-                change: Some(Change::Mutex { mutex, owner }),
-                wake,
-            }
-        }
-        Instr::CondSignal { cond } => {
-            Effect { flow: Flow::Next(pc + 1), change: None, wake: proc.sync.condvars[cond].signal() }
-        }
-        Instr::CondBroadcast { cond } => {
-            let mut all = proc.sync.condvars[cond].broadcast().into_iter();
-            let first = all.next();
-            proc.sync.woken.extend(all);
-            Effect { flow: Flow::Next(pc + 1), change: None, wake: first }
-        }
-        Instr::ReadLock { lock } | Instr::WriteLock { lock } => {
-            let write = matches!(instr, Instr::WriteLock { .. });
-            let l = &mut proc.sync.rwlocks[lock];
-            let grant = if write { l.write_lock(tid) } else { l.read_lock(tid) };
-            match grant {
-                Grant::Granted => Effect::next(pc + 1).with(rw_change(lock, l)),
-                Grant::MustWait => Effect::flow(Flow::Block(WaitReason::RwLock { lock, write })),
-                Grant::AlreadyHeld => Effect::flow(Flow::Fault(Fault::RwRelock { lock, write })),
-            }
-        }
-        Instr::ReadUnlock { lock } | Instr::WriteUnlock { lock } => {
-            let write = matches!(instr, Instr::WriteUnlock { .. });
-            let l = &mut proc.sync.rwlocks[lock];
-            let let_in = if write { l.write_unlock(tid) } else { l.read_unlock(tid) };
-            let Some(let_in) = let_in else {
-                let (writer, readers) = (l.writer, l.readers.len() as u32);
-                return Effect::flow(Flow::Fault(Fault::RwUnlockNotHeld { lock, write, writer, readers }));
-            };
-            let change = rw_change(lock, l);
-            let mut let_in = let_in.into_iter();
-            let first = let_in.next();
-            proc.sync.woken.extend(let_in);
-            Effect { flow: Flow::Next(pc + 1), change: Some(change), wake: first }
-        }
-        Instr::Barrier { barrier } => match proc.sync.barriers[barrier].arrive(tid) {
-            Arrival::MustWait => Effect::flow(Flow::Block(WaitReason::Barrier { barrier })),
-            Arrival::Opens(others) => {
-                let mut others = others.into_iter();
-                let first = others.next();
-                proc.sync.woken.extend(others);
-                Effect { flow: Flow::Next(pc + 1), change: None, wake: first }
-            }
-        },
-        Instr::Destroy { kind, id } => match proc.sync.destroy(kind, id) {
-            Ok(()) => Effect::next(pc + 1),
-            Err(busy) => Effect::flow(Flow::Fault(Fault::DestroyBusy { kind, id, busy })),
-        },
+        Instr::SemWait { .. }
+        | Instr::SemPost { .. }
+        | Instr::SpinLock { .. }
+        | Instr::SpinUnlock { .. }
+        | Instr::CondWait { .. }
+        | Instr::CondSignal { .. }
+        | Instr::CondBroadcast { .. }
+        | Instr::ReadLock { .. }
+        | Instr::WriteLock { .. }
+        | Instr::ReadUnlock { .. }
+        | Instr::WriteUnlock { .. }
+        | Instr::Barrier { .. }
+        | Instr::Destroy { .. } => super::sync::step::execute(instr, tid, pc, proc.sync),
         Instr::Loop { count, end } => {
             if count == 0 {
                 Effect::next(end + 1)
@@ -572,20 +334,6 @@ fn atomic(
     ctx.regs[reg as usize] = read;
     ctx.loaded_from[reg as usize] = Origin::of(var, cell.writes);
     Effect::next(pc + 1).with(Change::Atomic { var, reg, read, wrote, flags })
-}
-
-/// The name of object `id` of `kind` in process `pid`.
-fn object_name(sys: &System, pid: ProcessId, kind: ObjectKind, id: usize) -> &str {
-    let p = &sys.processes[pid];
-    match kind {
-        ObjectKind::Mutex => &p.mutexes[id],
-        _ => p.objects.name(kind, id),
-    }
-}
-
-/// The trace's record of read-write lock `lock`'s holders, `l`.
-fn rw_change(lock: RwId, l: &super::sync::RwLock) -> Change {
-    Change::RwLock { lock, readers: l.readers.len() as u32, writer: l.writer }
 }
 
 /// The value `v` reads now: a number, a register, or a variable's value in memory.

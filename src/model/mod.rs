@@ -22,6 +22,7 @@ pub mod burst;
 pub mod cache;
 mod cpu;
 pub mod events;
+pub mod fault;
 mod ids;
 pub mod interpreter;
 pub mod listing;

@@ -12,6 +12,7 @@ pub mod names;
 mod rwlock;
 mod semaphore;
 mod spinlock;
+pub(crate) mod step;
 pub mod view;
 
 pub use barrier::{Arrival, Barrier};
