@@ -9,7 +9,8 @@
 //! Where things are:
 //! - the event loop and its event queue: [`simulation`], [`events`]; kernel timers: [`timers`];
 //! - executing one instruction, as an effect: [`interpreter`]; the language: [`program`];
-//! - why a thread waits (I/O, a mutex, …): [`wait`]; the primitives: [`sync`];
+//! - why a thread waits (I/O, a mutex, …): [`wait`]; the primitives: [`sync`]; the runtime
+//!   errors a program can make: [`fault`];
 //! - scheduling policies, one file each behind one trait: [`scheduler`];
 //! - address spaces and variables: [`memory`];
 //! - how a run ended (deadlock report): [`outcome`];
