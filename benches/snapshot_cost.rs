@@ -1,8 +1,10 @@
-//! How long `Trace::snapshot` takes on the largest trace the page may hold (prints figures).
+//! How long `Trace::snapshot` takes on the largest trace the page may hold, folded from the start
+//! and resumed from the last checkpoint (`model::replay`, what the page does); prints figures.
 //! `cargo bench --bench snapshot_cost`
 
 use std::time::Instant;
 
+use threadlab::model::replay::Checkpoints;
 use threadlab::model::{self, Scenario};
 
 fn main() {
@@ -22,12 +24,23 @@ fn main() {
         r.outcome.message()
     );
     let end = trace.end_time();
+    let start = Instant::now();
+    let checkpoints = Checkpoints::new(&trace, &sys);
+    println!(
+        "checkpoints: {:.0} ms to build, one every {} events",
+        start.elapsed().as_secs_f64() * 1e3,
+        checkpoints.every()
+    );
     for t in [0, end / 2, end] {
         let start = Instant::now();
         let snap = trace.snapshot(&sys, 2, t);
+        let plain = start.elapsed().as_secs_f64() * 1e3;
+        let start = Instant::now();
+        let resumed = checkpoints.snapshot(&trace, &sys, 2, t);
+        let from_checkpoint = start.elapsed().as_secs_f64() * 1e3;
+        assert_eq!(snap, resumed);
         println!(
-            "snapshot at t={t}: {:.2} ms (counter = {})",
-            start.elapsed().as_secs_f64() * 1e3,
+            "snapshot at t={t}: {plain:.2} ms from the start, {from_checkpoint:.3} ms from a checkpoint (counter = {})",
             snap.variables[0][0]
         );
     }

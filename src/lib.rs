@@ -10,6 +10,7 @@
 //! - [`presets`]: the scenario files shipped with the app (`presets/*.json`).
 //! - [`page`]: the page's state (scenario in use and where it came from, run, draft, error), a pure reducer.
 //! - [`playback`]: the playback state (cursor, play, step) over a finished trace, used by the UI.
+//! - [`timeline`]: what the page's timeline draws (lanes of bars, pixel columns, colours), pure.
 //! - [`workers`]: work done in Web Workers (the simulation worker's jobs).
 //! - `ui` (wasm only): the Yew page.
 
@@ -21,6 +22,7 @@ pub mod ostep;
 pub mod page;
 pub mod playback;
 pub mod presets;
+pub mod timeline;
 pub mod workers;
 
 #[cfg(target_arch = "wasm32")]

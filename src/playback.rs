@@ -9,8 +9,8 @@
 
 use std::rc::Rc;
 
-use crate::model::Ticks;
 use crate::model::trace::Trace;
+use crate::model::{ThreadId, Ticks};
 
 /// Playback speeds offered by the UI, in ticks (simulated µs) per wall-clock second, slowest first.
 /// Roughly ×2 / ×2.5 steps, so a slider over the indices feels logarithmic.
@@ -36,6 +36,9 @@ pub struct Playback {
     /// Whether the user chose `speed` ([`Action::SetSpeed`]); a chosen speed survives
     /// [`Playback::reloaded`].
     pub speed_chosen: bool,
+    /// The thread whose bars the timeline highlights (dimming the rest) and whose row the thread
+    /// table marks, chosen in either or in the legend; `None`: none. A new run starts with none.
+    pub selected: Option<ThreadId>,
     /// Fraction of a tick not yet applied, in thousandths of a tick (speed × ms carries over).
     carry_milliticks: u64,
 }
@@ -63,6 +66,8 @@ pub enum Action {
     Tick { elapsed_ms: u32 },
     /// Set the speed in ticks per wall-clock second (0 counts as 1).
     SetSpeed(u32),
+    /// Highlight this thread (`None`: clear the highlight); playing goes on.
+    Select(Option<ThreadId>),
 }
 
 impl Playback {
@@ -80,6 +85,7 @@ impl Playback {
             playing: false,
             speed: default_speed(end),
             speed_chosen: false,
+            selected: None,
             carry_milliticks: 0,
         }
     }
@@ -139,6 +145,7 @@ impl Playback {
                 self.speed = s.max(1);
                 self.speed_chosen = true;
             }
+            Action::Select(tid) => self.selected = tid,
         }
     }
 
@@ -401,6 +408,14 @@ mod tests {
         let p = applied(sample(), &[Action::SetSpeed(5), Action::Seek(12), Action::Play]);
         let next = p.reloaded(fresh);
         assert_eq!((next.speed, next.speed_chosen, next.cursor, next.playing), (5, true, 0, false));
+    }
+
+    #[test]
+    fn a_selected_thread_stays_while_playing_until_cleared_or_a_new_run() {
+        let p = applied(sample(), &[Action::Play, Action::Select(Some(1)), Action::Tick { elapsed_ms: 500 }]);
+        assert_eq!((p.selected, p.playing), (Some(1), true));
+        assert_eq!(applied(p.clone(), &[Action::Select(None)]).selected, None);
+        assert_eq!(p.reloaded(sample()).selected, None, "a new run may not have that thread");
     }
 
     #[test]

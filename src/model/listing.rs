@@ -3,7 +3,7 @@
 //!
 //! Read from the scenario and the trace only (no simulation), like [`super::trace::Trace::snapshot`].
 
-use super::program::Instr;
+use super::program::{Instr, Program};
 use super::scenario::Scenario;
 use super::system::System;
 use super::trace::{Trace, What};
@@ -52,16 +52,43 @@ pub struct Whereabouts {
 /// the round of every loop it is in. Every executed instruction, `loop` and `end` included,
 /// records the PC it moves to, so a move from `loop` into its body starts round 1 and a move
 /// from `end` back to the body's first line starts the next round (the interpreter's rules).
-/// One pass over the events up to `time`.
+/// One pass over the events up to `time`; [`super::replay::Checkpoints`] answers the same in a
+/// bounded number of steps.
 pub fn whereabouts(trace: &Trace, sys: &System, tid: ThreadId, time: Ticks) -> Whereabouts {
-    let prog = sys.program_of(tid);
     let upto = trace.events.partition_point(|e| e.time <= time);
-    let mut pc = 0;
-    let mut out = Whereabouts::default();
-    for e in &trace.events[..upto] {
-        let What::Pc { tid: t, pc: next } = e.what else { continue };
-        if t != tid || next == pc {
-            continue;
+    let mut fold = PcFold::default();
+    fold.advance(trace, sys, tid, 0, upto);
+    fold.place
+}
+
+/// [`whereabouts`] as a fold over a thread's PC moves, to resume from (a checkpoint).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PcFold {
+    /// The thread's PC after the moves folded in.
+    pc: usize,
+    /// Where it is after them.
+    pub place: Whereabouts,
+}
+
+impl PcFold {
+    /// Folds in thread `tid`'s PC moves among `trace.events[from..upto]`.
+    pub fn advance(&mut self, trace: &Trace, sys: &System, tid: ThreadId, from: usize, upto: usize) {
+        let prog = sys.program_of(tid);
+        for e in trace.events.get(from..upto).unwrap_or_default() {
+            if let What::Pc { tid: t, pc: next } = e.what
+                && t == tid
+            {
+                self.step(prog, e.time, next);
+            }
+        }
+    }
+
+    /// Folds in one move of the thread's PC to `next`, at `time` (ticks), in its program `prog`.
+    /// A PC recorded unchanged (a failed `spin_lock` attempt) is no move.
+    pub fn step(&mut self, prog: &Program, time: Ticks, next: usize) {
+        let (pc, out) = (self.pc, &mut self.place);
+        if next == pc {
+            return;
         }
         match prog.instrs.get(pc) {
             Some(&Instr::Loop { count, .. }) if next == pc + 1 => {
@@ -78,8 +105,7 @@ pub fn whereabouts(trace: &Trace, sys: &System, tid: ThreadId, time: Ticks) -> W
             }
             _ => {}
         }
-        pc = next;
-        out.pc_since = Some(e.time);
+        self.pc = next;
+        out.pc_since = Some(time);
     }
-    out
 }

@@ -14,7 +14,8 @@
 //! - scheduling policies, one file each behind one trait: [`scheduler`];
 //! - address spaces and variables: [`memory`];
 //! - how a run ended (deadlock report): [`outcome`];
-//! - a thread's program as written and where it is at an instant (the code view): [`listing`].
+//! - a thread's program as written and where it is at an instant (the code view): [`listing`];
+//! - the state at any instant in a bounded number of steps (playback): [`replay`].
 //!
 //! Time is an integer count of **ticks**; one tick is one simulated microsecond (µs). The model is
 //! a pure function of (scenario, seed): same input, same trace.
@@ -32,6 +33,7 @@ pub mod metrics;
 pub mod outcome;
 pub mod program;
 pub mod pyrandom;
+pub mod replay;
 pub mod scenario;
 pub mod scheduler;
 pub mod simulation;

@@ -598,8 +598,18 @@ impl Kernel {
     }
 
     /// Records what `cpu` has done for its thread since `since` up to now: a context switch, or a
-    /// run from `first_pc` to the thread's current PC. Nothing for an empty interval.
+    /// run from `first_pc` to the thread's current PC. Nothing for an empty interval, or when no
+    /// trace is recorded.
+    #[inline]
     fn record_interval(&mut self, cpu: CpuId) {
+        if self.trace.is_some() {
+            self.record_interval_in_trace(cpu);
+        }
+    }
+
+    /// [`Kernel::record_interval`] when recording the trace.
+    #[inline(never)]
+    fn record_interval_in_trace(&mut self, cpu: CpuId) {
         let Some(trace) = &mut self.trace else { return };
         let c = &self.cpus[cpu];
         let Some(tid) = c.thread else { return };

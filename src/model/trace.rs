@@ -313,87 +313,49 @@ impl Trace {
         ev.max(iv)
     }
 
-    /// The state after every event at or before `time` has happened.
+    /// The state after every event at or before `time` has happened. One pass over the events up
+    /// to `time` and over every CPU interval; [`super::replay::Checkpoints`] answers the same in
+    /// a bounded number of steps.
     pub fn snapshot(&self, sys: &System, cpus: usize, time: Ticks) -> Snapshot {
-        let mut threads: Vec<ThreadView> = sys
-            .threads
+        let longest = self.intervals.iter().map(|iv| iv.end - iv.start).max().unwrap_or(0);
+        self.snapshot_from(Fold::start(sys), sys, cpus, time, longest)
+    }
+
+    /// [`Trace::snapshot`] resumed from `fold` (which must have folded in no event after `time`),
+    /// where `longest` (ticks) is at least the longest CPU interval's length.
+    pub(crate) fn snapshot_from(
+        &self,
+        mut fold: Fold,
+        sys: &System,
+        cpus: usize,
+        time: Ticks,
+        longest: Ticks,
+    ) -> Snapshot {
+        let upto = self.events.partition_point(|e| e.time <= time);
+        fold.advance(self, sys, upto);
+        // The stores at exactly `time`, in order.
+        let from = self.events[..upto].partition_point(|e| e.time < time);
+        let just_written = self.events[from..upto]
             .iter()
-            .map(|_| ThreadView {
-                state: ThreadState::New,
-                pc: 0,
-                registers: [0; REGISTER_COUNT],
-                flags: Flags::default(),
-                cpu: None,
-                waiting: None,
+            .filter_map(|e| match e.what {
+                What::Mem { pid, var, tid, .. } | What::Atomic { pid, var, tid, wrote: Some(_), .. } => {
+                    Some((pid, var, tid))
+                }
+                _ => None,
             })
             .collect();
-        let mut variables: Vec<Vec<i64>> = sys.processes.iter().map(|p| p.space.initial.clone()).collect();
-        let mut mutex_owners: Vec<Vec<Option<ThreadId>>> =
-            sys.processes.iter().map(|p| vec![None; p.mutexes.len()]).collect();
-        let mut mutex_waiters: Vec<Vec<Vec<ThreadId>>> =
-            sys.processes.iter().map(|p| vec![Vec::new(); p.mutexes.len()]).collect();
-        let mut objects: Vec<ObjectsView> = sys.processes.iter().map(ObjectsView::start).collect();
-        let mut just_written = Vec::new();
-        let upto = self.events.partition_point(|e| e.time <= time);
-        for e in &self.events[..upto] {
-            match e.what {
-                What::State { tid, state, cause } => {
-                    let t = &mut threads[tid];
-                    // A mutex's queue is first come, first served (`sync::Mutex`): a thread joins
-                    // its tail when it blocks on it, and leaves when it changes state again.
-                    let pid = sys.threads[tid].pid;
-                    if let Some(WaitReason::Mutex { mutex }) = t.waiting {
-                        mutex_waiters[pid][mutex].retain(|&w| w != tid);
-                    }
-                    if let Cause::Wait { on: WaitReason::Mutex { mutex } } = cause {
-                        mutex_waiters[pid][mutex].push(tid);
-                    }
-                    if let Some(on) = t.waiting {
-                        objects[pid].leave(tid, on);
-                    }
-                    if let Cause::Wait { on } = cause {
-                        objects[pid].join(tid, on);
-                    }
-                    t.state = state;
-                    t.cpu = match cause {
-                        Cause::Dispatched { cpu } => Some(cpu),
-                        _ => None,
-                    };
-                    t.waiting = match cause {
-                        Cause::Wait { on } => Some(on),
-                        _ => None,
-                    };
-                }
-                What::Pc { tid, pc } => threads[tid].pc = pc,
-                What::Reg { tid, reg, value } => threads[tid].registers[reg as usize] = value,
-                What::Flags { tid, flags } => threads[tid].flags = flags,
-                What::Atomic { pid, var, tid, reg, read, wrote, flags } => {
-                    threads[tid].registers[reg as usize] = read;
-                    if let Some(flags) = flags {
-                        threads[tid].flags = flags;
-                    }
-                    if let Some(value) = wrote {
-                        variables[pid][var] = value;
-                        if e.time == time {
-                            just_written.push((pid, var, tid));
-                        }
-                    }
-                }
-                What::Mem { pid, var, value, tid, .. } => {
-                    variables[pid][var] = value;
-                    if e.time == time {
-                        just_written.push((pid, var, tid));
-                    }
-                }
-                What::Mutex { pid, mutex, owner } => mutex_owners[pid][mutex] = owner,
-                What::Semaphore { pid, sem, value } => objects[pid].semaphores[sem].value = value,
-                What::Spinlock { pid, lock, owner } => objects[pid].spinlocks[lock].owner = owner,
-                What::RwLock { pid, lock, readers, writer } => {
-                    let l = &mut objects[pid].rwlocks[lock];
-                    (l.readers, l.writer) = (readers, writer);
-                }
+        // A CPU's intervals do not overlap, so at most one covers `time`: it ends after `time`
+        // and, being at most `longest` long, by `time + longest`. Intervals are in order of end.
+        let mut on_cpu = vec![None; cpus];
+        let after = self.intervals.partition_point(|iv| iv.end <= time);
+        for iv in self.intervals[after..].iter().take_while(|iv| iv.end <= time.saturating_add(longest)) {
+            if iv.start <= time && iv.cpu < cpus {
+                on_cpu[iv.cpu] = Some(*iv);
             }
         }
+        let queued = self.ready_queue.partition_point(|q| q.time <= time);
+        let ready_queue = queued.checked_sub(1).map(|i| self.ready_queue[i].clone()).unwrap_or_default();
+        let Fold { threads, variables, mutex_owners, mutex_waiters, mut objects, .. } = fold;
         // A running thread at a `spin_lock` someone else holds is spinning.
         for (tid, t) in threads.iter().enumerate() {
             let pid = sys.threads[tid].pid;
@@ -404,14 +366,6 @@ impl Trace {
                 objects[pid].spinlocks[lock].spinning.push(tid);
             }
         }
-        let mut on_cpu = vec![None; cpus];
-        for iv in &self.intervals {
-            if iv.start <= time && time < iv.end && iv.cpu < cpus {
-                on_cpu[iv.cpu] = Some(*iv);
-            }
-        }
-        let queued = self.ready_queue.partition_point(|q| q.time <= time);
-        let ready_queue = queued.checked_sub(1).map(|i| self.ready_queue[i].clone()).unwrap_or_default();
         Snapshot {
             time,
             threads,
@@ -423,6 +377,106 @@ impl Trace {
             just_written,
             ready_queue,
         }
+    }
+}
+
+/// Every thread, variable, mutex and other synchronisation object after the trace's first
+/// [`Fold::applied`] events: what [`Trace::snapshot`] folds the events into, and what
+/// [`super::replay::Checkpoints`] keeps to resume from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fold {
+    /// How many of the trace's events, from the first, are folded in.
+    pub applied: usize,
+    threads: Vec<ThreadView>,
+    variables: Vec<Vec<i64>>,
+    mutex_owners: Vec<Vec<Option<ThreadId>>>,
+    mutex_waiters: Vec<Vec<Vec<ThreadId>>>,
+    /// Each process's other synchronisation objects; no spin lock's `spinning` is filled in
+    /// (the snapshot finds the spinners from the threads' state at its instant).
+    objects: Vec<ObjectsView>,
+}
+
+impl Fold {
+    /// Before any event: every thread new, each variable at its initial value, every mutex,
+    /// spin lock and read-write lock free, each semaphore at its initial value, no waiters.
+    pub fn start(sys: &System) -> Fold {
+        Fold {
+            applied: 0,
+            threads: sys
+                .threads
+                .iter()
+                .map(|_| ThreadView {
+                    state: ThreadState::New,
+                    pc: 0,
+                    registers: [0; REGISTER_COUNT],
+                    flags: Flags::default(),
+                    cpu: None,
+                    waiting: None,
+                })
+                .collect(),
+            variables: sys.processes.iter().map(|p| p.space.initial.clone()).collect(),
+            mutex_owners: sys.processes.iter().map(|p| vec![None; p.mutexes.len()]).collect(),
+            mutex_waiters: sys.processes.iter().map(|p| vec![Vec::new(); p.mutexes.len()]).collect(),
+            objects: sys.processes.iter().map(ObjectsView::start).collect(),
+        }
+    }
+
+    /// Folds in the events from [`Fold::applied`] up to index `upto` (exclusive; no-op if
+    /// already there).
+    pub fn advance(&mut self, trace: &Trace, sys: &System, upto: usize) {
+        let upto = upto.min(trace.events.len());
+        for e in trace.events.get(self.applied..upto).unwrap_or_default() {
+            match e.what {
+                What::State { tid, state, cause } => {
+                    let t = &mut self.threads[tid];
+                    // A mutex's queue is first come, first served (`sync::Mutex`): a thread joins
+                    // its tail when it blocks on it, and leaves when it changes state again.
+                    let pid = sys.threads[tid].pid;
+                    if let Some(WaitReason::Mutex { mutex }) = t.waiting {
+                        self.mutex_waiters[pid][mutex].retain(|&w| w != tid);
+                    }
+                    if let Cause::Wait { on: WaitReason::Mutex { mutex } } = cause {
+                        self.mutex_waiters[pid][mutex].push(tid);
+                    }
+                    if let Some(on) = t.waiting {
+                        self.objects[pid].leave(tid, on);
+                    }
+                    if let Cause::Wait { on } = cause {
+                        self.objects[pid].join(tid, on);
+                    }
+                    t.state = state;
+                    t.cpu = match cause {
+                        Cause::Dispatched { cpu } => Some(cpu),
+                        _ => None,
+                    };
+                    t.waiting = match cause {
+                        Cause::Wait { on } => Some(on),
+                        _ => None,
+                    };
+                }
+                What::Pc { tid, pc } => self.threads[tid].pc = pc,
+                What::Reg { tid, reg, value } => self.threads[tid].registers[reg as usize] = value,
+                What::Flags { tid, flags } => self.threads[tid].flags = flags,
+                What::Atomic { pid, var, tid, reg, read, wrote, flags } => {
+                    self.threads[tid].registers[reg as usize] = read;
+                    if let Some(flags) = flags {
+                        self.threads[tid].flags = flags;
+                    }
+                    if let Some(value) = wrote {
+                        self.variables[pid][var] = value;
+                    }
+                }
+                What::Mem { pid, var, value, .. } => self.variables[pid][var] = value,
+                What::Mutex { pid, mutex, owner } => self.mutex_owners[pid][mutex] = owner,
+                What::Semaphore { pid, sem, value } => self.objects[pid].semaphores[sem].value = value,
+                What::Spinlock { pid, lock, owner } => self.objects[pid].spinlocks[lock].owner = owner,
+                What::RwLock { pid, lock, readers, writer } => {
+                    let l = &mut self.objects[pid].rwlocks[lock];
+                    (l.readers, l.writer) = (readers, writer);
+                }
+            }
+        }
+        self.applied = self.applied.max(upto);
     }
 }
 

@@ -6,6 +6,8 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::messaging::wire::RunBytes;
+use crate::model::listing::Whereabouts;
+use crate::model::replay::Checkpoints;
 use crate::model::trace::{LostUpdate, Snapshot, Trace};
 use crate::model::{self, RunResult, Scenario, ScenarioError, System, ThreadId, Ticks};
 
@@ -24,6 +26,11 @@ pub struct Run {
     pub trace: Trace,
     /// Times (ticks, ascending, distinct) of the stores that lost updates.
     pub lost_times: Vec<Ticks>,
+    /// The trace's last instant ([`Trace::end_time`], ticks), kept: the views read it on every
+    /// frame and it scans every CPU interval.
+    pub end: Ticks,
+    /// The trace's state every few thousand events, so a snapshot costs the same at any instant.
+    pub checkpoints: Checkpoints,
 }
 
 impl PartialEq for Run {
@@ -53,7 +60,9 @@ impl Run {
     fn assemble(scenario: Scenario, system: System, result: RunResult, trace: Trace) -> Rc<Run> {
         let id = NEXT_RUN_ID.fetch_add(1, Ordering::Relaxed);
         let lost_times = trace.lost_update_times();
-        Rc::new(Run { id, scenario, system, result, trace, lost_times })
+        let end = trace.end_time();
+        let checkpoints = Checkpoints::new(&trace, &system);
+        Rc::new(Run { id, scenario, system, result, trace, lost_times, end, checkpoints })
     }
 
     /// Parses scenario JSON, then [`Run::load`]s it; errors are located in `text`.
@@ -66,9 +75,15 @@ impl Run {
         self.scenario.machine.cpus as usize
     }
 
-    /// The state of everything at `time` (ticks), folded from the trace.
+    /// The state of everything at `time` (ticks), folded from the trace's last checkpoint before it.
     pub fn snapshot(&self, time: Ticks) -> Snapshot {
-        self.trace.snapshot(&self.system, self.cpus(), time)
+        self.checkpoints.snapshot(&self.trace, &self.system, self.cpus(), time)
+    }
+
+    /// Where thread `tid` is in its program at `time` (ticks): its loops' rounds, since when its PC
+    /// is where it is ([`crate::model::listing::whereabouts`], from the last checkpoint).
+    pub fn whereabouts(&self, tid: ThreadId, time: Ticks) -> Whereabouts {
+        self.checkpoints.whereabouts(&self.trace, &self.system, tid, time)
     }
 
     /// The lost updates of the stores at exactly `time` (ticks); see [`Trace::lost_updates_at`].

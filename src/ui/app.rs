@@ -7,7 +7,6 @@
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
-use gloo::timers::callback::Interval;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -20,6 +19,7 @@ use super::components::{
     scenario_editor::ScenarioEditor, settings::Settings, thread_table::ThreadTable, timeline::Timeline,
 };
 use super::format::with_code;
+use super::frames::{FrameLoop, use_paced};
 use super::runner::Runner;
 use super::state::{PageStore, PlayerAction, PlayerState};
 use super::storage;
@@ -27,16 +27,11 @@ use crate::model::Ticks;
 use crate::page::{PageAction, PageState};
 use crate::playback::{Action, Playback};
 
-/// Milliseconds between play timer ticks (about 30 frames per second).
-const FRAME_MS: u32 = 33;
-
 /// The whole page.
 #[component]
 pub fn App() -> Html {
     let page = use_reducer(|| PageStore(PageState::start(storage::load(), storage::wanted())));
     let player = use_reducer(|| PlayerState(Playback::from_instants(Vec::new(), 0)));
-    // The thread the code view shows, picked by the user (`None`: a running one).
-    let picked = use_state_eq(|| None::<crate::model::ThreadId>);
     super::wide_tables::use_wide_table_hints();
 
     // Made once: the views' callbacks (stable, so unchanged views skip re-rendering).
@@ -51,6 +46,12 @@ pub fn App() -> Html {
     let on_seek = {
         let player = player.dispatcher();
         use_callback((), move |t: Ticks, _| player.dispatch(PlayerAction::Do(Action::Seek(t))))
+    };
+    let on_select = {
+        let player = player.dispatcher();
+        use_callback((), move |t: Option<crate::model::ThreadId>, _| {
+            player.dispatch(PlayerAction::Do(Action::Select(t)))
+        })
     };
     let on_cancel = {
         let page = page.dispatcher();
@@ -90,26 +91,22 @@ pub fn App() -> Html {
         use_effect_with(s.saved.clone(), |saved| storage::keep_saved(saved));
     }
 
-    // Play: a timer dispatching Tick with the wall-clock time elapsed since the previous one.
+    // Play: one Tick per frame the browser draws (requestAnimationFrame), with the wall-clock time
+    // elapsed since the previous one: never two renders for one painted frame, and none while the
+    // tab is hidden.
     {
         let dispatcher = player.dispatcher();
         use_effect_with(player.0.playing, move |&playing| {
-            let timer = playing.then(|| {
-                let mut last = js_sys::Date::now();
-                Interval::new(FRAME_MS, move || {
-                    let now = js_sys::Date::now();
-                    let elapsed_ms = (now - last).clamp(0.0, 1000.0) as u32;
-                    last = now;
-                    dispatcher.dispatch(PlayerAction::Do(Action::Tick { elapsed_ms }));
-                })
+            let frames = playing.then(|| {
+                FrameLoop::start(move |elapsed_ms| dispatcher.dispatch(PlayerAction::Do(Action::Tick { elapsed_ms })))
             });
-            move || drop(timer)
+            move || drop(frames)
         });
     }
 
-    // Keyboard: Space plays or pauses, ← and → step, unless the focus is in a form field (where
-    // the keys edit or choose); Space on a focused button keeps its native click. Non-passive,
-    // so preventDefault stops the page from scrolling.
+    // Keyboard: Space plays or pauses, ← and → step, Esc clears the selected thread, unless the
+    // focus is in a form field (where the keys edit or choose) or a dialog; Space on a focused
+    // button keeps its native click. Non-passive, so preventDefault stops the page from scrolling.
     {
         let dispatcher = player.dispatcher();
         use_effect_with((), move |_| {
@@ -119,11 +116,12 @@ pub fn App() -> Html {
                 if e.ctrl_key() || e.alt_key() || e.meta_key() {
                     return;
                 }
-                let tag = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .map(|el| el.tag_name())
-                    .unwrap_or_default();
+                let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                // Inside a dialog (the language reference) the keys are the dialog's: Esc closes it.
+                if target.as_ref().is_some_and(|el| el.closest("dialog").ok().flatten().is_some()) {
+                    return;
+                }
+                let tag = target.map(|el| el.tag_name()).unwrap_or_default();
                 if matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "OPTION") {
                     return;
                 }
@@ -132,6 +130,8 @@ pub fn App() -> Html {
                     " " => Action::TogglePlay,
                     "ArrowRight" => Action::StepForward,
                     "ArrowLeft" => Action::StepBack,
+                    // Not prevented: Escape's own default closes an open dialog.
+                    "Escape" => return dispatcher.dispatch(PlayerAction::Do(Action::Select(None))),
                     _ => return,
                 };
                 e.prevent_default();
@@ -143,11 +143,12 @@ pub fn App() -> Html {
 
     let pb = &player.0;
     // The state of everything at the cursor (hooks run on every render, before any return).
+    // While playing, the views of that state (threads, code, memory) follow the cursor a few times
+    // a second, not on every frame: see `use_paced`.
+    let state_at = use_paced(pb.cursor, pb.playing);
     let snapshot = {
         let run = page.0.shown.as_ref().map(|s| s.run.clone());
-        use_memo((run.as_ref().map(|r| r.id), pb.cursor), move |&(_, t)| {
-            run.map(|r| Rc::new(r.snapshot(t.min(r.trace.end_time()))))
-        })
+        use_memo((run.as_ref().map(|r| r.id), state_at), move |&(_, t)| run.map(|r| Rc::new(r.snapshot(t.min(r.end)))))
     };
     let state = &page.0;
     let progress = state.pending.as_ref().and_then(|p| p.progress);
@@ -166,8 +167,8 @@ pub fn App() -> Html {
         };
     };
     let run = shown.run.clone();
-    let picked_tid = (*picked).filter(|&t| t < run.system.threads.len());
-    let on_pick = Callback::from(move |t| picked.set(t));
+    // The selected thread: the code view shows it (else a running one), the timeline highlights it.
+    let picked_tid = pb.selected.filter(|&t| t < run.system.threads.len());
     // Lost updates: the nearest store that lost one before / after the cursor (pauses there).
     let lost_nav = |t: Option<Ticks>| {
         t.map(|t| {
@@ -184,7 +185,7 @@ pub fn App() -> Html {
     let lost = LostNav { count: lost_times.len(), prev: lost_nav(prev_lost), next: lost_nav(next_lost) };
     let on_dismiss = on_page.reform(|_: MouseEvent| PageAction::Notice(None));
     // Until the first playback of this run is loaded, the cursor may be past its end.
-    let cursor = pb.cursor.min(run.trace.end_time());
+    let cursor = pb.cursor.min(run.end);
 
     html! {
         <div class="app">
@@ -206,11 +207,11 @@ pub fn App() -> Html {
                 <Controls playing={pb.playing} cursor={cursor} end={pb.end} speed={pb.speed} on_action={on_action} {lost} />
                 { handout_title(&run) }
                 <OutcomeBanner run={run.clone()} />
-                <Timeline run={run.clone()} cursor={cursor} on_seek={on_seek} />
+                <Timeline run={run.clone()} cursor={cursor} on_seek={on_seek} selected={picked_tid} on_select={on_select.clone()} />
                 <div class="threads-row">
                     <ThreadTable run={run.clone()} snapshot={snapshot.clone()}
-                        shown={picked_tid.unwrap_or_else(|| auto_thread(&snapshot))} on_pick={on_pick.clone()} />
-                    <CodeView run={run.clone()} snapshot={snapshot.clone()} picked={picked_tid} {on_pick} />
+                        shown={picked_tid.unwrap_or_else(|| auto_thread(&snapshot))} selected={picked_tid} on_select={on_select.clone()} />
+                    <CodeView run={run.clone()} snapshot={snapshot.clone()} picked={picked_tid} on_pick={on_select} />
                 </div>
                 <MemoryView run={run.clone()} snapshot={snapshot} />
                 <MetricsTable run={run} />

@@ -3,35 +3,14 @@
 use yew::{Html, html};
 
 use crate::model::simulation::Outcome;
-use crate::model::trace::{IntervalKind, ThreadState};
+use crate::model::trace::ThreadState;
+use crate::model::{System, ThreadId};
+use crate::timeline::palette;
 
-/// A qualitative palette with good contrast on white (Tableau 10, slightly darkened).
-const PALETTE: [&str; 10] =
-    ["#1f77b4", "#e8710a", "#2a9d3a", "#d62728", "#8c56b5", "#8c564b", "#d14fa8", "#5f6b73", "#a3a31a", "#12a3b8"];
-
-/// Stable colour of thread `tid` (a CSS colour): the palette first, then golden-angle hues.
-pub fn thread_colour(tid: usize) -> String {
-    match PALETTE.get(tid) {
-        Some(c) => (*c).to_string(),
-        None => format!("hsl({:.0}, 62%, 42%)", (tid as f64 * 137.508) % 360.0),
-    }
-}
-
-/// Fill of a context-switch interval on the timeline.
-pub fn switch_colour(kind: IntervalKind) -> &'static str {
-    match kind {
-        IntervalKind::ProcessSwitch => "#6b7280",
-        _ => "#a8afb8",
-    }
-}
-
-/// Human name of an interval kind.
-pub fn interval_kind_label(kind: IntervalKind) -> &'static str {
-    match kind {
-        IntervalKind::Run => "running",
-        IntervalKind::ThreadSwitch => "thread switch (same process)",
-        IntervalKind::ProcessSwitch => "process switch (address space changes)",
-    }
+/// Colour of thread `tid` of `sys` (a CSS colour): its process's hue in its own shade (see
+/// [`crate::timeline::palette`], which also holds the timeline's other colours).
+pub fn thread_colour(sys: &System, tid: ThreadId) -> &'static str {
+    palette::thread_colour(sys, tid)
 }
 
 /// CSS class of a thread state (colours in styles/app.css).

@@ -11,12 +11,14 @@
 //!   the reducers.
 //! - [`components`]: one view per file (header, scenario menu, settings, job table, JSON editor,
 //!   controls, timeline, threads, memory, metrics…).
+//! - [`frames`]: a callback on every frame the browser draws (playback).
 //! - [`format`]: small display helpers shared by the views (colours, labels); [`markup`]: HTML
 //!   built as text for mostly static views.
 
 pub mod app;
 pub mod components;
 pub mod format;
+pub mod frames;
 pub mod markup;
 pub use crate::page::run;
 pub mod runner;

@@ -4,14 +4,34 @@
 
 use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
-use web_sys::Element;
+use wasm_bindgen::closure::Closure;
+use web_sys::{Element, ResizeObserver};
 use yew::prelude::*;
 
-/// Marks every `.table-scroll` box whose content is wider than it (after each render of the
-/// calling component, and when the window is resized).
+/// Marks every `.table-scroll` box whose content is wider than it: when a box or its table
+/// changes size (a `ResizeObserver`, told of the boxes after each render of the calling
+/// component), and when the window is resized. Observers run after the browser's own layout, so
+/// a render that changes no size costs no layout here.
 #[hook]
 pub fn use_wide_table_hints() {
-    use_effect(mark_wide_tables);
+    let observer = use_memo((), |_| {
+        let callback = Closure::<dyn FnMut()>::new(mark_wide_tables);
+        let observer = ResizeObserver::new(callback.as_ref().unchecked_ref()).ok();
+        (observer, callback)
+    });
+    use_effect(move || {
+        // Observing a box already observed does nothing.
+        if let (Some(observer), Ok(boxes)) = (&observer.0, gloo::utils::document().query_selector_all(".table-scroll"))
+        {
+            for i in 0..boxes.length() {
+                let Some(el) = boxes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+                observer.observe(&el);
+                if let Some(table) = el.first_element_child() {
+                    observer.observe(&table);
+                }
+            }
+        }
+    });
     use_effect_with((), |_| {
         let listener = EventListener::new(&gloo::utils::window(), "resize", |_| mark_wide_tables());
         move || drop(listener)
@@ -22,10 +42,10 @@ fn mark_wide_tables() {
     let Ok(boxes) = gloo::utils::document().query_selector_all(".table-scroll") else { return };
     for i in 0..boxes.length() {
         let Some(el) = boxes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
-        let _ = if el.scroll_width() > el.client_width() + 1 {
-            el.set_attribute("data-wide", "")
-        } else {
-            el.remove_attribute("data-wide")
-        };
+        let wide = el.scroll_width() > el.client_width() + 1;
+        // Only a change is written: an attribute set to the same value still restyles.
+        if wide != el.has_attribute("data-wide") {
+            let _ = if wide { el.set_attribute("data-wide", "") } else { el.remove_attribute("data-wide") };
+        }
     }
 }

@@ -363,16 +363,28 @@ pub(crate) fn nested_error<E: de::Error>(field: &str, message: &str) -> E {
 /// the path is read from that text where serde_json stopped.
 fn from_value<T: DeserializeOwned, E: de::Error>(value: serde_json::Value, prefix: &str) -> Result<T, E> {
     let text = value.to_string();
-    serde_json::from_str(&text).map_err(|e| {
-        let inner = text::path_at(&text, text::offset_of_error(&text, e.line(), e.column()));
-        let path = match (prefix, inner.as_str()) {
-            ("", p) | (p, "") => p.to_string(),
-            (prefix, inner) => format!("{prefix}.{inner}"),
-        };
-        let message = e.to_string();
-        let message = message.rfind(" at line ").map_or(message.as_str(), |i| &message[..i]);
-        nested_error(&path, message)
-    })
+    serde_json::from_str(&text).map_err(|e| nested_error(&error_path(&text, prefix, &e), &error_message(&e)))
+}
+
+/// The path of serde_json's error `e` in `text`, after `prefix` (the same for every `T`, so
+/// written once rather than in each of [`from_value`]'s copies).
+#[inline(never)]
+fn error_path(text: &str, prefix: &str, e: &serde_json::Error) -> String {
+    let inner = text::path_at(text, text::offset_of_error(text, e.line(), e.column()));
+    match (prefix, inner.as_str()) {
+        ("", p) | (p, "") => p.to_string(),
+        (prefix, inner) => format!("{prefix}.{inner}"),
+    }
+}
+
+/// serde_json's message for `e` without its " at line L column C" (the path replaces it).
+#[inline(never)]
+fn error_message(e: &serde_json::Error) -> String {
+    let mut message = e.to_string();
+    if let Some(i) = message.rfind(" at line ") {
+        message.truncate(i);
+    }
+    message
 }
 
 fn params_of<T: DeserializeOwned, E: de::Error>(rest: serde_json::Map<String, serde_json::Value>) -> Result<T, E> {

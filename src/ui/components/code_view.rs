@@ -6,11 +6,12 @@ use std::fmt::Write;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, HtmlSelectElement};
+use wasm_bindgen::closure::Closure;
+use web_sys::{Element, HtmlElement, HtmlSelectElement, IntersectionObserver, IntersectionObserverEntry};
 use yew::prelude::*;
 
 use crate::model::ThreadId;
-use crate::model::listing::{source_of, whereabouts};
+use crate::model::listing::source_of;
 use crate::model::program::Instr;
 use crate::model::trace::{IntervalKind, Snapshot, ThreadState};
 use crate::ui::components::use_select_value;
@@ -59,6 +60,18 @@ fn doing(run: &Run, snap: &Snapshot, tid: ThreadId) -> (bool, String) {
     }
 }
 
+/// Scrolls the listing `list` (only it) so that its marked line is in view, a third down.
+fn keep_in_view(list: &HtmlElement) {
+    let Some(line) = list.query_selector(".current").ok().flatten().and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    else {
+        return;
+    };
+    let (top, height) = (line.offset_top() - list.offset_top(), line.offset_height());
+    if top < list.scroll_top() || top + height > list.scroll_top() + list.client_height() {
+        list.set_scroll_top(top - list.client_height() / 3);
+    }
+}
+
 /// The code view panel (`data-testid="code-view"`).
 #[component]
 pub fn CodeView(props: &CodeViewProps) -> Html {
@@ -67,22 +80,48 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
     let snap = &props.snapshot;
     let tid = props.picked.filter(|&t| t < sys.threads.len()).unwrap_or_else(|| auto_thread(snap));
     let listing = use_node_ref();
-    // Both are cheap next to the snapshot the cursor's move has just rebuilt: no memo.
+    // Both are cheap (the loop rounds resume from the run's last checkpoint): no memo.
     let (name, lines) = source_of(&run.scenario, sys, tid);
-    let place = whereabouts(&run.trace, sys, tid, snap.time);
-    // Keep the marked line in view inside the listing's own scroll box (never the page's).
+    let place = run.whereabouts(tid, snap.time);
+    let view = &snap.threads[tid];
+    let prog = sys.program_of(tid);
+    let current_line = prog.lines.get(view.pc).copied().filter(|_| view.state != ThreadState::Terminated);
+    // Keep the marked line in view inside the listing's own scroll box (never the page's) when it
+    // moves, while the listing is on screen, and when it comes on screen. Reading the line's place
+    // costs a layout, which a frame should not pay for a listing out of view.
+    let on_screen = use_mut_ref(|| false);
+    let observer = {
+        let (listing, on_screen) = (listing.clone(), on_screen.clone());
+        use_memo((), move |_| {
+            let seen = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                let entry = entries.iter().last().and_then(|e| e.dyn_into::<IntersectionObserverEntry>().ok());
+                let visible = entry.is_some_and(|e| e.is_intersecting());
+                *on_screen.borrow_mut() = visible;
+                if let (true, Some(list)) = (visible, listing.cast::<HtmlElement>()) {
+                    keep_in_view(&list);
+                }
+            });
+            (IntersectionObserver::new(seen.as_ref().unchecked_ref()).ok(), seen)
+        })
+    };
     {
         let listing = listing.clone();
-        use_effect(move || {
-            let Some(list) = listing.cast::<HtmlElement>() else { return };
-            let Some(line) =
-                list.query_selector(".current").ok().flatten().and_then(|e| e.dyn_into::<HtmlElement>().ok())
-            else {
-                return;
-            };
-            let (top, height) = (line.offset_top() - list.offset_top(), line.offset_height());
-            if top < list.scroll_top() || top + height > list.scroll_top() + list.client_height() {
-                list.set_scroll_top(top - list.client_height() / 3);
+        use_effect_with((), move |_| {
+            if let (Some(o), Some(list)) = (&observer.0, listing.cast::<Element>()) {
+                o.observe(&list);
+            }
+            move || {
+                if let Some(o) = &observer.0 {
+                    o.disconnect();
+                }
+            }
+        });
+    }
+    {
+        let listing = listing.clone();
+        use_effect_with((run.id, tid, current_line), move |_| {
+            if let (true, Some(list)) = (*on_screen.borrow(), listing.cast::<HtmlElement>()) {
+                keep_in_view(&list);
             }
         });
     }
@@ -92,8 +131,6 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
     let t = &sys.threads[tid];
     let process = &sys.processes[t.pid].name;
     let prog_index = t.program;
-    let prog = sys.program_of(tid);
-    let view = &snap.threads[tid];
     let line_of = |pc: usize| prog.lines.get(pc).copied();
     let sharers: Vec<ThreadId> = sys.threads.iter().filter(|x| x.program == prog_index).map(|x| x.tid).collect();
     let (running, what) = doing(run, snap, tid);
@@ -127,7 +164,6 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
     }
     // The line after a running thread's current one: where its PC goes next.
     let next_line = running.then(|| line_of(view.pc + 1)).flatten();
-    let current_line = line_of(view.pc).filter(|_| view.state != ThreadState::Terminated);
     // The lines as markup (one string: far smaller in wasm than an `html!` row per line).
     let mut rows = String::new();
     for (i, text) in lines.iter().enumerate() {

@@ -16,6 +16,8 @@ pub mod settings;
 pub mod thread_table;
 pub mod timeline;
 pub mod timeline_lanes;
+pub mod timeline_legend;
+pub mod timeline_marks;
 
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;

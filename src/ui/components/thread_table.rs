@@ -1,12 +1,13 @@
 //! Every thread at the cursor: state, CPU, program counter, instruction, registers, waits. A
-//! thread's name picks it for the code view.
+//! thread's name selects it: the code view shows its program and the timeline highlights its bars
+//! (again: back to none).
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use crate::model::ThreadId;
-use crate::model::trace::{IntervalKind, Snapshot, ThreadState};
+use crate::model::trace::{IntervalKind, Snapshot, ThreadState, ThreadView};
 use crate::ui::format::{state_class, thread_colour, with_code};
 use crate::ui::run::Run;
 
@@ -16,57 +17,88 @@ pub struct ThreadTableProps {
     pub run: Rc<Run>,
     /// The state at the cursor.
     pub snapshot: Rc<Snapshot>,
-    /// The thread the code view shows.
+    /// The thread the code view shows (the selected one, else a running one).
     pub shown: ThreadId,
-    /// Show a thread in the code view.
-    pub on_pick: Callback<Option<ThreadId>>,
+    /// The selected thread (its row is marked; its bars on the timeline).
+    pub selected: Option<ThreadId>,
+    /// Called with the thread to select, or `None` to clear.
+    pub on_select: Callback<Option<ThreadId>>,
 }
 
-/// One row per thread (`data-tid`).
+/// Props of one row of the table.
+#[derive(Properties, PartialEq)]
+struct ThreadRowProps {
+    run: Rc<Run>,
+    tid: ThreadId,
+    /// The thread at the cursor.
+    view: ThreadView,
+    /// Dispatched, and its CPU still switching to it.
+    switching_in: bool,
+    /// The thread the code view shows.
+    shown: bool,
+    /// The selected thread.
+    selected: bool,
+    on_select: Callback<Option<ThreadId>>,
+}
+
+/// One thread's row. A component of its own, so that a move of the cursor re-renders only the
+/// rows of the threads it changed (a few of 64 per frame while playing), not the whole table.
+#[component]
+fn ThreadRow(props: &ThreadRowProps) -> Html {
+    let (run, view) = (&props.run, &props.view);
+    let sys = &run.system;
+    let t = &sys.threads[props.tid];
+    let process = &sys.processes[t.pid];
+    let (line, text) = run.instruction(t.tid, view.pc);
+    let instr = if view.state == ThreadState::Terminated { "(finished)" } else { text };
+    // The PC counts instructions from 0, lines count from 1 (blank and comment lines have no PC).
+    let pc = match (view.state, line) {
+        (ThreadState::Terminated, _) | (_, None) => view.pc.to_string(),
+        (_, Some(l)) => format!("{} (line {l})", view.pc),
+    };
+    let regs: Vec<String> =
+        view.registers.iter().enumerate().filter(|(_, v)| **v != 0).map(|(i, v)| format!("r{i}={v}")).collect();
+    let waits = view.waiting.map(|w| w.describe(sys, t.pid)).unwrap_or_default();
+    let (tid, on) = (t.tid, props.selected);
+    let pick = props.on_select.reform(move |_: MouseEvent| (!on).then_some(tid));
+    html! {
+        <tr data-tid={t.tid.to_string()} class={classes!(view.cpu.is_some().then_some("on-cpu"), props.shown.then_some("shown"), on.then_some("selected"))}>
+            <td>{ &process.name }</td>
+            <td class="nowrap">
+                <span class="swatch" style={format!("background:{}", thread_colour(sys, t.tid))}></span>
+                <button type="button" class="link-button thread-pick" data-testid="thread-pick" aria-pressed={on.to_string()} onclick={pick}
+                    title="Select this thread: its program in the code view, its bars highlighted on the timeline (again, or Esc, to clear)">{ &t.name }</button>
+                <span class="print-inline">{ &t.name }</span>
+                // A thread named "main" says so itself: no "main main".
+                if t.is_main && t.name != "main" { <span class="badge" title="The process's first thread">{ "main" }</span> }
+            </td>
+            <td>
+                <span class={state_class(view.state)} data-testid="thread-state">{ view.state.name() }</span>
+                if props.switching_in { <span class="muted" title="The CPU is saving the previous context and loading this one">{ " switching in" }</span> }
+            </td>
+            <td class="num">{ view.cpu.map_or_else(|| "—".to_string(), |c| c.to_string()) }</td>
+            <td class="num nowrap" data-testid="thread-pc">{ pc }</td>
+            <td><code>{ instr }</code></td>
+            <td class="regs"><code>{ if regs.is_empty() { "all 0".to_string() } else { regs.join(" ") } }</code></td>
+            <td>{ with_code(&waits) }</td>
+        </tr>
+    }
+}
+
+/// One row per thread (`data-tid`); a thread's name is a button that selects it.
 #[component]
 pub fn ThreadTable(props: &ThreadTableProps) -> Html {
     let run = &props.run;
     let sys = &run.system;
     let rows = sys.threads.iter().zip(&props.snapshot.threads).map(|(t, view)| {
-        let process = &sys.processes[t.pid];
-        let (line, text) = run.instruction(t.tid, view.pc);
-        let instr = if view.state == ThreadState::Terminated { "(finished)" } else { text };
-        // The PC counts instructions from 0, lines count from 1 (blank and comment lines have no PC).
-        let pc = match (view.state, line) {
-            (ThreadState::Terminated, _) | (_, None) => view.pc.to_string(),
-            (_, Some(l)) => format!("{} (line {l})", view.pc),
-        };
-        let shown = t.tid == props.shown;
-        let tid = t.tid;
-        let pick = props.on_pick.reform(move |_: MouseEvent| Some(tid));
         // Dispatched but the CPU is still doing the context switch to it.
         let switching_in = view
             .cpu
             .and_then(|c| props.snapshot.cpus.get(c).copied().flatten())
             .is_some_and(|iv| iv.tid == t.tid && iv.kind != IntervalKind::Run);
-        let regs: Vec<String> = view.registers.iter().enumerate().filter(|(_, v)| **v != 0).map(|(i, v)| format!("r{i}={v}")).collect();
-        let waits = view.waiting.map(|w| w.describe(sys, t.pid)).unwrap_or_default();
         html! {
-            <tr data-tid={t.tid.to_string()} class={classes!(view.cpu.is_some().then_some("on-cpu"), shown.then_some("shown"))}>
-                <td>{ &process.name }</td>
-                <td class="nowrap">
-                    <span class="swatch" style={format!("background:{}", thread_colour(t.tid))}></span>
-                    <button type="button" class="link-button" data-testid="thread-pick" aria-pressed={shown.to_string()} onclick={pick}
-                        title="Show this thread's program in the code view">{ &t.name }</button>
-                    <span class="print-inline">{ &t.name }</span>
-                    // A thread named "main" says so itself: no "main main".
-                    if t.is_main && t.name != "main" { <span class="badge" title="The process's first thread">{ "main" }</span> }
-                </td>
-                <td>
-                    <span class={state_class(view.state)} data-testid="thread-state">{ view.state.name() }</span>
-                    if switching_in { <span class="muted" title="The CPU is saving the previous context and loading this one">{ " switching in" }</span> }
-                </td>
-                <td class="num">{ view.cpu.map_or_else(|| "—".to_string(), |c| c.to_string()) }</td>
-                <td class="num nowrap" data-testid="thread-pc">{ pc }</td>
-                <td><code>{ instr }</code></td>
-                <td class="regs"><code>{ if regs.is_empty() { "all 0".to_string() } else { regs.join(" ") } }</code></td>
-                <td>{ with_code(&waits) }</td>
-            </tr>
+            <ThreadRow key={t.tid} run={run.clone()} tid={t.tid} view={view.clone()} {switching_in}
+                shown={t.tid == props.shown} selected={props.selected == Some(t.tid)} on_select={props.on_select.clone()} />
         }
     });
     let queue = &props.snapshot.ready_queue;
@@ -74,7 +106,7 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
         let t = &sys.threads[tid];
         html! {
             <li class="queue-item">
-                <span class="swatch" style={format!("background:{}", thread_colour(tid))}></span>
+                <span class="swatch" style={format!("background:{}", thread_colour(sys, tid))}></span>
                 { format!("{}/{}", sys.processes[t.pid].name, t.name) }
             </li>
         }

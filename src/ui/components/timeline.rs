@@ -1,26 +1,25 @@
-//! The timeline (Gantt chart): one lane per CPU, a bar per CPU interval, the cursor, a legend.
-//! Clicking the chart seeks there.
+//! The timeline (Gantt chart): one lane per CPU, or per thread with its ready and blocked time;
+//! the bars on a canvas, a block per pixel column at most ([`super::timeline_lanes`]); the
+//! cursor, lost-update marks, zoom, and a legend grouped by process.
+//!
+//! Pointer: press or drag to move the cursor; a tap (or click) on a bar also shows its details
+//! and highlights its thread (again: clears). Hovering shows details too. Keys, with the chart
+//! focused: ← → previous / next bar in the lane, ↑ ↓ the lane above / below, Home / End the
+//! lane's first / last bar (each shows the bar's details and highlights its thread), Enter moves
+//! the cursor to the bar, Esc clears the highlight.
 
 use std::rc::Rc;
 
-use web_sys::Element;
+use web_sys::{Element, HtmlCanvasElement, KeyboardEvent, PointerEvent};
 use yew::prelude::*;
 
-use super::timeline_lanes::{LANE_HEIGHT, TimelineLanes};
-use crate::model::Ticks;
-use crate::model::trace::IntervalKind;
-use crate::ui::format::{switch_colour, thread_colour};
+use super::timeline_lanes::{Drawing, draw, lane_height};
+use super::timeline_legend::legend;
+use super::timeline_marks::{MARK_HEIGHT, lost_marks};
+use crate::model::{ThreadId, Ticks};
+use crate::timeline::palette::thread_colours;
+use crate::timeline::{LaneSet, Lanes, MIN_SPAN, Span, SpanKind, Window, axis_step};
 use crate::ui::run::Run;
-
-/// Share of the chart's width, in %, kept for the "CPU n" labels on the left.
-const LABEL_PCT: f64 = 7.0;
-/// Height of the time axis under the lanes (px).
-const AXIS_HEIGHT: f64 = 22.0;
-
-/// Height of the strip above the lanes where lost-update markers sit (px).
-const MARK_HEIGHT: f64 = 10.0;
-/// Narrowest zoom window, in ticks.
-const MIN_SPAN: Ticks = 8;
 
 /// Props of [`Timeline`].
 #[derive(Properties, PartialEq)]
@@ -28,168 +27,21 @@ pub struct TimelineProps {
     pub run: Rc<Run>,
     /// Current time, ticks.
     pub cursor: Ticks,
-    /// Called with the time (ticks) clicked.
+    /// Called with a time (ticks) to move the cursor to.
     pub on_seek: Callback<Ticks>,
+    /// The highlighted thread.
+    pub selected: Option<ThreadId>,
+    /// Called with the thread to highlight, or `None` to clear.
+    pub on_select: Callback<Option<ThreadId>>,
 }
 
-/// A round step for about `parts` axis divisions over `span` ticks (1, 2 or 5 × 10^k).
-fn axis_step(span: Ticks, parts: Ticks) -> Ticks {
-    let raw = (span / parts).max(1);
-    let mut base = 1;
-    while base * 10 <= raw {
-        base *= 10;
-    }
-    [1, 2, 5, 10].into_iter().map(|m| m * base).find(|&s| s >= raw).unwrap_or(base * 10)
-}
-
-/// The visible time window: `[start, start + span]`, in ticks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Window {
-    start: Ticks,
-    span: Ticks,
-}
-
-impl Window {
-    /// The whole run `0..=end`.
-    fn fit(end: Ticks) -> Self {
-        Window { start: 0, span: end.max(1) }
-    }
-
-    /// A window of `span` ticks (clamped to the run) centred on `centre` as far as the run allows.
-    fn around(centre: Ticks, span: Ticks, end: Ticks) -> Self {
-        let end = end.max(1);
-        let span = span.clamp(MIN_SPAN.min(end), end);
-        let start = centre.saturating_sub(span / 2).min(end - span);
-        Window { start, span }
-    }
-
-    fn contains(self, t: Ticks) -> bool {
-        t >= self.start && t <= self.start + self.span
-    }
-
-    /// `x` as a percentage of the outer chart for time `t`.
-    fn x_pct(self, t: Ticks) -> String {
-        format!("{:.3}%", LABEL_PCT + (100.0 - LABEL_PCT) * (t as f64 - self.start as f64) / self.span as f64)
-    }
-}
-
-/// Props of [`LostMarkers`].
-#[derive(Properties, PartialEq)]
-struct LostMarkersProps {
-    run: Rc<Run>,
-}
-
-/// Red ticks above the lanes at the instants of lost updates, in ticks (inside the plot's
-/// `viewBox`, so zooming moves them without re-rendering). Re-renders only with the run.
-#[component]
-fn LostMarkers(props: &LostMarkersProps) -> Html {
-    let run = &props.run;
-    let marks = run.lost_times.iter().map(|&t| {
-        let sys = &run.system;
-        let lost = run.lost_updates_at(t);
-        let who: Vec<String> = lost
-            .iter()
-            .map(|l| {
-                let mut by: Vec<&str> = Vec::new();
-                for w in &l.overwritten {
-                    let name = sys.threads[w.tid].name.as_str();
-                    if !by.contains(&name) {
-                        by.push(name);
-                    }
-                }
-                let n = l.overwritten.len();
-                format!(
-                    "{} stored {} into {}, overwriting {n} write{} by {} it never saw",
-                    sys.threads[l.tid].name,
-                    l.value,
-                    sys.processes[l.pid].space.variables[l.var],
-                    if n == 1 { "" } else { "s" },
-                    by.join(" and ")
-                )
-            })
-            .collect();
-        let x = t.to_string();
-        html! {
-            <line class="lost-marker" data-testid="lost-marker" data-time={x.clone()} x1={x.clone()} x2={x}
-                y1={(-MARK_HEIGHT).to_string()} y2="-1">
-                <title>{ format!("Lost update at t = {t} µs: {}", who.join("; ")) }</title>
-            </line>
-        }
-    });
-    html! { <g class="lost-markers">{ for marks }</g> }
-}
-
-/// The timeline section.
-#[component]
-pub fn Timeline(props: &TimelineProps) -> Html {
-    let chart = use_node_ref();
-    let run = &props.run;
-    let cpus = run.cpus();
-    let end = run.trace.end_time().max(1);
-    let window = use_state(|| Window::fit(end));
-    // A new run starts fitted.
-    {
-        let window = window.clone();
-        use_effect_with((run.id, end), move |&(_, end)| window.set(Window::fit(end)));
-    }
-    // Keep the window valid for this run (the effect above lands one render late).
-    let win = if window.start + window.span > end { Window::fit(end) } else { *window };
-    // While the cursor moves out of a zoomed window (playing, stepping), page to it.
-    {
-        let window = window.clone();
-        let cursor = props.cursor.min(end);
-        use_effect_with((cursor, win), move |&(cursor, win)| {
-            if !win.contains(cursor) {
-                window.set(Window { start: cursor.saturating_sub(win.span / 10).min(end - win.span), span: win.span });
-            }
-        });
-    }
-    let cursor = props.cursor.min(end);
-    let zoom = |factor: f64| {
-        let window = window.clone();
-        Callback::from(move |_: MouseEvent| {
-            let span = ((win.span as f64) * factor).round() as Ticks;
-            let centre = if win.contains(cursor) { cursor } else { win.start + win.span / 2 };
-            window.set(Window::around(centre, span, end));
-        })
-    };
-    let on_zoom_in = zoom(0.5);
-    let on_zoom_out = zoom(2.0);
-    let on_fit = {
-        let window = window.clone();
-        Callback::from(move |_: MouseEvent| window.set(Window::fit(end)))
-    };
-    let fitted = win == Window::fit(end);
-    let lanes_h = cpus as f64 * LANE_HEIGHT;
-    let plot_h = lanes_h + MARK_HEIGHT;
-    // The plot's box from the outer chart's (a nested <svg>'s own box is its content's, which
-    // is wider than the window when zoomed).
-    let onclick = {
-        let chart = chart.clone();
-        let on_seek = props.on_seek.clone();
-        Callback::from(move |e: MouseEvent| {
-            let Some(el) = chart.cast::<Element>() else { return };
-            let rect = el.get_bounding_client_rect();
-            let left = rect.left() + rect.width() * LABEL_PCT / 100.0;
-            let width = rect.width() * (100.0 - LABEL_PCT) / 100.0;
-            if width <= 0.0 {
-                return;
-            }
-            let f = ((f64::from(e.client_x()) - left) / width).clamp(0.0, 1.0);
-            on_seek.emit(win.start + (f * win.span as f64).round() as Ticks);
-        })
-    };
-    let labels = (0..cpus).map(|cpu| {
-        let y = MARK_HEIGHT + cpu as f64 * LANE_HEIGHT + LANE_HEIGHT / 2.0;
-        html! { <text class="lane-label" x="4" y={y.to_string()} dominant-baseline="middle">{ format!("CPU {cpu}") }</text> }
-    });
+/// The time axis under the lanes for `win`, in µs (ticks at round steps).
+fn axis(win: Window) -> Html {
     let step = axis_step(win.span, 8);
-    let axis_y = plot_h;
-    let first = win.start.div_ceil(step);
-    let ticks = (first..=(win.start + win.span) / step).map(|i| {
+    let ticks = (win.start.div_ceil(step)..=(win.start + win.span) / step).map(|i| {
         let t = i * step;
+        let f = win.frac(t);
         // Labels near the edges end (or start) there instead of being cut off.
-        let f = (t - win.start) as f64 / win.span as f64;
         let anchor = if f > 0.96 {
             "end"
         } else if f < 0.02 && win.start > 0 {
@@ -197,29 +49,398 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         } else {
             "middle"
         };
+        let x = format!("{:.3}%", f * 100.0);
         html! {
             <g class="axis-tick">
-                <line x1={win.x_pct(t)} x2={win.x_pct(t)} y1={axis_y.to_string()} y2={(axis_y + 4.0).to_string()} />
-                <text x={win.x_pct(t)} y={(axis_y + 16.0).to_string()} text-anchor={anchor}>{ t }</text>
+                <line x1={x.clone()} x2={x.clone()} y1="0" y2="4" />
+                <text x={x} y="16" text-anchor={anchor}>{ t }</text>
             </g>
         }
     });
-    let cursor_x = cursor.to_string();
-    let legend = run.system.threads.iter().map(|t| {
-        let process = &run.system.processes[t.pid].name;
+    html! {
+        <svg class="axis" width="100%" height="22" aria-hidden="true">
+            <line x1="0" x2="100%" y1="0.5" y2="0.5" />
+            { for ticks }
+        </svg>
+    }
+}
+
+/// Bar `i` of `lane`, if there is one.
+fn bar(d: &Drawing, (lane, i): (usize, usize)) -> Option<&Span> {
+    d.lanes.lanes.get(lane)?.get(i)
+}
+
+/// What bar `at` is, for people: where, whose, what, when, which instructions; with how many
+/// bars share its pixel column when a pixel is `per_px` ticks wide.
+fn describe(run: &Run, d: &Drawing, at: (usize, usize), win: Window, per_px: f64) -> String {
+    let Some(s) = bar(d, at) else { return String::new() };
+    let sys = &run.system;
+    let t = &sys.threads[s.tid];
+    let mut out = match s.cpu {
+        Some(cpu) => format!("CPU {cpu} · "),
+        None => String::new(),
+    };
+    out.push_str(&format!(
+        "{} / {} · {} · {}–{} µs ({} µs)",
+        sys.processes[t.pid].name,
+        t.name,
+        s.kind.label(),
+        s.start,
+        s.end,
+        s.end - s.start
+    ));
+    let at_pc = |pc: usize| {
+        let (line, text) = run.instruction(s.tid, pc);
+        match line {
+            Some(l) => format!("{text} (line {l})"),
+            None => text.to_string(),
+        }
+    };
+    match s.kind {
+        SpanKind::Run => {
+            out.push_str(&format!(" · PC {} → {}: {} … {}", s.first_pc, s.last_pc, at_pc(s.first_pc), at_pc(s.last_pc)))
+        }
+        SpanKind::IoWait | SpanKind::LockWait => {
+            let on = s.wait.map(|w| w.describe(sys, t.pid)).unwrap_or_default();
+            out.push_str(&format!(" · waits for {on} · at PC {}: {}", s.first_pc, at_pc(s.first_pc)));
+        }
+        SpanKind::Ready => out.push_str(&format!(" · at PC {}: {}", s.first_pc, at_pc(s.first_pc))),
+        SpanKind::ThreadSwitch | SpanKind::ProcessSwitch => {}
+    }
+    // Other bars drawn in the same pixel column.
+    if win.contains(s.start) && per_px > 1.0 {
+        let from = win.start + (((s.start - win.start) as f64 / per_px).floor() * per_px) as Ticks;
+        let shared = d.lanes.count_in(at.0, from, from + per_px.ceil() as Ticks);
+        if shared > 1 {
+            out.push_str(&format!(" · {shared} bars share its pixel column: zoom in to tell them apart"));
+        }
+    }
+    out
+}
+
+/// The lane nearest `from` (stepping by `dir`, ±1) that has bars, if any.
+fn lane_with_bars(d: &Drawing, from: usize, dir: isize) -> Option<usize> {
+    let n = d.lanes.lanes.len() as isize;
+    let mut l = from as isize;
+    while (0..n).contains(&l) {
+        if !d.lanes.lanes[l as usize].is_empty() {
+            return Some(l as usize);
+        }
+        l += dir;
+    }
+    None
+}
+
+/// The timeline section.
+#[component]
+pub fn Timeline(props: &TimelineProps) -> Html {
+    let run = &props.run;
+    let end = run.end.max(1);
+    let set = use_state(|| LaneSet::Cpus);
+    // The bar whose details are shown: (run id, lane set, lane, index in the lane).
+    let picked_state = use_state(|| None::<(u32, LaneSet, usize, usize)>);
+    let picked = (*picked_state).filter(|p| (p.0, p.1) == (run.id, *set)).map(|p| (p.2, p.3));
+    // The plot's width (CSS px) and device pixels per CSS pixel.
+    let size = use_state(|| (0.0f64, 1.0f64));
+    // The window shown, kept across renders: (run id, window, the cursor it last followed).
+    let shown = use_mut_ref(|| (0u32, Window::fit(end), 0 as Ticks));
+    let redraw = use_force_update();
+    // A press on the plot: (its x, whether it moved into a drag).
+    let press = use_mut_ref(|| None::<(f64, bool)>);
+    let plot = use_node_ref();
+    let canvas = use_node_ref();
+    let colours = {
+        let run = run.clone();
+        use_memo(run.id, move |_| thread_colours(&run.system))
+    };
+    let drawing = {
+        let (run, colours) = (run.clone(), colours.clone());
+        use_memo((run.id, *set), move |&(id, set)| {
+            let sys = &run.system;
+            let labels = sys
+                .threads
+                .iter()
+                .map(|t| (t.name.clone(), format!("{}/{}", sys.processes[t.pid].name, t.name)))
+                .collect();
+            let lanes = Lanes::new(set, &run.trace, run.cpus(), sys.threads.len());
+            Drawing { key: (id, set), lanes, colours: (*colours).clone(), labels }
+        })
+    };
+    let cursor = props.cursor.min(end);
+    // A new run starts fitted; while the cursor moves out of a zoomed window (playing,
+    // stepping), the window pages to it.
+    let win = {
+        let mut s = shown.borrow_mut();
+        if s.0 != run.id {
+            *s = (run.id, Window::fit(end), cursor);
+        }
+        if s.2 != cursor {
+            s.1 = s.1.within(end).follow(cursor, end);
+            s.2 = cursor;
+        }
+        s.1 = s.1.within(end);
+        s.1
+    };
+    let (width, dpr) = *size;
+    let n_lanes = drawing.lanes.lanes.len();
+    let lane_h = lane_height(n_lanes);
+    // Measure the plot now, for each run, and when the window is resized.
+    {
+        let (plot, size) = (plot.clone(), size.clone());
+        use_effect_with(run.id, move |_| {
+            let measure = move || {
+                if let Some(el) = plot.cast::<Element>() {
+                    let ratio = gloo::utils::window().device_pixel_ratio().max(1.0);
+                    size.set((el.get_bounding_client_rect().width(), ratio));
+                }
+            };
+            measure();
+            let listener = gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| measure());
+            move || drop(listener)
+        });
+    }
+    // Draw the bars when they, the zoom, the width or the highlight change (not the cursor).
+    {
+        let canvas = canvas.clone();
+        let deps = (drawing.clone(), win, width, dpr, props.selected);
+        use_effect_with(deps, move |(drawing, win, width, dpr, selected)| {
+            if let Some(el) = canvas.cast::<HtmlCanvasElement>()
+                && *width > 0.0
+            {
+                draw(&el, drawing, *win, *width, *dpr, lane_h, *selected);
+            }
+        });
+    }
+    let marks = {
+        let run = run.clone();
+        use_memo((run.id, win, width as u32), move |&(_, win, width)| {
+            if width > 0 { lost_marks(&run, win, f64::from(width)) } else { Html::default() }
+        })
+    };
+    let legend = {
+        let (run, colours, on_select) = (run.clone(), colours.clone(), props.on_select.clone());
+        use_memo((run.id, *set, props.selected), move |&(_, set, selected)| {
+            legend(&run, &colours, set, selected, &on_select)
+        })
+    };
+    let set_window = {
+        let (shown, redraw) = (shown.clone(), redraw.clone());
+        move |w: Window| {
+            shown.borrow_mut().1 = w;
+            redraw.force_update();
+        }
+    };
+    let zoom = |factor: f64| {
+        let set_window = set_window.clone();
+        Callback::from(move |_: MouseEvent| {
+            let span = ((win.span as f64) * factor).round() as Ticks;
+            let centre = if win.contains(cursor) { cursor } else { win.start + win.span / 2 };
+            set_window(Window::around(centre, span, end));
+        })
+    };
+    let on_zoom_in = zoom(0.5);
+    let on_zoom_out = zoom(2.0);
+    let on_fit = {
+        let set_window = set_window.clone();
+        Callback::from(move |_: MouseEvent| set_window(Window::fit(end)))
+    };
+    let show = |s: LaneSet| {
+        let set = set.clone();
+        Callback::from(move |_: MouseEvent| set.set(s))
+    };
+    let fitted = win == Window::fit(end);
+    let per_px = if width > 0.0 { win.span as f64 / width } else { 1.0 };
+
+    // The time and bar under a pointer at client (x, y).
+    let locate = {
+        let (plot, drawing) = (plot.clone(), drawing.clone());
+        move |x: f64, y: f64| -> Option<(Ticks, Option<(usize, usize)>)> {
+            let r = plot.cast::<Element>()?.get_bounding_client_rect();
+            if r.width() <= 0.0 {
+                return None;
+            }
+            let t = win.time_at((x - r.left()) / r.width());
+            let y = y - r.top() - MARK_HEIGHT;
+            let lane = (y >= 0.0).then(|| (y / lane_h) as usize).filter(|&l| l < n_lanes);
+            // A bar under the pointer, or within a pixel of it.
+            let near = (win.span as f64 / r.width()).ceil() as Ticks;
+            let hit = lane.and_then(|l| {
+                let i = drawing.lanes.nearest(l, t)?;
+                let s = &drawing.lanes.lanes[l][i];
+                (s.start <= t + near && t < s.end + near).then_some((l, i))
+            });
+            Some((t, hit))
+        }
+    };
+    let onpointerdown = {
+        let (plot, press, locate, on_seek) = (plot.clone(), press.clone(), locate.clone(), props.on_seek.clone());
+        Callback::from(move |e: PointerEvent| {
+            if e.button() != 0 {
+                return;
+            }
+            let Some((t, _)) = locate(f64::from(e.client_x()), f64::from(e.client_y())) else { return };
+            if let Some(el) = plot.cast::<Element>() {
+                let _ = el.set_pointer_capture(e.pointer_id());
+            }
+            *press.borrow_mut() = Some((f64::from(e.client_x()), false));
+            on_seek.emit(t);
+        })
+    };
+    let onpointermove = {
+        let (press, locate, on_seek, picked_state) =
+            (press.clone(), locate.clone(), props.on_seek.clone(), picked_state.clone());
+        let key = (run.id, *set);
+        Callback::from(move |e: PointerEvent| {
+            let x = f64::from(e.client_x());
+            let Some((t, hit)) = locate(x, f64::from(e.client_y())) else { return };
+            let mut press = press.borrow_mut();
+            match press.as_mut() {
+                Some((x0, moved)) => {
+                    *moved |= (x - *x0).abs() >= 3.0;
+                    if *moved {
+                        on_seek.emit(t);
+                    }
+                }
+                None if e.pointer_type() == "mouse" && hit.is_some() && picked != hit => {
+                    picked_state.set(hit.map(|(l, i)| (key.0, key.1, l, i)));
+                }
+                None => {}
+            }
+        })
+    };
+    let onpointerup = {
+        let (press, locate, picked_state, on_select) =
+            (press.clone(), locate.clone(), picked_state.clone(), props.on_select.clone());
+        let (drawing, selected, key) = (drawing.clone(), props.selected, (run.id, *set));
+        Callback::from(move |e: PointerEvent| {
+            let Some((_, moved)) = press.borrow_mut().take() else { return };
+            if moved {
+                return;
+            }
+            // A tap: the bar's details, and its thread highlighted (or cleared if it was).
+            if let Some((_, Some(hit))) = locate(f64::from(e.client_x()), f64::from(e.client_y()))
+                && let Some(s) = bar(&drawing, hit)
+            {
+                picked_state.set(Some((key.0, key.1, hit.0, hit.1)));
+                on_select.emit((selected != Some(s.tid)).then_some(s.tid));
+            }
+        })
+    };
+    let onpointercancel = {
+        let press = press.clone();
+        Callback::from(move |_: PointerEvent| *press.borrow_mut() = None)
+    };
+    let onkeydown = {
+        let (drawing, picked_state, set_window) = (drawing.clone(), picked_state.clone(), set_window.clone());
+        let (on_seek, on_select, selected, key) =
+            (props.on_seek.clone(), props.on_select.clone(), props.selected, (run.id, *set));
+        Callback::from(move |e: KeyboardEvent| {
+            let d = &*drawing;
+            let current = picked.filter(|&at| bar(d, at).is_some());
+            // Where keys start from: the picked bar, else the highlighted thread's lane (thread
+            // lanes) or the first lane with bars, at the cursor.
+            let home = match (d.lanes.set, selected) {
+                (LaneSet::Threads, Some(t)) => lane_with_bars(d, t, 1),
+                _ => lane_with_bars(d, 0, 1),
+            };
+            let at_cursor = |l: usize| d.lanes.nearest(l, cursor).map(|i| (l, i));
+            let next = match e.key().as_str() {
+                k @ ("ArrowLeft" | "ArrowRight") => match current {
+                    Some((l, i)) if k == "ArrowLeft" => Some((l, i.saturating_sub(1))),
+                    Some((l, i)) => Some((l, (i + 1).min(d.lanes.lanes[l].len() - 1))),
+                    None => home.and_then(at_cursor),
+                },
+                k @ ("ArrowUp" | "ArrowDown") => {
+                    let dir = if k == "ArrowUp" { -1 } else { 1 };
+                    match current {
+                        Some((l, i)) => {
+                            let s = d.lanes.lanes[l][i];
+                            let mid = s.start + (s.end - s.start) / 2;
+                            let lane = (l as isize + dir).max(0) as usize;
+                            lane_with_bars(d, lane, dir)
+                                .or(Some(l))
+                                .and_then(|l| d.lanes.nearest(l, mid).map(|i| (l, i)))
+                        }
+                        None => home.and_then(at_cursor),
+                    }
+                }
+                k @ ("Home" | "End") => {
+                    let l = current.map(|c| c.0).or(home);
+                    l.map(|l| (l, if k == "Home" { 0 } else { d.lanes.lanes[l].len() - 1 }))
+                }
+                "Enter" => {
+                    if let Some(s) = current.and_then(|at| bar(d, at)) {
+                        on_seek.emit(s.start);
+                    }
+                    None
+                }
+                "Escape" => {
+                    picked_state.set(None);
+                    on_select.emit(None);
+                    None
+                }
+                _ => return,
+            };
+            // The page's own keys (← → step) must not act as well.
+            e.prevent_default();
+            e.stop_propagation();
+            if let Some(at) = next
+                && let Some(s) = bar(d, at)
+            {
+                if !win.contains(s.start) {
+                    set_window(win.follow(s.start, end));
+                }
+                picked_state.set(Some((key.0, key.1, at.0, at.1)));
+                on_select.emit(Some(s.tid));
+            }
+        })
+    };
+
+    let labels = (0..n_lanes).map(|l| {
+        let (head, name, title) = match drawing.lanes.set {
+            LaneSet::Cpus => ("CPU ".to_string(), l.to_string(), format!("CPU {l}")),
+            LaneSet::Threads => {
+                let t = &run.system.threads[l];
+                let p = &run.system.processes[t.pid].name;
+                (format!("{p}/"), t.name.clone(), format!("{p} / {}", t.name))
+            }
+        };
+        let on = drawing.lanes.set == LaneSet::Threads && props.selected == Some(l);
         html! {
-            <li><span class="swatch" style={format!("background:{}", thread_colour(t.tid))}></span>{ format!("{process} / {}", t.name) }</li>
+            <li class={classes!(on.then_some("on"))} style={format!("height:{lane_h}px")} {title}>
+                <span class="lane-head">{ head }</span>{ name }
+            </li>
         }
     });
+    let pct = |t: Ticks| win.frac(t) * 100.0;
+    let focus_ring = picked
+        .and_then(|at| bar(&drawing, at).map(|s| (at.0, *s)))
+        .filter(|(_, s)| s.end > win.start && s.start < win.start + win.span);
+    let details = match picked {
+        Some(at) if bar(&drawing, at).is_some() => describe(run, &drawing, at, win, per_px),
+        _ => "Hover or tap a bar, or focus the chart and use the arrow keys, for its details; Enter moves the \
+              cursor there, Esc clears the highlight."
+            .to_string(),
+    };
     let window_text = if fitted {
         format!("showing all {end} µs")
     } else {
         format!("showing {}–{} µs of {end}", win.start, win.start + win.span)
     };
+    let (set_name, lanes_text) = match *set {
+        LaneSet::Cpus => ("cpus", format!("{n_lanes} CPUs")),
+        LaneSet::Threads => ("threads", format!("{n_lanes} threads")),
+    };
     html! {
         <section class="panel timeline-panel">
             <div class="panel-head">
-                <h2 class="panel-title">{ "Timeline: what each CPU runs" }</h2>
+                <h2 class="panel-title">{ if *set == LaneSet::Cpus { "Timeline: what each CPU runs" } else { "Timeline: what each thread does" } }</h2>
+                <div class="lane-set" role="group" aria-label="One lane per">
+                    <button data-testid="lanes-cpus" aria-pressed={(*set == LaneSet::Cpus).to_string()} onclick={show(LaneSet::Cpus)}
+                        title="One lane per CPU: what it runs, and its context switches">{ "By CPU" }</button>
+                    <button data-testid="lanes-threads" aria-pressed={(*set == LaneSet::Threads).to_string()} onclick={show(LaneSet::Threads)}
+                        title="One lane per thread: running, ready, blocked on I/O or on a lock">{ "By thread" }</button>
+                </div>
                 <div class="zoom" role="group" aria-label="Zoom the timeline">
                     <span class="muted zoom-window" data-testid="zoom-window">{ window_text.clone() }</span>
                     <button data-testid="zoom-in" onclick={on_zoom_in} disabled={win.span <= MIN_SPAN.min(end)} title="Show half as much time, around the cursor">{ "Zoom in" }</button>
@@ -227,28 +448,30 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     <button data-testid="zoom-fit" onclick={on_fit} disabled={fitted} title="Show the whole run">{ "Fit" }</button>
                 </div>
             </div>
-            <svg ref={chart} data-testid="timeline" class="timeline" width="100%" height={(plot_h + AXIS_HEIGHT).to_string()}
-                data-start={win.start.to_string()} data-span={win.span.to_string()}
-                role="img" aria-label={format!("Timeline of {cpus} CPUs, {window_text}; click to move the cursor")} {onclick}>
-                { for labels }
-                <svg class="plot" x={format!("{LABEL_PCT}%")} y="0" width={format!("{}%", 100.0 - LABEL_PCT)}
-                    height={plot_h.to_string()} viewBox={format!("{} {} {} {plot_h}", win.start, -MARK_HEIGHT, win.span)} preserveAspectRatio="none">
-                    <TimelineLanes run={run.clone()} />
-                    <LostMarkers run={run.clone()} />
-                    <line class="cursor" data-testid="timeline-cursor" x1={cursor_x.clone()} x2={cursor_x} y1={(-MARK_HEIGHT).to_string()} y2={lanes_h.to_string()} />
-                </svg>
-                <line class="axis" x1={format!("{LABEL_PCT}%")} x2="100%" y1={axis_y.to_string()} y2={axis_y.to_string()} />
-                { for ticks }
-            </svg>
-            <ul class="legend" aria-label="Thread colours">
-                { for legend }
-                <li><span class="swatch" style={format!("background:{}", switch_colour(IntervalKind::ThreadSwitch))}></span>{ "thread switch" }</li>
-                <li><span class="swatch" style={format!("background:{}", switch_colour(IntervalKind::ProcessSwitch))}></span>{ "process switch" }</li>
-                if !run.lost_times.is_empty() {
-                    <li><span class="swatch lost-swatch"></span>{ "lost update" }</li>
-                }
-                <li class="legend-note">{ "time in µs; hover a bar for details" }</li>
-            </ul>
+            <div data-testid="timeline" class="timeline" data-start={win.start.to_string()} data-span={win.span.to_string()}
+                data-lanes={set_name} data-selected={props.selected.map(|t| t.to_string())} tabindex="0" role="application" aria-describedby="bar-details" {onkeydown}
+                aria-label={format!("Timeline of {lanes_text}, {window_text}. Press or drag to move the cursor; arrow keys move between bars")}>
+                <ol class="lane-labels" aria-hidden="true" style={format!("padding-top:{MARK_HEIGHT}px")}>{ for labels }</ol>
+                <div class="plot" ref={plot} {onpointerdown} {onpointermove} {onpointerup} {onpointercancel}>
+                    <div class="marks" style={format!("height:{MARK_HEIGHT}px")}>{ (*marks).clone() }</div>
+                    <canvas ref={canvas} class="lanes-canvas" data-testid="timeline-canvas" aria-hidden="true"
+                        style={format!("height:{}px", lane_h * n_lanes as f64)} />
+                    if win.contains(cursor) {
+                        <div class="cursor" data-testid="timeline-cursor" style={format!("left:{:.3}%", pct(cursor))}></div>
+                    }
+                    if let Some((lane, s)) = focus_ring {
+                        <div class="bar-focus" data-testid="bar-focus" style={format!(
+                            "left:{:.3}%;width:max({:.3}%,3px);top:{}px;height:{lane_h}px",
+                            pct(s.start.max(win.start)),
+                            pct(s.end.min(win.start + win.span)) - pct(s.start.max(win.start)),
+                            MARK_HEIGHT + lane as f64 * lane_h
+                        )}></div>
+                    }
+                </div>
+                { axis(win) }
+            </div>
+            <p id="bar-details" class="bar-details" data-testid="bar-details" aria-live="polite">{ details }</p>
+            { (*legend).clone() }
         </section>
     }
 }
