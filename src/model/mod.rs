@@ -11,7 +11,8 @@
 //! - executing one instruction, as an effect: [`interpreter`]; the language: [`program`];
 //! - why a thread waits (I/O, a mutex, …): [`wait`]; the primitives: [`sync`]; the runtime
 //!   errors a program can make: [`fault`];
-//! - scheduling policies, one file each behind one trait: [`scheduler`];
+//! - scheduling policies, one file each behind one trait: [`scheduler`]; a schedule the learner
+//!   writes (which thread runs each tick): [`schedule`];
 //! - address spaces and variables: [`memory`];
 //! - how a run ended (deadlock report): [`outcome`];
 //! - a thread's program as written and where it is at an instant (the code view): [`listing`];
@@ -35,6 +36,7 @@ pub mod program;
 pub mod pyrandom;
 pub mod replay;
 pub mod scenario;
+pub mod schedule;
 pub mod scheduler;
 pub mod simulation;
 pub mod sync;

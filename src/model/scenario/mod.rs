@@ -346,6 +346,9 @@ impl Scenario {
                 format!("{threads} threads is too many: the limit is {MAX_THREADS}"),
             ));
         }
+        if let PolicyParams::Scripted(spec) = &self.scheduler.params {
+            spec.check(threads, m.cpus).map_err(|e| ScenarioError::at(format!("scheduler.{}", e.field), e.message))?;
+        }
         let mut process_names = std::collections::HashMap::new();
         for (i, p) in self.processes.iter().enumerate() {
             let here = format!("processes[{i}]");
