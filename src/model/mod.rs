@@ -12,7 +12,8 @@
 //! - why a thread waits (I/O, a mutex, …): [`wait`]; the primitives: [`sync`]; the runtime
 //!   errors a program can make: [`fault`];
 //! - scheduling policies, one file each behind one trait: [`scheduler`]; a schedule the learner
-//!   writes (which thread runs each tick): [`schedule`];
+//!   writes (which thread runs each tick): [`schedule`]; every interleaving of a small program
+//!   and the final states they reach: [`explore`];
 //! - address spaces and variables: [`memory`];
 //! - how a run ended (deadlock report): [`outcome`];
 //! - a thread's program as written and where it is at an instant (the code view): [`listing`];
@@ -25,6 +26,7 @@ pub mod burst;
 pub mod cache;
 mod cpu;
 pub mod events;
+pub mod explore;
 pub mod fault;
 mod ids;
 pub mod interpreter;
