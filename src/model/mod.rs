@@ -13,7 +13,7 @@
 //!   errors a program can make: [`fault`];
 //! - scheduling policies, one file each behind one trait: [`scheduler`]; a schedule the learner
 //!   writes (which thread runs each tick): [`schedule`]; every interleaving of a small program
-//!   and the final states they reach: [`explore`];
+//!   and the final states they reach: [`explore`]; one scenario under many seeds: [`seeds`];
 //! - address spaces and variables: [`memory`];
 //! - how a run ended (deadlock report): [`outcome`];
 //! - a thread's program as written and where it is at an instant (the code view): [`listing`];
@@ -40,6 +40,7 @@ pub mod replay;
 pub mod scenario;
 pub mod schedule;
 pub mod scheduler;
+pub mod seeds;
 pub mod simulation;
 pub mod sync;
 pub mod system;
