@@ -76,3 +76,22 @@ fn the_count_is_bounded() {
     let Err(SeedsError::Count(m)) = seeds::run_seeds(&s, u64::MAX, 2) else { panic!() };
     assert!(m.contains("pass the largest seed"), "{m}");
 }
+
+/// The text lists each value, or past 20 distinct values, ranges of equal width: 25 values
+/// 0..24 (one run each, first seen at seeds 0..24) make ranges of ⌈25 / 20⌉ = 2 values, 13 of
+/// them (the last only 24); each range's runs add up and its first seed is the smallest.
+#[test]
+fn the_text_groups_many_values_into_ranges() {
+    use threadlab::model::seeds::{Count, Histogram, SeedReport};
+    let values = (0..25).map(|v| Count { value: v, runs: 1, first_seed: 24 - v as u64 }).collect();
+    let h = Histogram { process: "p".into(), name: "x".into(), expected: Some(3), values };
+    let outcomes = vec![Count { value: "completed".to_string(), runs: 25, first_seed: 0 }];
+    let r = SeedReport { from: 0, count: 25, outcomes, variables: vec![h] };
+    let text = seeds::text(&r);
+    let rows: Vec<&str> = text.lines().skip_while(|l| !l.starts_with("p/x")).collect();
+    assert_eq!(rows[0], "p/x (a correct run ends with 3)");
+    assert_eq!(rows.len(), 2 + 13);
+    // Widest bar: 2 runs → 40 #; one run → 20.
+    assert_eq!(rows[2], format!("  0..1     2          23  {}", "#".repeat(40)));
+    assert_eq!(rows[14], format!("24..24     1           0  {}", "#".repeat(20)));
+}

@@ -112,3 +112,57 @@ pub fn run_seeds(scenario: &Scenario, from: u64, count: u64) -> Result<SeedRepor
     }
     Ok(SeedReport { from, count, outcomes, variables })
 }
+
+/// Most rows a variable's histogram has in [`text`]: more distinct values are grouped into
+/// this many ranges of equal width.
+pub const TEXT_ROWS: usize = 20;
+
+/// The report as plain text, for the CLI: the outcomes, then each variable's values with their
+/// counts, first seeds and a bar of `#` in proportion to the count (the commonest 40 long;
+/// values grouped into ranges when there are more than [`TEXT_ROWS`]).
+pub fn text(r: &SeedReport) -> String {
+    let last = r.from + (r.count - 1);
+    let mut out = format!("{} runs, seeds {} to {last}\n\n", r.count, r.from);
+    let mut rows = vec![vec!["outcome".to_string(), "runs".into(), "first seed".into()]];
+    rows.extend(r.outcomes.iter().map(|c| vec![c.value.clone(), c.runs.to_string(), c.first_seed.to_string()]));
+    out.push_str(&crate::compare::text::columns(&rows, 1));
+    for h in &r.variables {
+        let expected = h.expected.map(|e| format!(" (a correct run ends with {e})")).unwrap_or_default();
+        out.push_str(&format!("\n{}/{}{expected}\n", h.process, h.name));
+        let groups = grouped(&h.values);
+        let mut rows = vec![vec!["value".to_string(), "runs".into(), "first seed".into()]];
+        rows.extend(groups.iter().map(|(label, c)| vec![label.clone(), c.runs.to_string(), c.first_seed.to_string()]));
+        let most = groups.iter().map(|(_, c)| c.runs).max().unwrap_or(1);
+        let bar = |runs: u64| "#".repeat((runs * 40).div_ceil(most) as usize);
+        let bars = std::iter::once(String::new()).chain(groups.iter().map(|(_, c)| bar(c.runs)));
+        for (line, bar) in crate::compare::text::columns(&rows, 0).lines().zip(bars) {
+            out.push_str(format!("{line}  {bar}").trim_end());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The values as rows: each on its own, or, past [`TEXT_ROWS`], ranges `lo..hi` of equal width
+/// (empty ones left out), each with its runs and first seed.
+fn grouped(values: &[Count<i64>]) -> Vec<(String, Count<i64>)> {
+    let (Some(lo), Some(hi)) = (values.first(), values.last()) else { return Vec::new() };
+    if values.len() <= TEXT_ROWS {
+        return values.iter().map(|c| (c.value.to_string(), c.clone())).collect();
+    }
+    let span = (hi.value as i128 - lo.value as i128 + 1) as u128;
+    let width = span.div_ceil(TEXT_ROWS as u128) as i128;
+    let mut rows: Vec<(String, Count<i64>)> = Vec::new();
+    for c in values {
+        let start = lo.value as i128 + (c.value as i128 - lo.value as i128) / width * width;
+        let label = format!("{start}..{}", (start + width - 1).min(hi.value as i128));
+        match rows.last_mut() {
+            Some((l, g)) if *l == label => {
+                g.runs += c.runs;
+                g.first_seed = g.first_seed.min(c.first_seed);
+            }
+            _ => rows.push((label, Count { value: start as i64, runs: c.runs, first_seed: c.first_seed })),
+        }
+    }
+    rows
+}

@@ -43,6 +43,7 @@
 //! instructions also happen in some order, one of those explored).
 
 mod machine;
+pub mod text;
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
