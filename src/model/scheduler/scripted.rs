@@ -36,7 +36,7 @@ use crate::model::{CpuId, ThreadId, Ticks};
 pub struct ScriptedSpec {
     /// Which thread runs each tick, in x86.py's `-P` form; empty: the lowest-numbered ready
     /// thread runs.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Schedule::is_empty")]
     pub schedule: Schedule,
 }
 
