@@ -103,7 +103,7 @@ pub struct Final {
     /// How it ended.
     pub end: EndKind,
     /// The outcome of the first schedule found that ends here (its deadlock report or error;
-    /// its time is the schedule's length in ticks).
+    /// its time is the schedule's length in ticks, without the scenario's context-switch time).
     pub outcome: Outcome,
     /// Each variable's final value, in the order of [`Exploration::variables`].
     pub values: Vec<i64>,

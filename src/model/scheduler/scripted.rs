@@ -82,6 +82,8 @@ impl PolicySpec for ScriptedSpec {
 #[derive(Debug)]
 pub struct Scripted {
     entries: Vec<ThreadId>,
+    /// Whether each thread (by tid) has an entry.
+    named: Vec<bool>,
     /// Entries used or skipped so far; the next is `entries[pos % len]`.
     pos: u64,
     ready: BTreeSet<ThreadId>,
@@ -92,15 +94,29 @@ pub struct Scripted {
 impl Scripted {
     /// Follows `schedule`.
     pub fn new(schedule: Schedule) -> Self {
-        Scripted { entries: schedule.entries, pos: 0, ready: BTreeSet::new(), scripted: false }
+        let mut named = Vec::new();
+        for &t in &schedule.entries {
+            if named.len() <= t {
+                named.resize(t + 1, false);
+            }
+            named[t] = true;
+        }
+        Scripted { entries: schedule.entries, named, pos: 0, ready: BTreeSet::new(), scripted: false }
     }
 
     fn entry(&self, k: u64) -> ThreadId {
         self.entries[((self.pos + k) % self.entries.len() as u64) as usize]
     }
 
-    /// Ticks to the first entry naming `tid` from the current one, if any does.
+    fn is_named(&self, tid: ThreadId) -> bool {
+        self.named.get(tid).copied().unwrap_or(false)
+    }
+
+    /// Entries to the first naming `tid` from the current one, if any does.
     fn distance(&self, tid: ThreadId) -> Option<u64> {
+        if !self.is_named(tid) {
+            return None;
+        }
         (0..self.entries.len() as u64).find(|&k| self.entry(k) == tid)
     }
 }
@@ -110,7 +126,8 @@ impl Scheduler for Scripted {
         self.ready.insert(tid);
     }
     fn pick(&mut self, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<ThreadId> {
-        let len = self.entries.len() as u64;
+        // Nothing to look for when no ready thread has an entry (the fallback).
+        let len = if self.ready.iter().any(|&t| self.is_named(t)) { self.entries.len() as u64 } else { 0 };
         let named = (0..len).find(|&k| {
             let tid = self.entry(k);
             self.ready.contains(&tid) && ctx.allows(tid, cpu)
