@@ -257,3 +257,12 @@ proptest! {
         prop_assert_eq!(&again.metrics.variables, &r.metrics.variables);
     }
 }
+
+/// A schedule in a scenario whose process has no thread: the missing thread is the error.
+#[test]
+fn a_schedule_without_threads_reports_the_missing_thread() {
+    let mut s = scripted(process(&["compute 1"]), "0");
+    s.processes[0].threads.clear();
+    let e = s.validate().unwrap_err();
+    assert_eq!(e.path, "processes[0].threads");
+}

@@ -44,7 +44,9 @@ impl ScriptedSpec {
     /// Checks the schedule against the scenario: every entry names one of its `threads` threads,
     /// and a non-empty schedule runs on one CPU (`cpus`).
     pub fn check(&self, threads: usize, cpus: u32) -> Result<(), ParamError> {
-        if let Some((i, &tid)) = self.schedule.entries.iter().enumerate().find(|&(_, &t)| t >= threads) {
+        // With no thread at all, the scenario's own check says what is missing.
+        let bad = self.schedule.entries.iter().enumerate().find(|&(_, &t)| t >= threads);
+        if let Some((i, &tid)) = bad.filter(|_| threads > 0) {
             return Err(ParamError::new(
                 "schedule",
                 format!(
