@@ -15,7 +15,7 @@ use std::time::Instant;
 use threadlab::model::scenario::{
     FORMAT, Limits, MachineSpec, Policy, ProcessSpec, Scenario, SchedulerSpec, ThreadSpec,
 };
-use threadlab::model::{Recording, Simulation, System};
+use threadlab::model::{LoadedRun, Recording, Simulation};
 
 fn big_scenario(processes: usize, threads_per_process: usize, iterations: u32) -> Scenario {
     let worker = format!(
@@ -46,14 +46,14 @@ fn big_scenario(processes: usize, threads_per_process: usize, iterations: u32) -
 }
 
 fn measure(label: &str, scenario: &Scenario, recording: Recording) {
-    let sys = System::load(scenario).expect("valid");
+    let run = LoadedRun::load(scenario).expect("valid");
     let mut best = f64::MAX;
     let mut events = 0;
     let mut trace_len = 0;
     let mut outcome = String::new();
     for _ in 0..3 {
         let start = Instant::now();
-        let (_, result) = Simulation::new(scenario, sys.clone(), recording).finish();
+        let (_, result) = Simulation::new(run.clone(), recording).finish();
         let secs = start.elapsed().as_secs_f64();
         best = best.min(secs);
         events = result.events_handled;

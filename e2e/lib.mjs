@@ -41,16 +41,17 @@ export const TEST_TIMEOUT = 180_000;
 /**
  * Starts one server and one browser for the calling test file and closes both afterwards
  * (also when a test fails or times out). Returns an object whose fields are filled in by
- * the `before` hook: { url, browser }.
+ * the `before` hook: { url, browser }. `serverOptions` go to startServer (`isolation: false`,
+ * `prefix: '/sub'`; `url` then ends with the prefix).
  */
-export function useApp() {
+export function useApp(serverOptions = {}) {
   const env = {};
   let server;
   before(async () => {
     assert.ok(existsSync(path.join(DIST, 'index.html')), `no built site at ${DIST} (run trunk build --release)`);
     assert.ok(existsSync(CHROMIUM), `no browser at ${CHROMIUM} (run scripts/setup.sh)`);
-    server = await startServer({ root: DIST });
-    env.url = server.url;
+    server = await startServer({ root: DIST, ...serverOptions });
+    env.url = server.url + (serverOptions.prefix ?? '');
     // Playwright gives every launch() a fresh, temporary --user-data-dir of its own and removes it
     // on close (it refuses a --user-data-dir in args), so no profile state leaks between runs.
     env.browser = await chromium.launch({

@@ -12,7 +12,19 @@ test('print media shows a handout without controls', { timeout: TEST_TIMEOUT }, 
   await openApp(page, app, 'race-unsafe');
   assert.equal(await byId(page, 'handout-title').isVisible(), false, 'the handout title is for print only');
   await page.emulateMedia({ media: 'print' });
-  assert.equal(await page.locator('button:visible').count(), 0, 'no buttons in print');
+  // No buttons in print, except the legend's thread chips, printed as the colour key.
+  assert.equal(await page.locator('button:visible:not(.legend-thread)').count(), 0, 'no buttons in print');
+  const key = await byId(page, 'timeline-legend').locator('.legend-thread:visible').evaluateAll((els) => els.map((el) => ({
+    name: el.textContent.trim(),
+    chip: getComputedStyle(el.querySelector('.swatch')).backgroundColor,
+    exact: getComputedStyle(el.querySelector('.swatch')).printColorAdjust,
+  })));
+  assert.deepEqual(key.map((k) => k.name), ['main', 'worker'], 'the colour key names each thread');
+  for (const k of key) {
+    assert.notEqual(k.chip, 'rgba(0, 0, 0, 0)', `${k.name} has a colour chip`);
+    assert.equal(k.exact, 'exact', 'the browser keeps the chip\'s background in print');
+  }
+  assert.equal(await page.locator('.bar-details').isVisible(), false, 'no hover/tap instructions in print');
   assert.equal(await page.locator('select:visible, input:visible, textarea:visible').count(), 0, 'no form controls in print');
   assert.ok(await byId(page, 'handout-title').isVisible());
   assert.ok((await text(page, 'handout-title')).startsWith(want.scenario), 'the scenario name heads the handout');

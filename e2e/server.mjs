@@ -30,17 +30,28 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-/** Starts the server on 127.0.0.1; resolves to { url, port, close() }. */
-export async function startServer({ root = 'dist', port = 0, host = '127.0.0.1' } = {}) {
+/**
+ * Starts the server on 127.0.0.1; resolves to { url, port, close() }. `isolation: false` leaves
+ * out the COOP/COEP headers (a static host without them, or an LMS); `prefix` (e.g. '/course/x')
+ * serves the site from that sub-folder only, as a host that publishes it there.
+ */
+export async function startServer({ root = 'dist', port = 0, host = '127.0.0.1', isolation = true, prefix = '' } = {}) {
   const base = path.resolve(root);
   const server = createServer(async (req, res) => {
-    const headers = { ...ISOLATION_HEADERS, 'Cache-Control': 'no-store' };
+    const headers = { ...(isolation ? ISOLATION_HEADERS : {}), 'Cache-Control': 'no-store' };
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, headers).end();
         return;
       }
-      const urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      let urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      if (prefix) {
+        if (!urlPath.startsWith(prefix + '/')) {
+          res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found (outside the sub-folder)');
+          return;
+        }
+        urlPath = urlPath.slice(prefix.length);
+      }
       let file = path.join(base, urlPath);
       if (file !== base && !file.startsWith(base + path.sep)) {
         res.writeHead(403, headers).end('forbidden');

@@ -8,6 +8,7 @@
 //!   buffers beside them).
 //! - [`ostep`]: OSTEP's homework simulators (scheduler.py, process-run.py) run on the model.
 //! - [`presets`]: the scenario files shipped with the app (`presets/*.json`).
+//! - [`parallel`]: real parallelism in Web Workers (shared counter), measured in the browser.
 //! - [`page`]: the page's state (scenario in use and where it came from, run, draft, error), a pure reducer.
 //! - [`playback`]: the playback state (cursor, play, step) over a finished trace, used by the UI.
 //! - [`timeline`]: what the page's timeline draws (lanes of bars, pixel columns, colours), pure.
@@ -20,6 +21,7 @@ pub mod messaging;
 pub mod model;
 pub mod ostep;
 pub mod page;
+pub mod parallel;
 pub mod playback;
 pub mod presets;
 pub mod timeline;

@@ -114,3 +114,30 @@ fn round_robin_without_quantum_uses_the_default() {
     ]);
     assert_eq!(out, explicit);
 }
+
+/// A reader that closes the pipe early (`threadlab … | head`): the program stops quietly, as Unix
+/// filters do, instead of panicking with "failed printing to stdout: Broken pipe".
+#[test]
+fn closed_stdout_ends_quietly() {
+    use std::process::Stdio;
+    // Each output is far larger than a pipe's 64 KiB buffer (race-mutex's trace has over 1000
+    // events; the sweep's JSON is smaller, so it is checked for a clean exit the same way), so
+    // the program is still writing when the read end is gone.
+    for args in [
+        &["run", "--preset", "race-mutex", "--trace"][..],
+        &["presets"][..],
+        &["sweep", "--preset", "mixed-rr-1cpu", "--param", "quantum", "--range", "1..40", "--json"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_threadlab"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("runs");
+        drop(child.stdout.take()); // close the read end before the program writes
+        let out = child.wait_with_output().expect("waits");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?} wrote to stderr: {err}");
+    }
+}

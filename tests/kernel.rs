@@ -9,7 +9,7 @@ use std::rc::Rc;
 use common::*;
 use threadlab::model::scenario::Policy;
 use threadlab::model::scheduler::{Ctx, LeaveReason, OnCpu, ReadyReason, Scheduler};
-use threadlab::model::{CpuId, Recording, Simulation, System, ThreadId, Ticks};
+use threadlab::model::{CpuId, LoadedRun, Recording, Simulation, ThreadId, Ticks};
 
 /// FCFS that asks for a timer at t=5 and, when it fires, takes CPU 0 from its thread.
 /// It logs what the kernel tells it.
@@ -65,8 +65,8 @@ fn a_policy_timer_fires_and_preempts_mid_instruction() {
     let s = scenario(1, Policy::Fcfs, None, vec![job("A", 0, "compute 10"), job("B", 0, "compute 3")]);
     let log = Rc::new(RefCell::new(Vec::new()));
     let alarm = Alarm { ready: VecDeque::new(), armed: false, fired: false, log: log.clone() };
-    let sys = System::load(&s).unwrap();
-    let (_, r) = Simulation::with_scheduler(&s, sys, Recording::Full, Box::new(alarm)).finish();
+    let run = LoadedRun::load(&s).unwrap();
+    let (_, r) = Simulation::with_scheduler(run, Recording::Full, Box::new(alarm)).finish();
     // A runs 0–5, is pre-empted mid-compute by the timer, B runs 5–8, A resumes 8–13 with the
     // 5 ticks it had left.
     assert_eq!((r.metrics.threads[0].completion, r.metrics.threads[1].completion), (Some(13), Some(8)));
@@ -93,7 +93,7 @@ fn a_run_advanced_in_slices_equals_a_run_at_once() {
         let s = p.scenario().unwrap();
         let (_, whole) = threadlab::model::run(&s).unwrap();
         for slice in [1, 7, 1000] {
-            let mut sim = Simulation::new(&s, System::load(&s).unwrap(), Recording::Full);
+            let mut sim = Simulation::new(LoadedRun::load(&s).unwrap(), Recording::Full);
             let mut last = sim.progress();
             let mut calls = 0;
             while !last.finished {

@@ -1,19 +1,68 @@
 //! The page's state reducer: the controls always describe the scenario in use, whatever changed
-//! it; a teacher's own scenario is never lost. No browser: the run is computed here, as the page
-//! computes it when a run is pending.
+//! it; a teacher's own scenario is never lost. No browser: the page's two workers are played by
+//! hand here, with their own native handlers: the reader worker's answers are made by
+//! [`reader::handle`] (and turned into page actions as the page does, [`from_reader`]), the
+//! simulation worker's by [`simulation::handle`] on the loaded run's bytes.
 
+use std::rc::Rc;
+
+use threadlab::messaging::reader::{FromReader, ReadJob, ToReader};
+use threadlab::messaging::wire::RunBytes;
+use threadlab::messaging::{self, FromWorker, Job, RunJob, ToWorker};
+use threadlab::model::Progress;
 use threadlab::model::scenario::{Policy, ScenarioEdit};
-use threadlab::model::{Progress, Scenario};
+use threadlab::page::jobs::{self, Job as JobRow};
 use threadlab::page::run::Run;
-use threadlab::page::{Group, Named, PageAction, PageState, Session, Source, Stored, Via};
+use threadlab::page::{
+    Group, Named, PageAction, PageState, Pending, Reading, Session, Source, Stored, Via, from_reader,
+};
 use threadlab::presets;
+use threadlab::workers::{reader, simulation};
 
-/// Computes the pending run, if any, as the page does, and reports it.
+/// The reader worker's answer to `message`, as the page turns it into an action (both through
+/// their control bytes, as they cross between the page and the worker).
+fn ask_reader(message: ToReader) -> PageAction {
+    let message = messaging::read::<ToReader>(&messaging::write(&message)).unwrap();
+    let mut answers: Vec<(FromReader, Vec<Vec<u8>>)> = Vec::new();
+    reader::handle(message, &mut |m, buffers| answers.push((m, buffers)));
+    let [(m, buffers)] = <[_; 1]>::try_from(answers).expect("one answer per request");
+    let m = messaging::read::<FromReader>(&messaging::write(&m)).unwrap();
+    from_reader(m, &buffers).expect("an answer about the request")
+}
+
+/// The reader worker's answer to the pending read.
+fn read_answer(r: &Reading) -> PageAction {
+    let job = ReadJob { text: r.text.to_string(), edits: r.edits.clone(), fault: None };
+    ask_reader(ToReader::Read { id: r.id, job })
+}
+
+/// The simulation worker's run of the pending run, as the page assembles it.
+fn run_answer(p: &Pending) -> PageAction {
+    let mut answers: Vec<(FromWorker, Vec<Vec<u8>>)> = Vec::new();
+    let start = ToWorker::Start { id: p.id, job: Job::Run(RunJob { fault: None }) };
+    simulation::handle(start, &[p.input.to_vec()], &|| 0.0, &mut |m, b| answers.push((m, b)));
+    match answers.pop() {
+        Some((FromWorker::Done { id, .. }, buffers)) => {
+            let bytes = RunBytes::decode(&buffers[0]).unwrap();
+            let run = Run::from_worker(p.loaded.summary.clone(), (*p.system).clone(), bytes);
+            PageAction::Finished { id, run }
+        }
+        other => panic!("the simulation worker did not run it: {other:?}"),
+    }
+}
+
+/// Answers every request the page has made (the draft's rows, the read, then the run), in
+/// turn, until none is left.
 fn settle(s: &mut PageState) {
-    while let Some(p) = s.pending.clone() {
-        match Run::load((*p.loaded.scenario).clone()) {
-            Ok(run) => s.apply(PageAction::Finished { id: p.id, run }),
-            Err(error) => s.apply(PageAction::Failed { id: p.id, error }),
+    loop {
+        if let Some(w) = s.rows_wanted.clone() {
+            s.apply(ask_reader(ToReader::Jobs { id: w.id, text: w.text.to_string() }));
+        } else if let Some(r) = s.reading.clone() {
+            s.apply(read_answer(&r));
+        } else if let Some(p) = s.pending.clone() {
+            s.apply(run_answer(&p));
+        } else {
+            break;
         }
     }
 }
@@ -36,7 +85,7 @@ fn json(key: &str) -> String {
 /// What every control shows, read from the state: (menu value, CPUs, policy, quantum).
 fn controls(s: &PageState) -> (String, u32, Policy, Option<u64>) {
     let l = s.in_use().unwrap();
-    (l.source.key(), l.scenario.machine.cpus, l.scenario.scheduler.policy(), l.scenario.scheduler.quantum())
+    (l.source.key(), l.summary.cpus, l.summary.policy, l.summary.quantum)
 }
 
 #[test]
@@ -53,7 +102,7 @@ fn picking_a_preset_after_a_setting_change_shows_that_preset_settings() {
     assert_eq!(controls(&s), ("mixed-rr-1cpu".into(), 1, Policy::RoundRobin, Some(4)));
     // The run shown is that scenario's run.
     let shown = s.shown.as_ref().unwrap();
-    assert_eq!(shown.run.scenario, *shown.loaded.scenario);
+    assert_eq!(shown.run.summary, shown.loaded.summary);
     // And picking the edited preset again gives the preset as shipped.
     act(&mut s, PageAction::Pick("mixed-fcfs-1cpu".into()));
     assert_eq!(controls(&s), ("mixed-fcfs-1cpu".into(), 1, Policy::Fcfs, None));
@@ -77,7 +126,7 @@ fn a_control_changes_only_its_value_in_the_text() {
     assert_eq!(&*s.in_use().unwrap().text, json("race-unsafe").replacen("\"cpus\": 2", "\"cpus\": 1", 1));
     // Edits build on each other, and a refused one changes nothing and says why.
     act(&mut s, PageAction::Edit(ScenarioEdit::Quantum(3)));
-    assert_eq!(s.in_use().unwrap().scenario.machine.cpus, 1);
+    assert_eq!(s.in_use().unwrap().summary.cpus, 1);
     let e = s.error.clone().expect("FCFS has no quantum");
     assert_eq!(e.path.as_deref(), Some("scheduler.quantum"));
     assert_eq!(controls(&s).2, Policy::Fcfs);
@@ -224,13 +273,20 @@ fn an_unknown_or_broken_start_falls_back_to_the_default_and_keeps_the_text() {
 fn only_the_latest_run_asked_for_is_shown() {
     let mut s = start_at("race-unsafe");
     s.apply(PageAction::Pick("race-mutex".into()));
-    let first = s.pending.clone().unwrap();
+    let first = s.reading.clone().unwrap();
+    let first_read = read_answer(&first);
+    s.apply(first_read.clone());
+    let first_run = s.pending.clone().expect("the read asks for its run");
+    assert_eq!(first_run.id, first.id, "the run keeps its read's id");
     s.apply(PageAction::Pick("single-thread".into()));
-    let second = s.pending.clone().unwrap();
-    let stale = Run::load((*first.loaded.scenario).clone()).unwrap();
+    let second = s.reading.clone().unwrap();
+    assert_eq!(s.pending, None, "the latest asked for replaces the pending run");
+    s.apply(first_read);
+    assert_eq!(s.pending, None, "a replaced read's answer is dropped");
+    s.apply(read_answer(&second));
     s.apply(PageAction::Progress { id: first.id, progress: Progress { now: 5, steps: 3, events: 2, finished: false } });
     assert_eq!(s.pending.as_ref().unwrap().progress, None, "progress of a replaced run is ignored");
-    s.apply(PageAction::Finished { id: first.id, run: stale });
+    s.apply(run_answer(&first_run));
     assert_eq!(controls(&s).0, "race-unsafe", "a replaced run never shows");
     assert_eq!(s.pending.as_ref().map(|p| p.id), Some(second.id));
     settle(&mut s);
@@ -255,7 +311,9 @@ fn a_cancelled_apply_keeps_the_run_shown_and_the_text() {
     let text = json("race-mutex");
     s.apply(PageAction::Draft(text.clone()));
     s.apply(PageAction::Open { source: Source::Custom, text: text.clone(), via: Via::Apply });
-    let id = s.pending.as_ref().unwrap().id;
+    s.apply(read_answer(&s.reading.clone().unwrap()));
+    let pending = s.pending.clone().unwrap();
+    let id = pending.id;
     s.apply(PageAction::Progress { id, progress: Progress { now: 5, steps: 3, events: 2, finished: false } });
     assert!(s.pending.as_ref().unwrap().progress.is_some());
     s.apply(PageAction::Cancel);
@@ -264,8 +322,7 @@ fn a_cancelled_apply_keeps_the_run_shown_and_the_text() {
     assert_eq!(s.draft.as_deref(), Some(text.as_str()));
     assert!(s.notice.as_ref().unwrap().contains("cancelled"));
     // Its answer, if one still came, is dropped; a new run works.
-    let late = Run::load(Scenario::from_json(&text).unwrap()).unwrap();
-    s.apply(PageAction::Finished { id, run: late });
+    s.apply(run_answer(&pending));
     assert_eq!(controls(&s).0, "race-unsafe");
     act(&mut s, PageAction::Open { source: Source::Custom, text, via: Via::Apply });
     assert_eq!(controls(&s).0, "custom");
@@ -276,6 +333,7 @@ fn a_cancelled_apply_keeps_the_run_shown_and_the_text() {
 fn a_stopped_run_is_reported_and_a_stopped_start_opens_the_default() {
     let mut s = start_at("race-unsafe");
     s.apply(PageAction::Pick("race-mutex".into()));
+    s.apply(read_answer(&s.reading.clone().unwrap()));
     let id = s.pending.as_ref().unwrap().id;
     s.apply(PageAction::Stopped { id: id + 1, message: "not this one".into() });
     assert!(s.pending.is_some(), "a stop for another run changes nothing");
@@ -285,9 +343,101 @@ fn a_stopped_run_is_reported_and_a_stopped_start_opens_the_default() {
     assert_eq!(s.error.as_ref().unwrap().at, None);
     // At start, with nothing shown, the default preset is asked for instead.
     let mut s = PageState::start(Stored::default(), Some(Source::Preset("race-mutex".into())));
+    s.apply(read_answer(&s.reading.clone().unwrap()));
     let id = s.pending.as_ref().unwrap().id;
     s.apply(PageAction::Stopped { id, message: "stopped".into() });
-    assert_eq!(s.pending.as_ref().unwrap().loaded.source, Source::Preset("race-unsafe".into()));
+    assert_eq!(s.reading.as_ref().unwrap().source, Source::Preset("race-unsafe".into()));
     settle(&mut s);
     assert_eq!(controls(&s).0, "race-unsafe");
+}
+
+#[test]
+fn a_stopped_reader_keeps_the_learner_s_text_and_the_run_shown() {
+    // The reader worker crashed (or hung) on an apply: the run shown stays, the text is the draft.
+    let mut s = start_at("race-unsafe");
+    let before = s.shown.clone();
+    let mine = json("race-mutex").replace("Race fixed with a mutex", "Mine");
+    s.apply(PageAction::Open { source: Source::Custom, text: mine.clone(), via: Via::Apply });
+    let id = s.reading.as_ref().unwrap().id;
+    s.apply(PageAction::Stopped { id, message: "The scenario reader stopped.".into() });
+    assert_eq!((s.reading.as_ref(), s.pending.as_ref()), (None, None));
+    assert_eq!(s.shown, before);
+    assert_eq!(s.draft.as_deref(), Some(mine.as_str()), "the applied text is kept as the draft");
+    assert_eq!(s.error.as_ref().unwrap().message, "The scenario reader stopped.");
+    // The same for an import: the file's text is not lost.
+    s.apply(PageAction::Discard);
+    s.apply(PageAction::Open { source: Source::Custom, text: mine.clone(), via: Via::Import("mine.json".into()) });
+    let id = s.reading.as_ref().unwrap().id;
+    s.apply(PageAction::Stopped { id, message: "stopped".into() });
+    assert_eq!(s.draft.as_deref(), Some(mine.as_str()));
+    // A stopped read at start, with nothing shown, asks for the default preset.
+    let mut s = PageState::start(Stored::default(), Some(Source::Preset("race-mutex".into())));
+    let id = s.reading.as_ref().unwrap().id;
+    s.apply(PageAction::Stopped { id, message: "stopped".into() });
+    assert_eq!(s.reading.as_ref().unwrap().source, Source::Preset("race-unsafe".into()));
+    // ... but not again if that one stops too (a reader that fails every read must not loop).
+    let id = s.reading.as_ref().unwrap().id;
+    s.apply(PageAction::Stopped { id, message: "stopped".into() });
+    assert_eq!((s.reading.as_ref(), s.pending.as_ref(), s.shown.as_ref()), (None, None, None));
+}
+
+#[test]
+fn settings_changed_quickly_build_on_each_other_before_the_reader_answers() {
+    let mut s = start_at("mixed-fcfs-1cpu");
+    s.apply(PageAction::Edit(ScenarioEdit::Policy(Policy::RoundRobin)));
+    s.apply(PageAction::Edit(ScenarioEdit::Quantum(7)));
+    let r = s.reading.clone().unwrap();
+    assert_eq!(r.edits, [ScenarioEdit::Policy(Policy::RoundRobin), ScenarioEdit::Quantum(7)]);
+    assert_eq!(*r.text, json("mixed-fcfs-1cpu"), "the edits apply to the text in use");
+    settle(&mut s);
+    assert_eq!(controls(&s), ("mixed-fcfs-1cpu".into(), 1, Policy::RoundRobin, Some(7)));
+    assert!(s.in_use().unwrap().edited);
+    // A setting while the run is pending builds on the pending run's text.
+    s.apply(PageAction::Edit(ScenarioEdit::Cpus(2)));
+    s.apply(read_answer(&s.reading.clone().unwrap()));
+    s.apply(PageAction::Edit(ScenarioEdit::Quantum(3)));
+    assert!(s.reading.as_ref().unwrap().text.contains("\"cpus\": 2"));
+    settle(&mut s);
+    assert_eq!(controls(&s), ("mixed-fcfs-1cpu".into(), 2, Policy::RoundRobin, Some(3)));
+}
+
+#[test]
+fn the_job_table_shows_the_rows_of_the_editor_s_text() {
+    let mut s = start_at("race-unsafe");
+    let rows = s.job_rows().unwrap();
+    assert!(rows.current);
+    assert!(rows.rows.as_ref().as_ref().unwrap_err().contains("more than a job table"));
+    // A draft's rows are asked of the reader; until they come, the last rows show, not current.
+    s.apply(PageAction::Draft(jobs::TEMPLATE.into()));
+    let wanted = s.rows_wanted.clone().expect("the draft's rows are asked for");
+    assert_eq!(*wanted.text, *jobs::TEMPLATE);
+    assert!(!s.job_rows().unwrap().current);
+    s.apply(ask_reader(ToReader::Jobs { id: wanted.id, text: wanted.text.to_string() }));
+    let rows = s.job_rows().unwrap();
+    assert!(rows.current);
+    // The template's three jobs: A (8), B (3, io 5, 2), C (5).
+    let names: Vec<String> = rows.rows.as_ref().as_ref().unwrap().iter().map(|j| j.name.clone()).collect();
+    assert_eq!(names, ["A", "B", "C"]);
+    // The table's own change comes with its rows: nothing to ask.
+    let mut next = rows.rows.as_ref().clone().unwrap();
+    next.push(JobRow::new("D", 9, 1));
+    let text = jobs::write_jobs(&rows.text, &next).unwrap();
+    s.apply(PageAction::DraftJobs { text: text.clone(), jobs: next.clone() });
+    assert_eq!(s.rows_wanted, None);
+    assert_eq!(s.job_rows().unwrap().rows, Rc::new(Ok(next)));
+    assert_eq!(s.editor_text(), text);
+    // A stale answer (for an older draft) is dropped; a broken draft says why.
+    s.apply(PageAction::Draft("{ broken".into()));
+    let old = s.rows_wanted.clone().unwrap();
+    s.apply(PageAction::Draft("{ broken still".into()));
+    s.apply(ask_reader(ToReader::Jobs { id: old.id, text: old.text.to_string() }));
+    assert!(!s.job_rows().unwrap().current);
+    settle(&mut s);
+    let rows = s.job_rows().unwrap();
+    assert!(rows.current);
+    assert!(rows.rows.as_ref().as_ref().unwrap_err().contains("has an error"));
+    // Dropping the draft shows the scenario in use's rows again.
+    s.apply(PageAction::Discard);
+    assert_eq!(s.rows_wanted, None);
+    assert!(s.job_rows().unwrap().current);
 }

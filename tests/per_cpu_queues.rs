@@ -93,3 +93,24 @@ fn queues_in_the_scenario_file() {
         .unwrap_err();
     assert_eq!(e.path, "scheduler.steal_every");
 }
+
+/// The trace's ready-queue samples keep each CPU's queue apart (the page lists one line per CPU).
+/// New threads go to the CPUs in turn (tids 0–3 = A, B, C, D): A and C to CPU 0, B and D to
+/// CPU 1. At 0, after dispatching, CPU 0 runs A and CPU 1 runs B: queues [C] and [D]. At 10 B
+/// has finished (CPU 1 takes D, its queue is empty) and A's slice ends (CPU 0 takes C, A waits).
+#[test]
+fn queue_samples_keep_each_cpus_queue() {
+    let mut s = scenario(2, Policy::RoundRobin, Some(10), jobs());
+    s.scheduler = per_cpu(None);
+    let (_, r) = run(&s);
+    let samples = &r.trace.as_ref().unwrap().ready_queue;
+    let at = |t: u64| samples.iter().rfind(|q| q.time <= t).unwrap();
+    assert_eq!(at(0).per_cpu, [1, 1]);
+    assert_eq!(at(0).queues(), [(&[2][..], 1), (&[3][..], 1)]);
+    assert_eq!(at(10).queues(), [(&[0][..], 1), (&[][..], 0)]);
+    // One shared queue: one list, no per-CPU lengths (A, B run; C then D wait).
+    let (_, g) = run(&scenario(2, Policy::RoundRobin, Some(10), jobs()));
+    let first = &g.trace.as_ref().unwrap().ready_queue[0];
+    assert!(first.per_cpu.is_empty());
+    assert_eq!(first.queues(), [(&[2, 3][..], 2)]);
+}

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use threadlab::model::scenario::{Policy, ProcessSpec, Scenario};
 use threadlab::model::scheduler::{Lottery, SchedRng, TicketDraw};
 use threadlab::model::trace::IntervalKind;
-use threadlab::model::{Outcome, Recording, Simulation, System};
+use threadlab::model::{LoadedRun, Outcome, Recording, Simulation};
 
 fn with_tickets(mut p: ProcessSpec, tickets: u64) -> ProcessSpec {
     p.tickets = Some(tickets);
@@ -39,7 +39,7 @@ fn ostep_winning_tickets_give_ostep_schedule() {
     let jobs = vec![with_tickets(job("A", 0, "compute 16"), 75), with_tickets(job("B", 0, "compute 4"), 25)];
     let s = scenario(1, Policy::Lottery, Some(1), jobs);
     let lottery = Lottery::with_draw(1, Box::new(Scripted(winners.into_iter())));
-    let (_, r) = Simulation::with_scheduler(&s, System::load(&s).unwrap(), Recording::Full, Box::new(lottery)).finish();
+    let (_, r) = Simulation::with_scheduler(LoadedRun::load(&s).unwrap(), Recording::Full, Box::new(lottery)).finish();
     assert_eq!(r.outcome, Outcome::Completed);
     let mut slices: Vec<_> = (r.trace.as_ref().unwrap().intervals.iter())
         .filter(|i| i.kind == IntervalKind::Run)
@@ -68,7 +68,7 @@ fn tickets_are_counted_in_thread_order_over_the_ready_threads() {
     let s = scenario(1, Policy::Lottery, Some(1), jobs);
     let winners = vec![10, 15, 0, 1, 2, 3, 4, 15, 5, 6, 7, 8, 9];
     let lottery = Lottery::with_draw(1, Box::new(Scripted(winners.into_iter())));
-    let (_, r) = Simulation::with_scheduler(&s, System::load(&s).unwrap(), Recording::Full, Box::new(lottery)).finish();
+    let (_, r) = Simulation::with_scheduler(LoadedRun::load(&s).unwrap(), Recording::Full, Box::new(lottery)).finish();
     let done: Vec<_> = r.metrics.threads.iter().map(|t| t.completion.unwrap()).collect();
     assert_eq!(done, vec![12, 7, 1]);
 }

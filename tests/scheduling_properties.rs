@@ -298,8 +298,8 @@ fn the_work_conservation_check_sees_an_idle_cpu() {
         events: Vec::new(),
         intervals: vec![run(0, 0, 0, 5), run(0, 1, 5, 8), run(1, 2, 0, 3)],
         ready_queue: vec![
-            QueueSample { time: 0, threads: vec![1], len: 1 },
-            QueueSample { time: 5, threads: vec![], len: 0 },
+            QueueSample { time: 0, threads: vec![1], len: 1, per_cpu: vec![] },
+            QueueSample { time: 5, threads: vec![], len: 0, per_cpu: vec![] },
         ],
     };
     // B (tid 1) waits 0–5; CPU 1 is idle from 3.

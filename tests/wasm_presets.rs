@@ -1,6 +1,7 @@
 //! Runs every shipped preset inside the browser (wasm32, headless Chromium) and checks that the
 //! outcome and metrics are byte-for-byte the golden files that the native test
-//! `tests/golden_presets.rs` pins. So the page computes exactly what the CLI computes.
+//! `tests/golden_presets.rs` pins, both run directly and run from the loaded run's bytes as the
+//! page sends them to its simulation worker. So the page computes exactly what the CLI computes.
 //!
 //! Run (scripts/test.sh does this):
 //! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver \
@@ -11,7 +12,8 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use threadlab::model;
+use threadlab::messaging::loaded;
+use threadlab::model::{self, LoadedRun, Recording, RunResult, Simulation};
 use threadlab::presets::PRESETS;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -21,6 +23,20 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn summary_json(json: &str) -> String {
     let scenario = model::Scenario::from_json(json).expect("preset parses");
     let (_, result) = model::run(&scenario).expect("preset loads");
+    summary_of(&result)
+}
+
+/// As [`summary_json`], the run decoded from the bytes the page sends the simulation worker
+/// and run as the worker runs it.
+fn summary_from_bytes(json: &str) -> String {
+    let scenario = model::Scenario::from_json(json).expect("preset parses");
+    let bytes = loaded::encode(&LoadedRun::load(&scenario).expect("preset loads"));
+    let run = loaded::decode(&bytes).expect("the bytes read back");
+    let (_, result) = Simulation::new(run, Recording::Full).finish();
+    summary_of(&result)
+}
+
+fn summary_of(result: &RunResult) -> String {
     let value = serde_json::json!({ "outcome": result.outcome, "metrics": result.metrics });
     serde_json::to_string_pretty(&value).unwrap() + "\n"
 }
@@ -54,6 +70,12 @@ fn check(key: &str, golden: &str) {
         .unwrap_or_else(|| panic!("tests/golden/{key}.json has no preset `{key}` in threadlab::presets::PRESETS"));
     let got = summary_json(preset.json);
     assert!(got == golden, "preset `{key}`: wasm output differs from tests/golden/{key}.json\n{}", diff(golden, &got));
+    let got = summary_from_bytes(preset.json);
+    assert!(
+        got == golden,
+        "preset `{key}` from its bytes: differs from tests/golden/{key}.json\n{}",
+        diff(golden, &got)
+    );
 }
 
 macro_rules! goldens {

@@ -1,5 +1,5 @@
 //! The simulation worker (a Web Worker's wasm, built by Trunk from `index.html`'s
-//! `data-type="worker"` link): it receives jobs from the page, runs them with
+//! `data-type="worker"` link): it receives jobs (a loaded run's bytes) from the page, runs them with
 //! [`threadlab::workers::simulation`] and posts the answers back (see [`threadlab::messaging`]).
 //! The page starts it once and keeps it; to stop a job the page terminates it.
 
@@ -25,9 +25,11 @@ fn main() {
     std::panic::set_hook(Box::new(|info| post(&FromWorker::Crashed { message: info.to_string() }, &[])));
 
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
-        match web::receive(&event).and_then(|r| messaging::read::<ToWorker>(&r.control)) {
-            Ok(message) => {
-                simulation::handle(message, &js_sys::Date::now, &mut |m, buffers| post(&m, &buffers));
+        let received = web::receive(&event);
+        match received.and_then(|r| Ok((messaging::read::<ToWorker>(&r.control)?, r.buffers))) {
+            Ok((message, buffers)) => {
+                let buffers: Vec<Vec<u8>> = buffers.iter().map(web::bytes).collect();
+                simulation::handle(message, &buffers, &js_sys::Date::now, &mut |m, out| post(&m, &out));
             }
             Err(e) => post(&FromWorker::Crashed { message: e.to_string() }, &[]),
         }

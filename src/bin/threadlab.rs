@@ -34,8 +34,8 @@
 //!
 //! `ostep` prints what the OSTEP simulator prints for the same flags (`-c`: the answers), or with
 //! `--json` the jobs and answers as JSON; `--scenario` prints the model scenario instead, for
-//! `threadlab run` or the page. The flags are read by `threadlab::ostep::run_args`, the entry
-//! point the page uses too, as Python's optparse reads them; `-h` lists them.
+//! `threadlab run` or the page. The flags are read by `threadlab::ostep::run_args` as Python's
+//! optparse reads them; `-h` lists them.
 //!
 //! `compare` prints a table (a row per variant, `*` on each column's best) or, with `--json`,
 //! [`threadlab::compare::CompareTable`]; `sweep` a row per value and a column per series, or
@@ -53,7 +53,8 @@
 //! Exit codes: 0 the run completed; 1 bad usage or unreadable/invalid scenario (the located
 //! error, naming the flag, goes to stderr), or a program too big to explore within `--limit`;
 //! 3 the run (for `compare`, `sweep` and `seeds`: one of the runs) ended in a deadlock, runtime
-//! error or exhausted budget (the output is still printed).
+//! error or exhausted budget (the output is still printed). A reader that closes the output early
+//! (`threadlab presets | head`) ends the program quietly, status 0.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -374,7 +375,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
             // --help, --version
-            print!("{e}");
+            emit(&e.to_string());
             return ExitCode::SUCCESS;
         }
         Err(e) => {
@@ -406,7 +407,7 @@ fn presets_list() -> Result<ExitCode, String> {
             serde_json::json!({ "key": p.key, "name": s.name, "description": s.description })
         })
         .collect();
-    println!("{}", serde_json::to_string_pretty(&list).expect("json"));
+    print_json(&list);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -504,12 +505,29 @@ fn run(args: &RunArgs) -> Result<ExitCode, String> {
         schedule,
         trace: if args.trace { result.trace.as_ref() } else { None },
     };
-    println!("{}", serde_json::to_string_pretty(&out).expect("json"));
+    print_json(&out);
     Ok(if result.outcome == Outcome::Completed { ExitCode::SUCCESS } else { ExitCode::from(3) })
 }
 
+/// Writes `text` to standard output. A reader that has gone away (`threadlab presets | head`)
+/// ends the program quietly with status 0, as Unix filters do on a closed pipe (Rust ignores
+/// SIGPIPE, so the write returns `BrokenPipe` where C tools would be killed); any other write
+/// error is reported on stderr with status 1.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => {
+            eprintln!("threadlab: cannot write the output: {e}");
+            std::process::exit(1)
+        }
+    }
+}
+
 fn print_json(value: &impl Serialize) {
-    println!("{}", serde_json::to_string_pretty(value).expect("json"));
+    emit(&(serde_json::to_string_pretty(value).expect("json") + "\n"));
 }
 
 /// Runs an OSTEP simulator and prints what was asked: its text, `--json` or `--scenario`. `-h`
@@ -518,14 +536,14 @@ fn ostep(words: &[String]) -> Result<ExitCode, String> {
     match ostep::run_args(words) {
         Ok(run) => {
             match run.output {
-                ostep::Output::Text => print!("{}", run.text),
+                ostep::Output::Text => emit(&run.text),
                 ostep::Output::Json => print_json(&run.report),
                 ostep::Output::Scenario => print_json(&run.scenario),
             }
             Ok(ExitCode::SUCCESS)
         }
         Err(e) if e.is_help() => {
-            print!("{}", e.message);
+            emit(&e.message);
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => Err(e.to_string()),
@@ -572,7 +590,7 @@ fn compare_cmd(args: &CompareArgs) -> Result<ExitCode, String> {
     if args.json {
         print_json(&table);
     } else {
-        print!("{}", compare::text::table(&table));
+        emit(&compare::text::table(&table));
     }
     let all_done = table.rows.iter().all(|r| r.outcome == "completed");
     Ok(if all_done { ExitCode::SUCCESS } else { ExitCode::from(3) })
@@ -598,7 +616,7 @@ fn sweep_cmd(args: &SweepArgs) -> Result<ExitCode, String> {
     if args.json {
         print_json(&chart);
     } else {
-        print!("{}", compare::text::chart(&chart));
+        emit(&compare::text::chart(&chart));
     }
     let all_done = chart.series.iter().flat_map(|s| &s.points).all(|p| p.outcome == "completed");
     Ok(if all_done { ExitCode::SUCCESS } else { ExitCode::from(3) })
@@ -623,9 +641,9 @@ fn exercise_cmd(args: &ExerciseArgs) -> Result<ExitCode, String> {
         let rules = exercise::text::rules(&x.spec.scheduler, x.spec.cpus);
         print_json(&Out { exercise: &x, rules, answers: answers.as_ref() });
     } else if let Some(a) = &answers {
-        print!("{}", exercise::text::answers(&x, a));
+        emit(&exercise::text::answers(&x, a));
     } else {
-        print!("{}", exercise::text::problem(&x));
+        emit(&exercise::text::problem(&x));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -647,7 +665,7 @@ fn explore_cmd(args: &ExploreArgs) -> Result<ExitCode, String> {
         }
         print_json(&Out { scenario: &scenario.name, exploration: &x });
     } else {
-        print!("{}", explore::text::finals(&x));
+        emit(&explore::text::finals(&x));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -669,7 +687,7 @@ fn seeds_cmd(args: &SeedsArgs) -> Result<ExitCode, String> {
     if args.json {
         print_json(&report);
     } else {
-        print!("{}", seeds::text(&report));
+        emit(&seeds::text(&report));
     }
     let all_done = report.outcomes.iter().all(|c| c.value == "completed");
     Ok(if all_done { ExitCode::SUCCESS } else { ExitCode::from(3) })

@@ -1,12 +1,14 @@
 //! What the page and its workers say to each other: typed control messages, and large data
 //! beside them.
 //!
-//! A message is a control part, one of the enums below as JSON text inside an [`Envelope`] that
-//! carries the protocol's version (a message's kind is its key: `{"progress": {…}}`), plus zero
-//! or more buffers (a run's trace, later shared memory) that travel beside it as
-//! `ArrayBuffer`s, transferred rather than copied (see [`web`]).
-//! The control part is small and self-describing (serde_json, which both sides link anyway);
-//! the buffers use a compact binary encoding ([`wire`], postcard).
+//! A message is a control part, one of the enums below inside an [`Envelope`] that carries the
+//! protocol's version, plus zero or more buffers (the run to simulate, a run's trace, later
+//! shared memory) that travel beside it as `ArrayBuffer`s, transferred rather than copied (see
+//! [`web`]). Everything is postcard's compact binary encoding
+//! (<https://postcard.jamesmunns.com/wire-format>): the control part by the serde derives below
+//! (a variant is its index, a field its place), [`loaded`] for a loaded run, [`wire`] for a
+//! run's result. The control part starts with the protocol version as a varint, read before
+//! anything else, so a stale worker is recognised whatever the rest of its message looks like.
 //!
 //! The simulation worker's conversation, for a job with id `n` (ids come from the page and
 //! only ever grow):
@@ -14,9 +16,9 @@
 //! ```text
 //! page                              worker
 //!                               ←   Ready                   (once, when it has started)
-//! Start { id: n, job }          →
+//! Start { id: n, job } + buffers →
 //!                               ←   Progress { id: n, … }   (now and then, for long jobs)
-//!                               ←   Done { id: n, reply } + buffers,  or  Failed { id: n, error }
+//!                               ←   Done { id: n, reply } + buffers,  or  Failed { id: n, message }
 //! ```
 //!
 //! To stop a job the page terminates the worker and starts a fresh one (a running simulation
@@ -25,8 +27,12 @@
 //! Adding a kind of job (a comparison, a sweep, an OSTEP command): a variant of [`Job`] with its
 //! inputs, a variant of [`Reply`] with its small results (large ones go in buffers, described by
 //! the reply), and the worker's handler for it. The protocol version goes up when a message
-//! changes shape, so a stale worker file (browsers may cache it) is reported, not misread.
+//! changes shape (postcard carries no names: a variant or field added, removed or moved is a
+//! change), so a stale worker file (browsers may cache it) is reported, not misread.
 
+pub mod loaded;
+pub mod parallel;
+pub mod reader;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 pub mod wire;
@@ -34,12 +40,14 @@ pub mod wire;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Progress, ScenarioError, Ticks};
+use crate::model::{Progress, Ticks};
 
-/// The protocol's version: both sides must speak the same one.
-pub const PROTOCOL: u32 = 1;
+/// The protocol's version: both sides must speak the same one. Versions 1 and 2 wrote the
+/// control part as JSON text (see [`read_text`]); from 3 it is postcard bytes.
+pub const PROTOCOL: u32 = 3;
 
-/// A control message with the protocol version it was written in.
+/// A control message with the protocol version it was written in (in this order on the wire:
+/// the version, a varint, comes first).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Envelope<M> {
     /// [`PROTOCOL`] of the sender.
@@ -65,35 +73,63 @@ impl std::fmt::Display for ReadError {
         match self {
             ReadError::Version { theirs } => write!(
                 f,
-                "the simulation worker comes from another version of Threadlab (protocol {theirs}, this page speaks {PROTOCOL}): reload the page"
+                "the worker comes from another version of Threadlab (protocol {theirs}, this page speaks {PROTOCOL}): reload the page"
             ),
-            ReadError::Garbled(why) => write!(f, "a message from the simulation worker could not be read ({why})"),
+            ReadError::Garbled(why) => write!(f, "a message from the worker could not be read ({why})"),
         }
     }
 }
 
-/// Writes `message` as the control text of a message ([`PROTOCOL`] included).
-pub fn write<M: Serialize>(message: &M) -> String {
-    serde_json::to_string(&Envelope { protocol: PROTOCOL, message }).expect("control messages serialise")
+/// Writes `message` as the control bytes of a message: [`PROTOCOL`] as a varint, then the
+/// message.
+pub fn write<M: Serialize>(message: &M) -> Vec<u8> {
+    write_versioned(PROTOCOL, message)
 }
 
-/// Reads a control text written by [`write`]. Errors: another protocol version, or not a message.
-pub fn read<M: DeserializeOwned>(text: &str) -> Result<M, ReadError> {
-    #[derive(Deserialize)]
-    struct Version {
-        protocol: u32,
+/// [`write`] for a conversation with its own protocol version `protocol` (e.g. [`parallel`]).
+pub fn write_versioned<M: Serialize>(protocol: u32, message: &M) -> Vec<u8> {
+    // Not `expect`: the page would carry postcard's error names for a message never shown.
+    match postcard::to_allocvec(&Envelope { protocol, message }) {
+        Ok(bytes) => bytes,
+        Err(_) => unreachable!("postcard encodes every control message into a vector"),
     }
-    let version: Version = serde_json::from_str(text).map_err(|e| ReadError::Garbled(e.to_string()))?;
-    if version.protocol != PROTOCOL {
-        return Err(ReadError::Version { theirs: version.protocol });
-    }
-    let envelope: Envelope<M> = serde_json::from_str(text).map_err(|e| ReadError::Garbled(e.to_string()))?;
-    Ok(envelope.message)
 }
 
-/// From the page to a worker.
+/// Reads control bytes written by [`write`]: the version first, then the message. Errors:
+/// another protocol version, or not a whole message (cut, garbled, or bytes left over).
+pub fn read<M: DeserializeOwned>(bytes: &[u8]) -> Result<M, ReadError> {
+    read_versioned(PROTOCOL, bytes)
+}
+
+/// [`read`] for a conversation with its own protocol version `expected` (e.g. [`parallel`]).
+pub fn read_versioned<M: DeserializeOwned>(expected: u32, bytes: &[u8]) -> Result<M, ReadError> {
+    let garbled = |e: postcard::Error| ReadError::Garbled(e.to_string());
+    let (protocol, rest) = postcard::take_from_bytes::<u32>(bytes).map_err(garbled)?;
+    if protocol != expected {
+        return Err(ReadError::Version { theirs: protocol });
+    }
+    match postcard::take_from_bytes::<M>(rest).map_err(garbled)? {
+        (message, []) => Ok(message),
+        (_, left) => Err(ReadError::Garbled(format!("{} bytes left over after the message", left.len()))),
+    }
+}
+
+/// What a control part sent as text means: versions 1 and 2 wrote JSON text starting
+/// `{"protocol":N`, so a stale worker from before version 3 is named by its version rather than
+/// reported as garbled. Anything else is garbled.
+pub fn read_text(text: &str) -> ReadError {
+    let version = text.strip_prefix(r#"{"protocol":"#).and_then(|rest| {
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).map_or(rest, |end| &rest[..end]);
+        digits.parse::<u32>().ok()
+    });
+    match version {
+        Some(theirs) => ReadError::Version { theirs },
+        None => ReadError::Garbled("text where the control bytes should be".into()),
+    }
+}
+
+/// From the page to a worker (with the buffers the job says).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum ToWorker {
     /// Start job `id`.
     Start {
@@ -106,27 +142,23 @@ pub enum ToWorker {
 
 /// A job for the simulation worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum Job {
-    /// Run a scenario to its end, with the full trace: [`Reply::Run`] and one buffer,
-    /// [`wire::RunBytes`].
+    /// Run a loaded run to its end, with the full trace. The message's buffer 0 is the run, as
+    /// [`loaded::encode`] writes it (the page has read and checked the scenario). Answered with
+    /// [`Reply::Run`] and one buffer, [`wire::RunBytes`].
     Run(RunJob),
 }
 
-/// A scenario to run.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A run to simulate: its input is the message's buffer 0 (see [`Job::Run`]).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunJob {
-    /// The scenario file's text, as its author wrote it (errors are located in it).
-    pub scenario: String,
     /// A fault to act out instead of running: only the browser tests ask for one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fault: Option<Fault>,
 }
 
 /// A fault the worker can act out, so the browser tests can check that the page survives one
 /// (asked for by the page's `?debug-worker=` address flag; see `src/ui/runner.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum Fault {
     /// Loop forever, reporting nothing.
     Hang,
@@ -136,7 +168,6 @@ pub enum Fault {
 
 /// From a worker to the page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum FromWorker {
     /// The worker has started and waits for jobs.
     Ready,
@@ -155,12 +186,13 @@ pub enum FromWorker {
         /// What it produced (large data: in the buffers, as the reply says).
         reply: Reply,
     },
-    /// Job `id` could not run: its scenario is invalid.
+    /// Job `id` could not run: its input could not be read (a bug: the page checks scenarios
+    /// before it sends them, and the protocol version catches a stale worker).
     Failed {
         /// The job.
         id: u64,
-        /// What is wrong, located in the scenario's text.
-        error: ScenarioError,
+        /// What could not be read, and why.
+        message: String,
     },
     /// The worker hit a bug and stopped; it must be replaced.
     Crashed {
@@ -171,7 +203,6 @@ pub enum FromWorker {
 
 /// A finished job's small results.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum Reply {
     /// A [`Job::Run`] finished: buffer 0 is its [`wire::RunBytes`].
     Run {
@@ -196,33 +227,60 @@ mod tests {
 
     #[test]
     fn a_control_message_reads_back_as_written() {
-        let start = ToWorker::Start {
-            id: 7,
-            job: Job::Run(RunJob { scenario: "{\"name\": \"x\"}".into(), fault: Some(Fault::Hang) }),
-        };
+        let start = ToWorker::Start { id: 7, job: Job::Run(RunJob { fault: Some(Fault::Hang) }) };
+        assert_eq!(read::<ToWorker>(&write(&start)), Ok(start));
+        let start = ToWorker::Start { id: 8, job: Job::Run(RunJob { fault: None }) };
         assert_eq!(read::<ToWorker>(&write(&start)), Ok(start));
         let progress =
             FromWorker::Progress { id: 3, progress: Progress { now: 12, steps: 5, events: 9, finished: false } };
         assert_eq!(read::<FromWorker>(&write(&progress)), Ok(progress));
+        let done = FromWorker::Done { id: 300, reply: Reply::Run { millis: 2.5 } };
+        assert_eq!(read::<FromWorker>(&write(&done)), Ok(done));
+        let crashed = FromWorker::Crashed { message: "boom".into() };
+        assert_eq!(read::<FromWorker>(&write(&crashed)), Ok(crashed));
     }
 
     #[test]
-    fn the_control_text_names_the_version_and_the_kind() {
-        let text = write(&FromWorker::Ready);
-        assert_eq!(text, r#"{"protocol":1,"message":"ready"}"#);
-        let text = write(&ToWorker::Start { id: 1, job: Job::Run(RunJob { scenario: "s".into(), fault: None }) });
-        assert_eq!(text, r#"{"protocol":1,"message":{"start":{"id":1,"job":{"run":{"scenario":"s"}}}}}"#);
+    fn the_control_bytes_start_with_the_version_then_the_kind() {
+        // postcard: a u32 or u64 is a varint (7 bits a byte, low first), an enum variant its
+        // index as a varint, an Option a 0/1 byte before its value.
+        assert_eq!(write(&FromWorker::Ready), [3, 0]);
+        // Start is ToWorker's variant 0; id 1; Job::Run is variant 0; fault None.
+        assert_eq!(write(&ToWorker::Start { id: 1, job: Job::Run(RunJob { fault: None }) }), [3, 0, 1, 0, 0]);
+        // Progress is FromWorker's variant 1; id 300 = 0b10_0101100 → [0xac, 0x02].
+        let progress =
+            FromWorker::Progress { id: 300, progress: Progress { now: 2, steps: 3, events: 4, finished: true } };
+        assert_eq!(write(&progress), [3, 1, 0xac, 0x02, 2, 3, 4, 1]);
     }
 
     #[test]
     fn another_version_is_refused_by_its_number() {
-        let old = r#"{"protocol":0,"message":"ready"}"#;
-        assert_eq!(read::<FromWorker>(old), Err(ReadError::Version { theirs: 0 }));
-        assert!(read::<FromWorker>(old).unwrap_err().to_string().contains("reload the page"));
-        assert!(matches!(read::<FromWorker>("[1, 2]"), Err(ReadError::Garbled(_))));
-        assert!(matches!(
-            read::<FromWorker>(r#"{"protocol":1,"message":{"kind":"nope"}}"#),
-            Err(ReadError::Garbled(_))
-        ));
+        // Version 2's Ready would be [2, 0] had it been postcard; a later version 200 is
+        // [0xc8, 0x01]: the number is read whatever follows it.
+        assert_eq!(read::<FromWorker>(&[2, 0]), Err(ReadError::Version { theirs: 2 }));
+        assert_eq!(read::<FromWorker>(&[0xc8, 0x01, 0xff, 0xff]), Err(ReadError::Version { theirs: 200 }));
+        assert!(read::<FromWorker>(&[2, 0]).unwrap_err().to_string().contains("reload the page"));
+        // Versions 1 and 2 sent JSON text.
+        assert_eq!(read_text(r#"{"protocol":2,"message":"ready"}"#), ReadError::Version { theirs: 2 });
+        assert!(matches!(read_text("ready"), ReadError::Garbled(_)));
+        assert!(matches!(read_text(r#"{"protocol":x}"#), ReadError::Garbled(_)));
+    }
+
+    #[test]
+    fn garbled_bytes_are_an_error() {
+        // Empty; FromWorker has no variant 9; a Progress cut short; a Ready with a byte left over;
+        // a version varint that never ends.
+        for bytes in [&[][..], &[3, 9], &[3, 1, 5, 2], &[3, 0, 0], &[0x80, 0x80]] {
+            assert!(matches!(read::<FromWorker>(bytes), Err(ReadError::Garbled(_))), "{bytes:?}");
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_read_without_a_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40)) {
+            let _ = read::<FromWorker>(&bytes);
+            let _ = read::<ToWorker>(&bytes);
+        }
     }
 }

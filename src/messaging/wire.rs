@@ -306,6 +306,7 @@ struct QueueSampleDef {
     time: Ticks,
     threads: Vec<ThreadId>,
     len: usize,
+    per_cpu: Vec<usize>,
 }
 
 #[derive(Serialize, Deserialize)]

@@ -5,12 +5,12 @@
 //! process has separate cells even for the same name (isolation): processes can only share data
 //! by messages, added in a later issue.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::scenario::{MemorySpec, ProcessSpec};
 
 /// A process's address space: its variables and its footprint.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AddressSpace {
     /// Variable names, sorted; a variable's index is its [`super::program::VarId`].
     pub variables: Vec<String>,

@@ -2,9 +2,9 @@
 //! The simulation model: a pure, deterministic discrete-event simulation of processes and
 //! threads on CPUs. No web crates: it runs the same natively (CLI, tests) and in wasm (the page).
 //!
-//! Data path: scenario JSON → [`scenario::Scenario`] → [`system::System`] (validated, programs
-//! parsed) → [`simulation::Simulation`] (the event loop) → [`simulation::RunResult`]
-//! ([`trace::Trace`] + [`metrics::Metrics`]).
+//! Data path: scenario JSON → [`scenario::Scenario`] → [`loaded::LoadedRun`] (validated, programs
+//! parsed into a [`system::System`], with the run's settings) → [`simulation::Simulation`] (the
+//! event loop) → [`simulation::RunResult`] ([`trace::Trace`] + [`metrics::Metrics`]).
 //!
 //! Where things are:
 //! - the event loop and its event queue: [`simulation`], [`events`]; kernel timers: [`timers`];
@@ -31,6 +31,7 @@ pub mod fault;
 mod ids;
 pub mod interpreter;
 pub mod listing;
+pub mod loaded;
 pub mod memory;
 pub mod metrics;
 pub mod outcome;
@@ -50,6 +51,7 @@ pub mod trace;
 pub mod wait;
 
 pub use ids::{CpuId, ProcessId, ThreadId, Ticks};
+pub use loaded::LoadedRun;
 pub use scenario::{Scenario, ScenarioError};
 pub use simulation::{Outcome, Progress, Recording, RunResult, Simulation};
 pub use system::System;
@@ -63,6 +65,5 @@ pub fn run(scenario: &Scenario) -> Result<(System, RunResult), ScenarioError> {
 
 /// As [`run`], choosing whether to record the trace.
 pub fn run_with(scenario: &Scenario, recording: Recording) -> Result<(System, RunResult), ScenarioError> {
-    let sys = System::load(scenario)?;
-    Ok(Simulation::new(scenario, sys, recording).finish())
+    Ok(Simulation::new(LoadedRun::load(scenario)?, recording).finish())
 }

@@ -50,7 +50,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Ticks;
 use super::sync::names::{ObjectKind, ObjectNames};
@@ -86,7 +86,7 @@ pub type RwId = usize;
 pub type BarrierId = usize;
 
 /// A length of time in ticks: fixed, or drawn uniformly from `lo..=hi` with the seeded RNG.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Span {
     /// Exactly this many ticks (≥ 1; ≥ 0 for `io`).
@@ -96,7 +96,7 @@ pub enum Span {
 }
 
 /// Second operand of `add`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Operand {
     /// An immediate (literal) value, as in `add r0, 1`.
@@ -107,7 +107,7 @@ pub enum Operand {
 
 /// What a comparison reads as its second value: a number, a register, or a variable (read from
 /// memory when the instruction completes: a load, so it can race).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Value {
     /// An immediate (literal) value, as in `jeq r0, 5, done`.
@@ -119,7 +119,7 @@ pub enum Value {
 }
 
 /// The test of a conditional jump: how its first value must compare with its second.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Test {
     /// Equal (`jeq`).
@@ -168,7 +168,7 @@ impl Test {
 /// A thread's flags: how the first value of its last `cmp` compared with the second (x86's
 /// flags after `cmp`, reduced to what the jumps test). Before any `cmp` they say
 /// [`Flags::Equal`], as `cmp r0, r0` would: registers start at 0.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Flags {
     /// The first value was less than the second.
@@ -193,8 +193,11 @@ impl Flags {
 
 /// One decoded instruction. Loop and jump targets are instruction indices within the same
 /// program (a target equal to the program's length is its end: the thread exits).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "op")]
+///
+/// Externally tagged (serde's default), not `tag = "op"`: it travels in a loaded run's bytes
+/// (see [`super::system`]), which cannot read an internally tagged enum back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Instr {
     /// `compute N`: burns CPU; a time slice may cut it, and it resumes where it stopped.
     Compute {
@@ -427,7 +430,7 @@ impl Instr {
 }
 
 /// A parsed program: instructions plus, for each, its 1-based source line and text.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Program {
     /// The decoded instructions, indexed by pc.
     pub instrs: Vec<Instr>,

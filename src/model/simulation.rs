@@ -26,10 +26,11 @@ use super::cache::Caches;
 use super::cpu::{Cpu, Phase};
 use super::events::{EventKind, EventQueue};
 use super::interpreter::{self, Change, Effect, Flow, ProcessState};
+use super::loaded::LoadedRun;
 use super::memory::Cell;
 use super::metrics::{Averages, Metrics, ProcessMemory, VariableValue};
 use super::program::{Instr, Span};
-use super::scenario::{Limits, MachineSpec, Scenario, TieRule};
+use super::scenario::{Limits, MachineSpec, TieRule};
 use super::scheduler::{Ctx, LeaveReason, OnCpu, ReadyReason, SchedAttrs, SchedRng, Scheduler};
 use super::sync::ProcessSync;
 use super::system::System;
@@ -92,17 +93,17 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    /// Prepares a run of `sys`, loaded from `scenario` (see [`System::load`]).
-    pub fn new(scenario: &Scenario, sys: System, recording: Recording) -> Self {
-        let sched = scenario.scheduler.build(scenario.machine.cpus as usize);
-        Simulation::with_scheduler(scenario, sys, recording, sched)
+    /// Prepares a run of `run` (see [`LoadedRun::load`]).
+    pub fn new(run: LoadedRun, recording: Recording) -> Self {
+        let sched = run.build_scheduler();
+        Simulation::with_scheduler(run, recording, sched)
     }
 
     /// As [`Simulation::new`], with a scheduler of the caller's instead of the scenario's (for
     /// tests and experiments with a policy not in the scenario format).
-    pub fn with_scheduler(scenario: &Scenario, sys: System, recording: Recording, sched: Box<dyn Scheduler>) -> Self {
-        let k = Kernel::new(scenario, &sys, recording, sched);
-        Simulation { sys, k }
+    pub fn with_scheduler(run: LoadedRun, recording: Recording, sched: Box<dyn Scheduler>) -> Self {
+        let k = Kernel::new(&run, recording, sched);
+        Simulation { sys: run.system, k }
     }
 
     /// The system being run.
@@ -171,7 +172,7 @@ struct Kernel {
     threads: Vec<Thread>,
     cpus: Vec<Cpu>,
     /// The CPUs' caches, if the machine models them ([`super::cache`]).
-    caches: Option<Caches>,
+    caches: Option<Box<Caches>>,
     /// Idle CPUs as a bit mask (bit `c`: CPU `c` has no thread), kept beside each CPU's phase.
     idle: u64,
     /// Every CPU's bit.
@@ -194,8 +195,10 @@ struct Kernel {
     process_switches: u64,
     migrations: u64,
     dispatches: u64,
-    trace: Option<Trace>,
-    stop: Option<Outcome>,
+    /// Boxed, as `stop` and `caches`: "is there one?" is then a test of a pointer, and these are
+    /// asked at every event.
+    trace: Option<Box<Trace>>,
+    stop: Option<Box<Outcome>>,
     finished: bool,
 }
 
@@ -222,8 +225,9 @@ fn draw(rng: &mut Pcg64Mcg, span: Span) -> Ticks {
 }
 
 impl Kernel {
-    fn new(scenario: &Scenario, sys: &System, recording: Recording, sched: Box<dyn Scheduler>) -> Self {
-        let cpus = scenario.machine.cpus as usize;
+    fn new(run: &LoadedRun, recording: Recording, sched: Box<dyn Scheduler>) -> Self {
+        let sys = &run.system;
+        let cpus = run.cpus();
         let all_cpus = if cpus == 64 { u64::MAX } else { (1u64 << cpus) - 1 };
         let mut events = EventQueue::new(cpus);
         let wants_bursts = sched.wants_bursts();
@@ -232,9 +236,9 @@ impl Kernel {
             events.push(t.arrival, EventKind::Arrive { tid: t.tid });
         }
         Kernel {
-            machine: scenario.machine.clone(),
-            tie: scenario.scheduler.tie(),
-            limits: scenario.limits.clone(),
+            machine: run.machine.clone(),
+            tie: run.scheduler.tie(),
+            limits: run.limits.clone(),
             now: 0,
             events,
             sched,
@@ -242,17 +246,17 @@ impl Kernel {
             attrs: sys.threads.iter().map(|t| t.attrs.clone()).collect(),
             pinned: sys.threads.iter().any(|t| t.attrs.affinity.is_some()),
             binds,
-            rng: Pcg64Mcg::seed_from_u64(scenario.seed),
-            sched_rng: SchedRng::seed_from_u64(scenario.seed.wrapping_add(SCHEDULER_SEED_OFFSET)),
+            rng: Pcg64Mcg::seed_from_u64(run.seed),
+            sched_rng: SchedRng::seed_from_u64(run.seed.wrapping_add(SCHEDULER_SEED_OFFSET)),
             timers: Timers::default(),
             wants_bursts,
             threads: sys.threads.iter().map(|t| Thread::new(t.pid, t.program)).collect(),
             cpus: vec![Cpu::new(); cpus],
-            caches: scenario
+            caches: run
                 .machine
                 .cache
                 .clone()
-                .map(|spec| Caches::new(spec, cpus, sys.threads.iter().map(|t| t.working_set_kb).collect())),
+                .map(|spec| Box::new(Caches::new(spec, cpus, sys.threads.iter().map(|t| t.working_set_kb).collect()))),
             idle: all_cpus,
             all_cpus,
             progress_events: sys.threads.len(),
@@ -268,7 +272,7 @@ impl Kernel {
             migrations: 0,
             dispatches: 0,
             trace: match recording {
-                Recording::Full => Some(Trace::default()),
+                Recording::Full => Some(Box::default()),
                 Recording::MetricsOnly => None,
             },
             stop: None,
@@ -288,21 +292,21 @@ impl Kernel {
                 let waits: Vec<Option<Wait>> = self.threads.iter().map(|t| t.wait).collect();
                 let threads = &self.threads;
                 let terminated = |tid: ThreadId| threads[tid].state == ThreadState::Terminated;
-                self.stop = Some(super::outcome::deadlock(sys, self.now, &waits, &terminated, &self.sync));
+                self.stop = Some(Box::new(super::outcome::deadlock(sys, self.now, &waits, &terminated, &self.sync)));
             }
             return self.close();
         }
         let t = match self.events.peek_time() {
             None => unreachable!("a busy CPU, a ready thread or a pending arrival or I/O has an event to come"),
             Some(t) if t > self.limits.max_time => {
-                self.stop = Some(Outcome::BudgetExceeded {
+                self.stop = Some(Box::new(Outcome::BudgetExceeded {
                     time: self.now,
                     steps: self.steps,
                     message: format!(
                         "stopped: the next event is at t={t}, past the time limit of {} ticks (limits.max_time)",
                         self.limits.max_time
                     ),
-                });
+                }));
                 return self.close();
             }
             Some(t) => t,
@@ -313,9 +317,6 @@ impl Kernel {
             && let Some(ev) = self.events.pop_until(t)
         {
             self.events_handled += 1;
-            if let EventKind::IoDone { .. } | EventKind::Arrive { .. } = ev.kind {
-                self.progress_events -= 1;
-            }
             self.handle(sys, ev.kind);
         }
         if self.stop.is_none() {
@@ -338,9 +339,17 @@ impl Kernel {
     }
 
     fn handle(&mut self, sys: &System, kind: EventKind) {
+        // Arrivals and I/O completions are counted down where they are handled (not by a test
+        // of every event's kind before the match).
         match kind {
-            EventKind::Arrive { tid } => self.make_ready(tid, ReadyReason::Arrived),
-            EventKind::IoDone { tid } => self.wake(tid),
+            EventKind::Arrive { tid } => {
+                self.progress_events -= 1;
+                self.make_ready(tid, ReadyReason::Arrived);
+            }
+            EventKind::IoDone { tid } => {
+                self.progress_events -= 1;
+                self.wake(tid);
+            }
             EventKind::SwitchDone { cpu, epoch } => {
                 if self.cpus[cpu].epoch == epoch {
                     self.record_interval(cpu);
@@ -418,6 +427,7 @@ impl Kernel {
 
     /// `tid`'s wait ends: its blocking instruction completes (PC + 1), unless the wait says
     /// otherwise ([`WaitReason::completes_on_wake`]), and it becomes ready.
+    #[inline]
     fn wake(&mut self, tid: ThreadId) {
         let wait = self.threads[tid].end_wait(self.now);
         if wait.reason.completes_on_wake() {
@@ -502,14 +512,14 @@ impl Kernel {
     fn check_trace_size(&mut self) {
         let Some(trace) = &self.trace else { return };
         if trace.events.len() >= MAX_TRACE_EVENTS {
-            self.stop = Some(Outcome::BudgetExceeded {
+            self.stop = Some(Box::new(Outcome::BudgetExceeded {
                 time: self.now,
                 steps: self.steps,
                 message: format!(
                     "stopped at t={}: the trace reached {} events, the most that is recorded; lower limits.max_steps, or run it with the CLI without --trace",
                     self.now, MAX_TRACE_EVENTS
                 ),
-            });
+            }));
         }
     }
 
@@ -522,10 +532,11 @@ impl Kernel {
             return;
         }
         let threads = self.sched.queue(QUEUE_SAMPLE_MAX);
-        if last.is_some_and(|q| q.len == len && q.threads == threads) {
+        let per_cpu = self.sched.queue_lens();
+        if last.is_some_and(|q| q.len == len && q.threads == threads && q.per_cpu == per_cpu) {
             return;
         }
-        trace.ready_queue.push(QueueSample { time: self.now, threads, len });
+        trace.ready_queue.push(QueueSample { time: self.now, threads, len, per_cpu });
     }
 
     /// Phase 3: idle CPUs take threads from the scheduler.
@@ -625,7 +636,9 @@ impl Kernel {
         trace.intervals.push(CpuInterval { cpu, tid, start: c.since, end: self.now, kind, first_pc, last_pc: pc });
     }
 
-    /// The thread starts executing on `cpu` now.
+    /// The thread starts executing on `cpu` now. Always inlined: a call per context switch, and
+    /// LLVM does not inline it on its own.
+    #[inline(always)]
     fn begin_run(&mut self, sys: &System, cpu: CpuId) {
         let tid = self.cpus[cpu].thread.expect("a thread to run");
         let t = &mut self.threads[tid];
@@ -638,17 +651,18 @@ impl Kernel {
         c.since = self.now;
         c.first_pc = pc;
         c.slice_left = slice;
-        self.continue_on(sys, cpu);
+        self.continue_on(sys, cpu, tid);
     }
 
-    /// Runs the free instructions (loop, end, io, exit) at the thread's PC, then schedules the
-    /// next costly step, or pre-empts the thread if its slice is used up.
-    fn continue_on(&mut self, sys: &System, cpu: CpuId) {
-        let tid = self.cpus[cpu].thread.expect("a running thread");
-        let program = &sys.programs[self.threads[tid].program];
+    /// Runs the free instructions (loop, end, io, exit) at the PC of `tid`, running on `cpu`,
+    /// then schedules the next costly step, or pre-empts the thread if its slice is used up.
+    /// Always inlined (into its two callers), as [`Kernel::begin_run`].
+    #[inline(always)]
+    fn continue_on(&mut self, sys: &System, cpu: CpuId, tid: ThreadId) {
+        let program = &sys.programs[self.threads[tid].program].instrs;
         loop {
             let t = &mut self.threads[tid];
-            let Some(&instr) = program.instrs.get(t.ctx.pc) else {
+            let Some(&instr) = program.get(t.ctx.pc) else {
                 self.exit(cpu, tid);
                 return;
             };
@@ -659,15 +673,15 @@ impl Kernel {
                     Span::Range(..) if !predrawn.is_empty() => predrawn.pop_front().expect("not empty"),
                     _ => draw(rng, span),
                 });
+                if t.op_left == 0 {
+                    // A free instruction executes at once, slice or not.
+                    if !self.execute(sys, cpu, tid, instr) {
+                        return;
+                    }
+                    continue;
+                }
             }
             let left = t.op_left;
-            if left == 0 {
-                // A free instruction executes at once, slice or not.
-                if !self.execute(sys, cpu, tid, instr) {
-                    return;
-                }
-                continue;
-            }
             let c = &mut self.cpus[cpu];
             let (run, warm) = match (c.slice_left, &self.caches) {
                 (Some(0), _) => {
@@ -706,12 +720,9 @@ impl Kernel {
         let t = &mut self.threads[tid];
         t.cpu_time += elapsed;
         t.op_left -= work.min(t.op_left);
-        if t.op_left > 0 {
-            self.continue_on(sys, cpu); // the slice ran out (or the cache warmed) mid-instruction
-            return;
-        }
-        if self.execute(sys, cpu, tid, instr) {
-            self.continue_on(sys, cpu);
+        // If the slice ran out (or the cache warmed) mid-instruction, the rest waits its turn.
+        if t.op_left > 0 || self.execute(sys, cpu, tid, instr) {
+            self.continue_on(sys, cpu, tid);
         }
     }
 
@@ -782,8 +793,13 @@ impl Kernel {
             Flow::Fault(fault) => {
                 let message = fault.message(sys, sys.threads[tid].pid);
                 let line = sys.program_of(tid).lines[pc];
-                self.stop =
-                    Some(Outcome::RuntimeError { time: self.now, tid, thread: sys.thread_label(tid), line, message });
+                self.stop = Some(Box::new(Outcome::RuntimeError {
+                    time: self.now,
+                    tid,
+                    thread: sys.thread_label(tid),
+                    line,
+                    message,
+                }));
                 false
             }
         }
@@ -810,19 +826,20 @@ impl Kernel {
     #[cold]
     fn step_budget_spent(&mut self) {
         if self.stop.is_none() {
-            self.stop = Some(Outcome::BudgetExceeded {
+            self.stop = Some(Box::new(Outcome::BudgetExceeded {
                 time: self.now,
                 steps: self.steps,
                 message: format!(
                     "stopped at t={}: more than {} instructions executed (limits.max_steps); a loop may be too long",
                     self.now, self.limits.max_steps
                 ),
-            });
+            }));
         }
     }
 
     /// The thread on `cpu` stops running (blocks, exits or is pre-empted); records its interval
-    /// and tells the scheduler.
+    /// and tells the scheduler. Always inlined, as [`Kernel::begin_run`].
+    #[inline(always)]
     fn leave_cpu(&mut self, cpu: CpuId, why: LeaveReason) {
         self.record_interval(cpu);
         let c = &mut self.cpus[cpu];
@@ -878,7 +895,7 @@ impl Kernel {
     }
 
     fn result(&mut self, sys: &System) -> RunResult {
-        let outcome = self.stop.clone().unwrap_or(Outcome::Completed);
+        let outcome = self.stop.as_deref().cloned().unwrap_or(Outcome::Completed);
         let makespan = self.now;
         let mut threads: Vec<_> = self.threads.iter().enumerate().map(|(tid, t)| t.metrics(tid, sys)).collect();
         if let Some(caches) = &self.caches {
@@ -929,6 +946,6 @@ impl Kernel {
             variables,
             memory,
         };
-        RunResult { outcome, metrics, events_handled: self.events_handled, trace: self.trace.take() }
+        RunResult { outcome, metrics, events_handled: self.events_handled, trace: self.trace.take().map(|t| *t) }
     }
 }

@@ -1,7 +1,12 @@
 //! The loaded system: a validated scenario turned into processes, threads and parsed programs,
 //! with numeric ids. The simulation runs on it; the UI reads names and program text from it.
+//!
+//! Its serde derives (and those of the types it holds: programs, address spaces, attributes)
+//! are its binary form, the bulk of a [`super::LoadedRun`]'s bytes (postcard, see
+//! `crate::messaging::loaded`): keep them plain, with no `skip_serializing_if`, `flatten`,
+//! `tag` or `untagged`, which a format without field names cannot read back.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::memory::AddressSpace;
 use super::program::{self, Program, Symbols};
@@ -11,7 +16,7 @@ use super::sync::names::{ObjectNames, ObjectSettings};
 use super::{ProcessId, ThreadId, Ticks};
 
 /// A process: pid, name, address space, mutexes and its threads (the first is the main thread).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProcessInfo {
     /// Process id, its index in [`System::processes`].
     pub pid: ProcessId,
@@ -34,7 +39,7 @@ pub struct ProcessInfo {
 }
 
 /// A thread: global tid, owning process, name, arrival and program.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ThreadInfo {
     /// Global thread id, its index in [`System::threads`].
     pub tid: ThreadId,
@@ -55,7 +60,7 @@ pub struct ThreadInfo {
 }
 
 /// Everything static about a run: ids, names, programs.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct System {
     /// The processes, indexed by pid.
     pub processes: Vec<ProcessInfo>,

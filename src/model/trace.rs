@@ -234,10 +234,34 @@ pub const QUEUE_SAMPLE_MAX: usize = 64;
 pub struct QueueSample {
     /// The instant sampled, in ticks.
     pub time: Ticks,
-    /// The first [`QUEUE_SAMPLE_MAX`] threads in the queue, head first.
+    /// The first [`QUEUE_SAMPLE_MAX`] threads in the queue, head first (with per-CPU queues,
+    /// the queues one after another, CPU 0's first).
     pub threads: Vec<ThreadId>,
-    /// How many threads the queue held.
+    /// How many threads the queue held (all queues together).
     pub len: usize,
+    /// With one ready queue per CPU (`"queues": "per_cpu"`): each queue's length, CPU 0's first;
+    /// empty for one shared queue.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub per_cpu: Vec<usize>,
+}
+
+impl QueueSample {
+    /// The queues: one per CPU with per-CPU queues, else the one shared queue. Each is the
+    /// threads listed of it (head first; cut where [`QueueSample::threads`] is) and its length.
+    pub fn queues(&self) -> Vec<(&[ThreadId], usize)> {
+        if self.per_cpu.is_empty() {
+            return vec![(&self.threads, self.len)];
+        }
+        let mut start = 0;
+        self.per_cpu
+            .iter()
+            .map(|&len| {
+                let from = start.min(self.threads.len());
+                start += len;
+                (&self.threads[from..start.min(self.threads.len())], len)
+            })
+            .collect()
+    }
 }
 
 /// Everything recorded in a run. `events` are in time order; `intervals` in order of their end;

@@ -44,7 +44,7 @@ use crate::model::scenario::{
 use crate::model::scheduler::per_cpu::PerCpu;
 use crate::model::scheduler::{Ctx, LeaveReason, OnCpu, ReadyReason, Scheduler, TickRrSpec, VictimSpec};
 use crate::model::trace::{QUEUE_SAMPLE_MAX, Trace};
-use crate::model::{CpuId, Outcome, Recording, Simulation, System, ThreadId, Ticks};
+use crate::model::{CpuId, LoadedRun, Outcome, Recording, Simulation, ThreadId, Ticks};
 
 /// Most ticks a run may last.
 pub const MAX_TICKS: u64 = 1_000_000;
@@ -394,7 +394,7 @@ impl MultiWorkload {
     pub fn solve(&self) -> Result<MultiAnswers, OstepError> {
         let scenario = self.scenario();
         let invalid = |e: crate::model::ScenarioError| OstepError::new("-L", format!("invalid workload: {e}"));
-        let sys = System::load(&scenario).map_err(invalid)?;
+        let run = LoadedRun::load(&scenario).map_err(invalid)?;
         let log = Rc::new(RefCell::new(Vec::new()));
         let sched: Box<dyn Scheduler> = match scenario.scheduler.queues {
             Queues::PerCpu { steal_every } => {
@@ -404,7 +404,7 @@ impl MultiWorkload {
             }
             Queues::Global => scenario.scheduler.build(self.cpus),
         };
-        let (_, result) = Simulation::with_scheduler(&scenario, sys, Recording::Full, sched).finish();
+        let (_, result) = Simulation::with_scheduler(run, Recording::Full, sched).finish();
         if result.outcome != Outcome::Completed {
             return Err(OstepError::new("-L", format!("the run did not complete: {}", result.outcome.message())));
         }
@@ -545,6 +545,9 @@ impl Scheduler for QueueLog {
     }
     fn queue(&self, max: usize) -> Vec<ThreadId> {
         self.inner.queue(max)
+    }
+    fn queue_lens(&self) -> Vec<usize> {
+        self.inner.queue_lens()
     }
 }
 

@@ -4,11 +4,13 @@
 //! `io N`. The table reads such a scenario and writes its `processes` back into the author's
 //! text, leaving everything else as written.
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::Ticks;
 use crate::model::scenario::{Scenario, text};
 
 /// One job: a process with one thread that computes and waits for I/O.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Job {
     /// The process's name (unique).
     pub name: String,
@@ -73,6 +75,21 @@ pub fn jobs_of(s: &Scenario) -> Result<Vec<Job>, String> {
         });
     }
     Ok(jobs)
+}
+
+/// The job table's rows of `scenario`, or why it has none, as the sentence the table shows.
+pub fn rows_of(scenario: &Scenario) -> Result<Vec<Job>, String> {
+    jobs_of(scenario)
+        .map_err(|why| format!("This scenario is more than a job table ({why}): edit it in the JSON below."))
+}
+
+/// The job table's rows of a scenario's text, or why it has none (the text is not a valid
+/// scenario, or more than a job table), as the sentence the table shows.
+pub fn rows_of_text(text: &str) -> Result<Vec<Job>, String> {
+    match Scenario::from_json(text) {
+        Ok(scenario) => rows_of(&scenario),
+        Err(_) => Err("The JSON below has an error: fix it to edit the jobs here.".into()),
+    }
 }
 
 /// Reads a program made only of alternating `compute N` and `io N` lines with fixed N.

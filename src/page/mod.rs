@@ -2,30 +2,46 @@
 //! web types, so it is tested natively like [`crate::playback`].
 //!
 //! It holds where the scenario in use came from (a preset, one of the user's named scenarios,
-//! or the user's own custom one) with its author's text, the run shown, a run asked for and not
-//! finished yet (with its progress), the editor's unapplied draft, and an error with where it is
-//! in the text. Every control is derived from [`PageState::shown`], whatever changed it: a
-//! preset, an import, an apply, a setting, a link or a reload.
+//! or the user's own custom one) with its author's text, the run shown, a read and a run asked
+//! for and not answered yet (with the run's progress), the editor's unapplied draft, and an error
+//! with where it is in the text. Every control is derived from [`PageState::shown`], whatever
+//! changed it: a preset, an import, an apply, a setting, a link or a reload.
 //!
-//! The reducer never simulates. A request to run leaves a [`Pending`] run; the page has the
-//! simulation worker compute it (`src/ui/runner.rs`), which reports [`PageAction::Progress`] on
-//! the way and answers with [`PageAction::Finished`] or [`PageAction::Failed`] for that run's id
-//! (an answer for any other id is stale and dropped). The user may [`PageAction::Cancel`] it;
-//! a worker that crashed or ran past its time limit is reported by [`PageAction::Stopped`]. What the browser keeps (custom and named scenarios, the draft, the session)
-//! is read into [`Stored`] at start and written back by the page when these fields change.
+//! The reducer neither reads scenarios nor simulates; both are asked of workers, by id (ids come
+//! from one counter and only grow; an answer for any other id is stale and dropped):
+//! - a preset, an import, an apply, a setting, a link or a reload leaves a [`Reading`]: the
+//!   page has the reader worker read the text (`src/ui/reader.rs`), which answers with
+//!   [`PageAction::Read`]: the scenario's [`Summary`] and its loaded run, or the error located
+//!   in the text;
+//! - a read that succeeded leaves a [`Pending`] run: the page has the simulation worker compute
+//!   it (`src/ui/runner.rs`), which reports [`PageAction::Progress`] on the way and answers with
+//!   [`PageAction::Finished`] (the scenario was checked when it was read, so a run cannot fail
+//!   on it);
+//! - the job table's rows of an unapplied draft are asked for too ([`PageState::rows_wanted`],
+//!   answered by [`PageAction::Rows`]).
+//!
+//! The user may [`PageAction::Cancel`] a read or a run; a worker that crashed or ran past its
+//! time limit is reported by [`PageAction::Stopped`], and the learner's text is kept. What the
+//! browser keeps (custom and named scenarios, the draft, the session) is read into [`Stored`]
+//! at start and written back by the page when these fields change.
 
 pub mod editing;
 pub mod jobs;
 pub mod run;
+pub mod summary;
 
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::scenario::ScenarioEdit;
-use crate::model::{Progress, Scenario, ScenarioError, System};
+use crate::messaging::loaded;
+use crate::messaging::reader::{FromReader, Rows, decode_rows};
+use crate::model::scenario::{ScenarioEdit, text};
+use crate::model::{Progress, ScenarioError, System};
 use crate::presets;
+use jobs::Job;
 use run::Run;
+use summary::Summary;
 
 /// Preset opened when nothing else is asked for.
 pub const DEFAULT_PRESET: &str = "race-unsafe";
@@ -91,7 +107,7 @@ pub enum Via {
     Control,
 }
 
-/// A scenario as its author wrote it, and what it means.
+/// A scenario as its author wrote it, and what the page shows of it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Loaded {
     /// Where it came from.
@@ -101,8 +117,69 @@ pub struct Loaded {
     pub edited: bool,
     /// The author's text, as written (controls change only their own values in it).
     pub text: Rc<str>,
-    /// What the text means.
-    pub scenario: Rc<Scenario>,
+    /// What the text means, as the views need it (read by the reader worker).
+    pub summary: Rc<Summary>,
+}
+
+/// A scenario text asked of the reader worker and not answered yet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reading {
+    /// Identifies the read in [`PageAction::Read`]; the run that follows keeps it.
+    pub id: u64,
+    /// Where the text came from.
+    pub source: Source,
+    /// Whether a control changed it (see [`Loaded::edited`]).
+    pub edited: bool,
+    /// The text to read, before `edits`.
+    pub text: Rc<str>,
+    /// The controls' changes to make in it first, in order.
+    pub edits: Vec<ScenarioEdit>,
+    /// How it was asked for.
+    pub via: Via,
+}
+
+/// What the reader worker answers for a read that succeeded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadAnswer {
+    /// The text with the read's edits applied, if they changed it.
+    pub text: Option<String>,
+    /// What the page shows of the scenario.
+    pub summary: Summary,
+    /// The loaded run's system (processes, threads, parsed programs), for playback.
+    pub system: System,
+    /// The loaded run as the reader encoded it ([`loaded::encode`]): what the simulation worker
+    /// runs.
+    pub input: Vec<u8>,
+}
+
+/// The job table's rows of a text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextRows {
+    /// The text they were read from.
+    pub text: Rc<str>,
+    /// The rows, or why there are none (a sentence).
+    pub rows: Rc<Rows>,
+}
+
+/// Rows of the draft asked of the reader worker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowsWanted {
+    /// Identifies the request in [`PageAction::Rows`].
+    pub id: u64,
+    /// The draft.
+    pub text: Rc<str>,
+}
+
+/// What the job table shows: rows of the editor's text, or while those are being read, the last
+/// rows known (`current` false: not to be edited).
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobRows {
+    /// The text the rows were read from (the table writes its changes into it).
+    pub text: Rc<str>,
+    /// The rows, or why there are none.
+    pub rows: Rc<Rows>,
+    /// Whether `text` is the editor's text.
+    pub current: bool,
 }
 
 /// A run on screen: the scenario and its finished run.
@@ -121,6 +198,11 @@ pub struct Pending {
     pub id: u64,
     /// The scenario to run; in use once it has run.
     pub loaded: Loaded,
+    /// What the simulation worker runs: the scenario loaded (its system and settings), as the
+    /// bytes it is sent ([`crate::messaging::loaded`]).
+    pub input: Rc<[u8]>,
+    /// The loaded system, decoded from `input`: the finished run's, for playback.
+    pub system: Rc<System>,
     /// How it was asked for.
     pub via: Via,
     /// How far it has got, if reported.
@@ -189,19 +271,23 @@ pub enum PageAction {
     Pick(String),
     /// A control changed one setting of the scenario in use.
     Edit(ScenarioEdit),
+    /// The reader worker's answer to read `id`: the scenario, or what is wrong with it.
+    Read { id: u64, answer: Result<Rc<ReadAnswer>, ScenarioError> },
+    /// The reader worker's answer to the rows request `id`.
+    Rows { id: u64, rows: Rc<Rows> },
     /// The pending run `id` got this far.
     Progress { id: u64, progress: Progress },
     /// The pending run `id` finished.
     Finished { id: u64, run: Rc<Run> },
-    /// The pending run `id` could not run.
-    Failed { id: u64, error: ScenarioError },
-    /// Stop waiting for the pending run (the user's Cancel); the run shown stays.
+    /// Stop waiting for the pending read or run (the user's Cancel); the run shown stays.
     Cancel,
-    /// The pending run `id` was stopped by the page (the worker crashed, or ran past its time
-    /// limit): `message` says why, in words.
+    /// The read, run or rows request `id` was stopped by the page (its worker crashed, or ran
+    /// past its time limit): `message` says why, in words.
     Stopped { id: u64, message: String },
     /// The editor's text changed.
     Draft(String),
+    /// The job table wrote `jobs` into the editor's text, giving `text` (its rows are known).
+    DraftJobs { text: String, jobs: Vec<Job> },
     /// Drop the draft: the editor shows the scenario in use again.
     Discard,
     /// Keep the scenario in use under this name (replacing one of that name).
@@ -239,6 +325,8 @@ pub enum Group {
 pub struct PageState {
     /// The run on screen and its scenario; `None` only before the first run finishes.
     pub shown: Option<Shown>,
+    /// A scenario text asked of the reader worker and not answered yet (the latest asked for).
+    pub reading: Option<Reading>,
     /// A run asked for and not finished yet.
     pub pending: Option<Pending>,
     /// The last error, until something succeeds.
@@ -251,12 +339,19 @@ pub struct PageState {
     pub custom: Option<Named>,
     /// The user's named scenarios.
     pub saved: Vec<Named>,
+    /// The job table's rows of the draft, once read.
+    pub draft_rows: Option<TextRows>,
+    /// The draft's rows asked of the reader worker and not answered yet.
+    pub rows_wanted: Option<RowsWanted>,
     next_id: u64,
 }
 
-/// The `name` of a scenario text, if it has one.
-fn name_of(text: &str) -> String {
-    Scenario::from_json(text).map(|s| s.name).unwrap_or_else(|_| "(not valid yet)".into())
+/// The `name` of a scenario text (its top-level `"name"` string), found without reading the
+/// scenario ([`text::span`]); the reader worker checks the rest when it is opened.
+fn name_of(source: &str) -> String {
+    text::span(source, "name")
+        .and_then(|r| serde_json::from_str::<String>(&source[r]).ok())
+        .unwrap_or_else(|| "(not valid yet)".into())
 }
 
 impl PageState {
@@ -302,6 +397,7 @@ impl PageState {
             },
         };
         s.open(source, edited, text, Via::Start);
+        s.want_rows();
         s
     }
 
@@ -338,8 +434,7 @@ impl PageState {
             .iter()
             .map(|p| {
                 let src = Source::Preset(p.key.into());
-                let name = p.scenario().map(|s| s.name).unwrap_or_else(|_| p.key.to_string());
-                Choice { value: src.key(), label: mark(name, &src), group: Group::Presets }
+                Choice { value: src.key(), label: mark(p.name.to_string(), &src), group: Group::Presets }
             })
             .collect();
         if let Some(c) = &self.custom {
@@ -357,8 +452,25 @@ impl PageState {
         self.in_use().map(|l| Session { source: l.source.clone(), edited: l.edited, text: l.text.to_string() })
     }
 
+    /// The job table's rows: of the editor's text, else (while those are being read) the last
+    /// known ones, not current. `None` only before anything was read.
+    pub fn job_rows(&self) -> Option<JobRows> {
+        let in_use = self.in_use().map(|l| TextRows { text: l.text.clone(), rows: Rc::new(l.summary.jobs.clone()) });
+        let known = match &self.draft {
+            None => in_use,
+            Some(_) => self.draft_rows.clone().or(in_use),
+        }?;
+        let current = *known.text == *self.editor_text();
+        Some(JobRows { text: known.text, rows: known.rows, current })
+    }
+
     /// Applies one action.
     pub fn apply(&mut self, action: PageAction) {
+        self.act(action);
+        self.want_rows();
+    }
+
+    fn act(&mut self, action: PageAction) {
         match action {
             PageAction::Open { source, text, via } => self.open(source, false, text, via),
             PageAction::Pick(key) => {
@@ -369,6 +481,27 @@ impl PageState {
                 }
             }
             PageAction::Edit(edit) => self.edit(edit),
+            PageAction::Read { id, answer } => {
+                let Some(r) = self.reading.take_if(|r| r.id == id) else { return };
+                match answer {
+                    Ok(answer) => {
+                        let ReadAnswer { text, summary, system, input } = Rc::unwrap_or_clone(answer);
+                        let text = text.map_or(r.text, Rc::from);
+                        let loaded = Loaded { source: r.source, edited: r.edited, text, summary: Rc::new(summary) };
+                        let (input, system) = (input.into(), Rc::new(system));
+                        self.pending = Some(Pending { id, loaded, input, system, via: r.via, progress: None });
+                    }
+                    Err(e) if r.via == Via::Control => {
+                        self.error = Some(PageError { path: Some(e.path.clone()), ..PageError::plain(e.to_string()) })
+                    }
+                    Err(e) => self.refuse(e, r.text.to_string(), &r.via),
+                }
+            }
+            PageAction::Rows { id, rows } => {
+                if let Some(w) = self.rows_wanted.take_if(|w| w.id == id) {
+                    self.draft_rows = Some(TextRows { text: w.text, rows });
+                }
+            }
             PageAction::Progress { id, progress } => {
                 if let Some(p) = self.pending.as_mut().filter(|p| p.id == id) {
                     p.progress = Some(progress);
@@ -385,37 +518,42 @@ impl PageState {
                 }
                 if p.loaded.source == Source::Custom {
                     let text = p.loaded.text.to_string();
-                    self.custom = Some(Named { name: p.loaded.scenario.name.clone(), text });
+                    self.custom = Some(Named { name: p.loaded.summary.name.clone(), text });
                 }
                 if self.draft.as_deref() == Some(&p.loaded.text) {
                     self.draft = None;
                 }
                 self.shown = Some(Shown { loaded: p.loaded, run });
             }
-            PageAction::Failed { id, error } => {
-                if let Some(p) = self.pending.take_if(|p| p.id == id) {
-                    let text = p.loaded.text.to_string();
-                    self.refuse(error.locate_in(&text), text, &p.via);
-                }
-            }
             PageAction::Cancel => {
-                if self.pending.take().is_some() {
+                let read = self.reading.take();
+                let run = self.pending.take();
+                if read.is_some() || run.is_some() {
                     self.notice = Some("Run cancelled: the run shown is the one before.".into());
                     self.show_something();
                 }
             }
             PageAction::Stopped { id, message } => {
-                if let Some(p) = self.pending.take_if(|p| p.id == id) {
-                    self.error = Some(PageError::plain(message));
-                    // Not the default preset again: a worker that fails every run must not loop.
-                    if p.loaded.source != Source::Preset(DEFAULT_PRESET.into()) {
-                        self.show_something();
+                if let Some(w) = self.rows_wanted.take_if(|w| w.id == id) {
+                    self.draft_rows = Some(TextRows { text: w.text, rows: Rc::new(Err(message)) });
+                } else if let Some(r) = self.reading.take_if(|r| r.id == id) {
+                    // The text is never lost: with no draft it becomes the draft.
+                    if self.draft.is_none() && r.via != Via::Control {
+                        self.draft = Some(r.text.to_string());
                     }
+                    self.error = Some(PageError::plain(message));
+                    self.after_stop(&r.source);
+                } else if let Some(p) = self.pending.take_if(|p| p.id == id) {
+                    self.error = Some(PageError::plain(message));
+                    self.after_stop(&p.loaded.source);
                 }
             }
-            PageAction::Draft(text) => {
-                let same = self.in_use().is_some_and(|l| *l.text == *text);
-                self.draft = (!same).then_some(text);
+            PageAction::Draft(text) => self.set_draft(text),
+            PageAction::DraftJobs { text, jobs } => {
+                self.set_draft(text.clone());
+                if self.draft.as_deref() == Some(text.as_str()) {
+                    self.draft_rows = Some(TextRows { text: text.into(), rows: Rc::new(Ok(jobs)) });
+                }
             }
             PageAction::Discard => {
                 self.draft = None;
@@ -430,20 +568,47 @@ impl PageState {
         }
     }
 
-    /// Checks `text` and asks for its run, or reports why not (the run shown stays).
-    fn open(&mut self, source: Source, edited: bool, text: String, via: Via) {
-        match check(&text) {
-            Ok(scenario) => {
-                let loaded = Loaded { source, edited, text: text.into(), scenario: Rc::new(scenario) };
-                self.request(loaded, via);
-            }
-            Err(e) => self.refuse(e, text, &via),
+    fn set_draft(&mut self, text: String) {
+        let same = self.in_use().is_some_and(|l| *l.text == *text);
+        self.draft = (!same).then_some(text);
+    }
+
+    /// Asks for the draft's rows if they are neither known nor asked for; forgets them with no
+    /// draft (the scenario in use's rows are in its summary).
+    fn want_rows(&mut self) {
+        let Some(draft) = self.draft.as_deref() else {
+            self.draft_rows = None;
+            self.rows_wanted = None;
+            return;
+        };
+        if self.draft_rows.as_ref().is_some_and(|r| *r.text == *draft) {
+            self.rows_wanted = None;
+        } else if self.rows_wanted.as_ref().is_none_or(|w| *w.text != *draft) {
+            self.next_id += 1;
+            self.rows_wanted = Some(RowsWanted { id: self.next_id, text: draft.into() });
         }
     }
 
-    fn request(&mut self, loaded: Loaded, via: Via) {
+    /// After a stopped read or run of a scenario from `source`: at start, with nothing shown,
+    /// the default preset is asked for, unless it is the one that stopped (a worker that fails
+    /// every request must not loop).
+    fn after_stop(&mut self, source: &Source) {
+        if *source != Source::Preset(DEFAULT_PRESET.into()) {
+            self.show_something();
+        }
+    }
+
+    /// Asks the reader worker for `text` (the latest request replaces any other read or run).
+    fn open(&mut self, source: Source, edited: bool, text: String, via: Via) {
+        self.read(source, edited, text.into(), Vec::new(), via);
+    }
+
+    /// Asks the reader worker for `text` with `edits` made in it; the pending run, if any, is no
+    /// longer wanted (the page stops it).
+    fn read(&mut self, source: Source, edited: bool, text: Rc<str>, edits: Vec<ScenarioEdit>, via: Via) {
         self.next_id += 1;
-        self.pending = Some(Pending { id: self.next_id, loaded, via, progress: None });
+        self.pending = None;
+        self.reading = Some(Reading { id: self.next_id, source, edited, text, edits, via });
     }
 
     /// Reports an error in `text`. The text is never lost: with no draft it becomes the draft.
@@ -461,34 +626,28 @@ impl PageState {
         self.show_something();
     }
 
-    /// With nothing shown and nothing pending (at start), opens the default preset.
+    /// With nothing shown, read or pending (at start), opens the default preset.
     fn show_something(&mut self) {
-        if self.shown.is_none() && self.pending.is_none() {
+        if self.shown.is_none() && self.pending.is_none() && self.reading.is_none() {
             let preset = Source::Preset(DEFAULT_PRESET.into());
             let json = self.text_of(&preset).expect("the default preset exists");
             self.open(preset, false, json, Via::Start);
         }
     }
 
-    /// A control's edit, on the latest scenario asked for (pending, else in use).
+    /// A control's edit, on the latest scenario asked for (being read, pending, else in use):
+    /// the reader worker makes it in the text.
     fn edit(&mut self, edit: ScenarioEdit) {
-        let Some(base) = self.pending.as_ref().map(|p| &p.loaded).or(self.in_use()) else { return };
-        let checked = edit.apply_to_text(&base.text).and_then(|(text, scenario)| {
-            System::load(&scenario).map_err(|e| e.locate_in(&text))?;
-            Ok((text, scenario))
-        });
-        match checked {
-            Ok((text, scenario)) => {
-                let loaded = Loaded {
-                    source: base.source.clone(),
-                    edited: base.source != Source::Custom,
-                    text: text.into(),
-                    scenario: Rc::new(scenario),
-                };
-                self.request(loaded, Via::Control);
+        let (source, text, mut edits) = match (&self.reading, &self.pending, self.in_use()) {
+            (Some(r), _, _) => (r.source.clone(), r.text.clone(), r.edits.clone()),
+            (None, Some(Pending { loaded: l, .. }), _) | (None, None, Some(l)) => {
+                (l.source.clone(), l.text.clone(), Vec::new())
             }
-            Err(e) => self.error = Some(PageError { path: Some(e.path.clone()), ..PageError::plain(e.to_string()) }),
-        }
+            (None, None, None) => return,
+        };
+        edits.push(edit);
+        let edited = source != Source::Custom;
+        self.read(source, edited, text, edits, Via::Control);
     }
 
     fn save(&mut self, name: &str) {
@@ -515,14 +674,39 @@ impl PageState {
             shown.loaded.source = Source::Custom;
             shown.loaded.edited = false;
             let text = shown.loaded.text.to_string();
-            self.custom = Some(Named { name: shown.loaded.scenario.name.clone(), text });
+            self.custom = Some(Named { name: shown.loaded.summary.name.clone(), text });
         }
     }
 }
 
-/// Parses and validates a scenario text (programs included), every error located in it.
-pub fn check(text: &str) -> Result<Scenario, ScenarioError> {
-    let scenario = Scenario::from_json(text)?;
-    System::load(&scenario).map_err(|e| e.locate_in(text))?;
-    Ok(scenario)
+/// The page's action for an answer of the reader worker, with the `buffers` beside it: the
+/// scenario read ([`PageAction::Read`]), what is wrong with it, or the draft's rows
+/// ([`PageAction::Rows`]). Bytes that cannot be read stop the request, in words. `None` for
+/// [`FromReader::Ready`] and [`FromReader::Crashed`], which are about the worker, not a request.
+pub fn from_reader(message: FromReader, buffers: &[Vec<u8>]) -> Option<PageAction> {
+    let stopped = |id: u64, why: String| PageAction::Stopped {
+        id,
+        message: format!("The scenario reader's answer could not be read ({why}): reload the page."),
+    };
+    let buffer = |i: usize| buffers.get(i).map(Vec::as_slice).ok_or_else(|| format!("buffer {i} is missing"));
+    Some(match message {
+        FromReader::Read { id, text } => {
+            let read = || -> Result<ReadAnswer, String> {
+                let summary = Summary::decode(buffer(0)?).map_err(|e| e.to_string())?;
+                let input = buffer(1)?;
+                let system = loaded::decode_system(input).map_err(|e| e.to_string())?;
+                Ok(ReadAnswer { text, summary, system, input: input.to_vec() })
+            };
+            match read() {
+                Ok(answer) => PageAction::Read { id, answer: Ok(Rc::new(answer)) },
+                Err(why) => stopped(id, why),
+            }
+        }
+        FromReader::Refused { id, error } => PageAction::Read { id, answer: Err(error) },
+        FromReader::Jobs { id } => match buffer(0).and_then(decode_rows) {
+            Ok(rows) => PageAction::Rows { id, rows: Rc::new(rows) },
+            Err(why) => stopped(id, why),
+        },
+        FromReader::Ready | FromReader::Crashed { .. } => return None,
+    })
 }

@@ -1,6 +1,7 @@
-//! A loaded run: the scenario, the system the model built from it, and the finished result.
-//! The page gets its runs from the simulation worker ([`Run::from_worker`]); [`Run::load`]
-//! simulates here (native tests and tools), so the page never links the simulation itself.
+//! A finished run as the page shows it: what the page knows of the scenario ([`Summary`]), the
+//! system the model loaded from it, and the result with its trace. The page gets its runs from
+//! the simulation worker ([`Run::from_worker`]); [`Run::load`] reads and simulates here (native
+//! tests and tools), so the page never links the scenario reader or the simulation itself.
 
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -10,6 +11,7 @@ use crate::model::listing::Whereabouts;
 use crate::model::replay::Checkpoints;
 use crate::model::trace::{LostUpdate, Snapshot, Trace};
 use crate::model::{self, RunResult, Scenario, ScenarioError, System, ThreadId, Ticks};
+use crate::page::summary::Summary;
 
 /// Every run gets a fresh id, so comparing runs (for Yew props) is one integer compare.
 static NEXT_RUN_ID: AtomicU32 = AtomicU32::new(1);
@@ -19,7 +21,9 @@ static NEXT_RUN_ID: AtomicU32 = AtomicU32::new(1);
 pub struct Run {
     /// Unique per loaded run; equality of runs is equality of ids.
     pub id: u32,
-    pub scenario: Scenario,
+    /// What the page shows of the scenario (name, settings, program sources).
+    pub summary: Rc<Summary>,
+    /// The loaded system: processes, threads, parsed programs.
     pub system: System,
     pub result: RunResult,
     /// The full trace (taken out of `result`).
@@ -45,24 +49,24 @@ impl Run {
     pub fn load(scenario: Scenario) -> Result<Rc<Run>, ScenarioError> {
         let (system, mut result) = model::run(&scenario)?;
         let trace = result.trace.take().unwrap_or_default();
-        Ok(Run::assemble(scenario, system, result, trace))
+        let summary = Rc::new(Summary::of(&scenario, &system));
+        Ok(Run::assemble(summary, system, result, trace))
     }
 
-    /// The run of `scenario` that the simulation worker computed and sent as `bytes`. Errors:
-    /// the scenario is invalid (the worker ran it, so only if the two disagree).
-    pub fn from_worker(scenario: Scenario, bytes: RunBytes) -> Result<Rc<Run>, ScenarioError> {
-        let system = System::load(&scenario)?;
+    /// The run that the simulation worker computed and sent as `bytes`, of the scenario the
+    /// reader worker summarised as `summary` and loaded as `system`.
+    pub fn from_worker(summary: Rc<Summary>, system: System, bytes: RunBytes) -> Rc<Run> {
         let RunBytes { outcome, metrics, events_handled, trace } = bytes;
         let result = RunResult { outcome, metrics, events_handled, trace: None };
-        Ok(Run::assemble(scenario, system, result, trace))
+        Run::assemble(summary, system, result, trace)
     }
 
-    fn assemble(scenario: Scenario, system: System, result: RunResult, trace: Trace) -> Rc<Run> {
+    fn assemble(summary: Rc<Summary>, system: System, result: RunResult, trace: Trace) -> Rc<Run> {
         let id = NEXT_RUN_ID.fetch_add(1, Ordering::Relaxed);
         let lost_times = trace.lost_update_times();
         let end = trace.end_time();
         let checkpoints = Checkpoints::new(&trace, &system);
-        Rc::new(Run { id, scenario, system, result, trace, lost_times, end, checkpoints })
+        Rc::new(Run { id, summary, system, result, trace, lost_times, end, checkpoints })
     }
 
     /// Parses scenario JSON, then [`Run::load`]s it; errors are located in `text`.
@@ -72,7 +76,7 @@ impl Run {
 
     /// Number of CPUs of the machine.
     pub fn cpus(&self) -> usize {
-        self.scenario.machine.cpus as usize
+        self.summary.cpus as usize
     }
 
     /// The state of everything at `time` (ticks), folded from the trace's last checkpoint before it.

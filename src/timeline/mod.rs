@@ -8,11 +8,13 @@
 //! - [`columns`]: which bar each pixel column of a lane shows at a zoom, merged into blocks, and
 //!   lost-update marks gathered into counted clusters;
 //! - [`window`]: the visible time window (zoom) and the axis's step;
-//! - [`palette`]: colours by process with a shade per thread.
+//! - [`palette`]: colours by process with a shade per thread;
+//! - [`names`]: the thread lanes' labels, short and distinct.
 //!
 //! Time is in ticks (simulated µs).
 
 pub mod columns;
+pub mod names;
 pub mod palette;
 pub mod spans;
 pub mod window;

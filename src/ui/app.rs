@@ -1,5 +1,6 @@
-//! The top component: holds the page's state ([`PageStore`]) and the playback, has the
-//! simulation worker run the pending run ([`Runner`]), keeps what the browser should remember,
+//! The top component: holds the page's state ([`PageStore`]) and the playback, has the reader
+//! worker read what the page opens ([`Reader`]) and the simulation worker run the pending run
+//! ([`Runner`]), keeps what the browser should remember,
 //! and wires the views together. Views only read; every change is an action on one of the two
 //! reducers. The callbacks handed to the views are made once, so a view whose data did not
 //! change is not re-rendered (a keystroke in the editor leaves the run's views alone).
@@ -20,6 +21,7 @@ use super::components::{
 };
 use super::format::with_code;
 use super::frames::{FrameLoop, use_paced};
+use super::reader::Reader;
 use super::runner::Runner;
 use super::state::{PageStore, PlayerAction, PlayerState};
 use super::storage;
@@ -57,8 +59,17 @@ pub fn App() -> Html {
         let page = page.dispatcher();
         use_callback((), move |_: MouseEvent, _| page.dispatch(PageAction::Cancel))
     };
-    // The pending run goes to the simulation worker (started once, kept warm), which answers
-    // with page actions; a pending run no longer wanted is stopped there.
+    // Texts to read go to the reader worker, the pending run to the simulation worker (each
+    // started once, kept warm); they answer with page actions.
+    let reader = {
+        let on_page = on_page.clone();
+        use_memo((), move |_| Reader::new(on_page))
+    };
+    {
+        let (reading, rows) = (page.0.reading.clone(), page.0.rows_wanted.clone());
+        let ids = (reading.as_ref().map(|r| r.id), rows.as_ref().map(|r| r.id));
+        use_effect_with(ids, move |_| reader.want(reading.as_ref(), rows.as_ref()));
+    }
     let runner = {
         let on_page = on_page.clone();
         use_memo((), move |_| Runner::new(on_page))
@@ -105,14 +116,27 @@ pub fn App() -> Html {
     }
 
     // Keyboard: Space plays or pauses, ← and → step, Esc clears the selected thread, unless the
-    // focus is in a form field (where the keys edit or choose) or a dialog; Space on a focused
-    // button keeps its native click. Non-passive, so preventDefault stops the page from scrolling.
+    // focus is in a form field (where the keys edit or choose) or a dialog. Space on a button keeps
+    // its native press only when the focus got there by keyboard (Tab), a deliberate choice; after
+    // a click or tap the focus stays on the button but Space is the player's again, as in video
+    // players (preventing the keydown also stops the button's press on keyup). Non-passive, so
+    // preventDefault stops the page from scrolling.
     {
         let dispatcher = player.dispatcher();
         use_effect_with((), move |_| {
+            let document = gloo::utils::document();
+            // Whether the last focus move came from a pointer (true) or from Tab (false).
+            let by_pointer = Rc::new(std::cell::Cell::new(false));
+            let pointer = {
+                let by_pointer = by_pointer.clone();
+                EventListener::new(&document, "pointerdown", move |_| by_pointer.set(true))
+            };
             let options = EventListenerOptions::enable_prevent_default();
-            let listener = EventListener::new_with_options(&gloo::utils::document(), "keydown", options, move |e| {
+            let listener = EventListener::new_with_options(&document, "keydown", options, move |e| {
                 let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+                if e.key() == "Tab" {
+                    by_pointer.set(false);
+                }
                 if e.ctrl_key() || e.alt_key() || e.meta_key() {
                     return;
                 }
@@ -126,7 +150,7 @@ pub fn App() -> Html {
                     return;
                 }
                 let action = match e.key().as_str() {
-                    " " if tag == "BUTTON" => return,
+                    " " if tag == "BUTTON" && !by_pointer.get() => return,
                     " " => Action::TogglePlay,
                     "ArrowRight" => Action::StepForward,
                     "ArrowLeft" => Action::StepBack,
@@ -137,7 +161,7 @@ pub fn App() -> Html {
                 e.prevent_default();
                 dispatcher.dispatch(PlayerAction::Do(action));
             });
-            move || drop(listener)
+            move || drop((listener, pointer))
         });
     }
 
@@ -193,7 +217,9 @@ pub fn App() -> Html {
             <section class="picker-area" aria-label="Scenario menu"><PresetPicker state={page.clone()} on_action={on_page.clone()} /></section>
             <aside class="sidebar">
                 <Settings loaded={shown.loaded.clone()} on_action={on_page.clone()} />
-                <JobTable text={state.editor_text()} on_action={on_page.clone()} />
+                if let Some(rows) = state.job_rows() {
+                    <JobTable {rows} text={state.editor_text()} on_action={on_page.clone()} />
+                }
                 <ScenarioEditor state={page.clone()} on_action={on_page.clone()} />
             </aside>
             <main class="main">

@@ -6,6 +6,8 @@
 //!   page's state ([`crate::page`]: scenario in use, run, draft, error, kept scenarios).
 //! - [`wide_tables`]: marks tables that scroll sideways, so the page can say so.
 //! - [`storage`]: what the browser keeps between visits (versioned localStorage keys) and the address bar.
+//! - [`reader`]: the page's side of the reader worker (every scenario the page opens is read
+//!   there, and the job table's rows of a draft).
 //! - [`runner`]: the page's side of the simulation worker (runs, progress, cancel, crashes).
 //! - [`app`]: the top component; it has the worker run the pending run and wires the views to
 //!   the reducers.
@@ -21,6 +23,7 @@ pub mod format;
 pub mod frames;
 pub mod markup;
 pub use crate::page::run;
+pub mod reader;
 pub mod runner;
 pub mod state;
 pub mod storage;

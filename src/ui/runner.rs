@@ -18,15 +18,14 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use gloo::timers::callback::Interval;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
-use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
+use web_sys::MessageEvent;
 use yew::Callback;
 
 use crate::messaging::wire::RunBytes;
 use crate::messaging::{self, Fault, FromWorker, Job, Reply, RunJob, ToWorker, web};
-use crate::model::Scenario;
+use crate::model::System;
 use crate::page::run::Run;
+use crate::page::summary::Summary;
 use crate::page::{PageAction, Pending};
 
 /// The worker's loader script (Trunk's `data-loader-shim`), relative to the page's base URL so
@@ -51,8 +50,11 @@ pub struct Runner(Rc<RefCell<Inner>>);
 /// The run the page wants from the worker.
 struct Wanted {
     id: u64,
-    text: Rc<str>,
-    scenario: Rc<Scenario>,
+    /// What the page shows of the scenario, and its loaded system (the reader worker read it).
+    summary: Rc<Summary>,
+    system: Rc<System>,
+    /// What the worker runs: the scenario loaded, as bytes ([`Pending::input`]).
+    input: Rc<[u8]>,
     /// Whether it was posted to the current worker.
     sent: bool,
     /// When it was asked for, and when the worker last said anything (ms, `Date.now()`).
@@ -62,12 +64,10 @@ struct Wanted {
 
 /// A started worker.
 struct Live {
-    worker: Worker,
+    spawned: web::Spawned,
     /// Counts the workers started, so an event from a replaced one is ignored.
     generation: u64,
     ready: bool,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(Event)>,
 }
 
 struct Inner {
@@ -150,8 +150,9 @@ impl Runner {
                     let t = now();
                     inner.wanted = Some(Wanted {
                         id: p.id,
-                        text: p.loaded.text.clone(),
-                        scenario: p.loaded.scenario.clone(),
+                        summary: p.loaded.summary.clone(),
+                        system: p.system.clone(),
+                        input: p.input.clone(),
                         sent: false,
                         since: t,
                         last_heard: t,
@@ -181,52 +182,35 @@ impl Inner {
     fn start_worker(&mut self) {
         self.generation += 1;
         let generation = self.generation;
-        let url = gloo::utils::document()
-            .base_uri()
-            .ok()
-            .flatten()
-            .and_then(|base| web_sys::Url::new_with_base(WORKER_SCRIPT, &base).ok())
-            .map(|u| u.href())
-            .unwrap_or_else(|| WORKER_SCRIPT.to_string());
+        let url = web::worker_url(WORKER_SCRIPT);
         mark("threadlab: worker spawned");
-        let worker = match Worker::new(&url) {
-            Ok(w) => w,
+        let (me, me_too) = (self.me.clone(), self.me.clone());
+        let on_message = move |event: &MessageEvent| {
+            if let Some(inner) = me.upgrade() {
+                let actions = inner.borrow_mut().on_message(generation, event);
+                inner.borrow().emit(actions);
+            }
+        };
+        let on_crash = move |why: &str| {
+            if let Some(inner) = me_too.upgrade() {
+                let actions = inner.borrow_mut().crashed(generation, why);
+                inner.borrow().emit(actions);
+            }
+        };
+        match web::spawn(&url, on_message, on_crash) {
+            Ok(spawned) => self.live = Some(Live { spawned, generation, ready: false }),
             Err(e) => {
                 gloo::console::error!("could not start the simulation worker", e);
                 self.failed_starts = MAX_FAILED_STARTS;
                 self.live = None;
-                return;
             }
-        };
-        let me = self.me.clone();
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let Some(inner) = me.upgrade() {
-                let actions = inner.borrow_mut().on_message(generation, &event);
-                inner.borrow().emit(actions);
-            }
-        });
-        let me = self.me.clone();
-        let on_error = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
-            event.prevent_default();
-            if let Some(inner) = me.upgrade() {
-                // An uncaught error in the worker, or (a plain event) its script failed to load.
-                let why = match event.dyn_ref::<ErrorEvent>() {
-                    Some(e) => format!("it stopped with an error: {}", e.message()),
-                    None => "its script could not be loaded".to_string(),
-                };
-                let actions = inner.borrow_mut().crashed(generation, &why);
-                inner.borrow().emit(actions);
-            }
-        });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        self.live = Some(Live { worker, generation, ready: false, _on_message: on_message, _on_error: on_error });
+        }
     }
 
     /// Terminates the worker (busy with a run no longer wanted, or broken) and starts a fresh one.
     fn replace_worker(&mut self) {
         if let Some(live) = self.live.take() {
-            live.worker.terminate();
+            live.spawned.worker.terminate();
         }
         self.watchdog = None;
         if self.failed_starts < MAX_FAILED_STARTS {
@@ -256,9 +240,8 @@ impl Inner {
         self.jobs_sent += 1;
         // The test fault is for the first run after the page's first one.
         let fault = if self.jobs_sent == 2 { self.fault.take() } else { None };
-        let job = Job::Run(RunJob { scenario: w.text.to_string(), fault });
-        let control = messaging::write(&ToWorker::Start { id: w.id, job });
-        if let Err(e) = web::post(&live.worker, &control, &[]) {
+        let control = messaging::write(&ToWorker::Start { id: w.id, job: Job::Run(RunJob { fault }) });
+        if let Err(e) = web::post(&live.spawned.worker, &control, &[w.input.to_vec()]) {
             gloo::console::error!("could not post to the simulation worker", e);
         }
         w.sent = true;
@@ -361,22 +344,23 @@ impl Inner {
                     return vec![PageAction::Stopped { id, message: "The simulation's answer had no result.".into() }];
                 };
                 let action = match RunBytes::decode(&web::bytes(buffer)) {
-                    Ok(bytes) => match Run::from_worker((*w.scenario).clone(), bytes) {
-                        Ok(run) => PageAction::Finished { id, run },
-                        Err(error) => PageAction::Failed { id, error: error.locate_in(&w.text) },
-                    },
+                    Ok(bytes) => {
+                        let system = Rc::unwrap_or_clone(w.system);
+                        PageAction::Finished { id, run: Run::from_worker(w.summary, system, bytes) }
+                    }
                     Err(e) => PageAction::Stopped { id, message: format!("{e}: reload the page.") },
                 };
                 mark("threadlab: run decoded");
                 measure("threadlab: run decoded", "threadlab: run received", "threadlab: run decoded");
                 vec![action]
             }
-            FromWorker::Failed { id, error } if Some(id) == wanted_id => {
-                let w = self.wanted.take().expect("the wanted run");
+            FromWorker::Failed { id, message } if Some(id) == wanted_id => {
+                self.wanted = None;
                 self.watchdog = None;
-                // The worker's error is plain: the page's own check words and locates it.
-                let error = crate::page::check(&w.text).err().unwrap_or(error);
-                vec![PageAction::Failed { id, error }]
+                vec![PageAction::Stopped {
+                    id,
+                    message: format!("The simulation could not start: {message}. Reload the page."),
+                }]
             }
             // An answer about a run no longer wanted (the page replaced it meanwhile).
             FromWorker::Done { .. } | FromWorker::Failed { .. } => Vec::new(),

@@ -6,9 +6,10 @@
 //! slices, reports its progress at most every [`PROGRESS_EVERY_MS`], the first time only after
 //! that long: a run of a few milliseconds reports none, so the page shows no progress bar for it.
 
+use crate::messaging::loaded::{self, LoadedWireError};
 use crate::messaging::wire::RunBytes;
 use crate::messaging::{Fault, FromWorker, Job, Reply, RunJob, ToWorker};
-use crate::model::{Progress, Recording, Scenario, ScenarioError, Simulation, System};
+use crate::model::{Progress, Recording, Simulation};
 
 /// Events per slice of a run (between two looks at the clock): well under a millisecond of
 /// simulation in Chromium (about 5 million events per second on the reference machine, see
@@ -18,9 +19,14 @@ pub const SLICE_EVENTS: u64 = 2_048;
 /// Least wall-clock time between two progress reports, and before the first, in ms.
 pub const PROGRESS_EVERY_MS: f64 = 100.0;
 
-/// Handles one message. `clock` reads a wall clock in ms; `post` sends a message to the page
-/// with the buffers that travel beside it.
-pub fn handle(message: ToWorker, clock: &dyn Fn() -> f64, post: &mut dyn FnMut(FromWorker, Vec<Vec<u8>>)) {
+/// Handles one message and the buffers that came beside it. `clock` reads a wall clock in ms;
+/// `post` sends a message to the page with the buffers that travel beside it.
+pub fn handle(
+    message: ToWorker,
+    buffers: &[Vec<u8>],
+    clock: &dyn Fn() -> f64,
+    post: &mut dyn FnMut(FromWorker, Vec<Vec<u8>>),
+) {
     match message {
         ToWorker::Start { id, job: Job::Run(job) } => {
             let started = clock();
@@ -32,23 +38,23 @@ pub fn handle(message: ToWorker, clock: &dyn Fn() -> f64, post: &mut dyn FnMut(F
                     post(FromWorker::Progress { id, progress }, Vec::new());
                 }
             };
-            match run(&job, &mut report) {
+            let input = buffers.first().map_or(&[][..], Vec::as_slice);
+            match run(&job, input, &mut report) {
                 Ok(bytes) => {
                     let encoded = bytes.encode();
                     let millis = clock() - started;
                     post(FromWorker::Done { id, reply: Reply::Run { millis } }, vec![encoded]);
                 }
-                Err(error) => post(FromWorker::Failed { id, error }, Vec::new()),
+                Err(e) => post(FromWorker::Failed { id, message: e.to_string() }, Vec::new()),
             }
         }
     }
 }
 
-/// Runs `job`'s scenario to its end with the full trace, calling `between_slices` with the
-/// progress after every slice. Errors: the scenario is invalid. The page checks a scenario
-/// before asking for its run, so this is only a safeguard: the error is plain (serde's or the
-/// loader's message, not located in the text), and the page words and locates it again.
-pub fn run(job: &RunJob, between_slices: &mut dyn FnMut(Progress)) -> Result<RunBytes, ScenarioError> {
+/// Runs the loaded run in `input` ([`loaded::encode`]'s bytes) to its end with the full trace,
+/// calling `between_slices` with the progress after every slice. Errors: `input` is not a loaded
+/// run (the page built it from a scenario it had checked, so only a bug or a build mismatch).
+pub fn run(job: &RunJob, input: &[u8], between_slices: &mut dyn FnMut(Progress)) -> Result<RunBytes, LoadedWireError> {
     match job.fault {
         Some(Fault::Hang) => loop {
             std::hint::spin_loop();
@@ -56,9 +62,7 @@ pub fn run(job: &RunJob, between_slices: &mut dyn FnMut(Progress)) -> Result<Run
         Some(Fault::Panic) => panic!("the simulation worker was asked to panic (debug-worker=panic)"),
         None => {}
     }
-    let scenario = Scenario::from_json_unchecked(&job.scenario)?;
-    let system = System::load(&scenario)?;
-    let mut sim = Simulation::new(&scenario, system, Recording::Full);
+    let mut sim = Simulation::new(loaded::decode(input)?, Recording::Full);
     while !sim.advance(SLICE_EVENTS).finished {
         between_slices(sim.progress());
     }

@@ -65,29 +65,6 @@ pub(super) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ScenarioError>
     })
 }
 
-/// How a scenario's text is parsed: [`Worded`] or [`Plain`] errors.
-trait Parse {
-    fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ScenarioError>;
-}
-
-/// Errors located and in a learner's words ([`parse`]).
-struct Worded;
-
-/// serde_json's own error message, at no path.
-struct Plain;
-
-impl Parse for Worded {
-    fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ScenarioError> {
-        parse(text)
-    }
-}
-
-impl Parse for Plain {
-    fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ScenarioError> {
-        serde_json::from_str(text).map_err(|e| ScenarioError::at("", e.to_string()))
-    }
-}
-
 /// serde_json's column (bytes from the line's start to just past the offending character; 0 at
 /// the start of a line) as a 1-based count of characters, as an editor shows it.
 fn char_column(text: &str, line: u32, byte_column: usize) -> u32 {
@@ -101,19 +78,12 @@ impl Scenario {
     /// Syntax and type errors give the JSON line and column and the path of the offending field.
     /// Every error is located in `text` ([`ScenarioError::locate_in`]).
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        Self::read::<Worded>(text).map_err(|e| e.locate_in(text))
+        Self::read(text).map_err(|e| e.locate_in(text))
     }
 
-    /// As [`Scenario::from_json`], but an error is serde_json's message with no path or place:
-    /// for the simulation worker, which runs scenarios the page has already checked (the page
-    /// words and locates errors itself), so the worker's code stays small.
-    pub fn from_json_unchecked(text: &str) -> Result<Scenario, ScenarioError> {
-        Self::read::<Plain>(text)
-    }
-
-    fn read<P: Parse>(text: &str) -> Result<Scenario, ScenarioError> {
+    fn read(text: &str) -> Result<Scenario, ScenarioError> {
         // Syntax errors first, with the full path to where the text breaks; then the version.
-        let doc: serde_json::Value = P::parse(text)?;
+        let doc: serde_json::Value = parse(text)?;
         let version = match doc.get("format") {
             None => 1,
             Some(v) => match v.as_u64() {
@@ -129,8 +99,8 @@ impl Scenario {
             },
         };
         match version {
-            1 => P::parse::<super::v1::ScenarioV1>(text)?.migrate(),
-            _ => P::parse::<Scenario>(text),
+            1 => parse::<super::v1::ScenarioV1>(text)?.migrate(),
+            _ => parse::<Scenario>(text),
         }
     }
 

@@ -96,7 +96,7 @@ pub const DEFAULT_TICKETS: u64 = 100;
 
 /// A thread's scheduling attributes, resolved from its spec and its process's
 /// ([`super::scenario::ThreadSpec`]); policies read the ones they use.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SchedAttrs {
     /// Priority; lower is more urgent unless the policy says otherwise (default 0).
     pub priority: i64,
@@ -300,4 +300,9 @@ pub trait Scheduler {
     }
     /// The first `max` threads of the ready queue, in the order they would be picked.
     fn queue(&self, max: usize) -> Vec<ThreadId>;
+    /// With one ready queue per CPU: each queue's length, CPU 0's first ([`Scheduler::queue`]
+    /// lists the queues one after another); empty for one shared queue.
+    fn queue_lens(&self) -> Vec<usize> {
+        Vec::new()
+    }
 }

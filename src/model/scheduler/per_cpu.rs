@@ -240,6 +240,9 @@ impl Scheduler for PerCpu {
     fn len(&self) -> usize {
         self.queues.iter().map(|q| q.len()).sum()
     }
+    fn queue_lens(&self) -> Vec<usize> {
+        self.queues.iter().map(|q| q.len()).collect()
+    }
     /// The queues one after another, CPU 0's first.
     fn queue(&self, max: usize) -> Vec<ThreadId> {
         let mut out = Vec::new();

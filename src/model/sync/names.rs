@@ -9,12 +9,12 @@
 //! may also be declared to choose its preference. One name is one object: a name used for two
 //! kinds in one process is an error.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::scenario::{ProcessSpec, RwPreference};
 
 /// A kind of synchronisation object.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ObjectKind {
     /// A blocking mutex (`lock`, `unlock`).
@@ -67,7 +67,7 @@ impl ObjectKind {
 
 /// A process's synchronisation objects other than mutexes (which keep their own table,
 /// [`crate::model::system::ProcessInfo::mutexes`]), by kind; index = the object's id.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectNames {
     /// Spin locks, by first use.
     pub spinlocks: Vec<String>,
@@ -113,7 +113,7 @@ impl ObjectNames {
 }
 
 /// What a process's objects start from, indexed like [`ObjectNames`]' tables.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectSettings {
     /// Each semaphore's initial value and bound (`None`: unbounded).
     pub semaphores: Vec<(u64, Option<u64>)>,

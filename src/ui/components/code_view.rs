@@ -11,7 +11,6 @@ use web_sys::{Element, HtmlElement, HtmlSelectElement, IntersectionObserver, Int
 use yew::prelude::*;
 
 use crate::model::ThreadId;
-use crate::model::listing::source_of;
 use crate::model::program::Instr;
 use crate::model::trace::{IntervalKind, Snapshot, ThreadState};
 use crate::ui::components::use_select_value;
@@ -81,7 +80,7 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
     let tid = props.picked.filter(|&t| t < sys.threads.len()).unwrap_or_else(|| auto_thread(snap));
     let listing = use_node_ref();
     // Both are cheap (the loop rounds resume from the run's last checkpoint): no memo.
-    let (name, lines) = source_of(&run.scenario, sys, tid);
+    let (name, lines) = run.summary.source_of(sys, tid);
     let place = run.whereabouts(tid, snap.time);
     let view = &snap.threads[tid];
     let prog = sys.program_of(tid);

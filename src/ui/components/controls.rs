@@ -87,7 +87,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         aria-valuetext={speed_text.clone()} />
                     <output>{ speed_text }</output>
                 </label>
-                <p class="keys">{ "Keys: Space play/pause, ← → step" }</p>
+                <p class="keys">{ "Keys: Space play/pause (on a button reached by Tab, Space presses it), ← → step" }</p>
             </div>
         </section>
     }

@@ -8,16 +8,15 @@ use crate::ui::run::Run;
 
 /// The scenario's name, description, CPUs and policy (print only), as markup.
 pub fn handout_title(run: &Run) -> Html {
-    let s = &run.scenario;
-    let sched = &s.scheduler;
-    let quantum = sched.quantum().map(|q| format!(", quantum {q} µs")).unwrap_or_default();
-    let cpus = s.machine.cpus;
+    let s = &run.summary;
+    let quantum = s.quantum.map(|q| format!(", quantum {q} µs")).unwrap_or_default();
+    let cpus = s.cpus;
     raw(format!(
         "<section class=\"handout-title print-only\" data-testid=\"handout-title\"><h2>{}</h2><p>{}</p>\
          <p class=\"muted\">{cpus} CPU{}, {}{quantum}. Times in µs.</p></section>",
         escape(&s.name),
         with_code(&s.description),
         if cpus == 1 { "" } else { "s" },
-        sched.policy().label()
+        s.policy.label()
     ))
 }

@@ -15,7 +15,8 @@ pub fn Header() -> Html {
                    thread table shows each thread's state, program counter and registers, and the memory view \
                    shows the shared variables changing — watch two threads race on a counter and lose updates, \
                    or fix it with a mutex. Change the CPUs or the scheduling policy to re-run the scenario, or \
-                   edit its JSON in the Scenario JSON box to write your own. Time is in simulated microseconds (µs)." }
+                   edit its JSON in the Scenario JSON box to write your own. Time is in simulated microseconds (µs). " }
+                <a href="parallel.html">{ "Real parallelism on your cores" }</a>
             </p>
         </header>
     }

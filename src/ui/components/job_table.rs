@@ -1,20 +1,23 @@
 //! The job table: a scheduling exercise edited as rows (job, arrival, CPU bursts, I/O waits,
 //! priority). Each change writes the scenario's `processes` into the editor's text (unapplied,
-//! like typing there); Apply runs it. See [`crate::page::jobs`].
+//! like typing there); Apply runs it. See [`crate::page::jobs`]. The rows come read (the
+//! scenario in use's summary, or the reader worker's rows of the draft): the page reads no
+//! scenario.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::model::Scenario;
 use crate::page::jobs::{self, Job};
-use crate::page::{PageAction, Source, Via};
+use crate::page::{JobRows, PageAction, Source, Via};
 
 /// Props of [`JobTable`].
 #[derive(Properties, PartialEq)]
 pub struct JobTableProps {
-    /// The editor's text (the draft, else the scenario in use).
+    /// The rows of the editor's text ([`crate::page::PageState::job_rows`]).
+    pub rows: JobRows,
+    /// The editor's text (the draft, else the scenario in use): what Apply runs.
     pub text: String,
-    /// Page actions: a change sends [`PageAction::Draft`], Apply an [`PageAction::Open`].
+    /// Page actions: a change sends [`PageAction::DraftJobs`], Apply an [`PageAction::Open`].
     pub on_action: Callback<PageAction>,
 }
 
@@ -114,14 +117,12 @@ pub fn JobTable(props: &JobTableProps) -> Html {
         });
     }
     let on_template = props.on_action.reform(|_: MouseEvent| PageAction::Draft(jobs::TEMPLATE.to_string()));
-    let jobs = match Scenario::from_json(&props.text).map(|s| jobs::jobs_of(&s)) {
-        Ok(Ok(jobs)) => jobs,
-        result => {
-            let why = match result {
-                Err(_) => "The JSON below has an error: fix it to edit the jobs here.".to_string(),
-                Ok(Err(why)) => format!("This scenario is more than a job table ({why}): edit it in the JSON below."),
-                Ok(Ok(_)) => unreachable!(),
-            };
+    // Rows of an older text (the editor's is being read) are shown, not edited.
+    let current = props.rows.current;
+    let jobs = match &*props.rows.rows {
+        Ok(jobs) => jobs.clone(),
+        Err(why) => {
+            let why = why.clone();
             return html! {
                 <section class="panel job-table" aria-labelledby="job-table-title">
                     <h2 class="panel-title" id="job-table-title">{ "Jobs" }</h2>
@@ -132,14 +133,15 @@ pub fn JobTable(props: &JobTableProps) -> Html {
         }
     };
 
-    // Writes `next` into the text (as a draft), or shows what is wrong and keeps the cell.
+    // Writes `next` into the text the rows were read from (as a draft), or shows what is wrong
+    // and keeps the cell.
     let write = {
-        let (text, on_action) = (props.text.clone(), props.on_action.clone());
+        let (text, on_action) = (props.rows.text.clone(), props.on_action.clone());
         let (drafts, error) = (drafts.clone(), error.clone());
         move |next: &[Job], cell: Option<((usize, Col), String)>| match jobs::check_jobs(next).and_then(|()| {
             jobs::write_jobs(&text, next).ok_or_else(|| "The scenario has no `processes` to write.".to_string())
         }) {
-            Ok(new_text) => on_action.emit(PageAction::Draft(new_text)),
+            Ok(text) => on_action.emit(PageAction::DraftJobs { text, jobs: next.to_vec() }),
             Err(msg) => {
                 if let Some((at, t)) = cell {
                     drafts.set(with_draft(&drafts, at, t));
@@ -175,6 +177,7 @@ pub fn JobTable(props: &JobTableProps) -> Html {
         html! {
             <td class={kind}>
                 <input type="text" data-testid={format!("job-{row}-{}", col.id())} aria-label={label} {value} {onchange}
+                    readonly={!current}
                     aria-invalid={invalid.to_string()} class={classes!("cell", col.id())} />
             </td>
         }
@@ -195,7 +198,7 @@ pub fn JobTable(props: &JobTableProps) -> Html {
                     { for Col::ALL.iter().map(|&c| cell(row, c)) }
                     <td>
                         <button class="remove" data-testid={format!("btn-remove-job-{row}")} onclick={on_remove}
-                            disabled={jobs.len() == 1} aria-label={format!("Remove job {name}")} title={format!("Remove job {name}")}>
+                            disabled={jobs.len() == 1 || !current} aria-label={format!("Remove job {name}")} title={format!("Remove job {name}")}>
                             { "✕" }
                         </button>
                     </td>
@@ -235,7 +238,7 @@ pub fn JobTable(props: &JobTableProps) -> Html {
                 <p class="setting-error" role="alert" data-testid="job-error">{ msg.clone() }</p>
             }
             <div class="buttons">
-                <button data-testid="btn-add-job" onclick={on_add}>{ "Add a job" }</button>
+                <button data-testid="btn-add-job" onclick={on_add} disabled={!current}>{ "Add a job" }</button>
                 <button data-testid="btn-job-apply" class="primary" onclick={on_apply}>{ "Apply" }</button>
             </div>
         </section>

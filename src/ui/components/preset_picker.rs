@@ -39,7 +39,7 @@ pub fn PresetPicker(props: &PresetPickerProps) -> Html {
     // The name to keep the scenario under: its own name, or the name it is kept under.
     let kept_name = match &loaded.source {
         Source::Saved(n) => n.clone(),
-        _ => loaded.scenario.name.clone(),
+        _ => loaded.summary.name.clone(),
     };
     let name = use_state(|| kept_name.clone());
     {
@@ -76,7 +76,7 @@ pub fn PresetPicker(props: &PresetPickerProps) -> Html {
                     <optgroup label="Yours (kept in this browser)">{ for mine }</optgroup>
                 }
             </select>
-            <p class="description" data-testid="scenario-description">{ with_code(&loaded.scenario.description) }</p>
+            <p class="description" data-testid="scenario-description">{ with_code(&loaded.summary.description) }</p>
             <form class="keep" onsubmit={on_keep}>
                 <label for="keep-name">{ "Keep it in this browser as" }</label>
                 <div class="keep-row">

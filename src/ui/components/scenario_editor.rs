@@ -180,7 +180,7 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
         let loaded = state.in_use().cloned();
         Callback::from(move |_: MouseEvent| {
             if let Some(l) = &loaded {
-                download(&file_name(&l.scenario.name), &l.text);
+                download(&file_name(&l.summary.name), &l.text);
             }
         })
     };

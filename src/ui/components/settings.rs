@@ -29,6 +29,14 @@ fn parse_whole(text: &str, what: &str, min: u64, max: u64) -> Result<u64, String
     }
 }
 
+/// The tie rule's key in files and in the menu's values.
+fn tie_key(tie: TieRule) -> &'static str {
+    match tie {
+        TieRule::ArrivalsFirst => "arrivals_first",
+        TieRule::PreemptedFirst => "preempted_first",
+    }
+}
+
 /// Props of [`Settings`].
 #[derive(Properties, PartialEq)]
 pub struct SettingsProps {
@@ -36,14 +44,6 @@ pub struct SettingsProps {
     pub loaded: Loaded,
     /// Page actions: each setting sends a [`PageAction::Edit`].
     pub on_action: Callback<PageAction>,
-}
-
-/// A parameter's value as the read-only list shows it.
-fn shown_value(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 /// A number box's state: `draft` is the user's text while it is invalid (shown in the box; Yew
@@ -117,11 +117,10 @@ fn error_line(id: &str, error: &Option<String>, in_use: u64) -> Html {
 /// CPU count, policy, quantum and tie rule inputs; each valid change re-runs the scenario.
 #[component]
 pub fn Settings(props: &SettingsProps) -> Html {
-    let scenario = &props.loaded.scenario;
-    let sched = &scenario.scheduler;
-    let cpus = u64::from(scenario.machine.cpus);
-    let quantum = sched.quantum();
-    let has_tie = sched.clone().set_tie(sched.tie()).is_ok();
+    let summary = &props.loaded.summary;
+    let cpus = u64::from(summary.cpus);
+    let quantum = summary.quantum;
+    let has_tie = summary.tie.is_some();
     let on_change = props.on_action.reform(PageAction::Edit);
     let cpus_box = NumberBox { draft: use_state(|| None), error: use_state(|| None) };
     let quantum_box = NumberBox { draft: use_state(|| None), error: use_state(|| None) };
@@ -131,9 +130,9 @@ pub fn Settings(props: &SettingsProps) -> Html {
             [cpus_box.draft.clone(), cpus_box.error.clone(), quantum_box.draft.clone(), quantum_box.error.clone()];
         use_effect_with(props.loaded.text.clone(), move |_| handles.iter().for_each(|h| h.set(None)));
     }
-    let policy_select = use_select_value(sched.policy().key().to_string());
-    let tie_key = serde_json::to_value(sched.tie()).ok().map(|v| shown_value(&v)).unwrap_or_default();
-    let tie_select = use_select_value(tie_key.clone());
+    let policy_select = use_select_value(summary.policy.key().to_string());
+    let tie_in_use = tie_key(summary.tie.unwrap_or_default());
+    let tie_select = use_select_value(tie_in_use.to_string());
     let (on_cpus, on_cpus_blur) = cpus_box.handlers(
         cpus,
         |t| parse_whole(t, "The CPU count", 1, u64::from(MAX_CPUS)),
@@ -152,20 +151,17 @@ pub fn Settings(props: &SettingsProps) -> Html {
     });
     let on_tie = on_change.reform(|e: Event| {
         let select: HtmlSelectElement = e.target_unchecked_into();
-        let tie = serde_json::from_value(serde_json::Value::String(select.value())).unwrap_or(TieRule::ArrivalsFirst);
+        let tie = if select.value() == tie_key(TieRule::PreemptedFirst) {
+            TieRule::PreemptedFirst
+        } else {
+            TieRule::ArrivalsFirst
+        };
         ScenarioEdit::Tie(tie)
     });
     let rr = quantum.is_some();
-    // The policy's other parameters, from its spec (no code per policy): shown, edited in the JSON.
-    let others: Vec<(String, String)> = match serde_json::to_value(sched) {
-        Ok(serde_json::Value::Object(map)) => map
-            .iter()
-            .filter(|(k, _)| !matches!(k.as_str(), "policy" | "quantum" | "tie"))
-            .map(|(k, v)| (k.clone(), shown_value(v)))
-            .collect(),
-        _ => Vec::new(),
-    };
-    let policy = sched.policy();
+    // The policy's other parameters, as the reader found them: shown, edited in the JSON.
+    let others = &summary.params;
+    let policy = summary.policy;
     html! {
         <section class="panel settings">
             <h2 class="panel-title">{ "Machine and scheduler" }</h2>
@@ -198,8 +194,8 @@ pub fn Settings(props: &SettingsProps) -> Html {
                 <label for="setting-tie">{ "Ties (same instant)" }</label>
                 <select id="setting-tie" data-testid="setting-tie" ref={tie_select} onchange={on_tie} disabled={!has_tie}
                     title={if has_tie { "Who queues first when threads become ready at the same instant".to_string() } else { format!("{} has no tie rule", policy.label()) }}>
-                    <option value="arrivals_first" selected={tie_key == "arrivals_first"}>{ "Arrivals first" }</option>
-                    <option value="preempted_first" selected={tie_key == "preempted_first"}>{ "Pre-empted first" }</option>
+                    <option value="arrivals_first" selected={tie_in_use == "arrivals_first"}>{ "Arrivals first" }</option>
+                    <option value="preempted_first" selected={tie_in_use == "preempted_first"}>{ "Pre-empted first" }</option>
                 </select>
             </div>
             if !others.is_empty() {

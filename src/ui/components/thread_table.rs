@@ -101,32 +101,40 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
                 shown={t.tid == props.shown} selected={props.selected == Some(t.tid)} on_select={props.on_select.clone()} />
         }
     });
-    let queue = &props.snapshot.ready_queue;
-    let queued = queue.threads.iter().map(|&tid| {
-        let t = &sys.threads[tid];
+    // One line per ready queue: the shared one, or each CPU's with per-CPU queues.
+    let sample = &props.snapshot.ready_queue;
+    let per_cpu = !sample.per_cpu.is_empty();
+    let queues = sample.queues().into_iter().enumerate().map(|(cpu, (threads, len))| {
+        let queued = threads.iter().map(|&tid| {
+            let t = &sys.threads[tid];
+            html! {
+                <li class="queue-item">
+                    <span class="swatch" style={format!("background:{}", thread_colour(sys, tid))}></span>
+                    { format!("{}/{}", sys.processes[t.pid].name, t.name) }
+                </li>
+            }
+        });
+        let more = len.saturating_sub(threads.len());
+        let label = if per_cpu { format!("CPU {cpu}'s ready queue (head first):") } else { "Ready queue (head first):".into() };
         html! {
-            <li class="queue-item">
-                <span class="swatch" style={format!("background:{}", thread_colour(sys, tid))}></span>
-                { format!("{}/{}", sys.processes[t.pid].name, t.name) }
-            </li>
-        }
-    });
-    let more = queue.len.saturating_sub(queue.threads.len());
-    html! {
-        <section class="panel threads-panel">
-            <h2 class="panel-title">{ format!("Threads at t = {} µs", props.snapshot.time) }</h2>
-            <p class="hint screen-only">{ "Pick a thread's name to follow its program in the code view." }</p>
             <div class="ready-queue" data-testid="ready-queue">
                 <span class="ready-queue-label" title="Threads that are ready and waiting for a CPU, in the order the scheduler will pick them">
-                    { "Ready queue (head first):" }
+                    { label }
                 </span>
-                if queue.len == 0 {
+                if len == 0 {
                     <span class="muted">{ " empty" }</span>
                 } else {
                     <ol class="queue">{ for queued }</ol>
                     if more > 0 { <span class="muted">{ format!("and {more} more") }</span> }
                 }
             </div>
+        }
+    });
+    html! {
+        <section class="panel threads-panel">
+            <h2 class="panel-title">{ format!("Threads at t = {} µs", props.snapshot.time) }</h2>
+            <p class="hint screen-only">{ "Pick a thread's name to follow its program in the code view." }</p>
+            { for queues }
             <div class="table-scroll" tabindex="0" role="region" aria-label="Threads at the cursor">
                 <table data-testid="thread-table" class="table">
                     <thead>

@@ -14,9 +14,10 @@ use web_sys::{Element, HtmlCanvasElement, KeyboardEvent, PointerEvent};
 use yew::prelude::*;
 
 use super::timeline_lanes::{Drawing, draw, lane_height};
-use super::timeline_legend::legend;
+use super::timeline_legend::{legend, legend_pick};
 use super::timeline_marks::{MARK_HEIGHT, lost_marks};
 use crate::model::{ThreadId, Ticks};
+use crate::timeline::names::lane_names;
 use crate::timeline::palette::thread_colours;
 use crate::timeline::{LaneSet, Lanes, MIN_SPAN, Span, SpanKind, Window, axis_step};
 use crate::ui::run::Run;
@@ -163,7 +164,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 .map(|t| (t.name.clone(), format!("{}/{}", sys.processes[t.pid].name, t.name)))
                 .collect();
             let lanes = Lanes::new(set, &run.trace, run.cpus(), sys.threads.len());
-            Drawing { key: (id, set), lanes, colours: (*colours).clone(), labels }
+            let names = lane_names(sys);
+            Drawing { key: (id, set), lanes, colours: (*colours).clone(), labels, names }
         })
     };
     let cursor = props.cursor.min(end);
@@ -218,9 +220,17 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         })
     };
     let legend = {
-        let (run, colours, on_select) = (run.clone(), colours.clone(), props.on_select.clone());
+        let (run, colours) = (run.clone(), colours.clone());
         use_memo((run.id, *set, props.selected), move |&(_, set, selected)| {
-            legend(&run, &colours, set, selected, &on_select)
+            AttrValue::from(legend(&run, &colours, set, selected))
+        })
+    };
+    let on_legend = {
+        let on_select = props.on_select.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(pick) = legend_pick(&e) {
+                on_select.emit(pick);
+            }
         })
     };
     let set_window = {
@@ -396,19 +406,19 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         })
     };
 
+    // Thread lanes: the distinguishing name first, the rest shaded (cut first when narrow).
     let labels = (0..n_lanes).map(|l| {
-        let (head, name, title) = match drawing.lanes.set {
-            LaneSet::Cpus => ("CPU ".to_string(), l.to_string(), format!("CPU {l}")),
+        let (head, first, rest, title) = match drawing.lanes.set {
+            LaneSet::Cpus => ("CPU ", l.to_string(), "", format!("CPU {l}")),
             LaneSet::Threads => {
-                let t = &run.system.threads[l];
-                let p = &run.system.processes[t.pid].name;
-                (format!("{p}/"), t.name.clone(), format!("{p} / {}", t.name))
+                let (n, t) = (&drawing.names[l], &run.system.threads[l]);
+                ("", n.first.clone(), n.rest.as_str(), format!("{} / {}", run.system.processes[t.pid].name, t.name))
             }
         };
         let on = drawing.lanes.set == LaneSet::Threads && props.selected == Some(l);
         html! {
             <li class={classes!(on.then_some("on"))} style={format!("height:{lane_h}px")} {title}>
-                <span class="lane-head">{ head }</span>{ name }
+                if !head.is_empty() { <span class="lane-head">{ head }</span> }{ first }<span class="lane-rest">{ rest }</span>
             </li>
         }
     });
@@ -471,7 +481,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 { axis(win) }
             </div>
             <p id="bar-details" class="bar-details" data-testid="bar-details" aria-live="polite">{ details }</p>
-            { (*legend).clone() }
+            <div class="legend" data-testid="timeline-legend" onclick={on_legend}>{ Html::from_html_unchecked((*legend).clone()) }</div>
         </section>
     }
 }

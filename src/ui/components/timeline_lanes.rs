@@ -20,6 +20,8 @@ pub struct Drawing {
     pub colours: Vec<&'static str>,
     /// Short and long label of each thread, e.g. `t3` and `p1/t3`, drawn on wide bars.
     pub labels: Vec<(String, String)>,
+    /// Each thread lane's label (by tid), see [`crate::timeline::names`].
+    pub names: Vec<crate::timeline::names::LaneName>,
 }
 
 impl PartialEq for Drawing {

@@ -1,0 +1,35 @@
+// Served WITHOUT the cross-origin isolation headers (a static host, an LMS): the parallel mode
+// says why shared memory is unavailable and how to enable it, and the simulator still works.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
+import { TEST_TIMEOUT, byId, newPage, openApp, shot, text, useApp } from './lib.mjs';
+import { openParallel } from './parallel-lib.mjs';
+
+const app = useApp({ isolation: false });
+
+test('without isolation, shared mode explains why it is unavailable and how to enable it', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openParallel(page, app);
+  assert.equal(await page.evaluate(() => crossOriginIsolated), false);
+  const note = byId(page, 'shared-unavailable');
+  assert.equal(await note.isVisible(), true);
+  const why = await text(page, 'shared-unavailable');
+  assert.match(why, /crossOriginIsolated is false/);
+  assert.match(why, /Cross-Origin-Opener-Policy: same-origin/);
+  assert.match(why, /Cross-Origin-Embedder-Policy: require-corp/);
+  assert.equal(await byId(page, 'run').isDisabled(), true);
+  assert.equal(await byId(page, 'status').getAttribute('data-kind'), 'error');
+  await shot(page, 'parallel-no-isolation');
+  const axe = await new AxeBuilder({ page }).analyze();
+  assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), []);
+  page.done();
+});
+
+test('without isolation, the simulator still runs its scenarios', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openApp(page, app, 'race-unsafe');
+  assert.equal(await page.evaluate(() => crossOriginIsolated), false);
+  assert.ok(await byId(page, 'outcome').getAttribute('data-kind'));
+  page.done();
+});

@@ -1,0 +1,109 @@
+// The parallel mode (parallel.html): real workers on one SharedArrayBuffer, served with the
+// cross-origin isolation headers. Plain additions lose updates on 2 workers, Atomics.add and the
+// lock never do; Cancel, a hung and a crashed worker are reported and the page runs again after.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
+import { T, TEST_TIMEOUT, byId, newPage, shot, text, useApp } from './lib.mjs';
+import { openParallel, results, run } from './parallel-lib.mjs';
+
+const app = useApp();
+
+test('plain additions lose updates on 2 workers; Atomics.add and the lock are exact', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openParallel(page, app);
+  assert.equal(await byId(page, 'status').getAttribute('data-kind'), 'idle');
+  assert.equal(await byId(page, 'shared-unavailable').isVisible(), false);
+  assert.match(await text(page, 'cores'), /choose 1 to \d+ workers/);
+  // 2 workers × 1,000,000 additions: on 2 cores the plain loop's load-to-store window is hit
+  // thousands of times (each is two calls out of wasm), so at least one update is lost.
+  assert.equal(await run(page, 2, 1_000_000), 'done', await text(page, 'status'));
+  const r = await results(page);
+  assert.equal(r.plain.expected, 2_000_000);
+  assert.ok(r.plain.lost > 0, `plain lost no update: ${JSON.stringify(r.plain)}`);
+  assert.equal(r.plain.got + r.plain.lost, 2_000_000);
+  assert.deepEqual(r.atomic, { expected: 2_000_000, got: 2_000_000, lost: 0 });
+  assert.deepEqual(r.lock, { expected: 2_000_000, got: 2_000_000, lost: 0 });
+  assert.match(await text(page, 'status'), /lost [\d,]+ of 2,000,000 updates/);
+  assert.match(await text(page, 'startup'), /Worker start-up .* ms for the first, .* ms for the last of 2/);
+  await shot(page, 'parallel-shared-done');
+  const axe = await new AxeBuilder({ page }).analyze();
+  assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), []);
+  // A phone and a wide screen: no sideways page scroll (the table scrolls in its box).
+  for (const width of [390, 1920]) {
+    await page.setViewportSize({ width, height: 900 });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(wide <= 0, `${width} px: the page scrolls sideways by ${wide} px`);
+  }
+  await shot(page, 'parallel-shared-done-1920');
+  await page.setViewportSize({ width: 390, height: 900 });
+  await shot(page, 'parallel-shared-done-390');
+  page.done();
+});
+
+test('one worker alone loses nothing, even with plain additions', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openParallel(page, app);
+  assert.equal(await run(page, 1, 100_000), 'done');
+  const r = await results(page);
+  for (const key of ['plain', 'atomic', 'lock']) assert.deepEqual(r[key], { expected: 100_000, got: 100_000, lost: 0 }, key);
+  page.done();
+});
+
+test('a cancelled run is reported, shows no result, and the page runs again', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openParallel(page, app);
+  await byId(page, 'workers').fill('2');
+  await byId(page, 'iterations').selectOption('10000000');
+  await byId(page, 'run').click();
+  // Wait for live progress from a worker, then cancel.
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('[data-testid="worker-progress"]')].some((e) => /^[1-9][\d,]* of/.test(e.textContent)),
+    null,
+    { timeout: T.load },
+  );
+  await shot(page, 'parallel-shared-running');
+  await byId(page, 'cancel').click();
+  assert.equal(await byId(page, 'status').getAttribute('data-kind'), 'stopped');
+  assert.match(await text(page, 'status'), /Cancelled/);
+  assert.equal(await byId(page, 'results').isVisible(), false);
+  assert.equal(await byId(page, 'cancel').isDisabled(), true);
+  assert.equal(await run(page, 2, 10_000), 'done');
+  assert.equal((await results(page)).atomic.got, 20_000);
+  page.done();
+});
+
+test('a hung worker is stopped after the time limit, reported, and the page runs again', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openParallel(page, app, '?debug-par-worker=hang&debug-par-limit-ms=3000');
+  assert.equal(await run(page, 2, 10_000), 'stopped');
+  assert.match(await text(page, 'status'), /no progress for 3 s.*terminated/);
+  assert.equal(await byId(page, 'results').isVisible(), false);
+  await shot(page, 'parallel-shared-hung');
+  assert.equal(await run(page, 2, 10_000), 'done');
+  assert.equal((await results(page)).lock.got, 20_000);
+  page.done();
+});
+
+test('a crashed worker is reported and the page runs again', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  page.setDefaultTimeout(T.ui);
+  await openParallel(page, app, '?debug-par-worker=panic');
+  assert.equal(await run(page, 2, 10_000), 'stopped');
+  assert.match(await text(page, 'status'), /Worker 1 stopped \(.*asked to panic.*\).*no result is shown/s);
+  assert.equal(await run(page, 2, 10_000), 'done');
+  // No page.done(): the page logs the worker's panic message on purpose.
+});
+
+test('a worker count outside 1 to twice the cores is refused with the range', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openParallel(page, app);
+  const max = await byId(page, 'workers').getAttribute('max');
+  await byId(page, 'workers').fill(String(Number(max) + 1));
+  // The form's own check stops the submit; the module's check says why if it gets there.
+  await byId(page, 'workers').evaluate((el) => el.removeAttribute('max'));
+  await byId(page, 'run').click();
+  assert.equal(await byId(page, 'status').getAttribute('data-kind'), 'error');
+  assert.match(await text(page, 'status'), new RegExp(`workers: ${Number(max) + 1} is not between 1 and ${max}`));
+  page.done();
+});

@@ -1,0 +1,208 @@
+//! What the page shows of a scenario, without the scenario: its name and description, the
+//! settings the controls show, each program's source as written, and its job table's rows.
+//!
+//! The page reads no scenario (parsing and validating them is most of a scenario-reading
+//! module's size, and the page's budget is 300 KiB gzip). The reader worker
+//! (`src/workers/reader.rs`) reads the text once and sends this beside the loaded run, both as
+//! postcard bytes ([`Summary::encode`]); [`Summary::of`] is the one place it is made, from the
+//! same scenario the run is loaded from, so the controls always show what the run uses.
+
+use serde::{Deserialize, Serialize};
+
+use super::jobs::{self, Job};
+use crate::model::scenario::{Policy, ProgramText, Scenario, TieRule};
+use crate::model::{System, Ticks};
+
+/// A scenario as the page's views need it (see the module's documentation).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// The scenario's `name` (menu, handout, file name on export).
+    pub name: String,
+    /// Its `description`, plain text with `code` in backquotes.
+    pub description: String,
+    /// `machine.cpus`.
+    pub cpus: u32,
+    /// The scheduling policy.
+    #[serde(with = "policy_key")]
+    pub policy: Policy,
+    /// The time slice in ticks, for a policy that has one.
+    pub quantum: Option<Ticks>,
+    /// The tie rule, for a policy that has one.
+    pub tie: Option<TieRule>,
+    /// The policy's other parameters (and the queue structure), as the file writes them: key
+    /// and value as text (a string without its quotes), in the file's export order.
+    pub params: Vec<(String, String)>,
+    /// The seed of the run's random draws.
+    pub seed: u64,
+    /// Each program's source as written, indexed like [`System::programs`]
+    /// ([`crate::model::system::ThreadInfo::program`]).
+    pub programs: Vec<ProgramSource>,
+    /// The job table's rows, or why the scenario is not a job table (a sentence for the page).
+    pub jobs: Result<Vec<Job>, String>,
+}
+
+/// A program as its author wrote it, for the code view.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgramSource {
+    /// `Some(NAME)` for a named program of its process (`programs.NAME`), `None` for a thread's
+    /// own `code`.
+    pub name: Option<String>,
+    /// One string per source line, comments kept: line N (1-based, as
+    /// [`crate::model::program::Program::lines`] counts) is `lines[N - 1]`.
+    pub lines: Vec<String>,
+}
+
+/// Why summary bytes could not be read (a build mismatch between worker and page, or a bug).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SummaryWireError(pub String);
+
+impl std::fmt::Display for SummaryWireError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the scenario's summary could not be read: {}", self.0)
+    }
+}
+
+impl Summary {
+    /// The summary of `scenario`, which `system` was loaded from ([`System::load`]).
+    pub fn of(scenario: &Scenario, system: &System) -> Summary {
+        let sched = &scenario.scheduler;
+        let tie = sched.clone().set_tie(sched.tie()).is_ok().then(|| sched.tie());
+        let params = match serde_json::to_value(sched) {
+            Ok(serde_json::Value::Object(map)) => map
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "policy" | "quantum" | "tie"))
+                .map(|(k, v)| (k.clone(), shown_value(v)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let programs = program_sources(scenario);
+        debug_assert_eq!(programs.len(), system.programs.len(), "sources follow System::load's order");
+        Summary {
+            name: scenario.name.clone(),
+            description: scenario.description.clone(),
+            cpus: scenario.machine.cpus,
+            policy: sched.policy(),
+            quantum: sched.quantum(),
+            tie,
+            params,
+            seed: scenario.seed,
+            programs,
+            jobs: jobs::rows_of(scenario),
+        }
+    }
+
+    /// The source of the program thread `tid` runs (empty if `tid` is out of range).
+    pub fn source_of(&self, system: &System, tid: usize) -> (Option<&str>, &[String]) {
+        match system.threads.get(tid).and_then(|t| self.programs.get(t.program)) {
+            Some(p) => (p.name.as_deref(), &p.lines),
+            None => (None, &[]),
+        }
+    }
+
+    /// Encodes to bytes (postcard).
+    pub fn encode(&self) -> Vec<u8> {
+        postcard::to_allocvec(self).expect("postcard encodes a summary into a vector")
+    }
+
+    /// Reads [`Summary::encode`]'s bytes. Errors: the bytes are not a whole summary.
+    pub fn decode(bytes: &[u8]) -> Result<Summary, SummaryWireError> {
+        match postcard::take_from_bytes::<Summary>(bytes) {
+            Ok((s, [])) => Ok(s),
+            Ok((_, rest)) => Err(SummaryWireError(format!("{} bytes left over", rest.len()))),
+            Err(e) => Err(SummaryWireError(e.to_string())),
+        }
+    }
+}
+
+/// A parameter's value as the read-only list shows it: a string without its quotes, anything
+/// else as JSON.
+fn shown_value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Every program's source, in the order [`System::load`] parses them: per process, its named
+/// programs (by name), then its threads' own `code`.
+fn program_sources(scenario: &Scenario) -> Vec<ProgramSource> {
+    let lines = |t: &ProgramText| t.text().lines().map(str::to_string).collect();
+    let mut out = Vec::new();
+    for p in &scenario.processes {
+        for (name, text) in &p.programs {
+            out.push(ProgramSource { name: Some(name.clone()), lines: lines(text) });
+        }
+        for t in &p.threads {
+            if let Some(code) = &t.code {
+                out.push(ProgramSource { name: None, lines: lines(code) });
+            }
+        }
+    }
+    out
+}
+
+/// [`Policy`] by its key (`"rr"`), so the bytes do not depend on the policies' order.
+mod policy_key {
+    use serde::{Deserialize, Deserializer, Serializer, de};
+
+    use crate::model::scenario::Policy;
+
+    pub fn serialize<S: Serializer>(p: &Policy, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(p.key())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Policy, D::Error> {
+        let key = <&str>::deserialize(d)?;
+        Policy::from_key(key).ok_or_else(|| de::Error::custom(format!("unknown policy `{key}`")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::listing;
+    use crate::presets::PRESETS;
+
+    #[test]
+    fn each_thread_sees_the_source_the_listing_reads() {
+        for p in PRESETS {
+            let scenario = p.scenario().unwrap();
+            let system = System::load(&scenario).unwrap();
+            let s = Summary::of(&scenario, &system);
+            assert_eq!(s.programs.len(), system.programs.len(), "{}", p.key);
+            for tid in 0..system.threads.len() {
+                let (name, lines) = listing::source_of(&scenario, &system, tid);
+                assert_eq!(s.source_of(&system, tid), (name.as_deref(), lines.as_slice()), "{} tid {tid}", p.key);
+            }
+        }
+    }
+
+    #[test]
+    fn the_controls_values_are_the_scenario_s() {
+        let scenario = crate::presets::find("mixed-rr-2cpu").unwrap().scenario().unwrap();
+        let s = Summary::of(&scenario, &System::load(&scenario).unwrap());
+        // presets/mixed-rr-2cpu.json: 2 CPUs, {"policy": "rr", "quantum": 4}, "seed": 1.
+        assert_eq!(
+            (s.cpus, s.policy, s.quantum, s.tie),
+            (2, Policy::RoundRobin, Some(4), Some(TieRule::ArrivalsFirst))
+        );
+        assert_eq!(s.params, Vec::<(String, String)>::new());
+        assert_eq!(s.seed, 1);
+        let mlfq = crate::presets::find("mlfq-interactive").unwrap().scenario().unwrap();
+        let s = Summary::of(&mlfq, &System::load(&mlfq).unwrap());
+        assert_eq!(s.policy, Policy::Mlfq);
+        assert!(s.params.iter().any(|(k, _)| k == "levels"), "{:?}", s.params);
+    }
+
+    #[test]
+    fn a_summary_reads_back_from_its_bytes() {
+        let scenario = crate::presets::find("race-mutex").unwrap().scenario().unwrap();
+        let s = Summary::of(&scenario, &System::load(&scenario).unwrap());
+        let bytes = s.encode();
+        assert_eq!(Summary::decode(&bytes), Ok(s));
+        assert!(Summary::decode(&bytes[..bytes.len() - 1]).is_err());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(Summary::decode(&longer).unwrap_err().0.contains("left over"));
+    }
+}

@@ -1,0 +1,442 @@
+//! The parallel mode's page (wasm only): wires `parallel.html`'s controls to the workers. Plain
+//! DOM, no Yew, to keep this module small: the page's markup is static HTML, this only reads the
+//! controls, starts and stops workers, and writes the progress, the status and the results.
+//!
+//! A run starts N fresh workers (`par_worker`), so their start-up is measured every time, hands
+//! them one `SharedArrayBuffer`, and runs the three variants one after another
+//! ([`CountRun`] says what to do next). Progress is read from the shared memory ten times a
+//! second. Cancel, a worker's crash or error, or a run that shows no progress for
+//! [`SILENCE_LIMIT_MS`] terminates all the run's workers and says so; results are shown only once
+//! all three variants are in.
+//!
+//! For the browser tests only: the address flag `debug-par-worker=hang` or `=panic` makes worker
+//! 0 act out that fault in the first run, and `debug-par-limit-ms=N` sets the silence limit.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use gloo::timers::callback::Interval;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{Document, Element, Event, HtmlInputElement, HtmlSelectElement, MessageEvent};
+
+use super::counter::{self, COUNTER, PROGRESS, Variant, Words};
+use super::session::{CountRun, Outcome, Step};
+use super::web::{SharedWords, hardware_concurrency, now_ms, shared_memory_available};
+use crate::messaging::parallel::{self as messages, CountJob, FromParWorker, ToParWorker};
+use crate::messaging::{Fault, ReadError, web};
+use crate::ui::format::grouped;
+
+/// The workers' loader script (Trunk's `data-loader-shim`), relative to the page's base URL.
+const WORKER_SCRIPT: &str = "par_worker_loader.js";
+
+/// A run whose workers show no progress for this long (ms) is taken for hung and stopped. Each
+/// worker publishes its count every 4,096 additions: milliseconds apart even under the lock.
+pub const SILENCE_LIMIT_MS: f64 = 15_000.0;
+
+/// How often the page reads the workers' progress, ms.
+const TICK_MS: u32 = 100;
+
+/// Starts the mode on `parallel.html`. Called by `src/bin/parallel_mode.rs`.
+pub fn start() {
+    let Some(page) = Page::find() else {
+        web_sys::console::error_1(&"parallel mode: this is not parallel.html (its controls are missing)".into());
+        return;
+    };
+    let ui = Ui::new(page);
+    let on_submit = {
+        let ui = ui.clone();
+        Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+            event.prevent_default();
+            ui.borrow_mut().start_run();
+        })
+    };
+    let on_cancel = {
+        let ui = ui.clone();
+        Closure::<dyn FnMut(Event)>::new(move |_: Event| {
+            ui.borrow_mut()
+                .stop("Cancelled: the workers were terminated, and no result is shown. Press Run to start again.")
+        })
+    };
+    let b = ui.borrow();
+    let _ = b.page.form.add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
+    let _ = b.page.cancel.add_event_listener_with_callback("click", on_cancel.as_ref().unchecked_ref());
+    // The page lives as long as the document: so do its two handlers.
+    on_submit.forget();
+    on_cancel.forget();
+}
+
+/// `parallel.html`'s elements that the mode reads or writes.
+struct Page {
+    document: Document,
+    form: Element,
+    workers: HtmlInputElement,
+    iterations: HtmlSelectElement,
+    run: Element,
+    cancel: Element,
+    status: Element,
+    progress: Element,
+    results: Element,
+    results_body: Element,
+    startup: Element,
+}
+
+impl Page {
+    fn find() -> Option<Page> {
+        let document = web_sys::window()?.document()?;
+        let get = |id: &str| document.get_element_by_id(id);
+        Some(Page {
+            form: get("shared-form")?,
+            workers: get("workers")?.dyn_into().ok()?,
+            iterations: get("iterations")?.dyn_into().ok()?,
+            run: get("run")?,
+            cancel: get("cancel")?,
+            status: get("status")?,
+            progress: get("progress")?,
+            results: get("results")?,
+            results_body: get("results-body")?,
+            startup: get("startup")?,
+            document,
+        })
+    }
+
+    fn show(element: &Element, shown: bool) {
+        let _ = if shown { element.remove_attribute("hidden") } else { element.set_attribute("hidden", "") };
+    }
+
+    fn enable(element: &Element, enabled: bool) {
+        let _ = if enabled { element.remove_attribute("disabled") } else { element.set_attribute("disabled", "") };
+    }
+
+    /// Sets the status line (`kind`: `idle`, `running`, `done`, `stopped` or `error`, for styles and tests).
+    fn status(&self, kind: &str, text: &str) {
+        let _ = self.status.set_attribute("data-kind", kind);
+        self.status.set_text_content(Some(text));
+    }
+}
+
+/// A run in progress: its workers, its shared memory and where it is.
+struct Live {
+    session: CountRun,
+    /// The run's workers, with their handlers.
+    workers: Vec<web::Spawned>,
+    memory: SharedWords,
+    _ticker: Interval,
+    /// Additions published at the last tick, and when that sum last changed (ms).
+    last_done: i64,
+    last_change_ms: f64,
+}
+
+struct Ui {
+    page: Page,
+    max_workers: u32,
+    next_run: u64,
+    live: Option<Live>,
+    fault: Option<Fault>,
+    silence_limit_ms: f64,
+    me: Weak<RefCell<Ui>>,
+}
+
+/// The address's `name` parameter, if present.
+fn address_flag(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+}
+
+impl Ui {
+    fn new(page: Page) -> Rc<RefCell<Ui>> {
+        let cores = hardware_concurrency();
+        let max_workers = counter::max_workers(cores);
+        let _ = page.workers.set_attribute("max", &max_workers.to_string());
+        if let Some(cores_note) = page.document.get_element_by_id("cores") {
+            let said = if cores == 0 {
+                "does not say how many cores it has".to_string()
+            } else {
+                format!("reports {cores} logical cores")
+            };
+            cores_note.set_text_content(Some(&format!("This browser {said}: choose 1 to {max_workers} workers.")));
+        }
+        let available = shared_memory_available();
+        if !available {
+            if let Some(note) = page.document.get_element_by_id("shared-unavailable") {
+                Page::show(&note, true);
+            }
+            Page::enable(&page.run, false);
+            page.status(
+                "error",
+                "Shared memory is unavailable on this page (see why above), so this experiment cannot run.",
+            );
+        } else {
+            page.status("idle", "Choose the workers and the additions, then press Run.");
+        }
+        let fault = match address_flag("debug-par-worker").as_deref() {
+            Some("hang") => Some(Fault::Hang),
+            Some("panic") => Some(Fault::Panic),
+            _ => None,
+        };
+        let limit = address_flag("debug-par-limit-ms").and_then(|v| v.parse::<f64>().ok());
+        Rc::new_cyclic(|me| {
+            RefCell::new(Ui {
+                page,
+                max_workers,
+                next_run: 1,
+                live: None,
+                fault,
+                silence_limit_ms: limit.unwrap_or(SILENCE_LIMIT_MS),
+                me: me.clone(),
+            })
+        })
+    }
+
+    /// Terminates the run's workers, if any, and says `why`.
+    fn stop(&mut self, why: &str) {
+        if let Some(live) = self.live.take() {
+            for w in &live.workers {
+                w.worker.terminate();
+            }
+        }
+        self.page.progress.set_inner_html("");
+        self.idle_controls();
+        self.page.status("stopped", why);
+    }
+
+    fn idle_controls(&self) {
+        Page::enable(&self.page.run, true);
+        Page::enable(&self.page.cancel, false);
+    }
+
+    fn start_run(&mut self) {
+        if self.live.is_some() {
+            return;
+        }
+        let workers = self.page.workers.value().trim().parse::<u32>().unwrap_or(0);
+        let iterations = self.page.iterations.value().parse::<u32>().unwrap_or(0);
+        let run = self.next_run;
+        let session = match CountRun::new(run, workers, iterations, self.max_workers, now_ms()) {
+            Ok(s) => s,
+            Err(e) => return self.page.status("error", &format!("Cannot run: {e}.")),
+        };
+        self.next_run += 1;
+        let memory = SharedWords::new(counter::words(workers));
+        let url = web::worker_url(WORKER_SCRIPT);
+        let mut started: Vec<web::Spawned> = Vec::new();
+        for index in 0..workers {
+            let (me, me_too) = (self.me.clone(), self.me.clone());
+            let on_message = move |event: &MessageEvent| {
+                if let Some(ui) = me.upgrade() {
+                    ui.borrow_mut().on_message(run, index, event);
+                }
+            };
+            let on_crash = move |why: &str| {
+                if let Some(ui) = me_too.upgrade() {
+                    ui.borrow_mut().worker_failed(run, index, why);
+                }
+            };
+            match web::spawn(&url, on_message, on_crash) {
+                Ok(spawned) => started.push(spawned),
+                Err(e) => {
+                    web_sys::console::error_2(&"could not start a worker".into(), &e);
+                    started.iter().for_each(|s| s.worker.terminate());
+                    return self.page.status("error", "The browser refused to start a worker, so nothing runs.");
+                }
+            }
+        }
+        let me = self.me.clone();
+        let ticker = Interval::new(TICK_MS, move || {
+            if let Some(ui) = me.upgrade() {
+                ui.borrow_mut().tick();
+            }
+        });
+        self.live =
+            Some(Live { session, workers: started, memory, _ticker: ticker, last_done: 0, last_change_ms: now_ms() });
+        let rows: String = (0..workers)
+            .map(|i| {
+                format!(
+                    "<li><span id=\"w{i}-label\">Worker {n}</span> <progress id=\"w{i}\" aria-labelledby=\"w{i}-label\" max=\"{iterations}\" value=\"0\"></progress> <span id=\"w{i}-text\" data-testid=\"worker-progress\">starting</span></li>",
+                    n = i + 1
+                )
+            })
+            .collect();
+        self.page.progress.set_inner_html(&rows);
+        Page::show(&self.page.results, false);
+        self.page.startup.set_text_content(None);
+        Page::enable(&self.page.run, false);
+        Page::enable(&self.page.cancel, true);
+        self.page.status("running", &format!("Starting {workers} workers…"));
+    }
+
+    /// A worker of run `run` failed: the run stops.
+    fn worker_failed(&mut self, run: u64, index: u32, why: &str) {
+        if self.live.as_ref().is_some_and(|l| l.session.run == run) {
+            web_sys::console::error_1(&format!("parallel worker {} stopped: {why}", index + 1).into());
+            self.stop(&format!(
+                "Worker {} stopped ({why}), so the run was abandoned and its workers terminated; no result is shown. Press Run to try again.",
+                index + 1
+            ));
+        }
+    }
+
+    fn on_message(&mut self, run: u64, index: u32, event: &MessageEvent) {
+        if self.live.as_ref().is_none_or(|l| l.session.run != run) {
+            return;
+        }
+        let message = web::receive(event).and_then(|r| messages::read::<FromParWorker>(&r.control));
+        let message = match message {
+            Ok(m) => m,
+            Err(ReadError::Version { theirs }) => {
+                return self.worker_failed(
+                    run,
+                    index,
+                    &format!(
+                        "it comes from another version of Threadlab (protocol {theirs}, this page speaks {}): reload the page",
+                        messages::PROTOCOL
+                    ),
+                );
+            }
+            Err(ReadError::Garbled(why)) => {
+                return self.worker_failed(run, index, &format!("unreadable message: {why}"));
+            }
+        };
+        let step = {
+            let live = self.live.as_mut().expect("the live run");
+            match message {
+                FromParWorker::Ready => live.session.ready(index, now_ms()),
+                FromParWorker::Counted { run: r, worker, span } if r == run && worker == index => {
+                    match live.session.counted(worker, span) {
+                        Ok(true) => Ok(live.session.tally(live.memory.atomic_load(COUNTER) as u32)),
+                        Ok(false) => Ok(Step::Wait),
+                        Err(e) => Err(e),
+                    }
+                }
+                FromParWorker::Counted { .. } => Err("an answer about another run or worker".to_string()),
+                FromParWorker::Crashed { message } => Err(message),
+            }
+        };
+        match step {
+            Ok(Step::Wait) => {}
+            Ok(Step::Start(variant)) => self.start_variant(variant),
+            Ok(Step::Finished) => self.finish(),
+            Err(why) => self.worker_failed(run, index, &why),
+        }
+    }
+
+    /// Resets the shared memory and posts `variant`'s job to every worker.
+    fn start_variant(&mut self, variant: Variant) {
+        let fault = self.fault.take();
+        let Some(live) = &mut self.live else { return };
+        let s = &live.session;
+        counter::reset(&live.memory, s.workers);
+        if variant == Variant::ALL[0]
+            && let Some(startup) = s.startup()
+        {
+            self.page.startup.set_text_content(Some(&format!(
+                "Worker start-up (from new Worker to its first message, loading and compiling its module): {:.1} ms for the first, {:.1} ms for the last of {}.",
+                startup.fastest_ms, startup.slowest_ms, s.workers
+            )));
+        }
+        let buffer = live.memory.buffer();
+        for (i, worker) in live.workers.iter().enumerate() {
+            let job = CountJob {
+                variant,
+                worker: i as u32,
+                workers: s.workers,
+                iterations: s.iterations,
+                fault: if i == 0 { fault } else { None },
+            };
+            let control = messages::write(&ToParWorker::Count { run: s.run, job });
+            if let Err(e) = web::post_buffers(&worker.worker, &control, std::slice::from_ref(&buffer), &[]) {
+                web_sys::console::error_2(&"could not post to a parallel worker".into(), &e);
+            }
+        }
+        let n = Variant::ALL.iter().position(|v| *v == variant).unwrap_or(0) + 1;
+        let text = format!("Running {n} of 3: {} on {} workers…", variant.label(), s.workers);
+        self.page.status("running", &text);
+    }
+
+    /// Reads the workers' progress; stops a run that shows none for too long.
+    fn tick(&mut self) {
+        let Some(live) = &mut self.live else { return };
+        let mut total: i64 = 0;
+        let running = live.session.running();
+        for i in 0..live.session.workers {
+            let done = live.memory.atomic_load(PROGRESS + i);
+            total += i64::from(done);
+            if let Some(variant) = running {
+                let document = &self.page.document;
+                if let Some(bar) = document.get_element_by_id(&format!("w{i}")) {
+                    let _ = bar.set_attribute("value", &done.to_string());
+                }
+                if let Some(text) = document.get_element_by_id(&format!("w{i}-text")) {
+                    let text_now = format!(
+                        "{} of {} ({})",
+                        grouped(done as u64),
+                        grouped(u64::from(live.session.iterations)),
+                        variant.label()
+                    );
+                    text.set_text_content(Some(&text_now));
+                }
+            }
+        }
+        let now = now_ms();
+        if total != live.last_done {
+            live.last_done = total;
+            live.last_change_ms = now;
+        } else if now - live.last_change_ms > self.silence_limit_ms {
+            let seconds = (self.silence_limit_ms / 1000.0).round();
+            self.stop(&format!(
+                "The workers showed no progress for {seconds} s, so they were taken for hung and terminated; no result is shown. Press Run to try again."
+            ));
+        }
+    }
+
+    /// All three variants are in: show them, and end the run's workers.
+    fn finish(&mut self) {
+        let Some(live) = self.live.take() else { return };
+        for w in &live.workers {
+            w.worker.terminate();
+        }
+        let outcomes = &live.session.outcomes;
+        let atomic_ms = outcomes.iter().find(|o| o.variant == Variant::Atomic).map(|o| o.wall_ms);
+        let rows: String = outcomes.iter().map(|o| row(o, atomic_ms)).collect();
+        self.page.results_body.set_inner_html(&rows);
+        Page::show(&self.page.results, true);
+        self.page.progress.set_inner_html("");
+        self.idle_controls();
+        let plain = &outcomes[0];
+        let summary = if plain.lost() > 0 {
+            format!(
+                "Done. The plain additions lost {} of {} updates ({:.1} %): two workers read the same value and both wrote it plus one. Atomics.add and the lock lost none.",
+                grouped(u64::from(plain.lost())),
+                grouped(u64::from(plain.expected)),
+                100.0 * f64::from(plain.lost()) / f64::from(plain.expected)
+            )
+        } else {
+            "Done. This time the plain additions lost no update (with one worker, or too few additions for the workers to overlap, there is no race): try more workers or more additions.".to_string()
+        };
+        self.page.status("done", &summary);
+    }
+}
+
+/// One row of the results table (numbers only: nothing here comes from the learner's text).
+fn row(o: &Outcome, atomic_ms: Option<f64>) -> String {
+    let key = match o.variant {
+        Variant::Plain => "plain",
+        Variant::Atomic => "atomic",
+        Variant::Lock => "lock",
+    };
+    let ratio = match atomic_ms {
+        Some(a) if a > 0.0 => format!("{:.1}×", o.wall_ms / a),
+        _ => "–".to_string(),
+    };
+    let lost = if o.lost() > 0 { format!("{} lost", grouped(u64::from(o.lost()))) } else { "none (exact)".to_string() };
+    format!(
+        "<tr data-testid=\"result-{key}\" data-expected=\"{e}\" data-got=\"{g}\" data-lost=\"{l}\"><th scope=\"row\">{label}</th><td>{ge}</td><td>{gg}</td><td>{lost}</td><td>{ms:.1} ms</td><td>{ratio}</td></tr>",
+        e = o.expected,
+        g = o.got,
+        l = o.lost(),
+        label = o.variant.label(),
+        ge = grouped(u64::from(o.expected)),
+        gg = grouped(u64::from(o.got)),
+        ms = o.wall_ms,
+    )
+}

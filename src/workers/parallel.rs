@@ -1,0 +1,69 @@
+//! The parallel mode's worker jobs, without the browser: what a worker does with each
+//! [`ToParWorker`] message and what it answers. The worker binary (`src/bin/par_worker.rs`)
+//! only moves messages in and out and gives the shared memory as [`Words`]; the native tests
+//! drive this with std threads.
+
+use crate::messaging::Fault;
+use crate::messaging::parallel::{CountJob, FromParWorker};
+use crate::parallel::counter::{Words, add, barrier};
+use crate::parallel::session::Span;
+
+/// Worker `job.worker` of run `run` waits at the start barrier for the others, makes its
+/// additions to the shared counter in `words`, and says when it added by `clock` (ms, a clock
+/// all workers share).
+pub fn count(run: u64, job: &CountJob, words: &impl Words, clock: &dyn Fn() -> f64) -> FromParWorker {
+    match job.fault {
+        Some(Fault::Hang) => loop {
+            std::hint::spin_loop();
+        },
+        Some(Fault::Panic) => panic!("the parallel worker was asked to panic (debug-par-worker=panic)"),
+        None => {}
+    }
+    barrier(words, job.workers);
+    let started_ms = clock();
+    add(words, job.variant, job.worker, job.iterations);
+    FromParWorker::Counted { run, worker: job.worker, span: Span { started_ms, finished_ms: clock() } }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parallel::counter::std_words::StdWords;
+    use crate::parallel::counter::{COUNTER, PROGRESS, Variant, words};
+    use std::time::Instant;
+
+    #[test]
+    fn workers_on_threads_count_exactly_with_atomics_and_report_their_span() {
+        // 2 workers × 30,000 Atomics.add = 60,000.
+        let memory = StdWords::new(words(2));
+        let origin = Instant::now();
+        let clock = || origin.elapsed().as_secs_f64() * 1000.0;
+        let answers: Vec<FromParWorker> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..2)
+                .map(|worker| {
+                    let (memory, clock) = (&memory, &clock);
+                    s.spawn(move || {
+                        let job =
+                            CountJob { variant: Variant::Atomic, worker, workers: 2, iterations: 30_000, fault: None };
+                        count(5, &job, memory, clock)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(memory.atomic_load(COUNTER), 60_000);
+        assert_eq!(memory.atomic_load(PROGRESS + 1), 30_000);
+        for (w, answer) in answers.into_iter().enumerate() {
+            let FromParWorker::Counted { run, worker, span } = answer else { panic!("{answer:?}") };
+            assert_eq!((run, worker), (5, w as u32));
+            assert!(span.finished_ms >= span.started_ms);
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "asked to panic")]
+    fn a_panic_fault_panics() {
+        let job = CountJob { variant: Variant::Plain, worker: 0, workers: 1, iterations: 1, fault: Some(Fault::Panic) };
+        count(1, &job, &StdWords::new(words(1)), &|| 0.0);
+    }
+}

@@ -1,0 +1,213 @@
+//! A loaded run through its bytes (what the page sends the simulation worker): on every preset
+//! and on hand-built scenarios with every policy, both with its default parameters (which the
+//! file format leaves out) and with each parameter set away from its default, the run decoded
+//! from the bytes equals the one loaded, and running it gives exactly the same outcome, metrics
+//! and trace as running the scenario. Bytes that are not a whole loaded run are an error, never
+//! a panic.
+
+mod common;
+use common::*;
+use proptest::prelude::*;
+use threadlab::messaging::loaded::{decode, encode};
+use threadlab::model::cache::CacheSpec;
+use threadlab::model::pyrandom::PyStream;
+use threadlab::model::scenario::{Limits, Policy, PolicyParams, ProcessSpec, Queues, Scenario, SchedulerSpec, TieRule};
+use threadlab::model::schedule::Schedule;
+use threadlab::model::scheduler::{
+    AgingSpec, BoostOrder, CfsSpec, DrawSpec, EstimateSpec, FcfsSpec, IoDone, LotterySpec, MlfqLevel, MlfqSpec,
+    MostUrgent, PassTie, PrioritySpec, ProcessRunSpec, RoundRobinSpec, ScriptedSpec, SjfSpec, SrtfSpec, StrideSpec,
+    SwitchOn, TickRrSpec, VictimSpec,
+};
+use threadlab::model::{self, LoadedRun, Outcome, Recording, Simulation};
+use threadlab::presets;
+
+/// Loads `s`, sends it through the bytes, and checks the run read back: equal to the one loaded,
+/// and its run equal to the scenario's own run (outcome, metrics, events and full trace).
+fn trip(label: &str, s: &Scenario) {
+    let loaded = LoadedRun::load(s).unwrap_or_else(|e| panic!("{label}: {e}"));
+    let back = decode(&encode(&loaded)).unwrap_or_else(|e| panic!("{label}: {e}"));
+    assert_eq!(back, loaded, "{label}: the loaded run reads back equal");
+    let (_, expected) = model::run(s).unwrap();
+    let (_, got) = Simulation::new(back, Recording::Full).finish();
+    assert!(expected.trace.as_ref().is_some_and(|t| !t.events.is_empty()), "{label}: a trace to compare");
+    assert_eq!(got, expected, "{label}: the run from the bytes is the scenario's run");
+}
+
+#[test]
+fn every_preset_runs_the_same_from_its_bytes() {
+    for p in presets::PRESETS {
+        trip(p.key, &p.scenario().unwrap());
+    }
+}
+
+/// Every policy with each of its parameters set away from its default: each `Option` given,
+/// each flag flipped, each choice not the first.
+fn every_policy() -> Vec<PolicyParams> {
+    let estimate = Some(EstimateSpec { alpha: 0.25, initial: 7 });
+    let all = vec![
+        PolicyParams::Fcfs(FcfsSpec {}),
+        PolicyParams::RoundRobin(RoundRobinSpec { quantum: 3, tie: TieRule::PreemptedFirst }),
+        PolicyParams::Sjf(SjfSpec { estimate: estimate.clone() }),
+        PolicyParams::Srtf(SrtfSpec { preempt_on_equal: true, estimate }),
+        PolicyParams::Priority(PrioritySpec {
+            preemptive: false,
+            most_urgent: MostUrgent::Highest,
+            quantum: Some(3),
+            aging: Some(AgingSpec { every: 5, step: 2 }),
+            tie: TieRule::PreemptedFirst,
+        }),
+        PolicyParams::Mlfq(MlfqSpec {
+            levels: vec![MlfqLevel { quantum: 2, allotment: 2 }, MlfqLevel { quantum: 5, allotment: 1 }],
+            boost_period: 40,
+            boost_order: BoostOrder::LowestFirst,
+            reset_on_block: true,
+            wake_to_front: true,
+            arrivals_before_wakeups: true,
+            tie: TieRule::PreemptedFirst,
+        }),
+        PolicyParams::Lottery(LotterySpec {
+            quantum: 3,
+            draw: DrawSpec::PythonRandom(PyStream { seed: 7, skip: 3 }),
+            full_quantum: true,
+        }),
+        PolicyParams::Stride(StrideSpec { quantum: 3, stride1: 1000, pass_tie: PassTie::Fifo }),
+        PolicyParams::Cfs(CfsSpec {
+            target_latency: 12,
+            min_granularity: 2,
+            wakeup_granularity: 1,
+            start_debit: false,
+            sleeper_credit: Some(3),
+        }),
+        PolicyParams::ProcessRun(ProcessRunSpec { switch: SwitchOn::End, io_done: IoDone::Immediate }),
+        PolicyParams::TickRr(TickRrSpec { quantum: 3 }),
+        // The workload's four threads (tids 0 to 3), thread 10 past them never named: a schedule
+        // on one CPU ([`cpus_for`]).
+        PolicyParams::Scripted(ScriptedSpec { schedule: Schedule::new(vec![1, 1, 0, 3, 2, 2, 0, 1, 3]) }),
+    ];
+    let covered: Vec<Policy> = all.iter().map(PolicyParams::policy).collect();
+    assert_eq!(covered, Policy::ALL, "one entry per policy, in menu order");
+    for p in &all {
+        if p.policy() != Policy::Fcfs {
+            assert_ne!(*p, PolicyParams::of(p.policy(), None), "{:?}: away from the defaults", p.policy());
+        }
+    }
+    all
+}
+
+/// Three processes that use every kind of instruction and scheduling attribute: drawn lengths
+/// (the seed matters), I/O, a mutex, loops, loads, stores and adds, priorities, nice values,
+/// tickets, burst guesses, an affinity mask and working sets.
+fn workload() -> Vec<ProcessSpec> {
+    let mut a = job(
+        "a",
+        0,
+        "loop 3\n  compute 2..6\n  lock m\n  load r0, x\n  add r0, 1\n  store r0, x\n  unlock m\n  io 1..4\nend",
+    );
+    a.variables.insert("x".into(), 5);
+    a.expected.insert("x".into(), 11);
+    a.priority = Some(2);
+    a.nice = Some(-5);
+    a.tickets = Some(300);
+    a.working_set_kb = Some(40);
+    a.threads.push(thread(
+        "helper",
+        "loop 3\n  lock m\n  load r1, x\n  add r1, r1\n  set r2, 1\n  store r1, x\n  unlock m\nend",
+    ));
+    a.threads[1].priority = Some(1);
+    a.threads[1].expected_burst = Some(4);
+    let mut b = job("b", 2, "compute 9\nio 3\ncompute 4");
+    b.nice = Some(7);
+    b.tickets = Some(50);
+    b.affinity = Some(vec![1]);
+    b.working_set_kb = Some(150);
+    let c = job("c", 5, "compute 1..3\nio 0\ncompute 2\nexit");
+    vec![a, b, c]
+}
+
+/// The CPUs a run of `params` gets: 2, but 1 for a scripted schedule (a schedule says which
+/// thread runs on one CPU, [`ScriptedSpec::check`]).
+fn cpus_for(params: &PolicyParams) -> u32 {
+    match params {
+        PolicyParams::Scripted(spec) if !spec.schedule.is_empty() => 1,
+        _ => 2,
+    }
+}
+
+fn with(params: PolicyParams, cpus: u32) -> Scenario {
+    let mut s = scenario(cpus, Policy::Fcfs, None, workload());
+    if cpus == 1 {
+        // Process b's affinity names CPU 1, which one CPU does not have.
+        s.processes[1].affinity = None;
+    }
+    s.scheduler.params = params;
+    s.machine.thread_switch_ticks = 1;
+    s.machine.process_switch_ticks = 2;
+    s.seed = 42;
+    s
+}
+
+#[test]
+fn every_policy_with_its_parameters_runs_the_same_from_its_bytes() {
+    for params in every_policy() {
+        let cpus = cpus_for(&params);
+        trip(&format!("{:?}", params.policy()), &with(params, cpus));
+    }
+    // The defaults: what the file format leaves out is not left out of the bytes.
+    for &policy in Policy::ALL {
+        trip(&format!("{policy:?}, defaults"), &with(PolicyParams::of(policy, None), 2));
+    }
+}
+
+#[test]
+fn per_cpu_queues_a_cache_and_limits_run_the_same_from_their_bytes() {
+    for params in every_policy() {
+        let mut s = with(params.clone(), cpus_for(&params));
+        s.scheduler = SchedulerSpec {
+            params,
+            queues: Queues::PerCpu { steal_every: Some(5) },
+            steal_victim: VictimSpec::PythonRandom(PyStream { seed: 3, skip: 1 }),
+        };
+        s.machine.cache = Some(CacheSpec { size_kb: 100, warmup_ticks: 4, warm_speedup: 2, oversized_flushes: true });
+        trip(&format!("{:?} per CPU, cached", s.scheduler.policy()), &s);
+    }
+    // The defaults the file format leaves out: no stealing, a uniform victim, a cache that
+    // does not flush.
+    let mut s = with(PolicyParams::of(Policy::RoundRobin, None), 2);
+    s.scheduler.queues = Queues::PerCpu { steal_every: None };
+    s.machine.cache = Some(CacheSpec::default());
+    trip("per CPU without stealing, default cache", &s);
+    // A run stopped by its limits: the bound travels, and the run stops where the scenario's does.
+    let mut s = with(PolicyParams::of(Policy::RoundRobin, Some(2)), 2);
+    s.limits = Limits { max_steps: 15, max_time: 1_000 };
+    trip("limits", &s);
+    assert!(matches!(model::run(&s).unwrap().1.outcome, Outcome::BudgetExceeded { .. }));
+}
+
+#[test]
+fn cut_garbled_or_padded_bytes_are_an_error() {
+    let bytes = encode(&LoadedRun::load(&presets::find("race-mutex").unwrap().scenario().unwrap()).unwrap());
+    assert!(decode(&bytes).is_ok());
+    for cut in [0, 1, bytes.len() / 2, bytes.len() - 1] {
+        assert!(decode(&bytes[..cut]).is_err(), "cut at {cut} of {}", bytes.len());
+    }
+    assert!(decode(&[0xff; 16]).is_err());
+    let mut padded = bytes.clone();
+    padded.push(0);
+    let e = decode(&padded).unwrap_err();
+    assert_eq!(e.to_string(), "the run to simulate could not be read: 1 bytes left over after the run");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Any bytes, and any one byte of a real run changed, decode to a run or an error: never a
+    /// panic (the worker reports the error).
+    #[test]
+    fn any_bytes_decode_without_panicking(junk in proptest::collection::vec(any::<u8>(), 0..200), at in any::<prop::sample::Index>(), to in any::<u8>()) {
+        let _ = decode(&junk);
+        let mut bytes = encode(&LoadedRun::load(&with(PolicyParams::of(Policy::Cfs, None), 2)).unwrap());
+        let i = at.index(bytes.len());
+        bytes[i] = to;
+        let _ = decode(&bytes);
+    }
+}
