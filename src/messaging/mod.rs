@@ -43,8 +43,10 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Progress, Ticks};
 
 /// The protocol's version: both sides must speak the same one. Versions 1 and 2 wrote the
-/// control part as JSON text (see [`read_text`]); from 3 it is postcard bytes.
-pub const PROTOCOL: u32 = 3;
+/// control part as JSON text (see [`read_text`]); from 3 it is postcard bytes. 4: the loaded
+/// run's system carries the synchronisation objects (semaphores, condition variables, barriers,
+/// spin locks, read-write locks) and their instructions, which a worker of version 3 misreads.
+pub const PROTOCOL: u32 = 4;
 
 /// A control message with the protocol version it was written in (in this order on the wire:
 /// the version, a varint, comes first).
@@ -244,13 +246,13 @@ mod tests {
     fn the_control_bytes_start_with_the_version_then_the_kind() {
         // postcard: a u32 or u64 is a varint (7 bits a byte, low first), an enum variant its
         // index as a varint, an Option a 0/1 byte before its value.
-        assert_eq!(write(&FromWorker::Ready), [3, 0]);
+        assert_eq!(write(&FromWorker::Ready), [4, 0]);
         // Start is ToWorker's variant 0; id 1; Job::Run is variant 0; fault None.
-        assert_eq!(write(&ToWorker::Start { id: 1, job: Job::Run(RunJob { fault: None }) }), [3, 0, 1, 0, 0]);
+        assert_eq!(write(&ToWorker::Start { id: 1, job: Job::Run(RunJob { fault: None }) }), [4, 0, 1, 0, 0]);
         // Progress is FromWorker's variant 1; id 300 = 0b10_0101100 → [0xac, 0x02].
         let progress =
             FromWorker::Progress { id: 300, progress: Progress { now: 2, steps: 3, events: 4, finished: true } };
-        assert_eq!(write(&progress), [3, 1, 0xac, 0x02, 2, 3, 4, 1]);
+        assert_eq!(write(&progress), [4, 1, 0xac, 0x02, 2, 3, 4, 1]);
     }
 
     #[test]
@@ -270,7 +272,7 @@ mod tests {
     fn garbled_bytes_are_an_error() {
         // Empty; FromWorker has no variant 9; a Progress cut short; a Ready with a byte left over;
         // a version varint that never ends.
-        for bytes in [&[][..], &[3, 9], &[3, 1, 5, 2], &[3, 0, 0], &[0x80, 0x80]] {
+        for bytes in [&[][..], &[4, 9], &[4, 1, 5, 2], &[4, 0, 0], &[0x80, 0x80]] {
             assert!(matches!(read::<FromWorker>(bytes), Err(ReadError::Garbled(_))), "{bytes:?}");
         }
     }
