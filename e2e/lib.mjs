@@ -9,7 +9,7 @@
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -214,7 +214,9 @@ export async function controls(page) {
       source: el('preset-select').value,
       cpus: Number(el('setting-cpus').value),
       policy: el('setting-policy').value,
-      quantum: el('setting-quantum').disabled ? null : Number(el('setting-quantum').value),
+      // MLFQ shows its levels' quanta read-only ("5 / 10 / 20"); a policy without one, nothing.
+      quantum: el('setting-quantum').tagName === 'OUTPUT' ? el('setting-quantum').value
+        : el('setting-quantum').disabled ? null : Number(el('setting-quantum').value),
       tie: el('setting-tie').disabled ? null : el('setting-tie').value,
     };
   });
@@ -230,8 +232,8 @@ export function expectedControls(source, settings) {
     source,
     cpus: settings.machine.cpus,
     policy: s.policy,
-    // MLFQ's one quantum box shows (and sets) its levels' quantum, the top level's first.
-    quantum: 'quantum' in s ? s.quantum : (s.levels?.[0]?.quantum ?? null),
+    // MLFQ shows every level's quantum, top first, read-only (one box would flatten them).
+    quantum: 'quantum' in s ? s.quantum : (s.levels ? s.levels.map((l) => l.quantum).join(' / ') : null),
     tie: 'tie' in s ? s.tie : null,
   };
 }
@@ -252,4 +254,17 @@ export async function waitControls(page, want, timeout = T.load) {
 export async function editorScenario(page) {
   assert.equal(await byId(page, 'editor-unapplied').count(), 0, 'no unapplied draft');
   return JSON.parse(await byId(page, 'scenario-editor').inputValue());
+}
+
+/**
+ * The page benchmark's big scenario (e2e/bench/big-run.json) with each thread's loop run `rounds`
+ * times and `maxSteps` instructions allowed, as JSON text: 1,500 rounds and 2,000,000 steps make
+ * a run of seconds (it stops at the trace's limit), long enough to press Cancel.
+ */
+export function bigRun(rounds, maxSteps) {
+  const s = JSON.parse(readFileSync(path.join(ROOT, 'e2e', 'bench', 'big-run.json'), 'utf8'));
+  s.name = `Big run, ${rounds} rounds`;
+  for (const p of s.processes) p.programs.worker[0] = `loop ${rounds}`;
+  s.limits = { max_steps: maxSteps, max_time: 1_000_000_000 };
+  return JSON.stringify(s, null, 2);
 }

@@ -40,7 +40,9 @@ test('unapplied edits survive a settings change until discarded', { timeout: TES
   await byId(page, 'setting-cpus').fill('1');
   await byId(page, 'setting-cpus').press('Tab');
   await waitNum(page, 'metric-makespan', one.metrics.makespan);
-  assert.equal(await editor.inputValue(), edited, 'the learner\'s text is kept');
+  // The setting lands in the unapplied edits too (only its value), which are otherwise kept.
+  assert.equal(await editor.inputValue(), edited.replace('"cpus": 2', '"cpus": 1'), 'the learner\'s text is kept, with the new CPUs');
+  await byId(page, 'editor-unapplied').waitFor();
 
   await byId(page, 'btn-discard').click();
   const now = await editor.inputValue();

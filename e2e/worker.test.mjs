@@ -6,25 +6,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { useApp, newPage, openApp, waitForPreset, byId, text, num, cli, cliFile, T, TEST_TIMEOUT, ROOT }
+import { useApp, newPage, openApp, waitForPreset, byId, text, num, cli, cliFile, bigRun, T, TEST_TIMEOUT, ROOT }
   from './lib.mjs';
 
 const app = useApp();
-
-/**
- * The page benchmark's big run (64 threads on 16 CPUs) with each thread's loop run `rounds`
- * times and room for `maxSteps` instructions: 150 rounds are about 77,000 instructions.
- */
-function bigRun(rounds, maxSteps) {
-  const s = JSON.parse(readFileSync(path.join(ROOT, 'e2e', 'bench', 'big-run.json'), 'utf8'));
-  s.name = `Big run, ${rounds} rounds`;
-  for (const p of s.processes) p.programs.worker[0] = `loop ${rounds}`;
-  s.limits = { max_steps: maxSteps, max_time: 1_000_000_000 };
-  return JSON.stringify(s, null, 2);
-}
 
 async function importText(page, name, content) {
   const buffer = Buffer.from(content, 'utf8');

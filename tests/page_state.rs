@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use threadlab::messaging::reader::{FromReader, ReadJob, ToReader};
+use threadlab::messaging::reader::{FromReader, ToReader};
 use threadlab::messaging::wire::RunBytes;
 use threadlab::messaging::{self, FromWorker, Job, RunJob, ToWorker};
 use threadlab::model::Progress;
@@ -32,8 +32,7 @@ fn ask_reader(message: ToReader) -> PageAction {
 
 /// The reader worker's answer to the pending read.
 fn read_answer(r: &Reading) -> PageAction {
-    let job = ReadJob { text: r.text.to_string(), edits: r.edits.clone(), fault: None };
-    ask_reader(ToReader::Read { id: r.id, job })
+    ask_reader(ToReader::Read { id: r.id, job: r.job() })
 }
 
 /// The simulation worker's run of the pending run, as the page assembles it.
@@ -440,4 +439,108 @@ fn the_job_table_shows_the_rows_of_the_editor_s_text() {
     s.apply(PageAction::Discard);
     assert_eq!(s.rows_wanted, None);
     assert!(s.job_rows().unwrap().current);
+}
+
+#[test]
+fn the_controls_show_the_run_asked_for_so_a_late_run_never_overwrites_a_keystroke() {
+    // The walk's fault: typing `12` in CPUs sent 1, then 12; the run for 1 answered while the
+    // learner typed and the box showed its value. The controls show the latest run asked for,
+    // the settings being read included.
+    let mut s = start_at("race-unsafe");
+    assert_eq!(s.asked().unwrap().summary.cpus, 2);
+    s.apply(PageAction::Edit(ScenarioEdit::Cpus(1)));
+    assert_eq!(s.asked().unwrap().summary.cpus, 1, "the read asked for, not the run shown (2)");
+    assert_eq!(controls(&s).1, 2, "the run shown is still the one with 2 CPUs");
+    let r = s.reading.clone().unwrap();
+    s.apply(read_answer(&r));
+    let first = s.pending.clone().unwrap();
+    assert_eq!(s.asked().unwrap().summary.cpus, 1, "the pending run's");
+    s.apply(PageAction::Edit(ScenarioEdit::Cpus(12)));
+    assert_eq!(s.asked().unwrap().summary.cpus, 12);
+    // The run for 1 answers late: it is dropped, and the controls still show 12.
+    s.apply(run_answer(&first));
+    assert_eq!(s.asked().unwrap().summary.cpus, 12);
+    settle(&mut s);
+    assert_eq!(controls(&s).1, 12, "the run uses the final value");
+    assert_eq!(s.asked().as_ref(), s.in_use());
+}
+
+#[test]
+fn a_setting_also_lands_in_the_unapplied_draft() {
+    // The walk's fault: with `loop 500` → `loop 100` typed and not applied, CPUs 4 ran with 4
+    // but the draft kept `"cpus": 2`, so applying it went back to 2 CPUs.
+    let mut s = start_at("race-unsafe");
+    let draft = json("race-unsafe").replace("loop 500", "loop 100");
+    assert_ne!(draft, json("race-unsafe"));
+    act(&mut s, PageAction::Draft(draft.clone()));
+    act(&mut s, PageAction::Edit(ScenarioEdit::Cpus(4)));
+    assert_eq!(controls(&s).1, 4);
+    let want = draft.replace("\"cpus\": 2", "\"cpus\": 4");
+    assert_ne!(want, draft);
+    assert_eq!(s.draft.as_deref(), Some(want.as_str()), "only the CPU count changes in the draft");
+    let text = s.editor_text();
+    act(&mut s, PageAction::Open { source: Source::Custom, text, via: Via::Apply });
+    assert_eq!(controls(&s).1, 4, "applying the draft keeps the setting");
+    assert!(s.in_use().unwrap().text.contains("loop 100"));
+    // A draft that cannot take it (not valid JSON yet) refuses the setting, saying so.
+    act(&mut s, PageAction::Draft("{ \"name\": ".into()));
+    act(&mut s, PageAction::Edit(ScenarioEdit::Cpus(3)));
+    assert_eq!((controls(&s).1, s.draft.as_deref()), (4, Some("{ \"name\": ")));
+    assert!(s.error.as_ref().unwrap().message.contains("Apply or discard"), "{:?}", s.error);
+    assert_eq!(s.asked().unwrap().summary.cpus, 4, "nothing is asked for");
+}
+
+#[test]
+fn mlfq_levels_reach_the_controls() {
+    // presets/mlfq-interactive.json: three levels, quanta 5, 10 and 20 ticks, top first.
+    let s = start_at("mlfq-interactive");
+    let summary = &s.asked().unwrap().summary;
+    assert_eq!((summary.quantum, summary.levels.as_slice()), (Some(5), &[5, 10, 20][..]));
+    // presets/mixed-rr-1cpu.json: Round Robin, quantum 4, no levels.
+    let s = start_at("mixed-rr-1cpu");
+    let summary = &s.asked().unwrap().summary;
+    assert_eq!((summary.quantum, summary.levels.len()), (Some(4), 0));
+}
+
+#[test]
+fn a_preset_changed_by_a_control_is_kept_as_custom_when_another_is_picked() {
+    // The walk's fault: race-mutex with 1 CPU, then Deadlock, then race-mutex: back to 2 CPUs,
+    // the change lost. It is kept as the custom scenario, as an applied edit is.
+    let mut s = start_at("race-mutex");
+    act(&mut s, PageAction::Edit(ScenarioEdit::Cpus(1)));
+    let edited = s.in_use().unwrap().text.to_string();
+    act(&mut s, PageAction::Pick("deadlock".into()));
+    assert_eq!(controls(&s).0, "deadlock");
+    assert_eq!(s.custom.as_ref().map(|c| c.text.as_str()), Some(edited.as_str()));
+    assert!(s.notice.as_ref().is_some_and(|n| n.contains("kept")), "the page says where it went: {:?}", s.notice);
+    assert!(s.choices().iter().any(|c| c.value == "custom" && c.group == Group::Mine));
+    act(&mut s, PageAction::Pick("race-mutex".into()));
+    assert_eq!(controls(&s).1, 2, "the preset as shipped");
+    assert_eq!(s.notice, None, "an unedited scenario left says nothing");
+    act(&mut s, PageAction::Pick("custom".into()));
+    assert_eq!((controls(&s).0.as_str(), controls(&s).1), ("custom", 1));
+}
+
+#[test]
+fn a_cancelled_import_keeps_the_file_text_in_the_editor() {
+    // The walk's fault: cancelling a long import put the previous scenario back in the editor.
+    for answered in [false, true] {
+        let mut s = start_at("race-unsafe");
+        let file = json("race-mutex");
+        s.apply(PageAction::Open { source: Source::Custom, text: file.clone(), via: Via::Import("big.json".into()) });
+        if answered {
+            // Read, and running.
+            let r = s.reading.clone().unwrap();
+            s.apply(read_answer(&r));
+            assert!(s.pending.is_some());
+        }
+        s.apply(PageAction::Cancel);
+        assert_eq!(controls(&s).0, "race-unsafe", "the run shown stays");
+        assert_eq!(s.editor_text(), file, "the imported text waits in the editor, unapplied");
+        // Unapplied edits are not replaced by it.
+        act(&mut s, PageAction::Draft("mine".into()));
+        s.apply(PageAction::Open { source: Source::Custom, text: file, via: Via::Import("big.json".into()) });
+        s.apply(PageAction::Cancel);
+        assert_eq!(s.draft.as_deref(), Some("mine"));
+    }
 }

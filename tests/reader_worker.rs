@@ -22,7 +22,7 @@ fn ask(message: ToReader) -> (FromReader, Vec<Vec<u8>>) {
 }
 
 fn read(id: u64, text: &str, edits: Vec<ScenarioEdit>) -> (FromReader, Vec<Vec<u8>>) {
-    ask(ToReader::Read { id, job: ReadJob { text: text.to_string(), edits, fault: None } })
+    ask(ToReader::Read { id, job: ReadJob { text: text.to_string(), edits, draft: None, fault: None } })
 }
 
 /// The error the scenario loader gives for `text` (parse, then load, located in the text).
@@ -37,7 +37,7 @@ fn loader_error(text: &str) -> ScenarioError {
 fn a_read_answers_with_the_summary_and_the_loaded_run_of_the_text() {
     for p in presets::PRESETS {
         let (answer, buffers) = read(3, p.json, Vec::new());
-        assert_eq!(answer, FromReader::Read { id: 3, text: None }, "{}: the text is unchanged", p.key);
+        assert_eq!(answer, FromReader::Read { id: 3, text: None, draft: None }, "{}: the text is unchanged", p.key);
         assert_eq!(buffers.len(), 2, "{}", p.key);
         let scenario = Scenario::from_json(p.json).unwrap();
         let want = LoadedRun::load(&scenario).unwrap();
@@ -61,7 +61,7 @@ fn a_broken_text_answers_with_the_loader_s_located_error_in_its_words() {
         race.replacen("load r0, counter", "lod r0, counter", 1),
     ] {
         let (answer, buffers) = read(9, &text, Vec::new());
-        assert_eq!(answer, FromReader::Refused { id: 9, error: loader_error(&text) }, "{text}");
+        assert_eq!(answer, FromReader::Refused { id: 9, error: loader_error(&text), in_draft: false }, "{text}");
         assert!(buffers.is_empty());
     }
     let (FromReader::Refused { error, .. }, _) = read(1, &race.replacen("\"cpus\": 2", "\"cpus\": \"two\"", 1), vec![])
@@ -82,16 +82,36 @@ fn settings_change_only_their_value_in_the_text_in_order() {
     for e in &edits {
         want = e.apply_to_text(&want).unwrap().0;
     }
-    assert_eq!(answer, FromReader::Read { id: 2, text: Some(want.clone()) });
+    assert_eq!(answer, FromReader::Read { id: 2, text: Some(want.clone()), draft: None });
     let summary = Summary::decode(&buffers[0]).unwrap();
     assert_eq!((summary.policy, summary.quantum, summary.cpus), (Policy::RoundRobin, Some(7), 2));
     assert_eq!(loaded::decode(&buffers[1]).unwrap(), LoadedRun::load(&Scenario::from_json(&want).unwrap()).unwrap());
     // A setting the policy lacks is refused at its path, and nothing is read.
     let (answer, _) = read(4, fcfs, vec![ScenarioEdit::Quantum(3)]);
-    let FromReader::Refused { id: 4, error } = answer else { panic!("{answer:?}") };
+    let FromReader::Refused { id: 4, error, in_draft: false } = answer else { panic!("{answer:?}") };
     assert_eq!(error.path, "scheduler.quantum");
     // An edit that changes nothing answers with no new text.
-    assert_eq!(read(5, fcfs, vec![ScenarioEdit::Cpus(1)]).0, FromReader::Read { id: 5, text: None });
+    assert_eq!(read(5, fcfs, vec![ScenarioEdit::Cpus(1)]).0, FromReader::Read { id: 5, text: None, draft: None });
+}
+
+#[test]
+fn settings_are_made_in_the_draft_too_or_refused_by_it() {
+    let fcfs = presets::find("mixed-fcfs-1cpu").unwrap().json;
+    // The learner's unapplied draft: the same scenario with another name.
+    let draft = fcfs.replacen("\"name\": \"", "\"name\": \"Mine: ", 1);
+    assert_ne!(draft, fcfs);
+    let edits = vec![ScenarioEdit::Policy(Policy::RoundRobin), ScenarioEdit::Cpus(2)];
+    let job = ReadJob { text: fcfs.into(), edits: edits.clone(), draft: Some(draft.clone()), fault: None };
+    let (answer, _) = ask(ToReader::Read { id: 1, job });
+    let FromReader::Read { id: 1, text: Some(text), draft: Some(edited) } = answer else { panic!("{answer:?}") };
+    // The draft changes as the text does: only the settings' values, its name kept.
+    assert_eq!(edited, text.replacen("\"name\": \"", "\"name\": \"Mine: ", 1));
+    // A draft that is not a scenario yet refuses them, located in the draft; nothing is read.
+    let job = ReadJob { text: fcfs.into(), edits, draft: Some("{ \"name\": ".into()), fault: None };
+    let (answer, buffers) = ask(ToReader::Read { id: 2, job });
+    let FromReader::Refused { id: 2, error, in_draft: true } = answer else { panic!("{answer:?}") };
+    assert_eq!(error, Scenario::from_json("{ \"name\": ").unwrap_err());
+    assert!(buffers.is_empty());
 }
 
 #[test]
@@ -116,6 +136,7 @@ fn the_rows_of_a_text_are_the_job_table_s() {
 #[test]
 #[should_panic(expected = "asked to panic")]
 fn the_panic_fault_panics() {
-    let job = ReadJob { text: "{}".into(), edits: Vec::new(), fault: Some(threadlab::messaging::Fault::Panic) };
+    let job =
+        ReadJob { text: "{}".into(), edits: Vec::new(), draft: None, fault: Some(threadlab::messaging::Fault::Panic) };
     ask(ToReader::Read { id: 1, job });
 }

@@ -11,8 +11,8 @@
 //! page                                  reader
 //!                                   ←   Ready                     (once, when it has started)
 //! Read { id: n, job }               →
-//!                                   ←   Read { id: n, text } + [summary, loaded run]
-//!                                       or  Refused { id: n, error }
+//!                                   ←   Read { id: n, text, draft } + [summary, loaded run]
+//!                                       or  Refused { id: n, error, in_draft }
 //! Jobs { id: n, text }              →
 //!                                   ←   Jobs { id: n } + [rows]
 //! ```
@@ -57,6 +57,9 @@ pub struct ReadJob {
     /// ([`ScenarioEdit::apply_to_text`]); the page's controls send them.
     #[serde(with = "edit_texts")]
     pub edits: Vec<ScenarioEdit>,
+    /// The editor's unapplied draft, to make the same edits in (only their values change in
+    /// it), so that applying the draft later keeps the settings.
+    pub draft: Option<String>,
     /// A fault to act out instead of reading: only the browser tests ask for one.
     pub fault: Option<Fault>,
 }
@@ -74,6 +77,8 @@ pub enum FromReader {
         id: u64,
         /// The text with the edits applied, if they changed it.
         text: Option<String>,
+        /// The job's draft with the edits applied, if it had one.
+        draft: Option<String>,
     },
     /// Read `id` failed: what is wrong, located in the text (the edited one, if edits changed
     /// it), in a learner's words.
@@ -83,6 +88,9 @@ pub enum FromReader {
         /// The error.
         #[serde(with = "ScenarioErrorDef")]
         error: ScenarioError,
+        /// Whether the error is in the job's draft (it cannot take the edits: not valid yet),
+        /// not in the text.
+        in_draft: bool,
     },
     /// The rows of request `id`: buffer 0 is [`encode_rows`]'s bytes.
     Jobs {
@@ -159,7 +167,10 @@ mod tests {
             ScenarioEdit::ThreadSwitchTicks(1),
             ScenarioEdit::ProcessSwitchTicks(2),
         ];
-        let m = ToReader::Read { id: 4, job: ReadJob { text: "{}".into(), edits, fault: Some(Fault::Hang) } };
+        let m = ToReader::Read {
+            id: 4,
+            job: ReadJob { text: "{}".into(), edits, draft: Some("{ \"d\": 1 }".into()), fault: Some(Fault::Hang) },
+        };
         assert_eq!(read::<ToReader>(&write(&m)), Ok(m));
         let m = ToReader::Jobs { id: 5, text: "{ \"name\": \"é\" }".into() };
         assert_eq!(read::<ToReader>(&write(&m)), Ok(m));
@@ -168,24 +179,25 @@ mod tests {
     #[test]
     fn the_control_bytes_are_postcard_s() {
         // postcard: the version (varint 3), the variant index (Read = 0), the id (varint), the
-        // text (length 1, "t"), no edits (length 0), no fault (None = 0).
-        let m = ToReader::Read { id: 1, job: ReadJob { text: "t".into(), edits: vec![], fault: None } };
-        assert_eq!(write(&m), [crate::messaging::PROTOCOL as u8, 0, 1, 1, b't', 0, 0]);
+        // text (length 1, "t"), no edits (length 0), no draft and no fault (None = 0 each).
+        let m = ToReader::Read { id: 1, job: ReadJob { text: "t".into(), edits: vec![], draft: None, fault: None } };
+        assert_eq!(write(&m), [crate::messaging::PROTOCOL as u8, 0, 1, 1, b't', 0, 0, 0]);
         // One edit: its text form, `cpus=2` (6 bytes).
         let m = ToReader::Read {
             id: 1,
-            job: ReadJob { text: "t".into(), edits: vec![ScenarioEdit::Cpus(2)], fault: None },
+            job: ReadJob { text: "t".into(), edits: vec![ScenarioEdit::Cpus(2)], draft: Some("d".into()), fault: None },
         };
-        assert_eq!(write(&m)[5..], [1, 6, b'c', b'p', b'u', b's', b'=', b'2', 0]);
+        // Then the draft: Some = 1, length 1, "d"; no fault.
+        assert_eq!(write(&m)[5..], [1, 6, b'c', b'p', b'u', b's', b'=', b'2', 1, 1, b'd', 0]);
     }
 
     #[test]
     fn an_answer_reads_back_as_written() {
         for m in [
             FromReader::Ready,
-            FromReader::Read { id: 3, text: None },
-            FromReader::Read { id: 3, text: Some("x".into()) },
-            FromReader::Refused { id: 5, error: ScenarioError::at("machine.cpus", "no") },
+            FromReader::Read { id: 3, text: None, draft: None },
+            FromReader::Read { id: 3, text: Some("x".into()), draft: Some("y".into()) },
+            FromReader::Refused { id: 5, error: ScenarioError::at("machine.cpus", "no"), in_draft: true },
             FromReader::Refused {
                 id: 5,
                 error: ScenarioError {
@@ -195,6 +207,7 @@ mod tests {
                     file_position: Some((9, 14)),
                     ..ScenarioError::at("processes[0].threads[0].code", "unknown instruction")
                 },
+                in_draft: false,
             },
             FromReader::Jobs { id: 6 },
             FromReader::Crashed { message: "boom".into() },

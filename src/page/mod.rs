@@ -35,7 +35,7 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 use crate::messaging::loaded;
-use crate::messaging::reader::{FromReader, Rows, decode_rows};
+use crate::messaging::reader::{FromReader, ReadJob, Rows, decode_rows};
 use crate::model::scenario::{ScenarioEdit, text};
 use crate::model::{Progress, ScenarioError, System};
 use crate::presets;
@@ -134,8 +134,20 @@ pub struct Reading {
     pub text: Rc<str>,
     /// The controls' changes to make in it first, in order.
     pub edits: Vec<ScenarioEdit>,
+    /// The editor's unapplied draft when the edits were asked for: they are made in it too.
+    pub draft: Option<Rc<str>>,
+    /// The summary of `text`, if the page has it (a control's edit of a scenario read before).
+    pub known: Option<Rc<Summary>>,
     /// How it was asked for.
     pub via: Via,
+}
+
+impl Reading {
+    /// What the reader worker is asked to do.
+    pub fn job(&self) -> ReadJob {
+        let draft = self.draft.as_deref().map(str::to_string);
+        ReadJob { text: self.text.to_string(), edits: self.edits.clone(), draft, fault: None }
+    }
 }
 
 /// What the reader worker answers for a read that succeeded.
@@ -143,6 +155,8 @@ pub struct Reading {
 pub struct ReadAnswer {
     /// The text with the read's edits applied, if they changed it.
     pub text: Option<String>,
+    /// The read's draft with its edits applied, if it had one.
+    pub draft: Option<String>,
     /// What the page shows of the scenario.
     pub summary: Summary,
     /// The loaded run's system (processes, threads, parsed programs), for playback.
@@ -273,6 +287,9 @@ pub enum PageAction {
     Edit(ScenarioEdit),
     /// The reader worker's answer to read `id`: the scenario, or what is wrong with it.
     Read { id: u64, answer: Result<Rc<ReadAnswer>, ScenarioError> },
+    /// The reader worker refused read `id` because the editor's draft cannot take its settings
+    /// (the draft is not a valid scenario yet): the settings are not made.
+    DraftRefused { id: u64, error: ScenarioError },
     /// The reader worker's answer to the rows request `id`.
     Rows { id: u64, rows: Rc<Rows> },
     /// The pending run `id` got this far.
@@ -344,6 +361,8 @@ pub struct PageState {
     /// The draft's rows asked of the reader worker and not answered yet.
     pub rows_wanted: Option<RowsWanted>,
     next_id: u64,
+    /// Says that the scenario left by a pick was kept as the custom one, until the pick's run ends.
+    kept_note: Option<String>,
 }
 
 /// The `name` of a scenario text (its top-level `"name"` string), found without reading the
@@ -415,6 +434,17 @@ impl PageState {
         self.shown.as_ref().map(|s| &s.loaded)
     }
 
+    /// The latest scenario asked for, as the controls show it: the pending run's, else the one
+    /// in use, with the settings being read made in its summary. So a value typed while a read
+    /// or a run is computed is shown at once, and never overwritten by an older run's.
+    pub fn asked(&self) -> Option<Loaded> {
+        if let Some(Reading { source, edited, text, edits, known: Some(known), .. }) = &self.reading {
+            let summary = Rc::new(known.with_edits(edits));
+            return Some(Loaded { source: source.clone(), edited: *edited, text: text.clone(), summary });
+        }
+        self.pending.as_ref().map(|p| &p.loaded).or(self.in_use()).cloned()
+    }
+
     /// What the editor shows: the draft, else the scenario in use's text.
     pub fn editor_text(&self) -> String {
         match (&self.draft, self.in_use()) {
@@ -474,6 +504,7 @@ impl PageState {
         match action {
             PageAction::Open { source, text, via } => self.open(source, false, text, via),
             PageAction::Pick(key) => {
+                self.keep_edited();
                 let source = Source::from_key(&key);
                 match self.text_of(&source) {
                     Some(text) => self.open(source, false, text, Via::Pick),
@@ -485,7 +516,11 @@ impl PageState {
                 let Some(r) = self.reading.take_if(|r| r.id == id) else { return };
                 match answer {
                     Ok(answer) => {
-                        let ReadAnswer { text, summary, system, input } = Rc::unwrap_or_clone(answer);
+                        let ReadAnswer { text, draft, summary, system, input } = Rc::unwrap_or_clone(answer);
+                        // The draft takes the settings too, unless it was retyped since.
+                        if draft.is_some() && self.draft.as_deref() == r.draft.as_deref() {
+                            self.draft = draft;
+                        }
                         let text = text.map_or(r.text, Rc::from);
                         let loaded = Loaded { source: r.source, edited: r.edited, text, summary: Rc::new(summary) };
                         let (input, system) = (input.into(), Rc::new(system));
@@ -495,6 +530,14 @@ impl PageState {
                         self.error = Some(PageError { path: Some(e.path.clone()), ..PageError::plain(e.to_string()) })
                     }
                     Err(e) => self.refuse(e, r.text.to_string(), &r.via),
+                }
+            }
+            PageAction::DraftRefused { id, error } => {
+                if self.reading.take_if(|r| r.id == id).is_some() {
+                    let message = format!(
+                        "Apply or discard the editor's changes first: they cannot take this setting ({error})."
+                    );
+                    self.error = Some(PageError::plain(message));
                 }
             }
             PageAction::Rows { id, rows } => {
@@ -511,7 +554,7 @@ impl PageState {
                 let Some(p) = self.pending.take_if(|p| p.id == id) else { return };
                 if p.via != Via::Start {
                     self.error = None;
-                    self.notice = None;
+                    self.notice = self.kept_note.take().filter(|_| p.via == Via::Pick);
                 }
                 if matches!(p.via, Via::Apply | Via::Import(_)) {
                     self.draft = None;
@@ -528,6 +571,15 @@ impl PageState {
             PageAction::Cancel => {
                 let read = self.reading.take();
                 let run = self.pending.take();
+                // A cancelled import's text is not lost: with no draft it becomes the draft.
+                let import = match (&read, &run) {
+                    (Some(Reading { via: Via::Import(_), text, .. }), _) => Some(text.to_string()),
+                    (_, Some(Pending { via: Via::Import(_), loaded, .. })) => Some(loaded.text.to_string()),
+                    _ => None,
+                };
+                if self.draft.is_none() {
+                    self.draft = import;
+                }
                 if read.is_some() || run.is_some() {
                     self.notice = Some("Run cancelled: the run shown is the one before.".into());
                     self.show_something();
@@ -608,7 +660,8 @@ impl PageState {
     fn read(&mut self, source: Source, edited: bool, text: Rc<str>, edits: Vec<ScenarioEdit>, via: Via) {
         self.next_id += 1;
         self.pending = None;
-        self.reading = Some(Reading { id: self.next_id, source, edited, text, edits, via });
+        let draft = (!edits.is_empty()).then(|| self.draft.as_deref().map(Rc::from)).flatten();
+        self.reading = Some(Reading { id: self.next_id, source, edited, text, edits, draft, known: None, via });
     }
 
     /// Reports an error in `text`. The text is never lost: with no draft it becomes the draft.
@@ -635,19 +688,36 @@ impl PageState {
         }
     }
 
+    /// A scenario changed by the controls is never lost by leaving it: it becomes the custom one
+    /// (as an applied or imported scenario is), and a notice says so.
+    fn keep_edited(&mut self) {
+        let Some(l) = self.pending.as_ref().map(|p| &p.loaded).or(self.in_use()).filter(|l| l.edited) else { return };
+        let kept = Named { name: l.summary.name.clone(), text: l.text.to_string() };
+        let note =
+            format!("Your changed \u{201c}{0}\u{201d} is kept as \u{201c}Custom: {0}\u{201d} in the menu.", kept.name);
+        self.custom = Some(kept);
+        self.notice = Some(note.clone());
+        self.kept_note = Some(note);
+    }
+
     /// A control's edit, on the latest scenario asked for (being read, pending, else in use):
-    /// the reader worker makes it in the text.
+    /// the reader worker makes it in the text, and in the unapplied draft if there is one (only
+    /// that value changes in it), so applying the draft later does not undo the setting; a draft
+    /// that cannot take it (not valid yet) refuses the edit ([`PageAction::DraftRefused`]).
     fn edit(&mut self, edit: ScenarioEdit) {
-        let (source, text, mut edits) = match (&self.reading, &self.pending, self.in_use()) {
-            (Some(r), _, _) => (r.source.clone(), r.text.clone(), r.edits.clone()),
+        let (source, text, mut edits, known) = match (&self.reading, &self.pending, self.in_use()) {
+            (Some(r), _, _) => (r.source.clone(), r.text.clone(), r.edits.clone(), r.known.clone()),
             (None, Some(Pending { loaded: l, .. }), _) | (None, None, Some(l)) => {
-                (l.source.clone(), l.text.clone(), Vec::new())
+                (l.source.clone(), l.text.clone(), Vec::new(), Some(l.summary.clone()))
             }
             (None, None, None) => return,
         };
         edits.push(edit);
         let edited = source != Source::Custom;
         self.read(source, edited, text, edits, Via::Control);
+        if let Some(r) = self.reading.as_mut() {
+            r.known = known;
+        }
     }
 
     fn save(&mut self, name: &str) {
@@ -690,19 +760,20 @@ pub fn from_reader(message: FromReader, buffers: &[Vec<u8>]) -> Option<PageActio
     };
     let buffer = |i: usize| buffers.get(i).map(Vec::as_slice).ok_or_else(|| format!("buffer {i} is missing"));
     Some(match message {
-        FromReader::Read { id, text } => {
+        FromReader::Read { id, text, draft } => {
             let read = || -> Result<ReadAnswer, String> {
                 let summary = Summary::decode(buffer(0)?).map_err(|e| e.to_string())?;
                 let input = buffer(1)?;
                 let system = loaded::decode_system(input).map_err(|e| e.to_string())?;
-                Ok(ReadAnswer { text, summary, system, input: input.to_vec() })
+                Ok(ReadAnswer { text, draft, summary, system, input: input.to_vec() })
             };
             match read() {
                 Ok(answer) => PageAction::Read { id, answer: Ok(Rc::new(answer)) },
                 Err(why) => stopped(id, why),
             }
         }
-        FromReader::Refused { id, error } => PageAction::Read { id, answer: Err(error) },
+        FromReader::Refused { id, error, in_draft: false } => PageAction::Read { id, answer: Err(error) },
+        FromReader::Refused { id, error, in_draft: true } => PageAction::DraftRefused { id, error },
         FromReader::Jobs { id } => match buffer(0).and_then(decode_rows) {
             Ok(rows) => PageAction::Rows { id, rows: Rc::new(rows) },
             Err(why) => stopped(id, why),

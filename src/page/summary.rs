@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::jobs::{self, Job};
-use crate::model::scenario::{Policy, ProgramText, Scenario, TieRule};
+use crate::model::scenario::{Policy, PolicyParams, ProgramText, Scenario, ScenarioEdit, TieRule};
 use crate::model::{System, Ticks};
 
 /// A scenario as the page's views need it (see the module's documentation).
@@ -25,8 +25,12 @@ pub struct Summary {
     /// The scheduling policy.
     #[serde(with = "policy_key")]
     pub policy: Policy,
-    /// The time slice in ticks, for a policy that has one.
+    /// The time slice in ticks, for a policy that has one (MLFQ: its top level's).
     pub quantum: Option<Ticks>,
+    /// MLFQ's quantum per level in ticks, top (highest priority) first (OSTEP ch. 8: a slice
+    /// per queue); empty for other policies. One box would flatten them, so the page shows them
+    /// read-only.
+    pub levels: Vec<Ticks>,
     /// The tie rule, for a policy that has one.
     pub tie: Option<TieRule>,
     /// The policy's other parameters (and the queue structure), as the file writes them: key
@@ -83,12 +87,35 @@ impl Summary {
             cpus: scenario.machine.cpus,
             policy: sched.policy(),
             quantum: sched.quantum(),
+            levels: match &sched.params {
+                PolicyParams::Mlfq(m) => m.levels.iter().map(|l| l.quantum).collect(),
+                _ => Vec::new(),
+            },
             tie,
             params,
             seed: scenario.seed,
             programs,
             jobs: jobs::rows_of(scenario),
         }
+    }
+
+    /// This summary as the controls show it while `edits` are being made by the reader worker:
+    /// each setting the summary holds takes its new value (a policy change keeps the old
+    /// quantum and tie rule until the reader answers with the new policy's).
+    pub fn with_edits(&self, edits: &[ScenarioEdit]) -> Summary {
+        let mut s = self.clone();
+        for edit in edits {
+            match *edit {
+                ScenarioEdit::Cpus(n) => s.cpus = n,
+                ScenarioEdit::Policy(p) => s.policy = p,
+                ScenarioEdit::Quantum(q) if s.levels.is_empty() => s.quantum = s.quantum.map(|_| q),
+                ScenarioEdit::Quantum(_) => {}
+                ScenarioEdit::Tie(t) => s.tie = s.tie.map(|_| t),
+                ScenarioEdit::Seed(n) => s.seed = n,
+                ScenarioEdit::ThreadSwitchTicks(_) | ScenarioEdit::ProcessSwitchTicks(_) => {}
+            }
+        }
+        s
     }
 
     /// The source of the program thread `tid` runs (empty if `tid` is out of range).
@@ -192,6 +219,8 @@ mod tests {
         let s = Summary::of(&mlfq, &System::load(&mlfq).unwrap());
         assert_eq!(s.policy, Policy::Mlfq);
         assert!(s.params.iter().any(|(k, _)| k == "levels"), "{:?}", s.params);
+        // presets/mlfq-interactive.json: levels with quanta 5, 10 and 20 ticks, top first.
+        assert_eq!(s.levels, [5, 10, 20]);
     }
 
     #[test]

@@ -216,7 +216,7 @@ pub fn App() -> Html {
             <Header />
             <section class="picker-area" aria-label="Scenario menu"><PresetPicker state={page.clone()} on_action={on_page.clone()} /></section>
             <aside class="sidebar">
-                <Settings loaded={shown.loaded.clone()} on_action={on_page.clone()} />
+                <Settings loaded={state.asked().unwrap_or_else(|| shown.loaded.clone())} on_action={on_page.clone()} />
                 if let Some(rows) = state.job_rows() {
                     <JobTable {rows} text={state.editor_text()} on_action={on_page.clone()} />
                 }

@@ -21,7 +21,7 @@ use gloo::timers::callback::Interval;
 use web_sys::MessageEvent;
 use yew::Callback;
 
-use crate::messaging::reader::{FromReader, ReadJob, ToReader};
+use crate::messaging::reader::{FromReader, ToReader};
 use crate::messaging::{self, Fault, web};
 use crate::page::{PageAction, Reading, RowsWanted, from_reader};
 
@@ -115,10 +115,7 @@ impl Reader {
             if inner.read.as_ref().map(|w| w.id) != reading.map(|r| r.id) {
                 inner.read = reading.map(|r| Wanted {
                     id: r.id,
-                    message: ToReader::Read {
-                        id: r.id,
-                        job: ReadJob { text: r.text.to_string(), edits: r.edits.clone(), fault: None },
-                    },
+                    message: ToReader::Read { id: r.id, job: r.job() },
                     sent: None,
                 });
             }

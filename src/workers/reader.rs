@@ -19,15 +19,29 @@ use crate::page::summary::Summary;
 /// Handles one message; `post` sends an answer to the page with the buffers beside it.
 pub fn handle(message: ToReader, post: &mut dyn FnMut(FromReader, Vec<Vec<u8>>)) {
     match message {
-        ToReader::Read { id, job } => match read(&job) {
-            Ok(read) => {
-                let text = (read.text != job.text).then_some(read.text);
-                post(FromReader::Read { id, text }, vec![read.summary.encode(), loaded::encode(&read.run)]);
-            }
-            Err(error) => post(FromReader::Refused { id, error }, Vec::new()),
+        ToReader::Read { id, job } => match edit_draft(&job) {
+            Err(error) => post(FromReader::Refused { id, error, in_draft: true }, Vec::new()),
+            Ok(draft) => match read(&job) {
+                Ok(read) => {
+                    let text = (read.text != job.text).then_some(read.text);
+                    post(FromReader::Read { id, text, draft }, vec![read.summary.encode(), loaded::encode(&read.run)]);
+                }
+                Err(error) => post(FromReader::Refused { id, error, in_draft: false }, Vec::new()),
+            },
         },
         ToReader::Jobs { id, text } => post(FromReader::Jobs { id }, vec![encode_rows(&jobs::rows_of_text(&text))]),
     }
+}
+
+/// `job`'s draft with its edits made in it (each changing only its value), if it has a draft.
+/// Errors: the draft cannot take them (it is not a valid scenario yet), located in the draft.
+pub fn edit_draft(job: &ReadJob) -> Result<Option<String>, ScenarioError> {
+    let Some(draft) = &job.draft else { return Ok(None) };
+    let mut text = draft.clone();
+    for edit in &job.edits {
+        text = edit.apply_to_text(&text)?.0;
+    }
+    Ok(Some(text))
 }
 
 /// A scenario read: its (edited) text, what the page shows of it, and its loaded run.

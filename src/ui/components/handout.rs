@@ -9,7 +9,13 @@ use crate::ui::run::Run;
 /// The scenario's name, description, CPUs and policy (print only), as markup.
 pub fn handout_title(run: &Run) -> Html {
     let s = &run.summary;
-    let quantum = s.quantum.map(|q| format!(", quantum {q} µs")).unwrap_or_default();
+    let quantum = match (s.quantum, s.levels.as_slice()) {
+        (_, [_, _, ..]) => {
+            format!(", quanta {} µs", s.levels.iter().map(u64::to_string).collect::<Vec<_>>().join(" / "))
+        }
+        (Some(q), _) => format!(", quantum {q} µs"),
+        (None, _) => String::new(),
+    };
     let cpus = s.cpus;
     raw(format!(
         "<section class=\"handout-title print-only\" data-testid=\"handout-title\"><h2>{}</h2><p>{}</p>\

@@ -227,7 +227,11 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
                     <input type="file" accept=".json,application/json" data-testid="import-file" onchange={on_import}
                         class="visually-hidden-file" aria-label="Import a scenario file" />
                 </label>
-                <button data-testid="btn-export" onclick={on_export}>{ "Export" }</button>
+                // With unapplied edits, Export says it saves the scenario in use, not the draft.
+                <button data-testid="btn-export" onclick={on_export}
+                    title={state.draft.is_some().then_some("Saves the scenario in use, not your unapplied edits")}>
+                    { if state.draft.is_some() { "Export applied" } else { "Export" } }
+                </button>
                 <button data-testid="btn-template" onclick={on_template} title="Put a three-job scheduling exercise in the editor (not applied)">
                     { "New from template" }
                 </button>

@@ -1,10 +1,12 @@
 //! Settings that change the scenario in use and re-run it: CPUs, policy, the policy's quantum
-//! and tie rule, and (read-only) its other parameters. Every box shows the scenario in use.
+//! and tie rule, and (read-only) its other parameters. Every box shows the latest scenario asked
+//! for ([`crate::page::PageState::asked`]: the run being read or computed, else the one in use);
+//! a box being typed in keeps the learner's text until it loses focus.
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::model::scenario::{DEFAULT_QUANTUM_TICKS as DEFAULT_QUANTUM, MAX_CPUS, Policy, ScenarioEdit, TieRule};
+use crate::model::scenario::{MAX_CPUS, Policy, ScenarioEdit, TieRule};
 use crate::page::{Loaded, PageAction};
 use crate::ui::components::use_select_value;
 
@@ -40,28 +42,29 @@ fn tie_key(tie: TieRule) -> &'static str {
 /// Props of [`Settings`].
 #[derive(Properties, PartialEq)]
 pub struct SettingsProps {
-    /// The scenario in use.
+    /// The latest scenario asked for ([`crate::page::PageState::asked`]).
     pub loaded: Loaded,
     /// Page actions: each setting sends a [`PageAction::Edit`].
     pub on_action: Callback<PageAction>,
 }
 
-/// A number box's state: `draft` is the user's text while it is invalid (shown in the box; Yew
-/// would otherwise put the value in use back on every render), `error` says what is wrong.
+/// A number box's state: `draft` is the user's text while they type (shown in the box until it
+/// loses focus, so no run's answer overwrites a keystroke), `error` says what is wrong.
 struct NumberBox {
     draft: UseStateHandle<Option<String>>,
     error: UseStateHandle<Option<String>>,
 }
 
 impl NumberBox {
-    /// The text to show: the invalid draft, else the value in use.
+    /// The text to show: the learner's text while typing, else the value asked for.
     fn shown(&self, current: u64) -> String {
         (*self.draft).clone().unwrap_or_else(|| current.to_string())
     }
 
-    /// Input and blur handlers: a valid value is sent at once; an invalid one shows the error
-    /// and sends nothing; on blur an invalid box goes back to `current`, the value in use (the
-    /// error stays, saying which value the run still uses).
+    /// Input and blur handlers: the text is kept as typed; a valid value is sent at once, an
+    /// invalid one shows the error and sends nothing; on blur the box shows the value asked for
+    /// (an invalid text goes back to `current`, and the error stays, saying which value the run
+    /// still uses).
     fn handlers(
         &self,
         current: u64,
@@ -73,18 +76,16 @@ impl NumberBox {
             Callback::from(move |e: InputEvent| {
                 let input: HtmlInputElement = e.target_unchecked_into();
                 let value = input.value();
-                match check(&value) {
+                let checked = check(&value);
+                draft.set(Some(value));
+                match checked {
                     Ok(n) => {
-                        draft.set(None);
                         error.set(None);
                         if n != current {
                             send.emit(n);
                         }
                     }
-                    Err(msg) => {
-                        draft.set(Some(value));
-                        error.set(Some(msg));
-                    }
+                    Err(msg) => error.set(Some(msg)),
                 }
             })
         };
@@ -138,7 +139,7 @@ pub fn Settings(props: &SettingsProps) -> Html {
         |t| parse_whole(t, "The CPU count", 1, u64::from(MAX_CPUS)),
         on_change.reform(|n: u64| ScenarioEdit::Cpus(n as u32)),
     );
-    let shown_quantum = quantum.unwrap_or(DEFAULT_QUANTUM);
+    let shown_quantum = quantum.unwrap_or(0);
     let (on_quantum, on_quantum_blur) = quantum_box.handlers(
         shown_quantum,
         |t| parse_whole(t, "The quantum", 1, MAX_QUANTUM),
@@ -158,7 +159,7 @@ pub fn Settings(props: &SettingsProps) -> Html {
         };
         ScenarioEdit::Tie(tie)
     });
-    let rr = quantum.is_some();
+    let rr = quantum.is_some() && summary.levels.is_empty();
     // The policy's other parameters, as the reader found them: shown, edited in the JSON.
     let others = &summary.params;
     let policy = summary.policy;
@@ -184,11 +185,19 @@ pub fn Settings(props: &SettingsProps) -> Html {
             </div>
             <div class="field">
                 <label for="setting-quantum">{ "Quantum (µs)" }</label>
+                if summary.levels.is_empty() {
                 <input id="setting-quantum" data-testid="setting-quantum" type="number" min="1" step="1" disabled={!rr}
-                    value={quantum_box.shown(shown_quantum)} oninput={on_quantum} onblur={on_quantum_blur}
+                    value={if rr { quantum_box.shown(shown_quantum) } else { String::new() }} placeholder={(!rr).then_some("—")}
+                    oninput={on_quantum} onblur={on_quantum_blur}
                     aria-invalid={quantum_error.is_some().to_string()} aria-describedby={quantum_error.is_some().then_some("quantum-error")}
                     title={if rr { "Time slice before a thread is pre-empted".to_string() } else { format!("{} has no quantum", policy.label()) }} />
                 { error_line("quantum-error", quantum_error, shown_quantum) }
+                } else {
+                    // MLFQ: one per level; a single box would flatten them (edit them in the JSON).
+                    <output id="setting-quantum" data-testid="setting-quantum" title="One per level, top first (edit the levels in the JSON)">
+                        { summary.levels.iter().map(u64::to_string).collect::<Vec<_>>().join(" / ") }
+                    </output>
+                }
             </div>
             <div class="field">
                 <label for="setting-tie">{ "Ties (same instant)" }</label>

@@ -147,6 +147,10 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     // The bar whose details are shown: (run id, lane set, lane, index in the lane).
     let picked_state = use_state(|| None::<(u32, LaneSet, usize, usize)>);
     let picked = (*picked_state).filter(|p| (p.0, p.1) == (run.id, *set)).map(|p| (p.2, p.3));
+    // The same, as the key handler last left it: keys pressed before a redraw each move on from
+    // the bar the previous key picked, not from the one this render shows.
+    let picked_now = use_mut_ref(|| None::<(u32, LaneSet, usize, usize)>);
+    *picked_now.borrow_mut() = *picked_state;
     // The plot's width (CSS px) and device pixels per CSS pixel.
     let size = use_state(|| (0.0f64, 1.0f64));
     // The window shown, kept across renders: (run id, window, the cursor it last followed).
@@ -347,11 +351,13 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         Callback::from(move |_: PointerEvent| *press.borrow_mut() = None)
     };
     let onkeydown = {
-        let (drawing, picked_state, set_window) = (drawing.clone(), picked_state.clone(), set_window.clone());
+        let (drawing, picked_state, picked_now, set_window) =
+            (drawing.clone(), picked_state.clone(), picked_now.clone(), set_window.clone());
         let (on_seek, on_select, selected, key) =
             (props.on_seek.clone(), props.on_select.clone(), props.selected, (run.id, *set));
         Callback::from(move |e: KeyboardEvent| {
             let d = &*drawing;
+            let picked = (*picked_now.borrow()).filter(|p| (p.0, p.1) == key).map(|p| (p.2, p.3));
             let current = picked.filter(|&at| bar(d, at).is_some());
             // Where keys start from: the picked bar, else the highlighted thread's lane (thread
             // lanes) or the first lane with bars, at the cursor.
@@ -391,6 +397,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     None
                 }
                 "Escape" => {
+                    *picked_now.borrow_mut() = None;
                     picked_state.set(None);
                     on_select.emit(None);
                     None
@@ -406,6 +413,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 if !win.contains(s.start) {
                     set_window(win.follow(s.start, end));
                 }
+                *picked_now.borrow_mut() = Some((key.0, key.1, at.0, at.1));
                 picked_state.set(Some((key.0, key.1, at.0, at.1)));
                 on_select.emit(Some(s.tid));
             }
