@@ -25,6 +25,7 @@ test('the template becomes a job table; edits write the processes into the JSON;
   const page = await newPage(app, t);
   await openApp(page, app, 'race-unsafe');
   assert.match(await text(page, 'job-table-note'), /more than a job table/);
+  assert.doesNotMatch(await text(page, 'job-table-note'), /`/, 'no raw backquotes');
   await byId(page, 'btn-job-template').click();
   await byId(page, 'job-table').waitFor();
   assert.deepEqual(await rows(page), [
@@ -77,7 +78,9 @@ test('a bad cell says what it must hold and changes nothing; removing a job rewr
   const before = await editor.inputValue();
   await setCell(page, 1, 'bursts', '3, x');
   await byId(page, 'job-error').waitFor();
-  assert.match(await text(page, 'job-error'), /CPU bursts must be whole numbers of ticks, at least 1.*`x` is not/);
+  // Code in the message is set as code, not shown with its backquotes.
+  assert.match(await text(page, 'job-error'), /CPU bursts must be whole numbers of ticks, at least 1.* x is not/);
+  assert.equal(await byId(page, 'job-error').locator('code', { hasText: /^x$/ }).count(), 1);
   assert.equal(await byId(page, 'job-1-bursts').inputValue(), '3, x', 'the cell keeps what was typed');
   assert.equal(await byId(page, 'job-1-bursts').getAttribute('aria-invalid'), 'true');
   assert.equal(await editor.inputValue(), before, 'the JSON is unchanged');

@@ -52,6 +52,10 @@ for (const width of [390, 1024, 1920]) {
     if (width === 1024) {
       const boxes = await tableBoxes(page);
       assert.ok(boxes.some((b) => b.wide), 'at 1024 px the thread table scrolls sideways (and says so)');
+      // What a blocked thread waits for is in sight without scrolling (it was the last column).
+      const scroller = await page.locator('.table-scroll', { has: byId(page, 'thread-table') }).boundingBox();
+      const waits = await page.locator('[data-testid="thread-table"] th', { hasText: 'Waits for' }).boundingBox();
+      assert.ok(waits.x + waits.width <= scroller.x + scroller.width, `Waits for at ${waits.x}+${waits.width}, box ends at ${scroller.x + scroller.width}`);
     }
     if (width === 390) {
       // The scenario menu is near the top, above the playback.

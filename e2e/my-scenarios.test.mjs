@@ -101,3 +101,26 @@ test('a failed apply loses nothing: the text stays, across a reload, with the ru
   assert.equal(await num(page, 'metric-makespan'), makespan);
   page.done();
 });
+
+test('keeping under another kept scenario\'s name asks first; a preset\'s name is not offered', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openApp(page, app, 'race-mutex');
+  // The name offered for a preset is free: the preset's own name with a number.
+  const offered = await byId(page, 'keep-name').inputValue();
+  assert.match(offered, / \(2\)$/, offered);
+  await keepAs(page, 'Week 5');
+  await openApp(page, app, 'deadlock');
+  await byId(page, 'keep-name').fill('Week 5');
+  assert.equal((await byId(page, 'btn-keep').textContent()).trim(), 'Replace');
+  await byId(page, 'btn-keep').click();
+  await byId(page, 'keep-confirm').waitFor();
+  assert.match(await byId(page, 'keep-confirm').textContent(), /press Replace again/);
+  assert.equal(await byId(page, 'preset-select').inputValue(), 'deadlock', 'nothing replaced yet');
+  await shot(page, 'keep-confirm');
+  await byId(page, 'btn-keep').click();
+  await waitForPreset(page, 'saved:Week 5');
+  assert.equal(await byId(page, 'keep-confirm').count(), 0);
+  assert.deepEqual((await mine(page)).map(([v]) => v), ['saved:Week 5']);
+  assert.match(await byId(page, 'scenario-editor').inputValue(), /Deadlock/, 'the second one replaced it');
+  page.done();
+});

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  ROOT, T, TEST_TIMEOUT, byId, cliFile, newPage, openApp, scrub, shot, text, useApp,
+  ROOT, T, TEST_TIMEOUT, byId, cli, cliFile, newPage, openApp, scrub, shot, text, useApp,
 } from './lib.mjs';
 
 const app = useApp();
@@ -143,8 +143,14 @@ test('a thread is highlighted from the legend, the thread table, a bar, or the k
   const tl = byId(page, 'timeline');
   const selected = () => tl.getAttribute('data-selected');
 
+  // Each legend button's name for a screen reader tells its thread apart (64 threads whose
+  // names repeat across processes: process / thread).
+  const names = await page.locator('.legend-thread').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+  assert.equal(names.length, 64);
+  assert.equal(new Set(names).size, 64, `repeated names: ${names.slice(0, 4)}`);
   // Legend: process p1's thread t2 is tid 10.
   const legendButton = page.locator('.legend-thread[data-tid="10"]');
+  assert.equal(await legendButton.getAttribute('aria-label'), `${result.metrics.threads[10].process} / ${result.metrics.threads[10].name}`);
   await legendButton.click();
   assert.equal(await selected(), '10');
   assert.equal(await legendButton.getAttribute('aria-pressed'), 'true');
@@ -273,4 +279,20 @@ test('on a phone (390 px, touch): a tap on a bar shows its details and highlight
   mkdirSync(path.join(ROOT, 'e2e', 'screenshots'), { recursive: true });
   await page.screenshot({ path: path.join(ROOT, 'e2e', 'screenshots', 'timeline-390-touch.png') });
   assert.deepEqual(errors, []);
+});
+
+test('threads blocked forever in a deadlock are marked at the end of their lanes', { timeout: TEST_TIMEOUT }, async (t) => {
+  const want = cli('deadlock');
+  assert.equal(want.outcome.kind, 'deadlock');
+  const stuck = want.outcome.waits.map((w) => String(w.tid)).sort();
+  assert.ok(stuck.length >= 2, `${stuck}`);
+  const page = await newPage(app, t);
+  await openApp(page, app, 'deadlock');
+  assert.equal(await page.locator('[data-testid="end-mark"]').count(), 0, 'not in the CPU lanes');
+  await byId(page, 'lanes-threads').click();
+  await page.locator('[data-testid="end-mark"]').first().waitFor();
+  const marked = await page.locator('[data-testid="end-mark"]').evaluateAll((els) => els.map((e) => e.dataset.tid));
+  assert.deepEqual(marked.sort(), stuck, 'one mark per stuck thread');
+  await shot(page, 'timeline-deadlock-end');
+  page.done();
 });

@@ -160,6 +160,26 @@ fn json_mistakes_get_plain_explanations() {
     assert!(newline.message.contains("line break inside a string"), "{}", newline.message);
     let missing_comma = err("{\"name\": \"x\" \"processes\": []}");
     assert!(!missing_comma.path.contains('?'), "{}", missing_comma.path);
+    // No parser internals in a message that has a plain explanation.
+    for e in [&trailing, &not_json, &newline, &missing_comma] {
+        for internal in ["expected ident", "control character", "(expected", "trailing comma"] {
+            assert!(!e.message.contains(internal), "{internal}: {}", e.message);
+        }
+    }
+}
+
+#[test]
+fn a_missing_comma_is_located_where_it_goes() {
+    // Line 3 lacks its comma: serde_json notices at line 4's key; the comma goes right after
+    // `"x"` on line 3 (column 14: the 2 spaces and `"name": "x"` are 13 characters).
+    let e = err("{\n  \"format\": 2,\n  \"name\": \"x\"\n  \"processes\": []\n}");
+    assert_eq!((e.line, e.column), (Some(3), Some(14)), "{e}");
+    assert!(e.message.starts_with("a comma is missing after this value"), "{}", e.message);
+    // In a list, on one line: after `1` (column 22 of line 1: `{"name":"x","list":[1` is 21
+    // characters).
+    let e = err("{\"name\":\"x\",\"list\":[1 2]}");
+    assert_eq!((e.line, e.column), (Some(1), Some(22)), "{e}");
+    assert!(e.message.contains("items of a list"), "{}", e.message);
 }
 
 #[test]

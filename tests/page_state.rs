@@ -544,3 +544,47 @@ fn a_cancelled_import_keeps_the_file_text_in_the_editor() {
         assert_eq!(s.draft.as_deref(), Some("mine"));
     }
 }
+
+#[test]
+fn a_custom_scenario_replaced_by_another_is_kept_under_its_name() {
+    // The walk's fault: one custom scenario only; an import replaced it without a word.
+    let mut s = start_at("race-unsafe");
+    let mine = json("race-mutex").replacen("\"name\": \"", "\"name\": \"Mine: ", 1);
+    act(&mut s, PageAction::Open { source: Source::Custom, text: mine.clone(), via: Via::Apply });
+    let first = s.custom.clone().unwrap();
+    assert!(first.name.starts_with("Mine: "), "{}", first.name);
+    // A setting on the custom scenario in use updates it: nothing else is kept.
+    act(&mut s, PageAction::Edit(ScenarioEdit::Cpus(1)));
+    assert!(s.saved.is_empty());
+    let updated = s.custom.clone().unwrap();
+    assert_ne!(updated.text, first.text);
+    // An import replaces it: the one replaced is kept under its own name, and the page says so.
+    act(&mut s, PageAction::Open { source: Source::Custom, text: json("deadlock"), via: Via::Import("d.json".into()) });
+    assert_eq!(s.custom.as_ref().unwrap().text, json("deadlock"));
+    assert_eq!(s.saved, std::slice::from_ref(&updated));
+    assert!(s.notice.as_ref().is_some_and(|n| n.contains(&updated.name)), "{:?}", s.notice);
+    // Again, twice: a name taken (by a kept one, or a preset's) gets a number.
+    act(&mut s, PageAction::Open { source: Source::Custom, text: mine.clone(), via: Via::Import("m.json".into()) });
+    act(&mut s, PageAction::Open { source: Source::Custom, text: json("deadlock"), via: Via::Import("d.json".into()) });
+    let names: Vec<&str> = s.saved.iter().map(|n| n.name.as_str()).collect();
+    let deadlock = presets::find("deadlock").unwrap().name;
+    assert_eq!(names, [updated.name.as_str(), &format!("{deadlock} (2)"), &format!("{} (2)", updated.name)]);
+}
+
+#[test]
+fn a_kept_name_is_never_a_preset_s() {
+    // The walk's fault: keeping a preset unchanged put a second "Race: …" in the menu.
+    let mut s = start_at("race-mutex");
+    let preset = presets::find("race-mutex").unwrap().name;
+    assert_eq!(s.suggested_name(), format!("{preset} (2)"), "a preset's name is taken");
+    act(&mut s, PageAction::Save(preset.into()));
+    assert!(s.error.as_ref().unwrap().message.contains("a preset's name"), "{:?}", s.error);
+    assert!(s.saved.is_empty());
+    let name = s.suggested_name();
+    act(&mut s, PageAction::Save(name));
+    assert_eq!(s.in_use().unwrap().source, Source::Saved(format!("{preset} (2)")));
+    assert_eq!(s.suggested_name(), format!("{preset} (2)"), "the name it is kept under");
+    let labels: Vec<String> = s.choices().into_iter().map(|c| c.label).collect();
+    let unique: std::collections::HashSet<&String> = labels.iter().collect();
+    assert_eq!(unique.len(), labels.len(), "{labels:?}");
+}

@@ -560,8 +560,12 @@ impl PageState {
                     self.draft = None;
                 }
                 if p.loaded.source == Source::Custom {
+                    // An apply or a setting on the custom scenario in use updates it; anything
+                    // else (an import, an apply of a preset's text) is a new one.
+                    let updating = matches!(p.via, Via::Apply | Via::Control)
+                        && self.in_use().is_some_and(|l| l.source == Source::Custom);
                     let text = p.loaded.text.to_string();
-                    self.custom = Some(Named { name: p.loaded.summary.name.clone(), text });
+                    self.replace_custom(Named { name: p.loaded.summary.name.clone(), text }, updating);
                 }
                 if self.draft.as_deref() == Some(&p.loaded.text) {
                     self.draft = None;
@@ -693,11 +697,34 @@ impl PageState {
     fn keep_edited(&mut self) {
         let Some(l) = self.pending.as_ref().map(|p| &p.loaded).or(self.in_use()).filter(|l| l.edited) else { return };
         let kept = Named { name: l.summary.name.clone(), text: l.text.to_string() };
-        let note =
+        let mut note =
             format!("Your changed \u{201c}{0}\u{201d} is kept as \u{201c}Custom: {0}\u{201d} in the menu.", kept.name);
-        self.custom = Some(kept);
+        if let Some(n) = self.replace_custom(kept, false) {
+            note = format!("{note} {n}");
+        }
         self.notice = Some(note.clone());
         self.kept_note = Some(note);
+    }
+
+    /// Makes `new` the custom scenario. The one it replaces is never lost: unless `updating`
+    /// (the new one is that scenario, changed) or kept under a name already, it is kept under
+    /// its own name ([`PageState::free_name`]), and the notice says so.
+    fn replace_custom(&mut self, new: Named, updating: bool) -> Option<String> {
+        let old = self.custom.replace(new)?;
+        let same = self.custom.as_ref().is_some_and(|c| c.text == old.text);
+        if updating || same || self.saved.iter().any(|n| n.text == old.text) {
+            return None;
+        }
+        let name = self.free_name(&old.name);
+        let note =
+            format!("The custom scenario it replaces is kept as \u{201c}{name}\u{201d} under \u{201c}Yours\u{201d}.");
+        self.saved.push(Named { name, text: old.text });
+        let note = match self.notice.take() {
+            Some(n) if !n.contains(&note) => format!("{n} {note}"),
+            _ => note,
+        };
+        self.notice = Some(note.clone());
+        Some(note)
     }
 
     /// A control's edit, on the latest scenario asked for (being read, pending, else in use):
@@ -720,12 +747,40 @@ impl PageState {
         }
     }
 
+    /// `name`, or `name (2)`, `name (3)`… : the first that is neither kept already nor a
+    /// preset's name (so the menu never shows two entries alike).
+    pub fn free_name(&self, name: &str) -> String {
+        let taken = |n: &str| self.saved.iter().any(|s| s.name == n) || presets::PRESETS.iter().any(|p| p.name == n);
+        (1..)
+            .map(|i| if i == 1 { name.to_string() } else { format!("{name} ({i})") })
+            .find(|n| !taken(n))
+            .expect("some number is free")
+    }
+
+    /// The name the page suggests to keep the scenario in use under: the name it is kept under,
+    /// else its own name made free ([`PageState::free_name`]; a preset's is taken).
+    pub fn suggested_name(&self) -> String {
+        match self.in_use() {
+            Some(Loaded { source: Source::Saved(n), .. }) => n.clone(),
+            Some(l) => self.free_name(&l.summary.name),
+            None => String::new(),
+        }
+    }
+
     fn save(&mut self, name: &str) {
-        let Some(shown) = self.shown.as_mut() else { return };
+        if self.shown.is_none() {
+            return;
+        }
         if name.is_empty() {
             self.error = Some(PageError::plain("Give the scenario a name to keep it under."));
             return;
         }
+        if presets::PRESETS.iter().any(|p| p.name == name) {
+            let message = format!("\u{201c}{name}\u{201d} is a preset's name: keep yours under another one.");
+            self.error = Some(PageError::plain(message));
+            return;
+        }
+        let Some(shown) = self.shown.as_mut() else { return };
         let kept = Named { name: name.to_string(), text: shown.loaded.text.to_string() };
         match self.saved.iter_mut().find(|n| n.name == name) {
             Some(existing) => *existing = kept,
@@ -738,13 +793,16 @@ impl PageState {
     fn delete(&mut self, name: &str) {
         self.saved.retain(|n| n.name != name);
         // The scenario in use is never lost: it becomes the custom one.
-        if let Some(shown) = self.shown.as_mut()
-            && shown.loaded.source == Source::Saved(name.to_string())
-        {
-            shown.loaded.source = Source::Custom;
-            shown.loaded.edited = false;
-            let text = shown.loaded.text.to_string();
-            self.custom = Some(Named { name: shown.loaded.summary.name.clone(), text });
+        let kept = match self.shown.as_mut() {
+            Some(shown) if shown.loaded.source == Source::Saved(name.to_string()) => {
+                shown.loaded.source = Source::Custom;
+                shown.loaded.edited = false;
+                Some(Named { name: shown.loaded.summary.name.clone(), text: shown.loaded.text.to_string() })
+            }
+            _ => None,
+        };
+        if let Some(kept) = kept {
+            self.replace_custom(kept, false);
         }
     }
 }

@@ -38,6 +38,9 @@ pub struct Summary {
     pub params: Vec<(String, String)>,
     /// The seed of the run's random draws.
     pub seed: u64,
+    /// What the run does that the settings do not show, in sentences (e.g. a one-CPU policy
+    /// on a machine of several).
+    pub notes: Vec<String>,
     /// Each program's source as written, indexed like [`System::programs`]
     /// ([`crate::model::system::ThreadInfo::program`]).
     pub programs: Vec<ProgramSource>,
@@ -94,6 +97,7 @@ impl Summary {
             tie,
             params,
             seed: scenario.seed,
+            notes: notes_of(scenario),
             programs,
             jobs: jobs::rows_of(scenario),
         }
@@ -139,6 +143,25 @@ impl Summary {
             Err(e) => Err(SummaryWireError(e.to_string())),
         }
     }
+}
+
+/// What the run does that the settings do not show.
+fn notes_of(scenario: &Scenario) -> Vec<String> {
+    let mut notes = Vec::new();
+    let cpus = scenario.machine.cpus;
+    if matches!(scenario.scheduler.params, PolicyParams::ProcessRun(_)) && cpus > 1 {
+        notes.push(format!(
+            "OSTEP's process-run has one CPU: under this policy one thread runs at a time, on any of the {cpus} CPUs."
+        ));
+    }
+    if let PolicyParams::Lottery(l) = &scenario.scheduler.params
+        && l.full_quantum
+    {
+        notes.push(
+            "full_quantum: a thread that finishes mid-quantum leaves its CPU idle to the quantum's end, as OSTEP's lottery.py counts time.".into(),
+        );
+    }
+    notes
 }
 
 /// A parameter's value as the read-only list shows it: a string without its quotes, anything
@@ -221,6 +244,25 @@ mod tests {
         assert!(s.params.iter().any(|(k, _)| k == "levels"), "{:?}", s.params);
         // presets/mlfq-interactive.json: levels with quanta 5, 10 and 20 ticks, top first.
         assert_eq!(s.levels, [5, 10, 20]);
+        assert!(s.notes.is_empty());
+    }
+
+    #[test]
+    fn a_one_cpu_policy_on_several_cpus_says_so() {
+        let mut scenario = crate::presets::find("mixed-fcfs-1cpu").unwrap().scenario().unwrap();
+        scenario.scheduler = crate::model::scenario::SchedulerSpec::of(Policy::ProcessRun, None);
+        let note = |s: &Scenario| Summary::of(s, &System::load(s).unwrap()).notes;
+        assert!(note(&scenario).is_empty(), "one CPU: nothing to say");
+        scenario.machine.cpus = 2;
+        assert_eq!(note(&scenario).len(), 1);
+        assert!(note(&scenario)[0].contains("one thread runs at a time"), "{:?}", note(&scenario));
+        // lottery.py's quirk, as `threadlab ostep lottery` writes it (src/ostep/lottery.rs).
+        scenario.scheduler = crate::model::scenario::SchedulerSpec::of(Policy::Lottery, Some(1));
+        assert!(note(&scenario).is_empty(), "the default lottery: nothing to say");
+        if let PolicyParams::Lottery(l) = &mut scenario.scheduler.params {
+            l.full_quantum = true;
+        }
+        assert!(note(&scenario)[0].starts_with("full_quantum"), "{:?}", note(&scenario));
     }
 
     #[test]

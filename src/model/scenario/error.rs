@@ -99,6 +99,7 @@ impl fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 /// serde_json's message in words a learner can act on; the position is reported separately.
+/// A message with a plain explanation does not carry the parser's own words ("expected ident").
 pub(super) fn plain_json_message(e: &serde_json::Error) -> String {
     let raw = strip_position(&e.to_string());
     if e.is_eof() {
@@ -116,10 +117,14 @@ pub(super) fn plain_json_message(e: &serde_json::Error) -> String {
         "more text after the scenario's end: its last `}` comes earlier, or its first `{` is missing"
     } else if raw.starts_with("control character") {
         "a line break inside a string: write programs as a list of lines, or use \\n"
+    } else if raw.starts_with("expected `,` or `}`") {
+        "a comma is missing after this value: members of an object are separated by `,`"
+    } else if raw.starts_with("expected `,` or `]`") {
+        "a comma is missing after this value: items of a list are separated by `,`"
     } else {
         return raw;
     };
-    format!("{hint} ({raw})")
+    hint.to_string()
 }
 
 /// serde_json appends " at line L column C"; we report those separately.

@@ -60,6 +60,13 @@ pub(super) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ScenarioError>
         if nested {
             return ScenarioError::at(path, message);
         }
+        // A missing comma is found at the next value, often on the next line; the place to
+        // write it is right after the value before.
+        if !about_a_value && strip_position(&inner.to_string()).starts_with("expected `,` or") {
+            let after = text[..at.min(text.len())].trim_end().len();
+            let (line, column) = super::text::line_column(text, after);
+            return ScenarioError::at_text(path, line, column, message);
+        }
         let line = inner.line() as u32;
         ScenarioError::at_text(path, line, char_column(text, line, inner.column()), message)
     })

@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use crate::page::jobs::{self, Job};
 use crate::page::{JobRows, PageAction, Source, Via};
+use crate::ui::format::with_code;
 
 /// Props of [`JobTable`].
 #[derive(Properties, PartialEq)]
@@ -126,7 +127,7 @@ pub fn JobTable(props: &JobTableProps) -> Html {
             return html! {
                 <section class="panel job-table" aria-labelledby="job-table-title">
                     <h2 class="panel-title" id="job-table-title">{ "Jobs" }</h2>
-                    <p class="hint" data-testid="job-table-note">{ why }</p>
+                    <p class="hint" data-testid="job-table-note">{ with_code(&why) }</p>
                     <button data-testid="btn-job-template" onclick={on_template}>{ "Start from a job table template" }</button>
                 </section>
             };
@@ -235,7 +236,7 @@ pub fn JobTable(props: &JobTableProps) -> Html {
                 </table>
             </div>
             if let Some(msg) = &*error {
-                <p class="setting-error" role="alert" data-testid="job-error">{ msg.clone() }</p>
+                <p class="setting-error" role="alert" data-testid="job-error">{ with_code(msg) }</p>
             }
             <div class="buttons">
                 <button data-testid="btn-add-job" onclick={on_add} disabled={!current}>{ "Add a job" }</button>

@@ -70,9 +70,10 @@ pub fn MetricsTable(props: &MetricsTableProps) -> Html {
             </tr>
         }
     });
-    // Means over finished threads; "—" when none finished (e.g. an immediate deadlock).
+    // Means over finished threads, to two decimals as OSTEP's `-c` prints them (8.25, not 8.2);
+    // "—" when none finished (e.g. an immediate deadlock).
     let avg = |f: fn(&crate::model::metrics::Averages) -> f64| {
-        m.averages.as_ref().map_or_else(|| "—".to_string(), |a| format!("{:.1}", f(a)))
+        m.averages.as_ref().map_or_else(|| "—".to_string(), |a| format!("{:.2}", f(a)))
     };
     html! {
         <section class="panel metrics-panel" data-testid="metrics-table">

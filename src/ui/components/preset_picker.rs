@@ -36,28 +36,45 @@ pub fn PresetPicker(props: &PresetPickerProps) -> Html {
     let presets: Html = choices.iter().filter(|c| c.group == Group::Presets).map(option).collect();
     let mine: Vec<Html> = choices.iter().filter(|c| c.group == Group::Mine).map(option).collect();
 
-    // The name to keep the scenario under: its own name, or the name it is kept under.
-    let kept_name = match &loaded.source {
-        Source::Saved(n) => n.clone(),
-        _ => loaded.summary.name.clone(),
-    };
+    // The name to keep the scenario under: the name it is kept under, or its own (made free).
+    let kept_name = state.suggested_name();
     let name = use_state(|| kept_name.clone());
     {
         let name = name.clone();
         use_effect_with(kept_name.clone(), move |n| name.set(n.clone()));
     }
+    // Replacing another kept scenario asks first: the name it would replace, until the second press.
+    let confirming = use_state(|| None::<String>);
     let on_name = {
-        let name = name.clone();
-        Callback::from(move |e: InputEvent| name.set(e.target_unchecked_into::<HtmlInputElement>().value()))
-    };
-    let on_keep = {
-        let name = name.clone();
-        props.on_action.reform(move |e: SubmitEvent| {
-            e.prevent_default();
-            PageAction::Save((*name).clone())
+        let (name, confirming) = (name.clone(), confirming.clone());
+        Callback::from(move |e: InputEvent| {
+            name.set(e.target_unchecked_into::<HtmlInputElement>().value());
+            confirming.set(None);
         })
     };
     let exists = state.saved.iter().any(|n| n.name == name.trim());
+    let replaces_other = exists && loaded.source != Source::Saved(name.trim().to_string());
+    let on_keep = {
+        let (name, confirming, on_action) = (name.clone(), confirming.clone(), props.on_action.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let wanted = name.trim().to_string();
+            if replaces_other && confirming.as_deref() != Some(wanted.as_str()) {
+                confirming.set(Some(wanted));
+            } else {
+                confirming.set(None);
+                on_action.emit(PageAction::Save(wanted));
+            }
+        })
+    };
+    let confirm_note = match &*confirming {
+        Some(n) if replaces_other && *n == name.trim() => html! {
+            <p class="hint" role="alert" data-testid="keep-confirm">
+                { format!("\u{201c}{n}\u{201d} is kept already, with another scenario: press Replace again to overwrite it, or change the name.") }
+            </p>
+        },
+        _ => html! {},
+    };
     let delete = match &loaded.source {
         Source::Saved(n) => {
             let n = n.clone();
@@ -84,6 +101,7 @@ pub fn PresetPicker(props: &PresetPickerProps) -> Html {
                     <button type="submit" data-testid="btn-keep">{ if exists { "Replace" } else { "Keep" } }</button>
                     { delete }
                 </div>
+                { confirm_note }
             </form>
         </section>
     }

@@ -175,6 +175,7 @@ pub fn Settings(props: &SettingsProps) -> Html {
                     aria-invalid={cpus_error.is_some().to_string()} aria-describedby={cpus_error.is_some().then_some("cpus-error")} />
                 { error_line("cpus-error", cpus_error, cpus) }
             </div>
+            { for summary.notes.iter().map(|n| html! { <p class="hint field wide" data-testid="policy-note">{ n.clone() }</p> }) }
             <div class="field wide">
                 <label for="setting-policy">{ "Policy" }</label>
                 <select id="setting-policy" data-testid="setting-policy" ref={policy_select} onchange={on_policy}>

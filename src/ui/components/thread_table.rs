@@ -82,11 +82,13 @@ fn ThreadRow(props: &ThreadRowProps) -> Html {
                 <span class={state_class(view.state)} data-testid="thread-state">{ view.state.name() }</span>
                 if props.switching_in { <span class="muted" title="The CPU is saving the previous context and loading this one">{ " switching in" }</span> }
             </td>
+            // What a blocked thread waits for, beside its state (a last column scrolled out of
+            // sight at 1024 px).
+            <td data-testid="thread-waits">{ with_code(&waits) }</td>
             <td class="num">{ view.cpu.map_or_else(|| "—".to_string(), |c| c.to_string()) }</td>
             <td class="num nowrap" data-testid="thread-pc">{ pc }</td>
             <td><code>{ instr }</code></td>
             <td class="regs"><code>{ if regs.is_empty() { "all 0".to_string() } else { regs.join(" ") } }</code></td>
-            <td>{ with_code(&waits) }</td>
         </tr>
     }
 }
@@ -150,11 +152,11 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
                             <th scope="col">{ "Process" }</th>
                             <th scope="col">{ "Thread" }</th>
                             <th scope="col">{ "State" }</th>
+                            <th scope="col">{ "Waits for" }</th>
                             <th scope="col">{ "CPU" }</th>
                             <th scope="col" title="Program counter: the index of the thread's current instruction, counted from 0 (blank and comment lines have none); in brackets its line in the program, counted from 1 as in the code view and the editor">{ "PC (line)" }</th>
                             <th scope="col" title="The instruction at the PC: running now, or the next to run">{ "Next instruction" }</th>
                             <th scope="col" title="Registers r0–r7, private to each thread; only non-zero ones shown">{ "Registers (non-zero)" }</th>
-                            <th scope="col">{ "Waits for" }</th>
                         </tr>
                     </thead>
                     <tbody>{ for rows }</tbody>

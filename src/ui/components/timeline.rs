@@ -16,7 +16,7 @@ use yew::prelude::*;
 use super::timeline_lanes::{Drawing, draw, lane_height};
 use super::timeline_legend::{legend, legend_pick};
 use super::timeline_marks::{MARK_HEIGHT, lost_marks};
-use crate::model::{ThreadId, Ticks};
+use crate::model::{Outcome, ThreadId, Ticks};
 use crate::timeline::names::lane_names;
 use crate::timeline::palette::thread_colours;
 use crate::timeline::{LaneSet, Lanes, MIN_SPAN, Span, SpanKind, Window, axis_step};
@@ -437,6 +437,21 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         }
     });
     let pct = |t: Ticks| win.frac(t) * 100.0;
+    // Threads that wait forever (a deadlock): a mark at the run's end on their lanes, since a
+    // wait that begins at the run's last instant has no length to draw.
+    let stuck: Vec<usize> = match (&run.result.outcome, drawing.lanes.set) {
+        (Outcome::Deadlock { waits, .. }, LaneSet::Threads) if win.start + win.span >= end => {
+            waits.iter().map(|w| w.tid).collect()
+        }
+        _ => Vec::new(),
+    };
+    let end_marks = stuck.iter().map(|&l| {
+        let top = MARK_HEIGHT + l as f64 * lane_h;
+        html! {
+            <div class="end-mark" data-testid="end-mark" data-tid={l.to_string()} style={format!("top:{top}px;height:{lane_h}px")}
+                title="Blocked forever: deadlock (see the outcome above)"></div>
+        }
+    });
     let focus_ring = picked
         .and_then(|at| bar(&drawing, at).map(|s| (at.0, *s)))
         .filter(|(_, s)| s.end > win.start && s.start < win.start + win.span);
@@ -452,7 +467,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         format!("showing {}–{} µs of {end}", win.start, win.start + win.span)
     };
     let (set_name, lanes_text) = match *set {
-        LaneSet::Cpus => ("cpus", format!("{n_lanes} CPUs")),
+        LaneSet::Cpus => ("cpus", format!("{n_lanes} CPU{}", if n_lanes == 1 { "" } else { "s" })),
         LaneSet::Threads => ("threads", format!("{n_lanes} threads")),
     };
     html! {
@@ -480,6 +495,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     <div class="marks" style={format!("height:{MARK_HEIGHT}px")}>{ (*marks).clone() }</div>
                     <canvas ref={canvas} class="lanes-canvas" data-testid="timeline-canvas" aria-hidden="true"
                         style={format!("height:{}px", lane_h * n_lanes as f64)} />
+                    { for end_marks }
                     if win.contains(cursor) {
                         <div class="cursor" data-testid="timeline-cursor" style={format!("left:{:.3}%", pct(cursor))}></div>
                     }

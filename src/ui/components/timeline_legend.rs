@@ -28,7 +28,7 @@ pub fn legend(run: &Run, colours: &[&str], set: LaneSet, selected: Option<Thread
             let (process, name) = (escape(&p.name), escape(&t.name));
             let _ = write!(
                 h,
-                "<button class=\"legend-thread\" data-tid=\"{}\" aria-pressed=\"{}\" title=\"{process} / {name}: \
+                "<button class=\"legend-thread\" data-tid=\"{}\" aria-pressed=\"{}\" aria-label=\"{process} / {name}\" title=\"{process} / {name}: \
                  highlight its bars (again, or Esc, to clear)\"><span class=\"swatch\" style=\"background:{}\"></span>{name}</button>",
                 t.tid,
                 selected == Some(t.tid),
