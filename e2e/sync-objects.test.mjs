@@ -58,7 +58,7 @@ test('bounded-buffer: semaphores are shown with value, bound and queue, and a wa
   // The thread table's wait column names the semaphore.
   const row = page.locator(`[data-testid="thread-table"] tr[data-tid="${first.tid}"]`);
   assert.equal(await row.locator('[data-testid="thread-state"]').innerText(), 'blocked');
-  assert.equal((await row.locator('td').last().textContent()).trim(), 'semaphore full');
+  assert.equal((await row.locator('[data-testid="thread-waits"]').textContent()).trim(), 'semaphore full');
   await shot(page, 'sync-semaphores');
 
   // The blocked bar in that thread's lane names the semaphore too.
@@ -96,7 +96,7 @@ test('readers-writers: the read-write lock shows its holders, and a waiter what 
     blocked.tid,
     { timeout: T.load },
   );
-  assert.match((await row.locator('td').last().textContent()).trim(), new RegExp(`^read-write lock \\w+ ${mode}$`));
+  assert.match((await row.locator('[data-testid="thread-waits"]').textContent()).trim(), new RegExp(`^read-write lock \\w+ ${mode}$`));
   const line = await page.locator('[data-testid^="sync-"]').filter({ hasText: /^read-write lock / }).first().textContent();
   assert.match(line, /^read-write lock \w+: (free|held by \d+ readers?|held by \w+ to write); waiting: .*; prefers (readers|writers)$/);
   assert.ok(line.includes(`${names[blocked.tid]} (${mode})`), line);
