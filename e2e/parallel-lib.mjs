@@ -33,3 +33,61 @@ export async function results(page) {
     return out;
   });
 }
+
+/** Waits until section `prefix`'s status (iso-status, speed-status) is done, stopped or error; its kind. */
+export async function settled(page, prefix, timeout = T.play) {
+  await page.waitForFunction(
+    (p) => ['done', 'stopped', 'error'].includes(document.querySelector(`[data-testid="${p}-status"]`)?.dataset.kind),
+    prefix,
+    { timeout },
+  );
+  return byId(page, `${prefix}-status`).getAttribute('data-kind');
+}
+
+/** Runs the isolated mode: `workers` workers, `mib` MiB, `send` 'copy' or 'transfer'; the status's kind. */
+export async function runIsolated(page, { workers = 2, mib = 16, send = 'copy' } = {}) {
+  await byId(page, 'iso-workers').fill(String(workers));
+  await byId(page, 'iso-size').selectOption(String(mib));
+  await byId(page, `iso-${send}`).check();
+  await byId(page, 'iso-run').click();
+  return settled(page, 'iso');
+}
+
+/** The isolated run's result: { exact, copied, detached, bytes, sendMs, rows: [{ detached, received }] }. */
+export async function isolatedResult(page) {
+  return page.evaluate(() => {
+    const q = (id) => document.querySelector(`[data-testid="${id}"]`);
+    const copied = q('iso-copied');
+    return {
+      exact: q('iso-check').dataset.exact,
+      copied: Number(copied.dataset.copied),
+      detached: Number(copied.dataset.detached),
+      bytes: Number(copied.dataset.bytes),
+      sendMs: Number(copied.dataset.sendMs),
+      rows: [...document.querySelectorAll('[data-testid="iso-row"]')].map((r) => ({
+        detached: r.dataset.detached,
+        received: Number(r.dataset.received),
+      })),
+    };
+  });
+}
+
+/** Starts the speedup run up to `max` workers with `work` rounds (does not wait). */
+export async function startSpeedup(page, { max = 2, work = 64 } = {}) {
+  await byId(page, 'speed-workers').fill(String(max));
+  await byId(page, 'speed-work').selectOption(String(work));
+  await byId(page, 'speed-run').click();
+}
+
+/** The speedup table's rows: [{ n, speedup, predicted, startupMs, wallMs }]. */
+export async function speedupRows(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('[data-testid="speed-row"]')].map((r) => ({
+      n: Number(r.dataset.n),
+      speedup: Number(r.dataset.speedup),
+      predicted: Number(r.dataset.predicted),
+      startupMs: Number(r.dataset.startupMs),
+      wallMs: Number(r.dataset.wallMs),
+    })),
+  );
+}

@@ -1,10 +1,11 @@
 // Served WITHOUT the cross-origin isolation headers (a static host, an LMS): the parallel mode
-// says why shared memory is unavailable and how to enable it, and the simulator still works.
+// says why shared memory is unavailable and how to enable it, its isolated mode and speedup run
+// (no shared memory) still run, and the simulator still works.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
 import { TEST_TIMEOUT, byId, newPage, openApp, shot, text, useApp } from './lib.mjs';
-import { openParallel } from './parallel-lib.mjs';
+import { isolatedResult, openParallel, runIsolated, settled, speedupRows, startSpeedup } from './parallel-lib.mjs';
 
 const app = useApp({ isolation: false });
 
@@ -31,5 +32,24 @@ test('without isolation, the simulator still runs its scenarios', { timeout: TES
   await openApp(page, app, 'race-unsafe');
   assert.equal(await page.evaluate(() => crossOriginIsolated), false);
   assert.ok(await byId(page, 'outcome').getAttribute('data-kind'));
+  page.done();
+});
+
+test('without isolation, the isolated mode still runs: exact, copied and transferred', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openParallel(page, app);
+  assert.equal(await page.evaluate(() => crossOriginIsolated), false);
+  assert.equal(await page.evaluate(() => typeof SharedArrayBuffer), 'undefined');
+  assert.equal(await byId(page, 'iso-run').isDisabled(), false);
+  assert.equal(await runIsolated(page, { workers: 2, mib: 1, send: 'copy' }), 'done', await text(page, 'iso-status'));
+  let r = await isolatedResult(page);
+  assert.deepEqual([r.exact, r.copied, r.detached], ['true', 1 << 20, 0]);
+  assert.equal(await runIsolated(page, { workers: 2, mib: 1, send: 'transfer' }), 'done');
+  r = await isolatedResult(page);
+  assert.deepEqual([r.exact, r.copied, r.detached], ['true', 0, 2]);
+  await startSpeedup(page, { max: 2, work: 64 });
+  assert.equal(await settled(page, 'speed'), 'done', await text(page, 'speed-status'));
+  assert.deepEqual((await speedupRows(page)).map((x) => x.n), [1, 2]);
+  await shot(page, 'parallel-no-isolation-isolated');
   page.done();
 });

@@ -53,6 +53,14 @@ test('a long run shows its progress, then the same result as the CLI', { timeout
   const expected = cliFile(file);
   assert.equal(expected.outcome.kind, 'completed');
 
+  // Every text the progress shows, from now on.
+  await page.evaluate(() => {
+    window.progressTexts = new Set();
+    new MutationObserver(() => {
+      const t = document.querySelector('[data-testid="run-progress-text"]')?.textContent;
+      if (t) window.progressTexts.add(t.replace(/[\d,]+/g, 'N'));
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
   await importText(page, 'long.json', scenario);
   await byId(page, 'run-progress').waitFor({ state: 'visible', timeout: T.load });
   assert.match(await text(page, 'run-progress-text'), /\d/, 'the progress says how far the run has got');
@@ -64,6 +72,9 @@ test('a long run shows its progress, then the same result as the CLI', { timeout
     expected.metrics.makespan,
     { timeout: T.play },
   );
+  // A million events are read for playback a slice at a time, between frames, and the page says so.
+  const seen = await page.evaluate(() => [...window.progressTexts]);
+  assert.ok(seen.some((t) => /reading its trace for playback: N %/.test(t)), `progress shown: ${seen.join(' | ')}`);
   assert.equal(await num(page, 'metric-context-switches'), expected.metrics.context_switches);
   page.done();
 });

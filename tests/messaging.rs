@@ -76,3 +76,30 @@ fn cut_or_garbled_bytes_are_an_error() {
     assert!(RunBytes::decode(&[]).is_err());
     assert!(RunBytes::decode(&[0xff; 16]).is_err());
 }
+
+#[test]
+fn a_result_read_a_slice_at_a_time_equals_the_whole() {
+    use threadlab::messaging::wire::RunDecoder;
+    let run = result_of(&presets::find("race-unsafe").unwrap().scenario().unwrap());
+    let bytes = run.encode();
+    let items = run.trace.events.len() + run.trace.intervals.len() + run.trace.ready_queue.len();
+    let mut d = RunDecoder::new(bytes.clone()).unwrap();
+    let (mut steps, mut last) = (0, d.fraction());
+    assert!(last > 0.0 && last < 1.0, "the head is read at once: {last}");
+    while !d.step(7).unwrap() {
+        steps += 1;
+        assert!(d.fraction() > last, "each slice reads on");
+        last = d.fraction();
+    }
+    // 7 items a slice: ⌈items / 7⌉ slices read them; the one that reads the last says so.
+    assert_eq!(steps + 1, items.div_ceil(7));
+    assert_eq!(d.fraction(), 1.0);
+    assert_eq!(d.finish().unwrap(), run);
+    // Cut in the middle of the lists: a slice reports the error.
+    let mut cut = RunDecoder::new(bytes[..bytes.len() * 2 / 3].to_vec()).unwrap();
+    assert!(cut.step(usize::MAX).is_err());
+    // Something after the result is refused too.
+    let mut padded = bytes.clone();
+    padded.push(0);
+    assert!(RunBytes::decode(&padded).unwrap_err().to_string().contains("1 bytes left over"));
+}

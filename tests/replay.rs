@@ -151,3 +151,34 @@ fn checkpoints_are_spaced_so_that_there_are_at_most_256() {
     let trace = r.trace.unwrap();
     assert_eq!(Checkpoints::new(&trace, &sys).every(), 4096);
 }
+
+#[test]
+fn checkpoints_folded_in_any_order_or_in_slices_answer_the_same() {
+    // A preset long enough for several checkpoints at a spacing of 5 events.
+    let scenario = threadlab::presets::find("race-unsafe").unwrap().scenario().unwrap();
+    let (sys, result) = model::run(&scenario).unwrap();
+    let trace = result.trace.unwrap();
+    let cpus = scenario.machine.cpus as usize;
+    let times = sample(&trace, 40);
+    assert!(trace.events.len() > 100, "{} events", trace.events.len());
+    // Asked for from the end backwards: each snapshot folds what it needs, no more.
+    let lazy = Checkpoints::with_every(&trace, &sys, 5);
+    assert!(!lazy.complete(&trace));
+    for &t in times.iter().rev() {
+        assert_eq!(lazy.snapshot(&trace, &sys, cpus, t), trace.snapshot(&sys, cpus, t), "t={t}");
+    }
+    assert!(lazy.complete(&trace), "the last instant needed every checkpoint");
+    // Folded in slices of 12 events (2 checkpoints a slice) until complete, then asked.
+    let sliced = Checkpoints::with_every(&trace, &sys, 5);
+    let mut slices = 0;
+    while !sliced.extend(&trace, &sys, 12) {
+        slices += 1;
+        assert!(slices <= trace.events.len(), "extend never completes");
+    }
+    // ⌊n / 5⌋ checkpoints after the start, two a slice: ⌈⌊n / 5⌋ / 2⌉ slices, the last reporting done.
+    assert_eq!(slices + 1, (trace.events.len() / 5).div_ceil(2));
+    assert_eq!(sliced, lazy, "the same checkpoints either way");
+    for &t in &times {
+        assert_eq!(sliced.snapshot(&trace, &sys, cpus, t), trace.snapshot(&sys, cpus, t), "t={t}");
+    }
+}

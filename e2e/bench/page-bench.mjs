@@ -9,7 +9,7 @@
 //
 // Environment: THREADLAB_DIST (built site, default dist/), CHROMIUM (default /usr/bin/chromium),
 // REPS (fresh pages per scenario, default 3), PLAY_MS (each play measurement, default 3000),
-// ONLY=big or ONLY=small (one scenario), JSON=FILE (also write the figures there as JSON), HIDE=SELECTORS (for diagnosis: hides those
+// ONLY=big, small or huge (one scenario; huge: a run at the trace's 2,000,000-event cap), JSON=FILE (also write the figures there as JSON), HIDE=SELECTORS (for diagnosis: hides those
 // parts of the page once the run is shown, e.g. HIDE=".threads-panel,.memory-panel", to see what
 // they cost).
 //
@@ -327,6 +327,57 @@ async function measureScenario(browser, url, { label, from, text, setting }) {
   return { label, setting, end, rows };
 }
 
+/**
+ * A run at the trace's cap (the big scenario's loop run 1,500 times: 2,000,000 events, the most a
+ * trace records): apply → drawn with its split, the longest main-thread task from Apply until two
+ * seconds after the run shows (the page must not freeze while it gets ready to scrub), a scrub
+ * to the run's end at once (before the page has folded its checkpoints ahead), and a re-run after
+ * a quantum change.
+ */
+async function measureHuge(browser, url, text) {
+  const rows = { apply: [], longest: [], jump: [], rerun: [] };
+  let end = 0;
+  for (let rep = 0; rep < REPS; rep++) {
+    const page = await freshPage(browser);
+    await open(page, url, 'race-unsafe');
+    await byId(page, 'scenario-editor').fill(text);
+    await page.waitForTimeout(300);
+    await page.evaluate(() => {
+      window.longTasks = [];
+      new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+    });
+    rows.apply.push(await untilDrawn(page, CLICK, 'btn-apply'));
+    end = await runEnd(page);
+    rows.jump.push(await page.evaluate((t) => new Promise((done) => {
+      const el = document.querySelector('[data-testid="scrub"]');
+      const t0 = performance.now();
+      Object.getOwnPropertyDescriptor(Object.getPrototypeOf(el), 'value').set.call(el, String(t));
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      requestAnimationFrame(() => setTimeout(() => done(performance.now() - t0), 0));
+    }), end));
+    await page.waitForTimeout(2000);
+    rows.longest.push(await page.evaluate(() => Math.max(0, ...window.longTasks)));
+    rows.rerun.push(await untilDrawn(page, SET_VALUE, ['setting-quantum', 4]));
+    check(page);
+    await page.context().close();
+  }
+  const pick = (xs, k) => xs.map((x) => x[k]);
+  const out = [`Run at the trace's cap: big-run.json looped 1,500 times, 2,000,000 events (${f(end)} µs; medians of ${REPS} pages)`];
+  out.push(line('apply → drawn (ms)', median(pick(rows.apply, 'total')), TARGET.apply));
+  out.push(line('  run in the worker (with its message)', median(pick(rows.apply, 'worker'))));
+  out.push(line('  decode (bytes → the page\'s run)', median(pick(rows.apply, 'decode'))));
+  out.push(line('  first draw (decoded → painted)', median(pick(rows.apply, 'draw'))));
+  out.push(line('longest main-thread task, Apply to 2 s after (ms)', median(rows.longest)));
+  out.push(line('scrub to the end at once → painted (ms)', median(rows.jump), TARGET.scrub));
+  out.push(line('re-run after a quantum change (ms)', median(pick(rows.rerun, 'total')), TARGET.rerun));
+  out.push(line('  run in the worker', median(pick(rows.rerun, 'worker'))));
+  out.push(line('  decode and first draw', median(pick(rows.rerun, 'total')) - median(pick(rows.rerun, 'worker'))));
+  const figures = {
+    apply: median(pick(rows.apply, 'total')), longest: median(rows.longest), jump: median(rows.jump), rerun: median(pick(rows.rerun, 'total')),
+  };
+  return { text: out.join('\n'), figures };
+}
+
 const f = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-GB', { maximumFractionDigits: d, minimumFractionDigits: d }) : '—');
 
 /** One printed line: the figure, its value, its target and PASS / MISS. */
@@ -402,19 +453,26 @@ try {
   await first.context().close();
   console.log(line('worker start-up (ms, information)', startup));
   const results = [];
-  if (ONLY !== 'small') results.push(await measureScenario(browser, server.url, {
+  if (!ONLY || ONLY === 'big') results.push(await measureScenario(browser, server.url, {
     label: 'Big run: e2e/bench/big-run.json, 16 CPUs, 64 threads, RR quantum 3',
     from: 'race-unsafe',
     text: BIG,
     setting: { id: 'setting-quantum', name: 'quantum', other: 4 },
   }));
-  if (ONLY !== 'big') results.push(await measureScenario(browser, server.url, {
+  if (!ONLY || ONLY === 'small') results.push(await measureScenario(browser, server.url, {
     label: 'Small preset: race-unsafe (for contrast)',
     from: 'race-unsafe',
     text: null,
     setting: { id: 'setting-cpus', name: 'CPU count', other: 1 },
   }));
   const printed = results.map(report);
+  if (ONLY === 'huge' || !ONLY) {
+    const huge = JSON.parse(BIG);
+    huge.name = 'Big run at the trace cap';
+    for (const p of huge.processes) p.programs.worker[0] = 'loop 1500';
+    huge.limits = { max_steps: 2_000_000, max_time: 1_000_000_000 };
+    printed.push(await measureHuge(browser, server.url, JSON.stringify(huge, null, 2)));
+  }
   for (const p of printed) console.log(`\n${p.text}`);
   const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
   console.log(`\npage-bench: done in ${((Date.now() - started) / 1000).toFixed(0)} s (load ${load}); a benchmark, not a test: a MISS fails nothing.`);

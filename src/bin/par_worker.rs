@@ -1,7 +1,7 @@
 //! The parallel mode's worker (a Web Worker's wasm, built by Trunk from `index.html`'s
 //! `data-type="worker"` link): it receives jobs from `parallel.html`, does them with
-//! [`threadlab::workers::parallel`] on the shared memory that came beside the job, and posts the
-//! answer back (see [`threadlab::messaging::parallel`]). The page starts N of them per run and
+//! [`threadlab::workers::parallel`] on the shared memory (a count job) or the part of the data
+//! (a hash job) that came beside the job, and posts the answer back (see [`threadlab::messaging::parallel`]). The page starts N of them per run and
 //! terminates them after it.
 
 #[cfg(target_arch = "wasm32")]
@@ -28,6 +28,7 @@ fn main() {
     std::panic::set_hook(Box::new(|info| post(&FromParWorker::Crashed { message: info.to_string() })));
 
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+        let arrived_ms = now_ms();
         let received = match web::receive(&event) {
             Ok(r) => r,
             Err(e) => return post(&FromParWorker::Crashed { message: e.to_string() }),
@@ -36,6 +37,10 @@ fn main() {
             Ok(ToParWorker::Count { run, job }) => match received.buffers.first() {
                 Some(buffer) => post(&parallel::count(run, &job, &SharedWords::over(buffer), &now_ms)),
                 None => post(&FromParWorker::Crashed { message: "a count job came without its shared memory".into() }),
+            },
+            Ok(ToParWorker::Hash { run, job }) => match received.buffers.first() {
+                Some(buffer) => post(&parallel::hash(run, &job, arrived_ms, || web::bytes(buffer), &now_ms)),
+                None => post(&FromParWorker::Crashed { message: "a hash job came without its data".into() }),
             },
             Err(e) => post(&FromParWorker::Crashed { message: e.to_string() }),
         }

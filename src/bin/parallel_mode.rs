@@ -5,6 +5,7 @@
 #[cfg(target_arch = "wasm32")]
 fn main() {
     threadlab::parallel::ui::start();
+    threadlab::parallel::ui_isolated::start();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

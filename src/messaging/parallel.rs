@@ -17,6 +17,19 @@
 //! page terminates the workers (a worker adding never reads its messages). A panic is reported
 //! as [`FromParWorker::Crashed`].
 //!
+//! The isolated mode and the speedup run (like processes: no memory shared), for run `r`:
+//!
+//! ```text
+//! page                                          worker w
+//!                                           ←   Ready                     (once, when started)
+//! Hash { run: r, job } + its part of the data →                           (once)
+//!                                           ←   Hashed { run: r, worker: w, answer, bytes, span }
+//! ```
+//!
+//! The part is an `ArrayBuffer`, copied by the browser's structured clone or transferred (moved:
+//! the page's buffer is detached after), as the page chose; the worker copies it into its own
+//! memory, hashes it ([`crate::parallel::split::hash_blocks`]) and answers the sum; the page merges.
+//!
 //! [`counter::words`]: crate::parallel::counter::words
 
 use serde::de::DeserializeOwned;
@@ -26,8 +39,13 @@ use super::{Fault, ReadError};
 use crate::parallel::counter::Variant;
 use crate::parallel::session::Span;
 
-/// This conversation's version: the page and its workers must speak the same one.
-pub const PROTOCOL: u32 = 2;
+/// This conversation's version: the page and its workers must speak the same one. It never
+/// equals the simulation worker's [`super::PROTOCOL`] (checked when building), so a message sent
+/// to the wrong worker is refused by its version. 4 added [`ToParWorker::Hash`] and
+/// [`FromParWorker::Hashed`]; 6 is 4's messages, renumbered past the simulation's 5.
+pub const PROTOCOL: u32 = 6;
+
+const _: () = assert!(PROTOCOL != super::PROTOCOL, "the parallel mode's protocol must differ from the simulation's");
 
 /// Writes `message` as the control bytes of a message ([`PROTOCOL`] first, as in
 /// [`super::write`]).
@@ -52,6 +70,25 @@ pub enum ToParWorker {
         /// What to do.
         job: CountJob,
     },
+    /// Hash the part of the data in buffer 0 (an `ArrayBuffer`); answer
+    /// [`FromParWorker::Hashed`].
+    Hash {
+        /// The page's id for the run.
+        run: u64,
+        /// What to do.
+        job: HashJob,
+    },
+}
+
+/// One worker's part of an isolated run: hash the blocks it was sent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HashJob {
+    /// This worker's index, 0-based.
+    pub worker: u32,
+    /// Rounds over each block ([`crate::parallel::split::hash_blocks`]): the work per byte.
+    pub rounds: u32,
+    /// A fault to act out instead (only the browser tests ask for one: `?debug-par-worker=`).
+    pub fault: Option<Fault>,
 }
 
 /// One worker's part of one variant of the shared-counter experiment.
@@ -85,6 +122,21 @@ pub enum FromParWorker {
         #[serde(with = "SpanDef")]
         span: Span,
     },
+    /// Worker `worker` has hashed its part of run `run`.
+    Hashed {
+        /// The run.
+        run: u64,
+        /// The worker.
+        worker: u32,
+        /// Its answer: the wrapping sum of its blocks' hashes.
+        answer: u64,
+        /// Bytes it received (and copied into its own memory to hash them).
+        bytes: u64,
+        /// From the message's arrival (`started_ms`) to the answer (`finished_ms`), on the
+        /// clock all workers share: copying the part into its memory and hashing it.
+        #[serde(with = "SpanDef")]
+        span: Span,
+    },
     /// The worker hit a bug and stopped.
     Crashed {
         /// What went wrong.
@@ -109,14 +161,41 @@ mod tests {
         let job = CountJob { variant: Variant::Lock, worker: 1, workers: 2, iterations: 1_000, fault: None };
         let message = ToParWorker::Count { run: 3, job };
         let bytes = write(&message);
-        // The version first (2, one varint byte), then variant 0 (Count), then run 3.
-        assert_eq!(&bytes[..3], &[2, 0, 3]);
+        // The version first (6, one varint byte), then variant 0 (Count), then run 3.
+        assert_eq!(&bytes[..3], &[6, 0, 3]);
         assert_eq!(read::<ToParWorker>(&bytes), Ok(message));
         let hang = ToParWorker::Count {
             run: 4,
             job: CountJob { variant: Variant::Plain, worker: 0, workers: 1, iterations: 1, fault: Some(Fault::Hang) },
         };
         assert_eq!(read::<ToParWorker>(&write(&hang)), Ok(hang));
+    }
+
+    #[test]
+    fn the_hash_job_reads_back_as_written_byte_by_byte() {
+        let message = ToParWorker::Hash { run: 300, job: HashJob { worker: 2, rounds: 64, fault: None } };
+        let bytes = write(&message);
+        // postcard: version 6; variant 1 (Hash); run 300 as a varint (300 = 0b10_0101100: 0xAC,
+        // 0x02); worker 2; rounds 64; fault None (0).
+        assert_eq!(bytes, vec![6, 1, 0xAC, 0x02, 2, 64, 0]);
+        assert_eq!(read::<ToParWorker>(&bytes), Ok(message));
+        let panic = ToParWorker::Hash { run: 1, job: HashJob { worker: 0, rounds: 1, fault: Some(Fault::Panic) } };
+        assert_eq!(read::<ToParWorker>(&write(&panic)), Ok(panic));
+    }
+
+    #[test]
+    fn the_hashed_answer_reads_back_as_written() {
+        let hashed = FromParWorker::Hashed {
+            run: 2,
+            worker: 1,
+            answer: u64::MAX - 5,
+            bytes: 4 << 20,
+            span: Span { started_ms: 1_700_000_000_000.25, finished_ms: 1_700_000_000_412.5 },
+        };
+        let bytes = write(&hashed);
+        // Version 6, then variant 2 (Hashed, after Ready 0 and Counted 1), run 2, worker 1.
+        assert_eq!(&bytes[..4], &[6, 2, 2, 1]);
+        assert_eq!(read::<FromParWorker>(&bytes), Ok(hashed));
     }
 
     #[test]

@@ -25,19 +25,31 @@ use crate::model::wait::WaitReason;
 use crate::model::{CpuId, ProcessId, RunResult, ThreadId, Ticks};
 
 /// A run's result with its trace, as it travels from the worker to the page.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// The bytes ([`RunBytes::encode`]) are the head (outcome, metrics, events handled) and then the
+/// trace's three lists (events, CPU intervals, ready-queue samples), each its length and its
+/// items, so that the page can read a long trace a slice at a time ([`RunDecoder`]) between
+/// frames instead of freezing for the whole of it.
+#[derive(Clone, Debug, PartialEq)]
 pub struct RunBytes {
     /// How the run ended.
-    #[serde(with = "OutcomeDef")]
     pub outcome: Outcome,
     /// Its measures.
-    #[serde(with = "MetricsDef")]
     pub metrics: Metrics,
     /// Events handled by the event loop.
     pub events_handled: u64,
     /// The full trace.
-    #[serde(with = "TraceDef")]
     pub trace: Trace,
+}
+
+/// What comes before the trace's lists.
+#[derive(Serialize, Deserialize)]
+struct Head {
+    #[serde(with = "OutcomeDef")]
+    outcome: Outcome,
+    #[serde(with = "MetricsDef")]
+    metrics: Metrics,
+    events_handled: u64,
 }
 
 /// Why the bytes could not be read back (a build mismatch between worker and page, or a bug).
@@ -57,32 +69,129 @@ impl RunBytes {
         RunBytes { outcome, metrics, events_handled, trace: trace.unwrap_or_default() }
     }
 
-    /// Encodes to bytes.
+    /// Encodes to bytes: the head, then each of the trace's lists (see [`RunBytes`]).
     pub fn encode(&self) -> Vec<u8> {
-        postcard::to_allocvec(self).expect("postcard encodes every model value into a vector")
+        fn put<T: Serialize>(out: Vec<u8>, value: &T) -> Vec<u8> {
+            postcard::to_extend(value, out).expect("postcard encodes every model value into a vector")
+        }
+        let head =
+            Head { outcome: self.outcome.clone(), metrics: self.metrics.clone(), events_handled: self.events_handled };
+        // Destructured, so a list added to the trace is a build error here until it is sent.
+        let Trace { events: ev, intervals: iv, ready_queue: rq } = &self.trace;
+        let mut out = put(Vec::new(), &head);
+        out = put(out, &events::Out(ev));
+        out = put(out, &intervals::Out(iv));
+        put(out, &samples::Out(rq))
     }
 
-    /// Reads [`RunBytes::encode`]'s bytes. Errors: the bytes are not a whole result.
+    /// Reads [`RunBytes::encode`]'s bytes at once ([`RunDecoder`] reads them in slices).
+    /// Errors: the bytes are not a whole result.
     pub fn decode(bytes: &[u8]) -> Result<RunBytes, WireError> {
-        postcard::from_bytes(bytes).map_err(|e| WireError(e.to_string()))
+        RunDecoder::new(bytes.to_vec())?.finish()
     }
 }
 
-/// Serialises and deserialises a list of a remote type with its declaration `$def`.
+/// Reads [`RunBytes::encode`]'s bytes a slice of items at a time, so that a trace of millions
+/// of events is read between frames (the page shows how far it has got) rather than in one
+/// long task. The head is read at once ([`RunDecoder::new`]); [`RunDecoder::step`] reads the
+/// next items of the trace's lists; [`RunDecoder::finish`] gives the result.
+pub struct RunDecoder {
+    bytes: Vec<u8>,
+    /// Bytes read so far.
+    at: usize,
+    head: Head,
+    trace: Trace,
+    /// The list being read: 0 events, 1 intervals, 2 ready-queue samples, 3 none left.
+    list: usize,
+    /// Items of that list still to read; `None` before its length is read.
+    left: Option<usize>,
+}
+
+impl RunDecoder {
+    /// Reads the head of `bytes`. Errors: the bytes do not start with a whole head.
+    pub fn new(bytes: Vec<u8>) -> Result<RunDecoder, WireError> {
+        let (head, rest) = postcard::take_from_bytes::<Head>(&bytes).map_err(|e| WireError(e.to_string()))?;
+        let at = bytes.len() - rest.len();
+        Ok(RunDecoder { bytes, at, head, trace: Trace::default(), list: 0, left: None })
+    }
+
+    /// Reads the next value of type `T` at the current place.
+    fn take<T: serde::de::DeserializeOwned>(&mut self) -> Result<T, WireError> {
+        let (value, rest) =
+            postcard::take_from_bytes::<T>(&self.bytes[self.at..]).map_err(|e| WireError(e.to_string()))?;
+        self.at = self.bytes.len() - rest.len();
+        Ok(value)
+    }
+
+    /// Reads up to `items` more items of the trace's lists; returns whether all are read.
+    /// Errors: the bytes end early or hold something else.
+    pub fn step(&mut self, items: usize) -> Result<bool, WireError> {
+        let mut budget = items;
+        loop {
+            match (self.list, self.left) {
+                (3, _) => return Ok(true),
+                (_, None) => {
+                    let n: usize = self.take()?;
+                    // Each item is at least a byte: a garbled length cannot reserve much.
+                    let room = n.min(self.bytes.len() - self.at);
+                    match self.list {
+                        0 => self.trace.events.reserve_exact(room),
+                        1 => self.trace.intervals.reserve_exact(room),
+                        _ => self.trace.ready_queue.reserve_exact(room),
+                    }
+                    self.left = Some(n);
+                }
+                (_, Some(0)) => (self.list, self.left) = (self.list + 1, None),
+                (list, Some(n)) => {
+                    if budget == 0 {
+                        return Ok(false);
+                    }
+                    match list {
+                        0 => {
+                            let events::One(e) = self.take()?;
+                            self.trace.events.push(e);
+                        }
+                        1 => {
+                            let intervals::One(iv) = self.take()?;
+                            self.trace.intervals.push(iv);
+                        }
+                        _ => {
+                            let samples::One(q) = self.take()?;
+                            self.trace.ready_queue.push(q);
+                        }
+                    }
+                    (self.left, budget) = (Some(n - 1), budget - 1);
+                }
+            }
+        }
+    }
+
+    /// How much of the bytes is read, from 0 to 1.
+    pub fn fraction(&self) -> f64 {
+        if self.bytes.is_empty() { 1.0 } else { self.at as f64 / self.bytes.len() as f64 }
+    }
+
+    /// Reads what is left and gives the result. Errors: the bytes end early, hold something
+    /// else, or go on after the result.
+    pub fn finish(mut self) -> Result<RunBytes, WireError> {
+        self.step(usize::MAX)?;
+        if self.at != self.bytes.len() {
+            return Err(WireError(format!("{} bytes left over after the run", self.bytes.len() - self.at)));
+        }
+        let Head { outcome, metrics, events_handled } = self.head;
+        Ok(RunBytes { outcome, metrics, events_handled, trace: self.trace })
+    }
+}
+
+/// Serialises and deserialises a list of a remote type with its declaration `$def` (inside
+/// another value); with `streamed`, serialises it as a value of its own ([`Out`]) and reads its
+/// items one at a time ([`One`]), as [`RunDecoder`] does.
 macro_rules! list_of {
     ($module:ident, $ty:ty, $def:ident, $def_name:literal) => {
         mod $module {
             use super::*;
 
-            pub fn serialize<S: Serializer>(items: &[$ty], s: S) -> Result<S::Ok, S::Error> {
-                struct One<'a>(&'a $ty);
-                impl Serialize for One<'_> {
-                    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                        $def::serialize(self.0, s)
-                    }
-                }
-                s.collect_seq(items.iter().map(One))
-            }
+            list_of!(@serialize $ty, $def);
 
             pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<$ty>, D::Error> {
                 #[derive(Deserialize)]
@@ -91,11 +200,42 @@ macro_rules! list_of {
             }
         }
     };
+    ($module:ident, $ty:ty, $def:ident, $def_name:literal, streamed) => {
+        mod $module {
+            use super::*;
+
+            list_of!(@serialize $ty, $def);
+
+            /// One item, read on its own.
+            #[derive(Deserialize)]
+            pub struct One(#[serde(with = $def_name)] pub $ty);
+
+            /// A whole list (its length, then its items), written on its own.
+            pub struct Out<'a>(pub &'a [$ty]);
+
+            impl Serialize for Out<'_> {
+                fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    serialize(self.0, s)
+                }
+            }
+        }
+    };
+    (@serialize $ty:ty, $def:ident) => {
+        pub fn serialize<S: Serializer>(items: &[$ty], s: S) -> Result<S::Ok, S::Error> {
+            struct One<'a>(&'a $ty);
+            impl Serialize for One<'_> {
+                fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    $def::serialize(self.0, s)
+                }
+            }
+            s.collect_seq(items.iter().map(One))
+        }
+    };
 }
 
-list_of!(events, TraceEvent, TraceEventDef, "TraceEventDef");
-list_of!(intervals, CpuInterval, CpuIntervalDef, "CpuIntervalDef");
-list_of!(samples, QueueSample, QueueSampleDef, "QueueSampleDef");
+list_of!(events, TraceEvent, TraceEventDef, "TraceEventDef", streamed);
+list_of!(intervals, CpuInterval, CpuIntervalDef, "CpuIntervalDef", streamed);
+list_of!(samples, QueueSample, QueueSampleDef, "QueueSampleDef", streamed);
 list_of!(stuck, StuckThread, StuckThreadDef, "StuckThreadDef");
 list_of!(thread_metrics, ThreadMetrics, ThreadMetricsDef, "ThreadMetricsDef");
 list_of!(cpu_metrics, CpuMetrics, CpuMetricsDef, "CpuMetricsDef");
@@ -140,17 +280,6 @@ mod option_flags {
         struct One(#[serde(with = "FlagsDef")] Flags);
         Ok(Option::<One>::deserialize(d)?.map(|o| o.0))
     }
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(remote = "Trace")]
-struct TraceDef {
-    #[serde(with = "events")]
-    events: Vec<TraceEvent>,
-    #[serde(with = "intervals")]
-    intervals: Vec<CpuInterval>,
-    #[serde(with = "samples")]
-    ready_queue: Vec<QueueSample>,
 }
 
 #[derive(Serialize, Deserialize)]

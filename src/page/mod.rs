@@ -221,6 +221,9 @@ pub struct Pending {
     pub via: Via,
     /// How far it has got, if reported.
     pub progress: Option<Progress>,
+    /// How much of its answer the page has read, from 0 to 1, once the worker has answered and
+    /// the page reads a long trace a slice at a time.
+    pub reading: Option<f64>,
 }
 
 /// What went wrong, and where, in a learner's words.
@@ -294,6 +297,8 @@ pub enum PageAction {
     Rows { id: u64, rows: Rc<Rows> },
     /// The pending run `id` got this far.
     Progress { id: u64, progress: Progress },
+    /// The page has read this much (0 to 1) of the pending run `id`'s answer.
+    Reading { id: u64, fraction: f64 },
     /// The pending run `id` finished.
     Finished { id: u64, run: Rc<Run> },
     /// Stop waiting for the pending read or run (the user's Cancel); the run shown stays.
@@ -524,7 +529,8 @@ impl PageState {
                         let text = text.map_or(r.text, Rc::from);
                         let loaded = Loaded { source: r.source, edited: r.edited, text, summary: Rc::new(summary) };
                         let (input, system) = (input.into(), Rc::new(system));
-                        self.pending = Some(Pending { id, loaded, input, system, via: r.via, progress: None });
+                        self.pending =
+                            Some(Pending { id, loaded, input, system, via: r.via, progress: None, reading: None });
                     }
                     Err(e) if r.via == Via::Control => {
                         self.error = Some(PageError { path: Some(e.path.clone()), ..PageError::plain(e.to_string()) })
@@ -548,6 +554,11 @@ impl PageState {
             PageAction::Progress { id, progress } => {
                 if let Some(p) = self.pending.as_mut().filter(|p| p.id == id) {
                     p.progress = Some(progress);
+                }
+            }
+            PageAction::Reading { id, fraction } => {
+                if let Some(p) = self.pending.as_mut().filter(|p| p.id == id) {
+                    p.reading = Some(fraction);
                 }
             }
             PageAction::Finished { id, run } => {

@@ -84,6 +84,13 @@ impl Run {
         self.checkpoints.snapshot(&self.trace, &self.system, self.cpus(), time)
     }
 
+    /// Folds up to `slice` more events of the checkpoints (see [`Checkpoints::extend`]);
+    /// returns whether they are all folded. Snapshots are the same either way: this only moves
+    /// work to when the page is idle.
+    pub fn fold_ahead(&self, slice: usize) -> bool {
+        self.checkpoints.extend(&self.trace, &self.system, slice)
+    }
+
     /// Where thread `tid` is in its program at `time` (ticks): its loops' rounds, since when its PC
     /// is where it is ([`crate::model::listing::whereabouts`], from the last checkpoint).
     pub fn whereabouts(&self, tid: ThreadId, time: Ticks) -> Whereabouts {

@@ -5,22 +5,38 @@
 //! loads and stores (updates lost, counted), with `Atomics.add` (exact) and under a lock built on
 //! `Atomics.wait`/`notify` (exact, slower).
 //!
+//! Isolated mode (like processes): the data is split and each worker is sent its part with
+//! `postMessage`, copied or moved (transferred); each hashes its part, the page merges the
+//! answers and checks them against one computation of the whole. No shared memory, so it runs on
+//! a page without cross-origin isolation too. The speedup run does the same CPU-bound work on 1
+//! to N workers and plots the measured speedup beside a model's prediction.
+//!
 //! - [`counter`]: the experiment itself (the shared words, the three ways to add, the lock, the
 //!   barrier), pure and tested natively on std threads.
 //! - [`session`]: the page's side of one run (workers ready, variants done, results), pure.
-//! - [`split`]: splitting blocks of work over workers and merging their answers (for the isolated
-//!   mode and the speedup run, not on the page yet), pure.
+//! - [`split`]: splitting blocks of work over workers and merging their answers, pure.
+//! - [`isolated`]: the page's side of one isolated run (parts sent, answers, the run measured),
+//!   pure.
+//! - [`speedup`]: the speedup run over 1..N workers and the model that predicts it, pure.
+//! - [`plot`]: the speedup plot as SVG markup, pure.
 //! - `web` (wasm only): the shared memory, the shared clock, worker addresses.
-//! - `ui` (wasm only): the page's controls, progress and results (plain DOM, no Yew: this module
-//!   is its own wasm, `src/bin/parallel_mode.rs`).
+//! - `ui` (wasm only): the shared mode's controls, progress and results (plain DOM, no Yew: this
+//!   module is its own wasm, `src/bin/parallel_mode.rs`).
+//! - `ui_isolated` (wasm only): the isolated mode's and the speedup run's controls and results.
 //!
 //! The workers' side is [`crate::workers::parallel`] (binary `src/bin/par_worker.rs`); the
 //! messages, [`crate::messaging::parallel`].
 
 pub mod counter;
+pub mod isolated;
+pub mod plot;
 pub mod session;
+pub mod speedup;
 pub mod split;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui_isolated;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -48,6 +48,12 @@ pub fn fnv1a(bytes: &[u8]) -> u32 {
 }
 
 /// FNV-1a of `bytes` starting from `basis` instead of the standard offset basis.
+///
+/// Never inlined, so that [`hash_blocks`] calls it once per block and round: V8 first runs a
+/// WebAssembly function in its baseline compiler (Liftoff) and swaps in the optimised code
+/// (TurboFan) only for the function's next calls (it cannot replace a running call), so one long
+/// inlined loop would run unoptimised from start to end.
+#[inline(never)]
 fn fnv1a_from(basis: u32, bytes: &[u8]) -> u32 {
     let mut hash = basis;
     for &b in bytes {

@@ -308,7 +308,9 @@ impl Ui {
                         Err(e) => Err(e),
                     }
                 }
-                FromParWorker::Counted { .. } => Err("an answer about another run or worker".to_string()),
+                FromParWorker::Counted { .. } | FromParWorker::Hashed { .. } => {
+                    Err("an answer about another run or worker".to_string())
+                }
                 FromParWorker::Crashed { message } => Err(message),
             }
         };

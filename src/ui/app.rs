@@ -5,6 +5,7 @@
 //! reducers. The callbacks handed to the views are made once, so a view whose data did not
 //! change is not re-rendered (a keystroke in the editor leaves the run's views alone).
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
@@ -28,6 +29,10 @@ use super::storage;
 use crate::model::Ticks;
 use crate::page::{PageAction, PageState};
 use crate::playback::{Action, Playback};
+
+/// Events of a run's checkpoints folded per slice between frames (a few milliseconds of work;
+/// see [`crate::page::run::Run::fold_ahead`]).
+const FOLD_SLICE: usize = 32_768;
 
 /// The whole page.
 #[component]
@@ -78,14 +83,24 @@ pub fn App() -> Html {
         let pending = page.0.pending.clone();
         use_effect_with(pending.as_ref().map(|p| p.id), move |_| runner.want(pending.as_ref()));
     }
-    // A new run on screen: playback starts over (keeping a chosen speed).
+    // A new run on screen: playback starts over (keeping a chosen speed), and its checkpoints
+    // are folded a slice at a time between frames, so that a run of millions of events shows at
+    // once and a later jump far ahead costs one slice, not a pass over the whole trace.
     {
         let player = player.dispatcher();
         let run = page.0.shown.as_ref().map(|s| s.run.clone());
         use_effect_with(run.as_ref().map(|r| r.id), move |_| {
+            let wanted = Rc::new(Cell::new(true));
             if let Some(run) = run {
                 player.dispatch(PlayerAction::Load(Playback::new(&run.trace)));
+                let wanted = wanted.clone();
+                yew::platform::spawn_local(async move {
+                    while wanted.get() && !run.fold_ahead(FOLD_SLICE) {
+                        yew::platform::time::sleep(std::time::Duration::ZERO).await;
+                    }
+                });
             }
+            move || wanted.set(false)
         });
     }
     // What the browser keeps, and the address bar, follow the state.
@@ -176,13 +191,14 @@ pub fn App() -> Html {
     };
     let state = &page.0;
     let progress = state.pending.as_ref().and_then(|p| p.progress);
+    let reading = state.pending.as_ref().and_then(|p| p.reading);
     let (Some(shown), Some(snapshot)) = (&state.shown, (*snapshot).clone()) else {
         return html! {
             <div class="app">
                 <Header />
                 <main class="main">
                     <p class="muted" data-testid="running" role="status">{ "Running the scenario…" }</p>
-                    <RunProgress {progress} on_cancel={on_cancel.clone()} />
+                    <RunProgress {progress} {reading} on_cancel={on_cancel.clone()} />
                     if let Some(e) = &state.error {
                         <div class="error" data-testid="run-error" role="alert">{ with_code(&e.message) }</div>
                     }
@@ -229,7 +245,7 @@ pub fn App() -> Html {
                         <button class="link-button" onclick={on_dismiss}>{ "Dismiss" }</button>
                     </div>
                 }
-                <RunProgress {progress} on_cancel={on_cancel} />
+                <RunProgress {progress} {reading} on_cancel={on_cancel} />
                 <Controls playing={pb.playing} cursor={cursor} end={pb.end} speed={pb.speed} on_action={on_action} {lost} />
                 { handout_title(&run) }
                 <OutcomeBanner run={run.clone()} />

@@ -21,7 +21,7 @@ use gloo::timers::callback::Interval;
 use web_sys::MessageEvent;
 use yew::Callback;
 
-use crate::messaging::wire::RunBytes;
+use crate::messaging::wire::RunDecoder;
 use crate::messaging::{self, Fault, FromWorker, Job, Reply, RunJob, ToWorker, web};
 use crate::model::System;
 use crate::page::run::Run;
@@ -39,6 +39,10 @@ pub const SILENCE_LIMIT_MS: f64 = 15_000.0;
 /// Longest a run may take (ms) before it is stopped. The model's own budgets (200,000
 /// instructions, 2 million trace events by default) end runs long before this.
 pub const RUN_LIMIT_MS: f64 = 120_000.0;
+
+/// Items of a run's trace read per slice between frames (a few milliseconds of work; a run at
+/// the trace's cap, 2,000,000 events, is read in about 40 slices).
+const READ_SLICE: usize = 65_536;
 
 /// Workers started in a row that never said they were ready, after which no more are started.
 const MAX_FAILED_STARTS: u32 = 3;
@@ -81,6 +85,8 @@ struct Inner {
     silence_limit_ms: f64,
     run_limit_ms: f64,
     watchdog: Option<Interval>,
+    /// The run whose answer the page is reading (a slice at a time), if any.
+    reading: Option<u64>,
     me: Weak<RefCell<Inner>>,
 }
 
@@ -129,6 +135,7 @@ impl Runner {
                 silence_limit_ms: limit.unwrap_or(SILENCE_LIMIT_MS),
                 run_limit_ms: limit.unwrap_or(RUN_LIMIT_MS),
                 watchdog: None,
+                reading: None,
                 me: me.clone(),
             })
         }));
@@ -141,8 +148,9 @@ impl Runner {
         let actions = {
             let mut inner = self.0.borrow_mut();
             match pending {
-                Some(p) if inner.wanted.as_ref().is_some_and(|w| w.id == p.id) => return,
+                Some(p) if inner.wanted.as_ref().is_some_and(|w| w.id == p.id) || inner.reading == Some(p.id) => return,
                 Some(p) => {
+                    inner.reading = None;
                     // A worker busy with an older run is replaced: it would finish that first.
                     if inner.wanted.take().is_some_and(|w| w.sent) {
                         inner.replace_worker();
@@ -160,6 +168,7 @@ impl Runner {
                     inner.send()
                 }
                 None => {
+                    inner.reading = None;
                     if inner.wanted.take().is_some_and(|w| w.sent) {
                         inner.replace_worker();
                     }
@@ -308,6 +317,45 @@ impl Inner {
         actions
     }
 
+    /// Reads the answer to run `w` a slice at a time, yielding to the browser between slices
+    /// (the page reports how far it has got), then reports the run; stops if the page no longer
+    /// wants it ([`Inner::reading`] changed).
+    fn read_in_slices(&self, w: Wanted, decoder: RunDecoder) {
+        let (me, id) = (self.me.clone(), w.id);
+        let mut decoder = Some(decoder);
+        yew::platform::spawn_local(async move {
+            loop {
+                let Some(d) = decoder.as_mut() else { return };
+                let step = d.step(READ_SLICE);
+                let Some(inner) = me.upgrade() else { return };
+                if inner.borrow().reading != Some(id) {
+                    return;
+                }
+                let action = match step {
+                    Ok(false) => PageAction::Reading { id, fraction: d.fraction() },
+                    Ok(true) | Err(_) => {
+                        inner.borrow_mut().reading = None;
+                        let done = step.and_then(|_| decoder.take().expect("the decoder").finish());
+                        let action = match done {
+                            Ok(bytes) => {
+                                let system = Rc::unwrap_or_clone(w.system);
+                                PageAction::Finished { id, run: Run::from_worker(w.summary, system, bytes) }
+                            }
+                            Err(e) => PageAction::Stopped { id, message: format!("{e}: reload the page.") },
+                        };
+                        mark("threadlab: run decoded");
+                        measure("threadlab: run decoded", "threadlab: run received", "threadlab: run decoded");
+                        inner.borrow().emit(vec![action]);
+                        return;
+                    }
+                };
+                inner.borrow().emit(vec![action]);
+                drop(inner);
+                yew::platform::time::sleep(std::time::Duration::ZERO).await;
+            }
+        });
+    }
+
     fn on_message(&mut self, generation: u64, event: &MessageEvent) -> Vec<PageAction> {
         if self.live.as_ref().is_none_or(|l| l.generation != generation) {
             return Vec::new();
@@ -343,16 +391,14 @@ impl Inner {
                 let Some(buffer) = received.buffers.first() else {
                     return vec![PageAction::Stopped { id, message: "The simulation's answer had no result.".into() }];
                 };
-                let action = match RunBytes::decode(&web::bytes(buffer)) {
-                    Ok(bytes) => {
-                        let system = Rc::unwrap_or_clone(w.system);
-                        PageAction::Finished { id, run: Run::from_worker(w.summary, system, bytes) }
+                match RunDecoder::new(web::bytes(buffer)) {
+                    Ok(decoder) => {
+                        self.reading = Some(id);
+                        self.read_in_slices(w, decoder);
+                        Vec::new()
                     }
-                    Err(e) => PageAction::Stopped { id, message: format!("{e}: reload the page.") },
-                };
-                mark("threadlab: run decoded");
-                measure("threadlab: run decoded", "threadlab: run received", "threadlab: run decoded");
-                vec![action]
+                    Err(e) => vec![PageAction::Stopped { id, message: format!("{e}: reload the page.") }],
+                }
             }
             FromWorker::Failed { id, message } if Some(id) == wanted_id => {
                 self.wanted = None;

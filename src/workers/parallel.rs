@@ -4,25 +4,48 @@
 //! drive this with std threads.
 
 use crate::messaging::Fault;
-use crate::messaging::parallel::{CountJob, FromParWorker};
+use crate::messaging::parallel::{CountJob, FromParWorker, HashJob};
 use crate::parallel::counter::{Words, add, barrier};
 use crate::parallel::session::Span;
+use crate::parallel::split::hash_blocks;
 
 /// Worker `job.worker` of run `run` waits at the start barrier for the others, makes its
 /// additions to the shared counter in `words`, and says when it added by `clock` (ms, a clock
 /// all workers share).
 pub fn count(run: u64, job: &CountJob, words: &impl Words, clock: &dyn Fn() -> f64) -> FromParWorker {
-    match job.fault {
+    act_out(job.fault);
+    barrier(words, job.workers);
+    let started_ms = clock();
+    add(words, job.variant, job.worker, job.iterations);
+    FromParWorker::Counted { run, worker: job.worker, span: Span { started_ms, finished_ms: clock() } }
+}
+
+/// Worker `job.worker` of run `run` hashes its part of the data: `received_ms` is when the
+/// message arrived (by `clock`, ms, a clock all workers share) and `part` gives its bytes (in the
+/// browser, copying the `ArrayBuffer` into the worker's memory, which counts in its span).
+pub fn hash(
+    run: u64,
+    job: &HashJob,
+    received_ms: f64,
+    part: impl FnOnce() -> Vec<u8>,
+    clock: &dyn Fn() -> f64,
+) -> FromParWorker {
+    act_out(job.fault);
+    let data = part();
+    let answer = hash_blocks(&data, job.rounds);
+    let span = Span { started_ms: received_ms, finished_ms: clock() };
+    FromParWorker::Hashed { run, worker: job.worker, answer, bytes: data.len() as u64, span }
+}
+
+/// Acts out `fault`, if any (the browser tests' `?debug-par-worker=`): never returns from one.
+fn act_out(fault: Option<Fault>) {
+    match fault {
         Some(Fault::Hang) => loop {
             std::hint::spin_loop();
         },
         Some(Fault::Panic) => panic!("the parallel worker was asked to panic (debug-par-worker=panic)"),
         None => {}
     }
-    barrier(words, job.workers);
-    let started_ms = clock();
-    add(words, job.variant, job.worker, job.iterations);
-    FromParWorker::Counted { run, worker: job.worker, span: Span { started_ms, finished_ms: clock() } }
 }
 
 #[cfg(test)]
@@ -58,6 +81,22 @@ mod tests {
             assert_eq!((run, worker), (5, w as u32));
             assert!(span.finished_ms >= span.started_ms);
         }
+    }
+
+    #[test]
+    fn a_hash_job_answers_its_parts_hash_and_size() {
+        // "foobar" in one block, one round: its FNV-1a, 0xbf9cf968 (the FNV test suite's vector).
+        let job = HashJob { worker: 3, rounds: 1, fault: None };
+        let answer = hash(8, &job, 10.0, || b"foobar".to_vec(), &|| 12.5);
+        let span = Span { started_ms: 10.0, finished_ms: 12.5 };
+        assert_eq!(answer, FromParWorker::Hashed { run: 8, worker: 3, answer: 0xbf9c_f968, bytes: 6, span });
+    }
+
+    #[test]
+    #[should_panic(expected = "asked to panic")]
+    fn a_panic_fault_in_a_hash_job_panics() {
+        let job = HashJob { worker: 0, rounds: 1, fault: Some(Fault::Panic) };
+        hash(1, &job, 0.0, Vec::new, &|| 0.0);
     }
 
     #[test]

@@ -1,0 +1,115 @@
+// The parallel mode's isolated mode (like processes) and speedup run (parallel.html), served with
+// the cross-origin isolation headers: the merged answer is exact, copying shows the bytes copied
+// and transferring shows none and detached buffers; the speedup run draws a point per N and its
+// prediction; Cancel mid-run leaves nothing half-shown; a crashed or hung worker is reported.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
+import { T, TEST_TIMEOUT, byId, newPage, shot, text, useApp } from './lib.mjs';
+import { isolatedResult, openParallel, runIsolated, settled, speedupRows, startSpeedup } from './parallel-lib.mjs';
+
+const app = useApp();
+const MIB = 1 << 20;
+
+test('isolated mode: copied parts merge exactly and show the bytes copied', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openParallel(page, app);
+  assert.equal(await byId(page, 'iso-status').getAttribute('data-kind'), 'idle');
+  assert.equal(await runIsolated(page, { workers: 2, mib: 16, send: 'copy' }), 'done', await text(page, 'iso-status'));
+  const r = await isolatedResult(page);
+  assert.equal(r.exact, 'true');
+  // 16 MiB copied (each worker its half), none detached; each worker received its 8 MiB.
+  assert.deepEqual([r.bytes, r.copied, r.detached], [16 * MIB, 16 * MIB, 0]);
+  assert.deepEqual(r.rows, [{ detached: 'false', received: 8 * MIB }, { detached: 'false', received: 8 * MIB }]);
+  assert.match(await text(page, 'iso-copied'), /postMessage copied 16,777,216 bytes/);
+  assert.match(await text(page, 'iso-check'), /Exact/);
+  assert.match(await text(page, 'iso-times'), /Worker start-up: .* ms for the first, .* ms for the last of 2/);
+  await shot(page, 'parallel-isolated-copy');
+  page.done();
+});
+
+test('isolated mode: transferred parts copy 0 bytes and leave detached buffers', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openParallel(page, app);
+  // 3 workers over 1 MiB = 256 blocks: 86, 85 and 85 blocks.
+  assert.equal(await runIsolated(page, { workers: 3, mib: 1, send: 'transfer' }), 'done', await text(page, 'iso-status'));
+  const r = await isolatedResult(page);
+  assert.equal(r.exact, 'true');
+  assert.deepEqual([r.bytes, r.copied, r.detached], [MIB, 0, 3]);
+  assert.deepEqual(
+    r.rows.map((x) => [x.detached, x.received]),
+    [['true', 86 * 4096], ['true', 85 * 4096], ['true', 85 * 4096]],
+  );
+  assert.match(await text(page, 'iso-copied'), /copied 0 bytes; the 3 buffers moved .* detached/);
+  await shot(page, 'parallel-isolated-transfer');
+  page.done();
+});
+
+test('speedup: N = 1 and 2 each draw a measured point beside the prediction', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openParallel(page, app);
+  await startSpeedup(page, { max: 2, work: 64 });
+  assert.equal(await settled(page, 'speed'), 'done', await text(page, 'speed-status'));
+  const rows = await speedupRows(page);
+  assert.deepEqual(rows.map((r) => r.n), [1, 2]);
+  // Speedup with 1 worker is 1 by definition (both measured and predicted).
+  assert.equal(rows[0].speedup, 1);
+  assert.equal(rows[0].predicted, 1);
+  for (const r of rows) assert.ok(r.wallMs > 0 && r.startupMs > 0 && r.predicted > 0, JSON.stringify(r));
+  assert.equal(await page.locator('[data-testid="measured-point"]').count(), 2);
+  assert.equal(await page.locator('[data-testid="predicted-point"]').count(), 2);
+  assert.match(await text(page, 'speed-model'), /T\(N\) = s₁ \+ s⁺·\(N − 1\) \+ c·B \+ W \/ min\(N, P\) \+ r, with W = [\d.]+ ms/);
+  assert.match(await text(page, 'speed-status'), /every run's merged answer equals one worker's/);
+  // Both sections' results shown: the audit, and no sideways scroll on a phone or a wide screen.
+  assert.equal(await runIsolated(page, { workers: 2, mib: 1, send: 'transfer' }), 'done');
+  await shot(page, 'parallel-speedup-done');
+  const axe = await new AxeBuilder({ page }).analyze();
+  assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), []);
+  for (const width of [390, 1920]) {
+    await page.setViewportSize({ width, height: 900 });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(wide <= 0, `${width} px: the page scrolls sideways by ${wide} px`);
+    await byId(page, 'speed-section').screenshot({ path: `e2e/screenshots/parallel-speedup-${width}.png` }).catch(() => {});
+  }
+  page.done();
+});
+
+test('speedup: Cancel mid-run removes the points drawn, and the page runs again', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openParallel(page, app);
+  await startSpeedup(page, { max: 3, work: 1024 });
+  // The N = 1 point is drawn, and the run goes on to N = 2.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="measured-point"]').length >= 1, null, { timeout: T.play });
+  await byId(page, 'speed-cancel').click();
+  assert.equal(await byId(page, 'speed-status').getAttribute('data-kind'), 'stopped');
+  assert.match(await text(page, 'speed-status'), /Cancelled/);
+  assert.equal(await byId(page, 'speed-result').isVisible(), false);
+  assert.equal(await page.locator('[data-testid="measured-point"]').count(), 0);
+  assert.deepEqual(await speedupRows(page), []);
+  assert.equal(await byId(page, 'speed-cancel').isDisabled(), true);
+  await startSpeedup(page, { max: 1, work: 64 });
+  assert.equal(await settled(page, 'speed'), 'done');
+  assert.equal((await speedupRows(page)).length, 1);
+  page.done();
+});
+
+test('isolated mode: a crashed worker is reported, no result shown, and the page runs again', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openParallel(page, app, '?debug-par-worker=panic');
+  assert.equal(await runIsolated(page, { workers: 2, mib: 1 }), 'stopped');
+  assert.match(await text(page, 'iso-status'), /Worker 1 stopped \(.*asked to panic.*\).*no result is shown/s);
+  assert.equal(await byId(page, 'iso-result').isVisible(), false);
+  assert.equal(await runIsolated(page, { workers: 2, mib: 1 }), 'done');
+  assert.equal((await isolatedResult(page)).exact, 'true');
+  // No page.done(): the page logs the worker's panic message on purpose.
+});
+
+test('isolated mode: a hung worker is stopped after the time limit', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openParallel(page, app, '?debug-par-worker=hang&debug-par-limit-ms=3000');
+  assert.equal(await runIsolated(page, { workers: 2, mib: 1 }), 'stopped');
+  assert.match(await text(page, 'iso-status'), /did not all answer within 3 s.*terminated/);
+  assert.equal(await byId(page, 'iso-result').isVisible(), false);
+  assert.equal(await runIsolated(page, { workers: 2, mib: 1 }), 'done');
+  page.done();
+});

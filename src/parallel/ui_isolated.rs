@@ -1,0 +1,589 @@
+//! The isolated mode's and the speedup run's sections of `parallel.html` (wasm only; plain DOM).
+//!
+//! Both do isolated runs ([`HashRun`]): start N fresh workers (`par_worker`), send each its part
+//! of the data with `postMessage` (copied, or transferred: moved, and the page's buffer detached),
+//! collect their answers and merge them. The isolated mode does one run and checks the merged
+//! answer against the page's own computation of the whole data; the speedup run does one per N
+//! from 1 up ([`Sweep`]), checking each against the N = 1 run's answer, and plots the measured
+//! speedup beside the model's ([`Costs`]). Neither needs shared memory, so both work on a page
+//! that is not cross-origin isolated.
+//!
+//! Cancel, a worker's crash or error, or a run with no answer within [`ANSWER_LIMIT_MS`]
+//! terminates the run's workers and says so; a stopped run shows no result (the speedup run's
+//! points so far are removed too).
+//!
+//! For the browser tests only, as in [`super::ui`]: `debug-par-worker=hang` or `=panic` makes
+//! worker 0 of the section's first run act out that fault, and `debug-par-limit-ms=N` sets the
+//! answer limit.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use gloo::timers::callback::Timeout;
+use js_sys::{ArrayBuffer, Uint8Array};
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{Document, Element, Event, HtmlInputElement, HtmlSelectElement, MessageEvent};
+
+use super::isolated::{Answer, HashOutcome, HashRun, Send, Sent};
+use super::plot::speedup_svg;
+use super::speedup::{Costs, Sweep, megabytes};
+use super::split::hash_blocks;
+use super::web::{hardware_concurrency, now_ms};
+use crate::messaging::parallel::{self as messages, FromParWorker, HashJob, ToParWorker};
+use crate::messaging::{Fault, ReadError, web};
+use crate::ui::format::grouped;
+
+/// The workers' loader script, relative to the page's base URL (as in [`super::ui`]).
+const WORKER_SCRIPT: &str = "par_worker_loader.js";
+
+/// A run whose workers have not all answered this long (ms) after starting is taken for hung
+/// and stopped (the largest job, 1 MiB × 1,024 rounds on one worker, takes about 2 s).
+pub const ANSWER_LIMIT_MS: u32 = 60_000;
+
+/// The speedup run's data: 1 MiB (its work is set by the rounds over each block).
+const SPEEDUP_BYTES: usize = 1 << 20;
+
+/// Starts both sections on `parallel.html` (those present). Called by `src/bin/parallel_mode.rs`.
+pub fn start() {
+    for kind in [Kind::Isolated, Kind::Speedup] {
+        let Some(section) = Section::new(kind) else {
+            web_sys::console::error_1(&format!("parallel mode: the {} section is missing", kind.prefix()).into());
+            continue;
+        };
+        let (doc, prefix) = (section.borrow().doc.clone(), kind.prefix());
+        let listen = |id: &str, event: &str, act: fn(&mut Section)| {
+            let section = section.clone();
+            let handler = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
+                e.prevent_default();
+                act(&mut section.borrow_mut());
+            });
+            if let Some(el) = doc.get_element_by_id(&format!("{prefix}-{id}")) {
+                let _ = el.add_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+            }
+            // The page lives as long as the document: so do its handlers.
+            handler.forget();
+        };
+        listen("form", "submit", Section::start_run);
+        listen("cancel", "click", |s| {
+            s.stop("Cancelled: the workers were terminated, and no result is shown. Press Run to start again.")
+        });
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Isolated,
+    Speedup,
+}
+
+impl Kind {
+    /// The prefix of the section's element ids and test ids.
+    fn prefix(self) -> &'static str {
+        match self {
+            Kind::Isolated => "iso",
+            Kind::Speedup => "speed",
+        }
+    }
+}
+
+/// The workers of the N in hand.
+struct Round {
+    run: HashRun,
+    workers: Vec<web::Spawned>,
+    _limit: Timeout,
+}
+
+/// A run in progress.
+struct Live {
+    data: Vec<u8>,
+    send: Send,
+    rounds: u32,
+    /// The isolated mode's check: the page's answer for the whole data and how long it took, ms.
+    reference: Option<(u64, f64)>,
+    /// The speedup run's runs so far.
+    sweep: Option<Sweep>,
+    round: Round,
+}
+
+struct Section {
+    kind: Kind,
+    doc: Document,
+    max_workers: u32,
+    cpus: u32,
+    next_run: u64,
+    fault: Option<Fault>,
+    limit_ms: u32,
+    live: Option<Live>,
+    me: Weak<RefCell<Section>>,
+}
+
+/// The address's `name` parameter, if present.
+fn address_flag(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+}
+
+fn show(element: &Element, shown: bool) {
+    let _ = if shown { element.remove_attribute("hidden") } else { element.set_attribute("hidden", "") };
+}
+
+fn enable(element: &Element, enabled: bool) {
+    let _ = if enabled { element.remove_attribute("disabled") } else { element.set_attribute("disabled", "") };
+}
+
+/// An answer in hexadecimal, all 16 digits.
+fn hex(answer: u64) -> String {
+    format!("{answer:#018x}")
+}
+
+impl Section {
+    fn new(kind: Kind) -> Option<Rc<RefCell<Section>>> {
+        let doc = web_sys::window()?.document()?;
+        doc.get_element_by_id(&format!("{}-form", kind.prefix()))?;
+        let cpus = hardware_concurrency();
+        let max_workers = super::counter::max_workers(cpus);
+        let fault = match address_flag("debug-par-worker").as_deref() {
+            Some("hang") => Some(Fault::Hang),
+            Some("panic") => Some(Fault::Panic),
+            _ => None,
+        };
+        let limit_ms = address_flag("debug-par-limit-ms").and_then(|v| v.parse().ok()).unwrap_or(ANSWER_LIMIT_MS);
+        let section = Rc::new_cyclic(|me| {
+            RefCell::new(Section {
+                kind,
+                doc,
+                max_workers,
+                cpus: cpus.max(1),
+                next_run: 1,
+                fault,
+                limit_ms,
+                live: None,
+                me: me.clone(),
+            })
+        });
+        {
+            let s = section.borrow();
+            if let Some(input) = s.el("workers") {
+                let _ = input.set_attribute("max", &max_workers.to_string());
+                if kind == Kind::Speedup {
+                    let _ = input.set_attribute("value", &max_workers.to_string());
+                }
+            }
+            s.status("idle", "Choose, then press Run.");
+        }
+        Some(section)
+    }
+
+    /// The section's element `name` (id `{prefix}-{name}`).
+    fn el(&self, name: &str) -> Option<Element> {
+        self.doc.get_element_by_id(&format!("{}-{name}", self.kind.prefix()))
+    }
+
+    /// Sets the section's status line (`kind`: idle, running, done, stopped or error).
+    fn status(&self, kind: &str, text: &str) {
+        if let Some(status) = self.el("status") {
+            let _ = status.set_attribute("data-kind", kind);
+            status.set_text_content(Some(text));
+        }
+    }
+
+    fn set(&self, name: &str, html: &str) {
+        if let Some(el) = self.el(name) {
+            el.set_inner_html(html);
+        }
+    }
+
+    fn controls(&self, running: bool) {
+        if let (Some(run), Some(cancel)) = (self.el("run"), self.el("cancel")) {
+            enable(&run, !running);
+            enable(&cancel, running);
+        }
+    }
+
+    fn input(&self, name: &str) -> String {
+        let el = self.el(name);
+        if let Some(input) = el.as_ref().and_then(|e| e.dyn_ref::<HtmlInputElement>()) {
+            return input.value();
+        }
+        el.and_then(|e| e.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value()).unwrap_or_default()
+    }
+
+    fn start_run(&mut self) {
+        if self.live.is_some() {
+            return;
+        }
+        let workers = self.input("workers").trim().parse::<u32>().unwrap_or(0);
+        if !(1..=self.max_workers).contains(&workers) {
+            let max = self.max_workers;
+            return self.status("error", &format!("Cannot run: workers: {workers} is not between 1 and {max}."));
+        }
+        let (len, send, rounds) = match self.kind {
+            Kind::Isolated => {
+                let mib = self.input("size").parse::<usize>().unwrap_or(1).clamp(1, 64);
+                let transfer = self
+                    .doc
+                    .query_selector("input[name=\"iso-send\"]:checked")
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+                    .is_some_and(|e| e.value() == "transfer");
+                (mib << 20, if transfer { Send::Transfer } else { Send::Copy }, 1)
+            }
+            Kind::Speedup => {
+                (SPEEDUP_BYTES, Send::Copy, self.input("work").parse::<u32>().unwrap_or(64).clamp(1, 4_096))
+            }
+        };
+        // The data: pseudo-random bytes, seeded, so every run hashes the same data.
+        let mut data = vec![0u8; len];
+        Pcg64Mcg::seed_from_u64(2_024).fill_bytes(&mut data);
+        let reference = (self.kind == Kind::Isolated).then(|| {
+            let t = now_ms();
+            let answer = hash_blocks(&data, rounds);
+            (answer, now_ms() - t)
+        });
+        let (sweep, first) = match self.kind {
+            Kind::Isolated => (None, workers),
+            Kind::Speedup => (Some(Sweep::new(workers)), 1),
+        };
+        self.clear();
+        let round = match self.launch(first, len, workers) {
+            Ok(r) => r,
+            Err(e) => return self.status("error", &e),
+        };
+        self.live = Some(Live { data, send, rounds, reference, sweep, round });
+        self.controls(true);
+    }
+
+    /// Starts `n` fresh workers for a new run over `len` bytes (of a speedup run up to `max_n`).
+    fn launch(&mut self, n: u32, len: usize, max_n: u32) -> Result<Round, String> {
+        let id = self.next_run;
+        self.next_run += 1;
+        let run = HashRun::new(id, n, len, self.max_workers, now_ms())?;
+        let url = web::worker_url(WORKER_SCRIPT);
+        let mut workers: Vec<web::Spawned> = Vec::new();
+        for index in 0..n {
+            let (me, me_too) = (self.me.clone(), self.me.clone());
+            let on_message = move |event: &MessageEvent| {
+                if let Some(s) = me.upgrade() {
+                    s.borrow_mut().on_message(id, index, event);
+                }
+            };
+            let on_crash = move |why: &str| {
+                if let Some(s) = me_too.upgrade() {
+                    s.borrow_mut().failed(id, index, why);
+                }
+            };
+            match web::spawn(&url, on_message, on_crash) {
+                Ok(spawned) => workers.push(spawned),
+                Err(e) => {
+                    web_sys::console::error_2(&"could not start a worker".into(), &e);
+                    workers.iter().for_each(|w| w.worker.terminate());
+                    return Err("The browser refused to start a worker, so nothing runs.".into());
+                }
+            }
+        }
+        let me = self.me.clone();
+        let limit_ms = self.limit_ms;
+        let limit = Timeout::new(limit_ms, move || {
+            if let Some(s) = me.upgrade() {
+                let mut s = s.borrow_mut();
+                if s.live.as_ref().is_some_and(|l| l.round.run.run == id) {
+                    let seconds = f64::from(limit_ms) / 1000.0;
+                    s.stop(&format!(
+                        "The workers did not all answer within {seconds} s, so they were taken for hung and terminated; no result is shown. Press Run to try again."
+                    ));
+                }
+            }
+        });
+        let what = match self.kind {
+            Kind::Isolated => format!("Starting {n} workers…"),
+            Kind::Speedup => format!("Run {n} of {max_n}: starting {n} workers…"),
+        };
+        self.status("running", &what);
+        Ok(Round { run, workers, _limit: limit })
+    }
+
+    /// Terminates the run's workers, if any, removes what it showed, and says `why`.
+    fn stop(&mut self, why: &str) {
+        if let Some(live) = self.live.take() {
+            live.round.workers.iter().for_each(|w| w.worker.terminate());
+        }
+        self.clear();
+        self.controls(false);
+        self.status("stopped", why);
+    }
+
+    /// Hides and empties the results.
+    fn clear(&self) {
+        if let Some(result) = self.el("result") {
+            show(&result, false);
+        }
+        for name in ["body", "plot", "check", "copied", "times", "model"] {
+            self.set(name, "");
+        }
+    }
+
+    /// A worker of run `run` failed: the run stops.
+    fn failed(&mut self, run: u64, index: u32, why: &str) {
+        if self.live.as_ref().is_some_and(|l| l.round.run.run == run) {
+            web_sys::console::error_1(&format!("parallel worker {} stopped: {why}", index + 1).into());
+            self.stop(&format!(
+                "Worker {} stopped ({why}), so the run was abandoned and its workers terminated; no result is shown. Press Run to try again.",
+                index + 1
+            ));
+        }
+    }
+
+    fn on_message(&mut self, run: u64, index: u32, event: &MessageEvent) {
+        if self.live.as_ref().is_none_or(|l| l.round.run.run != run) {
+            return;
+        }
+        let message = match web::receive(event).and_then(|r| messages::read::<FromParWorker>(&r.control)) {
+            Ok(m) => m,
+            Err(ReadError::Version { theirs }) => {
+                let why = format!(
+                    "it comes from another version of Threadlab (protocol {theirs}, this page speaks {}): reload the page",
+                    messages::PROTOCOL
+                );
+                return self.failed(run, index, &why);
+            }
+            Err(ReadError::Garbled(why)) => return self.failed(run, index, &format!("unreadable message: {why}")),
+        };
+        let at_page_ms = now_ms();
+        let live = self.live.as_mut().expect("the live run");
+        let step = match message {
+            FromParWorker::Ready => live.round.run.ready(index, at_page_ms).map(|all| (all, false)),
+            FromParWorker::Hashed { run: r, worker, answer, bytes, span } if r == run && worker == index => {
+                live.round.run.hashed(worker, Answer { answer, bytes, span, at_page_ms }).map(|all| (false, all))
+            }
+            FromParWorker::Hashed { .. } | FromParWorker::Counted { .. } => {
+                Err("an answer about another run or worker".to_string())
+            }
+            FromParWorker::Crashed { message } => Err(message),
+        };
+        match step {
+            Ok((true, _)) => self.post_parts(),
+            Ok((_, true)) => self.round_done(),
+            Ok(_) => {}
+            Err(why) => self.failed(run, index, &why),
+        }
+    }
+
+    /// Posts each worker its part, copied or moved, and notes how each went.
+    fn post_parts(&mut self) {
+        let fault = self.fault.take();
+        let Some(live) = &mut self.live else { return };
+        let round = &mut live.round;
+        for (i, part) in round.run.parts().into_iter().enumerate() {
+            let job = HashJob { worker: i as u32, rounds: live.rounds, fault: if i == 0 { fault } else { None } };
+            let control = messages::write(&ToParWorker::Hash { run: round.run.run, job });
+            // Out of the page's WebAssembly memory into an ArrayBuffer of its own (a copy that is
+            // not postMessage's, the same both ways).
+            let buffer: ArrayBuffer = Uint8Array::from(&live.data[part.clone()]).buffer();
+            let moved = match live.send {
+                Send::Copy => vec![],
+                Send::Transfer => vec![buffer.clone().into()],
+            };
+            let posted_ms = now_ms();
+            if let Err(e) = web::post_buffers(&round.workers[i].worker, &control, &[buffer.clone().into()], &moved) {
+                web_sys::console::error_2(&"could not post to a parallel worker".into(), &e);
+            }
+            let sent = Sent { bytes: part.len() as u64, left_bytes: u64::from(buffer.byte_length()), posted_ms };
+            let _ = round.run.sent(i as u32, sent);
+        }
+        let n = round.run.workers;
+        let what = match (self.kind, live.send) {
+            (Kind::Isolated, Send::Copy) => format!("{n} workers hash their copies of the data…"),
+            (Kind::Isolated, Send::Transfer) => format!("{n} workers hash the data moved to them…"),
+            (Kind::Speedup, _) => {
+                let max = live.sweep.as_ref().map_or(n, |s| s.max_n);
+                format!("Run {n} of {max}: {n} workers hash…")
+            }
+        };
+        self.status("running", &what);
+    }
+
+    /// All the workers of the N in hand have answered.
+    fn round_done(&mut self) {
+        let Some(live) = &mut self.live else { return };
+        live.round.workers.iter().for_each(|w| w.worker.terminate());
+        let Some(outcome) = live.round.run.outcome() else { return };
+        match self.kind {
+            Kind::Isolated => {
+                let live = self.live.take().expect("the live run");
+                self.show_isolated(&outcome, live.reference.unwrap_or_default(), live.send);
+            }
+            Kind::Speedup => {
+                let sweep = live.sweep.as_mut().expect("a speedup run has its sweep");
+                if let Err(e) = sweep.record(&outcome) {
+                    return self.stop(&format!("Wrong answer: {e}. No result is kept."));
+                }
+                let (next, max_n, len) = (sweep.next_n(), sweep.max_n, live.data.len());
+                self.show_speedup();
+                match next {
+                    Some(n) => match self.launch(n, len, max_n) {
+                        Ok(round) => {
+                            if let Some(live) = &mut self.live {
+                                live.round = round;
+                            }
+                        }
+                        Err(e) => self.stop(&e),
+                    },
+                    None => self.finish_speedup(),
+                }
+            }
+        }
+    }
+
+    fn show_isolated(&self, o: &HashOutcome, (single, single_ms): (u64, f64), send: Send) {
+        self.controls(false);
+        let exact = o.merged == single;
+        let mb = megabytes(o.bytes);
+        let rows: String = o
+            .sent
+            .iter()
+            .zip(&o.answers)
+            .enumerate()
+            .map(|(i, (s, a))| {
+                let left = if s.detached() {
+                    "0 bytes: detached (moved)".to_string()
+                } else {
+                    format!("{} bytes: kept (the worker got a copy)", grouped(s.left_bytes))
+                };
+                format!(
+                    "<tr data-testid=\"iso-row\" data-detached=\"{d}\" data-received=\"{r}\"><th scope=\"row\">Worker {n}</th><td>{b}</td><td>{left}</td><td>{send:.1} ms</td><td>{hash:.1} ms</td><td><code>{ans}</code></td></tr>",
+                    d = s.detached(),
+                    r = a.bytes,
+                    n = i + 1,
+                    b = grouped(s.bytes),
+                    send = (a.span.started_ms - s.posted_ms).max(0.0),
+                    hash = a.span.finished_ms - a.span.started_ms,
+                    ans = hex(a.answer),
+                )
+            })
+            .collect();
+        self.set("body", &rows);
+        let check = if exact {
+            format!(
+                "✓ Exact: the merged answer <code>{}</code> equals the page's own computation over all {} bytes.",
+                hex(o.merged),
+                grouped(o.bytes)
+            )
+        } else {
+            format!(
+                "✗ Wrong: the merged answer <code>{}</code> differs from the page's own computation <code>{}</code>.",
+                hex(o.merged),
+                hex(single)
+            )
+        };
+        self.set("check", &check);
+        if let Some(el) = self.el("check") {
+            let _ = el.set_attribute("data-exact", &exact.to_string());
+        }
+        let per_mb = if mb > 0.0 { o.send_ms / mb } else { 0.0 };
+        let copied = match send {
+            Send::Copy => format!(
+                "Copied: postMessage copied {} bytes, each worker its part; the page's buffers still hold theirs. Sending took {:.1} ms ({:.2} ms per MB).",
+                grouped(o.copied()),
+                o.send_ms,
+                per_mb
+            ),
+            Send::Transfer => format!(
+                "Transferred: postMessage copied {} bytes; the {} buffers moved to the workers, and the page's are now detached (byteLength 0: reading them would fail). Sending took {:.1} ms ({:.2} ms per MB).",
+                grouped(o.copied()),
+                o.detached(),
+                o.send_ms,
+                per_mb
+            ),
+        };
+        self.set("copied", &copied);
+        if let Some(el) = self.el("copied") {
+            let _ = el.set_attribute("data-copied", &o.copied().to_string());
+            let _ = el.set_attribute("data-detached", &o.detached().to_string());
+            let _ = el.set_attribute("data-send-ms", &format!("{:.3}", o.send_ms));
+            let _ = el.set_attribute("data-bytes", &o.bytes.to_string());
+        }
+        self.set(
+            "times",
+            &format!(
+                "Worker start-up: {:.1} ms for the first, {:.1} ms for the last of {}. Slowest worker (copying its part into its memory, then hashing): {:.1} ms. The whole run: {:.1} ms. The page alone hashed all the data in {:.1} ms.",
+                o.startup.fastest_ms, o.startup.slowest_ms, o.workers, o.compute_ms, o.wall_ms, single_ms
+            ),
+        );
+        if let Some(result) = self.el("result") {
+            show(&result, true);
+        }
+        if exact {
+            self.status("done", &format!("Done: {} workers, merged answer exact.", o.workers));
+        } else {
+            self.status("error", "Done, but the merged answer is wrong: see below.");
+        }
+    }
+
+    /// Draws the speedup run's points so far, the model's prediction and the table.
+    fn show_speedup(&self) {
+        let Some(sweep) = self.live.as_ref().and_then(|l| l.sweep.as_ref()) else { return };
+        let costs = Costs::fit(&sweep.points, self.cpus);
+        let measured: Vec<(u32, f64)> = sweep.points.iter().filter_map(|p| Some((p.n, sweep.speedup(p)?))).collect();
+        let predicted: Vec<(u32, f64)> =
+            costs.map(|c| (1..=sweep.max_n).map(|n| (n, c.speedup(n))).collect()).unwrap_or_default();
+        let label = format!(
+            "Speedup against workers, 1 to {}: measured (circles, solid line) and predicted by the model (squares, dashed line); the numbers are in the table below.",
+            sweep.max_n
+        );
+        self.set("plot", &speedup_svg(&measured, &predicted, sweep.max_n, self.cpus, &label));
+        let rows: String = sweep
+            .points
+            .iter()
+            .map(|p| {
+                let s = sweep.speedup(p).unwrap_or(0.0);
+                let model = costs.map_or(0.0, |c| c.speedup(p.n));
+                let ratio = if model > 0.0 { s / model } else { 0.0 };
+                format!(
+                    "<tr data-testid=\"speed-row\" data-n=\"{n}\" data-speedup=\"{s:.4}\" data-predicted=\"{model:.4}\" data-startup-ms=\"{st:.2}\" data-wall-ms=\"{w:.2}\"><th scope=\"row\">{n}</th><td>{st:.1} ms</td><td>{se:.1} ms</td><td>{c:.1} ms</td><td>{w:.1} ms</td><td>{s:.2}×</td><td>{model:.2}×</td><td>{ratio:.2}</td></tr>",
+                    n = p.n,
+                    st = p.startup_ms,
+                    se = p.send_ms,
+                    c = p.compute_ms,
+                    w = p.wall_ms,
+                )
+            })
+            .collect();
+        self.set("body", &rows);
+        if let Some(c) = costs {
+            self.set(
+                "model",
+                &format!(
+                    "The model: T(N) = s₁ + s⁺·(N − 1) + c·B + W / min(N, P) + r, with W = {:.1} ms (one worker's hashing), s₁ = {:.1} ms and s⁺ = {:.1} ms (start-up, fitted to the runs), c·B = {:.2} ms/MB × {:.2} MB (sending), r = {:.1} ms (the rest) and P = {} CPUs. Speedup = T(1) / T(N).",
+                    c.work_ms, c.startup_ms, c.startup_each_ms, c.send_ms_per_mb, c.megabytes, c.rest_ms, c.cpus
+                ),
+            );
+        }
+        if let Some(result) = self.el("result") {
+            show(&result, true);
+        }
+    }
+
+    fn finish_speedup(&mut self) {
+        let Some(live) = self.live.take() else { return };
+        self.controls(false);
+        let sweep = live.sweep.expect("a speedup run has its sweep");
+        let costs = Costs::fit(&sweep.points, self.cpus);
+        let best = sweep
+            .points
+            .iter()
+            .filter_map(|p| Some((p.n, sweep.speedup(p)?)))
+            .fold((1, 0.0), |best, (n, s)| if s > best.1 { (n, s) } else { best });
+        let model = costs.map_or(0.0, |c| c.speedup(best.0));
+        self.status(
+            "done",
+            &format!(
+                "Done: every run's merged answer equals one worker's. Fastest: {} workers, {:.2}× one worker (the model: {:.2}×).",
+                best.0, best.1, model
+            ),
+        );
+    }
+}
