@@ -108,10 +108,10 @@ test('blocked time is drawn in the thread lanes, with legend entries, and its de
   const { kinds } = await drawn(page);
   assert.ok(kinds.io > 0 && kinds.lock > 0 && kinds.ready > 0, JSON.stringify(kinds));
   assert.equal(await text(page, 'legend-io'), 'blocked on I/O');
-  assert.equal(await text(page, 'legend-lock'), 'blocked on a lock');
+  assert.equal(await text(page, 'legend-lock'), 'blocked on a lock, semaphore, condition variable or barrier');
 
   // Thread 0's lane by keys: its bars in time order include an I/O wait and a lock wait, and
-  // their details say what they wait for, as the CLI's trace does.
+  // their details say what they wait for (a lock wait names its mutex), as the CLI's trace does.
   const result = cliFile(FILE, '--trace');
   const blocks = result.trace.events.filter((e) => e.type === 'state' && e.tid === 0 && e.state === 'blocked');
   const firstIo = blocks.find((e) => e.on === 'io');
@@ -124,9 +124,9 @@ test('blocked time is drawn in the thread lanes, with legend entries, and its de
       seen.add('io');
       if (d.includes(`· ${firstIo.time}–`)) assert.match(d, new RegExp(`waits for I/O until t=${firstIo.until}`), d);
     }
-    if (d.includes('blocked on a lock')) {
+    if (d.includes('blocked on mutex')) {
       seen.add('lock');
-      assert.match(d, /waits for mutex `m` · at PC \d+: lock m \(line 3\)/, d);
+      assert.match(d, /· blocked on mutex `m` · \d+–\d+ µs \(\d+ µs\) · at PC \d+: lock m \(line 3\)/, d);
     }
     await page.keyboard.press('ArrowRight');
   }

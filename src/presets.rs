@@ -40,6 +40,14 @@ presets![
     "mlfq-interactive": "MLFQ: interactive jobs stay on top",
     "multicore-queues": "Many CPUs: per-CPU queues keep caches warm",
     "deadlock": "Deadlock: two locks, opposite order",
+    "check-then-act": "Check-then-act",
+    "spin-vs-block": "Spin versus block",
+    "bounded-buffer": "Bounded buffer with semaphores",
+    "condvar-if-while": "Condition variable: if against while",
+    "readers-writers": "Readers and writers",
+    "philosophers": "Dining philosophers: deadlock",
+    "philosophers-ordered": "Dining philosophers: forks in order",
+    "philosophers-seats": "Dining philosophers: four seats",
 ];
 
 impl Preset {

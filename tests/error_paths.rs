@@ -47,25 +47,27 @@ fn broken(text: &str, way: u8, at: f64, with: char) -> String {
     }
 }
 
-/// The path serde_path_to_error tracks for parsing `text` as `T` (its unknown steps `?`
-/// dropped), with serde_json's error; `None` if it parses.
+/// The path serde_path_to_error tracks for parsing `text` as `T` (its unknown steps dropped),
+/// with serde_json's error; `None` if it parses. Built from the path's steps, not its text: a
+/// key may itself start with `[` (a broken `"[threads"`).
 fn tracked<T: serde::de::DeserializeOwned>(text: &str) -> Option<(String, serde_json::Error)> {
+    use serde_path_to_error::Segment;
     let de = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize::<_, T>(de).err().map(|e| {
-        let path = e.path().to_string();
-        let steps: Vec<&str> = path.split('.').filter(|p| *p != "?" && !p.is_empty()).collect();
-        // serde_path_to_error writes an index as its own step (`threads.[0]`); a key may itself
-        // start with `[` (a broken key such as `[name`), which keeps its dot.
-        let mut joined = String::new();
-        for (i, step) in steps.iter().enumerate() {
-            let index =
-                step.starts_with('[') && step.ends_with(']') && step[1..step.len() - 1].parse::<usize>().is_ok();
-            if i > 0 && !index {
-                joined.push('.');
+        let mut path = String::new();
+        for step in e.path().iter() {
+            match step {
+                Segment::Seq { index } => path += &format!("[{index}]"),
+                Segment::Map { key: name } | Segment::Enum { variant: name } => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path += name;
+                }
+                Segment::Unknown => {}
             }
-            joined.push_str(step);
         }
-        (joined, e.into_inner())
+        (path, e.into_inner())
     })
 }
 

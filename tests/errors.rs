@@ -133,7 +133,7 @@ mod program_parser {
 #[test]
 fn programs_may_be_lists_of_lines_and_errors_count_entries() {
     let e = err(
-        r#"{"name":"x","processes":[{"name":"p","threads":[{"name":"main","code":["compute 1","io 2","jmp 0"]}]}]}"#,
+        r#"{"name":"x","processes":[{"name":"p","threads":[{"name":"main","code":["compute 1","io 2","goto 0"]}]}]}"#,
     );
     assert_eq!((e.path.as_str(), e.line, e.column), ("processes[0].threads[0].code", Some(3), Some(1)));
     let e = err(r#"{"name":"x","processes":[{"name":"p","threads":[{"name":"main","code":{"a":1}}]}]}"#);

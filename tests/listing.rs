@@ -60,3 +60,17 @@ fn pc_since_is_when_the_pc_last_moved() {
     assert_eq!(whereabouts(&trace, &sys, 0, 4).pc_since, None);
     assert_eq!(whereabouts(&trace, &sys, 0, 6).pc_since, Some(5));
 }
+
+/// A spinning thread's PC does not move: each failed `spin_lock` attempt records it unchanged.
+/// Two CPUs: main holds `s` over 1–7; `waiter` computes 0–1, reaches `spin_lock` at 1 and spins
+/// there until it gets `s` at 7 (its PC moves on then).
+#[test]
+fn a_spinning_thread_stays_where_it_arrived() {
+    let mut p = job("p", 0, "spin_lock s\ncompute 5\nspin_unlock s");
+    p.threads.push(thread("waiter", "compute 1\nspin_lock s\nspin_unlock s"));
+    let s = scenario(2, Policy::Fcfs, None, vec![p]);
+    let (sys, r) = run(&s);
+    let trace = r.trace.unwrap();
+    assert_eq!(whereabouts(&trace, &sys, 1, 5).pc_since, Some(1));
+    assert_eq!(whereabouts(&trace, &sys, 1, 7).pc_since, Some(7));
+}

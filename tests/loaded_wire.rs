@@ -2,8 +2,10 @@
 //! and on hand-built scenarios with every policy, both with its default parameters (which the
 //! file format leaves out) and with each parameter set away from its default, the run decoded
 //! from the bytes equals the one loaded, and running it gives exactly the same outcome, metrics
-//! and trace as running the scenario. Bytes that are not a whole loaded run are an error, never
-//! a panic.
+//! and trace as running the scenario; likewise a scenario that uses every synchronisation object
+//! and instruction (semaphores with and without a bound, condition variables, barriers, spin
+//! locks, read-write locks of both preferences, atomics, jumps, `destroy`). Bytes that are not a
+//! whole loaded run are an error, never a panic.
 
 mod common;
 use common::*;
@@ -11,11 +13,15 @@ use proptest::prelude::*;
 use threadlab::messaging::loaded::{decode, encode};
 use threadlab::model::cache::CacheSpec;
 use threadlab::model::pyrandom::PyStream;
-use threadlab::model::scenario::{Limits, Policy, PolicyParams, ProcessSpec, Queues, Scenario, SchedulerSpec, TieRule};
+use threadlab::model::scenario::{
+    Limits, Policy, PolicyParams, ProcessSpec, Queues, RwLockSpec, RwPreference, Scenario, SchedulerSpec,
+    SemaphoreSpec, TieRule,
+};
+use threadlab::model::schedule::Schedule;
 use threadlab::model::scheduler::{
     AgingSpec, BoostOrder, CfsSpec, DrawSpec, EstimateSpec, FcfsSpec, IoDone, LotterySpec, MlfqLevel, MlfqSpec,
-    MostUrgent, PassTie, PrioritySpec, ProcessRunSpec, RoundRobinSpec, SjfSpec, SrtfSpec, StrideSpec, SwitchOn,
-    TickRrSpec, VictimSpec,
+    MostUrgent, PassTie, PrioritySpec, ProcessRunSpec, RoundRobinSpec, ScriptedSpec, SjfSpec, SrtfSpec, StrideSpec,
+    SwitchOn, TickRrSpec, VictimSpec,
 };
 use threadlab::model::{self, LoadedRun, Outcome, Recording, Simulation};
 use threadlab::presets;
@@ -79,6 +85,9 @@ fn every_policy() -> Vec<PolicyParams> {
         }),
         PolicyParams::ProcessRun(ProcessRunSpec { switch: SwitchOn::End, io_done: IoDone::Immediate }),
         PolicyParams::TickRr(TickRrSpec { quantum: 3 }),
+        // The workload's four threads (tids 0 to 3), thread 10 past them never named: a schedule
+        // on one CPU ([`cpus_for`]).
+        PolicyParams::Scripted(ScriptedSpec { schedule: Schedule::new(vec![1, 1, 0, 3, 2, 2, 0, 1, 3]) }),
     ];
     let covered: Vec<Policy> = all.iter().map(PolicyParams::policy).collect();
     assert_eq!(covered, Policy::ALL, "one entry per policy, in menu order");
@@ -120,8 +129,21 @@ fn workload() -> Vec<ProcessSpec> {
     vec![a, b, c]
 }
 
+/// The CPUs a run of `params` gets: 2, but 1 for a scripted schedule (a schedule says which
+/// thread runs on one CPU, [`ScriptedSpec::check`]).
+fn cpus_for(params: &PolicyParams) -> u32 {
+    match params {
+        PolicyParams::Scripted(spec) if !spec.schedule.is_empty() => 1,
+        _ => 2,
+    }
+}
+
 fn with(params: PolicyParams, cpus: u32) -> Scenario {
     let mut s = scenario(cpus, Policy::Fcfs, None, workload());
+    if cpus == 1 {
+        // Process b's affinity names CPU 1, which one CPU does not have.
+        s.processes[1].affinity = None;
+    }
     s.scheduler.params = params;
     s.machine.thread_switch_ticks = 1;
     s.machine.process_switch_ticks = 2;
@@ -132,7 +154,8 @@ fn with(params: PolicyParams, cpus: u32) -> Scenario {
 #[test]
 fn every_policy_with_its_parameters_runs_the_same_from_its_bytes() {
     for params in every_policy() {
-        trip(&format!("{:?}", params.policy()), &with(params, 2));
+        let cpus = cpus_for(&params);
+        trip(&format!("{:?}", params.policy()), &with(params, cpus));
     }
     // The defaults: what the file format leaves out is not left out of the bytes.
     for &policy in Policy::ALL {
@@ -143,7 +166,7 @@ fn every_policy_with_its_parameters_runs_the_same_from_its_bytes() {
 #[test]
 fn per_cpu_queues_a_cache_and_limits_run_the_same_from_their_bytes() {
     for params in every_policy() {
-        let mut s = with(params.clone(), 2);
+        let mut s = with(params.clone(), cpus_for(&params));
         s.scheduler = SchedulerSpec {
             params,
             queues: Queues::PerCpu { steal_every: Some(5) },
@@ -163,6 +186,51 @@ fn per_cpu_queues_a_cache_and_limits_run_the_same_from_their_bytes() {
     s.limits = Limits { max_steps: 15, max_time: 1_000 };
     trip("limits", &s);
     assert!(matches!(model::run(&s).unwrap().1.outcome, Outcome::BudgetExceeded { .. }));
+}
+
+/// Two processes that use every synchronisation object and instruction the loaded system
+/// carries: a bounded and an unbounded semaphore, a condition variable with signal and
+/// broadcast, a barrier, a spin lock, read-write locks preferring readers and writers, `faa`,
+/// `xchg`, `cas`, `cmp` with flag jumps, compare-and-jump on a variable, `jmp` and `destroy`.
+fn sync_workload() -> Vec<ProcessSpec> {
+    let mut a = job(
+        "a",
+        0,
+        "sem_wait slots\nfaa r0, count, 1\nsem_post items\nspin_lock s\nxchg r1, flag\nspin_unlock s\n\
+         barrier b\nread_lock rw\nread_unlock rw\nlock m\nset r2, 1\nstore r2, ready\ncond_broadcast c\nunlock m\n\
+         barrier b\ndestroy s",
+    );
+    a.semaphores.insert("slots".into(), SemaphoreSpec { initial: 1, max: Some(1) });
+    a.semaphores.insert("items".into(), SemaphoreSpec { initial: 0, max: None });
+    a.barriers.insert("b".into(), 2);
+    a.rwlocks.insert("rw".into(), RwLockSpec { prefer: RwPreference::Writers });
+    for v in ["count", "flag", "ready"] {
+        a.variables.insert(v.into(), 0);
+    }
+    a.threads.push(thread(
+        "t",
+        "sem_wait items\nset r3, 0\nset r4, 7\ncas count, r3, r4\ncmp r3, 1\njeq got\njmp wait\ngot:\n\
+         spin_lock s\nspin_unlock s\nwait:\nbarrier b\nwrite_lock rw\nwrite_unlock rw\nlock m\nagain:\n\
+         jne r0, ready, ok\ncond_wait c, m\njmp again\nok:\nunlock m\nbarrier b\ncond_signal c\nsem_post slots",
+    ));
+    let mut b = job("b", 1, "read_lock q\ncompute 2..5\nread_unlock q\nwrite_lock q\nwrite_unlock q");
+    b.threads.push(thread("r", "read_lock q\ncompute 1..3\nread_unlock q"));
+    vec![a, b]
+}
+
+#[test]
+fn every_synchronisation_object_runs_the_same_from_its_bytes() {
+    for cpus in [1, 2] {
+        let s = with(PolicyParams::of(Policy::RoundRobin, Some(2)), cpus);
+        let s = Scenario { processes: sync_workload(), ..s };
+        let (_, r) = model::run(&s).unwrap();
+        assert_eq!(r.outcome, Outcome::Completed, "{cpus} CPUs: the workload runs to its end");
+        trip(&format!("synchronisation, {cpus} CPUs"), &s);
+    }
+    // A scripted schedule over it, on one CPU.
+    let schedule = Schedule::new(vec![0, 0, 1, 2, 1, 0, 3]);
+    let s = with(PolicyParams::Scripted(ScriptedSpec { schedule }), 1);
+    trip("synchronisation, scripted", &Scenario { processes: sync_workload(), ..s });
 }
 
 #[test]

@@ -20,6 +20,30 @@ fn every_presets_result_reads_back_equal() {
     }
 }
 
+/// Every kind of trace event the language can cause (jumps and flags, atomics, each primitive's
+/// changes and waits) survives the trip.
+#[test]
+fn every_kind_of_event_reads_back() {
+    let text = r#"{"name": "all", "machine": {"cpus": 2}, "processes": [{"name": "p",
+        "variables": {"x": 0},
+        "semaphores": {"s": {"initial": 0}},
+        "barriers": {"b": 2},
+        "threads": [
+          {"name": "a", "code": ["cmp r0, 1", "faa r1, x, 2", "set r2, 5", "xchg r2, x", "cas x, r0, r2",
+                                 "cas x, r0, r2", "lock m", "compute 2", "unlock m", "sem_post s", "compute 3",
+                                 "lock m", "cond_signal c", "unlock m", "spin_lock q", "compute 2",
+                                 "spin_unlock q", "barrier b", "write_lock l",
+                                 "compute 2", "write_unlock l"]},
+          {"name": "b", "code": ["compute 1", "lock m", "unlock m", "sem_wait s", "lock m", "cond_wait c, m",
+                                 "unlock m", "spin_lock q", "spin_unlock q", "barrier b", "read_lock l",
+                                 "read_unlock l"]}
+        ]}]}"#;
+    let run = result_of(&Scenario::from_json(text).unwrap());
+    assert_eq!(run.outcome, Outcome::Completed);
+    assert!(run.metrics.threads[1].spin_time > 0, "b spins on q");
+    assert_eq!(RunBytes::decode(&run.encode()).unwrap(), run);
+}
+
 #[test]
 fn a_deadlock_report_and_warm_cache_ticks_read_back() {
     // The deadlock preset's outcome carries the stuck threads (a map per thread); a machine with

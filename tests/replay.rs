@@ -3,12 +3,18 @@
 //! checkpoints every 1, 5, 97 and 4096 events. The oracle is the plain fold (Trace::snapshot,
 //! listing::whereabouts, themselves checked against hand-worked runs in tests/trace.rs and
 //! tests/listing.rs), with what each CPU does taken by scanning every interval, as it was before
-//! the search was bounded by the longest interval.
+//! the search was bounded by the longest interval. The synchronisation objects (semaphores,
+//! condition variables, barriers, spin locks, read-write locks) and the threads' flags are part
+//! of the state compared: a test checks that the instants compared do show each of them busy.
 
+mod common;
+use common::*;
 use threadlab::model::listing::whereabouts;
+use threadlab::model::program::Flags;
 use threadlab::model::replay::{Checkpoints, MIN_EVERY, spacing};
-use threadlab::model::trace::{CpuInterval, Trace};
-use threadlab::model::{self, Ticks};
+use threadlab::model::scenario::Policy;
+use threadlab::model::trace::{CpuInterval, Snapshot, Trace};
+use threadlab::model::{self, System, Ticks};
 use threadlab::presets::PRESETS;
 
 /// What each CPU does at `time`: every interval covering it, by a scan of them all.
@@ -31,6 +37,31 @@ fn sample(trace: &Trace, n: usize) -> Vec<Ticks> {
     out
 }
 
+/// Checks, at each of `times`, the snapshot and every thread's loop rounds resumed from
+/// checkpoints every `everys` events against the plain folds (and the CPUs against a scan of
+/// every interval); returns the plain snapshots compared.
+fn check(label: &str, trace: &Trace, sys: &System, cpus: usize, times: &[Ticks], everys: &[usize]) -> Vec<Snapshot> {
+    let plain: Vec<Snapshot> = times.iter().map(|&t| trace.snapshot(sys, cpus, t)).collect();
+    for (s, &t) in plain.iter().zip(times) {
+        assert_eq!(s.cpus, cpus_by_scan(trace, cpus, t), "{label}: CPUs at t={t}");
+    }
+    for &every in everys {
+        let checkpoints = Checkpoints::with_every(trace, sys, every);
+        for (s, &t) in plain.iter().zip(times) {
+            let resumed = checkpoints.snapshot(trace, sys, cpus, t);
+            assert_eq!(&resumed, s, "{label}: snapshot at t={t}, a checkpoint every {every} events");
+            for tid in 0..sys.threads.len() {
+                assert_eq!(
+                    checkpoints.whereabouts(trace, sys, tid, t),
+                    whereabouts(trace, sys, tid, t),
+                    "{label}: thread {tid}'s loop rounds at t={t}, a checkpoint every {every} events"
+                );
+            }
+        }
+    }
+    plain
+}
+
 #[test]
 fn resumed_snapshots_and_loop_rounds_equal_the_plain_folds_on_every_preset() {
     for preset in PRESETS {
@@ -38,24 +69,70 @@ fn resumed_snapshots_and_loop_rounds_equal_the_plain_folds_on_every_preset() {
         let (sys, result) = model::run(&scenario).unwrap();
         let trace = result.trace.unwrap();
         let cpus = scenario.machine.cpus as usize;
-        let times = sample(&trace, 60);
-        for every in [1, 5, 97, MIN_EVERY] {
-            let checkpoints = Checkpoints::with_every(&trace, &sys, every);
-            for &t in &times {
-                let plain = trace.snapshot(&sys, cpus, t);
-                assert_eq!(plain.cpus, cpus_by_scan(&trace, cpus, t), "{}: CPUs at t={t}", preset.key);
-                let resumed = checkpoints.snapshot(&trace, &sys, cpus, t);
-                assert_eq!(resumed, plain, "{}: snapshot at t={t}, a checkpoint every {every} events", preset.key);
-                for tid in 0..sys.threads.len() {
-                    assert_eq!(
-                        checkpoints.whereabouts(&trace, &sys, tid, t),
-                        whereabouts(&trace, &sys, tid, t),
-                        "{}: thread {tid}'s loop rounds at t={t}, a checkpoint every {every} events",
-                        preset.key
-                    );
-                }
-            }
-        }
+        check(preset.key, &trace, &sys, cpus, &sample(&trace, 60), &[1, 5, 97, MIN_EVERY]);
+    }
+}
+
+/// The synchronisation objects and the flags, folded from a checkpoint, at every instant (and
+/// the tick before it) of the synchronisation presets and of small runs that use what no preset
+/// does (a barrier over rounds, `cmp`, `cas` and `xchg`, a spin lock on one CPU). So that the
+/// comparison cannot pass with those parts always empty, the snapshots compared must show each
+/// of them busy at some instant.
+#[test]
+fn resumed_snapshots_carry_the_synchronisation_objects_and_the_flags() {
+    let mut runs: Vec<(String, model::Scenario)> =
+        ["bounded-buffer", "condvar-if-while", "readers-writers", "spin-vs-block"]
+            .iter()
+            .map(|k| (k.to_string(), threadlab::presets::find(k).unwrap().scenario().unwrap()))
+            .collect();
+    // Three threads meet at a barrier of 3 twice, on 2 CPUs taking turns every 2 ticks.
+    let mut p = job("barrier", 0, "loop 2\n  compute 1\n  barrier b\nend");
+    p.barriers.insert("b".into(), 3);
+    p.threads.push(thread("t1", "loop 2\n  compute 3\n  barrier b\nend"));
+    p.threads.push(thread("t2", "loop 2\n  compute 2\n  barrier b\nend"));
+    runs.push(("barrier".into(), scenario(2, Policy::RoundRobin, Some(2), vec![p])));
+    // Two threads in lock-step: a `cas` retry loop (one fails), `cmp` (5 > the value found),
+    // an `xchg`.
+    let code = "retry:\n  load r0, counter\n  set r1, 1\n  add r1, r0\n  cas counter, r0, r1\n  jne retry\n  \
+                set r2, 5\n  cmp r2, r0\n  set r3, 1\n  xchg r3, flag";
+    let mut p = job("atomics", 0, code);
+    p.variables.insert("counter".into(), 0);
+    p.variables.insert("flag".into(), 0);
+    p.threads.push(thread("second", code));
+    runs.push(("atomics".into(), scenario(2, Policy::Fcfs, None, vec![p])));
+    // One CPU, slices of 2: the spinner spins while the holder is off the CPU.
+    let mut p = job("spin", 0, "spin_lock s\ncompute 6\nspin_unlock s");
+    p.threads.push(thread("waiter", "spin_lock s\ncompute 1\nspin_unlock s"));
+    runs.push(("spin on one CPU".into(), scenario(1, Policy::RoundRobin, Some(2), vec![p])));
+
+    let (mut seen, mut posted_or_taken): (Vec<Snapshot>, bool) = (Vec::new(), false);
+    for (label, s) in &runs {
+        let (sys, result) = model::run(s).unwrap();
+        let trace = result.trace.unwrap();
+        let times: Vec<Ticks> = trace.instants().iter().flat_map(|&t| [t.saturating_sub(1), t]).collect();
+        let plain = check(label, &trace, &sys, s.machine.cpus as usize, &times, &[1, 2, 3, 7]);
+        // A semaphore's value away from its value at the run's start (`plain[0]`, t=0).
+        let values = |s: &Snapshot| -> Vec<u64> {
+            s.objects.iter().flat_map(|o| o.semaphores.iter().map(|x| x.value)).collect()
+        };
+        posted_or_taken |= plain.iter().any(|s| values(s) != values(&plain[0]));
+        seen.extend(plain);
+    }
+    let objects = || seen.iter().flat_map(|s| &s.objects);
+    let busy = [
+        ("a semaphore's waiters", objects().any(|o| o.semaphores.iter().any(|x| !x.waiters.is_empty()))),
+        ("a semaphore's value changed", posted_or_taken),
+        ("a condition variable's sleepers", objects().any(|o| o.condvars.iter().any(|x| !x.is_empty()))),
+        ("a barrier's waiters", objects().any(|o| o.barriers.iter().any(|x| x.len() == 2))),
+        ("a spin lock's owner", objects().any(|o| o.spinlocks.iter().any(|x| x.owner.is_some()))),
+        ("a spinner", objects().any(|o| o.spinlocks.iter().any(|x| !x.spinning.is_empty()))),
+        ("a read-write lock's readers", objects().any(|o| o.rwlocks.iter().any(|x| x.readers > 0))),
+        ("a read-write lock's writer", objects().any(|o| o.rwlocks.iter().any(|x| x.writer.is_some()))),
+        ("a read-write lock's waiters", objects().any(|o| o.rwlocks.iter().any(|x| !x.waiters.is_empty()))),
+        ("flags other than equal", seen.iter().any(|s| s.threads.iter().any(|t| t.flags != Flags::Equal))),
+    ];
+    for (what, shown) in busy {
+        assert!(shown, "no snapshot compared shows {what}");
     }
 }
 

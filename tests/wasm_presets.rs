@@ -105,6 +105,14 @@ goldens! {
     preset_mlfq_interactive => "mlfq-interactive",
     preset_multicore_queues => "multicore-queues",
     preset_deadlock => "deadlock",
+    preset_check_then_act => "check-then-act",
+    preset_spin_vs_block => "spin-vs-block",
+    preset_bounded_buffer => "bounded-buffer",
+    preset_condvar_if_while => "condvar-if-while",
+    preset_readers_writers => "readers-writers",
+    preset_philosophers => "philosophers",
+    preset_philosophers_ordered => "philosophers-ordered",
+    preset_philosophers_seats => "philosophers-seats",
 }
 
 #[wasm_bindgen_test]

@@ -10,6 +10,13 @@
 //!   --quantum N        set the time slice (ticks; a new rr gets 4 if none is given)
 //!   --tie RULE         arrivals_first or preempted_first
 //!   --seed N           set the seed
+//!   --schedule P       run on one CPU, choosing which thread runs each tick (OSTEP x86.py's -P,
+//!                      e.g. 0011; the scripted policy)
+//!   --show-schedule    add the schedule the run followed (one CPU) to the JSON
+//! threadlab explore FILE|--preset NAME [--limit N] [--every] [--json]
+//!                    every final state of the threads' interleavings, with a schedule for each
+//! threadlab seeds FILE|--preset NAME --count N [--from S] [--cpus N] [--policy KEY] [--quantum N]
+//!                 [--tie RULE] [--json]     the final values over N seeds, as a histogram
 //! threadlab compare FILE|--preset NAME (--policies LIST | --variant SPEC …) [--metric M …] [--json]
 //! threadlab sweep FILE|--preset NAME --param KEY (--values LIST | --range A..B[:S])
 //!                 [--series SPEC …] [--metric M] [--json]
@@ -36,10 +43,18 @@
 //! or with `--json` the exercise (and answers). See `threadlab::compare::syntax` for the forms of
 //! `--variant`, `--series` and `--values`.
 //!
+//! `run --schedule` and `--show-schedule` add `schedule` to the JSON: `followed` (which thread ran
+//! each tick, in the `-P` form; `--schedule` it to replay the run), the requested entries
+//! `skipped` (a thread that could not run at its turn) and `notes` saying so in words.
+//! `explore` prints a table of the final states ([`threadlab::model::explore`]) or, with `--json`,
+//! the exploration; `seeds` a histogram of each variable's final values
+//! ([`threadlab::model::seeds`]) or, with `--json`, the report.
+//!
 //! Exit codes: 0 the run completed; 1 bad usage or unreadable/invalid scenario (the located
-//! error, naming the flag, goes to stderr); 3 the run (for `compare` and `sweep`: one of the runs)
-//! ended in a deadlock, runtime error or exhausted budget (the output is still printed). A reader
-//! that closes the output early (`threadlab presets | head`) ends the program quietly, status 0.
+//! error, naming the flag, goes to stderr), or a program too big to explore within `--limit`;
+//! 3 the run (for `compare`, `sweep` and `seeds`: one of the runs) ended in a deadlock, runtime
+//! error or exhausted budget (the output is still printed). A reader that closes the output early
+//! (`threadlab presets | head`) ends the program quietly, status 0.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,7 +63,10 @@ use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 use threadlab::compare::{self, Comparison, Metric, Part, PlanError, Sweep, Variant};
 use threadlab::exercise::{self, Exercise, ExerciseSpec};
+use threadlab::model::explore::{self, ExploreError, Reduction};
 use threadlab::model::scenario::{MAX_CPUS, Policy, ScenarioEdit, SchedulerSpec, Setting, TieRule};
+use threadlab::model::schedule::{self, Followed, Schedule};
+use threadlab::model::seeds::{self, SeedsError};
 use threadlab::model::{self, Outcome, Recording, Scenario};
 use threadlab::ostep;
 use threadlab::presets::{self, PRESETS};
@@ -75,6 +93,53 @@ enum Command {
     Exercise(ExerciseArgs),
     /// Run an OSTEP homework simulator with its own flags (`threadlab ostep mlfq -h`).
     Ostep(OstepArgs),
+    /// Every final state the threads' interleavings on one CPU can reach, with a schedule for each.
+    Explore(ExploreArgs),
+    /// Run a scenario under many seeds and print how often each final value came out.
+    Seeds(SeedsArgs),
+}
+
+#[derive(Args)]
+struct ExploreArgs {
+    #[command(flatten)]
+    source: Source,
+    /// Most states to store (or, with --every, schedules to follow) before giving up.
+    #[arg(long, value_name = "N", default_value_t = explore::DEFAULT_LIMIT, value_parser = at_least_one)]
+    limit: usize,
+    /// Enumerate every interleaving, without the partial-order reduction (small programs only).
+    #[arg(long)]
+    every: bool,
+    /// Print the exploration as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct SeedsArgs {
+    #[command(flatten)]
+    source: Source,
+    /// Number of runs, one per seed (1 to 100000).
+    #[arg(long, value_name = "N")]
+    count: u64,
+    /// The first seed (default: the scenario's own).
+    #[arg(long, value_name = "S")]
+    from: Option<u64>,
+    #[command(flatten)]
+    common: Common,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("`{s}` is not a whole number of at least 1")),
+    }
+}
+
+fn schedule_text(s: &str) -> Result<Schedule, String> {
+    Schedule::parse(s)
 }
 
 /// An OSTEP simulator and its flags, passed as they are to `threadlab::ostep::run_args`.
@@ -112,6 +177,12 @@ struct RunArgs {
     /// Seed of the random draws (`compute A..B`, `io A..B`).
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
+    /// Run on one CPU, choosing which thread runs each tick: one thread number per tick, as OSTEP x86.py's -P (0011), or numbers with commas (0,1,10).
+    #[arg(long, value_name = "P", value_parser = schedule_text, conflicts_with_all = ["cpus", "policy", "quantum", "tie"])]
+    schedule: Option<Schedule>,
+    /// Add the schedule the run followed (which thread ran each tick; one CPU) to the JSON.
+    #[arg(long)]
+    show_schedule: bool,
 }
 
 /// The scenario to read: a file or a preset.
@@ -291,7 +362,21 @@ struct Output<'a> {
     message: String,
     metrics: &'a model::metrics::Metrics,
     #[serde(skip_serializing_if = "Option::is_none")]
+    schedule: Option<ScheduleOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     trace: Option<&'a model::trace::Trace>,
+}
+
+/// The schedule a run followed, and how it departed from the one asked for.
+#[derive(Serialize)]
+struct ScheduleOut {
+    followed: Schedule,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    requested: Option<Schedule>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    skipped: Vec<schedule::Skip>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
 }
 
 fn main() -> ExitCode {
@@ -314,6 +399,8 @@ fn main() -> ExitCode {
         Command::Sweep(args) => sweep_cmd(&args),
         Command::Exercise(args) => exercise_cmd(&args),
         Command::Ostep(args) => ostep(&args.words),
+        Command::Explore(args) => explore_cmd(&args),
+        Command::Seeds(args) => seeds_cmd(&args),
     };
     result.unwrap_or_else(|msg| {
         eprintln!("threadlab: {msg}");
@@ -384,9 +471,35 @@ fn run(args: &RunArgs) -> Result<ExitCode, String> {
     for (flag, edit) in edits(args) {
         edit.apply(&mut scenario).map_err(|e| format!("{flag}: {}", e.message))?;
     }
-    let recording = if args.trace { Recording::Full } else { Recording::MetricsOnly };
-    let (_sys, result) =
-        model::run_with(&scenario, recording).map_err(|e| format!("{label}: {}", e.locate_in(&text)))?;
+    if let Some(p) = &args.schedule {
+        scenario = schedule::on_one_cpu(&scenario, p.clone());
+    } else if args.show_schedule && scenario.machine.cpus != 1 {
+        return Err(format!(
+            "--show-schedule: a schedule says which thread runs on one CPU, and this scenario has {} CPUs (add --cpus 1)",
+            scenario.machine.cpus
+        ));
+    }
+    let wants_schedule = args.schedule.is_some() || args.show_schedule;
+    let recording = if args.trace || wants_schedule { Recording::Full } else { Recording::MetricsOnly };
+    let (sys, result) = model::run_with(&scenario, recording).map_err(|e| match &args.schedule {
+        Some(_) if e.path == "scheduler.schedule" => format!("--schedule: {}", e.message),
+        _ => format!("{label}: {}", e.locate_in(&text)),
+    })?;
+    let schedule = if wants_schedule {
+        let followed = match &args.schedule {
+            Some(p) => Followed::against(&result, &sys, p),
+            None => Followed::of(&result),
+        }
+        .map_err(|e| format!("--show-schedule: {e}"))?;
+        Some(ScheduleOut {
+            notes: followed.notes(&|t| sys.thread_label(t)),
+            followed: followed.schedule,
+            requested: args.schedule.clone(),
+            skipped: followed.skipped,
+        })
+    } else {
+        None
+    };
     let out = Output {
         scenario: &scenario.name,
         settings: Settings {
@@ -398,7 +511,8 @@ fn run(args: &RunArgs) -> Result<ExitCode, String> {
         outcome: &result.outcome,
         message: result.outcome.message(),
         metrics: &result.metrics,
-        trace: result.trace.as_ref(),
+        schedule,
+        trace: if args.trace { result.trace.as_ref() } else { None },
     };
     print_json(&out);
     Ok(if result.outcome == Outcome::Completed { ExitCode::SUCCESS } else { ExitCode::from(3) })
@@ -541,4 +655,49 @@ fn exercise_cmd(args: &ExerciseArgs) -> Result<ExitCode, String> {
         emit(&exercise::text::problem(&x));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn explore_cmd(args: &ExploreArgs) -> Result<ExitCode, String> {
+    let (label, text, scenario) = load_text(&args.source.preset, &args.source.file)?;
+    let reduction = if args.every { Reduction::None } else { Reduction::PartialOrder };
+    let x = explore::explore_with(&scenario, args.limit, reduction).map_err(|e| match e {
+        ExploreError::Invalid(e) => format!("{label}: {}", e.locate_in(&text)),
+        ExploreError::Limit { message, .. } => format!("--limit: {message}"),
+        other => format!("{label}: {other}"),
+    })?;
+    if args.json {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            scenario: &'a str,
+            #[serde(flatten)]
+            exploration: &'a explore::Exploration,
+        }
+        print_json(&Out { scenario: &scenario.name, exploration: &x });
+    } else {
+        emit(&explore::text::finals(&x));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn seeds_cmd(args: &SeedsArgs) -> Result<ExitCode, String> {
+    let (label, text, mut scenario) = load_text(&args.source.preset, &args.source.file)?;
+    if args.common.seed.is_some() {
+        return Err("--seed: `seeds` runs many seeds: give the first with --from and how many with --count".into());
+    }
+    for (flag, edit) in args.common.edits() {
+        edit.apply(&mut scenario).map_err(|e| format!("{flag}: {}", e.message))?;
+    }
+    let from = args.from.unwrap_or(scenario.seed);
+    let report = seeds::run_seeds(&scenario, from, args.count).map_err(|e| match e {
+        SeedsError::Invalid(e) => format!("{label}: {}", e.locate_in(&text)),
+        SeedsError::Count(m) if (1..=seeds::MAX_SEEDS).contains(&args.count) => format!("--from: {m}"),
+        SeedsError::Count(m) => format!("--count: {m}"),
+    })?;
+    if args.json {
+        print_json(&report);
+    } else {
+        emit(&seeds::text(&report));
+    }
+    let all_done = report.outcomes.iter().all(|c| c.value == "completed");
+    Ok(if all_done { ExitCode::SUCCESS } else { ExitCode::from(3) })
 }

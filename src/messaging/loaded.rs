@@ -16,11 +16,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model::cache::CacheSpec;
 use crate::model::scenario::{Limits, MachineSpec, PolicyParams, Queues, SchedulerSpec, TieRule};
+use crate::model::schedule::Schedule;
 use crate::model::scheduler::{
     AgingSpec, CfsSpec, DrawSpec, EstimateSpec, FcfsSpec, LotterySpec, MlfqSpec, MostUrgent, PrioritySpec,
-    ProcessRunSpec, RoundRobinSpec, SjfSpec, SrtfSpec, StrideSpec, TickRrSpec, VictimSpec,
+    ProcessRunSpec, RoundRobinSpec, ScriptedSpec, SjfSpec, SrtfSpec, StrideSpec, TickRrSpec, VictimSpec,
 };
-use crate::model::{LoadedRun, System, Ticks};
+use crate::model::{LoadedRun, System, ThreadId, Ticks};
 
 /// Why bytes could not be read as a loaded run (a build mismatch between the page and the
 /// worker that the protocol version missed, or a bug).
@@ -153,6 +154,7 @@ enum PolicyParamsDef {
     Cfs(#[serde(with = "CfsSpecDef")] CfsSpec),
     ProcessRun(ProcessRunSpec),
     TickRr(TickRrSpec),
+    Scripted(#[serde(with = "ScriptedSpecDef")] ScriptedSpec),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -194,4 +196,19 @@ struct CfsSpecDef {
     wakeup_granularity: Ticks,
     start_debit: bool,
     sleeper_credit: Option<Ticks>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "ScriptedSpec")]
+struct ScriptedSpecDef {
+    #[serde(with = "ScheduleDef")]
+    schedule: Schedule,
+}
+
+/// The schedule's entries as numbers, not its text form (which its own serde writes and which
+/// would need the schedule parser on the worker's side).
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Schedule")]
+struct ScheduleDef {
+    entries: Vec<ThreadId>,
 }

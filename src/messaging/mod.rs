@@ -46,8 +46,11 @@ use crate::model::{Progress, Ticks};
 /// The protocol's version: both sides must speak the same one. Versions 1 and 2 wrote the
 /// control part as JSON text (see [`read_text`]); from 3 it is postcard bytes; 4: a read
 /// carries the editor's draft (the settings are made in it too); 5: a run's result is its head
-/// then the trace's lists, read a slice at a time ([`wire::RunDecoder`]).
-pub const PROTOCOL: u32 = 5;
+/// then the trace's lists, read a slice at a time ([`wire::RunDecoder`]); (6 is the parallel
+/// mode's own, [`parallel::PROTOCOL`]); 7: the loaded run's system carries the synchronisation
+/// objects (semaphores, condition variables, barriers, spin locks, read-write locks) and their
+/// instructions, which a worker of version 5 misreads.
+pub const PROTOCOL: u32 = 7;
 
 /// A control message with the protocol version it was written in (in this order on the wire:
 /// the version, a varint, comes first).
@@ -247,19 +250,22 @@ mod tests {
     fn the_control_bytes_start_with_the_version_then_the_kind() {
         // postcard: a u32 or u64 is a varint (7 bits a byte, low first), an enum variant its
         // index as a varint, an Option a 0/1 byte before its value.
-        assert_eq!(write(&FromWorker::Ready), [5, 0]);
+        assert_eq!(write(&FromWorker::Ready), [7, 0]);
         // Start is ToWorker's variant 0; id 1; Job::Run is variant 0; fault None.
-        assert_eq!(write(&ToWorker::Start { id: 1, job: Job::Run(RunJob { fault: None }) }), [5, 0, 1, 0, 0]);
+        assert_eq!(write(&ToWorker::Start { id: 1, job: Job::Run(RunJob { fault: None }) }), [7, 0, 1, 0, 0]);
         // Progress is FromWorker's variant 1; id 300 = 0b10_0101100 → [0xac, 0x02].
         let progress =
             FromWorker::Progress { id: 300, progress: Progress { now: 2, steps: 3, events: 4, finished: true } };
-        assert_eq!(write(&progress), [5, 1, 0xac, 0x02, 2, 3, 4, 1]);
+        assert_eq!(write(&progress), [7, 1, 0xac, 0x02, 2, 3, 4, 1]);
     }
 
     #[test]
     fn another_version_is_refused_by_its_number() {
-        // Version 4's Ready is [4, 0]; version 2's would be [2, 0] had it been postcard; a later version 200 is
-        // [0xc8, 0x01]: the number is read whatever follows it.
+        // Versions 3, 4 and 5's Ready is [3, 0], [4, 0] and [5, 0]; version 2's would be [2, 0]
+        // had it been postcard; a later version 200 is [0xc8, 0x01]: the number is read whatever
+        // follows it.
+        assert_eq!(read::<FromWorker>(&[3, 0]), Err(ReadError::Version { theirs: 3 }));
+        assert_eq!(read::<FromWorker>(&[5, 0]), Err(ReadError::Version { theirs: 5 }));
         assert_eq!(read::<FromWorker>(&[4, 0]), Err(ReadError::Version { theirs: 4 }));
         assert_eq!(read::<FromWorker>(&[2, 0]), Err(ReadError::Version { theirs: 2 }));
         assert_eq!(read::<FromWorker>(&[0xc8, 0x01, 0xff, 0xff]), Err(ReadError::Version { theirs: 200 }));
@@ -274,7 +280,7 @@ mod tests {
     fn garbled_bytes_are_an_error() {
         // Empty; FromWorker has no variant 9; a Progress cut short; a Ready with a byte left over;
         // a version varint that never ends.
-        for bytes in [&[][..], &[5, 9], &[5, 1, 5, 2], &[5, 0, 0], &[0x80, 0x80]] {
+        for bytes in [&[][..], &[7, 9], &[7, 1, 5, 2], &[7, 0, 0], &[0x80, 0x80]] {
             assert!(matches!(read::<FromWorker>(bytes), Err(ReadError::Garbled(_))), "{bytes:?}");
         }
     }

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model::metrics::{Averages, CpuMetrics, Metrics, ProcessMemory, ThreadMetrics, VariableValue};
-use crate::model::program::{MutexId, Reg, VarId};
+use crate::model::program::{BarrierId, CondId, Flags, MutexId, Reg, RwId, SemId, SpinId, VarId};
 use crate::model::scheduler::ReadyReason;
 use crate::model::simulation::{Outcome, StuckThread};
 use crate::model::trace::{Cause, CpuInterval, IntervalKind, QueueSample, ThreadState, Trace, TraceEvent, What};
@@ -262,6 +262,26 @@ mod averages {
     }
 }
 
+mod option_flags {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(v: &Option<Flags>, s: S) -> Result<S::Ok, S::Error> {
+        struct One<'a>(&'a Flags);
+        impl Serialize for One<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                FlagsDef::serialize(self.0, s)
+            }
+        }
+        v.as_ref().map(One).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Flags>, D::Error> {
+        #[derive(Deserialize)]
+        struct One(#[serde(with = "FlagsDef")] Flags);
+        Ok(Option::<One>::deserialize(d)?.map(|o| o.0))
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 #[serde(remote = "TraceEvent")]
 struct TraceEventDef {
@@ -296,11 +316,50 @@ enum WhatDef {
         tid: ThreadId,
         lost: u32,
     },
+    Atomic {
+        pid: ProcessId,
+        var: VarId,
+        tid: ThreadId,
+        reg: Reg,
+        read: i64,
+        wrote: Option<i64>,
+        #[serde(with = "option_flags")]
+        flags: Option<Flags>,
+    },
+    Flags {
+        tid: ThreadId,
+        #[serde(with = "FlagsDef")]
+        flags: Flags,
+    },
     Mutex {
         pid: ProcessId,
         mutex: MutexId,
         owner: Option<ThreadId>,
     },
+    Semaphore {
+        pid: ProcessId,
+        sem: SemId,
+        value: u64,
+    },
+    Spinlock {
+        pid: ProcessId,
+        lock: SpinId,
+        owner: Option<ThreadId>,
+    },
+    RwLock {
+        pid: ProcessId,
+        lock: RwId,
+        readers: u32,
+        writer: Option<ThreadId>,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Flags")]
+enum FlagsDef {
+    Less,
+    Equal,
+    Greater,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -343,6 +402,10 @@ enum ReadyReasonDef {
 enum WaitReasonDef {
     Io { until: Ticks },
     Mutex { mutex: MutexId },
+    Semaphore { sem: SemId },
+    RwLock { lock: RwId, write: bool },
+    Barrier { barrier: BarrierId },
+    Condvar { cond: CondId },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -447,6 +510,7 @@ struct ThreadMetricsDef {
     cpu_time: Ticks,
     io_time: Ticks,
     lock_wait: Ticks,
+    spin_time: Ticks,
     migrations: u64,
     warm_ticks: Option<Ticks>,
 }

@@ -2,7 +2,9 @@
 //! walking its program ahead of the PC. SJF and SRTF schedule by it, as the textbooks'
 //! exercises do (OSTEP ch. 7 assumes each job's run time is known).
 //!
-//! The walk treats `lock` as not blocking (it cannot know) and stops at `io` or `exit`. A
+//! The walk treats `lock` as not blocking (it cannot know), follows `jmp`, takes no conditional
+//! jump (it does not run the program, so it cannot know the values compared), and stops at `io`
+//! or `exit`. A
 //! `compute A..B` on the way is drawn now and the draw is kept, so the instruction later runs
 //! for exactly the time the scheduler was told. Walks stop after [`BURST_LOOKAHEAD`]
 //! instructions: a longer burst counts as the time of its first instructions.
@@ -50,6 +52,10 @@ pub(crate) fn next_burst(
                 used += 1;
                 pc += 1;
             }
+            Instr::Jump { target } => {
+                total += instr.fixed_cost();
+                pc = target;
+            }
             Instr::Loop { count: 0, end } => pc = end + 1,
             Instr::Loop { count, .. } => {
                 loops.push(count);
@@ -95,6 +101,14 @@ mod tests {
         // After the I/O: the last compute, then the end of the program.
         let after_io = Context { pc: 7, ..Context::default() };
         assert_eq!(next_burst(&p, &after_io, 0, &mut q, &mut |_| unreachable!()), 7);
+    }
+
+    /// `jmp` is followed (1 tick); a conditional jump is assumed not taken (1 tick).
+    #[test]
+    fn a_burst_follows_jumps() {
+        let p = program("compute 2\njmp skip\ncompute 50\nskip:\njeq r0, 0, skip2\ncompute 3\nskip2:\nio 1");
+        let mut q = VecDeque::new();
+        assert_eq!(next_burst(&p, &Context::default(), 0, &mut q, &mut |_| unreachable!()), 2 + 1 + 1 + 3);
     }
 
     #[test]

@@ -5,11 +5,12 @@
 
 use super::ThreadId;
 use super::memory::Cell;
-use super::program::{Instr, Operand, REGISTER_COUNT, Reg, Span, VarId};
+use super::program::{Flags, Instr, Operand, REGISTER_COUNT, Reg, RwId, SemId, Span, SpinId, Value, VarId};
 use super::sync::{Acquire, ProcessSync, Release};
-use super::system::System;
 use super::wait::WaitReason;
 use super::{ProcessId, Ticks};
+
+pub use super::fault::Fault;
 
 /// A thread's execution context: what a context switch saves and restores.
 #[derive(Clone, Debug, Default)]
@@ -23,6 +24,8 @@ pub struct Context {
     pub loaded_from: [Origin; REGISTER_COUNT],
     /// Remaining iterations of each open loop, innermost last.
     pub loops: Vec<u32>,
+    /// What the last `cmp` found, for the jumps that test it.
+    pub flags: Flags,
 }
 
 /// Where a register's value came from: a variable and that variable's write count (its
@@ -51,43 +54,17 @@ impl Origin {
 /// What the thread does after the instruction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flow {
-    /// The instruction completed; go on at this PC.
+    /// The instruction completed; go on at this PC (the same PC for a failed `spin_lock`
+    /// attempt, which then tries again).
     Next(usize),
     /// Leave the CPU and wait. The PC stays on the instruction; it completes (PC + 1) when the
-    /// thread is woken: I/O done, or the mutex handed over.
+    /// thread is woken (I/O done, the mutex handed over, …), unless the wait says otherwise
+    /// ([`WaitReason::completes_on_wake`]: a signalled `cond_wait` runs again).
     Block(WaitReason),
     /// The thread terminates.
     Exit,
     /// The program did something illegal; the run stops (see [`Fault::message`]).
     Fault(Fault),
-}
-
-/// Something illegal a program did, which stops the run with a runtime error.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Fault {
-    /// `unlock` of a mutex the thread does not hold; `owner` holds it (`None`: nobody).
-    UnlockNotHeld {
-        /// The mutex.
-        mutex: super::program::MutexId,
-        /// Its owner.
-        owner: Option<ThreadId>,
-    },
-}
-
-impl Fault {
-    /// What the program did wrong, for people (`pid`: the faulting thread's process).
-    pub fn message(&self, sys: &System, pid: ProcessId) -> String {
-        match *self {
-            Fault::UnlockNotHeld { mutex, owner } => {
-                let holder = match owner {
-                    Some(o) => format!("it is held by {}", sys.thread_label(o)),
-                    None => "it is not locked".into(),
-                };
-                let name = &sys.processes[pid].mutexes[mutex];
-                format!("unlock of mutex `{name}`, which this thread does not hold ({holder})")
-            }
-        }
-    }
 }
 
 /// What changed that the trace records.
@@ -109,6 +86,48 @@ pub enum Change {
         /// Lost updates (see [`super::trace::What::Mem`]).
         lost: u32,
     },
+    /// An atomic read-modify-write (`faa`, `xchg`, `cas`): register `reg` got `read`, the value
+    /// the variable held, and the variable was written unless a `cas` found another value.
+    Atomic {
+        /// The variable.
+        var: VarId,
+        /// The register that received the value found.
+        reg: Reg,
+        /// The value found in the variable.
+        read: i64,
+        /// The value written to the variable; `None`: a `cas` that did not swap.
+        wrote: Option<i64>,
+        /// The flags a `cas` set; `None` for `faa` and `xchg`.
+        flags: Option<Flags>,
+    },
+    /// A spin lock of the process changed owner (`None`: free).
+    Spinlock {
+        /// The spin lock.
+        lock: SpinId,
+        /// Its new owner.
+        owner: Option<ThreadId>,
+    },
+    /// A read-write lock of the process changed holders.
+    RwLock {
+        /// The read-write lock.
+        lock: RwId,
+        /// How many threads now hold it for reading.
+        readers: u32,
+        /// The thread now holding it for writing, if any.
+        writer: Option<ThreadId>,
+    },
+    /// A semaphore of the process changed value.
+    Semaphore {
+        /// The semaphore.
+        sem: SemId,
+        /// Its new value.
+        value: u64,
+    },
+    /// The thread's flags were set (`cmp`).
+    Flags {
+        /// Their new value.
+        flags: Flags,
+    },
     /// A mutex of the process changed owner (`None`: free).
     Mutex {
         /// The mutex.
@@ -125,8 +144,11 @@ pub struct Effect {
     pub flow: Flow,
     /// The state change to record, if any.
     pub change: Option<Change>,
-    /// A blocked thread this instruction wakes (a mutex handed over); its blocking instruction
-    /// completes.
+    /// A blocked thread this instruction wakes (a mutex handed over, a semaphore posted, a
+    /// condition variable signalled). Its blocking instruction completes, unless its wait says
+    /// otherwise ([`WaitReason::completes_on_wake`]). An instruction that wakes several threads
+    /// (a broadcast, …) names the first here and leaves the others, in order, in
+    /// [`ProcessSync::woken`].
     pub wake: Option<ThreadId>,
 }
 
@@ -176,6 +198,9 @@ pub fn execute(
     draw: &mut impl FnMut(Span) -> Ticks,
 ) -> Effect {
     let pc = ctx.pc;
+    if let Some((kind, id)) = proc.sync.destroyed_in(&instr) {
+        return Effect::flow(Flow::Fault(Fault::UseAfterDestroy { kind, id }));
+    }
     match instr {
         Instr::Compute { .. } => Effect::next(pc + 1),
         Instr::Io { span } => Effect::flow(Flow::Block(WaitReason::Io { until: now + draw(span) })),
@@ -223,6 +248,19 @@ pub fn execute(
             },
             Release::NotOwner { owner } => Effect::flow(Flow::Fault(Fault::UnlockNotHeld { mutex, owner })),
         },
+        Instr::SemWait { .. }
+        | Instr::SemPost { .. }
+        | Instr::SpinLock { .. }
+        | Instr::SpinUnlock { .. }
+        | Instr::CondWait { .. }
+        | Instr::CondSignal { .. }
+        | Instr::CondBroadcast { .. }
+        | Instr::ReadLock { .. }
+        | Instr::WriteLock { .. }
+        | Instr::ReadUnlock { .. }
+        | Instr::WriteUnlock { .. }
+        | Instr::Barrier { .. }
+        | Instr::Destroy { .. } => super::sync::step::execute(instr, tid, pc, proc.sync),
         Instr::Loop { count, end } => {
             if count == 0 {
                 Effect::next(end + 1)
@@ -241,6 +279,68 @@ pub fn execute(
                 Effect::next(pc + 1)
             }
         }
+        Instr::FetchAdd { reg, var, add } => {
+            let n = match add {
+                Operand::Imm(v) => v,
+                Operand::Reg(r) => ctx.regs[r as usize],
+            };
+            let read = proc.memory[var].value;
+            atomic(ctx, proc.memory, pc, reg, var, Some(read.wrapping_add(n)), None)
+        }
+        Instr::Xchg { reg, var } => {
+            let wrote = ctx.regs[reg as usize];
+            atomic(ctx, proc.memory, pc, reg, var, Some(wrote), None)
+        }
+        Instr::Cas { var, expected, new } => {
+            let (read, want) = (proc.memory[var].value, ctx.regs[expected as usize]);
+            let flags = Flags::of(read, want);
+            ctx.flags = flags;
+            let wrote = (read == want).then_some(ctx.regs[new as usize]);
+            atomic(ctx, proc.memory, pc, expected, var, wrote, Some(flags))
+        }
+        Instr::Jump { target } => Effect::next(target),
+        Instr::Branch { test, a, b, target } => {
+            let flags = Flags::of(ctx.regs[a as usize], value(b, ctx, proc.memory));
+            Effect::next(if test.holds(flags) { target } else { pc + 1 })
+        }
+        Instr::Cmp { a, b } => {
+            let flags = Flags::of(ctx.regs[a as usize], value(b, ctx, proc.memory));
+            ctx.flags = flags;
+            Effect::next(pc + 1).with(Change::Flags { flags })
+        }
+        Instr::BranchFlags { test, target } => Effect::next(if test.holds(ctx.flags) { target } else { pc + 1 }),
         Instr::Exit => Effect::flow(Flow::Exit),
+    }
+}
+
+/// The one indivisible step of `faa`, `xchg` and `cas`: register `reg` gets `var`'s value and
+/// `var` gets `wrote` (unless `None`). The write loses no update (nothing came between the read
+/// and the write), and the register counts as loaded after it, as after a `store`: a later
+/// `store` from it loses only writes made after the atomic.
+fn atomic(
+    ctx: &mut Context,
+    memory: &mut [Cell],
+    pc: usize,
+    reg: Reg,
+    var: VarId,
+    wrote: Option<i64>,
+    flags: Option<Flags>,
+) -> Effect {
+    let cell = &mut memory[var];
+    let read = cell.value;
+    if let Some(value) = wrote {
+        *cell = Cell { value, writes: cell.writes + 1, lost: cell.lost };
+    }
+    ctx.regs[reg as usize] = read;
+    ctx.loaded_from[reg as usize] = Origin::of(var, cell.writes);
+    Effect::next(pc + 1).with(Change::Atomic { var, reg, read, wrote, flags })
+}
+
+/// The value `v` reads now: a number, a register, or a variable's value in memory.
+fn value(v: Value, ctx: &Context, memory: &[Cell]) -> i64 {
+    match v {
+        Value::Imm(n) => n,
+        Value::Reg(r) => ctx.regs[r as usize],
+        Value::Var(var) => memory[var].value,
     }
 }

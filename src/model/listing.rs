@@ -41,7 +41,8 @@ pub struct LoopRound {
 /// Where thread `tid` is at the end of instant `time` (ticks).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Whereabouts {
-    /// When its PC last moved (ticks); `None` if it has not run yet.
+    /// When its PC last moved (ticks); `None` if it has not moved yet. A failed `spin_lock`
+    /// attempt records its PC unchanged: that is no move.
     pub pc_since: Option<Ticks>,
     /// Its open loops, outermost first.
     pub loops: Vec<LoopRound>,
@@ -83,8 +84,12 @@ impl PcFold {
     }
 
     /// Folds in one move of the thread's PC to `next`, at `time` (ticks), in its program `prog`.
+    /// A PC recorded unchanged (a failed `spin_lock` attempt) is no move.
     pub fn step(&mut self, prog: &Program, time: Ticks, next: usize) {
         let (pc, out) = (self.pc, &mut self.place);
+        if next == pc {
+            return;
+        }
         match prog.instrs.get(pc) {
             Some(&Instr::Loop { count, .. }) if next == pc + 1 => {
                 out.loops.push(LoopRound { pc, round: 1, count });

@@ -36,8 +36,13 @@ pub struct ThreadMetrics {
     pub cpu_time: Ticks,
     /// Ticks blocked in I/O.
     pub io_time: Ticks,
-    /// Ticks blocked waiting for a mutex.
+    /// Ticks blocked waiting on a synchronisation object: a mutex, a semaphore, a condition
+    /// variable, a barrier or a read-write lock.
     pub lock_wait: Ticks,
+    /// Ticks spent spinning: `spin_lock` attempts that found the lock taken (busy-waiting, so
+    /// also counted in `cpu_time`). Left out of the JSON when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub spin_time: Ticks,
     /// Times it was dispatched onto a CPU other than the one it ran on last (a migration: its
     /// cache there is cold).
     pub migrations: u64,
@@ -134,6 +139,11 @@ pub struct Metrics {
     pub memory: Vec<ProcessMemory>,
     /// Sum of `memory`, in bytes.
     pub total_memory_bytes: u64,
+}
+
+/// Whether `t` is 0 (to leave a zero out of the JSON).
+fn is_zero(t: &Ticks) -> bool {
+    *t == 0
 }
 
 /// Mean of `values`, 0 if empty.

@@ -9,8 +9,11 @@
 //! Where things are:
 //! - the event loop and its event queue: [`simulation`], [`events`]; kernel timers: [`timers`];
 //! - executing one instruction, as an effect: [`interpreter`]; the language: [`program`];
-//! - why a thread waits (I/O, a mutex, …): [`wait`]; the primitives: [`sync`];
-//! - scheduling policies, one file each behind one trait: [`scheduler`];
+//! - why a thread waits (I/O, a mutex, …): [`wait`]; the primitives: [`sync`]; the runtime
+//!   errors a program can make: [`fault`];
+//! - scheduling policies, one file each behind one trait: [`scheduler`]; a schedule the learner
+//!   writes (which thread runs each tick): [`schedule`]; every interleaving of a small program
+//!   and the final states they reach: [`explore`]; one scenario under many seeds: [`seeds`];
 //! - address spaces and variables: [`memory`];
 //! - how a run ended (deadlock report): [`outcome`];
 //! - a thread's program as written and where it is at an instant (the code view): [`listing`];
@@ -23,6 +26,8 @@ pub mod burst;
 pub mod cache;
 mod cpu;
 pub mod events;
+pub mod explore;
+pub mod fault;
 mod ids;
 pub mod interpreter;
 pub mod listing;
@@ -34,7 +39,9 @@ pub mod program;
 pub mod pyrandom;
 pub mod replay;
 pub mod scenario;
+pub mod schedule;
 pub mod scheduler;
+pub mod seeds;
 pub mod simulation;
 pub mod sync;
 pub mod system;

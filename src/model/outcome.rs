@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::sync::ProcessSync;
 use super::system::System;
-use super::wait::Wait;
+use super::wait::{Wait, WaitReason};
 use super::{ThreadId, Ticks};
 
 /// How a run ended.
@@ -93,14 +93,23 @@ pub(crate) fn deadlock(
         let Some(wait) = wait else { continue };
         let pid = sys.threads[tid].pid;
         let Some((kind, name)) = wait.reason.object(sys, pid) else { continue };
-        let holder = sync[pid].holder(&wait.reason);
+        // Its holders (several readers may hold a read-write lock); an exited one is named first.
+        let mut holders = sync[pid].holders(&wait.reason);
+        holders.sort_by_key(|&h| !terminated(h));
+        let holder = holders.first().copied();
         let holder_terminated = holder.is_some_and(terminated);
-        let by = match (holder, holder_terminated) {
-            (Some(h), true) => {
-                format!("held by {}, which exited without {}", sys.thread_label(h), wait.reason.release_verb())
-            }
-            (Some(h), false) => format!("held by {}", sys.thread_label(h)),
-            (None, _) => "held by nobody".into(),
+        let names: Vec<String> = (holders.iter())
+            .map(|&h| match terminated(h) {
+                true => format!("{}, which exited without {}", sys.thread_label(h), wait.reason.release_verb()),
+                false => sys.thread_label(h),
+            })
+            .collect();
+        let reading =
+            matches!(wait.reason, WaitReason::RwLock { lock, .. } if sync[pid].rwlocks[lock].writer.is_none());
+        let by = match (names.is_empty(), reading) {
+            (true, _) => wait.reason.unheld(sys, pid).unwrap_or_else(|| "held by nobody".into()),
+            (false, true) => format!("held for reading by {}", names.join("; ")),
+            (false, false) => format!("held by {}", names.join("; ")),
         };
         parts.push(format!("{} waits for {} ({by})", sys.thread_label(tid), wait.reason.describe(sys, pid)));
         stuck.push(StuckThread {

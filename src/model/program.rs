@@ -12,21 +12,48 @@
 //! | `set rX, 5`          | 1                    | `rX ← 5`                                            |
 //! | `lock m`             | 1                    | acquire mutex `m`, or block in its FIFO wait queue  |
 //! | `unlock m`           | 1                    | release `m`, handing it to the first waiter          |
+//! | `spin_lock s`        | 1 per attempt        | take spin lock `s`, or stay on the CPU and try again, 1 tick per attempt, until it is free |
+//! | `spin_unlock s`      | 1                    | release spin lock `s`                                |
+//! | `sem_wait s`         | 1                    | counting semaphore P: take one from `s`, or block in its FIFO queue while it is 0 |
+//! | `sem_post s`         | 1                    | counting semaphore V: wake the first waiter, else add one to `s` (any thread may post) |
+//! | `cond_wait c, m`     | 1, and 1 when woken  | condition variable wait (Mesa): release mutex `m` and sleep on `c` in one step; woken, run again to re-take `m` |
+//! | `cond_signal c`      | 1                    | make the first thread asleep on `c` ready (lost if none sleeps) |
+//! | `cond_broadcast c`   | 1                    | make every thread asleep on `c` ready                |
+//! | `read_lock l`        | 1                    | take read-write lock `l` to read (shared with other readers), or block |
+//! | `read_unlock l`      | 1                    | stop reading `l`; the last reader out lets waiters in |
+//! | `write_lock l`       | 1                    | take `l` to write (alone), or block                  |
+//! | `write_unlock l`     | 1                    | stop writing `l`, letting waiters in by its preference |
+//! | `barrier b`          | 1                    | wait at barrier `b` until its count of threads have arrived; the last one opens it |
+//! | `destroy x`          | 1                    | destroy a synchronisation object; a runtime error while it is held or waited on, or if used after |
+//! | `jmp L`              | 1                    | go on at label `L`                                   |
+//! | `jeq a, b, L` / `jne` / `jlt` / `jle` / `jgt` / `jge` | 1 | jump to `L` if register `a` is equal to / not equal to / less than / at most / greater than / at least `b` (a number, register or variable); with only `L`, test the flags of the last `cmp` |
+//! | `cmp a, b`           | 1                    | compare register `a` with `b`, setting the thread's flags for a flag jump |
+//! | `faa rX, var, n`     | 1                    | fetch-and-add, one indivisible step: `rX ← var; var ← var + n` (`n` a number or register) |
+//! | `xchg rX, var`       | 1                    | exchange, one step: `rX` and `var` swap values       |
+//! | `cas var, rE, rN`    | 1                    | compare-and-swap, one step: if `var = rE` then `var ← rN`; `rE ←` the value found; flags as `cmp` of the value found with `rE` (equal: it swapped) |
 //! | `loop N` … `end`     | 0                    | run the body N times (loops nest)                   |
 //! | `exit`               | 0                    | terminate the thread (also implied after the last line) |
 //!
 //! So `counter++` is three instructions (`load`, `add`, `store`) and can interleave with another
 //! thread's, which is how a race condition loses updates.
 //!
+//! A line `name:` on its own is a label: it names the next instruction (or the end of the
+//! program), and jumps go there. A jump may not enter or leave a `loop` body: it stays among the
+//! lines of the same loop (a located error says so), so `loop` and `end` always pair up. A
+//! variable compared by a jump is read from memory when the jump completes: a load, which can
+//! race like any other.
+//!
 //! Registers are `r0`–`r7`, signed 64-bit, private to each thread (part of its execution context).
 //! Variables live in the process's address space and must be declared in the scenario; mutex
-//! names are declared by use.
+//! names are declared by use; semaphores are declared in the process's `semaphores` (see
+//! [`super::sync::names`]).
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use super::Ticks;
+use super::sync::names::{ObjectKind, ObjectNames};
 
 /// Number of registers per thread (`r0`–`r7`).
 pub const REGISTER_COUNT: usize = 8;
@@ -42,6 +69,21 @@ pub type VarId = usize;
 
 /// Index of a mutex in its process (see [`super::sync::Mutex`]).
 pub type MutexId = usize;
+
+/// Index of a semaphore in its process's table ([`ObjectNames::semaphores`]).
+pub type SemId = usize;
+
+/// Index of a condition variable in its process's table ([`ObjectNames::condvars`]).
+pub type CondId = usize;
+
+/// Index of a spin lock in its process's table ([`ObjectNames::spinlocks`]).
+pub type SpinId = usize;
+
+/// Index of a read-write lock in its process's table ([`ObjectNames::rwlocks`]).
+pub type RwId = usize;
+
+/// Index of a barrier in its process's table ([`ObjectNames::barriers`]).
+pub type BarrierId = usize;
 
 /// A length of time in ticks: fixed, or drawn uniformly from `lo..=hi` with the seeded RNG.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,7 +105,94 @@ pub enum Operand {
     Reg(Reg),
 }
 
-/// One decoded instruction. Loop targets are instruction indices within the same program.
+/// What a comparison reads as its second value: a number, a register, or a variable (read from
+/// memory when the instruction completes: a load, so it can race).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Value {
+    /// An immediate (literal) value, as in `jeq r0, 5, done`.
+    Imm(i64),
+    /// The value of a register, as in `jeq r0, r1, done`.
+    Reg(Reg),
+    /// The value of a variable in memory, as in `jeq r0, counter, done`.
+    Var(VarId),
+}
+
+/// The test of a conditional jump: how its first value must compare with its second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Test {
+    /// Equal (`jeq`).
+    Eq,
+    /// Not equal (`jne`).
+    Ne,
+    /// Less than (`jlt`).
+    Lt,
+    /// Less than or equal (`jle`).
+    Le,
+    /// Greater than (`jgt`).
+    Gt,
+    /// Greater than or equal (`jge`).
+    Ge,
+}
+
+impl Test {
+    /// Every test, in the order the reference lists the jumps.
+    pub const ALL: [Test; 6] = [Test::Eq, Test::Ne, Test::Lt, Test::Le, Test::Gt, Test::Ge];
+
+    /// The jump's mnemonic: `jeq`, `jne`, `jlt`, `jle`, `jgt`, `jge`.
+    pub fn mnemonic(self) -> &'static str {
+        match self {
+            Test::Eq => "jeq",
+            Test::Ne => "jne",
+            Test::Lt => "jlt",
+            Test::Le => "jle",
+            Test::Gt => "jgt",
+            Test::Ge => "jge",
+        }
+    }
+
+    /// Whether a comparison that found `flags` passes the test.
+    pub fn holds(self, flags: Flags) -> bool {
+        match self {
+            Test::Eq => flags == Flags::Equal,
+            Test::Ne => flags != Flags::Equal,
+            Test::Lt => flags == Flags::Less,
+            Test::Le => flags != Flags::Greater,
+            Test::Gt => flags == Flags::Greater,
+            Test::Ge => flags != Flags::Less,
+        }
+    }
+}
+
+/// A thread's flags: how the first value of its last `cmp` compared with the second (x86's
+/// flags after `cmp`, reduced to what the jumps test). Before any `cmp` they say
+/// [`Flags::Equal`], as `cmp r0, r0` would: registers start at 0.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flags {
+    /// The first value was less than the second.
+    Less,
+    /// They were equal.
+    #[default]
+    Equal,
+    /// The first value was greater than the second.
+    Greater,
+}
+
+impl Flags {
+    /// The flags of comparing `a` with `b`.
+    pub fn of(a: i64, b: i64) -> Flags {
+        match a.cmp(&b) {
+            std::cmp::Ordering::Less => Flags::Less,
+            std::cmp::Ordering::Equal => Flags::Equal,
+            std::cmp::Ordering::Greater => Flags::Greater,
+        }
+    }
+}
+
+/// One decoded instruction. Loop and jump targets are instruction indices within the same
+/// program (a target equal to the program's length is its end: the thread exits).
 ///
 /// Externally tagged (serde's default), not `tag = "op"`: it travels in a loaded run's bytes
 /// (see [`super::system`]), which cannot read an internally tagged enum back.
@@ -118,6 +247,82 @@ pub enum Instr {
         /// Mutex to release.
         mutex: MutexId,
     },
+    /// `sem_wait s`: takes one from the semaphore, or blocks in its FIFO queue while it is 0.
+    SemWait {
+        /// The semaphore.
+        sem: SemId,
+    },
+    /// `sem_post s`: wakes the semaphore's first waiter, else adds one to it (a runtime error
+    /// past a declared `max`).
+    SemPost {
+        /// The semaphore.
+        sem: SemId,
+    },
+    /// `spin_lock s`: takes the spin lock, or, if another thread holds it, stays on its CPU and
+    /// tries again: each attempt is 1 tick, so the PC stays on `spin_lock` while it spins.
+    SpinLock {
+        /// The spin lock.
+        lock: SpinId,
+    },
+    /// `spin_unlock s`: releases the spin lock (a runtime error if not held).
+    SpinUnlock {
+        /// The spin lock.
+        lock: SpinId,
+    },
+    /// `cond_wait c, m`: releases mutex `m` and sleeps on condition variable `c` in one step
+    /// (a runtime error if the thread does not hold `m`). Woken by a signal, it runs again and
+    /// re-takes `m` (waiting for it if need be) before the thread goes on: Mesa semantics.
+    CondWait {
+        /// The condition variable.
+        cond: CondId,
+        /// The mutex released while asleep and re-taken after.
+        mutex: MutexId,
+    },
+    /// `cond_signal c`: makes the first thread asleep on `c` ready; nothing if none sleeps.
+    CondSignal {
+        /// The condition variable.
+        cond: CondId,
+    },
+    /// `cond_broadcast c`: makes every thread asleep on `c` ready.
+    CondBroadcast {
+        /// The condition variable.
+        cond: CondId,
+    },
+    /// `read_lock l`: takes the read-write lock to read, shared with other readers; blocks while
+    /// a writer holds it (or, preferring writers, while one waits).
+    ReadLock {
+        /// The read-write lock.
+        lock: RwId,
+    },
+    /// `read_unlock l`: stops reading; the last reader out lets waiters in.
+    ReadUnlock {
+        /// The read-write lock.
+        lock: RwId,
+    },
+    /// `write_lock l`: takes the read-write lock to write, alone; blocks while anyone holds it.
+    WriteLock {
+        /// The read-write lock.
+        lock: RwId,
+    },
+    /// `write_unlock l`: stops writing, letting waiters in by the lock's preference.
+    WriteUnlock {
+        /// The read-write lock.
+        lock: RwId,
+    },
+    /// `barrier b`: waits at the barrier until its count of threads have arrived; the last to
+    /// arrive opens it and every waiter goes on.
+    Barrier {
+        /// The barrier.
+        barrier: BarrierId,
+    },
+    /// `destroy x`: destroys the synchronisation object `x` (POSIX `pthread_mutex_destroy` and
+    /// its kin). A runtime error while it is held or waited on, and any later use of it.
+    Destroy {
+        /// The object's kind.
+        kind: ObjectKind,
+        /// Its id in its kind's table.
+        id: usize,
+    },
     /// Start of a counted loop; `end` is the index of the matching `End`.
     Loop {
         /// Number of times to run the body; 0 skips it.
@@ -130,11 +335,90 @@ pub enum Instr {
         /// Index of the matching `Loop`.
         start: usize,
     },
+    /// `jmp L`: goes on at instruction `target` (label `L`).
+    Jump {
+        /// Index of the instruction after the label.
+        target: usize,
+    },
+    /// `jeq a, b, L` (and `jne`, `jlt`, `jle`, `jgt`, `jge`): goes on at `target` if register
+    /// `a` compared with `b` passes `test`, else at the next instruction.
+    Branch {
+        /// How `a` must compare with `b` for the jump to be taken.
+        test: Test,
+        /// The register compared.
+        a: Reg,
+        /// What it is compared with (a variable is read as the jump completes).
+        b: Value,
+        /// Index of the instruction after the label.
+        target: usize,
+    },
+    /// `cmp a, b`: sets the thread's [`Flags`] to how register `a` compares with `b`.
+    Cmp {
+        /// The register compared.
+        a: Reg,
+        /// What it is compared with.
+        b: Value,
+    },
+    /// `jeq L` (and the other tests) with only a label: goes on at `target` if the flags of the
+    /// thread's last `cmp` pass `test`.
+    BranchFlags {
+        /// What the flags must say for the jump to be taken.
+        test: Test,
+        /// Index of the instruction after the label.
+        target: usize,
+    },
+    /// `faa rX, var, n`: fetch-and-add in one indivisible step: `rX ← var; var ← var + n`
+    /// (wrapping on overflow).
+    FetchAdd {
+        /// Register that receives the value found.
+        reg: Reg,
+        /// Variable read and written.
+        var: VarId,
+        /// What is added to it: a number or a register.
+        add: Operand,
+    },
+    /// `xchg rX, var`: exchange in one indivisible step: `rX` and `var` swap values.
+    Xchg {
+        /// Register swapped.
+        reg: Reg,
+        /// Variable swapped.
+        var: VarId,
+    },
+    /// `cas var, rE, rN`: compare-and-swap in one indivisible step: if `var` holds `rE`'s value
+    /// then `var ← rN`; either way `rE ←` the value found, and the flags say how it compared with
+    /// `rE` (equal: the swap happened), as x86's `cmpxchg` does.
+    Cas {
+        /// Variable compared and perhaps written.
+        var: VarId,
+        /// Register holding the value expected; receives the value found.
+        expected: Reg,
+        /// Register holding the value written if the expected one was found.
+        new: Reg,
+    },
     /// `exit` (or running off the end): terminates the thread.
     Exit,
 }
 
 impl Instr {
+    /// The synchronisation objects the instruction uses (`cond_wait` uses two), as (kind, id);
+    /// `destroy` counts as none (it checks its object itself).
+    pub fn objects(&self) -> [Option<(ObjectKind, usize)>; 2] {
+        let one = |kind, id| [Some((kind, id)), None];
+        match *self {
+            Instr::Lock { mutex } | Instr::Unlock { mutex } => one(ObjectKind::Mutex, mutex),
+            Instr::SpinLock { lock } | Instr::SpinUnlock { lock } => one(ObjectKind::Spinlock, lock),
+            Instr::SemWait { sem } | Instr::SemPost { sem } => one(ObjectKind::Semaphore, sem),
+            Instr::CondWait { cond, mutex } => [Some((ObjectKind::Condvar, cond)), Some((ObjectKind::Mutex, mutex))],
+            Instr::CondSignal { cond } | Instr::CondBroadcast { cond } => one(ObjectKind::Condvar, cond),
+            Instr::ReadLock { lock }
+            | Instr::ReadUnlock { lock }
+            | Instr::WriteLock { lock }
+            | Instr::WriteUnlock { lock } => one(ObjectKind::RwLock, lock),
+            Instr::Barrier { barrier } => one(ObjectKind::Barrier, barrier),
+            _ => [None, None],
+        }
+    }
+
     /// CPU ticks this instruction needs before its effect applies (`compute` is drawn separately).
     pub fn fixed_cost(&self) -> Ticks {
         match self {
@@ -214,13 +498,53 @@ fn tokenize(line: &str) -> Vec<Token<'_>> {
     out
 }
 
-/// Parses program text. Errors name the line and column and say what was expected.
+/// Parses program text. Errors name the line and column and say what was expected. The
+/// program may use no declared object (semaphore, barrier): see [`parse_with`].
 pub fn parse(source: &str, symbols: Symbols<'_>) -> Result<Program, ProgramError> {
-    let mut p = Parser { symbols, line: 0, instrs: Vec::new(), lines: Vec::new(), texts: Vec::new(), open: Vec::new() };
+    parse_with(source, symbols, &mut ObjectNames::default())
+}
+
+/// [`parse`] with the process's other synchronisation objects: `objects` holds the declared
+/// ones and the ones earlier programs of the process named; a new name used by a kind declared
+/// by use is appended (see [`super::sync::names`]).
+pub fn parse_with(source: &str, symbols: Symbols<'_>, objects: &mut ObjectNames) -> Result<Program, ProgramError> {
+    read(source, symbols, objects, false)
+}
+
+/// Adds to `symbols.mutexes` and `objects` the objects `source` declares by use, ignoring its
+/// errors (the real parse reports them). Run over every program of a process before parsing
+/// any, it lets `destroy` name an object that a program read later uses.
+pub fn collect_names(source: &str, symbols: Symbols<'_>, objects: &mut ObjectNames) {
+    let _ = read(source, symbols, objects, true);
+}
+
+/// The parser's loop; `collecting`: only gather names (see [`collect_names`]).
+fn read(
+    source: &str,
+    symbols: Symbols<'_>,
+    objects: &mut ObjectNames,
+    collecting: bool,
+) -> Result<Program, ProgramError> {
+    let mut p = Parser {
+        symbols,
+        objects,
+        collecting,
+        line: 0,
+        instrs: Vec::new(),
+        lines: Vec::new(),
+        texts: Vec::new(),
+        open: Vec::new(),
+        labels: Vec::new(),
+        jumps: Vec::new(),
+    };
     for (i, raw) in source.lines().enumerate() {
         p.line = i as u32 + 1;
         let tokens = tokenize(raw);
         if tokens.is_empty() {
+            continue;
+        }
+        if tokens[0].text.ends_with(':') {
+            p.label(&tokens, raw.split(['#', ';']).next().unwrap_or(""))?;
             continue;
         }
         let instr = p.instruction(&tokens)?;
@@ -232,6 +556,7 @@ pub fn parse(source: &str, symbols: Symbols<'_>) -> Result<Program, ProgramError
     if let Some(&(_, line)) = p.open.last() {
         return Err(ProgramError { line, column: 1, message: "`loop` has no matching `end`".into() });
     }
+    p.resolve_jumps()?;
     Ok(Program { instrs: p.instrs, lines: p.lines, texts: p.texts })
 }
 
@@ -327,6 +652,129 @@ pub const INSTRUCTIONS: &[InstrDoc] = &[
         example: "unlock m",
     },
     InstrDoc {
+        mnemonic: "sem_wait",
+        operands: 1,
+        needs: "a semaphore name (declared in the process's `semaphores`)",
+        cost: "1",
+        effect: "Waits on a counting semaphore (P): if its value is above 0, takes one and goes on; at 0, blocks in its \
+                 queue (first come, first served) until a `sem_post` lets it through.",
+        example: "sem_wait slots",
+    },
+    InstrDoc {
+        mnemonic: "sem_post",
+        operands: 1,
+        needs: "a semaphore name (declared in the process's `semaphores`)",
+        cost: "1",
+        effect: "Posts a counting semaphore (V): lets the first waiting thread through, or if none waits adds one \
+                 to its value, so a later `sem_wait` passes (the post is remembered). Any thread may post. Past a \
+                 declared `max`, a runtime error.",
+        example: "sem_post slots",
+    },
+    InstrDoc {
+        mnemonic: "spin_lock",
+        operands: 1,
+        needs: "a spin lock name",
+        cost: "1 per attempt",
+        effect: "Takes the spin lock; if another thread holds it, the thread does not sleep but stays on its CPU and \
+                 tries again, 1 tick per attempt, until it gets it (busy-waiting: it burns CPU, counted as its \
+                 `spin_time`). No queue: whoever tries first after the release wins. Spin locks need no \
+                 declaration.",
+        example: "spin_lock s",
+    },
+    InstrDoc {
+        mnemonic: "spin_unlock",
+        operands: 1,
+        needs: "a spin lock name",
+        cost: "1",
+        effect: "Releases the spin lock. Releasing one the thread does not hold is a runtime error.",
+        example: "spin_unlock s",
+    },
+    InstrDoc {
+        mnemonic: "cond_wait",
+        operands: 2,
+        needs: "a condition variable name and the mutex the thread holds",
+        cost: "1, and 1 when woken",
+        effect: "Waits on a condition variable: releases the mutex and sleeps, in one step. A signal only makes it \
+                 ready; when it runs again it re-takes the mutex (waiting for it if another thread has it), then \
+                 goes on. Another thread may have changed things in between, so check the condition again: wait in \
+                 a `while` loop, not behind an `if`. Waiting without holding the mutex is a runtime error. \
+                 Condition variables need no declaration.",
+        example: "lock m\ncond_wait ready, m\nunlock m",
+    },
+    InstrDoc {
+        mnemonic: "cond_signal",
+        operands: 1,
+        needs: "a condition variable name",
+        cost: "1",
+        effect: "Makes the first thread asleep on the condition variable ready. If none sleeps the signal is lost: \
+                 unlike a semaphore's post, it is not remembered.",
+        example: "cond_signal ready",
+    },
+    InstrDoc {
+        mnemonic: "cond_broadcast",
+        operands: 1,
+        needs: "a condition variable name",
+        cost: "1",
+        effect: "Makes every thread asleep on the condition variable ready; each re-takes the mutex in turn.",
+        example: "cond_broadcast ready",
+    },
+    InstrDoc {
+        mnemonic: "read_lock",
+        operands: 1,
+        needs: "a read-write lock name",
+        cost: "1",
+        effect: "Takes the read-write lock to read: any number of readers may hold it together, but not while a \
+                 writer does. A lock that prefers writers also makes a new reader wait while a writer waits. \
+                 Read-write locks need no declaration; declare one in the process's `rwlocks` to choose whom it \
+                 prefers (readers by default).",
+        example: "read_lock table\nload r0, counter\nread_unlock table",
+    },
+    InstrDoc {
+        mnemonic: "read_unlock",
+        operands: 1,
+        needs: "a read-write lock name",
+        cost: "1",
+        effect: "Stops reading. When the last reader leaves, a waiting writer gets the lock. Unlocking a lock the \
+                 thread does not hold for reading is a runtime error.",
+        example: "read_lock table\nread_unlock table",
+    },
+    InstrDoc {
+        mnemonic: "write_lock",
+        operands: 1,
+        needs: "a read-write lock name",
+        cost: "1",
+        effect: "Takes the read-write lock to write: alone, with no reader and no other writer. Blocks until it is \
+                 free.",
+        example: "write_lock table\nstore r0, counter\nwrite_unlock table",
+    },
+    InstrDoc {
+        mnemonic: "write_unlock",
+        operands: 1,
+        needs: "a read-write lock name",
+        cost: "1",
+        effect: "Stops writing and lets waiters in: every waiting reader at once, or the first waiting writer, \
+                 whichever the lock prefers (the other if only it waits).",
+        example: "write_lock table\nwrite_unlock table",
+    },
+    InstrDoc {
+        mnemonic: "barrier",
+        operands: 1,
+        needs: "a barrier name (declared in the process's `barriers` with its count of threads)",
+        cost: "1",
+        effect: "Waits at the barrier until as many threads as its count have arrived; the last to arrive opens it, \
+                 every waiting thread goes on, and the barrier is ready for the next round.",
+        example: "compute 5\nbarrier b",
+    },
+    InstrDoc {
+        mnemonic: "destroy",
+        operands: 1,
+        needs: "the name of a mutex, spin lock, condition variable, read-write lock, semaphore or barrier",
+        cost: "1",
+        effect: "Destroys the object, as `pthread_mutex_destroy` and its kin do. Destroying a lock some thread holds, \
+                 or an object threads wait on, is a runtime error; so is using it afterwards.",
+        example: "lock m\nunlock m\ndestroy m",
+    },
+    InstrDoc {
         mnemonic: "loop",
         operands: 1,
         needs: "a count (the body ends at `end`)",
@@ -341,6 +789,108 @@ pub const INSTRUCTIONS: &[InstrDoc] = &[
         cost: "0",
         effect: "Closes the innermost open `loop`: back to its first line, or on after the last round.",
         example: "loop 2\n  io 5\nend",
+    },
+    InstrDoc {
+        mnemonic: "jmp",
+        operands: 1,
+        needs: "a label",
+        cost: "1",
+        effect: "Goes on at the label: a line `name:` of its own, which names the line after it (a label on the last \
+                 line names the end: the thread exits). A jump may not enter or leave a `loop` body.",
+        example: "jmp done\ncompute 5   # skipped\ndone:",
+    },
+    InstrDoc {
+        mnemonic: "jeq",
+        operands: 3,
+        needs: "a register, a number, register or variable, and a label (or only a label, after `cmp`)",
+        cost: "1",
+        effect: "Jumps to the label if the register equals the second value, else goes on. A variable is read from \
+                 memory as the jump completes: a load, which can race. With only a label, it jumps if the last \
+                 `cmp` found its values equal.",
+        example: "load r0, counter\njeq r0, 0, empty\ncompute 1\nempty:",
+    },
+    InstrDoc {
+        mnemonic: "jne",
+        operands: 3,
+        needs: "a register, a number, register or variable, and a label (or only a label, after `cmp`)",
+        cost: "1",
+        effect: "Jumps to the label if the register differs from the second value, else goes on: with a variable, a \
+                 spin loop that waits for it to change. With only a label, it jumps if the last `cmp` found its \
+                 values different.",
+        example: "wait:\n  load r0, counter\n  jne r0, 0, wait",
+    },
+    InstrDoc {
+        mnemonic: "jlt",
+        operands: 3,
+        needs: "a register, a number, register or variable, and a label (or only a label, after `cmp`)",
+        cost: "1",
+        effect: "Jumps to the label if the register is less than the second value, else goes on. With only a label, \
+                 it jumps if the last `cmp` found its first value the smaller.",
+        example: "top:\n  add r0, 1\n  jlt r0, 5, top",
+    },
+    InstrDoc {
+        mnemonic: "jle",
+        operands: 3,
+        needs: "a register, a number, register or variable, and a label (or only a label, after `cmp`)",
+        cost: "1",
+        effect: "Jumps to the label if the register is at most the second value, else goes on. With only a label, \
+                 it jumps if the last `cmp` found its first value not greater.",
+        example: "top:\n  add r0, 1\n  jle r0, 4, top",
+    },
+    InstrDoc {
+        mnemonic: "jgt",
+        operands: 3,
+        needs: "a register, a number, register or variable, and a label (or only a label, after `cmp`)",
+        cost: "1",
+        effect: "Jumps to the label if the register is greater than the second value, else goes on. With only a \
+                 label, it jumps if the last `cmp` found its first value the greater.",
+        example: "load r0, counter\njgt r0, 10, full\ncompute 1\nfull:",
+    },
+    InstrDoc {
+        mnemonic: "jge",
+        operands: 3,
+        needs: "a register, a number, register or variable, and a label (or only a label, after `cmp`)",
+        cost: "1",
+        effect: "Jumps to the label if the register is at least the second value, else goes on. With only a label, \
+                 it jumps if the last `cmp` found its first value not less.",
+        example: "jge r0, counter, done\ncompute 1\ndone:",
+    },
+    InstrDoc {
+        mnemonic: "cmp",
+        operands: 2,
+        needs: "a register, then a number, register or variable",
+        cost: "1",
+        effect: "Compares the register with the second value and keeps the result in the thread's flags; a jump \
+                 given only a label (`jlt small`) then tests them. Before any `cmp` the flags say equal.",
+        example: "cmp r0, 5\njlt small\ncompute 1\nsmall:",
+    },
+    InstrDoc {
+        mnemonic: "faa",
+        operands: 3,
+        needs: "a register, a variable, and a number or register",
+        cost: "1",
+        effect: "Fetch-and-add, one indivisible step: the register gets the variable's value and the variable grows \
+                 by the number. No other thread's write can come in between, so no update is lost.",
+        example: "faa r0, counter, 1",
+    },
+    InstrDoc {
+        mnemonic: "xchg",
+        operands: 2,
+        needs: "a register and a variable",
+        cost: "1",
+        effect: "Exchange, one indivisible step: the register and the variable swap values. With 1 in the register, \
+                 it takes a lock: the lock was free if 0 comes back (test-and-set).",
+        example: "set r1, 1\nxchg r1, counter",
+    },
+    InstrDoc {
+        mnemonic: "cas",
+        operands: 3,
+        needs: "a variable, a register holding the value expected, and a register holding the new value",
+        cost: "1",
+        effect: "Compare-and-swap, one indivisible step: if the variable holds the expected value, it gets the new \
+                 one. Either way the first register gets the value found, and the flags say how it compared with \
+                 the expected value: `jne retry` right after it jumps if it did not swap.",
+        example: "set r1, 1\ncas counter, r0, r1",
     },
     InstrDoc {
         mnemonic: "exit",
@@ -362,6 +912,20 @@ pub const SYNTAX_NOTES: &[(&str, &str)] = &[
         "Ranges",
         "`A..B` (`compute 1..3`, `io 5..15`): a number from A to B inclusive, drawn with the scenario's `seed`.",
     ),
+    (
+        "Labels",
+        "A line `name:` of its own names the line after it; `jmp name` and the conditional jumps go there. A jump \
+         stays inside the `loop` it is in (it may not enter or leave a loop body).",
+    ),
+    (
+        "Synchronisation objects",
+        "Mutexes, spin locks, condition variables and read-write locks need no declaration: a name used is one. \
+         Semaphores are declared in the process's `semaphores` with their initial value and, if bounded, their \
+         `max` (`\"semaphores\": { \"slots\": { \"initial\": 4, \"max\": 4 } }`), barriers in `barriers` with their \
+         count of threads (`\"barriers\": { \"b\": 3 }`); `rwlocks` chooses whom a read-write lock prefers \
+         (`\"rwlocks\": { \"table\": { \"prefer\": \"writers\" } }`; readers by default). A name is one object: a \
+         semaphore cannot also be a mutex.",
+    ),
     ("Time", "One tick is one simulated microsecond (µs)."),
 ];
 
@@ -382,12 +946,44 @@ fn close_enough(a: &str, b: &str) -> bool {
 
 struct Parser<'a> {
     symbols: Symbols<'a>,
+    objects: &'a mut ObjectNames,
+    /// Only gathering names: `destroy` of an unknown name is no error.
+    collecting: bool,
     line: u32,
     instrs: Vec<Instr>,
     lines: Vec<u32>,
     texts: Vec<String>,
     /// Open loops: (instruction index, source line).
     open: Vec<(usize, u32)>,
+    /// Labels defined so far, in source order.
+    labels: Vec<LabelDef>,
+    /// Jumps, resolved once every label is known (a label may come after its jump).
+    jumps: Vec<PendingJump>,
+}
+
+/// A label: its name, the instruction it names, where it is, and the loops it is inside.
+struct LabelDef {
+    name: String,
+    target: usize,
+    line: u32,
+    /// Indices of the `loop`s open at the label, outermost first.
+    loops: Vec<usize>,
+}
+
+/// A jump waiting for its label: the jump's index, mnemonic and label operand, and its loops.
+struct PendingJump {
+    pc: usize,
+    mnemonic: String,
+    name: String,
+    line: u32,
+    column: u32,
+    /// Indices of the `loop`s open at the jump, outermost first.
+    loops: Vec<usize>,
+}
+
+/// Whether `name` is a name: letters, digits and `_`, not empty, not starting with a digit.
+fn is_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_') && !name.starts_with(char::is_numeric)
 }
 
 impl Parser<'_> {
@@ -414,10 +1010,14 @@ impl Parser<'_> {
             );
         };
         let (arity, needs) = (doc.operands, doc.needs);
-        // A one-line example for hints; instructions without operands need none.
-        let example =
-            if arity == 0 { String::new() } else { format!(", e.g. `{}`", doc.example.lines().next().unwrap_or("")) };
-        if t.len() - 1 < arity {
+        // The example's line that uses the instruction, for hints; instructions without operands
+        // need none.
+        let line = doc.example.lines().find(|l| l.trim_start().starts_with(doc.mnemonic)).unwrap_or("").trim();
+        let example = if arity == 0 { String::new() } else { format!(", e.g. `{line}`") };
+        // A conditional jump with only a label tests the flags of the last `cmp`.
+        let test = Test::ALL.into_iter().find(|x| x.mnemonic() == op);
+        let flag_form = test.is_some() && t.len() == 2;
+        if !flag_form && t.len() - 1 < arity {
             let after = t.last().map_or(1, |k| k.column + k.text.chars().count() as u32);
             let found = match t.len() - 1 {
                 0 => String::new(),
@@ -425,7 +1025,7 @@ impl Parser<'_> {
             };
             return self.err(after, format!("`{op}` needs {needs}{example}{found}"));
         }
-        if t.len() - 1 > arity {
+        if !flag_form && t.len() - 1 > arity {
             let takes = if arity == 0 { "nothing after it".to_string() } else { needs.to_string() };
             return self.err(
                 t[arity + 1].column,
@@ -439,17 +1039,42 @@ impl Parser<'_> {
             "io" => Instr::Io { span: self.span(&t[1], 0)? },
             "load" => Instr::Load { reg: self.reg(&t[1])?, var: self.var(&t[2])? },
             "store" => Instr::Store { reg: self.reg(&t[1])?, var: self.var(&t[2])? },
-            "add" => {
-                let reg = self.reg(&t[1])?;
-                let operand = if t[2].text.starts_with(['r', 'R']) {
-                    Operand::Reg(self.reg(&t[2])?)
-                } else {
-                    Operand::Imm(self.int(&t[2])?)
-                };
-                Instr::Add { reg, operand }
-            }
+            "add" => Instr::Add { reg: self.reg(&t[1])?, operand: self.operand(&t[2])? },
             "set" => Instr::Set { reg: self.reg(&t[1])?, value: self.int(&t[2])? },
             "lock" => Instr::Lock { mutex: self.mutex(&t[1])? },
+            "spin_lock" => Instr::SpinLock { lock: self.object(&t[1], ObjectKind::Spinlock)? },
+            "spin_unlock" => Instr::SpinUnlock { lock: self.object(&t[1], ObjectKind::Spinlock)? },
+            "cond_wait" => {
+                let cond = self.object(&t[1], ObjectKind::Condvar)?;
+                Instr::CondWait { cond, mutex: self.mutex(&t[2])? }
+            }
+            "cond_signal" => Instr::CondSignal { cond: self.object(&t[1], ObjectKind::Condvar)? },
+            "cond_broadcast" => Instr::CondBroadcast { cond: self.object(&t[1], ObjectKind::Condvar)? },
+            "read_lock" => Instr::ReadLock { lock: self.object(&t[1], ObjectKind::RwLock)? },
+            "read_unlock" => Instr::ReadUnlock { lock: self.object(&t[1], ObjectKind::RwLock)? },
+            "write_lock" => Instr::WriteLock { lock: self.object(&t[1], ObjectKind::RwLock)? },
+            "write_unlock" => Instr::WriteUnlock { lock: self.object(&t[1], ObjectKind::RwLock)? },
+            "destroy" => {
+                let kind = ObjectKind::ALL.into_iter().find(|&k| self.has(k, t[1].text));
+                match kind {
+                    Some(kind) => Instr::Destroy { kind, id: self.object(&t[1], kind)? },
+                    // Collecting names: the object may be named by a program read later.
+                    None if self.collecting => Instr::Destroy { kind: ObjectKind::Mutex, id: usize::MAX },
+                    None => {
+                        return self.err(
+                            t[1].column,
+                            format!(
+                                "no object `{}` in this process: `destroy` names a mutex, spin lock, condition variable, \
+                                 read-write lock, semaphore or barrier that its programs use",
+                                t[1].text
+                            ),
+                        );
+                    }
+                }
+            }
+            "barrier" => Instr::Barrier { barrier: self.object(&t[1], ObjectKind::Barrier)? },
+            "sem_wait" => Instr::SemWait { sem: self.object(&t[1], ObjectKind::Semaphore)? },
+            "sem_post" => Instr::SemPost { sem: self.object(&t[1], ObjectKind::Semaphore)? },
             "unlock" => Instr::Unlock { mutex: self.mutex(&t[1])? },
             "loop" => {
                 let count = match t[1].text.parse::<u32>() {
@@ -474,8 +1099,123 @@ impl Parser<'_> {
                 }
                 Instr::End { start }
             }
-            _ => Instr::Exit,
+            "faa" => {
+                let (reg, var) = (self.reg(&t[1])?, self.var(&t[2])?);
+                Instr::FetchAdd { reg, var, add: self.operand(&t[3])? }
+            }
+            "xchg" => Instr::Xchg { reg: self.reg(&t[1])?, var: self.var(&t[2])? },
+            "cas" => Instr::Cas { var: self.var(&t[1])?, expected: self.reg(&t[2])?, new: self.reg(&t[3])? },
+            "jmp" => Instr::Jump { target: self.jump_to(&op, &t[1])? },
+            "cmp" => Instr::Cmp { a: self.reg(&t[1])?, b: self.value(&t[2])? },
+            _ => match test {
+                Some(test) if flag_form => Instr::BranchFlags { test, target: self.jump_to(&op, &t[1])? },
+                Some(test) => Instr::Branch {
+                    test,
+                    a: self.reg(&t[1])?,
+                    b: self.value(&t[2])?,
+                    target: self.jump_to(&op, &t[3])?,
+                },
+                None => Instr::Exit,
+            },
         })
+    }
+
+    /// The indices of the loops open at this line, outermost first.
+    fn loop_path(&self) -> Vec<usize> {
+        self.open.iter().map(|&(pc, _)| pc).collect()
+    }
+
+    /// A label line: `name:` alone.
+    fn label(&mut self, t: &[Token<'_>], code: &str) -> Result<(), ProgramError> {
+        let name = t[0].text.strip_suffix(':').unwrap_or(t[0].text);
+        if !is_name(name) {
+            return self.err(
+                t[0].column,
+                format!(
+                    "`{}` is not a label: a label is a name (letters, digits and _, not starting with a digit) and `:`",
+                    t[0].text
+                ),
+            );
+        }
+        if t.len() > 1 {
+            let rest: String = code.chars().skip(t[1].column as usize - 1).collect();
+            return self.err(
+                t[1].column,
+                format!("a label stands on a line of its own: put `{}` on the next line", rest.trim()),
+            );
+        }
+        if let Some(first) = self.labels.iter().find(|l| l.name == name) {
+            return self.err(t[0].column, format!("label `{name}` is already defined on line {}", first.line));
+        }
+        let loops = self.loop_path();
+        self.labels.push(LabelDef { name: name.to_string(), target: self.instrs.len(), line: self.line, loops });
+        Ok(())
+    }
+
+    /// A jump's label operand, looked up when the program has been read; the target returned is
+    /// a placeholder until then.
+    fn jump_to(&mut self, mnemonic: &str, t: &Token<'_>) -> Result<usize, ProgramError> {
+        if !is_name(t.text) {
+            let hint = if t.text.ends_with(':') { ": write the label's name without its `:`" } else { "" };
+            return self.err(
+                t.column,
+                format!("`{}` is not a label name (letters, digits and _, not starting with a digit){hint}", t.text),
+            );
+        }
+        let loops = self.loop_path();
+        self.jumps.push(PendingJump {
+            pc: self.instrs.len(),
+            mnemonic: mnemonic.to_string(),
+            name: t.text.to_string(),
+            line: self.line,
+            column: t.column,
+            loops,
+        });
+        Ok(usize::MAX)
+    }
+
+    /// Points every jump at its label. Errors: a label that does not exist, or one in another
+    /// loop body than its jump.
+    fn resolve_jumps(&mut self) -> Result<(), ProgramError> {
+        for j in &self.jumps {
+            let at = |message: String| Err(ProgramError { line: j.line, column: j.column, message });
+            let Some(label) = self.labels.iter().find(|l| l.name == j.name) else {
+                let names: Vec<&str> = self.labels.iter().map(|l| l.name.as_str()).collect();
+                let guess = names.iter().find(|n| close_enough(&j.name, n)).map(|n| format!(": did you mean `{n}`?"));
+                return at(match (guess, names.is_empty()) {
+                    (Some(guess), _) => format!("no label `{}` in this program{guess}", j.name),
+                    (None, true) => format!(
+                        "no label `{}` in this program: write `{}:` on a line of its own where `{}` should go",
+                        j.name, j.name, j.mnemonic
+                    ),
+                    (None, false) => {
+                        format!("no label `{}` in this program (its labels: {})", j.name, names.join(", "))
+                    }
+                });
+            };
+            if label.loops != j.loops {
+                let shared = label.loops.iter().zip(&j.loops).take_while(|(a, b)| a == b).count();
+                let rule = "a jump may not enter or leave a `loop` body";
+                return at(match j.loops.get(shared) {
+                    Some(&inner) => format!(
+                        "`{} {}` would jump out of the `loop` of line {}: {rule} (to leave early, build the loop from \
+                         a label and a conditional jump instead)",
+                        j.mnemonic, j.name, self.lines[inner]
+                    ),
+                    None => format!(
+                        "`{} {}` would jump into the `loop` of line {} from outside it: {rule}",
+                        j.mnemonic, j.name, self.lines[label.loops[shared]]
+                    ),
+                });
+            }
+            match &mut self.instrs[j.pc] {
+                Instr::Jump { target } | Instr::Branch { target, .. } | Instr::BranchFlags { target, .. } => {
+                    *target = label.target;
+                }
+                other => unreachable!("a pending jump at a {other:?}"),
+            }
+        }
+        Ok(())
     }
 
     /// A duration of at least `min` ticks: `N` or `A..B`.
@@ -506,6 +1246,23 @@ impl Parser<'_> {
         }
     }
 
+    /// A number or a register (`add`'s and `faa`'s last operand).
+    fn operand(&self, t: &Token<'_>) -> Result<Operand, ProgramError> {
+        if t.text.starts_with(['r', 'R']) { self.reg(t).map(Operand::Reg) } else { self.int(t).map(Operand::Imm) }
+    }
+
+    /// A compared value: a register (`r0`), a number, or a variable.
+    fn value(&self, t: &Token<'_>) -> Result<Value, ProgramError> {
+        let digits = |d: &str| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit());
+        if t.text.strip_prefix(['r', 'R']).is_some_and(digits) {
+            return self.reg(t).map(Value::Reg);
+        }
+        if t.text.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+') {
+            return self.int(t).map(Value::Imm);
+        }
+        self.var(t).map(Value::Var)
+    }
+
     fn int(&self, t: &Token<'_>) -> Result<i64, ProgramError> {
         t.text.parse::<i64>().map_or_else(|_| self.err(t.column, format!("`{}` is not an integer", t.text)), Ok)
     }
@@ -524,14 +1281,62 @@ impl Parser<'_> {
     }
 
     fn mutex(&mut self, t: &Token<'_>) -> Result<MutexId, ProgramError> {
+        self.object(t, ObjectKind::Mutex)
+    }
+
+    /// Whether the process has an object of `kind` named `name`.
+    fn has(&self, kind: ObjectKind, name: &str) -> bool {
+        let table = match kind {
+            ObjectKind::Mutex => Some(&*self.symbols.mutexes),
+            _ => self.objects.table(kind),
+        };
+        table.is_some_and(|t| t.iter().any(|n| n == name))
+    }
+
+    /// The id of the object of `kind` named by `t`. Kinds declared by use get a new id for a new
+    /// name; semaphores and barriers must be declared. Errors: not a name, a name that is
+    /// another kind of object, an undeclared semaphore or barrier.
+    fn object(&mut self, t: &Token<'_>, kind: ObjectKind) -> Result<usize, ProgramError> {
         let name = t.text;
         if !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            return self.err(t.column, format!("`{name}` is not a mutex name (letters, digits and _)"));
+            return self.err(t.column, format!("`{name}` is not a {} name (letters, digits and _)", kind.word()));
         }
-        let table = &mut self.symbols.mutexes;
-        Ok(table.iter().position(|m| m == name).unwrap_or_else(|| {
-            table.push(name.to_string());
-            table.len() - 1
-        }))
+        if let Some(other) = ObjectKind::ALL.into_iter().find(|&k| k != kind && self.has(k, name)) {
+            return self.err(
+                t.column,
+                format!(
+                    "`{name}` is a {} in this process, not a {}: give the {} a name of its own",
+                    other.word(),
+                    kind.word(),
+                    kind.word()
+                ),
+            );
+        }
+        let table = match kind {
+            ObjectKind::Mutex => &mut *self.symbols.mutexes,
+            _ => self.objects.table_mut(kind).expect("a table for every kind but mutexes"),
+        };
+        if let Some(id) = table.iter().position(|n| n == name) {
+            return Ok(id);
+        }
+        if let Some(field) = kind.declared_in() {
+            let example = match kind {
+                ObjectKind::Barrier => format!("\"barriers\": {{ \"{name}\": 3 }}"),
+                _ => format!("\"semaphores\": {{ \"{name}\": {{ \"initial\": 1 }} }}"),
+            };
+            let declared = match table.len() {
+                0 => "it declares none".to_string(),
+                _ => format!("it declares {}", table.join(", ")),
+            };
+            return self.err(
+                t.column,
+                format!(
+                    "unknown {} `{name}`: declare it in the process's `{field}`, like {example} ({declared})",
+                    kind.word()
+                ),
+            );
+        }
+        table.push(name.to_string());
+        Ok(table.len() - 1)
     }
 }

@@ -20,7 +20,8 @@ use super::{ThreadId, Ticks};
 pub const MIN_EVERY: usize = 4096;
 
 /// Most checkpoints kept (a longer trace spaces them further apart), which bounds the memory:
-/// each holds every thread's registers and loop rounds and every variable.
+/// each holds every thread's registers and loop rounds, every variable and every synchronisation
+/// object's state and queue.
 pub const MAX_CHECKPOINTS: usize = 256;
 
 /// Events between two checkpoints for a trace of `events` events: [`MIN_EVERY`], or more so that

@@ -209,6 +209,11 @@ fn change_event(sys: &System, tid: ThreadId, change: Change) -> What {
         Change::Reg { reg, value } => What::Reg { tid, reg, value },
         Change::Mem { var, value, lost } => What::Mem { pid, var, value, tid, lost },
         Change::Mutex { mutex, owner } => What::Mutex { pid, mutex, owner },
+        Change::Flags { flags } => What::Flags { tid, flags },
+        Change::Semaphore { sem, value } => What::Semaphore { pid, sem, value },
+        Change::Spinlock { lock, owner } => What::Spinlock { pid, lock, owner },
+        Change::RwLock { lock, readers, writer } => What::RwLock { pid, lock, readers, writer },
+        Change::Atomic { var, reg, read, wrote, flags } => What::Atomic { pid, var, tid, reg, read, wrote, flags },
     }
 }
 
@@ -256,7 +261,7 @@ impl Kernel {
             all_cpus,
             progress_events: sys.threads.len(),
             memory: sys.processes.iter().map(|p| p.space.initial.iter().map(|&v| Cell::new(v)).collect()).collect(),
-            sync: sys.processes.iter().map(|p| ProcessSync::new(p.mutexes.len())).collect(),
+            sync: sys.processes.iter().map(ProcessSync::new).collect(),
             newly_ready: Vec::new(),
             stirred: false,
             live: sys.threads.len(),
@@ -420,12 +425,15 @@ impl Kernel {
         self.newly_ready.push(Readied { reason, order, tid });
     }
 
-    /// `tid`'s wait ends: its blocking instruction completes (PC + 1) and it becomes ready.
+    /// `tid`'s wait ends: its blocking instruction completes (PC + 1), unless the wait says
+    /// otherwise ([`WaitReason::completes_on_wake`]), and it becomes ready.
     #[inline]
     fn wake(&mut self, tid: ThreadId) {
-        self.threads[tid].end_wait(self.now);
-        let pc = self.threads[tid].ctx.pc + 1;
-        self.set_pc(tid, pc);
+        let wait = self.threads[tid].end_wait(self.now);
+        if wait.reason.completes_on_wake() {
+            let pc = self.threads[tid].ctx.pc + 1;
+            self.set_pc(tid, pc);
+        }
         self.make_ready(tid, ReadyReason::Woken);
     }
 
@@ -762,6 +770,11 @@ impl Kernel {
         }
         if let Some(w) = wake {
             self.wake(w);
+            // An instruction that wakes several threads leaves the others in `woken`.
+            let pid = self.threads[tid].pid;
+            for w in std::mem::take(&mut self.sync[pid].woken) {
+                self.wake(w);
+            }
         }
         match flow {
             Flow::Next(next) => {
@@ -889,6 +902,9 @@ impl Kernel {
             for (t, &warm) in threads.iter_mut().zip(&caches.warm_ticks) {
                 t.warm_ticks = Some(warm);
             }
+        }
+        for t in &mut threads {
+            t.spin_time = self.sync[t.pid].spin_ticks(t.tid);
         }
         let cpus = self.cpus.iter().enumerate().map(|(cpu, c)| c.metrics(cpu, makespan)).collect();
         let variables = sys

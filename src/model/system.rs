@@ -12,6 +12,7 @@ use super::memory::AddressSpace;
 use super::program::{self, Program, Symbols};
 use super::scenario::{Scenario, ScenarioError, program_error};
 use super::scheduler::{DEFAULT_TICKETS, SchedAttrs};
+use super::sync::names::{ObjectNames, ObjectSettings};
 use super::{ProcessId, ThreadId, Ticks};
 
 /// A process: pid, name, address space, mutexes and its threads (the first is the main thread).
@@ -27,6 +28,10 @@ pub struct ProcessInfo {
     pub space: AddressSpace,
     /// Mutex names; index = [`program::MutexId`].
     pub mutexes: Vec<String>,
+    /// Names of its other synchronisation objects (semaphores, condition variables, …), by kind.
+    pub objects: ObjectNames,
+    /// What those objects start from (a semaphore's initial value, a barrier's count, …).
+    pub settings: ObjectSettings,
     /// Its threads' tids, ascending; the first is the main thread.
     pub threads: Vec<ThreadId>,
     /// Bytes occupied: see [`AddressSpace::footprint_bytes`].
@@ -74,11 +79,26 @@ impl System {
         for (pid, p) in scenario.processes.iter().enumerate() {
             let space = AddressSpace::from_spec(p);
             let mut mutexes = Vec::new();
+            let mut objects = ObjectNames {
+                semaphores: p.semaphores.keys().cloned().collect(),
+                barriers: p.barriers.keys().cloned().collect(),
+                rwlocks: p.rwlocks.keys().cloned().collect(),
+                ..ObjectNames::default()
+            };
+            // `destroy` may name an object a program read later uses: gather names first.
+            let texts =
+                || p.programs.values().chain(p.threads.iter().filter_map(|t| t.code.as_ref())).map(|t| t.text());
+            if texts().any(|t| t.contains("destroy")) {
+                for text in texts() {
+                    let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes };
+                    program::collect_names(&text, symbols, &mut objects);
+                }
+            }
             // Named programs first, each parsed once and shared by the threads that run it.
             let mut named = std::collections::BTreeMap::new();
             for (name, text) in &p.programs {
                 let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes };
-                let prog = program::parse(&text.text(), symbols)
+                let prog = program::parse_with(&text.text(), symbols, &mut objects)
                     .map_err(|e| program_error(format!("processes[{pid}].programs.{name}"), e))?;
                 named.insert(name.clone(), sys.programs.len());
                 sys.programs.push(prog);
@@ -88,7 +108,7 @@ impl System {
                 let program = match (&t.code, &t.program) {
                     (Some(code), _) => {
                         let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes };
-                        let prog = program::parse(&code.text(), symbols)
+                        let prog = program::parse_with(&code.text(), symbols, &mut objects)
                             .map_err(|e| program_error(format!("processes[{pid}].threads[{j}].code"), e))?;
                         sys.programs.push(prog);
                         sys.programs.len() - 1
@@ -124,6 +144,8 @@ impl System {
                 arrival: p.arrival,
                 space,
                 mutexes,
+                settings: ObjectSettings::of(&objects, p),
+                objects,
                 threads: tids,
                 memory_bytes,
             });

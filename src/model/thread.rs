@@ -97,6 +97,7 @@ impl Thread {
             cpu_time: self.cpu_time,
             io_time: self.io_time,
             lock_wait: self.lock_wait,
+            spin_time: 0, // filled in from the process's spin locks (Kernel::result)
             migrations: self.migrations,
             warm_ticks: None,
         }

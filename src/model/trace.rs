@@ -5,8 +5,9 @@
 
 use serde::Serialize;
 
-use super::program::{Instr, MutexId, REGISTER_COUNT, Reg, VarId};
+use super::program::{Flags, Instr, MutexId, REGISTER_COUNT, Reg, RwId, SemId, SpinId, VarId};
 use super::scheduler::ReadyReason;
+use super::sync::view::ObjectsView;
 use super::system::System;
 use super::wait::WaitReason;
 use super::{CpuId, ProcessId, ThreadId, Ticks};
@@ -78,7 +79,8 @@ pub enum What {
         #[serde(flatten)]
         cause: Cause,
     },
-    /// Program counter moved (the instruction at the old PC completed).
+    /// Program counter moved (the instruction at the old PC completed). A failed `spin_lock`
+    /// attempt records its PC unchanged.
     Pc {
         /// Thread whose PC moved.
         tid: ThreadId,
@@ -109,6 +111,34 @@ pub enum What {
         /// a store not derived from a load of the same variable). The classic race condition.
         lost: u32,
     },
+    /// An atomic read-modify-write (`faa`, `xchg`, `cas`): in one indivisible step, thread `tid`
+    /// read variable `var` into register `reg` and wrote the variable (unless a `cas` found
+    /// another value than it expected). It never loses an update.
+    Atomic {
+        /// Process whose address space holds the variable.
+        pid: ProcessId,
+        /// The variable.
+        var: VarId,
+        /// The thread.
+        tid: ThreadId,
+        /// The register that received the value found.
+        reg: Reg,
+        /// The value found (the register's new value).
+        read: i64,
+        /// The variable's new value; `None`: a `cas` that found another value and wrote nothing.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        wrote: Option<i64>,
+        /// The flags a `cas` set (`equal`: it swapped); `None` for `faa` and `xchg`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        flags: Option<Flags>,
+    },
+    /// A thread's flags were set by `cmp`.
+    Flags {
+        /// The thread.
+        tid: ThreadId,
+        /// What the comparison found.
+        flags: Flags,
+    },
     /// Mutex changed owner (`None`: free).
     Mutex {
         /// Process the mutex belongs to.
@@ -117,6 +147,35 @@ pub enum What {
         mutex: MutexId,
         /// New owner; `None`: free.
         owner: Option<ThreadId>,
+    },
+    /// A spin lock changed owner (`None`: free).
+    Spinlock {
+        /// Process the spin lock belongs to.
+        pid: ProcessId,
+        /// The spin lock.
+        lock: SpinId,
+        /// New owner; `None`: free.
+        owner: Option<ThreadId>,
+    },
+    /// A read-write lock's holders changed.
+    RwLock {
+        /// Process the read-write lock belongs to.
+        pid: ProcessId,
+        /// The read-write lock.
+        lock: RwId,
+        /// How many threads now hold it for reading.
+        readers: u32,
+        /// The thread now holding it for writing, if any.
+        writer: Option<ThreadId>,
+    },
+    /// A semaphore's value changed (a `sem_wait` that passed, or a `sem_post` nobody waited for).
+    Semaphore {
+        /// Process the semaphore belongs to.
+        pid: ProcessId,
+        /// The semaphore.
+        sem: SemId,
+        /// Its new value.
+        value: u64,
     },
 }
 
@@ -226,6 +285,8 @@ pub struct ThreadView {
     pub pc: usize,
     /// Its registers `r0`–`r7`.
     pub registers: [i64; REGISTER_COUNT],
+    /// Its flags: what its last `cmp` found.
+    pub flags: Flags,
     /// CPU it is on, if running.
     pub cpu: Option<CpuId>,
     /// What it waits for, if blocked.
@@ -246,6 +307,9 @@ pub struct Snapshot {
     /// `mutex_waiters[pid][mutex]`: the threads blocked on the mutex, next owner first (its FIFO
     /// wait queue, rebuilt from the order in which the threads started waiting).
     pub mutex_waiters: Vec<Vec<Vec<ThreadId>>>,
+    /// `objects[pid]`: the process's other synchronisation objects (semaphores, …): their
+    /// state and their queues.
+    pub objects: Vec<ObjectsView>,
     /// What each CPU is doing at `time`: the interval covering it, if any.
     pub cpus: Vec<Option<CpuInterval>>,
     /// Stores at exactly `time`, in order, as (pid, var, writing thread).
@@ -298,7 +362,9 @@ impl Trace {
         let just_written = self.events[from..upto]
             .iter()
             .filter_map(|e| match e.what {
-                What::Mem { pid, var, tid, .. } => Some((pid, var, tid)),
+                What::Mem { pid, var, tid, .. } | What::Atomic { pid, var, tid, wrote: Some(_), .. } => {
+                    Some((pid, var, tid))
+                }
                 _ => None,
             })
             .collect();
@@ -313,14 +379,34 @@ impl Trace {
         }
         let queued = self.ready_queue.partition_point(|q| q.time <= time);
         let ready_queue = queued.checked_sub(1).map(|i| self.ready_queue[i].clone()).unwrap_or_default();
-        let Fold { threads, variables, mutex_owners, mutex_waiters, .. } = fold;
-        Snapshot { time, threads, variables, mutex_owners, mutex_waiters, cpus: on_cpu, just_written, ready_queue }
+        let Fold { threads, variables, mutex_owners, mutex_waiters, mut objects, .. } = fold;
+        // A running thread at a `spin_lock` someone else holds is spinning.
+        for (tid, t) in threads.iter().enumerate() {
+            let pid = sys.threads[tid].pid;
+            if t.state == ThreadState::Running
+                && let Some(&Instr::SpinLock { lock }) = sys.program_of(tid).instrs.get(t.pc)
+                && objects[pid].spinlocks[lock].owner.is_some_and(|o| o != tid)
+            {
+                objects[pid].spinlocks[lock].spinning.push(tid);
+            }
+        }
+        Snapshot {
+            time,
+            threads,
+            variables,
+            mutex_owners,
+            mutex_waiters,
+            objects,
+            cpus: on_cpu,
+            just_written,
+            ready_queue,
+        }
     }
 }
 
-/// Every thread, variable and mutex after the trace's first [`Fold::applied`] events: what
-/// [`Trace::snapshot`] folds the events into, and what [`super::replay::Checkpoints`] keeps to
-/// resume from.
+/// Every thread, variable, mutex and other synchronisation object after the trace's first
+/// [`Fold::applied`] events: what [`Trace::snapshot`] folds the events into, and what
+/// [`super::replay::Checkpoints`] keeps to resume from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fold {
     /// How many of the trace's events, from the first, are folded in.
@@ -329,10 +415,14 @@ pub struct Fold {
     variables: Vec<Vec<i64>>,
     mutex_owners: Vec<Vec<Option<ThreadId>>>,
     mutex_waiters: Vec<Vec<Vec<ThreadId>>>,
+    /// Each process's other synchronisation objects; no spin lock's `spinning` is filled in
+    /// (the snapshot finds the spinners from the threads' state at its instant).
+    objects: Vec<ObjectsView>,
 }
 
 impl Fold {
-    /// Before any event: every thread new, each variable at its initial value, every mutex free.
+    /// Before any event: every thread new, each variable at its initial value, every mutex,
+    /// spin lock and read-write lock free, each semaphore at its initial value, no waiters.
     pub fn start(sys: &System) -> Fold {
         Fold {
             applied: 0,
@@ -343,6 +433,7 @@ impl Fold {
                     state: ThreadState::New,
                     pc: 0,
                     registers: [0; REGISTER_COUNT],
+                    flags: Flags::default(),
                     cpu: None,
                     waiting: None,
                 })
@@ -350,6 +441,7 @@ impl Fold {
             variables: sys.processes.iter().map(|p| p.space.initial.clone()).collect(),
             mutex_owners: sys.processes.iter().map(|p| vec![None; p.mutexes.len()]).collect(),
             mutex_waiters: sys.processes.iter().map(|p| vec![Vec::new(); p.mutexes.len()]).collect(),
+            objects: sys.processes.iter().map(ObjectsView::start).collect(),
         }
     }
 
@@ -370,6 +462,12 @@ impl Fold {
                     if let Cause::Wait { on: WaitReason::Mutex { mutex } } = cause {
                         self.mutex_waiters[pid][mutex].push(tid);
                     }
+                    if let Some(on) = t.waiting {
+                        self.objects[pid].leave(tid, on);
+                    }
+                    if let Cause::Wait { on } = cause {
+                        self.objects[pid].join(tid, on);
+                    }
                     t.state = state;
                     t.cpu = match cause {
                         Cause::Dispatched { cpu } => Some(cpu),
@@ -382,8 +480,24 @@ impl Fold {
                 }
                 What::Pc { tid, pc } => self.threads[tid].pc = pc,
                 What::Reg { tid, reg, value } => self.threads[tid].registers[reg as usize] = value,
+                What::Flags { tid, flags } => self.threads[tid].flags = flags,
+                What::Atomic { pid, var, tid, reg, read, wrote, flags } => {
+                    self.threads[tid].registers[reg as usize] = read;
+                    if let Some(flags) = flags {
+                        self.threads[tid].flags = flags;
+                    }
+                    if let Some(value) = wrote {
+                        self.variables[pid][var] = value;
+                    }
+                }
                 What::Mem { pid, var, value, .. } => self.variables[pid][var] = value,
                 What::Mutex { pid, mutex, owner } => self.mutex_owners[pid][mutex] = owner,
+                What::Semaphore { pid, sem, value } => self.objects[pid].semaphores[sem].value = value,
+                What::Spinlock { pid, lock, owner } => self.objects[pid].spinlocks[lock].owner = owner,
+                What::RwLock { pid, lock, readers, writer } => {
+                    let l = &mut self.objects[pid].rwlocks[lock];
+                    (l.readers, l.writer) = (readers, writer);
+                }
             }
         }
         self.applied = self.applied.max(upto);
@@ -468,6 +582,9 @@ impl Trace {
                 .rev()
                 .filter_map(|(j, e)| match e.what {
                     What::Mem { pid: p, var: v, value, tid, .. } if p == pid && v == var => Some((j, tid, value)),
+                    What::Atomic { pid: p, var: v, wrote: Some(value), tid, .. } if p == pid && v == var => {
+                        Some((j, tid, value))
+                    }
                     _ => None,
                 })
                 .take(lost as usize + 1)
@@ -517,6 +634,9 @@ impl Trace {
                     }
                 }
                 What::Mem { pid: p, var: v, tid: t, .. } if t == tid && p == pid && v == var => return None,
+                What::Atomic { pid: p, var: v, tid: t, wrote: Some(_), .. } if t == tid && p == pid && v == var => {
+                    return None;
+                }
                 _ => {}
             }
         }

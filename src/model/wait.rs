@@ -6,7 +6,8 @@
 
 use serde::Serialize;
 
-use super::program::MutexId;
+use super::program::{BarrierId, CondId, MutexId, RwId, SemId};
+use super::sync::names::ObjectKind;
 use super::system::System;
 use super::{ProcessId, Ticks};
 
@@ -24,6 +25,32 @@ pub enum WaitReason {
         /// The mutex, in the thread's process.
         mutex: MutexId,
     },
+    /// A semaphore at 0 (`sem_wait s`); the thread waits in its FIFO queue for a post.
+    Semaphore {
+        /// The semaphore, in the thread's process.
+        sem: SemId,
+    },
+    /// A read-write lock held in a way that excludes the thread (`read_lock l` while a writer
+    /// holds it, or a writer waits and writers are preferred; `write_lock l` while anyone holds
+    /// it).
+    RwLock {
+        /// The read-write lock, in the thread's process.
+        lock: RwId,
+        /// Whether the thread waits to write (else to read).
+        write: bool,
+    },
+    /// Arrived at a barrier (`barrier b`) that is waiting for more threads.
+    Barrier {
+        /// The barrier, in the thread's process.
+        barrier: BarrierId,
+    },
+    /// Asleep on a condition variable (`cond_wait c, m`, its mutex released) until a signal or
+    /// a broadcast. Woken, the thread's `cond_wait` does not complete: it runs again to re-take
+    /// the mutex ([`WaitReason::completes_on_wake`]).
+    Condvar {
+        /// The condition variable, in the thread's process.
+        cond: CondId,
+    },
 }
 
 /// Which per-thread wait total a wait adds to (see [`super::metrics::ThreadMetrics`]).
@@ -40,15 +67,35 @@ impl WaitReason {
     pub fn class(&self) -> WaitClass {
         match self {
             WaitReason::Io { .. } => WaitClass::Io,
-            WaitReason::Mutex { .. } => WaitClass::Sync,
+            WaitReason::Mutex { .. }
+            | WaitReason::Semaphore { .. }
+            | WaitReason::Condvar { .. }
+            | WaitReason::Barrier { .. }
+            | WaitReason::RwLock { .. } => WaitClass::Sync,
         }
     }
 
-    /// What is waited for, for people: "I/O until t=12", "mutex `m`".
+    /// Whether the blocking instruction completes when the wait ends (the thread then goes on
+    /// at PC + 1). A condition variable's signal does not complete `cond_wait`: the woken thread
+    /// runs it again to re-take the mutex (Mesa semantics: [`super::sync::Condvar`]).
+    pub fn completes_on_wake(&self) -> bool {
+        !matches!(self, WaitReason::Condvar { .. })
+    }
+
+    /// What is waited for, for people: "I/O until t=12", "mutex `m`", "semaphore `s`",
+    /// "read-write lock `l` to write".
     pub fn describe(&self, sys: &System, pid: ProcessId) -> String {
-        match *self {
-            WaitReason::Io { until } => format!("I/O until t={until}"),
-            WaitReason::Mutex { mutex } => format!("mutex `{}`", sys.processes[pid].mutexes[mutex]),
+        let mode = match self {
+            WaitReason::RwLock { write: true, .. } => " to write",
+            WaitReason::RwLock { write: false, .. } => " to read",
+            _ => "",
+        };
+        match self.object(sys, pid) {
+            Some((kind, name)) => format!("{kind} `{name}`{mode}"),
+            None => match *self {
+                WaitReason::Io { until } => format!("I/O until t={until}"),
+                _ => unreachable!("every wait but I/O names an object"),
+            },
         }
     }
 
@@ -56,17 +103,46 @@ impl WaitReason {
     pub fn release_verb(&self) -> &'static str {
         match self {
             WaitReason::Io { .. } => "completing",
-            WaitReason::Mutex { .. } => "unlocking",
+            WaitReason::Mutex { .. } | WaitReason::RwLock { .. } => "unlocking",
+            WaitReason::Semaphore { .. } => "posting",
+            WaitReason::Condvar { .. } => "signalling",
+            WaitReason::Barrier { .. } => "arriving",
         }
+    }
+
+    /// For a wait on an object nobody holds, why no thread is named, for the deadlock report
+    /// (every thread left is blocked, so none can end the wait); `None` for objects with a
+    /// holder.
+    pub fn unheld(&self, sys: &System, pid: ProcessId) -> Option<String> {
+        Some(match *self {
+            WaitReason::Io { .. } | WaitReason::Mutex { .. } | WaitReason::RwLock { .. } => return None,
+            WaitReason::Semaphore { .. } => {
+                "a semaphore has no holder: any thread may post it, and no thread left can run to post".into()
+            }
+            WaitReason::Condvar { .. } => "a condition variable has no holder: any thread may signal it, and no \
+                                           thread left can run to signal; a signal sent before the wait is not \
+                                           remembered"
+                .into(),
+            WaitReason::Barrier { barrier } => format!(
+                "a barrier has no holder: it opens when {} threads have arrived, and no thread left can run to arrive",
+                sys.processes[pid].settings.barriers[barrier]
+            ),
+        })
     }
 
     /// The waited-for object as a (kind, name) pair for reports, e.g. `("mutex", "m")`; `None`
     /// for I/O, which names no object.
     pub fn object(&self, sys: &System, pid: ProcessId) -> Option<(&'static str, String)> {
-        match *self {
-            WaitReason::Io { .. } => None,
-            WaitReason::Mutex { mutex } => Some(("mutex", sys.processes[pid].mutexes[mutex].clone())),
-        }
+        let p = &sys.processes[pid];
+        let (kind, id) = match *self {
+            WaitReason::Io { .. } => return None,
+            WaitReason::Mutex { mutex } => return Some(("mutex", p.mutexes[mutex].clone())),
+            WaitReason::Semaphore { sem } => (ObjectKind::Semaphore, sem),
+            WaitReason::Condvar { cond } => (ObjectKind::Condvar, cond),
+            WaitReason::Barrier { barrier } => (ObjectKind::Barrier, barrier),
+            WaitReason::RwLock { lock, .. } => (ObjectKind::RwLock, lock),
+        };
+        Some((kind.word(), p.objects.name(kind, id).to_string()))
     }
 }
 

@@ -49,7 +49,7 @@ impl SpanKind {
             SpanKind::ProcessSwitch => "process switch (address space changes)",
             SpanKind::Ready => "ready, waiting for a CPU",
             SpanKind::IoWait => "blocked on I/O",
-            SpanKind::LockWait => "blocked on a lock",
+            SpanKind::LockWait => "blocked on a lock, semaphore, condition variable or barrier",
         }
     }
 

@@ -127,6 +127,18 @@ pub struct ProcessSpec {
     /// Named programs that several threads can run (`"program": "worker"`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub programs: BTreeMap<String, ProgramText>,
+    /// Counting semaphores, by name: each starts at its `initial` value (OSTEP ch. 31). A
+    /// program names only declared semaphores.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub semaphores: BTreeMap<String, SemaphoreSpec>,
+    /// Barriers, by name: how many threads each waits for before it opens (POSIX
+    /// `pthread_barrier_init`'s count). A program names only declared barriers.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub barriers: BTreeMap<String, u32>,
+    /// Read-write locks whose preference is chosen here; a read-write lock used and not declared
+    /// prefers readers.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub rwlocks: BTreeMap<String, RwLockSpec>,
     /// Threads, in tid order; the first is the main thread. At least one.
     pub threads: Vec<ThreadSpec>,
     /// Scheduling priority for policies that use one (lower is more urgent unless the policy
@@ -151,6 +163,41 @@ pub struct ProcessSpec {
     /// default 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub working_set_kb: Option<u64>,
+}
+
+/// A counting semaphore's declaration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SemaphoreSpec {
+    /// Its value at the start: how many `sem_wait`s pass before one blocks.
+    pub initial: u32,
+    /// The most it may hold, if bounded: a `sem_post` that would exceed it is a runtime error
+    /// (a bounded semaphore, as Python's `threading.BoundedSemaphore`). Unbounded if absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u32>,
+}
+
+/// A read-write lock's declaration.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RwLockSpec {
+    /// Whom it lets in first when both readers and writers wait (default: readers).
+    #[serde(default)]
+    pub prefer: RwPreference,
+}
+
+/// Whom a read-write lock favours.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RwPreference {
+    /// A reader gets in whenever no writer holds the lock, even if writers wait (they may
+    /// starve): OSTEP's reader-writer lock (ch. 31.5) and glibc's default,
+    /// `PTHREAD_RWLOCK_PREFER_READER_NP`.
+    #[default]
+    Readers,
+    /// A reader waits while a writer holds or waits for the lock, and a release lets a waiting
+    /// writer in before the waiting readers (readers may starve).
+    Writers,
 }
 
 /// Memory footprint of a process in bytes: code, data and heap once, plus one stack per thread.
@@ -311,6 +358,9 @@ impl Scenario {
                 format!("{threads} threads is too many: the limit is {MAX_THREADS}"),
             ));
         }
+        if let PolicyParams::Scripted(spec) = &self.scheduler.params {
+            spec.check(threads, m.cpus).map_err(|e| ScenarioError::at(format!("scheduler.{}", e.field), e.message))?;
+        }
         let mut process_names = std::collections::HashMap::new();
         for (i, p) in self.processes.iter().enumerate() {
             let here = format!("processes[{i}]");
@@ -352,6 +402,7 @@ impl Scenario {
                     format!("`{name}` is not one of the process's variables"),
                 ));
             }
+            declarations_valid(&here, p)?;
             attrs_valid(&here, p.nice, p.tickets, p.expected_burst, &p.affinity, m.cpus)?;
             for (j, t) in p.threads.iter().enumerate() {
                 let here = format!("{here}.threads[{j}]");
@@ -387,6 +438,57 @@ impl Scenario {
         }
         Ok(())
     }
+}
+
+/// Checks a process's declared synchronisation objects (`here` is its path): names, one object
+/// per name, a bound no lower than the initial value, a barrier for at least one thread.
+fn declarations_valid(here: &str, p: &ProcessSpec) -> Result<(), ScenarioError> {
+    let kinds = [
+        ("semaphores", "semaphore", p.semaphores.keys().collect::<Vec<_>>()),
+        ("barriers", "barrier", p.barriers.keys().collect()),
+        ("rwlocks", "read-write lock", p.rwlocks.keys().collect()),
+    ];
+    let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for (field, word, names) in &kinds {
+        for name in names {
+            if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                return Err(ScenarioError::at(
+                    format!("{here}.{field}"),
+                    format!("`{name}` is not a {word} name (letters, digits and _)"),
+                ));
+            }
+            if let Some(first) = seen.insert(name.as_str(), field) {
+                return Err(ScenarioError::at(
+                    format!("{here}.{field}.{name}"),
+                    format!("`{name}` is already declared in `{first}`: one name, one object"),
+                ));
+            }
+        }
+    }
+    for (name, s) in &p.semaphores {
+        match s.max {
+            Some(0) => {
+                return Err(ScenarioError::at(
+                    format!("{here}.semaphores.{name}.max"),
+                    "`max` must be at least 1 (leave it out for no bound)",
+                ));
+            }
+            Some(max) if s.initial > max => {
+                return Err(ScenarioError::at(
+                    format!("{here}.semaphores.{name}.initial"),
+                    format!("`initial` is {}, above this semaphore's `max` of {max}", s.initial),
+                ));
+            }
+            _ => {}
+        }
+    }
+    if let Some((name, _)) = p.barriers.iter().find(|&(_, &n)| n == 0) {
+        return Err(ScenarioError::at(
+            format!("{here}.barriers.{name}"),
+            "a barrier waits for at least 1 thread: give how many must arrive before it opens",
+        ));
+    }
+    Ok(())
 }
 
 /// Checks a process's or thread's scheduling attributes (`here` is its path).

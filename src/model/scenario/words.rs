@@ -37,6 +37,17 @@ fn must_be(key: &str) -> Option<String> {
         "tickets" => "a whole number, at least 1".into(),
         "affinity" => "a list of CPU numbers, like [0, 1]".into(),
         "preempt_on_equal" => "true or false".into(),
+        "semaphores" => "an object of semaphore names and settings, like { \"slots\": { \"initial\": 4 } }".into(),
+        "semaphore" => "an object like { \"initial\": 1 } or { \"initial\": 0, \"max\": 4 }".into(),
+        "initial" => "a whole number, 0 or more".into(),
+        "max" => "a whole number, at least 1".into(),
+        "barriers" => "an object of barrier names and thread counts, like { \"b\": 3 }".into(),
+        "barrier count" => "a whole number of threads, at least 1".into(),
+        "rwlocks" => {
+            "an object of read-write lock names and settings, like { \"l\": { \"prefer\": \"writers\" } }".into()
+        }
+        "read-write lock" => "an object like { \"prefer\": \"readers\" }".into(),
+        "prefer" => "`readers` or `writers`".into(),
         _ => return None,
     })
 }
@@ -125,6 +136,17 @@ fn field(path: &str) -> Field {
             Some("programs") => {
                 Field { key: "code".into(), parent: parent.clone(), label: format!("program `{last_key}`") }
             }
+            Some("barriers") => {
+                Field { key: "barrier count".into(), parent: parent.clone(), label: format!("barrier `{last_key}`") }
+            }
+            Some("semaphores") => {
+                Field { key: "semaphore".into(), parent: parent.clone(), label: format!("semaphore `{last_key}`") }
+            }
+            Some("rwlocks") => Field {
+                key: "read-write lock".into(),
+                parent: parent.clone(),
+                label: format!("read-write lock `{last_key}`"),
+            },
             _ => Field { key: last_key.into(), parent, label: format!("`{last_key}`") },
         },
     }

@@ -202,6 +202,8 @@ policies! {
     ProcessRun(super::process_run::ProcessRunSpec),
     /// Round robin on a global timer tick, as OSTEP's multi.py ([`super::tick_rr`]).
     TickRr(super::tick_rr::TickRrSpec),
+    /// A schedule of which thread runs each tick, as OSTEP's x86.py `-P` ([`super::scripted`]).
+    Scripted(super::scripted::ScriptedSpec),
 }
 
 /// How ready threads are queued on a machine with several CPUs.

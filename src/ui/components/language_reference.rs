@@ -27,11 +27,10 @@ fn reference_markup() -> String {
         let _ = write!(
             h,
             "<div class=\"instr\" data-testid=\"reference-{0}\"><dt><code>{0}</code></dt><dd>{1}</dd>\
-             <dd class=\"cost\">{2} tick{3}</dd><dd><pre class=\"example\">{4}</pre></dd></div>",
+             <dd class=\"cost\">{2}</dd><dd><pre class=\"example\">{3}</pre></dd></div>",
             d.mnemonic,
             with_code(d.effect),
-            escape(d.cost),
-            if d.cost == "1" { "" } else { "s" },
+            escape(&cost_in_ticks(d.cost)),
             escape(d.example)
         );
     }
@@ -66,5 +65,16 @@ pub fn LanguageReference() -> Html {
                 { raw((*contents).clone()) }
             </dialog>
         </>
+    }
+}
+
+/// An instruction's cost with its unit: "1 tick", "N ticks", "1 tick per attempt", "1 tick, and
+/// 1 when woken", "0, then blocked N ticks" (the unit after the first number when more follows
+/// it, else at the end).
+fn cost_in_ticks(cost: &str) -> String {
+    match cost.split_once([' ', ',']) {
+        Some(("1", _)) => format!("1 tick{}", &cost[1..]),
+        _ if cost == "1" => "1 tick".to_string(),
+        _ => format!("{cost} ticks"),
     }
 }

@@ -171,6 +171,7 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
             };
             html! { <li data-testid={format!("mutex-{}-{name}", p.name)}><code>{ name }</code>{ ": " }{ owner }{ waiting }</li> }
         });
+        let objects = snap.objects.get(p.pid).map(|o| o.lines(sys, p.pid, &snap.threads)).unwrap_or_default();
         let l = &p.space.layout;
         let stacks = l.stack_bytes_per_thread * p.threads.len() as u64;
         html! {
@@ -190,6 +191,15 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
                 }
                 if !p.mutexes.is_empty() {
                     <ul class="mutexes"><li class="muted">{ "Mutexes:" }</li>{ for mutexes }</ul>
+                }
+                if !objects.is_empty() {
+                    <ul class="mutexes"><li class="muted">{ "Other synchronisation objects:" }</li>
+                        { for objects.iter().map(|o| html! {
+                            <li data-testid={format!("sync-{}-{}", p.name, o.name)}>
+                                { o.kind.word() }{ " " }<code>{ &o.name }</code>{ ": " }{ &o.state }
+                            </li>
+                        }) }
+                    </ul>
                 }
                 <p class="footprint">
                     { format!("Memory: code {} + data {} + heap {} + stacks {} ({} × {}) = {}",

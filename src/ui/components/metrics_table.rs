@@ -87,13 +87,13 @@ pub fn MetricsTable(props: &MetricsTableProps) -> Html {
             </dl>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Metrics per thread">
                 <table class="table">
-                    <caption>{ "Per thread. Turnaround = completion − arrival = waiting + CPU + I/O + lock wait; response = first run − arrival." }</caption>
+                    <caption>{ "Per thread. Turnaround = completion − arrival = waiting + CPU + I/O + sync wait (blocked on a lock, semaphore, condition variable or barrier; spinning counts as CPU); response = first run − arrival." }</caption>
                     <thead>
                         <tr>
                             <th scope="col">{ "Process" }</th><th scope="col">{ "Thread" }</th>
                             <th scope="col">{ "Arrival" }</th><th scope="col">{ "First run" }</th><th scope="col">{ "Completion" }</th>
                             <th scope="col">{ "Turnaround" }</th><th scope="col">{ "Waiting" }</th><th scope="col">{ "Response" }</th>
-                            <th scope="col">{ "CPU time" }</th><th scope="col">{ "I/O" }</th><th scope="col">{ "Lock wait" }</th>
+                            <th scope="col">{ "CPU time" }</th><th scope="col">{ "I/O" }</th><th scope="col">{ "Sync wait" }</th>
                         </tr>
                     </thead>
                     <tbody>{ for threads }</tbody>

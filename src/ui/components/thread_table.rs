@@ -34,6 +34,8 @@ struct ThreadRowProps {
     view: ThreadView,
     /// Dispatched, and its CPU still switching to it.
     switching_in: bool,
+    /// The spin lock it is spinning on (running, retrying a `spin_lock` another thread holds).
+    spinning_on: Option<usize>,
     /// The thread the code view shows.
     shown: bool,
     /// The selected thread.
@@ -58,7 +60,11 @@ fn ThreadRow(props: &ThreadRowProps) -> Html {
     };
     let regs: Vec<String> =
         view.registers.iter().enumerate().filter(|(_, v)| **v != 0).map(|(i, v)| format!("r{i}={v}")).collect();
-    let waits = view.waiting.map(|w| w.describe(sys, t.pid)).unwrap_or_default();
+    let waits = match (view.waiting, props.spinning_on) {
+        (Some(w), _) => w.describe(sys, t.pid),
+        (None, Some(l)) => format!("spin lock `{}` (spinning: it retries on its CPU)", process.objects.spinlocks[l]),
+        (None, None) => String::new(),
+    };
     let (tid, on) = (t.tid, props.selected);
     let pick = props.on_select.reform(move |_: MouseEvent| (!on).then_some(tid));
     html! {
@@ -98,8 +104,10 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
             .cpu
             .and_then(|c| props.snapshot.cpus.get(c).copied().flatten())
             .is_some_and(|iv| iv.tid == t.tid && iv.kind != IntervalKind::Run);
+        let spinning_on = (props.snapshot.objects.get(t.pid))
+            .and_then(|o| o.spinlocks.iter().position(|l| l.spinning.contains(&t.tid)));
         html! {
-            <ThreadRow key={t.tid} run={run.clone()} tid={t.tid} view={view.clone()} {switching_in}
+            <ThreadRow key={t.tid} run={run.clone()} tid={t.tid} view={view.clone()} {switching_in} {spinning_on}
                 shown={t.tid == props.shown} selected={props.selected == Some(t.tid)} on_select={props.on_select.clone()} />
         }
     });

@@ -81,11 +81,15 @@ fn describe(run: &Run, d: &Drawing, at: (usize, usize), win: Window, per_px: f64
         Some(cpu) => format!("CPU {cpu} · "),
         None => String::new(),
     };
+    // A synchronisation wait is named by its object: "blocked on semaphore `empty`".
+    let what = match (s.kind, s.wait) {
+        (SpanKind::LockWait, Some(w)) => format!("blocked on {}", w.describe(sys, t.pid)),
+        _ => s.kind.label().to_string(),
+    };
     out.push_str(&format!(
-        "{} / {} · {} · {}–{} µs ({} µs)",
+        "{} / {} · {what} · {}–{} µs ({} µs)",
         sys.processes[t.pid].name,
         t.name,
-        s.kind.label(),
         s.start,
         s.end,
         s.end - s.start
@@ -101,11 +105,13 @@ fn describe(run: &Run, d: &Drawing, at: (usize, usize), win: Window, per_px: f64
         SpanKind::Run => {
             out.push_str(&format!(" · PC {} → {}: {} … {}", s.first_pc, s.last_pc, at_pc(s.first_pc), at_pc(s.last_pc)))
         }
-        SpanKind::IoWait | SpanKind::LockWait => {
+        SpanKind::IoWait => {
             let on = s.wait.map(|w| w.describe(sys, t.pid)).unwrap_or_default();
             out.push_str(&format!(" · waits for {on} · at PC {}: {}", s.first_pc, at_pc(s.first_pc)));
         }
-        SpanKind::Ready => out.push_str(&format!(" · at PC {}: {}", s.first_pc, at_pc(s.first_pc))),
+        SpanKind::Ready | SpanKind::LockWait => {
+            out.push_str(&format!(" · at PC {}: {}", s.first_pc, at_pc(s.first_pc)))
+        }
         SpanKind::ThreadSwitch | SpanKind::ProcessSwitch => {}
     }
     // Other bars drawn in the same pixel column.
@@ -472,7 +478,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     <button data-testid="lanes-cpus" aria-pressed={(*set == LaneSet::Cpus).to_string()} onclick={show(LaneSet::Cpus)}
                         title="One lane per CPU: what it runs, and its context switches">{ "By CPU" }</button>
                     <button data-testid="lanes-threads" aria-pressed={(*set == LaneSet::Threads).to_string()} onclick={show(LaneSet::Threads)}
-                        title="One lane per thread: running, ready, blocked on I/O or on a lock">{ "By thread" }</button>
+                        title="One lane per thread: running, ready, blocked on I/O or on a lock, semaphore, condition variable or barrier">{ "By thread" }</button>
                 </div>
                 <div class="zoom" role="group" aria-label="Zoom the timeline">
                     <span class="muted zoom-window" data-testid="zoom-window">{ window_text.clone() }</span>

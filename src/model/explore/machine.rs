@@ -1,0 +1,217 @@
+//! The explorer's machine: every thread's execution context, the processes' variables and
+//! synchronisation objects, advanced one thread's step at a time on one CPU, with the kernel's
+//! own interpreter ([`crate::model::interpreter`]) so an instruction means here what it means in
+//! a run. No clock: the explorer is about the order of steps, not their times.
+//!
+//! A **step** is what the scripted policy runs for one turn of a thread
+//! ([`crate::model::scheduler::scripted`]): the free instructions at its PC (`loop`, `end`,
+//! `exit`), its next costly instruction (1 tick, or N for `compute N`), and the free ones after
+//! it, up to its next costly instruction; or, when only free instructions are left before it
+//! ends, just those (a turn of no tick). A blocked thread takes no step until woken; a woken
+//! thread's blocking instruction completes (PC + 1) unless its wait says otherwise, as in the
+//! kernel ([`WaitReason::completes_on_wake`]).
+
+use std::fmt::Write;
+
+use crate::model::interpreter::{self, Context, Flow, ProcessState};
+use crate::model::memory::Cell;
+use crate::model::outcome::{self, Outcome};
+use crate::model::program::{Instr, Span, Value};
+use crate::model::sync::ProcessSync;
+use crate::model::system::System;
+use crate::model::wait::{Wait, WaitReason};
+use crate::model::{ThreadId, Ticks};
+
+/// Where a thread stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Status {
+    /// It can take a step.
+    Ready,
+    /// It waits for this.
+    Blocked(WaitReason),
+    /// It has terminated.
+    Done,
+}
+
+#[derive(Clone, Debug)]
+struct Runner {
+    ctx: Context,
+    status: Status,
+}
+
+/// The state of every thread and process at one point of an interleaving.
+#[derive(Clone, Debug)]
+pub(super) struct Machine {
+    threads: Vec<Runner>,
+    /// `memory[pid][var]`.
+    memory: Vec<Vec<Cell>>,
+    /// `sync[pid]`.
+    sync: Vec<ProcessSync>,
+}
+
+/// What one step did.
+pub(super) struct Step {
+    /// CPU ticks it took (0 for a turn of only free instructions).
+    pub ticks: Ticks,
+    /// The run stops here: the step's instruction was a runtime error.
+    pub fault: Option<Outcome>,
+}
+
+/// A fixed length (the explorer refuses `compute A..B` and `io` before it starts).
+fn fixed(span: Span) -> Ticks {
+    match span {
+        Span::Fixed(n) | Span::Range(n, _) => n,
+    }
+}
+
+/// Whether `instr` reads and writes only its own thread's registers, flags and PC: no variable,
+/// no synchronisation object.
+fn is_local(instr: &Instr) -> bool {
+    match instr {
+        Instr::Compute { .. } | Instr::Add { .. } | Instr::Set { .. } | Instr::Jump { .. } => true,
+        Instr::BranchFlags { .. } | Instr::Loop { .. } | Instr::End { .. } | Instr::Exit => true,
+        Instr::Branch { b, .. } | Instr::Cmp { b, .. } => !matches!(b, Value::Var(_)),
+        _ => false,
+    }
+}
+
+impl Machine {
+    /// Every thread at the start of its program, every variable at its initial value, every
+    /// synchronisation object at its start.
+    pub fn new(sys: &System) -> Self {
+        Machine {
+            threads: sys.threads.iter().map(|_| Runner { ctx: Context::default(), status: Status::Ready }).collect(),
+            memory: sys.processes.iter().map(|p| p.space.initial.iter().map(|&v| Cell::new(v)).collect()).collect(),
+            sync: sys.processes.iter().map(ProcessSync::new).collect(),
+        }
+    }
+
+    /// The threads that can take a step, by tid.
+    pub fn ready(&self) -> impl Iterator<Item = ThreadId> + '_ {
+        (self.threads.iter().enumerate()).filter(|(_, t)| t.status == Status::Ready).map(|(tid, _)| tid)
+    }
+
+    /// Whether `tid`'s next step touches nothing another thread can see or change (no variable,
+    /// no synchronisation object): such a step commutes with every step of every other thread.
+    pub fn next_step_is_local(&mut self, sys: &System, tid: ThreadId) -> bool {
+        // Run the free instructions at the PC on a copy of the context (they touch neither
+        // memory nor objects) to find the instruction the step executes.
+        let program = sys.program_of(tid);
+        let pid = sys.threads[tid].pid;
+        let mut ctx = self.threads[tid].ctx.clone();
+        loop {
+            let Some(&instr) = program.instrs.get(ctx.pc) else { return true };
+            if interpreter::cost(&instr, &mut |s| fixed(s)) > 0 || !is_local(&instr) {
+                return is_local(&instr);
+            }
+            let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid] };
+            match interpreter::execute(instr, tid, &mut ctx, proc, 0, &mut |s| fixed(s)).flow {
+                Flow::Next(pc) => ctx.pc = pc,
+                _ => return true, // exit
+            }
+        }
+    }
+
+    /// Runs `tid`'s next step (it must be ready).
+    pub fn step(&mut self, sys: &System, tid: ThreadId) -> Step {
+        let program = sys.program_of(tid);
+        let pid = sys.threads[tid].pid;
+        let mut ticks = 0;
+        let mut costly_done = false;
+        loop {
+            let t = &mut self.threads[tid];
+            let Some(&instr) = program.instrs.get(t.ctx.pc) else {
+                t.status = Status::Done;
+                break;
+            };
+            let cost = interpreter::cost(&instr, &mut |s| fixed(s));
+            if cost > 0 && costly_done {
+                break;
+            }
+            let pc = t.ctx.pc;
+            let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid] };
+            let effect = interpreter::execute(instr, tid, &mut t.ctx, proc, 0, &mut |s| fixed(s));
+            if cost > 0 {
+                costly_done = true;
+                ticks += cost;
+            }
+            if let Some(w) = effect.wake {
+                self.wake(w);
+                for w in std::mem::take(&mut self.sync[pid].woken) {
+                    self.wake(w);
+                }
+            }
+            let t = &mut self.threads[tid];
+            match effect.flow {
+                Flow::Next(next) => t.ctx.pc = next,
+                Flow::Block(reason) => {
+                    t.status = Status::Blocked(reason);
+                    break;
+                }
+                Flow::Exit => {
+                    t.status = Status::Done;
+                    break;
+                }
+                Flow::Fault(fault) => {
+                    let message = fault.message(sys, pid);
+                    let (thread, line) = (sys.thread_label(tid), program.lines[pc]);
+                    let fault = Outcome::RuntimeError { time: 0, tid, thread, line, message };
+                    return Step { ticks, fault: Some(fault) };
+                }
+            }
+        }
+        // Spinning is accounted per thread; the explorer keeps no accounts, so a failed attempt
+        // leaves the state as it was (and the search sees that it went nowhere).
+        self.sync[pid].spins.clear();
+        Step { ticks, fault: None }
+    }
+
+    /// `tid`'s wait ends, as the kernel ends it.
+    fn wake(&mut self, tid: ThreadId) {
+        let t = &mut self.threads[tid];
+        if let Status::Blocked(reason) = t.status {
+            if reason.completes_on_wake() {
+                t.ctx.pc += 1;
+            }
+            t.status = Status::Ready;
+        }
+    }
+
+    /// How the run ends when no thread is ready: every thread done, or a deadlock (reported as
+    /// the kernel reports one, at `time` ticks).
+    pub fn end(&self, sys: &System, time: Ticks) -> Outcome {
+        if self.threads.iter().all(|t| t.status == Status::Done) {
+            return Outcome::Completed;
+        }
+        let waits: Vec<Option<Wait>> = (self.threads.iter())
+            .map(|t| match t.status {
+                Status::Blocked(reason) => Some(Wait { reason, since: 0 }),
+                _ => None,
+            })
+            .collect();
+        let done = |tid: ThreadId| self.threads[tid].status == Status::Done;
+        outcome::deadlock(sys, time, &waits, &done, &self.sync)
+    }
+
+    /// Every variable's value, processes in pid order, each's variables in name order.
+    pub fn values(&self) -> Vec<i64> {
+        self.memory.iter().flatten().map(|c| c.value).collect()
+    }
+
+    /// Writes what determines everything the machine can still do, and nothing else (not where
+    /// values came from, nor write counts, which only the lost-update report reads), so two
+    /// interleavings that reach the same state write the same key.
+    pub fn key(&self, out: &mut String) {
+        out.clear();
+        for t in &self.threads {
+            let c = &t.ctx;
+            let _ = write!(out, "{}{:?}{:?}{:?}{:?};", c.pc, c.regs, c.loops, c.flags, t.status);
+        }
+        for v in self.memory.iter().flatten() {
+            let _ = write!(out, "{},", v.value);
+        }
+        for s in &self.sync {
+            let _ = write!(out, "{s:?}");
+        }
+    }
+}

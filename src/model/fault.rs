@@ -1,0 +1,170 @@
+//! The runtime errors a program can make (a fault stops the run, located at the faulting line):
+//! what it did wrong, in words. The interpreter and the synchronisation steps return them in an
+//! effect ([`super::interpreter::Flow::Fault`]).
+
+use super::program::{CondId, MutexId, RwId, SemId, SpinId};
+use super::sync::Busy;
+use super::sync::names::ObjectKind;
+use super::system::System;
+use super::{ProcessId, ThreadId};
+
+/// Something illegal a program did, which stops the run with a runtime error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// `unlock` of a mutex the thread does not hold; `owner` holds it (`None`: nobody).
+    UnlockNotHeld {
+        /// The mutex.
+        mutex: MutexId,
+        /// Its owner.
+        owner: Option<ThreadId>,
+    },
+    /// `cond_wait` with a mutex the thread does not hold; `owner` holds it (`None`: nobody).
+    CondWaitNotHeld {
+        /// The condition variable.
+        cond: CondId,
+        /// The mutex named.
+        mutex: MutexId,
+        /// Its owner.
+        owner: Option<ThreadId>,
+    },
+    /// `spin_unlock` of a spin lock the thread does not hold; `owner` holds it (`None`: nobody).
+    SpinUnlockNotHeld {
+        /// The spin lock.
+        lock: SpinId,
+        /// Its owner.
+        owner: Option<ThreadId>,
+    },
+    /// `spin_lock` of a spin lock the thread already holds: it would spin for ever.
+    SpinRelock {
+        /// The spin lock.
+        lock: SpinId,
+    },
+    /// `read_unlock` or `write_unlock` of a read-write lock the thread does not hold that way.
+    RwUnlockNotHeld {
+        /// The read-write lock.
+        lock: RwId,
+        /// Whether it was `write_unlock`.
+        write: bool,
+        /// Its writer, if any.
+        writer: Option<ThreadId>,
+        /// How many threads hold it for reading.
+        readers: u32,
+    },
+    /// `read_lock` or `write_lock` of a read-write lock the thread already holds.
+    RwRelock {
+        /// The read-write lock.
+        lock: RwId,
+        /// Whether it was `write_lock`.
+        write: bool,
+    },
+    /// `destroy` of an object that is held or waited on, or already destroyed.
+    DestroyBusy {
+        /// The object's kind.
+        kind: ObjectKind,
+        /// Its id.
+        id: usize,
+        /// What keeps it from being destroyed.
+        busy: Busy,
+    },
+    /// An instruction used an object after its `destroy`.
+    UseAfterDestroy {
+        /// The object's kind.
+        kind: ObjectKind,
+        /// Its id.
+        id: usize,
+    },
+    /// `sem_post` on a bounded semaphore already at its `max`.
+    PostFull {
+        /// The semaphore.
+        sem: SemId,
+        /// Its bound.
+        max: u64,
+    },
+}
+
+impl Fault {
+    /// What the program did wrong, for people (`pid`: the faulting thread's process).
+    pub fn message(&self, sys: &System, pid: ProcessId) -> String {
+        match *self {
+            Fault::UnlockNotHeld { mutex, owner } => {
+                let holder = match owner {
+                    Some(o) => format!("it is held by {}", sys.thread_label(o)),
+                    None => "it is not locked".into(),
+                };
+                let name = &sys.processes[pid].mutexes[mutex];
+                format!("unlock of mutex `{name}`, which this thread does not hold ({holder})")
+            }
+            Fault::CondWaitNotHeld { cond, mutex, owner } => {
+                let p = &sys.processes[pid];
+                let holder = match owner {
+                    Some(o) => format!("it is held by {}", sys.thread_label(o)),
+                    None => "it is not locked".into(),
+                };
+                format!(
+                    "cond_wait on condition variable `{}` with mutex `{m}`, which this thread does not hold ({holder}): \
+                     take it first with `lock {m}`",
+                    p.objects.name(ObjectKind::Condvar, cond),
+                    m = p.mutexes[mutex]
+                )
+            }
+            Fault::SpinUnlockNotHeld { lock, owner } => {
+                let holder = match owner {
+                    Some(o) => format!("it is held by {}", sys.thread_label(o)),
+                    None => "it is not locked".into(),
+                };
+                let name = sys.processes[pid].objects.name(ObjectKind::Spinlock, lock);
+                format!("spin_unlock of spin lock `{name}`, which this thread does not hold ({holder})")
+            }
+            Fault::SpinRelock { lock } => {
+                let name = sys.processes[pid].objects.name(ObjectKind::Spinlock, lock);
+                format!("spin_lock of spin lock `{name}`, which this thread already holds: it would spin for ever")
+            }
+            Fault::RwUnlockNotHeld { lock, write, writer, readers } => {
+                let name = sys.processes[pid].objects.name(ObjectKind::RwLock, lock);
+                let (op, how) = if write { ("write_unlock", "for writing") } else { ("read_unlock", "for reading") };
+                let state = match (writer, readers) {
+                    (Some(w), _) => format!("it is held for writing by {}", sys.thread_label(w)),
+                    (None, 0) => "it is not locked".into(),
+                    (None, 1) => "1 other thread holds it for reading".into(),
+                    (None, n) => format!("{n} other threads hold it for reading"),
+                };
+                format!("{op} of read-write lock `{name}`, which this thread does not hold {how} ({state})")
+            }
+            Fault::RwRelock { lock, write } => {
+                let name = sys.processes[pid].objects.name(ObjectKind::RwLock, lock);
+                let op = if write { "write_lock" } else { "read_lock" };
+                format!(
+                    "{op} of read-write lock `{name}`, which this thread already holds: release it first (a thread \
+                     takes a read-write lock once, to read or to write)"
+                )
+            }
+            Fault::DestroyBusy { kind, id, busy } => {
+                let name = object_name(sys, pid, kind, id);
+                let why = match busy {
+                    Busy::Held { by, others: 0 } => format!(" while {} holds it", sys.thread_label(by)),
+                    Busy::Held { by, others } => format!(" while {} and {others} more hold it", sys.thread_label(by)),
+                    Busy::Waited { waiters: 1 } => " while a thread waits on it".into(),
+                    Busy::Waited { waiters } => format!(" while {waiters} threads wait on it"),
+                    Busy::Destroyed => ", which is already destroyed".into(),
+                };
+                format!("destroy of {} `{name}`{why}", kind.word())
+            }
+            Fault::UseAfterDestroy { kind, id } => {
+                format!("use of {} `{}` after it was destroyed", kind.word(), object_name(sys, pid, kind, id))
+            }
+            Fault::PostFull { sem, max } => {
+                let name = sys.processes[pid].objects.name(ObjectKind::Semaphore, sem);
+                format!("post on semaphore `{name}`, already at its `max` of {max}: a bounded semaphore goes no higher")
+            }
+        }
+    }
+}
+
+/// The name of object `id` of `kind` in process `pid`.
+fn object_name(sys: &System, pid: ProcessId, kind: ObjectKind, id: usize) -> &str {
+    let p = &sys.processes[pid];
+    match kind {
+        ObjectKind::Mutex => &p.mutexes[id],
+        _ => p.objects.name(kind, id),
+    }
+}

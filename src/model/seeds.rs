@@ -1,0 +1,168 @@
+//! Many seeds: one scenario run under consecutive seeds, and how often each variable ended with
+//! each value, so a learner sees that one clean run of a racy program proves nothing.
+//!
+//! The seed draws `compute A..B` and `io A..B` lengths and a randomised policy's choices
+//! (lottery); a scenario with none of these runs the same under every seed. Runs record no
+//! trace.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Outcome, Recording, Scenario, ScenarioError};
+
+/// Most runs one report makes.
+pub const MAX_SEEDS: u64 = 100_000;
+
+/// How many runs ended with one value (or one outcome), and the first seed that did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Count<T> {
+    /// The value, or the outcome's kind (`completed`, `deadlock`, `runtime_error`,
+    /// `budget_exceeded`).
+    pub value: T,
+    /// Runs that ended with it.
+    pub runs: u64,
+    /// The first seed that did (to run it again: `--seed`).
+    pub first_seed: u64,
+}
+
+/// The final values of one variable over the runs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Histogram {
+    /// Its process's name.
+    pub process: String,
+    /// The variable's name.
+    pub name: String,
+    /// The value a correct run should end with, if the scenario says.
+    pub expected: Option<i64>,
+    /// Each value reached, smallest first.
+    pub values: Vec<Count<i64>>,
+}
+
+/// A scenario's runs under seeds `from` to `from + count − 1`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SeedReport {
+    /// The first seed.
+    pub from: u64,
+    /// How many runs (one per seed).
+    pub count: u64,
+    /// How the runs ended, by kind, in order of first appearance.
+    pub outcomes: Vec<Count<String>>,
+    /// Every variable of every process (pid, then name order).
+    pub variables: Vec<Histogram>,
+}
+
+/// Why the runs could not be made.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SeedsError {
+    /// The scenario is invalid.
+    Invalid(ScenarioError),
+    /// `count` is 0 or above [`MAX_SEEDS`], or the seeds would pass the largest one.
+    Count(String),
+}
+
+/// The kind of an outcome, as in its JSON (`completed`, `deadlock`, …).
+pub fn outcome_kind(outcome: &Outcome) -> &'static str {
+    match outcome {
+        Outcome::Completed => "completed",
+        Outcome::Deadlock { .. } => "deadlock",
+        Outcome::BudgetExceeded { .. } => "budget_exceeded",
+        Outcome::RuntimeError { .. } => "runtime_error",
+    }
+}
+
+/// Runs `scenario` under each seed `from`, `from + 1`, … (`count` runs, 1 to [`MAX_SEEDS`]) and
+/// counts how each run ended and each variable's final value.
+pub fn run_seeds(scenario: &Scenario, from: u64, count: u64) -> Result<SeedReport, SeedsError> {
+    if count == 0 || count > MAX_SEEDS {
+        return Err(SeedsError::Count(format!("the number of runs must be 1 to {MAX_SEEDS}, got {count}")));
+    }
+    let last = from.checked_add(count - 1).ok_or_else(|| {
+        SeedsError::Count(format!("seeds {from} and the {} after it pass the largest seed, {}", count - 1, u64::MAX))
+    })?;
+    let mut outcomes: Vec<Count<String>> = Vec::new();
+    let mut values: Vec<BTreeMap<i64, Count<i64>>> = Vec::new();
+    let mut variables = Vec::new();
+    let mut s = scenario.clone();
+    for seed in from..=last {
+        s.seed = seed;
+        let (_, r) = super::run_with(&s, Recording::MetricsOnly).map_err(SeedsError::Invalid)?;
+        let kind = outcome_kind(&r.outcome);
+        match outcomes.iter_mut().find(|c| c.value == kind) {
+            Some(c) => c.runs += 1,
+            None => outcomes.push(Count { value: kind.to_string(), runs: 1, first_seed: seed }),
+        }
+        if variables.is_empty() {
+            variables = (r.metrics.variables.iter())
+                .map(|v| Histogram {
+                    process: v.process.clone(),
+                    name: v.name.clone(),
+                    expected: v.expected,
+                    values: Vec::new(),
+                })
+                .collect();
+            values = vec![BTreeMap::new(); variables.len()];
+        }
+        for (map, v) in values.iter_mut().zip(&r.metrics.variables) {
+            map.entry(v.value).or_insert(Count { value: v.value, runs: 0, first_seed: seed }).runs += 1;
+        }
+    }
+    for (h, map) in variables.iter_mut().zip(values) {
+        h.values = map.into_values().collect();
+    }
+    Ok(SeedReport { from, count, outcomes, variables })
+}
+
+/// Most rows a variable's histogram has in [`text`]: more distinct values are grouped into
+/// this many ranges of equal width.
+pub const TEXT_ROWS: usize = 20;
+
+/// The report as plain text, for the CLI: the outcomes, then each variable's values with their
+/// counts, first seeds and a bar of `#` in proportion to the count (the commonest 40 long;
+/// values grouped into ranges when there are more than [`TEXT_ROWS`]).
+pub fn text(r: &SeedReport) -> String {
+    let last = r.from + (r.count - 1);
+    let mut out = format!("{} runs, seeds {} to {last}\n\n", r.count, r.from);
+    let mut rows = vec![vec!["outcome".to_string(), "runs".into(), "first seed".into()]];
+    rows.extend(r.outcomes.iter().map(|c| vec![c.value.clone(), c.runs.to_string(), c.first_seed.to_string()]));
+    out.push_str(&crate::compare::text::columns(&rows, 1));
+    for h in &r.variables {
+        let expected = h.expected.map(|e| format!(" (a correct run ends with {e})")).unwrap_or_default();
+        out.push_str(&format!("\n{}/{}{expected}\n", h.process, h.name));
+        let groups = grouped(&h.values);
+        let mut rows = vec![vec!["value".to_string(), "runs".into(), "first seed".into()]];
+        rows.extend(groups.iter().map(|(label, c)| vec![label.clone(), c.runs.to_string(), c.first_seed.to_string()]));
+        let most = groups.iter().map(|(_, c)| c.runs).max().unwrap_or(1);
+        let bar = |runs: u64| "#".repeat((runs * 40).div_ceil(most) as usize);
+        let bars = std::iter::once(String::new()).chain(groups.iter().map(|(_, c)| bar(c.runs)));
+        for (line, bar) in crate::compare::text::columns(&rows, 0).lines().zip(bars) {
+            out.push_str(format!("{line}  {bar}").trim_end());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The values as rows: each on its own, or, past [`TEXT_ROWS`], ranges `lo..hi` of equal width
+/// (empty ones left out), each with its runs and first seed.
+fn grouped(values: &[Count<i64>]) -> Vec<(String, Count<i64>)> {
+    let (Some(lo), Some(hi)) = (values.first(), values.last()) else { return Vec::new() };
+    if values.len() <= TEXT_ROWS {
+        return values.iter().map(|c| (c.value.to_string(), c.clone())).collect();
+    }
+    let span = (hi.value as i128 - lo.value as i128 + 1) as u128;
+    let width = span.div_ceil(TEXT_ROWS as u128) as i128;
+    let mut rows: Vec<(String, Count<i64>)> = Vec::new();
+    for c in values {
+        let start = lo.value as i128 + (c.value as i128 - lo.value as i128) / width * width;
+        let label = format!("{start}..{}", (start + width - 1).min(hi.value as i128));
+        match rows.last_mut() {
+            Some((l, g)) if *l == label => {
+                g.runs += c.runs;
+                g.first_seed = g.first_seed.min(c.first_seed);
+            }
+            _ => rows.push((label, Count { value: start as i64, runs: c.runs, first_seed: c.first_seed })),
+        }
+    }
+    rows
+}
