@@ -217,8 +217,8 @@ fn a_list_or_nothing_at_the_top_says_what_a_scenario_is() {
     for text in ["[1, 2]", "[\"compute 1\"]", "[]"] {
         let e = err(text);
         assert_eq!(e.path, "", "{text}");
-        assert!(e.message.starts_with("the scenario must be an object like {"), "{text}: {}", e.message);
-        assert!(e.message.ends_with("got a list [ … ]"), "{text}: {}", e.message);
+        assert!(e.message.starts_with("the scenario must be an object, got a list [ … ]"), "{text}: {}", e.message);
+        assert_eq!((e.line, e.column), (Some(1), Some(1)), "{text}: located at the list");
     }
     for text in ["", "  \n"] {
         assert!(err(text).message.starts_with("the text is empty"), "{text:?}: {}", err(text).message);

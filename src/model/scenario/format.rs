@@ -90,20 +90,19 @@ impl Scenario {
 
     fn read(text: &str) -> Result<Scenario, ScenarioError> {
         // Syntax errors first, with the full path to where the text breaks; then the version.
+        // Where the text's first value starts (line 1, column 1 for an empty text).
+        let start = text.len() - text.trim_start().len();
+        let (line, column) = super::text::line_column(text, start);
+        let object = "a scenario is an object like { \"name\": \"…\", \"processes\": [ … ] }";
         if text.trim().is_empty() {
-            return Err(ScenarioError::at(
-                "",
-                "the text is empty: a scenario is an object like { \"name\": \"…\", \"processes\": [ … ] }",
-            ));
+            return Err(ScenarioError::at_text(String::new(), line, column, format!("the text is empty: {object}")));
         }
         let doc: serde_json::Value = parse(text)?;
         // A list at the top would be read field by field in order (serde reads a struct from a
         // list too), giving "entry 1 of ``": say what the scenario must be instead.
         if doc.is_array() {
-            return Err(ScenarioError::at(
-                "",
-                "the scenario must be an object like { \"name\": \"…\", \"processes\": [ … ] }, got a list [ … ]",
-            ));
+            let message = format!("the scenario must be an object, got a list [ … ]: {object}");
+            return Err(ScenarioError::at_text(String::new(), line, column, message));
         }
         let version = match doc.get("format") {
             None => 1,
