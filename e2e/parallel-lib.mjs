@@ -91,3 +91,36 @@ export async function speedupRows(page) {
     })),
   );
 }
+
+/** Counts the page's loads from now on: `{ n }` (a reload adds one). */
+export function countLoads(page) {
+  const loads = { n: 0 };
+  page.on('load', () => loads.n++);
+  return loads;
+}
+
+/** Waits until `loads.n` is at least `n`, then until the mode's module has started. */
+export async function waitLoads(page, loads, n) {
+  const deadline = Date.now() + T.load;
+  while (loads.n < n) {
+    if (Date.now() > deadline) throw new Error(`the page loaded ${loads.n} times, expected ${n}`);
+    await page.waitForTimeout(100);
+  }
+  await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.dataset.kind, null, {
+    timeout: T.load,
+  });
+}
+
+/** What the page says of its isolation and of the optional service worker (isolate-sw.js). */
+export async function isolation(page) {
+  return page.evaluate(async () => ({
+    isolated: crossOriginIsolated,
+    sab: typeof SharedArrayBuffer,
+    controller: navigator.serviceWorker.controller?.scriptURL ?? null,
+    // A frame without service workers (credentialless) is refused the list.
+    registrations: await navigator.serviceWorker.getRegistrations().then(
+      (all) => all.map((r) => r.scope),
+      (e) => e.name,
+    ),
+  }));
+}
