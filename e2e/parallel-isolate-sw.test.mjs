@@ -72,6 +72,7 @@ test('?isolate=sw registers the worker, reloads once, and shared memory works; ?
   assert.equal(await byId(page, 'shared-unavailable').isVisible(), true);
   assert.equal(await byId(page, 'run').isDisabled(), true);
   assert.match(await text(page, 'isolate-sw'), /service worker is off/);
+  assert.equal(await byId(page, 'isolate-on').getAttribute('href'), 'parallel.html?isolate=sw');
   await shot(page, 'parallel-isolate-sw-off');
   // Off stays off: the plain address is not isolated and does not reload.
   await openParallel(page, app);
