@@ -10,7 +10,7 @@ const app = useApp({ isolation: false, prefix: '/course/threadlab' });
 
 test('from a sub-folder, ?isolate=sw isolates the folder after one reload, and ?isolate=off undoes it', { timeout: TEST_TIMEOUT }, async (t) => {
   const page = await newPage(app, t);
-  const loads = countLoads(page);
+  const loads = await countLoads(page);
   await page.goto(`${app.url}/parallel.html?isolate=sw`, { waitUntil: 'load', timeout: T.load });
   await waitLoads(page, loads, 2);
   assert.deepEqual(await isolation(page), {

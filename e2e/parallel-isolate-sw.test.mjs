@@ -17,7 +17,7 @@ const app = useApp({ isolation: false });
 
 test('off by default: nothing is registered and the page explains why shared memory is unavailable', { timeout: TEST_TIMEOUT }, async (t) => {
   const page = await newPage(app, t);
-  const loads = countLoads(page);
+  const loads = await countLoads(page);
   await openParallel(page, app);
   assert.equal(await byId(page, 'shared-unavailable').isVisible(), true);
   assert.equal(await byId(page, 'isolate-sw').isVisible(), false);
@@ -32,7 +32,7 @@ test('off by default: nothing is registered and the page explains why shared mem
 
 test('?isolate=sw registers the worker, reloads once, and shared memory works; ?isolate=off undoes it', { timeout: TEST_TIMEOUT }, async (t) => {
   const page = await newPage(app, t);
-  const loads = countLoads(page);
+  const loads = await countLoads(page);
   await page.goto(`${app.url}/parallel.html?isolate=sw`, { waitUntil: 'load', timeout: T.load });
   await waitLoads(page, loads, 2);
   assert.deepEqual(await isolation(page), {

@@ -92,20 +92,28 @@ export async function speedupRows(page) {
   );
 }
 
-/** Counts the page's loads from now on: `{ n }` (a reload adds one). */
-export function countLoads(page) {
+/**
+ * Counts the documents the page's top frame loads from now on: `{ n }` (a reload adds one).
+ * Counted as each document starts, not at its `load` event: a page that reloads itself before
+ * its `load` (it may, when unregistering is quick) never fires one.
+ */
+export async function countLoads(page) {
   const loads = { n: 0 };
-  page.on('load', () => loads.n++);
+  await page.exposeFunction('threadlabTestDocument', () => loads.n++);
+  await page.addInitScript(() => {
+    if (window === window.top) window.threadlabTestDocument();
+  });
   return loads;
 }
 
-/** Waits until `loads.n` is at least `n`, then until the mode's module has started. */
+/** Waits until `loads.n` is at least `n`, then until the page has loaded and its mode started. */
 export async function waitLoads(page, loads, n) {
   const deadline = Date.now() + T.load;
   while (loads.n < n) {
     if (Date.now() > deadline) throw new Error(`the page loaded ${loads.n} times, expected ${n}`);
     await page.waitForTimeout(100);
   }
+  await page.waitForLoadState('load', { timeout: T.load });
   await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.dataset.kind, null, {
     timeout: T.load,
   });
