@@ -92,3 +92,44 @@ export async function speedupRows(page) {
     })),
   );
 }
+
+/**
+ * Counts the documents the page's top frame loads from now on: `{ n }` (a reload adds one).
+ * Counted as each document starts, not at its `load` event: a page that reloads itself before
+ * its `load` (it may, when unregistering is quick) never fires one.
+ */
+export async function countLoads(page) {
+  const loads = { n: 0 };
+  await page.exposeFunction('threadlabTestDocument', () => loads.n++);
+  await page.addInitScript(() => {
+    if (window === window.top) window.threadlabTestDocument();
+  });
+  return loads;
+}
+
+/** Waits until `loads.n` is at least `n`, then until the page has loaded and its mode started. */
+export async function waitLoads(page, loads, n) {
+  const deadline = Date.now() + T.load;
+  while (loads.n < n) {
+    if (Date.now() > deadline) throw new Error(`the page loaded ${loads.n} times, expected ${n}`);
+    await page.waitForTimeout(100);
+  }
+  await page.waitForLoadState('load', { timeout: T.load });
+  await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.dataset.kind, null, {
+    timeout: T.load,
+  });
+}
+
+/** What the page says of its isolation and of the optional service worker (isolate-sw.js). */
+export async function isolation(page) {
+  return page.evaluate(async () => ({
+    isolated: crossOriginIsolated,
+    sab: typeof SharedArrayBuffer,
+    controller: navigator.serviceWorker.controller?.scriptURL ?? null,
+    // A frame without service workers (credentialless) is refused the list.
+    registrations: await navigator.serviceWorker.getRegistrations().then(
+      (all) => all.map((r) => r.scope),
+      (e) => e.name,
+    ),
+  }));
+}
