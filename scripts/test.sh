@@ -3,7 +3,8 @@
 #   1. native:   cargo fmt --check, cargo clippy -D warnings, cargo test (unit, integration,
 #                property and golden tests, doc tests)
 #   2. wasm:     the presets computed inside headless Chromium equal the native goldens
-#                (wasm-bindgen-test, tests/wasm_presets.rs)
+#                (wasm-bindgen-test, tests/wasm_presets.rs); a dropped worker's handlers
+#                are never called (tests/wasm_workers.rs)
 #   3. build:    trunk build --release (+ the native CLI the browser tests compare against)
 #   4. size:     each release .wasm, raw and gzip; fails when the page's module is above 300 KiB
 #                gzip or a worker's module above 150 KiB gzip (the scheduling issue's budgets)
@@ -80,7 +81,7 @@ CHROMEDRIVER=/usr/bin/chromedriver \
 WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/scripts/webdriver.json" \
 WASM_BINDGEN_TEST_DRIVER_TIMEOUT=60 \
 WASM_BINDGEN_TEST_TIMEOUT=300 \
-    cargo test --target wasm32-unknown-unknown --test wasm_presets 2>&1 | tee "$LOGDIR/wasm.log"
+    cargo test --target wasm32-unknown-unknown --test wasm_presets --test wasm_workers 2>&1 | tee "$LOGDIR/wasm.log"
 grep -q 'test result: ok' "$LOGDIR/wasm.log" || { echo "wasm tests printed no result"; false; }
 count_cargo "$LOGDIR/wasm.log"
 

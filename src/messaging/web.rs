@@ -104,7 +104,9 @@ pub fn worker_url(script: &str) -> String {
         .unwrap_or_else(|| script.to_string())
 }
 
-/// A started worker and its two handlers, which must live as long as it is used.
+/// A started worker and its two handlers, which must live as long as it is used. Dropping it
+/// detaches the handlers and terminates the worker, so a message already on its way can never
+/// reach a dropped handler (wasm-bindgen would throw "closure invoked ... after being dropped").
 pub struct Spawned {
     /// The worker.
     pub worker: Worker,
@@ -133,4 +135,12 @@ pub fn spawn(
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     Ok(Spawned { worker, _on_message: on_message, _on_error: on_error })
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+    }
 }
