@@ -66,4 +66,3 @@ async fn a_dropped_worker_never_calls_its_handlers() {
     assert_eq!(received.get(), at_drop, "no message was handled after the drop (the worker was terminated)");
     assert_eq!(errors.get(), 0, "no error was thrown on the page after the drop");
 }
-
