@@ -15,15 +15,23 @@ test('plain additions lose updates on 2 workers; Atomics.add and the lock are ex
   assert.equal(await byId(page, 'status').getAttribute('data-kind'), 'idle');
   assert.equal(await byId(page, 'shared-unavailable').isVisible(), false);
   assert.match(await text(page, 'cores'), /choose 1 to \d+ workers/);
-  // 2 workers × 1,000,000 additions: on 2 cores the plain loop's load-to-store window is hit
-  // thousands of times (each is two calls out of wasm), so at least one update is lost.
-  assert.equal(await run(page, 2, 1_000_000), 'done', await text(page, 'status'));
-  const r = await results(page);
-  assert.equal(r.plain.expected, 2_000_000);
-  assert.ok(r.plain.lost > 0, `plain lost no update: ${JSON.stringify(r.plain)}`);
-  assert.equal(r.plain.got + r.plain.lost, 2_000_000);
-  assert.deepEqual(r.atomic, { expected: 2_000_000, got: 2_000_000, lost: 0 });
-  assert.deepEqual(r.lock, { expected: 2_000_000, got: 2_000_000, lost: 0 });
+  // 2 workers × 1,000,000 additions: on 2 idle cores the plain loop's load-to-store window is
+  // hit thousands of times (each is two calls out of wasm), so updates are lost. On a machine
+  // whose cores are busy the two workers may never run at the same moment and lose none: a race
+  // is a matter of timing, so up to 4 runs are tried; Atomics and the lock are exact in every one.
+  let r;
+  const tries = [];
+  for (let i = 0; i < 4; i++) {
+    assert.equal(await run(page, 2, 1_000_000), 'done', await text(page, 'status'));
+    r = await results(page);
+    assert.equal(r.plain.expected, 2_000_000);
+    assert.equal(r.plain.got + r.plain.lost, 2_000_000);
+    assert.deepEqual(r.atomic, { expected: 2_000_000, got: 2_000_000, lost: 0 });
+    assert.deepEqual(r.lock, { expected: 2_000_000, got: 2_000_000, lost: 0 });
+    tries.push(r.plain.lost);
+    if (r.plain.lost > 0) break;
+  }
+  assert.ok(r.plain.lost > 0, `plain lost no update in ${tries.length} runs: ${JSON.stringify(r.plain)}`);
   assert.match(await text(page, 'status'), /lost [\d,]+ of 2,000,000 updates/);
   assert.match(await text(page, 'startup'), /Worker start-up .* ms for the first, .* ms for the last of 2/);
   await shot(page, 'parallel-shared-done');
