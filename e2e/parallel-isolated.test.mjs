@@ -1,7 +1,8 @@
 // The parallel mode's isolated mode (like processes) and speedup run (parallel.html), served with
 // the cross-origin isolation headers: the merged answer is exact, copying shows the bytes copied
 // and transferring shows none and detached buffers; the speedup run draws a point per N and its
-// prediction; Cancel mid-run leaves nothing half-shown; a crashed or hung worker is reported.
+// prediction, and runs far below it are flagged; Cancel mid-run leaves nothing half-shown; a
+// crashed or hung worker, or a message the browser refuses to post, is reported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
@@ -90,6 +91,59 @@ test('speedup: Cancel mid-run removes the points drawn, and the page runs again'
   await startSpeedup(page, { max: 1, work: 64 });
   assert.equal(await settled(page, 'speed'), 'done');
   assert.equal((await speedupRows(page)).length, 1);
+  page.done();
+});
+
+test('speedup: runs far below the model (the CPUs it counts are taken) are flagged in words', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  // The page is told of 8 CPUs on this 2-core machine, as a machine whose cores other programs
+  // hold: the model expects ~3.5× on 4 workers, the machine gives at most ~2×.
+  await openParallel(page, app, '?debug-par-cpus=8');
+  await startSpeedup(page, { max: 4, work: 1024 });
+  assert.equal(await settled(page, 'speed'), 'done', await text(page, 'speed-status'));
+  const warning = byId(page, 'speed-warning');
+  assert.equal(await warning.isVisible(), true);
+  const n = Number(await warning.getAttribute('data-n'));
+  const ratio = Number(await warning.getAttribute('data-ratio'));
+  assert.ok(n >= 2 && n <= 4 && ratio < 0.75, `flagged N = ${n} at ${ratio} of the model`);
+  // The flagged run is the table's row with the lowest measured ÷ model among N = 2..4.
+  const rows = (await speedupRows(page)).filter((r) => r.n >= 2);
+  const worst = rows.reduce((a, b) => (b.speedup / b.predicted < a.speedup / a.predicted ? b : a));
+  assert.equal(worst.n, n);
+  assert.ok(Math.abs(worst.speedup / worst.predicted - ratio) < 1e-3, `${JSON.stringify(worst)} against ${ratio}`);
+  assert.match(await text(page, 'speed-warning'), new RegExp(`Measured far below the model: ${n} workers went .* the 8 CPUs this browser reports are idle`));
+  const axe = await new AxeBuilder({ page }).analyze();
+  assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), []);
+  // A new run clears the warning until it is finished.
+  await startSpeedup(page, { max: 1, work: 64 });
+  assert.equal(await settled(page, 'speed'), 'done');
+  assert.equal(await warning.isVisible(), false);
+  page.done();
+});
+
+test('speedup: on the CPUs the browser reports, a run near the model is not flagged', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openParallel(page, app);
+  await startSpeedup(page, { max: 2, work: 256 });
+  assert.equal(await settled(page, 'speed'), 'done', await text(page, 'speed-status'));
+  // Flagged exactly when the N = 2 row is below 0.75 of the model (this machine may be busy).
+  const two = (await speedupRows(page)).find((r) => r.n === 2);
+  const cpus = await page.evaluate(() => navigator.hardwareConcurrency);
+  const expected = cpus >= 2 && two.speedup / two.predicted < 0.75;
+  assert.equal(await byId(page, 'speed-warning').isVisible(), expected, JSON.stringify({ two, cpus }));
+  page.done();
+});
+
+test('a message the browser refuses to post stops the run at once, named, and the page runs again', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  // A function beside worker 1's first part: postMessage throws DataCloneError.
+  await openParallel(page, app, '?debug-par-post=uncloneable');
+  assert.equal(await runIsolated(page, { workers: 2, mib: 1 }), 'stopped');
+  assert.match(await text(page, 'iso-status'), /The browser refused to send worker 1 its job \(DataCloneError: .*\).*no result is shown/s);
+  assert.equal(await byId(page, 'iso-result').isVisible(), false);
+  assert.equal(await byId(page, 'iso-cancel').isDisabled(), true);
+  assert.equal(await runIsolated(page, { workers: 2, mib: 1 }), 'done');
+  assert.equal((await isolatedResult(page)).exact, 'true');
   page.done();
 });
 

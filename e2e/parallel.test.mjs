@@ -103,6 +103,18 @@ test('a crashed worker is reported and the page runs again', { timeout: TEST_TIM
   // No page.done(): the page logs the worker's panic message on purpose.
 });
 
+test('a job the browser refuses to post stops the run at once, named, and the page runs again', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  page.setDefaultTimeout(T.ui);
+  // A function beside worker 1's first job: postMessage throws DataCloneError.
+  await openParallel(page, app, '?debug-par-post=uncloneable');
+  assert.equal(await run(page, 2, 10_000), 'stopped');
+  assert.match(await text(page, 'status'), /The browser refused to send worker 1 its job \(DataCloneError: .*\).*no result is shown/s);
+  assert.equal(await byId(page, 'cancel').isDisabled(), true);
+  assert.equal(await run(page, 2, 10_000), 'done');
+  page.done();
+});
+
 test('a worker count outside 1 to twice the cores is refused with the range', { timeout: TEST_TIMEOUT }, async (t) => {
   const page = await newPage(app, t);
   await openParallel(page, app);

@@ -10,19 +10,23 @@
 //! all three variants are in.
 //!
 //! For the browser tests only: the address flag `debug-par-worker=hang` or `=panic` makes worker
-//! 0 act out that fault in the first run, and `debug-par-limit-ms=N` sets the silence limit.
+//! 0 act out that fault in the first run, `debug-par-limit-ms=N` sets the silence limit, and
+//! `debug-par-post=uncloneable` makes the browser refuse the first job's message.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use gloo::timers::callback::Interval;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, Event, HtmlInputElement, HtmlSelectElement, MessageEvent};
 
 use super::counter::{self, COUNTER, PROGRESS, Variant, Words};
 use super::session::{CountRun, Outcome, Step};
-use super::web::{SharedWords, hardware_concurrency, now_ms, shared_memory_available};
+use super::web::{
+    SharedWords, address_flag, hardware_concurrency, now_ms, refused_status, shared_memory_available,
+    uncloneable_for_tests,
+};
 use crate::messaging::parallel::{self as messages, CountJob, FromParWorker, ToParWorker};
 use crate::messaging::{Fault, ReadError, web};
 use crate::ui::format::grouped;
@@ -133,14 +137,10 @@ struct Ui {
     next_run: u64,
     live: Option<Live>,
     fault: Option<Fault>,
+    /// For the browser tests: a value posted beside worker 0's first job so the post fails.
+    poison: Option<JsValue>,
     silence_limit_ms: f64,
     me: Weak<RefCell<Ui>>,
-}
-
-/// The address's `name` parameter, if present.
-fn address_flag(name: &str) -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
 }
 
 impl Ui {
@@ -182,6 +182,7 @@ impl Ui {
                 next_run: 1,
                 live: None,
                 fault,
+                poison: uncloneable_for_tests(),
                 silence_limit_ms: limit.unwrap_or(SILENCE_LIMIT_MS),
                 me: me.clone(),
             })
@@ -337,6 +338,8 @@ impl Ui {
             )));
         }
         let buffer = live.memory.buffer();
+        let poison = self.poison.take();
+        let mut refused = None;
         for (i, worker) in live.workers.iter().enumerate() {
             let job = CountJob {
                 variant,
@@ -346,9 +349,18 @@ impl Ui {
                 fault: if i == 0 { fault } else { None },
             };
             let control = messages::write(&ToParWorker::Count { run: s.run, job });
-            if let Err(e) = web::post_buffers(&worker.worker, &control, std::slice::from_ref(&buffer), &[]) {
+            let buffers = match (&poison, i) {
+                (Some(p), 0) => vec![buffer.clone(), p.clone()],
+                _ => vec![buffer.clone()],
+            };
+            if let Err(e) = web::post_buffers(&worker.worker, &control, &buffers, &[]) {
                 web_sys::console::error_2(&"could not post to a parallel worker".into(), &e);
+                refused = Some(refused_status(i, &e));
+                break;
             }
+        }
+        if let Some(why) = refused {
+            return self.stop(&why);
         }
         let n = Variant::ALL.iter().position(|v| *v == variant).unwrap_or(0) + 1;
         let text = format!("Running {n} of 3: {} on {}…", variant.label(), super::workers(s.workers));

@@ -13,8 +13,9 @@
 //! points so far are removed too).
 //!
 //! For the browser tests only, as in [`super::ui`]: `debug-par-worker=hang` or `=panic` makes
-//! worker 0 of the section's first run act out that fault, and `debug-par-limit-ms=N` sets the
-//! answer limit.
+//! worker 0 of the section's first run act out that fault, `debug-par-limit-ms=N` sets the
+//! answer limit, `debug-par-post=uncloneable` makes the browser refuse worker 0's first part, and
+//! `debug-par-cpus=N` stands for the CPU count the browser reports.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -23,15 +24,15 @@ use gloo::timers::callback::Timeout;
 use js_sys::{ArrayBuffer, Uint8Array};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, Event, HtmlInputElement, HtmlSelectElement, MessageEvent};
 
 use super::isolated::{Answer, HashOutcome, HashRun, Send, Sent};
 use super::plot::speedup_svg;
 use super::speedup::{Costs, Sweep, megabytes};
 use super::split::hash_blocks;
-use super::web::{hardware_concurrency, now_ms};
+use super::web::{address_flag, hardware_concurrency, now_ms, refused_status, uncloneable_for_tests};
 use crate::messaging::parallel::{self as messages, FromParWorker, HashJob, ToParWorker};
 use crate::messaging::{Fault, ReadError, web};
 use crate::ui::format::grouped;
@@ -115,15 +116,11 @@ struct Section {
     cpus: u32,
     next_run: u64,
     fault: Option<Fault>,
+    /// For the browser tests: a value posted beside worker 0's first part so the post fails.
+    poison: Option<JsValue>,
     limit_ms: u32,
     live: Option<Live>,
     me: Weak<RefCell<Section>>,
-}
-
-/// The address's `name` parameter, if present.
-fn address_flag(name: &str) -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
 }
 
 fn show(element: &Element, shown: bool) {
@@ -143,7 +140,8 @@ impl Section {
     fn new(kind: Kind) -> Option<Rc<RefCell<Section>>> {
         let doc = web_sys::window()?.document()?;
         doc.get_element_by_id(&format!("{}-form", kind.prefix()))?;
-        let cpus = hardware_concurrency();
+        // The browser tests may claim more CPUs than the machine has (as a busy machine does).
+        let cpus = address_flag("debug-par-cpus").and_then(|v| v.parse().ok()).unwrap_or_else(hardware_concurrency);
         let max_workers = super::counter::max_workers(cpus);
         let fault = match address_flag("debug-par-worker").as_deref() {
             Some("hang") => Some(Fault::Hang),
@@ -159,6 +157,7 @@ impl Section {
                 cpus: cpus.max(1),
                 next_run: 1,
                 fault,
+                poison: uncloneable_for_tests(),
                 limit_ms,
                 live: None,
                 me: me.clone(),
@@ -318,10 +317,12 @@ impl Section {
 
     /// Hides and empties the results.
     fn clear(&self) {
-        if let Some(result) = self.el("result") {
-            show(&result, false);
+        for name in ["result", "warning"] {
+            if let Some(el) = self.el(name) {
+                show(&el, false);
+            }
         }
-        for name in ["body", "plot", "check", "copied", "times", "model"] {
+        for name in ["body", "plot", "check", "copied", "times", "model", "warning"] {
             self.set(name, "");
         }
     }
@@ -375,6 +376,7 @@ impl Section {
     /// Posts each worker its part, copied or moved, and notes how each went.
     fn post_parts(&mut self) {
         let fault = self.fault.take();
+        let poison = self.poison.take();
         let Some(live) = &mut self.live else { return };
         let round = &mut live.round;
         for (i, part) in round.run.parts().into_iter().enumerate() {
@@ -388,8 +390,13 @@ impl Section {
                 Send::Transfer => vec![buffer.clone().into()],
             };
             let posted_ms = now_ms();
-            if let Err(e) = web::post_buffers(&round.workers[i].worker, &control, &[buffer.clone().into()], &moved) {
+            let buffers: Vec<JsValue> = match (&poison, i) {
+                (Some(p), 0) => vec![buffer.clone().into(), p.clone()],
+                _ => vec![buffer.clone().into()],
+            };
+            if let Err(e) = web::post_buffers(&round.workers[i].worker, &control, &buffers, &moved) {
                 web_sys::console::error_2(&"could not post to a parallel worker".into(), &e);
+                return self.stop(&refused_status(i, &e));
             }
             let sent = Sent { bytes: part.len() as u64, left_bytes: u64::from(buffer.byte_length()), posted_ms };
             let _ = round.run.sent(i as u32, sent);
@@ -578,6 +585,24 @@ impl Section {
             .filter_map(|p| Some((p.n, sweep.speedup(p)?)))
             .fold((1, 0.0), |best, (n, s)| if s > best.1 { (n, s) } else { best });
         let model = costs.map_or(0.0, |c| c.speedup(best.0));
+        if let Some(short) = costs.and_then(|c| sweep.shortfall(&c)) {
+            self.set(
+                "warning",
+                &format!(
+                    "Measured far below the model: {} went {:.2}× as fast as one, where the model predicts {:.2}× ({:.2} of it). The model assumes the {} CPUs this browser reports are idle, so other programs were probably using them (or the browser slowed its workers down). Close what you can and run again; the numbers below are what this machine did just now.",
+                    super::workers(short.n),
+                    short.measured,
+                    short.predicted,
+                    short.ratio(),
+                    self.cpus
+                ),
+            );
+            if let Some(el) = self.el("warning") {
+                let _ = el.set_attribute("data-n", &short.n.to_string());
+                let _ = el.set_attribute("data-ratio", &format!("{:.4}", short.ratio()));
+                show(&el, true);
+            }
+        }
         self.status(
             "done",
             &format!(

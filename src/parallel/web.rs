@@ -99,6 +99,39 @@ pub fn now_ms() -> f64 {
     PERFORMANCE.with(|p| p.time_origin() + p.now())
 }
 
+/// The address's `name` parameter, if present (the browser tests' `debug-par-…` flags).
+pub fn address_flag(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+}
+
+/// Why the browser refused a `postMessage` (a `DataCloneError`, a `RangeError` when out of
+/// memory…), in words: the exception's message, or its text.
+pub fn refusal(e: &JsValue) -> String {
+    use wasm_bindgen::JsCast;
+    match e.dyn_ref::<js_sys::Error>() {
+        Some(error) => format!("{}: {}", String::from(error.name()), String::from(error.message())),
+        None => e.as_string().unwrap_or_else(|| "no reason given".to_string()),
+    }
+}
+
+/// For the browser tests only: with the address flag `debug-par-post=uncloneable`, a value that
+/// `postMessage` cannot clone (a function), for the page to post beside worker 0's first job,
+/// so that the browser really refuses the message (`DataCloneError`).
+pub fn uncloneable_for_tests() -> Option<JsValue> {
+    (address_flag("debug-par-post").as_deref() == Some("uncloneable"))
+        .then(|| js_sys::Function::new_no_args("return 0").into())
+}
+
+/// The status when the browser refuses to post worker `index` (0-based) its job.
+pub fn refused_status(index: usize, e: &JsValue) -> String {
+    format!(
+        "The browser refused to send worker {} its job ({}), so the run was abandoned and its workers terminated; no result is shown. Press Run to try again.",
+        index + 1,
+        refusal(e)
+    )
+}
+
 /// A global property of this window or worker (`undefined` if missing).
 pub fn global(name: &str) -> JsValue {
     js_sys::Reflect::get(&js_sys::global(), &name.into()).unwrap_or(JsValue::UNDEFINED)
