@@ -24,15 +24,12 @@ use web_sys::{Document, Element, Event, HtmlInputElement, HtmlSelectElement, Mes
 use super::counter::{self, COUNTER, PROGRESS, Variant, Words};
 use super::session::{CountRun, Outcome, Step};
 use super::web::{
-    SharedWords, address_flag, hardware_concurrency, now_ms, refused_status, shared_memory_available,
+    SharedWords, address_flag, hardware_concurrency, now_ms, refused_status, shared_memory_available, start_workers,
     uncloneable_for_tests,
 };
 use crate::messaging::parallel::{self as messages, CountJob, FromParWorker, ToParWorker};
 use crate::messaging::{Fault, ReadError, web};
 use crate::ui::format::grouped;
-
-/// The workers' loader script (Trunk's `data-loader-shim`), relative to the page's base URL.
-const WORKER_SCRIPT: &str = "par_worker_loader.js";
 
 /// A run whose workers show no progress for this long (ms) is taken for hung and stopped. Each
 /// worker publishes its count every 4,096 additions: milliseconds apart even under the lock.
@@ -219,29 +216,13 @@ impl Ui {
         };
         self.next_run += 1;
         let memory = SharedWords::new(counter::words(workers));
-        let url = web::worker_url(WORKER_SCRIPT);
-        let mut started: Vec<web::Spawned> = Vec::new();
-        for index in 0..workers {
-            let (me, me_too) = (self.me.clone(), self.me.clone());
-            let on_message = move |event: &MessageEvent| {
-                if let Some(ui) = me.upgrade() {
-                    ui.borrow_mut().on_message(run, index, event);
-                }
-            };
-            let on_crash = move |why: &str| {
-                if let Some(ui) = me_too.upgrade() {
-                    ui.borrow_mut().worker_failed(run, index, why);
-                }
-            };
-            match web::spawn(&url, on_message, on_crash) {
-                Ok(spawned) => started.push(spawned),
-                Err(e) => {
-                    web_sys::console::error_2(&"could not start a worker".into(), &e);
-                    started.iter().for_each(|s| s.worker.terminate());
-                    return self.page.status("error", "The browser refused to start a worker, so nothing runs.");
-                }
+        let started = match start_workers(&self.me, run, workers, Ui::on_message, Ui::worker_failed) {
+            Ok(started) => started,
+            Err(e) => {
+                web_sys::console::error_2(&"could not start a worker".into(), &e);
+                return self.page.status("error", "The browser refused to start a worker, so nothing runs.");
             }
-        }
+        };
         let me = self.me.clone();
         let ticker = Interval::new(TICK_MS, move || {
             if let Some(ui) = me.upgrade() {

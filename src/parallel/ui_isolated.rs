@@ -32,13 +32,10 @@ use super::isolated::{Answer, HashOutcome, HashRun, Send, Sent};
 use super::plot::speedup_svg;
 use super::speedup::{Costs, Sweep, megabytes};
 use super::split::hash_blocks;
-use super::web::{address_flag, hardware_concurrency, now_ms, refused_status, uncloneable_for_tests};
+use super::web::{address_flag, hardware_concurrency, now_ms, refused_status, start_workers, uncloneable_for_tests};
 use crate::messaging::parallel::{self as messages, FromParWorker, HashJob, ToParWorker};
 use crate::messaging::{Fault, ReadError, web};
 use crate::ui::format::grouped;
-
-/// The workers' loader script, relative to the page's base URL (as in [`super::ui`]).
-const WORKER_SCRIPT: &str = "par_worker_loader.js";
 
 /// A run whose workers have not all answered this long (ms) after starting is taken for hung
 /// and stopped (the largest job, 1 MiB × 1,024 rounds on one worker, takes about 2 s).
@@ -261,29 +258,13 @@ impl Section {
         let id = self.next_run;
         self.next_run += 1;
         let run = HashRun::new(id, n, len, self.max_workers, now_ms())?;
-        let url = web::worker_url(WORKER_SCRIPT);
-        let mut workers: Vec<web::Spawned> = Vec::new();
-        for index in 0..n {
-            let (me, me_too) = (self.me.clone(), self.me.clone());
-            let on_message = move |event: &MessageEvent| {
-                if let Some(s) = me.upgrade() {
-                    s.borrow_mut().on_message(id, index, event);
-                }
-            };
-            let on_crash = move |why: &str| {
-                if let Some(s) = me_too.upgrade() {
-                    s.borrow_mut().failed(id, index, why);
-                }
-            };
-            match web::spawn(&url, on_message, on_crash) {
-                Ok(spawned) => workers.push(spawned),
-                Err(e) => {
-                    web_sys::console::error_2(&"could not start a worker".into(), &e);
-                    workers.iter().for_each(|w| w.worker.terminate());
-                    return Err("The browser refused to start a worker, so nothing runs.".into());
-                }
+        let workers = match start_workers(&self.me, id, n, Section::on_message, Section::failed) {
+            Ok(workers) => workers,
+            Err(e) => {
+                web_sys::console::error_2(&"could not start a worker".into(), &e);
+                return Err("The browser refused to start a worker, so nothing runs.".into());
             }
-        }
+        };
         let me = self.me.clone();
         let limit_ms = self.limit_ms;
         let limit = Timeout::new(limit_ms, move || {

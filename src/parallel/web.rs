@@ -1,12 +1,51 @@
 //! What the parallel mode's page and workers need from the browser (wasm only): the shared
-//! memory as [`Words`], a clock all workers share, and worker addresses that work from a
-//! sub-folder.
+//! memory as [`Words`], a clock all workers share, and starting a run's workers from an address
+//! that works from a sub-folder.
+
+use std::cell::RefCell;
+use std::rc::Weak;
 
 use js_sys::{Int32Array, SharedArrayBuffer};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
+use web_sys::MessageEvent;
 
 use super::counter::Words;
+use crate::messaging::web::{self, Spawned};
+
+/// The parallel workers' loader script (Trunk's `data-loader-shim`), relative to the page's base
+/// URL ([`web::worker_url`]).
+const WORKER_SCRIPT: &str = "par_worker_loader.js";
+
+/// Starts `n` parallel workers for run `run`. Worker `index`'s messages go to
+/// `on_message(owner, run, index, event)` and its crash to `on_crash(owner, run, index, why)`, on
+/// the owner behind `me` while it lives. Errors: the browser refused to start one; those already
+/// started are terminated (dropping a [`Spawned`] terminates it).
+pub fn start_workers<T: 'static>(
+    me: &Weak<RefCell<T>>,
+    run: u64,
+    n: u32,
+    on_message: fn(&mut T, u64, u32, &MessageEvent),
+    on_crash: fn(&mut T, u64, u32, &str),
+) -> Result<Vec<Spawned>, JsValue> {
+    let url = web::worker_url(WORKER_SCRIPT);
+    (0..n)
+        .map(|index| {
+            let (me, me_too) = (me.clone(), me.clone());
+            let message = move |event: &MessageEvent| {
+                if let Some(owner) = me.upgrade() {
+                    on_message(&mut owner.borrow_mut(), run, index, event);
+                }
+            };
+            let crash = move |why: &str| {
+                if let Some(owner) = me_too.upgrade() {
+                    on_crash(&mut owner.borrow_mut(), run, index, why);
+                }
+            };
+            web::spawn(&url, message, crash)
+        })
+        .collect()
+}
 
 #[wasm_bindgen]
 extern "C" {
