@@ -177,6 +177,9 @@ test('on a phone (390 px) the lost update\'s explanation is one press from the b
   await page.waitForFunction(() => document.activeElement?.dataset.testid === 'lost-why');
   const after = await byId(page, 'lost-why').boundingBox();
   assert.ok(after.y >= 0 && after.y + after.height <= 844, `the explanation in the window: ${JSON.stringify(after)}`);
+  // The variable it is about, in the row above, too.
+  const row = await page.locator('tr.raced').first().boundingBox();
+  assert.ok(row.y >= 0, `the variable's row in the window: ${JSON.stringify(row)}`);
   await shot(page, 'lost-why-390');
   page.done();
 });

@@ -21,11 +21,15 @@ pub struct LostNav {
     pub here: bool,
 }
 
-/// Scrolls to the memory view's first explanation of a lost update and puts the focus on it.
+/// Scrolls to the memory view's first explanation of a lost update (its variable's row above
+/// it in view too: `.lost-row`'s scroll margin) and puts the focus on it.
 fn show_why(_: MouseEvent) {
-    let why = gloo::utils::document().query_selector(".lost-why").ok().flatten();
+    let document = gloo::utils::document();
+    if let Some(row) = document.query_selector(".lost-row").ok().flatten() {
+        row.scroll_into_view();
+    }
+    let why = document.query_selector(".lost-why").ok().flatten();
     if let Some(why) = why.and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok()) {
-        why.scroll_into_view();
         let _ = why.focus();
     }
 }
