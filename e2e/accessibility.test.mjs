@@ -64,3 +64,16 @@ test('no accessibility violations with the language reference open, at a lost up
   assert.deepEqual(await violations(page), []);
   page.done();
 });
+
+test('no accessibility violations with a draft of another scenario and a forget to confirm', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openApp(page, app, 'race-unsafe');
+  await byId(page, 'scenario-editor').fill('{ "name": "half-written"');
+  await byId(page, 'preset-select').selectOption('deadlock');
+  await page.waitForFunction(() => /the run shown is \u201cDeadlock/.test(document.querySelector('[data-testid="draft-note"]')?.textContent ?? ''));
+  await byId(page, 'btn-keep').click();
+  await byId(page, 'btn-delete-saved').click();
+  await byId(page, 'forget-confirm').waitFor();
+  assert.deepEqual(await violations(page), []);
+  page.done();
+});

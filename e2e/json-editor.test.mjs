@@ -138,3 +138,35 @@ test('Tab indents, Shift+Tab outdents, Esc then Tab leaves the box, Ctrl+Enter a
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="scrub"]').max) < 100);
   page.done();
 });
+
+test('edits of one scenario left unapplied while another runs say whose they are; Discard shows the run', { timeout: TEST_TIMEOUT }, async (t) => {
+  // Issue 7: the run shown was the deadlock while the editor held the edited race, unsaid.
+  const page = await newPage(app, t);
+  await openApp(page, app, 'race-unsafe');
+  const editor = byId(page, 'scenario-editor');
+  const edited = (await editor.inputValue()).replace('loop 500', 'loop 5');
+  await editor.fill(edited);
+  const race = '\u201cRace: counter++ without a lock\u201d';
+  const deadlock = '\u201cDeadlock: two locks, opposite order\u201d';
+  assert.equal(await text(page, 'draft-note'), `Unapplied edits of ${race} \u2014 the run shown is ${race} without them.`);
+  await byId(page, 'preset-select').selectOption('deadlock');
+  await waitForPreset(page, 'deadlock');
+  await page.waitForFunction((want) => document.querySelector('[data-testid="draft-note"]')?.textContent.trim() === want,
+    `Unapplied edits of ${race} \u2014 the run shown is ${deadlock}.`);
+  assert.equal(await editor.inputValue(), edited, 'the learner\'s edits are still there');
+  // The banner is above the editor box, its buttons say whose edits they act on.
+  const [banner, box] = [await byId(page, 'editor-unapplied').boundingBox(), await editor.boundingBox()];
+  assert.ok(banner.y + banner.height <= box.y, `banner above the box: ${banner.y}+${banner.height} vs ${box.y}`);
+  assert.equal(await byId(page, 'btn-discard').getAttribute('aria-label'), `Discard the unapplied edits of ${race}`);
+  await shot(page, 'draft-of-another-scenario');
+  // Discard: the editor shows the run shown (the deadlock preset as shipped), and the banner goes.
+  await byId(page, 'btn-discard').click();
+  await byId(page, 'editor-unapplied').waitFor({ state: 'detached' });
+  assert.equal(await editor.inputValue(), presetText('deadlock'));
+  // The banner's Apply runs the draft (as the custom scenario).
+  await editor.fill(edited);
+  await byId(page, 'btn-apply-draft').click();
+  await waitForPreset(page, 'custom');
+  await byId(page, 'editor-unapplied').waitFor({ state: 'detached' });
+  page.done();
+});

@@ -162,3 +162,24 @@ test('zoom narrows the timeline around the cursor; clicks still seek; Fit shows 
   assert.deepEqual(await win(), { start: 0, span: max });
   page.done();
 });
+
+test('on a phone (390 px) the lost update\'s explanation is one press from the buttons that find it', { timeout: TEST_TIMEOUT }, async (t) => {
+  // Issue 7: on a phone the explanation is far below the timeline; a button leads there.
+  const page = await newPage(app, t);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openApp(page, app, 'race-unsafe');
+  assert.equal(await byId(page, 'btn-lost-why').count(), 0, 'no lost update at t = 0');
+  await byId(page, 'btn-next-lost').click();
+  await byId(page, 'lost-why').waitFor({ state: 'attached' });
+  const before = await byId(page, 'lost-why').boundingBox();
+  assert.ok(before.y > 844, `the explanation starts below the first screen (y = ${before.y})`);
+  await byId(page, 'btn-lost-why').click();
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'lost-why');
+  const after = await byId(page, 'lost-why').boundingBox();
+  assert.ok(after.y >= 0 && after.y + after.height <= 844, `the explanation in the window: ${JSON.stringify(after)}`);
+  // The variable it is about, in the row above, too.
+  const row = await page.locator('tr.raced').first().boundingBox();
+  assert.ok(row.y >= 0, `the variable's row in the window: ${JSON.stringify(row)}`);
+  await shot(page, 'lost-why-390');
+  page.done();
+});

@@ -78,8 +78,22 @@ test('several named scenarios are kept, survive a reload, open, and can be forgo
   assert.equal(await byId(page, 'description-edited').count(), 0);
   await shot(page, 'picker-my-scenarios');
 
+  // Forgetting asks first, naming it and saying what becomes of the text; Cancel keeps it.
+  await byId(page, 'btn-delete-saved').click();
+  const confirm = byId(page, 'forget-confirm');
+  await confirm.waitFor();
+  const said = await confirm.textContent();
+  assert.match(said, /Forget “Week 3: RR”\?/);
+  assert.match(said, /export it first/i);
+  assert.equal(await byId(page, 'btn-delete-saved').getAttribute('aria-expanded'), 'true');
+  await shot(page, 'forget-confirm');
+  await byId(page, 'btn-forget-cancel').click();
+  await confirm.waitFor({ state: 'detached' });
+  assert.equal(await byId(page, 'preset-select').inputValue(), 'saved:Week 3: RR', 'nothing forgotten');
+  assert.deepEqual((await mine(page)).map(([v]) => v), ['saved:Week 3: RR', 'saved:Week 4: two CPUs']);
   // Forgetting the one in use: it stays on screen, as the custom scenario.
   await byId(page, 'btn-delete-saved').click();
+  await byId(page, 'btn-forget-confirm').click();
   await waitForPreset(page, 'custom');
   assert.deepEqual((await mine(page)).map(([v]) => v), ['custom', 'saved:Week 4: two CPUs']);
   await waitControls(page, { source: 'custom', cpus: 1, policy: 'rr', quantum: 2, tie: 'arrivals_first' });

@@ -296,3 +296,20 @@ test('threads blocked forever in a deadlock are marked at the end of their lanes
   await shot(page, 'timeline-deadlock-end');
   page.done();
 });
+
+test('at 1024 px the thread lanes\' labels are not cut, and each gives the full name', { timeout: TEST_TIMEOUT }, async (t) => {
+  // Issue 7: the by-thread labels were truncated at a laptop's width.
+  const page = await newPage(app, t);
+  await page.setViewportSize({ width: 1024, height: 800 });
+  await openApp(page, app, 'readers-writers');
+  await byId(page, 'lanes-threads').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="timeline"]').dataset.lanes === 'threads');
+  const labels = await page.locator('[data-testid="timeline"] .lane-labels li').evaluateAll((els) => els.map((e) => ({
+    title: e.getAttribute('title'), cut: e.scrollWidth > e.clientWidth + 1, text: e.textContent,
+  })));
+  // presets/readers-writers.json: one process, `library`, with reader1–3 and writer.
+  assert.deepEqual(labels.map((l) => l.title), ['library / reader1', 'library / reader2', 'library / reader3', 'library / writer']);
+  for (const l of labels) assert.ok(!l.cut, `${l.title}: label cut ("${l.text}")`);
+  await shot(page, 'timeline-thread-labels-1024');
+  page.done();
+});

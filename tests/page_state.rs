@@ -238,6 +238,7 @@ fn a_reload_brings_back_the_custom_and_named_scenarios_and_the_draft() {
     let stored = Stored {
         session: Some(Session { source: Source::Custom, edited: false, text: mine.clone() }),
         draft: Some("{ half-written".into()),
+        draft_of: None,
         custom: Some(mine.clone()),
         saved: vec![Named { name: "Lab".into(), text: json("single-thread") }],
     };
@@ -587,4 +588,97 @@ fn a_kept_name_is_never_a_preset_s() {
     let labels: Vec<String> = s.choices().into_iter().map(|c| c.label).collect();
     let unique: std::collections::HashSet<&String> = labels.iter().collect();
     assert_eq!(unique.len(), labels.len(), "{labels:?}");
+}
+
+// Issue 7 (the page walk): a draft of one scenario left in the editor while another runs says
+// whose it is. The names below are the presets' `name` fields (presets/race-unsafe.json,
+// presets/deadlock.json), as the scenario menu shows them, in curly quotes.
+const RACE: &str = "\u{201c}Race: counter++ without a lock\u{201d}";
+const DEADLOCK: &str = "\u{201c}Deadlock: two locks, opposite order\u{201d}";
+
+#[test]
+fn a_draft_left_while_another_scenario_runs_names_both_and_discard_shows_the_run() {
+    let mut s = start_at("race-unsafe");
+    assert_eq!(s.draft_note(), None, "no draft, no note");
+    let edited = json("race-unsafe").replacen("\"cpus\": 2", "\"cpus\": 1", 1);
+    act(&mut s, PageAction::Draft(edited.clone()));
+    let note = s.draft_note().unwrap();
+    assert!(!note.other(), "a draft of the run shown");
+    assert_eq!(note.message(), format!("Unapplied edits of {RACE} \u{2014} the run shown is {RACE} without them."));
+    // Another scenario is picked: it runs, the draft (the learner's work) stays, and says so.
+    act(&mut s, PageAction::Pick("deadlock".into()));
+    assert_eq!(controls(&s).0, "deadlock");
+    assert_eq!(s.editor_text(), edited, "the draft is not lost");
+    let note = s.draft_note().unwrap();
+    assert!(note.other());
+    assert_eq!(note.message(), format!("Unapplied edits of {RACE} \u{2014} the run shown is {DEADLOCK}."));
+    // Back to the scenario it came from: a draft of the run shown again.
+    act(&mut s, PageAction::Pick("race-unsafe".into()));
+    assert!(!s.draft_note().unwrap().other());
+    act(&mut s, PageAction::Pick("deadlock".into()));
+    // Discard: the editor shows the run shown, and the note is gone.
+    act(&mut s, PageAction::Discard);
+    assert_eq!(s.editor_text(), json("deadlock"));
+    assert_eq!((s.draft_note(), s.draft_of.as_deref()), (None, None));
+}
+
+#[test]
+fn a_draft_typed_while_another_scenario_is_computed_is_of_the_run_that_was_shown() {
+    let mut s = start_at("race-unsafe");
+    // The pick is read and run, not answered yet: the editor still shows the race's text.
+    s.apply(PageAction::Pick("deadlock".into()));
+    assert_eq!(s.editor_text(), json("race-unsafe"));
+    act(&mut s, PageAction::Draft(format!("{} ", json("race-unsafe"))));
+    assert_eq!(controls(&s).0, "deadlock");
+    assert_eq!(s.draft_of.as_deref(), Some(RACE));
+    assert!(s.draft_note().unwrap().other());
+    // Applying it runs the draft as the custom scenario, named by its own `name`.
+    let text = s.editor_text();
+    act(&mut s, PageAction::Open { source: Source::Custom, text, via: Via::Apply });
+    assert_eq!(controls(&s).0, "custom");
+    assert_eq!((s.draft_note(), s.draft_of.as_deref()), (None, None));
+}
+
+#[test]
+fn a_draft_says_it_is_a_broken_file_the_template_or_a_kept_scenario() {
+    let mut s = start_at("race-unsafe");
+    let broken = json("deadlock").replacen("\"cpus\": 2", "\"cpus\": 0", 1);
+    act(&mut s, PageAction::Open { source: Source::Custom, text: broken, via: Via::Import("lab3.json".into()) });
+    assert_eq!(
+        s.draft_note().unwrap().message(),
+        format!("Unapplied edits of the file \u{201c}lab3.json\u{201d} \u{2014} the run shown is {RACE}.")
+    );
+    act(&mut s, PageAction::Discard);
+    act(&mut s, PageAction::Template);
+    assert_eq!(s.editor_text(), jobs::TEMPLATE);
+    assert_eq!(s.draft_of.as_deref(), Some("the job template"));
+    // A draft of the run shown follows it when it is kept under a name, and again when forgotten.
+    act(&mut s, PageAction::Discard);
+    act(&mut s, PageAction::Draft("{".into()));
+    act(&mut s, PageAction::Save("Week 7".into()));
+    assert_eq!(
+        s.draft_note().unwrap().message(),
+        "Unapplied edits of \u{201c}Week 7\u{201d} \u{2014} the run shown is \u{201c}Week 7\u{201d} without them."
+    );
+    act(&mut s, PageAction::Delete("Week 7".into()));
+    assert_eq!(s.draft_of.as_deref(), Some("\u{201c}Custom: Race: counter++ without a lock\u{201d}"));
+    assert!(!s.draft_note().unwrap().other());
+}
+
+#[test]
+fn a_reload_keeps_whose_draft_it_is() {
+    let mut s = start_at("race-unsafe");
+    act(&mut s, PageAction::Draft("{ half".into()));
+    act(&mut s, PageAction::Pick("deadlock".into()));
+    let stored =
+        Stored { session: s.session(), draft: s.draft.clone(), draft_of: s.draft_of.clone(), ..Stored::default() };
+    let mut s = PageState::start(stored, None);
+    settle(&mut s);
+    let note = s.draft_note().unwrap();
+    assert_eq!((note.of.as_str(), note.shown.as_str()), (RACE, DEADLOCK));
+    // A browser that kept a draft before its source was kept: it is taken for the run shown's.
+    let stored = Stored { session: s.session(), draft: s.draft.clone(), ..Stored::default() };
+    let mut s = PageState::start(stored, None);
+    settle(&mut s);
+    assert_eq!(s.draft_of.as_deref(), Some(DEADLOCK));
 }

@@ -273,6 +273,8 @@ pub struct Stored {
     pub session: Option<Session>,
     /// The editor's unapplied draft.
     pub draft: Option<String>,
+    /// Where the draft came from ([`PageState::draft_of`]).
+    pub draft_of: Option<String>,
     /// The custom scenario's text.
     pub custom: Option<String>,
     /// The named scenarios, in the order they were first saved.
@@ -312,6 +314,8 @@ pub enum PageAction {
     DraftJobs { text: String, jobs: Vec<Job> },
     /// Drop the draft: the editor shows the scenario in use again.
     Discard,
+    /// Put the job template ([`jobs::TEMPLATE`]) in the editor, as a draft (not applied).
+    Template,
     /// Keep the scenario in use under this name (replacing one of that name).
     Save(String),
     /// Forget the named scenario.
@@ -342,6 +346,52 @@ pub enum Group {
     Mine,
 }
 
+/// What the editor says above an unapplied draft: whose text it is, and which run is shown, so
+/// a draft of one scenario is never taken for the run of another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DraftNote {
+    /// Where the draft came from ([`PageState::draft_of`]).
+    pub of: String,
+    /// The run shown, named as the scenario menu names it, in quotes.
+    pub shown: String,
+}
+
+impl DraftNote {
+    /// Whether the draft came from another scenario than the one shown.
+    pub fn other(&self) -> bool {
+        self.of != self.shown
+    }
+
+    /// The sentence: “Unapplied edits of “X” — the run shown is “Y”.”, or for a draft of the
+    /// scenario shown, that the run shown is without them.
+    pub fn message(&self) -> String {
+        if self.other() {
+            format!("Unapplied edits of {} \u{2014} the run shown is {}.", self.of, self.shown)
+        } else {
+            format!("Unapplied edits of {} \u{2014} the run shown is {} without them.", self.of, self.shown)
+        }
+    }
+}
+
+/// A scenario named as the scenario menu names it, in quotes: a preset's name, a kept one's
+/// name, or `Custom: NAME` (`name` is the scenario's own `name`).
+fn label(source: &Source, name: &str) -> String {
+    let label = match source {
+        Source::Preset(k) => presets::find(k).map_or_else(|| name.to_string(), |p| p.name.to_string()),
+        Source::Saved(n) => n.clone(),
+        Source::Custom => format!("Custom: {name}"),
+    };
+    format!("\u{201c}{label}\u{201d}")
+}
+
+/// Where a text asked for `via` came from, as [`DraftNote`] names it.
+fn origin(source: &Source, text: &str, via: &Via) -> String {
+    match via {
+        Via::Import(file) => format!("the file \u{201c}{file}\u{201d}"),
+        _ => label(source, &name_of(text)),
+    }
+}
+
 /// The page's state.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageState {
@@ -357,6 +407,10 @@ pub struct PageState {
     pub notice: Option<String>,
     /// The editor's text when it differs from the scenario in use and was not applied.
     pub draft: Option<String>,
+    /// Where the draft came from, as [`PageState::draft_note`] names it: the scenario shown
+    /// when the learner started it (“Race (unsafe)”, “Custom: Mine”), the file of an import
+    /// that did not run, or the job template. `Some` exactly when `draft` is.
+    pub draft_of: Option<String>,
     /// The custom scenario (the last one applied or imported), kept until replaced.
     pub custom: Option<Named>,
     /// The user's named scenarios.
@@ -384,6 +438,7 @@ impl PageState {
     /// session's edits to that same scenario come back too, so a reload changes nothing.
     pub fn start(stored: Stored, wanted: Option<Source>) -> PageState {
         let mut s = PageState {
+            draft_of: stored.draft.as_ref().and(stored.draft_of),
             draft: stored.draft,
             custom: stored.custom.map(|text| Named { name: name_of(&text), text }),
             saved: stored.saved,
@@ -450,6 +505,18 @@ impl PageState {
         self.pending.as_ref().map(|p| &p.loaded).or(self.in_use()).cloned()
     }
 
+    /// The scenario shown, named as the menu names it, in quotes.
+    pub fn shown_label(&self) -> Option<String> {
+        self.in_use().map(|l| label(&l.source, &l.summary.name))
+    }
+
+    /// What the editor says above its unapplied draft, if it holds one (with a run shown).
+    pub fn draft_note(&self) -> Option<DraftNote> {
+        self.draft.as_ref()?;
+        let shown = self.shown_label()?;
+        Some(DraftNote { of: self.draft_of.clone().unwrap_or_else(|| shown.clone()), shown })
+    }
+
     /// What the editor shows: the draft, else the scenario in use's text.
     pub fn editor_text(&self) -> String {
         match (&self.draft, self.in_use()) {
@@ -501,8 +568,22 @@ impl PageState {
 
     /// Applies one action.
     pub fn apply(&mut self, action: PageAction) {
+        let shown = self.shown_label();
         self.act(action);
+        self.follow_draft(shown);
         self.want_rows();
+    }
+
+    /// Keeps [`PageState::draft_of`] with the draft: gone with it; a new draft is of the run
+    /// that was shown (`shown`, before the action) unless the action said where it came from.
+    fn follow_draft(&mut self, shown: Option<String>) {
+        if self.draft.is_none() {
+            self.draft_of = None;
+            return;
+        }
+        if self.draft_of.is_none() {
+            self.draft_of = shown.or_else(|| self.shown_label());
+        }
     }
 
     fn act(&mut self, action: PageAction) {
@@ -535,7 +616,7 @@ impl PageState {
                     Err(e) if r.via == Via::Control => {
                         self.error = Some(PageError { path: Some(e.path.clone()), ..PageError::plain(e.to_string()) })
                     }
-                    Err(e) => self.refuse(e, r.text.to_string(), &r.via),
+                    Err(e) => self.refuse(e, &r.source, r.text.to_string(), &r.via),
                 }
             }
             PageAction::DraftRefused { id, error } => {
@@ -588,12 +669,19 @@ impl PageState {
                 let run = self.pending.take();
                 // A cancelled import's text is not lost: with no draft it becomes the draft.
                 let import = match (&read, &run) {
-                    (Some(Reading { via: Via::Import(_), text, .. }), _) => Some(text.to_string()),
-                    (_, Some(Pending { via: Via::Import(_), loaded, .. })) => Some(loaded.text.to_string()),
+                    (Some(Reading { via: via @ Via::Import(_), text, source, .. }), _) => {
+                        Some((text.to_string(), origin(source, text, via)))
+                    }
+                    (_, Some(Pending { via: via @ Via::Import(_), loaded, .. })) => {
+                        Some((loaded.text.to_string(), origin(&loaded.source, &loaded.text, via)))
+                    }
                     _ => None,
                 };
-                if self.draft.is_none() {
-                    self.draft = import;
+                if self.draft.is_none()
+                    && let Some((text, of)) = import
+                {
+                    self.draft = Some(text);
+                    self.draft_of = Some(of);
                 }
                 if read.is_some() || run.is_some() {
                     self.notice = Some("Run cancelled: the run shown is the one before.".into());
@@ -607,6 +695,7 @@ impl PageState {
                     // The text is never lost: with no draft it becomes the draft.
                     if self.draft.is_none() && r.via != Via::Control {
                         self.draft = Some(r.text.to_string());
+                        self.draft_of = Some(origin(&r.source, &r.text, &r.via));
                     }
                     self.error = Some(PageError::plain(message));
                     self.after_stop(&r.source);
@@ -620,6 +709,12 @@ impl PageState {
                 self.set_draft(text.clone());
                 if self.draft.as_deref() == Some(text.as_str()) {
                     self.draft_rows = Some(TextRows { text: text.into(), rows: Rc::new(Ok(jobs)) });
+                }
+            }
+            PageAction::Template => {
+                self.set_draft(jobs::TEMPLATE.to_string());
+                if self.draft.is_some() {
+                    self.draft_of = Some("the job template".into());
                 }
             }
             PageAction::Discard => {
@@ -681,12 +776,13 @@ impl PageState {
 
     /// Reports an error in `text`. The text is never lost: with no draft it becomes the draft.
     /// At start, with nothing shown yet, the default preset opens instead.
-    fn refuse(&mut self, e: ScenarioError, text: String, via: &Via) {
+    fn refuse(&mut self, e: ScenarioError, source: &Source, text: String, via: &Via) {
         let message = match via {
             Via::Import(file) => format!("{file}: {e}"),
             _ => e.to_string(),
         };
         if self.draft.is_none() && *via != Via::Control {
+            self.draft_of = Some(origin(source, &text, via));
             self.draft = Some(text.clone());
         }
         let in_draft = self.draft.as_deref() == Some(text.as_str());
@@ -791,6 +887,7 @@ impl PageState {
             self.error = Some(PageError::plain(message));
             return;
         }
+        let before = self.shown_label();
         let Some(shown) = self.shown.as_mut() else { return };
         let kept = Named { name: name.to_string(), text: shown.loaded.text.to_string() };
         match self.saved.iter_mut().find(|n| n.name == name) {
@@ -799,9 +896,19 @@ impl PageState {
         }
         shown.loaded.source = Source::Saved(name.to_string());
         shown.loaded.edited = false;
+        self.rename_draft_of(before);
+    }
+
+    /// The run shown, named `before`, now has another name (kept under a name, or forgotten):
+    /// a draft of it says the new one.
+    fn rename_draft_of(&mut self, before: Option<String>) {
+        if before.is_some() && self.draft_of == before {
+            self.draft_of = self.shown_label();
+        }
     }
 
     fn delete(&mut self, name: &str) {
+        let before = self.shown_label();
         self.saved.retain(|n| n.name != name);
         // The scenario in use is never lost: it becomes the custom one.
         let kept = match self.shown.as_mut() {
@@ -815,6 +922,7 @@ impl PageState {
         if let Some(kept) = kept {
             self.replace_custom(kept, false);
         }
+        self.rename_draft_of(before);
     }
 }
 

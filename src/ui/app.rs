@@ -119,7 +119,9 @@ pub fn App() -> Html {
                 storage::show_in_address(&session.source);
             }
         });
-        use_effect_with(s.draft.clone(), |draft| storage::keep_draft(draft.as_ref()));
+        use_effect_with((s.draft.clone(), s.draft_of.clone()), |(draft, of)| {
+            storage::keep_draft(draft.as_ref(), of.as_ref())
+        });
         use_effect_with(s.custom.as_ref().map(|c| c.text.clone()), |text| storage::keep_custom(text.as_ref()));
         use_effect_with(s.saved.clone(), |saved| storage::keep_saved(saved));
     }
@@ -232,7 +234,8 @@ pub fn App() -> Html {
     let lost_times = &run.lost_times;
     let prev_lost = lost_times.partition_point(|&t| t < pb.cursor).checked_sub(1).map(|i| lost_times[i]);
     let next_lost = lost_times.get(lost_times.partition_point(|&t| t <= pb.cursor)).copied();
-    let lost = LostNav { count: lost_times.len(), prev: lost_nav(prev_lost), next: lost_nav(next_lost) };
+    let here = lost_times.binary_search(&snapshot.time).is_ok();
+    let lost = LostNav { count: lost_times.len(), prev: lost_nav(prev_lost), next: lost_nav(next_lost), here };
     let on_dismiss = on_page.reform(|_: MouseEvent| PageAction::Notice(None));
     // Until the first playback of this run is loaded, the cursor may be past its end.
     let cursor = pb.cursor.min(run.end);

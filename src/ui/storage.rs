@@ -2,7 +2,7 @@
 //!
 //! Keys (version 1 of this layout; a new layout gets new keys and reads these once):
 //! `threadlab.v1.session` (the scenario in use, [`Session`]), `threadlab.v1.draft` (the
-//! editor's unapplied text), `threadlab.v1.custom` (the custom scenario's text),
+//! editor's unapplied text), `threadlab.v1.draft_of` (where it came from, as the editor names it), `threadlab.v1.custom` (the custom scenario's text),
 //! `threadlab.v1.saved` (the named scenarios, a list of `{name, text}`). Texts are stored as the
 //! author wrote them, in any format version (loading migrates them).
 
@@ -12,6 +12,7 @@ use crate::page::{Named, Session, Source, Stored};
 
 const SESSION: &str = "threadlab.v1.session";
 const DRAFT: &str = "threadlab.v1.draft";
+const DRAFT_OF: &str = "threadlab.v1.draft_of";
 const CUSTOM: &str = "threadlab.v1.custom";
 const SAVED: &str = "threadlab.v1.saved";
 /// The first page's draft key (before versioned keys); read once if there is no newer draft.
@@ -23,6 +24,7 @@ pub fn load() -> Stored {
     Stored {
         session: LocalStorage::get::<Session>(SESSION).ok(),
         draft,
+        draft_of: LocalStorage::get::<String>(DRAFT_OF).ok(),
         custom: LocalStorage::get::<String>(CUSTOM).ok(),
         saved: LocalStorage::get::<Vec<Named>>(SAVED).unwrap_or_default(),
     }
@@ -46,10 +48,11 @@ pub fn keep_session(session: Option<&Session>) {
     keep(SESSION, session);
 }
 
-/// Keeps the draft (and retires the first page's key).
-pub fn keep_draft(draft: Option<&String>) {
+/// Keeps the draft and where it came from (and retires the first page's key).
+pub fn keep_draft(draft: Option<&String>, of: Option<&String>) {
     LocalStorage::delete(DRAFT_BEFORE_V1);
     keep(DRAFT, draft);
+    keep(DRAFT_OF, of);
 }
 
 /// Keeps the custom scenario's text.

@@ -16,6 +16,22 @@ pub struct LostNav {
     pub prev: Option<Callback<MouseEvent>>,
     /// Seek to the next one after the cursor (`None`: there is none).
     pub next: Option<Callback<MouseEvent>>,
+    /// Whether the memory view explains one at the cursor: a button then leads there (on a
+    /// phone the explanation is far below the timeline).
+    pub here: bool,
+}
+
+/// Scrolls to the memory view's first explanation of a lost update (its variable's row above
+/// it in view too: `.lost-row`'s scroll margin) and puts the focus on it.
+fn show_why(_: MouseEvent) {
+    let document = gloo::utils::document();
+    if let Some(row) = document.query_selector(".lost-row").ok().flatten() {
+        row.scroll_into_view();
+    }
+    let why = document.query_selector(".lost-why").ok().flatten();
+    if let Some(why) = why.and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok()) {
+        let _ = why.focus();
+    }
 }
 
 /// Props of [`Controls`].
@@ -68,6 +84,12 @@ pub fn Controls(props: &ControlsProps) -> Html {
                             onclick={props.lost.next.clone()} title={format!("Go to the next store that overwrote another thread's write unseen ({} instants in this run)", props.lost.count)}>
                             { "next lost update ▶" }
                         </button>
+                        if props.lost.here {
+                            <button data-testid="btn-lost-why" class="link-button" onclick={show_why}
+                                title="Scroll to the memory view, where the lost update at this instant is explained">
+                                { "Why was it lost? ↓" }
+                            </button>
+                        }
                     </span>
                 }
                 <span class="time" data-testid="time-display" aria-live="off">

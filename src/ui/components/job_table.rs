@@ -117,7 +117,7 @@ pub fn JobTable(props: &JobTableProps) -> Html {
             error.set(None);
         });
     }
-    let on_template = props.on_action.reform(|_: MouseEvent| PageAction::Draft(jobs::TEMPLATE.to_string()));
+    let on_template = props.on_action.reform(|_: MouseEvent| PageAction::Template);
     // Rows of an older text (the editor's is being read) are shown, not edited.
     let current = props.rows.current;
     let jobs = match &*props.rows.rows {

@@ -152,7 +152,7 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
                             { for warnings.into_iter().map(|(w, why)| html! {
                                 <>
                                     <p class="lost-warning" data-testid="lost-warning">{ w }</p>
-                                    <p class="lost-why" data-testid="lost-why">{ why.join(" ") }</p>
+                                    <p class="lost-why" data-testid="lost-why" tabindex="-1">{ why.join(" ") }</p>
                                 </>
                             }) }
                         </td>

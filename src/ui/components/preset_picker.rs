@@ -5,6 +5,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::page::{Group, PageAction, Source};
+use crate::ui::components::scenario_editor::{download, file_name};
 use crate::ui::components::use_select_value;
 use crate::ui::format::with_code;
 use crate::ui::state::PageStore;
@@ -75,14 +76,49 @@ pub fn PresetPicker(props: &PresetPickerProps) -> Html {
         },
         _ => html! {},
     };
-    let delete = match &loaded.source {
-        Source::Saved(n) => {
-            let n = n.clone();
-            let label = format!("Forget \u{201c}{n}\u{201d}");
-            let onclick = props.on_action.reform(move |_: MouseEvent| PageAction::Delete(n.clone()));
-            html! { <button type="button" data-testid="btn-delete-saved" {onclick}>{ label }</button> }
+    // Forgetting asks first too (as Replace does): the name, what becomes of the text, and an
+    // Export to keep it as a file; until Forget is pressed again, or Cancel.
+    let forgetting = use_state(|| false);
+    {
+        let forgetting = forgetting.clone();
+        use_effect_with(selected.clone(), move |_| forgetting.set(false));
+    }
+    let forget_button = |n: &str| {
+        let label = format!("Forget \u{201c}{n}\u{201d}\u{2026}");
+        let expanded = forgetting.to_string();
+        let forgetting = forgetting.clone();
+        let onclick = Callback::from(move |_: MouseEvent| forgetting.set(!*forgetting));
+        html! {
+            <button type="button" data-testid="btn-delete-saved" aria-expanded={expanded}
+                aria-controls="forget-confirm" {onclick}>{ label }</button>
         }
-        _ => html! {},
+    };
+    let (delete, forget_note) = match &loaded.source {
+        Source::Saved(n) if *forgetting => {
+            let (name, text) = (n.clone(), loaded.text.clone());
+            let on_forget = props.on_action.reform(move |_: MouseEvent| PageAction::Delete(name.clone()));
+            let on_export = {
+                let name = loaded.summary.name.clone();
+                Callback::from(move |_: MouseEvent| download(&file_name(&name), &text))
+            };
+            let on_cancel = {
+                let forgetting = forgetting.clone();
+                Callback::from(move |_: MouseEvent| forgetting.set(false))
+            };
+            let note = html! {
+                <div class="hint forget-confirm" id="forget-confirm" role="alert" data-testid="forget-confirm">
+                    <p>{ format!("Forget \u{201c}{n}\u{201d}? Its name and text leave this browser's kept scenarios. The run shown stays, as the custom scenario, only until your next apply or import replaces it: export it first to keep the text as a file.") }</p>
+                    <div class="keep-row">
+                        <button type="button" data-testid="btn-forget-confirm" onclick={on_forget}>{ format!("Forget \u{201c}{n}\u{201d}") }</button>
+                        <button type="button" data-testid="btn-forget-export" onclick={on_export}>{ "Export first" }</button>
+                        <button type="button" data-testid="btn-forget-cancel" onclick={on_cancel}>{ "Cancel" }</button>
+                    </div>
+                </div>
+            };
+            (forget_button(n), note)
+        }
+        Source::Saved(n) => (forget_button(n), html! {}),
+        _ => (html! {}, html! {}),
     };
     html! {
         <section class="panel preset-picker">
@@ -107,6 +143,7 @@ pub fn PresetPicker(props: &PresetPickerProps) -> Html {
                 </div>
                 { confirm_note }
             </form>
+            { forget_note }
         </section>
     }
 }

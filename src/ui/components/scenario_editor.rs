@@ -14,7 +14,7 @@ use yew::prelude::*;
 
 use super::language_reference::LanguageReference;
 use crate::model::scenario::text;
-use crate::page::{PageAction, Source, Via, editing, jobs};
+use crate::page::{PageAction, Source, Via, editing};
 use crate::ui::format::with_code;
 use crate::ui::state::PageStore;
 
@@ -33,7 +33,7 @@ pub struct ScenarioEditorProps {
 }
 
 /// A file name for the scenario: its name, lower case, non-alphanumerics as `-`.
-fn file_name(name: &str) -> String {
+pub(crate) fn file_name(name: &str) -> String {
     let slug: String =
         name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     let slug = slug.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
@@ -41,7 +41,7 @@ fn file_name(name: &str) -> String {
 }
 
 /// Starts a browser download of `text` as `name`.
-fn download(name: &str, text: &str) {
+pub(crate) fn download(name: &str, text: &str) {
     let url = ObjectUrl::from(Blob::new_with_options(text, Some("application/json")));
     let document = gloo::utils::document();
     let Ok(a) = document.create_element("a") else { return };
@@ -156,7 +156,7 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
         })
     };
     let on_apply_click = {
-        let area = area.clone();
+        let (area, apply) = (area.clone(), apply.clone());
         Callback::from(move |_: MouseEvent| {
             if let Some(a) = area.cast::<HtmlTextAreaElement>() {
                 apply(a.value());
@@ -172,7 +172,15 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
         })
     };
     let on_discard = props.on_action.reform(|_: MouseEvent| PageAction::Discard);
-    let on_template = props.on_action.reform(|_: MouseEvent| PageAction::Draft(jobs::TEMPLATE.to_string()));
+    let on_apply_draft = {
+        let (draft, apply) = (state.draft.clone(), apply.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(d) = &draft {
+                apply(d.clone());
+            }
+        })
+    };
+    let on_template = props.on_action.reform(|_: MouseEvent| PageAction::Template);
     // A good file runs (and the editor shows it). A broken one replaces nothing: the error names
     // the file, and the file's text goes in the editor unless it holds unapplied edits.
     let on_import = {
@@ -215,17 +223,24 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
         <section class="panel editor">
             <label for="scenario-editor" class="panel-title">{ "Scenario JSON" }</label>
             <p class="hint">{ "Edit, then Apply (Ctrl+Enter). Once you type or click in the box, Tab indents; Esc then Tab leaves it. Errors say where; your text is kept. " }<LanguageReference /></p>
+            // Above the box: whose text the draft is, so it is never taken for the run shown.
+            if let Some(note) = state.draft_note() {
+                <div class={classes!("draft-banner", note.other().then_some("other"))} role="status" data-testid="editor-unapplied">
+                    <p data-testid="draft-note"><strong>{ note.message() }</strong></p>
+                    <p class="hint">{ "Kept in this browser, even across a reload. Apply runs them; Discard puts the run shown back in the editor." }</p>
+                    <div class="buttons">
+                        <button class="primary" data-testid="btn-apply-draft" onclick={on_apply_draft}
+                            aria-label={format!("Apply the unapplied edits of {}", note.of)}>{ "Apply" }</button>
+                        <button data-testid="btn-discard" onclick={on_discard}
+                            aria-label={format!("Discard the unapplied edits of {}", note.of)}>{ "Discard" }</button>
+                    </div>
+                </div>
+            }
             <div class="code-editor">
                 <pre class="gutter" aria-hidden="true" ref={gutter} data-testid="editor-gutter">{ gutter_lines }</pre>
                 <textarea id="scenario-editor" data-testid="scenario-editor" spellcheck="false" wrap="off" rows="20"
                     autocomplete="off" ref={area} value={text} {oninput} {onkeydown} {onscroll} {onfocus} {onpointerdown} />
             </div>
-            if state.draft.is_some() {
-                <p class="hint" data-testid="editor-unapplied">
-                    { "Unapplied edits (kept in this browser, even across a reload): Apply runs them; the running scenario is unchanged until then. " }
-                    <button class="link-button" data-testid="btn-discard" onclick={on_discard}>{ "Discard my edits" }</button>
-                </p>
-            }
             if let Some(err) = &error {
                 <div class="error" data-testid="import-error" role="alert">
                     { with_code(&err.message) }
