@@ -116,3 +116,24 @@ test('a scenario without locks shows no wait-for graph', { timeout: TEST_TIMEOUT
   assert.equal(await byId(page, 'waitgraph').count(), 0);
   page.done();
 });
+
+test('dining philosophers: at the end the graph words a cycle of all five', { timeout: TEST_TIMEOUT }, async (t) => {
+  const want = cli('philosophers');
+  assert.equal(want.outcome.kind, 'deadlock');
+  const page = await newPage(app, t);
+  await page.setViewportSize({ width: 390, height: 900 });
+  await openApp(page, app, 'philosophers');
+  const end = (await scrub(page)).max;
+  await seek(page, end);
+  await graphAt(page, end);
+  // p_i holds f_i and waits for f_(i+1 mod 5): the report's waits, round the table.
+  const name = (label) => label.split('/')[1];
+  const words = want.outcome.waits
+    .map((w, i) => `${i ? 'which ' : `${name(w.thread)} `}waits for mutex ${w.mutex}, held by ${name(w.holder)}`)
+    .join(', ');
+  assert.equal(await text(page, 'waitgraph-cycle'), `Cycle: ${words}.`);
+  assert.equal(await byId(page, 'waitgraph-svg').locator('line.wg-cycle').count(), 10);
+  await noSidewaysScroll(page, 'philosophers at the end, 390 px');
+  await panelShot(page, 'waitgraph-philosophers-end-390');
+  page.done();
+});
