@@ -5,8 +5,9 @@
 //! graphs of Silberschatz et al., *Operating System Concepts*, 10th ed., §8.3.2: an edge
 //! thread → object for a wait ("request edge"), object → thread for a holder ("assignment
 //! edge"). Collapsing each object into the edge through it gives the thread-only *wait-for*
-//! graph (ibid. §8.6.1); a cycle there is a deadlock when every object on it has one holder
-//! (mutexes, a spin lock, a read-write lock held to write): Coffman's four conditions all hold.
+//! graph (ibid. §8.7.1, deadlock detection); a cycle there is a deadlock when every object on
+//! it has one holder (mutexes, a spin lock, a read-write lock held to write): Coffman's four
+//! conditions all hold.
 //!
 //! The page draws [`WaitGraph::at`] at the playback cursor; the deadlock report
 //! ([`super::outcome`]) names the same cycles with [`cycles`].
