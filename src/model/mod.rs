@@ -15,7 +15,8 @@
 //!   writes (which thread runs each tick): [`schedule`]; every interleaving of a small program
 //!   and the final states they reach: [`explore`]; one scenario under many seeds: [`seeds`];
 //! - address spaces and variables: [`memory`];
-//! - how a run ended (deadlock report): [`outcome`];
+//! - how a run ended (deadlock report): [`outcome`]; who holds and waits for what, and the
+//!   cycles of waits, at an instant: [`waitgraph`];
 //! - a thread's program as written and where it is at an instant (the code view): [`listing`];
 //! - the state at any instant in a bounded number of steps (playback): [`replay`].
 //!
@@ -49,6 +50,7 @@ mod thread;
 pub mod timers;
 pub mod trace;
 pub mod wait;
+pub mod waitgraph;
 
 pub use ids::{CpuId, ProcessId, ThreadId, Ticks};
 pub use loaded::LoadedRun;

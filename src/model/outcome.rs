@@ -79,7 +79,9 @@ pub struct StuckThread {
 
 /// The deadlock report: every live thread blocked on an object, from the wait records
 /// (`waits[tid]`, `None` for threads not waiting), the objects' holders (`sync[pid]`) and which
-/// threads have terminated.
+/// threads have terminated. Each wait names its object's holders, an exited one as such; the
+/// message then names each cycle of waits ([`super::waitgraph::cycles`]), e.g. "a cycle: bank/a
+/// waits for bank/b, which waits for bank/a".
 pub(crate) fn deadlock(
     sys: &System,
     now: Ticks,
@@ -89,6 +91,8 @@ pub(crate) fn deadlock(
 ) -> Outcome {
     let mut stuck = Vec::new();
     let mut parts = Vec::new();
+    // The thread-only wait-for graph: each waiter's live holders.
+    let mut succ = vec![Vec::new(); waits.len()];
     for (tid, wait) in waits.iter().enumerate() {
         let Some(wait) = wait else { continue };
         let pid = sys.threads[tid].pid;
@@ -98,6 +102,7 @@ pub(crate) fn deadlock(
         holders.sort_by_key(|&h| !terminated(h));
         let holder = holders.first().copied();
         let holder_terminated = holder.is_some_and(terminated);
+        succ[tid] = holders.iter().copied().filter(|&h| !terminated(h)).collect();
         let names: Vec<String> = (holders.iter())
             .map(|&h| match terminated(h) {
                 true => format!("{}, which exited without {}", sys.thread_label(h), wait.reason.release_verb()),
@@ -119,6 +124,9 @@ pub(crate) fn deadlock(
             holder: holder.map(|h| sys.thread_label(h)),
             holder_terminated,
         });
+    }
+    for cycle in super::waitgraph::cycles(&succ) {
+        parts.push(format!("a cycle: {}", super::waitgraph::cycle_sentence(&cycle, |t| sys.thread_label(t))));
     }
     Outcome::Deadlock { time: now, message: format!("deadlock at t={now}: {}", parts.join("; ")), waits: stuck }
 }

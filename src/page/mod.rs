@@ -29,6 +29,7 @@ pub mod editing;
 pub mod jobs;
 pub mod run;
 pub mod summary;
+pub mod wait_graph;
 
 use std::rc::Rc;
 

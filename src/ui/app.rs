@@ -16,6 +16,7 @@ use super::components::code_view::{CodeView, auto_thread};
 use super::components::controls::LostNav;
 use super::components::handout::handout_title;
 use super::components::lab_panel::{LabPanel, mode_from_address};
+use super::components::wait_graph::WaitGraphView;
 use super::components::{
     controls::Controls, header::Header, job_table::JobTable, memory_view::MemoryView, metrics_table::MetricsTable,
     outcome_banner::OutcomeBanner, preset_picker::PresetPicker, run_progress::RunProgress,
@@ -271,6 +272,7 @@ pub fn App() -> Html {
                         shown={picked_tid.unwrap_or_else(|| auto_thread(&snapshot))} selected={picked_tid} on_select={on_select.clone()} />
                     <CodeView run={run.clone()} snapshot={snapshot.clone()} picked={picked_tid} on_pick={on_select} />
                 </div>
+                <WaitGraphView run={run.clone()} snapshot={snapshot.clone()} />
                 <MemoryView run={run.clone()} snapshot={snapshot} />
                 <MetricsTable run={run} />
                 }

@@ -19,6 +19,7 @@ pub mod timeline;
 pub mod timeline_lanes;
 pub mod timeline_legend;
 pub mod timeline_marks;
+pub mod wait_graph;
 
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;

@@ -1,0 +1,186 @@
+//! The wait-for graph panel's contents as markup text ([`crate::model::waitgraph::WaitGraph`]
+//! drawn): an SVG with threads in the left column and the objects they hold or wait for in the
+//! right one, an arrow thread → object for a wait and object → thread for a holder, a cycle thick,
+//! dashed and labelled "cycle"; then the cycles and the exited holders in words, and every edge
+//! in a list (the drawing's text equivalent). Built as one string, as the page's other
+//! text-built views (`src/ui/markup.rs`): far less wasm than the same elements in `html!`.
+//! Every name goes through [`escape`].
+
+use std::fmt::Write;
+
+use crate::markup::{escape, with_code};
+use crate::model::System;
+use crate::model::trace::{Snapshot, ThreadState};
+use crate::model::waitgraph::WaitGraph;
+
+/// Rows drawn at most in a column; a bigger graph is given as its words and list only.
+pub const MAX_ROWS: usize = 20;
+/// Drawing units (the SVG scales to the panel's width): row height, box size, the columns' x,
+/// the drawing's width.
+const ROW: i32 = 44;
+const BOX_W: i32 = 112;
+const BOX_H: i32 = 32;
+const LEFT: i32 = 4;
+const RIGHT: i32 = 244;
+const WIDTH: i32 = 360;
+/// Where arrows meet a box, from its middle: waits above, holders below, so the two arrows
+/// between one pair never overlap.
+const WAIT_DY: i32 = -6;
+const HOLD_DY: i32 = 6;
+
+/// Whether the system has any synchronisation object (the page shows the graph only then).
+pub fn has_objects(sys: &System) -> bool {
+    sys.processes.iter().any(|p| {
+        let o = &p.objects;
+        !(p.mutexes.is_empty()
+            && o.spinlocks.is_empty()
+            && o.condvars.is_empty()
+            && o.rwlocks.is_empty()
+            && o.semaphores.is_empty()
+            && o.barriers.is_empty())
+    })
+}
+
+/// The graph in a few words, for the folded panel's title: "a cycle of waits: deadlock",
+/// "2 held, 1 waiting", "nothing held, nobody waits".
+pub fn summary(g: &WaitGraph) -> String {
+    let waits = g.edges.iter().filter(|e| !e.holds).count();
+    match (g.cycles.len(), waits, g.edges.len() - waits) {
+        (0, 0, 0) => "nothing held, nobody waits".into(),
+        (0, w, h) => format!("{h} held, {w} waiting"),
+        (1, ..) => "a cycle of waits: deadlock".into(),
+        (n, ..) => format!("{n} cycles of waits: deadlock"),
+    }
+}
+
+/// A name cut to fit a box (14 characters; the full name is in its tooltip and in the list).
+fn fit(name: &str) -> String {
+    if name.chars().count() <= 14 { name.to_string() } else { name.chars().take(13).chain(['…']).collect() }
+}
+
+/// One box at column x `x`: a thread's (round, left) or an object's (square, right), centred at
+/// row y `cy`, with its name and, below it, a smaller second line (an object's kind, "exited").
+fn node(out: &mut String, class: &str, title: &str, (x, cy): (i32, i32), name: &str, second: &str) {
+    let (rx, mid) = (if x == LEFT { 14 } else { 2 }, x + BOX_W / 2);
+    let name_y = if second.is_empty() { cy + 4 } else { cy - 2 };
+    let _ = write!(
+        out,
+        r#"<g class="{class}"><title>{}</title><rect x="{x}" y="{}" width="{BOX_W}" height="{BOX_H}" rx="{rx}"/><text x="{mid}" y="{name_y}" text-anchor="middle">{}</text>"#,
+        escape(title),
+        cy - BOX_H / 2,
+        escape(&fit(name))
+    );
+    if !second.is_empty() {
+        let _ = write!(out, r#"<text class="wg-kind" x="{mid}" y="{}" text-anchor="middle">{second}</text>"#, cy + 11);
+    }
+    out.push_str("</g>");
+}
+
+/// The drawing: one box per node, one arrow per edge. `snap` says which threads have exited.
+pub fn svg(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
+    let rows = g.threads.len().max(g.objects.len()) as i32;
+    // The shorter column is centred against the longer one.
+    let y = |i: usize, n: usize| (rows - n as i32) * ROW / 2 + i as i32 * ROW + ROW / 2 + 4;
+    let ty = |tid| y(g.threads.iter().position(|&t| t == tid).unwrap_or(0), g.threads.len());
+    let oy = |o| y(o, g.objects.len());
+    let mut out = format!(
+        r#"<svg class="wg-svg" data-testid="waitgraph-svg" viewBox="0 0 {WIDTH} {}" role="img" aria-label="Wait-for graph: the list below says the same in words"><defs>"#,
+        rows * ROW + 8
+    );
+    for (id, size, class) in [("wg-arrow", 8, "wg-head"), ("wg-arrow-cycle", 11, "wg-head-cycle")] {
+        let _ = write!(
+            out,
+            r#"<marker id="{id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="{size}" markerHeight="{size}" markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L10,5 L0,10 z" class="{class}"/></marker>"#
+        );
+    }
+    out.push_str("</defs>");
+    let (tx, ox) = (LEFT + BOX_W, RIGHT);
+    for e in &g.edges {
+        let (x1, y1, x2, y2) = match e.holds {
+            true => (ox, oy(e.object) + HOLD_DY, tx + 2, ty(e.thread) + HOLD_DY),
+            false => (tx, ty(e.thread) + WAIT_DY, ox - 2, oy(e.object) + WAIT_DY),
+        };
+        let holds = if e.holds { " wg-holds" } else { "" };
+        let (cycle, marker) = if e.in_cycle { (" wg-cycle", "wg-arrow-cycle") } else { ("", "wg-arrow") };
+        let _ = write!(
+            out,
+            r#"<line class="wg-edge{holds}{cycle}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#{marker})"/>"#
+        );
+        // A cycle says so in text too (never by colour alone), on each of its waits' arrows, a
+        // quarter of the way from the thread (two crossing arrows' labels stay apart).
+        if e.in_cycle && !e.holds {
+            let _ = write!(
+                out,
+                r#"<text class="wg-cycle-label" x="{}" y="{}" text-anchor="middle">cycle</text>"#,
+                x1 + (x2 - x1) / 4 + 6,
+                y1 + (y2 - y1) / 4 - 5
+            );
+        }
+    }
+    for &tid in &g.threads {
+        let name = WaitGraph::thread_name(sys, tid);
+        let exited = snap.threads[tid].state == ThreadState::Terminated;
+        let (class, title, second) = match exited {
+            true => ("wg-thread wg-exited", format!("thread {name} (exited)"), "exited"),
+            false => ("wg-thread", format!("thread {name}"), ""),
+        };
+        node(&mut out, class, &title, (LEFT, ty(tid)), &name, second);
+    }
+    for (i, &o) in g.objects.iter().enumerate() {
+        let name = WaitGraph::object_name(sys, o);
+        let second = match g.readers[i] {
+            0 => o.kind.word().to_string(),
+            1 => format!("{}, 1 reader", o.kind.word()),
+            n => format!("{}, {n} readers", o.kind.word()),
+        };
+        node(&mut out, "wg-object", &format!("{} {name}", o.kind.word()), (RIGHT, oy(i)), &name, &second);
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// The panel's contents under its title: the drawing (up to [`MAX_ROWS`] rows) and its key, each
+/// cycle and each exited holder in words, and the list of edges; a sentence when the graph is
+/// empty.
+pub fn body(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
+    if g.is_empty() {
+        return r#"<p class="muted">No thread holds or waits for a lock, semaphore, condition variable or barrier now.</p>"#
+            .into();
+    }
+    let mut out = String::new();
+    if g.threads.len().max(g.objects.len()) <= MAX_ROWS {
+        out.push_str(&svg(sys, g, snap));
+        out.push_str(
+            "<p class=\"hint\">Arrow from a thread to an object: it waits for it. From an object to a thread: the \
+             thread holds it. Thick, dashed and labelled “cycle”: a cycle of waits, a deadlock.</p>",
+        );
+    } else {
+        let _ = write!(
+            out,
+            r#"<p class="muted">Too big to draw ({} threads, {} objects): the list says who holds and waits for what.</p>"#,
+            g.threads.len(),
+            g.objects.len()
+        );
+    }
+    for c in &g.cycles {
+        let _ = write!(
+            out,
+            r#"<p class="wg-words wg-cycle-words" data-testid="waitgraph-cycle"><strong>Cycle:</strong> {}.</p>"#,
+            with_code(&g.cycle_words(sys, c))
+        );
+    }
+    for &e in &g.exited {
+        let _ = write!(
+            out,
+            r#"<p class="wg-words" data-testid="waitgraph-exited"><strong>No cycle:</strong> {}.</p>"#,
+            with_code(&g.exited_words(sys, e))
+        );
+    }
+    out.push_str(r#"<ul class="wg-edges" data-testid="waitgraph-edges" aria-label="Edges of the wait-for graph">"#);
+    for e in &g.edges {
+        let on = if e.in_cycle { r#"<span class="wg-on-cycle"> (on the cycle)</span>"# } else { "" };
+        let _ = write!(out, "<li>{}{on}</li>", with_code(&g.edge_words(sys, e)));
+    }
+    out.push_str("</ul>");
+    out
+}
