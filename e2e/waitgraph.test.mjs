@@ -117,6 +117,30 @@ test('a scenario without locks shows no wait-for graph', { timeout: TEST_TIMEOUT
   page.done();
 });
 
+test('without a deadlock the graph is folded and not built; unfolding shows it at the cursor, folding hides it', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openApp(page, app, 'race-mutex');
+  const details = byId(page, 'waitgraph').locator('details');
+  // What the panel holds under its title (the graph, its words, or "no thread holds…").
+  const shown = () => details.evaluate((el) => el.children.length - 1);
+  assert.equal(await details.evaluate((el) => el.open), false, 'folded when the run completed');
+  // Folded: its title still follows the cursor; nothing is built under it.
+  await seek(page, 2);
+  await graphAt(page, 2);
+  assert.equal(await shown(), 0);
+  await byId(page, 'waitgraph').locator('summary').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="waitgraph"] details').children.length > 1, null, { timeout: T.ui });
+  assert.equal(await details.evaluate((el) => el.open), true);
+  // It follows the cursor while open.
+  await seek(page, 3);
+  await graphAt(page, 3);
+  assert.ok((await shown()) > 0);
+  await byId(page, 'waitgraph').locator('summary').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="waitgraph"] details').children.length === 1, null, { timeout: T.ui });
+  assert.equal(await details.evaluate((el) => el.open), false);
+  page.done();
+});
+
 test('dining philosophers: at the end the graph words a cycle of all five', { timeout: TEST_TIMEOUT }, async (t) => {
   const want = cli('philosophers');
   assert.equal(want.outcome.kind, 'deadlock');

@@ -5,6 +5,7 @@
 
 use std::rc::Rc;
 
+use web_sys::Element;
 use yew::prelude::*;
 
 use crate::model::Outcome;
@@ -31,18 +32,28 @@ pub fn WaitGraphView(props: &WaitGraphProps) -> Html {
         return Html::default();
     }
     let g = WaitGraph::at(sys, snap);
-    // Unfolded at first after a deadlock; the learner's fold then stays (the attribute only
-    // changes with the next run's outcome).
+    // Unfolded at first after a deadlock; the learner's fold then stays until the next run's
+    // outcome changes it. The graph's markup is built only while unfolded (at 64 threads it is
+    // the panel's cost while playing).
     let deadlock = matches!(run.result.outcome, Outcome::Deadlock { .. });
+    let open = use_state(|| deadlock);
+    {
+        let open = open.clone();
+        use_effect_with(deadlock, move |d| open.set(*d));
+    }
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| open.set(e.target_unchecked_into::<Element>().has_attribute("open")))
+    };
     html! {
         <section class="panel waitgraph-panel" data-testid="waitgraph">
-            <details open={deadlock}>
+            <details open={*open} {ontoggle}>
                 <summary>
                     <h2 class="panel-title wg-title">{ format!("Wait-for graph at t = {} µs", snap.time) }
                         <span class="wg-summary" data-testid="waitgraph-summary">{ format!(" — {}", summary(&g)) }</span>
                     </h2>
                 </summary>
-                { raw(body(sys, &g, snap)) }
+                if *open { { raw(body(sys, &g, snap)) } }
             </details>
         </section>
     }
