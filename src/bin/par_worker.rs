@@ -47,7 +47,9 @@ fn main() {
     });
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    post(&FromParWorker::Ready);
+    // Warm the hashing code, rest so that V8 can optimise it, then say ready (start-up).
+    std::hint::black_box(parallel::warm_up());
+    gloo::timers::callback::Timeout::new(parallel::WARM_UP_REST_MS, || post(&FromParWorker::Ready)).forget();
 }
 
 #[cfg(not(target_arch = "wasm32"))]
