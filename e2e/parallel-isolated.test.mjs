@@ -134,6 +134,30 @@ test('speedup: on the CPUs the browser reports, a run near the model is not flag
   page.done();
 });
 
+test('one experiment at a time: while the shared-memory run goes on, the others refuse to start and say why', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openParallel(page, app);
+  // A long shared-memory run: 4 workers × 10,000,000 additions, three times over.
+  await byId(page, 'workers').fill('4');
+  await byId(page, 'iterations').selectOption('10000000');
+  await byId(page, 'run').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.dataset.kind === 'running', null, { timeout: T.play });
+  await startSpeedup(page, { max: 1, work: 64 });
+  assert.equal(await settled(page, 'speed'), 'error');
+  assert.match(await text(page, 'speed-status'), /Cannot run while the shared-memory run is going on: two experiments at once share the CPUs/);
+  await byId(page, 'iso-run').click();
+  assert.equal(await settled(page, 'iso'), 'error');
+  assert.match(await text(page, 'iso-status'), /Cannot run while the shared-memory run is going on/);
+  // The shared-memory run went on; once cancelled, the others run.
+  assert.equal(await byId(page, 'status').getAttribute('data-kind'), 'running');
+  await byId(page, 'cancel').click();
+  assert.equal(await byId(page, 'status').getAttribute('data-kind'), 'stopped');
+  await startSpeedup(page, { max: 1, work: 64 });
+  assert.equal(await settled(page, 'speed'), 'done');
+  assert.match(await text(page, 'speed-status'), /Fastest: 1 worker, /);
+  page.done();
+});
+
 test('a message the browser refuses to post stops the run at once, named, and the page runs again', { timeout: TEST_TIMEOUT }, async (t) => {
   const page = await newPage(app, t);
   // A function beside worker 1's first part: postMessage throws DataCloneError.

@@ -19,6 +19,9 @@ test('without isolation, shared mode explains why it is unavailable and how to e
   assert.match(why, /crossOriginIsolated is false/);
   assert.match(why, /Cross-Origin-Opener-Policy: same-origin/);
   assert.match(why, /Cross-Origin-Embedder-Policy: require-corp/);
+  // A static host cannot send headers: the page offers its service worker, linked.
+  assert.match(why, /static host that cannot send headers .* \?isolate=sw/s);
+  assert.equal(await byId(page, 'isolate-sw-link').getAttribute('href'), '?isolate=sw');
   assert.equal(await byId(page, 'run').isDisabled(), true);
   assert.equal(await byId(page, 'status').getAttribute('data-kind'), 'error');
   await shot(page, 'parallel-no-isolation');

@@ -24,8 +24,8 @@ use web_sys::{Document, Element, Event, HtmlInputElement, HtmlSelectElement, Mes
 use super::counter::{self, COUNTER, PROGRESS, Variant, Words};
 use super::session::{CountRun, Outcome, Step};
 use super::web::{
-    SharedWords, address_flag, hardware_concurrency, now_ms, refused_status, shared_memory_available, start_workers,
-    uncloneable_for_tests,
+    SharedWords, address_flag, busy_status, hardware_concurrency, now_ms, other_running, owner_running, refused_status,
+    register_section, shared_memory_available, start_workers, uncloneable_for_tests,
 };
 use crate::messaging::parallel::{self as messages, CountJob, FromParWorker, ToParWorker};
 use crate::messaging::{Fault, ReadError, web};
@@ -45,6 +45,7 @@ pub fn start() {
         return;
     };
     let ui = Ui::new(page);
+    register_section("the shared-memory run", owner_running(Rc::downgrade(&ui), |u: &Ui| u.live.is_some()));
     let on_submit = {
         let ui = ui.clone();
         Closure::<dyn FnMut(Event)>::new(move |event: Event| {
@@ -206,6 +207,9 @@ impl Ui {
     fn start_run(&mut self) {
         if self.live.is_some() {
             return;
+        }
+        if let Some(other) = other_running() {
+            return self.page.status("error", &busy_status(other));
         }
         let workers = self.page.workers.value().trim().parse::<u32>().unwrap_or(0);
         let iterations = self.page.iterations.value().parse::<u32>().unwrap_or(0);
@@ -400,7 +404,7 @@ impl Ui {
         let plain = &outcomes[0];
         let summary = if plain.lost() > 0 {
             format!(
-                "Done. The plain additions lost {} of {} updates ({:.1} %): two workers read the same value and both wrote it plus one. Atomics.add and the lock lost none.",
+                "Done. The plain additions lost {} of {} updates ({:.1} %): each time, two or more workers read the same value and each wrote it plus one, so only one of their additions counted. Atomics.add and the lock lost none.",
                 grouped(u64::from(plain.lost())),
                 grouped(u64::from(plain.expected)),
                 100.0 * f64::from(plain.lost()) / f64::from(plain.expected)

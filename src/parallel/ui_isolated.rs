@@ -32,7 +32,10 @@ use super::isolated::{Answer, HashOutcome, HashRun, Send, Sent};
 use super::plot::speedup_svg;
 use super::speedup::{Costs, Sweep, megabytes};
 use super::split::hash_blocks;
-use super::web::{address_flag, hardware_concurrency, now_ms, refused_status, start_workers, uncloneable_for_tests};
+use super::web::{
+    address_flag, busy_status, hardware_concurrency, now_ms, other_running, owner_running, refused_status,
+    register_section, start_workers, uncloneable_for_tests,
+};
 use crate::messaging::parallel::{self as messages, FromParWorker, HashJob, ToParWorker};
 use crate::messaging::{Fault, ReadError, web};
 use crate::ui::format::grouped;
@@ -170,6 +173,11 @@ impl Section {
             }
             s.status("idle", "Choose, then press Run.");
         }
+        let name = match kind {
+            Kind::Isolated => "the separate-memories run",
+            Kind::Speedup => "the speedup run",
+        };
+        register_section(name, owner_running(Rc::downgrade(&section), |s: &Section| s.live.is_some()));
         Some(section)
     }
 
@@ -210,6 +218,9 @@ impl Section {
     fn start_run(&mut self) {
         if self.live.is_some() {
             return;
+        }
+        if let Some(other) = other_running() {
+            return self.status("error", &busy_status(other));
         }
         let workers = self.input("workers").trim().parse::<u32>().unwrap_or(0);
         if !(1..=self.max_workers).contains(&workers) {
@@ -474,17 +485,16 @@ impl Section {
         let per_mb = if mb > 0.0 { o.send_ms / mb } else { 0.0 };
         let copied = match send {
             Send::Copy => format!(
-                "Copied: postMessage copied {} bytes, each worker its part; the page's buffers still hold theirs. Sending took {:.1} ms ({:.2} ms per MB).",
+                "Copied: postMessage copied {} bytes, each worker its part; the page's buffers still hold theirs. Sending took {:.1} ms from the first post to the last part's arrival ({:.2} ms per MB).",
                 grouped(o.copied()),
                 o.send_ms,
                 per_mb
             ),
             Send::Transfer => format!(
-                "Transferred: postMessage copied {} bytes; the {} buffers moved to the workers, and the page's are now detached (byteLength 0: reading them would fail). Sending took {:.1} ms ({:.2} ms per MB).",
+                "Transferred: postMessage copied {} bytes; the {} buffers moved to the workers, and the page's are now detached (byteLength 0: reading them would fail). Sending took {:.1} ms from the first post to the last part's arrival: no copying, so this is posting and the workers' turn to receive, however big the data.",
                 grouped(o.copied()),
                 o.detached(),
                 o.send_ms,
-                per_mb
             ),
         };
         self.set("copied", &copied);
@@ -505,7 +515,7 @@ impl Section {
             show(&result, true);
         }
         if exact {
-            self.status("done", &format!("Done: {} workers, merged answer exact.", o.workers));
+            self.status("done", &format!("Done: {}, merged answer exact.", super::workers(o.workers)));
         } else {
             self.status("error", "Done, but the merged answer is wrong: see below.");
         }
@@ -587,8 +597,10 @@ impl Section {
         self.status(
             "done",
             &format!(
-                "Done: every run's merged answer equals one worker's. Fastest: {} workers, {:.2}× one worker (the model: {:.2}×).",
-                best.0, best.1, model
+                "Done: every run's merged answer equals one worker's. Fastest: {}, {:.2}× one worker (the model: {:.2}×).",
+                super::workers(best.0),
+                best.1,
+                model
             ),
         );
     }

@@ -13,6 +13,41 @@ use web_sys::MessageEvent;
 use super::counter::Words;
 use crate::messaging::web::{self, Spawned};
 
+/// A section of the page: its name, and whether a run of it is going on now.
+type Section = (&'static str, Box<dyn Fn() -> bool>);
+
+thread_local! {
+    /// The page's sections ([`register_section`]).
+    static SECTIONS: RefCell<Vec<Section>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Registers a section of the page, `name` as a learner reads it ("the shared-memory run"), with
+/// `running`, which says whether a run of it is going on ([`other_running`]).
+pub fn register_section(name: &'static str, running: impl Fn() -> bool + 'static) {
+    SECTIONS.with(|s| s.borrow_mut().push((name, Box::new(running))));
+}
+
+/// The name of a section whose run is going on, other than the caller's: two experiments at
+/// once share the CPUs and spoil each other's times, so each section starts only when no other
+/// runs. The caller's own section is borrowed while it asks, so its `running` answers false
+/// (see [`owner_running`]) and it never names itself.
+pub fn other_running() -> Option<&'static str> {
+    SECTIONS.with(|s| s.borrow().iter().find(|(_, running)| running()).map(|(name, _)| *name))
+}
+
+/// A section's `running` for [`register_section`]: whether the owner behind `me` has a run
+/// (`has_run`); false while the owner is borrowed (it is the one asking).
+pub fn owner_running<T: 'static>(me: Weak<RefCell<T>>, has_run: fn(&T) -> bool) -> impl Fn() -> bool {
+    move || me.upgrade().is_some_and(|owner| owner.try_borrow().is_ok_and(|o| has_run(&o)))
+}
+
+/// The status when another section's run is going on.
+pub fn busy_status(other: &str) -> String {
+    format!(
+        "Cannot run while {other} is going on: two experiments at once share the CPUs and spoil each other's times. Wait for it to finish, or cancel it."
+    )
+}
+
 /// The parallel workers' loader script (Trunk's `data-loader-shim`), relative to the page's base
 /// URL ([`web::worker_url`]).
 const WORKER_SCRIPT: &str = "par_worker_loader.js";
