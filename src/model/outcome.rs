@@ -47,6 +47,17 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The kind of the outcome, as in its JSON: `completed`, `deadlock`, `budget_exceeded` or
+    /// `runtime_error`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Outcome::Completed => "completed",
+            Outcome::Deadlock { .. } => "deadlock",
+            Outcome::BudgetExceeded { .. } => "budget_exceeded",
+            Outcome::RuntimeError { .. } => "runtime_error",
+        }
+    }
+
     /// One sentence for people.
     pub fn message(&self) -> String {
         match self {

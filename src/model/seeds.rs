@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Outcome, Recording, Scenario, ScenarioError};
+use super::{Recording, Scenario, ScenarioError};
 
 /// Most runs one report makes.
 pub const MAX_SEEDS: u64 = 100_000;
@@ -61,16 +61,6 @@ pub enum SeedsError {
     Count(String),
 }
 
-/// The kind of an outcome, as in its JSON (`completed`, `deadlock`, …).
-pub fn outcome_kind(outcome: &Outcome) -> &'static str {
-    match outcome {
-        Outcome::Completed => "completed",
-        Outcome::Deadlock { .. } => "deadlock",
-        Outcome::BudgetExceeded { .. } => "budget_exceeded",
-        Outcome::RuntimeError { .. } => "runtime_error",
-    }
-}
-
 /// Runs `scenario` under each seed `from`, `from + 1`, … (`count` runs, 1 to [`MAX_SEEDS`]) and
 /// counts how each run ended and each variable's final value.
 pub fn run_seeds(scenario: &Scenario, from: u64, count: u64) -> Result<SeedReport, SeedsError> {
@@ -87,7 +77,7 @@ pub fn run_seeds(scenario: &Scenario, from: u64, count: u64) -> Result<SeedRepor
     for seed in from..=last {
         s.seed = seed;
         let (_, r) = super::run_with(&s, Recording::MetricsOnly).map_err(SeedsError::Invalid)?;
-        let kind = outcome_kind(&r.outcome);
+        let kind = r.outcome.kind();
         match outcomes.iter_mut().find(|c| c.value == kind) {
             Some(c) => c.runs += 1,
             None => outcomes.push(Count { value: kind.to_string(), runs: 1, first_seed: seed }),

@@ -2,7 +2,6 @@
 
 use yew::{Html, html};
 
-use crate::model::simulation::Outcome;
 use crate::model::trace::ThreadState;
 use crate::model::{System, ThreadId};
 use crate::timeline::palette;
@@ -21,16 +20,6 @@ pub fn state_class(state: ThreadState) -> &'static str {
         ThreadState::Running => "state state-running",
         ThreadState::Blocked => "state state-blocked",
         ThreadState::Terminated => "state state-terminated",
-    }
-}
-
-/// The outcome's kind as in the JSON (`completed`, `deadlock`, `budget_exceeded`, `runtime_error`).
-pub fn outcome_kind(outcome: &Outcome) -> &'static str {
-    match outcome {
-        Outcome::Completed => "completed",
-        Outcome::Deadlock { .. } => "deadlock",
-        Outcome::BudgetExceeded { .. } => "budget_exceeded",
-        Outcome::RuntimeError { .. } => "runtime_error",
     }
 }
 

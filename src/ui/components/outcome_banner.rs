@@ -5,7 +5,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::model::simulation::Outcome;
-use crate::ui::format::{outcome_kind, with_code};
+use crate::ui::format::with_code;
 use crate::ui::run::Run;
 
 /// Props of [`OutcomeBanner`].
@@ -19,7 +19,7 @@ pub struct OutcomeBannerProps {
 #[component]
 pub fn OutcomeBanner(props: &OutcomeBannerProps) -> Html {
     let outcome = &props.run.result.outcome;
-    let kind = outcome_kind(outcome);
+    let kind = outcome.kind();
     let (title, role) = match outcome {
         Outcome::Completed => ("Completed", "status"),
         Outcome::Deadlock { .. } => ("Deadlock", "alert"),
