@@ -7,10 +7,34 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
 import { T, TEST_TIMEOUT, byId, newPage, shot, text, useApp } from './lib.mjs';
-import { isolatedResult, openParallel, runIsolated, settled, speedupRows, startSpeedup } from './parallel-lib.mjs';
+import { checkTableBoxes, isolatedResult, openParallel, runIsolated, settled, speedupRows, startSpeedup } from './parallel-lib.mjs';
 
 const app = useApp();
 const MIB = 1 << 20;
+
+/**
+ * The isolated run's lesson says whether its `n` workers beat the page alone, as its own numbers
+ * and the times paragraph's do; returns { faster, text }.
+ */
+async function lessonAgrees(page, n, how) {
+  const lesson = await text(page, 'iso-lesson');
+  const m = lesson.match(
+    new RegExp(`^(Slower than|Faster than|No faster than) the page alone: ${n} workers took ([\\d.]+) ms in all, where the page hashed all the data by itself in ([\\d.]+) ms\\.`),
+  );
+  assert.ok(m, lesson);
+  const [wall, alone] = [Number(m[2]), Number(m[3])];
+  const times = await text(page, 'iso-times');
+  const [, lastStartup] = times.match(/([\d.]+) ms for the last of/);
+  assert.ok(times.includes(`The whole run: ${m[2]} ms. The page alone hashed all the data in ${m[3]} ms.`), times);
+  assert.ok(lesson.includes(`(${lastStartup} ms)`), `the start-up in the lesson is the slowest worker's: ${lesson}`);
+  assert.ok(lesson.includes(`(${how}, `), lesson);
+  const faster = (await byId(page, 'iso-lesson').getAttribute('data-faster')) === 'true';
+  // The words follow the numbers shown (to 0.1 ms: equal shown numbers may be either).
+  if (wall > alone) assert.equal(m[1], 'Slower than');
+  if (wall < alone) assert.equal(m[1], 'Faster than');
+  assert.equal(faster, m[1] === 'Faster than');
+  return { faster, text: lesson };
+}
 
 test('isolated mode: copied parts merge exactly and show the bytes copied', { timeout: TEST_TIMEOUT }, async (t) => {
   const page = await newPage(app, t);
@@ -25,6 +49,7 @@ test('isolated mode: copied parts merge exactly and show the bytes copied', { ti
   assert.match(await text(page, 'iso-copied'), /postMessage copied 16,777,216 bytes/);
   assert.match(await text(page, 'iso-check'), /Exact/);
   assert.match(await text(page, 'iso-times'), /Worker start-up: .* ms for the first, .* ms for the last of 2/);
+  await lessonAgrees(page, 2, 'copied');
   await shot(page, 'parallel-isolated-copy');
   page.done();
 });
@@ -42,6 +67,9 @@ test('isolated mode: transferred parts copy 0 bytes and leave detached buffers',
     [['true', 86 * 4096], ['true', 85 * 4096], ['true', 85 * 4096]],
   );
   assert.match(await text(page, 'iso-copied'), /copied 0 bytes; the 3 buffers moved .* detached/);
+  // 1 MiB hashed once takes the page a few ms; starting 3 workers takes tens: slower, and why.
+  const lesson = await lessonAgrees(page, 3, 'moved');
+  assert.equal(lesson.faster, false, lesson.text);
   await shot(page, 'parallel-isolated-transfer');
   page.done();
 });
@@ -70,6 +98,13 @@ test('speedup: N = 1 and 2 each draw a measured point beside the prediction', { 
     await page.setViewportSize({ width, height: 900 });
     const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(wide <= 0, `${width} px: the page scrolls sideways by ${wide} px`);
+    // The isolated and the speedup tables: on a phone they scroll in their boxes, and say so.
+    const boxes = await checkTableBoxes(page, assert);
+    assert.equal(boxes.length, 2);
+    if (width === 390) assert.ok(boxes.every((b) => b.wide), JSON.stringify(boxes));
+    else assert.ok(boxes.every((b) => !b.wide), JSON.stringify(boxes));
+    const axe = await new AxeBuilder({ page }).analyze();
+    assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), [], `${width} px`);
     await byId(page, 'speed-section').screenshot({ path: `e2e/screenshots/parallel-speedup-${width}.png` }).catch(() => {});
   }
   page.done();

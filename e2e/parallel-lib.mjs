@@ -22,16 +22,56 @@ export async function run(page, workers, iterations, timeout = T.play) {
   return byId(page, 'status').getAttribute('data-kind');
 }
 
-/** The results table's rows: { plain, atomic, lock } each { expected, got, lost }. */
-export async function results(page) {
-  return page.evaluate(() => {
+/** The results table's rows: { plain, atomic, lock } each { expected, got, lost } (and `ms`, its time, with `withMs`). */
+export async function results(page, { withMs = false } = {}) {
+  return page.evaluate((withMs) => {
     const out = {};
     for (const key of ['plain', 'atomic', 'lock']) {
       const row = document.querySelector(`[data-testid="result-${key}"]`);
-      if (row) out[key] = { expected: +row.dataset.expected, got: +row.dataset.got, lost: +row.dataset.lost };
+      if (!row) continue;
+      out[key] = { expected: +row.dataset.expected, got: +row.dataset.got, lost: +row.dataset.lost };
+      if (withMs) out[key].ms = +row.dataset.ms;
     }
     return out;
-  });
+  }, withMs);
+}
+
+/** Each `.table-box` of the page shown: { label, wide, tabindex, hint } (hint: its ::before's content). */
+export async function tableBoxes(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('.table-box')]
+      .filter((b) => b.offsetParent !== null)
+      .map((b) => ({
+        label: b.getAttribute('aria-label'),
+        role: b.getAttribute('role'),
+        wide: b.scrollWidth > b.clientWidth + 1,
+        marked: b.hasAttribute('data-wide'),
+        tabindex: b.getAttribute('tabindex'),
+        hint: getComputedStyle(b, '::before').content,
+      })),
+  );
+}
+
+/**
+ * Checks every table box shown at the page's width: one wider than its box is marked, focusable
+ * (so the keyboard can scroll it) and says so in words; one that fits is neither. Returns them.
+ */
+export async function checkTableBoxes(page, assert) {
+  // The boxes are measured by a ResizeObserver, after layout: give it a frame.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const boxes = await tableBoxes(page);
+  for (const b of boxes) {
+    assert.equal(b.role, 'region', `${b.label}: a labelled region`);
+    assert.ok(b.label, 'the box has a label');
+    if (b.wide) {
+      assert.equal(b.marked, true, `${b.label} scrolls sideways: marked`);
+      assert.equal(b.tabindex, '0', `${b.label} scrolls sideways: focusable`);
+      assert.match(b.hint, /scroll this table sideways/, `${b.label} scrolls sideways: a hint`);
+    } else {
+      assert.deepEqual([b.marked, b.tabindex, b.hint], [false, null, 'none'], `${b.label} fits: no hint`);
+    }
+  }
+  return boxes;
 }
 
 /** Waits until section `prefix`'s status (iso-status, speed-status) is done, stopped or error; its kind. */

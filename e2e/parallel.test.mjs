@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
 import { T, TEST_TIMEOUT, byId, newPage, shot, text, useApp } from './lib.mjs';
-import { openParallel, results, run } from './parallel-lib.mjs';
+import { checkTableBoxes, openParallel, results, run } from './parallel-lib.mjs';
 
 const app = useApp();
 
@@ -32,19 +32,44 @@ test('plain additions lose updates on 2 workers; Atomics.add and the lock are ex
     if (r.plain.lost > 0) break;
   }
   assert.ok(r.plain.lost > 0, `plain lost no update in ${tries.length} runs: ${JSON.stringify(r.plain)}`);
-  assert.match(await text(page, 'status'), /lost [\d,]+ of 2,000,000 updates/);
+  // The head says the run finished and lost updates, in words and by its mark, not a green tick.
+  const lost = r.plain.lost.toLocaleString('en-US');
+  const noun = r.plain.lost === 1 ? 'update' : 'updates';
+  assert.match(await text(page, 'status'), new RegExp(`^Done — ${lost} ${noun} lost: the plain additions ended ${lost} short of 2,000,000 \\(`));
+  const head = await byId(page, 'status').evaluate((el) => ({
+    lost: el.dataset.lost,
+    mark: getComputedStyle(el, '::before').content,
+    colour: getComputedStyle(el).color,
+  }));
+  assert.deepEqual(head, { lost: String(r.plain.lost), mark: '"⚠ "', colour: 'rgb(138, 83, 0)' });
   assert.match(await text(page, 'startup'), /Worker start-up .* ms for the first, .* ms for the last of 2/);
+  // Why plain took longer, shown exactly when it did (the times as the table has them).
+  const ms = (await results(page, { withMs: true }));
+  const slower = ms.plain.ms > ms.atomic.ms;
+  assert.equal(await byId(page, 'times-why').isVisible(), slower, JSON.stringify(ms));
+  if (slower) {
+    assert.match(await text(page, 'times-why'), /^Why plain took longer \([\d.]+ ms against [\d.]+ ms for Atomics.add\): .*true sharing.*two calls out of WebAssembly.*one locked instruction.*Run 1 worker/);
+  }
+  // A loss of a whole worker's share (1,000,000) or more is explained; a smaller one is not.
+  assert.equal(await byId(page, 'loss-why').isVisible(), r.plain.lost >= 1_000_000);
   await shot(page, 'parallel-shared-done');
   const axe = await new AxeBuilder({ page }).analyze();
   assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), []);
-  // A phone and a wide screen: no sideways page scroll (the table scrolls in its box).
+  // A phone and a wide screen: no sideways page scroll; a table wider than its box scrolls in
+  // it, is focusable and says so (at 390 px the results table does).
   for (const width of [390, 1920]) {
     await page.setViewportSize({ width, height: 900 });
     const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(wide <= 0, `${width} px: the page scrolls sideways by ${wide} px`);
+    const boxes = await checkTableBoxes(page, assert);
+    assert.equal(boxes.length, 1);
+    assert.equal(boxes[0].wide, width === 390, `${width} px: ${JSON.stringify(boxes)}`);
+    const axe = await new AxeBuilder({ page }).analyze();
+    assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), [], `${width} px`);
   }
   await shot(page, 'parallel-shared-done-1920');
   await page.setViewportSize({ width: 390, height: 900 });
+  await byId(page, 'results').scrollIntoViewIfNeeded();
   await shot(page, 'parallel-shared-done-390');
   page.done();
 });
@@ -55,6 +80,10 @@ test('one worker alone loses nothing, even with plain additions', { timeout: TES
   assert.equal(await run(page, 1, 100_000), 'done');
   const r = await results(page);
   for (const key of ['plain', 'atomic', 'lock']) assert.deepEqual(r[key], { expected: 100_000, got: 100_000, lost: 0 }, key);
+  assert.match(await text(page, 'status'), /^Done — no update lost\. /);
+  assert.equal(await byId(page, 'status').getAttribute('data-lost'), null);
+  assert.equal(await byId(page, 'status').evaluate((el) => getComputedStyle(el, '::before').content), '"✓ "');
+  assert.equal(await byId(page, 'loss-why').isVisible(), false);
   page.done();
 });
 
@@ -125,5 +154,42 @@ test('a worker count outside 1 to twice the cores is refused with the range', { 
   await byId(page, 'run').click();
   assert.equal(await byId(page, 'status').getAttribute('data-kind'), 'error');
   assert.match(await text(page, 'status'), new RegExp(`workers: ${Number(max) + 1} is not between 1 and ${max}`));
+  page.done();
+});
+
+test('keyboard only: Enter on Run moves the focus to Cancel, and back to Run when the run ends or is cancelled', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openParallel(page, app);
+  const active = () => page.evaluate(() => document.activeElement?.dataset.testid ?? document.activeElement?.tagName);
+  // From the workers field: type, Tab to the additions, choose with the arrow keys, Tab to Run.
+  await byId(page, 'workers').focus();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('2');
+  await page.keyboard.press('Tab');
+  assert.equal(await active(), 'iterations');
+  await page.keyboard.press('Home'); // 10,000 additions
+  await page.keyboard.press('Tab');
+  assert.equal(await active(), 'run');
+  await page.keyboard.press('Enter');
+  assert.equal(await byId(page, 'run').isDisabled(), true);
+  assert.equal(await active(), 'cancel', 'the focus followed the run to Cancel');
+  await page.waitForFunction(() => document.querySelector('[data-testid="status"]').dataset.kind === 'done', null, { timeout: T.play });
+  assert.equal(await active(), 'run', 'the run ended: the focus is back on Run');
+  // A long run, cancelled from the keyboard.
+  await byId(page, 'iterations').selectOption('10000000');
+  await byId(page, 'run').focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await active(), 'cancel');
+  await page.waitForFunction(() => document.querySelector('[data-testid="status"]').dataset.kind === 'running', null, { timeout: T.play });
+  await page.keyboard.press('Enter');
+  assert.equal(await byId(page, 'status').getAttribute('data-kind'), 'stopped');
+  assert.equal(await active(), 'run', 'cancelled: the focus is back on Run');
+  // The isolated section does the same.
+  await byId(page, 'iso-size').selectOption('1');
+  await byId(page, 'iso-run').focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await active(), 'iso-cancel');
+  await page.waitForFunction(() => document.querySelector('[data-testid="iso-status"]').dataset.kind === 'done', null, { timeout: T.play });
+  assert.equal(await active(), 'iso-run');
   page.done();
 });

@@ -1,7 +1,7 @@
 // The parallel mode's benchmark (issue 9): opens parallel.html in headless Chromium on the built
 // site and prints, for this machine, the speedup of CPU-bound work (hashing, the page's speedup
 // run) on N = 1 and 2 workers, its ratio to the model's prediction, the workers' start-up, and
-// postMessage's copy cost per MB. A benchmark, not a test: it prints figures (medians over REPS
+// postMessage's copy cost per MiB. A benchmark, not a test: it prints figures (medians over REPS
 // fresh pages) with the target and PASS or MISS, and fails (exit 1) only if the page does not
 // load, panics, or a run does not finish or merges a wrong answer.
 //
@@ -19,7 +19,7 @@
 // - speedup (hashing only): the N = 1 worker's hashing span over the slowest of the N = 2 workers':
 //   the independent CPU-bound part, whose target is ≥ 0.9 × N.
 // - start-up: from `new Worker` to its first message (the slowest of the run's workers).
-// - copy cost per MB: sending MIB MiB to one worker (post → arrival in the worker), copied minus
+// - copy cost per MiB: sending MIB MiB to one worker (post → arrival in the worker), copied minus
 //   transferred (the transfer's time is the message's delivery without the copy), per 10^6 bytes.
 import os from 'node:os';
 import { chromium } from 'playwright-core';
@@ -118,7 +118,7 @@ const at = (n, key) => median(rows.map((r) => r.find((x) => x.n === n)?.[key]));
 const s2 = at(2, 'speedup');
 const p2 = at(2, 'predicted');
 const hashSpeedup = median(rows.map((r) => r[0].hashMs / r[1].hashMs));
-const mb = copy[0].bytes / 1e6;
+const mib = copy[0].bytes / 2 ** 20;
 const copyMs = median(copy.map((r) => r.sendMs));
 const moveMs = median(transfer.map((r) => r.sendMs));
 const verdict = (ok) => (ok ? 'PASS' : 'MISS');
@@ -132,4 +132,4 @@ console.log(`  speedup (wall, start-up included) at N = 2: ${s2.toFixed(2)}×; t
 console.log(`  speedup (hashing only) at N = 2: ${hashSpeedup.toFixed(2)}×  target ≥ ${(0.9 * 2).toFixed(1)}× (0.9 × N)  ${verdict(hashSpeedup >= 1.8)}`);
 console.log(`  speedup (wall) at N = 2 against the same target: ${verdict(s2 >= 1.8)}`);
 console.log(`  sending ${copy[0].bytes.toLocaleString('en')} bytes to one worker: copied ${copyMs.toFixed(1)} ms (${copy[0].copied.toLocaleString('en')} bytes copied), transferred ${moveMs.toFixed(1)} ms (0 bytes copied)`);
-console.log(`  postMessage copy cost: ${((copyMs - moveMs) / mb).toFixed(3)} ms per MB (copied − transferred, per 10^6 bytes); copied alone ${(copyMs / mb).toFixed(3)} ms per MB`);
+console.log(`  postMessage copy cost: ${((copyMs - moveMs) / mib).toFixed(3)} ms per MiB (copied − transferred, per 2^20 bytes); copied alone ${(copyMs / mib).toFixed(3)} ms per MiB`);

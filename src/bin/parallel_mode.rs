@@ -6,6 +6,9 @@
 fn main() {
     threadlab::parallel::ui::start();
     threadlab::parallel::ui_isolated::start();
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        threadlab::parallel::web::watch_wide_tables(&document);
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

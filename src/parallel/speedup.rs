@@ -20,8 +20,9 @@
 //!   message), a straight line fitted by least squares through every run's measured start-up:
 //!   `s⁺` near 0 when the browser starts workers side by side (each pays its own start-up at the
 //!   same time), near `s₁` when it starts them one after another (serial). Never below 0.
-//! - `c·B`: sending the data, `B` megabytes (the same total for every N, as N parts), at `c` ms
-//!   per MB: the mean over the runs of each run's sending time per MB (postMessage's copy).
+//! - `c·B`: sending the data, `B` MiB (mebibytes, 2^20 bytes, as the data's sizes are powers of
+//!   two; the same total for every N, as N parts), at `c` ms per MiB: the mean over the runs of
+//!   each run's sending time per MiB (postMessage's copy).
 //! - `r`: the rest of the N = 1 run (answers received and merged, gaps between the phases).
 //!
 //! Speedup is `T(1) / T(N)`, measured (wall times) or predicted (the model's), so with the
@@ -30,9 +31,12 @@
 
 use super::isolated::HashOutcome;
 
-/// Megabytes (10^6 bytes) of `bytes`.
-pub fn megabytes(bytes: u64) -> f64 {
-    bytes as f64 / 1e6
+/// Bytes in a mebibyte (MiB): 2^20. The page states every data size and rate in MiB.
+pub const MIB: u64 = 1 << 20;
+
+/// Mebibytes (2^20 bytes) of `bytes`.
+pub fn mebibytes(bytes: u64) -> f64 {
+    bytes as f64 / MIB as f64
 }
 
 /// One N measured.
@@ -81,10 +85,10 @@ pub struct Costs {
     pub startup_ms: f64,
     /// `s⁺`: start-up added by each further worker, ms (0 when they start side by side).
     pub startup_each_ms: f64,
-    /// `c`: sending cost, ms per MB (10^6 bytes).
-    pub send_ms_per_mb: f64,
-    /// `B`: the data sent, MB.
-    pub megabytes: f64,
+    /// `c`: sending cost, ms per MiB (2^20 bytes).
+    pub send_ms_per_mib: f64,
+    /// `B`: the data sent, MiB.
+    pub mebibytes: f64,
     /// `r`: the rest, ms.
     pub rest_ms: f64,
     /// `P`: CPUs (at least 1).
@@ -98,7 +102,7 @@ impl Costs {
         let on = n.min(self.cpus.max(1));
         self.startup_ms
             + self.startup_each_ms * f64::from(n - 1)
-            + self.send_ms_per_mb * self.megabytes
+            + self.send_ms_per_mib * self.mebibytes
             + self.work_ms / f64::from(on)
             + self.rest_ms
     }
@@ -113,8 +117,8 @@ impl Costs {
     pub fn fit(points: &[Point], cpus: u32) -> Option<Costs> {
         let one = points.iter().find(|p| p.n == 1)?;
         let (intercept, slope) = line(points.iter().map(|p| (f64::from(p.n), p.startup_ms)));
-        let per_mb: Vec<f64> = points.iter().filter(|p| p.bytes > 0).map(|p| p.send_ms / megabytes(p.bytes)).collect();
-        let send_ms_per_mb = if per_mb.is_empty() { 0.0 } else { per_mb.iter().sum::<f64>() / per_mb.len() as f64 };
+        let per_mib: Vec<f64> = points.iter().filter(|p| p.bytes > 0).map(|p| p.send_ms / mebibytes(p.bytes)).collect();
+        let send_ms_per_mib = if per_mib.is_empty() { 0.0 } else { per_mib.iter().sum::<f64>() / per_mib.len() as f64 };
         let startup_each_ms = slope.max(0.0);
         Some(Costs {
             work_ms: one.compute_ms,
@@ -125,8 +129,8 @@ impl Costs {
                 mean(points.iter().map(|p| p.startup_ms))
             },
             startup_each_ms,
-            send_ms_per_mb,
-            megabytes: megabytes(one.bytes),
+            send_ms_per_mib,
+            mebibytes: mebibytes(one.bytes),
             rest_ms: one.rest_ms,
             cpus: cpus.max(1),
         })
@@ -246,8 +250,8 @@ mod tests {
             work_ms: 800.0,
             startup_ms: 40.0,
             startup_each_ms: 10.0,
-            send_ms_per_mb: 2.0,
-            megabytes: 4.0,
+            send_ms_per_mib: 2.0,
+            mebibytes: 4.0,
             rest_ms: 2.0,
             cpus: 2,
         }
@@ -266,19 +270,19 @@ mod tests {
         assert_eq!(c.wall_ms(4), 480.0);
         assert!(c.speedup(4) < c.speedup(2));
         // Without overheads, Amdahl with no serial part: speedup min(N, P).
-        let ideal = Costs { startup_ms: 0.0, startup_each_ms: 0.0, send_ms_per_mb: 0.0, rest_ms: 0.0, ..c };
+        let ideal = Costs { startup_ms: 0.0, startup_each_ms: 0.0, send_ms_per_mib: 0.0, rest_ms: 0.0, ..c };
         assert_eq!((ideal.speedup(1), ideal.speedup(2), ideal.speedup(3)), (1.0, 2.0, 2.0));
         assert_eq!(ideal.wall_ms(0), 800.0);
     }
 
     fn point(n: u32, wall_ms: f64, startup_ms: f64, send_ms: f64, compute_ms: f64, rest_ms: f64) -> Point {
-        Point { n, wall_ms, startup_ms, send_ms, compute_ms, rest_ms, bytes: 4_000_000, merged: 42 }
+        Point { n, wall_ms, startup_ms, send_ms, compute_ms, rest_ms, bytes: 4 * MIB, merged: 42 }
     }
 
     #[test]
     fn the_costs_are_fitted_from_the_runs() {
         // Start-ups 40, 50, 60 ms at N = 1, 2, 3: the line 30 + 10·N, so s₁ = 40 and s⁺ = 10.
-        // Sending 4 MB in 8, 8 and 11 ms: 2, 2 and 2.75 ms/MB, mean 2.25.
+        // Sending 4 MiB in 8, 8 and 11 ms: 2, 2 and 2.75 ms/MiB, mean 2.25.
         let points = [
             point(1, 850.0, 40.0, 8.0, 800.0, 2.0),
             point(2, 470.0, 50.0, 8.0, 410.0, 2.0),
@@ -286,8 +290,8 @@ mod tests {
         ];
         let c = Costs::fit(&points, 2).unwrap();
         assert!((c.startup_ms - 40.0).abs() < 1e-9 && (c.startup_each_ms - 10.0).abs() < 1e-9, "{c:?}");
-        assert!((c.send_ms_per_mb - 2.25).abs() < 1e-9);
-        assert_eq!((c.work_ms, c.rest_ms, c.megabytes, c.cpus), (800.0, 2.0, 4.0, 2));
+        assert!((c.send_ms_per_mib - 2.25).abs() < 1e-9);
+        assert_eq!((c.work_ms, c.rest_ms, c.mebibytes, c.cpus), (800.0, 2.0, 4.0, 2));
         // Start-ups that fall with N (noise): s⁺ clamped at 0, s₁ their mean (40 + 30) / 2 = 35.
         let falling = [point(1, 850.0, 40.0, 8.0, 800.0, 2.0), point(2, 470.0, 30.0, 8.0, 410.0, 2.0)];
         let c = Costs::fit(&falling, 0).unwrap();

@@ -22,14 +22,15 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, Event, HtmlInputElement, HtmlSelectElement, MessageEvent};
 
 use super::counter::{self, COUNTER, PROGRESS, Variant, Words};
+use super::grouped;
+use super::lessons::{done_head, large_loss, plain_slower};
 use super::session::{CountRun, Outcome, Step};
 use super::web::{
     SharedWords, address_flag, busy_status, hardware_concurrency, now_ms, other_running, owner_running, refused_status,
-    register_section, shared_memory_available, start_workers, uncloneable_for_tests,
+    register_section, shared_memory_available, start_workers, switch_run_cancel, uncloneable_for_tests,
 };
 use crate::messaging::parallel::{self as messages, CountJob, FromParWorker, ToParWorker};
 use crate::messaging::{Fault, ReadError, web};
-use crate::ui::format::grouped;
 
 /// A run whose workers show no progress for this long (ms) is taken for hung and stopped. Each
 /// worker publishes its count every 4,096 additions: milliseconds apart even under the lock.
@@ -80,6 +81,8 @@ struct Page {
     progress: Element,
     results: Element,
     results_body: Element,
+    loss_why: Element,
+    times_why: Element,
     startup: Element,
 }
 
@@ -97,6 +100,8 @@ impl Page {
             progress: get("progress")?,
             results: get("results")?,
             results_body: get("results-body")?,
+            loss_why: get("loss-why")?,
+            times_why: get("times-why")?,
             startup: get("startup")?,
             document,
         })
@@ -110,9 +115,11 @@ impl Page {
         let _ = if enabled { element.remove_attribute("disabled") } else { element.set_attribute("disabled", "") };
     }
 
-    /// Sets the status line (`kind`: `idle`, `running`, `done`, `stopped` or `error`, for styles and tests).
+    /// Sets the status line (`kind`: `idle`, `running`, `done`, `stopped` or `error`, for styles and
+    /// tests). A done run that lost updates is marked after ([`Ui::finish`]: `data-lost`).
     fn status(&self, kind: &str, text: &str) {
         let _ = self.status.set_attribute("data-kind", kind);
+        let _ = self.status.remove_attribute("data-lost");
         self.status.set_text_content(Some(text));
     }
 }
@@ -200,8 +207,7 @@ impl Ui {
     }
 
     fn idle_controls(&self) {
-        Page::enable(&self.page.run, true);
-        Page::enable(&self.page.cancel, false);
+        switch_run_cancel(&self.page.run, &self.page.cancel, false);
     }
 
     fn start_run(&mut self) {
@@ -246,8 +252,7 @@ impl Ui {
         self.page.progress.set_inner_html(&rows);
         Page::show(&self.page.results, false);
         self.page.startup.set_text_content(None);
-        Page::enable(&self.page.run, false);
-        Page::enable(&self.page.cancel, true);
+        switch_run_cancel(&self.page.run, &self.page.cancel, true);
         self.page.status("running", &format!("Starting {}…", super::workers(workers)));
     }
 
@@ -395,24 +400,37 @@ impl Ui {
             w.worker.terminate();
         }
         let outcomes = &live.session.outcomes;
-        let atomic_ms = outcomes.iter().find(|o| o.variant == Variant::Atomic).map(|o| o.wall_ms);
-        let rows: String = outcomes.iter().map(|o| row(o, atomic_ms)).collect();
+        let (plain, atomic) = (&outcomes[0], &outcomes[1]);
+        let rows: String = outcomes.iter().map(|o| row(o, Some(atomic.wall_ms))).collect();
         self.page.results_body.set_inner_html(&rows);
+        let (workers, iterations) = (live.session.workers, live.session.iterations);
+        let loss_why = large_loss(plain.lost(), workers, iterations);
+        let times_why = plain_slower(plain.wall_ms, atomic.wall_ms, workers);
+        for (el, text) in [(&self.page.loss_why, &loss_why), (&self.page.times_why, &times_why)] {
+            el.set_text_content(text.as_deref());
+            Page::show(el, text.is_some());
+        }
         Page::show(&self.page.results, true);
         self.page.progress.set_inner_html("");
         self.idle_controls();
-        let plain = &outcomes[0];
         let summary = if plain.lost() > 0 {
             format!(
-                "Done. The plain additions lost {} of {} updates ({:.1} %): each time, two or more workers read the same value and each wrote it plus one, so only one of their additions counted. Atomics.add and the lock lost none.",
+                "{}: the plain additions ended {} short of {} ({:.1} %). Each time, two or more workers read the same value and each wrote it plus one, so only one of their additions counted. Atomics.add and the lock lost none.",
+                done_head(plain.lost()),
                 grouped(u64::from(plain.lost())),
                 grouped(u64::from(plain.expected)),
                 100.0 * f64::from(plain.lost()) / f64::from(plain.expected)
             )
         } else {
-            "Done. This time the plain additions lost no update (with one worker, or too few additions for the workers to overlap, there is no race): try more workers or more additions.".to_string()
+            format!(
+                "{}. This time the plain additions lost nothing (with one worker, or too few additions for the workers to overlap, there is no race): try more workers or more additions.",
+                done_head(0)
+            )
         };
         self.page.status("done", &summary);
+        if plain.lost() > 0 {
+            let _ = self.page.status.set_attribute("data-lost", &plain.lost().to_string());
+        }
     }
 }
 
@@ -429,7 +447,7 @@ fn row(o: &Outcome, atomic_ms: Option<f64>) -> String {
     };
     let lost = if o.lost() > 0 { format!("{} lost", grouped(u64::from(o.lost()))) } else { "none (exact)".to_string() };
     format!(
-        "<tr data-testid=\"result-{key}\" data-expected=\"{e}\" data-got=\"{g}\" data-lost=\"{l}\"><th scope=\"row\">{label}</th><td>{ge}</td><td>{gg}</td><td>{lost}</td><td>{ms:.1} ms</td><td>{ratio}</td></tr>",
+        "<tr data-testid=\"result-{key}\" data-expected=\"{e}\" data-got=\"{g}\" data-lost=\"{l}\" data-ms=\"{ms}\"><th scope=\"row\">{label}</th><td>{ge}</td><td>{gg}</td><td>{lost}</td><td>{ms:.1} ms</td><td>{ratio}</td></tr>",
         e = o.expected,
         g = o.got,
         l = o.lost(),

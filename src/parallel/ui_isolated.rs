@@ -28,24 +28,25 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, Event, HtmlInputElement, HtmlSelectElement, MessageEvent};
 
+use super::grouped;
 use super::isolated::{Answer, HashOutcome, HashRun, Send, Sent};
+use super::lessons::isolated_lesson;
 use super::plot::speedup_svg;
-use super::speedup::{Costs, Sweep, megabytes};
+use super::speedup::{Costs, MIB, Sweep, mebibytes};
 use super::split::hash_blocks;
 use super::web::{
     address_flag, busy_status, hardware_concurrency, now_ms, other_running, owner_running, refused_status,
-    register_section, start_workers, uncloneable_for_tests,
+    register_section, start_workers, switch_run_cancel, uncloneable_for_tests,
 };
 use crate::messaging::parallel::{self as messages, FromParWorker, HashJob, ToParWorker};
 use crate::messaging::{Fault, ReadError, web};
-use crate::ui::format::grouped;
 
 /// A run whose workers have not all answered this long (ms) after starting is taken for hung
 /// and stopped (the largest job, 1 MiB × 1,024 rounds on one worker, takes about 2 s).
 pub const ANSWER_LIMIT_MS: u32 = 60_000;
 
 /// The speedup run's data: 1 MiB (its work is set by the rounds over each block).
-const SPEEDUP_BYTES: usize = 1 << 20;
+const SPEEDUP_BYTES: usize = MIB as usize;
 
 /// Starts both sections on `parallel.html` (those present). Called by `src/bin/parallel_mode.rs`.
 pub fn start() {
@@ -127,10 +128,6 @@ fn show(element: &Element, shown: bool) {
     let _ = if shown { element.remove_attribute("hidden") } else { element.set_attribute("hidden", "") };
 }
 
-fn enable(element: &Element, enabled: bool) {
-    let _ = if enabled { element.remove_attribute("disabled") } else { element.set_attribute("disabled", "") };
-}
-
 /// An answer in hexadecimal, all 16 digits.
 fn hex(answer: u64) -> String {
     format!("{answer:#018x}")
@@ -202,8 +199,7 @@ impl Section {
 
     fn controls(&self, running: bool) {
         if let (Some(run), Some(cancel)) = (self.el("run"), self.el("cancel")) {
-            enable(&run, !running);
-            enable(&cancel, running);
+            switch_run_cancel(&run, &cancel, running);
         }
     }
 
@@ -314,7 +310,7 @@ impl Section {
                 show(&el, false);
             }
         }
-        for name in ["body", "plot", "check", "copied", "times", "model", "warning"] {
+        for name in ["body", "plot", "check", "lesson", "copied", "times", "model", "warning"] {
             self.set(name, "");
         }
     }
@@ -440,7 +436,6 @@ impl Section {
     fn show_isolated(&self, o: &HashOutcome, (single, single_ms): (u64, f64), send: Send) {
         self.controls(false);
         let exact = o.merged == single;
-        let mb = megabytes(o.bytes);
         let rows: String = o
             .sent
             .iter()
@@ -482,13 +477,14 @@ impl Section {
         if let Some(el) = self.el("check") {
             let _ = el.set_attribute("data-exact", &exact.to_string());
         }
-        let per_mb = if mb > 0.0 { o.send_ms / mb } else { 0.0 };
+        let mib = mebibytes(o.bytes);
+        let per_mib = if mib > 0.0 { o.send_ms / mib } else { 0.0 };
         let copied = match send {
             Send::Copy => format!(
-                "Copied: postMessage copied {} bytes, each worker its part; the page's buffers still hold theirs. Sending took {:.1} ms from the first post to the last part's arrival ({:.2} ms per MB).",
+                "Copied: postMessage copied {} bytes, each worker its part; the page's buffers still hold theirs. Sending took {:.1} ms from the first post to the last part's arrival ({:.2} ms per MiB).",
                 grouped(o.copied()),
                 o.send_ms,
-                per_mb
+                per_mib
             ),
             Send::Transfer => format!(
                 "Transferred: postMessage copied {} bytes; the {} buffers moved to the workers, and the page's are now detached (byteLength 0: reading them would fail). Sending took {:.1} ms from the first post to the last part's arrival: no copying, so this is posting and the workers' turn to receive, however big the data.",
@@ -498,6 +494,10 @@ impl Section {
             ),
         };
         self.set("copied", &copied);
+        self.set("lesson", &isolated_lesson(o, single_ms, send));
+        if let Some(el) = self.el("lesson") {
+            let _ = el.set_attribute("data-faster", &(o.wall_ms < single_ms).to_string());
+        }
         if let Some(el) = self.el("copied") {
             let _ = el.set_attribute("data-copied", &o.copied().to_string());
             let _ = el.set_attribute("data-detached", &o.detached().to_string());
@@ -555,8 +555,8 @@ impl Section {
             self.set(
                 "model",
                 &format!(
-                    "The model: T(N) = s₁ + s⁺·(N − 1) + c·B + W / min(N, P) + r, with W = {:.1} ms (one worker's hashing), s₁ = {:.1} ms and s⁺ = {:.1} ms (start-up, fitted to the runs), c·B = {:.2} ms/MB × {:.2} MB (sending), r = {:.1} ms (the rest) and P = {} CPUs. Speedup = T(1) / T(N).",
-                    c.work_ms, c.startup_ms, c.startup_each_ms, c.send_ms_per_mb, c.megabytes, c.rest_ms, c.cpus
+                    "The model: T(N) = s₁ + s⁺·(N − 1) + c·B + W / min(N, P) + r, with W = {:.1} ms (one worker's hashing), s₁ = {:.1} ms and s⁺ = {:.1} ms (start-up, fitted to the runs), c·B = {:.2} ms/MiB × {:.2} MiB (sending), r = {:.1} ms (the rest) and P = {} CPUs. Speedup = T(1) / T(N).",
+                    c.work_ms, c.startup_ms, c.startup_each_ms, c.send_ms_per_mib, c.mebibytes, c.rest_ms, c.cpus
                 ),
             );
         }

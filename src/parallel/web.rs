@@ -6,9 +6,10 @@ use std::cell::RefCell;
 use std::rc::Weak;
 
 use js_sys::{Int32Array, SharedArrayBuffer};
+use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
-use web_sys::MessageEvent;
+use web_sys::{Element, HtmlElement, MessageEvent};
 
 use super::counter::Words;
 use crate::messaging::web::{self, Spawned};
@@ -46,6 +47,54 @@ pub fn busy_status(other: &str) -> String {
     format!(
         "Cannot run while {other} is going on: two experiments at once share the CPUs and spoil each other's times. Wait for it to finish, or cancel it."
     )
+}
+
+/// Switches a section's Run and Cancel buttons as a run starts (`running`: Run disabled, Cancel
+/// enabled) or ends, and takes the keyboard focus along: if it was on the button about to be
+/// disabled, it moves to the other one before that is disabled, so it never falls to the page's
+/// body (WCAG 2.4.3, focus order). Focus elsewhere (a field, another section) stays put.
+pub fn switch_run_cancel(run: &Element, cancel: &Element, running: bool) {
+    let (from, to) = if running { (run, cancel) } else { (cancel, run) };
+    let had_focus = from.owner_document().and_then(|d| d.active_element()).is_some_and(|a| &a == from);
+    let _ = to.remove_attribute("disabled");
+    if had_focus && let Some(to) = to.dyn_ref::<HtmlElement>() {
+        let _ = to.focus();
+    }
+    let _ = from.set_attribute("disabled", "");
+}
+
+/// Watches the page's `.table-box`es (a table that scrolls sideways inside its box, never the
+/// page) and marks each that is narrower than its table `data-wide`, with `tabindex="0"` so the
+/// keyboard can scroll it; `parallel.css` then shows a hint in words at its top-left ("scroll
+/// sideways"). As the simulator's page does (`src/ui/wide_tables.rs`), with a `ResizeObserver`
+/// on each box and its table: a box shown, filled or resized is measured again.
+pub fn watch_wide_tables(document: &web_sys::Document) {
+    let Ok(boxes) = document.query_selector_all(".table-box") else { return };
+    let boxes: Vec<Element> = (0..boxes.length()).filter_map(|i| boxes.item(i)?.dyn_into().ok()).collect();
+    let marked = boxes.clone();
+    let mark = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+        for b in &marked {
+            let wide = b.scroll_width() > b.client_width() + 1;
+            // Only a change is written: an attribute set to the same value still restyles.
+            if wide != b.has_attribute("data-wide") {
+                let _ = if wide {
+                    b.set_attribute("data-wide", "").and_then(|_| b.set_attribute("tabindex", "0"))
+                } else {
+                    b.remove_attribute("data-wide").and_then(|_| b.remove_attribute("tabindex"))
+                };
+            }
+        }
+    });
+    let Ok(observer) = web_sys::ResizeObserver::new(mark.as_ref().unchecked_ref()) else { return };
+    for b in &boxes {
+        observer.observe(b);
+        if let Some(table) = b.first_element_child() {
+            observer.observe(&table);
+        }
+    }
+    // The page lives as long as the document: so do the observer and its callback.
+    mark.forget();
+    std::mem::forget(observer);
 }
 
 /// The parallel workers' loader script (Trunk's `data-loader-shim`), relative to the page's base
@@ -182,7 +231,6 @@ pub fn address_flag(name: &str) -> Option<String> {
 /// Why the browser refused a `postMessage` (a `DataCloneError`, a `RangeError` when out of
 /// memory…), in words: the exception's message, or its text.
 pub fn refusal(e: &JsValue) -> String {
-    use wasm_bindgen::JsCast;
     match e.dyn_ref::<js_sys::Error>() {
         Some(error) => format!("{}: {}", String::from(error.name()), String::from(error.message())),
         None => e.as_string().unwrap_or_else(|| "no reason given".to_string()),
