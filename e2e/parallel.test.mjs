@@ -43,15 +43,19 @@ test('plain additions lose updates on 2 workers; Atomics.add and the lock are ex
   }));
   assert.deepEqual(head, { lost: String(r.plain.lost), mark: '"⚠ "', colour: 'rgb(138, 83, 0)' });
   assert.match(await text(page, 'startup'), /Worker start-up .* ms for the first, .* ms for the last of 2/);
-  // Why plain took longer, shown exactly when it did (the times as the table has them).
+  // Why plain took longer, shown exactly when it took over 1.1× as long (the times as the table
+  // has them; closer is noise).
   const ms = (await results(page, { withMs: true }));
-  const slower = ms.plain.ms > ms.atomic.ms;
+  const slower = ms.plain.ms > 1.1 * ms.atomic.ms; // lessons.rs, SLOWER_BY
   assert.equal(await byId(page, 'times-why').isVisible(), slower, JSON.stringify(ms));
   if (slower) {
     assert.match(await text(page, 'times-why'), /^Why plain took longer \([\d.]+ ms against [\d.]+ ms for Atomics.add\): .*true sharing.*two calls out of WebAssembly.*one locked instruction.*Run 1 worker/);
   }
   // A loss of a whole worker's share (1,000,000) or more is explained; a smaller one is not.
   assert.equal(await byId(page, 'loss-why').isVisible(), r.plain.lost >= 1_000_000);
+  if (r.plain.lost >= 1_000_000) {
+    assert.match(await text(page, 'loss-why'), /^How (exactly )?[\d,]+ updates, .* can be lost: each plain store writes what its worker last read plus one/);
+  }
   await shot(page, 'parallel-shared-done');
   const axe = await new AxeBuilder({ page }).analyze();
   assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), []);

@@ -34,7 +34,7 @@ pub fn large_loss(lost: u32, workers: u32, iterations: u32) -> Option<String> {
     if workers < 2 || iterations == 0 || lost < iterations {
         return None;
     }
-    let erased = "each plain store writes what its worker last read plus one, so a worker that read the counter and was then paused before its store (the operating system ran something else on its core) writes back an old value when it resumes, erasing every addition the others made meanwhile";
+    let erased = "each plain store writes what its worker last read plus one, so a worker that read the counter and was then held up before its store (the operating system ran something else on its core, or the browser's engine stopped it to compile code or collect garbage) writes back an old value when it resumes, erasing every addition the others made meanwhile";
     let lost_text = grouped(u64::from(lost));
     Some(if lost.is_multiple_of(iterations) {
         let (whose, who) = match lost / iterations {
@@ -42,7 +42,7 @@ pub fn large_loss(lost: u32, workers: u32, iterations: u32) -> Option<String> {
             k => (format!("{k} workers' whole shares"), format!("{k} other workers made all their additions")),
         };
         format!(
-            "How exactly {lost_text} updates, {whose}, can be lost: {erased}; here, most likely, {who} during that pause."
+            "How exactly {lost_text} updates, {whose}, can be lost: {erased}; here, most likely, {who} while it was held up."
         )
     } else {
         let share = grouped(u64::from(iterations));
@@ -50,16 +50,20 @@ pub fn large_loss(lost: u32, workers: u32, iterations: u32) -> Option<String> {
     })
 }
 
+/// How many times `Atomics.add`'s time the plain additions must take before [`plain_slower`]
+/// explains it: 1.1, as a run's time varies by a few percent from one run to the next here.
+pub const SLOWER_BY: f64 = 1.1;
+
 /// Why the plain additions took longer than `Atomics.add` (`plain_ms` against `atomic_ms`, each
 /// from the first worker's first addition to the last worker's last) on `workers` workers; None
-/// when they did not. Says what is true of this code: the worker's plain addition
+/// when they took less than [`SLOWER_BY`] times as long (a run's noise is not a lesson). Says what is true of this code: the worker's plain addition
 /// ([`super::counter::add`]) is a load then a store, each a call out of WebAssembly into
 /// JavaScript (js-sys's `Int32Array` indexing), where `Atomics.add` is one call, which V8 compiles
 /// to one locked instruction (x86's `lock xadd`). With two or more workers every addition writes
 /// the same counter, so its cache line moves between the cores (true sharing; Hennessy &
 /// Patterson, "Computer Architecture", 6th ed., 5.2 on coherence misses).
 pub fn plain_slower(plain_ms: f64, atomic_ms: f64, workers: u32) -> Option<String> {
-    if plain_ms <= atomic_ms {
+    if plain_ms <= SLOWER_BY * atomic_ms {
         return None;
     }
     let calls = "each plain addition here is two calls out of WebAssembly into JavaScript (read the array element, then write it back), where Atomics.add is one call, which the CPU does as one locked instruction (x86's lock xadd)";
@@ -134,7 +138,10 @@ mod tests {
         let one = large_loss(100_000, 2, 100_000).expect("explained");
         assert!(one.starts_with("How exactly 100,000 updates, one worker's whole share, can be lost:"), "{one}");
         assert!(one.contains("writes what its worker last read plus one"), "{one}");
-        assert!(one.ends_with("here, most likely, another worker made all its additions during that pause."), "{one}");
+        assert!(
+            one.ends_with("here, most likely, another worker made all its additions while it was held up."),
+            "{one}"
+        );
         // 4 × 10,000 that lost 20,000: two whole shares.
         let two = large_loss(20_000, 4, 10_000).expect("explained");
         assert!(two.starts_with("How exactly 20,000 updates, 2 workers' whole shares, can be lost:"), "{two}");
@@ -142,7 +149,7 @@ mod tests {
         // 3 × 10,000 that lost 12,345: more than a share, not a multiple of it.
         let more = large_loss(12_345, 3, 10_000).expect("explained");
         assert!(more.starts_with("How 12,345 updates, more than one worker's share of 10,000, can be lost:"), "{more}");
-        assert!(!more.contains("during that pause"), "{more}");
+        assert!(!more.contains("while it was held up"), "{more}");
     }
 
     #[test]
@@ -168,9 +175,13 @@ mod tests {
         // One worker: no sharing to blame, only the calls.
         let one = plain_slower(30.0, 20.0, 1).expect("explained");
         assert!(!one.contains("cache line") && one.contains("two calls"), "{one}");
-        // Plain as fast or faster: nothing to explain.
+        // Plain as fast or faster, or slower by noise only (39.4 ms against 38.5, 1.02×; 1.1× at
+        // the line): nothing to explain.
         assert_eq!(plain_slower(700.0, 778.0, 2), None);
         assert_eq!(plain_slower(778.0, 778.0, 2), None);
+        assert_eq!(plain_slower(39.4, 38.5, 2), None);
+        assert_eq!(plain_slower(110.0, 100.0, 2), None);
+        assert!(plain_slower(111.0, 100.0, 2).is_some());
     }
 
     fn outcome(workers: u32, startup: f64, send: f64, compute: f64, wall: f64) -> HashOutcome {
