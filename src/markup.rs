@@ -53,6 +53,20 @@ pub fn with_code(text: &str) -> String {
     out
 }
 
+/// An integer with `,` thousands separators, as the pages write counts ("2,000,000"); used by
+/// the simulator page (`ui::format`) and the parallel mode's sentences (`parallel::lessons`).
+pub fn grouped(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,5 +81,13 @@ mod tests {
     fn an_unmatched_backtick_stays_text() {
         assert_eq!(code_pieces("a `b` c `d"), vec![(false, "a "), (true, "b"), (false, " c `d")]);
         assert_eq!(with_code("`x` and `"), "<code>x</code> and `");
+    }
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(super::grouped(0), "0");
+        assert_eq!(super::grouped(999), "999");
+        assert_eq!(super::grouped(1_000), "1,000");
+        assert_eq!(super::grouped(16_777_216), "16,777,216");
     }
 }

@@ -48,20 +48,7 @@ pub fn workers(n: u32) -> String {
     if n == 1 { "1 worker".to_string() } else { format!("{n} workers") }
 }
 
-/// An integer with `,` thousands separators, as the page writes counts ("2,000,000"). The same
-/// as the simulator page's `ui::format::grouped`, which is built for the browser only; this one
-/// is tested natively with the sentences that use it ([`lessons`]).
-pub fn grouped(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::markup::grouped;
 
 #[cfg(test)]
 mod tests {
@@ -69,13 +56,5 @@ mod tests {
     fn one_worker_is_singular() {
         assert_eq!(super::workers(1), "1 worker");
         assert_eq!(super::workers(4), "4 workers");
-    }
-
-    #[test]
-    fn counts_are_grouped_by_thousands() {
-        assert_eq!(super::grouped(0), "0");
-        assert_eq!(super::grouped(999), "999");
-        assert_eq!(super::grouped(1_000), "1,000");
-        assert_eq!(super::grouped(16_777_216), "16,777,216");
     }
 }

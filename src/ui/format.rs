@@ -33,18 +33,7 @@ pub fn bytes(n: u64) -> String {
     format!("{} B", grouped(n))
 }
 
-/// An integer with `,` thousands separators.
-pub fn grouped(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::markup::grouped;
 
 pub use crate::markup::code_pieces;
 
