@@ -49,8 +49,10 @@ use crate::model::{Progress, Ticks};
 /// then the trace's lists, read a slice at a time ([`wire::RunDecoder`]); (6 is the parallel
 /// mode's own, [`parallel::PROTOCOL`]); 7: the loaded run's system carries the synchronisation
 /// objects (semaphores, condition variables, barriers, spin locks, read-write locks) and their
-/// instructions, which a worker of version 5 misreads.
-pub const PROTOCOL: u32 = 7;
+/// instructions, which a worker of version 5 misreads; 8: threads that start on `create`,
+/// `join` and exit values (the system's slots, the instructions, the trace's `joined` event and
+/// exit value, the machine's `thread_create_ticks`).
+pub const PROTOCOL: u32 = 8;
 
 /// A control message with the protocol version it was written in (in this order on the wire:
 /// the version, a varint, comes first).
