@@ -205,6 +205,25 @@ fn the_wait_for_graph_has_join_edges() {
     );
 }
 
+/// The page's panel draws each join as a box "thread's exit" held by the thread joined, and
+/// lists the joins in words, on the cycle.
+#[test]
+fn the_wait_graph_panel_draws_and_lists_joins() {
+    use threadlab::page::wait_graph::{body, has_objects, summary};
+    let mut p = job("p", 0, "set r0, 1\njoin r0");
+    p.threads.push(thread("t1", "set r0, 0\njoin r0"));
+    let s = scenario(1, threadlab::model::scenario::Policy::Fcfs, None, vec![p]);
+    let (sys, r) = go(&s);
+    assert!(has_objects(&sys), "a program that joins shows the panel");
+    let snap = r.trace.as_ref().unwrap().snapshot(&sys, 1, 4);
+    let g = threadlab::model::waitgraph::WaitGraph::at(&sys, &snap);
+    assert_eq!(summary(&g), "a cycle of waits: deadlock");
+    let html = body(&sys, &g, &snap);
+    assert_eq!(html.matches(">thread's exit</text>").count(), 2, "{html}");
+    assert!(html.contains("<li>main waits for thread <code>t1</code> to exit<span class=\"wg-on-cycle\">"), "{html}");
+    assert!(html.contains("the exit of thread t1, which main joins"), "{html}");
+}
+
 /// Memory: code 4096 + data 4096 + one 8192-byte stack per thread that started. With main and
 /// 3 slots, 2 created: at load 4096 + 4096 + 8192 = 16,384 bytes; at the end 3 stacks,
 /// 4096 + 4096 + 3 × 8192 = 32,768.
@@ -328,4 +347,44 @@ proptest! {
         }
         prop_assert_eq!(var(&r, 0, "result"), 7 * n as i64);
     }
+}
+
+/// The C4 preset: main creates 4 workers (creates end at 14, 28, 42, 56 on CPU 0); w1 takes
+/// CPU 1 at once (a CPU's first thread loads free) and runs 77 ticks (faa 1, 25 adds, add 1,
+/// 25 × 2 adds; loop/end/exit free): 14–91. main then runs set, set, add (56–59) and its join of
+/// w1 (59–60) blocks: CPU 0 switches to w2 (1 tick, 60–61), which runs 61–138. The partial sums
+/// 325 + 950 + 1575 + 2200 = 1 + … + 100 = 5050. Memory: 4096 + 4096 + 5 stacks × 8192 = 49,152.
+#[test]
+fn the_create_join_preset_sums_its_workers_exit_values() {
+    let s = threadlab::presets::find("threads-create-join").unwrap().scenario().unwrap();
+    let (_, r) = go(&s);
+    assert_eq!(r.outcome, Outcome::Completed);
+    assert_eq!(var(&r, 0, "total"), 5050);
+    let arrivals: Vec<u64> = (1..=4).map(|t| r.metrics.threads[t].arrival).collect();
+    assert_eq!(arrivals, vec![14, 28, 42, 56]);
+    let w1 = &r.metrics.threads[1];
+    assert_eq!((w1.first_run, w1.completion), (Some(14), Some(91)));
+    let w2 = &r.metrics.threads[2];
+    assert_eq!((w2.first_run, w2.completion), (Some(61), Some(138)));
+    assert_eq!((r.metrics.memory[0].threads, r.metrics.memory[0].bytes), (5, 49_152));
+}
+
+/// `exit` takes nothing, a number or a register; anything else is located at its column.
+#[test]
+fn exit_values_parse() {
+    use threadlab::model::program::{Instr, Operand, Symbols, parse};
+    let one = |src: &str| {
+        let mut mutexes = Vec::new();
+        parse(src, Symbols { variables: &[], mutexes: &mut mutexes }).map(|p| p.instrs[0])
+    };
+    assert_eq!(one("exit"), Ok(Instr::Exit { value: Operand::Imm(0) }));
+    assert_eq!(one("exit -3"), Ok(Instr::Exit { value: Operand::Imm(-3) }));
+    assert_eq!(one("EXIT r2"), Ok(Instr::Exit { value: Operand::Reg(2) }));
+    let e = one("exit r9").unwrap_err();
+    assert_eq!((e.column, e.message.as_str()), (6, "`r9` is not a register (r0 to r7)"));
+    let e = one("exit 1, 2").unwrap_err();
+    assert_eq!((e.column, e.message.as_str()), (9, "unexpected `2`: `exit` takes at most an exit value"));
+    // `create` needs a program of the process: with none, it says so.
+    let e = one("create r1, worker").unwrap_err();
+    assert!(e.message.contains("no program `worker`") && e.message.contains("it has none"), "{}", e.message);
 }

@@ -979,6 +979,13 @@ pub const SYNTAX_NOTES: &[(&str, &str)] = &[
          (`\"rwlocks\": { \"table\": { \"prefer\": \"writers\" } }`; readers by default). A name is one object: a \
          semaphore cannot also be a mutex.",
     ),
+    (
+        "Threads created at run time",
+        "A thread declared with `\"start\": \"created\"` and a `\"program\"` does not start by itself: it starts \
+         when another thread of its process runs `create rX, PROGRAM` (declare as many as the program creates; they \
+         start in the order declared). Thread ids count from 0 over all the scenario's threads, in the order \
+         declared: `create` puts the new one's in `rX` for `join`.",
+    ),
     ("Time", "One tick is one simulated microsecond (µs)."),
 ];
 
@@ -1075,7 +1082,26 @@ impl Parser<'_> {
         }
         if op == "exit" {
             let value = match t.get(1) {
-                Some(v) => self.operand(v)?,
+                Some(v)
+                    if v.text
+                        .strip_prefix(['r', 'R'])
+                        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) =>
+                {
+                    Operand::Reg(self.reg(v)?)
+                }
+                Some(v) => match v.text.parse::<i64>() {
+                    Ok(n) => Operand::Imm(n),
+                    Err(_) => {
+                        return self.err(
+                            v.column,
+                            format!(
+                                "`{}` is not an exit value: `exit` takes nothing, or a number or register, e.g. \
+                                 `exit 3` or `exit r2`",
+                                v.text
+                            ),
+                        );
+                    }
+                },
                 None => Operand::Imm(0),
             };
             return Ok(Instr::Exit { value });

@@ -311,6 +311,20 @@ pub struct ThreadView {
     pub joined: bool,
 }
 
+impl ThreadView {
+    /// Its state in words for the thread table: the state's name, except "not started" for a
+    /// `"start": "created"` thread no `create` has started (`created`: it is one), and
+    /// "exited (v)" for a terminated one, with ", joined" once a `join` took its value.
+    pub fn state_words(&self, created: bool) -> String {
+        match (self.state, self.exit_value) {
+            (ThreadState::New, _) if created => "not started".into(),
+            (ThreadState::Terminated, Some(v)) if self.joined => format!("exited ({v}), joined"),
+            (ThreadState::Terminated, Some(v)) => format!("exited ({v})"),
+            (state, _) => state.name().into(),
+        }
+    }
+}
+
 /// The whole system's state at an instant, rebuilt from the trace.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Snapshot {
