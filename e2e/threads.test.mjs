@@ -24,6 +24,8 @@ test('threads-create-join: not started, joining, then exited with their values a
   await openApp(page, app, 'threads-create-join');
   await seek(page, 0);
   assert.equal(await state(page, 4), 'not started');
+  // Only main has a stack yet: 4096 + 4096 + 8192.
+  assert.match(await byId(page, 'memory-view').innerText(), /stacks 8,192 B \(1 × 8,192 B\) = 16,384 B; 4 threads not started have no stack yet/);
   await seek(page, join.time);
   assert.equal(await state(page, join.tid), 'blocked');
   const waits = page.locator(`[data-testid="thread-table"] tr[data-tid="${join.tid}"] [data-testid="thread-waits"]`);
@@ -34,5 +36,6 @@ test('threads-create-join: not started, joining, then exited with their values a
     assert.equal(await state(page, e.tid), `exited (${e.value}), joined`);
   }
   assert.equal(await state(page, 0), 'exited (0)');
+  assert.match(await byId(page, 'memory-view').innerText(), /stacks 40,960 B \(5 × 8,192 B\) = 49,152 B/);
   page.done();
 });

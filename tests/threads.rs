@@ -277,6 +277,20 @@ fn the_explorer_runs_created_threads() {
     }
 }
 
+/// The explorer finds the join cycle: whatever the order, main and t1 each join the other
+/// (neither exits first), so every schedule deadlocks.
+#[test]
+fn the_explorer_finds_a_join_cycle() {
+    let mut p = job("p", 0, "set r0, 1\njoin r0");
+    p.threads.push(thread("t1", "set r0, 0\njoin r0"));
+    let s = scenario(1, threadlab::model::scenario::Policy::Fcfs, None, vec![p]);
+    let x = explore::explore(&s, explore::DEFAULT_LIMIT).unwrap();
+    assert_eq!(x.finals.len(), 1);
+    assert_eq!(x.finals[0].end, EndKind::Deadlock);
+    let Outcome::Deadlock { message, .. } = &x.finals[0].outcome else { panic!() };
+    assert!(message.contains("a cycle: p/main waits for p/t1, which waits for p/main"), "{message}");
+}
+
 /// The scenario's checks: the main thread cannot wait for a `create`, a created thread has no
 /// arrival, and it runs a named program.
 #[test]
