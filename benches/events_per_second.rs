@@ -37,7 +37,7 @@ fn big_scenario(processes: usize, threads_per_process: usize, iterations: u32) -
         format: FORMAT,
         name: "benchmark".into(),
         description: String::new(),
-        machine: MachineSpec { cpus: 8, thread_switch_ticks: 1, process_switch_ticks: 3, cache: None },
+        machine: MachineSpec { cpus: 8, thread_switch_ticks: 1, process_switch_ticks: 3, ..MachineSpec::default() },
         scheduler: SchedulerSpec::of(Policy::RoundRobin, Some(3)),
         seed: 42,
         limits: Limits { max_steps: u64::MAX, max_time: u64::MAX },

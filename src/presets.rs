@@ -30,6 +30,7 @@ macro_rules! presets {
 
 presets![
     "single-thread": "One process, one thread",
+    "threads-create-join": "Adding threads: create, join, sum",
     "race-unsafe": "Race: counter++ without a lock",
     "race-mutex": "Race fixed with a mutex",
     "mixed-fcfs-1cpu": "Mixed workload: FCFS, 1 CPU",

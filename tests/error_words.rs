@@ -231,7 +231,11 @@ fn a_typo_in_an_instruction_suggests_the_instruction() {
     let e = err(&RACE.replacen("\"load r0, counter\"", "\"load r0\"", 1));
     assert_eq!(e.message, "`load` needs a register and a variable, e.g. `load r0, counter` (found 1 of 2)");
     let e = err(&RACE.replacen("\"load r0, counter\"", "\"exit now\"", 1));
-    assert_eq!(e.message, "unexpected `now`: `exit` takes nothing after it");
+    // `exit` takes an optional exit value (a number or register): a word is neither.
+    assert_eq!(
+        e.message,
+        "`now` is not an exit value: `exit` takes nothing, or a number or register, e.g. `exit 3` or `exit r2`"
+    );
 }
 
 #[test]

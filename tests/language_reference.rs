@@ -39,7 +39,9 @@ fn mnemonic(i: &Instr) -> &'static str {
         Instr::FetchAdd { .. } => "faa",
         Instr::Xchg { .. } => "xchg",
         Instr::Cas { .. } => "cas",
-        Instr::Exit => "exit",
+        Instr::Create { .. } => "create",
+        Instr::Join { .. } => "join",
+        Instr::Exit { .. } => "exit",
     }
 }
 
@@ -76,7 +78,9 @@ fn every_variant() -> Vec<Instr> {
         Instr::FetchAdd { reg: 0, var: 0, add: threadlab::model::program::Operand::Imm(1) },
         Instr::Xchg { reg: 0, var: 0 },
         Instr::Cas { var: 0, expected: 0, new: 1 },
-        Instr::Exit,
+        Instr::Create { reg: 0, program: 0, ticks: 0 },
+        Instr::Join { reg: 0 },
+        Instr::Exit { value: threadlab::model::program::Operand::Imm(0) },
     ]
     .into_iter()
     .chain(Test::ALL.into_iter().flat_map(|test| {
@@ -85,12 +89,16 @@ fn every_variant() -> Vec<Instr> {
     .collect()
 }
 
-/// The examples' declared objects: semaphore `slots`, barrier `b`.
+/// The examples' declared objects: semaphore `slots`, barrier `b`; and program `worker`.
 fn parse_example(text: &str) -> Vec<Instr> {
     let variables = vec!["counter".to_string()];
     let mut mutexes = Vec::new();
-    let mut objects =
-        ObjectNames { semaphores: vec!["slots".into()], barriers: vec!["b".into()], ..ObjectNames::default() };
+    let mut objects = ObjectNames {
+        semaphores: vec!["slots".into()],
+        barriers: vec!["b".into()],
+        programs: vec!["worker".into()],
+        ..ObjectNames::default()
+    };
     let prog = parse_with(text, Symbols { variables: &variables, mutexes: &mut mutexes }, &mut objects)
         .unwrap_or_else(|e| panic!("example {text:?} does not parse: {e}"));
     prog.instrs
@@ -137,6 +145,12 @@ fn costs_are_the_interpreters() {
             "N" => {
                 assert_eq!(d.example, "compute 5");
                 5
+            }
+            // The machine's, filled in when the system is loaded (tests/threads.rs): 0 as parsed.
+            "14 (machine.thread_create_ticks)" => {
+                assert_eq!(threadlab::model::scenario::DEFAULT_THREAD_CREATE_TICKS, 14);
+                assert!(matches!(i, Instr::Create { ticks: 0, .. }));
+                0
             }
             other => panic!("unexpected cost text {other:?} for `{}`", d.mnemonic),
         };

@@ -35,7 +35,7 @@ fn hand_trace() -> Trace {
             state(3, 1, Blocked, Wait { on: WaitReason::Mutex { mutex: 0 } }),
             state(7, 0, Ready, queued(ReadyReason::Woken)),
             state(7, 0, Running, Dispatched { cpu: 0 }),
-            state(9, 0, Terminated, Exited),
+            state(9, 0, Terminated, Exited { value: 0 }),
         ],
         intervals: vec![
             run_iv(0, 0, 0, 2, IntervalKind::Run),

@@ -95,6 +95,7 @@ macro_rules! goldens {
 
 goldens! {
     preset_single_thread => "single-thread",
+    preset_threads_create_join => "threads-create-join",
     preset_race_unsafe => "race-unsafe",
     preset_race_mutex => "race-mutex",
     preset_mixed_fcfs_1cpu => "mixed-fcfs-1cpu",

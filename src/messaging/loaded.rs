@@ -89,6 +89,7 @@ struct MachineSpecDef {
     process_switch_ticks: Ticks,
     #[serde(with = "cache")]
     cache: Option<CacheSpec>,
+    thread_create_ticks: Ticks,
 }
 
 /// `Option<CacheSpec>` through [`CacheSpecDef`].

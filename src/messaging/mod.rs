@@ -49,8 +49,10 @@ use crate::model::{Progress, Ticks};
 /// then the trace's lists, read a slice at a time ([`wire::RunDecoder`]); (6 is the parallel
 /// mode's own, [`parallel::PROTOCOL`]); 7: the loaded run's system carries the synchronisation
 /// objects (semaphores, condition variables, barriers, spin locks, read-write locks) and their
-/// instructions, which a worker of version 5 misreads.
-pub const PROTOCOL: u32 = 7;
+/// instructions, which a worker of version 5 misreads; 8: threads that start on `create`,
+/// `join` and exit values (the system's slots, the instructions, the trace's `joined` event and
+/// exit value, the machine's `thread_create_ticks`).
+pub const PROTOCOL: u32 = 8;
 
 /// A control message with the protocol version it was written in (in this order on the wire:
 /// the version, a varint, comes first).
@@ -250,13 +252,13 @@ mod tests {
     fn the_control_bytes_start_with_the_version_then_the_kind() {
         // postcard: a u32 or u64 is a varint (7 bits a byte, low first), an enum variant its
         // index as a varint, an Option a 0/1 byte before its value.
-        assert_eq!(write(&FromWorker::Ready), [7, 0]);
+        assert_eq!(write(&FromWorker::Ready), [8, 0]);
         // Start is ToWorker's variant 0; id 1; Job::Run is variant 0; fault None.
-        assert_eq!(write(&ToWorker::Start { id: 1, job: Job::Run(RunJob { fault: None }) }), [7, 0, 1, 0, 0]);
+        assert_eq!(write(&ToWorker::Start { id: 1, job: Job::Run(RunJob { fault: None }) }), [8, 0, 1, 0, 0]);
         // Progress is FromWorker's variant 1; id 300 = 0b10_0101100 → [0xac, 0x02].
         let progress =
             FromWorker::Progress { id: 300, progress: Progress { now: 2, steps: 3, events: 4, finished: true } };
-        assert_eq!(write(&progress), [7, 1, 0xac, 0x02, 2, 3, 4, 1]);
+        assert_eq!(write(&progress), [8, 1, 0xac, 0x02, 2, 3, 4, 1]);
     }
 
     #[test]
@@ -280,7 +282,7 @@ mod tests {
     fn garbled_bytes_are_an_error() {
         // Empty; FromWorker has no variant 9; a Progress cut short; a Ready with a byte left over;
         // a version varint that never ends.
-        for bytes in [&[][..], &[7, 9], &[7, 1, 5, 2], &[7, 0, 0], &[0x80, 0x80]] {
+        for bytes in [&[][..], &[8, 9], &[8, 1, 5, 2], &[8, 0, 0], &[0x80, 0x80]] {
             assert!(matches!(read::<FromWorker>(bytes), Err(ReadError::Garbled(_))), "{bytes:?}");
         }
     }

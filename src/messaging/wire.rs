@@ -331,6 +331,12 @@ enum WhatDef {
         #[serde(with = "FlagsDef")]
         flags: Flags,
     },
+    Joined {
+        tid: ThreadId,
+        thread: ThreadId,
+        reg: Reg,
+        value: i64,
+    },
     Mutex {
         pid: ProcessId,
         mutex: MutexId,
@@ -386,7 +392,9 @@ enum CauseDef {
         #[serde(with = "WaitReasonDef")]
         on: WaitReason,
     },
-    Exited,
+    Exited {
+        value: i64,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -406,6 +414,7 @@ enum WaitReasonDef {
     RwLock { lock: RwId, write: bool },
     Barrier { barrier: BarrierId },
     Condvar { cond: CondId },
+    Join { thread: ThreadId },
 }
 
 #[derive(Serialize, Deserialize)]

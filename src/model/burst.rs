@@ -39,7 +39,7 @@ pub(crate) fn next_burst(
     for _ in 0..BURST_LOOKAHEAD {
         let Some(&instr) = program.instrs.get(pc) else { break };
         match instr {
-            Instr::Exit | Instr::Io { .. } => break,
+            Instr::Exit { .. } | Instr::Io { .. } => break,
             Instr::Compute { span: Span::Fixed(n) } => {
                 total += n;
                 pc += 1;

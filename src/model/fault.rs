@@ -2,9 +2,9 @@
 //! what it did wrong, in words. The interpreter and the synchronisation steps return them in an
 //! effect ([`super::interpreter::Flow::Fault`]).
 
-use super::program::{CondId, MutexId, RwId, SemId, SpinId};
-use super::sync::Busy;
+use super::program::{CondId, MutexId, ProgramId, RwId, SemId, SpinId};
 use super::sync::names::ObjectKind;
+use super::sync::{Busy, JoinError};
 use super::system::System;
 use super::{ProcessId, ThreadId};
 
@@ -72,6 +72,16 @@ pub enum Fault {
         kind: ObjectKind,
         /// Its id.
         id: usize,
+    },
+    /// `create` of a program with no `"start": "created"` thread left to start running it.
+    NoThreadToCreate {
+        /// The program.
+        program: ProgramId,
+    },
+    /// A `join` POSIX refuses (see [`crate::model::sync::join`]).
+    JoinRefused {
+        /// Why.
+        error: JoinError,
     },
     /// `sem_post` on a bounded semaphore already at its `max`.
     PostFull {
@@ -152,6 +162,34 @@ impl Fault {
             Fault::UseAfterDestroy { kind, id } => {
                 format!("use of {} `{}` after it was destroyed", kind.word(), object_name(sys, pid, kind, id))
             }
+            Fault::NoThreadToCreate { program } => {
+                let p = &sys.processes[pid];
+                let name = p.objects.programs.get(program).map_or("?", String::as_str);
+                let slots = (p.threads.iter().zip(&p.created)).filter(|(_, s)| **s == Some(program)).count();
+                format!(
+                    "no thread left to create running `{name}`: declare more threads with \"start\": \"created\" and \
+                     \"program\": \"{name}\" (this process declares {slots}, all started)"
+                )
+            }
+            Fault::JoinRefused { error } => match error {
+                JoinError::Itself => "join of this thread itself: it would wait for its own exit for ever (POSIX \
+                                      pthread_join: EDEADLK)"
+                    .into(),
+                JoinError::NoSuchThread { value } => format!(
+                    "join of thread id {value}, which is no thread of this process: join the id `create` put in a \
+                     register (POSIX pthread_join: ESRCH)"
+                ),
+                JoinError::NotCreated { tid } => format!(
+                    "join of {}, which no `create` has started yet (POSIX pthread_join: ESRCH)",
+                    sys.thread_label(tid)
+                ),
+                JoinError::AlreadyJoined { tid, by } => format!(
+                    "join of {}, which {} has joined or is joining already: a thread is joined once (POSIX \
+                     pthread_join: EINVAL)",
+                    sys.thread_label(tid),
+                    sys.thread_label(by)
+                ),
+            },
             Fault::PostFull { sem, max } => {
                 let name = sys.processes[pid].objects.name(ObjectKind::Semaphore, sem);
                 format!("post on semaphore `{name}`, already at its `max` of {max}: a bounded semaphore goes no higher")

@@ -6,7 +6,7 @@
 use super::ThreadId;
 use super::memory::Cell;
 use super::program::{Flags, Instr, Operand, REGISTER_COUNT, Reg, RwId, SemId, Span, SpinId, Value, VarId};
-use super::sync::{Acquire, ProcessSync, Release};
+use super::sync::{Acquire, JoinStep, ProcessSync, Release};
 use super::wait::WaitReason;
 use super::{ProcessId, Ticks};
 
@@ -61,8 +61,16 @@ pub enum Flow {
     /// thread is woken (I/O done, the mutex handed over, …), unless the wait says otherwise
     /// ([`WaitReason::completes_on_wake`]: a signalled `cond_wait` runs again).
     Block(WaitReason),
-    /// The thread terminates.
-    Exit,
+    /// The instruction (`create`) completed and started thread `child`: go on at `next`; the
+    /// event loop makes `child` ready.
+    Create {
+        /// The PC to go on at.
+        next: usize,
+        /// The thread started.
+        child: ThreadId,
+    },
+    /// The thread terminates with this exit value (what a `join` of it receives).
+    Exit(i64),
     /// The program did something illegal; the run stops (see [`Fault::message`]).
     Fault(Fault),
 }
@@ -128,6 +136,15 @@ pub enum Change {
         /// Their new value.
         flags: Flags,
     },
+    /// A `join` completed: thread `thread` had exited with `value`, now in register `reg`.
+    Joined {
+        /// The thread joined.
+        thread: ThreadId,
+        /// The register that held its tid and now holds its exit value.
+        reg: Reg,
+        /// Its exit value.
+        value: i64,
+    },
     /// A mutex of the process changed owner (`None`: free).
     Mutex {
         /// The mutex.
@@ -176,8 +193,8 @@ pub struct ProcessState<'a> {
 }
 
 /// CPU ticks `instr` occupies its CPU before its effect applies: 0 for the free instructions
-/// (`io`, `loop`, `end`, `exit`), a draw from `span` for `compute`, else
-/// [`super::program::SIMPLE_INSTRUCTION_TICKS`].
+/// (`io`, `loop`, `end`, `exit`), a draw from `span` for `compute`, the machine's
+/// `thread_create_ticks` for `create`, else [`super::program::SIMPLE_INSTRUCTION_TICKS`].
 #[inline]
 pub fn cost(instr: &Instr, draw: &mut impl FnMut(Span) -> Ticks) -> Ticks {
     match *instr {
@@ -309,7 +326,32 @@ pub fn execute(
             Effect::next(pc + 1).with(Change::Flags { flags })
         }
         Instr::BranchFlags { test, target } => Effect::next(if test.holds(ctx.flags) { target } else { pc + 1 }),
-        Instr::Exit => Effect::flow(Flow::Exit),
+        Instr::Create { reg, program, .. } => match proc.sync.lives.create(program) {
+            Some(child) => {
+                ctx.loaded_from[reg as usize] = Origin::default();
+                ctx.regs[reg as usize] = child as i64;
+                let change = Change::Reg { reg, value: child as i64 };
+                Effect::flow(Flow::Create { next: pc + 1, child }).with(change)
+            }
+            None => Effect::flow(Flow::Fault(Fault::NoThreadToCreate { program })),
+        },
+        Instr::Join { reg } => match proc.sync.lives.join(tid, ctx.regs[reg as usize]) {
+            JoinStep::Done(value) => {
+                let thread = ctx.regs[reg as usize] as ThreadId;
+                ctx.loaded_from[reg as usize] = Origin::default();
+                ctx.regs[reg as usize] = value;
+                Effect::next(pc + 1).with(Change::Joined { thread, reg, value })
+            }
+            JoinStep::Wait(thread) => Effect::flow(Flow::Block(WaitReason::Join { thread })),
+            JoinStep::Refused(error) => Effect::flow(Flow::Fault(Fault::JoinRefused { error })),
+        },
+        Instr::Exit { value } => {
+            let value = match value {
+                Operand::Imm(v) => v,
+                Operand::Reg(r) => ctx.regs[r as usize],
+            };
+            Effect::flow(Flow::Exit(value))
+        }
     }
 }
 

@@ -123,6 +123,7 @@ pub(crate) fn deadlock(
         let reading =
             matches!(wait.reason, WaitReason::RwLock { lock, .. } if sync[pid].rwlocks[lock].writer.is_none());
         let by = match (names.is_empty(), reading) {
+            _ if matches!(wait.reason, WaitReason::Join { .. }) => "it has not exited".into(),
             (true, _) => wait.reason.unheld(sys, pid).unwrap_or_else(|| "held by nobody".into()),
             (false, true) => format!("held for reading by {}", names.join("; ")),
             (false, false) => format!("held by {}", names.join("; ")),

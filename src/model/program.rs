@@ -31,8 +31,10 @@
 //! | `faa rX, var, n`     | 1                    | fetch-and-add, one indivisible step: `rX ← var; var ← var + n` (`n` a number or register) |
 //! | `xchg rX, var`       | 1                    | exchange, one step: `rX` and `var` swap values       |
 //! | `cas var, rE, rN`    | 1                    | compare-and-swap, one step: if `var = rE` then `var ← rN`; `rE ←` the value found; flags as `cmp` of the value found with `rE` (equal: it swapped) |
+//! | `create rX, P`       | `machine.thread_create_ticks` (14) | start the next declared thread of the process with `"start": "created"` running program `P` (POSIX `pthread_create`); its tid lands in `rX` |
+//! | `join rX`            | 1, and 1 when woken  | wait until the thread whose tid is in `rX` has exited, then `rX ←` its exit value (POSIX `pthread_join`) |
 //! | `loop N` … `end`     | 0                    | run the body N times (loops nest)                   |
-//! | `exit`               | 0                    | terminate the thread (also implied after the last line) |
+//! | `exit` / `exit v`    | 0                    | terminate the thread with exit value `v` (a number or register; 0 if none, and after the last line) |
 //!
 //! So `counter++` is three instructions (`load`, `add`, `store`) and can interleave with another
 //! thread's, which is how a race condition loses updates.
@@ -84,6 +86,9 @@ pub type RwId = usize;
 
 /// Index of a barrier in its process's table ([`ObjectNames::barriers`]).
 pub type BarrierId = usize;
+
+/// Index of a named program in its process's table ([`ObjectNames::programs`]).
+pub type ProgramId = usize;
 
 /// A length of time in ticks: fixed, or drawn uniformly from `lo..=hi` with the seeded RNG.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -395,8 +400,32 @@ pub enum Instr {
         /// Register holding the value written if the expected one was found.
         new: Reg,
     },
-    /// `exit` (or running off the end): terminates the thread.
-    Exit,
+    /// `create rX, P`: starts a thread running the process's program `P`, as POSIX
+    /// `pthread_create` does: the next thread of the process declared with `"start": "created"`
+    /// running `P` that has not started becomes ready, and its tid lands in `rX`. A runtime error
+    /// if none is left. Costs the creating thread `ticks` of CPU.
+    Create {
+        /// Register that receives the new thread's tid.
+        reg: Reg,
+        /// The program the new thread runs.
+        program: ProgramId,
+        /// CPU ticks creation takes: the scenario's `machine.thread_create_ticks`, filled in when
+        /// the system is loaded ([`super::system::System::load`]); 0 as parsed.
+        ticks: Ticks,
+    },
+    /// `join rX`: waits until the thread whose tid is in `rX` has exited, then `rX ←` its exit
+    /// value (POSIX `pthread_join`). A runtime error to join itself, a tid that is no started
+    /// thread of the process, or a thread already joined ([`super::sync::Lives::join`]).
+    Join {
+        /// Register holding the tid; receives the exit value.
+        reg: Reg,
+    },
+    /// `exit`, `exit v` (or running off the end, value 0): terminates the thread with an exit
+    /// value that a `join` receives (POSIX `pthread_exit`).
+    Exit {
+        /// The exit value: a number or a register.
+        value: Operand,
+    },
 }
 
 impl Instr {
@@ -423,7 +452,8 @@ impl Instr {
     pub fn fixed_cost(&self) -> Ticks {
         match self {
             Instr::Compute { .. } => 0, // decided per execution, see Span
-            Instr::Io { .. } | Instr::Loop { .. } | Instr::End { .. } | Instr::Exit => 0,
+            Instr::Io { .. } | Instr::Loop { .. } | Instr::End { .. } | Instr::Exit { .. } => 0,
+            Instr::Create { ticks, .. } => *ticks,
             _ => SIMPLE_INSTRUCTION_TICKS,
         }
     }
@@ -893,11 +923,34 @@ pub const INSTRUCTIONS: &[InstrDoc] = &[
         example: "set r1, 1\ncas counter, r0, r1",
     },
     InstrDoc {
+        mnemonic: "create",
+        operands: 2,
+        needs: "a register and the name of one of the process's `programs`",
+        cost: "14 (machine.thread_create_ticks)",
+        effect: "Creates a thread, as `pthread_create` does: the next thread of the process declared with \
+                 `\"start\": \"created\"` and running that program becomes ready, and its thread id lands in the \
+                 register (for `join`). It costs the creating thread the machine's `thread_create_ticks` of CPU \
+                 (14 by default: 13.62 µs measured on Linux). With no such thread left to start, a runtime error: \
+                 declare one more.",
+        example: "create r1, worker\njoin r1",
+    },
+    InstrDoc {
+        mnemonic: "join",
+        operands: 1,
+        needs: "a register holding a thread id (from `create`)",
+        cost: "1, and 1 when woken",
+        effect: "Waits until that thread has exited, then puts its exit value in the register, as `pthread_join` \
+                 does. Joining the thread itself, an id that is no started thread of the process, or a thread \
+                 already joined is a runtime error.",
+        example: "create r1, worker\njoin r1",
+    },
+    InstrDoc {
         mnemonic: "exit",
         operands: 0,
-        needs: "nothing",
+        needs: "nothing, or an exit value (a number or register)",
         cost: "0",
-        effect: "Ends the thread. A thread also ends after its last line.",
+        effect: "Ends the thread, with the exit value given (0 if none) that a `join` receives. A thread also ends \
+                 after its last line, with 0.",
         example: "exit",
     },
 ];
@@ -925,6 +978,13 @@ pub const SYNTAX_NOTES: &[(&str, &str)] = &[
          count of threads (`\"barriers\": { \"b\": 3 }`); `rwlocks` chooses whom a read-write lock prefers \
          (`\"rwlocks\": { \"table\": { \"prefer\": \"writers\" } }`; readers by default). A name is one object: a \
          semaphore cannot also be a mutex.",
+    ),
+    (
+        "Threads created at run time",
+        "A thread declared with `\"start\": \"created\"` and a `\"program\"` does not start by itself: it starts \
+         when another thread of its process runs `create rX, PROGRAM` (declare as many as the program creates; they \
+         start in the order declared). Thread ids count from 0 over all the scenario's threads, in the order \
+         declared: `create` puts the new one's in `rX` for `join`.",
     ),
     ("Time", "One tick is one simulated microsecond (µs)."),
 ];
@@ -1017,6 +1077,35 @@ impl Parser<'_> {
         // A conditional jump with only a label tests the flags of the last `cmp`.
         let test = Test::ALL.into_iter().find(|x| x.mnemonic() == op);
         let flag_form = test.is_some() && t.len() == 2;
+        if op == "exit" && t.len() > 2 {
+            return self.err(t[2].column, format!("unexpected `{}`: `exit` takes at most an exit value", t[2].text));
+        }
+        if op == "exit" {
+            let value = match t.get(1) {
+                Some(v)
+                    if v.text
+                        .strip_prefix(['r', 'R'])
+                        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) =>
+                {
+                    Operand::Reg(self.reg(v)?)
+                }
+                Some(v) => match v.text.parse::<i64>() {
+                    Ok(n) => Operand::Imm(n),
+                    Err(_) => {
+                        return self.err(
+                            v.column,
+                            format!(
+                                "`{}` is not an exit value: `exit` takes nothing, or a number or register, e.g. \
+                                 `exit 3` or `exit r2`",
+                                v.text
+                            ),
+                        );
+                    }
+                },
+                None => Operand::Imm(0),
+            };
+            return Ok(Instr::Exit { value });
+        }
         if !flag_form && t.len() - 1 < arity {
             let after = t.last().map_or(1, |k| k.column + k.text.chars().count() as u32);
             let found = match t.len() - 1 {
@@ -1107,6 +1196,8 @@ impl Parser<'_> {
             "cas" => Instr::Cas { var: self.var(&t[1])?, expected: self.reg(&t[2])?, new: self.reg(&t[3])? },
             "jmp" => Instr::Jump { target: self.jump_to(&op, &t[1])? },
             "cmp" => Instr::Cmp { a: self.reg(&t[1])?, b: self.value(&t[2])? },
+            "create" => Instr::Create { reg: self.reg(&t[1])?, program: self.program(&t[2])?, ticks: 0 },
+            "join" => Instr::Join { reg: self.reg(&t[1])? },
             _ => match test {
                 Some(test) if flag_form => Instr::BranchFlags { test, target: self.jump_to(&op, &t[1])? },
                 Some(test) => Instr::Branch {
@@ -1115,7 +1206,7 @@ impl Parser<'_> {
                     b: self.value(&t[2])?,
                     target: self.jump_to(&op, &t[3])?,
                 },
-                None => Instr::Exit,
+                None => unreachable!("`{op}` is in INSTRUCTIONS and parsed above"),
             },
         })
     }
@@ -1278,6 +1369,26 @@ impl Parser<'_> {
                 format!("unknown variable `{}` (this process declares: {})", t.text, self.symbols.variables.join(", ")),
             ),
         }
+    }
+
+    /// `create`'s program operand: one of the process's named programs.
+    fn program(&self, t: &Token<'_>) -> Result<ProgramId, ProgramError> {
+        let names = &self.objects.programs;
+        if let Some(id) = names.iter().position(|n| n == t.text) {
+            return Ok(id);
+        }
+        let declared = match names.len() {
+            0 => "it has none".to_string(),
+            _ => format!("it has {}", names.join(", ")),
+        };
+        self.err(
+            t.column,
+            format!(
+                "no program `{}` in this process: `create` names one of the process's `programs`, run by a thread \
+                 declared with \"start\": \"created\" ({declared})",
+                t.text
+            ),
+        )
     }
 
     fn mutex(&mut self, t: &Token<'_>) -> Result<MutexId, ProgramError> {

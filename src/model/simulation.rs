@@ -32,7 +32,7 @@ use super::metrics::{Averages, Metrics, ProcessMemory, VariableValue};
 use super::program::{Instr, Span};
 use super::scenario::{Limits, MachineSpec, TieRule};
 use super::scheduler::{Ctx, LeaveReason, OnCpu, ReadyReason, SchedAttrs, SchedRng, Scheduler};
-use super::sync::ProcessSync;
+use super::sync::{Life, ProcessSync};
 use super::system::System;
 use super::thread::Thread;
 use super::timers::{TimerOwner, Timers};
@@ -209,6 +209,7 @@ fn change_event(sys: &System, tid: ThreadId, change: Change) -> What {
         Change::Reg { reg, value } => What::Reg { tid, reg, value },
         Change::Mem { var, value, lost } => What::Mem { pid, var, value, tid, lost },
         Change::Mutex { mutex, owner } => What::Mutex { pid, mutex, owner },
+        Change::Joined { thread, reg, value } => What::Joined { tid, thread, reg, value },
         Change::Flags { flags } => What::Flags { tid, flags },
         Change::Semaphore { sem, value } => What::Semaphore { pid, sem, value },
         Change::Spinlock { lock, owner } => What::Spinlock { pid, lock, owner },
@@ -232,7 +233,9 @@ impl Kernel {
         let mut events = EventQueue::new(cpus);
         let wants_bursts = sched.wants_bursts();
         let binds = sched.binds_to_cpu();
-        for t in &sys.threads {
+        // A created thread arrives when a `create` starts it, not by itself.
+        let arriving = sys.threads.iter().filter(|t| !t.created).count();
+        for t in sys.threads.iter().filter(|t| !t.created) {
             events.push(t.arrival, EventKind::Arrive { tid: t.tid });
         }
         Kernel {
@@ -259,12 +262,12 @@ impl Kernel {
                 .map(|spec| Box::new(Caches::new(spec, cpus, sys.threads.iter().map(|t| t.working_set_kb).collect()))),
             idle: all_cpus,
             all_cpus,
-            progress_events: sys.threads.len(),
+            progress_events: arriving,
             memory: sys.processes.iter().map(|p| p.space.initial.iter().map(|&v| Cell::new(v)).collect()).collect(),
             sync: sys.processes.iter().map(ProcessSync::new).collect(),
             newly_ready: Vec::new(),
             stirred: false,
-            live: sys.threads.len(),
+            live: arriving,
             steps: 0,
             events_handled: 0,
             context_switches: 0,
@@ -455,6 +458,12 @@ impl Kernel {
         loop {
             self.queue_newly_ready(sys);
             self.dispatch_idle_cpus(sys);
+            // A thread dispatched runs its free instructions at once, and one may make a thread
+            // ready (an `exit` waking its joiner, a `create` costing 0): queue it this instant.
+            if !self.newly_ready.is_empty() && self.stop.is_none() && rounds > 0 {
+                rounds -= 1;
+                continue;
+            }
             if !self.stirred || self.stop.is_some() || !self.sched.preempts() || rounds == 0 {
                 return;
             }
@@ -663,7 +672,7 @@ impl Kernel {
         loop {
             let t = &mut self.threads[tid];
             let Some(&instr) = program.get(t.ctx.pc) else {
-                self.exit(cpu, tid);
+                self.exit(cpu, tid, 0);
                 return;
             };
             if t.op_left == 0 {
@@ -786,8 +795,13 @@ impl Kernel {
                 self.block(tid, reason);
                 false
             }
-            Flow::Exit => {
-                self.exit(cpu, tid);
+            Flow::Create { next, child } => {
+                self.set_pc(tid, next);
+                self.start_created(child);
+                self.stop.is_none()
+            }
+            Flow::Exit(value) => {
+                self.exit(cpu, tid, value);
                 false
             }
             Flow::Fault(fault) => {
@@ -887,11 +901,24 @@ impl Kernel {
         self.make_ready(tid, ReadyReason::Preempted);
     }
 
-    fn exit(&mut self, cpu: CpuId, tid: ThreadId) {
+    /// `tid` terminates with exit `value`; a thread waiting to join it is woken (its `join`
+    /// runs again and takes the value).
+    fn exit(&mut self, cpu: CpuId, tid: ThreadId, value: i64) {
         self.leave_cpu(cpu, LeaveReason::Exited);
         self.threads[tid].completion = Some(self.now);
         self.live -= 1;
-        self.set_state(tid, ThreadState::Terminated, Cause::Exited);
+        self.set_state(tid, ThreadState::Terminated, Cause::Exited { value });
+        let pid = self.threads[tid].pid;
+        if let Some(joiner) = self.sync[pid].lives.exit(tid, value) {
+            self.wake(joiner);
+        }
+    }
+
+    /// A `create` has started `child` (a `"start": "created"` slot): it arrives now.
+    fn start_created(&mut self, child: ThreadId) {
+        self.threads[child].created_at = Some(self.now);
+        self.live += 1;
+        self.make_ready(child, ReadyReason::Arrived);
     }
 
     fn result(&mut self, sys: &System) -> RunResult {
@@ -922,14 +949,20 @@ impl Kernel {
                 })
             })
             .collect();
+        // Every thread that started has its stack (a created one from its start; an exited
+        // one's stack is not counted as returned: glibc keeps it for reuse).
         let memory: Vec<ProcessMemory> = sys
             .processes
             .iter()
-            .map(|p| ProcessMemory {
-                pid: p.pid,
-                process: p.name.clone(),
-                threads: p.threads.len(),
-                bytes: p.memory_bytes,
+            .map(|p| {
+                let lives = &self.sync[p.pid].lives;
+                let started = p.threads.iter().filter(|&&t| lives.life(t) != Some(Life::NotStarted)).count();
+                ProcessMemory {
+                    pid: p.pid,
+                    process: p.name.clone(),
+                    threads: started,
+                    bytes: p.space.footprint_bytes(started),
+                }
             })
             .collect();
         let metrics = Metrics {

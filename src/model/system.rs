@@ -9,8 +9,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::memory::AddressSpace;
-use super::program::{self, Program, Symbols};
-use super::scenario::{Scenario, ScenarioError, program_error};
+use super::program::{self, Instr, Program, ProgramId, Symbols};
+use super::scenario::{Scenario, ScenarioError, ThreadStart, program_error};
 use super::scheduler::{DEFAULT_TICKETS, SchedAttrs};
 use super::sync::names::{ObjectNames, ObjectSettings};
 use super::{ProcessId, ThreadId, Ticks};
@@ -34,7 +34,11 @@ pub struct ProcessInfo {
     pub settings: ObjectSettings,
     /// Its threads' tids, ascending; the first is the main thread.
     pub threads: Vec<ThreadId>,
-    /// Bytes occupied: see [`AddressSpace::footprint_bytes`].
+    /// For each of [`ProcessInfo::threads`], the named program it runs if it is declared with
+    /// `"start": "created"` (a slot a `create` starts), else `None`.
+    pub created: Vec<Option<ProgramId>>,
+    /// Bytes occupied at load, with the stacks of the threads that arrive by themselves (a
+    /// created thread adds its stack when it starts): see [`AddressSpace::footprint_bytes`].
     pub memory_bytes: u64,
 }
 
@@ -47,8 +51,12 @@ pub struct ThreadInfo {
     pub pid: ProcessId,
     /// Name from the scenario.
     pub name: String,
-    /// Tick at which it first joins the ready queue.
+    /// Tick at which it first joins the ready queue; for a created thread (`created`), its
+    /// process's arrival, a placeholder: it starts when a `create` starts it.
     pub arrival: Ticks,
+    /// Declared with `"start": "created"`: it does not arrive by itself, a `create` of another
+    /// thread of the process starts it ([`super::sync::join`]).
+    pub created: bool,
     /// Index into [`System::programs`].
     pub program: usize,
     /// The process's first thread.
@@ -83,6 +91,7 @@ impl System {
                 semaphores: p.semaphores.keys().cloned().collect(),
                 barriers: p.barriers.keys().cloned().collect(),
                 rwlocks: p.rwlocks.keys().cloned().collect(),
+                programs: p.programs.keys().cloned().collect(),
                 ..ObjectNames::default()
             };
             // `destroy` may name an object a program read later uses: gather names first.
@@ -104,7 +113,12 @@ impl System {
                 sys.programs.push(prog);
             }
             let mut tids = Vec::new();
+            let mut created = Vec::new();
             for (j, t) in p.threads.iter().enumerate() {
+                let slot = (t.start == Some(ThreadStart::Created))
+                    .then(|| t.program.as_ref().and_then(|name| objects.programs.iter().position(|n| n == name)))
+                    .flatten();
+                created.push(slot);
                 let program = match (&t.code, &t.program) {
                     (Some(code), _) => {
                         let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes };
@@ -123,6 +137,7 @@ impl System {
                     pid,
                     name: t.name.clone(),
                     arrival: t.arrival.unwrap_or(p.arrival),
+                    created: slot.is_some(),
                     program,
                     is_main: j == 0,
                     attrs: SchedAttrs {
@@ -137,7 +152,7 @@ impl System {
                     working_set_kb: t.working_set_kb.or(p.working_set_kb).unwrap_or(0),
                 });
             }
-            let memory_bytes = space.footprint_bytes(tids.len());
+            let memory_bytes = space.footprint_bytes(created.iter().filter(|s| s.is_none()).count());
             sys.processes.push(ProcessInfo {
                 pid,
                 name: p.name.clone(),
@@ -147,8 +162,17 @@ impl System {
                 settings: ObjectSettings::of(&objects, p),
                 objects,
                 threads: tids,
+                created,
                 memory_bytes,
             });
+        }
+        // `create` costs what the machine says (the parser cannot know it).
+        for prog in &mut sys.programs {
+            for instr in &mut prog.instrs {
+                if let Instr::Create { ticks, .. } = instr {
+                    *ticks = scenario.machine.thread_create_ticks;
+                }
+            }
         }
         Ok(sys)
     }

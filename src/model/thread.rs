@@ -33,6 +33,8 @@ pub(crate) struct Thread {
     /// Sequence number of its latest dispatch over the whole machine (orders simultaneous
     /// pre-emptions, see [`super::simulation`]).
     pub dispatch_seq: u64,
+    /// When a `create` started it, for a `"start": "created"` thread (its arrival).
+    pub created_at: Option<Ticks>,
     pub first_run: Option<Ticks>,
     pub completion: Option<Ticks>,
     /// When it last joined the ready queue.
@@ -58,6 +60,7 @@ impl Thread {
             last_cpu: None,
             migrations: 0,
             dispatch_seq: 0,
+            created_at: None,
             first_run: None,
             completion: None,
             ready_since: 0,
@@ -83,16 +86,17 @@ impl Thread {
     /// Its measures for the run's [`super::metrics::Metrics`].
     pub fn metrics(&self, tid: ThreadId, sys: &System) -> ThreadMetrics {
         let info = &sys.threads[tid];
+        let arrival = self.created_at.unwrap_or(info.arrival);
         ThreadMetrics {
             tid,
             pid: info.pid,
             process: sys.processes[info.pid].name.clone(),
             name: info.name.clone(),
-            arrival: info.arrival,
+            arrival,
             first_run: self.first_run,
             completion: self.completion,
-            turnaround: self.completion.map(|c| c - info.arrival),
-            response: self.first_run.map(|f| f - info.arrival),
+            turnaround: self.completion.map(|c| c - arrival),
+            response: self.first_run.map(|f| f - arrival),
             waiting: self.waiting,
             cpu_time: self.cpu_time,
             io_time: self.io_time,

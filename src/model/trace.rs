@@ -61,8 +61,11 @@ pub enum Cause {
         #[serde(flatten)]
         on: WaitReason,
     },
-    /// Ran its last instruction.
-    Exited,
+    /// Ran its last instruction (or `exit`), with this exit value.
+    Exited {
+        /// The exit value (0 after the last line), which a `join` receives.
+        value: i64,
+    },
 }
 
 /// One thing that happened at an instant.
@@ -138,6 +141,17 @@ pub enum What {
         tid: ThreadId,
         /// What the comparison found.
         flags: Flags,
+    },
+    /// A `join` completed: `tid` joined `thread`, whose exit value is now in its register `reg`.
+    Joined {
+        /// The joining thread.
+        tid: ThreadId,
+        /// The thread joined.
+        thread: ThreadId,
+        /// The register that receives the exit value.
+        reg: Reg,
+        /// The exit value.
+        value: i64,
     },
     /// Mutex changed owner (`None`: free).
     Mutex {
@@ -291,6 +305,24 @@ pub struct ThreadView {
     pub cpu: Option<CpuId>,
     /// What it waits for, if blocked.
     pub waiting: Option<WaitReason>,
+    /// Its exit value, once terminated.
+    pub exit_value: Option<i64>,
+    /// Whether another thread has joined it (after its exit).
+    pub joined: bool,
+}
+
+impl ThreadView {
+    /// Its state in words for the thread table: the state's name, except "not started" for a
+    /// `"start": "created"` thread no `create` has started (`created`: it is one), and
+    /// "exited (v)" for a terminated one, with ", joined" once a `join` took its value.
+    pub fn state_words(&self, created: bool) -> String {
+        match (self.state, self.exit_value) {
+            (ThreadState::New, _) if created => "not started".into(),
+            (ThreadState::Terminated, Some(v)) if self.joined => format!("exited ({v}), joined"),
+            (ThreadState::Terminated, Some(v)) => format!("exited ({v})"),
+            (state, _) => state.name().into(),
+        }
+    }
 }
 
 /// The whole system's state at an instant, rebuilt from the trace.
@@ -436,6 +468,8 @@ impl Fold {
                     flags: Flags::default(),
                     cpu: None,
                     waiting: None,
+                    exit_value: None,
+                    joined: false,
                 })
                 .collect(),
             variables: sys.processes.iter().map(|p| p.space.initial.clone()).collect(),
@@ -477,6 +511,9 @@ impl Fold {
                         Cause::Wait { on } => Some(on),
                         _ => None,
                     };
+                    if let Cause::Exited { value } = cause {
+                        t.exit_value = Some(value);
+                    }
                 }
                 What::Pc { tid, pc } => self.threads[tid].pc = pc,
                 What::Reg { tid, reg, value } => self.threads[tid].registers[reg as usize] = value,
@@ -491,6 +528,10 @@ impl Fold {
                     }
                 }
                 What::Mem { pid, var, value, .. } => self.variables[pid][var] = value,
+                What::Joined { tid, thread, reg, value } => {
+                    self.threads[tid].registers[reg as usize] = value;
+                    self.threads[thread].joined = true;
+                }
                 What::Mutex { pid, mutex, owner } => self.mutex_owners[pid][mutex] = owner,
                 What::Semaphore { pid, sem, value } => self.objects[pid].semaphores[sem].value = value,
                 What::Spinlock { pid, lock, owner } => self.objects[pid].spinlocks[lock].owner = owner,

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::program::{BarrierId, CondId, MutexId, RwId, SemId};
 use super::sync::names::ObjectKind;
 use super::system::System;
-use super::{ProcessId, Ticks};
+use super::{ProcessId, ThreadId, Ticks};
 
 /// Why a thread is blocked. Objects are named by their index in the thread's own process.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -51,6 +51,13 @@ pub enum WaitReason {
         /// The condition variable, in the thread's process.
         cond: CondId,
     },
+    /// Joining a thread of its process that has not exited (`join rX`, POSIX `pthread_join`).
+    /// Woken by the exit, the `join` runs again to take the exit value
+    /// ([`WaitReason::completes_on_wake`]; [`super::sync::join`]).
+    Join {
+        /// The thread waited for.
+        thread: ThreadId,
+    },
 }
 
 /// Which per-thread wait total a wait adds to (see [`super::metrics::ThreadMetrics`]).
@@ -71,23 +78,26 @@ impl WaitReason {
             | WaitReason::Semaphore { .. }
             | WaitReason::Condvar { .. }
             | WaitReason::Barrier { .. }
-            | WaitReason::RwLock { .. } => WaitClass::Sync,
+            | WaitReason::RwLock { .. }
+            | WaitReason::Join { .. } => WaitClass::Sync,
         }
     }
 
     /// Whether the blocking instruction completes when the wait ends (the thread then goes on
     /// at PC + 1). A condition variable's signal does not complete `cond_wait`: the woken thread
-    /// runs it again to re-take the mutex (Mesa semantics: [`super::sync::Condvar`]).
+    /// runs it again to re-take the mutex (Mesa semantics: [`super::sync::Condvar`]); a woken
+    /// `join` runs again to take the exit value.
     pub fn completes_on_wake(&self) -> bool {
-        !matches!(self, WaitReason::Condvar { .. })
+        !matches!(self, WaitReason::Condvar { .. } | WaitReason::Join { .. })
     }
 
     /// What is waited for, for people: "I/O until t=12", "mutex `m`", "semaphore `s`",
-    /// "read-write lock `l` to write".
+    /// "read-write lock `l` to write", "thread `w1` to exit".
     pub fn describe(&self, sys: &System, pid: ProcessId) -> String {
         let mode = match self {
             WaitReason::RwLock { write: true, .. } => " to write",
             WaitReason::RwLock { write: false, .. } => " to read",
+            WaitReason::Join { .. } => " to exit",
             _ => "",
         };
         match self.object(sys, pid) {
@@ -107,6 +117,7 @@ impl WaitReason {
             WaitReason::Semaphore { .. } => "posting",
             WaitReason::Condvar { .. } => "signalling",
             WaitReason::Barrier { .. } => "arriving",
+            WaitReason::Join { .. } => "exiting",
         }
     }
 
@@ -115,7 +126,9 @@ impl WaitReason {
     /// holder.
     pub fn unheld(&self, sys: &System, pid: ProcessId) -> Option<String> {
         Some(match *self {
-            WaitReason::Io { .. } | WaitReason::Mutex { .. } | WaitReason::RwLock { .. } => return None,
+            WaitReason::Io { .. } | WaitReason::Mutex { .. } | WaitReason::RwLock { .. } | WaitReason::Join { .. } => {
+                return None;
+            }
             WaitReason::Semaphore { .. } => {
                 "a semaphore has no holder: any thread may post it, and no thread left can run to post".into()
             }
@@ -130,13 +143,14 @@ impl WaitReason {
         })
     }
 
-    /// The waited-for object as a (kind, name) pair for reports, e.g. `("mutex", "m")`; `None`
-    /// for I/O, which names no object.
+    /// The waited-for object as a (kind, name) pair for reports, e.g. `("mutex", "m")`,
+    /// `("thread", "w1")` for a join; `None` for I/O, which names no object.
     pub fn object(&self, sys: &System, pid: ProcessId) -> Option<(&'static str, String)> {
         let p = &sys.processes[pid];
         let (kind, id) = match *self {
             WaitReason::Io { .. } => return None,
             WaitReason::Mutex { mutex } => return Some(("mutex", p.mutexes[mutex].clone())),
+            WaitReason::Join { thread } => return Some(("thread", sys.threads[thread].name.clone())),
             WaitReason::Semaphore { sem } => (ObjectKind::Semaphore, sem),
             WaitReason::Condvar { cond } => (ObjectKind::Condvar, cond),
             WaitReason::Barrier { barrier } => (ObjectKind::Barrier, barrier),

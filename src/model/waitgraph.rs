@@ -9,6 +9,9 @@
 //! it has one holder (mutexes, a spin lock, a read-write lock held to write): Coffman's four
 //! conditions all hold.
 //!
+//! A `join` waits for a thread, not an object: it is an edge joiner → thread ([`JoinEdge`]),
+//! already a wait-for edge, and two threads joining each other are a cycle.
+//!
 //! The page draws [`WaitGraph::at`] at the playback cursor; the deadlock report
 //! ([`super::outcome`]) names the same cycles with [`cycles`].
 
@@ -41,12 +44,12 @@ pub enum Want {
 }
 
 impl Want {
-    /// The object waited for; `None` for I/O.
+    /// The object waited for; `None` for I/O and for a join (it waits for a thread).
     pub fn object(self, pid: ProcessId) -> Option<ObjectRef> {
         let (kind, id) = match self {
             Want::Spinning(lock) => (ObjectKind::Spinlock, lock),
             Want::Blocked(reason) => match reason {
-                WaitReason::Io { .. } => return None,
+                WaitReason::Io { .. } | WaitReason::Join { .. } => return None,
                 WaitReason::Mutex { mutex } => (ObjectKind::Mutex, mutex),
                 WaitReason::Semaphore { sem } => (ObjectKind::Semaphore, sem),
                 WaitReason::Condvar { cond } => (ObjectKind::Condvar, cond),
@@ -91,6 +94,17 @@ pub struct Edge {
     pub in_cycle: bool,
 }
 
+/// A `join` in progress: `joiner` waits for `thread` to exit (drawn joiner → thread).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JoinEdge {
+    /// The joining thread.
+    pub joiner: ThreadId,
+    /// The thread it waits for.
+    pub thread: ThreadId,
+    /// The edge lies on one of [`WaitGraph::cycles`].
+    pub in_cycle: bool,
+}
+
 /// A thread that waits for an object whose holder has exited without releasing it: nothing can
 /// end that wait, cycle or none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,6 +136,8 @@ pub struct WaitGraph {
     pub cycles: Vec<Vec<ThreadId>>,
     /// Waits on an object held by an exited thread, by waiter.
     pub exited: Vec<ExitedHolder>,
+    /// Joins in progress, by joiner.
+    pub joins: Vec<JoinEdge>,
 }
 
 /// The cycles of a wait-for graph of threads, where `succ[t]` are the threads whose release
@@ -227,10 +243,21 @@ impl WaitGraph {
             }
         };
         let mut waits = Vec::new();
+        let joined = |w: Option<Want>| match w {
+            Some(Want::Blocked(WaitReason::Join { thread })) => Some(thread),
+            _ => None,
+        };
+        let mut join_target = vec![false; n];
+        for (tid, &want) in wants.iter().enumerate() {
+            if let Some(t) = joined(want) {
+                join_target[t] = true;
+                g.joins.push(JoinEdge { joiner: tid, thread: t, in_cycle: false });
+            }
+        }
         for tid in 0..n {
             let pid = sys.threads[tid].pid;
             let wanted = wants[tid].and_then(|w| w.object(pid));
-            if held[tid].is_empty() && wanted.is_none() {
+            if held[tid].is_empty() && wanted.is_none() && joined(wants[tid]).is_none() && !join_target[tid] {
                 continue;
             }
             g.threads.push(tid);
@@ -251,6 +278,11 @@ impl WaitGraph {
             (g.edges.iter()).filter(|e| e.holds && e.object == object).map(|e| e.thread).collect()
         };
         let mut succ = vec![Vec::new(); n];
+        for j in &g.joins {
+            if snap.threads[j.thread].state != ThreadState::Terminated {
+                succ[j.joiner].push(j.thread);
+            }
+        }
         for w in &waits {
             for h in holders(&g, w.object) {
                 if snap.threads[h].state == ThreadState::Terminated {
@@ -266,6 +298,9 @@ impl WaitGraph {
         for c in g.cycles.clone() {
             for (i, &t) in c.iter().enumerate() {
                 let next = c[(i + 1) % c.len()];
+                for j in g.joins.iter_mut().filter(|j| j.joiner == t && j.thread == next) {
+                    j.in_cycle = true;
+                }
                 let Some(object) = g.edges.iter().find(|e| !e.holds && e.thread == t).map(|e| e.object) else {
                     continue;
                 };
@@ -279,9 +314,19 @@ impl WaitGraph {
         g
     }
 
-    /// Whether the graph has no edge (nothing held, nobody waiting for an object).
+    /// Whether the graph has no edge (nothing held, nobody waiting for an object or a thread).
     pub fn is_empty(&self) -> bool {
-        self.edges.is_empty()
+        self.edges.is_empty() && self.joins.is_empty()
+    }
+
+    /// A join in words: "main waits for thread `w1` to exit".
+    pub fn join_words(&self, sys: &System, j: &JoinEdge) -> String {
+        let reason = WaitReason::Join { thread: j.thread };
+        format!(
+            "{} waits for {}",
+            WaitGraph::thread_name(sys, j.joiner),
+            reason.describe(sys, sys.threads[j.joiner].pid)
+        )
     }
 
     /// What thread `tid` waits for, if it is a node and waits.
@@ -339,8 +384,11 @@ impl WaitGraph {
                 out.push_str(", which ");
             }
             out.push_str(&want);
-            out.push_str(", held by ");
-            out.push_str(&WaitGraph::thread_name(sys, next));
+            // A join names the thread it waits for already.
+            if !matches!(self.want(t), Some(Want::Blocked(WaitReason::Join { .. }))) {
+                out.push_str(", held by ");
+                out.push_str(&WaitGraph::thread_name(sys, next));
+            }
         }
         out
     }

@@ -2,7 +2,9 @@
 //! drawn): an SVG with threads in the left column and the objects they hold or wait for in the
 //! right one, an arrow thread → object for a wait and object → thread for a holder, a cycle thick,
 //! dashed and labelled "cycle"; then the cycles and the exited holders in words, and every edge
-//! in a list (the drawing's text equivalent). Built as one string, as the page's other
+//! in a list (the drawing's text equivalent). A `join` waits for a thread's exit: drawn as a box
+//! "exit of w1" in the right column, with an arrow joiner → box and box → w1 (the thread whose
+//! exit it is), so two threads joining each other close a cycle as two locks do. Built as one string, as the page's other
 //! text-built views (`src/ui/markup.rs`): far less wasm than the same elements in `html!`.
 //! Every name goes through [`escape`].
 
@@ -10,6 +12,7 @@ use std::fmt::Write;
 
 use crate::markup::{escape, with_code};
 use crate::model::System;
+use crate::model::program::Instr;
 use crate::model::trace::{Snapshot, ThreadState};
 use crate::model::waitgraph::WaitGraph;
 
@@ -28,24 +31,28 @@ const WIDTH: i32 = 360;
 const WAIT_DY: i32 = -6;
 const HOLD_DY: i32 = 6;
 
-/// Whether the system has any synchronisation object (the page shows the graph only then).
+/// Whether the system has any synchronisation object, or a program that joins a thread (the
+/// page shows the graph only then).
 pub fn has_objects(sys: &System) -> bool {
-    sys.processes.iter().any(|p| {
-        let o = &p.objects;
-        !(p.mutexes.is_empty()
-            && o.spinlocks.is_empty()
-            && o.condvars.is_empty()
-            && o.rwlocks.is_empty()
-            && o.semaphores.is_empty()
-            && o.barriers.is_empty())
-    })
+    let joins = || sys.programs.iter().any(|p| p.instrs.iter().any(|i| matches!(i, Instr::Join { .. })));
+    joins()
+        || sys.processes.iter().any(|p| {
+            let o = &p.objects;
+            !(p.mutexes.is_empty()
+                && o.spinlocks.is_empty()
+                && o.condvars.is_empty()
+                && o.rwlocks.is_empty()
+                && o.semaphores.is_empty()
+                && o.barriers.is_empty())
+        })
 }
 
 /// The graph in a few words, for the folded panel's title: "a cycle of waits: deadlock",
 /// "2 held, 1 waiting", "nothing held, nobody waits".
 pub fn summary(g: &WaitGraph) -> String {
     let waits = g.edges.iter().filter(|e| !e.holds).count();
-    match (g.cycles.len(), waits, g.edges.len() - waits) {
+    let held = g.edges.len() - waits;
+    match (g.cycles.len(), waits + g.joins.len(), held) {
         (0, 0, 0) => "nothing held, nobody waits".into(),
         (0, w, h) => format!("{h} held, {w} waiting"),
         (1, ..) => "a cycle of waits: deadlock".into(),
@@ -78,11 +85,13 @@ fn node(out: &mut String, class: &str, title: &str, (x, cy): (i32, i32), name: &
 
 /// The drawing: one box per node, one arrow per edge. `snap` says which threads have exited.
 pub fn svg(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
-    let rows = g.threads.len().max(g.objects.len()) as i32;
+    // Right column: the objects, then one "exit of …" box per join.
+    let right = g.objects.len() + g.joins.len();
+    let rows = g.threads.len().max(right) as i32;
     // The shorter column is centred against the longer one.
     let y = |i: usize, n: usize| (rows - n as i32) * ROW / 2 + i as i32 * ROW + ROW / 2 + 4;
     let ty = |tid| y(g.threads.iter().position(|&t| t == tid).unwrap_or(0), g.threads.len());
-    let oy = |o| y(o, g.objects.len());
+    let oy = |o| y(o, right);
     let mut out = format!(
         r#"<svg class="wg-svg" data-testid="waitgraph-svg" viewBox="0 0 {WIDTH} {}" role="img" aria-label="Wait-for graph: the list below says the same in words"><defs>"#,
         rows * ROW + 8
@@ -117,6 +126,34 @@ pub fn svg(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
             );
         }
     }
+    for (k, j) in g.joins.iter().enumerate() {
+        let row = oy(g.objects.len() + k);
+        let (cycle, marker) = if j.in_cycle { (" wg-cycle", "wg-arrow-cycle") } else { ("", "wg-arrow") };
+        let (y1, y2) = (ty(j.joiner) + WAIT_DY, row + WAIT_DY);
+        let _ = write!(
+            out,
+            r#"<line class="wg-edge{cycle}" x1="{tx}" y1="{y1}" x2="{}" y2="{y2}" marker-end="url(#{marker})"/>"#,
+            ox - 2
+        );
+        let _ = write!(
+            out,
+            r#"<line class="wg-edge wg-holds{cycle}" x1="{ox}" y1="{}" x2="{}" y2="{}" marker-end="url(#{marker})"/>"#,
+            row + HOLD_DY,
+            tx + 2,
+            ty(j.thread) + HOLD_DY
+        );
+        if j.in_cycle {
+            let _ = write!(
+                out,
+                r#"<text class="wg-cycle-label" x="{}" y="{}" text-anchor="middle">cycle</text>"#,
+                tx + (ox - tx) / 4 + 6,
+                y1 + (y2 - y1) / 4 - 5
+            );
+        }
+        let name = WaitGraph::thread_name(sys, j.thread);
+        let title = format!("the exit of thread {name}, which {} joins", WaitGraph::thread_name(sys, j.joiner));
+        node(&mut out, "wg-object", &title, (RIGHT, row), &name, "thread's exit");
+    }
     for &tid in &g.threads {
         let name = WaitGraph::thread_name(sys, tid);
         let exited = snap.threads[tid].state == ThreadState::Terminated;
@@ -144,15 +181,16 @@ pub fn svg(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
 /// empty.
 pub fn body(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
     if g.is_empty() {
-        return r#"<p class="muted">No thread holds or waits for a lock, semaphore, condition variable or barrier now.</p>"#
+        return r#"<p class="muted">No thread holds or waits for a lock, semaphore, condition variable or barrier, or joins a thread, now.</p>"#
             .into();
     }
     let mut out = String::new();
-    if g.threads.len().max(g.objects.len()) <= MAX_ROWS {
+    if g.threads.len().max(g.objects.len() + g.joins.len()) <= MAX_ROWS {
         out.push_str(&svg(sys, g, snap));
         out.push_str(
             "<p class=\"hint\">Arrow from a thread to an object: it waits for it. From an object to a thread: the \
-             thread holds it. Thick, dashed and labelled “cycle”: a cycle of waits, a deadlock.</p>",
+             thread holds it. A thread's exit is held by that thread, and a thread joining it waits for it. Thick, \
+             dashed and labelled “cycle”: a cycle of waits, a deadlock.</p>",
         );
     } else {
         let _ = write!(
@@ -180,6 +218,10 @@ pub fn body(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
     for e in &g.edges {
         let on = if e.in_cycle { r#"<span class="wg-on-cycle"> (on the cycle)</span>"# } else { "" };
         let _ = write!(out, "<li>{}{on}</li>", with_code(&g.edge_words(sys, e)));
+    }
+    for j in &g.joins {
+        let on = if j.in_cycle { r#"<span class="wg-on-cycle"> (on the cycle)</span>"# } else { "" };
+        let _ = write!(out, "<li>{}{on}</li>", with_code(&g.join_words(sys, j)));
     }
     out.push_str("</ul>");
     out

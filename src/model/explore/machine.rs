@@ -9,7 +9,8 @@
 //! it, up to its next costly instruction; or, when only free instructions are left before it
 //! ends, just those (a turn of no tick). A blocked thread takes no step until woken; a woken
 //! thread's blocking instruction completes (PC + 1) unless its wait says otherwise, as in the
-//! kernel ([`WaitReason::completes_on_wake`]).
+//! kernel ([`WaitReason::completes_on_wake`]). A `"start": "created"` thread takes no step
+//! until a `create` starts it.
 
 use std::fmt::Write;
 
@@ -25,6 +26,8 @@ use crate::model::{ThreadId, Ticks};
 /// Where a thread stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Status {
+    /// A `"start": "created"` slot no `create` has started.
+    NotStarted,
     /// It can take a step.
     Ready,
     /// It waits for this.
@@ -69,7 +72,10 @@ fn fixed(span: Span) -> Ticks {
 fn is_local(instr: &Instr) -> bool {
     match instr {
         Instr::Compute { .. } | Instr::Add { .. } | Instr::Set { .. } | Instr::Jump { .. } => true,
-        Instr::BranchFlags { .. } | Instr::Loop { .. } | Instr::End { .. } | Instr::Exit => true,
+        Instr::BranchFlags { .. } | Instr::Loop { .. } | Instr::End { .. } => true,
+        // An exit may wake a thread joining this one, but that joiner then takes the same exit
+        // value as if the exit had come first: running the exit first loses no final state.
+        Instr::Exit { .. } => true,
         Instr::Branch { b, .. } | Instr::Cmp { b, .. } => !matches!(b, Value::Var(_)),
         _ => false,
     }
@@ -80,7 +86,12 @@ impl Machine {
     /// synchronisation object at its start.
     pub fn new(sys: &System) -> Self {
         Machine {
-            threads: sys.threads.iter().map(|_| Runner { ctx: Context::default(), status: Status::Ready }).collect(),
+            threads: (sys.threads.iter())
+                .map(|t| Runner {
+                    ctx: Context::default(),
+                    status: if t.created { Status::NotStarted } else { Status::Ready },
+                })
+                .collect(),
             memory: sys.processes.iter().map(|p| p.space.initial.iter().map(|&v| Cell::new(v)).collect()).collect(),
             sync: sys.processes.iter().map(ProcessSync::new).collect(),
         }
@@ -121,7 +132,7 @@ impl Machine {
         loop {
             let t = &mut self.threads[tid];
             let Some(&instr) = program.instrs.get(t.ctx.pc) else {
-                t.status = Status::Done;
+                self.exit(pid, tid, 0);
                 break;
             };
             let cost = interpreter::cost(&instr, &mut |s| fixed(s));
@@ -148,8 +159,12 @@ impl Machine {
                     t.status = Status::Blocked(reason);
                     break;
                 }
-                Flow::Exit => {
-                    t.status = Status::Done;
+                Flow::Create { next, child } => {
+                    t.ctx.pc = next;
+                    self.threads[child].status = Status::Ready;
+                }
+                Flow::Exit(value) => {
+                    self.exit(pid, tid, value);
                     break;
                 }
                 Flow::Fault(fault) => {
@@ -166,6 +181,15 @@ impl Machine {
         Step { ticks, fault: None }
     }
 
+    /// `tid`, of process `pid`, terminates with `value`, waking a thread that joins it, as the
+    /// kernel does.
+    fn exit(&mut self, pid: usize, tid: ThreadId, value: i64) {
+        self.threads[tid].status = Status::Done;
+        if let Some(joiner) = self.sync[pid].lives.exit(tid, value) {
+            self.wake(joiner);
+        }
+    }
+
     /// `tid`'s wait ends, as the kernel ends it.
     fn wake(&mut self, tid: ThreadId) {
         let t = &mut self.threads[tid];
@@ -180,7 +204,7 @@ impl Machine {
     /// How the run ends when no thread is ready: every thread done, or a deadlock (reported as
     /// the kernel reports one, at `time` ticks).
     pub fn end(&self, sys: &System, time: Ticks) -> Outcome {
-        if self.threads.iter().all(|t| t.status == Status::Done) {
+        if self.threads.iter().all(|t| matches!(t.status, Status::Done | Status::NotStarted)) {
             return Outcome::Completed;
         }
         let waits: Vec<Option<Wait>> = (self.threads.iter())

@@ -76,11 +76,36 @@ pub struct MachineSpec {
     /// (every thread always runs at full speed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cache: Option<CacheSpec>,
+    /// CPU ticks a `create` (POSIX `pthread_create`) costs the creating thread; default
+    /// [`DEFAULT_THREAD_CREATE_TICKS`].
+    #[serde(default = "default_thread_create_ticks", skip_serializing_if = "is_default_thread_create_ticks")]
+    pub thread_create_ticks: Ticks,
+}
+
+/// Default cost of creating a thread, in ticks (µs): 14, the 13.62 µs that creating and
+/// joining one thread took on Linux (glibc 2.36 `pthread_create` + `pthread_join`, mean of 2,000,
+/// 2 CPUs), rounded: `measure/creation.sh` measures it, `measure/creation-results.json`
+/// (`thread_create_join_us`) records it. The same measurement put `fork` + `waitpid` at
+/// 156.26 µs, 11 times as much.
+pub const DEFAULT_THREAD_CREATE_TICKS: Ticks = 14;
+
+fn default_thread_create_ticks() -> Ticks {
+    DEFAULT_THREAD_CREATE_TICKS
+}
+
+fn is_default_thread_create_ticks(t: &Ticks) -> bool {
+    *t == DEFAULT_THREAD_CREATE_TICKS
 }
 
 impl Default for MachineSpec {
     fn default() -> Self {
-        MachineSpec { cpus: 1, thread_switch_ticks: 0, process_switch_ticks: 0, cache: None }
+        MachineSpec {
+            cpus: 1,
+            thread_switch_ticks: 0,
+            process_switch_ticks: 0,
+            cache: None,
+            thread_create_ticks: DEFAULT_THREAD_CREATE_TICKS,
+        }
     }
 }
 
@@ -201,7 +226,8 @@ pub enum RwPreference {
 }
 
 /// Memory footprint of a process in bytes: code, data and heap once, plus one stack per thread.
-/// The defaults are small illustrative sizes, not measurements.
+/// The segments' defaults are small illustrative sizes, not measurements; the stack's is
+/// measured (see [`MemorySpec::stack_bytes_per_thread`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MemorySpec {
@@ -211,7 +237,12 @@ pub struct MemorySpec {
     pub data_bytes: u64,
     /// Heap size, in bytes (default 0).
     pub heap_bytes: u64,
-    /// Stack size of each thread, in bytes (default 8192).
+    /// Stack size of each thread, in bytes (default 8192). The default is what a thread's stack
+    /// occupies, not what it reserves: on Linux a new thread adds 7.8 KB of resident memory
+    /// (about two 4 KiB pages) against the 8 MiB of address space glibc reserves for its stack
+    /// (`measure/creation-results.json`: `thread_added_rss_kb` 7.8, `thread_stack_reserved_bytes`
+    /// 8,388,608; measured by `measure/creation.sh`). A created thread adds its stack when it
+    /// starts ([`crate::model::metrics::ProcessMemory`]).
     pub stack_bytes_per_thread: u64,
 }
 
@@ -231,6 +262,11 @@ pub struct ThreadSpec {
     /// Tick at which the thread joins the ready queue; defaults to its process's arrival.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arrival: Option<Ticks>,
+    /// How the thread starts: by itself at its arrival (the default), or `"created"`: when a
+    /// `create` of another thread of its process starts it (a slot; see
+    /// [`crate::model::sync::join`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<ThreadStart>,
     /// Inline program (see [`super::program`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<ProgramText>,
@@ -259,6 +295,18 @@ pub struct ThreadSpec {
     /// process's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub working_set_kb: Option<u64>,
+}
+
+/// How a thread starts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThreadStart {
+    /// At its arrival time, by itself.
+    #[default]
+    Arrival,
+    /// When a `create rX, P` of another thread of its process starts it (POSIX
+    /// `pthread_create`); it then runs its named program `P` and has no arrival of its own.
+    Created,
 }
 
 /// Program text in a scenario file: a list of lines (easiest to read and edit in JSON, and
@@ -407,6 +455,38 @@ impl Scenario {
             for (j, t) in p.threads.iter().enumerate() {
                 let here = format!("{here}.threads[{j}]");
                 attrs_valid(&here, t.nice, t.tickets, t.expected_burst, &t.affinity, m.cpus)?;
+                if t.start == Some(ThreadStart::Created) {
+                    if j == 0 {
+                        return Err(ScenarioError::at(
+                            format!("{here}.start"),
+                            format!(
+                                "thread `{}` is the process's main thread, which starts with the process: only \
+                                 another thread can be `\"start\": \"created\"`",
+                                t.name
+                            ),
+                        ));
+                    }
+                    if t.arrival.is_some() {
+                        return Err(ScenarioError::at(
+                            format!("{here}.arrival"),
+                            format!(
+                                "thread `{}` starts when a `create` starts it (\"start\": \"created\"), so it has no \
+                                 arrival: remove one of the two",
+                                t.name
+                            ),
+                        ));
+                    }
+                    if t.program.is_none() {
+                        return Err(ScenarioError::at(
+                            format!("{here}.start"),
+                            format!(
+                                "thread `{}` is `\"start\": \"created\"`, so it runs a named program that `create` \
+                                 names: give it `\"program\"` (one of the process's `programs`) instead of `code`",
+                                t.name
+                            ),
+                        ));
+                    }
+                }
                 if let Some(a) = t.arrival
                     && a < p.arrival
                 {

@@ -3,10 +3,12 @@
 //! A primitive decides who owns it and who waits; it never touches CPUs, threads or the trace.
 //! The interpreter calls it and turns its answer into an effect (block, wake, fault). One file
 //! per primitive: the mutex, the counting semaphore, the condition variable, the spin lock, the
-//! barrier and the read-write lock.
+//! barrier and the read-write lock; and beside them threads' lives, which `join` waits on
+//! ([`join`]).
 
 mod barrier;
 mod condvar;
+pub mod join;
 mod mutex;
 pub mod names;
 mod rwlock;
@@ -17,6 +19,7 @@ pub mod view;
 
 pub use barrier::{Arrival, Barrier};
 pub use condvar::Condvar;
+pub use join::{JoinError, JoinStep, Life, Lives};
 pub use mutex::{Acquire, Mutex, Release};
 pub use rwlock::{Grant, RwLock};
 pub use semaphore::{Down, Semaphore, Up};
@@ -46,6 +49,8 @@ pub struct ProcessSync {
     pub destroyed: Vec<(ObjectKind, usize)>,
     /// Failed `spin_lock` attempts so far, by thread (each burnt 1 tick of CPU).
     pub spins: std::collections::BTreeMap<ThreadId, u64>,
+    /// The process's threads' lives: started or not, exit values, joins.
+    pub lives: Lives,
     /// Threads woken by the instruction being executed besides the one in its effect's `wake`
     /// (a broadcast, …), in order; the event loop wakes them right after it and empties this.
     pub woken: Vec<ThreadId>,
@@ -65,6 +70,7 @@ impl ProcessSync {
             barriers: info.settings.barriers.iter().map(|&n| Barrier::new(n)).collect(),
             destroyed: Vec::new(),
             spins: Default::default(),
+            lives: Lives::new(info),
             woken: Vec::new(),
         }
     }
@@ -113,7 +119,7 @@ impl ProcessSync {
     }
 
     /// The threads whose release would end a wait on `reason`: a mutex's owner, a read-write
-    /// lock's writer or readers. Empty for waits nobody holds (I/O, a semaphore, a condition
+    /// lock's writer or readers, the thread a `join` waits for (its exit ends the wait). Empty for waits nobody holds (I/O, a semaphore, a condition
     /// variable, a barrier: any thread may end those).
     pub fn holders(&self, reason: &WaitReason) -> Vec<ThreadId> {
         match *reason {
@@ -122,6 +128,7 @@ impl ProcessSync {
                 let l = &self.rwlocks[lock];
                 l.writer.into_iter().chain(l.readers.iter().copied()).collect()
             }
+            WaitReason::Join { thread } => vec![thread],
             WaitReason::Io { .. }
             | WaitReason::Semaphore { .. }
             | WaitReason::Condvar { .. }

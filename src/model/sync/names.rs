@@ -79,6 +79,10 @@ pub struct ObjectNames {
     pub semaphores: Vec<String>,
     /// Barriers, as declared, in name order.
     pub barriers: Vec<String>,
+    /// The process's named programs (its `programs`), in name order: `create`'s operand is an
+    /// index here. Not synchronisation objects: kept here because the parser reads every name a
+    /// program may use from this table and [`crate::model::program::Symbols`].
+    pub programs: Vec<String>,
 }
 
 impl ObjectNames {

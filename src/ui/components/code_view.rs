@@ -54,6 +54,9 @@ fn doing(run: &Run, snap: &Snapshot, tid: ThreadId) -> (bool, String) {
             let what = view.waiting.map(|w| w.describe(&run.system, pid)).unwrap_or_default();
             (false, format!("blocked here, waits for {}", what.replace('`', "")))
         }
+        (ThreadState::New, _) if run.system.threads[tid].created => {
+            (false, "starts here when a create starts it; not started yet".into())
+        }
         (ThreadState::New, _) => (false, "starts here, not arrived yet".into()),
         (ThreadState::Terminated, _) => (false, "finished".into()),
     }

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::model::System;
 use crate::model::trace::LostUpdate;
-use crate::model::trace::Snapshot;
+use crate::model::trace::{Snapshot, ThreadState};
 use crate::ui::format::bytes;
 use crate::ui::run::Run;
 
@@ -173,7 +173,16 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
         });
         let objects = snap.objects.get(p.pid).map(|o| o.lines(sys, p.pid, &snap.threads)).unwrap_or_default();
         let l = &p.space.layout;
-        let stacks = l.stack_bytes_per_thread * p.threads.len() as u64;
+        // A thread no `create` has started yet has no stack.
+        let waiting = |&&t: &&usize| sys.threads[t].created && snap.threads[t].state == ThreadState::New;
+        let unstarted = p.threads.iter().filter(waiting).count();
+        let started = p.threads.len() - unstarted;
+        let stacks = l.stack_bytes_per_thread * started as u64;
+        let unstarted = match unstarted {
+            0 => String::new(),
+            1 => "; 1 thread not started has no stack yet".into(),
+            n => format!("; {n} threads not started have no stack yet"),
+        };
         html! {
             <article class="process-box" aria-label={format!("Address space of process {}", p.name)}>
                 <h3>{ format!("Process {} (pid {})", p.name, p.pid) }</h3>
@@ -202,9 +211,9 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
                     </ul>
                 }
                 <p class="footprint">
-                    { format!("Memory: code {} + data {} + heap {} + stacks {} ({} × {}) = {}",
+                    { format!("Memory: code {} + data {} + heap {} + stacks {} ({} × {}) = {}{unstarted}",
                         bytes(l.code_bytes), bytes(l.data_bytes), bytes(l.heap_bytes), bytes(stacks),
-                        p.threads.len(), bytes(l.stack_bytes_per_thread), bytes(p.memory_bytes)) }
+                        started, bytes(l.stack_bytes_per_thread), bytes(p.space.footprint_bytes(started))) }
                 </p>
             </article>
         }

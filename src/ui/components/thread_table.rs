@@ -79,7 +79,7 @@ fn ThreadRow(props: &ThreadRowProps) -> Html {
                 if t.is_main && t.name != "main" { <span class="badge" title="The process's first thread">{ "main" }</span> }
             </td>
             <td>
-                <span class={state_class(view.state)} data-testid="thread-state">{ view.state.name() }</span>
+                <span class={state_class(view.state)} data-testid="thread-state">{ view.state_words(t.created) }</span>
                 if props.switching_in { <span class="muted" title="The CPU is saving the previous context and loading this one">{ " switching in" }</span> }
             </td>
             // What a blocked thread waits for, beside its state (a last column scrolled out of

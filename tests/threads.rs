@@ -1,0 +1,404 @@
+//! Threads that start, join and exit with a value (`create`, `join`, `exit v`; issue 8's first
+//! step). Each expected number is worked by hand in its test's comment, from the costs in
+//! `program::INSTRUCTIONS`: `create` takes `machine.thread_create_ticks` (default 14: the
+//! 13.62 µs measured, `measure/creation-results.json`), `join` 1 tick (and 1 more when woken, as
+//! `cond_wait`), `store`/`set`/`add` 1, `exit` 0. One CPU, FCFS and free switches unless said.
+
+mod common;
+use common::*;
+use proptest::prelude::*;
+use threadlab::model::explore::{self, EndKind};
+use threadlab::model::scenario::{DEFAULT_THREAD_CREATE_TICKS, FORMAT, Scenario};
+use threadlab::model::trace::{Cause, ThreadState, What};
+use threadlab::model::{self, Outcome, RunResult, System};
+
+/// One process `p` (variable `result`, 0) whose main thread runs `main`, with `slots` threads
+/// `w1`, `w2`, … declared `"start": "created"` running program `worker` = `worker`, on `cpus`
+/// CPUs, FCFS.
+fn with_workers(main: &str, worker: &str, slots: usize, cpus: u32, extra_machine: &str) -> Scenario {
+    let lines = |code: &str| serde_json::to_string(&code.lines().collect::<Vec<_>>()).unwrap();
+    let workers: Vec<String> =
+        (1..=slots).map(|i| format!(r#"{{ "name": "w{i}", "program": "worker", "start": "created" }}"#)).collect();
+    let text = format!(
+        r#"{{
+  "format": {FORMAT},
+  "name": "threads",
+  "machine": {{ "cpus": {cpus}{extra_machine} }},
+  "processes": [{{
+    "name": "p",
+    "variables": {{ "result": 0 }},
+    "programs": {{ "worker": {worker} }},
+    "threads": [ {{ "name": "main", "code": {main} }}{sep}{workers} ]
+  }}]
+}}"#,
+        main = lines(main),
+        worker = lines(worker),
+        sep = if slots > 0 { ", " } else { "" },
+        workers = workers.join(", "),
+    );
+    Scenario::from_json(&text).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+fn go(s: &Scenario) -> (System, RunResult) {
+    model::run(s).expect("valid")
+}
+
+/// When thread `tid` first became ready (its arrival or creation), from the trace.
+fn first_ready(r: &RunResult, tid: usize) -> Option<u64> {
+    let trace = r.trace.as_ref().unwrap();
+    trace.events.iter().find_map(|e| match e.what {
+        What::State { tid: t, state: ThreadState::Ready, .. } if t == tid => Some(e.time),
+        _ => None,
+    })
+}
+
+/// main: create 0–14 (w1 ready at 14); join 14–15 finds w1 live and blocks at 15. w1 (tid 1):
+/// compute 5 at 15–20, `exit 7` at 20 (free), which wakes main; main's join runs again 20–21
+/// and takes 7; store 21–22. So w1 arrives 14, first runs 15, ends 20 (turnaround 6, response
+/// 1); main ends 22 having waited 5 ticks (15–20) in its join; `result` = 7.
+#[test]
+fn create_join_and_exit_value() {
+    let s = with_workers("create r1, worker\njoin r1\nstore r1, result", "compute 5\nexit 7", 1, 1, "");
+    let (_, r) = go(&s);
+    assert_eq!(r.outcome, Outcome::Completed);
+    assert_eq!(var(&r, 0, "result"), 7);
+    let w = &r.metrics.threads[1];
+    assert_eq!((w.arrival, w.first_run, w.completion), (14, Some(15), Some(20)));
+    assert_eq!((w.turnaround, w.response), (Some(6), Some(1)));
+    let main = &r.metrics.threads[0];
+    assert_eq!((main.completion, main.lock_wait, main.cpu_time), (Some(22), 5, 14 + 1 + 1 + 1));
+    // The trace: w1 is not ready before the create completes, and it exits with 7; main joins it.
+    assert_eq!(first_ready(&r, 1), Some(14));
+    let events = &r.trace.as_ref().unwrap().events;
+    assert!(events.iter().any(|e| e.time == 20
+        && e.what == What::State { tid: 1, state: ThreadState::Terminated, cause: Cause::Exited { value: 7 } }));
+    assert!(events.iter().any(|e| e.time == 21 && e.what == What::Joined { tid: 0, thread: 1, reg: 1, value: 7 }));
+}
+
+/// The creation cost is the machine's: with `thread_create_ticks` 3, w1 is ready at 3 (not 14),
+/// runs `compute 5` at 4–9 after main's join blocks at 4 (3 + 1), and main ends at
+/// 9 + 1 (join again) + 1 (store) = 11.
+#[test]
+fn creation_costs_the_machines_ticks() {
+    assert_eq!(DEFAULT_THREAD_CREATE_TICKS, 14, "13.62 µs measured, rounded");
+    let s = with_workers(
+        "create r1, worker\njoin r1\nstore r1, result",
+        "compute 5\nexit 7",
+        1,
+        1,
+        r#", "thread_create_ticks": 3"#,
+    );
+    let (_, r) = go(&s);
+    assert_eq!(first_ready(&r, 1), Some(3));
+    assert_eq!(r.metrics.threads[0].completion, Some(11));
+    // The timeline shows main's create as one run of 3 ticks from t=0 on CPU 0.
+    let iv = &r.trace.as_ref().unwrap().intervals[0];
+    assert_eq!((iv.tid, iv.start, iv.end), (0, 0, 4), "create 0–3 then join 3–4 in one run");
+}
+
+/// Running off the end exits with 0; `exit r2` exits with r2's value. Two CPUs: main creates
+/// w1 (0–14) and w2 (14–28); w1 runs on CPU 1 from 14: `set r2, 5` 14–15, then exits (w1's
+/// program ends with `exit r2`) at 15. main computes 28–38, joins w1 at 38–39 (already exited:
+/// no wait, r1 = 5), joins w2 at 39–40: w2 started at 28 on CPU 1 and ended 29 with 5 too.
+#[test]
+fn a_join_of_an_exited_thread_does_not_wait() {
+    let s = with_workers(
+        "create r1, worker\ncreate r3, worker\ncompute 10\njoin r1\njoin r3\nadd r1, r3\nstore r1, result",
+        "set r2, 5\nexit r2",
+        2,
+        2,
+        "",
+    );
+    let (_, r) = go(&s);
+    assert_eq!(r.outcome, Outcome::Completed);
+    assert_eq!(var(&r, 0, "result"), 10);
+    assert_eq!(r.metrics.threads[0].lock_wait, 0, "main never waited");
+    assert_eq!(r.metrics.threads[1].completion, Some(15));
+    assert_eq!(r.metrics.threads[2].completion, Some(29));
+    // 14 + 14 + 10 + 1 + 1 + 1 + 1
+    assert_eq!(r.metrics.threads[0].completion, Some(42));
+
+    let off_the_end = with_workers("create r1, worker\njoin r1\nstore r1, result", "set r1, 9", 1, 1, "");
+    let (_, r) = go(&off_the_end);
+    assert_eq!(var(&r, 0, "result"), 0, "running off the end exits with 0");
+}
+
+/// A loop creating 3 workers with 2 slots: creates at 0–14 and 14–28 start w1 and w2; the third,
+/// 28–42, finds no slot: a runtime error at t=42, line 2, in p/main.
+#[test]
+fn no_slot_left_is_a_located_runtime_error() {
+    let s = with_workers("loop 3\n  create r1, worker\nend", "compute 1", 2, 1, "");
+    let (_, r) = go(&s);
+    match r.outcome {
+        Outcome::RuntimeError { time, ref thread, line, ref message, .. } => {
+            assert_eq!((time, thread.as_str(), line), (42, "p/main", 2));
+            assert!(message.starts_with("no thread left to create running `worker`"), "{message}");
+            assert!(message.contains("\"start\": \"created\""), "{message}");
+        }
+        ref other => panic!("{other:?}"),
+    }
+}
+
+fn runtime_error(s: &Scenario) -> (u64, u32, String) {
+    match go(s).1.outcome {
+        Outcome::RuntimeError { time, line, message, .. } => (time, line, message),
+        other => panic!("expected a runtime error, got {other:?}"),
+    }
+}
+
+/// POSIX pthread_join's refusals, each located: main is tid 0, w1 tid 1.
+#[test]
+fn bad_joins_are_located_runtime_errors() {
+    // r0 = 0 is main itself: EDEADLK, at the join's end, t=1, line 1.
+    let (t, line, m) = runtime_error(&with_workers("join r0", "compute 1", 1, 1, ""));
+    assert_eq!((t, line), (1, 1));
+    assert!(m.contains("itself") && m.contains("EDEADLK"), "{m}");
+    // 99 is no thread: set 0–1, join 1–2.
+    let (t, line, m) = runtime_error(&with_workers("set r0, 99\njoin r0", "compute 1", 1, 1, ""));
+    assert_eq!((t, line), (2, 2));
+    assert!(m.contains("thread id 99") && m.contains("ESRCH"), "{m}");
+    // tid 1 is w1's slot, not created yet.
+    let (t, line, m) = runtime_error(&with_workers("set r0, 1\njoin r0", "compute 1", 1, 1, ""));
+    assert_eq!((t, line), (2, 2));
+    assert!(m.contains("p/w1") && m.contains("no `create` has started") && m.contains("ESRCH"), "{m}");
+    // Joined twice: create 0–14, set r2 ← r1 (1 tick, 14–15), join 15–16 blocks, w1 runs 16–17
+    // and exits, the join runs again 17–18; the second join 18–19 is refused.
+    let (t, line, m) =
+        runtime_error(&with_workers("create r1, worker\nadd r2, r1\njoin r1\njoin r2", "compute 1", 1, 1, ""));
+    assert_eq!((t, line), (19, 4));
+    assert!(m.contains("p/w1") && m.contains("p/main has joined") && m.contains("EINVAL"), "{m}");
+}
+
+/// Two threads joining each other: main (tid 0) joins t1, t1 joins main. main: set 0–1, join
+/// 1–2 blocks; t1: set 2–3, join 3–4 blocks. Deadlock at 4, a cycle named in the report.
+#[test]
+fn a_join_cycle_is_a_deadlock_named_in_the_report() {
+    let mut p = job("p", 0, "set r0, 1\njoin r0");
+    p.threads.push(thread("t1", "set r0, 0\njoin r0"));
+    let s = scenario(1, threadlab::model::scenario::Policy::Fcfs, None, vec![p]);
+    let (_, r) = go(&s);
+    let Outcome::Deadlock { time, waits, message } = r.outcome else { panic!("{:?}", r.outcome) };
+    assert_eq!(time, 4);
+    assert_eq!(waits.len(), 2);
+    assert_eq!(waits[0].waits_for.get("thread").map(String::as_str), Some("t1"));
+    assert_eq!(waits[0].holder.as_deref(), Some("p/t1"));
+    assert!(message.contains("p/main waits for thread `t1` to exit (it has not exited)"), "{message}");
+    assert!(message.contains("a cycle: p/main waits for p/t1, which waits for p/main"), "{message}");
+}
+
+/// The wait-for graph at the deadlock: two join edges, both on the cycle, in words.
+#[test]
+fn the_wait_for_graph_has_join_edges() {
+    let mut p = job("p", 0, "set r0, 1\njoin r0");
+    p.threads.push(thread("t1", "set r0, 0\njoin r0"));
+    let s = scenario(1, threadlab::model::scenario::Policy::Fcfs, None, vec![p]);
+    let (sys, r) = go(&s);
+    let snap = r.trace.as_ref().unwrap().snapshot(&sys, 1, 4);
+    let g = threadlab::model::waitgraph::WaitGraph::at(&sys, &snap);
+    assert_eq!(g.joins.len(), 2);
+    assert!(g.joins.iter().all(|j| j.in_cycle));
+    assert_eq!(g.cycles, vec![vec![0, 1]]);
+    assert_eq!(g.join_words(&sys, &g.joins[0]), "main waits for thread `t1` to exit");
+    assert_eq!(
+        g.cycle_words(&sys, &g.cycles[0]),
+        "main waits for thread `t1` to exit, which waits for thread `main` to exit"
+    );
+}
+
+/// The page's panel draws each join as a box "thread's exit" held by the thread joined, and
+/// lists the joins in words, on the cycle.
+#[test]
+fn the_wait_graph_panel_draws_and_lists_joins() {
+    use threadlab::page::wait_graph::{body, has_objects, summary};
+    let mut p = job("p", 0, "set r0, 1\njoin r0");
+    p.threads.push(thread("t1", "set r0, 0\njoin r0"));
+    let s = scenario(1, threadlab::model::scenario::Policy::Fcfs, None, vec![p]);
+    let (sys, r) = go(&s);
+    assert!(has_objects(&sys), "a program that joins shows the panel");
+    let snap = r.trace.as_ref().unwrap().snapshot(&sys, 1, 4);
+    let g = threadlab::model::waitgraph::WaitGraph::at(&sys, &snap);
+    assert_eq!(summary(&g), "a cycle of waits: deadlock");
+    let html = body(&sys, &g, &snap);
+    assert_eq!(html.matches(">thread's exit</text>").count(), 2, "{html}");
+    assert!(html.contains("<li>main waits for thread <code>t1</code> to exit<span class=\"wg-on-cycle\">"), "{html}");
+    assert!(html.contains("the exit of thread t1, which main joins"), "{html}");
+}
+
+/// Memory: code 4096 + data 4096 + one 8192-byte stack per thread that started. With main and
+/// 3 slots, 2 created: at load 4096 + 4096 + 8192 = 16,384 bytes; at the end 3 stacks,
+/// 4096 + 4096 + 3 × 8192 = 32,768.
+#[test]
+fn a_created_thread_adds_its_stack_when_it_starts() {
+    let s = with_workers("create r1, worker\ncreate r1, worker", "compute 1", 3, 1, "");
+    let (sys, r) = go(&s);
+    assert_eq!(sys.processes[0].memory_bytes, 16_384);
+    assert_eq!((r.metrics.memory[0].threads, r.metrics.memory[0].bytes), (3, 32_768));
+    // The slot never created never ran, and the run still completes.
+    assert_eq!(r.outcome, Outcome::Completed);
+    assert_eq!(r.metrics.threads[3].first_run, None);
+}
+
+/// The thread table's states from the trace: at t=10 (during main's create) w1 is new (not
+/// started); at the end w1 exited with 7 and was joined.
+#[test]
+fn snapshots_show_not_started_exit_values_and_joins() {
+    let s = with_workers("create r1, worker\njoin r1\nstore r1, result", "compute 5\nexit 7", 1, 1, "");
+    let (sys, r) = go(&s);
+    let trace = r.trace.as_ref().unwrap();
+    let early = trace.snapshot(&sys, 1, 10);
+    assert_eq!(early.threads[1].state, ThreadState::New);
+    let at_20 = trace.snapshot(&sys, 1, 20);
+    assert_eq!((at_20.threads[1].exit_value, at_20.threads[1].joined), (Some(7), false));
+    let end = trace.snapshot(&sys, 1, 22);
+    assert_eq!((end.threads[1].exit_value, end.threads[1].joined), (Some(7), true));
+    assert_eq!(end.threads[0].registers[1], 7);
+}
+
+/// The explorer: main creates w1 and both increment `result` without a lock (load, add,
+/// store); main then joins. Final values 1 (a lost update) or 2, every run completed.
+#[test]
+fn the_explorer_runs_created_threads() {
+    let s = with_workers(
+        "create r1, worker\nload r0, result\nadd r0, 1\nstore r0, result\njoin r1",
+        "load r0, result\nadd r0, 1\nstore r0, result",
+        1,
+        1,
+        "",
+    );
+    let x = explore::explore(&s, explore::DEFAULT_LIMIT).unwrap();
+    let ends: Vec<(EndKind, Vec<i64>)> = x.finals.iter().map(|f| (f.end, f.values.clone())).collect();
+    assert_eq!(ends, vec![(EndKind::Completed, vec![1]), (EndKind::Completed, vec![2])]);
+    let every = explore::explore_with(&s, explore::DEFAULT_LIMIT, explore::Reduction::None).unwrap();
+    assert_eq!(every.finals.iter().map(|f| (f.end, f.values.clone())).collect::<Vec<_>>(), ends);
+    // Each schedule replays to its final state in the kernel.
+    for f in &x.finals {
+        let (_, r, _) = threadlab::model::schedule::replay(&s, &f.schedule).unwrap();
+        assert_eq!(var(&r, 0, "result"), f.values[0], "schedule {}", f.schedule);
+    }
+}
+
+/// The explorer finds the join cycle: whatever the order, main and t1 each join the other
+/// (neither exits first), so every schedule deadlocks.
+#[test]
+fn the_explorer_finds_a_join_cycle() {
+    let mut p = job("p", 0, "set r0, 1\njoin r0");
+    p.threads.push(thread("t1", "set r0, 0\njoin r0"));
+    let s = scenario(1, threadlab::model::scenario::Policy::Fcfs, None, vec![p]);
+    let x = explore::explore(&s, explore::DEFAULT_LIMIT).unwrap();
+    assert_eq!(x.finals.len(), 1);
+    assert_eq!(x.finals[0].end, EndKind::Deadlock);
+    let Outcome::Deadlock { message, .. } = &x.finals[0].outcome else { panic!() };
+    assert!(message.contains("a cycle: p/main waits for p/t1, which waits for p/main"), "{message}");
+}
+
+/// The scenario's checks: the main thread cannot wait for a `create`, a created thread has no
+/// arrival, and it runs a named program.
+#[test]
+fn start_created_is_checked() {
+    let bad = |threads: &str| {
+        let text = format!(
+            r#"{{ "name": "x", "processes": [{{ "name": "p", "programs": {{ "worker": ["compute 1"] }},
+               "threads": [{threads}] }}] }}"#
+        );
+        Scenario::from_json(&text).and_then(|s| model::run(&s).map(|_| ())).unwrap_err()
+    };
+    let e = bad(r#"{ "name": "main", "program": "worker", "start": "created" }"#);
+    assert_eq!(e.path, "processes[0].threads[0].start");
+    let e = bad(
+        r#"{ "name": "main", "code": "compute 1" }, { "name": "w", "program": "worker", "start": "created", "arrival": 3 }"#,
+    );
+    assert_eq!(e.path, "processes[0].threads[1].arrival");
+    let e = bad(r#"{ "name": "main", "code": "compute 1" }, { "name": "w", "code": "compute 1", "start": "created" }"#);
+    assert_eq!(e.path, "processes[0].threads[1].start");
+    // `create` of a program the process does not have: a parse error at its line and column.
+    let e = bad(r#"{ "name": "main", "code": "compute 1\ncreate r1, wroker" }"#);
+    assert_eq!(e.path, "processes[0].threads[0].code");
+    assert!(e.message.contains("no program `wroker`") && e.message.contains("it has worker"), "{}", e.message);
+}
+
+/// A scenario with created threads writes `"start": "created"` and reads back the same; one
+/// without writes no `start` and no `thread_create_ticks` at its default (older files read as
+/// before).
+#[test]
+fn the_format_round_trips() {
+    let s = with_workers("create r1, worker", "exit 3", 1, 1, r#", "thread_create_ticks": 20"#);
+    let json = s.to_json();
+    assert!(json.contains(r#""start": "created""#) && json.contains(r#""thread_create_ticks": 20"#));
+    assert_eq!(Scenario::from_json(&json).unwrap(), s);
+    let plain = scenario(1, threadlab::model::scenario::Policy::Fcfs, None, vec![job("p", 0, "compute 1")]);
+    let json = plain.to_json();
+    assert!(!json.contains("start") && !json.contains("thread_create_ticks"), "{json}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Whatever the CPUs, creation cost, policy quantum and work: the k-th created worker
+    /// (k = 0, 1, …) becomes ready no earlier than (k + 1) × the creation cost (its creator
+    /// spent that much CPU on creates), never runs before it is ready, and the joins sum the
+    /// exit values (each worker exits with 7: the sum is 7n).
+    #[test]
+    fn created_threads_never_run_before_their_create_completes(
+        n in 1usize..5, cpus in 1u32..4, ticks in 0u64..20, work in 1u64..8, rr in proptest::bool::ANY,
+    ) {
+        // Main creates n workers, then joins tids 1, 2, …, n (counting in r3), summing in r2.
+        let main = format!(
+            "loop {n}\n  create r1, worker\nend\nset r3, 1\nloop {n}\n  set r1, 0\n  add r1, r3\n  join r1\n  add r2, r1\n  add r3, 1\nend\nstore r2, result"
+        );
+        let worker = format!("compute {work}\nset r0, 7\nexit r0");
+        let mut s = with_workers(&main, &worker, n, cpus, &format!(r#", "thread_create_ticks": {ticks}"#));
+        if rr {
+            s.scheduler = threadlab::model::scenario::SchedulerSpec::of(threadlab::model::scenario::Policy::RoundRobin, Some(2));
+        }
+        let (_, r) = go(&s);
+        prop_assert_eq!(&r.outcome, &Outcome::Completed);
+        for k in 0..n {
+            let tid = k + 1;
+            let ready = first_ready(&r, tid).expect("created");
+            prop_assert!(ready >= (k as u64 + 1) * ticks, "w{} ready at {}", tid, ready);
+            prop_assert_eq!(r.metrics.threads[tid].arrival, ready);
+            prop_assert!(r.metrics.threads[tid].first_run.unwrap() >= ready);
+        }
+        prop_assert_eq!(var(&r, 0, "result"), 7 * n as i64);
+    }
+}
+
+/// The C4 preset: main creates 4 workers (creates end at 14, 28, 42, 56 on CPU 0); w1 takes
+/// CPU 1 at once (a CPU's first thread loads free) and runs 77 ticks (faa 1, 25 adds, add 1,
+/// 25 × 2 adds; loop/end/exit free): 14–91. main then runs set, set, add (56–59) and its join of
+/// w1 (59–60) blocks: CPU 0 switches to w2 (1 tick, 60–61), which runs 61–138. The partial sums
+/// 325 + 950 + 1575 + 2200 = 1 + … + 100 = 5050. Memory: 4096 + 4096 + 5 stacks × 8192 = 49,152.
+#[test]
+fn the_create_join_preset_sums_its_workers_exit_values() {
+    let s = threadlab::presets::find("threads-create-join").unwrap().scenario().unwrap();
+    let (_, r) = go(&s);
+    assert_eq!(r.outcome, Outcome::Completed);
+    assert_eq!(var(&r, 0, "total"), 5050);
+    let arrivals: Vec<u64> = (1..=4).map(|t| r.metrics.threads[t].arrival).collect();
+    assert_eq!(arrivals, vec![14, 28, 42, 56]);
+    let w1 = &r.metrics.threads[1];
+    assert_eq!((w1.first_run, w1.completion), (Some(14), Some(91)));
+    let w2 = &r.metrics.threads[2];
+    assert_eq!((w2.first_run, w2.completion), (Some(61), Some(138)));
+    assert_eq!((r.metrics.memory[0].threads, r.metrics.memory[0].bytes), (5, 49_152));
+}
+
+/// `exit` takes nothing, a number or a register; anything else is located at its column.
+#[test]
+fn exit_values_parse() {
+    use threadlab::model::program::{Instr, Operand, Symbols, parse};
+    let one = |src: &str| {
+        let mut mutexes = Vec::new();
+        parse(src, Symbols { variables: &[], mutexes: &mut mutexes }).map(|p| p.instrs[0])
+    };
+    assert_eq!(one("exit"), Ok(Instr::Exit { value: Operand::Imm(0) }));
+    assert_eq!(one("exit -3"), Ok(Instr::Exit { value: Operand::Imm(-3) }));
+    assert_eq!(one("EXIT r2"), Ok(Instr::Exit { value: Operand::Reg(2) }));
+    let e = one("exit r9").unwrap_err();
+    assert_eq!((e.column, e.message.as_str()), (6, "`r9` is not a register (r0 to r7)"));
+    let e = one("exit 1, 2").unwrap_err();
+    assert_eq!((e.column, e.message.as_str()), (9, "unexpected `2`: `exit` takes at most an exit value"));
+    // `create` needs a program of the process: with none, it says so.
+    let e = one("create r1, worker").unwrap_err();
+    assert!(e.message.contains("no program `worker`") && e.message.contains("it has none"), "{}", e.message);
+}
