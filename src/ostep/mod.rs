@@ -160,6 +160,22 @@ pub struct OstepRun {
     pub output: Output,
 }
 
+impl OstepRun {
+    /// What `threadlab ostep` prints for the command line: the text, or for `--json` and
+    /// `--scenario` that JSON, pretty-printed with a final newline.
+    pub fn printed(&self) -> String {
+        let json = |value: Result<String, serde_json::Error>| match value {
+            Ok(text) => text + "\n",
+            Err(_) => unreachable!("a report and a scenario always serialise"),
+        };
+        match self.output {
+            Output::Text => self.text.clone(),
+            Output::Json => json(serde_json::to_string_pretty(&self.report)),
+            Output::Scenario => json(serde_json::to_string_pretty(&self.scenario)),
+        }
+    }
+}
+
 /// Runs a command line as a teacher types it for an OSTEP simulator:
 /// `"scheduler -p RR -q 2 -l 3,5,1 -c"`, also with a leading `./scheduler.py`,
 /// `python3 scheduler.py` or `cpu-sched/scheduler.py`. Words are split as a shell does

@@ -24,6 +24,7 @@ pub mod format;
 pub mod frames;
 pub mod lab_worker;
 pub mod markup;
+pub mod ostep_worker;
 pub use crate::page::run;
 pub mod reader;
 pub mod runner;

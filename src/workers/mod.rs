@@ -15,10 +15,17 @@
 //!   a reader worker and a simulation worker of their own read and run each run; `lab_web` (wasm)
 //!   is their glue, their binaries `src/bin/{compare,sweep,exercise}_worker.rs`, the page's side
 //!   `src/ui/lab_worker.rs`, and what they say to the page [`crate::messaging::lab`].
+//! - [`ostep`]: the OSTEP mode's worker's job (a command line for one of OSTEP's simulators,
+//!   [`crate::ostep`]); `ostep_web` (wasm) is its glue, its binary `src/bin/ostep_worker.rs`,
+//!   the page's side `src/ui/ostep_worker.rs`, and what they say to each other
+//!   [`crate::messaging::ostep`].
 
 pub mod lab;
 #[cfg(target_arch = "wasm32")]
 pub mod lab_web;
+pub mod ostep;
+#[cfg(target_arch = "wasm32")]
+pub mod ostep_web;
 pub mod parallel;
 pub mod reader;
 pub mod simulation;

@@ -1,0 +1,137 @@
+//! What the page and the OSTEP mode's worker (`src/workers/ostep.rs`) say to each other: typed
+//! control messages in an [`super::Envelope`] with this conversation's own [`PROTOCOL`] version
+//! (as [`super::lab`] has), postcard bytes, no buffers.
+//!
+//! For a command line with id `n` (ids come from the page and only ever grow):
+//!
+//! ```text
+//! page                              OSTEP worker
+//!                               ←   Ready                        (once, when it has started)
+//! Start { id: n, line }         →
+//!                               ←   Done { id: n, answer }
+//! ```
+//!
+//! The worker runs the simulator itself ([`crate::ostep::run_command`]: the model, no reader or
+//! simulation worker). The scenario crosses as JSON text, which the page opens through its
+//! usual path (the reader worker reads it, the simulation worker runs it). To stop a run the
+//! page terminates the worker. A panic is [`FromOstep::Crashed`].
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::ReadError;
+
+/// This conversation's version: the page and the OSTEP worker must speak the same one. It
+/// equals no other conversation's (checked when building), so a message sent to the wrong
+/// worker is refused by its version.
+pub const PROTOCOL: u32 = 2;
+
+const _: () = assert!(
+    PROTOCOL != super::PROTOCOL && PROTOCOL != super::parallel::PROTOCOL && PROTOCOL != super::lab::PROTOCOL,
+    "each conversation has a protocol number of its own"
+);
+
+/// Writes `message` as the control bytes of a message ([`PROTOCOL`] first, as in
+/// [`super::write`]).
+pub fn write<M: Serialize>(message: &M) -> Vec<u8> {
+    super::write_versioned(PROTOCOL, message)
+}
+
+/// Reads control bytes written by [`write`]. Errors: another protocol version, or not a whole
+/// message.
+pub fn read<M: DeserializeOwned>(bytes: &[u8]) -> Result<M, ReadError> {
+    super::read_versioned(PROTOCOL, bytes)
+}
+
+/// From the page to the OSTEP worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ToOstep {
+    /// Run command line `id`, replacing one in progress.
+    Start {
+        /// The page's id for the line; the answer carries it.
+        id: u64,
+        /// The command line as the learner typed it (`scheduler -p RR -q 2 -l 3,5,1 -c`).
+        line: String,
+    },
+}
+
+/// What a command line gives.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum OstepAnswer {
+    /// It ran.
+    Ran {
+        /// What `threadlab ostep` prints for the same words: OSTEP's text, or with `--json` or
+        /// `--scenario` that JSON.
+        printed: String,
+        /// The model scenario that reproduces the run, as JSON text, named after the command
+        /// line (`OSTEP: scheduler -p RR -q 2 -l 3,5,1`).
+        scenario: String,
+    },
+    /// `-h`: the help text (what the CLI prints; not an error).
+    Help {
+        /// The usage and every flag.
+        text: String,
+    },
+    /// A bad command line ([`crate::ostep::OstepError`]).
+    Refused {
+        /// The flag (`-q`), or the word that is wrong.
+        flag: String,
+        /// What is wrong and what is expected.
+        message: String,
+    },
+}
+
+/// From the OSTEP worker to the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FromOstep {
+    /// The worker has started and waits for command lines.
+    Ready,
+    /// Command line `id` is done.
+    Done {
+        /// The line's id.
+        id: u64,
+        /// What it gave.
+        answer: OstepAnswer,
+    },
+    /// The worker hit a bug and stopped; it must be replaced.
+    Crashed {
+        /// What went wrong, for the console and the page.
+        message: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_reads_back_as_written() {
+        let m = ToOstep::Start { id: 3, line: "mlfq -n 2 -c".into() };
+        assert_eq!(read::<ToOstep>(&write(&m)), Ok(m));
+        for answer in [
+            OstepAnswer::Ran { printed: "ARG policy RR\n".into(), scenario: "{}".into() },
+            OstepAnswer::Help { text: "usage: …".into() },
+            OstepAnswer::Refused { flag: "-q".into(), message: "not a number".into() },
+        ] {
+            let m = FromOstep::Done { id: 9, answer };
+            assert_eq!(read::<FromOstep>(&write(&m)), Ok(m));
+        }
+        for m in [FromOstep::Ready, FromOstep::Crashed { message: "boom".into() }] {
+            assert_eq!(read::<FromOstep>(&write(&m)), Ok(m));
+        }
+    }
+
+    #[test]
+    fn the_control_bytes_are_postcard_s() {
+        // postcard: the version (varint 2), Start = variant 0, id 300 as a varint
+        // (0b10_0101100 → [0xac, 0x02]), the line's length 1 then its byte.
+        assert_eq!(write(&ToOstep::Start { id: 300, line: "x".into() }), [2, 0, 0xac, 0x02, 1, b'x']);
+        // Done = 1, id 1, Help = variant 1, text "h".
+        let done = FromOstep::Done { id: 1, answer: OstepAnswer::Help { text: "h".into() } };
+        assert_eq!(write(&done), [2, 1, 1, 1, 1, b'h']);
+        // A lab worker's Ready ([1, 0]) and the simulation worker's ([7, 0]) are refused by
+        // their versions.
+        assert_eq!(read::<FromOstep>(&[1, 0]), Err(ReadError::Version { theirs: 1 }));
+        assert_eq!(read::<FromOstep>(&[7, 0]), Err(ReadError::Version { theirs: 7 }));
+    }
+}
