@@ -41,7 +41,9 @@ test('a command line shows the CLI\'s text, a bad flag is named, -h is the help'
   await openApp(page, app, 'race-unsafe');
   await byId(page, 'mode-ostep').click();
   assert.match(page.url(), /mode=ostep/);
-  for (const line of ['scheduler -p RR -q 2 -l 3,5,1 -c', 'process-run -l 3:0,5:100 -S SWITCH_ON_IO -I IO_RUN_IMMEDIATE -c -p', 'mlfq -s 1 -j 3 -c', 'scheduler -p SJF -l 2,1 --json']) {
+  // The worker reads the flags; its own reader and simulation workers read and run the scenario;
+  // it prints from the result (per-CPU queues, -S, from the trace's queue samples).
+  for (const line of ['scheduler -p RR -q 2 -l 3,5,1 -c', 'process-run -l 3:0,5:100 -S SWITCH_ON_IO -I IO_RUN_IMMEDIATE -c -p', 'mlfq -s 1 -j 3 -c', 'scheduler -p SJF -l 2,1 --json', 'multi -s 2 -j 6 -n 3 -p -P 7 -S -t -c']) {
     await run(page, line);
     const cli = ostep(line);
     assert.equal(cli.status, 0, cli.stderr);

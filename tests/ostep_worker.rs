@@ -1,14 +1,59 @@
-//! The OSTEP mode's worker's job (`threadlab::workers::ostep::answer`): for a command line it
-//! gives exactly what `threadlab::ostep::run_command` gives (the text `threadlab ostep` prints,
-//! and the scenario, which the page's reader reads back as the same scenario), the help for
-//! `-h`, and a bad flag by name.
+//! The OSTEP mode's worker's job (`threadlab::workers::ostep::OstepWorker`), driven as the worker
+//! binary drives it, with the reader worker's and the simulation worker's own handlers standing
+//! in for its nested workers (as `tests/lab_jobs.rs` does for a lab worker): for a command line
+//! it gives exactly what `threadlab::ostep::run_command` gives (the text `threadlab ostep`
+//! prints, and the scenario, which the page's reader reads back as the same scenario), the help
+//! for `-h`, and a bad flag by name.
 
-use threadlab::messaging::ostep::OstepAnswer;
-use threadlab::messaging::reader::ReadJob;
+use std::collections::VecDeque;
+
+use threadlab::messaging::ostep::{FromOstep, OstepAnswer, ToOstep};
+use threadlab::messaging::reader::{FromReader, ReadJob};
+use threadlab::messaging::{FromWorker, Reply};
 use threadlab::model::Scenario;
 use threadlab::ostep::{self, Simulator};
-use threadlab::workers::ostep::answer;
-use threadlab::workers::reader;
+use threadlab::workers::ostep::{OstepWorker, Out};
+use threadlab::workers::{reader, simulation};
+
+/// Sends `line` to a fresh OSTEP worker (before its workers are ready, as when the mode opens),
+/// each read through the reader worker's handler and each run through the simulation worker's,
+/// in the order they were sent. Returns what reached the page.
+fn ask(line: &str) -> Vec<FromOstep> {
+    let mut worker = OstepWorker::new();
+    let mut page = Vec::new();
+    let mut pending: VecDeque<Out> = worker.from_page(ToOstep::Start { id: 5, line: line.into() }).into();
+    assert!(pending.iter().all(|o| matches!(o, Out::Page(_))), "nothing is sent before the workers are ready");
+    pending.extend(worker.from_sim(FromWorker::Ready, Vec::new()));
+    pending.extend(worker.from_reader(FromReader::Ready, Vec::new()));
+    while let Some(out) = pending.pop_front() {
+        let mut answers = Vec::new();
+        match out {
+            Out::Page(m) => page.push(m),
+            Out::Reader(m) => {
+                reader::handle(m, &mut |m, b| answers.push((m, b)));
+                for (m, b) in answers {
+                    pending.extend(worker.from_reader(m, b));
+                }
+            }
+            Out::Sim(m, buffers) => {
+                let mut answers = Vec::new();
+                simulation::handle(m, &buffers, &|| 0.0, &mut |m, b| answers.push((m, b)));
+                for (m, b) in answers {
+                    pending.extend(worker.from_sim(m, b));
+                }
+            }
+        }
+    }
+    page
+}
+
+/// The page's answer to `line`: the one message that reaches it.
+fn answer(line: &str) -> OstepAnswer {
+    match ask(line).as_slice() {
+        [FromOstep::Done { id: 5, answer }] => answer.clone(),
+        other => panic!("{line}: {other:?}"),
+    }
+}
 
 /// A command line for each simulator, and the name its opened scenario takes (worked out by
 /// hand: `OSTEP: `, the simulator's name, its flags without `-c`).
@@ -55,7 +100,9 @@ fn json_and_scenario_switches_print_what_the_cli_prints() {
     let (printed, _) = ran(&format!("{line} --json"));
     assert_eq!(serde_json::from_str::<serde_json::Value>(&printed).expect("JSON"), run.report);
     assert!(printed.ends_with("}\n"));
+    assert_eq!(printed, ostep::run_command(&format!("{line} --json")).expect("runs").printed());
     let (printed, scenario) = ran(&format!("{line} --scenario"));
+    assert_eq!(printed, ostep::run_command(&format!("{line} --scenario")).expect("runs").printed());
     assert_eq!(Scenario::from_json(&printed).expect("a scenario"), run.scenario);
     // The scenario opened is named after the line without the output switch.
     assert_eq!(Scenario::from_json(&scenario).expect("a scenario").name, "OSTEP: scheduler -p FIFO -l 2,1");
@@ -80,4 +127,23 @@ fn a_bad_flag_is_named_and_help_is_not_an_error() {
     assert_eq!(answer("lottery -h"), OstepAnswer::Help { text: Simulator::Lottery.help() });
     let OstepAnswer::Help { text } = answer("help") else { panic!("help lists the simulators") };
     assert!(Simulator::ALL.iter().all(|s| text.contains(s.name())), "{text}");
+}
+
+#[test]
+fn a_worker_s_crash_reaches_the_page_and_an_old_answer_is_ignored() {
+    let mut worker = OstepWorker::new();
+    for out in [worker.from_reader(FromReader::Ready, Vec::new()), worker.from_sim(FromWorker::Ready, Vec::new())] {
+        assert_eq!(out, []);
+    }
+    // Line 1's read is sent; line 2 replaces it (request 2): an answer about request 1 is
+    // ignored.
+    let sent = worker.from_page(ToOstep::Start { id: 1, line: "scheduler -l 1".into() });
+    assert!(matches!(sent.as_slice(), [Out::Reader(_)]), "{sent:?}");
+    worker.from_page(ToOstep::Start { id: 2, line: "scheduler -l 2".into() });
+    let old = worker.from_sim(FromWorker::Done { id: 1, reply: Reply::Run { millis: 1.0 } }, vec![Vec::new()]);
+    assert_eq!(old, []);
+    // A crash of its reader: the page hears it, and must replace the worker.
+    let out = worker.from_reader(FromReader::Crashed { message: "boom".into() }, Vec::new());
+    let [Out::Page(FromOstep::Crashed { message })] = out.as_slice() else { panic!("{out:?}") };
+    assert!(message.contains("its reader stopped: boom"), "{message}");
 }

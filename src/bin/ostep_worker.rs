@@ -1,6 +1,7 @@
 //! The OSTEP mode's worker (a Web Worker's wasm, built by Trunk from `index.html`'s
-//! `data-type="worker"` link): see [`threadlab::workers::ostep_web`]. Only OSTEP's simulators
-//! and the model they run on are linked, so the page's own module does not grow by them.
+//! `data-type="worker"` link): see [`threadlab::workers::ostep_web`]. OSTEP's flags, workloads
+//! and printers are linked, not the model's kernel or the scenario reader: its own reader and
+//! simulation workers (the page's binaries) read and run each line's scenario.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

@@ -11,10 +11,13 @@
 //!                               ←   Done { id: n, answer }
 //! ```
 //!
-//! The worker runs the simulator itself ([`crate::ostep::run_command`]: the model, no reader or
-//! simulation worker). The scenario crosses as JSON text, which the page opens through its
-//! usual path (the reader worker reads it, the simulation worker runs it). To stop a run the
-//! page terminates the worker. A panic is [`FromOstep::Crashed`].
+//! The worker reads the line's flags into a scenario ([`crate::ostep::prepare_command`]), has a
+//! reader worker and a simulation worker of its own read and run it (as a lab worker does, with
+//! the messages of [`super::reader`] and [`super`]), and prints from the run's result what
+//! `threadlab ostep` prints (`src/workers/ostep.rs`). The scenario also crosses to the page as
+//! JSON text, which the page opens through its usual path (its reader worker reads it, its
+//! simulation worker runs it). To stop a run the page terminates the worker (its workers end
+//! with it). A panic is [`FromOstep::Crashed`].
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};

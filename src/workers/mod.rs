@@ -16,7 +16,8 @@
 //!   is their glue, their binaries `src/bin/{compare,sweep,exercise}_worker.rs`, the page's side
 //!   `src/ui/lab_worker.rs`, and what they say to the page [`crate::messaging::lab`].
 //! - [`ostep`]: the OSTEP mode's worker's job (a command line for one of OSTEP's simulators,
-//!   [`crate::ostep`]); `ostep_web` (wasm) is its glue, its binary `src/bin/ostep_worker.rs`,
+//!   [`crate::ostep`], whose scenario a reader worker and a simulation worker of its own read and
+//!   run); `ostep_web` (wasm) is its glue, its binary `src/bin/ostep_worker.rs`,
 //!   the page's side `src/ui/ostep_worker.rs`, and what they say to each other
 //!   [`crate::messaging::ostep`].
 
