@@ -5,46 +5,20 @@
 //! prints, and the scenario, which the page's reader reads back as the same scenario), the help
 //! for `-h`, and a bad flag by name.
 
-use std::collections::VecDeque;
+mod common;
 
 use threadlab::messaging::ostep::{FromOstep, OstepAnswer, ToOstep};
 use threadlab::messaging::reader::{FromReader, ReadJob};
 use threadlab::messaging::{FromWorker, Reply};
 use threadlab::model::Scenario;
 use threadlab::ostep::{self, Simulator};
-use threadlab::workers::ostep::{OstepWorker, Out};
-use threadlab::workers::{reader, simulation};
+use threadlab::workers::ostep::{Lines, OstepWorker, Out};
+use threadlab::workers::reader;
 
-/// Sends `line` to a fresh OSTEP worker (before its workers are ready, as when the mode opens),
-/// each read through the reader worker's handler and each run through the simulation worker's,
-/// in the order they were sent. Returns what reached the page.
+/// Sends `line` (id 5) to a fresh OSTEP worker (see [`common::nested::ask`]). Returns what
+/// reached the page.
 fn ask(line: &str) -> Vec<FromOstep> {
-    let mut worker = OstepWorker::new();
-    let mut page = Vec::new();
-    let mut pending: VecDeque<Out> = worker.from_page(ToOstep::Start { id: 5, line: line.into() }).into();
-    assert!(pending.iter().all(|o| matches!(o, Out::Page(_))), "nothing is sent before the workers are ready");
-    pending.extend(worker.from_sim(FromWorker::Ready, Vec::new()));
-    pending.extend(worker.from_reader(FromReader::Ready, Vec::new()));
-    while let Some(out) = pending.pop_front() {
-        let mut answers = Vec::new();
-        match out {
-            Out::Page(m) => page.push(m),
-            Out::Reader(m) => {
-                reader::handle(m, &mut |m, b| answers.push((m, b)));
-                for (m, b) in answers {
-                    pending.extend(worker.from_reader(m, b));
-                }
-            }
-            Out::Sim(m, buffers) => {
-                let mut answers = Vec::new();
-                simulation::handle(m, &buffers, &|| 0.0, &mut |m, b| answers.push((m, b)));
-                for (m, b) in answers {
-                    pending.extend(worker.from_sim(m, b));
-                }
-            }
-        }
-    }
-    page
+    common::nested::ask(Lines, 5, line.to_string(), 1.0)
 }
 
 /// The page's answer to `line`: the one message that reaches it.
@@ -131,16 +105,17 @@ fn a_bad_flag_is_named_and_help_is_not_an_error() {
 
 #[test]
 fn a_worker_s_crash_reaches_the_page_and_an_old_answer_is_ignored() {
-    let mut worker = OstepWorker::new();
-    for out in [worker.from_reader(FromReader::Ready, Vec::new()), worker.from_sim(FromWorker::Ready, Vec::new())] {
+    let mut worker = OstepWorker::new(Lines);
+    for out in [worker.from_reader(FromReader::Ready, Vec::new()), worker.from_sim(FromWorker::Ready, Vec::new(), 0.0)]
+    {
         assert_eq!(out, []);
     }
     // Line 1's read is sent; line 2 replaces it (request 2): an answer about request 1 is
     // ignored.
-    let sent = worker.from_page(ToOstep::Start { id: 1, line: "scheduler -l 1".into() });
+    let sent = worker.from_page(ToOstep::Start { id: 1, job: "scheduler -l 1".into() }, 0.0);
     assert!(matches!(sent.as_slice(), [Out::Reader(_)]), "{sent:?}");
-    worker.from_page(ToOstep::Start { id: 2, line: "scheduler -l 2".into() });
-    let old = worker.from_sim(FromWorker::Done { id: 1, reply: Reply::Run { millis: 1.0 } }, vec![Vec::new()]);
+    worker.from_page(ToOstep::Start { id: 2, job: "scheduler -l 2".into() }, 0.0);
+    let old = worker.from_sim(FromWorker::Done { id: 1, reply: Reply::Run { millis: 1.0 } }, vec![Vec::new()], 0.0);
     assert_eq!(old, []);
     // A crash of its reader: the page hears it, and must replace the worker.
     let out = worker.from_reader(FromReader::Crashed { message: "boom".into() }, Vec::new());

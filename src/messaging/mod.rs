@@ -32,6 +32,7 @@
 
 pub mod lab;
 pub mod loaded;
+pub mod nested;
 pub mod ostep;
 pub mod parallel;
 pub mod reader;

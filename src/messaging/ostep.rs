@@ -1,13 +1,13 @@
-//! What the page and the OSTEP mode's worker (`src/workers/ostep.rs`) say to each other: typed
-//! control messages in an [`super::Envelope`] with this conversation's own [`PROTOCOL`] version
-//! (as [`super::lab`] has), postcard bytes, no buffers.
+//! What the page and the OSTEP mode's worker (`src/workers/ostep.rs`) say to each other: a
+//! conversation of [`super::nested`]'s shape ([`Ostep`]) with its own [`PROTOCOL`] version (as
+//! [`super::lab`] has), whose job is a command line and whose answer an [`OstepAnswer`].
 //!
 //! For a command line with id `n` (ids come from the page and only ever grow):
 //!
 //! ```text
 //! page                              OSTEP worker
 //!                               ←   Ready                        (once, when it has started)
-//! Start { id: n, line }         →
+//! Start { id: n, job: line }    →
 //!                               ←   Done { id: n, answer }
 //! ```
 //!
@@ -19,10 +19,9 @@
 //! simulation worker runs it). To stop a run the page terminates the worker (its workers end
 //! with it). A panic is [`FromOstep::Crashed`].
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::ReadError;
+use super::nested::{Conversation, FromNested, ToNested};
 
 /// This conversation's version: the page and the OSTEP worker must speak the same one. It
 /// equals no other conversation's (checked when building), so a message sent to the wrong
@@ -34,29 +33,23 @@ const _: () = assert!(
     "each conversation has a protocol number of its own"
 );
 
-/// Writes `message` as the control bytes of a message ([`PROTOCOL`] first, as in
-/// [`super::write`]).
-pub fn write<M: Serialize>(message: &M) -> Vec<u8> {
-    super::write_versioned(PROTOCOL, message)
+/// The OSTEP worker's conversation.
+pub struct Ostep;
+
+impl Conversation for Ostep {
+    const PROTOCOL: u32 = PROTOCOL;
+    const WORKER: &'static str = "OSTEP worker";
+    /// The command line as the learner typed it (`scheduler -p RR -q 2 -l 3,5,1 -c`).
+    type Job = String;
+    type Answer = OstepAnswer;
 }
 
-/// Reads control bytes written by [`write`]. Errors: another protocol version, or not a whole
-/// message.
-pub fn read<M: DeserializeOwned>(bytes: &[u8]) -> Result<M, ReadError> {
-    super::read_versioned(PROTOCOL, bytes)
-}
+/// From the page to the OSTEP worker: a command line to run.
+pub type ToOstep = ToNested<String>;
 
-/// From the page to the OSTEP worker.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum ToOstep {
-    /// Run command line `id`, replacing one in progress.
-    Start {
-        /// The page's id for the line; the answer carries it.
-        id: u64,
-        /// The command line as the learner typed it (`scheduler -p RR -q 2 -l 3,5,1 -c`).
-        line: String,
-    },
-}
+/// From the OSTEP worker to the page: the line's answer (a line is one run: no
+/// [`FromNested::Counted`]).
+pub type FromOstep = FromNested<OstepAnswer>;
 
 /// What a command line gives.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -84,43 +77,26 @@ pub enum OstepAnswer {
     },
 }
 
-/// From the OSTEP worker to the page.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum FromOstep {
-    /// The worker has started and waits for command lines.
-    Ready,
-    /// Command line `id` is done.
-    Done {
-        /// The line's id.
-        id: u64,
-        /// What it gave.
-        answer: OstepAnswer,
-    },
-    /// The worker hit a bug and stopped; it must be replaced.
-    Crashed {
-        /// What went wrong, for the console and the page.
-        message: String,
-    },
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messaging::ReadError;
+    use crate::messaging::nested::{read, write};
 
     #[test]
     fn a_message_reads_back_as_written() {
-        let m = ToOstep::Start { id: 3, line: "mlfq -n 2 -c".into() };
-        assert_eq!(read::<ToOstep>(&write(&m)), Ok(m));
+        let m = ToOstep::Start { id: 3, job: "mlfq -n 2 -c".into() };
+        assert_eq!(read::<Ostep, ToOstep>(&write::<Ostep, _>(&m)), Ok(m));
         for answer in [
             OstepAnswer::Ran { printed: "ARG policy RR\n".into(), scenario: "{}".into() },
             OstepAnswer::Help { text: "usage: …".into() },
             OstepAnswer::Refused { flag: "-q".into(), message: "not a number".into() },
         ] {
             let m = FromOstep::Done { id: 9, answer };
-            assert_eq!(read::<FromOstep>(&write(&m)), Ok(m));
+            assert_eq!(read::<Ostep, FromOstep>(&write::<Ostep, _>(&m)), Ok(m));
         }
         for m in [FromOstep::Ready, FromOstep::Crashed { message: "boom".into() }] {
-            assert_eq!(read::<FromOstep>(&write(&m)), Ok(m));
+            assert_eq!(read::<Ostep, FromOstep>(&write::<Ostep, _>(&m)), Ok(m));
         }
     }
 
@@ -128,13 +104,14 @@ mod tests {
     fn the_control_bytes_are_postcard_s() {
         // postcard: the version (varint 2), Start = variant 0, id 300 as a varint
         // (0b10_0101100 → [0xac, 0x02]), the line's length 1 then its byte.
-        assert_eq!(write(&ToOstep::Start { id: 300, line: "x".into() }), [2, 0, 0xac, 0x02, 1, b'x']);
-        // Done = 1, id 1, Help = variant 1, text "h".
+        assert_eq!(write::<Ostep, _>(&ToOstep::Start { id: 300, job: "x".into() }), [2, 0, 0xac, 0x02, 1, b'x']);
+        // Done = variant 2 (after Ready and Counted, the shape all nested workers share), id 1,
+        // Help = variant 1, text "h".
         let done = FromOstep::Done { id: 1, answer: OstepAnswer::Help { text: "h".into() } };
-        assert_eq!(write(&done), [2, 1, 1, 1, 1, b'h']);
+        assert_eq!(write::<Ostep, _>(&done), [2, 2, 1, 1, 1, b'h']);
         // A lab worker's Ready ([1, 0]) and the simulation worker's ([7, 0]) are refused by
         // their versions.
-        assert_eq!(read::<FromOstep>(&[1, 0]), Err(ReadError::Version { theirs: 1 }));
-        assert_eq!(read::<FromOstep>(&[7, 0]), Err(ReadError::Version { theirs: 7 }));
+        assert_eq!(read::<Ostep, FromOstep>(&[1, 0]), Err(ReadError::Version { theirs: 1 }));
+        assert_eq!(read::<Ostep, FromOstep>(&[7, 0]), Err(ReadError::Version { theirs: 7 }));
     }
 }

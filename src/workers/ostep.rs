@@ -1,167 +1,91 @@
 //! The OSTEP mode's worker's job, without the browser: a command line in, what the page shows
-//! out. The worker binary (`src/bin/ostep_worker.rs`, through `src/workers/ostep_web.rs`) only
-//! moves messages; the native tests drive this with the reader worker's and the simulation
-//! worker's own handlers standing in for its nested workers, as `tests/lab_jobs.rs` does for a
-//! lab worker.
+//! out, as a [`Planner`] for the nested-workers driver ([`super::nested`]) that a lab worker
+//! uses too. The worker binary (`src/bin/ostep_worker.rs`, through
+//! `src/workers/nested_web.rs`) only moves messages; the native tests drive [`OstepWorker`] with
+//! the reader worker's and the simulation worker's own handlers standing in for its nested
+//! workers, as `tests/lab_jobs.rs` does for a lab worker.
 //!
-//! A [`ToOstep::Start`] is read by [`ostep::prepare_command`]: OSTEP's flags, its workload (its
-//! seeded jobs from Python's RNG) and the model scenario that reproduces it, but no run. The
-//! scenario goes as JSON text to the worker's reader worker, whose loaded run goes as it came to
-//! its simulation worker (the path every run of the page takes), and the run's result comes back
-//! here to be printed as `threadlab ostep` prints it ([`ostep::Prepared::finish`]). So this module
-//! links neither the scenario reader nor the simulation's kernel. `-h` and a bad flag are
-//! answered at once. A new line replaces one in progress (the page replaces a busy worker
-//! anyway); answers about an old one are ignored by their ids.
+//! A line is read by [`ostep::prepare_command`]: OSTEP's flags, its workload (its seeded jobs
+//! from Python's RNG) and the model scenario that reproduces it, but no run. The scenario goes
+//! as JSON text to the worker's reader worker, whose loaded run goes as it came to its
+//! simulation worker (the path every run of the page takes), and the run's result comes back
+//! here to be printed as `threadlab ostep` prints it ([`ostep::Prepared::finish`]). So this
+//! module links neither the scenario reader nor the simulation's kernel. `-h` and a bad flag
+//! are answered at once.
 
-use crate::messaging::ostep::{FromOstep, OstepAnswer, ToOstep};
-use crate::messaging::reader::{FromReader, ReadJob, ToReader};
+use std::convert::Infallible;
+
+use super::nested::{Begin, Nested, Planner, Runs};
+use crate::messaging::ostep::{Ostep, OstepAnswer};
+use crate::messaging::reader::ReadJob;
 use crate::messaging::wire::RunBytes;
-use crate::messaging::{FromWorker, Job, Reply, RunJob, ToWorker};
+use crate::model::ScenarioError;
 use crate::ostep::{self, OstepError, Prepared, Ran};
 
-/// Where a message goes.
-#[derive(Debug, PartialEq)]
-pub enum Out {
-    /// To the page.
-    Page(FromOstep),
-    /// To the OSTEP worker's reader worker.
-    Reader(ToReader),
-    /// To the OSTEP worker's simulation worker, with its buffers.
-    Sim(ToWorker, Vec<Vec<u8>>),
+/// Where the OSTEP worker's message goes.
+pub type Out = super::nested::Out<OstepAnswer>;
+
+/// The OSTEP worker's state: `OstepWorker::new(Lines)`.
+pub type OstepWorker = Nested<Lines>;
+
+/// How the OSTEP worker reads a command line.
+pub struct Lines;
+
+impl Planner for Lines {
+    type Talk = Ostep;
+    type Runs = Line;
+    /// A line needs no read before its run.
+    type Pending = Infallible;
+
+    /// `-h` or a bad flag is answered at once, else the line's scenario is run.
+    fn begin(&self, line: String) -> Begin<Self> {
+        let prepared = match ostep::prepare_command(&line) {
+            Ok(prepared) => prepared,
+            Err(e) => return Begin::Answer(refused(e)),
+        };
+        let mut scenario = prepared.scenario.clone();
+        scenario.name = scenario_name(&line, prepared.simulator);
+        Begin::Runs(Line { prepared, scenario: pretty(&scenario) })
+    }
+
+    fn planned(&self, pending: Infallible, _: Result<Vec<Vec<u8>>, ScenarioError>) -> Result<Line, String> {
+        match pending {}
+    }
 }
 
-/// The line in progress: the page's id for it, the request id its read and run have with the
-/// two workers, the line read, and its scenario's text (what the page opens).
-struct Current {
-    id: u64,
-    request: u64,
+/// A line read: what it prints from its run, and its scenario's text (run, and what the page
+/// opens).
+pub struct Line {
     prepared: Prepared,
     scenario: String,
 }
 
-/// The OSTEP worker's state: the line in progress, its workers' readiness, and what waits for
-/// them.
-#[derive(Default)]
-pub struct OstepWorker {
-    current: Option<Current>,
-    reader_ready: bool,
-    sim_ready: bool,
-    /// Messages held until their worker says it is ready (a worker still loading drops them).
-    to_reader: Vec<ToReader>,
-    to_sim: Vec<(ToWorker, Vec<Vec<u8>>)>,
-    next: u64,
-}
+impl Runs for Line {
+    type Answer = OstepAnswer;
 
-impl OstepWorker {
-    /// A worker whose reader and simulation workers have not said they are ready yet.
-    pub fn new() -> OstepWorker {
-        OstepWorker::default()
+    /// The scenario, one run.
+    fn reads(&self) -> Vec<ReadJob> {
+        vec![ReadJob { text: self.scenario.clone(), edits: Vec::new(), draft: None, fault: None }]
     }
 
-    /// Handles a message from the page: reads the line; `-h` or a bad flag is answered at once,
-    /// else its scenario is sent to be read.
-    pub fn from_page(&mut self, message: ToOstep) -> Vec<Out> {
-        let ToOstep::Start { id, line } = message;
-        self.current = None;
-        let prepared = match ostep::prepare_command(&line) {
-            Ok(prepared) => prepared,
-            Err(e) => return vec![Out::Page(FromOstep::Done { id, answer: refused(e) })],
-        };
-        let mut scenario = prepared.scenario.clone();
-        scenario.name = scenario_name(&line, prepared.simulator);
-        let scenario = pretty(&scenario);
-        self.next += 1;
-        let request = self.next;
-        let job = ReadJob { text: scenario.clone(), edits: Vec::new(), draft: None, fault: None };
-        self.current = Some(Current { id, request, prepared, scenario });
-        let mut out = Vec::new();
-        self.send_reader(ToReader::Read { id: request, job }, &mut out);
-        out
-    }
-
-    /// Handles a message from the reader worker, with its buffers: the loaded run goes to the
-    /// simulation worker; a refused scenario (a bug: the workload was checked) is the line's
-    /// error.
-    pub fn from_reader(&mut self, message: FromReader, mut buffers: Vec<Vec<u8>>) -> Vec<Out> {
-        let mut out = Vec::new();
-        match message {
-            FromReader::Ready => {
-                self.reader_ready = true;
-                out.extend(self.to_reader.drain(..).map(Out::Reader));
-            }
-            FromReader::Read { id, .. } if self.is_current(id) => {
-                let run = if buffers.len() == 2 { buffers.swap_remove(1) } else { Vec::new() };
-                self.send_sim(ToWorker::Start { id, job: Job::Run(RunJob { fault: None }) }, vec![run], &mut out);
-            }
-            FromReader::Refused { id, error, .. } if self.is_current(id) => {
-                if let Some(c) = self.current.take() {
-                    out.push(Out::Page(FromOstep::Done { id: c.id, answer: refused(c.prepared.refused(&error)) }));
-                }
-            }
-            FromReader::Read { .. } | FromReader::Refused { .. } | FromReader::Jobs { .. } => {}
-            FromReader::Crashed { message } => return self.crash(&format!("its reader stopped: {message}")),
-        }
-        out
-    }
-
-    /// Handles a message from the simulation worker, with its buffers: the run's result is
-    /// printed and the line answered.
-    pub fn from_sim(&mut self, message: FromWorker, buffers: Vec<Vec<u8>>) -> Vec<Out> {
-        let mut out = Vec::new();
-        match message {
-            FromWorker::Ready => {
-                self.sim_ready = true;
-                out.extend(self.to_sim.drain(..).map(|(m, b)| Out::Sim(m, b)));
-            }
-            FromWorker::Done { id, reply: Reply::Run { .. } } if self.is_current(id) => {
-                let bytes = match buffers.first().map(|b| RunBytes::decode(b)) {
-                    Some(Ok(bytes)) => bytes,
-                    Some(Err(e)) => return self.crash(&format!("the run's result could not be read: {e}")),
-                    None => return self.crash("a run came back without its result"),
-                };
-                let Some(Current { id, prepared, scenario, .. }) = self.current.take() else { return out };
-                let ran = Ran { outcome: &bytes.outcome, metrics: &bytes.metrics, trace: &bytes.trace };
-                let answer = match prepared.finish(ran) {
-                    Ok(run) => OstepAnswer::Ran { printed: run.printed(), scenario },
-                    Err(e) => refused(e),
-                };
-                out.push(Out::Page(FromOstep::Done { id, answer }));
-            }
-            FromWorker::Failed { id, message } if self.is_current(id) => {
-                return self.crash(&format!("its simulation worker could not run the scenario: {message}"));
-            }
-            FromWorker::Crashed { message } => return self.crash(&format!("its simulation worker stopped: {message}")),
-            FromWorker::Done { .. } | FromWorker::Failed { .. } | FromWorker::Progress { .. } => {}
-        }
-        out
-    }
-
-    /// Whether `request` is the read and run of the line in progress.
-    fn is_current(&self, request: u64) -> bool {
-        self.current.as_ref().is_some_and(|c| c.request == request)
-    }
-
-    fn send_reader(&mut self, message: ToReader, out: &mut Vec<Out>) {
-        if self.reader_ready {
-            out.push(Out::Reader(message));
-        } else {
-            self.to_reader.push(message);
+    /// What `threadlab ostep` prints from the run, or why it cannot (a budget ran out).
+    fn finish(self, results: &[RunBytes]) -> OstepAnswer {
+        let [bytes] = results else { unreachable!("one read, one result") };
+        let ran = Ran { outcome: &bytes.outcome, metrics: &bytes.metrics, trace: &bytes.trace };
+        match self.prepared.finish(ran) {
+            Ok(run) => OstepAnswer::Ran { printed: run.printed(), scenario: self.scenario },
+            Err(e) => refused(e),
         }
     }
 
-    fn send_sim(&mut self, message: ToWorker, buffers: Vec<Vec<u8>>, out: &mut Vec<Out>) {
-        if self.sim_ready {
-            out.push(Out::Sim(message, buffers));
-        } else {
-            self.to_sim.push((message, buffers));
-        }
+    /// A refused scenario (a bug: the workload was checked) is the line's error.
+    fn refused(self, _: usize, error: &ScenarioError) -> OstepAnswer {
+        refused(self.prepared.refused(error))
     }
 
-    /// Reports a crash (of one of its workers, or a message it cannot read): the page replaces
-    /// this worker.
-    fn crash(&mut self, why: &str) -> Vec<Out> {
-        self.current = None;
-        vec![Out::Page(FromOstep::Crashed { message: format!("the OSTEP worker stopped: {why}") })]
+    /// A crash: a run that cannot be done is a bug.
+    fn failed(self, why: &str) -> Result<OstepAnswer, String> {
+        Err(why.to_string())
     }
 }
 

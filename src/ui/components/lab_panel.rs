@@ -16,10 +16,10 @@ use web_sys::{Element, FormData, HtmlFormElement, SubmitEvent};
 use yew::prelude::*;
 
 use super::ostep_panel::OstepPanel;
-use crate::messaging::lab::{LabJob, Panel};
+use crate::messaging::lab::{Lab, LabJob, Panel};
 use crate::page::{PageAction, Source, Via};
-use crate::ui::lab_worker::{LabEvent, LabWorker};
 use crate::ui::markup::raw;
+use crate::ui::nested_worker::{NestedWorker, WorkerEvent};
 
 /// A mode besides the simulator: a lab panel, or OSTEP's simulators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,18 +129,18 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
             PANELS.map(|p| {
                 let (views, redraw) = (views.clone(), redraw.clone());
                 let i = index(p.0);
-                LabWorker::new(
+                NestedWorker::<Lab>::new(
                     p.3,
-                    Callback::from(move |e: LabEvent| {
+                    Callback::from(move |e: WorkerEvent<String>| {
                         {
                             let v = &mut views.borrow_mut()[i];
                             match e {
-                                LabEvent::Progress(done, total) => v.progress = Some((done, total)),
-                                LabEvent::Done(markup) => {
+                                WorkerEvent::Progress(done, total) => v.progress = Some((done, total)),
+                                WorkerEvent::Done(markup) => {
                                     (v.busy, v.progress) = (false, None);
                                     v.markup = Some(markup.into());
                                 }
-                                LabEvent::Failed(message) => {
+                                WorkerEvent::Failed(message) => {
                                     (v.busy, v.progress) = (false, None);
                                     v.error = Some(message);
                                 }

@@ -1,6 +1,6 @@
 //! The OSTEP mode (`?mode=ostep`): a command line for one of OSTEP's homework simulators
 //! (`scheduler -p RR -q 2 -l 3,5,1 -c`), run by the mode's own worker
-//! ([`crate::ui::ostep_worker`]) on Threadlab's model. It shows what `threadlab ostep` prints
+//! ([`crate::ui::nested_worker`]) on Threadlab's model. It shows what `threadlab ostep` prints
 //! for the same words, in a monospace block; "Open as scenario" opens the run's scenario as the
 //! custom scenario, named after the command, to be played on the timeline.
 //!
@@ -10,9 +10,9 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::messaging::ostep::OstepAnswer;
+use crate::messaging::ostep::{Ostep, OstepAnswer};
 use crate::ui::format::with_code;
-use crate::ui::ostep_worker::{OstepEvent, OstepWorker};
+use crate::ui::nested_worker::{NestedWorker, WorkerEvent};
 
 /// The command line shown in the empty field (OSTEP's cpu-sched homework, question 1 style).
 const PLACEHOLDER: &str = "scheduler -p RR -q 2 -l 3,5,1 -c";
@@ -70,17 +70,22 @@ pub fn OstepPanel(props: &OstepPanelProps) -> Html {
     let worker = {
         let (view, redraw) = (view.clone(), redraw.clone());
         use_memo((), move |_| {
-            OstepWorker::new(Callback::from(move |e: OstepEvent| {
-                {
-                    let mut v = view.borrow_mut();
-                    (v.busy, v.answers) = (false, v.answers + 1);
-                    match e {
-                        OstepEvent::Done(answer) => v.answer = Some(answer),
-                        OstepEvent::Failed(message) => v.failed = Some(message),
+            NestedWorker::<Ostep>::new(
+                "ostep_worker_loader.js",
+                Callback::from(move |e: WorkerEvent<OstepAnswer>| {
+                    {
+                        let mut v = view.borrow_mut();
+                        match e {
+                            // A line is one run: no progress to show.
+                            WorkerEvent::Progress(..) => return,
+                            WorkerEvent::Done(answer) => v.answer = Some(answer),
+                            WorkerEvent::Failed(message) => v.failed = Some(message),
+                        }
+                        (v.busy, v.answers) = (false, v.answers + 1);
                     }
-                }
-                redraw.force_update();
-            }))
+                    redraw.force_update();
+                }),
+            )
         })
     };
     // The worker starts when the mode is first opened, so the first line is answered at once.
