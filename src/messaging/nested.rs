@@ -43,7 +43,7 @@ pub fn write<C: Conversation, M: Serialize>(message: &M) -> Vec<u8> {
     super::write_versioned(C::PROTOCOL, message)
 }
 
-/// Reads control bytes written by [`write`] for conversation `C`. Errors: another protocol
+/// Reads control bytes written by [`write()`] for conversation `C`. Errors: another protocol
 /// version, or not a whole message.
 pub fn read<C: Conversation, M: DeserializeOwned>(bytes: &[u8]) -> Result<M, ReadError> {
     super::read_versioned(C::PROTOCOL, bytes)

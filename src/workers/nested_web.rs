@@ -24,7 +24,7 @@ fn scope() -> DedicatedWorkerGlobalScope {
 
 fn to_page<P: Planner>(message: &FromNested<AnswerOf<P>>) {
     if let Err(e) = web::post(&scope(), &nested::write::<P::Talk, _>(message), &[]) {
-        web_sys::console::error_2(&format!("the {} could not post", P::Talk::WORKER).into(), &e);
+        web_sys::console::error_3(&P::Talk::WORKER.into(), &"could not post".into(), &e);
     }
 }
 
@@ -35,9 +35,31 @@ fn crashed<P: Planner>(why: &str) {
 /// Posts a batch of messages where each goes.
 type Send<A> = Box<dyn Fn(Vec<Out<A>>)>;
 
-/// Reads a nested worker's message (its control bytes, with its buffers) and hands it to the
-/// driver: what to send. Errors: not a message of that worker's protocol.
-type Handle<P> = fn(&mut Nested<P>, &[u8], Vec<Vec<u8>>) -> Result<Vec<Out<AnswerOf<P>>>, ReadError>;
+/// Where the driver's messages go: set once both workers are started.
+type Outs<A> = Rc<RefCell<Option<Send<A>>>>;
+
+/// A nested worker's message handler: `handle` reads the message (its control bytes, with its
+/// buffers) into the driver, and what the driver says is sent. A message it cannot read (not of
+/// that worker's protocol) is a crash.
+fn listen<P, H>(state: &Rc<RefCell<Nested<P>>>, outs: &Outs<AnswerOf<P>>, handle: H) -> Box<dyn FnMut(&MessageEvent)>
+where
+    P: Planner + 'static,
+    H: Fn(&mut Nested<P>, &[u8], Vec<Vec<u8>>) -> Result<Vec<Out<AnswerOf<P>>>, ReadError> + 'static,
+{
+    let (state, outs) = (state.clone(), outs.clone());
+    Box::new(move |event: &MessageEvent| {
+        let sent = match web::receive(event).and_then(|r| {
+            let buffers = r.buffers.iter().map(web::bytes).collect();
+            handle(&mut state.borrow_mut(), &r.control, buffers)
+        }) {
+            Ok(sent) => sent,
+            Err(e) => return crashed::<P>(&e.to_string()),
+        };
+        if let Some(send) = outs.borrow().as_ref() {
+            send(sent);
+        }
+    })
+}
 
 /// Runs the worker: what the page asks is planned by `planner`.
 pub fn serve<P: Planner + 'static>(planner: P) {
@@ -49,26 +71,11 @@ pub fn serve<P: Planner + 'static>(planner: P) {
         web::spawn(&web::worker_url(script), on_message, on_crash)
     };
     // Sends what the state machine says to send; set once both workers are started.
-    let outs: Rc<RefCell<Option<Send<AnswerOf<P>>>>> = Rc::new(RefCell::new(None));
-    // A nested worker's message: read, handled by `handle` (with its buffers), what it says sent.
-    let from = |handle: Handle<P>| {
-        let (state, outs) = (state.clone(), outs.clone());
-        Box::new(move |event: &MessageEvent| {
-            let sent = match web::receive(event).and_then(|r| {
-                let buffers = r.buffers.iter().map(web::bytes).collect();
-                handle(&mut state.borrow_mut(), &r.control, buffers)
-            }) {
-                Ok(sent) => sent,
-                Err(e) => return crashed::<P>(&e.to_string()),
-            };
-            if let Some(send) = outs.borrow().as_ref() {
-                send(sent);
-            }
-        }) as Box<dyn FnMut(&MessageEvent)>
-    };
-    let from_reader =
-        from(|state, control, buffers| Ok(state.from_reader(messaging::read::<FromReader>(control)?, buffers)));
-    let from_sim = from(|state, control, buffers| {
+    let outs: Outs<AnswerOf<P>> = Rc::new(RefCell::new(None));
+    let from_reader = listen(&state, &outs, |state, control, buffers| {
+        Ok(state.from_reader(messaging::read::<FromReader>(control)?, buffers))
+    });
+    let from_sim = listen(&state, &outs, |state, control, buffers| {
         Ok(state.from_sim(messaging::read::<FromWorker>(control)?, buffers, js_sys::Date::now()))
     });
     let (Ok(reader), Ok(sim)) =
@@ -88,8 +95,7 @@ pub fn serve<P: Planner + 'static>(planner: P) {
                 Out::Sim(m, buffers) => web::post(&sim_worker, &messaging::write(&m), &buffers),
             };
             if let Err(e) = posted {
-                let what = format!("the {} could not post to its workers", P::Talk::WORKER);
-                web_sys::console::error_2(&what.into(), &e);
+                web_sys::console::error_3(&P::Talk::WORKER.into(), &"could not post to its workers".into(), &e);
             }
         }
     }));
