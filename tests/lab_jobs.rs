@@ -5,7 +5,7 @@
 //! exercise answer shows the spans of the correct value, a bad field says which, progress comes
 //! only for long jobs, and a crash of either worker reaches the page.
 
-use std::collections::VecDeque;
+mod common;
 
 use threadlab::compare::{Comparison, Metric, Sweep, Variant, metric};
 use threadlab::exercise::{Exercise, ExerciseSpec};
@@ -14,49 +14,19 @@ use threadlab::messaging::reader::FromReader;
 use threadlab::messaging::{FromWorker, Job, RunJob, ToWorker};
 use threadlab::model::scenario::{Policy, Scenario, ScenarioEdit, SchedulerSpec, Setting};
 use threadlab::presets;
-use threadlab::workers::lab::{LabWorker, Out};
-use threadlab::workers::{reader, simulation};
+use threadlab::workers::lab::{LabWorker, Out, ReadForm};
+use threadlab::workers::reader;
 
-/// Runs a lab job through the lab worker, each read through the reader worker's handler and each
-/// run through the simulation worker's, in the order they were sent (both workers answer in
-/// order); every run done moves the clock `ms_per_step` ms. Returns what reached the page.
+/// Runs a lab job through a lab worker reading any panel's form (see [`common::nested::ask`]);
+/// every run done moves the clock `ms_per_step` ms. Returns what reached the page.
 fn ask(job: LabJob, ms_per_step: f64) -> Vec<FromLab> {
-    let mut lab = LabWorker::new(threadlab::lab::task);
-    let mut now = 0.0;
-    let mut page = Vec::new();
-    // The job comes before either worker is ready: what it sends them waits (a form with an
-    // error, which needs no run, is answered at once).
-    let mut pending: VecDeque<Out> = lab.from_page(ToLab::Start { id: 9, job }, now).into();
-    assert!(pending.iter().all(|o| matches!(o, Out::Page(_))), "nothing is sent before the workers are ready");
-    pending.extend(lab.from_sim(FromWorker::Ready, Vec::new(), now));
-    pending.extend(lab.from_reader(FromReader::Ready, Vec::new()));
-    while let Some(out) = pending.pop_front() {
-        let mut answers = Vec::new();
-        match out {
-            Out::Page(m) => page.push(m),
-            Out::Reader(m) => {
-                reader::handle(m, &mut |m, b| answers.push((m, b)));
-                for (m, b) in answers {
-                    pending.extend(lab.from_reader(m, b));
-                }
-            }
-            Out::Sim(m, buffers) => {
-                let mut answers = Vec::new();
-                simulation::handle(m, &buffers, &|| 0.0, &mut |m, b| answers.push((m, b)));
-                for (m, b) in answers {
-                    now += ms_per_step;
-                    pending.extend(lab.from_sim(m, b, now));
-                }
-            }
-        }
-    }
-    page
+    common::nested::ask::<ReadForm>(threadlab::lab::task, 9, job, ms_per_step)
 }
 
 /// The markup of job 9's answer, the last message to the page.
 fn reply(page: &[FromLab]) -> &str {
     match page.last() {
-        Some(FromLab::Done { id: 9, markup }) => markup,
+        Some(FromLab::Done { id: 9, answer }) => answer,
         other => panic!("no lab reply: {other:?}"),
     }
 }

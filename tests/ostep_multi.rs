@@ -135,6 +135,19 @@ fn queues_and_affinity() {
     assert_eq!(lines[11], "  10   -      c      Q:     ");
 }
 
+/// -S with -p shows each CPU's own queue: the jobs are dealt in turn (CPU 0: a, c; CPU 1: b,
+/// d), each CPU runs its first, so c and d wait, each in its CPU's queue, until a and b finish
+/// at 10 (rate 1: -r 1), when each CPU takes the next of its own.
+#[test]
+fn per_cpu_queues_are_shown_each() {
+    let out = multi(&["-L", "a:10:0,b:10:0,c:10:0,d:20:0", "-n", "2", "-p", "-S", "-r", "1"]);
+    let lines: Vec<&str> = after_queues(&out).lines().collect();
+    assert_eq!(lines[0], "   0   a      b      Q0: c   Q1: d       ");
+    assert_eq!(lines[9], "   9   a      b      Q0: c   Q1: d       ");
+    // Line 10 is the slice's rule (-----); then both queues are empty.
+    assert_eq!(lines[11], "  10   c      d      Q0:   Q1:       ");
+}
+
 /// `-s 3 -j 4` draws CPython's jobs:
 /// `python3 -c "import random; random.seed(3); print([(int(random.random()*100/10.0)*10, int(random.random()*200/10.0)*10) for _ in range(4)])"`
 /// prints `[(20, 100), (30, 120), (60, 10), (0, 160)]`. A job of length 0 still runs a tick.

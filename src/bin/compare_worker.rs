@@ -1,10 +1,10 @@
 //! The compare panel's worker (a Web Worker's wasm, built by Trunk from `index.html`'s
-//! `data-type="worker"` link): see [`threadlab::workers::lab_web`]. Only the compare panel's code
+//! `data-type="worker"` link): see [`threadlab::workers::nested_web`] and [`threadlab::workers::lab`]. Only the compare panel's code
 //! is linked, so the module stays within a worker's size budget.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    threadlab::workers::lab_web::serve(threadlab::lab::compare_task);
+    threadlab::workers::nested_web::serve::<threadlab::workers::lab::ReadForm>(threadlab::lab::compare_task);
 }
 
 #[cfg(not(target_arch = "wasm32"))]

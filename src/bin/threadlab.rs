@@ -544,11 +544,7 @@ fn print_json(value: &impl Serialize) {
 fn ostep(words: &[String]) -> Result<ExitCode, String> {
     match ostep::run_args(words) {
         Ok(run) => {
-            match run.output {
-                ostep::Output::Text => emit(&run.text),
-                ostep::Output::Json => print_json(&run.report),
-                ostep::Output::Scenario => print_json(&run.scenario),
-            }
+            emit(&run.printed());
             Ok(ExitCode::SUCCESS)
         }
         Err(e) if e.is_help() => {

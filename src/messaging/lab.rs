@@ -1,6 +1,6 @@
 //! What the page and a lab panel's worker (compare, sweep, exercise: `src/workers/lab.rs`) say to
-//! each other: typed control messages in an [`super::Envelope`] with this conversation's own
-//! [`PROTOCOL`] version (as [`super::parallel`] has), postcard bytes, no buffers.
+//! each other: a conversation of [`super::nested`]'s shape ([`Lab`]) with its own [`PROTOCOL`]
+//! version, whose job is a panel's form ([`LabJob`]) and whose answer the panel's markup.
 //!
 //! For a job with id `n` (ids come from the page and only ever grow):
 //!
@@ -9,7 +9,7 @@
 //!                               ←   Ready                        (once, when it has started)
 //! Start { id: n, job }          →
 //!                               ←   Counted { id: n, done, total }   (now and then, long jobs)
-//!                               ←   Done { id: n, markup }
+//!                               ←   Done { id: n, answer: markup }
 //! ```
 //!
 //! A lab worker has a reader worker and a simulation worker of its own, to which it speaks their
@@ -18,10 +18,9 @@
 //! ends its own workers too). A panic, its own or one of its workers', is
 //! [`FromLab::Crashed`].
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::ReadError;
+use super::nested::{Conversation, FromNested, ToNested};
 
 /// This conversation's version: the page and the lab workers must speak the same one. It never
 /// equals the simulation worker's or the parallel mode's (checked when building), so a message
@@ -32,18 +31,6 @@ const _: () = assert!(
     PROTOCOL != super::PROTOCOL && PROTOCOL != super::parallel::PROTOCOL,
     "each conversation has a protocol number of its own"
 );
-
-/// Writes `message` as the control bytes of a message ([`PROTOCOL`] first, as in
-/// [`super::write`]).
-pub fn write<M: Serialize>(message: &M) -> Vec<u8> {
-    super::write_versioned(PROTOCOL, message)
-}
-
-/// Reads control bytes written by [`write`]. Errors: another protocol version, or not a whole
-/// message.
-pub fn read<M: DeserializeOwned>(bytes: &[u8]) -> Result<M, ReadError> {
-    super::read_versioned(PROTOCOL, bytes)
-}
 
 /// The page's lab panels (its modes besides the simulator), each with a form its worker reads
 /// and answers with markup (see `src/lab/`).
@@ -57,17 +44,23 @@ pub enum Panel {
     Exercise,
 }
 
-/// From the page to a lab worker.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum ToLab {
-    /// Start job `id`, replacing one in progress.
-    Start {
-        /// The page's id for the job; every answer about it carries it.
-        id: u64,
-        /// The form.
-        job: LabJob,
-    },
+/// The lab workers' conversation.
+pub struct Lab;
+
+impl Conversation for Lab {
+    const PROTOCOL: u32 = PROTOCOL;
+    const WORKER: &'static str = "lab worker";
+    type Job = LabJob;
+    /// The panel's form and results as HTML, every text from a scenario or a learner escaped.
+    type Answer = String;
 }
+
+/// From the page to a lab worker: a form to answer.
+pub type ToLab = ToNested<LabJob>;
+
+/// From a lab worker to the page: the panel's markup ([`Lab`]'s answer), and how many runs are
+/// done.
+pub type FromLab = FromNested<String>;
 
 /// A lab panel's form as the page submitted it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -85,38 +78,11 @@ pub struct LabJob {
     pub preset: String,
 }
 
-/// From a lab worker to the page.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum FromLab {
-    /// The worker has started and waits for jobs.
-    Ready,
-    /// Job `id` has done `done` of its `total` runs.
-    Counted {
-        /// The job.
-        id: u64,
-        /// Runs done.
-        done: u32,
-        /// Runs in all.
-        total: u32,
-    },
-    /// Job `id` is done (its form's errors included): what the panel shows.
-    Done {
-        /// The job.
-        id: u64,
-        /// The panel's form and results as HTML, every text from a scenario or a learner
-        /// escaped.
-        markup: String,
-    },
-    /// The worker, or one of its own workers, hit a bug and stopped; it must be replaced.
-    Crashed {
-        /// What went wrong, for the console and the page.
-        message: String,
-    },
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messaging::ReadError;
+    use crate::messaging::nested::{read, write};
 
     #[test]
     fn a_message_reads_back_as_written() {
@@ -127,14 +93,14 @@ mod tests {
             preset: String::new(),
         };
         let m = ToLab::Start { id: 2, job };
-        assert_eq!(read::<ToLab>(&write(&m)), Ok(m));
+        assert_eq!(read::<Lab, ToLab>(&write::<Lab, _>(&m)), Ok(m));
         for m in [
             FromLab::Ready,
             FromLab::Counted { id: 2, done: 1, total: 4 },
-            FromLab::Done { id: 2, markup: "<p>é</p>".into() },
+            FromLab::Done { id: 2, answer: "<p>é</p>".into() },
             FromLab::Crashed { message: "boom".into() },
         ] {
-            assert_eq!(read::<FromLab>(&write(&m)), Ok(m));
+            assert_eq!(read::<Lab, FromLab>(&write::<Lab, _>(&m)), Ok(m));
         }
     }
 
@@ -142,11 +108,11 @@ mod tests {
     fn the_control_bytes_are_postcard_s() {
         // postcard: the version (varint 1), the variant index (Counted = 1), id 300 as a varint
         // (0b10_0101100 → [0xac, 0x02]), done 3, total 4.
-        assert_eq!(write(&FromLab::Counted { id: 300, done: 3, total: 4 }), [1, 1, 0xac, 0x02, 3, 4]);
+        assert_eq!(write::<Lab, _>(&FromLab::Counted { id: 300, done: 3, total: 4 }), [1, 1, 0xac, 0x02, 3, 4]);
         // Start = 0, id 1, Panel::Exercise = 2, no fields (0), scenario "x" (1, 'x'), preset "" (0).
         let job = LabJob { panel: Panel::Exercise, fields: vec![], scenario: "x".into(), preset: String::new() };
-        assert_eq!(write(&ToLab::Start { id: 1, job }), [1, 0, 1, 2, 0, 1, b'x', 0]);
+        assert_eq!(write::<Lab, _>(&ToLab::Start { id: 1, job }), [1, 0, 1, 2, 0, 1, b'x', 0]);
         // The simulation worker's protocol is another conversation: its version is refused.
-        assert_eq!(read::<FromLab>(&[3, 0]), Err(ReadError::Version { theirs: 3 }));
+        assert_eq!(read::<Lab, FromLab>(&[3, 0]), Err(ReadError::Version { theirs: 3 }));
     }
 }

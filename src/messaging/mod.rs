@@ -32,6 +32,8 @@
 
 pub mod lab;
 pub mod loaded;
+pub mod nested;
+pub mod ostep;
 pub mod parallel;
 pub mod reader;
 #[cfg(target_arch = "wasm32")]

@@ -21,11 +21,11 @@ use serde::Serialize;
 
 use super::args::{self, Opt, Parsed};
 use super::runs::runs;
-use super::{OstepError, values};
+use super::{OstepError, Ran, values};
+use crate::model::Ticks;
 use crate::model::pyrandom::{PyRandom, PyStream};
 use crate::model::scenario::{FORMAT, Limits, ProcessSpec, Scenario, SchedulerSpec, ThreadSpec};
 use crate::model::scheduler::{DrawSpec, LotterySpec};
-use crate::model::{self, Outcome, Ticks};
 
 /// Most jobs a run may have.
 pub const MAX_JOBS: usize = 1_000;
@@ -212,14 +212,16 @@ impl LotteryWorkload {
         }
     }
 
-    /// Runs the model and reads the draws from its trace.
+    /// Runs the model here and reads the draws from its trace. ([`Self::answers`]).
     pub fn solve(&self) -> Result<LotteryAnswers, OstepError> {
-        let scenario = self.scenario();
-        let (_, result) = model::run(&scenario).map_err(|e| OstepError::new("-l", format!("invalid workload: {e}")))?;
-        if result.outcome != Outcome::Completed {
-            return Err(OstepError::new("-l", format!("the run did not complete: {}", result.outcome.message())));
-        }
-        let trace = result.trace.as_ref().expect("a full trace was recorded");
+        super::solve_here(&self.scenario(), "-l", |ran| self.answers(ran))
+    }
+
+    /// Reads the draws from `ran`, the model's run of [`Self::scenario`]. Errors: it did not
+    /// complete.
+    pub fn answers(&self, ran: Ran<'_>) -> Result<LotteryAnswers, OstepError> {
+        ran.completed("-l")?;
+        let trace = ran.trace;
         let mut rng = self.draws.rng();
         let mut left: Vec<Ticks> = self.jobs.iter().map(|j| j.run).collect();
         let mut draws = Vec::new();
@@ -330,11 +332,16 @@ pub fn report(w: &LotteryWorkload, a: &LotteryAnswers) -> serde_json::Value {
     })
 }
 
-/// The text, scenario and report of one command line ([`super::run_args`]).
-pub(crate) fn run(p: &Parsed) -> Result<super::Outputs, OstepError> {
+/// The options and workload of one command line ([`super::prepare_args`]).
+pub(crate) fn prepare(p: &Parsed) -> Result<(LotteryOptions, LotteryWorkload), OstepError> {
     let o = options(p)?;
     let w = workload(&o)?;
-    let answers = w.solve()?;
-    let text = render(&o, &w, o.solve.then_some(&answers));
-    Ok((text, w.scenario(), report(&w, &answers)))
+    Ok((o, w))
+}
+
+/// The text and report of one command line from the model's run of its scenario
+/// ([`super::Prepared::finish`]).
+pub(crate) fn finish(o: &LotteryOptions, w: &LotteryWorkload, ran: Ran<'_>) -> Result<super::Printed, OstepError> {
+    let answers = w.answers(ran)?;
+    Ok((render(o, w, o.solve.then_some(&answers)), report(w, &answers)))
 }

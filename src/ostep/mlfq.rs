@@ -25,12 +25,12 @@ use serde::Serialize;
 
 use super::args::{self, Opt, Parsed};
 use super::runs::per_tick;
-use super::{OstepError, values};
+use super::{OstepError, Ran, values};
+use crate::model::Ticks;
 use crate::model::pyrandom::PyRandom;
 use crate::model::scenario::{FORMAT, Limits, ProcessSpec, ProgramText, Scenario, SchedulerSpec, ThreadSpec};
 use crate::model::scheduler::{BoostOrder, MlfqLevel, MlfqSpec, ReadyReason, TieRule};
 use crate::model::trace::{Cause, ThreadState, What};
-use crate::model::{self, Outcome, Ticks};
 
 /// Most ticks a run may last (each is a line of the trace).
 pub const MAX_TICKS: u64 = 1_000_000;
@@ -389,15 +389,17 @@ impl MlfqWorkload {
         }
     }
 
-    /// Runs the model and reads the trace lines and the statistics from it.
+    /// Runs the model here and reads the trace lines and the statistics from it. ([`Self::answers`]).
     pub fn solve(&self) -> Result<MlfqAnswers, OstepError> {
-        let scenario = self.scenario();
-        let (_, result) = model::run(&scenario).map_err(|e| OstepError::new("-l", format!("invalid workload: {e}")))?;
-        if result.outcome != Outcome::Completed {
-            return Err(OstepError::new("-l", format!("the run did not complete: {}", result.outcome.message())));
-        }
-        let trace = result.trace.as_ref().expect("a full trace was recorded");
-        let end = result.metrics.makespan;
+        super::solve_here(&self.scenario(), "-l", |ran| self.answers(ran))
+    }
+
+    /// Reads the trace lines and the statistics from `ran`, the model's run of
+    /// [`Self::scenario`]. Errors: it did not complete.
+    pub fn answers(&self, ran: Ran<'_>) -> Result<MlfqAnswers, OstepError> {
+        ran.completed("-l")?;
+        let trace = ran.trace;
+        let end = ran.metrics.makespan;
         let n = self.jobs.len();
         // What the trace says happened at each instant.
         let mut begins = vec![Vec::new(); end as usize + 1];
@@ -419,7 +421,7 @@ impl MlfqWorkload {
         let lines = self.replay(&running, &begins, &woken, &blocked, &finished);
         let stats = (0..n)
             .map(|j| {
-                let m = &result.metrics.threads[j];
+                let m = &ran.metrics.threads[j];
                 JobStats {
                     job: j,
                     start: self.jobs[j].start,
@@ -713,11 +715,16 @@ pub fn report(w: &MlfqWorkload, a: &MlfqAnswers) -> serde_json::Value {
     })
 }
 
-/// The text, scenario and report of one command line ([`super::run_args`]).
-pub(crate) fn run(p: &Parsed) -> Result<super::Outputs, OstepError> {
+/// The options and workload of one command line ([`super::prepare_args`]).
+pub(crate) fn prepare(p: &Parsed) -> Result<(MlfqOptions, MlfqWorkload), OstepError> {
     let o = options(p)?;
     let w = workload(&o)?;
-    let answers = w.solve()?;
-    let text = render(&w, o.solve.then_some(&answers));
-    Ok((text, w.scenario(), report(&w, &answers)))
+    Ok((o, w))
+}
+
+/// The text and report of one command line from the model's run of its scenario
+/// ([`super::Prepared::finish`]).
+pub(crate) fn finish(o: &MlfqOptions, w: &MlfqWorkload, ran: Ran<'_>) -> Result<super::Printed, OstepError> {
+    let answers = w.answers(ran)?;
+    Ok((render(w, o.solve.then_some(&answers)), report(w, &answers)))
 }

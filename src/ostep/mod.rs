@@ -8,6 +8,11 @@
 //!    rules (the page can open it and play it);
 //! 3. runs the model and prints from its result and trace: the text OSTEP prints, or JSON.
 //!
+//! Steps 1–2 and step 3's printing are apart ([`prepare_command`] gives a [`Prepared`],
+//! [`Prepared::finish`] prints from a run of its scenario), so the run can happen elsewhere:
+//! the CLI runs it here ([`run_command`]); the page's OSTEP worker has its own reader and
+//! simulation workers read and run it (`src/workers/ostep.rs`), and links no kernel.
+//!
 //! The rules each simulator follows are recorded in `../shared/OSTEP.md`. Pure: no web crates,
 //! no files, no processes, so it runs in the page as it does in the CLI.
 //!
@@ -32,7 +37,9 @@ pub mod values;
 
 use std::fmt;
 
-use crate::model::Scenario;
+use crate::model::metrics::Metrics;
+use crate::model::trace::Trace;
+use crate::model::{Outcome, Scenario};
 
 /// A bad flag or parameter: which flag (as typed on the command line, `-l`) and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -160,6 +167,22 @@ pub struct OstepRun {
     pub output: Output,
 }
 
+impl OstepRun {
+    /// What `threadlab ostep` prints for the command line: the text, or for `--json` and
+    /// `--scenario` that JSON, pretty-printed with a final newline.
+    pub fn printed(&self) -> String {
+        let json = |value: Result<String, serde_json::Error>| match value {
+            Ok(text) => text + "\n",
+            Err(_) => unreachable!("a report and a scenario always serialise"),
+        };
+        match self.output {
+            Output::Text => self.text.clone(),
+            Output::Json => json(serde_json::to_string_pretty(&self.report)),
+            Output::Scenario => json(serde_json::to_string_pretty(&self.scenario)),
+        }
+    }
+}
+
 /// Runs a command line as a teacher types it for an OSTEP simulator:
 /// `"scheduler -p RR -q 2 -l 3,5,1 -c"`, also with a leading `./scheduler.py`,
 /// `python3 scheduler.py` or `cpu-sched/scheduler.py`. Words are split as a shell does
@@ -169,14 +192,95 @@ pub struct OstepRun {
 /// names it). `-h` returns an error whose [`OstepError::is_help`] is true and whose message is
 /// the help text.
 pub fn run_command(line: &str) -> Result<OstepRun, OstepError> {
-    let words = shlex::split(line)
-        .ok_or_else(|| OstepError::new(&format!("`{}`", line.trim()), "unbalanced quotes or a trailing backslash"))?;
-    run_args(&words)
+    run_prepared(prepare_command(line)?)
 }
 
 /// As [`run_command`], with the words already split: the simulator (or its script, after an
 /// optional `python`/`python3`), then its flags.
 pub fn run_args(words: &[String]) -> Result<OstepRun, OstepError> {
+    run_prepared(prepare_args(words)?)
+}
+
+/// Runs `prepared`'s scenario on the model here ([`crate::model::run`], full trace) and prints
+/// from it ([`Prepared::finish`]).
+fn run_prepared(prepared: Prepared) -> Result<OstepRun, OstepError> {
+    let (_, result) = crate::model::run(&prepared.scenario).map_err(|e| prepared.refused(&e))?;
+    let trace = result.trace.as_ref().expect("a full trace was recorded");
+    prepared.finish(Ran { outcome: &result.outcome, metrics: &result.metrics, trace })
+}
+
+/// Runs `scenario` on the model here (full trace) and reads `answers` from the run; a scenario
+/// the model refuses is an error naming `flag` (each simulator's `solve`).
+pub(crate) fn solve_here<T>(
+    scenario: &Scenario,
+    flag: &str,
+    answers: impl FnOnce(Ran<'_>) -> Result<T, OstepError>,
+) -> Result<T, OstepError> {
+    let (_, result) =
+        crate::model::run(scenario).map_err(|e| OstepError::new(flag, format!("invalid workload: {e}")))?;
+    let trace = result.trace.as_ref().expect("a full trace was recorded");
+    answers(Ran { outcome: &result.outcome, metrics: &result.metrics, trace })
+}
+
+/// A command line read, before its run: the simulator, the workload its flags make, the model
+/// scenario that reproduces it, and what to print. Everything OSTEP's flags decide is here; the
+/// run itself is the model's ([`run_command`] runs it here; the page's OSTEP worker has its
+/// reader and simulation workers read and run [`Prepared::scenario`]), and [`Prepared::finish`]
+/// prints from it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prepared {
+    /// Which simulator.
+    pub simulator: Simulator,
+    /// What the command line asked to print.
+    pub output: Output,
+    /// The model scenario to run.
+    pub scenario: Scenario,
+    /// The simulator's options and workload.
+    work: Work,
+}
+
+/// Each simulator's options and workload.
+#[derive(Clone, Debug, PartialEq)]
+enum Work {
+    Scheduler(scheduler::SchedulerOptions, scheduler::SchedulerWorkload),
+    ProcessRun(process_run::ProcessRunOptions, process_run::ProcessRunWorkload),
+    Mlfq(mlfq::MlfqOptions, mlfq::MlfqWorkload),
+    Lottery(lottery::LotteryOptions, lottery::LotteryWorkload),
+    Multi(multi::MultiOptions, multi::MultiWorkload),
+}
+
+/// The model's run of a [`Prepared::scenario`]: how it ended, its measures and its full trace
+/// (times in ticks), from [`crate::model::run`] or the simulation worker's answer.
+#[derive(Clone, Copy, Debug)]
+pub struct Ran<'a> {
+    /// How the run ended.
+    pub outcome: &'a Outcome,
+    /// Its measures.
+    pub metrics: &'a Metrics,
+    /// The full trace.
+    pub trace: &'a Trace,
+}
+
+impl Ran<'_> {
+    /// An error naming `flag` unless the run completed (every job finished).
+    pub(crate) fn completed(&self, flag: &str) -> Result<(), OstepError> {
+        match self.outcome {
+            Outcome::Completed => Ok(()),
+            other => Err(OstepError::new(flag, format!("the run did not complete: {}", other.message()))),
+        }
+    }
+}
+
+/// Reads a command line as [`run_command`] does, without running it: see [`Prepared`].
+/// Errors: as [`run_command`]'s, but for those of the run itself.
+pub fn prepare_command(line: &str) -> Result<Prepared, OstepError> {
+    let words = shlex::split(line)
+        .ok_or_else(|| OstepError::new(&format!("`{}`", line.trim()), "unbalanced quotes or a trailing backslash"))?;
+    prepare_args(&words)
+}
+
+/// [`prepare_command`] with the words already split (as [`run_args`] takes them).
+pub fn prepare_args(words: &[String]) -> Result<Prepared, OstepError> {
     let mut rest = words;
     if let Some(first) = rest.first()
         && is_python(first)
@@ -205,14 +309,56 @@ pub fn run_args(words: &[String]) -> Result<OstepRun, OstepError> {
     } else {
         Output::Text
     };
-    let (text, scenario, report) = match simulator {
-        Simulator::Scheduler => scheduler::run(&parsed)?,
-        Simulator::ProcessRun => process_run::run(&parsed)?,
-        Simulator::Mlfq => mlfq::run(&parsed)?,
-        Simulator::Lottery => lottery::run(&parsed)?,
-        Simulator::Multi => multi::run(&parsed)?,
+    let (scenario, work) = match simulator {
+        Simulator::Scheduler => {
+            let (o, w) = scheduler::prepare(&parsed)?;
+            (w.scenario(), Work::Scheduler(o, w))
+        }
+        Simulator::ProcessRun => {
+            let (o, w) = process_run::prepare(&parsed)?;
+            (w.scenario(), Work::ProcessRun(o, w))
+        }
+        Simulator::Mlfq => {
+            let (o, w) = mlfq::prepare(&parsed)?;
+            (w.scenario(), Work::Mlfq(o, w))
+        }
+        Simulator::Lottery => {
+            let (o, w) = lottery::prepare(&parsed)?;
+            (w.scenario(), Work::Lottery(o, w))
+        }
+        Simulator::Multi => {
+            let (o, w) = multi::prepare(&parsed)?;
+            (w.scenario(), Work::Multi(o, w))
+        }
     };
-    Ok(OstepRun { simulator, text, scenario, report, output })
+    Ok(Prepared { simulator, output, scenario, work })
+}
+
+impl Prepared {
+    /// The error when the model refuses the scenario (`error`, a [`crate::model::ScenarioError`]
+    /// as text): a bug, since the workload was checked; it names the simulator's workload flag.
+    pub fn refused(&self, error: &dyn fmt::Display) -> OstepError {
+        let flag = match self.work {
+            Work::ProcessRun(..) => "-P",
+            Work::Multi(..) => "-L",
+            _ => "-l",
+        };
+        OstepError::new(flag, format!("invalid workload: {error}"))
+    }
+
+    /// Prints from `ran`, the model's run of [`Prepared::scenario`]: the text the simulator
+    /// prints and the report. Errors: the run did not complete (a budget ran out).
+    pub fn finish(self, ran: Ran<'_>) -> Result<OstepRun, OstepError> {
+        let (text, report) = match &self.work {
+            Work::Scheduler(o, w) => scheduler::finish(o, w, ran)?,
+            Work::ProcessRun(o, w) => process_run::finish(o, w, ran)?,
+            Work::Mlfq(o, w) => mlfq::finish(o, w, ran)?,
+            Work::Lottery(o, w) => lottery::finish(o, w, ran)?,
+            Work::Multi(o, w) => multi::finish(o, w, ran)?,
+        };
+        let Prepared { simulator, output, scenario, .. } = self;
+        Ok(OstepRun { simulator, text, scenario, report, output })
+    }
 }
 
 /// `python`, `python3`, `python3.11`, `/usr/bin/python3`, `py`.
@@ -221,8 +367,8 @@ fn is_python(word: &str) -> bool {
     base == "py" || base.strip_prefix("python").is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
-/// The three outputs of a run, as each simulator's `run` returns them.
-pub(crate) type Outputs = (String, Scenario, serde_json::Value);
+/// What each simulator's `finish` prints from a run: the text and the report.
+pub(crate) type Printed = (String, serde_json::Value);
 
 /// An integer flag's value as `optparse` reads it (`type="int"`), or its default; errors name
 /// the flag.

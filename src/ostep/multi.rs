@@ -27,24 +27,21 @@
 //! schedule with its rules (`../shared/OSTEP.md`); the queues (`-S`) are the model's ready-queue
 //! samples.
 
-use std::cell::RefCell;
 use std::fmt::Write as _;
-use std::rc::Rc;
 
 use serde::Serialize;
 
 use super::args::{self, Opt, Parsed};
 use super::runs::per_tick;
-use super::{OstepError, values};
+use super::{OstepError, Ran, values};
+use crate::model::Ticks;
 use crate::model::cache::CacheSpec;
 use crate::model::pyrandom::{PyRandom, PyStream};
 use crate::model::scenario::{
     FORMAT, Limits, MAX_CPUS, MachineSpec, ProcessSpec, Queues, Scenario, SchedulerSpec, ThreadSpec,
 };
-use crate::model::scheduler::per_cpu::PerCpu;
-use crate::model::scheduler::{Ctx, LeaveReason, OnCpu, ReadyReason, Scheduler, TickRrSpec, VictimSpec};
+use crate::model::scheduler::{TickRrSpec, VictimSpec};
 use crate::model::trace::{QUEUE_SAMPLE_MAX, Trace};
-use crate::model::{CpuId, LoadedRun, Outcome, Recording, Simulation, ThreadId, Ticks};
 
 /// Most ticks a run may last.
 pub const MAX_TICKS: u64 = 1_000_000;
@@ -389,34 +386,23 @@ impl MultiWorkload {
         }
     }
 
-    /// Runs the model and reads each CPU's ticks from its trace, keeping multi.py's cache
-    /// accounting along them.
+    /// Runs the model here and reads the answers from its trace ([`Self::answers`]).
     pub fn solve(&self) -> Result<MultiAnswers, OstepError> {
-        let scenario = self.scenario();
-        let invalid = |e: crate::model::ScenarioError| OstepError::new("-L", format!("invalid workload: {e}"));
-        let run = LoadedRun::load(&scenario).map_err(invalid)?;
-        let log = Rc::new(RefCell::new(Vec::new()));
-        let sched: Box<dyn Scheduler> = match scenario.scheduler.queues {
-            Queues::PerCpu { steal_every } => {
-                let queues = (0..self.cpus).map(|_| scenario.scheduler.params.build()).collect();
-                let inner = PerCpu::new(queues, steal_every).with_victims(scenario.scheduler.steal_victim.build());
-                Box::new(QueueLog { inner, log: Rc::clone(&log) })
-            }
-            Queues::Global => scenario.scheduler.build(self.cpus),
-        };
-        let (_, result) = Simulation::with_scheduler(run, Recording::Full, sched).finish();
-        if result.outcome != Outcome::Completed {
-            return Err(OstepError::new("-L", format!("the run did not complete: {}", result.outcome.message())));
-        }
-        let trace = result.trace.as_ref().expect("a full trace was recorded");
-        let end = result.metrics.makespan;
+        super::solve_here(&self.scenario(), "-L", |ran| self.answers(ran))
+    }
+
+    /// Reads each CPU's ticks from `ran`, the model's run of [`Self::scenario`], keeping
+    /// multi.py's cache accounting along them. Errors: it did not complete.
+    pub fn answers(&self, ran: Ran<'_>) -> Result<MultiAnswers, OstepError> {
+        ran.completed("-L")?;
+        let (trace, metrics) = (ran.trace, ran.metrics);
+        let end = metrics.makespan;
         let running = per_tick(trace, self.cpus, end);
         let mut caches: Vec<CacheReplay> = (0..self.cpus).map(|_| CacheReplay::default()).collect();
         let mut left: Vec<i64> = self.jobs.iter().map(|j| j.run).collect();
         let mut ticks = Vec::with_capacity(end as usize);
         let (mut ran, mut warm) = (vec![0; self.cpus], vec![0; self.cpus]);
-        let finished: Vec<Ticks> =
-            result.metrics.threads.iter().map(|m| m.completion.expect("every job finished")).collect();
+        let finished: Vec<Ticks> = metrics.threads.iter().map(|m| m.completion.expect("every job finished")).collect();
         for t in 0..end as usize {
             let mut cells = Vec::with_capacity(self.cpus);
             for (cpu, column) in running.iter().enumerate() {
@@ -441,113 +427,27 @@ impl MultiWorkload {
             }
             ticks.push(cells);
         }
-        let queues = if self.per_cpu { logged_queues(&log.borrow(), end) } else { central_queue(trace, end) };
+        let queues = self.queues(trace, end);
         Ok(MultiAnswers { ticks, finished, ran, warm, total: end, queues })
     }
 }
 
-/// The central queue after each tick's dispatching, from the trace's ready-queue samples.
-fn central_queue(trace: &Trace, end: Ticks) -> Vec<Vec<Vec<usize>>> {
-    let mut out = Vec::with_capacity(end as usize);
-    let mut samples = trace.ready_queue.iter().peekable();
-    let mut current = Vec::new();
-    for t in 0..end {
-        while let Some(s) = samples.next_if(|s| s.time <= t) {
-            current = s.threads.clone();
+impl MultiWorkload {
+    /// The ready queues after each tick's dispatching, from the trace's ready-queue samples (one at
+    /// each instant the queues changed, [`crate::model::trace::QueueSample::queues`]): `[t][0]` the central queue, or
+    /// `[t][cpu]` each CPU's with per-CPU queues; all empty before the first sample. Whole for up to
+    /// [`QUEUE_SAMPLE_MAX`] jobs (a sample lists no more).
+    fn queues(&self, trace: &Trace, end: Ticks) -> Vec<Vec<Vec<usize>>> {
+        let mut out = Vec::with_capacity(end as usize);
+        let mut samples = trace.ready_queue.iter().peekable();
+        let mut current = vec![Vec::new(); if self.per_cpu { self.cpus } else { 1 }];
+        for t in 0..end {
+            while let Some(s) = samples.next_if(|s| s.time <= t) {
+                current = s.queues().into_iter().map(|(listed, _)| listed.to_vec()).collect();
+            }
+            out.push(current.clone());
         }
-        out.push(vec![current.clone()]);
-    }
-    out
-}
-
-/// Each CPU's queue after each tick's dispatching, from the states [`QueueLog`] noted.
-fn logged_queues(log: &[(Ticks, Vec<Vec<usize>>)], end: Ticks) -> Vec<Vec<Vec<usize>>> {
-    let mut out = Vec::with_capacity(end as usize);
-    let mut notes = log.iter().peekable();
-    let mut current = Vec::new();
-    for t in 0..end {
-        while let Some((_, qs)) = notes.next_if(|(time, _)| *time <= t) {
-            current = qs.clone();
-        }
-        out.push(current.clone());
-    }
-    out
-}
-
-/// Each CPU's queue at the end of an instant, by instant.
-type QueueNotes = Rc<RefCell<Vec<(Ticks, Vec<Vec<usize>>)>>>;
-
-/// Per-CPU queues that note each CPU's queue at the end of every instant, for `-S` (the
-/// trace's ready-queue samples list all queues as one). It only observes: every call goes to
-/// the [`PerCpu`] the scenario builds.
-struct QueueLog {
-    inner: PerCpu,
-    /// (instant, each CPU's queue after the last call at that instant).
-    log: QueueNotes,
-}
-
-impl QueueLog {
-    fn note(&self, now: Ticks) {
-        let queues = self.inner.queues();
-        let mut log = self.log.borrow_mut();
-        match log.last_mut() {
-            Some((t, qs)) if *t == now => *qs = queues,
-            _ => log.push((now, queues)),
-        }
-    }
-}
-
-impl Scheduler for QueueLog {
-    fn on_ready(&mut self, tid: ThreadId, why: ReadyReason, ctx: &mut Ctx<'_>) {
-        self.inner.on_ready(tid, why, ctx);
-        self.note(ctx.now);
-    }
-    fn pick(&mut self, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<ThreadId> {
-        let picked = self.inner.pick(cpu, ctx);
-        self.note(ctx.now);
-        picked
-    }
-    fn withdraw(&mut self, tid: ThreadId, ctx: &mut Ctx<'_>) -> bool {
-        let done = self.inner.withdraw(tid, ctx);
-        self.note(ctx.now);
-        done
-    }
-    fn binds_to_cpu(&self) -> bool {
-        self.inner.binds_to_cpu()
-    }
-    fn slice(&mut self, tid: ThreadId, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<Ticks> {
-        self.inner.slice(tid, cpu, ctx)
-    }
-    fn on_leave(&mut self, tid: ThreadId, cpu: CpuId, ran: Ticks, why: LeaveReason, ctx: &mut Ctx<'_>) {
-        self.inner.on_leave(tid, cpu, ran, why, ctx);
-        self.note(ctx.now);
-    }
-    fn wants_bursts(&self) -> bool {
-        self.inner.wants_bursts()
-    }
-    fn preempts(&self) -> bool {
-        self.inner.preempts()
-    }
-    fn preempt(&mut self, running: &[OnCpu], ctx: &mut Ctx<'_>) -> Option<CpuId> {
-        let cpu = self.inner.preempt(running, ctx);
-        self.note(ctx.now);
-        cpu
-    }
-    fn on_priority_change(&mut self, tid: ThreadId, priority: i64, ctx: &mut Ctx<'_>) {
-        self.inner.on_priority_change(tid, priority, ctx);
-    }
-    fn on_timer(&mut self, token: u64, ctx: &mut Ctx<'_>) {
-        self.inner.on_timer(token, ctx);
-        self.note(ctx.now);
-    }
-    fn len(&self) -> usize {
-        self.inner.len()
-    }
-    fn queue(&self, max: usize) -> Vec<ThreadId> {
-        self.inner.queue(max)
-    }
-    fn queue_lens(&self) -> Vec<usize> {
-        self.inner.queue_lens()
+        out
     }
 }
 
@@ -804,14 +704,20 @@ pub fn report(w: &MultiWorkload, a: &MultiAnswers) -> serde_json::Value {
     })
 }
 
-/// The text, scenario and report of one command line ([`super::run_args`]).
-pub(crate) fn run(p: &Parsed) -> Result<super::Outputs, OstepError> {
+/// The options and workload of one command line ([`super::prepare_args`]). Errors also: `-S`
+/// with more jobs than the trace's queue samples list ([`QUEUE_SAMPLE_MAX`]).
+pub(crate) fn prepare(p: &Parsed) -> Result<(MultiOptions, MultiWorkload), OstepError> {
     let o = options(p)?;
     let w = workload(&o)?;
-    if o.trace_sched && !w.per_cpu && w.jobs.len() > QUEUE_SAMPLE_MAX {
+    if o.trace_sched && w.jobs.len() > QUEUE_SAMPLE_MAX {
         return Err(OstepError::new("-S", format!("the queues are traced for at most {QUEUE_SAMPLE_MAX} jobs")));
     }
-    let answers = w.solve()?;
-    let text = render(&o, &w, &answers);
-    Ok((text, w.scenario(), report(&w, &answers)))
+    Ok((o, w))
+}
+
+/// The text and report of one command line from the model's run of its scenario
+/// ([`super::Prepared::finish`]).
+pub(crate) fn finish(o: &MultiOptions, w: &MultiWorkload, ran: Ran<'_>) -> Result<super::Printed, OstepError> {
+    let answers = w.answers(ran)?;
+    Ok((render(o, w, &answers), report(w, &answers)))
 }

@@ -23,14 +23,14 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::OstepError;
 use super::args::{self, Opt, Parsed};
 use super::values;
+use super::{OstepError, Ran};
+use crate::model::Ticks;
 use crate::model::pyrandom::PyRandom;
 use crate::model::scenario::{FORMAT, Limits, ProcessSpec, ProgramText, Scenario, SchedulerSpec, ThreadSpec};
 use crate::model::scheduler::{IoDone, ProcessRunSpec, ReadyReason, SwitchOn};
 use crate::model::trace::{Cause, ThreadState, What};
-use crate::model::{self, Outcome, Ticks};
 
 /// Most ticks a run may print.
 pub const MAX_TICKS: u64 = 1_000_000;
@@ -289,20 +289,22 @@ impl ProcessRunWorkload {
         }
     }
 
-    /// Runs the model and reads the tick-by-tick trace and the statistics from it.
+    /// Runs the model here and reads the tick-by-tick trace and the statistics from it. ([`Self::answers`]).
     pub fn solve(&self) -> Result<ProcessRunAnswers, OstepError> {
-        let scenario = self.scenario();
-        let (_, result) = model::run(&scenario).map_err(|e| OstepError::new("-P", format!("invalid workload: {e}")))?;
-        if result.outcome != Outcome::Completed {
-            return Err(OstepError::new("-l", format!("the run did not complete: {}", result.outcome.message())));
-        }
-        let trace = result.trace.as_ref().expect("a full trace was recorded");
+        super::solve_here(&self.scenario(), "-P", |ran| self.answers(ran))
+    }
+
+    /// Reads the rows and the statistics from `ran`, the model's run of [`Self::scenario`].
+    /// Errors: it did not complete.
+    pub fn answers(&self, ran: Ran<'_>) -> Result<ProcessRunAnswers, OstepError> {
+        ran.completed("-l")?;
+        let trace = ran.trace;
         let lines: Vec<Vec<Line>> =
             self.processes.iter().map(|ops| self.lines(ops).into_iter().map(|(_, l)| l).collect()).collect();
         let n = self.processes.len();
         let mut states = vec![ThreadState::New; n];
         let mut pcs = vec![0usize; n];
-        let total = result.metrics.makespan;
+        let total = ran.metrics.makespan;
         let mut rows = Vec::with_capacity(total as usize);
         let mut events = trace.events.iter().peekable();
         for tick in 1..=total {
@@ -525,11 +527,20 @@ pub fn options(p: &Parsed) -> Result<ProcessRunOptions, OstepError> {
     })
 }
 
-/// The text, scenario and report of one command line ([`super::run_args`]).
-pub(crate) fn run(p: &Parsed) -> Result<super::Outputs, OstepError> {
+/// The options and workload of one command line ([`super::prepare_args`]).
+pub(crate) fn prepare(p: &Parsed) -> Result<(ProcessRunOptions, ProcessRunWorkload), OstepError> {
     let o = options(p)?;
     let w = workload(&o)?;
-    let answers = w.solve()?;
-    let text = render(&o, &w, o.solve.then_some(&answers));
-    Ok((text, w.scenario(), report(&w, &answers)))
+    Ok((o, w))
+}
+
+/// The text and report of one command line from the model's run of its scenario
+/// ([`super::Prepared::finish`]).
+pub(crate) fn finish(
+    o: &ProcessRunOptions,
+    w: &ProcessRunWorkload,
+    ran: Ran<'_>,
+) -> Result<super::Printed, OstepError> {
+    let answers = w.answers(ran)?;
+    Ok((render(o, w, o.solve.then_some(&answers)), report(w, &answers)))
 }

@@ -22,14 +22,14 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::OstepError;
 use super::args::{self, Opt, Parsed};
 use super::runs::runs;
 use super::values::{self, Decimal, TimeUnit, py_float};
+use super::{OstepError, Ran};
+use crate::model::Ticks;
 use crate::model::pyrandom::PyRandom;
 use crate::model::scenario::{FORMAT, Limits, MAX_THREADS, ProcessSpec, Scenario, SchedulerSpec, ThreadSpec};
 use crate::model::scheduler::{FcfsSpec, RoundRobinSpec, SjfSpec, TieRule};
-use crate::model::{self, Outcome, Ticks};
 
 /// Most time slices an RR run may print.
 pub const MAX_SLICES: u64 = 100_000;
@@ -235,20 +235,22 @@ impl SchedulerWorkload {
         }
     }
 
-    /// Runs the model and reads the answers from its trace and metrics.
+    /// Runs the model here and reads the answers from its trace and metrics ([`Self::answers`]).
     pub fn solve(&self) -> Result<SchedulerAnswers, OstepError> {
-        let scenario = self.scenario();
-        let (_, result) = model::run(&scenario).map_err(|e| OstepError::new("-l", format!("invalid workload: {e}")))?;
-        if result.outcome != Outcome::Completed {
-            return Err(OstepError::new("-l", format!("the run did not complete: {}", result.outcome.message())));
-        }
-        let trace = result.trace.as_ref().expect("a full trace was recorded");
+        super::solve_here(&self.scenario(), "-l", |ran| self.answers(ran))
+    }
+
+    /// Reads the answers from `ran`, the model's run of [`Self::scenario`]. Errors: it did not
+    /// complete.
+    pub fn answers(&self, ran: Ran<'_>) -> Result<SchedulerAnswers, OstepError> {
+        ran.completed("-l")?;
+        let trace = ran.trace;
         let slices: Vec<Slice> = runs(trace, self.jobs.len())
             .into_iter()
             .map(|r| Slice { job: r.tid, start: r.start, ran: r.end - r.start, done: r.finished })
             .collect();
         let stat = |job: usize| {
-            let t = &result.metrics.threads[job];
+            let t = &ran.metrics.threads[job];
             JobStats {
                 job,
                 response: t.response.expect("every job ran"),
@@ -476,11 +478,16 @@ pub fn options(p: &Parsed) -> Result<SchedulerOptions, OstepError> {
     })
 }
 
-/// The text, scenario and report of one command line ([`super::run_args`]).
-pub(crate) fn run(p: &Parsed) -> Result<super::Outputs, OstepError> {
+/// The options and workload of one command line ([`super::prepare_args`]).
+pub(crate) fn prepare(p: &Parsed) -> Result<(SchedulerOptions, SchedulerWorkload), OstepError> {
     let o = options(p)?;
     let w = workload(&o)?;
-    let answers = w.solve()?;
-    let text = render(&o, &w, o.solve.then_some(&answers));
-    Ok((text, w.scenario(), report(&w, &answers)))
+    Ok((o, w))
+}
+
+/// The text and report of one command line from the model's run of its scenario
+/// ([`super::Prepared::finish`]).
+pub(crate) fn finish(o: &SchedulerOptions, w: &SchedulerWorkload, ran: Ran<'_>) -> Result<super::Printed, OstepError> {
+    let answers = w.answers(ran)?;
+    Ok((render(o, w, o.solve.then_some(&answers)), report(w, &answers)))
 }

@@ -62,7 +62,8 @@ pub fn App() -> Html {
             player.dispatch(PlayerAction::Do(Action::Select(t)))
         })
     };
-    // The mode: the simulator, or a lab panel (compare, sweep, exercise) in place of the playback.
+    // The mode: the simulator, or a lab panel (compare, sweep, exercise) or OSTEP's simulators in
+    // place of the playback.
     let mode = use_state(mode_from_address);
     let on_mode = {
         let mode = mode.setter();
@@ -253,7 +254,7 @@ pub fn App() -> Html {
                 <ScenarioEditor state={page.clone()} on_action={on_page.clone()} />
             </aside>
             <main class="main">
-                <LabPanel mode={*mode} on_mode={on_mode} scenario={shown.loaded.text.clone()}
+                <LabPanel mode={*mode} on_mode={on_mode} on_page={on_page.clone()} scenario={shown.loaded.text.clone()}
                     preset={match &shown.loaded.source { Source::Preset(k) if !shown.loaded.edited => k.clone(), _ => String::new() }} />
                 if mode.is_none() {
                 if let Some(n) = &state.notice {

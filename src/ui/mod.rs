@@ -9,7 +9,8 @@
 //! - [`reader`]: the page's side of the reader worker (every scenario the page opens is read
 //!   there, and the job table's rows of a draft).
 //! - [`runner`]: the page's side of the simulation worker (runs, progress, cancel, crashes).
-//! - [`lab_worker`]: the page's side of a lab panel's worker (compare, sweep, exercise).
+//! - [`nested_worker`]: the page's side of a worker with nested workers (a lab panel's:
+//!   compare, sweep, exercise; the OSTEP mode's).
 //! - [`app`]: the top component; it has the worker run the pending run and wires the views to
 //!   the reducers.
 //! - [`components`]: one view per file (header, scenario menu, settings, job table, JSON editor,
@@ -22,8 +23,8 @@ pub mod app;
 pub mod components;
 pub mod format;
 pub mod frames;
-pub mod lab_worker;
 pub mod markup;
+pub mod nested_worker;
 pub use crate::page::run;
 pub mod reader;
 pub mod runner;

@@ -10,15 +10,20 @@
 //!   and its loaded run for the simulation worker; the job table's rows of a draft); its binary
 //!   is `src/bin/reader_worker.rs`, the page's side `src/ui/reader.rs`, and what they say to each
 //!   other [`crate::messaging::reader`].
-
-//! - [`lab`]: a lab panel's worker's jobs (compare, sweep, exercise: [`crate::lab`]), which have
-//!   a reader worker and a simulation worker of their own read and run each run; `lab_web` (wasm)
-//!   is their glue, their binaries `src/bin/{compare,sweep,exercise}_worker.rs`, the page's side
-//!   `src/ui/lab_worker.rs`, and what they say to the page [`crate::messaging::lab`].
+//! - [`nested`]: a worker with a reader worker and a simulation worker of its own, which read
+//!   and run the runs its jobs need; `nested_web` (wasm) is its glue, the page's side
+//!   `src/ui/nested_worker.rs`, and what it says to the page [`crate::messaging::nested`]. Its
+//!   kinds: [`lab`], a lab panel's worker's jobs (compare, sweep, exercise: [`crate::lab`];
+//!   binaries `src/bin/{compare,sweep,exercise}_worker.rs`, messages
+//!   [`crate::messaging::lab`]), and [`ostep`], the OSTEP mode's worker's job (a command line for
+//!   one of OSTEP's simulators, [`crate::ostep`]; binary `src/bin/ostep_worker.rs`, messages
+//!   [`crate::messaging::ostep`]).
 
 pub mod lab;
+pub mod nested;
 #[cfg(target_arch = "wasm32")]
-pub mod lab_web;
+pub mod nested_web;
+pub mod ostep;
 pub mod parallel;
 pub mod reader;
 pub mod simulation;

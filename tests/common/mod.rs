@@ -1,6 +1,8 @@
 //! Helpers to build small scenarios in tests.
 #![allow(dead_code)]
 
+pub mod nested;
+
 use threadlab::model::scenario::{FORMAT, MachineSpec, Policy, ProcessSpec, Scenario, SchedulerSpec, ThreadSpec};
 use threadlab::model::{self, RunResult, System};
 

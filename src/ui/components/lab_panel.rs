@@ -1,5 +1,6 @@
 //! The page's modes besides the simulator, and their panels: Compare, Sweep and Exercise
-//! (`?mode=compare`, `?mode=sweep`, `?mode=exercise`, so a teacher can link one).
+//! (`?mode=compare`, `?mode=sweep`, `?mode=exercise`, so a teacher can link one), and OSTEP
+//! (`?mode=ostep`, its own panel: [`super::ostep_panel`]).
 //!
 //! A panel's form, tables and charts are markup the lab worker writes ([`crate::lab`]): this
 //! component shows it, sends each submitted form to the worker (its fields, the pressed button
@@ -14,9 +15,44 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, FormData, HtmlFormElement, SubmitEvent};
 use yew::prelude::*;
 
-use crate::messaging::lab::{LabJob, Panel};
-use crate::ui::lab_worker::{LabEvent, LabWorker};
+use super::ostep_panel::OstepPanel;
+use crate::messaging::lab::{Lab, LabJob, Panel};
+use crate::page::{PageAction, Source, Via};
 use crate::ui::markup::raw;
+use crate::ui::nested_worker::{NestedWorker, WorkerEvent};
+
+/// A mode besides the simulator: a lab panel, or OSTEP's simulators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// A lab panel (compare, sweep, exercise).
+    Lab(Panel),
+    /// OSTEP's homework simulators, by command line.
+    Ostep,
+}
+
+impl Mode {
+    /// The lab panel, if it is one.
+    pub fn lab(self) -> Option<Panel> {
+        match self {
+            Mode::Lab(p) => Some(p),
+            Mode::Ostep => None,
+        }
+    }
+
+    /// Its key in the address (`?mode=compare`).
+    fn key(self) -> &'static str {
+        match self {
+            Mode::Lab(p) => PANELS[index(p)].1,
+            Mode::Ostep => "ostep",
+        }
+    }
+
+    /// Every mode, in the order the mode menu lists them, with its label.
+    fn all() -> [(Mode, &'static str); 4] {
+        let lab = PANELS.map(|p| (Mode::Lab(p.0), p.2));
+        [lab[0], lab[1], lab[2], (Mode::Ostep, "OSTEP")]
+    }
+}
 
 /// The lab panels, in the order the mode menu lists them: key, label and worker script.
 const PANELS: [(Panel, &str, &str, &str); 3] = [
@@ -25,20 +61,20 @@ const PANELS: [(Panel, &str, &str, &str); 3] = [
     (Panel::Exercise, "exercise", "Exercise", "exercise_worker_loader.js"),
 ];
 
-/// The panel the address asks for (`?mode=compare`), if any.
-pub fn mode_from_address() -> Option<Panel> {
+/// The mode the address asks for (`?mode=compare`), if any.
+pub fn mode_from_address() -> Option<Mode> {
     let search = gloo::utils::window().location().search().ok()?;
     let mode = web_sys::UrlSearchParams::new_with_str(&search).ok()?.get("mode")?;
-    PANELS.iter().find(|p| p.1 == mode).map(|p| p.0)
+    Mode::all().into_iter().map(|m| m.0).find(|m| m.key() == mode)
 }
 
 /// Puts the mode in the address bar (no reload), keeping its other parameters.
-fn show_mode(panel: Option<Panel>) {
+fn show_mode(mode: Option<Mode>) {
     let window = gloo::utils::window();
     let (Ok(history), Ok(search)) = (window.history(), window.location().search()) else { return };
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else { return };
-    match PANELS.iter().find(|p| Some(p.0) == panel) {
-        Some(p) => params.set("mode", p.1),
+    match mode {
+        Some(m) => params.set("mode", m.key()),
         None => params.delete("mode"),
     }
     let path = window.location().pathname().unwrap_or_default();
@@ -52,10 +88,12 @@ fn show_mode(panel: Option<Panel>) {
 /// Props of [`LabPanel`].
 #[derive(Properties, PartialEq)]
 pub struct LabPanelProps {
-    /// The panel shown; `None`: the simulator (only the mode menu is drawn here).
-    pub mode: Option<Panel>,
+    /// The mode shown; `None`: the simulator (only the mode menu is drawn here).
+    pub mode: Option<Mode>,
     /// Called with the mode picked.
-    pub on_mode: Callback<Option<Panel>>,
+    pub on_mode: Callback<Option<Mode>>,
+    /// The page's actions (the OSTEP mode opens its run's scenario with one).
+    pub on_page: Callback<PageAction>,
     /// The scenario in use, as its author wrote it.
     pub scenario: Rc<str>,
     /// Its preset key, if it is an unedited preset (for the command lines shown).
@@ -91,18 +129,18 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
             PANELS.map(|p| {
                 let (views, redraw) = (views.clone(), redraw.clone());
                 let i = index(p.0);
-                LabWorker::new(
+                NestedWorker::<Lab>::new(
                     p.3,
-                    Callback::from(move |e: LabEvent| {
+                    Callback::from(move |e: WorkerEvent<String>| {
                         {
                             let v = &mut views.borrow_mut()[i];
                             match e {
-                                LabEvent::Progress(done, total) => v.progress = Some((done, total)),
-                                LabEvent::Done(markup) => {
+                                WorkerEvent::Progress(done, total) => v.progress = Some((done, total)),
+                                WorkerEvent::Done(markup) => {
                                     (v.busy, v.progress) = (false, None);
                                     v.markup = Some(markup.into());
                                 }
-                                LabEvent::Failed(message) => {
+                                WorkerEvent::Failed(message) => {
                                     (v.busy, v.progress) = (false, None);
                                     v.error = Some(message);
                                 }
@@ -128,11 +166,12 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
             workers[i].send(job);
         }
     };
+    let lab = props.mode.and_then(Mode::lab);
     // A panel opened for the first time, or whose scenario changed, is (re)computed.
     {
         let (send, last) = (send.clone(), last.clone());
-        use_effect_with((props.mode, props.scenario.clone()), move |(mode, _)| {
-            if let Some(panel) = *mode {
+        use_effect_with((lab, props.scenario.clone()), move |(lab, _)| {
+            if let Some(panel) = *lab {
                 let fields = last.borrow()[index(panel)].clone().unwrap_or_default();
                 send(panel, fields);
             }
@@ -142,9 +181,8 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
     let host = use_node_ref();
     {
         let (host, send) = (host.clone(), send.clone());
-        use_effect_with(props.mode, move |mode| {
-            let mode = *mode;
-            let listener = host.cast::<Element>().zip(mode).map(|(el, panel)| {
+        use_effect_with(lab, move |lab| {
+            let listener = host.cast::<Element>().zip(*lab).map(|(el, panel)| {
                 let options = EventListenerOptions::enable_prevent_default();
                 EventListener::new_with_options(&el, "submit", options, move |e| {
                     e.prevent_default();
@@ -174,24 +212,36 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
     }
     let nav = {
         let on_mode = props.on_mode.clone();
-        let link = move |panel: Option<Panel>, key: &'static str, label: &'static str| {
+        let link = move |mode: Option<Mode>, key: &'static str, label: &'static str| {
             let on_mode = on_mode.clone();
             let onclick = Callback::from(move |e: MouseEvent| {
                 e.prevent_default();
-                show_mode(panel);
-                on_mode.emit(panel);
+                show_mode(mode);
+                on_mode.emit(mode);
             });
-            let current = (props.mode == panel).then_some("page");
+            let current = (props.mode == mode).then_some("page");
             html! { <a href={format!("?mode={key}")} aria-current={current} data-testid={format!("mode-{key}")} {onclick}>{ label }</a> }
         };
         html! {
             <nav class="modes" aria-label="Mode">
                 { link(None, "simulator", "Simulator") }
-                { for PANELS.iter().map(|p| link(Some(p.0), p.1, p.2)) }
+                { for Mode::all().into_iter().map(|(m, label)| link(Some(m), m.key(), label)) }
             </nav>
         }
     };
-    let Some(panel) = props.mode else { return nav };
+    // The OSTEP mode's run opens as the custom scenario, in the simulator's view.
+    let on_open = {
+        let (on_mode, on_page) = (props.on_mode.clone(), props.on_page.clone());
+        use_callback((), move |text: String, _| {
+            show_mode(None);
+            on_mode.emit(None);
+            on_page.emit(PageAction::Open { source: Source::Custom, text, via: Via::Import("the OSTEP run".into()) });
+        })
+    };
+    let ostep = html! { <OstepPanel visible={props.mode == Some(Mode::Ostep)} {on_open} /> };
+    let Some(panel) = lab else {
+        return html! { <>{ nav }{ ostep }</> };
+    };
     let i = index(panel);
     let v = views.borrow()[i].clone();
     let on_cancel = {
@@ -214,6 +264,7 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
     html! {
         <>
             { nav }
+            { ostep }
             <section class="panel lab" data-testid={format!("lab-{}", PANELS[i].1)} aria-labelledby="lab-title" aria-busy={v.busy.to_string()}>
                 <h2 id="lab-title" class="panel-title">{ PANELS[i].2 }</h2>
                 <p class="hint">{ intro }</p>

@@ -9,6 +9,7 @@ pub mod lab_panel;
 pub mod language_reference;
 pub mod memory_view;
 pub mod metrics_table;
+pub mod ostep_panel;
 pub mod outcome_banner;
 pub mod preset_picker;
 pub mod run_progress;

@@ -1,7 +1,8 @@
-//! The page's side of a lab panel's worker (compare, sweep, exercise: `src/workers/lab_web.rs`;
-//! their messages [`crate::messaging::lab`]). It is started when its panel first needs it and
-//! kept; a job sent while another is running replaces the worker (a worker busy with runs reads
-//! no messages), as Cancel does. A crash is reported and the next job starts a fresh worker.
+//! The page's side of a worker with nested workers (a lab panel's, the OSTEP mode's:
+//! `src/workers/nested_web.rs`; their messages [`crate::messaging::nested`], one conversation
+//! each). It is started when its panel or mode first needs it and kept; a job sent while
+//! another is running replaces the worker (a worker busy with runs reads no messages), as Cancel
+//! does. A crash is reported and the next job starts a fresh worker.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -9,52 +10,65 @@ use std::rc::{Rc, Weak};
 use web_sys::MessageEvent;
 use yew::Callback;
 
-use crate::messaging::lab::{self, FromLab, LabJob, ToLab};
+use crate::messaging::nested::{self, Conversation, FromNested, ToNested};
 use crate::messaging::web;
 
-/// What the lab worker says about the job the page is waiting for.
+/// What the worker says about the job the page is waiting for; `A` is its answer.
 #[derive(Clone, Debug, PartialEq)]
-pub enum LabEvent {
+pub enum WorkerEvent<A> {
     /// `done` of `total` runs are done.
     Progress(u32, u32),
-    /// The panel's new markup.
-    Done(String),
+    /// The answer.
+    Done(A),
     /// The worker failed: why, in words.
     Failed(String),
 }
 
-/// The lab worker, as the page sees it. Cheap to clone.
-#[derive(Clone)]
-pub struct LabWorker(Rc<RefCell<Inner>>);
+/// The worker of conversation `C`, as the page sees it. Cheap to clone.
+pub struct NestedWorker<C: Conversation>(Rc<RefCell<Inner<C>>>);
+
+impl<C: Conversation> Clone for NestedWorker<C> {
+    fn clone(&self) -> Self {
+        NestedWorker(self.0.clone())
+    }
+}
 
 struct Live {
     spawned: web::Spawned,
     ready: bool,
 }
 
-struct Inner {
+struct Inner<C: Conversation> {
     /// The worker's loader script (Trunk's `data-loader-shim`), relative to the page's base URL.
     script: &'static str,
-    report: Callback<LabEvent>,
+    report: Callback<WorkerEvent<C::Answer>>,
     live: Option<Live>,
     /// The job waiting for the worker to be ready, and the id of the one it is doing.
-    queued: Option<LabJob>,
+    queued: Option<C::Job>,
     busy: Option<u64>,
     next_id: u64,
-    me: Weak<RefCell<Inner>>,
+    me: Weak<RefCell<Inner<C>>>,
 }
 
-impl LabWorker {
+impl<C: Conversation> NestedWorker<C> {
     /// The worker whose loader script is `script` (`compare_worker_loader.js`), reporting to
-    /// `report`; nothing starts until [`LabWorker::send`].
-    pub fn new(script: &'static str, report: Callback<LabEvent>) -> LabWorker {
-        LabWorker(Rc::new_cyclic(|me| {
+    /// `report`; nothing starts until [`NestedWorker::warm`] or [`NestedWorker::send`].
+    pub fn new(script: &'static str, report: Callback<WorkerEvent<C::Answer>>) -> NestedWorker<C> {
+        NestedWorker(Rc::new_cyclic(|me| {
             RefCell::new(Inner { script, report, live: None, queued: None, busy: None, next_id: 0, me: me.clone() })
         }))
     }
 
+    /// Starts the worker if it is not running (its panel has opened: the first job is quick).
+    pub fn warm(&self) {
+        let mut inner = self.0.borrow_mut();
+        if inner.live.is_none() {
+            inner.start();
+        }
+    }
+
     /// Sends `job`, replacing one in progress.
-    pub fn send(&self, job: LabJob) {
+    pub fn send(&self, job: C::Job) {
         let mut inner = self.0.borrow_mut();
         if inner.busy.is_some() {
             inner.stop();
@@ -74,7 +88,7 @@ impl LabWorker {
     }
 }
 
-impl Inner {
+impl<C: Conversation> Inner<C> {
     fn start(&mut self) {
         let me = self.me.clone();
         let on_message = move |event: &MessageEvent| {
@@ -94,9 +108,9 @@ impl Inner {
         };
         match web::spawn(&web::worker_url(self.script), on_message, on_crash) {
             Ok(spawned) => self.live = Some(Live { spawned, ready: false }),
-            Err(_) => {
-                self.report.emit(LabEvent::Failed("The lab worker could not be started: reload the page.".into()))
-            }
+            Err(_) => self
+                .report
+                .emit(WorkerEvent::Failed(format!("The {} could not be started: reload the page.", C::WORKER))),
         }
     }
 
@@ -111,33 +125,36 @@ impl Inner {
         let Some(live) = self.live.as_ref().filter(|l| l.ready) else { return };
         let Some(job) = self.queued.take() else { return };
         self.next_id += 1;
-        let control = lab::write(&ToLab::Start { id: self.next_id, job });
+        let control = nested::write::<C, _>(&ToNested::Start { id: self.next_id, job });
         if web::post(&live.spawned.worker, &control, &[]).is_ok() {
             self.busy = Some(self.next_id);
         }
     }
 
-    fn crashed(&mut self, why: &str) -> LabEvent {
+    fn crashed(&mut self, why: &str) -> WorkerEvent<C::Answer> {
         self.stop();
-        LabEvent::Failed(format!("The lab worker stopped ({why}); try again, or reload the page."))
+        WorkerEvent::Failed(format!("The {} stopped ({why}); try again, or reload the page.", C::WORKER))
     }
 
-    fn on_message(&mut self, event: &MessageEvent) -> Option<LabEvent> {
-        match web::receive(event).and_then(|r| lab::read::<FromLab>(&r.control)) {
+    fn on_message(&mut self, event: &MessageEvent) -> Option<WorkerEvent<C::Answer>> {
+        let read = |control: &[u8]| nested::read::<C, FromNested<C::Answer>>(control);
+        match web::receive(event).and_then(|r| read(&r.control)) {
             Err(e) => Some(self.crashed(&e.to_string())),
-            Ok(FromLab::Ready) => {
+            Ok(FromNested::Ready) => {
                 if let Some(live) = &mut self.live {
                     live.ready = true;
                 }
                 self.post();
                 None
             }
-            Ok(FromLab::Counted { id, done, total }) if Some(id) == self.busy => Some(LabEvent::Progress(done, total)),
-            Ok(FromLab::Done { id, markup }) if Some(id) == self.busy => {
-                self.busy = None;
-                Some(LabEvent::Done(markup))
+            Ok(FromNested::Counted { id, done, total }) if Some(id) == self.busy => {
+                Some(WorkerEvent::Progress(done, total))
             }
-            Ok(FromLab::Crashed { message }) => Some(self.crashed(&message)),
+            Ok(FromNested::Done { id, answer }) if Some(id) == self.busy => {
+                self.busy = None;
+                Some(WorkerEvent::Done(answer))
+            }
+            Ok(FromNested::Crashed { message }) => Some(self.crashed(&message)),
             Ok(_) => None,
         }
     }

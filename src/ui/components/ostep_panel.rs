@@ -1,0 +1,216 @@
+//! The OSTEP mode (`?mode=ostep`): a command line for one of OSTEP's homework simulators
+//! (`scheduler -p RR -q 2 -l 3,5,1 -c`), run by the mode's own worker
+//! ([`crate::ui::nested_worker`]) on Threadlab's model. It shows what `threadlab ostep` prints
+//! for the same words, in a monospace block; "Open as scenario" opens the run's scenario as the
+//! custom scenario, named after the command, to be played on the timeline.
+//!
+//! The component stays mounted while another mode is shown (its line and answer are kept); the
+//! worker starts when the mode is first opened.
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::messaging::ostep::{Ostep, OstepAnswer};
+use crate::ui::format::with_code;
+use crate::ui::nested_worker::{NestedWorker, WorkerEvent};
+
+/// The command line shown in the empty field (OSTEP's cpu-sched homework, question 1 style).
+const PLACEHOLDER: &str = "scheduler -p RR -q 2 -l 3,5,1 -c";
+
+/// Examples to pick from, by simulator: each from its OSTEP homework's README or questions.
+const EXAMPLES: [(&str, &[&str]); 5] = [
+    (
+        "scheduler",
+        &[
+            "scheduler -p FIFO -l 200,200,200 -c",
+            "scheduler -p SJF -l 100,200,300 -c",
+            "scheduler -p RR -q 2 -l 3,5,1 -c",
+        ],
+    ),
+    (
+        "process-run",
+        &[
+            "process-run -l 5:100,5:100 -c -p",
+            "process-run -l 1:0,4:100 -c -p",
+            "process-run -l 3:0,5:100,5:100,5:100 -S SWITCH_ON_IO -I IO_RUN_IMMEDIATE -c -p",
+        ],
+    ),
+    ("mlfq", &["mlfq -n 3 -q 10 -l 0,200,0:100,20,0 -c", "mlfq -n 3 -q 10 -B 50 -l 0,150,0:100,50,5:100,50,5 -c"]),
+    ("lottery", &["lottery -l 10:1,10:100 -c", "lottery -s 1 -j 3 -c"]),
+    ("multi", &["multi -n 1 -L a:30:200 -c -t", "multi -n 2 -L a:100:100,b:100:50,c:100:50 -c -t -p"]),
+];
+
+/// Props of [`OstepPanel`].
+#[derive(Properties, PartialEq)]
+pub struct OstepPanelProps {
+    /// Whether the OSTEP mode is the one shown (the component keeps its state when it is not).
+    pub visible: bool,
+    /// Called with the run's scenario (JSON text) to open it as the custom scenario.
+    pub on_open: Callback<String>,
+}
+
+/// What the panel shows.
+#[derive(Clone, Default, PartialEq)]
+struct View {
+    /// The line last run, and its answer once in.
+    ran: Option<String>,
+    answer: Option<OstepAnswer>,
+    busy: bool,
+    failed: Option<String>,
+    /// Answers received so far (the page's tests wait for the next one).
+    answers: u32,
+}
+
+/// The OSTEP mode's panel.
+#[component]
+pub fn OstepPanel(props: &OstepPanelProps) -> Html {
+    let view = use_mut_ref(View::default);
+    let redraw = use_force_update();
+    let line = use_state(String::new);
+    let worker = {
+        let (view, redraw) = (view.clone(), redraw.clone());
+        use_memo((), move |_| {
+            NestedWorker::<Ostep>::new(
+                "ostep_worker_loader.js",
+                Callback::from(move |e: WorkerEvent<OstepAnswer>| {
+                    {
+                        let mut v = view.borrow_mut();
+                        match e {
+                            // A line is one run: no progress to show.
+                            WorkerEvent::Progress(..) => return,
+                            WorkerEvent::Done(answer) => v.answer = Some(answer),
+                            WorkerEvent::Failed(message) => v.failed = Some(message),
+                        }
+                        (v.busy, v.answers) = (false, v.answers + 1);
+                    }
+                    redraw.force_update();
+                }),
+            )
+        })
+    };
+    // The worker starts when the mode is first opened, so the first line is answered at once.
+    {
+        let worker = worker.clone();
+        use_effect_with(props.visible, move |&visible| {
+            if visible {
+                worker.warm();
+            }
+        });
+    }
+    let run = {
+        let (view, worker, redraw) = (view.clone(), worker.clone(), redraw.clone());
+        Callback::from(move |text: String| {
+            {
+                let mut v = view.borrow_mut();
+                *v = View { ran: Some(text.clone()), answer: None, busy: true, failed: None, answers: v.answers };
+            }
+            worker.send(text);
+            redraw.force_update();
+        })
+    };
+    if !props.visible {
+        return Html::default();
+    }
+    let onsubmit = {
+        let (run, line) = (run.clone(), line.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            run.emit((*line).clone());
+        })
+    };
+    let oninput = {
+        let line = line.clone();
+        Callback::from(move |e: InputEvent| line.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let on_example = {
+        let (run, line) = (run.clone(), line.clone());
+        Callback::from(move |e: Event| {
+            let select = e.target_unchecked_into::<HtmlSelectElement>();
+            let picked = select.value();
+            select.set_value("");
+            if !picked.is_empty() {
+                line.set(picked.clone());
+                run.emit(picked);
+            }
+        })
+    };
+    let on_cancel = {
+        let (view, worker, redraw) = (view.clone(), worker.clone(), redraw.clone());
+        Callback::from(move |_: MouseEvent| {
+            worker.cancel();
+            {
+                let mut v = view.borrow_mut();
+                v.busy = false;
+                v.failed = Some("Cancelled.".into());
+            }
+            redraw.force_update();
+        })
+    };
+    let v = view.borrow().clone();
+    let block = |testid: &'static str, label: &'static str, text: &str| {
+        html! {
+            <pre class="ostep-text" data-testid={testid} tabindex="0" role="region" aria-label={label}>{ text.to_string() }</pre>
+        }
+    };
+    let result = match &v.answer {
+        Some(OstepAnswer::Ran { printed, scenario }) => {
+            let onclick = {
+                let (on_open, scenario) = (props.on_open.clone(), scenario.clone());
+                Callback::from(move |_: MouseEvent| on_open.emit(scenario.clone()))
+            };
+            html! {
+                <>
+                    <p class="hint">{ "What " }<code data-testid="ostep-cli">{ format!("threadlab ostep {}", v.ran.as_deref().unwrap_or_default().trim()) }</code>{ " prints:" }</p>
+                    { block("ostep-text", "What the simulator prints", printed) }
+                    <p class="buttons">
+                        <button class="primary" data-testid="ostep-open" {onclick}>{ "Open as scenario" }</button>
+                        <span class="hint">{ "Plays this run on the timeline, kept as a custom scenario named after the command." }</span>
+                    </p>
+                </>
+            }
+        }
+        Some(OstepAnswer::Help { text }) => block("ostep-help", "The simulator's help", text),
+        Some(OstepAnswer::Refused { flag, message }) => html! {
+            <p class="error" role="alert" data-testid="ostep-error">{ with_code(&format!("{flag}: {message}")) }</p>
+        },
+        None => Html::default(),
+    };
+    html! {
+        <section class="panel lab ostep" data-testid="lab-ostep" aria-labelledby="ostep-title" aria-busy={v.busy.to_string()} data-answers={v.answers.to_string()}>
+            <h2 id="ostep-title" class="panel-title">{ "OSTEP" }</h2>
+            <p class="hint">
+                { "A command line for one of OSTEP's homework simulators (scheduler, process-run, mlfq, lottery, multi), \
+                   run on Threadlab's model: the same text the simulator prints, and a scenario to play. " }
+                <code>{ "-h" }</code>{ " lists a simulator's flags." }
+            </p>
+            <form class="ostep-form" {onsubmit}>
+                <label class="ostep-line">
+                    <span>{ "Command line" }</span>
+                    <input type="text" data-testid="ostep-line" value={(*line).clone()} {oninput} placeholder={PLACEHOLDER}
+                        spellcheck="false" autocomplete="off" autocapitalize="off" />
+                </label>
+                <button type="submit" data-testid="ostep-run">{ "Run" }</button>
+                <label class="ostep-examples">
+                    <span>{ "Examples" }</span>
+                    <select data-testid="ostep-examples" onchange={on_example}>
+                        <option value="" selected=true>{ "Pick one to run…" }</option>
+                        { for EXAMPLES.iter().map(|(sim, lines)| html! {
+                            <optgroup label={*sim}>
+                                { for lines.iter().map(|l| html! { <option value={*l}>{ *l }</option> }) }
+                            </optgroup>
+                        }) }
+                    </select>
+                </label>
+            </form>
+            if v.busy {
+                <p class="buttons" role="status" data-testid="ostep-busy">
+                    { "Running…" }<button onclick={on_cancel}>{ "Cancel" }</button>
+                </p>
+            }
+            if let Some(e) = &v.failed {
+                <p class="error" role="alert" data-testid="ostep-failed">{ e }</p>
+            }
+            <div class="ostep-result" data-testid="ostep-result">{ result }</div>
+        </section>
+    }
+}
