@@ -330,8 +330,10 @@ impl Kernel {
         }
         if self.stop.is_none() {
             self.settle(sys);
-            self.sample_ready_queue();
-            self.check_trace_size();
+            if self.trace.is_some() {
+                self.sample_ready_queue();
+                self.check_trace_size();
+            }
         }
         if self.stop.is_some() {
             self.close();
@@ -709,15 +711,15 @@ impl Kernel {
             }
             let left = t.op_left;
             let c = &mut self.cpus[cpu];
-            let (run, warm) = match (c.slice_left, &self.caches) {
-                (Some(0), _) => {
-                    self.leave_cpu(cpu, LeaveReason::SliceExpired);
-                    self.make_ready(tid, ReadyReason::Preempted);
-                    return;
-                }
-                (slice, Some(caches)) if matches!(instr, Instr::Compute { .. }) => caches.plan(cpu, tid, left, slice),
-                (Some(slice), _) => (left.min(slice), false),
-                (None, _) => (left, false),
+            let slice = c.slice_left;
+            if slice == Some(0) {
+                self.leave_cpu(cpu, LeaveReason::SliceExpired);
+                self.make_ready(tid, ReadyReason::Preempted);
+                return;
+            }
+            let (run, warm) = match &self.caches {
+                Some(caches) if matches!(instr, Instr::Compute { .. }) => caches.plan(cpu, tid, left, slice),
+                _ => (slice.map_or(left, |slice| left.min(slice)), false),
             };
             c.step_warm = warm;
             c.step_start = self.now;
