@@ -26,11 +26,15 @@ wasm="$(bench_exe wasm32-wasip1)"
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
+# Wall-clock rates swing with the machine's load: say what it was around the runs.
+load() { echo "load average $1: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"; }
+echo; load "before the runs"
 echo; echo "== native =="
 "$native" "$@" | tee "$out/native"
 echo; echo "== wasm (wasm32-wasip1 under node $(node --version) WASI) =="
 node benches/wasi-run.mjs "$wasm" "$@" 2> >(grep -v ExperimentalWarning >&2) | tee "$out/wasm"
 
+echo; load "after the runs"
 echo; echo "== side by side (M events/s) =="
 printf '%-32s %10s %10s %8s\n' scenario native wasm ratio
 join <(grep '^rate ' "$out/native" | cut -d' ' -f2,3 | sort) <(grep '^rate ' "$out/wasm" | cut -d' ' -f2,3 | sort) |

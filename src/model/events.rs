@@ -115,6 +115,9 @@ impl Ord for Entry {
 #[derive(Debug)]
 pub struct EventQueue {
     heap: BinaryHeap<Reverse<Entry>>,
+    /// The time of the heap's first event; [`EMPTY`] if the heap is empty (asked at every pop,
+    /// kept here so the heap is looked at only when it changes).
+    heap_next: Ticks,
     /// The due group's time: no other CPU event is due before it (meaningful if `due` is not 0).
     due_time: Ticks,
     /// Bit `c` set: CPU `c`'s event is due at `due_time`. 0: no group taken off the wheel yet.
@@ -158,6 +161,7 @@ impl EventQueue {
         assert!(cpus <= MAX_CPUS, "at most {MAX_CPUS} CPUs");
         EventQueue {
             heap: BinaryHeap::new(),
+            heap_next: EMPTY,
             due_time: EMPTY,
             due: 0,
             wheel: [0; WHEEL_TICKS as usize],
@@ -308,16 +312,16 @@ impl EventQueue {
         debug_assert!(index < 1 << 24, "event index {index} needs more than 24 bits");
         let key = (time as u128) << 64 | (rank as u128) << 56 | ((index & 0xff_ffff) as u128) << 32 | self.seq as u128;
         self.heap.push(Reverse(Entry { key, kind }));
+        self.heap_next = self.heap_next.min(time);
     }
 
     /// Time of the next event.
     #[inline]
     pub fn peek_time(&mut self) -> Option<Ticks> {
-        let heap = self.heap.peek().map(|Reverse(e)| (e.key >> 64) as Ticks);
-        match (self.first_cpu_group(), heap) {
-            (Some((c, _)), Some(h)) => Some(c.min(h)),
-            (Some((c, _)), None) => Some(c),
-            (None, h) => h,
+        let heap = self.heap_next;
+        match self.first_cpu_group() {
+            Some((c, _)) => Some(c.min(heap)),
+            None => (heap != EMPTY).then_some(heap),
         }
     }
 
@@ -330,21 +334,29 @@ impl EventQueue {
     /// Removes the next event if it is due at or before `time`.
     #[inline]
     pub fn pop_until(&mut self, time: Ticks) -> Option<Event> {
-        let heap = self.heap.peek().map(|Reverse(e)| (e.key >> 64) as Ticks);
-        match (self.first_cpu_group(), heap) {
-            (Some((c, mask)), h) if c <= time && h.is_none_or(|h| c <= h) => {
+        let heap = self.heap_next;
+        match self.first_cpu_group() {
+            // A CPU event at the heap's first event's time comes first (an empty heap's time is
+            // EMPTY, later than any event).
+            Some((c, mask)) if c <= time && c <= heap => {
                 let cpu = mask.trailing_zeros() as usize;
                 self.due = mask & (mask - 1);
                 self.cpu_at[cpu] = EMPTY;
                 self.base = c;
                 Some(Event { time: c, kind: self.cpu_kind[cpu] })
             }
-            (_, Some(h)) if h <= time => {
-                self.base = h;
-                self.heap.pop().map(|Reverse(e)| Event { time: (e.key >> 64) as Ticks, kind: e.kind })
-            }
+            _ if heap <= time => self.pop_heap(),
             _ => None,
         }
+    }
+
+    /// Removes the heap's first event.
+    fn pop_heap(&mut self) -> Option<Event> {
+        let Reverse(e) = self.heap.pop()?;
+        let time = (e.key >> 64) as Ticks;
+        self.heap_next = self.heap.peek().map_or(EMPTY, |Reverse(e)| (e.key >> 64) as Ticks);
+        self.base = time;
+        Some(Event { time, kind: e.kind })
     }
 
     /// Number of pending events.

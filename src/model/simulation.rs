@@ -169,6 +169,9 @@ struct Kernel {
     pinned: bool,
     /// Whether a thread picked for a CPU runs there ([`Scheduler::binds_to_cpu`]).
     binds: bool,
+    /// Whether the policy may pre-empt ([`Scheduler::preempts`]), asked once: the kernel checks
+    /// it at every instant that stirred.
+    preempts: bool,
     threads: Vec<Thread>,
     cpus: Vec<Cpu>,
     /// The CPUs' caches, if the machine models them ([`super::cache`]).
@@ -186,6 +189,9 @@ struct Kernel {
     sync: Vec<ProcessSync>,
     /// Threads that became ready this instant, queued at its end.
     newly_ready: Vec<Readied>,
+    /// The threads on CPUs, as last shown to a pre-empting policy (a buffer kept between
+    /// instants).
+    running: Vec<OnCpu>,
     /// Something became ready, or a scheduler timer fired, during this instant.
     stirred: bool,
     live: usize,
@@ -233,6 +239,7 @@ impl Kernel {
         let mut events = EventQueue::new(cpus);
         let wants_bursts = sched.wants_bursts();
         let binds = sched.binds_to_cpu();
+        let preempts = sched.preempts();
         // A created thread arrives when a `create` starts it, not by itself.
         let arriving = sys.threads.iter().filter(|t| !t.created).count();
         for t in sys.threads.iter().filter(|t| !t.created) {
@@ -249,6 +256,7 @@ impl Kernel {
             attrs: sys.threads.iter().map(|t| t.attrs.clone()).collect(),
             pinned: sys.threads.iter().any(|t| t.attrs.affinity.is_some()),
             binds,
+            preempts,
             rng: Pcg64Mcg::seed_from_u64(run.seed),
             sched_rng: SchedRng::seed_from_u64(run.seed.wrapping_add(SCHEDULER_SEED_OFFSET)),
             timers: Timers::default(),
@@ -266,6 +274,7 @@ impl Kernel {
             memory: sys.processes.iter().map(|p| p.space.initial.iter().map(|&v| Cell::new(v)).collect()).collect(),
             sync: sys.processes.iter().map(ProcessSync::new).collect(),
             newly_ready: Vec::new(),
+            running: Vec::new(),
             stirred: false,
             live: arriving,
             steps: 0,
@@ -324,8 +333,10 @@ impl Kernel {
         }
         if self.stop.is_none() {
             self.settle(sys);
-            self.sample_ready_queue();
-            self.check_trace_size();
+            if self.trace.is_some() {
+                self.sample_ready_queue();
+                self.check_trace_size();
+            }
         }
         if self.stop.is_some() {
             self.close();
@@ -452,33 +463,56 @@ impl Kernel {
 
     /// Phases 2–4: queue, dispatch, and let a pre-empting policy take CPUs, until settled.
     fn settle(&mut self, sys: &System) {
-        // Each pre-emption hands a CPU to a more urgent thread; more rounds than threads and
-        // CPUs would mean a policy that never settles.
+        // Each round (a dispatch that made a thread ready, or a pre-emption) settles more of
+        // this instant; more rounds than threads and CPUs would mean a policy that never settles.
         let mut rounds = self.threads.len() + self.cpus.len();
+        self.queue_and_dispatch(sys, &mut rounds);
+        if self.stirred && self.stop.is_none() && self.preempts {
+            self.preempt_until_settled(sys, rounds);
+        }
+    }
+
+    /// Phases 2 and 3: queue the threads made ready and dispatch idle CPUs, again while a
+    /// dispatched thread's free instructions make another ready (an `exit` waking its joiner,
+    /// a `create` costing 0), so it is queued this instant.
+    fn queue_and_dispatch(&mut self, sys: &System, rounds: &mut usize) {
         loop {
             self.queue_newly_ready(sys);
             self.dispatch_idle_cpus(sys);
-            // A thread dispatched runs its free instructions at once, and one may make a thread
-            // ready (an `exit` waking its joiner, a `create` costing 0): queue it this instant.
-            if !self.newly_ready.is_empty() && self.stop.is_none() && rounds > 0 {
-                rounds -= 1;
-                continue;
+            if self.newly_ready.is_empty() || self.stop.is_some() || *rounds == 0 {
+                return;
             }
-            if !self.stirred || self.stop.is_some() || !self.sched.preempts() || rounds == 0 {
+            *rounds -= 1;
+        }
+    }
+
+    /// Phase 4 (then 2 and 3 again): while the policy names a CPU whose thread should give way,
+    /// pre-empt it, queue and dispatch. Out of line: only pre-empting policies get here.
+    #[inline(never)]
+    fn preempt_until_settled(&mut self, sys: &System, mut rounds: usize) {
+        loop {
+            if rounds == 0 {
                 return;
             }
             rounds -= 1;
             let now = self.now;
-            // `ran` counts the step in flight up to now.
-            let running: Vec<OnCpu> = (self.cpus.iter().enumerate())
-                .filter_map(|(cpu, c)| {
-                    let in_flight = if c.phase == Phase::Running { now - c.step_start } else { 0 };
-                    c.thread.map(|tid| OnCpu { cpu, tid, ran: c.ran + in_flight })
-                })
-                .collect();
-            match self.with_sched(|s, ctx| s.preempt(&running, ctx)) {
+            // `ran` counts the step in flight up to now. The list's buffer is kept from one
+            // round (and instant) to the next.
+            let mut running = std::mem::take(&mut self.running);
+            running.clear();
+            running.extend((self.cpus.iter().enumerate()).filter_map(|(cpu, c)| {
+                let in_flight = if c.phase == Phase::Running { now - c.step_start } else { 0 };
+                c.thread.map(|tid| OnCpu { cpu, tid, ran: c.ran + in_flight })
+            }));
+            let answer = self.with_sched(|s, ctx| s.preempt(&running, ctx));
+            self.running = running;
+            match answer {
                 Some(cpu) if self.cpus[cpu].thread.is_some() => self.preempt(sys, cpu),
                 _ => return,
+            }
+            self.queue_and_dispatch(sys, &mut rounds);
+            if self.stop.is_some() {
+                return;
             }
         }
     }
@@ -692,15 +726,15 @@ impl Kernel {
             }
             let left = t.op_left;
             let c = &mut self.cpus[cpu];
-            let (run, warm) = match (c.slice_left, &self.caches) {
-                (Some(0), _) => {
-                    self.leave_cpu(cpu, LeaveReason::SliceExpired);
-                    self.make_ready(tid, ReadyReason::Preempted);
-                    return;
-                }
-                (slice, Some(caches)) if matches!(instr, Instr::Compute { .. }) => caches.plan(cpu, tid, left, slice),
-                (Some(slice), _) => (left.min(slice), false),
-                (None, _) => (left, false),
+            let slice = c.slice_left;
+            if slice == Some(0) {
+                self.leave_cpu(cpu, LeaveReason::SliceExpired);
+                self.make_ready(tid, ReadyReason::Preempted);
+                return;
+            }
+            let (run, warm) = match &self.caches {
+                Some(caches) if matches!(instr, Instr::Compute { .. }) => caches.plan(cpu, tid, left, slice),
+                _ => (slice.map_or(left, |slice| left.min(slice)), false),
             };
             c.step_warm = warm;
             c.step_start = self.now;
