@@ -118,7 +118,7 @@ test('a cancelled run is reported, shows no result, and the page runs again', { 
   await byId(page, 'run').click();
   // Wait for live progress from a worker, then cancel.
   await page.waitForFunction(
-    () => [...document.querySelectorAll('[data-testid="worker-progress"]')].some((e) => /^[1-9][\d,]* of/.test(e.textContent)),
+    () => [...document.querySelectorAll('[data-testid="worker-progress"]')].some((e) => /: [1-9][\d,]* of/.test(e.textContent)),
     null,
     { timeout: T.load },
   );
