@@ -94,6 +94,8 @@ test('isolated mode: the sending time holds no copy out of the page\'s memory; t
   assert.match(await text(page, 'iso-copied'), /the buffer moved to the worker, and the page's is now detached \(byteLength 0: reading it would fail\)/);
   assert.doesNotMatch(await text(page, 'iso-times'), /last of 1/);
   assert.doesNotMatch(await text(page, 'iso-lesson'), /they share|slowest/);
+  assert.equal(await runIsolated(page, { workers: 1, mib: 1, send: 'copy' }), 'done');
+  assert.match(await text(page, 'iso-copied'), /copied 1,048,576 bytes, the worker its copy; the page's buffer still holds its own\./);
   page.done();
 });
 

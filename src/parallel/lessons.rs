@@ -197,16 +197,21 @@ pub fn isolated_lesson(o: &HashOutcome, alone_ms: f64, send: Send, cpus: u32) ->
     let mut text = format!("{head} {why}");
     if cpus > 0 && o.workers > cpus {
         let cpus_text = if cpus == 1 { "the 1 CPU".to_string() } else { format!("the {cpus} CPUs") };
+        // Each worker's part is about 1/N of the data, so 1/N of the page's time on a CPU of its own.
+        let part_ms = alone_ms / f64::from(o.workers);
         let longer = if share > alone_ms {
             format!(
                 ": here the slowest worker's share ({share:.1} ms) took longer than the page's whole ({alone_ms:.1} ms)"
             )
+        } else if share > part_ms {
+            format!(
+                ": here the slowest worker's share took {share:.1} ms, more than its 1/{} of the page's time ({part_ms:.1} ms)",
+                o.workers
+            )
         } else {
             String::new()
         };
-        text.push_str(&format!(
-            " {n} ran on {cpus_text} this browser reports, so they took turns on them, and each worker's share took longer than its part of the work would on a CPU of its own{longer}."
-        ));
+        text.push_str(&format!(" {n} ran on {cpus_text} this browser reports, so they took turns on them{longer}."));
     }
     if share > 0.0 && o.copy_in_ms >= COPY_IN_SHARE * share {
         text.push_str(&format!(
@@ -407,9 +412,13 @@ mod tests {
         o.copy_in_ms = 5.0;
         let text = isolated_lesson(&o, 80.0, Send::Transfer, 2);
         assert!(!text.contains("took turns") && !text.contains("copying its part into"), "{text}");
-        // More workers than CPUs, but a share shorter than the whole: no claim that it was longer.
+        // More workers than CPUs, a share (50 ms) under the whole (80) but over its quarter (20).
         let text = isolated_lesson(&outcome(4, 60.0, 16.0, 50.0, 140.0), 80.0, Send::Copy, 2);
-        assert!(text.contains("took turns") && !text.contains("longer than the page's whole"), "{text}");
+        assert!(!text.contains("longer than the page's whole"), "{text}");
+        assert!(text.contains("took turns on them: here the slowest worker's share took 50.0 ms, more than its 1/4 of the page's time (20.0 ms)."), "{text}");
+        // A share (15 ms) within its quarter (20): they took turns, and no more is claimed.
+        let text = isolated_lesson(&outcome(4, 60.0, 16.0, 15.0, 100.0), 80.0, Send::Copy, 2);
+        assert!(text.contains("so they took turns on them.") && !text.contains("more than its"), "{text}");
         // A browser that does not say how many CPUs it has: nothing said about sharing them.
         assert!(!isolated_lesson(&o, 80.0, Send::Copy, 0).contains("took turns"));
     }

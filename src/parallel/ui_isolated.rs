@@ -524,8 +524,13 @@ impl Section {
         let counted = "from the first post to the last part's arrival (every part was copied out of the page's WebAssembly memory before the first post, so that copy is not in this time)";
         let copied = match send {
             Send::Copy => format!(
-                "Copied: postMessage copied {} bytes, each worker its part; the page's buffers still hold theirs. Sending took {:.1} ms {counted}: {:.2} ms per MiB.",
+                "Copied: postMessage copied {} bytes, {}. Sending took {:.1} ms {counted}: {:.2} ms per MiB.",
                 grouped(o.copied()),
+                if o.workers == 1 {
+                    "the worker its copy; the page's buffer still holds its own"
+                } else {
+                    "each worker its part; the page's buffers still hold theirs"
+                },
                 o.send_ms,
                 per_mib
             ),
