@@ -74,6 +74,31 @@ test('isolated mode: transferred parts copy 0 bytes and leave detached buffers',
   page.done();
 });
 
+test('isolated mode: the sending time holds no copy out of the page\'s memory; the lesson names shared CPUs', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openParallel(page, app);
+  // The walk's run: 4 workers × 64 MiB moved. Copying a part out of the page's WebAssembly memory
+  // between posts put ~190 ms of copying into a "sending" of a few ms per worker.
+  assert.equal(await runIsolated(page, { workers: 4, mib: 64, send: 'transfer' }), 'done', await text(page, 'iso-status'));
+  const r = await isolatedResult(page);
+  assert.equal(r.exact, 'true');
+  const firstPost = Math.min(...r.posts.map((p) => p.postedMs));
+  for (const p of r.posts) assert.ok(p.preparedMs <= firstPost, `a part prepared after the first post: ${JSON.stringify(r.posts)}`);
+  assert.match(await text(page, 'iso-copied'), /every part was copied out of the page's WebAssembly memory before the first post, so that copy is not in this time/);
+  // More workers than the CPUs the browser reports: the lesson says they took turns.
+  const cpus = await page.evaluate(() => navigator.hardwareConcurrency);
+  const lesson = await text(page, 'iso-lesson');
+  assert.equal(lesson.includes(`4 workers ran on the ${cpus} CPUs this browser reports, so they took turns on them`), cpus < 4, lesson);
+  // One worker: no "first … last of 1", no "buffers" in the plural, nothing "they share".
+  assert.equal(await runIsolated(page, { workers: 1, mib: 1, send: 'transfer' }), 'done');
+  assert.match(await text(page, 'iso-copied'), /the buffer moved to the worker, and the page's is now detached \(byteLength 0: reading it would fail\)/);
+  assert.doesNotMatch(await text(page, 'iso-times'), /last of 1/);
+  assert.doesNotMatch(await text(page, 'iso-lesson'), /they share|slowest/);
+  assert.equal(await runIsolated(page, { workers: 1, mib: 1, send: 'copy' }), 'done');
+  assert.match(await text(page, 'iso-copied'), /copied 1,048,576 bytes, the worker its copy; the page's buffer still holds its own\./);
+  page.done();
+});
+
 test('speedup: N = 1 and 2 each draw a measured point beside the prediction', { timeout: TEST_TIMEOUT }, async (t) => {
   const page = await newPage(app, t);
   await openParallel(page, app);
@@ -88,7 +113,7 @@ test('speedup: N = 1 and 2 each draw a measured point beside the prediction', { 
   assert.equal(await page.locator('[data-testid="measured-point"]').count(), 2);
   assert.equal(await page.locator('[data-testid="predicted-point"]').count(), 2);
   assert.match(await text(page, 'speed-model'), /T\(N\) = s₁ \+ s⁺·\(N − 1\) \+ c·B \+ W \/ min\(N, P\) \+ r, with W = [\d.]+ ms/);
-  assert.match(await text(page, 'speed-status'), /every run's merged answer equals one worker's/);
+  assert.match(await text(page, 'speed-status'), /^Done: 1 to 2 workers \(64 rounds over 1 MiB\); every run's merged answer equals one worker's/);
   // Both sections' results shown: the audit, and no sideways scroll on a phone or a wide screen.
   assert.equal(await runIsolated(page, { workers: 2, mib: 1, send: 'transfer' }), 'done');
   await shot(page, 'parallel-speedup-done');
@@ -103,6 +128,17 @@ test('speedup: N = 1 and 2 each draw a measured point beside the prediction', { 
     assert.equal(boxes.length, 2);
     if (width === 390) assert.ok(boxes.every((b) => b.wide), JSON.stringify(boxes));
     else assert.ok(boxes.every((b) => !b.wide), JSON.stringify(boxes));
+    // Captions above their boxes, whole within the page; the chart's text at least 11 px tall.
+    const look = await page.evaluate(() => ({
+      captions: [...document.querySelectorAll('[data-testid="table-caption"]')]
+        .filter((c) => c.offsetParent !== null)
+        .map((c) => ({ inBox: !!c.closest('.table-box'), right: c.getBoundingClientRect().right, cut: c.scrollWidth > c.clientWidth })),
+      page: document.documentElement.clientWidth,
+      text: Math.min(...[...document.querySelectorAll('[data-testid="speedup-plot"] text')].map((e) => e.getBoundingClientRect().height)),
+    }));
+    assert.equal(look.captions.length, 2);
+    for (const c of look.captions) assert.ok(!c.inBox && !c.cut && c.right <= look.page, JSON.stringify(look));
+    assert.ok(look.text >= 11, `${width} px: the chart's text is ${look.text} px tall`);
     const axe = await new AxeBuilder({ page }).analyze();
     assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), [], `${width} px`);
     await byId(page, 'speed-section').screenshot({ path: `e2e/screenshots/parallel-speedup-${width}.png` }).catch(() => {});
@@ -110,7 +146,7 @@ test('speedup: N = 1 and 2 each draw a measured point beside the prediction', { 
   page.done();
 });
 
-test('speedup: Cancel mid-run removes the points drawn, and the page runs again', { timeout: TEST_TIMEOUT }, async (t) => {
+test('speedup: Cancel mid-run keeps the runs finished, says where it stopped, and the page runs again', { timeout: TEST_TIMEOUT }, async (t) => {
   const page = await newPage(app, t);
   await openParallel(page, app);
   await startSpeedup(page, { max: 3, work: 1024 });
@@ -118,14 +154,29 @@ test('speedup: Cancel mid-run removes the points drawn, and the page runs again'
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="measured-point"]').length >= 1, null, { timeout: T.play });
   await byId(page, 'speed-cancel').click();
   assert.equal(await byId(page, 'speed-status').getAttribute('data-kind'), 'stopped');
-  assert.match(await text(page, 'speed-status'), /Cancelled/);
-  assert.equal(await byId(page, 'speed-result').isVisible(), false);
-  assert.equal(await page.locator('[data-testid="measured-point"]').count(), 0);
-  assert.deepEqual(await speedupRows(page), []);
+  const rows = await speedupRows(page);
+  const k = rows.length;
+  assert.ok(k >= 1 && k <= 2, JSON.stringify(rows));
+  const runs = k === 1 ? 'run 1' : `runs 1–${k}`;
+  assert.match(await text(page, 'speed-status'), new RegExp(`^Cancelled at N = ${k + 1}: ${runs} shown\\.`));
+  assert.match(await text(page, 'speed-model'), new RegExp(`^Cancelled at N = ${k + 1}: ${runs} shown\\.`));
+  assert.equal(await byId(page, 'speed-result').isVisible(), true);
+  assert.equal(await page.locator('[data-testid="measured-point"]').count(), k);
   assert.equal(await byId(page, 'speed-cancel').isDisabled(), true);
   await startSpeedup(page, { max: 1, work: 64 });
   assert.equal(await settled(page, 'speed'), 'done');
   assert.equal((await speedupRows(page)).length, 1);
+  assert.equal(await byId(page, 'speed-result').getAttribute('data-cancelled'), null);
+  // One run: no comparison claimed, nothing "fitted" from it, no CPU line in the legend unless drawn.
+  const status = await text(page, 'speed-status');
+  assert.match(status, /^Done: one run, on 1 worker \(64 rounds over 1 MiB\): nothing to compare it with/);
+  assert.doesNotMatch(status, /every run/);
+  assert.match(await text(page, 'speed-model'), /s⁺, each further worker's, needs a second run/);
+  assert.doesNotMatch(await text(page, 'speed-model'), /fitted/);
+  const cpus = await page.evaluate(() => navigator.hardwareConcurrency);
+  assert.equal(await byId(page, 'speed-cpus-key').isVisible(), cpus === 1);
+  assert.equal(await page.locator('[data-testid="speedup-plot"] line.cpus').count(), cpus === 1 ? 1 : 0);
+  assert.match(await byId(page, 'speedup-plot').getAttribute('aria-label'), /^Speedup against 1 worker:/);
   page.done();
 });
 
@@ -147,6 +198,9 @@ test('speedup: runs far below the model (the CPUs it counts are taken) are flagg
   assert.equal(worst.n, n);
   assert.ok(Math.abs(worst.speedup / worst.predicted - ratio) < 1e-3, `${JSON.stringify(worst)} against ${ratio}`);
   assert.match(await text(page, 'speed-warning'), new RegExp(`Measured far below the model: ${n} workers went .* the 8 CPUs this browser reports are idle`));
+  // The status above the warning wears the warning's mark, not a green tick.
+  const mark = await byId(page, 'speed-status').evaluate((el) => [el.hasAttribute('data-warn'), getComputedStyle(el, '::before').content]);
+  assert.deepEqual(mark, [true, '"⚠ "']);
   const axe = await new AxeBuilder({ page }).analyze();
   assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), []);
   // A new run clears the warning until it is finished.
@@ -189,7 +243,7 @@ test('one experiment at a time: while the shared-memory run goes on, the others 
   assert.equal(await byId(page, 'status').getAttribute('data-kind'), 'stopped');
   await startSpeedup(page, { max: 1, work: 64 });
   assert.equal(await settled(page, 'speed'), 'done');
-  assert.match(await text(page, 'speed-status'), /Fastest: 1 worker, /);
+  assert.match(await text(page, 'speed-status'), /^Done: one run, on 1 worker/);
   page.done();
 });
 

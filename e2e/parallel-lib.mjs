@@ -108,6 +108,10 @@ export async function isolatedResult(page) {
         detached: r.dataset.detached,
         received: Number(r.dataset.received),
       })),
+      posts: [...document.querySelectorAll('[data-testid="iso-row"]')].map((r) => ({
+        preparedMs: Number(r.dataset.preparedMs),
+        postedMs: Number(r.dataset.postedMs),
+      })),
     };
   });
 }

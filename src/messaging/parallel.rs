@@ -42,8 +42,9 @@ use crate::parallel::session::Span;
 /// This conversation's version: the page and its workers must speak the same one. It never
 /// equals the simulation worker's [`super::PROTOCOL`] (checked when building), so a message sent
 /// to the wrong worker is refused by its version. 4 added [`ToParWorker::Hash`] and
-/// [`FromParWorker::Hashed`]; 6 is 4's messages, renumbered past the simulation's 5.
-pub const PROTOCOL: u32 = 6;
+/// [`FromParWorker::Hashed`]; 6 is 4's messages, renumbered past the simulation's 5; 8 added
+/// [`FromParWorker::Hashed`]'s `copy_in_ms` (past the simulation's 7).
+pub const PROTOCOL: u32 = 8;
 
 const _: () = assert!(PROTOCOL != super::PROTOCOL, "the parallel mode's protocol must differ from the simulation's");
 
@@ -136,6 +137,8 @@ pub enum FromParWorker {
         /// clock all workers share: copying the part into its memory and hashing it.
         #[serde(with = "SpanDef")]
         span: Span,
+        /// Of that span, copying the part into its own memory, ms.
+        copy_in_ms: f64,
     },
     /// The worker hit a bug and stopped.
     Crashed {
@@ -161,8 +164,8 @@ mod tests {
         let job = CountJob { variant: Variant::Lock, worker: 1, workers: 2, iterations: 1_000, fault: None };
         let message = ToParWorker::Count { run: 3, job };
         let bytes = write(&message);
-        // The version first (6, one varint byte), then variant 0 (Count), then run 3.
-        assert_eq!(&bytes[..3], &[6, 0, 3]);
+        // The version first (8, one varint byte), then variant 0 (Count), then run 3.
+        assert_eq!(&bytes[..3], &[8, 0, 3]);
         assert_eq!(read::<ToParWorker>(&bytes), Ok(message));
         let hang = ToParWorker::Count {
             run: 4,
@@ -175,9 +178,9 @@ mod tests {
     fn the_hash_job_reads_back_as_written_byte_by_byte() {
         let message = ToParWorker::Hash { run: 300, job: HashJob { worker: 2, rounds: 64, fault: None } };
         let bytes = write(&message);
-        // postcard: version 6; variant 1 (Hash); run 300 as a varint (300 = 0b10_0101100: 0xAC,
+        // postcard: version 8; variant 1 (Hash); run 300 as a varint (300 = 0b10_0101100: 0xAC,
         // 0x02); worker 2; rounds 64; fault None (0).
-        assert_eq!(bytes, vec![6, 1, 0xAC, 0x02, 2, 64, 0]);
+        assert_eq!(bytes, vec![8, 1, 0xAC, 0x02, 2, 64, 0]);
         assert_eq!(read::<ToParWorker>(&bytes), Ok(message));
         let panic = ToParWorker::Hash { run: 1, job: HashJob { worker: 0, rounds: 1, fault: Some(Fault::Panic) } };
         assert_eq!(read::<ToParWorker>(&write(&panic)), Ok(panic));
@@ -191,10 +194,11 @@ mod tests {
             answer: u64::MAX - 5,
             bytes: 4 << 20,
             span: Span { started_ms: 1_700_000_000_000.25, finished_ms: 1_700_000_000_412.5 },
+            copy_in_ms: 3.25,
         };
         let bytes = write(&hashed);
-        // Version 6, then variant 2 (Hashed, after Ready 0 and Counted 1), run 2, worker 1.
-        assert_eq!(&bytes[..4], &[6, 2, 2, 1]);
+        // Version 8, then variant 2 (Hashed, after Ready 0 and Counted 1), run 2, worker 1.
+        assert_eq!(&bytes[..4], &[8, 2, 2, 1]);
         assert_eq!(read::<FromParWorker>(&bytes), Ok(hashed));
     }
 

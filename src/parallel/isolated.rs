@@ -32,6 +32,9 @@ pub struct Sent {
     /// The page's buffer's `byteLength` just after posting: `bytes` if the worker got a copy,
     /// 0 if the buffer moved (detached).
     pub left_bytes: u64,
+    /// When the page had every part's buffer ready (copied out of its WebAssembly memory), ms:
+    /// before the first post, so that the sending time holds no copy but postMessage's.
+    pub prepared_ms: f64,
     /// When the page started posting it, ms (the clock all workers share).
     pub posted_ms: f64,
 }
@@ -58,6 +61,8 @@ pub struct Answer {
     pub bytes: u64,
     /// From its part's arrival to its answer, ms (shared clock).
     pub span: Span,
+    /// Of the span, copying the part into the worker's own memory, ms.
+    pub copy_in_ms: f64,
     /// When the page received the answer, ms.
     pub at_page_ms: f64,
 }
@@ -81,6 +86,8 @@ pub struct HashOutcome {
     pub send_ms: f64,
     /// The slowest worker's span (copying its part into its memory and hashing it), ms.
     pub compute_ms: f64,
+    /// Of `compute_ms`, the slowest worker's copying its part into its memory, ms.
+    pub copy_in_ms: f64,
     /// The whole run: from starting the workers to the last answer on the page, ms.
     pub wall_ms: f64,
 }
@@ -181,6 +188,8 @@ impl HashRun {
         let max = |xs: &mut dyn Iterator<Item = f64>| xs.fold(f64::NEG_INFINITY, f64::max);
         let first_post = min(&mut sent.iter().map(|s| s.posted_ms));
         let last_arrival = max(&mut answers.iter().map(|a| a.span.started_ms));
+        let took = |a: &Answer| (a.span.finished_ms - a.span.started_ms).max(0.0);
+        let slowest = answers.iter().max_by(|a, b| took(a).total_cmp(&took(b)))?;
         Some(HashOutcome {
             workers: self.workers,
             bytes: self.len as u64,
@@ -190,7 +199,8 @@ impl HashRun {
                 slowest_ms: max(&mut ready.iter().map(|t| t - self.spawned_ms)),
             },
             send_ms: (last_arrival - first_post).max(0.0),
-            compute_ms: max(&mut answers.iter().map(|a| (a.span.finished_ms - a.span.started_ms).max(0.0))),
+            compute_ms: took(slowest),
+            copy_in_ms: slowest.copy_in_ms.min(took(slowest)),
             wall_ms: (max(&mut answers.iter().map(|a| a.at_page_ms)) - self.spawned_ms).max(0.0),
             sent,
             answers,
@@ -204,7 +214,7 @@ mod tests {
     use crate::parallel::split::BLOCK_BYTES;
 
     fn answer(answer: u64, bytes: u64, started_ms: f64, finished_ms: f64, at_page_ms: f64) -> Answer {
-        Answer { answer, bytes, span: Span { started_ms, finished_ms }, at_page_ms }
+        Answer { answer, bytes, span: Span { started_ms, finished_ms }, copy_in_ms: 1.0, at_page_ms }
     }
 
     #[test]
@@ -216,8 +226,8 @@ mod tests {
         assert_eq!(run.ready(1, 1_030.0), Ok(false));
         assert_eq!(run.ready(0, 1_050.0), Ok(true));
         // Copied: the page's buffers keep their bytes.
-        run.sent(0, Sent { bytes: 8_192, left_bytes: 8_192, posted_ms: 1_051.0 }).unwrap();
-        run.sent(1, Sent { bytes: 100, left_bytes: 100, posted_ms: 1_052.0 }).unwrap();
+        run.sent(0, Sent { bytes: 8_192, left_bytes: 8_192, prepared_ms: 0.0, posted_ms: 1_051.0 }).unwrap();
+        run.sent(1, Sent { bytes: 100, left_bytes: 100, prepared_ms: 0.0, posted_ms: 1_052.0 }).unwrap();
         assert_eq!(run.outcome(), None);
         assert_eq!(run.hashed(1, answer(7, 100, 1_053.0, 1_060.0, 1_061.0)), Ok(false));
         assert_eq!(run.hashed(0, answer(u64::MAX, 8_192, 1_054.0, 1_154.0, 1_156.0)), Ok(true));
@@ -229,6 +239,8 @@ mod tests {
         // First post 1,051 → last arrival 1,054: 3 ms; slowest span 1,054 → 1,154: 100 ms;
         // last answer on the page at 1,156: 156 ms in all; the rest 156 − 50 − 3 − 100 = 3 ms.
         assert_eq!((o.send_ms, o.compute_ms, o.wall_ms, o.rest_ms()), (3.0, 100.0, 156.0, 3.0));
+        // The slowest (worker 0) copied its part in for 1 ms of those 100.
+        assert_eq!(o.copy_in_ms, 1.0);
         assert_eq!((o.copied(), o.detached()), (8_292, 0));
     }
 
@@ -236,12 +248,12 @@ mod tests {
     fn moved_parts_copy_nothing_and_leave_the_page_detached_buffers() {
         let mut run = HashRun::new(2, 1, 10, 4, 0.0).unwrap();
         run.ready(0, 5.0).unwrap();
-        run.sent(0, Sent { bytes: 10, left_bytes: 0, posted_ms: 6.0 }).unwrap();
+        run.sent(0, Sent { bytes: 10, left_bytes: 0, prepared_ms: 0.0, posted_ms: 6.0 }).unwrap();
         run.hashed(0, answer(1, 10, 6.5, 7.0, 8.0)).unwrap();
         let o = run.outcome().unwrap();
         assert_eq!((o.copied(), o.detached(), o.bytes), (0, 1, 10));
         // An empty part is neither copied nor detached.
-        let empty = Sent { bytes: 0, left_bytes: 0, posted_ms: 0.0 };
+        let empty = Sent { bytes: 0, left_bytes: 0, prepared_ms: 0.0, posted_ms: 0.0 };
         assert_eq!((empty.copied(), empty.detached()), (0, false));
     }
 
@@ -254,7 +266,7 @@ mod tests {
         run.ready(0, 1.0).unwrap();
         assert!(run.ready(0, 1.0).unwrap_err().contains("twice"));
         assert!(run.hashed(0, answer(0, 0, 0.0, 0.0, 0.0)).unwrap_err().contains("before it was sent"));
-        run.sent(0, Sent { bytes: 10, left_bytes: 10, posted_ms: 2.0 }).unwrap();
+        run.sent(0, Sent { bytes: 10, left_bytes: 10, prepared_ms: 0.0, posted_ms: 2.0 }).unwrap();
         run.hashed(0, answer(0, 10, 2.0, 3.0, 3.0)).unwrap();
         assert!(run.hashed(0, answer(0, 10, 2.0, 3.0, 3.0)).unwrap_err().contains("answered twice"));
         assert!(run.hashed(5, answer(0, 10, 2.0, 3.0, 3.0)).is_err());

@@ -7,16 +7,27 @@
 //! - [`isolated_lesson`]: whether the isolated run beat the page working alone, and why.
 
 use super::isolated::{HashOutcome, Send};
+use super::session::Startup;
 use super::{grouped, workers};
 
 /// The head of the shared run's status once it is done: "Done — 13,204 updates lost" when the
 /// plain additions lost `plain_lost` updates, so the status never heads a loss with a bare
-/// "Done"; "Done — no update lost" otherwise.
+/// "Done"; "Done — no update lost this time" otherwise (plain is unsafe all the same: [`no_loss`]).
 pub fn done_head(plain_lost: u32) -> String {
     match plain_lost {
-        0 => "Done — no update lost".to_string(),
+        0 => "Done — no update lost this time".to_string(),
         1 => "Done — 1 update lost".to_string(),
         n => format!("Done — {} updates lost", grouped(u64::from(n))),
+    }
+}
+
+/// The workers' start-up times in words: "12.0 ms for the first, 30.5 ms for the last of 4";
+/// for one worker just "12.0 ms" (no first or last of 1).
+pub fn startup_times(startup: &Startup, workers: u32) -> String {
+    if workers == 1 {
+        format!("{:.1} ms", startup.slowest_ms)
+    } else {
+        format!("{:.1} ms for the first, {:.1} ms for the last of {workers}", startup.fastest_ms, startup.slowest_ms)
     }
 }
 
@@ -55,26 +66,76 @@ pub fn large_loss(lost: u32, workers: u32, iterations: u32) -> Option<String> {
 pub const SLOWER_BY: f64 = 1.1;
 
 /// Why the plain additions took longer than `Atomics.add` (`plain_ms` against `atomic_ms`, each
-/// from the first worker's first addition to the last worker's last) on `workers` workers; None
-/// when they took less than [`SLOWER_BY`] times as long (a run's noise is not a lesson). Says what is true of this code: the worker's plain addition
-/// ([`super::counter::add`]) is a load then a store, each a call out of WebAssembly into
+/// from the first worker's first addition to the last worker's last) on `workers` workers, whose
+/// plain additions lost `plain_lost` updates; None when they took less than [`SLOWER_BY`] times
+/// as long (a run's noise is not a lesson). Says what is true of this code: the worker's plain
+/// addition ([`super::counter::add`]) is a load then a store, each a call out of WebAssembly into
 /// JavaScript (js-sys's `Int32Array` indexing), where `Atomics.add` is one call, which V8 compiles
-/// to one locked instruction (x86's `lock xadd`). With two or more workers every addition writes
-/// the same counter, so its cache line moves between the cores (true sharing; Hennessy &
-/// Patterson, "Computer Architecture", 6th ed., 5.2 on coherence misses).
-pub fn plain_slower(plain_ms: f64, atomic_ms: f64, workers: u32) -> Option<String> {
+/// to one locked instruction (x86's `lock xadd`). When two or more workers ran at once (shown by
+/// lost updates) every addition wrote the same counter, so its cache line moved between the cores
+/// (true sharing; Hennessy & Patterson, "Computer Architecture", 6th ed., 5.2 on coherence
+/// misses); with no loss the workers may never have overlapped, so that is not claimed.
+pub fn plain_slower(plain_ms: f64, atomic_ms: f64, workers: u32, plain_lost: u32) -> Option<String> {
     if plain_ms <= SLOWER_BY * atomic_ms {
         return None;
     }
     let calls = "each plain addition here is two calls out of WebAssembly into JavaScript (read the array element, then write it back), where Atomics.add is one call, which the CPU does as one locked instruction (x86's lock xadd)";
-    let head = format!("Why plain took longer ({plain_ms:.1} ms against {atomic_ms:.1} ms for Atomics.add):");
-    Some(if workers >= 2 {
+    let head = format!("Why plain took longer ({} against {} for Atomics.add):", ms_text(plain_ms), ms_text(atomic_ms));
+    Some(if workers >= 2 && plain_lost > 0 {
         format!(
-            "{head} every worker writes the same counter, so the cache line that holds it moves from core to core (true sharing), and a plain read and its write may each have to fetch it from another core; and {calls}. Run 1 worker to see the calls' cost alone: nothing is shared then."
+            "{head} the workers ran at the same time (they lost updates), each writing the same counter, so the cache line that holds it moved from core to core (true sharing), and a plain read and its write may each have had to fetch it from another core; and {calls}. Run 1 worker to see the calls' cost alone: nothing is shared then."
+        )
+    } else if workers >= 2 {
+        format!(
+            "{head} {calls}. No update was lost, so the workers may never have added at the same time, and nothing says their counter was shared between cores this time: the calls are the cost that is always there."
         )
     } else {
         format!("{head} {calls}. With 1 worker nothing is shared, so this is the calls' cost alone.")
     })
+}
+
+/// When the lock (`lock_ms`) measured faster than the plain additions (`plain_ms`), as shown
+/// (rounded by [`ms_text`]): what was measured, since the page's description calls the lock
+/// usually the slowest. None otherwise.
+pub fn lock_faster(lock_ms: f64, plain_ms: f64) -> Option<String> {
+    (shown(lock_ms) < shown(plain_ms)).then(|| {
+        format!(
+            "This run measured the lock faster than the plain additions ({} against {}): what the lock costs depends on how often the workers meet at it (a worker that finds it taken sleeps, and the others add meanwhile), so it is not always the slowest.",
+            ms_text(lock_ms),
+            ms_text(plain_ms)
+        )
+    })
+}
+
+/// A time as the page shows it: two decimals under 10 ms ("9.46 ms"), one from 10 ms up
+/// ("778.0 ms"), so that ratios of shown times agree with [`ratio_text`].
+pub fn ms_text(ms: f64) -> String {
+    if shown(ms) < 10.0 { format!("{:.2} ms", shown(ms)) } else { format!("{:.1} ms", shown(ms)) }
+}
+
+/// `ms` rounded as [`ms_text`] shows it.
+fn shown(ms: f64) -> f64 {
+    let hundredths = (ms * 100.0).round() / 100.0;
+    if hundredths < 10.0 { hundredths } else { (ms * 10.0).round() / 10.0 }
+}
+
+/// `ms` as a multiple of `base_ms`, one decimal ("6.6×"), computed from the times as shown
+/// ([`ms_text`]) so that the ratio agrees with them; "–" when the shown base is 0.
+pub fn ratio_text(ms: f64, base_ms: f64) -> String {
+    let base = shown(base_ms);
+    if base > 0.0 { format!("{:.1}×", shown(ms) / base) } else { "–".to_string() }
+}
+
+/// The shared run's status after the head ([`done_head`]) when the plain additions lost nothing:
+/// with one worker there is no race at all (only more workers can make one); with more, the
+/// workers did not overlap enough this time. Plain is unsafe all the same.
+pub fn no_loss(workers: u32) -> String {
+    if workers == 1 {
+        "With 1 worker there is no race: nothing else writes the counter. Try 2 or more workers to see updates lost."
+            .to_string()
+    } else {
+        "This time the plain additions lost nothing: the workers did not overlap enough to collide. Plain is still unsafe: try more workers or more additions.".to_string()
+    }
 }
 
 /// The isolated run's lesson: whether its workers beat the page hashing all the data by itself
@@ -85,7 +146,13 @@ pub fn plain_slower(plain_ms: f64, atomic_ms: f64, workers: u32) -> Option<Strin
 /// [`super::speedup`]). The wall time is start-up + sending + the slowest share + the rest
 /// ([`HashOutcome::rest_ms`]), so a slower run had overheads above what the split saved; they
 /// outweigh the work itself when start-up + sending ≥ the slowest share (said so then).
-pub fn isolated_lesson(o: &HashOutcome, alone_ms: f64, send: Send) -> String {
+///
+/// Two more reasons, when they hold: more workers than the `cpus` the browser reports
+/// (`navigator.hardwareConcurrency`; 0 when it does not say) share the CPUs, so each share takes
+/// longer than its part of the work alone (OSTEP ch. 7: the OS time-shares a CPU); and the slowest
+/// worker's copying of its part into its own memory ([`HashOutcome::copy_in_ms`]), named when it
+/// is at least [`COPY_IN_SHARE`] of its share.
+pub fn isolated_lesson(o: &HashOutcome, alone_ms: f64, send: Send, cpus: u32) -> String {
     let how = match send {
         Send::Copy => "copied",
         Send::Transfer => "moved",
@@ -102,34 +169,80 @@ pub fn isolated_lesson(o: &HashOutcome, alone_ms: f64, send: Send) -> String {
     let head = format!(
         "{verdict} the page alone: {n} took {wall:.1} ms in all, where the page hashed all the data by itself in {alone_ms:.1} ms."
     );
+    let (starting, their, slowest) = if o.workers == 1 {
+        ("starting the worker", "sending it its part", "the worker")
+    } else {
+        ("starting the workers", "sending them their parts", "the slowest worker")
+    };
     let why = if wall < alone_ms {
         format!(
-            "Splitting the work saved more than starting the workers ({startup:.1} ms) and sending them their parts ({how}, {sending:.1} ms) cost: the slowest worker's share took {share:.1} ms of copying in and hashing, against {alone_ms:.1} ms for all of it on the page."
+            "Splitting the work saved more than {starting} ({startup:.1} ms) and {their} ({how}, {sending:.1} ms) cost: {slowest}'s share took {share:.1} ms of copying in and hashing, against {alone_ms:.1} ms for all of it on the page."
         )
     } else if startup + sending >= share {
+        let work = if o.workers == 1 { "the work itself" } else { "the work they share" };
         format!(
-            "At this size starting the workers ({startup:.1} ms) and sending them their parts ({how}, {sending:.1} ms) outweigh the work they share: {share:.1} ms of copying in and hashing on the slowest worker."
+            "At this size {starting} ({startup:.1} ms) and {their} ({how}, {sending:.1} ms) outweigh {work}: {share:.1} ms of copying in and hashing on {slowest}."
+        )
+    } else if o.workers == 1 {
+        format!(
+            "One worker does all the work the page did, plus {starting} ({startup:.1} ms), {their} ({how}, {sending:.1} ms) and the rest ({:.1} ms: the answer and the gaps between); its share took {share:.1} ms of copying in and hashing.",
+            o.rest_ms()
         )
     } else {
         format!(
-            "Splitting the work saved less than starting the workers ({startup:.1} ms), sending them their parts ({how}, {sending:.1} ms) and the rest ({:.1} ms: the answers and the gaps between) cost: the slowest worker's share still took {share:.1} ms of copying in and hashing.",
+            "Splitting the work saved less than {starting} ({startup:.1} ms), {their} ({how}, {sending:.1} ms) and the rest ({:.1} ms: the answers and the gaps between) cost: {slowest}'s share still took {share:.1} ms of copying in and hashing.",
             o.rest_ms()
         )
     };
-    format!("{head} {why}")
+    let mut text = format!("{head} {why}");
+    if cpus > 0 && o.workers > cpus {
+        let cpus_text = if cpus == 1 { "the 1 CPU".to_string() } else { format!("the {cpus} CPUs") };
+        // Each worker's part is about 1/N of the data, so 1/N of the page's time on a CPU of its own.
+        let part_ms = alone_ms / f64::from(o.workers);
+        let longer = if share > alone_ms {
+            format!(
+                ": here the slowest worker's share ({share:.1} ms) took longer than the page's whole ({alone_ms:.1} ms)"
+            )
+        } else if share > part_ms {
+            format!(
+                ": here the slowest worker's share took {share:.1} ms, more than its 1/{} of the page's time ({part_ms:.1} ms)",
+                o.workers
+            )
+        } else {
+            String::new()
+        };
+        text.push_str(&format!(" {n} ran on {cpus_text} this browser reports, so they took turns on them{longer}."));
+    }
+    if share > 0.0 && o.copy_in_ms >= COPY_IN_SHARE * share {
+        text.push_str(&format!(
+            " Of {slowest}'s {share:.1} ms, {:.1} ms went to copying its part into its own memory before hashing: a copy each worker makes either way (moving a buffer saves only postMessage's copy).",
+            o.copy_in_ms
+        ));
+    }
+    text
 }
+
+/// The part of the slowest worker's share that its copying in must reach before
+/// [`isolated_lesson`] names it: a tenth.
+pub const COPY_IN_SHARE: f64 = 0.1;
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::parallel::isolated::Sent;
-    use crate::parallel::session::Startup;
+
+    #[test]
+    fn start_up_names_first_and_last_only_of_several() {
+        let s = Startup { fastest_ms: 12.0, slowest_ms: 30.5 };
+        assert_eq!(startup_times(&s, 4), "12.0 ms for the first, 30.5 ms for the last of 4");
+        assert_eq!(startup_times(&Startup { fastest_ms: 12.0, slowest_ms: 12.0 }, 1), "12.0 ms");
+    }
 
     #[test]
     fn the_head_says_how_many_updates_were_lost() {
         assert_eq!(done_head(13_204), "Done — 13,204 updates lost");
         assert_eq!(done_head(1), "Done — 1 update lost");
-        assert_eq!(done_head(0), "Done — no update lost");
+        assert_eq!(done_head(0), "Done — no update lost this time");
     }
 
     #[test]
@@ -167,21 +280,67 @@ mod tests {
     #[test]
     fn plain_slower_than_atomics_is_explained_by_the_calls_and_the_shared_line() {
         // The walk's run: 2 workers × 10 M, plain 1,440 ms against Atomics.add's 778 ms.
-        let two = plain_slower(1_440.0, 778.0, 2).expect("explained");
-        assert!(two.starts_with("Why plain took longer (1440.0 ms against 778.0 ms for Atomics.add):"), "{two}");
+        let two = plain_slower(1_440.0, 778.0, 2, 13_204).expect("explained");
+        assert!(two.starts_with("Why plain took longer (1440.0 ms against 778.0 ms for Atomics.add): the workers ran at the same time (they lost updates)"), "{two}");
         assert!(two.contains("cache line") && two.contains("true sharing"), "{two}");
         assert!(two.contains("two calls out of WebAssembly") && two.contains("one locked instruction"), "{two}");
         assert!(two.contains("Run 1 worker"), "{two}");
         // One worker: no sharing to blame, only the calls.
-        let one = plain_slower(30.0, 20.0, 1).expect("explained");
+        let one = plain_slower(30.0, 20.0, 1, 0).expect("explained");
         assert!(!one.contains("cache line") && one.contains("two calls"), "{one}");
         // Plain as fast or faster, or slower by noise only (39.4 ms against 38.5, 1.02×; 1.1× at
         // the line): nothing to explain.
-        assert_eq!(plain_slower(700.0, 778.0, 2), None);
-        assert_eq!(plain_slower(778.0, 778.0, 2), None);
-        assert_eq!(plain_slower(39.4, 38.5, 2), None);
-        assert_eq!(plain_slower(110.0, 100.0, 2), None);
-        assert!(plain_slower(111.0, 100.0, 2).is_some());
+        assert_eq!(plain_slower(700.0, 778.0, 2, 5), None);
+        assert_eq!(plain_slower(778.0, 778.0, 2, 5), None);
+        assert_eq!(plain_slower(39.4, 38.5, 2, 5), None);
+        assert_eq!(plain_slower(110.0, 100.0, 2, 5), None);
+        assert!(plain_slower(111.0, 100.0, 2, 5).is_some());
+        // 2 workers that lost nothing may never have overlapped: no cache line moving, the calls.
+        let apart = plain_slower(9.5, 1.4, 2, 0).expect("explained");
+        assert!(apart.starts_with("Why plain took longer (9.50 ms against 1.40 ms for Atomics.add):"), "{apart}");
+        assert!(
+            !apart.contains("cache line") && apart.contains("two calls") && apart.contains("No update was lost"),
+            "{apart}"
+        );
+    }
+
+    #[test]
+    fn ratios_agree_with_the_times_shown() {
+        // The walk's run showed 9.5 and 1.4 ms labelled 6.9× (9.5 / 1.4 = 6.79): under 10 ms the
+        // times now carry two decimals, 9.4987 and 1.4449 shown 9.50 and 1.44: 9.50 / 1.44 = 6.597… → 6.6×.
+        assert_eq!((ms_text(9.4987), ms_text(1.4449)), ("9.50 ms".to_string(), "1.44 ms".to_string()));
+        assert_eq!(ratio_text(9.4987, 1.4449), "6.6×");
+        // The ratio is of the shown times: 2.00 / 0.10 = 20.0×, not the unrounded 2 / 0.1049 = 19.07.
+        assert_eq!((ms_text(2.0), ms_text(0.1049)), ("2.00 ms".to_string(), "0.10 ms".to_string()));
+        assert_eq!(ratio_text(2.0, 0.1049), "20.0×");
+        // From 10 ms up one decimal: 1,440.04 and 778.06 shown 1440.0 and 778.1: 1.8506… → 1.9×.
+        assert_eq!(ms_text(1_440.04), "1440.0 ms");
+        assert_eq!(ratio_text(1_440.04, 778.06), "1.9×");
+        // 9.996 shows as 10.0 ms (not 10.00); a base shown as 0 has no ratio.
+        assert_eq!(ms_text(9.996), "10.0 ms");
+        assert_eq!(ratio_text(5.0, 0.004), "–");
+        assert_eq!(ratio_text(1.0, 1.0), "1.0×");
+    }
+
+    #[test]
+    fn a_lock_faster_than_plain_is_said_as_measured() {
+        let text = lock_faster(20.0, 30.0).expect("said");
+        assert!(
+            text.starts_with("This run measured the lock faster than the plain additions (20.0 ms against 30.0 ms)"),
+            "{text}"
+        );
+        assert_eq!(lock_faster(30.0, 20.0), None);
+        // Equal as shown (1.234 and 1.2349 both 1.23 ms): not faster.
+        assert_eq!(lock_faster(1.234, 1.2349), None);
+    }
+
+    #[test]
+    fn no_loss_with_one_worker_asks_for_more_workers_only() {
+        let one = no_loss(1);
+        assert!(one.contains("Try 2 or more workers") && !one.contains("additions."), "{one}");
+        assert!(!one.contains("more additions"), "{one}");
+        let two = no_loss(2);
+        assert!(two.contains("Plain is still unsafe") && two.contains("more additions"), "{two}");
     }
 
     fn outcome(workers: u32, startup: f64, send: f64, compute: f64, wall: f64) -> HashOutcome {
@@ -189,11 +348,15 @@ mod tests {
             workers,
             bytes: 1 << 20,
             merged: 0,
-            sent: vec![Sent { bytes: 1 << 19, left_bytes: 1 << 19, posted_ms: 0.0 }; workers as usize],
+            sent: vec![
+                Sent { bytes: 1 << 19, left_bytes: 1 << 19, prepared_ms: 0.0, posted_ms: 0.0 };
+                workers as usize
+            ],
             answers: Vec::new(),
             startup: Startup { fastest_ms: startup - 5.0, slowest_ms: startup },
             send_ms: send,
             compute_ms: compute,
+            copy_in_ms: 0.0,
             wall_ms: wall,
         }
     }
@@ -203,25 +366,76 @@ mod tests {
         // 1 MiB on 2 workers: start-up 120 ms and sending 1.5 ms against 2.5 ms of hashing, 126 ms
         // in all, where the page alone took 4 ms: slower, the overheads outweigh the work itself
         // (121.5 ≥ 2.5).
-        let slow = isolated_lesson(&outcome(2, 120.0, 1.5, 2.5, 126.0), 4.0, Send::Copy);
+        let slow = isolated_lesson(&outcome(2, 120.0, 1.5, 2.5, 126.0), 4.0, Send::Copy, 2);
         assert_eq!(
             slow,
             "Slower than the page alone: 2 workers took 126.0 ms in all, where the page hashed all the data by itself in 4.0 ms. At this size starting the workers (120.0 ms) and sending them their parts (copied, 1.5 ms) outweigh the work they share: 2.5 ms of copying in and hashing on the slowest worker."
         );
         // A heavy job: 2,000 ms alone, 1,030 ms on 2 workers (start-up 20 ms, 3 ms moved, 1,000 ms
         // of hashing): faster, the split saved 1,000 ms for 23 ms of overheads.
-        let fast = isolated_lesson(&outcome(2, 20.0, 3.0, 1_000.0, 1_030.0), 2_000.0, Send::Transfer);
+        let fast = isolated_lesson(&outcome(2, 20.0, 3.0, 1_000.0, 1_030.0), 2_000.0, Send::Transfer, 2);
         assert_eq!(
             fast,
             "Faster than the page alone: 2 workers took 1030.0 ms in all, where the page hashed all the data by itself in 2000.0 ms. Splitting the work saved more than starting the workers (20.0 ms) and sending them their parts (moved, 3.0 ms) cost: the slowest worker's share took 1000.0 ms of copying in and hashing, against 2000.0 ms for all of it on the page."
         );
         // Slower with overheads below the share: 100 ms alone; on 2 workers a busy machine gave
         // a share of 90 ms, start-up 20 and sending 5 (25 < 90), the rest 125 − 20 − 5 − 90 = 10.
-        let busy = isolated_lesson(&outcome(2, 20.0, 5.0, 90.0, 125.0), 100.0, Send::Copy);
+        let busy = isolated_lesson(&outcome(2, 20.0, 5.0, 90.0, 125.0), 100.0, Send::Copy, 2);
         assert!(busy.starts_with("Slower than the page alone: 2 workers took 125.0 ms"), "{busy}");
         assert!(busy.contains("saved less than starting the workers (20.0 ms), sending them their parts (copied, 5.0 ms) and the rest (10.0 ms"), "{busy}");
         assert!(!busy.contains("outweigh"), "{busy}");
         // A tie is neither.
-        assert!(isolated_lesson(&outcome(1, 1.0, 1.0, 1.0, 4.0), 4.0, Send::Copy).starts_with("No faster than"));
+        assert!(isolated_lesson(&outcome(1, 1.0, 1.0, 1.0, 4.0), 4.0, Send::Copy, 2).starts_with("No faster than"));
+    }
+
+    #[test]
+    fn shared_cpus_and_the_copy_in_are_named_when_they_hold() {
+        // The walk's run: 4 workers × 64 MiB moved on 2 CPUs; the page alone 80 ms, the slowest
+        // quarter 120 ms (longer than the whole), 30 ms of it copying in (a quarter ≥ a tenth).
+        let mut o = outcome(4, 60.0, 16.0, 120.0, 210.0);
+        o.copy_in_ms = 30.0;
+        let text = isolated_lesson(&o, 80.0, Send::Transfer, 2);
+        assert!(
+            text.contains("4 workers ran on the 2 CPUs this browser reports, so they took turns on them"),
+            "{text}"
+        );
+        assert!(
+            text.contains("the slowest worker's share (120.0 ms) took longer than the page's whole (80.0 ms)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Of the slowest worker's 120.0 ms, 30.0 ms went to copying its part into its own memory"),
+            "{text}"
+        );
+        // 2 workers on 2 CPUs share nothing; 5 ms of copying in is under a tenth of 120.
+        o.workers = 2;
+        o.copy_in_ms = 5.0;
+        let text = isolated_lesson(&o, 80.0, Send::Transfer, 2);
+        assert!(!text.contains("took turns") && !text.contains("copying its part into"), "{text}");
+        // More workers than CPUs, a share (50 ms) under the whole (80) but over its quarter (20).
+        let text = isolated_lesson(&outcome(4, 60.0, 16.0, 50.0, 140.0), 80.0, Send::Copy, 2);
+        assert!(!text.contains("longer than the page's whole"), "{text}");
+        assert!(text.contains("took turns on them: here the slowest worker's share took 50.0 ms, more than its 1/4 of the page's time (20.0 ms)."), "{text}");
+        // A share (15 ms) within its quarter (20): they took turns, and no more is claimed.
+        let text = isolated_lesson(&outcome(4, 60.0, 16.0, 15.0, 100.0), 80.0, Send::Copy, 2);
+        assert!(text.contains("so they took turns on them.") && !text.contains("more than its"), "{text}");
+        // A browser that does not say how many CPUs it has: nothing said about sharing them.
+        assert!(!isolated_lesson(&o, 80.0, Send::Copy, 0).contains("took turns"));
+    }
+
+    #[test]
+    fn one_worker_shares_nothing() {
+        // 1 worker, overheads (10 + 2) ≥ its share (3): "the work itself", not "they share".
+        let text = isolated_lesson(&outcome(1, 10.0, 2.0, 3.0, 16.0), 4.0, Send::Copy, 2);
+        assert!(
+            text.contains(
+                "starting the worker (10.0 ms) and sending it its part (copied, 2.0 ms) outweigh the work itself"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("they share") && !text.contains("slowest") && !text.contains("their"), "{text}");
+        // 1 worker slower with overheads under its share: no "splitting".
+        let text = isolated_lesson(&outcome(1, 10.0, 2.0, 90.0, 105.0), 100.0, Send::Copy, 2);
+        assert!(text.contains("One worker does all the work the page did") && !text.contains("Splitting"), "{text}");
     }
 }

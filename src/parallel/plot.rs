@@ -102,7 +102,8 @@ fn series(
     for &(n, s) in points {
         let _ = write!(
             svg,
-            "<g data-testid=\"{class}-point\" data-n=\"{n}\" data-speedup=\"{s:.3}\"><title>{n} workers: {class} speedup {s:.2}×</title>"
+            "<g data-testid=\"{class}-point\" data-n=\"{n}\" data-speedup=\"{s:.3}\"><title>{w}: {class} speedup {s:.2}×</title>",
+            w = super::workers(n)
         );
         mark(svg, x(f64::from(n)), y(s));
         svg.push_str("</g>");

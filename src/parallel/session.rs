@@ -177,9 +177,39 @@ impl CountRun {
     }
 }
 
+/// One worker's progress line on the page: each finished phase with its count and a check mark,
+/// then the running one, if any, with its count so far: "Plain load and store: 10,000 of 10,000 ✓
+/// · Atomics.add: 4,096 of 10,000". `done` holds the finished phases and the worker's final count in each
+/// (`iterations` when it made them all). "starting" before any phase.
+pub fn progress_text(done: &[(Variant, u32)], running: Option<(Variant, u32)>, iterations: u32) -> String {
+    let of = |n: u32| format!("{} of {}", super::grouped(u64::from(n)), super::grouped(u64::from(iterations)));
+    let parts: Vec<String> = done
+        .iter()
+        .map(|(v, n)| format!("{}: {} ✓", v.label(), of(*n)))
+        .chain(running.map(|(v, n)| format!("{}: {}", v.label(), of(n))))
+        .collect();
+    if parts.is_empty() { "starting".to_string() } else { parts.join(" · ") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_names_the_phase_running_and_each_phase_done() {
+        assert_eq!(progress_text(&[], None, 10_000), "starting");
+        assert_eq!(progress_text(&[], Some((Variant::Plain, 4_096)), 10_000), "Plain load and store: 4,096 of 10,000");
+        let done = [(Variant::Plain, 10_000)];
+        assert_eq!(
+            progress_text(&done, Some((Variant::Atomic, 0)), 10_000),
+            "Plain load and store: 10,000 of 10,000 ✓ · Atomics.add: 0 of 10,000"
+        );
+        let all = [(Variant::Plain, 10_000), (Variant::Atomic, 10_000), (Variant::Lock, 10_000)];
+        assert_eq!(
+            progress_text(&all, None, 10_000),
+            "Plain load and store: 10,000 of 10,000 ✓ · Atomics.add: 10,000 of 10,000 ✓ · Lock (Atomics.wait/notify): 10,000 of 10,000 ✓"
+        );
+    }
 
     fn span(started_ms: f64, finished_ms: f64) -> Span {
         Span { started_ms, finished_ms }

@@ -341,10 +341,19 @@ mod tests {
             let mut run = HashRun::new(n.into(), n, 4 * 4_096, 8, 0.0).unwrap();
             for w in 0..n {
                 run.ready(w, 10.0).unwrap();
-                run.sent(w, Sent { bytes: 1, left_bytes: 1, posted_ms: 11.0 }).unwrap();
+                run.sent(w, Sent { bytes: 1, left_bytes: 1, prepared_ms: 10.5, posted_ms: 11.0 }).unwrap();
                 let span = Span { started_ms: 12.0, finished_ms: 12.0 + 100.0 / f64::from(n) };
-                run.hashed(w, Answer { answer: merged_part, bytes: 1, span, at_page_ms: 13.0 + 100.0 / f64::from(n) })
-                    .unwrap();
+                run.hashed(
+                    w,
+                    Answer {
+                        answer: merged_part,
+                        bytes: 1,
+                        span,
+                        copy_in_ms: 0.0,
+                        at_page_ms: 13.0 + 100.0 / f64::from(n),
+                    },
+                )
+                .unwrap();
             }
             run.outcome().unwrap()
         };

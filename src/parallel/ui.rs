@@ -23,8 +23,8 @@ use web_sys::{Document, Element, Event, HtmlInputElement, HtmlSelectElement, Mes
 
 use super::counter::{self, COUNTER, PROGRESS, Variant, Words};
 use super::grouped;
-use super::lessons::{done_head, large_loss, plain_slower};
-use super::session::{CountRun, Outcome, Step};
+use super::lessons::{done_head, large_loss, lock_faster, ms_text, no_loss, plain_slower, ratio_text, startup_times};
+use super::session::{CountRun, Outcome, Step, progress_text};
 use super::web::{
     SharedWords, address_flag, busy_status, hardware_concurrency, now_ms, other_running, owner_running, refused_status,
     register_section, shared_memory_available, start_workers, switch_run_cancel, uncloneable_for_tests,
@@ -131,6 +131,8 @@ struct Live {
     workers: Vec<web::Spawned>,
     memory: SharedWords,
     _ticker: Interval,
+    /// Each finished phase with each worker's final count in it (its progress word at the end).
+    phases: Vec<(Variant, Vec<u32>)>,
     /// Additions published at the last tick, and when that sum last changed (ms).
     last_done: i64,
     last_change_ms: f64,
@@ -202,6 +204,8 @@ impl Ui {
             }
         }
         self.page.progress.set_inner_html("");
+        // The start-up line belongs to the run's result: it goes with it.
+        self.page.startup.set_text_content(None);
         self.idle_controls();
         self.page.status("stopped", why);
     }
@@ -239,8 +243,15 @@ impl Ui {
                 ui.borrow_mut().tick();
             }
         });
-        self.live =
-            Some(Live { session, workers: started, memory, _ticker: ticker, last_done: 0, last_change_ms: now_ms() });
+        self.live = Some(Live {
+            session,
+            workers: started,
+            memory,
+            _ticker: ticker,
+            phases: Vec::new(),
+            last_done: 0,
+            last_change_ms: now_ms(),
+        });
         let rows: String = (0..workers)
             .map(|i| {
                 format!(
@@ -294,7 +305,16 @@ impl Ui {
                 FromParWorker::Ready => live.session.ready(index, now_ms()),
                 FromParWorker::Counted { run: r, worker, span } if r == run && worker == index => {
                     match live.session.counted(worker, span) {
-                        Ok(true) => Ok(live.session.tally(live.memory.atomic_load(COUNTER) as u32)),
+                        Ok(true) => {
+                            // The phase is over: keep each worker's final count to show it done.
+                            if let Some(variant) = live.session.running() {
+                                let counts = (0..live.session.workers)
+                                    .map(|i| live.memory.atomic_load(PROGRESS + i).max(0) as u32)
+                                    .collect();
+                                live.phases.push((variant, counts));
+                            }
+                            Ok(live.session.tally(live.memory.atomic_load(COUNTER) as u32))
+                        }
                         Ok(false) => Ok(Step::Wait),
                         Err(e) => Err(e),
                     }
@@ -317,14 +337,15 @@ impl Ui {
     fn start_variant(&mut self, variant: Variant) {
         let fault = self.fault.take();
         let Some(live) = &mut self.live else { return };
+        counter::reset(&live.memory, live.session.workers);
+        show_progress(&self.page.document, live, &vec![0; live.session.workers as usize]);
         let s = &live.session;
-        counter::reset(&live.memory, s.workers);
         if variant == Variant::ALL[0]
             && let Some(startup) = s.startup()
         {
             self.page.startup.set_text_content(Some(&format!(
-                "Worker start-up (from new Worker to its first message, loading and compiling its module): {:.1} ms for the first, {:.1} ms for the last of {}.",
-                startup.fastest_ms, startup.slowest_ms, s.workers
+                "Worker start-up (from new Worker to its first message, loading and compiling its module): {}.",
+                startup_times(&startup, s.workers)
             )));
         }
         let buffer = live.memory.buffer();
@@ -361,25 +382,14 @@ impl Ui {
     fn tick(&mut self) {
         let Some(live) = &mut self.live else { return };
         let mut total: i64 = 0;
-        let running = live.session.running();
+        let mut counts = Vec::new();
         for i in 0..live.session.workers {
             let done = live.memory.atomic_load(PROGRESS + i);
             total += i64::from(done);
-            if let Some(variant) = running {
-                let document = &self.page.document;
-                if let Some(bar) = document.get_element_by_id(&format!("w{i}")) {
-                    let _ = bar.set_attribute("value", &done.to_string());
-                }
-                if let Some(text) = document.get_element_by_id(&format!("w{i}-text")) {
-                    let text_now = format!(
-                        "{} of {} ({})",
-                        grouped(done as u64),
-                        grouped(u64::from(live.session.iterations)),
-                        variant.label()
-                    );
-                    text.set_text_content(Some(&text_now));
-                }
-            }
+            counts.push(done.max(0) as u32);
+        }
+        if live.session.running().is_some() {
+            show_progress(&self.page.document, live, &counts);
         }
         let now = now_ms();
         if total != live.last_done {
@@ -399,37 +409,58 @@ impl Ui {
         for w in &live.workers {
             w.worker.terminate();
         }
+        // Every phase done, each worker's final counts stay in view.
+        show_progress(&self.page.document, &live, &[]);
         let outcomes = &live.session.outcomes;
         let (plain, atomic) = (&outcomes[0], &outcomes[1]);
         let rows: String = outcomes.iter().map(|o| row(o, Some(atomic.wall_ms))).collect();
         self.page.results_body.set_inner_html(&rows);
         let (workers, iterations) = (live.session.workers, live.session.iterations);
         let loss_why = large_loss(plain.lost(), workers, iterations);
-        let times_why = plain_slower(plain.wall_ms, atomic.wall_ms, workers);
+        let (lock_ms, plain_ms) = (outcomes[2].wall_ms, plain.wall_ms);
+        let times: Vec<String> =
+            [plain_slower(plain_ms, atomic.wall_ms, workers, plain.lost()), lock_faster(lock_ms, plain_ms)]
+                .into_iter()
+                .flatten()
+                .collect();
+        let times_why = (!times.is_empty()).then(|| times.join(" "));
         for (el, text) in [(&self.page.loss_why, &loss_why), (&self.page.times_why, &times_why)] {
             el.set_text_content(text.as_deref());
             Page::show(el, text.is_some());
         }
         Page::show(&self.page.results, true);
-        self.page.progress.set_inner_html("");
         self.idle_controls();
+        let what = format!("{} × {} additions", super::workers(workers), grouped(u64::from(iterations)));
         let summary = if plain.lost() > 0 {
             format!(
-                "{}: the plain additions ended {} short of {} ({:.1} %). Each time, two or more workers read the same value and each wrote it plus one, so only one of their additions counted. Atomics.add and the lock lost none.",
+                "{} ({what}): the plain additions ended {} short of {} ({:.1} %). Each time, two or more workers read the same value and each wrote it plus one, so only one of their additions counted. Atomics.add and the lock lost none.",
                 done_head(plain.lost()),
                 grouped(u64::from(plain.lost())),
                 grouped(u64::from(plain.expected)),
                 100.0 * f64::from(plain.lost()) / f64::from(plain.expected)
             )
         } else {
-            format!(
-                "{}. This time the plain additions lost nothing (with one worker, or too few additions for the workers to overlap, there is no race): try more workers or more additions.",
-                done_head(0)
-            )
+            format!("{} ({what}). {}", done_head(0), no_loss(workers))
         };
         self.page.status("done", &summary);
-        if plain.lost() > 0 {
-            let _ = self.page.status.set_attribute("data-lost", &plain.lost().to_string());
+        // Marked: a loss as a warning, none with a neutral mark (plain is unsafe all the same).
+        let _ = self.page.status.set_attribute("data-lost", &plain.lost().to_string());
+    }
+}
+
+/// Writes each worker's progress line ([`progress_text`]): the phases done, then the running
+/// one's `counts` (one per worker; unused once the run is over), its bar at that count.
+fn show_progress(document: &Document, live: &Live, counts: &[u32]) {
+    let (iterations, running) = (live.session.iterations, live.session.running());
+    for i in 0..live.session.workers as usize {
+        let done: Vec<(Variant, u32)> = live.phases.iter().map(|(v, c)| (*v, c.get(i).copied().unwrap_or(0))).collect();
+        let now = counts.get(i).copied().unwrap_or(0);
+        let bar_at = if running.is_some() { now } else { iterations };
+        if let Some(bar) = document.get_element_by_id(&format!("w{i}")) {
+            let _ = bar.set_attribute("value", &bar_at.to_string());
+        }
+        if let Some(text) = document.get_element_by_id(&format!("w{i}-text")) {
+            text.set_text_content(Some(&progress_text(&done, running.map(|v| (v, now)), iterations)));
         }
     }
 }
@@ -441,13 +472,10 @@ fn row(o: &Outcome, atomic_ms: Option<f64>) -> String {
         Variant::Atomic => "atomic",
         Variant::Lock => "lock",
     };
-    let ratio = match atomic_ms {
-        Some(a) if a > 0.0 => format!("{:.1}×", o.wall_ms / a),
-        _ => "–".to_string(),
-    };
+    let ratio = atomic_ms.map_or_else(|| "–".to_string(), |a| ratio_text(o.wall_ms, a));
     let lost = if o.lost() > 0 { format!("{} lost", grouped(u64::from(o.lost()))) } else { "none (exact)".to_string() };
     format!(
-        "<tr data-testid=\"result-{key}\" data-expected=\"{e}\" data-got=\"{g}\" data-lost=\"{l}\" data-ms=\"{ms}\"><th scope=\"row\">{label}</th><td>{ge}</td><td>{gg}</td><td>{lost}</td><td>{ms:.1} ms</td><td>{ratio}</td></tr>",
+        "<tr data-testid=\"result-{key}\" data-expected=\"{e}\" data-got=\"{g}\" data-lost=\"{l}\" data-ms=\"{ms}\"><th scope=\"row\">{label}</th><td>{ge}</td><td>{gg}</td><td>{lost}</td><td>{shown}</td><td>{ratio}</td></tr>",
         e = o.expected,
         g = o.got,
         l = o.lost(),
@@ -455,5 +483,6 @@ fn row(o: &Outcome, atomic_ms: Option<f64>) -> String {
         ge = grouped(u64::from(o.expected)),
         gg = grouped(u64::from(o.got)),
         ms = o.wall_ms,
+        shown = ms_text(o.wall_ms),
     )
 }

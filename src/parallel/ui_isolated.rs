@@ -30,7 +30,7 @@ use web_sys::{Document, Element, Event, HtmlInputElement, HtmlSelectElement, Mes
 
 use super::grouped;
 use super::isolated::{Answer, HashOutcome, HashRun, Send, Sent};
-use super::lessons::isolated_lesson;
+use super::lessons::{isolated_lesson, startup_times};
 use super::plot::speedup_svg;
 use super::speedup::{Costs, MIB, Sweep, mebibytes};
 use super::split::hash_blocks;
@@ -69,9 +69,7 @@ pub fn start() {
             handler.forget();
         };
         listen("form", "submit", Section::start_run);
-        listen("cancel", "click", |s| {
-            s.stop("Cancelled: the workers were terminated, and no result is shown. Press Run to start again.")
-        });
+        listen("cancel", "click", Section::cancel);
     }
 }
 
@@ -187,6 +185,7 @@ impl Section {
     fn status(&self, kind: &str, text: &str) {
         if let Some(status) = self.el("status") {
             let _ = status.set_attribute("data-kind", kind);
+            let _ = status.remove_attribute("data-warn");
             status.set_text_content(Some(text));
         }
     }
@@ -293,6 +292,35 @@ impl Section {
         Ok(Round { run, workers, _limit: limit })
     }
 
+    /// Cancel: stops the run. The speedup run keeps the runs it finished (chart and table) and
+    /// says where it stopped; anything else shows no result.
+    fn cancel(&mut self) {
+        let kept = self.live.as_ref().and_then(|l| Some((l.round.run.workers, l.sweep.as_ref()?.points.len())));
+        match kept {
+            Some((at, done)) if done > 0 => {
+                if let Some(live) = self.live.take() {
+                    live.round.workers.iter().for_each(|w| w.worker.terminate());
+                }
+                self.controls(false);
+                let runs = if done == 1 { "run 1".to_string() } else { format!("runs 1–{done}") };
+                let note = format!("Cancelled at N = {at}: {runs} shown.");
+                if let Some(result) = self.el("result") {
+                    let _ = result.set_attribute("data-cancelled", &at.to_string());
+                }
+                if let Some(model) = self.el("model") {
+                    model.set_text_content(Some(&format!("{note} {}", model.text_content().unwrap_or_default())));
+                }
+                self.status(
+                    "stopped",
+                    &format!(
+                        "{note} The workers were terminated; the finished runs stay below. Press Run to start again."
+                    ),
+                );
+            }
+            _ => self.stop("Cancelled: the workers were terminated, and no result is shown. Press Run to start again."),
+        }
+    }
+
     /// Terminates the run's workers, if any, removes what it showed, and says `why`.
     fn stop(&mut self, why: &str) {
         if let Some(live) = self.live.take() {
@@ -305,6 +333,9 @@ impl Section {
 
     /// Hides and empties the results.
     fn clear(&self) {
+        if let Some(result) = self.el("result") {
+            let _ = result.remove_attribute("data-cancelled");
+        }
         for name in ["result", "warning"] {
             if let Some(el) = self.el(name) {
                 show(&el, false);
@@ -345,8 +376,13 @@ impl Section {
         let live = self.live.as_mut().expect("the live run");
         let step = match message {
             FromParWorker::Ready => live.round.run.ready(index, at_page_ms).map(|all| (all, false)),
-            FromParWorker::Hashed { run: r, worker, answer, bytes, span } if r == run && worker == index => {
-                live.round.run.hashed(worker, Answer { answer, bytes, span, at_page_ms }).map(|all| (false, all))
+            FromParWorker::Hashed { run: r, worker, answer, bytes, span, copy_in_ms }
+                if r == run && worker == index =>
+            {
+                live.round
+                    .run
+                    .hashed(worker, Answer { answer, bytes, span, copy_in_ms, at_page_ms })
+                    .map(|all| (false, all))
             }
             FromParWorker::Hashed { .. } | FromParWorker::Counted { .. } => {
                 Err("an answer about another run or worker".to_string())
@@ -367,12 +403,16 @@ impl Section {
         let poison = self.poison.take();
         let Some(live) = &mut self.live else { return };
         let round = &mut live.round;
-        for (i, part) in round.run.parts().into_iter().enumerate() {
+        // Every part out of the page's WebAssembly memory into an ArrayBuffer of its own first (a
+        // copy that is not postMessage's, the same both ways), so that the timed span, from the
+        // first post to the last arrival, holds no such copy.
+        let buffers: Vec<ArrayBuffer> =
+            round.run.parts().into_iter().map(|part| Uint8Array::from(&live.data[part]).buffer()).collect();
+        let prepared_ms = now_ms();
+        for (i, buffer) in buffers.into_iter().enumerate() {
             let job = HashJob { worker: i as u32, rounds: live.rounds, fault: if i == 0 { fault } else { None } };
             let control = messages::write(&ToParWorker::Hash { run: round.run.run, job });
-            // Out of the page's WebAssembly memory into an ArrayBuffer of its own (a copy that is
-            // not postMessage's, the same both ways).
-            let buffer: ArrayBuffer = Uint8Array::from(&live.data[part.clone()]).buffer();
+            let bytes = u64::from(buffer.byte_length());
             let moved = match live.send {
                 Send::Copy => vec![],
                 Send::Transfer => vec![buffer.clone().into()],
@@ -386,7 +426,7 @@ impl Section {
                 web_sys::console::error_2(&"could not post to a parallel worker".into(), &e);
                 return self.stop(&refused_status(i, &e));
             }
-            let sent = Sent { bytes: part.len() as u64, left_bytes: u64::from(buffer.byte_length()), posted_ms };
+            let sent = Sent { bytes, left_bytes: u64::from(buffer.byte_length()), prepared_ms, posted_ms };
             let _ = round.run.sent(i as u32, sent);
         }
         let n = round.run.workers;
@@ -448,9 +488,11 @@ impl Section {
                     format!("{} bytes: kept (the worker got a copy)", grouped(s.left_bytes))
                 };
                 format!(
-                    "<tr data-testid=\"iso-row\" data-detached=\"{d}\" data-received=\"{r}\"><th scope=\"row\">Worker {n}</th><td>{b}</td><td>{left}</td><td>{send:.1} ms</td><td>{hash:.1} ms</td><td><code>{ans}</code></td></tr>",
+                    "<tr data-testid=\"iso-row\" data-detached=\"{d}\" data-received=\"{r}\" data-prepared-ms=\"{pr:.3}\" data-posted-ms=\"{po:.3}\"><th scope=\"row\">Worker {n}</th><td>{b}</td><td>{left}</td><td>{send:.1} ms</td><td>{hash:.1} ms</td><td><code>{ans}</code></td></tr>",
                     d = s.detached(),
                     r = a.bytes,
+                    pr = s.prepared_ms,
+                    po = s.posted_ms,
                     n = i + 1,
                     b = grouped(s.bytes),
                     send = (a.span.started_ms - s.posted_ms).max(0.0),
@@ -479,22 +521,33 @@ impl Section {
         }
         let mib = mebibytes(o.bytes);
         let per_mib = if mib > 0.0 { o.send_ms / mib } else { 0.0 };
+        let counted = "from the first post to the last part's arrival (every part was copied out of the page's WebAssembly memory before the first post, so that copy is not in this time)";
         let copied = match send {
             Send::Copy => format!(
-                "Copied: postMessage copied {} bytes, each worker its part; the page's buffers still hold theirs. Sending took {:.1} ms from the first post to the last part's arrival ({:.2} ms per MiB).",
+                "Copied: postMessage copied {} bytes, {}. Sending took {:.1} ms {counted}: {:.2} ms per MiB.",
                 grouped(o.copied()),
+                if o.workers == 1 {
+                    "the worker its copy; the page's buffer still holds its own"
+                } else {
+                    "each worker its part; the page's buffers still hold theirs"
+                },
                 o.send_ms,
                 per_mib
             ),
-            Send::Transfer => format!(
-                "Transferred: postMessage copied {} bytes; the {} buffers moved to the workers, and the page's are now detached (byteLength 0: reading them would fail). Sending took {:.1} ms from the first post to the last part's arrival: no copying, so this is posting and the workers' turn to receive, however big the data.",
-                grouped(o.copied()),
-                o.detached(),
-                o.send_ms,
-            ),
+            Send::Transfer => {
+                let moved = match o.detached() {
+                    1 => "the buffer moved to the worker, and the page's is now detached (byteLength 0: reading it would fail)".to_string(),
+                    k => format!("the {k} buffers moved to the workers, and the page's are now detached (byteLength 0: reading them would fail)"),
+                };
+                format!(
+                    "Transferred: postMessage copied {} bytes; {moved}. Sending took {:.1} ms {counted}: no copying, so this is posting and the workers' turn to receive, however big the data.",
+                    grouped(o.copied()),
+                    o.send_ms,
+                )
+            }
         };
         self.set("copied", &copied);
-        self.set("lesson", &isolated_lesson(o, single_ms, send));
+        self.set("lesson", &isolated_lesson(o, single_ms, send, self.cpus));
         if let Some(el) = self.el("lesson") {
             let _ = el.set_attribute("data-faster", &(o.wall_ms < single_ms).to_string());
         }
@@ -507,15 +560,24 @@ impl Section {
         self.set(
             "times",
             &format!(
-                "Worker start-up: {:.1} ms for the first, {:.1} ms for the last of {}. Slowest worker (copying its part into its memory, then hashing): {:.1} ms. The whole run: {:.1} ms. The page alone hashed all the data in {:.1} ms.",
-                o.startup.fastest_ms, o.startup.slowest_ms, o.workers, o.compute_ms, o.wall_ms, single_ms
+                "Worker start-up: {}. {} (copying its part into its memory, then hashing): {:.1} ms. The whole run: {:.1} ms. The page alone hashed all the data in {:.1} ms.",
+                startup_times(&o.startup, o.workers),
+                if o.workers == 1 { "The worker" } else { "Slowest worker" },
+                o.compute_ms,
+                o.wall_ms,
+                single_ms
             ),
         );
         if let Some(result) = self.el("result") {
             show(&result, true);
         }
         if exact {
-            self.status("done", &format!("Done: {}, merged answer exact.", super::workers(o.workers)));
+            let how = match send {
+                Send::Copy => "copied",
+                Send::Transfer => "moved",
+            };
+            let mib = o.bytes >> 20;
+            self.status("done", &format!("Done: {}, {mib} MiB {how}; merged answer exact.", super::workers(o.workers)));
         } else {
             self.status("error", "Done, but the merged answer is wrong: see below.");
         }
@@ -528,9 +590,9 @@ impl Section {
         let measured: Vec<(u32, f64)> = sweep.points.iter().filter_map(|p| Some((p.n, sweep.speedup(p)?))).collect();
         let predicted: Vec<(u32, f64)> =
             costs.map(|c| (1..=sweep.max_n).map(|n| (n, c.speedup(n))).collect()).unwrap_or_default();
+        let range = if sweep.max_n == 1 { "1 worker".to_string() } else { format!("1 to {} workers", sweep.max_n) };
         let label = format!(
-            "Speedup against workers, 1 to {}: measured (circles, solid line) and predicted by the model (squares, dashed line); the numbers are in the table below.",
-            sweep.max_n
+            "Speedup against {range}: measured (circles, solid line) and predicted by the model (squares, dashed line); the numbers are in the table below."
         );
         self.set("plot", &speedup_svg(&measured, &predicted, sweep.max_n, self.cpus, &label));
         let rows: String = sweep
@@ -552,13 +614,27 @@ impl Section {
             .collect();
         self.set("body", &rows);
         if let Some(c) = costs {
+            let startup = if sweep.points.len() == 1 {
+                format!(
+                    "s₁ = {:.1} ms (start-up, as measured; s⁺, each further worker's, needs a second run)",
+                    c.startup_ms
+                )
+            } else {
+                format!(
+                    "s₁ = {:.1} ms and s⁺ = {:.1} ms (start-up, fitted to the runs)",
+                    c.startup_ms, c.startup_each_ms
+                )
+            };
             self.set(
                 "model",
                 &format!(
-                    "The model: T(N) = s₁ + s⁺·(N − 1) + c·B + W / min(N, P) + r, with W = {:.1} ms (one worker's hashing), s₁ = {:.1} ms and s⁺ = {:.1} ms (start-up, fitted to the runs), c·B = {:.2} ms/MiB × {:.2} MiB (sending), r = {:.1} ms (the rest) and P = {} CPUs. Speedup = T(1) / T(N).",
-                    c.work_ms, c.startup_ms, c.startup_each_ms, c.send_ms_per_mib, c.mebibytes, c.rest_ms, c.cpus
+                    "The model: T(N) = s₁ + s⁺·(N − 1) + c·B + W / min(N, P) + r, with W = {:.1} ms (one worker's hashing), {startup}, c·B = {:.2} ms/MiB × {:.2} MiB (sending, from the first post to the last arrival), r = {:.1} ms (the rest) and P = {} CPUs. Speedup = T(1) / T(N).",
+                    c.work_ms, c.send_ms_per_mib, c.mebibytes, c.rest_ms, c.cpus
                 ),
             );
+        }
+        if let Some(key) = self.el("cpus-key") {
+            show(&key, (1..=sweep.max_n).contains(&self.cpus));
         }
         if let Some(result) = self.el("result") {
             show(&result, true);
@@ -576,7 +652,9 @@ impl Section {
             .filter_map(|p| Some((p.n, sweep.speedup(p)?)))
             .fold((1, 0.0), |best, (n, s)| if s > best.1 { (n, s) } else { best });
         let model = costs.map_or(0.0, |c| c.speedup(best.0));
-        if let Some(short) = costs.and_then(|c| sweep.shortfall(&c)) {
+        let shortfall = costs.and_then(|c| sweep.shortfall(&c));
+        let warned = shortfall.is_some();
+        if let Some(short) = shortfall {
             self.set(
                 "warning",
                 &format!(
@@ -594,14 +672,23 @@ impl Section {
                 show(&el, true);
             }
         }
-        self.status(
-            "done",
-            &format!(
-                "Done: every run's merged answer equals one worker's. Fastest: {}, {:.2}× one worker (the model: {:.2}×).",
+        let what = format!("{} rounds over 1 MiB", grouped(u64::from(live.rounds)));
+        let text = if sweep.points.len() == 1 {
+            format!(
+                "Done: one run, on 1 worker ({what}): nothing to compare it with. Set Up to N workers to 2 or more to see a speedup."
+            )
+        } else {
+            format!(
+                "Done: 1 to {} workers ({what}); every run's merged answer equals one worker's. Fastest: {}, {:.2}× one worker (the model: {:.2}×).",
+                sweep.max_n,
                 super::workers(best.0),
                 best.1,
                 model
-            ),
-        );
+            )
+        };
+        self.status("done", &text);
+        if warned && let Some(status) = self.el("status") {
+            let _ = status.set_attribute("data-warn", "");
+        }
     }
 }

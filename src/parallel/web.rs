@@ -51,16 +51,28 @@ pub fn busy_status(other: &str) -> String {
 
 /// Switches a section's Run and Cancel buttons as a run starts (`running`: Run disabled, Cancel
 /// enabled) or ends, and takes the keyboard focus along: if it was on the button about to be
-/// disabled, it moves to the other one before that is disabled, so it never falls to the page's
-/// body (WCAG 2.4.3, focus order). Focus elsewhere (a field, another section) stays put.
+/// disabled, or (as a run starts) on one of the form's fields (Enter in a number box submits), it
+/// moves to the other button before that is disabled, so it never falls to the page's body (WCAG
+/// 2.4.3, focus order). The form's fields are disabled while the run goes on, so that the result
+/// never sits beside values it was not run with. Focus elsewhere (another section) stays put.
 pub fn switch_run_cancel(run: &Element, cancel: &Element, running: bool) {
     let (from, to) = if running { (run, cancel) } else { (cancel, run) };
-    let had_focus = from.owner_document().and_then(|d| d.active_element()).is_some_and(|a| &a == from);
+    let form = run.closest("form").ok().flatten();
+    let fields: Vec<Element> = form
+        .as_ref()
+        .and_then(|f| f.query_selector_all("input, select").ok())
+        .map(|l| (0..l.length()).filter_map(|i| l.item(i)?.dyn_into().ok()).collect())
+        .unwrap_or_default();
+    let active = from.owner_document().and_then(|d| d.active_element());
+    let had_focus = active.as_ref().is_some_and(|a| a == from || (running && fields.contains(a)));
     let _ = to.remove_attribute("disabled");
     if had_focus && let Some(to) = to.dyn_ref::<HtmlElement>() {
         let _ = to.focus();
     }
     let _ = from.set_attribute("disabled", "");
+    for field in &fields {
+        let _ = if running { field.set_attribute("disabled", "") } else { field.remove_attribute("disabled") };
+    }
 }
 
 /// Watches the page's `.table-box`es (a table that scrolls sideways inside its box, never the

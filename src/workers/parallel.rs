@@ -40,7 +40,8 @@ pub fn count(run: u64, job: &CountJob, words: &impl Words, clock: &dyn Fn() -> f
 
 /// Worker `job.worker` of run `run` hashes its part of the data: `received_ms` is when the
 /// message arrived (by `clock`, ms, a clock all workers share) and `part` gives its bytes (in the
-/// browser, copying the `ArrayBuffer` into the worker's memory, which counts in its span).
+/// browser, copying the `ArrayBuffer` into the worker's memory, which counts in its span and is
+/// also answered alone as `copy_in_ms`).
 pub fn hash(
     run: u64,
     job: &HashJob,
@@ -50,9 +51,10 @@ pub fn hash(
 ) -> FromParWorker {
     act_out(job.fault);
     let data = part();
+    let copy_in_ms = (clock() - received_ms).max(0.0);
     let answer = hash_blocks(&data, job.rounds);
     let span = Span { started_ms: received_ms, finished_ms: clock() };
-    FromParWorker::Hashed { run, worker: job.worker, answer, bytes: data.len() as u64, span }
+    FromParWorker::Hashed { run, worker: job.worker, answer, bytes: data.len() as u64, span, copy_in_ms }
 }
 
 /// Acts out `fault`, if any (the browser tests' `?debug-par-worker=`): never returns from one.
@@ -105,9 +107,16 @@ mod tests {
     fn a_hash_job_answers_its_parts_hash_and_size() {
         // "foobar" in one block, one round: its FNV-1a, 0xbf9cf968 (the FNV test suite's vector).
         let job = HashJob { worker: 3, rounds: 1, fault: None };
-        let answer = hash(8, &job, 10.0, || b"foobar".to_vec(), &|| 12.5);
+        // The clock reads 11 after the copy in, 12.5 after the hashing: 1 ms of copying in.
+        let ticks = std::cell::Cell::new(0);
+        let clock = || {
+            ticks.set(ticks.get() + 1);
+            if ticks.get() == 1 { 11.0 } else { 12.5 }
+        };
+        let answer = hash(8, &job, 10.0, || b"foobar".to_vec(), &clock);
         let span = Span { started_ms: 10.0, finished_ms: 12.5 };
-        assert_eq!(answer, FromParWorker::Hashed { run: 8, worker: 3, answer: 0xbf9c_f968, bytes: 6, span });
+        let want = FromParWorker::Hashed { run: 8, worker: 3, answer: 0xbf9c_f968, bytes: 6, span, copy_in_ms: 1.0 };
+        assert_eq!(answer, want);
     }
 
     #[test]
