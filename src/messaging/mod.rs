@@ -53,7 +53,7 @@ use crate::model::{Progress, Ticks};
 /// objects (semaphores, condition variables, barriers, spin locks, read-write locks) and their
 /// instructions, which a worker of version 5 misreads; 8: threads that start on `create`,
 /// `join` and exit values (the system's slots, the instructions, the trace's `joined` event and
-/// exit value, the machine's `thread_create_ticks`).
+/// exit value, the machine's `thread_create_ticks`); (9 is the parallel mode's own).
 pub const PROTOCOL: u32 = 8;
 
 /// A control message with the protocol version it was written in (in this order on the wire:

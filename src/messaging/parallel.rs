@@ -43,8 +43,9 @@ use crate::parallel::session::Span;
 /// equals the simulation worker's [`super::PROTOCOL`] (checked when building), so a message sent
 /// to the wrong worker is refused by its version. 4 added [`ToParWorker::Hash`] and
 /// [`FromParWorker::Hashed`]; 6 is 4's messages, renumbered past the simulation's 5; 8 added
-/// [`FromParWorker::Hashed`]'s `copy_in_ms` (past the simulation's 7).
-pub const PROTOCOL: u32 = 8;
+/// [`FromParWorker::Hashed`]'s `copy_in_ms` (past the simulation's 7); 9 is 8's messages,
+/// renumbered past the simulation's 8.
+pub const PROTOCOL: u32 = 9;
 
 const _: () = assert!(PROTOCOL != super::PROTOCOL, "the parallel mode's protocol must differ from the simulation's");
 
@@ -165,7 +166,7 @@ mod tests {
         let message = ToParWorker::Count { run: 3, job };
         let bytes = write(&message);
         // The version first (8, one varint byte), then variant 0 (Count), then run 3.
-        assert_eq!(&bytes[..3], &[8, 0, 3]);
+        assert_eq!(&bytes[..3], &[9, 0, 3]);
         assert_eq!(read::<ToParWorker>(&bytes), Ok(message));
         let hang = ToParWorker::Count {
             run: 4,
@@ -180,7 +181,7 @@ mod tests {
         let bytes = write(&message);
         // postcard: version 8; variant 1 (Hash); run 300 as a varint (300 = 0b10_0101100: 0xAC,
         // 0x02); worker 2; rounds 64; fault None (0).
-        assert_eq!(bytes, vec![8, 1, 0xAC, 0x02, 2, 64, 0]);
+        assert_eq!(bytes, vec![9, 1, 0xAC, 0x02, 2, 64, 0]);
         assert_eq!(read::<ToParWorker>(&bytes), Ok(message));
         let panic = ToParWorker::Hash { run: 1, job: HashJob { worker: 0, rounds: 1, fault: Some(Fault::Panic) } };
         assert_eq!(read::<ToParWorker>(&write(&panic)), Ok(panic));
@@ -198,7 +199,7 @@ mod tests {
         };
         let bytes = write(&hashed);
         // Version 8, then variant 2 (Hashed, after Ready 0 and Counted 1), run 2, worker 1.
-        assert_eq!(&bytes[..4], &[8, 2, 2, 1]);
+        assert_eq!(&bytes[..4], &[9, 2, 2, 1]);
         assert_eq!(read::<FromParWorker>(&bytes), Ok(hashed));
     }
 
