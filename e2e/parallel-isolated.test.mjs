@@ -85,10 +85,13 @@ test('isolated mode: the sending time holds no copy out of the page\'s memory; t
   const firstPost = Math.min(...r.posts.map((p) => p.postedMs));
   for (const p of r.posts) assert.ok(p.preparedMs <= firstPost, `a part prepared after the first post: ${JSON.stringify(r.posts)}`);
   assert.match(await text(page, 'iso-copied'), /every part was copied out of the page's WebAssembly memory before the first post, so that copy is not in this time/);
-  // More workers than the CPUs the browser reports: the lesson says they took turns.
+  // More workers than the CPUs the browser reports: the lesson says they took turns only when the
+  // slowest worker's hashing (its share less its copying in) shows it; never with CPUs enough.
   const cpus = await page.evaluate(() => navigator.hardwareConcurrency);
   const lesson = await text(page, 'iso-lesson');
-  assert.equal(lesson.includes(`4 workers ran on the ${cpus} CPUs this browser reports, so they took turns on them`), cpus < 4, lesson);
+  const turns = lesson.includes(`4 workers ran on the ${cpus} CPUs this browser reports, and they took turns on them: the slowest worker's hashing`);
+  assert.ok(cpus < 4 || !turns, lesson);
+  assert.ok(!lesson.includes('took turns') || turns, lesson);
   // One worker: no "first … last of 1", no "buffers" in the plural, nothing "they share".
   assert.equal(await runIsolated(page, { workers: 1, mib: 1, send: 'transfer' }), 'done');
   assert.match(await text(page, 'iso-copied'), /the buffer moved to the worker, and the page's is now detached \(byteLength 0: reading it would fail\)/);
