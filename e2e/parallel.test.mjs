@@ -104,7 +104,7 @@ test('one worker alone loses nothing, even with plain additions', { timeout: TES
   assert.match(status, /^Done — no update lost this time \(1 worker × 100,000 additions\)\. With 1 worker there is no race/);
   assert.doesNotMatch(status, /more additions/);
   assert.equal(await byId(page, 'status').getAttribute('data-lost'), '0');
-  assert.equal(await byId(page, 'status').evaluate((el) => getComputedStyle(el, '::before').content), '"ℹ "');
+  assert.equal(await byId(page, 'status').evaluate((el) => getComputedStyle(el, '::before').content), '"○ "');
   assert.doesNotMatch(await text(page, 'startup'), /last of 1/);
   assert.equal(await byId(page, 'loss-why').isVisible(), false);
   page.done();
