@@ -177,15 +177,20 @@ impl CountRun {
     }
 }
 
-/// One worker's progress line on the page: each finished phase with its count and a check mark,
-/// then the running one, if any, with its count so far: "Plain load and store: 10,000 of 10,000 ✓
-/// · Atomics.add: 4,096 of 10,000". `done` holds the finished phases and the worker's final count in each
+/// One worker's progress line on the page: each finished phase with its count, marked "done" for
+/// the plain additions (a check mark there would read as "plain was correct" beside its lost
+/// updates) and with a check mark for `Atomics.add` and the lock, whose additions are never lost;
+/// then the running one, if any, with its count so far: "Plain load and store: 10,000 of 10,000
+/// done · Atomics.add: 4,096 of 10,000". `done` holds the finished phases and the worker's final count in each
 /// (`iterations` when it made them all). "starting" before any phase.
 pub fn progress_text(done: &[(Variant, u32)], running: Option<(Variant, u32)>, iterations: u32) -> String {
     let of = |n: u32| format!("{} of {}", super::grouped(u64::from(n)), super::grouped(u64::from(iterations)));
     let parts: Vec<String> = done
         .iter()
-        .map(|(v, n)| format!("{}: {} ✓", v.label(), of(*n)))
+        .map(|(v, n)| {
+            let mark = if *v == Variant::Plain { "done" } else { "✓" };
+            format!("{}: {} {mark}", v.label(), of(*n))
+        })
         .chain(running.map(|(v, n)| format!("{}: {}", v.label(), of(n))))
         .collect();
     if parts.is_empty() { "starting".to_string() } else { parts.join(" · ") }
@@ -202,12 +207,12 @@ mod tests {
         let done = [(Variant::Plain, 10_000)];
         assert_eq!(
             progress_text(&done, Some((Variant::Atomic, 0)), 10_000),
-            "Plain load and store: 10,000 of 10,000 ✓ · Atomics.add: 0 of 10,000"
+            "Plain load and store: 10,000 of 10,000 done · Atomics.add: 0 of 10,000"
         );
         let all = [(Variant::Plain, 10_000), (Variant::Atomic, 10_000), (Variant::Lock, 10_000)];
         assert_eq!(
             progress_text(&all, None, 10_000),
-            "Plain load and store: 10,000 of 10,000 ✓ · Atomics.add: 10,000 of 10,000 ✓ · Lock (Atomics.wait/notify): 10,000 of 10,000 ✓"
+            "Plain load and store: 10,000 of 10,000 done · Atomics.add: 10,000 of 10,000 ✓ · Lock (Atomics.wait/notify): 10,000 of 10,000 ✓"
         );
     }
 
