@@ -4,6 +4,7 @@
 //! - [`done_head`]: the shared run's status head, which says when the plain additions lost updates.
 //! - [`large_loss`]: how a loss of a whole worker's share (or more) can happen.
 //! - [`plain_slower`]: why plain loads and stores can take longer than `Atomics.add`.
+//! - [`plain_faster`], [`lock_beats_atomic`]: why plain, or the lock, can take less time than it.
 //! - [`isolated_lesson`]: whether the isolated run beat the page working alone, and why.
 
 use super::isolated::{HashOutcome, Send};
@@ -95,9 +96,58 @@ pub fn plain_slower(plain_ms: f64, atomic_ms: f64, workers: u32, plain_lost: u32
     })
 }
 
+/// Why the plain additions took less time than `Atomics.add` (`plain_ms` against `atomic_ms`, as
+/// in [`plain_slower`]) when `atomic_ms` is over [`SLOWER_BY`] times `plain_ms` (None otherwise):
+/// a plain load and store are ordinary instructions, not locked ones, so each costs less than
+/// `Atomics.add`'s locked read-modify-write (x86's `lock xadd`, which holds the counter's cache
+/// line to itself until it is done; Intel SDM vol. 3A, "Locked Atomic Operations"), even as two
+/// calls to its one; the `plain_lost` updates are the price (or, with none lost, plain is unsafe
+/// all the same).
+pub fn plain_faster(plain_ms: f64, atomic_ms: f64, plain_lost: u32) -> Option<String> {
+    if atomic_ms <= SLOWER_BY * plain_ms {
+        return None;
+    }
+    let head = format!("Why plain was faster ({} against {} for Atomics.add):", ms_text(plain_ms), ms_text(atomic_ms));
+    let cheaper = "its load and store are ordinary instructions, not locked ones, so each costs less than Atomics.add's locked read-modify-write (which holds the counter's cache line to itself until it is done), even as two calls to its one";
+    Some(match plain_lost {
+        0 => format!(
+            "{head} {cheaper}. It lost nothing this time, but nothing stops it losing updates: it is fast because it is unsafe."
+        ),
+        1 => format!("{head} {cheaper}; the update it lost is the price."),
+        n => format!("{head} {cheaper}; the {} updates it lost are the price.", grouped(u64::from(n))),
+    })
+}
+
+/// Why the lock (`lock_ms`) took less time than `Atomics.add` (`atomic_ms`) on `workers` workers,
+/// when `atomic_ms` is over [`SLOWER_BY`] times `lock_ms` (None otherwise). True of this code
+/// ([`super::counter::lock`], taken and freed around every addition): uncontended, each locked
+/// addition costs more than one `Atomics.add` (`Atomics.compareExchange` to take the lock and
+/// `Atomics.sub` to free it, two locked instructions around a plain load and store), so the
+/// difference is contention: a worker that finds the lock taken sleeps in `Atomics.wait`, and
+/// while it sleeps the holder adds alone with the lock's and the counter's cache line on its core,
+/// where with `Atomics.add` every worker adds at once and the line can move at each addition.
+/// With 1 worker nothing contends, so only what was measured is said.
+pub fn lock_beats_atomic(lock_ms: f64, atomic_ms: f64, workers: u32) -> Option<String> {
+    if atomic_ms <= SLOWER_BY * lock_ms {
+        return None;
+    }
+    let head =
+        format!("Why the lock was faster than Atomics.add ({} against {}):", ms_text(lock_ms), ms_text(atomic_ms));
+    let costs = "each locked addition here does more than one Atomics.add (Atomics.compareExchange to take the lock and Atomics.sub to free it, two locked instructions, around a plain load and store)";
+    Some(if workers >= 2 {
+        format!(
+            "{head} not per addition, since {costs}, but, most likely, by contention: a worker that finds the lock taken sleeps in Atomics.wait, and while it sleeps the holder adds alone, with the lock and the counter's cache line staying on its core; with Atomics.add every worker adds at once and that line can move between cores at each addition."
+        )
+    } else {
+        format!(
+            "{head} with 1 worker nothing contends and {costs}, so this is not the lock's doing: the times here also depend on the browser's compiler and on what else the machine ran."
+        )
+    })
+}
+
 /// When the lock (`lock_ms`) measured faster than the plain additions (`plain_ms`), as shown
-/// (rounded by [`ms_text`]): what was measured, since the page's description calls the lock
-/// usually the slowest. None otherwise.
+/// (rounded by [`ms_text`]): what was measured, since the page's description says every addition
+/// also takes and frees the lock. None otherwise.
 pub fn lock_faster(lock_ms: f64, plain_ms: f64) -> Option<String> {
     (shown(lock_ms) < shown(plain_ms)).then(|| {
         format!(
@@ -472,5 +522,36 @@ mod tests {
         // 1 worker slower with overheads under its share: no "splitting".
         let text = isolated_lesson(&outcome(1, 10.0, 2.0, 90.0, 105.0), 100.0, Send::Copy, 2);
         assert!(text.contains("One worker does all the work the page did") && !text.contains("Splitting"), "{text}");
+    }
+
+    #[test]
+    fn plain_faster_than_atomics_names_its_price() {
+        // The third walk's run: 2 workers × 1 M, plain 0.4× Atomics.add's time (say 12.0 ms
+        // against 30.0), losing 51 % (1,020,000 of 2,000,000).
+        let text = plain_faster(12.0, 30.0, 1_020_000).expect("said");
+        assert!(text.starts_with("Why plain was faster (12.0 ms against 30.0 ms for Atomics.add): its load and store are ordinary instructions, not locked ones"), "{text}");
+        assert!(text.ends_with("the 1,020,000 updates it lost are the price."), "{text}");
+        assert!(plain_faster(12.0, 30.0, 0).expect("said").contains("unsafe"));
+        // Within 1.1× (noise) or slower: nothing said.
+        assert_eq!(plain_faster(100.0, 110.0, 5), None);
+        assert!(plain_faster(100.0, 111.0, 5).is_some());
+        assert_eq!(plain_faster(30.0, 12.0, 5), None);
+    }
+
+    #[test]
+    fn a_lock_faster_than_atomics_is_put_down_to_contention_only_with_workers_to_contend() {
+        // 2 workers: lock 20 ms against Atomics.add's 30 ms (1.5×).
+        let two = lock_beats_atomic(20.0, 30.0, 2).expect("said");
+        assert!(
+            two.starts_with("Why the lock was faster than Atomics.add (20.0 ms against 30.0 ms): not per addition"),
+            "{two}"
+        );
+        assert!(two.contains("two locked instructions") && two.contains("sleeps in Atomics.wait"), "{two}");
+        // 1 worker: nothing contends, so contention is not blamed.
+        let one = lock_beats_atomic(20.0, 30.0, 1).expect("said");
+        assert!(one.contains("nothing contends") && !one.contains("sleeps"), "{one}");
+        // Within 1.1× or slower: nothing.
+        assert_eq!(lock_beats_atomic(100.0, 110.0, 2), None);
+        assert_eq!(lock_beats_atomic(30.0, 20.0, 2), None);
     }
 }

@@ -23,7 +23,10 @@ use web_sys::{Document, Element, Event, HtmlInputElement, HtmlSelectElement, Mes
 
 use super::counter::{self, COUNTER, PROGRESS, Variant, Words};
 use super::grouped;
-use super::lessons::{done_head, large_loss, lock_faster, ms_text, no_loss, plain_slower, ratio_text, startup_times};
+use super::lessons::{
+    done_head, large_loss, lock_beats_atomic, lock_faster, ms_text, no_loss, plain_faster, plain_slower, ratio_text,
+    startup_times,
+};
 use super::session::{CountRun, Outcome, Step, progress_text};
 use super::web::{
     SharedWords, address_flag, busy_status, hardware_concurrency, now_ms, other_running, owner_running, refused_status,
@@ -418,11 +421,15 @@ impl Ui {
         let (workers, iterations) = (live.session.workers, live.session.iterations);
         let loss_why = large_loss(plain.lost(), workers, iterations);
         let (lock_ms, plain_ms) = (outcomes[2].wall_ms, plain.wall_ms);
-        let times: Vec<String> =
-            [plain_slower(plain_ms, atomic.wall_ms, workers, plain.lost()), lock_faster(lock_ms, plain_ms)]
-                .into_iter()
-                .flatten()
-                .collect();
+        let times: Vec<String> = [
+            plain_slower(plain_ms, atomic.wall_ms, workers, plain.lost()),
+            plain_faster(plain_ms, atomic.wall_ms, plain.lost()),
+            lock_faster(lock_ms, plain_ms),
+            lock_beats_atomic(lock_ms, atomic.wall_ms, workers),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         let times_why = (!times.is_empty()).then(|| times.join(" "));
         for (el, text) in [(&self.page.loss_why, &loss_why), (&self.page.times_why, &times_why)] {
             el.set_text_content(text.as_deref());
