@@ -33,6 +33,8 @@ async function lessonAgrees(page, n, how) {
   if (wall > alone) assert.equal(m[1], 'Slower than');
   if (wall < alone) assert.equal(m[1], 'Faster than');
   assert.equal(faster, m[1] === 'Faster than');
+  // A slower run points to the speedup section, where the work per byte is heavier.
+  assert.equal(lesson.includes('try the speedup section below'), m[1] === 'Slower than', lesson);
   return { faster, text: lesson };
 }
 

@@ -203,7 +203,9 @@ pub fn no_loss(workers: u32) -> String {
 /// time-shares a CPU), claimed only when the slowest worker's hashing (its share less its copying
 /// in, like the page's time, which is hashing only) took longer than its 1/N of `alone_ms`; and the slowest
 /// worker's copying of its part into its own memory ([`HashOutcome::copy_in_ms`]), named when it
-/// is at least [`COPY_IN_SHARE`] of its share.
+/// is at least [`COPY_IN_SHARE`] of its share. A slower run ends by pointing to the speedup
+/// section ([`super::speedup`]), whose work is many hashing rounds per byte copied (this run's is
+/// one), so that workers can win there.
 pub fn isolated_lesson(o: &HashOutcome, alone_ms: f64, send: Send, cpus: u32) -> String {
     let how = match send {
         Send::Copy => "copied",
@@ -276,6 +278,12 @@ pub fn isolated_lesson(o: &HashOutcome, alone_ms: f64, send: Send, cpus: u32) ->
         text.push_str(&format!(
             " Of {slowest}'s {share:.1} ms, {:.1} ms went to copying its part into its own memory before hashing: a copy each worker makes either way (moving a buffer saves only postMessage's copy).",
             o.copy_in_ms
+        ));
+    }
+    if wall > alone_ms {
+        let parts = if o.workers == 1 { "its part" } else { "their parts" };
+        text.push_str(&format!(
+            " To see workers win, try the speedup section below: it hashes each byte many rounds where this run hashes it once, so each byte copied carries much more work, and the work can outgrow {starting} and copying {parts}."
         ));
     }
     text
@@ -430,7 +438,7 @@ mod tests {
         let slow = isolated_lesson(&outcome(2, 120.0, 1.5, 2.5, 126.0), 4.0, Send::Copy, 2);
         assert_eq!(
             slow,
-            "Slower than the page alone: 2 workers took 126.0 ms in all, where the page hashed all the data by itself in 4.0 ms. At this size starting the workers (120.0 ms) and sending them their parts (copied, 1.5 ms) outweigh the work they share: 2.5 ms of copying in and hashing on the slowest worker."
+            "Slower than the page alone: 2 workers took 126.0 ms in all, where the page hashed all the data by itself in 4.0 ms. At this size starting the workers (120.0 ms) and sending them their parts (copied, 1.5 ms) outweigh the work they share: 2.5 ms of copying in and hashing on the slowest worker. To see workers win, try the speedup section below: it hashes each byte many rounds where this run hashes it once, so each byte copied carries much more work, and the work can outgrow starting the workers and copying their parts."
         );
         // A heavy job: 2,000 ms alone, 1,030 ms on 2 workers (start-up 20 ms, 3 ms moved, 1,000 ms
         // of hashing): faster, the split saved 1,000 ms for 23 ms of overheads.
@@ -445,6 +453,10 @@ mod tests {
         assert!(busy.starts_with("Slower than the page alone: 2 workers took 125.0 ms"), "{busy}");
         assert!(busy.contains("saved less than starting the workers (20.0 ms), sending them their parts (copied, 5.0 ms) and the rest (10.0 ms"), "{busy}");
         assert!(!busy.contains("outweigh"), "{busy}");
+        assert!(busy.ends_with("try the speedup section below: it hashes each byte many rounds where this run hashes it once, so each byte copied carries much more work, and the work can outgrow starting the workers and copying their parts."), "{busy}");
+        // Faster, or a tie: no pointer to where workers win.
+        assert!(!fast.contains("speedup section"), "{fast}");
+        assert!(!isolated_lesson(&outcome(1, 1.0, 1.0, 1.0, 4.0), 4.0, Send::Copy, 2).contains("speedup section"));
         // A tie is neither.
         assert!(isolated_lesson(&outcome(1, 1.0, 1.0, 1.0, 4.0), 4.0, Send::Copy, 2).starts_with("No faster than"));
     }
