@@ -300,15 +300,17 @@ impl Section {
             Some((at, done)) if done > 0 => {
                 if let Some(live) = self.live.take() {
                     live.round.workers.iter().for_each(|w| w.worker.terminate());
+                    // The kept runs get the far-below-model warning as a finished run would.
+                    if let Some(sweep) = &live.sweep {
+                        self.warn_shortfall(sweep);
+                    }
                 }
                 self.controls(false);
                 let runs = if done == 1 { "run 1".to_string() } else { format!("runs 1–{done}") };
+                // Said once, in the status (the model line under the table stays the model's).
                 let note = format!("Cancelled at N = {at}: {runs} shown.");
                 if let Some(result) = self.el("result") {
                     let _ = result.set_attribute("data-cancelled", &at.to_string());
-                }
-                if let Some(model) = self.el("model") {
-                    model.set_text_content(Some(&format!("{note} {}", model.text_content().unwrap_or_default())));
                 }
                 self.status(
                     "stopped",
@@ -431,7 +433,7 @@ impl Section {
         }
         let n = round.run.workers;
         let what = match (self.kind, live.send) {
-            (Kind::Isolated, Send::Copy) => format!("Hashing on {}, each its own copy of the data…", super::workers(n)),
+            (Kind::Isolated, Send::Copy) => format!("Hashing on {}, each its own copy of its part…", super::workers(n)),
             (Kind::Isolated, Send::Transfer) => format!("Hashing on {}, each the part moved to it…", super::workers(n)),
             (Kind::Speedup, _) => {
                 let max = live.sweep.as_ref().map_or(n, |s| s.max_n);
@@ -641,17 +643,11 @@ impl Section {
         }
     }
 
-    fn finish_speedup(&mut self) {
-        let Some(live) = self.live.take() else { return };
-        self.controls(false);
-        let sweep = live.sweep.expect("a speedup run has its sweep");
+    /// Shows the far-below-model warning when the runs in `sweep` fall far short of the model
+    /// fitted to them ([`Sweep::shortfall`]); says whether it did. For a finished run and for the
+    /// runs a cancelled one kept.
+    fn warn_shortfall(&mut self, sweep: &Sweep) -> bool {
         let costs = Costs::fit(&sweep.points, self.cpus);
-        let best = sweep
-            .points
-            .iter()
-            .filter_map(|p| Some((p.n, sweep.speedup(p)?)))
-            .fold((1, 0.0), |best, (n, s)| if s > best.1 { (n, s) } else { best });
-        let model = costs.map_or(0.0, |c| c.speedup(best.0));
         let shortfall = costs.and_then(|c| sweep.shortfall(&c));
         let warned = shortfall.is_some();
         if let Some(short) = shortfall {
@@ -672,6 +668,21 @@ impl Section {
                 show(&el, true);
             }
         }
+        warned
+    }
+
+    fn finish_speedup(&mut self) {
+        let Some(live) = self.live.take() else { return };
+        self.controls(false);
+        let sweep = live.sweep.expect("a speedup run has its sweep");
+        let costs = Costs::fit(&sweep.points, self.cpus);
+        let best = sweep
+            .points
+            .iter()
+            .filter_map(|p| Some((p.n, sweep.speedup(p)?)))
+            .fold((1, 0.0), |best, (n, s)| if s > best.1 { (n, s) } else { best });
+        let model = costs.map_or(0.0, |c| c.speedup(best.0));
+        let warned = self.warn_shortfall(&sweep);
         let what = format!("{} rounds over 1 MiB", grouped(u64::from(live.rounds)));
         let text = if sweep.points.len() == 1 {
             format!(
