@@ -134,9 +134,20 @@ fn no_slot_left_is_a_located_runtime_error() {
             assert_eq!((time, thread.as_str(), line), (42, "p/main", 2));
             assert!(message.starts_with("no thread left to create running `worker`"), "{message}");
             assert!(message.contains("\"start\": \"created\""), "{message}");
+            assert!(message.ends_with("(this process declares 2, all started)"), "{message}");
         }
         ref other => panic!("{other:?}"),
     }
+    // No slot runs `worker` at all: the first create (0–14) fails at t=14, line 1.
+    let none = with_workers("create r1, worker", "compute 1", 0, 1, "");
+    let (time, line, message) = runtime_error(&none);
+    assert_eq!((time, line), (14, 1));
+    assert!(message.ends_with("(this process declares none)"), "{message}");
+    // One slot, already started by the first create: the second fails at t=28, line 2.
+    let one = with_workers("create r1, worker\ncreate r2, worker", "compute 1", 1, 1, "");
+    let (time, line, message) = runtime_error(&one);
+    assert_eq!((time, line), (28, 2));
+    assert!(message.ends_with("(this process declares 1, already started)"), "{message}");
 }
 
 fn runtime_error(s: &Scenario) -> (u64, u32, String) {

@@ -166,9 +166,14 @@ impl Fault {
                 let p = &sys.processes[pid];
                 let name = p.objects.programs.get(program).map_or("?", String::as_str);
                 let slots = (p.threads.iter().zip(&p.created)).filter(|(_, s)| **s == Some(program)).count();
+                let declared = match slots {
+                    0 => "this process declares none".to_string(),
+                    1 => "this process declares 1, already started".to_string(),
+                    n => format!("this process declares {n}, all started"),
+                };
                 format!(
                     "no thread left to create running `{name}`: declare more threads with \"start\": \"created\" and \
-                     \"program\": \"{name}\" (this process declares {slots}, all started)"
+                     \"program\": \"{name}\" ({declared})"
                 )
             }
             Fault::JoinRefused { error } => match error {

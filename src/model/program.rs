@@ -949,8 +949,9 @@ pub const INSTRUCTIONS: &[InstrDoc] = &[
         operands: 0,
         needs: "nothing, or an exit value (a number or register)",
         cost: "0",
-        effect: "Ends the thread, with the exit value given (0 if none) that a `join` receives. A thread also ends \
-                 after its last line, with 0.",
+        effect: "Ends this thread only (POSIX `pthread_exit`), with the exit value given (0 if none) that a \
+                 `join` receives; the process's other threads run on, even when the main thread exits (in C, \
+                 returning from `main` would end them all). A thread also ends after its last line, with 0.",
         example: "exit",
     },
 ];
