@@ -23,14 +23,9 @@ use serde::{Deserialize, Serialize};
 use super::nested::{Conversation, FromNested, ToNested};
 
 /// This conversation's version: the page and the lab workers must speak the same one. It never
-/// equals the simulation worker's or the parallel mode's (checked when building), so a message
+/// equals another conversation's (checked when building: [`super::PROTOCOLS`]), so a message
 /// sent to the wrong worker is refused by its version.
 pub const PROTOCOL: u32 = 1;
-
-const _: () = assert!(
-    PROTOCOL != super::PROTOCOL && PROTOCOL != super::parallel::PROTOCOL,
-    "each conversation has a protocol number of its own"
-);
 
 /// The page's lab panels (its modes besides the simulator), each with a form its worker reads
 /// and answers with markup (see `src/lab/`).

@@ -56,6 +56,23 @@ use crate::model::{Progress, Ticks};
 /// exit value, the machine's `thread_create_ticks`); (9 is the parallel mode's own).
 pub const PROTOCOL: u32 = 8;
 
+/// Every conversation's protocol number: the simulation's and reader's ([`PROTOCOL`]), the
+/// parallel mode's, the lab workers' and the OSTEP worker's. No two are equal (checked when
+/// building), so a message sent to the wrong kind of worker is refused by its version.
+pub const PROTOCOLS: [u32; 4] = [PROTOCOL, parallel::PROTOCOL, lab::PROTOCOL, ostep::PROTOCOL];
+
+const _: () = {
+    let mut i = 0;
+    while i < PROTOCOLS.len() {
+        let mut j = i + 1;
+        while j < PROTOCOLS.len() {
+            assert!(PROTOCOLS[i] != PROTOCOLS[j], "each conversation has a protocol number of its own");
+            j += 1;
+        }
+        i += 1;
+    }
+};
+
 /// A control message with the protocol version it was written in (in this order on the wire:
 /// the version, a varint, comes first).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -24,14 +24,9 @@ use serde::{Deserialize, Serialize};
 use super::nested::{Conversation, FromNested, ToNested};
 
 /// This conversation's version: the page and the OSTEP worker must speak the same one. It
-/// equals no other conversation's (checked when building), so a message sent to the wrong
-/// worker is refused by its version.
+/// equals no other conversation's (checked when building: [`super::PROTOCOLS`]), so a message
+/// sent to the wrong worker is refused by its version.
 pub const PROTOCOL: u32 = 2;
-
-const _: () = assert!(
-    PROTOCOL != super::PROTOCOL && PROTOCOL != super::parallel::PROTOCOL && PROTOCOL != super::lab::PROTOCOL,
-    "each conversation has a protocol number of its own"
-);
 
 /// The OSTEP worker's conversation.
 pub struct Ostep;

@@ -40,14 +40,13 @@ use crate::parallel::counter::Variant;
 use crate::parallel::session::Span;
 
 /// This conversation's version: the page and its workers must speak the same one. It never
-/// equals the simulation worker's [`super::PROTOCOL`] (checked when building), so a message sent
-/// to the wrong worker is refused by its version. 4 added [`ToParWorker::Hash`] and
+/// equals another conversation's, the simulation worker's [`super::PROTOCOL`] among them
+/// (checked when building: [`super::PROTOCOLS`]), so a message sent to the wrong worker is
+/// refused by its version. 4 added [`ToParWorker::Hash`] and
 /// [`FromParWorker::Hashed`]; 6 is 4's messages, renumbered past the simulation's 5; 8 added
 /// [`FromParWorker::Hashed`]'s `copy_in_ms` (past the simulation's 7); 9 is 8's messages,
 /// renumbered past the simulation's 8.
 pub const PROTOCOL: u32 = 9;
-
-const _: () = assert!(PROTOCOL != super::PROTOCOL, "the parallel mode's protocol must differ from the simulation's");
 
 /// Writes `message` as the control bytes of a message ([`PROTOCOL`] first, as in
 /// [`super::write`]).
