@@ -3,7 +3,12 @@
 // worker's exit value once joined. The CLI's trace is the oracle for the instants.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TEST_TIMEOUT, byId, cli, newPage, openApp, setValue, shot, useApp } from './lib.mjs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  T, TEST_TIMEOUT, byId, cli, cliFile, editorScenario, newPage, num, openApp, outcomeKind, setValue, shot, text, useApp, waitNum,
+} from './lib.mjs';
 
 const app = useApp();
 
@@ -39,3 +44,39 @@ test('threads-create-join: not started, joining, then exited with their values a
   assert.match(await byId(page, 'memory-view').innerText(), /stacks 40,960 B \(5 × 8,192 B\) = 49,152 B/);
   page.done();
 });
+
+/** Applies scenario `json` in the editor and waits until its `threads` threads are shown. */
+async function openScenario(page, json, threads) {
+  await openApp(page, app, 'race-unsafe');
+  await byId(page, 'scenario-editor').fill(json);
+  await byId(page, 'btn-apply').click();
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid="thread-table"] tr[data-tid]').length === n,
+    threads,
+    { timeout: T.load },
+  );
+}
+
+/** A scenario: process p, main running `main`, `slots` threads w1… declared "start": "created". */
+function withWorkers(main, worker, slots) {
+  const threads = [{ name: 'main', code: main.split('\n') }];
+  for (let i = 1; i <= slots; i++) threads.push({ name: `w${i}`, program: 'worker', start: 'created' });
+  return JSON.stringify({
+    format: 2,
+    name: 'threads',
+    machine: { cpus: 1 },
+    processes: [{ name: 'p', variables: { result: 0 }, programs: { worker: worker.split('\n') }, threads }],
+  }, null, 2);
+}
+
+test('a slot no create reaches: the banner says every started thread finished and names it', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openScenario(page, withWorkers('create r1, worker\njoin r1', 'compute 1', 3), 4);
+  await page.waitForFunction(() => /not every thread/.test(document.querySelector('[data-testid="outcome"]').textContent));
+  assert.equal(await outcomeKind(page), 'completed');
+  const banner = await text(page, 'outcome');
+  assert.doesNotMatch(banner, /every thread finished/);
+  assert.match(banner, /Completed, not every thread created\s*— every started thread finished, but 2 thread slots were never created: p\/w2, p\/w3 \(no create started them\)/);
+  page.done();
+});
+

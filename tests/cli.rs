@@ -158,3 +158,25 @@ fn help_lists_the_policies_and_a_word_for_cpus_is_explained() {
     assert_eq!(code, 1);
     assert!(err.contains("fcfs") && err.contains("rr"), "the keys are listed: {err}");
 }
+
+/// A `"start": "created"` slot that no `create` reaches: the run completes (status 0, `kind`
+/// `completed`) and the JSON names the slot in `never_created` and in the message.
+#[test]
+fn a_slot_never_created_is_named() {
+    let dir = std::env::temp_dir().join(format!("threadlab-cli-slot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("slot.json");
+    let text = r#"{"name":"x","processes":[{"name":"p","programs":{"worker":"compute 1"},"threads":[
+        {"name":"main","code":"compute 2"},{"name":"w1","program":"worker","start":"created"}]}]}"#;
+    std::fs::write(&path, text).unwrap();
+    let (code, out, err) = threadlab(&["run", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["outcome"], serde_json::json!({ "kind": "completed", "never_created": ["p/w1"] }));
+    let message = v["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("every started thread finished, but 1 thread slot was never created: p/w1"),
+        "{message}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

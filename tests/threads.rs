@@ -150,6 +150,40 @@ fn no_slot_left_is_a_located_runtime_error() {
     assert!(message.ends_with("(this process declares 1, already started)"), "{message}");
 }
 
+/// Three slots, but main creates only w1 (0–14) and joins it: the join 14–15 blocks (one CPU),
+/// w1 computes 15–16 and exits at 16, main's join runs again 16–17 and main ends at 17 (as in
+/// `create_join_and_exit_value`). w2 and w3 never start. The run
+/// ends with every started thread finished, and the outcome names the two slots never created;
+/// its JSON keeps `kind: completed` and adds `never_created`.
+#[test]
+fn slots_never_created_are_named_in_the_outcome() {
+    let s = with_workers("create r1, worker\njoin r1", "compute 1", 3, 1, "");
+    let (_, r) = go(&s);
+    let never = vec!["p/w2".to_string(), "p/w3".to_string()];
+    assert_eq!(r.outcome, Outcome::CompletedUncreated { never_created: never.clone() });
+    assert!(r.outcome.is_completed());
+    assert_eq!(r.outcome.kind(), "completed");
+    assert_eq!(r.metrics.threads[0].completion, Some(17));
+    assert_eq!(r.metrics.threads[2].first_run, None);
+    let message = r.outcome.message();
+    assert!(!message.contains("every thread finished"), "{message}");
+    assert_eq!(
+        message,
+        "every started thread finished, but 2 thread slots were never created: p/w2, p/w3 (no `create` started them)"
+    );
+    let json = serde_json::to_value(&r.outcome).unwrap();
+    assert_eq!(json, serde_json::json!({ "kind": "completed", "never_created": never }));
+    // The page's worker sends the outcome as bytes: it comes back whole.
+    let bytes = threadlab::messaging::wire::RunBytes::from_result(r.clone()).encode();
+    let back = threadlab::messaging::wire::RunBytes::decode(&bytes).expect("decodes");
+    assert_eq!(back.outcome, r.outcome);
+    // Every slot created: plain `completed`, with no `never_created`.
+    let all = with_workers("create r1, worker\njoin r1", "compute 1", 1, 1, "");
+    let (_, r) = go(&all);
+    assert_eq!(serde_json::to_value(&r.outcome).unwrap(), serde_json::json!({ "kind": "completed" }));
+    assert_eq!(r.outcome.message(), "every thread finished");
+}
+
 fn runtime_error(s: &Scenario) -> (u64, u32, String) {
     match go(s).1.outcome {
         Outcome::RuntimeError { time, line, message, .. } => (time, line, message),
@@ -244,8 +278,8 @@ fn a_created_thread_adds_its_stack_when_it_starts() {
     let (sys, r) = go(&s);
     assert_eq!(sys.processes[0].memory_bytes, 16_384);
     assert_eq!((r.metrics.memory[0].threads, r.metrics.memory[0].bytes), (3, 32_768));
-    // The slot never created never ran, and the run still completes.
-    assert_eq!(r.outcome, Outcome::Completed);
+    // The slot never created never ran; the run still completes, and its outcome names it.
+    assert_eq!(r.outcome, Outcome::CompletedUncreated { never_created: vec!["p/w3".into()] });
     assert_eq!(r.metrics.threads[3].first_run, None);
 }
 

@@ -515,7 +515,7 @@ fn run(args: &RunArgs) -> Result<ExitCode, String> {
         trace: if args.trace { result.trace.as_ref() } else { None },
     };
     print_json(&out);
-    Ok(if result.outcome == Outcome::Completed { ExitCode::SUCCESS } else { ExitCode::from(3) })
+    Ok(if result.outcome.is_completed() { ExitCode::SUCCESS } else { ExitCode::from(3) })
 }
 
 /// Writes `text` to standard output. A reader that has gone away (`threadlab presets | head`)

@@ -469,6 +469,9 @@ enum OutcomeDef {
         line: u32,
         message: String,
     },
+    CompletedUncreated {
+        never_created: Vec<String>,
+    },
 }
 
 #[derive(Serialize, Deserialize)]

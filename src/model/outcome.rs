@@ -11,8 +11,16 @@ use super::{ThreadId, Ticks};
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Outcome {
-    /// Every thread terminated.
+    /// Every thread terminated, each declared thread having started.
     Completed,
+    /// Every thread that started terminated, but some `"start": "created"` slots were never
+    /// started: no `create` reached them. In JSON its `kind` is `completed`, as
+    /// [`Outcome::Completed`]'s, with the slots listed in `never_created`.
+    #[serde(rename = "completed")]
+    CompletedUncreated {
+        /// The slots never created, `process/thread`, in tid order (never empty).
+        never_created: Vec<String>,
+    },
     /// Every remaining thread is blocked and nothing can wake them.
     Deadlock {
         /// Time of the last event before no thread could progress, in ticks.
@@ -51,17 +59,34 @@ impl Outcome {
     /// `runtime_error`.
     pub fn kind(&self) -> &'static str {
         match self {
-            Outcome::Completed => "completed",
+            Outcome::Completed | Outcome::CompletedUncreated { .. } => "completed",
             Outcome::Deadlock { .. } => "deadlock",
             Outcome::BudgetExceeded { .. } => "budget_exceeded",
             Outcome::RuntimeError { .. } => "runtime_error",
         }
     }
 
+    /// Whether every thread that started has finished ([`Outcome::Completed`] or
+    /// [`Outcome::CompletedUncreated`]).
+    pub fn is_completed(&self) -> bool {
+        matches!(self, Outcome::Completed | Outcome::CompletedUncreated { .. })
+    }
+
     /// One sentence for people.
     pub fn message(&self) -> String {
         match self {
             Outcome::Completed => "every thread finished".into(),
+            Outcome::CompletedUncreated { never_created } => {
+                let (n, them) = match never_created.len() {
+                    1 => ("slot was", "it"),
+                    _ => ("slots were", "them"),
+                };
+                format!(
+                    "every started thread finished, but {} thread {n} never created: {} (no `create` started {them})",
+                    never_created.len(),
+                    never_created.join(", ")
+                )
+            }
             Outcome::Deadlock { message, .. } | Outcome::BudgetExceeded { message, .. } => message.clone(),
             Outcome::RuntimeError { thread, line, message, time, .. } => {
                 format!("runtime error at t={time} in {thread}, line {line}: {message}")

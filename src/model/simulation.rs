@@ -956,7 +956,17 @@ impl Kernel {
     }
 
     fn result(&mut self, sys: &System) -> RunResult {
-        let outcome = self.stop.as_deref().cloned().unwrap_or(Outcome::Completed);
+        let outcome = self.stop.as_deref().cloned().unwrap_or_else(|| {
+            // A slot no `create` reached never ran: "every thread finished" would not be true.
+            let never_created: Vec<String> = (sys.threads.iter())
+                .filter(|t| t.created && self.threads[t.tid].created_at.is_none())
+                .map(|t| sys.thread_label(t.tid))
+                .collect();
+            match never_created.is_empty() {
+                true => Outcome::Completed,
+                false => Outcome::CompletedUncreated { never_created },
+            }
+        });
         let makespan = self.now;
         let mut threads: Vec<_> = self.threads.iter().enumerate().map(|(tid, t)| t.metrics(tid, sys)).collect();
         if let Some(caches) = &self.caches {

@@ -22,6 +22,7 @@ pub fn OutcomeBanner(props: &OutcomeBannerProps) -> Html {
     let kind = outcome.kind();
     let (title, role) = match outcome {
         Outcome::Completed => ("Completed", "status"),
+        Outcome::CompletedUncreated { .. } => ("Completed, not every thread created", "status"),
         Outcome::Deadlock { .. } => ("Deadlock", "alert"),
         Outcome::BudgetExceeded { .. } => ("Stopped: budget exceeded", "alert"),
         Outcome::RuntimeError { .. } => ("Runtime error", "alert"),
