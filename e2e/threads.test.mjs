@@ -80,3 +80,22 @@ test('a slot no create reaches: the banner says every started thread finished an
   page.done();
 });
 
+test('a runtime error: the failing thread is shown failed, its line says so', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  // main joins itself (r0 = 0, its own id): EDEADLK when the join's tick ends.
+  await openScenario(page, withWorkers('compute 2\njoin r0', 'compute 1', 1), 2);
+  await page.waitForFunction(() => document.querySelector('[data-testid="outcome"]').dataset.kind === 'runtime_error');
+  await byId(page, 'btn-end').click();
+  assert.equal(await state(page, 0), 'failed (runtime error)');
+  const row = page.locator('[data-testid="thread-table"] tr[data-tid="0"]');
+  assert.equal(await row.getAttribute('class').then((c) => /on-cpu/.test(c ?? '')), false, 'no longer on a CPU');
+  const mark = page.locator('[data-testid="code-listing"] li[data-line="2"] [data-testid="code-mark"]');
+  assert.match(await mark.innerText(), /^main: failed here, runtime error: .*EDEADLK/);
+  assert.doesNotMatch(await byId(page, 'code-listing').innerText(), /running on CPU|main next/);
+  assert.match(await text(page, 'code-status'), /main, line 2 \(PC 1\): failed here, runtime error/);
+  // Before the failure it was running its join.
+  await seek(page, 2);
+  assert.notEqual(await state(page, 0), 'failed (runtime error)');
+  page.done();
+});
+

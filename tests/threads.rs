@@ -269,6 +269,19 @@ fn the_wait_graph_panel_draws_and_lists_joins() {
     assert!(html.contains("the exit of thread t1, which main joins"), "{html}");
 }
 
+/// A runtime error belongs to its thread from the instant its instruction failed: `join r0`
+/// (main joins itself) fails at t=1 (the join's tick), line 1.
+#[test]
+fn the_failing_thread_is_known_from_the_failure_on() {
+    use threadlab::page::run::Run;
+    let run = Run::load(with_workers("join r0", "compute 1", 1, 1, "")).unwrap();
+    assert_eq!(run.fault_of(0, 0), None, "still running its join");
+    let m = run.fault_of(0, 1).expect("failed at t=1");
+    assert!(m.contains("EDEADLK"), "{m}");
+    assert!(run.fault_of(0, 5).is_some());
+    assert_eq!(run.fault_of(1, 1), None, "w1 did nothing wrong");
+}
+
 /// Memory: code 4096 + data 4096 + one 8192-byte stack per thread that started. With main and
 /// 3 slots, 2 created: at load 4096 + 4096 + 8192 = 16,384 bytes; at the end 3 stacks,
 /// 4096 + 4096 + 3 × 8192 = 32,768.

@@ -105,6 +105,16 @@ impl Run {
         self.trace.lost_updates_at(&self.system, time)
     }
 
+    /// The runtime error that stopped the run, if thread `tid` made it at or before `time`
+    /// (ticks): its message. The trace leaves the failing thread as it was when its instruction
+    /// failed (running, its PC at that instruction), so the views ask this to show it as failed.
+    pub fn fault_of(&self, tid: ThreadId, time: Ticks) -> Option<&str> {
+        match &self.result.outcome {
+            model::Outcome::RuntimeError { tid: t, time: at, message, .. } if *t == tid && *at <= time => Some(message),
+            _ => None,
+        }
+    }
+
     /// The instruction text at `pc` of thread `tid`, with its 1-based source line if it has one.
     pub fn instruction(&self, tid: ThreadId, pc: usize) -> (Option<u32>, &str) {
         let prog = self.system.program_of(tid);

@@ -39,10 +39,14 @@ pub fn auto_thread(snap: &Snapshot) -> ThreadId {
 }
 
 /// What thread `tid` does at its current line: whether it is executing it (on a CPU, not
-/// switching in), and a few words for the line's mark ("running on CPU 1", "next: ready").
+/// switching in), and a few words for the line's mark ("running on CPU 1", "next: ready",
+/// "failed here, runtime error: …" once its instruction has failed).
 fn doing(run: &Run, snap: &Snapshot, tid: ThreadId) -> (bool, String) {
     let view = &snap.threads[tid];
     let interval = view.cpu.and_then(|c| snap.cpus.get(c).copied().flatten()).filter(|iv| iv.tid == tid);
+    if let Some(fault) = run.fault_of(tid, snap.time) {
+        return (false, format!("failed here, runtime error: {}", fault.replace('`', "")));
+    }
     match (view.state, interval) {
         (ThreadState::Running, Some(iv)) if iv.kind == IntervalKind::Run => {
             (true, format!("running on CPU {}", iv.cpu))

@@ -34,6 +34,8 @@ struct ThreadRowProps {
     view: ThreadView,
     /// Dispatched, and its CPU still switching to it.
     switching_in: bool,
+    /// The cursor's time, ticks (a thread whose instruction failed by then is shown as failed).
+    time: u64,
     /// The spin lock it is spinning on (running, retrying a `spin_lock` another thread holds).
     spinning_on: Option<usize>,
     /// The thread the code view shows.
@@ -52,6 +54,9 @@ fn ThreadRow(props: &ThreadRowProps) -> Html {
     let t = &sys.threads[props.tid];
     let process = &sys.processes[t.pid];
     let (line, text) = run.instruction(t.tid, view.pc);
+    // Its instruction failed: the run stopped there; it no longer holds its CPU.
+    let fault = run.fault_of(t.tid, props.time);
+    let cpu = view.cpu.filter(|_| fault.is_none());
     let instr = if view.state == ThreadState::Terminated { "(finished)" } else { text };
     // The PC counts instructions from 0, lines count from 1 (blank and comment lines have no PC).
     let pc = match (view.state, line) {
@@ -68,7 +73,7 @@ fn ThreadRow(props: &ThreadRowProps) -> Html {
     let (tid, on) = (t.tid, props.selected);
     let pick = props.on_select.reform(move |_: MouseEvent| (!on).then_some(tid));
     html! {
-        <tr data-tid={t.tid.to_string()} class={classes!(view.cpu.is_some().then_some("on-cpu"), props.shown.then_some("shown"), on.then_some("selected"))}>
+        <tr data-tid={t.tid.to_string()} class={classes!(cpu.is_some().then_some("on-cpu"), props.shown.then_some("shown"), on.then_some("selected"))}>
             <td>{ &process.name }</td>
             <td class="nowrap">
                 <span class="swatch" style={format!("background:{}", thread_colour(sys, t.tid))}></span>
@@ -79,13 +84,17 @@ fn ThreadRow(props: &ThreadRowProps) -> Html {
                 if t.is_main && t.name != "main" { <span class="badge" title="The process's first thread">{ "main" }</span> }
             </td>
             <td>
-                <span class={state_class(view.state)} data-testid="thread-state">{ view.state_words(t.created) }</span>
+                if let Some(fault) = fault {
+                    <span class="state state-failed" data-testid="thread-state" title={format!("Runtime error: {}", fault.replace('`', ""))}>{ "failed (runtime error)" }</span>
+                } else {
+                    <span class={state_class(view.state)} data-testid="thread-state">{ view.state_words(t.created) }</span>
+                }
                 if props.switching_in { <span class="muted" title="The CPU is saving the previous context and loading this one">{ " switching in" }</span> }
             </td>
             // What a blocked thread waits for, beside its state (a last column scrolled out of
             // sight at 1024 px).
             <td data-testid="thread-waits">{ with_code(&waits) }</td>
-            <td class="num">{ view.cpu.map_or_else(|| "—".to_string(), |c| c.to_string()) }</td>
+            <td class="num">{ cpu.map_or_else(|| "—".to_string(), |c| c.to_string()) }</td>
             <td class="num nowrap" data-testid="thread-pc">{ pc }</td>
             <td><code>{ instr }</code></td>
             <td class="regs"><code>{ if regs.is_empty() { "all 0".to_string() } else { regs.join(" ") } }</code></td>
@@ -107,7 +116,7 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
         let spinning_on = (props.snapshot.objects.get(t.pid))
             .and_then(|o| o.spinlocks.iter().position(|l| l.spinning.contains(&t.tid)));
         html! {
-            <ThreadRow key={t.tid} run={run.clone()} tid={t.tid} view={view.clone()} {switching_in} {spinning_on}
+            <ThreadRow key={t.tid} run={run.clone()} tid={t.tid} view={view.clone()} {switching_in} {spinning_on} time={props.snapshot.time}
                 shown={t.tid == props.shown} selected={props.selected == Some(t.tid)} on_select={props.on_select.clone()} />
         }
     });
