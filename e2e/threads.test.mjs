@@ -99,3 +99,27 @@ test('a runtime error: the failing thread is shown failed, its line says so', { 
   page.done();
 });
 
+test('threads-create-join: the next mark is the instruction run next; a slot not created has none', { timeout: TEST_TIMEOUT }, async (t) => {
+  const want = cli('threads-create-join', '--trace');
+  // main (tid 0) at its creates: PC 1, line 2; the `end` (line 3) takes no time and goes back.
+  const creates = want.trace.events.filter((e) => e.type === 'pc' && e.tid === 0 && e.pc === 1).map((e) => e.time);
+  assert.equal(creates.length, 4);
+  const page = await newPage(app, t);
+  await openApp(page, app, 'threads-create-join');
+  await byId(page, 'code-thread').selectOption('0');
+  const next = () => page.locator('[data-testid="code-listing"] [data-testid="code-next"]');
+  for (const time of creates.slice(0, 3)) {
+    await seek(page, time + 1);
+    assert.equal(await next().count(), 1, `t=${time + 1}`);
+    assert.equal(await next().locator('xpath=ancestor::li').getAttribute('data-line'), '2', `t=${time + 1}`);
+  }
+  await seek(page, creates[3] + 1);
+  assert.equal(await next().locator('xpath=ancestor::li').getAttribute('data-line'), '4');
+  // w1 at t = 0: not created yet, no next mark; its line says so.
+  await seek(page, 0);
+  await byId(page, 'code-thread').selectOption('1');
+  assert.equal(await next().count(), 0);
+  assert.match(await byId(page, 'code-listing').innerText(), /w1: starts here when a create starts it; not started yet/);
+  page.done();
+});
+

@@ -269,6 +269,31 @@ fn the_wait_graph_panel_draws_and_lists_joins() {
     assert!(html.contains("the exit of thread t1, which main joins"), "{html}");
 }
 
+/// The code view's "next" mark is the instruction the thread runs next, from the trace: main
+/// of preset threads-create-join in a `create` (line 2, PC 1) goes on to its loop's `end`
+/// (PC 2, no ticks) and, with rounds left, back to the `create` at the same instant, so next
+/// is PC 1 (line 2), not the `end` line; in the last round next is `set r4, 1` (PC 3, line 4).
+#[test]
+fn the_next_instruction_follows_the_loop_back() {
+    use threadlab::model::trace::What;
+    use threadlab::page::run::Run;
+    let text = include_str!("../presets/threads-create-join.json");
+    let run = Run::from_json(text).unwrap();
+    let creates: Vec<u64> =
+        (run.trace.events.iter()).filter(|e| matches!(e.what, What::Pc { tid: 0, pc: 1 })).map(|e| e.time).collect();
+    assert_eq!(creates.len(), 4, "four rounds of the create loop");
+    let prog = run.system.program_of(0);
+    for &t in &creates[..3] {
+        assert_eq!(run.next_pc(0, t), Some(1), "at t={t}");
+        assert_eq!(prog.lines[1], 2);
+    }
+    assert_eq!(run.next_pc(0, creates[3]), Some(3));
+    assert_eq!(prog.lines[3], 4);
+    // main's last instruction (`store r2, total`, PC 11) has no next: it runs off the end.
+    let end = run.result.metrics.threads[0].completion.unwrap();
+    assert_eq!(run.next_pc(0, end), None);
+}
+
 /// A runtime error belongs to its thread from the instant its instruction failed: `join r0`
 /// (main joins itself) fails at t=1 (the join's tick), line 1.
 #[test]

@@ -9,9 +9,12 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use crate::messaging::wire::RunBytes;
 use crate::model::listing::Whereabouts;
 use crate::model::replay::Checkpoints;
-use crate::model::trace::{LostUpdate, Snapshot, Trace};
+use crate::model::trace::{LostUpdate, Snapshot, Trace, What};
 use crate::model::{self, RunResult, Scenario, ScenarioError, System, ThreadId, Ticks};
 use crate::page::summary::Summary;
+
+/// Events [`Run::next_pc`] looks through at most (a frame's budget: about a millisecond).
+pub const NEXT_PC_SCAN: usize = 200_000;
 
 /// Every run gets a fresh id, so comparing runs (for Yew props) is one integer compare.
 static NEXT_RUN_ID: AtomicU32 = AtomicU32::new(1);
@@ -113,6 +116,29 @@ impl Run {
             model::Outcome::RuntimeError { tid: t, time: at, message, .. } if *t == tid && *at <= time => Some(message),
             _ => None,
         }
+    }
+
+    /// The instruction thread `tid` runs after the one it is in at `time` (ticks), from the
+    /// trace: where its PC is once that instruction completes and the bookkeeping of the same
+    /// instant is done (an `end` going back to its loop's first line, a `loop`, a jump), so
+    /// the last PC it records at the first later instant it records one. `None` if it records
+    /// none (it exits, fails or the run stops), or if that is more than
+    /// [`NEXT_PC_SCAN`] events ahead (the code view then marks no next line).
+    pub fn next_pc(&self, tid: ThreadId, time: Ticks) -> Option<usize> {
+        let events = &self.trace.events;
+        let from = events.partition_point(|e| e.time <= time);
+        let mut found: Option<(Ticks, usize)> = None;
+        for e in events[from..].iter().take(NEXT_PC_SCAN) {
+            if found.is_some_and(|(at, _)| e.time > at) {
+                break;
+            }
+            if let What::Pc { tid: t, pc } = e.what
+                && t == tid
+            {
+                found = Some((e.time, pc));
+            }
+        }
+        found.map(|(_, pc)| pc)
     }
 
     /// The instruction text at `pc` of thread `tid`, with its 1-based source line if it has one.

@@ -168,8 +168,9 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
             }
         }
     }
-    // The line after a running thread's current one: where its PC goes next.
-    let next_line = running.then(|| line_of(view.pc + 1)).flatten();
+    // The line of the instruction a running thread runs next (from the trace: after a loop's
+    // last line, its first again or the line after its `end`).
+    let next_line = running.then(|| run.next_pc(tid, snap.time)).flatten().and_then(line_of);
     // The lines as markup (one string: far smaller in wasm than an `html!` row per line).
     let mut rows = String::new();
     for (i, text) in lines.iter().enumerate() {
