@@ -99,6 +99,21 @@ test('a runtime error: the failing thread is shown failed, its line says so', { 
   page.done();
 });
 
+test('threads-create-join: the wait-for graph heading counts the exit its drawing shows held', { timeout: TEST_TIMEOUT }, async (t) => {
+  const want = cli('threads-create-join', '--trace');
+  const join = want.trace.events.find((e) => e.type === 'state' && e.state === 'blocked' && e.on === 'join');
+  const page = await newPage(app, t);
+  await openApp(page, app, 'threads-create-join');
+  await seek(page, join.time);
+  await page.locator('[data-testid="waitgraph"] summary').click();
+  await byId(page, 'waitgraph-svg').waitFor();
+  const held = await page.locator('[data-testid="waitgraph-svg"] line.wg-holds').count();
+  const waits = await page.locator('[data-testid="waitgraph-svg"] line.wg-edge:not(.wg-holds)').count();
+  assert.deepEqual([held, waits], [1, 1]);
+  assert.equal(await text(page, 'waitgraph-summary'), `— ${held} held, ${waits} waiting`);
+  page.done();
+});
+
 test('threads-create-join: the next mark is the instruction run next; a slot not created has none', { timeout: TEST_TIMEOUT }, async (t) => {
   const want = cli('threads-create-join', '--trace');
   // main (tid 0) at its creates: PC 1, line 2; the `end` (line 3) takes no time and goes back.

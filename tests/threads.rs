@@ -269,6 +269,24 @@ fn the_wait_graph_panel_draws_and_lists_joins() {
     assert!(html.contains("the exit of thread t1, which main joins"), "{html}");
 }
 
+/// The panel's heading counts what it draws: main blocked in `join` (create 0–14, join 14–15
+/// blocks; w1 computes 15–20) at t = 17 is one wait (main → "thread's exit") and one held (the
+/// exit → w1), so "1 held, 1 waiting", not "0 held".
+#[test]
+fn the_wait_graph_heading_counts_a_joined_threads_exit_as_held() {
+    use threadlab::page::wait_graph::{body, summary};
+    let s = with_workers("create r1, worker\njoin r1", "compute 5", 1, 1, "");
+    let (sys, r) = go(&s);
+    let snap = r.trace.as_ref().unwrap().snapshot(&sys, 1, 17);
+    let g = threadlab::model::waitgraph::WaitGraph::at(&sys, &snap);
+    let html = body(&sys, &g, &snap);
+    let held = html.matches(r#"<line class="wg-edge wg-holds"#).count();
+    let waiting =
+        html.matches(r#"<line class="wg-edge""#).count() + html.matches(r#"<line class="wg-edge wg-cycle""#).count();
+    assert_eq!((held, waiting), (1, 1), "{html}");
+    assert_eq!(summary(&g), format!("{held} held, {waiting} waiting"));
+}
+
 /// The code view's "next" mark is the instruction the thread runs next, from the trace: main
 /// of preset threads-create-join in a `create` (line 2, PC 1) goes on to its loop's `end`
 /// (PC 2, no ticks) and, with rounds left, back to the `create` at the same instant, so next

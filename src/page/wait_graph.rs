@@ -48,10 +48,12 @@ pub fn has_objects(sys: &System) -> bool {
 }
 
 /// The graph in a few words, for the folded panel's title: "a cycle of waits: deadlock",
-/// "2 held, 1 waiting", "nothing held, nobody waits".
+/// "2 held, 1 waiting", "nothing held, nobody waits". It counts the drawing's arrows: a join is
+/// one wait (joiner → the thread's exit) and one held (the exit → the joined thread, which
+/// "holds" its exit until it exits).
 pub fn summary(g: &WaitGraph) -> String {
     let waits = g.edges.iter().filter(|e| !e.holds).count();
-    let held = g.edges.len() - waits;
+    let held = g.edges.len() - waits + g.joins.len();
     match (g.cycles.len(), waits + g.joins.len(), held) {
         (0, 0, 0) => "nothing held, nobody waits".into(),
         (0, w, h) => format!("{h} held, {w} waiting"),
