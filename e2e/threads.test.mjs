@@ -99,6 +99,25 @@ test('a runtime error: the failing thread is shown failed, its line says so', { 
   page.done();
 });
 
+test('threads-create-join: sync wait is the JSON lock_wait, join included; the legend says join', { timeout: TEST_TIMEOUT }, async (t) => {
+  const want = cli('threads-create-join');
+  const page = await newPage(app, t);
+  await openApp(page, app, 'threads-create-join');
+  const header = byId(page, 'col-sync-wait');
+  assert.equal((await header.innerText()).trim(), 'Sync wait');
+  const tip = await header.getAttribute('title');
+  assert.match(tip, /join waiting for a thread's exit/);
+  assert.match(tip, /CLI's JSON calls it lock_wait/);
+  const cells = page.locator('[aria-label="Metrics per thread"] tbody tr');
+  for (const [i, m] of want.metrics.threads.entries()) {
+    assert.equal(Number(await cells.nth(i).locator('td').nth(10).innerText()), m.lock_wait, m.name);
+  }
+  assert.ok(want.metrics.threads[0].lock_wait > 0, 'main waits in its joins');
+  await byId(page, 'lanes-threads').click();
+  assert.match(await text(page, 'legend-lock'), /or in a join \(waiting for a thread's exit\)/);
+  page.done();
+});
+
 test('threads-create-join: the wait-for graph heading counts the exit its drawing shows held', { timeout: TEST_TIMEOUT }, async (t) => {
   const want = cli('threads-create-join', '--trace');
   const join = want.trace.events.find((e) => e.type === 'state' && e.state === 'blocked' && e.on === 'join');
@@ -111,6 +130,47 @@ test('threads-create-join: the wait-for graph heading counts the exit its drawin
   const waits = await page.locator('[data-testid="waitgraph-svg"] line.wg-edge:not(.wg-holds)').count();
   assert.deepEqual([held, waits], [1, 1]);
   assert.equal(await text(page, 'waitgraph-summary'), `— ${held} held, ${waits} waiting`);
+  page.done();
+});
+
+test('no backticks in tooltips, labels or plain text: threads-create-join and deadlock', { timeout: TEST_TIMEOUT }, async (t) => {
+  // Every title and aria-label, SVG <title>, and every text outside code, pre and the editor.
+  const ticks = (page) => page.evaluate(() => {
+    const bad = [];
+    for (const el of document.querySelectorAll('[title], [aria-label]')) {
+      for (const a of ['title', 'aria-label']) {
+        const v = el.getAttribute(a);
+        if (v && v.includes('`')) bad.push(`${a}: ${v}`);
+      }
+    }
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (n.textContent.includes('`') && !n.parentElement.closest('code, pre, textarea, .json-editor, script, style')) {
+        bad.push(`text in <${n.parentElement.tagName.toLowerCase()}>: ${n.textContent.trim().slice(0, 120)}`);
+      }
+    }
+    return bad;
+  });
+  const page = await newPage(app, t);
+  await openApp(page, app, 'threads-create-join');
+  const want = cli('threads-create-join', '--trace');
+  const join = want.trace.events.find((e) => e.type === 'state' && e.state === 'blocked' && e.on === 'join');
+  await seek(page, join.time);
+  await page.locator('[data-testid="waitgraph"] summary').click();
+  await byId(page, 'lanes-threads').click();
+  // main's lane (the first): its bars by keys until the join wait's details show.
+  await byId(page, 'timeline').focus();
+  await page.keyboard.press('Home');
+  let details = '';
+  for (let i = 0; i < 20 && !/blocked in join/.test(details); i++) {
+    await page.keyboard.press('ArrowRight');
+    details = await text(page, 'bar-details');
+  }
+  assert.match(details, /blocked in join, waiting for thread w1 to exit/);
+  assert.deepEqual(await ticks(page), []);
+  await openApp(page, app, 'deadlock');
+  await byId(page, 'btn-end').click();
+  assert.deepEqual(await ticks(page), []);
   page.done();
 });
 

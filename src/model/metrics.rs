@@ -36,8 +36,10 @@ pub struct ThreadMetrics {
     pub cpu_time: Ticks,
     /// Ticks blocked in I/O.
     pub io_time: Ticks,
-    /// Ticks blocked waiting on a synchronisation object: a mutex, a semaphore, a condition
-    /// variable, a barrier or a read-write lock.
+    /// Ticks blocked on synchronisation ("sync wait" on the page): waiting for a mutex, a
+    /// semaphore, a condition variable, a barrier or a read-write lock, or in a `join` for a
+    /// thread's exit (every [`super::wait::WaitClass::Sync`] wait). The JSON keeps the name
+    /// `lock_wait` it had when a mutex was the only object, so graders' scripts still read it.
     pub lock_wait: Ticks,
     /// Ticks spent spinning: `spin_lock` attempts that found the lock taken (busy-waiting, so
     /// also counted in `cpu_time`). Left out of the JSON when 0.

@@ -65,7 +65,8 @@ pub enum WaitReason {
 pub enum WaitClass {
     /// Counted in `io_time`.
     Io,
-    /// Waiting on a synchronisation primitive: counted in `lock_wait`.
+    /// Waiting on a synchronisation primitive, or in a `join` for a thread's exit: counted in
+    /// `lock_wait` (the page's "sync wait").
     Sync,
 }
 

@@ -18,8 +18,8 @@ pub enum SpanKind {
     Ready,
     /// The thread is blocked on I/O ([`WaitClass::Io`]; thread lanes only).
     IoWait,
-    /// The thread is blocked on a lock or another synchronisation object ([`WaitClass::Sync`];
-    /// thread lanes only).
+    /// The thread is blocked on a lock or another synchronisation object, or in a `join` waiting
+    /// for a thread's exit ([`WaitClass::Sync`]; thread lanes only).
     LockWait,
 }
 
@@ -49,7 +49,9 @@ impl SpanKind {
             SpanKind::ProcessSwitch => "process switch (address space changes)",
             SpanKind::Ready => "ready, waiting for a CPU",
             SpanKind::IoWait => "blocked on I/O",
-            SpanKind::LockWait => "blocked on a lock, semaphore, condition variable or barrier",
+            SpanKind::LockWait => {
+                "blocked on a lock, semaphore, condition variable or barrier, or in a join (waiting for a thread's exit)"
+            }
         }
     }
 

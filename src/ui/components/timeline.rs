@@ -16,10 +16,12 @@ use yew::prelude::*;
 use super::timeline_lanes::{Drawing, draw, lane_height};
 use super::timeline_legend::{legend, legend_pick};
 use super::timeline_marks::{MARK_HEIGHT, lost_marks};
+use crate::model::wait::WaitReason;
 use crate::model::{Outcome, ThreadId, Ticks};
 use crate::timeline::names::lane_names;
 use crate::timeline::palette::thread_colours;
 use crate::timeline::{LaneSet, Lanes, MIN_SPAN, Span, SpanKind, Window, axis_step};
+use crate::ui::format::with_code;
 use crate::ui::run::Run;
 
 /// Props of [`Timeline`].
@@ -81,8 +83,12 @@ fn describe(run: &Run, d: &Drawing, at: (usize, usize), win: Window, per_px: f64
         Some(cpu) => format!("CPU {cpu} · "),
         None => String::new(),
     };
-    // A synchronisation wait is named by its object: "blocked on semaphore `empty`".
+    // A synchronisation wait is named by its object: "blocked on semaphore empty"; a join by
+    // the thread it waits for: "blocked in join, waiting for thread w1 to exit".
     let what = match (s.kind, s.wait) {
+        (SpanKind::LockWait, Some(w @ WaitReason::Join { .. })) => {
+            format!("blocked in join, waiting for {}", w.describe(sys, t.pid))
+        }
         (SpanKind::LockWait, Some(w)) => format!("blocked on {}", w.describe(sys, t.pid)),
         _ => s.kind.label().to_string(),
     };
@@ -478,7 +484,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     <button data-testid="lanes-cpus" aria-pressed={(*set == LaneSet::Cpus).to_string()} onclick={show(LaneSet::Cpus)}
                         title="One lane per CPU: what it runs, and its context switches">{ "By CPU" }</button>
                     <button data-testid="lanes-threads" aria-pressed={(*set == LaneSet::Threads).to_string()} onclick={show(LaneSet::Threads)}
-                        title="One lane per thread: running, ready, blocked on I/O or on a lock, semaphore, condition variable or barrier">{ "By thread" }</button>
+                        title="One lane per thread: running, ready, blocked on I/O, on a lock, semaphore, condition variable or barrier, or in a join">{ "By thread" }</button>
                 </div>
                 <div class="zoom" role="group" aria-label="Zoom the timeline">
                     <span class="muted zoom-window" data-testid="zoom-window">{ window_text.clone() }</span>
@@ -510,7 +516,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 </div>
                 { axis(win) }
             </div>
-            <p id="bar-details" class="bar-details" data-testid="bar-details" aria-live="polite">{ details }</p>
+            <p id="bar-details" class="bar-details" data-testid="bar-details" aria-live="polite">{ with_code(&details) }</p>
             <div class="legend" data-testid="timeline-legend" onclick={on_legend}>{ Html::from_html_unchecked((*legend).clone()) }</div>
         </section>
     }

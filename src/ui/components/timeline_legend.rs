@@ -45,7 +45,12 @@ pub fn legend(run: &Run, colours: &[&str], set: LaneSet, selected: Option<Thread
         ("kind-process-switch", "process switch", "legend-process-switch", false),
         ("kind-ready", "ready, waiting for a CPU", "legend-ready", true),
         ("kind-io", "blocked on I/O", "legend-io", true),
-        ("kind-lock", "blocked on a lock, semaphore, condition variable or barrier", "legend-lock", true),
+        (
+            "kind-lock",
+            "blocked on a lock, semaphore, condition variable or barrier, or in a join (waiting for a thread's exit)",
+            "legend-lock",
+            true,
+        ),
     ];
     for (class, label, id, only_threads) in kinds {
         let note = if only_threads && set == LaneSet::Cpus { "<span class=\"muted\"> (By thread)</span>" } else { "" };
