@@ -198,3 +198,24 @@ test('threads-create-join: the next mark is the instruction run next; a slot not
   page.done();
 });
 
+test('threads-create-join: the thread creation setting re-runs and changes that one value', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openApp(page, app, 'race-unsafe');
+  assert.equal(await byId(page, 'setting-create').count(), 0, 'no box for a scenario that creates no thread');
+  await openApp(page, app, 'threads-create-join');
+  assert.equal(Number(await byId(page, 'setting-create').inputValue()), 14);
+  const before = await editorScenario(page);
+  const makespan = await num(page, 'metric-makespan');
+  await setValue(page, 'setting-create', 40);
+  await page.waitForFunction(() => /"thread_create_ticks": 40/.test(document.querySelector('[data-testid="scenario-editor"]').value), null, { timeout: T.load });
+  const after = await editorScenario(page);
+  assert.deepEqual(after, { ...before, machine: { ...before.machine, thread_create_ticks: 40 } });
+  // The run is the CLI's run of that scenario.
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'threadlab-')), 'create40.json');
+  writeFileSync(file, JSON.stringify(after));
+  const want = cliFile(file);
+  await waitNum(page, 'metric-makespan', want.metrics.makespan);
+  assert.notEqual(want.metrics.makespan, makespan);
+  assert.equal(Number(await byId(page, 'setting-create').inputValue()), 40);
+  page.done();
+});

@@ -247,7 +247,7 @@ struct CompareArgs {
     /// One variant per policy, named by its key: fcfs,sjf,rr (or all).
     #[arg(long, value_name = "LIST", value_parser = compare::syntax::policies, conflicts_with = "policy")]
     policies: Option<::std::vec::Vec<Policy>>,
-    /// A variant: NAME:key=value,… (e.g. "rr4:policy=rr,quantum=4"); keys: cpus, policy, quantum, tie, seed, thread_switch_ticks, process_switch_ticks. Repeat for more.
+    /// A variant: NAME:key=value,… (e.g. "rr4:policy=rr,quantum=4"); keys: cpus, policy, quantum, tie, seed, thread_switch_ticks, process_switch_ticks, thread_create_ticks. Repeat for more.
     #[arg(long, value_name = "SPEC", value_parser = compare::syntax::variant)]
     variant: Vec<Variant>,
     /// Metrics to show (repeat, or comma-separated); default avg_turnaround, avg_waiting, avg_response, makespan, context_switches.
@@ -264,7 +264,7 @@ struct CompareArgs {
 struct SweepArgs {
     #[command(flatten)]
     source: Source,
-    /// The setting to sweep: cpus, quantum, seed, thread_switch_ticks or process_switch_ticks.
+    /// The setting to sweep: cpus, quantum, seed, thread_switch_ticks, process_switch_ticks or thread_create_ticks.
     #[arg(long, value_name = "KEY", value_parser = setting_key)]
     param: Setting,
     /// Its values: 1,2,4,8 or ranges 1..16 (inclusive) and 1..16:3 (every 3rd).

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::jobs::{self, Job};
+use crate::model::program::Instr;
 use crate::model::scenario::{Policy, PolicyParams, ProgramText, Scenario, ScenarioEdit, TieRule};
 use crate::model::{System, Ticks};
 
@@ -38,6 +39,9 @@ pub struct Summary {
     pub params: Vec<(String, String)>,
     /// The seed of the run's random draws.
     pub seed: u64,
+    /// `machine.thread_create_ticks` (ticks a `create` costs), if a program of the scenario
+    /// creates threads; `None` otherwise (the page shows no box for it then).
+    pub thread_create_ticks: Option<Ticks>,
     /// What the run does that the settings do not show, in sentences (e.g. a one-CPU policy
     /// on a machine of several).
     pub notes: Vec<String>,
@@ -97,6 +101,9 @@ impl Summary {
             tie,
             params,
             seed: scenario.seed,
+            thread_create_ticks: (system.programs.iter())
+                .any(|p| p.instrs.iter().any(|i| matches!(i, Instr::Create { .. })))
+                .then_some(scenario.machine.thread_create_ticks),
             notes: notes_of(scenario),
             programs,
             jobs: jobs::rows_of(scenario),
@@ -116,6 +123,7 @@ impl Summary {
                 ScenarioEdit::Quantum(_) => {}
                 ScenarioEdit::Tie(t) => s.tie = s.tie.map(|_| t),
                 ScenarioEdit::Seed(n) => s.seed = n,
+                ScenarioEdit::ThreadCreateTicks(n) => s.thread_create_ticks = s.thread_create_ticks.map(|_| n),
                 ScenarioEdit::ThreadSwitchTicks(_) | ScenarioEdit::ProcessSwitchTicks(_) => {}
             }
         }

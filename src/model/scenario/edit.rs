@@ -12,7 +12,8 @@ use super::{MAX_CPUS, MachineSpec, Scenario, ScenarioError, SchedulerSpec, text}
 use crate::model::Ticks;
 use crate::model::scheduler::spec::{Policy, TieRule};
 
-/// Longest context switch an edit may set, in ticks (the default `limits.max_time` is 10⁹).
+/// Longest context switch, or thread creation, an edit may set, in ticks (the default
+/// `limits.max_time` is 10⁹).
 pub const MAX_SWITCH_TICKS: Ticks = 1_000_000_000;
 
 /// A setting changed by a control or a flag.
@@ -39,6 +40,10 @@ pub enum ScenarioEdit {
     /// `machine.process_switch_ticks`: a switch to another process, 0 to [`MAX_SWITCH_TICKS`]
     /// ticks.
     ProcessSwitchTicks(Ticks),
+    /// `machine.thread_create_ticks`: the CPU a `create` costs its thread, 0 to
+    /// [`MAX_SWITCH_TICKS`] ticks (default 14, measured: see
+    /// [`super::DEFAULT_THREAD_CREATE_TICKS`]).
+    ThreadCreateTicks(Ticks),
 }
 
 /// What a [`ScenarioEdit`] changes, without the value: the keys of the text and JSON forms.
@@ -62,6 +67,8 @@ pub enum Setting {
     ThreadSwitchTicks,
     /// `process_switch_ticks`: the cost of a switch to another process, in ticks.
     ProcessSwitchTicks,
+    /// `thread_create_ticks`: the cost of a `create` to the creating thread, in ticks.
+    ThreadCreateTicks,
 }
 
 impl Setting {
@@ -74,6 +81,7 @@ impl Setting {
         Setting::Seed,
         Setting::ThreadSwitchTicks,
         Setting::ProcessSwitchTicks,
+        Setting::ThreadCreateTicks,
     ];
 
     /// The key in `key=value` and in JSON (`quantum`).
@@ -86,6 +94,7 @@ impl Setting {
             Setting::Seed => "seed",
             Setting::ThreadSwitchTicks => "thread_switch_ticks",
             Setting::ProcessSwitchTicks => "process_switch_ticks",
+            Setting::ThreadCreateTicks => "thread_create_ticks",
         }
     }
 
@@ -107,6 +116,7 @@ impl Setting {
             Setting::Seed => "seed",
             Setting::ThreadSwitchTicks => "machine.thread_switch_ticks",
             Setting::ProcessSwitchTicks => "machine.process_switch_ticks",
+            Setting::ThreadCreateTicks => "machine.thread_create_ticks",
         }
     }
 
@@ -120,6 +130,7 @@ impl Setting {
             Setting::Seed => "Seed",
             Setting::ThreadSwitchTicks => "Thread switch",
             Setting::ProcessSwitchTicks => "Process switch",
+            Setting::ThreadCreateTicks => "Thread creation",
         }
     }
 
@@ -127,7 +138,10 @@ impl Setting {
     pub fn unit(self) -> Option<&'static str> {
         match self {
             Setting::Cpus => Some("CPUs"),
-            Setting::Quantum | Setting::ThreadSwitchTicks | Setting::ProcessSwitchTicks => Some("ticks"),
+            Setting::Quantum
+            | Setting::ThreadSwitchTicks
+            | Setting::ProcessSwitchTicks
+            | Setting::ThreadCreateTicks => Some("ticks"),
             Setting::Policy | Setting::Tie | Setting::Seed => None,
         }
     }
@@ -148,6 +162,7 @@ impl Setting {
             Setting::Seed => ScenarioEdit::Seed(n),
             Setting::ThreadSwitchTicks => ScenarioEdit::ThreadSwitchTicks(n),
             Setting::ProcessSwitchTicks => ScenarioEdit::ProcessSwitchTicks(n),
+            Setting::ThreadCreateTicks => ScenarioEdit::ThreadCreateTicks(n),
             Setting::Policy | Setting::Tie => {
                 return Err(format!("`{}` is not a number: it cannot be swept", self.key()));
             }
@@ -187,6 +202,7 @@ impl ScenarioEdit {
             ScenarioEdit::Seed(_) => Setting::Seed,
             ScenarioEdit::ThreadSwitchTicks(_) => Setting::ThreadSwitchTicks,
             ScenarioEdit::ProcessSwitchTicks(_) => Setting::ProcessSwitchTicks,
+            ScenarioEdit::ThreadCreateTicks(_) => Setting::ThreadCreateTicks,
         }
     }
 
@@ -211,7 +227,8 @@ impl ScenarioEdit {
             ScenarioEdit::Quantum(n)
             | ScenarioEdit::Seed(n)
             | ScenarioEdit::ThreadSwitchTicks(n)
-            | ScenarioEdit::ProcessSwitchTicks(n) => Some(n),
+            | ScenarioEdit::ProcessSwitchTicks(n)
+            | ScenarioEdit::ThreadCreateTicks(n) => Some(n),
             ScenarioEdit::Policy(_) | ScenarioEdit::Tie(_) => None,
         }
     }
@@ -285,13 +302,16 @@ impl ScenarioEdit {
                 *scheduler = spec;
             }
             ScenarioEdit::Seed(s) => *seed = s,
-            ScenarioEdit::ThreadSwitchTicks(n) | ScenarioEdit::ProcessSwitchTicks(n) => {
+            ScenarioEdit::ThreadSwitchTicks(n)
+            | ScenarioEdit::ProcessSwitchTicks(n)
+            | ScenarioEdit::ThreadCreateTicks(n) => {
                 if n > MAX_SWITCH_TICKS {
                     return Err(at(format!("must be 0 to {MAX_SWITCH_TICKS} ticks, got {n}")));
                 }
                 match self {
                     ScenarioEdit::ThreadSwitchTicks(_) => machine.thread_switch_ticks = n,
-                    _ => machine.process_switch_ticks = n,
+                    ScenarioEdit::ProcessSwitchTicks(_) => machine.process_switch_ticks = n,
+                    _ => machine.thread_create_ticks = n,
                 }
             }
         }
@@ -389,9 +409,10 @@ impl ScenarioEdit {
         let number = |n: u64| text::set(source, self.path(), &n.to_string());
         let edited = match *self {
             ScenarioEdit::Cpus(n) => number(n.into()),
-            ScenarioEdit::Seed(n) | ScenarioEdit::ThreadSwitchTicks(n) | ScenarioEdit::ProcessSwitchTicks(n) => {
-                number(n)
-            }
+            ScenarioEdit::Seed(n)
+            | ScenarioEdit::ThreadSwitchTicks(n)
+            | ScenarioEdit::ProcessSwitchTicks(n)
+            | ScenarioEdit::ThreadCreateTicks(n) => number(n),
             // The scheduler's members depend on the policy (MLFQ's quantum is its levels'):
             // the members that differ are synced, whatever they are.
             ScenarioEdit::Policy(_) | ScenarioEdit::Quantum(_) | ScenarioEdit::Tie(_) => {
@@ -483,6 +504,29 @@ mod tests {
         assert_eq!(s.machine.cpus, 3);
         let (text, _) = ScenarioEdit::Seed(9).apply_to_text(FCFS).unwrap();
         assert_eq!(text, FCFS.replace("\"seed\": 1,", "\"seed\": 9,"));
+    }
+
+    const CREATE_JOIN: &str = include_str!("../../../presets/threads-create-join.json");
+
+    #[test]
+    fn thread_creation_ticks_edit_one_value_of_the_machine() {
+        let edit = ScenarioEdit::parse("thread_create_ticks=20").unwrap();
+        assert_eq!(edit, ScenarioEdit::ThreadCreateTicks(20));
+        assert_eq!(edit.to_string(), "thread_create_ticks=20");
+        assert_eq!(serde_json::to_string(&edit).unwrap(), r#"{"thread_create_ticks":20}"#);
+        // The preset leaves it at its default (unwritten): the edit adds it to `machine` alone.
+        let (text, s) = edit.apply_to_text(CREATE_JOIN).unwrap();
+        assert_eq!(s.machine.thread_create_ticks, 20);
+        let before = Scenario::from_json(CREATE_JOIN).unwrap();
+        let mut expected = before.clone();
+        expected.machine.thread_create_ticks = 20;
+        assert_eq!(s, expected, "nothing else changes");
+        assert!(text.contains("\"thread_create_ticks\": 20"), "{text}");
+        assert_eq!(text.lines().count(), CREATE_JOIN.lines().count() + 1, "{text}");
+        let mut s = before;
+        let e = ScenarioEdit::ThreadCreateTicks(MAX_SWITCH_TICKS + 1).apply(&mut s).unwrap_err();
+        assert_eq!(e.path, "machine.thread_create_ticks");
+        assert_eq!(s.machine.thread_create_ticks, crate::model::scenario::DEFAULT_THREAD_CREATE_TICKS);
     }
 
     #[test]

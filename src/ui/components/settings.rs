@@ -6,7 +6,7 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::model::scenario::{MAX_CPUS, Policy, ScenarioEdit, TieRule};
+use crate::model::scenario::{MAX_CPUS, MAX_SWITCH_TICKS, Policy, ScenarioEdit, TieRule};
 use crate::page::{Loaded, PageAction};
 use crate::ui::components::use_select_value;
 
@@ -125,10 +125,17 @@ pub fn Settings(props: &SettingsProps) -> Html {
     let on_change = props.on_action.reform(PageAction::Edit);
     let cpus_box = NumberBox { draft: use_state(|| None), error: use_state(|| None) };
     let quantum_box = NumberBox { draft: use_state(|| None), error: use_state(|| None) };
+    let create_box = NumberBox { draft: use_state(|| None), error: use_state(|| None) };
     // A new scenario (preset, apply, import…) shows its own values: old complaints no longer apply.
     {
-        let handles =
-            [cpus_box.draft.clone(), cpus_box.error.clone(), quantum_box.draft.clone(), quantum_box.error.clone()];
+        let handles = [
+            cpus_box.draft.clone(),
+            cpus_box.error.clone(),
+            quantum_box.draft.clone(),
+            quantum_box.error.clone(),
+            create_box.draft.clone(),
+            create_box.error.clone(),
+        ];
         use_effect_with(props.loaded.text.clone(), move |_| handles.iter().for_each(|h| h.set(None)));
     }
     let policy_select = use_select_value(summary.policy.key().to_string());
@@ -145,7 +152,15 @@ pub fn Settings(props: &SettingsProps) -> Html {
         |t| parse_whole(t, "The quantum", 1, MAX_QUANTUM),
         on_change.reform(ScenarioEdit::Quantum),
     );
-    let (cpus_error, quantum_error) = (&*cpus_box.error, &*quantum_box.error);
+    // Shown only for a scenario whose programs `create` threads.
+    let create_ticks = summary.thread_create_ticks;
+    let shown_create = create_ticks.unwrap_or(0);
+    let (on_create, on_create_blur) = create_box.handlers(
+        shown_create,
+        |t| parse_whole(t, "Thread creation", 0, MAX_SWITCH_TICKS),
+        on_change.reform(ScenarioEdit::ThreadCreateTicks),
+    );
+    let (cpus_error, quantum_error, create_error) = (&*cpus_box.error, &*quantum_box.error, &*create_box.error);
     let on_policy = on_change.reform(|e: Event| {
         let select: HtmlSelectElement = e.target_unchecked_into();
         ScenarioEdit::Policy(Policy::from_key(&select.value()).unwrap_or(Policy::Fcfs))
@@ -200,6 +215,16 @@ pub fn Settings(props: &SettingsProps) -> Html {
                     </output>
                 }
             </div>
+            if create_ticks.is_some() {
+                <div class="field">
+                    <label for="setting-create">{ "Thread creation (µs)" }</label>
+                    <input id="setting-create" data-testid="setting-create" type="number" min="0" step="1"
+                        value={create_box.shown(shown_create)} oninput={on_create} onblur={on_create_blur}
+                        aria-invalid={create_error.is_some().to_string()} aria-describedby={create_error.is_some().then_some("create-error")}
+                        title="CPU time a create (pthread_create) costs the creating thread: machine.thread_create_ticks, 14 by default (13.62 µs measured on Linux)" />
+                    { error_line("create-error", create_error, shown_create) }
+                </div>
+            }
             <div class="field">
                 <label for="setting-tie">{ "Ties (same instant)" }</label>
                 <select id="setting-tie" data-testid="setting-tie" ref={tie_select} onchange={on_tie} disabled={!has_tie}
