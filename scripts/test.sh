@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Threadlab test, stopping at the first failure:
-#   1. native:   cargo fmt --check, cargo clippy -D warnings, cargo test (unit, integration,
-#                property and golden tests, doc tests)
+#   1. native:   cargo fmt --check, cargo clippy -D warnings, cargo doc --no-deps with
+#                warnings as errors (no broken intra-doc link), cargo test (unit,
+#                integration, property and golden tests, doc tests)
 #   2. wasm:     the presets computed inside headless Chromium equal the native goldens
 #                (wasm-bindgen-test, tests/wasm_presets.rs); a dropped worker's handlers
 #                are never called (tests/wasm_workers.rs)
@@ -65,9 +66,11 @@ section "setup"
 source scripts/setup.sh
 
 # ---------------------------------------------------------------------------------------------
-section "1. native: fmt, clippy, cargo test"
+section "1. native: fmt, clippy, doc, cargo test"
 cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
+# Every intra-doc link resolves (`[`crate::…`]` in the docstrings).
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 cargo test 2>&1 | tee "$LOGDIR/native.log"
 count_cargo "$LOGDIR/native.log"
 

@@ -37,7 +37,7 @@ ARG maxticket 100
 ARG quantum 2
 ARG seed 0
 
-Here is the job list, with the run time of each job: 
+The jobs, each with the CPU time it needs:
   Job 0 ( length = 3, tickets = 10 )
   Job 1 ( length = 2, tickets = 20 )
 

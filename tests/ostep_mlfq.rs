@@ -51,7 +51,7 @@ fn stats(args: &[&str]) -> Vec<(u64, u64)> {
 fn two_queues_line_by_line() {
     let out = mlfq(&["-n", "2", "-q", "2", "-l", "0,5,0:2,3,0", "-c"]);
     let head = "\
-Here is the list of inputs:
+The settings of this run:
 OPTIONS jobs 2
 OPTIONS queues 2
 OPTIONS allotments for queue  1 is   1

@@ -50,7 +50,7 @@ fn rr_text_line_by_line() {
 ARG policy RR
 ARG jlist 3,5,1
 
-Here is the job list, with the run time of each job: 
+The jobs, each with the CPU time it needs:
   Job 0 ( length = 3.0 )
   Job 1 ( length = 5.0 )
   Job 2 ( length = 1.0 )
@@ -190,7 +190,7 @@ fn without_c_prints_the_question_only() {
             "ARG maxlen 10",
             "ARG seed 3",
             "",
-            "Here is the job list, with the run time of each job: ",
+            "The jobs, each with the CPU time it needs:",
             "  Job 0 ( length = 3 )",
             "  Job 1 ( length = 6 )",
             "  Job 2 ( length = 4 )",

@@ -1,5 +1,5 @@
 //! The OSTEP mode's worker (a Web Worker's wasm, built by Trunk from `index.html`'s
-//! `data-type="worker"` link): see [`threadlab::workers::nested_web`] and [`threadlab::workers::ostep`]. OSTEP's flags, workloads
+//! `data-type="worker"` link): see `threadlab::workers::nested_web` (wasm only) and [`threadlab::workers::ostep`]. OSTEP's flags, workloads
 //! and printers are linked, not the model's kernel or the scenario reader: its own reader and
 //! simulation workers (the page's binaries) read and run each line's scenario.
 

@@ -1,5 +1,5 @@
 //! The sweep panel's worker (a Web Worker's wasm, built by Trunk from `index.html`'s
-//! `data-type="worker"` link): see [`threadlab::workers::nested_web`] and [`threadlab::workers::lab`]. Only the sweep panel's code
+//! `data-type="worker"` link): see `threadlab::workers::nested_web` (wasm only) and [`threadlab::workers::lab`]. Only the sweep panel's code
 //! is linked, so the module stays within a worker's size budget.
 
 #[cfg(target_arch = "wasm32")]

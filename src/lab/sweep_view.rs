@@ -19,7 +19,7 @@ use crate::model::RunResult;
 use crate::model::scenario::{Policy, Setting};
 
 /// Line colours, from Okabe & Ito's colour-blind-safe set; each series also has its own dash
-/// and marker shape ([`DASHES`], [`SHAPES`]), so colour is never the only cue.
+/// and marker shape (`DASHES`, `SHAPES` here), so colour is never the only cue.
 pub const COLOURS: [&str; 7] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
 /// Dash patterns of the series' lines, in turn.
 const DASHES: [&str; 4] = ["", "7 4", "2 3", "9 3 2 3"];

@@ -14,6 +14,8 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::remote::option_of;
+
 use crate::model::cache::CacheSpec;
 use crate::model::scenario::{Limits, MachineSpec, PolicyParams, Queues, SchedulerSpec, TieRule};
 use crate::model::schedule::Schedule;
@@ -61,7 +63,7 @@ pub fn decode(bytes: &[u8]) -> Result<LoadedRun, LoadedWireError> {
     }
 }
 
-/// Reads only the system of [`encode`]'s bytes (it is encoded first, [`LoadedRunDef`]; the
+/// Reads only the system of [`encode`]'s bytes (it is encoded first, `LoadedRunDef` here; the
 /// settings after it are left unread): all the page needs to play a run back, without the
 /// settings' readers in its module. Errors: the bytes do not start with a whole system.
 pub fn decode_system(bytes: &[u8]) -> Result<System, LoadedWireError> {
@@ -92,26 +94,8 @@ struct MachineSpecDef {
     thread_create_ticks: Ticks,
 }
 
-/// `Option<CacheSpec>` through [`CacheSpecDef`].
-mod cache {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(v: &Option<CacheSpec>, s: S) -> Result<S::Ok, S::Error> {
-        struct One<'a>(&'a CacheSpec);
-        impl Serialize for One<'_> {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                CacheSpecDef::serialize(self.0, s)
-            }
-        }
-        v.as_ref().map(One).serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<CacheSpec>, D::Error> {
-        #[derive(Deserialize)]
-        struct One(#[serde(with = "CacheSpecDef")] CacheSpec);
-        Ok(Option::<One>::deserialize(d)?.map(|o| o.0))
-    }
-}
+// `Option<CacheSpec>` through [`CacheSpecDef`].
+option_of!(cache, CacheSpec, CacheSpecDef, "CacheSpecDef");
 
 #[derive(Serialize, Deserialize)]
 #[serde(remote = "CacheSpec")]

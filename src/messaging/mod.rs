@@ -4,7 +4,7 @@
 //! A message is a control part, one of the enums below inside an [`Envelope`] that carries the
 //! protocol's version, plus zero or more buffers (the run to simulate, a run's trace, later
 //! shared memory) that travel beside it as `ArrayBuffer`s, transferred rather than copied (see
-//! [`web`]). Everything is postcard's compact binary encoding
+//! `web`, built for wasm only). Everything is postcard's compact binary encoding
 //! (<https://postcard.jamesmunns.com/wire-format>): the control part by the serde derives below
 //! (a variant is its index, a field its place), [`loaded`] for a loaded run, [`wire`] for a
 //! run's result. The control part starts with the protocol version as a varint, read before
@@ -36,6 +36,7 @@ pub mod nested;
 pub mod ostep;
 pub mod parallel;
 pub mod reader;
+mod remote;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 pub mod wire;
@@ -113,7 +114,7 @@ pub fn write<M: Serialize>(message: &M) -> Vec<u8> {
     write_versioned(PROTOCOL, message)
 }
 
-/// [`write`] for a conversation with its own protocol version `protocol` (e.g. [`parallel`]).
+/// [`write()`] for a conversation with its own protocol version `protocol` (e.g. [`parallel`]).
 pub fn write_versioned<M: Serialize>(protocol: u32, message: &M) -> Vec<u8> {
     // Not `expect`: the page would carry postcard's error names for a message never shown.
     match postcard::to_allocvec(&Envelope { protocol, message }) {
@@ -122,7 +123,7 @@ pub fn write_versioned<M: Serialize>(protocol: u32, message: &M) -> Vec<u8> {
     }
 }
 
-/// Reads control bytes written by [`write`]: the version first, then the message. Errors:
+/// Reads control bytes written by [`write()`]: the version first, then the message. Errors:
 /// another protocol version, or not a whole message (cut, garbled, or bytes left over).
 pub fn read<M: DeserializeOwned>(bytes: &[u8]) -> Result<M, ReadError> {
     read_versioned(PROTOCOL, bytes)

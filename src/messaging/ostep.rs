@@ -51,8 +51,8 @@ pub type FromOstep = FromNested<OstepAnswer>;
 pub enum OstepAnswer {
     /// It ran.
     Ran {
-        /// What `threadlab ostep` prints for the same words: OSTEP's text, or with `--json` or
-        /// `--scenario` that JSON.
+        /// What `threadlab ostep` prints for the same words: the simulator's numbers in its
+        /// layout ([`crate::ostep::OstepRun::text`]), or with `--json` or `--scenario` that JSON.
         printed: String,
         /// The model scenario that reproduces the run, as JSON text, named after the command
         /// line (`OSTEP: scheduler -p RR -q 2 -l 3,5,1`).

@@ -1,6 +1,6 @@
 //! What the parallel mode's page (`parallel.html`, `src/parallel/ui.rs`) and its workers
 //! (`src/bin/par_worker.rs`) say to each other: typed control messages in an [`super::Envelope`] with
-//! this conversation's own [`PROTOCOL`] version, and buffers beside them ([`super::web`]).
+//! this conversation's own [`PROTOCOL`] version, and buffers beside them (`super::web`, wasm only).
 //!
 //! The shared-counter experiment, for run `r` (ids come from the page and only ever grow):
 //!
@@ -54,7 +54,7 @@ pub fn write<M: Serialize>(message: &M) -> Vec<u8> {
     super::write_versioned(PROTOCOL, message)
 }
 
-/// Reads control bytes written by [`write`]. Errors: another protocol version, or not a whole
+/// Reads control bytes written by [`write()`]. Errors: another protocol version, or not a whole
 /// message.
 pub fn read<M: DeserializeOwned>(bytes: &[u8]) -> Result<M, ReadError> {
     super::read_versioned(PROTOCOL, bytes)

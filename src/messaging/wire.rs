@@ -16,6 +16,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::remote::option_of;
+
 use crate::model::metrics::{Averages, CpuMetrics, Metrics, ProcessMemory, ThreadMetrics, VariableValue};
 use crate::model::program::{BarrierId, CondId, Flags, MutexId, Reg, RwId, SemId, SpinId, VarId};
 use crate::model::scheduler::ReadyReason;
@@ -242,45 +244,8 @@ list_of!(cpu_metrics, CpuMetrics, CpuMetricsDef, "CpuMetricsDef");
 list_of!(variables, VariableValue, VariableValueDef, "VariableValueDef");
 list_of!(memory, ProcessMemory, ProcessMemoryDef, "ProcessMemoryDef");
 
-mod averages {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(v: &Option<Averages>, s: S) -> Result<S::Ok, S::Error> {
-        struct One<'a>(&'a Averages);
-        impl Serialize for One<'_> {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                AveragesDef::serialize(self.0, s)
-            }
-        }
-        v.as_ref().map(One).serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Averages>, D::Error> {
-        #[derive(Deserialize)]
-        struct One(#[serde(with = "AveragesDef")] Averages);
-        Ok(Option::<One>::deserialize(d)?.map(|o| o.0))
-    }
-}
-
-mod option_flags {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(v: &Option<Flags>, s: S) -> Result<S::Ok, S::Error> {
-        struct One<'a>(&'a Flags);
-        impl Serialize for One<'_> {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                FlagsDef::serialize(self.0, s)
-            }
-        }
-        v.as_ref().map(One).serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Flags>, D::Error> {
-        #[derive(Deserialize)]
-        struct One(#[serde(with = "FlagsDef")] Flags);
-        Ok(Option::<One>::deserialize(d)?.map(|o| o.0))
-    }
-}
+option_of!(averages, Averages, AveragesDef, "AveragesDef");
+option_of!(option_flags, Flags, FlagsDef, "FlagsDef");
 
 #[derive(Serialize, Deserialize)]
 #[serde(remote = "TraceEvent")]

@@ -8,7 +8,9 @@
 //!
 //! Differences, each to give a clear error instead of a silent surprise: a word that is not a
 //! flag or a flag's value is an error (the simulators would ignore it, so `-l 3, 5` would quietly
-//! drop the `5`), and `-h`/`--help` is reported as [`Parsed::help`] for the caller to print.
+//! drop the `5`), an empty value (`-l ''`, `--quantum=`) is an error naming the flag (the
+//! simulators would take it as the default, so a list lost to a quoting slip would quietly
+//! give random jobs), and `-h`/`--help` is reported as [`Parsed::help`] for the caller to print.
 //! Two long flags of our own are accepted by every simulator: `--json` and `--scenario`.
 
 use std::fmt::Write as _;
@@ -125,7 +127,7 @@ pub fn parse(words: &[String], opts: &[Opt]) -> Result<Parsed, OstepError> {
             let v = match (opt.value, attached) {
                 (None, Some(_)) => return Err(OstepError::new(&long, "takes no value")),
                 (None, None) => None,
-                (Some(_), Some(v)) => Some(v),
+                (Some(_), Some(v)) => Some(not_empty(v, &long)?),
                 (Some(_), None) => Some(next_value(words, &mut i, &long)?),
             };
             out.found.push((opt.key, v));
@@ -165,7 +167,15 @@ fn stray(word: &str) -> OstepError {
 fn next_value(words: &[String], i: &mut usize, flag: &str) -> Result<String, OstepError> {
     let v = words.get(*i).ok_or_else(|| OstepError::new(flag, "needs a value"))?;
     *i += 1;
-    Ok(v.clone())
+    not_empty(v.clone(), flag)
+}
+
+/// `v`, unless it is empty or only spaces: then an error naming `flag`.
+fn not_empty(v: String, flag: &str) -> Result<String, OstepError> {
+    if v.trim().is_empty() {
+        return Err(OstepError::new(flag, "the value is empty: give one, or leave the flag out for its default"));
+    }
+    Ok(v)
 }
 
 /// The option `--name` stands for: an exact long name, or the only one it is a prefix of.
@@ -244,6 +254,15 @@ mod tests {
         assert_eq!(flag("--per=1"), "--per");
         assert_eq!(flag("--c"), "--c");
         assert_eq!(flag("-c 5"), "`5`");
+        // An empty value (a quoting slip: `-q ''`) is named, not taken as the default.
+        let empty = |w: &[&str]| parse(&w.iter().map(|s| s.to_string()).collect::<Vec<_>>(), &OPTS).unwrap_err();
+        for (w, name) in
+            [(&["-q", ""][..], "-q"), (&["-q", " "], "-q"), (&["--quantum="], "--quantum"), (&["-cQ", ""], "-Q")]
+        {
+            let e = empty(w);
+            assert_eq!(e.flag, name, "{w:?}");
+            assert!(e.message.starts_with("the value is empty"), "{w:?}: {e}");
+        }
         let e = parse(&words("--quant 2"), &OPTS).unwrap_err();
         assert!(e.message.contains("--quantum, --quantumList"), "{e}");
     }

@@ -154,7 +154,7 @@ fn random_jobs(o: &LotteryOptions, rng: &mut PyRandom) -> Result<Vec<LotteryJob>
 }
 
 fn listed_jobs(text: &str) -> Result<Vec<LotteryJob>, OstepError> {
-    let items: Vec<&str> = text.split(',').collect();
+    let items = super::list_items(text, ',', "-l", "job")?;
     if items.len() > MAX_JOBS {
         return Err(OstepError::new("-l", format!("{} jobs is too many: the most is {MAX_JOBS}", items.len())));
     }
@@ -281,13 +281,15 @@ pub struct LotteryAnswers {
     pub draws: Vec<Draw>,
 }
 
-/// The text lottery.py prints for these flags: the arguments and jobs, then with `-c` every
-/// draw (layout identical to lottery.py's), else the numbers the draws will use.
+/// The text for these flags, line for line as lottery.py's: the arguments and jobs, then with
+/// `-c` every draw, else the numbers the draws will use. The numbers and the layout are
+/// lottery.py's; the sentences (the job list's heading, the one before the numbers) are our own
+/// words, one line for each of its lines.
 pub fn render(o: &LotteryOptions, w: &LotteryWorkload, answers: Option<&LotteryAnswers>) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "ARG jlist {}\nARG jobs {}\nARG maxlen {}", o.jlist, o.jobs, o.maxlen);
     let _ = writeln!(s, "ARG maxticket {}\nARG quantum {}\nARG seed {}\n", o.maxticket, o.quantum, o.seed);
-    s.push_str("Here is the job list, with the run time of each job: \n");
+    s.push_str("The jobs, each with the CPU time it needs:\n");
     for j in &w.jobs {
         let _ = writeln!(s, "  Job {} ( length = {}, tickets = {} )", j.job, j.run, j.tickets);
     }

@@ -198,7 +198,8 @@ pub struct MlfqWorkload {
 
 /// A list flag's integers (`-Q`, `-A`), as Python's `int()` reads each.
 fn int_list(text: &str, flag: &str) -> Result<Vec<i64>, OstepError> {
-    text.split(',')
+    super::list_items(text, ',', flag, "entry")?
+        .into_iter()
         .enumerate()
         .map(|(i, s)| {
             values::decimal_int(s)
@@ -289,7 +290,7 @@ fn random_jobs(o: &MlfqOptions) -> Result<Vec<MlfqJob>, OstepError> {
 }
 
 fn listed_jobs(text: &str) -> Result<Vec<MlfqJob>, OstepError> {
-    let items: Vec<&str> = text.split(':').collect();
+    let items = super::list_items(text, ':', "-l", "job")?;
     if items.len() > MAX_JOBS {
         return Err(OstepError::new("-l", format!("{} jobs is too many: the most is {MAX_JOBS}", items.len())));
     }
@@ -648,10 +649,12 @@ fn py_bool(b: bool) -> &'static str {
     if b { "True" } else { "False" }
 }
 
-/// The text mlfq.py prints for these flags: the settings and jobs, then with `-c` the trace and
-/// statistics (layout identical to mlfq.py's), else what to work out (in our words).
+/// The text for these flags, line for line as mlfq.py's: the settings and jobs, then with `-c`
+/// the trace and statistics, else what to work out. The numbers and the layout (`OPTIONS`
+/// lines, job lines, trace, statistics, headings) are mlfq.py's; the sentences (the first line,
+/// what each job's numbers mean, what to work out) are our own words.
 pub fn render(w: &MlfqWorkload, answers: Option<&MlfqAnswers>) -> String {
-    let mut s = String::from("Here is the list of inputs:\n");
+    let mut s = String::from("The settings of this run:\n");
     let n = w.queues.len();
     let _ = writeln!(s, "OPTIONS jobs {}\nOPTIONS queues {n}", w.jobs.len());
     for (level, q) in w.queues.iter().enumerate() {

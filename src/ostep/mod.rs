@@ -1,12 +1,15 @@
 //! OSTEP's homework simulators (remzi-arpacidusseau/ostep-homework), run on Threadlab's model.
 //!
 //! A teacher gives the flags an OSTEP simulator takes and gets the numbers its `-c` prints, in
-//! its layout, so the two can be compared line by line. Each simulator is one file here that:
+//! its layout, so the two can be compared line by line. Only the numbers and the layout are the
+//! simulator's: the few sentences it prints (a heading over the jobs, what to work out) are
+//! worded our own way, one line for each of its lines. Each simulator is one file here that:
 //! 1. turns the flags into a workload (seeded workloads draw from Python's RNG,
 //!    [`crate::model::pyrandom`], so `-s N` makes the same jobs);
 //! 2. turns the workload into a model [`Scenario`] whose policy reproduces the simulator's
 //!    rules (the page can open it and play it);
-//! 3. runs the model and prints from its result and trace: the text OSTEP prints, or JSON.
+//! 3. runs the model and prints from its result and trace: the simulator's numbers in its
+//!    layout, or JSON.
 //!
 //! Steps 1–2 and step 3's printing are apart ([`prepare_command`] gives a [`Prepared`],
 //! [`Prepared::finish`] prints from a run of its scenario), so the run can happen elsewhere:
@@ -144,7 +147,7 @@ impl Simulator {
 /// What a command line asked to be printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Output {
-    /// OSTEP's text ([`OstepRun::text`]).
+    /// The simulator's numbers in its layout ([`OstepRun::text`]).
     Text,
     /// `--json`: the report ([`OstepRun::report`]).
     Json,
@@ -157,7 +160,8 @@ pub enum Output {
 pub struct OstepRun {
     /// Which simulator.
     pub simulator: Simulator,
-    /// What the simulator prints for these flags, in its layout (with `-c`, the answers).
+    /// The simulator's numbers for these flags in its layout, line for line (with `-c`, the
+    /// answers); its few sentences are in our words.
     pub text: String,
     /// The model scenario that reproduces the run; the page opens it to play the run.
     pub scenario: Scenario,
@@ -186,7 +190,8 @@ impl OstepRun {
 /// Runs a command line as a teacher types it for an OSTEP simulator:
 /// `"scheduler -p RR -q 2 -l 3,5,1 -c"`, also with a leading `./scheduler.py`,
 /// `python3 scheduler.py` or `cpu-sched/scheduler.py`. Words are split as a shell does
-/// (quotes, backslashes). Returns the text OSTEP prints, the scenario to open and the report.
+/// (quotes, backslashes). Returns the text (the simulator's numbers in its layout), the scenario
+/// to open and the report.
 ///
 /// Errors: an unknown simulator, unbalanced quotes, or a bad flag or value ([`OstepError`]
 /// names it). `-h` returns an error whose [`OstepError::is_help`] is true and whose message is
@@ -369,6 +374,34 @@ fn is_python(word: &str) -> bool {
 
 /// What each simulator's `finish` prints from a run: the text and the report.
 pub(crate) type Printed = (String, serde_json::Value);
+
+/// `text` split at `sep` (a list flag's value, `3,5,1`); an
+/// empty item (`3,,1`, `3,5,`) is an error naming `flag`, the item (`what` and its index from
+/// 0, as OSTEP numbers jobs) and where it is, rather than a complaint about an empty word.
+pub(crate) fn list_items<'a>(text: &'a str, sep: char, flag: &str, what: &str) -> Result<Vec<&'a str>, OstepError> {
+    let items: Vec<&str> = text.split(sep).collect();
+    let seps = match sep {
+        ',' => "commas",
+        ':' => "colons",
+        '.' => "dots",
+        _ => "separators",
+    };
+    match items.iter().position(|s| s.trim().is_empty()) {
+        None => Ok(items),
+        Some(i) => {
+            let place = if items.len() == 1 {
+                "nothing given".to_string()
+            } else if i == 0 {
+                format!("nothing before the first of the {seps}")
+            } else if i + 1 == items.len() {
+                format!("nothing after the last of the {seps}")
+            } else {
+                format!("nothing between two {seps}")
+            };
+            Err(OstepError::new(flag, format!("{what} {i} is empty ({place})")))
+        }
+    }
+}
 
 /// An integer flag's value as `optparse` reads it (`type="int"`), or its default; errors name
 /// the flag.

@@ -296,7 +296,7 @@ fn random_jobs(o: &MultiOptions, rng: &mut PyRandom) -> Result<Vec<MultiJob>, Os
 }
 
 fn listed_jobs(text: &str) -> Result<Vec<MultiJob>, OstepError> {
-    let items: Vec<&str> = text.split(',').collect();
+    let items = super::list_items(text, ',', "-L", "job")?;
     if items.len() > MAX_JOBS {
         return Err(OstepError::new("-L", format!("{} jobs is too many: the most is {MAX_JOBS}", items.len())));
     }
@@ -313,6 +313,9 @@ fn listed_jobs(text: &str) -> Result<Vec<MultiJob>, OstepError> {
         let wset = values::decimal_int(wset)
             .and_then(|n| values::in_range(n, 0, MAX_SIZE))
             .map_err(|e| err(format!("working set: {e}")))?;
+        if name.trim().is_empty() {
+            return Err(err("the name is empty: write one like a, as in a:100:50".into()));
+        }
         if jobs.iter().any(|j| j.name == name) {
             return Err(err(format!("the name `{name}` is used twice")));
         }
@@ -322,7 +325,7 @@ fn listed_jobs(text: &str) -> Result<Vec<MultiJob>, OstepError> {
 }
 
 fn affinity(text: &str, jobs: &mut [MultiJob], cpus: usize) -> Result<(), OstepError> {
-    for entry in text.split(',') {
+    for entry in super::list_items(text, ',', "-A", "entry")? {
         let err = |m: String| OstepError::new("-A", m);
         let Some((name, list)) = entry.split_once(':').filter(|(_, l)| !l.contains(':')) else {
             return Err(err(format!("`{entry}` is not job:cpu.cpu… (e.g. a:0.1)")));
@@ -330,7 +333,7 @@ fn affinity(text: &str, jobs: &mut [MultiJob], cpus: usize) -> Result<(), OstepE
         let Some(job) = jobs.iter_mut().find(|j| j.name == name) else {
             return Err(err(format!("`{name}` is not a job")));
         };
-        for cpu in list.split('.') {
+        for cpu in super::list_items(list, '.', "-A", &format!("job {name}: CPU"))? {
             let n = values::decimal_int(cpu)
                 .and_then(|n| values::in_range(n, 0, cpus as i64 - 1))
                 .map_err(|e| err(format!("job {name}: CPU `{cpu}`: {e}")))?;

@@ -154,14 +154,14 @@ pub fn workload(o: &ProcessRunOptions) -> Result<ProcessRunWorkload, OstepError>
 
 fn programs(text: &str) -> Result<Vec<Vec<Op>>, OstepError> {
     let err = |m: String| OstepError::new("-P", m);
-    let list: Vec<&str> = text.split(':').collect();
+    let list = super::list_items(text, ':', "-P", "process")?;
     if list.len() > MAX_PROCESSES {
         return Err(err(format!("{} processes is too many: the most is {MAX_PROCESSES}", list.len())));
     }
     let mut out = Vec::new();
     for (pid, program) in list.into_iter().enumerate() {
         let mut ops = Vec::new();
-        for item in program.split(',') {
+        for item in super::list_items(program, ',', "-P", &format!("process {pid}: instruction"))? {
             match item.split_at_checked(1) {
                 Some(("c", n)) => {
                     let count: u64 = n.parse().ok().filter(|&n| n <= MAX_TICKS).ok_or_else(|| {
@@ -193,7 +193,7 @@ fn programs(text: &str) -> Result<Vec<Vec<Op>>, OstepError> {
 
 fn random_processes(text: &str, seed: i128) -> Result<Vec<Vec<Op>>, OstepError> {
     let err = |m: String| OstepError::new("-l", m);
-    let list: Vec<&str> = text.split(',').collect();
+    let list = super::list_items(text, ',', "-l", "process")?;
     if list.len() > MAX_PROCESSES {
         return Err(err(format!("{} processes is too many: the most is {MAX_PROCESSES}", list.len())));
     }
@@ -206,6 +206,9 @@ fn random_processes(text: &str, seed: i128) -> Result<Vec<Vec<Op>>, OstepError> 
         let count = values::decimal_int(x)
             .and_then(|n| values::in_range(n, 1, MAX_TICKS as i64))
             .map_err(|e| err(format!("process {pid}: instructions: {e}; a process needs at least 1")))?;
+        if y.trim().is_empty() {
+            return Err(err(format!("process {pid}: the percentage after `:` is empty: write a number like 50")));
+        }
         let percent: f64 = y
             .trim()
             .parse()
@@ -407,8 +410,9 @@ fn percent(part: Ticks, total: Ticks) -> f64 {
     100.0 * part as f64 / total as f64
 }
 
-/// The text process-run prints: with `-c` the trace (and with `-p` the statistics), layout
-/// identical to process-run's; without, the programs and the rules in force.
+/// The text for these flags: with `-c` the trace (and with `-p` the statistics), numbers and
+/// layout as process-run's; without, the programs and the rules in force, the sentences in our
+/// own words.
 pub fn render(o: &ProcessRunOptions, w: &ProcessRunWorkload, answers: Option<&ProcessRunAnswers>) -> String {
     let mut s = String::new();
     let Some(a) = answers else {

@@ -167,8 +167,8 @@ fn random_jobs(o: &SchedulerOptions) -> Result<Vec<Job>, OstepError> {
 }
 
 fn listed_jobs(jlist: &str) -> Result<(Vec<Job>, TimeUnit), OstepError> {
-    let lengths = jlist
-        .split(',')
+    let lengths = super::list_items(jlist, ',', "-l", "job")?
+        .into_iter()
         .enumerate()
         .map(|(i, s)| Decimal::parse(s).map_err(|e| OstepError::new("-l", format!("job {i}: {e}"))))
         .collect::<Result<Vec<_>, _>>()?;
@@ -309,8 +309,11 @@ impl SchedulerAnswers {
     }
 }
 
-/// The text scheduler.py prints for these flags: the arguments and jobs, then with `-c` the
-/// answers (layout identical to scheduler.py's), else a line saying what to work out.
+/// The text for these flags, line for line as scheduler.py's: the arguments and jobs, then with
+/// `-c` the answers, else what to work out. The numbers and the layout (`ARG` lines, job lines,
+/// trace, statistics, headings) are scheduler.py's; the sentences (the job list's heading, what
+/// to work out) are our own words, one line for each of its lines, so the two stay comparable
+/// line by line.
 pub fn render(o: &SchedulerOptions, w: &SchedulerWorkload, answers: Option<&SchedulerAnswers>) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "ARG policy {}", w.policy.name());
@@ -319,7 +322,7 @@ pub fn render(o: &SchedulerOptions, w: &SchedulerWorkload, answers: Option<&Sche
     } else {
         let _ = writeln!(s, "ARG jlist {}", o.jlist);
     }
-    s.push_str("\nHere is the job list, with the run time of each job: \n");
+    s.push_str("\nThe jobs, each with the CPU time it needs:\n");
     for j in &w.jobs {
         let _ = writeln!(s, "  Job {} ( length = {} )", j.id, j.shown);
     }

@@ -9,10 +9,16 @@ use crate::model::Ticks;
 /// Largest integer a flag takes in magnitude (Python's are unbounded; 2¹²⁷ is plenty).
 const INT_MAX_DIGITS: usize = 38;
 
+/// The message for an empty integer (no backquoted nothing: `` `` is not an integer``).
+const EMPTY_INT: &str = "empty: write an integer like 3";
+
 /// An integer flag (`type="int"` in `optparse`): decimal with an optional sign, or `0x…` hex,
 /// `0b…` binary, and a leading `0` meaning octal, as `optparse` reads them (so `-s 010` is 8).
 /// Errors: not an integer in that base, or too large.
 pub fn int(text: &str) -> Result<i128, String> {
+    if text.trim().is_empty() {
+        return Err(EMPTY_INT.into());
+    }
     let bad = || format!("`{text}` is not an integer");
     let lower = text.to_ascii_lowercase();
     let (digits, radix, negative) = if let Some(hex) = lower.strip_prefix("0x") {
@@ -44,6 +50,9 @@ pub fn decimal_int(text: &str) -> Result<i128, String> {
         Some(rest) => (true, rest),
         None => (false, t.strip_prefix('+').unwrap_or(t)),
     };
+    if t.is_empty() {
+        return Err(EMPTY_INT.into());
+    }
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
         return Err(format!("`{text}` is not an integer"));
     }
@@ -83,6 +92,9 @@ impl Decimal {
     /// or not a number.
     pub fn parse(text: &str) -> Result<Decimal, String> {
         let t = text.trim();
+        if t.is_empty() {
+            return Err("empty: write a decimal like 3 or 2.5".into());
+        }
         let t = t.strip_prefix('+').unwrap_or(t);
         if t.starts_with('-') {
             return Err(format!("`{text}` is negative: a length is 0 or more"));
@@ -219,7 +231,9 @@ mod tests {
         assert_eq!(int("0b101"), Ok(5));
         assert_eq!(int("0"), Ok(0));
         assert!(int("08").is_err());
-        assert!(int("").is_err());
+        assert_eq!(int(""), Err(EMPTY_INT.into()));
+        assert_eq!(decimal_int(" "), Err(EMPTY_INT.into()));
+        assert_eq!(Decimal::parse(""), Err("empty: write a decimal like 3 or 2.5".into()));
         assert!(int("1.5").is_err());
         assert!(int("-0x5").is_err());
     }

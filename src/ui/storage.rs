@@ -88,13 +88,16 @@ pub fn show_in_address(source: &Source) {
         Source::Saved(n) => format!("?saved={}", encode(n)),
         Source::Custom => "?custom".into(),
     };
-    // A lab mode (`?mode=compare`, src/ui/components/lab_panel.rs) stays in the address.
-    let mode =
-        window.location().search().ok().and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok()?.get("mode"));
-    let query = match mode {
-        Some(m) => format!("{query}&mode={}", encode(&m)),
-        None => query,
-    };
+    // A lab mode (`?mode=compare`, src/ui/components/lab_panel.rs) stays in the address, and
+    // the OSTEP mode's command line (`&cmd=…`, src/ui/components/ostep_panel.rs) with it.
+    let params = window.location().search().ok().and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok());
+    let mut query = query;
+    if let Some(mode) = params.as_ref().and_then(|p| p.get("mode")) {
+        query = format!("{query}&mode={}", encode(&mode));
+        if let Some(cmd) = params.as_ref().and_then(|p| p.get("cmd")) {
+            query = format!("{query}&cmd={}", encode(&cmd));
+        }
+    }
     let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}{query}")));
 }
 

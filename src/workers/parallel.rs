@@ -1,5 +1,5 @@
 //! The parallel mode's worker jobs, without the browser: what a worker does with each
-//! [`ToParWorker`] message and what it answers. The worker binary (`src/bin/par_worker.rs`)
+//! [`crate::messaging::parallel::ToParWorker`] message and what it answers. The worker binary (`src/bin/par_worker.rs`)
 //! only moves messages in and out and gives the shared memory as [`Words`]; the native tests
 //! drive this with std threads.
 

@@ -5,7 +5,7 @@
 //!
 //! This is the one place a scenario's text is read: parsed and migrated
 //! ([`Scenario::from_json`], every error located in the text and in a learner's words),
-//! changed by the page's settings ([`ScenarioEdit::apply_to_text`]), validated and loaded with
+//! changed by the page's settings ([`crate::model::scenario::ScenarioEdit::apply_to_text`]), validated and loaded with
 //! its programs parsed ([`LoadedRun::load`]). The answer is what the page shows
 //! ([`Summary`]) and what the simulation worker runs (the loaded run's bytes).
 

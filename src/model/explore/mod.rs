@@ -9,7 +9,7 @@
 //! to watch it happen.
 //!
 //! # The search
-//! A depth-first search over the states of the [`machine`]: from each state, each ready
+//! A depth-first search over the states of the machine (`machine.rs`): from each state, each ready
 //! thread's next step (one instruction and the free ones around it). Two reductions prune
 //! schedules that cannot end differently ([`Reduction::PartialOrder`], the default):
 //! - **local steps first.** A step that touches no variable and no synchronisation object (an

@@ -5,7 +5,8 @@
 //! document (`processes[0].threads[1].code`) and, where there is one, a line and column.
 //!
 //! Files carry a format version (`"format": 2`); older files are migrated on load
-//! ([`format`]). One edit type serves the page's settings and the CLI's flags ([`edit`]).
+//! ([`format`](mod@format)). One edit type serves the page's settings and the CLI's flags
+//! ([`ScenarioEdit`]).
 
 mod edit;
 mod error;
@@ -36,7 +37,7 @@ pub const MAX_CPUS: u32 = 64;
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Version of the file format, [`FORMAT`] once loaded (files without one are version 1 and
-    /// migrated, see [`format`]).
+    /// migrated, see [`format`](mod@format)).
     #[serde(default = "format::current")]
     pub format: u32,
     /// Short title shown in the preset picker.

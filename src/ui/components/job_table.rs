@@ -157,6 +157,10 @@ pub fn JobTable(props: &JobTableProps) -> Html {
             }
         }
     };
+    // The name column is as wide as the longest name (`Job 12` from an OSTEP run, in the
+    // monospace font's `ch`), 4 to 16 characters; past the sidebar the table scrolls in its box.
+    let name_chars = jobs.iter().map(|j| j.name.chars().count()).max().unwrap_or(0).clamp(4, 16);
+    let name_width = format!("width: calc({name_chars}ch + 10px)");
     let cell = |row: usize, col: Col| {
         let onchange = {
             let (jobs, write, drafts, error) = (jobs.clone(), write.clone(), drafts.clone(), error.clone());
@@ -181,10 +185,11 @@ pub fn JobTable(props: &JobTableProps) -> Html {
         let value = draft.unwrap_or_else(|| col.text(&jobs[row]));
         let label = format!("{}, job {}", col.header(), row + 1);
         let kind = if matches!(col, Col::Arrival | Col::Priority) { "num" } else { "" };
+        let style = (col == Col::Name).then(|| name_width.clone());
         html! {
             <td class={kind}>
                 <input type="text" data-testid={format!("job-{row}-{}", col.id())} aria-label={label} {value} {onchange}
-                    readonly={!current}
+                    readonly={!current} {style}
                     aria-invalid={invalid.to_string()} class={classes!("cell", col.id())} />
             </td>
         }

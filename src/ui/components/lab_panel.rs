@@ -68,7 +68,8 @@ pub fn mode_from_address() -> Option<Mode> {
     Mode::all().into_iter().map(|m| m.0).find(|m| m.key() == mode)
 }
 
-/// Puts the mode in the address bar (no reload), keeping its other parameters.
+/// Puts the mode in the address bar (no reload), keeping its other parameters but the OSTEP
+/// mode's command line (`cmd`) outside that mode (the OSTEP panel puts it back when shown).
 fn show_mode(mode: Option<Mode>) {
     let window = gloo::utils::window();
     let (Ok(history), Ok(search)) = (window.history(), window.location().search()) else { return };
@@ -77,12 +78,24 @@ fn show_mode(mode: Option<Mode>) {
         Some(m) => params.set("mode", m.key()),
         None => params.delete("mode"),
     }
+    if mode != Some(Mode::Ostep) {
+        params.delete("cmd");
+    }
     let path = window.location().pathname().unwrap_or_default();
     let _ = history.replace_state_with_url(
         &wasm_bindgen::JsValue::NULL,
         "",
         Some(&format!("{path}?{}", String::from(params.to_string()))),
     );
+}
+
+/// Moves the focus to the simulator's timeline heading (`#timeline-title`, focusable by script
+/// only), if it is drawn.
+fn focus_timeline() {
+    let heading = gloo::utils::document().get_element_by_id("timeline-title");
+    if let Some(h) = heading.and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = h.focus();
+    }
 }
 
 /// Props of [`LabPanel`].
@@ -229,18 +242,33 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
             </nav>
         }
     };
-    // The OSTEP mode's run opens as the custom scenario, in the simulator's view.
+    // Said to screen readers (a status region kept in the page, so a change is announced).
+    let announce = use_state(String::new);
+    // The OSTEP mode's run opens as the custom scenario, in the simulator's view. The button
+    // that had the focus is gone with the mode, so the focus goes to the timeline's heading
+    // once it is drawn, and the status region says where it is.
     let on_open = {
-        let (on_mode, on_page) = (props.on_mode.clone(), props.on_page.clone());
+        let (on_mode, on_page, announce) = (props.on_mode.clone(), props.on_page.clone(), announce.clone());
         use_callback((), move |text: String, _| {
             show_mode(None);
             on_mode.emit(None);
             on_page.emit(PageAction::Open { source: Source::Custom, text, via: Via::Import("the OSTEP run".into()) });
+            announce
+                .set("The OSTEP run is open as the custom scenario in the simulator; focus is on its timeline.".into());
+            gloo::timers::callback::Timeout::new(0, focus_timeline).forget();
         })
     };
-    let ostep = html! { <OstepPanel visible={props.mode == Some(Mode::Ostep)} {on_open} /> };
+    let ostep = html! {
+        <>
+            <OstepPanel visible={props.mode == Some(Mode::Ostep)} {on_open} />
+            <p class="visually-hidden" role="status" data-testid="mode-announce">{ (*announce).clone() }</p>
+        </>
+    };
     let Some(panel) = lab else {
-        return html! { <>{ nav }{ ostep }</> };
+        // As many children as below (an empty third), so the OSTEP panel is the same node in
+        // both and keeps its line and answer while another mode is shown (Yew pairs unkeyed
+        // children by place).
+        return html! { <>{ nav }{ ostep }{ Html::default() }</> };
     };
     let i = index(panel);
     let v = views.borrow()[i].clone();

@@ -1,8 +1,14 @@
 //! The OSTEP mode (`?mode=ostep`): a command line for one of OSTEP's homework simulators
 //! (`scheduler -p RR -q 2 -l 3,5,1 -c`), run by the mode's own worker
 //! ([`crate::ui::nested_worker`]) on Threadlab's model. It shows what `threadlab ostep` prints
-//! for the same words, in a monospace block; "Open as scenario" opens the run's scenario as the
-//! custom scenario, named after the command, to be played on the timeline.
+//! for the same words (the simulator's numbers in its layout), in a monospace block; "Open as
+//! scenario" opens the run's scenario as the custom scenario, named after the command, to be
+//! played on the timeline.
+//!
+//! The line run is in the address (`?mode=ostep&cmd=scheduler%20-p%20RR…`, replaced on each
+//! run, no reload), so a reload or a shared link opens the mode with it and runs it; a broken
+//! one is answered like a typed one (the flag named, the text kept in the field). The Examples
+//! menu only fills the field: browsing it with the arrow keys runs nothing.
 //!
 //! The component stays mounted while another mode is shown (its line and answer are kept); the
 //! worker starts when the mode is first opened.
@@ -40,6 +46,31 @@ const EXAMPLES: [(&str, &[&str]); 5] = [
     ("multi", &["multi -n 1 -L a:30:200 -c -t", "multi -n 2 -L a:100:100,b:100:50,c:100:50 -c -t -p"]),
 ];
 
+/// The address's parameter that holds the command line.
+const CMD: &str = "cmd";
+
+/// The command line the address carries (`?mode=ostep&cmd=…`), if the OSTEP mode is the one
+/// asked for and the line is not blank.
+fn cmd_from_address() -> Option<String> {
+    let search = gloo::utils::window().location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    let cmd = params.get(CMD).filter(|c| !c.trim().is_empty())?;
+    (params.get("mode")? == "ostep").then_some(cmd)
+}
+
+/// Puts `line` in the address bar as `cmd` (no reload), keeping the other parameters; spaces
+/// are written `%20` (not `+`), as a link is read either way.
+fn show_cmd(line: &str) {
+    let window = gloo::utils::window();
+    let (Ok(history), Ok(search)) = (window.history(), window.location().search()) else { return };
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else { return };
+    params.set(CMD, line);
+    // In the form encoding a `+` stands only for a space (a typed `+` is `%2B`).
+    let query = String::from(params.to_string()).replace('+', "%20");
+    let path = window.location().pathname().unwrap_or_default();
+    let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}?{query}")));
+}
+
 /// Props of [`OstepPanel`].
 #[derive(Properties, PartialEq)]
 pub struct OstepPanelProps {
@@ -66,7 +97,12 @@ struct View {
 pub fn OstepPanel(props: &OstepPanelProps) -> Html {
     let view = use_mut_ref(View::default);
     let redraw = use_force_update();
-    let line = use_state(String::new);
+    // A reload or a link: the address's line (run once the first render is done, below).
+    let from_address = use_memo((), |_| cmd_from_address());
+    let line = {
+        let from_address = from_address.clone();
+        use_state(move || (*from_address).clone().unwrap_or_default())
+    };
     let worker = {
         let (view, redraw) = (view.clone(), redraw.clone());
         use_memo((), move |_| {
@@ -104,10 +140,28 @@ pub fn OstepPanel(props: &OstepPanelProps) -> Html {
                 let mut v = view.borrow_mut();
                 *v = View { ran: Some(text.clone()), answer: None, busy: true, failed: None, answers: v.answers };
             }
+            show_cmd(&text);
             worker.send(text);
             redraw.force_update();
         })
     };
+    {
+        let (run, from_address) = (run.clone(), from_address.clone());
+        use_effect_with((), move |_| {
+            if let Some(text) = (*from_address).clone() {
+                run.emit(text);
+            }
+        });
+    }
+    // Back in the mode (the mode menu dropped `cmd`): the line last run goes back in the address.
+    {
+        let view = view.clone();
+        use_effect_with(props.visible, move |&visible| {
+            if let Some(ran) = view.borrow().ran.as_deref().filter(|_| visible) {
+                show_cmd(ran);
+            }
+        });
+    }
     if !props.visible {
         return Html::default();
     }
@@ -122,15 +176,14 @@ pub fn OstepPanel(props: &OstepPanelProps) -> Html {
         let line = line.clone();
         Callback::from(move |e: InputEvent| line.set(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
+    // Only fills the field: a closed <select> fires `change` on every arrow key, so running here
+    // would run each example a keyboard user passes; Run (or Enter in the field) runs it.
     let on_example = {
-        let (run, line) = (run.clone(), line.clone());
+        let line = line.clone();
         Callback::from(move |e: Event| {
-            let select = e.target_unchecked_into::<HtmlSelectElement>();
-            let picked = select.value();
-            select.set_value("");
+            let picked = e.target_unchecked_into::<HtmlSelectElement>().value();
             if !picked.is_empty() {
-                line.set(picked.clone());
-                run.emit(picked);
+                line.set(picked);
             }
         })
     };
@@ -180,7 +233,8 @@ pub fn OstepPanel(props: &OstepPanelProps) -> Html {
             <h2 id="ostep-title" class="panel-title">{ "OSTEP" }</h2>
             <p class="hint">
                 { "A command line for one of OSTEP's homework simulators (scheduler, process-run, mlfq, lottery, multi), \
-                   run on Threadlab's model: the same text the simulator prints, and a scenario to play. " }
+                   run on Threadlab's model: the simulator's numbers in its layout, line for line (its few sentences \
+                   in our own words), and a scenario to play. " }
                 <code>{ "-h" }</code>{ " lists a simulator's flags." }
             </p>
             <form class="ostep-form" {onsubmit}>
@@ -192,8 +246,8 @@ pub fn OstepPanel(props: &OstepPanelProps) -> Html {
                 <button type="submit" data-testid="ostep-run">{ "Run" }</button>
                 <label class="ostep-examples">
                     <span>{ "Examples" }</span>
-                    <select data-testid="ostep-examples" onchange={on_example}>
-                        <option value="" selected=true>{ "Pick one to run…" }</option>
+                    <select data-testid="ostep-examples" onchange={on_example} aria-describedby="ostep-examples-hint">
+                        <option value="" selected=true>{ "Pick one to fill the line…" }</option>
                         { for EXAMPLES.iter().map(|(sim, lines)| html! {
                             <optgroup label={*sim}>
                                 { for lines.iter().map(|l| html! { <option value={*l}>{ *l }</option> }) }
@@ -201,6 +255,7 @@ pub fn OstepPanel(props: &OstepPanelProps) -> Html {
                         }) }
                     </select>
                 </label>
+                <p class="hint" id="ostep-examples-hint">{ "An example fills the command line; Run runs it." }</p>
             </form>
             if v.busy {
                 <p class="buttons" role="status" data-testid="ostep-busy">

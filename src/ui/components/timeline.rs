@@ -479,7 +479,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     html! {
         <section class="panel timeline-panel">
             <div class="panel-head">
-                <h2 class="panel-title">{ if *set == LaneSet::Cpus { "Timeline: what each CPU runs" } else { "Timeline: what each thread does" } }</h2>
+                <h2 class="panel-title" id="timeline-title" tabindex="-1">{ if *set == LaneSet::Cpus { "Timeline: what each CPU runs" } else { "Timeline: what each thread does" } }</h2>
                 <div class="lane-set" role="group" aria-label="One lane per">
                     <button data-testid="lanes-cpus" aria-pressed={(*set == LaneSet::Cpus).to_string()} onclick={show(LaneSet::Cpus)}
                         title="One lane per CPU: what it runs, and its context switches">{ "By CPU" }</button>
