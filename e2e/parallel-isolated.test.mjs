@@ -137,7 +137,7 @@ test('speedup: N = 1 and 2 each draw a measured point beside the prediction', { 
     const look = await page.evaluate(() => ({
       captions: [...document.querySelectorAll('[data-testid="table-caption"]')]
         .filter((c) => c.offsetParent !== null)
-        .map((c) => ({ inBox: !!c.closest('.table-box'), right: c.getBoundingClientRect().right, cut: c.scrollWidth > c.clientWidth })),
+        .map((c) => ({ inBox: !!c.closest('.table-scroll'), right: c.getBoundingClientRect().right, cut: c.scrollWidth > c.clientWidth })),
       page: document.documentElement.clientWidth,
       text: Math.min(...[...document.querySelectorAll('[data-testid="speedup-plot"] text')].map((e) => e.getBoundingClientRect().height)),
     }));

@@ -36,10 +36,10 @@ export async function results(page, { withMs = false } = {}) {
   }, withMs);
 }
 
-/** Each `.table-box` of the page shown: { label, wide, tabindex, hint } (hint: its ::before's content). */
+/** Each `.table-scroll` box of the page shown: { label, wide, tabindex, hint } (hint: its ::before's content). */
 export async function tableBoxes(page) {
   return page.evaluate(() =>
-    [...document.querySelectorAll('.table-box')]
+    [...document.querySelectorAll('.table-scroll')]
       .filter((b) => b.offsetParent !== null)
       .map((b) => ({
         label: b.getAttribute('aria-label'),

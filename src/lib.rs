@@ -16,6 +16,7 @@
 //! - [`timeline`]: what the page's timeline draws (lanes of bars, pixel columns, colours), pure.
 //! - [`workers`]: work done in Web Workers (the simulation worker's jobs).
 //! - `ui` (wasm only): the Yew page.
+//! - `wide_table` (wasm only): marking a table box wider than it shows, on both pages.
 
 pub mod compare;
 pub mod exercise;
@@ -33,3 +34,5 @@ pub mod workers;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+#[cfg(target_arch = "wasm32")]
+pub mod wide_table;

@@ -199,7 +199,12 @@ fn every_parameter_error_says_where() {
     let e = error(r#"{"policy":"sjf","estimate":{"alpha":1.5}}"#);
     assert_eq!(e.to_string(), "scheduler.estimate.alpha: must be from 0 to 1, got 1.5");
     let e = error(r#"{"policy":"sjf","estimate":{"alpha":-0.1}}"#);
-    assert_eq!(e.path, "scheduler.estimate.alpha");
+    assert_eq!(e.to_string(), "scheduler.estimate.alpha: must be from 0 to 1, got -0.1");
+    // A whole number as written (`2`, not serde_json's `2.0`), and a tiny one not in 300 zeros.
+    let e = error(r#"{"policy":"sjf","estimate":{"alpha":2}}"#);
+    assert_eq!(e.to_string(), "scheduler.estimate.alpha: must be from 0 to 1, got 2");
+    let e = error(r#"{"policy":"sjf","estimate":{"alpha":-1e-300}}"#);
+    assert_eq!(e.to_string(), "scheduler.estimate.alpha: must be from 0 to 1, got -1e-300");
     let e = error(r#"{"policy":"sjf","estimate":{"alpha":0.5,"initial":0}}"#);
     assert_eq!(e.to_string(), "scheduler.estimate.initial: must be at least 1 tick");
     let e = error(r#"{"policy":"sjf","estimate":{"alpha":"half"}}"#);

@@ -241,9 +241,10 @@ impl Kernel {
         let binds = sched.binds_to_cpu();
         let preempts = sched.preempts();
         // A created thread arrives when a `create` starts it, not by itself.
-        let arriving = sys.threads.iter().filter(|t| !t.created).count();
+        let mut arriving = 0;
         for t in sys.threads.iter().filter(|t| !t.created) {
             events.push(t.arrival, EventKind::Arrive { tid: t.tid });
+            arriving += 1;
         }
         Kernel {
             machine: run.machine.clone(),

@@ -13,6 +13,7 @@ use web_sys::{Element, HtmlElement, MessageEvent};
 
 use super::counter::Words;
 use crate::messaging::web::{self, Spawned};
+use crate::wide_table;
 
 /// A section of the page: its name, and whether a run of it is going on now.
 type Section = (&'static str, Box<dyn Fn() -> bool>);
@@ -75,34 +76,24 @@ pub fn switch_run_cancel(run: &Element, cancel: &Element, running: bool) {
     }
 }
 
-/// Watches the page's `.table-box`es (a table that scrolls sideways inside its box, never the
-/// page) and marks each that is narrower than its table `data-wide`, with `tabindex="0"` so the
-/// keyboard can scroll it; `parallel.css` then shows a hint in words at its top-left ("scroll
-/// sideways"). As the simulator's page does (`src/ui/wide_tables.rs`), with a `ResizeObserver`
-/// on each box and its table: a box shown, filled or resized is measured again.
+/// Watches the page's `.table-scroll` boxes (a table that scrolls sideways inside its box, never
+/// the page) and marks each that is narrower than its table `data-wide`, with `tabindex="0"` so
+/// the keyboard can scroll it ([`wide_table::mark_wide`]); `styles/table-scroll.css` then shows a
+/// hint in words at its top-left ("scroll sideways"). As the simulator's page does
+/// (`src/ui/wide_tables.rs`), with a `ResizeObserver` on each box and its table: a box shown,
+/// filled or resized is measured again.
 pub fn watch_wide_tables(document: &web_sys::Document) {
-    let Ok(boxes) = document.query_selector_all(".table-box") else { return };
+    let Ok(boxes) = document.query_selector_all(wide_table::BOX_SELECTOR) else { return };
     let boxes: Vec<Element> = (0..boxes.length()).filter_map(|i| boxes.item(i)?.dyn_into().ok()).collect();
     let marked = boxes.clone();
     let mark = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
         for b in &marked {
-            let wide = b.scroll_width() > b.client_width() + 1;
-            // Only a change is written: an attribute set to the same value still restyles.
-            if wide != b.has_attribute("data-wide") {
-                let _ = if wide {
-                    b.set_attribute("data-wide", "").and_then(|_| b.set_attribute("tabindex", "0"))
-                } else {
-                    b.remove_attribute("data-wide").and_then(|_| b.remove_attribute("tabindex"))
-                };
-            }
+            wide_table::mark_wide(b, true);
         }
     });
     let Ok(observer) = web_sys::ResizeObserver::new(mark.as_ref().unchecked_ref()) else { return };
     for b in &boxes {
-        observer.observe(b);
-        if let Some(table) = b.first_element_child() {
-            observer.observe(&table);
-        }
+        wide_table::observe(&observer, b);
     }
     // The page lives as long as the document: so do the observer and its callback.
     mark.forget();

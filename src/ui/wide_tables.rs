@@ -1,12 +1,14 @@
 //! Tables wider than their box scroll sideways inside it (`.table-scroll`, never the page). A
-//! box that does is marked `data-wide`, and `styles/app.css` then shows a hint in words at its
-//! top-left ("scroll sideways for more columns").
+//! box that does is marked `data-wide` ([`crate::wide_table`]), and `styles/table-scroll.css`
+//! then shows a hint in words at its top-left ("scroll sideways for more columns").
 
 use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{Element, ResizeObserver};
 use yew::prelude::*;
+
+use crate::wide_table::{self, BOX_SELECTOR};
 
 /// Marks every `.table-scroll` box whose content is wider than it: when a box or its table
 /// changes size (a `ResizeObserver`, told of the boxes after each render of the calling
@@ -20,14 +22,10 @@ pub fn use_wide_table_hints() {
         (observer, callback)
     });
     use_effect(move || {
-        // Observing a box already observed does nothing.
-        if let (Some(observer), Ok(boxes)) = (&observer.0, gloo::utils::document().query_selector_all(".table-scroll"))
-        {
+        if let (Some(observer), Ok(boxes)) = (&observer.0, gloo::utils::document().query_selector_all(BOX_SELECTOR)) {
             for i in 0..boxes.length() {
-                let Some(el) = boxes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
-                observer.observe(&el);
-                if let Some(table) = el.first_element_child() {
-                    observer.observe(&table);
+                if let Some(el) = boxes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                    wide_table::observe(observer, &el);
                 }
             }
         }
@@ -38,14 +36,12 @@ pub fn use_wide_table_hints() {
     });
 }
 
+/// Marks each box (its markup gives it a `tabindex` when it needs one).
 fn mark_wide_tables() {
-    let Ok(boxes) = gloo::utils::document().query_selector_all(".table-scroll") else { return };
+    let Ok(boxes) = gloo::utils::document().query_selector_all(BOX_SELECTOR) else { return };
     for i in 0..boxes.length() {
-        let Some(el) = boxes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
-        let wide = el.scroll_width() > el.client_width() + 1;
-        // Only a change is written: an attribute set to the same value still restyles.
-        if wide != el.has_attribute("data-wide") {
-            let _ = if wide { el.set_attribute("data-wide", "") } else { el.remove_attribute("data-wide") };
+        if let Some(el) = boxes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+            wide_table::mark_wide(&el, false);
         }
     }
 }

@@ -37,43 +37,47 @@ pub(crate) fn current() -> u32 {
 /// words (see [`super::words`]). The error's path is read from the text at the place serde_json
 /// stopped ([`super::text::path_at`]).
 pub(super) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ScenarioError> {
-    serde_json::from_str(text).map_err(|inner| {
-        // At the end of the text serde_json points at its last character; the place is after it.
-        let at =
-            if inner.is_eof() { text.len() } else { super::text::offset_of_error(text, inner.line(), inner.column()) };
-        let path = super::text::path_at(text, at);
-        let mut path: Vec<String> = path.split('.').filter(|p| !p.is_empty()).map(str::to_string).collect();
-        let about_a_value = inner.is_data() || strip_position(&inner.to_string()) == "number out of range";
-        let mut raw = if about_a_value { strip_position(&inner.to_string()) } else { plain_json_message(&inner) };
-        // A path inside the value (e.g. a scheduler parameter) travels in the message; serde's
-        // position is then the end of the enclosing value, so the error is located by its path.
-        let mut nested = false;
-        if let Some(rest) = raw.strip_prefix(NESTED_PATH_MARK)
-            && let Some((inner_path, msg)) = rest.split_once(NESTED_PATH_MARK)
-        {
-            path.extend(inner_path.split('.').filter(|p| !p.is_empty()).map(str::to_string));
-            raw = msg.to_string();
-            nested = true;
-        }
-        let path = path.join(".").replace(".[", "[");
-        let hint = path.ends_with(".program") && raw.starts_with("invalid type");
-        let (mut message, path) = if about_a_value { in_learner_words(&path, &raw) } else { (raw, path) };
-        if hint {
-            message += ": put the lines themselves in `code`";
-        }
-        if nested {
-            return ScenarioError::at(path, message);
-        }
-        // A missing comma is found at the next value, often on the next line; the place to
-        // write it is right after the value before.
-        if !about_a_value && strip_position(&inner.to_string()).starts_with("expected `,` or") {
-            let after = text[..at.min(text.len())].trim_end().len();
-            let (line, column) = super::text::line_column(text, after);
-            return ScenarioError::at_text(path, line, column, message);
-        }
-        let line = inner.line() as u32;
-        ScenarioError::at_text(path, line, char_column(text, line, inner.column()), message)
-    })
+    serde_json::from_str(text).map_err(|inner| located(text, inner))
+}
+
+/// serde_json's error `inner` in `text` as a located [`ScenarioError`] ([`parse`]'s, written
+/// once rather than in each of its copies: the same for every `T`).
+#[inline(never)]
+fn located(text: &str, inner: serde_json::Error) -> ScenarioError {
+    // At the end of the text serde_json points at its last character; the place is after it.
+    let at = if inner.is_eof() { text.len() } else { super::text::offset_of_error(text, inner.line(), inner.column()) };
+    let path = super::text::path_at(text, at);
+    let mut path: Vec<String> = path.split('.').filter(|p| !p.is_empty()).map(str::to_string).collect();
+    let about_a_value = inner.is_data() || strip_position(&inner.to_string()) == "number out of range";
+    let mut raw = if about_a_value { strip_position(&inner.to_string()) } else { plain_json_message(&inner) };
+    // A path inside the value (e.g. a scheduler parameter) travels in the message; serde's
+    // position is then the end of the enclosing value, so the error is located by its path.
+    let mut nested = false;
+    if let Some(rest) = raw.strip_prefix(NESTED_PATH_MARK)
+        && let Some((inner_path, msg)) = rest.split_once(NESTED_PATH_MARK)
+    {
+        path.extend(inner_path.split('.').filter(|p| !p.is_empty()).map(str::to_string));
+        raw = msg.to_string();
+        nested = true;
+    }
+    let path = path.join(".").replace(".[", "[");
+    let hint = path.ends_with(".program") && raw.starts_with("invalid type");
+    let (mut message, path) = if about_a_value { in_learner_words(&path, &raw) } else { (raw, path) };
+    if hint {
+        message += ": put the lines themselves in `code`";
+    }
+    if nested {
+        return ScenarioError::at(path, message);
+    }
+    // A missing comma is found at the next value, often on the next line; the place to
+    // write it is right after the value before.
+    if !about_a_value && strip_position(&inner.to_string()).starts_with("expected `,` or") {
+        let after = text[..at.min(text.len())].trim_end().len();
+        let (line, column) = super::text::line_column(text, after);
+        return ScenarioError::at_text(path, line, column, message);
+    }
+    let line = inner.line() as u32;
+    ScenarioError::at_text(path, line, char_column(text, line, inner.column()), message)
 }
 
 /// serde_json's column (bytes from the line's start to just past the offending character; 0 at

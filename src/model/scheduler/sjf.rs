@@ -63,7 +63,11 @@ impl PolicySpec for SjfSpec {
     fn validate(&self) -> Result<(), ParamError> {
         let Some(e) = &self.estimate else { return Ok(()) };
         if !(0.0..=1.0).contains(&e.alpha) {
-            return Err(ParamError::new("estimate.alpha", format!("must be from 0 to 1, got {}", e.alpha)));
+            // Written by serde_json (as `got` values are elsewhere), not `{}`: core's float
+            // formatting would be linked into the reader worker for this message alone.
+            let got = serde_json::Value::from(e.alpha).to_string();
+            let got = got.strip_suffix(".0").unwrap_or(&got);
+            return Err(ParamError::new("estimate.alpha", format!("must be from 0 to 1, got {got}")));
         }
         if e.initial == 0 {
             return Err(ParamError::new("estimate.initial", "must be at least 1 tick"));

@@ -365,7 +365,14 @@ pub(crate) fn nested_error<E: de::Error>(field: &str, message: &str) -> E {
 /// the path is read from that text where serde_json stopped.
 fn from_value<T: DeserializeOwned, E: de::Error>(value: serde_json::Value, prefix: &str) -> Result<T, E> {
     let text = value.to_string();
-    serde_json::from_str(&text).map_err(|e| nested_error(&error_path(&text, prefix, &e), &error_message(&e)))
+    serde_json::from_str(&text).map_err(|e| nested_at(&text, prefix, &e))
+}
+
+/// serde_json's error `e` in `text` nested at its path after `prefix` ([`from_value`]'s, written
+/// once rather than in each of its copies).
+#[inline(never)]
+fn nested_at<E: de::Error>(text: &str, prefix: &str, e: &serde_json::Error) -> E {
+    nested_error(&error_path(text, prefix, e), &error_message(e))
 }
 
 /// The path of serde_json's error `e` in `text`, after `prefix` (the same for every `T`, so
