@@ -51,8 +51,9 @@ impl Origin {
     }
 }
 
-/// What the thread does after the instruction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What the thread does after the instruction. Kept to 24 bytes (a fault, rare, is boxed) so an
+/// [`Effect`] is small to build and move: every instruction returns one.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Flow {
     /// The instruction completed; go on at this PC (the same PC for a failed `spin_lock`
     /// attempt, which then tries again).
@@ -71,8 +72,10 @@ pub enum Flow {
     },
     /// The thread terminates with this exit value (what a `join` of it receives).
     Exit(i64),
-    /// The program did something illegal; the run stops (see [`Fault::message`]).
-    Fault(Fault),
+    /// The program did something illegal; the run stops (see [`Fault::message`]). Boxed: a
+    /// fault ends the run, so it is built at most once, and unboxed it would double the size
+    /// of every effect.
+    Fault(Box<Fault>),
 }
 
 /// What changed that the trace records.
@@ -155,7 +158,7 @@ pub enum Change {
 }
 
 /// The effect of one instruction: what changed, whom it wakes, and what the thread does next.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Effect {
     /// What the thread does next.
     pub flow: Flow,
@@ -175,6 +178,12 @@ impl Effect {
     }
     fn flow(flow: Flow) -> Self {
         Effect { flow, change: None, wake: None }
+    }
+    /// The instruction faults (out of line: building the box is the rare path).
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn fault(fault: Fault) -> Self {
+        Effect::flow(Flow::Fault(Box::new(fault)))
     }
     fn with(mut self, change: Change) -> Self {
         self.change = Some(change);
@@ -216,7 +225,7 @@ pub fn execute(
 ) -> Effect {
     let pc = ctx.pc;
     if let Some((kind, id)) = proc.sync.destroyed_in(&instr) {
-        return Effect::flow(Flow::Fault(Fault::UseAfterDestroy { kind, id }));
+        return Effect::fault(Fault::UseAfterDestroy { kind, id });
     }
     match instr {
         Instr::Compute { .. } => Effect::next(pc + 1),
@@ -263,7 +272,7 @@ pub fn execute(
                 change: Some(Change::Mutex { mutex, owner: Some(next) }),
                 wake: Some(next),
             },
-            Release::NotOwner { owner } => Effect::flow(Flow::Fault(Fault::UnlockNotHeld { mutex, owner })),
+            Release::NotOwner { owner } => Effect::fault(Fault::UnlockNotHeld { mutex, owner }),
         },
         Instr::SemWait { .. }
         | Instr::SemPost { .. }
@@ -333,7 +342,7 @@ pub fn execute(
                 let change = Change::Reg { reg, value: child as i64 };
                 Effect::flow(Flow::Create { next: pc + 1, child }).with(change)
             }
-            None => Effect::flow(Flow::Fault(Fault::NoThreadToCreate { program })),
+            None => Effect::fault(Fault::NoThreadToCreate { program }),
         },
         Instr::Join { reg } => match proc.sync.lives.join(tid, ctx.regs[reg as usize]) {
             JoinStep::Done(value) => {
@@ -343,7 +352,7 @@ pub fn execute(
                 Effect::next(pc + 1).with(Change::Joined { thread, reg, value })
             }
             JoinStep::Wait(thread) => Effect::flow(Flow::Block(WaitReason::Join { thread })),
-            JoinStep::Refused(error) => Effect::flow(Flow::Fault(Fault::JoinRefused { error })),
+            JoinStep::Refused(error) => Effect::fault(Fault::JoinRefused { error }),
         },
         Instr::Exit { value } => {
             let value = match value {

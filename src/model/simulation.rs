@@ -172,6 +172,9 @@ struct Kernel {
     /// Whether the policy may pre-empt ([`Scheduler::preempts`]), asked once: the kernel checks
     /// it at every instant that stirred.
     preempts: bool,
+    /// Whether to tell the policy when a thread leaves its CPU ([`Scheduler::wants_leave`]),
+    /// asked once.
+    leave_calls: bool,
     threads: Vec<Thread>,
     cpus: Vec<Cpu>,
     /// The CPUs' caches, if the machine models them ([`super::cache`]).
@@ -240,6 +243,7 @@ impl Kernel {
         let wants_bursts = sched.wants_bursts();
         let binds = sched.binds_to_cpu();
         let preempts = sched.preempts();
+        let leave_calls = sched.wants_leave();
         // A created thread arrives when a `create` starts it, not by itself.
         let mut arriving = 0;
         for t in sys.threads.iter().filter(|t| !t.created) {
@@ -258,6 +262,7 @@ impl Kernel {
             pinned: sys.threads.iter().any(|t| t.attrs.affinity.is_some()),
             binds,
             preempts,
+            leave_calls,
             rng: Pcg64Mcg::seed_from_u64(run.seed),
             sched_rng: SchedRng::seed_from_u64(run.seed.wrapping_add(SCHEDULER_SEED_OFFSET)),
             timers: Timers::default(),
@@ -897,7 +902,9 @@ impl Kernel {
         self.idle |= 1 << cpu;
         c.epoch = c.epoch.wrapping_add(1);
         let ran = c.ran;
-        self.with_sched(|s, ctx| s.on_leave(tid, cpu, ran, why, ctx));
+        if self.leave_calls {
+            self.with_sched(|s, ctx| s.on_leave(tid, cpu, ran, why, ctx));
+        }
     }
 
     /// The policy takes `cpu` from its thread now, mid-step or mid-switch: the work done so far

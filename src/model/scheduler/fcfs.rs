@@ -44,6 +44,9 @@ impl Scheduler for Fcfs {
     fn slice(&mut self, _tid: ThreadId, _cpu: CpuId, _ctx: &mut Ctx<'_>) -> Option<Ticks> {
         None
     }
+    fn wants_leave(&self) -> bool {
+        false
+    }
     fn withdraw(&mut self, tid: ThreadId, _ctx: &mut Ctx<'_>) -> bool {
         match self.ready.iter().position(|&t| t == tid) {
             Some(i) => self.ready.remove(i).is_some(),

@@ -204,6 +204,14 @@ impl<'a> Ctx<'a> {
         if !self.pinned {
             return queue.pop_front();
         }
+        self.take_first_allowed(queue, cpu)
+    }
+
+    /// [`Ctx::take_first`] when some thread has an affinity mask. Out of line, so the common
+    /// case (a `pop_front`) inlines into the policy's `pick` without the search's register
+    /// saves (callgrind: FCFS's `pick` took 35 instructions a call with both paths together).
+    #[inline(never)]
+    fn take_first_allowed(&self, queue: &mut std::collections::VecDeque<ThreadId>, cpu: CpuId) -> Option<ThreadId> {
         let i = queue.iter().position(|&tid| self.allows(tid, cpu))?;
         queue.remove(i)
     }
@@ -271,6 +279,12 @@ pub trait Scheduler {
     fn slice(&mut self, tid: ThreadId, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<Ticks>;
     /// `tid` left `cpu` after executing `ran` CPU ticks since it was dispatched, for `why`.
     fn on_leave(&mut self, _tid: ThreadId, _cpu: CpuId, _ran: Ticks, _why: LeaveReason, _ctx: &mut Ctx<'_>) {}
+    /// Whether the kernel must call [`Scheduler::on_leave`]; asked once per run. A policy whose
+    /// `on_leave` does nothing may answer `false` and save the call at every block, exit and
+    /// expired slice (FCFS, Round Robin). The default, `true`, is always correct.
+    fn wants_leave(&self) -> bool {
+        true
+    }
     /// Whether the policy reads [`Ctx::next_burst`]: the kernel then walks a thread's program
     /// ahead each time it becomes ready (SJF, SRTF).
     fn wants_bursts(&self) -> bool {

@@ -16,7 +16,7 @@ use super::{Acquire, Arrival, Attempt, Down, Grant, ProcessSync, Release, RwLock
 pub(crate) fn execute(instr: Instr, tid: ThreadId, pc: usize, sync: &mut ProcessSync) -> Effect {
     let go_on = |change: Change| Effect { flow: Flow::Next(pc + 1), change: Some(change), wake: None };
     let block = |reason: WaitReason| Effect { flow: Flow::Block(reason), change: None, wake: None };
-    let fault = |fault: Fault| Effect { flow: Flow::Fault(fault), change: None, wake: None };
+    let fault = Effect::fault;
     match instr {
         Instr::SemWait { sem } => match sync.semaphores[sem].wait(tid) {
             Down::Passed => {
