@@ -77,6 +77,30 @@ test('a slot no create reaches: the banner says every started thread finished an
   const banner = await text(page, 'outcome');
   assert.doesNotMatch(banner, /every thread finished/);
   assert.match(banner, /Completed, not every thread created\s*— every started thread finished, but 2 thread slots were never created: p\/w2, p\/w3 \(no create started them\)/);
+  // The metrics: a slot never created has no arrival (nor anything else): "—", not 0. w1,
+  // created when main's create ends at 14 (its cost), arrived then.
+  const cells = (sel) => page.locator(`[data-testid="metrics-table"] ${sel} td`).allInnerTexts();
+  for (const w of ['w2', 'w3']) {
+    assert.deepEqual(await cells(`tr[data-testid="never-created-p-${w}"]`), ['p', w, ...Array(9).fill('—')]);
+  }
+  const rows = await page.locator('[data-testid="metrics-table"] tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+  const w1 = rows.find((r) => r[1] === 'w1');
+  assert.equal(w1[2], '14');
+  page.done();
+});
+
+test('a run stopped by a runtime error: the final values say so, and claim no shortfall', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  // set r1, 9 (0–1) then join r1 (1–2): no thread 9, ESRCH at t=2, with result still 0 of 5.
+  const json = JSON.parse(withWorkers('set r1, 9\njoin r1', 'compute 1', 1));
+  json.processes[0].expected = { result: 5 };
+  await openScenario(page, JSON.stringify(json, null, 2), 2);
+  await page.waitForFunction(() => document.querySelector('[data-testid="outcome"]').dataset.kind === 'runtime_error');
+  const row = byId(page, 'final-var-p-result').locator('xpath=ancestor::tr');
+  const verdict = await row.locator('.verdict').innerText();
+  assert.equal(verdict, 'not final: the run stopped at t=2 before finishing');
+  assert.doesNotMatch(await byId(page, 'metrics-table').innerText(), /short of expected/);
   page.done();
 });
 

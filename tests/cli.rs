@@ -178,5 +178,31 @@ fn a_slot_never_created_is_named() {
         message.starts_with("every started thread finished, but 1 thread slot was never created: p/w1"),
         "{message}"
     );
+    // The slot never existed: no arrival (null), not an arrival at 0; main arrived at 0.
+    assert_eq!(v["metrics"]["threads"][0]["arrival"], 0);
+    assert_eq!(v["metrics"]["threads"][1]["name"], "w1");
+    assert_eq!(v["metrics"]["threads"][1]["arrival"], serde_json::Value::Null);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `--thread-create-ticks N` sets what each `create` costs main: in threads-create-join main's
+/// four creates run back to back from 0 (as in tests/threads.rs's preset test, 14 each: workers
+/// arrive at 14, 28, 42, 56), so with 20 the k-th worker arrives at 20k: 20, 40, 60, 80. The
+/// JSON's settings show the value; one out of range is refused, naming the flag.
+#[test]
+fn thread_create_ticks_flag_sets_the_creation_cost() {
+    let arrivals = |extra: &[&str]| {
+        let mut args = vec!["run", "--preset", "threads-create-join"];
+        args.extend_from_slice(extra);
+        let (code, out, err) = threadlab(&args);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let a: Vec<u64> = (1..=4).map(|t| v["metrics"]["threads"][t]["arrival"].as_u64().unwrap()).collect();
+        (a, v["settings"]["machine"]["thread_create_ticks"].clone())
+    };
+    assert_eq!(arrivals(&[]).0, vec![14, 28, 42, 56]);
+    assert_eq!(arrivals(&["--thread-create-ticks", "20"]), (vec![20, 40, 60, 80], serde_json::json!(20)));
+    let (code, _, err) = threadlab(&["run", "--preset", "threads-create-join", "--thread-create-ticks", "1000000001"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("--thread-create-ticks"), "{err}");
 }

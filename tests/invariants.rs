@@ -119,7 +119,7 @@ proptest! {
 
         // Times are consistent and never negative; turnaround decomposes exactly.
         for t in &r.metrics.threads {
-            if let Some(f) = t.first_run { prop_assert!(f >= t.arrival); }
+            if let Some(f) = t.first_run { prop_assert!(f >= t.arrival.expect("a thread that ran arrived")); }
             if let Some(c) = t.completion {
                 prop_assert!(c >= t.first_run.unwrap());
                 prop_assert_eq!(t.turnaround.unwrap(), t.waiting + t.cpu_time + t.io_time + t.lock_wait, "thread {}", t.tid);

@@ -63,7 +63,7 @@ fn create_join_and_exit_value() {
     assert_eq!(r.outcome, Outcome::Completed);
     assert_eq!(var(&r, 0, "result"), 7);
     let w = &r.metrics.threads[1];
-    assert_eq!((w.arrival, w.first_run, w.completion), (14, Some(15), Some(20)));
+    assert_eq!((w.arrival, w.first_run, w.completion), (Some(14), Some(15), Some(20)));
     assert_eq!((w.turnaround, w.response), (Some(6), Some(1)));
     let main = &r.metrics.threads[0];
     assert_eq!((main.completion, main.lock_wait, main.cpu_time), (Some(22), 5, 14 + 1 + 1 + 1));
@@ -182,6 +182,30 @@ fn slots_never_created_are_named_in_the_outcome() {
     let (_, r) = go(&all);
     assert_eq!(serde_json::to_value(&r.outcome).unwrap(), serde_json::json!({ "kind": "completed" }));
     assert_eq!(r.outcome.message(), "every thread finished");
+}
+
+/// A slot never created never existed: its metrics have no arrival (JSON `null`), no first run,
+/// completion, turnaround or response, and counts of 0; a created slot keeps its number. Same
+/// run as `slots_never_created_are_named_in_the_outcome`: w1 is created when main's `create`
+/// ends at 14 (its arrival), w2 and w3 never. The averages are over finished threads only
+/// (main and w1), so the slots do not move them.
+#[test]
+fn slots_never_created_have_no_arrival_in_the_metrics() {
+    let s = with_workers("create r1, worker\njoin r1", "compute 1", 3, 1, "");
+    let (_, r) = go(&s);
+    assert_eq!(r.metrics.threads[0].arrival, Some(0));
+    assert_eq!(r.metrics.threads[1].arrival, Some(14));
+    for t in &r.metrics.threads[2..] {
+        assert_eq!((t.arrival, t.first_run, t.completion, t.turnaround, t.response), (None, None, None, None, None));
+        assert_eq!((t.waiting, t.cpu_time, t.io_time, t.lock_wait), (0, 0, 0, 0));
+        let json = serde_json::to_value(t).unwrap();
+        assert_eq!(json["arrival"], serde_json::Value::Null, "{json}");
+    }
+    assert_eq!(serde_json::to_value(&r.metrics.threads[1]).unwrap()["arrival"], serde_json::json!(14));
+    // The page's worker sends the metrics as bytes: the missing arrival comes back missing.
+    let bytes = threadlab::messaging::wire::RunBytes::from_result(r.clone()).encode();
+    let back = threadlab::messaging::wire::RunBytes::decode(&bytes).expect("decodes");
+    assert_eq!(back.metrics.threads, r.metrics.threads);
 }
 
 fn runtime_error(s: &Scenario) -> (u64, u32, String) {
@@ -457,7 +481,7 @@ proptest! {
             let tid = k + 1;
             let ready = first_ready(&r, tid).expect("created");
             prop_assert!(ready >= (k as u64 + 1) * ticks, "w{} ready at {}", tid, ready);
-            prop_assert_eq!(r.metrics.threads[tid].arrival, ready);
+            prop_assert_eq!(r.metrics.threads[tid].arrival, Some(ready));
             prop_assert!(r.metrics.threads[tid].first_run.unwrap() >= ready);
         }
         prop_assert_eq!(var(&r, 0, "result"), 7 * n as i64);
@@ -475,13 +499,62 @@ fn the_create_join_preset_sums_its_workers_exit_values() {
     let (_, r) = go(&s);
     assert_eq!(r.outcome, Outcome::Completed);
     assert_eq!(var(&r, 0, "total"), 5050);
-    let arrivals: Vec<u64> = (1..=4).map(|t| r.metrics.threads[t].arrival).collect();
+    let arrivals: Vec<u64> = (1..=4).map(|t| r.metrics.threads[t].arrival.unwrap()).collect();
     assert_eq!(arrivals, vec![14, 28, 42, 56]);
     let w1 = &r.metrics.threads[1];
     assert_eq!((w1.first_run, w1.completion), (Some(14), Some(91)));
     let w2 = &r.metrics.threads[2];
     assert_eq!((w2.first_run, w2.completion), (Some(61), Some(138)));
     assert_eq!((r.metrics.memory[0].threads, r.metrics.memory[0].bytes), (5, 49_152));
+    // What the preset's description says of main: blocked in its join of w1 from 60 until w1
+    // exits at 91; then ready (not blocked) behind w3 and w4, queued at 42 and 56, while w3
+    // takes CPU 1 (switch 91–92, runs 92–169, ends 169) and w2 then w4 hold CPU 0, so main
+    // gets CPU 1 at 169; its joins of w2 and w3 (ended at 138 and 169) return at once; it
+    // blocks again at 186 in its join of w4, which ends at 216, and main ends at 220.
+    use ThreadState::*;
+    let trace = r.trace.as_ref().unwrap();
+    let main: Vec<(u64, ThreadState)> = (trace.events.iter())
+        .filter_map(|e| match e.what {
+            What::State { tid: 0, state, .. } => Some((e.time, state)),
+            _ => None,
+        })
+        .collect();
+    let want = [(0, Ready), (0, Running), (60, Blocked), (91, Ready), (169, Running), (186, Blocked)];
+    assert_eq!(main[..6], want);
+    assert_eq!(main[6..], [(216, Ready), (216, Running), (220, Terminated)]);
+    assert_eq!(r.metrics.threads[3].completion, Some(169));
+    assert!(s.description.contains("ready, not blocked"), "{}", s.description);
+}
+
+/// The C4 preset with main's code swapped for `set r1, 9` (0–1) and `join r1` (1–2): no thread
+/// 9, so the join fails with ESRCH at t=2, line 2, with `total` still 0. The run stopped before
+/// finishing, so the page's verdict names that, not a "5050 short of expected" that reads like
+/// a race; a completed run keeps its verdict.
+#[test]
+fn a_stopped_run_claims_no_shortfall() {
+    let preset = threadlab::presets::find("threads-create-join").unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(preset.json).unwrap();
+    v["processes"][0]["threads"][0]["code"] = serde_json::json!(["set r1, 9", "join r1"]);
+    let s = Scenario::from_json(&v.to_string()).unwrap();
+    let (_, r) = go(&s);
+    match &r.outcome {
+        Outcome::RuntimeError { time, line, message, .. } => {
+            assert_eq!((*time, *line), (2, 2));
+            assert!(message.contains("ESRCH"), "{message}");
+        }
+        other => panic!("expected a runtime error, got {other:?}"),
+    }
+    assert_eq!(r.outcome.stopped_at(), Some(2));
+    let total = r.metrics.variables.iter().find(|v| v.name == "total").unwrap();
+    assert_eq!((total.value, total.expected), (0, Some(5050)));
+    let (note, good) = total.verdict(r.outcome.stopped_at());
+    assert_eq!((note.as_str(), good), ("not final: the run stopped at t=2 before finishing", None));
+    // The same value after a completed run is a shortfall; the completed preset is correct.
+    assert_eq!(total.verdict(None), ("5050 short of expected".to_string(), Some(false)));
+    let (_, done) = go(&preset.scenario().unwrap());
+    assert_eq!(done.outcome.stopped_at(), None);
+    let total = done.metrics.variables.iter().find(|v| v.name == "total").unwrap();
+    assert_eq!(total.verdict(done.outcome.stopped_at()), ("correct".to_string(), Some(true)));
 }
 
 /// `exit` takes nothing, a number or a register; anything else is located at its column.

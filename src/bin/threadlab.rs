@@ -10,6 +10,7 @@
 //!   --quantum N        set the time slice (ticks; a new rr gets 4 if none is given)
 //!   --tie RULE         arrivals_first or preempted_first
 //!   --seed N           set the seed
+//!   --thread-create-ticks N  set machine.thread_create_ticks (the CPU ticks a `create` costs)
 //!   --schedule P       run on one CPU, choosing which thread runs each tick (OSTEP x86.py's -P,
 //!                      e.g. 0011; the scripted policy)
 //!   --show-schedule    add the schedule the run followed (one CPU) to the JSON
@@ -177,6 +178,9 @@ struct RunArgs {
     /// Seed of the random draws (`compute A..B`, `io A..B`).
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
+    /// CPU ticks a `create` costs its thread (machine.thread_create_ticks; default 14).
+    #[arg(long, value_name = "N")]
+    thread_create_ticks: Option<u64>,
     /// Run on one CPU, choosing which thread runs each tick: one thread number per tick, as OSTEP x86.py's -P (0011), or numbers with commas (0,1,10).
     #[arg(long, value_name = "P", value_parser = schedule_text, conflicts_with_all = ["cpus", "policy", "quantum", "tie"])]
     schedule: Option<Schedule>,
@@ -437,6 +441,9 @@ fn edits(args: &RunArgs) -> Vec<(&'static str, ScenarioEdit)> {
     }
     if let Some(s) = args.seed {
         out.push(("--seed", ScenarioEdit::Seed(s)));
+    }
+    if let Some(n) = args.thread_create_ticks {
+        out.push(("--thread-create-ticks", ScenarioEdit::ThreadCreateTicks(n)));
     }
     out
 }

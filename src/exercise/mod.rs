@@ -216,7 +216,7 @@ impl Exercise {
                 JobAnswer {
                     job: job.name.clone(),
                     tid: t.tid,
-                    arrival: t.arrival,
+                    arrival: t.arrival.expect("a completed run's jobs all arrived"),
                     completion,
                     turnaround: t.turnaround.expect("finished"),
                     waiting: t.waiting,

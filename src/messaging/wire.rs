@@ -478,7 +478,7 @@ struct ThreadMetricsDef {
     pid: ProcessId,
     process: String,
     name: String,
-    arrival: Ticks,
+    arrival: Option<Ticks>,
     first_run: Option<Ticks>,
     completion: Option<Ticks>,
     turnaround: Option<Ticks>,

@@ -20,8 +20,11 @@ pub struct ThreadMetrics {
     pub process: String,
     /// Thread name, from the scenario.
     pub name: String,
-    /// When it arrived (first joined the ready queue).
-    pub arrival: Ticks,
+    /// When it arrived (first joined the ready queue), in ticks; `None` (JSON `null`) only for a
+    /// `"start": "created"` slot that no `create` ever started (see
+    /// [`super::outcome::Outcome::CompletedUncreated`]): it never existed, so it has no arrival,
+    /// and its other counts stay 0.
+    pub arrival: Option<Ticks>,
     /// When its first instruction started (after any context switch).
     pub first_run: Option<Ticks>,
     /// When it terminated; `None` if it never finished.
@@ -95,6 +98,23 @@ pub struct VariableValue {
     /// Lost updates: writes to this variable overwritten unseen by a store computed from an
     /// older load (see [`super::trace::What::Mem`]); 0 when every read-modify-write was atomic.
     pub lost_updates: u64,
+}
+
+impl VariableValue {
+    /// The note beside its final value on the page, and whether it is good news (`Some(true)`),
+    /// bad (`Some(false)`) or neither (`None`). `stopped_at` is when the run stopped before
+    /// finishing ([`super::outcome::Outcome::stopped_at`]): then the value is not final, so no
+    /// shortfall or excess is claimed, only that the run stopped. Not "lost N updates": with
+    /// three or more threads the shortfall and the lost-update count can differ.
+    pub fn verdict(&self, stopped_at: Option<Ticks>) -> (String, Option<bool>) {
+        match (self.expected, stopped_at) {
+            (None, _) => (String::new(), None),
+            (Some(_), Some(t)) => (format!("not final: the run stopped at t={t} before finishing"), None),
+            (Some(e), None) if e == self.value => ("correct".to_string(), Some(true)),
+            (Some(e), None) if self.value < e => (format!("{} short of expected", e - self.value), Some(false)),
+            (Some(e), None) => (format!("{} more than expected", self.value - e), Some(false)),
+        }
+    }
 }
 
 /// Memory of one process, in bytes.

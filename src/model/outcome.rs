@@ -72,6 +72,17 @@ impl Outcome {
         matches!(self, Outcome::Completed | Outcome::CompletedUncreated { .. })
     }
 
+    /// When the run stopped before finishing, in ticks: the time of a deadlock, a budget stop or
+    /// a runtime error; `None` for a completed run.
+    pub fn stopped_at(&self) -> Option<Ticks> {
+        match self {
+            Outcome::Completed | Outcome::CompletedUncreated { .. } => None,
+            Outcome::Deadlock { time, .. }
+            | Outcome::BudgetExceeded { time, .. }
+            | Outcome::RuntimeError { time, .. } => Some(*time),
+        }
+    }
+
     /// One sentence for people.
     pub fn message(&self) -> String {
         match self {

@@ -86,7 +86,8 @@ impl Thread {
     /// Its measures for the run's [`super::metrics::Metrics`].
     pub fn metrics(&self, tid: ThreadId, sys: &System) -> ThreadMetrics {
         let info = &sys.threads[tid];
-        let arrival = self.created_at.unwrap_or(info.arrival);
+        // A created slot arrives when a `create` starts it; one never started has no arrival.
+        let arrival = if info.created { self.created_at } else { Some(info.arrival) };
         ThreadMetrics {
             tid,
             pid: info.pid,
@@ -95,8 +96,8 @@ impl Thread {
             arrival,
             first_run: self.first_run,
             completion: self.completion,
-            turnaround: self.completion.map(|c| c - arrival),
-            response: self.first_run.map(|f| f - arrival),
+            turnaround: self.completion.zip(arrival).map(|(c, a)| c - a),
+            response: self.first_run.zip(arrival).map(|(f, a)| f - a),
             waiting: self.waiting,
             cpu_time: self.cpu_time,
             io_time: self.io_time,

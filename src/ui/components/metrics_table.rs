@@ -13,27 +13,28 @@ pub struct MetricsTableProps {
     pub run: Rc<Run>,
 }
 
-/// The note beside a final value: correct, or how far off. Not "lost N updates": with three or
-/// more threads the shortfall and the lost-update count can differ (see the Lost updates column).
-fn verdict(value: i64, expected: Option<i64>) -> (String, &'static str) {
-    match expected {
-        None => (String::new(), ""),
-        Some(e) if e == value => ("correct".to_string(), "ok"),
-        Some(e) if value < e => (format!("{} short of expected", e - value), "bad"),
-        Some(e) => (format!("{} more than expected", value - e), "bad"),
-    }
-}
-
 /// Metrics section (`data-testid="metrics-table"`).
 #[component]
 pub fn MetricsTable(props: &MetricsTableProps) -> Html {
     let m = &props.run.result.metrics;
     let threads = m.threads.iter().map(|t| {
+        // A `"start": "created"` slot no `create` started never existed: "—" in every column
+        // rather than counts of 0 that read as measured.
+        let Some(arrival) = t.arrival else {
+            return html! {
+                <tr data-testid={format!("never-created-{}-{}", t.process, t.name)}
+                    title="Never created: no create started this thread">
+                    <td>{ &t.process }</td>
+                    <td>{ &t.name }</td>
+                    { for (0..9).map(|_| html! { <td class="num">{ "—" }</td> }) }
+                </tr>
+            };
+        };
         html! {
             <tr>
                 <td>{ &t.process }</td>
                 <td>{ &t.name }</td>
-                <td class="num">{ t.arrival }</td>
+                <td class="num">{ arrival }</td>
                 <td class="num">{ opt_ticks(t.first_run) }</td>
                 <td class="num">{ opt_ticks(t.completion) }</td>
                 <td class="num">{ opt_ticks(t.turnaround) }</td>
@@ -57,7 +58,12 @@ pub fn MetricsTable(props: &MetricsTableProps) -> Html {
         }
     });
     let vars = m.variables.iter().map(|v| {
-        let (note, class) = verdict(v.value, v.expected);
+        let (note, good) = v.verdict(props.run.result.outcome.stopped_at());
+        let class = match good {
+            Some(true) => "ok",
+            Some(false) => "bad",
+            None => "",
+        };
         html! {
             <tr>
                 <td>{ &v.process }</td>
