@@ -301,3 +301,35 @@ test('at 1024 px the thread lanes\' labels are not cut, and each gives the full 
   await shot(page, 'timeline-thread-labels-1024');
   page.done();
 });
+
+test('at 1024 px the legend\'s swatches look like the bars and each stays beside its words', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await page.setViewportSize({ width: 1024, height: 800 });
+  await openApp(page, app, 'readers-writers');
+  /** Each bar kind's swatch (size, place) and the first line of its words. */
+  const kinds = () => page.evaluate(() => Object.fromEntries([...document.querySelectorAll('.legend-kinds li[data-testid]')].map((li) => {
+    const sw = li.querySelector('.swatch').getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents([...li.childNodes].find((n) => n.nodeType === Node.TEXT_NODE));
+    const first = range.getClientRects()[0];
+    return [li.dataset.testid, { w: sw.width, h: sw.height, top: sw.top, bottom: sw.bottom, right: sw.right, line: { top: first.top, bottom: first.bottom, left: first.left } }];
+  })));
+  const check = (all, where) => {
+    assert.deepEqual(Object.keys(all), ['legend-run', 'legend-thread-switch', 'legend-process-switch', 'legend-ready', 'legend-io', 'legend-lock'], where);
+    // Drawn heights as shares of a run bar's (src/ui/components/timeline_lanes.rs): switches
+    // 0.5, ready 0.2 (a thin line), waits 0.7; a swatch as high as a run bar would say otherwise.
+    const run = all['legend-run'].h;
+    assert.ok(all['legend-ready'].h <= run * 0.3, `${where}: ready swatch ${all['legend-ready'].h} px high, run ${run} px`);
+    for (const k of ['legend-thread-switch', 'legend-process-switch']) assert.ok(all[k].h <= run * 0.6, `${where}: ${k} ${all[k].h} px high, run ${run} px`);
+    for (const [id, k] of Object.entries(all)) {
+      // The swatch is on its words' first line, left of them: not alone on a line of its own.
+      assert.ok(k.top < k.line.bottom && k.bottom > k.line.top && k.line.left >= k.right - 0.5, `${where}: ${id}'s swatch is cut from its words: ${JSON.stringify(k)}`);
+    }
+  };
+  check(await kinds(), 'By CPU');
+  await byId(page, 'lanes-threads').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="timeline"]').dataset.lanes === 'threads');
+  check(await kinds(), 'By thread');
+  await shot(page, 'timeline-legend-1024');
+  page.done();
+});
