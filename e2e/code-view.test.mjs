@@ -3,7 +3,7 @@
 // from the editor and closes with Escape. The CLI's trace is the oracle.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TEST_TIMEOUT, byId, cli, newPage, openApp, setValue, shot, text, useApp } from './lib.mjs';
+import { T, TEST_TIMEOUT, byId, cli, newPage, openApp, openScenario, setValue, shot, text, useApp } from './lib.mjs';
 
 const app = useApp();
 
@@ -129,4 +129,34 @@ test('the language reference opens from the editor, lists every instruction, and
   await byId(page, 'btn-language-close').click();
   await dialog.waitFor({ state: 'hidden' });
   page.done();
+});
+
+test('a runtime error\'s badge wraps inside the code view, at 390 and 1280 px', { timeout: TEST_TIMEOUT }, async (t) => {
+  // main joins thread id 99, no thread of its process: ESRCH, a fault of a long sentence.
+  const json = JSON.stringify({
+    format: 2,
+    name: 'join-nobody',
+    machine: { cpus: 1 },
+    processes: [{ name: 'p', threads: [{ name: 'main', code: ['set r0, 99', 'join r0'] }] }],
+  }, null, 2);
+  for (const width of [390, 1280]) {
+    const page = await newPage(app, t);
+    await page.setViewportSize({ width, height: 900 });
+    await openScenario(page, app, json, 1);
+    await page.waitForFunction(() => document.querySelector('[data-testid="outcome"]').dataset.kind === 'runtime_error', null, { timeout: T.load });
+    await byId(page, 'btn-end').click();
+    const mark = page.locator('[data-testid="code-listing"] li[data-line="2"] [data-testid="code-mark"]');
+    await mark.waitFor();
+    assert.match(await mark.innerText(), /^main: failed here, runtime error: .*ESRCH\)$/s);
+    await mark.scrollIntoViewIfNeeded();
+    const [badge, view, listing] = await Promise.all([mark, byId(page, 'code-view'), byId(page, 'code-listing')].map((l) => l.boundingBox()));
+    for (const [name, box] of [['code view', view], ['listing', listing]]) {
+      assert.ok(badge.x >= box.x - 0.5 && badge.x + badge.width <= box.x + box.width + 0.5,
+        `${width} px: the badge (${badge.x}+${badge.width}) runs out of the ${name} (${box.x}+${box.width})`);
+    }
+    // Nothing scrolls sideways in the listing to hide it either.
+    assert.ok(await byId(page, 'code-listing').evaluate((e) => e.scrollWidth <= e.clientWidth + 1), `${width} px: the listing scrolls sideways`);
+    await shot(page, `code-runtime-error-${width}`);
+    page.done();
+  }
 });

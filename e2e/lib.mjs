@@ -114,6 +114,29 @@ export async function waitForPreset(page, key) {
   );
 }
 
+/**
+ * Opens preset `from` (race-unsafe unless told), applies scenario `json` in the editor and waits
+ * until its `threads` threads are in the thread table; with `drawn`, also until the timeline's
+ * canvas has drawn its bars.
+ */
+export async function openScenario(page, env, json, threads, { from = 'race-unsafe', drawn = false } = {}) {
+  await openApp(page, env, from);
+  await byId(page, 'scenario-editor').fill(json);
+  await byId(page, 'btn-apply').click();
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid="thread-table"] tr[data-tid]').length === n,
+    threads,
+    { timeout: T.load },
+  );
+  if (drawn) {
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="timeline-canvas"]')?.dataset.drawn) > 0,
+      null,
+      { timeout: T.load },
+    );
+  }
+}
+
 export const byId = (page, id) => page.locator(`[data-testid="${id}"]`).first();
 
 /** An element's text, trimmed. */

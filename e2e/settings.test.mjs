@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  T, TEST_TIMEOUT, byId, cli, cliFile, cliVar, newPage, num, openApp, shot, useApp, waitNum,
+  T, TEST_TIMEOUT, byId, cli, cliFile, cliVar, newPage, num, openApp, shot, text, useApp, waitNum,
 } from './lib.mjs';
 
 const app = useApp();
@@ -102,5 +102,21 @@ test('a one-CPU policy on a machine of several says so beside the settings', { t
   assert.match(await byId(page, 'policy-note').textContent(), /process-run has one CPU: .*one thread runs at a time, on any of the 2 CPUs/);
   await byId(page, 'setting-cpus').fill('1');
   await page.waitForFunction(() => !document.querySelector('[data-testid="policy-note"]'), null, { timeout: T.load });
+  page.done();
+});
+
+test('the scripted policy says it follows a schedule in the JSON, and what runs without one', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openApp(page, app, 'mixed-fcfs-2cpu');
+  const option = page.locator('[data-testid="setting-policy"] option[value="scripted"]');
+  assert.doesNotMatch(await option.textContent(), /you choose/);
+  assert.match(await option.textContent(), /"schedule" in the JSON .*one CPU/);
+  await byId(page, 'setting-policy').selectOption('scripted');
+  // Two CPUs, no schedule: Scripted::pick's fallback on each CPU (src/model/scheduler/scripted.rs).
+  await byId(page, 'policy-note').waitFor({ timeout: T.load });
+  assert.match(await text(page, 'policy-note'), /No schedule .*on each of the 2 CPUs the lowest-numbered ready thread runs until it blocks or ends\. A schedule needs one CPU: set CPUs to 1.*"schedule": "0011"/);
+  await byId(page, 'setting-cpus').fill('1');
+  await page.waitForFunction(() => /To choose who runs/.test(document.querySelector('[data-testid="policy-note"]')?.textContent), null, { timeout: T.load });
+  assert.doesNotMatch(await text(page, 'policy-note'), /CPUs/);
   page.done();
 });

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  T, TEST_TIMEOUT, byId, cli, cliFile, editorScenario, newPage, num, openApp, outcomeKind, setValue, shot, text, useApp, waitNum,
+  T, TEST_TIMEOUT, byId, cli, cliFile, editorScenario, newPage, num, openApp, openScenario, outcomeKind, setValue, shot, text, useApp, waitNum,
 } from './lib.mjs';
 
 const app = useApp();
@@ -45,18 +45,6 @@ test('threads-create-join: not started, joining, then exited with their values a
   page.done();
 });
 
-/** Applies scenario `json` in the editor and waits until its `threads` threads are shown. */
-async function openScenario(page, json, threads) {
-  await openApp(page, app, 'race-unsafe');
-  await byId(page, 'scenario-editor').fill(json);
-  await byId(page, 'btn-apply').click();
-  await page.waitForFunction(
-    (n) => document.querySelectorAll('[data-testid="thread-table"] tr[data-tid]').length === n,
-    threads,
-    { timeout: T.load },
-  );
-}
-
 /** A scenario: process p, main running `main`, `slots` threads w1… declared "start": "created". */
 function withWorkers(main, worker, slots) {
   const threads = [{ name: 'main', code: main.split('\n') }];
@@ -71,7 +59,7 @@ function withWorkers(main, worker, slots) {
 
 test('a slot no create reaches: the banner says every started thread finished and names it', { timeout: TEST_TIMEOUT }, async (t) => {
   const page = await newPage(app, t);
-  await openScenario(page, withWorkers('create r1, worker\njoin r1', 'compute 1', 3), 4);
+  await openScenario(page, app, withWorkers('create r1, worker\njoin r1', 'compute 1', 3), 4);
   await page.waitForFunction(() => /not every thread/.test(document.querySelector('[data-testid="outcome"]').textContent));
   assert.equal(await outcomeKind(page), 'completed');
   const banner = await text(page, 'outcome');
@@ -107,7 +95,7 @@ test('a run stopped by a runtime error: the final values say so, and claim no sh
 test('a runtime error: the failing thread is shown failed, its line says so', { timeout: TEST_TIMEOUT }, async (t) => {
   const page = await newPage(app, t);
   // main joins itself (r0 = 0, its own id): EDEADLK when the join's tick ends.
-  await openScenario(page, withWorkers('compute 2\njoin r0', 'compute 1', 1), 2);
+  await openScenario(page, app, withWorkers('compute 2\njoin r0', 'compute 1', 1), 2);
   await page.waitForFunction(() => document.querySelector('[data-testid="outcome"]').dataset.kind === 'runtime_error');
   await byId(page, 'btn-end').click();
   assert.equal(await state(page, 0), 'failed (runtime error)');

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  ROOT, T, TEST_TIMEOUT, byId, cli, cliFile, newPage, openApp, scrub, shot, text, useApp,
+  ROOT, T, TEST_TIMEOUT, byId, cli, cliFile, newPage, openApp, openScenario, scrub, shot, text, useApp,
 } from './lib.mjs';
 
 const app = useApp();
@@ -16,19 +16,6 @@ const FILE = path.join(ROOT, 'e2e', 'threads-64.json');
 const JSON64 = readFileSync(FILE, 'utf8');
 /** The same run without its locks: every increment races, and hundreds of updates are lost. */
 const UNLOCKED = JSON64.replace(/ *"  (un)?lock m",\n/g, '');
-
-/** Applies scenario `json` in the editor and waits until its `threads` threads are shown. */
-async function openScenario(page, json, threads) {
-  await openApp(page, app, 'race-unsafe');
-  await byId(page, 'scenario-editor').fill(json);
-  await byId(page, 'btn-apply').click();
-  await page.waitForFunction(
-    (n) => document.querySelectorAll('[data-testid="thread-table"] tr[data-tid]').length === n,
-    threads,
-    { timeout: T.load },
-  );
-  await page.waitForFunction(() => Number(document.querySelector('[data-testid="timeline-canvas"]')?.dataset.drawn) > 0);
-}
 
 /** The timeline's element count, its canvas's drawn blocks and width in device px, its lanes. */
 async function drawn(page) {
@@ -71,7 +58,7 @@ test('64 threads: the timeline\'s elements stay bounded by its width, fitted and
   const result = cliFile(FILE, '--trace');
   assert.ok(result.trace.intervals.length > 50_000, 'the big run has tens of thousands of CPU intervals');
   const page = await newPage(app, t);
-  await openScenario(page, JSON64, 64);
+  await openScenario(page, app, JSON64, 64, { drawn: true });
   const fitted = await drawn(page);
   assert.equal(fitted.lanes, 16);
   // Labels, axis ticks, marks, cursor: a few dozen elements, however many intervals.
@@ -100,7 +87,7 @@ test('64 threads: the timeline\'s elements stay bounded by its width, fitted and
 
 test('blocked time is drawn in the thread lanes, with legend entries, and its details name the wait', { timeout: TEST_TIMEOUT }, async (t) => {
   const page = await newPage(app, t);
-  await openScenario(page, JSON64, 64);
+  await openScenario(page, app, JSON64, 64, { drawn: true });
   // In the CPU lanes the legend says where blocked time is drawn.
   assert.match(await text(page, 'legend-io'), /blocked on I\/O \(By thread\)/);
   await byId(page, 'lanes-threads').click();
@@ -140,7 +127,7 @@ test('blocked time is drawn in the thread lanes, with legend entries, and its de
 test('a thread is highlighted from the legend, the thread table, a bar, or the keys; again or Esc clears it', { timeout: TEST_TIMEOUT }, async (t) => {
   const result = cliFile(FILE, '--trace');
   const page = await newPage(app, t);
-  await openScenario(page, JSON64, 64);
+  await openScenario(page, app, JSON64, 64, { drawn: true });
   const tl = byId(page, 'timeline');
   const selected = () => tl.getAttribute('data-selected');
 
@@ -186,7 +173,7 @@ test('a thread is highlighted from the legend, the thread table, a bar, or the k
 test('bar details by keyboard: arrows move along and across the CPU lanes, Enter moves the cursor there', { timeout: TEST_TIMEOUT }, async (t) => {
   const result = cliFile(FILE, '--trace');
   const page = await newPage(app, t);
-  await openScenario(page, JSON64, 64);
+  await openScenario(page, app, JSON64, 64, { drawn: true });
   // Tab reaches the chart after the zoom buttons.
   await byId(page, 'zoom-in').focus();
   const focused = () => page.evaluate(() => document.activeElement?.dataset.testid);
@@ -231,7 +218,7 @@ test('hundreds of lost updates are gathered into marks with their count; previou
   assert.ok(times.length > 200, `${times.length} lost-update instants`);
 
   const page = await newPage(app, t);
-  await openScenario(page, UNLOCKED, 64);
+  await openScenario(page, app, UNLOCKED, 64, { drawn: true });
   const marks = await page.locator('[data-testid="lost-marker"]').evaluateAll((els) => els.map((e) => (
     { time: Number(e.dataset.time), count: Number(e.dataset.count), label: e.querySelector('text')?.textContent ?? null })));
   const width = (await byId(page, 'timeline-canvas').boundingBox()).width;
@@ -266,7 +253,7 @@ test('on a phone (390 px, touch): a tap on a bar shows its details and highlight
   page.setDefaultTimeout(T.ui);
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await openScenario(page, readFileSync(path.join(ROOT, 'presets', 'race-mutex.json'), 'utf8'), 2);
+  await openScenario(page, app, readFileSync(path.join(ROOT, 'presets', 'race-mutex.json'), 'utf8'), 2, { drawn: true });
   // A tap lands in the viewport: bring the chart into it first.
   await byId(page, 'timeline-canvas').scrollIntoViewIfNeeded();
   const box = await byId(page, 'timeline-canvas').boundingBox();
@@ -312,5 +299,37 @@ test('at 1024 px the thread lanes\' labels are not cut, and each gives the full 
   assert.deepEqual(labels.map((l) => l.title), ['library / reader1', 'library / reader2', 'library / reader3', 'library / writer']);
   for (const l of labels) assert.ok(!l.cut, `${l.title}: label cut ("${l.text}")`);
   await shot(page, 'timeline-thread-labels-1024');
+  page.done();
+});
+
+test('at 1024 px the legend\'s swatches look like the bars and each stays beside its words', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await page.setViewportSize({ width: 1024, height: 800 });
+  await openApp(page, app, 'readers-writers');
+  /** Each bar kind's swatch (size, place) and the first line of its words. */
+  const kinds = () => page.evaluate(() => Object.fromEntries([...document.querySelectorAll('.legend-kinds li[data-testid]')].map((li) => {
+    const sw = li.querySelector('.swatch').getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents([...li.childNodes].find((n) => n.nodeType === Node.TEXT_NODE));
+    const first = range.getClientRects()[0];
+    return [li.dataset.testid, { w: sw.width, h: sw.height, top: sw.top, bottom: sw.bottom, right: sw.right, line: { top: first.top, bottom: first.bottom, left: first.left } }];
+  })));
+  const check = (all, where) => {
+    assert.deepEqual(Object.keys(all), ['legend-run', 'legend-thread-switch', 'legend-process-switch', 'legend-ready', 'legend-io', 'legend-lock'], where);
+    // Drawn heights as shares of a run bar's (src/ui/components/timeline_lanes.rs): switches
+    // 0.5, ready 0.2 (a thin line), waits 0.7; a swatch as high as a run bar would say otherwise.
+    const run = all['legend-run'].h;
+    assert.ok(all['legend-ready'].h <= run * 0.3, `${where}: ready swatch ${all['legend-ready'].h} px high, run ${run} px`);
+    for (const k of ['legend-thread-switch', 'legend-process-switch']) assert.ok(all[k].h <= run * 0.6, `${where}: ${k} ${all[k].h} px high, run ${run} px`);
+    for (const [id, k] of Object.entries(all)) {
+      // The swatch is on its words' first line, left of them: not alone on a line of its own.
+      assert.ok(k.top < k.line.bottom && k.bottom > k.line.top && k.line.left >= k.right - 0.5, `${where}: ${id}'s swatch is cut from its words: ${JSON.stringify(k)}`);
+    }
+  };
+  check(await kinds(), 'By CPU');
+  await byId(page, 'lanes-threads').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="timeline"]').dataset.lanes === 'threads');
+  check(await kinds(), 'By thread');
+  await shot(page, 'timeline-legend-1024');
   page.done();
 });

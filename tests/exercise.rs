@@ -212,3 +212,19 @@ proptest! {
         }
     }
 }
+
+/// The scripted policy with no schedule, as its rules say: a free CPU runs the ready job first
+/// in name order, without pre-emption. A (cpu 4) at 0, B (cpu 1) at 2, C (cpu 1) at 1: A 0–4,
+/// then B (first in name order, though C became ready first) 4–5, C 5–6. FCFS would run C 4–5.
+#[test]
+fn scripted_without_a_schedule_runs_the_first_ready_job_in_name_order() {
+    let jobs = vec![job("A", 0, vec![Work::Cpu(4)]), job("B", 2, vec![Work::Cpu(1)]), job("C", 1, vec![Work::Cpu(1)])];
+    let x = Exercise { spec: spec(Policy::Scripted, 0), jobs };
+    let rules = threadlab::exercise::text::rules(&x.spec.scheduler, 1);
+    assert!(rules.contains("first in name order until it finishes or starts I/O"), "{rules}");
+    assert!(!rules.contains("you choose") && !rules.contains("see the policy"), "{rules}");
+    let completions: Vec<Ticks> = x.solve().unwrap().jobs.iter().map(|j| j.completion).collect();
+    assert_eq!(completions, [4, 5, 6]);
+    let fcfs = Exercise { spec: spec(Policy::Fcfs, 0), ..x };
+    assert_eq!(fcfs.solve().unwrap().jobs.iter().map(|j| j.completion).collect::<Vec<_>>(), [4, 6, 5]);
+}

@@ -105,6 +105,9 @@ pub fn rules(spec: &SchedulerSpec, cpus: u32) -> String {
             c.min_granularity,
             if c.start_debit { " plus the slice it would get" } else { "" }
         ),
+        // Scripted::pick with an empty schedule (an exercise has none): the lowest-numbered ready
+        // thread, the jobs being numbered in name order, for no set time.
+        PolicyParams::Scripted(_) => "Scripted, with no schedule (an exercise has none): a free CPU runs the ready job first in name order until it finishes or starts I/O; nothing is pre-empted. (In a scenario, a \"schedule\" such as \"0011\" in its JSON names the thread that runs each tick, on one CPU.)".into(),
         other => format!("{}: see the policy's description.", other.policy().label()),
     };
     let machine = if cpus == 1 {

@@ -162,6 +162,22 @@ fn notes_of(scenario: &Scenario) -> Vec<String> {
             "OSTEP's process-run has one CPU: under this policy one thread runs at a time, on any of the {cpus} CPUs."
         ));
     }
+    // A non-empty schedule on several CPUs is refused when the scenario is checked
+    // (`ScriptedSpec::check`); without one the policy falls back as `Scripted::pick` does.
+    if let PolicyParams::Scripted(s) = &scenario.scheduler.params
+        && s.schedule.is_empty()
+    {
+        let runs = if cpus > 1 {
+            format!(
+                "on each of the {cpus} CPUs the lowest-numbered ready thread runs until it blocks or ends. A schedule needs one CPU: set CPUs to 1, then"
+            )
+        } else {
+            "the lowest-numbered ready thread runs until it blocks or ends. To choose who runs,".into()
+        };
+        notes.push(format!(
+            "No schedule in this scenario's JSON, so {runs} write one in its \"scheduler\", e.g. \"schedule\": \"0011\" (thread 0 runs 2 ticks, then thread 1 runs 2; threads numbered from 0 in scenario order)."
+        ));
+    }
     if let PolicyParams::Lottery(l) = &scenario.scheduler.params
         && l.full_quantum
     {
@@ -271,6 +287,29 @@ mod tests {
             l.full_quantum = true;
         }
         assert!(note(&scenario)[0].starts_with("full_quantum"), "{:?}", note(&scenario));
+    }
+
+    #[test]
+    fn scripted_without_a_schedule_says_what_runs_instead() {
+        let mut scenario = crate::presets::find("mixed-fcfs-1cpu").unwrap().scenario().unwrap();
+        scenario.scheduler = crate::model::scenario::SchedulerSpec::of(Policy::Scripted, None);
+        let note = |s: &Scenario| Summary::of(s, &System::load(s).unwrap()).notes;
+        // One CPU, no schedule: Scripted::pick's fallback, and how to write a schedule.
+        let one = note(&scenario);
+        assert_eq!(one.len(), 1, "{one:?}");
+        assert!(one[0].contains("lowest-numbered ready thread runs until it blocks or ends"), "{one:?}");
+        assert!(one[0].contains("\"schedule\": \"0011\""), "{one:?}");
+        assert!(!one[0].contains("CPUs"), "{one:?}");
+        // Two CPUs: the same fallback on each, and a schedule needs one CPU.
+        scenario.machine.cpus = 2;
+        let two = note(&scenario);
+        assert!(two[0].contains("on each of the 2 CPUs") && two[0].contains("set CPUs to 1"), "{two:?}");
+        // With a schedule (one CPU): nothing to say, the schedule is the scenario's.
+        scenario.machine.cpus = 1;
+        if let PolicyParams::Scripted(s) = &mut scenario.scheduler.params {
+            s.schedule = crate::model::schedule::Schedule::new(vec![0, 0, 1, 1]);
+        }
+        assert!(note(&scenario).is_empty(), "{:?}", note(&scenario));
     }
 
     #[test]
