@@ -83,7 +83,7 @@ test('a run stopped by a runtime error: the final values say so, and claim no sh
   // set r1, 9 (0–1) then join r1 (1–2): no thread 9, ESRCH at t=2, with result still 0 of 5.
   const json = JSON.parse(withWorkers('set r1, 9\njoin r1', 'compute 1', 1));
   json.processes[0].expected = { result: 5 };
-  await openScenario(page, JSON.stringify(json, null, 2), 2);
+  await openScenario(page, app, JSON.stringify(json, null, 2), 2);
   await page.waitForFunction(() => document.querySelector('[data-testid="outcome"]').dataset.kind === 'runtime_error');
   const row = byId(page, 'final-var-p-result').locator('xpath=ancestor::tr');
   const verdict = await row.locator('.verdict').innerText();
