@@ -31,6 +31,9 @@ macro_rules! presets {
 presets![
     "single-thread": "One process, one thread",
     "threads-create-join": "Adding threads: create, join, sum",
+    "fork-copy": "One variable: shared by threads, copied by fork",
+    "threads-memory": "Eight threads: memory and start-up",
+    "processes-memory": "Eight processes: memory and start-up",
     "race-unsafe": "Race: counter++ without a lock",
     "race-mutex": "Race fixed with a mutex",
     "mixed-fcfs-1cpu": "Mixed workload: FCFS, 1 CPU",
@@ -41,6 +44,7 @@ presets![
     "mlfq-interactive": "MLFQ: interactive jobs stay on top",
     "multicore-queues": "Many CPUs: per-CPU queues keep caches warm",
     "deadlock": "Deadlock: two locks, opposite order",
+    "fork-held-lock": "Fork while another thread holds a lock",
     "check-then-act": "Check-then-act",
     "spin-vs-block": "Spin versus block",
     "bounded-buffer": "Bounded buffer with semaphores",

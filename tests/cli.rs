@@ -206,3 +206,80 @@ fn thread_create_ticks_flag_sets_the_creation_cost() {
     assert_ne!(code, 0);
     assert!(err.contains("--thread-create-ticks"), "{err}");
 }
+
+/// Processes created at run time in the CLI's JSON: `--spawn-ticks N` sets what each `spawn`
+/// costs main: in processes-memory main's eight spawns run back to back from 0, so worker k
+/// (pid k) is created at k × N: 8 × 1,279 = 10,232 by default, 8 × 100 = 800 with 100. Each
+/// process lists its parent and children, and the run lists the processes born. `--fork-ticks 0`
+/// is refused, naming the flag (a new process takes at least a tick to set up).
+#[test]
+fn spawn_and_fork_flags_and_the_process_list() {
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", "--preset", "processes-memory"];
+        args.extend_from_slice(extra);
+        let (code, out, err) = threadlab(&args);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()
+    };
+    let v = run(&[]);
+    let memory = v["metrics"]["memory"].as_array().unwrap();
+    assert_eq!(memory.len(), 9);
+    assert_eq!(memory[8]["created"], 10_232);
+    assert_eq!(memory[0]["children"], serde_json::json!([1, 2, 3, 4, 5, 6, 7, 8]));
+    assert_eq!(
+        (memory[3]["parent"].clone(), memory[3]["origin"].clone()),
+        (0.into(), serde_json::json!({"spawned": {"program": 0}}))
+    );
+    assert_eq!(v["metrics"]["born"][7]["name"], "worker.8");
+    // Each worker's own 22 pages and 16 code pages shared: RSS 38 pages.
+    assert_eq!(memory[1]["rss_bytes"], 38 * 4096);
+    assert_eq!(v["metrics"]["peak_resident_bytes"], 214 * 4096);
+    let v = run(&["--spawn-ticks", "100"]);
+    assert_eq!(v["metrics"]["memory"][8]["created"], 800);
+    assert_eq!(v["settings"]["machine"]["spawn_ticks"], 100);
+    let (code, _, err) = threadlab(&["run", "--preset", "fork-copy", "--fork-ticks", "0"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("--fork-ticks") && err.contains("must be 1 to"), "{err}");
+}
+
+/// `--cow-copy-ticks N`: in fork-copy main's store after the fork (x = 10) copies the shared page
+/// first, so it completes exactly N − 3 ticks later than with the default of 3 (at 164: set 0–1,
+/// store 1–2, fork 2–158, jeq 158–159, set 159–160, copy and store 160–164); the trace records
+/// the copy, of page 1 (data) of pid 0, when the store starts.
+#[test]
+fn cow_copy_ticks_flag_sets_the_page_copy_cost() {
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", "--preset", "fork-copy", "--trace"];
+        args.extend_from_slice(extra);
+        let (code, out, err) = threadlab(&args);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()
+    };
+    let stored = |v: &serde_json::Value| {
+        let events = v["trace"]["events"].as_array().unwrap();
+        let e = events.iter().find(|e| e["type"] == "mem" && e["pid"] == 0 && e["value"] == 10).unwrap();
+        e["time"].as_u64().unwrap()
+    };
+    let (default, slow) = (run(&[]), run(&["--cow-copy-ticks", "100"]));
+    assert_eq!((stored(&default), stored(&slow)), (164, 261));
+    let copies: Vec<&serde_json::Value> =
+        default["trace"]["events"].as_array().unwrap().iter().filter(|e| e["type"] == "cow_copy").collect();
+    assert_eq!(copies.len(), 1);
+    assert_eq!(
+        (copies[0]["time"].clone(), copies[0]["pid"].clone(), copies[0]["page"].clone()),
+        (160.into(), 0.into(), 1.into())
+    );
+    assert_eq!(default["metrics"]["memory"][0]["cow_copies"], 1);
+}
+
+/// The fork hazard through the CLI: a deadlock whose message says the lock's holder was not
+/// copied; exit status 3, as for any run that did not complete.
+#[test]
+fn fork_held_lock_reports_the_uncopied_holder() {
+    let (code, out, err) = threadlab(&["run", "--preset", "fork-held-lock"]);
+    assert_eq!(code, 3, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["outcome"]["kind"], "deadlock");
+    let message = v["outcome"]["message"].as_str().unwrap();
+    assert!(message.contains("a thread that `fork` did not copy into app.1"), "{message}");
+}

@@ -42,6 +42,9 @@ fn mnemonic(i: &Instr) -> &'static str {
         Instr::Create { .. } => "create",
         Instr::Join { .. } => "join",
         Instr::Exit { .. } => "exit",
+        Instr::Fork { .. } => "fork",
+        Instr::Spawn { .. } => "spawn",
+        Instr::Wait { .. } => "wait",
     }
 }
 
@@ -81,6 +84,9 @@ fn every_variant() -> Vec<Instr> {
         Instr::Create { reg: 0, program: 0, ticks: 0 },
         Instr::Join { reg: 0 },
         Instr::Exit { value: threadlab::model::program::Operand::Imm(0) },
+        Instr::Fork { reg: 0, ticks: 0 },
+        Instr::Spawn { reg: 0, program: 0, ticks: 0 },
+        Instr::Wait { reg: 0 },
     ]
     .into_iter()
     .chain(Test::ALL.into_iter().flat_map(|test| {
@@ -150,6 +156,16 @@ fn costs_are_the_interpreters() {
             "14 (machine.thread_create_ticks)" => {
                 assert_eq!(threadlab::model::scenario::DEFAULT_THREAD_CREATE_TICKS, 14);
                 assert!(matches!(i, Instr::Create { ticks: 0, .. }));
+                0
+            }
+            "156 (machine.fork_ticks)" => {
+                assert_eq!(threadlab::model::scenario::DEFAULT_FORK_TICKS, 156);
+                assert!(matches!(i, Instr::Fork { ticks: 0, .. }));
+                0
+            }
+            "1279 (machine.spawn_ticks)" => {
+                assert_eq!(threadlab::model::scenario::DEFAULT_SPAWN_TICKS, 1279);
+                assert!(matches!(i, Instr::Spawn { ticks: 0, .. }));
                 0
             }
             other => panic!("unexpected cost text {other:?} for `{}`", d.mnemonic),

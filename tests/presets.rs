@@ -18,7 +18,7 @@ fn every_preset_parses_validates_and_round_trips() {
         let again = threadlab::model::Scenario::from_json(&s.to_json()).unwrap();
         assert_eq!(s, again, "{} does not survive export/import", p.key);
         let (_, r) = run(&s);
-        let want_deadlock = ["deadlock", "philosophers"].contains(&p.key);
+        let want_deadlock = ["deadlock", "philosophers", "fork-held-lock"].contains(&p.key);
         assert_eq!(matches!(r.outcome, Outcome::Deadlock { .. }), want_deadlock, "{}: {:?}", p.key, r.outcome);
         if !want_deadlock {
             assert_eq!(r.outcome, Outcome::Completed, "{}", p.key);

@@ -114,6 +114,10 @@ goldens! {
     preset_philosophers => "philosophers",
     preset_philosophers_ordered => "philosophers-ordered",
     preset_philosophers_seats => "philosophers-seats",
+    preset_fork_copy => "fork-copy",
+    preset_threads_memory => "threads-memory",
+    preset_processes_memory => "processes-memory",
+    preset_fork_held_lock => "fork-held-lock",
 }
 
 #[wasm_bindgen_test]

@@ -11,6 +11,8 @@
 //!   --tie RULE         arrivals_first or preempted_first
 //!   --seed N           set the seed
 //!   --thread-create-ticks N  set machine.thread_create_ticks (the CPU ticks a `create` costs)
+//!   --fork-ticks N, --spawn-ticks N, --cow-copy-ticks N  set machine.fork_ticks, spawn_ticks,
+//!                      cow_copy_ticks (a `fork`, a `spawn`, a copy-on-write page copy)
 //!   --schedule P       run on one CPU, choosing which thread runs each tick (OSTEP x86.py's -P,
 //!                      e.g. 0011; the scripted policy)
 //!   --show-schedule    add the schedule the run followed (one CPU) to the JSON
@@ -181,6 +183,15 @@ struct RunArgs {
     /// CPU ticks a `create` costs its thread (machine.thread_create_ticks; default 14).
     #[arg(long, value_name = "N")]
     thread_create_ticks: Option<u64>,
+    /// CPU ticks a `fork` costs its thread (machine.fork_ticks; default 156).
+    #[arg(long, value_name = "N")]
+    fork_ticks: Option<u64>,
+    /// CPU ticks a `spawn` costs its thread (machine.spawn_ticks; default 1279).
+    #[arg(long, value_name = "N")]
+    spawn_ticks: Option<u64>,
+    /// CPU ticks copying a copy-on-write page adds to a write (machine.cow_copy_ticks; default 3).
+    #[arg(long, value_name = "N")]
+    cow_copy_ticks: Option<u64>,
     /// Run on one CPU, choosing which thread runs each tick: one thread number per tick, as OSTEP x86.py's -P (0011), or numbers with commas (0,1,10).
     #[arg(long, value_name = "P", value_parser = schedule_text, conflicts_with_all = ["cpus", "policy", "quantum", "tie"])]
     schedule: Option<Schedule>,
@@ -251,7 +262,7 @@ struct CompareArgs {
     /// One variant per policy, named by its key: fcfs,sjf,rr (or all).
     #[arg(long, value_name = "LIST", value_parser = compare::syntax::policies, conflicts_with = "policy")]
     policies: Option<::std::vec::Vec<Policy>>,
-    /// A variant: NAME:key=value,… (e.g. "rr4:policy=rr,quantum=4"); keys: cpus, policy, quantum, tie, seed, thread_switch_ticks, process_switch_ticks, thread_create_ticks. Repeat for more.
+    /// A variant: NAME:key=value,… (e.g. "rr4:policy=rr,quantum=4"); keys: cpus, policy, quantum, tie, seed, thread_switch_ticks, process_switch_ticks, thread_create_ticks, fork_ticks, spawn_ticks, cow_copy_ticks. Repeat for more.
     #[arg(long, value_name = "SPEC", value_parser = compare::syntax::variant)]
     variant: Vec<Variant>,
     /// Metrics to show (repeat, or comma-separated); default avg_turnaround, avg_waiting, avg_response, makespan, context_switches.
@@ -268,7 +279,7 @@ struct CompareArgs {
 struct SweepArgs {
     #[command(flatten)]
     source: Source,
-    /// The setting to sweep: cpus, quantum, seed, thread_switch_ticks, process_switch_ticks or thread_create_ticks.
+    /// The setting to sweep: cpus, quantum, seed, thread_switch_ticks, process_switch_ticks, thread_create_ticks, fork_ticks, spawn_ticks or cow_copy_ticks.
     #[arg(long, value_name = "KEY", value_parser = setting_key)]
     param: Setting,
     /// Its values: 1,2,4,8 or ranges 1..16 (inclusive) and 1..16:3 (every 3rd).
@@ -444,6 +455,15 @@ fn edits(args: &RunArgs) -> Vec<(&'static str, ScenarioEdit)> {
     }
     if let Some(n) = args.thread_create_ticks {
         out.push(("--thread-create-ticks", ScenarioEdit::ThreadCreateTicks(n)));
+    }
+    if let Some(n) = args.fork_ticks {
+        out.push(("--fork-ticks", ScenarioEdit::ForkTicks(n)));
+    }
+    if let Some(n) = args.spawn_ticks {
+        out.push(("--spawn-ticks", ScenarioEdit::SpawnTicks(n)));
+    }
+    if let Some(n) = args.cow_copy_ticks {
+        out.push(("--cow-copy-ticks", ScenarioEdit::CowCopyTicks(n)));
     }
     out
 }

@@ -92,6 +92,11 @@ struct MachineSpecDef {
     #[serde(with = "cache")]
     cache: Option<CacheSpec>,
     thread_create_ticks: Ticks,
+    fork_ticks: Ticks,
+    spawn_ticks: Ticks,
+    cow_copy_ticks: Ticks,
+    page_bytes: u64,
+    max_processes: u32,
 }
 
 // `Option<CacheSpec>` through [`CacheSpecDef`].

@@ -19,6 +19,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::remote::option_of;
 
 use crate::model::metrics::{Averages, CpuMetrics, Metrics, ProcessMemory, ThreadMetrics, VariableValue};
+use crate::model::pages::PageView;
+use crate::model::procs::{Born, Origin};
 use crate::model::program::{BarrierId, CondId, Flags, MutexId, Reg, RwId, SemId, SpinId, VarId};
 use crate::model::scheduler::ReadyReason;
 use crate::model::simulation::{Outcome, StuckThread};
@@ -323,6 +325,27 @@ enum WhatDef {
         readers: u32,
         writer: Option<ThreadId>,
     },
+    NewProcess {
+        tid: ThreadId,
+        child: ProcessId,
+        thread: ThreadId,
+        spawned: bool,
+    },
+    ProcessEnd {
+        pid: ProcessId,
+        value: i64,
+    },
+    Reaped {
+        tid: ThreadId,
+        child: ProcessId,
+        reg: Reg,
+        value: i64,
+    },
+    CowCopy {
+        pid: ProcessId,
+        tid: ThreadId,
+        page: u32,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -380,6 +403,7 @@ enum WaitReasonDef {
     Barrier { barrier: BarrierId },
     Condvar { cond: CondId },
     Join { thread: ThreadId },
+    Child,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -469,6 +493,9 @@ struct MetricsDef {
     #[serde(with = "memory")]
     memory: Vec<ProcessMemory>,
     total_memory_bytes: u64,
+    total_pss_bytes: u64,
+    peak_resident_bytes: u64,
+    born: Vec<Born>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -528,4 +555,14 @@ struct ProcessMemoryDef {
     process: String,
     threads: usize,
     bytes: u64,
+    parent: Option<ProcessId>,
+    children: Vec<ProcessId>,
+    origin: Origin,
+    created: Ticks,
+    ended: Option<Ticks>,
+    exit_value: Option<i64>,
+    rss_bytes: u64,
+    pss_bytes: u64,
+    cow_copies: u64,
+    pages: Vec<PageView>,
 }

@@ -75,6 +75,18 @@ impl Caches {
         }
     }
 
+    /// Thread `tid`'s working set, in KB.
+    pub fn working_set_kb(&self, tid: ThreadId) -> u64 {
+        self.working_set[tid]
+    }
+
+    /// A thread created at run time (by `fork` or `spawn`), with its working set in KB, gets the
+    /// next tid.
+    pub fn add_thread(&mut self, working_set_kb: u64) {
+        self.working_set.push(working_set_kb);
+        self.warm_ticks.push(0);
+    }
+
     fn is_warm(&self, cpu: CpuId, tid: ThreadId) -> bool {
         self.contents[cpu].contains(&tid)
     }

@@ -90,6 +90,18 @@ pub enum Fault {
         /// Its bound.
         max: u64,
     },
+    /// `wait` in a process with no child left to wait for (POSIX `wait`: ECHILD).
+    NoChild {
+        /// Children it had, all reaped already.
+        reaped: u32,
+    },
+    /// `fork` or `spawn` with `machine.max_processes` processes alive already.
+    ProcessLimit {
+        /// The limit.
+        max: u32,
+        /// Whether it was a `spawn` (else a `fork`).
+        spawn: bool,
+    },
 }
 
 impl Fault {
@@ -195,6 +207,23 @@ impl Fault {
                     sys.thread_label(by)
                 ),
             },
+            Fault::NoChild { reaped } => {
+                let had = match reaped {
+                    0 => "it has never had one".to_string(),
+                    1 => "its one child was reaped already".to_string(),
+                    n => format!("its {n} children were reaped already"),
+                };
+                format!(
+                    "wait with no child process to wait for: {had}; `wait` waits for a child from `fork` or `spawn` \
+                     (POSIX wait: ECHILD)"
+                )
+            }
+            Fault::ProcessLimit { max, spawn } => format!(
+                "{} with {max} processes alive, the most `machine.max_processes` allows: a `fork` in a loop \
+                 doubles the processes each round (a fork bomb); stop the loop in the child, or raise the limit \
+                 (Linux: EAGAIN)",
+                if spawn { "spawn" } else { "fork" }
+            ),
             Fault::PostFull { sem, max } => {
                 let name = sys.processes[pid].objects.name(ObjectKind::Semaphore, sem);
                 format!("post on semaphore `{name}`, already at its `max` of {max}: a bounded semaphore goes no higher")

@@ -5,6 +5,7 @@
 
 use super::ThreadId;
 use super::memory::Cell;
+use super::procs::ProcOp;
 use super::program::{Flags, Instr, Operand, REGISTER_COUNT, Reg, RwId, SemId, Span, SpinId, Value, VarId};
 use super::sync::{Acquire, JoinStep, ProcessSync, Release};
 use super::wait::WaitReason;
@@ -72,6 +73,9 @@ pub enum Flow {
     },
     /// The thread terminates with this exit value (what a `join` of it receives).
     Exit(i64),
+    /// A process instruction (`fork`, `spawn`, `wait`), which the event loop carries out with
+    /// its process table ([`super::procs`]).
+    Proc(super::procs::ProcOp),
     /// The program did something illegal; the run stops (see [`Fault::message`]). Boxed: a
     /// fault ends the run, so it is built at most once, and unboxed it would double the size
     /// of every effect.
@@ -203,7 +207,7 @@ pub struct ProcessState<'a> {
 
 /// CPU ticks `instr` occupies its CPU before its effect applies: 0 for the free instructions
 /// (`io`, `loop`, `end`, `exit`), a draw from `span` for `compute`, the machine's
-/// `thread_create_ticks` for `create`, else [`super::program::SIMPLE_INSTRUCTION_TICKS`].
+/// `thread_create_ticks` for `create` (and `fork_ticks`, `spawn_ticks`), else [`super::program::SIMPLE_INSTRUCTION_TICKS`].
 #[inline]
 pub fn cost(instr: &Instr, draw: &mut impl FnMut(Span) -> Ticks) -> Ticks {
     match *instr {
@@ -354,6 +358,9 @@ pub fn execute(
             JoinStep::Wait(thread) => Effect::flow(Flow::Block(WaitReason::Join { thread })),
             JoinStep::Refused(error) => Effect::fault(Fault::JoinRefused { error }),
         },
+        Instr::Fork { reg, .. } => Effect::flow(Flow::Proc(ProcOp::Fork { reg })),
+        Instr::Spawn { reg, program, .. } => Effect::flow(Flow::Proc(ProcOp::Spawn { reg, program: program as u32 })),
+        Instr::Wait { reg } => Effect::flow(Flow::Proc(ProcOp::Wait { reg })),
         Instr::Exit { value } => {
             let value = match value {
                 Operand::Imm(v) => v,

@@ -7,6 +7,8 @@
 
 use serde::Serialize;
 
+use super::pages::PageView;
+use super::procs::{Born, Origin};
 use super::{CpuId, ProcessId, ThreadId, Ticks};
 
 /// Per-thread measures. `None` where the thread never got that far (e.g. a deadlock).
@@ -129,6 +131,33 @@ pub struct ProcessMemory {
     /// Footprint in bytes: code + data + heap + one stack per thread
     /// ([`footprint_bytes`](super::memory::AddressSpace::footprint_bytes)).
     pub bytes: u64,
+    /// The process that forked or spawned it; `None` for a declared process.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<ProcessId>,
+    /// The processes it forked or spawned, in creation order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<ProcessId>,
+    /// How it came to be: declared, forked or spawned.
+    pub origin: Origin,
+    /// When it was created (a declared one: its arrival), in ticks.
+    pub created: Ticks,
+    /// When it ended (its last thread exited), in ticks; `None` if it had not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended: Option<Ticks>,
+    /// Its exit value (its last thread's) if it ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exit_value: Option<i64>,
+    /// Resident set size in bytes: its pages × `machine.page_bytes` ([`super::pages`]), at the
+    /// end of the run, or just before it ended.
+    pub rss_bytes: u64,
+    /// Proportional set size in bytes: each page divided among the processes sharing it, at the
+    /// same instant as `rss_bytes`.
+    pub pss_bytes: u64,
+    /// Pages it copied by writing a page shared copy-on-write after a `fork`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub cow_copies: u64,
+    /// Its pages in address order (code, data, heap, stacks), at the same instant as `rss_bytes`.
+    pub pages: Vec<PageView>,
 }
 
 /// Everything measured in one run.
@@ -161,6 +190,14 @@ pub struct Metrics {
     pub memory: Vec<ProcessMemory>,
     /// Sum of `memory`, in bytes.
     pub total_memory_bytes: u64,
+    /// Sum of the PSS of the processes alive at the end, in bytes: the resident pages, each
+    /// counted once ([`super::pages`]).
+    pub total_pss_bytes: u64,
+    /// The most bytes resident at once during the run (pages of all processes, shared ones once).
+    pub peak_resident_bytes: u64,
+    /// The processes created at run time, in pid order (see [`super::procs::Born`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub born: Vec<Born>,
 }
 
 /// Whether `t` is 0 (to leave a zero out of the JSON).

@@ -14,7 +14,9 @@
 //! - scheduling policies, one file each behind one trait: [`scheduler`]; a schedule the learner
 //!   writes (which thread runs each tick): [`schedule`]; every interleaving of a small program
 //!   and the final states they reach: [`explore`]; one scenario under many seeds: [`seeds`];
-//! - address spaces and variables: [`memory`];
+//! - address spaces and variables: [`memory`]; the same in pages, shared copy-on-write after a
+//!   `fork`, with each process's RSS and PSS: [`pages`]; processes created at run time (`fork`,
+//!   `spawn`, `wait`) and the process table: [`procs`];
 //! - how a run ended (deadlock report): [`outcome`]; who holds and waits for what, and the
 //!   cycles of waits, at an instant: [`waitgraph`];
 //! - a thread's program as written and where it is at an instant (the code view): [`listing`];
@@ -36,6 +38,8 @@ pub mod loaded;
 pub mod memory;
 pub mod metrics;
 pub mod outcome;
+pub mod pages;
+pub mod procs;
 pub mod program;
 pub mod pyrandom;
 pub mod replay;

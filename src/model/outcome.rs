@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::sync::ProcessSync;
 use super::system::System;
 use super::wait::{Wait, WaitReason};
-use super::{ThreadId, Ticks};
+use super::{ProcessId, ThreadId, Ticks};
 
 /// How a run ended.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -135,6 +135,7 @@ pub(crate) fn deadlock(
     waits: &[Option<Wait>],
     terminated: &dyn Fn(ThreadId) -> bool,
     sync: &[ProcessSync],
+    children: &dyn Fn(ProcessId) -> Vec<ThreadId>,
 ) -> Outcome {
     let mut stuck = Vec::new();
     let mut parts = Vec::new();
@@ -145,13 +146,24 @@ pub(crate) fn deadlock(
         let pid = sys.threads[tid].pid;
         let Some((kind, name)) = wait.reason.object(sys, pid) else { continue };
         // Its holders (several readers may hold a read-write lock); an exited one is named first.
-        let mut holders = sync[pid].holders(&wait.reason);
+        let mut holders = match wait.reason {
+            WaitReason::Child => children(pid),
+            _ => sync[pid].holders(&wait.reason),
+        };
         holders.sort_by_key(|&h| !terminated(h));
         let holder = holders.first().copied();
         let holder_terminated = holder.is_some_and(terminated);
         succ[tid] = holders.iter().copied().filter(|&h| !terminated(h)).collect();
         let names: Vec<String> = (holders.iter())
             .map(|&h| match terminated(h) {
+                // A lock a `fork`ed child copied, held by a thread of the parent not copied
+                // (whether or not that thread has exited in the parent).
+                _ if sys.threads[h].pid != pid && !matches!(wait.reason, WaitReason::Child) => format!(
+                    "{}, a thread that `fork` did not copy into {} (only the forking thread is copied), so \
+                     nobody there can release it",
+                    sys.thread_label(h),
+                    sys.processes[pid].name
+                ),
                 true => format!("{}, which exited without {}", sys.thread_label(h), wait.reason.release_verb()),
                 false => sys.thread_label(h),
             })
@@ -160,6 +172,8 @@ pub(crate) fn deadlock(
             matches!(wait.reason, WaitReason::RwLock { lock, .. } if sync[pid].rwlocks[lock].writer.is_none());
         let by = match (names.is_empty(), reading) {
             _ if matches!(wait.reason, WaitReason::Join { .. }) => "it has not exited".into(),
+            (true, _) if matches!(wait.reason, WaitReason::Child) => "no child is running".into(),
+            _ if matches!(wait.reason, WaitReason::Child) => format!("its children's threads {}", names.join("; ")),
             (true, _) => wait.reason.unheld(sys, pid).unwrap_or_else(|| "held by nobody".into()),
             (false, true) => format!("held for reading by {}", names.join("; ")),
             (false, false) => format!("held by {}", names.join("; ")),

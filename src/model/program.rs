@@ -33,6 +33,9 @@
 //! | `cas var, rE, rN`    | 1                    | compare-and-swap, one step: if `var = rE` then `var ← rN`; `rE ←` the value found; flags as `cmp` of the value found with `rE` (equal: it swapped) |
 //! | `create rX, P`       | `machine.thread_create_ticks` (14) | start the next declared thread of the process with `"start": "created"` running program `P` (POSIX `pthread_create`); its tid lands in `rX` |
 //! | `join rX`            | 1, and 1 when woken  | wait until the thread whose tid is in `rX` has exited, then `rX ←` its exit value (POSIX `pthread_join`) |
+//! | `fork rX`            | `machine.fork_ticks` (156) | a child process: a copy of the address space (copy-on-write) with one thread, a copy of this one; `rX` is 0 in the child, the child's pid in the parent (POSIX `fork`) |
+//! | `spawn rX, P`        | `machine.spawn_ticks` (1,279) | a fresh process running program `P` with the declared variables; its pid lands in `rX` (POSIX `posix_spawn`) |
+//! | `wait rX`            | 1, and 1 when woken  | wait for a child process to end, then `rX ←` its exit value (POSIX `wait`; ECHILD without one) |
 //! | `loop N` … `end`     | 0                    | run the body N times (loops nest)                   |
 //! | `exit` / `exit v`    | 0                    | terminate the thread with exit value `v` (a number or register; 0 if none, and after the last line) |
 //!
@@ -426,6 +429,34 @@ pub enum Instr {
         /// The exit value: a number or a register.
         value: Operand,
     },
+    /// `fork rX`: the process gets a child process, a copy of its address space (shared
+    /// copy-on-write, [`super::pages`]) with one thread, a copy of the caller at the next
+    /// instruction; `rX` is 0 in the child and the child's pid in the parent (POSIX `fork`).
+    /// See [`super::procs`].
+    Fork {
+        /// Register that receives 0 in the child, the child's pid in the parent.
+        reg: Reg,
+        /// CPU ticks the fork takes: `machine.fork_ticks`, filled in when the system is loaded;
+        /// 0 as parsed.
+        ticks: Ticks,
+    },
+    /// `spawn rX, P`: a fresh process running the process's program `P` from its first line,
+    /// with the process's variables at their declared values (POSIX `posix_spawn` of the same
+    /// executable); its pid lands in `rX`.
+    Spawn {
+        /// Register that receives the new process's pid.
+        reg: Reg,
+        /// The program the new process runs.
+        program: ProgramId,
+        /// CPU ticks the spawn takes: `machine.spawn_ticks`, filled in when the system is loaded.
+        ticks: Ticks,
+    },
+    /// `wait rX`: waits until a child process has ended, then `rX ←` its exit value (POSIX
+    /// `wait`); a runtime error (ECHILD) if the process has no child left to wait for.
+    Wait {
+        /// Register that receives the child's exit value.
+        reg: Reg,
+    },
 }
 
 impl Instr {
@@ -453,7 +484,7 @@ impl Instr {
         match self {
             Instr::Compute { .. } => 0, // decided per execution, see Span
             Instr::Io { .. } | Instr::Loop { .. } | Instr::End { .. } | Instr::Exit { .. } => 0,
-            Instr::Create { ticks, .. } => *ticks,
+            Instr::Create { ticks, .. } | Instr::Fork { ticks, .. } | Instr::Spawn { ticks, .. } => *ticks,
             _ => SIMPLE_INSTRUCTION_TICKS,
         }
     }
@@ -945,6 +976,36 @@ pub const INSTRUCTIONS: &[InstrDoc] = &[
         example: "create r1, worker\njoin r1",
     },
     InstrDoc {
+        mnemonic: "fork",
+        operands: 1,
+        needs: "a register",
+        cost: "156 (machine.fork_ticks)",
+        effect: "Creates a child process, as `fork` does: a copy of this process's memory, shared copy-on-write \
+                 (a page is copied when either process first writes it), with one thread: a copy of this one, \
+                 going on after the `fork`. The register is 0 in the child and the child's process id in the \
+                 parent. Only this thread is copied: a lock another thread holds stays held in the child.",
+        example: "fork r1",
+    },
+    InstrDoc {
+        mnemonic: "spawn",
+        operands: 2,
+        needs: "a register and the name of one of the process's `programs`",
+        cost: "1279 (machine.spawn_ticks)",
+        effect: "Starts a fresh process running that program, as `posix_spawn` does: new memory with the \
+                 declared variables, one thread. Its process id lands in the register.",
+        example: "spawn r1, worker\nwait r1",
+    },
+    InstrDoc {
+        mnemonic: "wait",
+        operands: 1,
+        needs: "a register",
+        cost: "1, and 1 when woken",
+        effect: "Waits until a child process (from `fork` or `spawn`) has ended, then puts its exit value (the \
+                 exit value of its last thread) in the register, as `wait` does. With no child left to wait for, \
+                 a runtime error (ECHILD).",
+        example: "fork r1\nwait r1",
+    },
+    InstrDoc {
         mnemonic: "exit",
         operands: 0,
         needs: "nothing, or an exit value (a number or register)",
@@ -1197,8 +1258,11 @@ impl Parser<'_> {
             "cas" => Instr::Cas { var: self.var(&t[1])?, expected: self.reg(&t[2])?, new: self.reg(&t[3])? },
             "jmp" => Instr::Jump { target: self.jump_to(&op, &t[1])? },
             "cmp" => Instr::Cmp { a: self.reg(&t[1])?, b: self.value(&t[2])? },
-            "create" => Instr::Create { reg: self.reg(&t[1])?, program: self.program(&t[2])?, ticks: 0 },
+            "create" => Instr::Create { reg: self.reg(&t[1])?, program: self.program_for("create", &t[2])?, ticks: 0 },
             "join" => Instr::Join { reg: self.reg(&t[1])? },
+            "fork" => Instr::Fork { reg: self.reg(&t[1])?, ticks: 0 },
+            "spawn" => Instr::Spawn { reg: self.reg(&t[1])?, program: self.program_for("spawn", &t[2])?, ticks: 0 },
+            "wait" => Instr::Wait { reg: self.reg(&t[1])? },
             _ => match test {
                 Some(test) if flag_form => Instr::BranchFlags { test, target: self.jump_to(&op, &t[1])? },
                 Some(test) => Instr::Branch {
@@ -1373,8 +1437,8 @@ impl Parser<'_> {
         }
     }
 
-    /// `create`'s program operand: one of the process's named programs.
-    fn program(&self, t: &Token<'_>) -> Result<ProgramId, ProgramError> {
+    /// `create`'s or `spawn`'s (`op`) program operand: one of the process's named programs.
+    fn program_for(&self, op: &str, t: &Token<'_>) -> Result<ProgramId, ProgramError> {
         let names = &self.objects.programs;
         if let Some(id) = names.iter().position(|n| n == t.text) {
             return Ok(id);
@@ -1383,11 +1447,14 @@ impl Parser<'_> {
             0 => "it has none".to_string(),
             _ => format!("it has {}", names.join(", ")),
         };
+        let run_by = match op {
+            "create" => ", run by a thread declared with \"start\": \"created\"",
+            _ => "",
+        };
         self.err(
             t.column,
             format!(
-                "no program `{}` in this process: `create` names one of the process's `programs`, run by a thread \
-                 declared with \"start\": \"created\" ({declared})",
+                "no program `{}` in this process: `{op}` names one of the process's `programs`{run_by} ({declared})",
                 t.text
             ),
         )

@@ -25,13 +25,18 @@ use super::burst;
 use super::cache::Caches;
 use super::cpu::{Cpu, Phase};
 use super::events::{EventKind, EventQueue};
+use super::interpreter::Fault;
 use super::interpreter::{self, Change, Effect, Flow, ProcessState};
 use super::loaded::LoadedRun;
 use super::memory::Cell;
 use super::metrics::{Averages, Metrics, ProcessMemory, VariableValue};
+use super::pages::{PageView, Pages};
+use super::procs::{self, Born, Origin, ProcOp, ProcState, ProcTable, WaitStep};
+use super::program::Reg;
 use super::program::{Instr, Span};
 use super::scenario::{Limits, MachineSpec, TieRule};
 use super::scheduler::{Ctx, LeaveReason, OnCpu, ReadyReason, SchedAttrs, SchedRng, Scheduler};
+use super::sync::Lives;
 use super::sync::{Life, ProcessSync};
 use super::system::System;
 use super::thread::Thread;
@@ -41,7 +46,7 @@ use super::trace::{
     What,
 };
 use super::wait::{Wait, WaitReason};
-use super::{CpuId, ThreadId, Ticks};
+use super::{CpuId, ProcessId, ThreadId, Ticks};
 
 pub use super::outcome::{Outcome, StuckThread};
 
@@ -117,6 +122,7 @@ impl Simulation {
         let until = self.k.events_handled.saturating_add(max_events);
         while !self.k.finished && self.k.events_handled < until {
             self.k.instant(&self.sys);
+            self.grow();
         }
         self.progress()
     }
@@ -131,9 +137,19 @@ impl Simulation {
     pub fn finish(mut self) -> (System, RunResult) {
         while !self.k.finished {
             self.k.instant(&self.sys);
+            self.grow();
         }
         let result = self.k.result(&self.sys);
         (self.sys, result)
+    }
+
+    /// Adds to the system the processes the last instant created (`fork`, `spawn`): within an
+    /// instant the kernel reads nothing of a new process from the system (a new process's first
+    /// instruction with a cost ends a tick later at the earliest: `fork_ticks`, `spawn_ticks` ≥ 1).
+    fn grow(&mut self) {
+        for b in &self.k.born[self.sys.processes.len() - self.k.declared..] {
+            self.sys.grow(b);
+        }
     }
 }
 
@@ -204,6 +220,18 @@ struct Kernel {
     process_switches: u64,
     migrations: u64,
     dispatches: u64,
+    /// The process table: parents, children, who has ended ([`super::procs`]).
+    procs: ProcTable,
+    /// Every process's pages and the frames behind them ([`super::pages`]).
+    pages: Pages,
+    /// Whether a `fork` has happened: only then can a write copy a page.
+    forked: bool,
+    /// Processes declared in the scenario (the pids below it).
+    declared: usize,
+    /// Processes created at run time, in pid order.
+    born: Vec<Born>,
+    /// For each process that has ended: its RSS, PSS and pages just before it ended.
+    at_end: Vec<Option<(u64, u64, Vec<PageView>)>>,
     /// Boxed, as `stop` and `caches`: "is there one?" is then a test of a pointer, and these are
     /// asked at every event.
     trace: Option<Box<Trace>>,
@@ -211,9 +239,8 @@ struct Kernel {
     finished: bool,
 }
 
-/// The trace event for an instruction's change.
-fn change_event(sys: &System, tid: ThreadId, change: Change) -> What {
-    let pid = sys.threads[tid].pid;
+/// The trace event for an instruction's change by thread `tid` of process `pid`.
+fn change_event(pid: ProcessId, tid: ThreadId, change: Change) -> What {
     match change {
         Change::Reg { reg, value } => What::Reg { tid, reg, value },
         Change::Mem { var, value, lost } => What::Mem { pid, var, value, tid, lost },
@@ -224,6 +251,17 @@ fn change_event(sys: &System, tid: ThreadId, change: Change) -> What {
         Change::Spinlock { lock, owner } => What::Spinlock { pid, lock, owner },
         Change::RwLock { lock, readers, writer } => What::RwLock { pid, lock, readers, writer },
         Change::Atomic { var, reg, read, wrote, flags } => What::Atomic { pid, var, tid, reg, read, wrote, flags },
+    }
+}
+
+/// The variable `instr` writes, if it writes one (`store` and the atomics; a `cas` that does
+/// not swap still takes its page for writing, as the hardware's locked compare-exchange does).
+fn written_variable(instr: &Instr) -> Option<usize> {
+    match *instr {
+        Instr::Store { var, .. } | Instr::FetchAdd { var, .. } | Instr::Xchg { var, .. } | Instr::Cas { var, .. } => {
+            Some(var)
+        }
+        _ => None,
     }
 }
 
@@ -250,7 +288,22 @@ impl Kernel {
             events.push(t.arrival, EventKind::Arrive { tid: t.tid });
             arriving += 1;
         }
+        let mut pages = Pages::new(run.machine.page_bytes);
+        let mut live = Vec::new();
+        for p in &sys.processes {
+            let stacks: Vec<ThreadId> =
+                (p.threads.iter().zip(&p.created)).filter(|(_, slot)| slot.is_none()).map(|(&tid, _)| tid).collect();
+            pages.add_process(p.pid, &p.space.layout, p.space.variables.len(), &stacks);
+            live.push(stacks.len());
+        }
+        let arrivals: Vec<Ticks> = sys.processes.iter().map(|p| p.arrival).collect();
         Kernel {
+            procs: ProcTable::new(&live, &arrivals, run.machine.max_processes),
+            pages,
+            forked: false,
+            declared: sys.processes.len(),
+            born: Vec::new(),
+            at_end: Vec::new(),
             machine: run.machine.clone(),
             tie: run.scheduler.tie(),
             limits: run.limits.clone(),
@@ -310,7 +363,15 @@ impl Kernel {
                 let waits: Vec<Option<Wait>> = self.threads.iter().map(|t| t.wait).collect();
                 let threads = &self.threads;
                 let terminated = |tid: ThreadId| threads[tid].state == ThreadState::Terminated;
-                self.stop = Some(Box::new(super::outcome::deadlock(sys, self.now, &waits, &terminated, &self.sync)));
+                let procs = &self.procs;
+                let children = |pid: ProcessId| -> Vec<ThreadId> {
+                    (procs.alive_children(pid).into_iter())
+                        .flat_map(|c| sys.processes[c].threads.iter().copied())
+                        .filter(|&t| !terminated(t))
+                        .collect()
+                };
+                self.stop =
+                    Some(Box::new(super::outcome::deadlock(sys, self.now, &waits, &terminated, &self.sync, &children)));
             }
             return self.close();
         }
@@ -545,7 +606,7 @@ impl Kernel {
             if self.wants_bursts {
                 let t = &mut self.threads[tid];
                 let rng = &mut self.rng;
-                let program = sys.program_of(tid);
+                let program = &sys.programs[t.program];
                 self.bursts[tid] =
                     burst::next_burst(program, &t.ctx, t.op_left, &mut t.predrawn, &mut |s| draw(rng, s));
             }
@@ -729,8 +790,13 @@ impl Kernel {
                     }
                     continue;
                 }
+                if self.forked
+                    && let Some(var) = written_variable(&instr)
+                {
+                    self.copy_on_write(tid, var);
+                }
             }
-            let left = t.op_left;
+            let left = self.threads[tid].op_left;
             let c = &mut self.cpus[cpu];
             let slice = c.slice_left;
             if slice == Some(0) {
@@ -796,8 +862,9 @@ impl Kernel {
             // The common case, kept small: the instruction completed and the thread carries on.
             Effect { flow: Flow::Next(next), change, wake: None } => {
                 self.count_step();
+                let pid = self.threads[tid].pid;
                 if let Some(change) = change {
-                    self.record_with(|| change_event(sys, tid, change));
+                    self.record_with(|| change_event(pid, tid, change));
                 }
                 self.threads[tid].ctx.pc = next;
                 self.record_with(|| What::Pc { tid, pc: next });
@@ -814,8 +881,9 @@ impl Kernel {
         if !matches!(flow, Flow::Fault(_)) {
             self.count_step();
         }
+        let pid = self.threads[tid].pid;
         if let Some(change) = change {
-            self.record_with(|| change_event(sys, tid, change));
+            self.record_with(|| change_event(pid, tid, change));
         }
         if let Some(w) = wake {
             self.wake(w);
@@ -837,25 +905,157 @@ impl Kernel {
             }
             Flow::Create { next, child } => {
                 self.set_pc(tid, next);
-                self.start_created(child);
+                self.start_created(sys, child);
                 self.stop.is_none()
             }
             Flow::Exit(value) => {
                 self.exit(cpu, tid, value);
                 false
             }
-            Flow::Fault(fault) => {
-                let message = fault.message(sys, sys.threads[tid].pid);
-                let line = sys.program_of(tid).lines[pc];
-                self.stop = Some(Box::new(Outcome::RuntimeError {
-                    time: self.now,
-                    tid,
-                    thread: sys.thread_label(tid),
-                    line,
-                    message,
-                }));
+            Flow::Proc(op) => match op {
+                ProcOp::Fork { reg } => self.fork(sys, tid, pc, reg),
+                ProcOp::Spawn { reg, program } => self.spawn(sys, tid, pc, reg, program as usize),
+                ProcOp::Wait { reg } => self.wait(sys, cpu, tid, pc, reg),
+            },
+            Flow::Fault(fault) => self.fault(sys, tid, pc, *fault),
+        }
+    }
+
+    /// Thread `tid`'s instruction at `pc` faults: the run stops with a runtime error. Returns
+    /// false (the thread does not go on).
+    #[cold]
+    fn fault(&mut self, sys: &System, tid: ThreadId, pc: usize, fault: Fault) -> bool {
+        let message = fault.message(sys, sys.threads[tid].pid);
+        let line = sys.program_of(tid).lines[pc];
+        self.stop =
+            Some(Box::new(Outcome::RuntimeError { time: self.now, tid, thread: sys.thread_label(tid), line, message }));
+        false
+    }
+
+    /// Adds the thread of a new process `child` (one thread, `t`), with `tid`'s scheduling
+    /// attributes and working set; returns its tid. It arrives now.
+    fn add_thread(&mut self, from: ThreadId, t: Thread) -> ThreadId {
+        let child_tid = self.threads.len();
+        self.threads.push(t);
+        self.attrs.push(self.attrs[from].clone());
+        self.bursts.push(0);
+        if let Some(caches) = &mut self.caches {
+            let ws = caches.working_set_kb(from);
+            caches.add_thread(ws);
+        }
+        self.threads[child_tid].created_at = Some(self.now);
+        self.live += 1;
+        child_tid
+    }
+
+    /// The parent's register `reg` of thread `tid` gets the new process's pid, and `tid` goes on
+    /// after the instruction at `pc`; the child's thread is made ready.
+    fn finish_creation(&mut self, tid: ThreadId, pc: usize, reg: Reg, child: ProcessId, child_tid: ThreadId) -> bool {
+        let ctx = &mut self.threads[tid].ctx;
+        ctx.regs[reg as usize] = child as i64;
+        ctx.loaded_from[reg as usize] = Default::default();
+        self.record(What::Reg { tid, reg, value: child as i64 });
+        self.set_pc(tid, pc + 1);
+        self.make_ready(child_tid, ReadyReason::Arrived);
+        self.stop.is_none()
+    }
+
+    /// `fork rX` by `tid` at `pc` ([`super::procs`]): a child process that is a copy of the
+    /// caller's, with one thread that is a copy of the caller after the `fork`.
+    fn fork(&mut self, sys: &System, tid: ThreadId, pc: usize, reg: Reg) -> bool {
+        if !self.procs.room() {
+            return self.fault(sys, tid, pc, Fault::ProcessLimit { max: self.procs.max, spawn: false });
+        }
+        let parent = self.threads[tid].pid;
+        let child = self.procs.add_child(parent, Origin::Forked, self.now);
+        let mut t = Thread::new(child, self.threads[tid].program);
+        t.ctx = self.threads[tid].ctx.clone();
+        t.ctx.pc = pc + 1;
+        t.ctx.regs[reg as usize] = 0;
+        t.ctx.loaded_from = Default::default();
+        let child_tid = self.add_thread(tid, t);
+        self.memory.push(self.memory[parent].iter().map(|c| Cell::new(c.value)).collect());
+        self.sync.push(procs::forked_sync(&self.sync[parent], tid, child_tid));
+        self.pages.fork(parent, tid, child, child_tid);
+        self.forked = true;
+        let base = sys.processes[parent].name.split('.').next().unwrap_or_default();
+        self.born.push(Born {
+            pid: child,
+            name: format!("{base}.{child}"),
+            parent,
+            by: tid,
+            tid: child_tid,
+            program: self.threads[tid].program,
+            at: self.now,
+            origin: Origin::Forked,
+        });
+        self.record(What::NewProcess { tid, child, thread: child_tid, spawned: false });
+        self.record(What::Reg { tid: child_tid, reg, value: 0 });
+        self.finish_creation(tid, pc, reg, child, child_tid)
+    }
+
+    /// `spawn rX, P` by `tid` at `pc`: a fresh process running the caller's process's program
+    /// `program` (its index in the process's table).
+    fn spawn(&mut self, sys: &System, tid: ThreadId, pc: usize, reg: Reg, program: usize) -> bool {
+        if !self.procs.room() {
+            return self.fault(sys, tid, pc, Fault::ProcessLimit { max: self.procs.max, spawn: true });
+        }
+        let parent = self.threads[tid].pid;
+        let info = &sys.processes[parent];
+        let child = self.procs.add_child(parent, Origin::Spawned { program }, self.now);
+        let code = info.programs[program];
+        let child_tid = self.add_thread(tid, Thread::new(child, code));
+        self.memory.push(info.space.initial.iter().map(|&v| Cell::new(v)).collect());
+        let mut sync = ProcessSync::new(info);
+        sync.lives = Lives::single(child_tid);
+        self.sync.push(sync);
+        self.pages.spawn(parent, child, child_tid, &info.space.layout, info.space.variables.len());
+        self.born.push(Born {
+            pid: child,
+            name: format!("{}.{child}", info.objects.programs[program]),
+            parent,
+            by: tid,
+            tid: child_tid,
+            program: code,
+            at: self.now,
+            origin: Origin::Spawned { program },
+        });
+        self.record(What::NewProcess { tid, child, thread: child_tid, spawned: true });
+        self.finish_creation(tid, pc, reg, child, child_tid)
+    }
+
+    /// `wait rX` by `tid` (on `cpu`) at `pc`: reap an ended child, or wait for one to end.
+    fn wait(&mut self, sys: &System, cpu: CpuId, tid: ThreadId, pc: usize, reg: Reg) -> bool {
+        let pid = self.threads[tid].pid;
+        match self.procs.wait(pid, tid) {
+            WaitStep::Reaped { child, value } => {
+                let ctx = &mut self.threads[tid].ctx;
+                ctx.regs[reg as usize] = value;
+                ctx.loaded_from[reg as usize] = Default::default();
+                self.record(What::Reaped { tid, child, reg, value });
+                self.set_pc(tid, pc + 1);
+                self.stop.is_none()
+            }
+            WaitStep::MustWait => {
+                self.leave_cpu(cpu, LeaveReason::Blocked);
+                self.block(tid, WaitReason::Child);
                 false
             }
+            WaitStep::NoChild => {
+                let reaped = self.procs.procs[pid].children.len() as u32;
+                self.fault(sys, tid, pc, Fault::NoChild { reaped })
+            }
+        }
+    }
+
+    /// Thread `tid` starts an instruction that writes variable `var`: if the variable's page is
+    /// shared copy-on-write, the page is copied first, costing `machine.cow_copy_ticks` more.
+    #[cold]
+    fn copy_on_write(&mut self, tid: ThreadId, var: usize) {
+        let pid = self.threads[tid].pid;
+        if let Some(page) = self.pages.write(pid, var) {
+            self.threads[tid].op_left += self.machine.cow_copy_ticks;
+            self.record(What::CowCopy { pid, tid, page: page as u32 });
         }
     }
 
@@ -954,12 +1154,34 @@ impl Kernel {
         if let Some(joiner) = self.sync[pid].lives.exit(tid, value) {
             self.wake(joiner);
         }
+        if let Some(waiter) = self.procs.thread_exited(pid, value, self.now) {
+            self.process_ended(pid, value, waiter);
+        }
     }
 
-    /// A `create` has started `child` (a `"start": "created"` slot): it arrives now.
-    fn start_created(&mut self, child: ThreadId) {
+    /// Process `pid` has ended with `value` (its last thread exited): its memory is released
+    /// (what it held is kept for the report), and its parent's thread waiting in `wait`, if any,
+    /// is woken to reap it.
+    fn process_ended(&mut self, pid: ProcessId, value: i64, waiter: Option<ThreadId>) {
+        if self.at_end.len() <= pid {
+            self.at_end.resize(pid + 1, None);
+        }
+        self.at_end[pid] = Some((self.pages.rss(pid), self.pages.pss(pid), self.pages.view(pid)));
+        self.pages.release(pid);
+        self.record(What::ProcessEnd { pid, value });
+        if let Some(w) = waiter {
+            self.wake(w);
+        }
+    }
+
+    /// A `create` has started `child` (a `"start": "created"` slot): it arrives now, with its
+    /// stack.
+    fn start_created(&mut self, sys: &System, child: ThreadId) {
         self.threads[child].created_at = Some(self.now);
         self.live += 1;
+        let pid = self.threads[child].pid;
+        self.procs.thread_started(pid);
+        self.pages.add_stack(pid, child, &sys.processes[pid].space.layout);
         self.make_ready(child, ReadyReason::Arrived);
     }
 
@@ -1009,11 +1231,30 @@ impl Kernel {
             .map(|p| {
                 let lives = &self.sync[p.pid].lives;
                 let started = p.threads.iter().filter(|&&t| lives.life(t) != Some(Life::NotStarted)).count();
+                let r = &self.procs.procs[p.pid];
+                let (ended, exit_value) = match r.state {
+                    ProcState::Alive => (None, None),
+                    ProcState::Zombie { value, at } | ProcState::Reaped { value, at } => (Some(at), Some(value)),
+                };
+                let (rss_bytes, pss_bytes, pages) = match self.at_end.get(p.pid) {
+                    Some(Some(at_end)) => at_end.clone(),
+                    _ => (self.pages.rss(p.pid), self.pages.pss(p.pid), self.pages.view(p.pid)),
+                };
                 ProcessMemory {
                     pid: p.pid,
                     process: p.name.clone(),
                     threads: started,
                     bytes: p.space.footprint_bytes(started),
+                    parent: r.parent,
+                    children: r.children.clone(),
+                    origin: r.origin,
+                    created: r.created,
+                    ended,
+                    exit_value,
+                    rss_bytes,
+                    pss_bytes,
+                    cow_copies: self.pages.cow_copies(p.pid),
+                    pages,
                 }
             })
             .collect();
@@ -1026,6 +1267,9 @@ impl Kernel {
             steps: self.steps,
             averages: Averages::of(&threads),
             total_memory_bytes: memory.iter().map(|m| m.bytes).sum(),
+            total_pss_bytes: self.pages.resident_bytes(),
+            peak_resident_bytes: self.pages.peak_bytes(),
+            born: self.born.clone(),
             threads,
             cpus,
             variables,

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::memory::AddressSpace;
+use super::procs::{Born, Origin};
 use super::program::{self, Instr, Program, ProgramId, Symbols};
 use super::scenario::{Scenario, ScenarioError, ThreadStart, program_error};
 use super::scheduler::{DEFAULT_TICKETS, SchedAttrs};
@@ -37,6 +38,9 @@ pub struct ProcessInfo {
     /// For each of [`ProcessInfo::threads`], the named program it runs if it is declared with
     /// `"start": "created"` (a slot a `create` starts), else `None`.
     pub created: Vec<Option<ProgramId>>,
+    /// For each of its named programs ([`ObjectNames::programs`]), its index in
+    /// [`System::programs`] (what a `spawn` starts).
+    pub programs: Vec<usize>,
     /// Bytes occupied at load, with the stacks of the threads that arrive by themselves (a
     /// created thread adds its stack when it starts): see [`AddressSpace::footprint_bytes`].
     pub memory_bytes: u64,
@@ -163,18 +167,51 @@ impl System {
                 objects,
                 threads: tids,
                 created,
+                programs: named.values().copied().collect(),
                 memory_bytes,
             });
         }
-        // `create` costs what the machine says (the parser cannot know it).
+        // `create`, `fork` and `spawn` cost what the machine says (the parser cannot know it).
+        let m = &scenario.machine;
         for prog in &mut sys.programs {
             for instr in &mut prog.instrs {
-                if let Instr::Create { ticks, .. } = instr {
-                    *ticks = scenario.machine.thread_create_ticks;
+                match instr {
+                    Instr::Create { ticks, .. } => *ticks = m.thread_create_ticks,
+                    Instr::Fork { ticks, .. } => *ticks = m.fork_ticks,
+                    Instr::Spawn { ticks, .. } => *ticks = m.spawn_ticks,
+                    _ => {}
                 }
             }
         }
         Ok(sys)
+    }
+
+    /// Adds a process created at run time ([`super::procs::Born`]) and its one thread: the
+    /// process is declared like its parent (variables, objects, programs, segment sizes), the
+    /// thread a copy of the forking thread (fork) or a main thread running the program (spawn),
+    /// with the parent thread's scheduling attributes. Processes must be added in pid order.
+    pub fn grow(&mut self, born: &Born) {
+        debug_assert_eq!(born.pid, self.processes.len(), "processes are added in pid order");
+        debug_assert_eq!(born.tid, self.threads.len(), "threads are added in tid order");
+        let mut p = self.processes[born.parent].clone();
+        p.pid = born.pid;
+        p.name = born.name.clone();
+        p.arrival = born.at;
+        p.threads = vec![born.tid];
+        p.created = vec![None];
+        p.memory_bytes = p.space.footprint_bytes(1);
+        let mut t = self.threads[born.by].clone();
+        if let Origin::Spawned { program } = born.origin {
+            t.name = p.objects.programs.get(program).cloned().unwrap_or_default();
+        }
+        t.tid = born.tid;
+        t.pid = born.pid;
+        t.arrival = born.at;
+        t.created = false;
+        t.is_main = true;
+        t.program = born.program;
+        self.processes.push(p);
+        self.threads.push(t);
     }
 
     /// The program thread `tid` runs.

@@ -191,6 +191,46 @@ pub enum What {
         /// Its new value.
         value: u64,
     },
+    /// Thread `tid` created process `child` (`fork`, or `spawn` if `spawned`), whose one thread
+    /// is `thread` (see [`super::procs`]).
+    NewProcess {
+        /// The thread that ran the `fork` or `spawn`.
+        tid: ThreadId,
+        /// The new process.
+        child: ProcessId,
+        /// Its thread.
+        thread: ThreadId,
+        /// Spawned (else forked).
+        spawned: bool,
+    },
+    /// Process `pid` ended (its last thread exited) with `value`; its memory is released.
+    ProcessEnd {
+        /// The process.
+        pid: ProcessId,
+        /// Its exit value.
+        value: i64,
+    },
+    /// Thread `tid`'s `wait` reaped child process `child`: its exit value is in register `reg`.
+    Reaped {
+        /// The waiting thread.
+        tid: ThreadId,
+        /// The child reaped.
+        child: ProcessId,
+        /// The register that got the exit value.
+        reg: Reg,
+        /// The exit value.
+        value: i64,
+    },
+    /// Thread `tid` wrote a copy-on-write page of process `pid`: page `page` (its index in the
+    /// process's address space, see [`super::pages`]) was copied for the process.
+    CowCopy {
+        /// The process that got its own copy.
+        pid: ProcessId,
+        /// The writing thread.
+        tid: ThreadId,
+        /// The page's index in the address space.
+        page: u32,
+    },
 }
 
 /// A timestamped trace entry; time in ticks.
@@ -539,6 +579,16 @@ impl Fold {
                     let l = &mut self.objects[pid].rwlocks[lock];
                     (l.readers, l.writer) = (readers, writer);
                 }
+                // A forked child starts with its parent's values and locks (the forking thread's
+                // now held by its copy); a spawned one with the declared values, as loaded.
+                What::NewProcess { tid, child, thread, spawned: false } => {
+                    let parent = sys.threads[tid].pid;
+                    self.variables[child] = self.variables[parent].clone();
+                    let owners = self.mutex_owners[parent].iter().map(|o| o.map(|o| if o == tid { thread } else { o }));
+                    self.mutex_owners[child] = owners.collect();
+                }
+                What::Reaped { tid, reg, value, .. } => self.threads[tid].registers[reg as usize] = value,
+                What::NewProcess { .. } | What::ProcessEnd { .. } | What::CowCopy { .. } => {}
             }
         }
         self.applied = self.applied.max(upto);

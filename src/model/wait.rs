@@ -58,6 +58,9 @@ pub enum WaitReason {
         /// The thread waited for.
         thread: ThreadId,
     },
+    /// In `wait rX` until a child process ends (POSIX `wait`). Woken by the end, the `wait`
+    /// runs again to reap the child ([`WaitReason::completes_on_wake`]; [`super::procs`]).
+    Child,
 }
 
 /// Which per-thread wait total a wait adds to (see [`super::metrics::ThreadMetrics`]).
@@ -80,7 +83,8 @@ impl WaitReason {
             | WaitReason::Condvar { .. }
             | WaitReason::Barrier { .. }
             | WaitReason::RwLock { .. }
-            | WaitReason::Join { .. } => WaitClass::Sync,
+            | WaitReason::Join { .. }
+            | WaitReason::Child => WaitClass::Sync,
         }
     }
 
@@ -89,7 +93,7 @@ impl WaitReason {
     /// runs it again to re-take the mutex (Mesa semantics: [`super::sync::Condvar`]); a woken
     /// `join` runs again to take the exit value.
     pub fn completes_on_wake(&self) -> bool {
-        !matches!(self, WaitReason::Condvar { .. } | WaitReason::Join { .. })
+        !matches!(self, WaitReason::Condvar { .. } | WaitReason::Join { .. } | WaitReason::Child)
     }
 
     /// What is waited for, for people: "I/O until t=12", "mutex `m`", "semaphore `s`",
@@ -101,6 +105,9 @@ impl WaitReason {
             WaitReason::Join { .. } => " to exit",
             _ => "",
         };
+        if let WaitReason::Child = self {
+            return "a child process to end".into();
+        }
         match self.object(sys, pid) {
             Some((kind, name)) => format!("{kind} `{name}`{mode}"),
             None => match *self {
@@ -118,7 +125,7 @@ impl WaitReason {
             WaitReason::Semaphore { .. } => "posting",
             WaitReason::Condvar { .. } => "signalling",
             WaitReason::Barrier { .. } => "arriving",
-            WaitReason::Join { .. } => "exiting",
+            WaitReason::Join { .. } | WaitReason::Child => "exiting",
         }
     }
 
@@ -127,7 +134,11 @@ impl WaitReason {
     /// holder.
     pub fn unheld(&self, sys: &System, pid: ProcessId) -> Option<String> {
         Some(match *self {
-            WaitReason::Io { .. } | WaitReason::Mutex { .. } | WaitReason::RwLock { .. } | WaitReason::Join { .. } => {
+            WaitReason::Io { .. }
+            | WaitReason::Mutex { .. }
+            | WaitReason::RwLock { .. }
+            | WaitReason::Join { .. }
+            | WaitReason::Child => {
                 return None;
             }
             WaitReason::Semaphore { .. } => {
@@ -152,6 +163,7 @@ impl WaitReason {
             WaitReason::Io { .. } => return None,
             WaitReason::Mutex { mutex } => return Some(("mutex", p.mutexes[mutex].clone())),
             WaitReason::Join { thread } => return Some(("thread", sys.threads[thread].name.clone())),
+            WaitReason::Child => return Some(("child", "any".into())),
             WaitReason::Semaphore { sem } => (ObjectKind::Semaphore, sem),
             WaitReason::Condvar { cond } => (ObjectKind::Condvar, cond),
             WaitReason::Barrier { barrier } => (ObjectKind::Barrier, barrier),

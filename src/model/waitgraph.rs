@@ -49,7 +49,7 @@ impl Want {
         let (kind, id) = match self {
             Want::Spinning(lock) => (ObjectKind::Spinlock, lock),
             Want::Blocked(reason) => match reason {
-                WaitReason::Io { .. } | WaitReason::Join { .. } => return None,
+                WaitReason::Io { .. } | WaitReason::Join { .. } | WaitReason::Child => return None,
                 WaitReason::Mutex { mutex } => (ObjectKind::Mutex, mutex),
                 WaitReason::Semaphore { sem } => (ObjectKind::Semaphore, sem),
                 WaitReason::Condvar { cond } => (ObjectKind::Condvar, cond),

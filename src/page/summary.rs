@@ -124,7 +124,11 @@ impl Summary {
                 ScenarioEdit::Tie(t) => s.tie = s.tie.map(|_| t),
                 ScenarioEdit::Seed(n) => s.seed = n,
                 ScenarioEdit::ThreadCreateTicks(n) => s.thread_create_ticks = s.thread_create_ticks.map(|_| n),
-                ScenarioEdit::ThreadSwitchTicks(_) | ScenarioEdit::ProcessSwitchTicks(_) => {}
+                ScenarioEdit::ThreadSwitchTicks(_)
+                | ScenarioEdit::ProcessSwitchTicks(_)
+                | ScenarioEdit::ForkTicks(_)
+                | ScenarioEdit::SpawnTicks(_)
+                | ScenarioEdit::CowCopyTicks(_) => {}
             }
         }
         s

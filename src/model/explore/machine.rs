@@ -167,6 +167,14 @@ impl Machine {
                     self.exit(pid, tid, value);
                     break;
                 }
+                Flow::Proc(_) => {
+                    let message = "the explorer runs the threads of the declared processes only: `fork`, `spawn` and \
+                                   `wait` create or wait for processes, so run this scenario instead"
+                        .to_string();
+                    let (thread, line) = (sys.thread_label(tid), program.lines[pc]);
+                    let fault = Outcome::RuntimeError { time: 0, tid, thread, line, message };
+                    return Step { ticks, fault: Some(fault) };
+                }
                 Flow::Fault(fault) => {
                     let message = fault.message(sys, pid);
                     let (thread, line) = (sys.thread_label(tid), program.lines[pc]);
@@ -214,7 +222,7 @@ impl Machine {
             })
             .collect();
         let done = |tid: ThreadId| self.threads[tid].status == Status::Done;
-        outcome::deadlock(sys, time, &waits, &done, &self.sync)
+        outcome::deadlock(sys, time, &waits, &done, &self.sync, &|_| Vec::new())
     }
 
     /// Every variable's value, processes in pid order, each's variables in name order.

@@ -44,6 +44,15 @@ pub enum ScenarioEdit {
     /// [`MAX_SWITCH_TICKS`] ticks (default 14, measured: see
     /// [`super::DEFAULT_THREAD_CREATE_TICKS`]).
     ThreadCreateTicks(Ticks),
+    /// `machine.fork_ticks`: the CPU a `fork` costs its thread, 1 to [`MAX_SWITCH_TICKS`] ticks
+    /// (default 156, measured: see [`super::DEFAULT_FORK_TICKS`]).
+    ForkTicks(Ticks),
+    /// `machine.spawn_ticks`: the CPU a `spawn` costs its thread, 1 to [`MAX_SWITCH_TICKS`]
+    /// ticks (default 1,279, measured: see [`super::DEFAULT_SPAWN_TICKS`]).
+    SpawnTicks(Ticks),
+    /// `machine.cow_copy_ticks`: what copying a copy-on-write page adds to the write, 0 to
+    /// [`MAX_SWITCH_TICKS`] ticks (default 3, measured: see [`super::DEFAULT_COW_COPY_TICKS`]).
+    CowCopyTicks(Ticks),
 }
 
 /// What a [`ScenarioEdit`] changes, without the value: the keys of the text and JSON forms.
@@ -69,6 +78,12 @@ pub enum Setting {
     ProcessSwitchTicks,
     /// `thread_create_ticks`: the cost of a `create` to the creating thread, in ticks.
     ThreadCreateTicks,
+    /// `fork_ticks`: the cost of a `fork` to the forking thread, in ticks.
+    ForkTicks,
+    /// `spawn_ticks`: the cost of a `spawn` to the spawning thread, in ticks.
+    SpawnTicks,
+    /// `cow_copy_ticks`: the cost of copying a copy-on-write page, in ticks.
+    CowCopyTicks,
 }
 
 impl Setting {
@@ -82,6 +97,9 @@ impl Setting {
         Setting::ThreadSwitchTicks,
         Setting::ProcessSwitchTicks,
         Setting::ThreadCreateTicks,
+        Setting::ForkTicks,
+        Setting::SpawnTicks,
+        Setting::CowCopyTicks,
     ];
 
     /// The key in `key=value` and in JSON (`quantum`).
@@ -95,6 +113,9 @@ impl Setting {
             Setting::ThreadSwitchTicks => "thread_switch_ticks",
             Setting::ProcessSwitchTicks => "process_switch_ticks",
             Setting::ThreadCreateTicks => "thread_create_ticks",
+            Setting::ForkTicks => "fork_ticks",
+            Setting::SpawnTicks => "spawn_ticks",
+            Setting::CowCopyTicks => "cow_copy_ticks",
         }
     }
 
@@ -117,6 +138,9 @@ impl Setting {
             Setting::ThreadSwitchTicks => "machine.thread_switch_ticks",
             Setting::ProcessSwitchTicks => "machine.process_switch_ticks",
             Setting::ThreadCreateTicks => "machine.thread_create_ticks",
+            Setting::ForkTicks => "machine.fork_ticks",
+            Setting::SpawnTicks => "machine.spawn_ticks",
+            Setting::CowCopyTicks => "machine.cow_copy_ticks",
         }
     }
 
@@ -131,6 +155,9 @@ impl Setting {
             Setting::ThreadSwitchTicks => "Thread switch",
             Setting::ProcessSwitchTicks => "Process switch",
             Setting::ThreadCreateTicks => "Thread creation",
+            Setting::ForkTicks => "Fork",
+            Setting::SpawnTicks => "Spawn",
+            Setting::CowCopyTicks => "Page copy",
         }
     }
 
@@ -141,7 +168,10 @@ impl Setting {
             Setting::Quantum
             | Setting::ThreadSwitchTicks
             | Setting::ProcessSwitchTicks
-            | Setting::ThreadCreateTicks => Some("ticks"),
+            | Setting::ThreadCreateTicks
+            | Setting::ForkTicks
+            | Setting::SpawnTicks
+            | Setting::CowCopyTicks => Some("ticks"),
             Setting::Policy | Setting::Tie | Setting::Seed => None,
         }
     }
@@ -163,6 +193,9 @@ impl Setting {
             Setting::ThreadSwitchTicks => ScenarioEdit::ThreadSwitchTicks(n),
             Setting::ProcessSwitchTicks => ScenarioEdit::ProcessSwitchTicks(n),
             Setting::ThreadCreateTicks => ScenarioEdit::ThreadCreateTicks(n),
+            Setting::ForkTicks => ScenarioEdit::ForkTicks(n),
+            Setting::SpawnTicks => ScenarioEdit::SpawnTicks(n),
+            Setting::CowCopyTicks => ScenarioEdit::CowCopyTicks(n),
             Setting::Policy | Setting::Tie => {
                 return Err(format!("`{}` is not a number: it cannot be swept", self.key()));
             }
@@ -203,6 +236,9 @@ impl ScenarioEdit {
             ScenarioEdit::ThreadSwitchTicks(_) => Setting::ThreadSwitchTicks,
             ScenarioEdit::ProcessSwitchTicks(_) => Setting::ProcessSwitchTicks,
             ScenarioEdit::ThreadCreateTicks(_) => Setting::ThreadCreateTicks,
+            ScenarioEdit::ForkTicks(_) => Setting::ForkTicks,
+            ScenarioEdit::SpawnTicks(_) => Setting::SpawnTicks,
+            ScenarioEdit::CowCopyTicks(_) => Setting::CowCopyTicks,
         }
     }
 
@@ -228,7 +264,10 @@ impl ScenarioEdit {
             | ScenarioEdit::Seed(n)
             | ScenarioEdit::ThreadSwitchTicks(n)
             | ScenarioEdit::ProcessSwitchTicks(n)
-            | ScenarioEdit::ThreadCreateTicks(n) => Some(n),
+            | ScenarioEdit::ThreadCreateTicks(n)
+            | ScenarioEdit::ForkTicks(n)
+            | ScenarioEdit::SpawnTicks(n)
+            | ScenarioEdit::CowCopyTicks(n) => Some(n),
             ScenarioEdit::Policy(_) | ScenarioEdit::Tie(_) => None,
         }
     }
@@ -304,13 +343,21 @@ impl ScenarioEdit {
             ScenarioEdit::Seed(s) => *seed = s,
             ScenarioEdit::ThreadSwitchTicks(n)
             | ScenarioEdit::ProcessSwitchTicks(n)
-            | ScenarioEdit::ThreadCreateTicks(n) => {
-                if n > MAX_SWITCH_TICKS {
-                    return Err(at(format!("must be 0 to {MAX_SWITCH_TICKS} ticks, got {n}")));
+            | ScenarioEdit::ThreadCreateTicks(n)
+            | ScenarioEdit::ForkTicks(n)
+            | ScenarioEdit::SpawnTicks(n)
+            | ScenarioEdit::CowCopyTicks(n) => {
+                // A new process is set up before it runs: at least a tick (`Scenario::validate`).
+                let least = u64::from(matches!(self, ScenarioEdit::ForkTicks(_) | ScenarioEdit::SpawnTicks(_)));
+                if n > MAX_SWITCH_TICKS || n < least {
+                    return Err(at(format!("must be {least} to {MAX_SWITCH_TICKS} ticks, got {n}")));
                 }
                 match self {
                     ScenarioEdit::ThreadSwitchTicks(_) => machine.thread_switch_ticks = n,
                     ScenarioEdit::ProcessSwitchTicks(_) => machine.process_switch_ticks = n,
+                    ScenarioEdit::ForkTicks(_) => machine.fork_ticks = n,
+                    ScenarioEdit::SpawnTicks(_) => machine.spawn_ticks = n,
+                    ScenarioEdit::CowCopyTicks(_) => machine.cow_copy_ticks = n,
                     _ => machine.thread_create_ticks = n,
                 }
             }
@@ -412,7 +459,10 @@ impl ScenarioEdit {
             ScenarioEdit::Seed(n)
             | ScenarioEdit::ThreadSwitchTicks(n)
             | ScenarioEdit::ProcessSwitchTicks(n)
-            | ScenarioEdit::ThreadCreateTicks(n) => number(n),
+            | ScenarioEdit::ThreadCreateTicks(n)
+            | ScenarioEdit::ForkTicks(n)
+            | ScenarioEdit::SpawnTicks(n)
+            | ScenarioEdit::CowCopyTicks(n) => number(n),
             // The scheduler's members depend on the policy (MLFQ's quantum is its levels'):
             // the members that differ are synced, whatever they are.
             ScenarioEdit::Policy(_) | ScenarioEdit::Quantum(_) | ScenarioEdit::Tie(_) => {

@@ -81,6 +81,26 @@ pub struct MachineSpec {
     /// [`DEFAULT_THREAD_CREATE_TICKS`].
     #[serde(default = "default_thread_create_ticks", skip_serializing_if = "is_default_thread_create_ticks")]
     pub thread_create_ticks: Ticks,
+    /// CPU ticks a `fork` costs the forking thread, ≥ 1; default [`DEFAULT_FORK_TICKS`].
+    #[serde(default = "default_fork_ticks", skip_serializing_if = "is_default_fork_ticks")]
+    pub fork_ticks: Ticks,
+    /// CPU ticks a `spawn` (POSIX `posix_spawn`) costs the spawning thread, ≥ 1; default
+    /// [`DEFAULT_SPAWN_TICKS`].
+    #[serde(default = "default_spawn_ticks", skip_serializing_if = "is_default_spawn_ticks")]
+    pub spawn_ticks: Ticks,
+    /// CPU ticks a write to a copy-on-write page costs on top of the instruction, for copying the
+    /// page; default [`DEFAULT_COW_COPY_TICKS`] (see [`crate::model::pages`]).
+    #[serde(default = "default_cow_copy_ticks", skip_serializing_if = "is_default_cow_copy_ticks")]
+    pub cow_copy_ticks: Ticks,
+    /// Page size in bytes, ≥ 8: the unit of the memory map, RSS and PSS; default
+    /// [`DEFAULT_PAGE_BYTES`].
+    #[serde(default = "default_page_bytes", skip_serializing_if = "is_default_page_bytes")]
+    pub page_bytes: u64,
+    /// Most processes alive at once (Linux's `RLIMIT_NPROC`, as a machine setting): a `fork` or
+    /// `spawn` past it stops the run with a runtime error, so a fork bomb ends with a clear
+    /// message. At least the number of declared processes; default [`DEFAULT_MAX_PROCESSES`].
+    #[serde(default = "default_max_processes", skip_serializing_if = "is_default_max_processes")]
+    pub max_processes: u32,
 }
 
 /// Default cost of creating a thread, in ticks (µs): 14, the 13.62 µs that creating and
@@ -98,6 +118,61 @@ fn is_default_thread_create_ticks(t: &Ticks) -> bool {
     *t == DEFAULT_THREAD_CREATE_TICKS
 }
 
+/// Default cost of `fork`, in ticks (µs): 156, the 156.26 µs that `fork` + `waitpid` of a child
+/// that exits at once took on Linux (glibc 2.36, mean of 2,000, 2 CPUs), rounded:
+/// `measure/creation.sh` measures it, `measure/creation-results.json` (`fork_wait_us`) records it.
+pub const DEFAULT_FORK_TICKS: Ticks = 156;
+
+/// Default cost of `spawn`, in ticks (µs): 1,279, the 1,279.03 µs that `posix_spawn` of `true` +
+/// `waitpid` took on Linux (same run as [`DEFAULT_FORK_TICKS`]; `measure/creation-results.json`,
+/// `posix_spawn_true_wait_us`): loading a fresh program costs 8 times a fork.
+pub const DEFAULT_SPAWN_TICKS: Ticks = 1279;
+
+/// Default cost of a copy-on-write page copy, in ticks (µs): 3, the 2.78 µs that a child's first
+/// write to a page shared with its parent took on Linux (the fault and the 4 KiB copy; a write to
+/// a private page took 0.017 µs), mean over 4,096 pages × 20 forks, rounded: `measure/cow.sh`
+/// measures it, `measure/cow-results.json` (`cow_write_us`) records it.
+pub const DEFAULT_COW_COPY_TICKS: Ticks = 3;
+
+/// Default page size in bytes: 4,096, x86-64 Linux's base page (`measure/cow-results.json`,
+/// `page_bytes`).
+pub const DEFAULT_PAGE_BYTES: u64 = 4096;
+
+/// Default most processes alive at once: 64, small enough that a fork bomb stops within a few
+/// hundred instructions, large enough for the presets.
+pub const DEFAULT_MAX_PROCESSES: u32 = 64;
+
+fn default_fork_ticks() -> Ticks {
+    DEFAULT_FORK_TICKS
+}
+fn is_default_fork_ticks(t: &Ticks) -> bool {
+    *t == DEFAULT_FORK_TICKS
+}
+fn default_spawn_ticks() -> Ticks {
+    DEFAULT_SPAWN_TICKS
+}
+fn is_default_spawn_ticks(t: &Ticks) -> bool {
+    *t == DEFAULT_SPAWN_TICKS
+}
+fn default_cow_copy_ticks() -> Ticks {
+    DEFAULT_COW_COPY_TICKS
+}
+fn is_default_cow_copy_ticks(t: &Ticks) -> bool {
+    *t == DEFAULT_COW_COPY_TICKS
+}
+fn default_page_bytes() -> u64 {
+    DEFAULT_PAGE_BYTES
+}
+fn is_default_page_bytes(b: &u64) -> bool {
+    *b == DEFAULT_PAGE_BYTES
+}
+fn default_max_processes() -> u32 {
+    DEFAULT_MAX_PROCESSES
+}
+fn is_default_max_processes(n: &u32) -> bool {
+    *n == DEFAULT_MAX_PROCESSES
+}
+
 impl Default for MachineSpec {
     fn default() -> Self {
         MachineSpec {
@@ -106,6 +181,11 @@ impl Default for MachineSpec {
             process_switch_ticks: 0,
             cache: None,
             thread_create_ticks: DEFAULT_THREAD_CREATE_TICKS,
+            fork_ticks: DEFAULT_FORK_TICKS,
+            spawn_ticks: DEFAULT_SPAWN_TICKS,
+            cow_copy_ticks: DEFAULT_COW_COPY_TICKS,
+            page_bytes: DEFAULT_PAGE_BYTES,
+            max_processes: DEFAULT_MAX_PROCESSES,
         }
     }
 }
@@ -381,6 +461,29 @@ impl Scenario {
                     "must be at least 1 (1: warm is no faster)",
                 ));
             }
+        }
+        if m.fork_ticks == 0 || m.spawn_ticks == 0 {
+            let field = if m.fork_ticks == 0 { "fork_ticks" } else { "spawn_ticks" };
+            return Err(ScenarioError::at(
+                format!("machine.{field}"),
+                "must be at least 1 tick: a new process is set up before it can run",
+            ));
+        }
+        if m.page_bytes < 8 {
+            return Err(ScenarioError::at(
+                "machine.page_bytes",
+                format!("a page must hold at least one 8-byte variable: got {} bytes", m.page_bytes),
+            ));
+        }
+        if (m.max_processes as usize) < self.processes.len() {
+            return Err(ScenarioError::at(
+                "machine.max_processes",
+                format!(
+                    "the scenario declares {} processes, more than `max_processes` ({}) allows alive at once",
+                    self.processes.len(),
+                    m.max_processes
+                ),
+            ));
         }
         if self.limits.max_steps == 0 {
             return Err(ScenarioError::at(

@@ -92,6 +92,12 @@ impl Lives {
         }
     }
 
+    /// A process with one live thread `tid` and no slots: a process created at run time
+    /// ([`crate::model::procs`]).
+    pub fn single(tid: ThreadId) -> Self {
+        Lives { tids: vec![tid], slot_program: vec![None], life: vec![Life::Live], joiner: vec![None] }
+    }
+
     fn index(&self, tid: ThreadId) -> Option<usize> {
         self.tids.binary_search(&tid).ok()
     }

@@ -129,6 +129,8 @@ impl ProcessSync {
                 l.writer.into_iter().chain(l.readers.iter().copied()).collect()
             }
             WaitReason::Join { thread } => vec![thread],
+            // A child process's threads end the wait: the process table knows them.
+            WaitReason::Child => Vec::new(),
             WaitReason::Io { .. }
             | WaitReason::Semaphore { .. }
             | WaitReason::Condvar { .. }
