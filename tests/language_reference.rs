@@ -42,6 +42,8 @@ fn mnemonic(i: &Instr) -> &'static str {
         Instr::Create { .. } => "create",
         Instr::Join { .. } => "join",
         Instr::Exit { .. } => "exit",
+        Instr::Send { .. } => "send",
+        Instr::Recv { .. } => "recv",
     }
 }
 
@@ -81,6 +83,8 @@ fn every_variant() -> Vec<Instr> {
         Instr::Create { reg: 0, program: 0, ticks: 0 },
         Instr::Join { reg: 0 },
         Instr::Exit { value: threadlab::model::program::Operand::Imm(0) },
+        Instr::Send { ch: 0, value: threadlab::model::program::Operand::Reg(0), ticks: 0 },
+        Instr::Recv { reg: 0, ch: 0, ticks: 0 },
     ]
     .into_iter()
     .chain(Test::ALL.into_iter().flat_map(|test| {
@@ -89,7 +93,8 @@ fn every_variant() -> Vec<Instr> {
     .collect()
 }
 
-/// The examples' declared objects: semaphore `slots`, barrier `b`; and program `worker`.
+/// The examples' declared objects: semaphore `slots`, barrier `b`, channel `ch`; and program
+/// `worker`.
 fn parse_example(text: &str) -> Vec<Instr> {
     let variables = vec!["counter".to_string()];
     let mut mutexes = Vec::new();
@@ -97,6 +102,7 @@ fn parse_example(text: &str) -> Vec<Instr> {
         semaphores: vec!["slots".into()],
         barriers: vec!["b".into()],
         programs: vec!["worker".into()],
+        channels: vec!["ch".into()],
         ..ObjectNames::default()
     };
     let prog = parse_with(text, Symbols { variables: &variables, mutexes: &mut mutexes }, &mut objects)
@@ -151,6 +157,12 @@ fn costs_are_the_interpreters() {
                 assert_eq!(threadlab::model::scenario::DEFAULT_THREAD_CREATE_TICKS, 14);
                 assert!(matches!(i, Instr::Create { ticks: 0, .. }));
                 0
+            }
+            // The channel's copy cost, filled in when the system is loaded (tests/channels.rs):
+            // 0 as parsed, so 1.
+            "1 + the copy, and again when woken" => {
+                assert!(matches!(i, Instr::Send { ticks: 0, .. } | Instr::Recv { ticks: 0, .. }));
+                1
             }
             other => panic!("unexpected cost text {other:?} for `{}`", d.mnemonic),
         };

@@ -114,6 +114,11 @@ goldens! {
     preset_philosophers => "philosophers",
     preset_philosophers_ordered => "philosophers-ordered",
     preset_philosophers_seats => "philosophers-seats",
+    preset_ipc_messages => "ipc-messages",
+    preset_shared_race => "shared-race",
+    preset_shared_lock => "shared-lock",
+    preset_priority_inversion => "priority-inversion",
+    preset_priority_inheritance => "priority-inheritance",
 }
 
 #[wasm_bindgen_test]

@@ -19,7 +19,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::remote::option_of;
 
 use crate::model::metrics::{Averages, CpuMetrics, Metrics, ProcessMemory, ThreadMetrics, VariableValue};
-use crate::model::program::{BarrierId, CondId, Flags, MutexId, Reg, RwId, SemId, SpinId, VarId};
+use crate::model::program::{BarrierId, ChanId, CondId, Flags, MutexId, Reg, RwId, SemId, SpinId, VarId};
 use crate::model::scheduler::ReadyReason;
 use crate::model::simulation::{Outcome, StuckThread};
 use crate::model::trace::{Cause, CpuInterval, IntervalKind, QueueSample, ThreadState, Trace, TraceEvent, What};
@@ -380,6 +380,7 @@ enum WaitReasonDef {
     Barrier { barrier: BarrierId },
     Condvar { cond: CondId },
     Join { thread: ThreadId },
+    Channel { ch: ChanId, send: bool },
 }
 
 #[derive(Serialize, Deserialize)]

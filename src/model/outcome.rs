@@ -160,6 +160,9 @@ pub(crate) fn deadlock(
             matches!(wait.reason, WaitReason::RwLock { lock, .. } if sync[pid].rwlocks[lock].writer.is_none());
         let by = match (names.is_empty(), reading) {
             _ if matches!(wait.reason, WaitReason::Join { .. }) => "it has not exited".into(),
+            _ if let WaitReason::Channel { ch, send } = wait.reason => {
+                super::wait::channel_unheld(sys, ch, send, terminated)
+            }
             (true, _) => wait.reason.unheld(sys, pid).unwrap_or_else(|| "held by nobody".into()),
             (false, true) => format!("held for reading by {}", names.join("; ")),
             (false, false) => format!("held by {}", names.join("; ")),

@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ipc::{ChannelInfo, Sharing};
 use super::memory::AddressSpace;
 use super::program::{self, Instr, Program, ProgramId, Symbols};
 use super::scenario::{Scenario, ScenarioError, ThreadStart, program_error};
@@ -76,6 +77,9 @@ pub struct System {
     pub threads: Vec<ThreadInfo>,
     /// Parsed programs, indexed by [`ThreadInfo::program`]; a named program is parsed once and shared.
     pub programs: Vec<Program>,
+    /// What processes share: channels, shared segments' variables and mutexes, the mutex
+    /// protocol ([`super::ipc`]).
+    pub sharing: Sharing,
 }
 
 impl System {
@@ -83,11 +87,47 @@ impl System {
     /// `processes[i].threads[j].code` or `processes[i].programs.NAME`, with line and column.
     pub fn load(scenario: &Scenario) -> Result<System, ScenarioError> {
         scenario.validate()?;
-        let mut sys = System { processes: Vec::new(), threads: Vec::new(), programs: Vec::new() };
+        let mut sys = System {
+            processes: Vec::new(),
+            threads: Vec::new(),
+            programs: Vec::new(),
+            sharing: Sharing {
+                channels: (scenario.channels.iter())
+                    .map(|(name, c)| ChannelInfo {
+                        name: name.clone(),
+                        capacity: c.capacity,
+                        copy_ticks: c.copy_ticks(),
+                    })
+                    .collect(),
+                variables: Vec::new(),
+                mutexes: Vec::new(),
+                inherit: scenario.mutex_protocol == super::scenario::MutexProtocol::Inherit,
+            },
+        };
+        // A shared segment's variables and mutexes, under their names in each mapping process.
+        let mut shared_vars = std::collections::BTreeMap::new();
+        let mut shared_mutexes = std::collections::BTreeMap::new();
         for (pid, p) in scenario.processes.iter().enumerate() {
-            let space = AddressSpace::from_spec(p);
+            let mapped = || scenario.shared.iter().filter(|(_, s)| s.processes.contains(&p.name));
+            let mut spec = p.clone();
             let mut mutexes = Vec::new();
+            for (seg, s) in mapped() {
+                spec.variables.extend(s.variables.iter().map(|(k, v)| (k.clone(), *v)));
+                spec.expected.extend(s.expected.iter().map(|(k, v)| (k.clone(), *v)));
+                for m in &s.mutexes {
+                    shared_mutexes.entry((seg.clone(), m.clone())).or_insert_with(Vec::new).push((pid, mutexes.len()));
+                    mutexes.push(m.clone());
+                }
+            }
+            let space = AddressSpace::from_spec(&spec);
+            for (seg, s) in mapped() {
+                for name in s.variables.keys() {
+                    let var = space.variables.iter().position(|v| v == name).expect("merged above");
+                    shared_vars.entry((seg.clone(), name.clone())).or_insert_with(Vec::new).push((pid, var));
+                }
+            }
             let mut objects = ObjectNames {
+                channels: scenario.channels.keys().cloned().collect(),
                 semaphores: p.semaphores.keys().cloned().collect(),
                 barriers: p.barriers.keys().cloned().collect(),
                 rwlocks: p.rwlocks.keys().cloned().collect(),
@@ -166,11 +206,18 @@ impl System {
                 memory_bytes,
             });
         }
-        // `create` costs what the machine says (the parser cannot know it).
+        sys.sharing.variables = shared_vars.into_values().collect();
+        sys.sharing.mutexes = shared_mutexes.into_values().collect();
+        // `create` costs what the machine says, `send` and `recv` what their channel's copy does
+        // (the parser cannot know them).
         for prog in &mut sys.programs {
             for instr in &mut prog.instrs {
-                if let Instr::Create { ticks, .. } = instr {
-                    *ticks = scenario.machine.thread_create_ticks;
+                match instr {
+                    Instr::Create { ticks, .. } => *ticks = scenario.machine.thread_create_ticks,
+                    Instr::Send { ch, ticks, .. } | Instr::Recv { ch, ticks, .. } => {
+                        *ticks = sys.sharing.channels[*ch].copy_ticks;
+                    }
+                    _ => {}
                 }
             }
         }
@@ -180,6 +227,21 @@ impl System {
     /// The program thread `tid` runs.
     pub fn program_of(&self, tid: ThreadId) -> &Program {
         &self.programs[self.threads[tid].program]
+    }
+
+    /// The threads whose programs send on channel `ch` (if `senders`, else receive from it), by
+    /// tid: a started thread that runs such a program, or a created slot that would.
+    pub fn channel_users(&self, ch: program::ChanId, senders: bool) -> Vec<ThreadId> {
+        (self.threads.iter())
+            .filter(|t| {
+                self.programs[t.program].instrs.iter().any(|i| match *i {
+                    Instr::Send { ch: c, .. } => senders && c == ch,
+                    Instr::Recv { ch: c, .. } => !senders && c == ch,
+                    _ => false,
+                })
+            })
+            .map(|t| t.tid)
+            .collect()
     }
 
     /// `"process/thread"`, for messages.
