@@ -54,6 +54,8 @@ presets![
     "shared-lock": "Shared memory between processes: a shared lock",
     "priority-inversion": "Priority inversion",
     "priority-inheritance": "Priority inversion: inheritance fixes it",
+    "pipeline": "Task parallel: a three-stage pipeline",
+    "data-parallel": "Data parallel: one loop split over threads",
 ];
 
 impl Preset {

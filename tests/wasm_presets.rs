@@ -119,6 +119,8 @@ goldens! {
     preset_shared_lock => "shared-lock",
     preset_priority_inversion => "priority-inversion",
     preset_priority_inheritance => "priority-inheritance",
+    preset_pipeline => "pipeline",
+    preset_data_parallel => "data-parallel",
 }
 
 #[wasm_bindgen_test]
