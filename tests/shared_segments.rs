@@ -120,3 +120,27 @@ fn bad_segments_are_located() {
     let e = model::run(&s).unwrap_err();
     assert_eq!(e.path, "processes[1].threads[0].code");
 }
+
+/// The interleaving explorer sees the segment as one variable: two processes each incrementing
+/// the shared `x` twice without a lock end with x = 2, 3 or 4, as two threads of one process do
+/// (tests/explore.rs works the three cases by hand); each final state lists `x` once per
+/// process, equal. With the copies kept apart (no segment) every order gives 2 in each.
+#[test]
+fn the_explorer_finds_the_cross_process_race() {
+    use threadlab::model::explore;
+    let twice = "loop 2\nload r1, x\nadd r1, 1\nstore r1, x\nend";
+    let mut s = two(twice, twice, &[]);
+    s.machine.cpus = 1;
+    s.processes[1].variables.clear();
+    let x = explore::explore(&s, explore::DEFAULT_LIMIT).unwrap();
+    let mut finals: Vec<Vec<i64>> = x.finals.iter().map(|f| f.values.clone()).collect();
+    finals.sort();
+    assert_eq!(finals, vec![vec![2, 2], vec![3, 3], vec![4, 4]]);
+    s.shared.clear();
+    for p in &mut s.processes {
+        p.variables.insert("x".into(), 0);
+    }
+    let x = explore::explore(&s, explore::DEFAULT_LIMIT).unwrap();
+    let finals: Vec<Vec<i64>> = x.finals.iter().map(|f| f.values.clone()).collect();
+    assert_eq!(finals, vec![vec![2, 2]]);
+}

@@ -199,6 +199,9 @@ struct Kernel {
     mirrors: Mirrors,
     /// Under priority inheritance, which way priority numbers go (`None`: no inheritance).
     inherit: Option<MostUrgent>,
+    /// Whether the run has shared segments or priority inheritance: one test per instruction
+    /// for both ([`Kernel::after_shared`]).
+    ipc_hooks: bool,
     /// Threads that became ready this instant, queued at its end.
     newly_ready: Vec<Readied>,
     /// The threads on CPUs, as last shown to a pre-empting policy (a buffer kept between
@@ -294,6 +297,7 @@ impl Kernel {
                 &sys.processes.iter().map(|p| p.space.variables.len()).collect::<Vec<_>>(),
                 &sys.processes.iter().map(|p| p.mutexes.len()).collect::<Vec<_>>(),
             ),
+            ipc_hooks: sys.sharing.inherit || !sys.sharing.variables.is_empty() || !sys.sharing.mutexes.is_empty(),
             inherit: sys.sharing.inherit.then_some(match &run.scheduler.params {
                 PolicyParams::Priority(spec) => spec.most_urgent,
                 _ => MostUrgent::Lowest,
@@ -805,14 +809,23 @@ impl Kernel {
         let rng = &mut self.rng;
         let effect = interpreter::execute(instr, tid, &mut t.ctx, proc, self.now, &mut |s| draw(rng, s));
         let go_on = self.apply(sys, cpu, tid, pc, effect);
+        if self.ipc_hooks {
+            self.after_shared(sys, pid, tid, &instr);
+        }
+        go_on
+    }
+
+    /// After `instr` of `tid` (process `pid`), in a run with shared segments or priority
+    /// inheritance: keeps the segments' copies one, and the holders' priorities inherited.
+    #[cold]
+    fn after_shared(&mut self, sys: &System, pid: super::ProcessId, tid: ThreadId, instr: &Instr) {
         if self.mirrors.maps(pid) {
-            self.share(sys, pid, tid, &instr);
+            self.share(sys, pid, tid, instr);
         }
         if self.inherit.is_some() && matches!(instr, Instr::Lock { .. } | Instr::Unlock { .. } | Instr::CondWait { .. })
         {
             self.inherit_priorities(sys);
         }
-        go_on
     }
 
     /// After `instr` of `tid` (process `pid`, which maps a shared segment): copies what it

@@ -104,27 +104,18 @@ impl System {
                 inherit: scenario.mutex_protocol == super::scenario::MutexProtocol::Inherit,
             },
         };
-        // A shared segment's variables and mutexes, under their names in each mapping process.
-        let mut shared_vars = std::collections::BTreeMap::new();
-        let mut shared_mutexes = std::collections::BTreeMap::new();
         for (pid, p) in scenario.processes.iter().enumerate() {
-            let mapped = || scenario.shared.iter().filter(|(_, s)| s.processes.contains(&p.name));
-            let mut spec = p.clone();
+            // A shared segment's variables and mutexes come first under their names in each
+            // mapping process: its variables after the process's own, its mutexes first.
+            let mut space = AddressSpace::from_spec(p);
             let mut mutexes = Vec::new();
-            for (seg, s) in mapped() {
-                spec.variables.extend(s.variables.iter().map(|(k, v)| (k.clone(), *v)));
-                spec.expected.extend(s.expected.iter().map(|(k, v)| (k.clone(), *v)));
-                for m in &s.mutexes {
-                    shared_mutexes.entry((seg.clone(), m.clone())).or_insert_with(Vec::new).push((pid, mutexes.len()));
-                    mutexes.push(m.clone());
+            for s in scenario.shared.values().filter(|s| s.processes.contains(&p.name)) {
+                for (name, &value) in &s.variables {
+                    space.variables.push(name.clone());
+                    space.initial.push(value);
+                    space.expected.push(s.expected.get(name).copied());
                 }
-            }
-            let space = AddressSpace::from_spec(&spec);
-            for (seg, s) in mapped() {
-                for name in s.variables.keys() {
-                    let var = space.variables.iter().position(|v| v == name).expect("merged above");
-                    shared_vars.entry((seg.clone(), name.clone())).or_insert_with(Vec::new).push((pid, var));
-                }
+                mutexes.extend(s.mutexes.iter().cloned());
             }
             let mut objects = ObjectNames {
                 channels: scenario.channels.keys().cloned().collect(),
@@ -206,8 +197,17 @@ impl System {
                 memory_bytes,
             });
         }
-        sys.sharing.variables = shared_vars.into_values().collect();
-        sys.sharing.mutexes = shared_mutexes.into_values().collect();
+        // Each shared variable's and mutex's copies, as (pid, id in that process).
+        for s in scenario.shared.values() {
+            let mapping = || sys.processes.iter().filter(|p| s.processes.contains(&p.name));
+            let find = |names: &[String], name: &str| names.iter().position(|n| n == name).expect("added above");
+            for name in s.variables.keys() {
+                sys.sharing.variables.push(mapping().map(|p| (p.pid, find(&p.space.variables, name))).collect());
+            }
+            for name in &s.mutexes {
+                sys.sharing.mutexes.push(mapping().map(|p| (p.pid, find(&p.mutexes, name))).collect());
+            }
+        }
         // `create` costs what the machine says, `send` and `recv` what their channel's copy does
         // (the parser cannot know them).
         for prog in &mut sys.programs {

@@ -133,7 +133,8 @@ pub(crate) fn validate(
             return Err(ScenarioError::at(format!("channels.{name}.bytes_per_tick"), "must be at least 1"));
         }
     }
-    let mut owner: BTreeMap<(&str, &str), &str> = BTreeMap::new();
+    // (process, name, segment) of every name a segment gives a process.
+    let mut owner: Vec<(&str, &str, &str)> = Vec::new();
     for (seg, s) in shared {
         let here = format!("shared.{seg}");
         if !name_ok(seg) {
@@ -184,12 +185,13 @@ pub(crate) fn validate(
                         ),
                     ));
                 }
-                if let Some(other) = owner.insert((pname.as_str(), name.as_str()), seg.as_str()) {
+                if let Some(&(_, _, other)) = owner.iter().find(|&&(p, n, _)| p == pname && n == name) {
                     return Err(ScenarioError::at(
                         format!("{here}.variables"),
                         format!("`{name}` is also in segment `{other}`, and process `{pname}` maps both: rename one"),
                     ));
                 }
+                owner.push((pname, name, seg));
             }
         }
     }
