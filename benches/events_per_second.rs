@@ -42,6 +42,9 @@ fn big_scenario(processes: usize, threads_per_process: usize, iterations: u32) -
         scheduler: SchedulerSpec::of(Policy::RoundRobin, Some(3)),
         seed: 42,
         limits: Limits { max_steps: u64::MAX, max_time: u64::MAX },
+        channels: Default::default(),
+        shared: Default::default(),
+        mutex_protocol: Default::default(),
         processes,
     }
 }

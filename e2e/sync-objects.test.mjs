@@ -63,7 +63,7 @@ test('bounded-buffer: semaphores are shown with value, bound and queue, and a wa
 
   // The blocked bar in that thread's lane names the semaphore too.
   await byId(page, 'lanes-threads').click();
-  assert.equal(await text(page, 'legend-lock'), "blocked on a lock, semaphore, condition variable or barrier, or in a join (waiting for a thread's exit)");
+  assert.equal(await text(page, 'legend-lock'), "blocked on a lock, semaphore, condition variable, barrier or channel, or in a join (waiting for a thread's exit)");
   await byId(page, 'timeline').focus();
   await page.keyboard.press('Home');
   for (let i = 0; i < first.tid; i++) await page.keyboard.press('ArrowDown');

@@ -95,7 +95,7 @@ test('blocked time is drawn in the thread lanes, with legend entries, and its de
   const { kinds } = await drawn(page);
   assert.ok(kinds.io > 0 && kinds.lock > 0 && kinds.ready > 0, JSON.stringify(kinds));
   assert.equal(await text(page, 'legend-io'), 'blocked on I/O');
-  assert.equal(await text(page, 'legend-lock'), "blocked on a lock, semaphore, condition variable or barrier, or in a join (waiting for a thread's exit)");
+  assert.equal(await text(page, 'legend-lock'), "blocked on a lock, semaphore, condition variable, barrier or channel, or in a join (waiting for a thread's exit)");
 
   // Thread 0's lane by keys: its bars in time order include an I/O wait and a lock wait, and
   // their details say what they wait for (a lock wait names its mutex), as the CLI's trace does.

@@ -53,6 +53,13 @@ presets![
     "philosophers": "Dining philosophers: deadlock",
     "philosophers-ordered": "Dining philosophers: forks in order",
     "philosophers-seats": "Dining philosophers: four seats",
+    "ipc-messages": "Processes talking by messages",
+    "shared-race": "Shared memory between processes: the race is back",
+    "shared-lock": "Shared memory between processes: a shared lock",
+    "priority-inversion": "Priority inversion",
+    "priority-inheritance": "Priority inversion: inheritance fixes it",
+    "pipeline": "Task parallel: a three-stage pipeline",
+    "data-parallel": "Data parallel: one loop split over threads",
 ];
 
 impl Preset {

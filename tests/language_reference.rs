@@ -45,6 +45,8 @@ fn mnemonic(i: &Instr) -> &'static str {
         Instr::Fork { .. } => "fork",
         Instr::Spawn { .. } => "spawn",
         Instr::Wait { .. } => "wait",
+        Instr::Send { .. } => "send",
+        Instr::Recv { .. } => "recv",
     }
 }
 
@@ -87,6 +89,8 @@ fn every_variant() -> Vec<Instr> {
         Instr::Fork { reg: 0, ticks: 0 },
         Instr::Spawn { reg: 0, program: 0, ticks: 0 },
         Instr::Wait { reg: 0 },
+        Instr::Send { ch: 0, value: threadlab::model::program::Operand::Reg(0), ticks: 0 },
+        Instr::Recv { reg: 0, ch: 0, ticks: 0 },
     ]
     .into_iter()
     .chain(Test::ALL.into_iter().flat_map(|test| {
@@ -95,7 +99,8 @@ fn every_variant() -> Vec<Instr> {
     .collect()
 }
 
-/// The examples' declared objects: semaphore `slots`, barrier `b`; and program `worker`.
+/// The examples' declared objects: semaphore `slots`, barrier `b`, channel `ch`; and program
+/// `worker`.
 fn parse_example(text: &str) -> Vec<Instr> {
     let variables = vec!["counter".to_string()];
     let mut mutexes = Vec::new();
@@ -103,6 +108,7 @@ fn parse_example(text: &str) -> Vec<Instr> {
         semaphores: vec!["slots".into()],
         barriers: vec!["b".into()],
         programs: vec!["worker".into()],
+        channels: vec!["ch".into()],
         ..ObjectNames::default()
     };
     let prog = parse_with(text, Symbols { variables: &variables, mutexes: &mut mutexes }, &mut objects)
@@ -167,6 +173,12 @@ fn costs_are_the_interpreters() {
                 assert_eq!(threadlab::model::scenario::DEFAULT_SPAWN_TICKS, 1279);
                 assert!(matches!(i, Instr::Spawn { ticks: 0, .. }));
                 0
+            }
+            // The channel's copy cost, filled in when the system is loaded (tests/channels.rs):
+            // 0 as parsed, so 1.
+            "1 + the copy, and again when woken" => {
+                assert!(matches!(i, Instr::Send { ticks: 0, .. } | Instr::Recv { ticks: 0, .. }));
+                1
             }
             other => panic!("unexpected cost text {other:?} for `{}`", d.mnemonic),
         };

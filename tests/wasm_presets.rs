@@ -118,6 +118,13 @@ goldens! {
     preset_threads_memory => "threads-memory",
     preset_processes_memory => "processes-memory",
     preset_fork_held_lock => "fork-held-lock",
+    preset_ipc_messages => "ipc-messages",
+    preset_shared_race => "shared-race",
+    preset_shared_lock => "shared-lock",
+    preset_priority_inversion => "priority-inversion",
+    preset_priority_inheritance => "priority-inheritance",
+    preset_pipeline => "pipeline",
+    preset_data_parallel => "data-parallel",
 }
 
 #[wasm_bindgen_test]

@@ -172,6 +172,9 @@ impl Exercise {
             scheduler: self.spec.scheduler.clone(),
             seed: self.spec.seed,
             limits: Default::default(),
+            channels: Default::default(),
+            shared: Default::default(),
+            mutex_protocol: Default::default(),
             processes: (self.jobs.iter())
                 .map(|j| ProcessSpec {
                     name: j.name.clone(),

@@ -21,7 +21,7 @@ use super::remote::option_of;
 use crate::model::metrics::{Averages, CpuMetrics, Metrics, ProcessMemory, ThreadMetrics, VariableValue};
 use crate::model::pages::PageView;
 use crate::model::procs::{Born, Origin};
-use crate::model::program::{BarrierId, CondId, Flags, MutexId, Reg, RwId, SemId, SpinId, VarId};
+use crate::model::program::{BarrierId, ChanId, CondId, Flags, MutexId, Reg, RwId, SemId, SpinId, VarId};
 use crate::model::scheduler::ReadyReason;
 use crate::model::simulation::{Outcome, StuckThread};
 use crate::model::trace::{Cause, CpuInterval, IntervalKind, QueueSample, ThreadState, Trace, TraceEvent, What};
@@ -404,6 +404,7 @@ enum WaitReasonDef {
     Condvar { cond: CondId },
     Join { thread: ThreadId },
     Child,
+    Channel { ch: ChanId, send: bool },
 }
 
 #[derive(Serialize, Deserialize)]

@@ -7,7 +7,7 @@ use super::ThreadId;
 use super::memory::Cell;
 use super::procs::ProcOp;
 use super::program::{Flags, Instr, Operand, REGISTER_COUNT, Reg, RwId, SemId, Span, SpinId, Value, VarId};
-use super::sync::{Acquire, JoinStep, ProcessSync, Release};
+use super::sync::{Acquire, JoinStep, ProcessSync, Received, Release, Sent};
 use super::wait::WaitReason;
 use super::{ProcessId, Ticks};
 
@@ -203,6 +203,8 @@ pub struct ProcessState<'a> {
     pub memory: &'a mut [Cell],
     /// Its mutexes (and later other primitives).
     pub sync: &'a mut ProcessSync,
+    /// The scenario's channels, shared by every process ([`super::ipc`]).
+    pub channels: &'a mut [super::sync::Channel],
 }
 
 /// CPU ticks `instr` occupies its CPU before its effect applies: 0 for the free instructions
@@ -368,6 +370,24 @@ pub fn execute(
             };
             Effect::flow(Flow::Exit(value))
         }
+        Instr::Send { ch, value, .. } => {
+            let value = match value {
+                Operand::Imm(v) => v,
+                Operand::Reg(r) => ctx.regs[r as usize],
+            };
+            match proc.channels[ch].send(tid, value) {
+                Sent::Queued { woke } => Effect { flow: Flow::Next(pc + 1), change: None, wake: woke },
+                Sent::Full => Effect::flow(Flow::Block(WaitReason::Channel { ch, send: true })),
+            }
+        }
+        Instr::Recv { reg, ch, .. } => match proc.channels[ch].recv(tid) {
+            Received::Got { value, woke } => {
+                ctx.loaded_from[reg as usize] = Origin::default();
+                ctx.regs[reg as usize] = value;
+                Effect { flow: Flow::Next(pc + 1), change: Some(Change::Reg { reg, value }), wake: woke }
+            }
+            Received::Empty => Effect::flow(Flow::Block(WaitReason::Channel { ch, send: false })),
+        },
     }
 }
 

@@ -33,6 +33,7 @@ pub mod explore;
 pub mod fault;
 mod ids;
 pub mod interpreter;
+pub mod ipc;
 pub mod listing;
 pub mod loaded;
 pub mod memory;

@@ -174,6 +174,9 @@ pub(crate) fn deadlock(
             _ if matches!(wait.reason, WaitReason::Join { .. }) => "it has not exited".into(),
             (true, _) if matches!(wait.reason, WaitReason::Child) => "no child is running".into(),
             _ if matches!(wait.reason, WaitReason::Child) => format!("its children's threads {}", names.join("; ")),
+            _ if let WaitReason::Channel { ch, send } = wait.reason => {
+                super::wait::channel_unheld(sys, ch, send, terminated)
+            }
             (true, _) => wait.reason.unheld(sys, pid).unwrap_or_else(|| "held by nobody".into()),
             (false, true) => format!("held for reading by {}", names.join("; ")),
             (false, false) => format!("held by {}", names.join("; ")),

@@ -38,6 +38,8 @@
 //! | `wait rX`            | 1, and 1 when woken  | wait for a child process to end, then `rX ←` its exit value (POSIX `wait`; ECHILD without one) |
 //! | `loop N` … `end`     | 0                    | run the body N times (loops nest)                   |
 //! | `exit` / `exit v`    | 0                    | terminate the thread with exit value `v` (a number or register; 0 if none, and after the last line) |
+//! | `send ch, v`         | 1 + copy, again when woken | put message `v` (number or register) in channel `ch` (declared in the scenario's `channels`), blocking while it is full |
+//! | `recv rX, ch`        | 1 + copy, again when woken | `rX ←` the oldest message of channel `ch`, blocking while it is empty |
 //!
 //! So `counter++` is three instructions (`load`, `add`, `store`) and can interleave with another
 //! thread's, which is how a race condition loses updates.
@@ -89,6 +91,10 @@ pub type RwId = usize;
 
 /// Index of a barrier in its process's table ([`ObjectNames::barriers`]).
 pub type BarrierId = usize;
+
+/// Index of a channel in the scenario's table ([`ObjectNames::channels`], the same in every
+/// process).
+pub type ChanId = usize;
 
 /// Index of a named program in its process's table ([`ObjectNames::programs`]).
 pub type ProgramId = usize;
@@ -457,6 +463,28 @@ pub enum Instr {
         /// Register that receives the child's exit value.
         reg: Reg,
     },
+    /// `send ch, v`: puts the message `v` (a number or a register) in channel `ch`, blocking
+    /// while the channel is full; woken, it runs again ([`super::sync::Channel`]). Costs 1 tick
+    /// plus the channel's copy cost (`ticks`).
+    Send {
+        /// The channel.
+        ch: ChanId,
+        /// The message.
+        value: Operand,
+        /// Ticks of copying the message: the channel's [`super::scenario::ChannelSpec::copy_ticks`],
+        /// filled in when the system is loaded; 0 as parsed.
+        ticks: Ticks,
+    },
+    /// `recv rX, ch`: takes the oldest message out of channel `ch` into `rX`, blocking while the
+    /// channel is empty; woken, it runs again. Costs 1 tick plus the channel's copy cost.
+    Recv {
+        /// The register that receives the message.
+        reg: Reg,
+        /// The channel.
+        ch: ChanId,
+        /// Ticks of copying the message, as for [`Instr::Send`].
+        ticks: Ticks,
+    },
 }
 
 impl Instr {
@@ -475,6 +503,7 @@ impl Instr {
             | Instr::WriteLock { lock }
             | Instr::WriteUnlock { lock } => one(ObjectKind::RwLock, lock),
             Instr::Barrier { barrier } => one(ObjectKind::Barrier, barrier),
+            Instr::Send { ch, .. } | Instr::Recv { ch, .. } => one(ObjectKind::Channel, ch),
             _ => [None, None],
         }
     }
@@ -485,6 +514,7 @@ impl Instr {
             Instr::Compute { .. } => 0, // decided per execution, see Span
             Instr::Io { .. } | Instr::Loop { .. } | Instr::End { .. } | Instr::Exit { .. } => 0,
             Instr::Create { ticks, .. } | Instr::Fork { ticks, .. } | Instr::Spawn { ticks, .. } => *ticks,
+            Instr::Send { ticks, .. } | Instr::Recv { ticks, .. } => SIMPLE_INSTRUCTION_TICKS + *ticks,
             _ => SIMPLE_INSTRUCTION_TICKS,
         }
     }
@@ -1006,6 +1036,26 @@ pub const INSTRUCTIONS: &[InstrDoc] = &[
         example: "fork r1\nwait r1",
     },
     InstrDoc {
+        mnemonic: "send",
+        operands: 2,
+        needs: "a channel (declared in the scenario's `channels`) and a number or register",
+        cost: "1 + the copy, and again when woken",
+        effect: "Puts the message in the channel, for any thread of any process to `recv`. If the channel holds its \
+                 `capacity` of messages already, the thread blocks until a `recv` makes room, then runs `send` \
+                 again. The copy costs the channel's `message_bytes / bytes_per_tick` ticks (0 for 8 bytes).",
+        example: "send ch, r0",
+    },
+    InstrDoc {
+        mnemonic: "recv",
+        operands: 2,
+        needs: "a register and a channel (declared in the scenario's `channels`)",
+        cost: "1 + the copy, and again when woken",
+        effect: "Takes the oldest message out of the channel into the register (first in, first out). If the \
+                 channel is empty, the thread blocks until a `send`, then runs `recv` again. A receiver whose \
+                 senders have all exited waits for ever: the run stops and says so.",
+        example: "recv r0, ch",
+    },
+    InstrDoc {
         mnemonic: "exit",
         operands: 0,
         needs: "nothing, or an exit value (a number or register)",
@@ -1263,6 +1313,10 @@ impl Parser<'_> {
             "fork" => Instr::Fork { reg: self.reg(&t[1])?, ticks: 0 },
             "spawn" => Instr::Spawn { reg: self.reg(&t[1])?, program: self.program_for("spawn", &t[2])?, ticks: 0 },
             "wait" => Instr::Wait { reg: self.reg(&t[1])? },
+            "send" => {
+                Instr::Send { ch: self.object(&t[1], ObjectKind::Channel)?, value: self.operand(&t[2])?, ticks: 0 }
+            }
+            "recv" => Instr::Recv { reg: self.reg(&t[1])?, ch: self.object(&t[2], ObjectKind::Channel)?, ticks: 0 },
             _ => match test {
                 Some(test) if flag_form => Instr::BranchFlags { test, target: self.jump_to(&op, &t[1])? },
                 Some(test) => Instr::Branch {
@@ -1500,6 +1554,18 @@ impl Parser<'_> {
             return Ok(id);
         }
         if let Some(field) = kind.declared_in() {
+            if kind == ObjectKind::Channel {
+                let declared = match table.len() {
+                    0 => "it declares none".to_string(),
+                    _ => format!("it declares {}", table.join(", ")),
+                };
+                return self.err(
+                    t.column,
+                    format!(
+                        "unknown channel `{name}`: declare it in the scenario's `channels`, like \"channels\": {{ \"{name}\": {{ \"capacity\": 4 }} }} ({declared})"
+                    ),
+                );
+            }
             let example = match kind {
                 ObjectKind::Barrier => format!("\"barriers\": {{ \"{name}\": 3 }}"),
                 _ => format!("\"semaphores\": {{ \"{name}\": {{ \"initial\": 1 }} }}"),

@@ -27,6 +27,7 @@ use super::cpu::{Cpu, Phase};
 use super::events::{EventKind, EventQueue};
 use super::interpreter::Fault;
 use super::interpreter::{self, Change, Effect, Flow, ProcessState};
+use super::ipc::Mirrors;
 use super::loaded::LoadedRun;
 use super::memory::Cell;
 use super::metrics::{Averages, Metrics, ProcessMemory, VariableValue};
@@ -35,9 +36,11 @@ use super::procs::{self, Born, Origin, ProcOp, ProcState, ProcTable, WaitStep};
 use super::program::Reg;
 use super::program::{Instr, Span};
 use super::scenario::{Limits, MachineSpec, TieRule};
+use super::scheduler::MostUrgent;
+use super::scheduler::spec::PolicyParams;
 use super::scheduler::{Ctx, LeaveReason, OnCpu, ReadyReason, SchedAttrs, SchedRng, Scheduler};
 use super::sync::Lives;
-use super::sync::{Life, ProcessSync};
+use super::sync::{Channel, Life, ProcessSync};
 use super::system::System;
 use super::thread::Thread;
 use super::timers::{TimerOwner, Timers};
@@ -206,6 +209,15 @@ struct Kernel {
     memory: Vec<Vec<Cell>>,
     /// `sync[pid]`: the processes' mutexes (and later other primitives).
     sync: Vec<ProcessSync>,
+    /// The scenario's channels, shared by all processes.
+    channels: Vec<Channel>,
+    /// Which variables and mutexes are copies of one shared segment's ([`super::ipc`]).
+    mirrors: Mirrors,
+    /// Under priority inheritance, which way priority numbers go (`None`: no inheritance).
+    inherit: Option<MostUrgent>,
+    /// Whether the run has shared segments or priority inheritance: one test per instruction
+    /// for both ([`Kernel::after_shared`]).
+    ipc_hooks: bool,
     /// Threads that became ready this instant, queued at its end.
     newly_ready: Vec<Readied>,
     /// The threads on CPUs, as last shown to a pre-empting policy (a buffer kept between
@@ -332,6 +344,17 @@ impl Kernel {
             progress_events: arriving,
             memory: sys.processes.iter().map(|p| p.space.initial.iter().map(|&v| Cell::new(v)).collect()).collect(),
             sync: sys.processes.iter().map(ProcessSync::new).collect(),
+            channels: super::ipc::channels(&sys.sharing),
+            mirrors: Mirrors::new(
+                &sys.sharing,
+                &sys.processes.iter().map(|p| p.space.variables.len()).collect::<Vec<_>>(),
+                &sys.processes.iter().map(|p| p.mutexes.len()).collect::<Vec<_>>(),
+            ),
+            ipc_hooks: sys.sharing.inherit || !sys.sharing.variables.is_empty() || !sys.sharing.mutexes.is_empty(),
+            inherit: sys.sharing.inherit.then_some(match &run.scheduler.params {
+                PolicyParams::Priority(spec) => spec.most_urgent,
+                _ => MostUrgent::Lowest,
+            }),
             newly_ready: Vec::new(),
             running: Vec::new(),
             stirred: false,
@@ -847,10 +870,75 @@ impl Kernel {
         let pid = self.threads[tid].pid;
         let t = &mut self.threads[tid];
         let pc = t.ctx.pc;
-        let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid] };
+        let channels = &mut self.channels;
+        let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid], channels };
         let rng = &mut self.rng;
         let effect = interpreter::execute(instr, tid, &mut t.ctx, proc, self.now, &mut |s| draw(rng, s));
-        self.apply(sys, cpu, tid, pc, effect)
+        let go_on = self.apply(sys, cpu, tid, pc, effect);
+        if self.ipc_hooks {
+            self.after_shared(sys, pid, tid, &instr);
+        }
+        go_on
+    }
+
+    /// After `instr` of `tid` (process `pid`), in a run with shared segments or priority
+    /// inheritance: keeps the segments' copies one, and the holders' priorities inherited.
+    #[cold]
+    fn after_shared(&mut self, sys: &System, pid: super::ProcessId, tid: ThreadId, instr: &Instr) {
+        if self.mirrors.maps(pid) {
+            self.share(sys, pid, tid, instr);
+        }
+        if self.inherit.is_some() && matches!(instr, Instr::Lock { .. } | Instr::Unlock { .. } | Instr::CondWait { .. })
+        {
+            self.inherit_priorities(sys);
+        }
+    }
+
+    /// After `instr` of `tid` (process `pid`, which maps a shared segment): copies what it
+    /// changed in a shared variable or mutex to the other mapping processes, and records it.
+    #[cold]
+    fn share(&mut self, sys: &System, pid: super::ProcessId, tid: ThreadId, instr: &Instr) {
+        for what in self.mirrors.propagate(&sys.sharing, pid, tid, instr, &mut self.memory, &mut self.sync) {
+            self.record(what);
+        }
+    }
+
+    /// Priority inheritance ([`super::scenario::MutexProtocol::Inherit`]), after a mutex changed
+    /// hands or gained a waiter: each thread runs at the most urgent of its own priority and
+    /// those of the threads waiting for a mutex it holds (theirs inherited in turn, so along a
+    /// chain of waits), and the policy is told of every change
+    /// ([`Scheduler::on_priority_change`]). A holder that releases its mutexes drops back.
+    #[cold]
+    fn inherit_priorities(&mut self, sys: &System) {
+        let Some(most_urgent) = self.inherit else { return };
+        let urgent = |a: i64, b: i64| match most_urgent {
+            MostUrgent::Lowest => a < b,
+            MostUrgent::Highest => a > b,
+        };
+        let mut eff: Vec<i64> = sys.threads.iter().map(|t| t.attrs.priority).collect();
+        // Priorities only become more urgent, each to one of the finitely many given: this ends.
+        loop {
+            let mut changed = false;
+            for m in self.sync.iter().flat_map(|s| s.mutexes.iter()) {
+                let Some(owner) = m.owner else { continue };
+                for &w in &m.waiters {
+                    if urgent(eff[w], eff[owner]) {
+                        eff[owner] = eff[w];
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for (tid, &p) in eff.iter().enumerate() {
+            if self.attrs[tid].priority != p {
+                self.attrs[tid].priority = p;
+                self.with_sched(|s, ctx| s.on_priority_change(tid, p, ctx));
+                self.stirred = true;
+            }
+        }
     }
 
     /// Applies an instruction's effect, in this order: count the step (a faulting instruction

@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ipc::{ChannelInfo, Sharing};
 use super::memory::AddressSpace;
 use super::procs::{Born, Origin};
 use super::program::{self, Instr, Program, ProgramId, Symbols};
@@ -80,6 +81,9 @@ pub struct System {
     pub threads: Vec<ThreadInfo>,
     /// Parsed programs, indexed by [`ThreadInfo::program`]; a named program is parsed once and shared.
     pub programs: Vec<Program>,
+    /// What processes share: channels, shared segments' variables and mutexes, the mutex
+    /// protocol ([`super::ipc`]).
+    pub sharing: Sharing,
 }
 
 impl System {
@@ -87,11 +91,38 @@ impl System {
     /// `processes[i].threads[j].code` or `processes[i].programs.NAME`, with line and column.
     pub fn load(scenario: &Scenario) -> Result<System, ScenarioError> {
         scenario.validate()?;
-        let mut sys = System { processes: Vec::new(), threads: Vec::new(), programs: Vec::new() };
+        let mut sys = System {
+            processes: Vec::new(),
+            threads: Vec::new(),
+            programs: Vec::new(),
+            sharing: Sharing {
+                channels: (scenario.channels.iter())
+                    .map(|(name, c)| ChannelInfo {
+                        name: name.clone(),
+                        capacity: c.capacity,
+                        copy_ticks: c.copy_ticks(),
+                    })
+                    .collect(),
+                variables: Vec::new(),
+                mutexes: Vec::new(),
+                inherit: scenario.mutex_protocol == super::scenario::MutexProtocol::Inherit,
+            },
+        };
         for (pid, p) in scenario.processes.iter().enumerate() {
-            let space = AddressSpace::from_spec(p);
+            // A shared segment's variables and mutexes come first under their names in each
+            // mapping process: its variables after the process's own, its mutexes first.
+            let mut space = AddressSpace::from_spec(p);
             let mut mutexes = Vec::new();
+            for s in scenario.shared.values().filter(|s| s.processes.contains(&p.name)) {
+                for (name, &value) in &s.variables {
+                    space.variables.push(name.clone());
+                    space.initial.push(value);
+                    space.expected.push(s.expected.get(name).copied());
+                }
+                mutexes.extend(s.mutexes.iter().cloned());
+            }
             let mut objects = ObjectNames {
+                channels: scenario.channels.keys().cloned().collect(),
                 semaphores: p.semaphores.keys().cloned().collect(),
                 barriers: p.barriers.keys().cloned().collect(),
                 rwlocks: p.rwlocks.keys().cloned().collect(),
@@ -171,7 +202,19 @@ impl System {
                 memory_bytes,
             });
         }
-        // `create`, `fork` and `spawn` cost what the machine says (the parser cannot know it).
+        // Each shared variable's and mutex's copies, as (pid, id in that process).
+        for s in scenario.shared.values() {
+            let mapping = || sys.processes.iter().filter(|p| s.processes.contains(&p.name));
+            let find = |names: &[String], name: &str| names.iter().position(|n| n == name).expect("added above");
+            for name in s.variables.keys() {
+                sys.sharing.variables.push(mapping().map(|p| (p.pid, find(&p.space.variables, name))).collect());
+            }
+            for name in &s.mutexes {
+                sys.sharing.mutexes.push(mapping().map(|p| (p.pid, find(&p.mutexes, name))).collect());
+            }
+        }
+        // `create`, `fork` and `spawn` cost what the machine says, `send` and `recv` what their
+        // channel's copy does (the parser cannot know them).
         let m = &scenario.machine;
         for prog in &mut sys.programs {
             for instr in &mut prog.instrs {
@@ -179,6 +222,9 @@ impl System {
                     Instr::Create { ticks, .. } => *ticks = m.thread_create_ticks,
                     Instr::Fork { ticks, .. } => *ticks = m.fork_ticks,
                     Instr::Spawn { ticks, .. } => *ticks = m.spawn_ticks,
+                    Instr::Send { ch, ticks, .. } | Instr::Recv { ch, ticks, .. } => {
+                        *ticks = sys.sharing.channels[*ch].copy_ticks;
+                    }
                     _ => {}
                 }
             }
@@ -217,6 +263,21 @@ impl System {
     /// The program thread `tid` runs.
     pub fn program_of(&self, tid: ThreadId) -> &Program {
         &self.programs[self.threads[tid].program]
+    }
+
+    /// The threads whose programs send on channel `ch` (if `senders`, else receive from it), by
+    /// tid: a started thread that runs such a program, or a created slot that would.
+    pub fn channel_users(&self, ch: program::ChanId, senders: bool) -> Vec<ThreadId> {
+        (self.threads.iter())
+            .filter(|t| {
+                self.programs[t.program].instrs.iter().any(|i| match *i {
+                    Instr::Send { ch: c, .. } => senders && c == ch,
+                    Instr::Recv { ch: c, .. } => !senders && c == ch,
+                    _ => false,
+                })
+            })
+            .map(|t| t.tid)
+            .collect()
     }
 
     /// `"process/thread"`, for messages.

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::program::{BarrierId, CondId, MutexId, RwId, SemId};
+use super::program::{BarrierId, ChanId, CondId, MutexId, RwId, SemId};
 use super::sync::names::ObjectKind;
 use super::system::System;
 use super::{ProcessId, ThreadId, Ticks};
@@ -61,6 +61,15 @@ pub enum WaitReason {
     /// In `wait rX` until a child process ends (POSIX `wait`). Woken by the end, the `wait`
     /// runs again to reap the child ([`WaitReason::completes_on_wake`]; [`super::procs`]).
     Child,
+    /// In `send` to a full channel (`send`: true) or `recv` from an empty one (false)
+    /// ([`super::sync::Channel`]). Woken by a `recv` (room) or a `send` (a message), the
+    /// instruction runs again ([`WaitReason::completes_on_wake`]).
+    Channel {
+        /// The channel, in the scenario's table.
+        ch: ChanId,
+        /// Whether the thread waits to send (else to receive).
+        send: bool,
+    },
 }
 
 /// Which per-thread wait total a wait adds to (see [`super::metrics::ThreadMetrics`]).
@@ -84,7 +93,8 @@ impl WaitReason {
             | WaitReason::Barrier { .. }
             | WaitReason::RwLock { .. }
             | WaitReason::Join { .. }
-            | WaitReason::Child => WaitClass::Sync,
+            | WaitReason::Child
+            | WaitReason::Channel { .. } => WaitClass::Sync,
         }
     }
 
@@ -93,7 +103,10 @@ impl WaitReason {
     /// runs it again to re-take the mutex (Mesa semantics: [`super::sync::Condvar`]); a woken
     /// `join` runs again to take the exit value.
     pub fn completes_on_wake(&self) -> bool {
-        !matches!(self, WaitReason::Condvar { .. } | WaitReason::Join { .. } | WaitReason::Child)
+        !matches!(
+            self,
+            WaitReason::Condvar { .. } | WaitReason::Join { .. } | WaitReason::Child | WaitReason::Channel { .. }
+        )
     }
 
     /// What is waited for, for people: "I/O until t=12", "mutex `m`", "semaphore `s`",
@@ -103,6 +116,8 @@ impl WaitReason {
             WaitReason::RwLock { write: true, .. } => " to write",
             WaitReason::RwLock { write: false, .. } => " to read",
             WaitReason::Join { .. } => " to exit",
+            WaitReason::Channel { send: true, .. } => " to have room",
+            WaitReason::Channel { send: false, .. } => " for a message",
             _ => "",
         };
         if let WaitReason::Child = self {
@@ -126,6 +141,8 @@ impl WaitReason {
             WaitReason::Condvar { .. } => "signalling",
             WaitReason::Barrier { .. } => "arriving",
             WaitReason::Join { .. } | WaitReason::Child => "exiting",
+            WaitReason::Channel { send: true, .. } => "receiving",
+            WaitReason::Channel { send: false, .. } => "sending",
         }
     }
 
@@ -152,6 +169,7 @@ impl WaitReason {
                 "a barrier has no holder: it opens when {} threads have arrived, and no thread left can run to arrive",
                 sys.processes[pid].settings.barriers[barrier]
             ),
+            WaitReason::Channel { ch, send } => channel_unheld(sys, ch, send, &|_| false),
         })
     }
 
@@ -168,9 +186,36 @@ impl WaitReason {
             WaitReason::Condvar { cond } => (ObjectKind::Condvar, cond),
             WaitReason::Barrier { barrier } => (ObjectKind::Barrier, barrier),
             WaitReason::RwLock { lock, .. } => (ObjectKind::RwLock, lock),
+            WaitReason::Channel { ch, .. } => (ObjectKind::Channel, ch),
         };
         Some((kind.word(), p.objects.name(kind, id).to_string()))
     }
+}
+
+/// Why nobody can end a wait on channel `ch` (to send if `send`, else to receive), for the
+/// deadlock report: the threads whose programs receive (or send) on it, each marked exited or
+/// blocked (`terminated` says which have exited), e.g. "a channel has no holder: any thread may
+/// send on it, and no thread left can run to send (its senders: pc/producer, exited)".
+pub fn channel_unheld(
+    sys: &System,
+    ch: super::program::ChanId,
+    send: bool,
+    terminated: &dyn Fn(ThreadId) -> bool,
+) -> String {
+    let (verb, doers) = if send { ("receive", "receivers") } else { ("send", "senders") };
+    let users = sys.channel_users(ch, !send);
+    let who = match users.is_empty() {
+        true => format!("no thread's program {verb}s on it"),
+        false => {
+            let all_exited = users.iter().all(|&t| terminated(t));
+            let names: Vec<String> = (users.iter())
+                .map(|&t| format!("{}, {}", sys.thread_label(t), if terminated(t) { "exited" } else { "blocked" }))
+                .collect();
+            let all = if all_exited { "all exited: " } else { "" };
+            format!("its {doers} {all}{}", names.join("; "))
+        }
+    };
+    format!("a channel has no holder: any thread may {verb} on it, and no thread left can run to {verb} ({who})")
 }
 
 /// A blocked thread's record: why, and since when (ticks).

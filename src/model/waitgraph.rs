@@ -55,6 +55,9 @@ impl Want {
                 WaitReason::Condvar { cond } => (ObjectKind::Condvar, cond),
                 WaitReason::Barrier { barrier } => (ObjectKind::Barrier, barrier),
                 WaitReason::RwLock { lock, .. } => (ObjectKind::RwLock, lock),
+                // A channel is the scenario's, one node whichever process waits on it: named
+                // through process 0's table (every process has the same channel table).
+                WaitReason::Channel { ch, .. } => return Some(ObjectRef { pid: 0, kind: ObjectKind::Channel, id: ch }),
             },
         };
         Some(ObjectRef { pid, kind, id })

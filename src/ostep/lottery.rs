@@ -195,6 +195,9 @@ impl LotteryWorkload {
             scheduler: SchedulerSpec::from(spec),
             seed: 0,
             limits: Limits { max_steps: 200_000, max_time: total.saturating_mul(self.quantum) + 1 },
+            channels: Default::default(),
+            shared: Default::default(),
+            mutex_protocol: Default::default(),
             processes: self
                 .jobs
                 .iter()

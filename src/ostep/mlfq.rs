@@ -373,6 +373,9 @@ impl MlfqWorkload {
             scheduler: SchedulerSpec::from(self.spec()),
             seed: 0,
             limits: Limits { max_steps: steps + 1, max_time: MAX_TICKS + 1 },
+            channels: Default::default(),
+            shared: Default::default(),
+            mutex_protocol: Default::default(),
             processes: self
                 .jobs
                 .iter()

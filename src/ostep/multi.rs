@@ -371,6 +371,9 @@ impl MultiWorkload {
             scheduler,
             seed: 0,
             limits: Limits { max_steps: 200_000, max_time: work + 1 },
+            channels: Default::default(),
+            shared: Default::default(),
+            mutex_protocol: Default::default(),
             processes: self
                 .jobs
                 .iter()

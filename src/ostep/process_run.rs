@@ -275,6 +275,9 @@ impl ProcessRunWorkload {
             scheduler: SchedulerSpec::from(ProcessRunSpec { switch: self.switch, io_done: self.io_done }),
             seed: 0,
             limits: Limits { max_steps: instructions + ios + 1, max_time: MAX_TICKS + 1 },
+            channels: Default::default(),
+            shared: Default::default(),
+            mutex_protocol: Default::default(),
             processes: self
                 .processes
                 .iter()

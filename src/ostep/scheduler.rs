@@ -215,6 +215,9 @@ impl SchedulerWorkload {
             scheduler,
             seed: 0,
             limits: Limits { max_time: total.max(Limits::default().max_time), ..Limits::default() },
+            channels: Default::default(),
+            shared: Default::default(),
+            mutex_protocol: Default::default(),
             processes: self
                 .jobs
                 .iter()

@@ -43,7 +43,8 @@ pub fn has_objects(sys: &System) -> bool {
                 && o.condvars.is_empty()
                 && o.rwlocks.is_empty()
                 && o.semaphores.is_empty()
-                && o.barriers.is_empty())
+                && o.barriers.is_empty()
+                && o.channels.is_empty())
         })
 }
 
@@ -183,7 +184,7 @@ pub fn svg(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
 /// empty.
 pub fn body(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
     if g.is_empty() {
-        return r#"<p class="muted">No thread holds or waits for a lock, semaphore, condition variable or barrier, or joins a thread, now.</p>"#
+        return r#"<p class="muted">No thread holds or waits for a lock, semaphore, condition variable, barrier or channel, or joins a thread, now.</p>"#
             .into();
     }
     let mut out = String::new();

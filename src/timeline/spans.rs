@@ -50,7 +50,7 @@ impl SpanKind {
             SpanKind::Ready => "ready, waiting for a CPU",
             SpanKind::IoWait => "blocked on I/O",
             SpanKind::LockWait => {
-                "blocked on a lock, semaphore, condition variable or barrier, or in a join (waiting for a thread's exit)"
+                "blocked on a lock, semaphore, condition variable, barrier or channel, or in a join (waiting for a thread's exit)"
             }
         }
     }

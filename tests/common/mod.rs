@@ -25,6 +25,9 @@ pub fn scenario(cpus: u32, policy: Policy, quantum: Option<u64>, processes: Vec<
         scheduler: SchedulerSpec::of(policy, quantum),
         seed: 0,
         limits: Default::default(),
+        channels: Default::default(),
+        shared: Default::default(),
+        mutex_protocol: Default::default(),
         processes,
     }
 }

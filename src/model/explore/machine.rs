@@ -15,10 +15,11 @@
 use std::fmt::Write;
 
 use crate::model::interpreter::{self, Context, Flow, ProcessState};
+use crate::model::ipc::Mirrors;
 use crate::model::memory::Cell;
 use crate::model::outcome::{self, Outcome};
 use crate::model::program::{Instr, Span, Value};
-use crate::model::sync::ProcessSync;
+use crate::model::sync::{Channel, ProcessSync};
 use crate::model::system::System;
 use crate::model::wait::{Wait, WaitReason};
 use crate::model::{ThreadId, Ticks};
@@ -50,6 +51,10 @@ pub(super) struct Machine {
     memory: Vec<Vec<Cell>>,
     /// `sync[pid]`.
     sync: Vec<ProcessSync>,
+    /// The scenario's channels.
+    channels: Vec<Channel>,
+    /// Which variables and mutexes are shared between processes (segments).
+    mirrors: Mirrors,
 }
 
 /// What one step did.
@@ -94,6 +99,12 @@ impl Machine {
                 .collect(),
             memory: sys.processes.iter().map(|p| p.space.initial.iter().map(|&v| Cell::new(v)).collect()).collect(),
             sync: sys.processes.iter().map(ProcessSync::new).collect(),
+            channels: crate::model::ipc::channels(&sys.sharing),
+            mirrors: Mirrors::new(
+                &sys.sharing,
+                &sys.processes.iter().map(|p| p.space.variables.len()).collect::<Vec<_>>(),
+                &sys.processes.iter().map(|p| p.mutexes.len()).collect::<Vec<_>>(),
+            ),
         }
     }
 
@@ -115,7 +126,8 @@ impl Machine {
             if interpreter::cost(&instr, &mut |s| fixed(s)) > 0 || !is_local(&instr) {
                 return is_local(&instr);
             }
-            let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid] };
+            let channels = &mut self.channels;
+            let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid], channels };
             match interpreter::execute(instr, tid, &mut ctx, proc, 0, &mut |s| fixed(s)).flow {
                 Flow::Next(pc) => ctx.pc = pc,
                 _ => return true, // exit
@@ -140,8 +152,12 @@ impl Machine {
                 break;
             }
             let pc = t.ctx.pc;
-            let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid] };
+            let channels = &mut self.channels;
+            let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid], channels };
             let effect = interpreter::execute(instr, tid, &mut t.ctx, proc, 0, &mut |s| fixed(s));
+            if self.mirrors.maps(pid) {
+                self.mirrors.propagate(&sys.sharing, pid, tid, &instr, &mut self.memory, &mut self.sync);
+            }
             if cost > 0 {
                 costly_done = true;
                 ticks += cost;
@@ -244,6 +260,9 @@ impl Machine {
         }
         for s in &self.sync {
             let _ = write!(out, "{s:?}");
+        }
+        for c in &self.channels {
+            let _ = write!(out, "{c:?}");
         }
     }
 }

@@ -11,6 +11,7 @@
 mod edit;
 mod error;
 pub mod format;
+pub mod ipc;
 pub mod text;
 mod v1;
 mod words;
@@ -28,6 +29,7 @@ pub use edit::{MAX_SWITCH_TICKS, ScenarioEdit, Setting};
 pub use error::ScenarioError;
 pub(crate) use error::program_error;
 pub use format::FORMAT;
+pub use ipc::{ChannelSpec, MutexProtocol, SegmentSpec};
 
 /// Most CPUs a machine may have.
 pub const MAX_CPUS: u32 = 64;
@@ -57,6 +59,18 @@ pub struct Scenario {
     /// Bounds on the run (default: 200,000 instructions, 10⁹ ticks).
     #[serde(default)]
     pub limits: Limits,
+    /// Message channels between processes, by name: any thread of any process may `send` to
+    /// one and `recv` from it ([`ChannelSpec`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub channels: BTreeMap<String, ChannelSpec>,
+    /// Shared-memory segments, by name: variables (and mutexes) that several processes map
+    /// ([`SegmentSpec`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub shared: BTreeMap<String, SegmentSpec>,
+    /// The mutexes' priority protocol: none (the default) or priority inheritance
+    /// ([`MutexProtocol`]).
+    #[serde(default, skip_serializing_if = "MutexProtocol::is_none")]
+    pub mutex_protocol: MutexProtocol,
     /// Processes to load, in pid order (pid = index).
     pub processes: Vec<ProcessSpec>,
 }
@@ -514,6 +528,7 @@ impl Scenario {
             spec.check(threads, m.cpus).map_err(|e| ScenarioError::at(format!("scheduler.{}", e.field), e.message))?;
         }
         let mut process_names = std::collections::HashMap::new();
+        ipc::validate(&self.channels, &self.shared, &self.processes)?;
         for (i, p) in self.processes.iter().enumerate() {
             let here = format!("processes[{i}]");
             if let Some(first) = process_names.insert(p.name.as_str(), i) {

@@ -73,6 +73,9 @@ impl ScenarioV1 {
             scheduler,
             seed: self.seed,
             limits: self.limits,
+            channels: Default::default(),
+            shared: Default::default(),
+            mutex_protocol: Default::default(),
             processes: self.processes,
         })
     }

@@ -7,6 +7,7 @@
 //! ([`join`]).
 
 mod barrier;
+pub mod channel;
 mod condvar;
 pub mod join;
 mod mutex;
@@ -18,6 +19,7 @@ pub(crate) mod step;
 pub mod view;
 
 pub use barrier::{Arrival, Barrier};
+pub use channel::{Channel, Received, Sent};
 pub use condvar::Condvar;
 pub use join::{JoinError, JoinStep, Life, Lives};
 pub use mutex::{Acquire, Mutex, Release};
@@ -102,6 +104,9 @@ impl ProcessSync {
             ObjectKind::Semaphore => waited(self.semaphores[id].waiters.len()),
             ObjectKind::Condvar => waited(self.condvars[id].waiters.len() + self.condvars[id].signalled.len()),
             ObjectKind::Barrier => waited(self.barriers[id].waiting.len()),
+            // A channel is the scenario's, not the process's: destroying it closes it to this
+            // process only (a later `send` or `recv` of it here is an error).
+            ObjectKind::Channel => None,
         };
         match busy {
             Some(b) => Err(b),
@@ -134,7 +139,8 @@ impl ProcessSync {
             WaitReason::Io { .. }
             | WaitReason::Semaphore { .. }
             | WaitReason::Condvar { .. }
-            | WaitReason::Barrier { .. } => Vec::new(),
+            | WaitReason::Barrier { .. }
+            | WaitReason::Channel { .. } => Vec::new(),
         }
     }
 }

@@ -29,17 +29,21 @@ pub enum ObjectKind {
     Semaphore,
     /// A barrier (`barrier`), declared in `barriers`.
     Barrier,
+    /// A message channel between processes (`send`, `recv`), declared in the scenario's
+    /// `channels` ([`crate::model::sync::Channel`]).
+    Channel,
 }
 
 impl ObjectKind {
     /// Every kind, in the order messages list them.
-    pub const ALL: [ObjectKind; 6] = [
+    pub const ALL: [ObjectKind; 7] = [
         ObjectKind::Mutex,
         ObjectKind::Spinlock,
         ObjectKind::Condvar,
         ObjectKind::RwLock,
         ObjectKind::Semaphore,
         ObjectKind::Barrier,
+        ObjectKind::Channel,
     ];
 
     /// The kind in words: "mutex", "spin lock", "condition variable", …
@@ -51,15 +55,18 @@ impl ObjectKind {
             ObjectKind::RwLock => "read-write lock",
             ObjectKind::Semaphore => "semaphore",
             ObjectKind::Barrier => "barrier",
+            ObjectKind::Channel => "channel",
         }
     }
 
     /// The process field that declares objects of this kind, if they must be declared there:
-    /// `semaphores` and `barriers` (a semaphore needs its initial value, a barrier its count).
+    /// `semaphores` and `barriers` (a semaphore needs its initial value, a barrier its count);
+    /// a channel is declared in the scenario's `channels` (processes share it).
     pub fn declared_in(self) -> Option<&'static str> {
         match self {
             ObjectKind::Semaphore => Some("semaphores"),
             ObjectKind::Barrier => Some("barriers"),
+            ObjectKind::Channel => Some("channels"),
             _ => None,
         }
     }
@@ -79,6 +86,9 @@ pub struct ObjectNames {
     pub semaphores: Vec<String>,
     /// Barriers, as declared, in name order.
     pub barriers: Vec<String>,
+    /// The scenario's channels, in name order (the same table in every process: a channel's id
+    /// is the same whichever process uses it).
+    pub channels: Vec<String>,
     /// The process's named programs (its `programs`), in name order: `create`'s operand is an
     /// index here. Not synchronisation objects: kept here because the parser reads every name a
     /// program may use from this table and [`crate::model::program::Symbols`].
@@ -95,6 +105,7 @@ impl ObjectNames {
             ObjectKind::RwLock => Some(&self.rwlocks),
             ObjectKind::Semaphore => Some(&self.semaphores),
             ObjectKind::Barrier => Some(&self.barriers),
+            ObjectKind::Channel => Some(&self.channels),
         }
     }
 
@@ -107,6 +118,7 @@ impl ObjectNames {
             ObjectKind::RwLock => Some(&mut self.rwlocks),
             ObjectKind::Semaphore => Some(&mut self.semaphores),
             ObjectKind::Barrier => Some(&mut self.barriers),
+            ObjectKind::Channel => Some(&mut self.channels),
         }
     }
 

@@ -77,7 +77,11 @@ impl ObjectsView {
             WaitReason::Condvar { cond } => Some(&mut self.condvars[cond]),
             WaitReason::Barrier { barrier } => Some(&mut self.barriers[barrier]),
             WaitReason::RwLock { lock, .. } => Some(&mut self.rwlocks[lock].waiters),
-            WaitReason::Io { .. } | WaitReason::Mutex { .. } | WaitReason::Join { .. } | WaitReason::Child => None,
+            WaitReason::Io { .. }
+            | WaitReason::Mutex { .. }
+            | WaitReason::Join { .. }
+            | WaitReason::Child
+            | WaitReason::Channel { .. } => None,
         }
     }
 

@@ -484,7 +484,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     <button data-testid="lanes-cpus" aria-pressed={(*set == LaneSet::Cpus).to_string()} onclick={show(LaneSet::Cpus)}
                         title="One lane per CPU: what it runs, and its context switches">{ "By CPU" }</button>
                     <button data-testid="lanes-threads" aria-pressed={(*set == LaneSet::Threads).to_string()} onclick={show(LaneSet::Threads)}
-                        title="One lane per thread: running, ready, blocked on I/O, on a lock, semaphore, condition variable or barrier, or in a join">{ "By thread" }</button>
+                        title="One lane per thread: running, ready, blocked on I/O, on a lock, semaphore, condition variable, barrier or channel, or in a join">{ "By thread" }</button>
                 </div>
                 <div class="zoom" role="group" aria-label="Zoom the timeline">
                     <span class="muted zoom-window" data-testid="zoom-window">{ window_text.clone() }</span>

@@ -47,7 +47,7 @@ pub fn legend(run: &Run, colours: &[&str], set: LaneSet, selected: Option<Thread
         ("kind-io", "blocked on I/O", "legend-io", true),
         (
             "kind-lock",
-            "blocked on a lock, semaphore, condition variable or barrier, or in a join (waiting for a thread's exit)",
+            "blocked on a lock, semaphore, condition variable, barrier or channel, or in a join (waiting for a thread's exit)",
             "legend-lock",
             true,
         ),

@@ -1,0 +1,143 @@
+//! What processes share, at run time: the scenario's channels, its shared-memory segments, and
+//! the mutexes' priority protocol ([`super::scenario::ipc`] declares them).
+//!
+//! A shared segment's variable (or mutex) appears in each mapping process under its name, as one
+//! of the process's own, so programs, traces and views need nothing new. The event loop keeps the
+//! copies one: after an instruction writes one copy it writes the others the same
+//! ([`Sharing::propagate`]), before any other instruction can run. Cells carry their write count,
+//! so a store in one process that overwrites a store made in another is counted as a lost update,
+//! as between two threads of one process.
+
+use serde::{Deserialize, Serialize};
+
+use super::memory::Cell;
+use super::program::{Instr, MutexId, VarId};
+use super::sync::{Channel, ProcessSync};
+use super::trace::What;
+use super::{ProcessId, ThreadId, Ticks};
+
+/// A channel as loaded: its name, capacity and copy cost.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelInfo {
+    /// Its name in the scenario.
+    pub name: String,
+    /// The most messages it holds.
+    pub capacity: u32,
+    /// Ticks of copying one message, on top of `send`'s and `recv`'s 1
+    /// ([`super::scenario::ChannelSpec::copy_ticks`]).
+    pub copy_ticks: Ticks,
+}
+
+/// What the processes of a run share.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sharing {
+    /// The channels, in name order: a channel's id indexes here.
+    pub channels: Vec<ChannelInfo>,
+    /// Each shared variable's copies, one per mapping process, as (pid, variable id there).
+    pub variables: Vec<Vec<(ProcessId, VarId)>>,
+    /// Each shared mutex's copies, one per mapping process, as (pid, mutex id there).
+    pub mutexes: Vec<Vec<(ProcessId, MutexId)>>,
+    /// Whether mutexes use priority inheritance ([`super::scenario::MutexProtocol::Inherit`]).
+    pub inherit: bool,
+}
+
+/// Lookup tables the event loop builds from [`Sharing`]: which group a process's variable or
+/// mutex belongs to, if it is shared.
+#[derive(Clone, Debug, Default)]
+pub struct Mirrors {
+    /// `var_group[pid][var]`: the index in [`Sharing::variables`], if shared.
+    var_group: Vec<Vec<Option<u32>>>,
+    /// `mutex_group[pid][mutex]`: the index in [`Sharing::mutexes`], if shared.
+    mutex_group: Vec<Vec<Option<u32>>>,
+    /// Whether process `pid` maps any segment.
+    maps: Vec<bool>,
+}
+
+impl Mirrors {
+    /// The tables for `sharing` over processes with `vars[pid]` variables and `mutexes[pid]`
+    /// mutexes.
+    pub fn new(sharing: &Sharing, vars: &[usize], mutexes: &[usize]) -> Self {
+        let mut m = Mirrors {
+            var_group: vars.iter().map(|&n| vec![None; n]).collect(),
+            mutex_group: mutexes.iter().map(|&n| vec![None; n]).collect(),
+            maps: vec![false; vars.len()],
+        };
+        for (g, copies) in sharing.variables.iter().enumerate() {
+            for &(pid, var) in copies {
+                m.var_group[pid][var] = Some(g as u32);
+                m.maps[pid] = true;
+            }
+        }
+        for (g, copies) in sharing.mutexes.iter().enumerate() {
+            for &(pid, mutex) in copies {
+                m.mutex_group[pid][mutex] = Some(g as u32);
+                m.maps[pid] = true;
+            }
+        }
+        m
+    }
+
+    /// Whether process `pid` maps a segment (only then is [`Mirrors::propagate`] needed).
+    #[inline]
+    pub fn maps(&self, pid: ProcessId) -> bool {
+        self.maps.get(pid).copied().unwrap_or(false)
+    }
+
+    /// After `instr`, run by thread `tid` of process `pid`, copies what it changed in a shared
+    /// variable or mutex to the other mapping processes, and returns the trace events of those
+    /// copies (a store seen in each process that maps the variable).
+    pub fn propagate(
+        &self,
+        sharing: &Sharing,
+        pid: ProcessId,
+        tid: ThreadId,
+        instr: &Instr,
+        memory: &mut [Vec<Cell>],
+        sync: &mut [ProcessSync],
+    ) -> Vec<What> {
+        let mut out = Vec::new();
+        let var = match *instr {
+            Instr::Store { var, .. }
+            | Instr::FetchAdd { var, .. }
+            | Instr::Xchg { var, .. }
+            | Instr::Cas { var, .. } => Some(var),
+            _ => None,
+        };
+        if let Some(var) = var
+            && let Some(g) = self.var_group[pid][var]
+        {
+            let cell = memory[pid][var];
+            for &(p, v) in &sharing.variables[g as usize] {
+                if p != pid && memory[p][v] != cell {
+                    let lost = cell.lost.saturating_sub(memory[p][v].lost).min(u64::from(u32::MAX)) as u32;
+                    memory[p][v] = cell;
+                    out.push(What::Mem { pid: p, var: v, value: cell.value, tid, lost });
+                }
+            }
+        }
+        let mutex = match *instr {
+            Instr::Lock { mutex } | Instr::Unlock { mutex } | Instr::CondWait { mutex, .. } => Some(mutex),
+            Instr::Destroy { kind: super::sync::names::ObjectKind::Mutex, id } => Some(id),
+            _ => None,
+        };
+        if let Some(mutex) = mutex
+            && let Some(g) = self.mutex_group[pid].get(mutex).copied().flatten()
+        {
+            let state = sync[pid].mutexes[mutex].clone();
+            for &(p, m) in &sharing.mutexes[g as usize] {
+                if p != pid {
+                    if sync[p].mutexes[m].owner != state.owner {
+                        out.push(What::Mutex { pid: p, mutex: m, owner: state.owner });
+                    }
+                    sync[p].mutexes[m] = state.clone();
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The channels at the start of a run: all empty.
+pub fn channels(sharing: &Sharing) -> Vec<Channel> {
+    sharing.channels.iter().map(|c| Channel::new(c.capacity as usize)).collect()
+}
