@@ -154,16 +154,22 @@ pub(crate) fn deadlock(
         let holder = holders.first().copied();
         let holder_terminated = holder.is_some_and(terminated);
         succ[tid] = holders.iter().copied().filter(|&h| !terminated(h)).collect();
+        // A mutex of a shared-memory segment is one lock for every process that maps it: a holder
+        // in another process is an ordinary holder there, not one `fork` left behind.
+        let segment_lock = matches!(wait.reason, WaitReason::Mutex { mutex }
+            if sys.sharing.mutexes.iter().any(|copies| copies.contains(&(pid, mutex))));
         let names: Vec<String> = (holders.iter())
             .map(|&h| match terminated(h) {
                 // A lock a `fork`ed child copied, held by a thread of the parent not copied
                 // (whether or not that thread has exited in the parent).
-                _ if sys.threads[h].pid != pid && !matches!(wait.reason, WaitReason::Child) => format!(
-                    "{}, a thread that `fork` did not copy into {} (only the forking thread is copied), so \
+                _ if sys.threads[h].pid != pid && !matches!(wait.reason, WaitReason::Child) && !segment_lock => {
+                    format!(
+                        "{}, a thread that `fork` did not copy into {} (only the forking thread is copied), so \
                      nobody there can release it",
-                    sys.thread_label(h),
-                    sys.processes[pid].name
-                ),
+                        sys.thread_label(h),
+                        sys.processes[pid].name
+                    )
+                }
                 true => format!("{}, which exited without {}", sys.thread_label(h), wait.reason.release_verb()),
                 false => sys.thread_label(h),
             })
