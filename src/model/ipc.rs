@@ -2,9 +2,10 @@
 //! the mutexes' priority protocol ([`super::scenario::ipc`] declares them).
 //!
 //! A shared segment's variable (or mutex) appears in each mapping process under its name, as one
-//! of the process's own, so programs, traces and views need nothing new. The event loop keeps the
+//! of the process's own (its variables after the process's own, sorted ones; its mutexes first),
+//! so programs, traces and views need nothing new. The event loop keeps the
 //! copies one: after an instruction writes one copy it writes the others the same
-//! ([`Sharing::propagate`]), before any other instruction can run. Cells carry their write count,
+//! ([`Mirrors::propagate`]), before any other instruction can run. Cells carry their write count,
 //! so a store in one process that overwrites a store made in another is counted as a lost update,
 //! as between two threads of one process.
 
