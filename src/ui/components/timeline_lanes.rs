@@ -9,6 +9,7 @@ use web_sys::{CanvasPattern, CanvasRenderingContext2d, HtmlCanvasElement};
 use crate::model::ThreadId;
 use crate::timeline::palette::{PROCESS_SWITCH, THREAD_SWITCH, needs_light_text};
 use crate::timeline::{LaneSet, Lanes, SpanKind, Window, blocks};
+use crate::ui::format::fixed;
 
 /// A run's bars as the canvas draws them, built once per run and lane set.
 pub struct Drawing {
@@ -88,7 +89,7 @@ pub fn draw(
     let lock = stripes(&ctx, tile, "rgba(0,0,0,0.6)", true);
     let light = stripes(&ctx, tile, "rgba(255,255,255,0.75)", false);
     let pad = (lane_px * 0.12).max(1.0).round();
-    ctx.set_font(&format!("{}px system-ui, sans-serif", (10.0 * dpr).round()));
+    ctx.set_font(&format!("{}px system-ui, sans-serif", fixed(10.0 * dpr, 0)));
     ctx.set_text_baseline("middle");
     let mut counts = [0u32; 6];
     let mut seen = vec![false; d.colours.len()];
