@@ -108,7 +108,7 @@ fn describe(run: &Run, d: &Drawing, at: (usize, usize), win: Window, per_px: f64
         }
     };
     match s.kind {
-        SpanKind::Run => {
+        SpanKind::Run | SpanKind::Spin => {
             out.push_str(&format!(" · PC {} → {}: {} … {}", s.first_pc, s.last_pc, at_pc(s.first_pc), at_pc(s.last_pc)))
         }
         SpanKind::IoWait => {
@@ -179,7 +179,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 .iter()
                 .map(|t| (t.name.clone(), format!("{}/{}", sys.processes[t.pid].name, t.name)))
                 .collect();
-            let lanes = Lanes::new(set, &run.trace, run.cpus(), sys.threads.len());
+            let lanes =
+                Lanes::new(set, &run.trace, run.cpus(), sys.threads.len()).with_spins(&run.trace, sys.threads.len());
             let names = lane_names(sys);
             Drawing { key: (id, set), lanes, colours: (*colours).clone(), labels, names }
         })
