@@ -649,11 +649,13 @@ fn bars(label: &str, expected: Option<i64>, values: &[seeds::Count<i64>]) -> Str
             );
         }
     }
+    let right_shown = expected.is_some_and(|e| groups.iter().any(|(name, _)| name == &e.to_string()));
     let _ = write!(
         out,
-        r#"<text class="c-label" x="{}" y="{}" text-anchor="middle">final value (the right one outlined)</text>"#,
+        r#"<text class="c-label" x="{}" y="{}" text-anchor="middle">final value{}</text>"#,
         px(LEFT + (W - LEFT) / 2.0),
-        px(H - 4.0)
+        px(H - 4.0),
+        if right_shown { " (the right one green, outlined)" } else { "" }
     );
     out.push_str("</svg></figure>");
     out
