@@ -36,6 +36,7 @@ presets![
     "processes-memory": "Eight processes: memory and start-up",
     "race-unsafe": "Race: counter++ without a lock",
     "race-mutex": "Race fixed with a mutex",
+    "race-twice": "Race, small: counter++ twice in two threads",
     "mixed-fcfs-1cpu": "Mixed workload: FCFS, 1 CPU",
     "mixed-rr-1cpu": "Mixed workload: Round Robin, 1 CPU",
     "mixed-fcfs-2cpu": "Mixed workload: FCFS, 2 CPUs",

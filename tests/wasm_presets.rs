@@ -98,6 +98,7 @@ goldens! {
     preset_threads_create_join => "threads-create-join",
     preset_race_unsafe => "race-unsafe",
     preset_race_mutex => "race-mutex",
+    preset_race_twice => "race-twice",
     preset_mixed_fcfs_1cpu => "mixed-fcfs-1cpu",
     preset_mixed_rr_1cpu => "mixed-rr-1cpu",
     preset_mixed_fcfs_2cpu => "mixed-fcfs-2cpu",

@@ -14,7 +14,8 @@
 //! tests: the numbers the CLI prints for the same inputs).
 //!
 //! - [`compare_view`], [`sweep_view`], [`exercise_view`]: each panel's form, reading it, and
-//!   its results as markup;
+//!   its results as markup; [`races_view`]: the Races panel, whose worker runs the model itself
+//!   (`crate::workers::races`);
 //! - [`gantt`]: a compact SVG timeline; [`html`]: escaping and form pieces; [`fields`]: the
 //!   submitted fields.
 
@@ -23,6 +24,7 @@ pub mod exercise_view;
 pub mod fields;
 pub mod gantt;
 pub mod html;
+pub mod races_view;
 pub mod sweep_view;
 
 use std::rc::Rc;
@@ -223,6 +225,8 @@ pub fn task(job: &LabJob, base: Option<&Base>) -> Work {
         Panel::Compare => compare_task(job, base),
         Panel::Sweep => sweep_task(job, base),
         Panel::Exercise => exercise_task(job, base),
+        // Its worker answers it alone (`crate::workers::races`).
+        Panel::Races => Box::new(Ready(String::new())),
     }
 }
 

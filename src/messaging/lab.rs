@@ -37,6 +37,9 @@ pub enum Panel {
     Sweep,
     /// A seeded scheduling exercise, solved by the learner and checked.
     Exercise,
+    /// The scenario in use's races: be the scheduler, every interleaving, many seeds
+    /// (`src/lab/races_view.rs`).
+    Races,
 }
 
 /// The lab workers' conversation.

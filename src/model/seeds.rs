@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Recording, Scenario, ScenarioError};
+use super::metrics::Metrics;
+use super::outcome::Outcome;
+use super::{LoadedRun, Recording, Scenario, ScenarioError, Simulation};
 
 /// Most runs one report makes.
 pub const MAX_SEEDS: u64 = 100_000;
@@ -64,26 +66,53 @@ pub enum SeedsError {
 /// Runs `scenario` under each seed `from`, `from + 1`, … (`count` runs, 1 to [`MAX_SEEDS`]) and
 /// counts how each run ended and each variable's final value.
 pub fn run_seeds(scenario: &Scenario, from: u64, count: u64) -> Result<SeedReport, SeedsError> {
+    check_count(from, count)?;
+    let run = LoadedRun::load(scenario).map_err(SeedsError::Invalid)?;
+    Ok(run_seeds_loaded(&run, from, count))
+}
+
+/// Checks `count` (1 to [`MAX_SEEDS`]) and that the last seed exists.
+fn check_count(from: u64, count: u64) -> Result<u64, SeedsError> {
     if count == 0 || count > MAX_SEEDS {
         return Err(SeedsError::Count(format!("the number of runs must be 1 to {MAX_SEEDS}, got {count}")));
     }
-    let last = from.checked_add(count - 1).ok_or_else(|| {
+    from.checked_add(count - 1).ok_or_else(|| {
         SeedsError::Count(format!("seeds {from} and the {} after it pass the largest seed, {}", count - 1, u64::MAX))
-    })?;
+    })
+}
+
+/// [`run_seeds`] on a loaded run. The seeds must exist (`from + count − 1` at most
+/// `u64::MAX`; `count` is clamped to 1 to [`MAX_SEEDS`]).
+pub fn run_seeds_loaded(run: &LoadedRun, from: u64, count: u64) -> SeedReport {
+    let count = count.clamp(1, MAX_SEEDS);
+    let last = from.saturating_add(count - 1);
+    let mut s = run.clone();
+    tally(
+        from,
+        (from..=last).map(|seed| {
+            s.seed = seed;
+            let (_, r) = Simulation::new(s.clone(), Recording::MetricsOnly).finish();
+            (r.outcome, r.metrics)
+        }),
+    )
+}
+
+/// The report of runs made under seeds `from`, `from + 1`, … in order: each run's outcome
+/// and measures (the page's worker has its runs made by its simulation worker).
+pub fn tally(from: u64, runs: impl IntoIterator<Item = (Outcome, Metrics)>) -> SeedReport {
     let mut outcomes: Vec<Count<String>> = Vec::new();
     let mut values: Vec<BTreeMap<i64, Count<i64>>> = Vec::new();
     let mut variables = Vec::new();
-    let mut s = scenario.clone();
-    for seed in from..=last {
-        s.seed = seed;
-        let (_, r) = super::run_with(&s, Recording::MetricsOnly).map_err(SeedsError::Invalid)?;
-        let kind = r.outcome.kind();
+    let mut count = 0;
+    for (seed, (outcome, metrics)) in (from..).zip(runs) {
+        count += 1;
+        let kind = outcome.kind();
         match outcomes.iter_mut().find(|c| c.value == kind) {
             Some(c) => c.runs += 1,
             None => outcomes.push(Count { value: kind.to_string(), runs: 1, first_seed: seed }),
         }
         if variables.is_empty() {
-            variables = (r.metrics.variables.iter())
+            variables = (metrics.variables.iter())
                 .map(|v| Histogram {
                     process: v.process.clone(),
                     name: v.name.clone(),
@@ -93,14 +122,14 @@ pub fn run_seeds(scenario: &Scenario, from: u64, count: u64) -> Result<SeedRepor
                 .collect();
             values = vec![BTreeMap::new(); variables.len()];
         }
-        for (map, v) in values.iter_mut().zip(&r.metrics.variables) {
+        for (map, v) in values.iter_mut().zip(&metrics.variables) {
             map.entry(v.value).or_insert(Count { value: v.value, runs: 0, first_seed: seed }).runs += 1;
         }
     }
     for (h, map) in variables.iter_mut().zip(values) {
         h.values = map.into_values().collect();
     }
-    Ok(SeedReport { from, count, outcomes, variables })
+    SeedReport { from, count, outcomes, variables }
 }
 
 /// Most rows a variable's histogram has in [`text`]: more distinct values are grouped into
@@ -119,7 +148,7 @@ pub fn text(r: &SeedReport) -> String {
     for h in &r.variables {
         let expected = h.expected.map(|e| format!(" (a correct run ends with {e})")).unwrap_or_default();
         out.push_str(&format!("\n{}/{}{expected}\n", h.process, h.name));
-        let groups = grouped(&h.values);
+        let groups = grouped(&h.values, TEXT_ROWS);
         let mut rows = vec![vec!["value".to_string(), "runs".into(), "first seed".into()]];
         rows.extend(groups.iter().map(|(label, c)| vec![label.clone(), c.runs.to_string(), c.first_seed.to_string()]));
         let most = groups.iter().map(|(_, c)| c.runs).max().unwrap_or(1);
@@ -133,15 +162,17 @@ pub fn text(r: &SeedReport) -> String {
     out
 }
 
-/// The values as rows: each on its own, or, past [`TEXT_ROWS`], ranges `lo..hi` of equal width
-/// (empty ones left out), each with its runs and first seed.
-fn grouped(values: &[Count<i64>]) -> Vec<(String, Count<i64>)> {
+/// The values (smallest first) as rows: each on its own, or, past `rows` of them, ranges
+/// `lo..hi` of equal width (empty ones left out), each with its runs and first seed; at most
+/// `rows` rows (the text's [`TEXT_ROWS`], the page's histogram's bars).
+pub fn grouped(values: &[Count<i64>], rows: usize) -> Vec<(String, Count<i64>)> {
     let (Some(lo), Some(hi)) = (values.first(), values.last()) else { return Vec::new() };
-    if values.len() <= TEXT_ROWS {
+    let rows = rows.max(1);
+    if values.len() <= rows {
         return values.iter().map(|c| (c.value.to_string(), c.clone())).collect();
     }
     let span = (hi.value as i128 - lo.value as i128 + 1) as u128;
-    let width = span.div_ceil(TEXT_ROWS as u128) as i128;
+    let width = span.div_ceil(rows as u128) as i128;
     let mut rows: Vec<(String, Count<i64>)> = Vec::new();
     for c in values {
         let start = lo.value as i128 + (c.value as i128 - lo.value as i128) / width * width;

@@ -21,6 +21,10 @@ pub enum SpanKind {
     /// The thread is blocked on a lock or another synchronisation object, or in a `join` waiting
     /// for a thread's exit ([`WaitClass::Sync`]; thread lanes only).
     LockWait,
+    /// The thread is on a CPU but only spinning: each tick a failed `spin_lock` attempt on a lock
+    /// another thread holds (the trace records its PC unchanged), CPU time burnt waiting. Only
+    /// in lanes split by [`Lanes::with_spins`].
+    Spin,
 }
 
 impl SpanKind {
@@ -52,12 +56,13 @@ impl SpanKind {
             SpanKind::LockWait => {
                 "blocked on a lock, semaphore, condition variable, barrier or channel, or in a join (waiting for a thread's exit)"
             }
+            SpanKind::Spin => "spinning: on a CPU, retrying a spin lock another thread holds (CPU time burnt waiting)",
         }
     }
 
     /// Whether a CPU is busy (running, or switching to the thread).
     pub fn on_cpu(self) -> bool {
-        matches!(self, SpanKind::Run | SpanKind::ThreadSwitch | SpanKind::ProcessSwitch)
+        matches!(self, SpanKind::Run | SpanKind::Spin | SpanKind::ThreadSwitch | SpanKind::ProcessSwitch)
     }
 }
 
@@ -154,6 +159,35 @@ impl Lanes {
         Lanes { set: LaneSet::Threads, lanes }
     }
 
+    /// The lanes with each run bar split where its thread spins ([`SpanKind::Spin`], from
+    /// [`spin_ticks`]): a run of `threads` threads.
+    pub fn with_spins(mut self, trace: &Trace, threads: usize) -> Self {
+        let spins = spin_ticks(trace, threads);
+        if spins.iter().all(Vec::is_empty) {
+            return self;
+        }
+        for lane in &mut self.lanes {
+            let mut out = Vec::with_capacity(lane.len());
+            for s in lane.drain(..) {
+                let Some(ranges) = spins.get(s.tid).filter(|_| s.kind == SpanKind::Run) else {
+                    out.push(s);
+                    continue;
+                };
+                let mut at = s.start;
+                let first = ranges.partition_point(|r| r.1 <= s.start);
+                for &(a, b) in ranges[first..].iter().take_while(|r| r.0 < s.end) {
+                    let (a, b) = (a.max(s.start), b.min(s.end));
+                    push(&mut out, Span { start: at, end: a, ..s });
+                    push(&mut out, Span { start: a, end: b, kind: SpanKind::Spin, ..s });
+                    at = b;
+                }
+                push(&mut out, Span { start: at, end: s.end, ..s });
+            }
+            *lane = out;
+        }
+        self
+    }
+
     /// Index in `lane` of the bar covering tick `t`, if any.
     pub fn at(&self, lane: usize, t: Ticks) -> Option<usize> {
         let bars = self.lanes.get(lane)?;
@@ -200,6 +234,30 @@ fn push(lane: &mut Vec<Span>, s: Span) {
     if s.end > s.start {
         lane.push(s);
     }
+}
+
+/// Each thread's (`0..threads`) spinning ticks, as `[start, end)` ranges in time order, merged:
+/// a failed `spin_lock` attempt records the thread's PC unchanged at the end of the tick it took
+/// (`crate::model::sync`), so each such event at time `t` is the tick `[t − 1, t)`. (A jump to
+/// itself records its PC unchanged too: a busy loop, spinning as well.)
+pub fn spin_ticks(trace: &Trace, threads: usize) -> Vec<Vec<(Ticks, Ticks)>> {
+    let mut out: Vec<Vec<(Ticks, Ticks)>> = vec![Vec::new(); threads];
+    let mut pcs = vec![0usize; threads];
+    for e in &trace.events {
+        if let What::Pc { tid, pc } = e.what
+            && tid < threads
+        {
+            if pc == pcs[tid] && e.time > 0 {
+                let tick = (e.time - 1, e.time);
+                match out[tid].last_mut() {
+                    Some(last) if last.1 >= tick.0 => last.1 = last.1.max(tick.1),
+                    _ => out[tid].push(tick),
+                }
+            }
+            pcs[tid] = pc;
+        }
+    }
+    out
 }
 
 /// Each thread's (`0..threads`) ready and blocked time, from the trace's state changes: a

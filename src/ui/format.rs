@@ -33,7 +33,7 @@ pub fn bytes(n: u64) -> String {
     format!("{} B", grouped(n))
 }
 
-pub use crate::markup::grouped;
+pub use crate::markup::{fixed, grouped};
 
 pub use crate::markup::code_pieces;
 

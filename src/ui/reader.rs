@@ -233,7 +233,7 @@ impl Inner {
         if now() - sent <= self.silence_limit_ms {
             return Vec::new();
         }
-        let seconds = (self.silence_limit_ms / 1000.0).round();
+        let seconds = (self.silence_limit_ms / 1000.0).round() as u64;
         let message = format!(
             "Reading the scenario took longer than {seconds} s, so it was stopped; the run shown is the one before and your text is kept. Try again, or reload the page."
         );

@@ -276,7 +276,7 @@ impl Inner {
             return Vec::new();
         };
         let t = now();
-        let seconds = |ms: f64| (ms / 1000.0).round();
+        let seconds = |ms: f64| (ms / 1000.0).round() as u64;
         let message = if t - w.last_heard > self.silence_limit_ms {
             format!(
                 "The simulation gave no sign of life for {} s, so it was stopped; the run shown is the one before. Try again, or make the scenario smaller.",

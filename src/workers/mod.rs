@@ -17,7 +17,8 @@
 //!   binaries `src/bin/{compare,sweep,exercise}_worker.rs`, messages
 //!   [`crate::messaging::lab`]), and [`ostep`], the OSTEP mode's worker's job (a command line for
 //!   one of OSTEP's simulators, [`crate::ostep`]; binary `src/bin/ostep_worker.rs`, messages
-//!   [`crate::messaging::ostep`]).
+//!   [`crate::messaging::ostep`]), and [`races`], the Races panel's worker (binary
+//!   `src/bin/races_worker.rs`; it speaks [`crate::messaging::lab`] and runs the model itself).
 
 pub mod lab;
 pub mod nested;
@@ -25,5 +26,6 @@ pub mod nested;
 pub mod nested_web;
 pub mod ostep;
 pub mod parallel;
+pub mod races;
 pub mod reader;
 pub mod simulation;

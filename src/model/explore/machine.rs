@@ -135,6 +135,41 @@ impl Machine {
         }
     }
 
+    /// The PC of the instruction `tid`'s next step executes (after the free instructions at its
+    /// PC, as [`Machine::next_step_is_local`] finds it); `None` when only free instructions are
+    /// left before it ends.
+    pub fn next_pc(&mut self, sys: &System, tid: ThreadId) -> Option<usize> {
+        let program = sys.program_of(tid);
+        let pid = sys.threads[tid].pid;
+        let mut ctx = self.threads[tid].ctx.clone();
+        loop {
+            let &instr = program.instrs.get(ctx.pc)?;
+            if interpreter::cost(&instr, &mut |s| fixed(s)) > 0 || !is_local(&instr) {
+                return Some(ctx.pc);
+            }
+            let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid] };
+            match interpreter::execute(instr, tid, &mut ctx, proc, 0, &mut |s| fixed(s)).flow {
+                Flow::Next(pc) => ctx.pc = pc,
+                _ => return None,
+            }
+        }
+    }
+
+    /// Where `tid` stands, in words: `ready`, `blocked`, `finished` or `not started`.
+    pub fn status_word(&self, tid: ThreadId) -> &'static str {
+        match self.threads[tid].status {
+            Status::NotStarted => "not started",
+            Status::Ready => "ready",
+            Status::Blocked(_) => "blocked",
+            Status::Done => "finished",
+        }
+    }
+
+    /// `tid`'s registers.
+    pub fn registers(&self, tid: ThreadId) -> &[i64] {
+        &self.threads[tid].ctx.regs
+    }
+
     /// Runs `tid`'s next step (it must be ready).
     pub fn step(&mut self, sys: &System, tid: ThreadId) -> Step {
         let program = sys.program_of(tid);

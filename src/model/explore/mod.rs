@@ -109,6 +109,11 @@ pub struct Final {
     pub values: Vec<i64>,
     /// A schedule producing it, one entry per tick (x86.py's `-P`).
     pub schedule: Schedule,
+    /// Schedules followed that ended here: without reduction, the interleavings that do; with
+    /// it, the distinct end states of the whole machine (registers included) that do. Not in
+    /// the JSON (the CLI's output stays as it was).
+    #[serde(skip)]
+    pub schedules: u64,
 }
 
 /// What the explorer found.
@@ -166,9 +171,15 @@ pub fn explore(scenario: &Scenario, limit: usize) -> Result<Exploration, Explore
 /// `compute A..B`, or the threads do not all arrive together; the search reached `limit`.
 pub fn explore_with(scenario: &Scenario, limit: usize, reduction: Reduction) -> Result<Exploration, ExploreError> {
     let sys = System::load(scenario).map_err(ExploreError::Invalid)?;
-    explorable(&sys)?;
+    explore_system(&sys, limit, reduction)
+}
+
+/// [`explore_with`] on a loaded system (the page's worker has the loaded run, not the
+/// scenario). Errors: as [`explore_with`]'s, but for an invalid scenario.
+pub fn explore_system(sys: &System, limit: usize, reduction: Reduction) -> Result<Exploration, ExploreError> {
+    explorable(sys)?;
     let mut search = Search::new(limit, reduction);
-    search.run(&sys)?;
+    search.run(sys)?;
     let variables = (sys.processes.iter())
         .flat_map(|p| p.space.variables.iter().map(|v| VariableName { process: p.name.clone(), name: v.clone() }))
         .collect();
@@ -211,6 +222,99 @@ fn explorable(sys: &System) -> Result<(), ExploreError> {
         }
     }
     Ok(())
+}
+
+/// The schedule of a path of steps `(thread, ticks)`: an entry per tick, and one for a turn of
+/// no tick (the scripted policy's rule).
+fn schedule_of(path: &[(ThreadId, Ticks)]) -> Schedule {
+    Schedule::new(path.iter().flat_map(|&(tid, t)| std::iter::repeat_n(tid, t.max(1) as usize)).collect())
+}
+
+/// "Be the scheduler": one interleaving, chosen a step at a time by the learner, on the
+/// explorer's machine (a step is what the scripted policy runs for one turn of a thread: its
+/// next costly instruction with the free ones around it). Its [`Walk::schedule`] replays it
+/// with the scripted policy ([`crate::model::schedule::replay`]).
+#[derive(Clone, Debug)]
+pub struct Walk {
+    machine: Machine,
+    /// The steps taken: (thread, ticks).
+    path: Vec<(ThreadId, Ticks)>,
+    /// The runtime error a step stopped the run with.
+    fault: Option<Outcome>,
+}
+
+impl Walk {
+    /// Every thread at its start. Errors: what the explorer refuses (`io`, `compute A..B`,
+    /// threads arriving at different times).
+    pub fn new(sys: &System) -> Result<Walk, ExploreError> {
+        explorable(sys)?;
+        Ok(Walk { machine: Machine::new(sys), path: Vec::new(), fault: None })
+    }
+
+    /// The threads that can take the next step, by tid (none once the run has ended).
+    pub fn ready(&self) -> Vec<ThreadId> {
+        if self.fault.is_some() {
+            return Vec::new();
+        }
+        self.machine.ready().collect()
+    }
+
+    /// Runs `tid`'s next step. Errors: it cannot take one (not ready, or the run has ended).
+    pub fn step(&mut self, sys: &System, tid: ThreadId) -> Result<(), String> {
+        if tid >= sys.threads.len() {
+            return Err(format!("there is no thread {tid}"));
+        }
+        if !self.ready().contains(&tid) {
+            return Err(format!("thread {tid} cannot run now (it is {})", self.status_word(tid)));
+        }
+        let step = self.machine.step(sys, tid);
+        self.path.push((tid, step.ticks));
+        if let Some(Outcome::RuntimeError { tid, thread, line, message, .. }) = step.fault {
+            let time = self.path.iter().map(|&(_, t)| t).sum();
+            self.fault = Some(Outcome::RuntimeError { time, tid, thread, line, message });
+        }
+        Ok(())
+    }
+
+    /// How the run ended, once no thread can take a step (every thread finished, a deadlock,
+    /// or a runtime error); `None` while one can.
+    pub fn ended(&self, sys: &System) -> Option<Outcome> {
+        if let Some(f) = &self.fault {
+            return Some(f.clone());
+        }
+        let ticks = self.path.iter().map(|&(_, t)| t).sum();
+        self.ready().is_empty().then(|| self.machine.end(sys, ticks))
+    }
+
+    /// The steps taken, in order: (thread, CPU ticks it took).
+    pub fn steps(&self) -> &[(ThreadId, Ticks)] {
+        &self.path
+    }
+
+    /// The steps as a schedule, one entry per tick (x86.py's `-P`).
+    pub fn schedule(&self) -> Schedule {
+        schedule_of(&self.path)
+    }
+
+    /// Every variable's value, as [`Exploration::variables`] orders them.
+    pub fn values(&self) -> Vec<i64> {
+        self.machine.values()
+    }
+
+    /// The PC of the instruction `tid`'s next step runs (`None`: only free instructions left).
+    pub fn next_pc(&mut self, sys: &System, tid: ThreadId) -> Option<usize> {
+        self.machine.next_pc(sys, tid)
+    }
+
+    /// Where `tid` stands: `ready`, `blocked`, `finished` or `not started`.
+    pub fn status_word(&self, tid: ThreadId) -> &'static str {
+        self.machine.status_word(tid)
+    }
+
+    /// `tid`'s registers, `r0` first.
+    pub fn registers(&self, tid: ThreadId) -> &[i64] {
+        self.machine.registers(tid)
+    }
 }
 
 /// A state on the search's path, and the choices left from it.
@@ -341,11 +445,15 @@ impl Search {
                 self.limit
             )));
         }
-        self.finals.entry((end, values.clone())).or_insert_with(|| {
-            // A turn of no tick takes an entry too (the scripted policy's rule).
-            let entries = self.path.iter().flat_map(|&(tid, t)| std::iter::repeat_n(tid, t.max(1) as usize)).collect();
-            Final { end, outcome, values, schedule: Schedule::new(entries) }
+        let path = &self.path;
+        let last = self.finals.entry((end, values.clone())).or_insert_with(|| Final {
+            end,
+            outcome,
+            values,
+            schedule: schedule_of(path),
+            schedules: 0,
         });
+        last.schedules += 1;
         Ok(())
     }
 

@@ -48,17 +48,18 @@ impl Mode {
     }
 
     /// Every mode, in the order the mode menu lists them, with its label.
-    fn all() -> [(Mode, &'static str); 4] {
+    fn all() -> [(Mode, &'static str); 5] {
         let lab = PANELS.map(|p| (Mode::Lab(p.0), p.2));
-        [lab[0], lab[1], lab[2], (Mode::Ostep, "OSTEP")]
+        [lab[0], lab[1], lab[2], lab[3], (Mode::Ostep, "OSTEP")]
     }
 }
 
 /// The lab panels, in the order the mode menu lists them: key, label and worker script.
-const PANELS: [(Panel, &str, &str, &str); 3] = [
+const PANELS: [(Panel, &str, &str, &str); 4] = [
     (Panel::Compare, "compare", "Compare", "compare_worker_loader.js"),
     (Panel::Sweep, "sweep", "Sweep", "sweep_worker_loader.js"),
     (Panel::Exercise, "exercise", "Exercise", "exercise_worker_loader.js"),
+    (Panel::Races, "races", "Races", "races_worker_loader.js"),
 ];
 
 /// The mode the address asks for (`?mode=compare`), if any.
@@ -98,6 +99,24 @@ fn focus_timeline() {
     }
 }
 
+/// When the focus is in the panel's markup (on the button just pressed), moves it, once the new
+/// markup is drawn, to the new markup's `data-autofocus` element, if it has one (Races: the
+/// thread that ran, so the keyboard can go on choosing).
+fn keep_focus() {
+    const BODY: &str = "[data-testid=lab-body]";
+    let document = gloo::utils::document();
+    let inside = document.active_element().and_then(|a| a.closest(BODY).ok().flatten()).is_some();
+    if inside {
+        gloo::timers::callback::Timeout::new(0, move || {
+            let target = gloo::utils::document().query_selector(&format!("{BODY} [data-autofocus]")).ok().flatten();
+            if let Some(el) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = el.focus();
+            }
+        })
+        .forget();
+    }
+}
+
 /// Props of [`LabPanel`].
 #[derive(Properties, PartialEq)]
 pub struct LabPanelProps {
@@ -132,10 +151,10 @@ fn index(panel: Panel) -> usize {
 pub fn LabPanel(props: &LabPanelProps) -> Html {
     // The worker's tables scroll sideways in their own boxes, which then say so.
     crate::ui::wide_tables::use_wide_table_hints();
-    let views = use_mut_ref(<[View; 3]>::default);
+    let views = use_mut_ref(<[View; 4]>::default);
     let redraw = use_force_update();
     // The last fields sent per panel, sent again when the scenario in use changes.
-    let last = use_mut_ref(|| [None::<Vec<(String, String)>>, None, None]);
+    let last = use_mut_ref(|| [None::<Vec<(String, String)>>, None, None, None]);
     let workers = {
         let (views, redraw) = (views.clone(), redraw.clone());
         use_memo((), move |_| {
@@ -151,6 +170,7 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
                                 WorkerEvent::Progress(done, total) => v.progress = Some((done, total)),
                                 WorkerEvent::Done(markup) => {
                                     (v.busy, v.progress) = (false, None);
+                                    keep_focus();
                                     v.markup = Some(markup.into());
                                 }
                                 WorkerEvent::Failed(message) => {
@@ -190,10 +210,26 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
             }
         });
     }
-    // A form submitted inside the panel's markup: its fields and the pressed button go to the worker.
+    // Said to screen readers (a status region kept in the page, so a change is announced).
+    let announce = use_state(String::new);
+    // The OSTEP mode's run, or a Races schedule, opens as the custom scenario, in the
+    // simulator's view. The button that had the focus is gone with the mode, so the focus goes
+    // to the timeline's heading once it is drawn, and the status region says where it is.
+    let on_open = {
+        let (on_mode, on_page, announce) = (props.on_mode.clone(), props.on_page.clone(), announce.clone());
+        use_callback((), move |(text, what, said): (String, &'static str, &'static str), _| {
+            show_mode(None);
+            on_mode.emit(None);
+            on_page.emit(PageAction::Open { source: Source::Custom, text, via: Via::Import(what.into()) });
+            announce.set(format!("{said} is open as the custom scenario in the simulator; focus is on its timeline."));
+            gloo::timers::callback::Timeout::new(0, focus_timeline).forget();
+        })
+    };
+    // A form submitted inside the panel's markup: its fields and the pressed button go to the
+    // worker; a pressed button named `open` (a Races schedule) opens its value instead.
     let host = use_node_ref();
     {
-        let (host, send) = (host.clone(), send.clone());
+        let (host, send, on_open) = (host.clone(), send.clone(), on_open.clone());
         use_effect_with(lab, move |lab| {
             let listener = host.cast::<Element>().zip(*lab).map(|(el, panel)| {
                 let options = EventListenerOptions::enable_prevent_default();
@@ -215,7 +251,12 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
                     if let Some(button) = e.dyn_ref::<SubmitEvent>().and_then(SubmitEvent::submitter)
                         && let Some(name) = button.get_attribute("name")
                     {
-                        fields.push((name, button.get_attribute("value").unwrap_or_default()));
+                        let value = button.get_attribute("value").unwrap_or_default();
+                        if name == "open" {
+                            on_open.emit((value, "the Races schedule", "The schedule"));
+                            return;
+                        }
+                        fields.push((name, value));
                     }
                     send(panel, fields);
                 })
@@ -242,25 +283,10 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
             </nav>
         }
     };
-    // Said to screen readers (a status region kept in the page, so a change is announced).
-    let announce = use_state(String::new);
-    // The OSTEP mode's run opens as the custom scenario, in the simulator's view. The button
-    // that had the focus is gone with the mode, so the focus goes to the timeline's heading
-    // once it is drawn, and the status region says where it is.
-    let on_open = {
-        let (on_mode, on_page, announce) = (props.on_mode.clone(), props.on_page.clone(), announce.clone());
-        use_callback((), move |text: String, _| {
-            show_mode(None);
-            on_mode.emit(None);
-            on_page.emit(PageAction::Open { source: Source::Custom, text, via: Via::Import("the OSTEP run".into()) });
-            announce
-                .set("The OSTEP run is open as the custom scenario in the simulator; focus is on its timeline.".into());
-            gloo::timers::callback::Timeout::new(0, focus_timeline).forget();
-        })
-    };
+    let on_ostep = on_open.reform(|text: String| (text, "the OSTEP run", "The OSTEP run"));
     let ostep = html! {
         <>
-            <OstepPanel visible={props.mode == Some(Mode::Ostep)} {on_open} />
+            <OstepPanel visible={props.mode == Some(Mode::Ostep)} on_open={on_ostep} />
             <p class="visually-hidden" role="status" data-testid="mode-announce">{ (*announce).clone() }</p>
         </>
     };
@@ -288,6 +314,9 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
         }
         Panel::Sweep => "One metric of the scenario in use against the values of one setting, a line per policy.",
         Panel::Exercise => "A seeded workload to schedule by hand: work out each job's times, then check them.",
+        Panel::Races => {
+            "The scenario in use's races: be the scheduler, see every interleaving's final value, or run it under many seeds."
+        }
     };
     html! {
         <>

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::ui::format::{bytes, grouped, opt_ticks};
+use crate::ui::format::{bytes, fixed, grouped, opt_ticks};
 use crate::ui::run::Run;
 
 /// Props of [`MetricsTable`].
@@ -53,7 +53,7 @@ pub fn MetricsTable(props: &MetricsTableProps) -> Html {
                 <td class="num">{ c.busy }</td>
                 <td class="num">{ c.switching }</td>
                 <td class="num">{ c.idle }</td>
-                <td class="num">{ format!("{:.1} %", c.utilisation * 100.0) }</td>
+                <td class="num">{ format!("{} %", fixed(c.utilisation * 100.0, 1)) }</td>
             </tr>
         }
     });
@@ -79,7 +79,7 @@ pub fn MetricsTable(props: &MetricsTableProps) -> Html {
     // Means over finished threads, to two decimals as OSTEP's `-c` prints them (8.25, not 8.2);
     // "—" when none finished (e.g. an immediate deadlock).
     let avg = |f: fn(&crate::model::metrics::Averages) -> f64| {
-        m.averages.as_ref().map_or_else(|| "—".to_string(), |a| format!("{:.2}", f(a)))
+        m.averages.as_ref().map_or_else(|| "—".to_string(), |a| fixed(f(a), 2))
     };
     html! {
         <section class="panel metrics-panel" data-testid="metrics-table">

@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use crate::model::Progress;
-use crate::ui::format::grouped;
+use crate::ui::format::{fixed, grouped};
 
 /// Props of [`RunProgress`].
 #[derive(Properties, PartialEq)]
@@ -25,8 +25,8 @@ pub struct RunProgressProps {
 pub fn RunProgress(props: &RunProgressProps) -> Html {
     let (bar, text) = match (props.reading, props.progress) {
         (Some(f), _) => (
-            html! { <progress aria-label="Reading the run for playback" max="1" value={f.to_string()} /> },
-            format!("Run done; reading its trace for playback: {:.0} %…", f * 100.0),
+            html! { <progress aria-label="Reading the run for playback" max="1" value={fixed(f, 3)} /> },
+            format!("Run done; reading its trace for playback: {} %…", fixed(f * 100.0, 0)),
         ),
         (None, Some(p)) => (
             html! { <progress aria-label="Running the scenario" /> },

@@ -21,7 +21,7 @@ use crate::model::{Outcome, ThreadId, Ticks};
 use crate::timeline::names::lane_names;
 use crate::timeline::palette::thread_colours;
 use crate::timeline::{LaneSet, Lanes, MIN_SPAN, Span, SpanKind, Window, axis_step};
-use crate::ui::format::with_code;
+use crate::ui::format::{fixed, with_code};
 use crate::ui::run::Run;
 
 /// Props of [`Timeline`].
@@ -52,7 +52,7 @@ fn axis(win: Window) -> Html {
         } else {
             "middle"
         };
-        let x = format!("{:.3}%", f * 100.0);
+        let x = format!("{}%", fixed(f * 100.0, 3));
         html! {
             <g class="axis-tick">
                 <line x1={x.clone()} x2={x.clone()} y1="0" y2="4" />
@@ -108,7 +108,7 @@ fn describe(run: &Run, d: &Drawing, at: (usize, usize), win: Window, per_px: f64
         }
     };
     match s.kind {
-        SpanKind::Run => {
+        SpanKind::Run | SpanKind::Spin => {
             out.push_str(&format!(" · PC {} → {}: {} … {}", s.first_pc, s.last_pc, at_pc(s.first_pc), at_pc(s.last_pc)))
         }
         SpanKind::IoWait => {
@@ -179,7 +179,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 .iter()
                 .map(|t| (t.name.clone(), format!("{}/{}", sys.processes[t.pid].name, t.name)))
                 .collect();
-            let lanes = Lanes::new(set, &run.trace, run.cpus(), sys.threads.len());
+            let lanes =
+                Lanes::new(set, &run.trace, run.cpus(), sys.threads.len()).with_spins(&run.trace, sys.threads.len());
             let names = lane_names(sys);
             Drawing { key: (id, set), lanes, colours: (*colours).clone(), labels, names }
         })
@@ -437,7 +438,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         };
         let on = drawing.lanes.set == LaneSet::Threads && props.selected == Some(l);
         html! {
-            <li class={classes!(on.then_some("on"))} style={format!("height:{lane_h}px")} {title}>
+            <li class={classes!(on.then_some("on"))} style={format!("height:{}px", fixed(lane_h, 2))} {title}>
                 if !head.is_empty() { <span class="lane-head">{ head }</span> }{ first }<span class="lane-rest">{ rest }</span>
             </li>
         }
@@ -454,7 +455,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let end_marks = stuck.iter().map(|&l| {
         let top = MARK_HEIGHT + l as f64 * lane_h;
         html! {
-            <div class="end-mark" data-testid="end-mark" data-tid={l.to_string()} style={format!("top:{top}px;height:{lane_h}px")}
+            <div class="end-mark" data-testid="end-mark" data-tid={l.to_string()} style={format!("top:{}px;height:{}px", fixed(top, 2), fixed(lane_h, 2))}
                 title="Blocked forever: deadlock (see the outcome above)"></div>
         }
     });
@@ -496,21 +497,22 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             <div data-testid="timeline" class="timeline" data-start={win.start.to_string()} data-span={win.span.to_string()}
                 data-lanes={set_name} data-selected={props.selected.map(|t| t.to_string())} tabindex="0" role="application" aria-describedby="bar-details" {onkeydown}
                 aria-label={format!("Timeline of {lanes_text}, {window_text}. Press or drag to move the cursor; arrow keys move between bars")}>
-                <ol class="lane-labels" aria-hidden="true" style={format!("padding-top:{MARK_HEIGHT}px")}>{ for labels }</ol>
+                <ol class="lane-labels" aria-hidden="true" style={format!("padding-top:{}px", fixed(MARK_HEIGHT, 0))}>{ for labels }</ol>
                 <div class="plot" ref={plot} {onpointerdown} {onpointermove} {onpointerup} {onpointercancel}>
-                    <div class="marks" style={format!("height:{MARK_HEIGHT}px")}>{ (*marks).clone() }</div>
+                    <div class="marks" style={format!("height:{}px", fixed(MARK_HEIGHT, 0))}>{ (*marks).clone() }</div>
                     <canvas ref={canvas} class="lanes-canvas" data-testid="timeline-canvas" aria-hidden="true"
-                        style={format!("height:{}px", lane_h * n_lanes as f64)} />
+                        style={format!("height:{}px", fixed(lane_h * n_lanes as f64, 2))} />
                     { for end_marks }
                     if win.contains(cursor) {
-                        <div class="cursor" data-testid="timeline-cursor" style={format!("left:{:.3}%", pct(cursor))}></div>
+                        <div class="cursor" data-testid="timeline-cursor" style={format!("left:{}%", fixed(pct(cursor), 3))}></div>
                     }
                     if let Some((lane, s)) = focus_ring {
                         <div class="bar-focus" data-testid="bar-focus" style={format!(
-                            "left:{:.3}%;width:max({:.3}%,3px);top:{}px;height:{lane_h}px",
-                            pct(s.start.max(win.start)),
-                            pct(s.end.min(win.start + win.span)) - pct(s.start.max(win.start)),
-                            MARK_HEIGHT + lane as f64 * lane_h
+                            "left:{}%;width:max({}%,3px);top:{}px;height:{}px",
+                            fixed(pct(s.start.max(win.start)), 3),
+                            fixed(pct(s.end.min(win.start + win.span)) - pct(s.start.max(win.start)), 3),
+                            fixed(MARK_HEIGHT + lane as f64 * lane_h, 2),
+                            fixed(lane_h, 2)
                         )}></div>
                     }
                 </div>

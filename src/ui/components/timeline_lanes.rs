@@ -9,6 +9,7 @@ use web_sys::{CanvasPattern, CanvasRenderingContext2d, HtmlCanvasElement};
 use crate::model::ThreadId;
 use crate::timeline::palette::{PROCESS_SWITCH, THREAD_SWITCH, needs_light_text};
 use crate::timeline::{LaneSet, Lanes, SpanKind, Window, blocks};
+use crate::ui::format::fixed;
 
 /// A run's bars as the canvas draws them, built once per run and lane set.
 pub struct Drawing {
@@ -87,10 +88,11 @@ pub fn draw(
     let io = stripes(&ctx, tile, "rgba(0,0,0,0.6)", false);
     let lock = stripes(&ctx, tile, "rgba(0,0,0,0.6)", true);
     let light = stripes(&ctx, tile, "rgba(255,255,255,0.75)", false);
+    let spin = stripes(&ctx, tile, "rgba(255,255,255,0.85)", true);
     let pad = (lane_px * 0.12).max(1.0).round();
-    ctx.set_font(&format!("{}px system-ui, sans-serif", (10.0 * dpr).round()));
+    ctx.set_font(&format!("{}px system-ui, sans-serif", fixed(10.0 * dpr, 0)));
     ctx.set_text_baseline("middle");
-    let mut counts = [0u32; 6];
+    let mut counts = [0u32; 7];
     let mut seen = vec![false; d.colours.len()];
     let mut outlines = Vec::new();
     for (i, lane) in lanes.iter().enumerate() {
@@ -113,6 +115,7 @@ pub fn draw(
                 SpanKind::Ready => (0.2, d.colours[s.tid], None),
                 SpanKind::IoWait => (0.7, d.colours[s.tid], io.as_ref()),
                 SpanKind::LockWait => (0.7, d.colours[s.tid], lock.as_ref()),
+                SpanKind::Spin => (1.0, d.colours[s.tid], spin.as_ref()),
             };
             let h = (full * share).max(2.0).round();
             let y = top + pad + ((full - h) / 2.0).round();
@@ -161,7 +164,7 @@ pub fn draw(
     }
     let total: u32 = counts.iter().sum();
     let _ = el.set_attribute("data-drawn", &total.to_string());
-    let names = ["run", "thread-switch", "process-switch", "ready", "io", "lock"];
+    let names = ["run", "thread-switch", "process-switch", "ready", "io", "lock", "spin"];
     let kinds: Vec<String> = names.iter().zip(counts).map(|(n, c)| format!("{n}:{c}")).collect();
     let _ = el.set_attribute("data-kinds", &kinds.join(" "));
     let tids: Vec<String> = (0..seen.len()).filter(|&t| seen[t]).map(|t| t.to_string()).collect();

@@ -56,6 +56,11 @@ pub fn legend(run: &Run, colours: &[&str], set: LaneSet, selected: Option<Thread
         let note = if only_threads && set == LaneSet::Cpus { "<span class=\"muted\"> (By thread)</span>" } else { "" };
         let _ = write!(h, "<li data-testid=\"{id}\"><span class=\"swatch {class}\"></span>{label}{note}</li>");
     }
+    if crate::timeline::spans::spin_ticks(&run.trace, sys.threads.len()).iter().any(|t| !t.is_empty()) {
+        h.push_str(
+            "<li data-testid=\"legend-spin\"><span class=\"swatch kind-spin\"></span>spinning: on a CPU, only retrying a spin lock another thread holds (its colour, cross-hatched in white: CPU time burnt waiting)</li>",
+        );
+    }
     if !run.lost_times.is_empty() {
         h.push_str(
             "<li data-testid=\"legend-lost\"><span class=\"swatch lost-swatch\"></span>lost update (a number: how many there)</li>",

@@ -5,6 +5,7 @@
 use yew::prelude::*;
 
 use crate::timeline::{Window, lost_clusters};
+use crate::ui::format::fixed;
 use crate::ui::run::Run;
 
 /// Height of the strip of marks (px).
@@ -50,7 +51,7 @@ pub fn lost_marks(run: &Run, win: Window, width: f64) -> Html {
         let x = win.frac(first) * width;
         let (shape, title) = if c.count == 1 {
             (
-                html! { <rect x={(x - 1.0).to_string()} y="1" width="2" height={(MARK_HEIGHT - 2.0).to_string()} /> },
+                html! { <rect x={fixed(x - 1.0, 2)} y="1" width="2" height={fixed(MARK_HEIGHT - 2.0, 0)} /> },
                 explain(run, first),
             )
         } else {
@@ -58,8 +59,8 @@ pub fn lost_marks(run: &Run, win: Window, width: f64) -> Html {
             let w = 6.5 * label.len() as f64 + 6.0;
             let left = x.min(width - w).max(0.0);
             let shape = html! { <>
-                <rect x={left.to_string()} y="0" rx="3" width={w.to_string()} height={MARK_HEIGHT.to_string()} />
-                <text x={(left + w / 2.0).to_string()} y={(MARK_HEIGHT / 2.0).to_string()}>{ label }</text>
+                <rect x={fixed(left, 2)} y="0" rx="3" width={fixed(w, 2)} height={fixed(MARK_HEIGHT, 0)} />
+                <text x={fixed(left + w / 2.0, 2)} y={fixed(MARK_HEIGHT / 2.0, 0)}>{ label }</text>
             </> };
             let title = format!(
                 "{} lost updates at t = {first}–{last} µs: zoom in to see each, or visit them with \
@@ -77,6 +78,6 @@ pub fn lost_marks(run: &Run, win: Window, width: f64) -> Html {
         }
     });
     html! {
-        <svg class="lost-strip" width="100%" height={MARK_HEIGHT.to_string()}>{ for marks }</svg>
+        <svg class="lost-strip" width="100%" height={fixed(MARK_HEIGHT, 0)}>{ for marks }</svg>
     }
 }

@@ -1,0 +1,136 @@
+//! The Races panel's worker's answers, computed natively with the reader's and the model's code
+//! (`threadlab::workers::races::run_here`): be the scheduler, every interleaving, many seeds,
+//! on the presets. The numbers are checked against the model's own functions and the CLI's.
+
+use threadlab::messaging::lab::{LabJob, Panel};
+use threadlab::model::explore;
+use threadlab::model::schedule::{self, Schedule};
+use threadlab::model::seeds;
+use threadlab::presets;
+use threadlab::workers::races::run_here;
+
+fn job(preset: &str, fields: &[(&str, &str)]) -> LabJob {
+    LabJob {
+        panel: Panel::Races,
+        fields: fields.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
+        scenario: presets::find(preset).unwrap().json.to_string(),
+        preset: preset.into(),
+    }
+}
+
+/// The value of attribute `attr` of every element whose `data-testid` is `id`, in order.
+fn attrs(markup: &str, id: &str, attr: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let key = format!(r#"data-testid="{id}""#);
+    for (at, _) in markup.match_indices(&key) {
+        let (start, end) = (markup[..at].rfind('<').unwrap(), at + markup[at..].find('>').unwrap());
+        let tag = &markup[start..end];
+        let Some(a) = tag.find(&format!(r#" {attr}=""#)) else { continue };
+        let rest = &tag[a + attr.len() + 3..];
+        out.push(rest[..rest.find('"').unwrap()].to_string());
+    }
+    out
+}
+
+#[test]
+fn the_explorer_finds_2_3_and_4_for_two_threads_incrementing_twice() {
+    let out = run_here(&job("race-twice", &[("tool", "explore")]));
+    assert_eq!(attrs(&out, "explore-set", "data-values"), ["2,3,4"], "{out}");
+    assert_eq!(attrs(&out, "explore-final", "data-values"), ["2", "3", "4"]);
+    // Counts are of interleavings: each thread takes 6 steps (load, add, store, twice; `loop`
+    // and `end` go with them), so there are C(12, 6) = 924 orders in all.
+    let counts: u64 = out
+        .split(r#"data-testid="explore-final""#)
+        .skip(1)
+        .map(|row| {
+            let cells: Vec<&str> = row.split("<td>").skip(1).map(|c| &c[..c.find('<').unwrap()]).collect();
+            cells[1].parse::<u64>().unwrap()
+        })
+        .sum();
+    assert_eq!(counts, 924);
+    // Each schedule shown ends with the value its row says when the scenario replays it.
+    let scenario = presets::find("race-twice").unwrap().scenario().unwrap();
+    for (values, s) in
+        attrs(&out, "explore-final", "data-values").iter().zip(attrs(&out, "explore-final", "data-schedule"))
+    {
+        let (_, r, _) = schedule::replay(&scenario, &Schedule::parse(&s).unwrap()).unwrap();
+        assert_eq!(r.metrics.variables[0].value.to_string(), *values, "schedule {s}");
+    }
+    // The model's explorer agrees.
+    let x = explore::explore(&scenario, explore::DEFAULT_LIMIT).unwrap();
+    assert_eq!(x.finals.iter().map(|f| f.values[0]).collect::<Vec<_>>(), [2, 3, 4]);
+}
+
+#[test]
+fn a_program_too_big_for_the_limit_is_refused_with_what_to_do() {
+    let out = run_here(&job("race-twice", &[("tool", "explore"), ("limit", "10")]));
+    assert!(out.contains(r#"data-testid="explore-too-big""#), "{out}");
+    assert!(out.contains("stored 10 states (the limit)"), "{out}");
+    assert!(!out.contains(r#"data-testid="explore-final""#));
+    // A limit that is no number is named.
+    let out = run_here(&job("race-twice", &[("tool", "explore"), ("limit", "lots")]));
+    assert!(out.contains("Limit: <code>lots</code> is not a whole number from 1 to 1000000"), "{out}");
+    // What the explorer cannot explore says why.
+    let out = run_here(&job("race-unsafe", &[("tool", "explore")]));
+    assert!(out.contains("compute A..B"), "{out}");
+}
+
+#[test]
+fn being_the_scheduler_a_lost_update_is_made_undone_and_exported() {
+    // A, B load 0 each (A: loop+load, B: loop+load), then A adds and stores 1, B adds and
+    // stores 1: one update lost after 6 steps; then each runs its second increment alone.
+    let picks = ["0", "1", "0", "0", "1", "1", "0", "0", "0", "1", "1", "1"];
+    let mut steps: Vec<&str> = Vec::new();
+    let mut out = String::new();
+    for p in picks {
+        let joined = steps.join(",");
+        out = run_here(&job("race-twice", &[("tool", "steer"), ("steps", &joined), ("pick", p)]));
+        steps.push(p);
+    }
+    assert!(out.contains(r#"data-testid="races-var-counter">3<"#), "{out}");
+    assert!(out.contains("Your order lost an update"), "{out}");
+    // One tick per step here (no `compute`), so the schedule is the picks.
+    let s = "010011000111";
+    assert!(out.contains(&format!(r#"<code data-testid="steer-schedule">{s}</code>"#)), "{out}");
+    let scenario = presets::find("race-twice").unwrap().scenario().unwrap();
+    let (_, r, _) = schedule::replay(&scenario, &Schedule::parse(s).unwrap()).unwrap();
+    assert_eq!(r.metrics.variables[0].value, 3);
+    // The replay button's scenario follows it.
+    let open = attrs(&out, "steer-open", "value");
+    assert_eq!(open.len(), 1);
+    let text = open[0]
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">");
+    let opened = threadlab::model::Scenario::from_json(&text).unwrap();
+    let (_, r) = threadlab::model::run(&opened).unwrap();
+    assert_eq!(r.metrics.variables[0].value, 3);
+    // Undo drops the last step only.
+    let joined = steps.join(",");
+    let undone = run_here(&job("race-twice", &[("tool", "steer"), ("steps", &joined), ("undo", "1")]));
+    assert_eq!(attrs(&undone, "steer-form", "aria-label").len(), 1, "{undone}");
+    assert!(undone.contains(r#"name="steps" value="0,1,0,0,1,1,0,0,0,1,1""#), "{undone}");
+    assert!(undone.contains(r#"data-testid="steer-pick-1""#));
+    // A thread that cannot run is refused, the steps before it kept.
+    let bad = run_here(&job("race-twice", &[("tool", "steer"), ("steps", "0,7")]));
+    assert!(bad.contains("Step 2 of the steps sent could not be taken"), "{bad}");
+}
+
+#[test]
+fn many_seeds_show_each_final_value_as_the_model_counts_it() {
+    let out = run_here(&job("race-unsafe", &[("tool", "seeds"), ("runs", "20"), ("from", "3")]));
+    let scenario = presets::find("race-unsafe").unwrap().scenario().unwrap();
+    let report = seeds::run_seeds(&scenario, 3, 20).unwrap();
+    let want: Vec<String> = report.variables[0].values.iter().map(|c| c.value.to_string()).collect();
+    let runs: Vec<String> = report.variables[0].values.iter().map(|c| c.runs.to_string()).collect();
+    assert!(want.len() > 1, "race-unsafe ends differently under different seeds: {want:?}");
+    assert_eq!(attrs(&out, "seeds-row", "data-value"), want);
+    assert_eq!(attrs(&out, "seeds-row", "data-runs"), runs);
+    assert_eq!(attrs(&out, "seeds-bar", "data-value"), want);
+    assert!(out.contains("a run that happens to end right proves nothing"), "{out}");
+    // A scenario that draws nothing runs the same under every seed, and says so.
+    let same = run_here(&job("race-twice", &[("tool", "seeds"), ("runs", "5")]));
+    assert_eq!(attrs(&same, "seeds-summary", "data-distinct"), ["1"]);
+}
