@@ -147,7 +147,8 @@ impl Machine {
             if interpreter::cost(&instr, &mut |s| fixed(s)) > 0 || !is_local(&instr) {
                 return Some(ctx.pc);
             }
-            let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid] };
+            let channels = &mut self.channels;
+            let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid], channels };
             match interpreter::execute(instr, tid, &mut ctx, proc, 0, &mut |s| fixed(s)).flow {
                 Flow::Next(pc) => ctx.pc = pc,
                 _ => return None,
