@@ -346,3 +346,16 @@ fn the_page_grows_the_same_system_from_the_trace() {
     assert_eq!(back, bytes);
     assert_eq!(back.metrics.memory[3].parent, Some(1));
 }
+
+/// The interleaving explorer runs the declared threads only: a `fork` is a located runtime error
+/// that says so, not a crash.
+#[test]
+fn the_explorer_refuses_fork_with_a_located_error() {
+    let s = one("set r0, 1\nfork r1\nexit", "exit", "");
+    let x = threadlab::model::explore::explore(&s, 1000).expect("explores");
+    assert!(!x.finals.is_empty());
+    for f in &x.finals {
+        let message = f.outcome.message();
+        assert!(message.contains("main/t, line 2") && message.contains("`fork`, `spawn` and `wait`"), "{message}");
+    }
+}
