@@ -230,7 +230,7 @@ fn spawn_and_fork_flags_and_the_process_list() {
         (memory[3]["parent"].clone(), memory[3]["origin"].clone()),
         (0.into(), serde_json::json!({"spawned": {"program": 0}}))
     );
-    assert_eq!(v["metrics"]["born"][7]["name"], "worker.8");
+    assert_eq!(memory[8]["process"], "worker.8");
     // Each worker's own 22 pages and 16 code pages shared: RSS 38 pages.
     assert_eq!(memory[1]["rss_bytes"], 38 * 4096);
     assert_eq!(v["metrics"]["peak_resident_bytes"], 214 * 4096);

@@ -326,3 +326,36 @@ proptest! {
         prop_assert_eq!(copies as usize, copied.len());
     }
 }
+
+/// The page loads the scenario's system itself and grows it from the trace's `new_process`
+/// events (`System::grow_from_trace`): it must be the very system the run grew, for forks of
+/// forks and spawns alike; and the run travels to the page (postcard) and back unchanged.
+#[test]
+fn the_page_grows_the_same_system_from_the_trace() {
+    let main = "fork r1\njeq r1, 0, child\nspawn r2, worker\nwait r0\nwait r0\nexit\nchild:\nfork r3\njeq r3, 0, done\nwait r0\ndone:";
+    let s = one(main, "compute 3", "");
+    let (sys, r) = go(&s);
+    assert_eq!(sys.processes.len(), 4, "main, its child, the grandchild, the spawned worker");
+    let names: Vec<&str> = sys.processes.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["main", "main.1", "worker.2", "main.3"]);
+    let mut page = System::load(&s).unwrap();
+    page.grow_from_trace(r.trace.as_ref().unwrap());
+    assert_eq!(page, sys);
+    let bytes = threadlab::messaging::wire::RunBytes::from_result(r.clone());
+    let back = threadlab::messaging::wire::RunBytes::decode(&bytes.encode()).unwrap();
+    assert_eq!(back, bytes);
+    assert_eq!(back.metrics.memory[3].parent, Some(1));
+}
+
+/// The interleaving explorer runs the declared threads only: a `fork` is a located runtime error
+/// that says so, not a crash.
+#[test]
+fn the_explorer_refuses_fork_with_a_located_error() {
+    let s = one("set r0, 1\nfork r1\nexit", "exit", "");
+    let x = threadlab::model::explore::explore(&s, 1000).expect("explores");
+    assert!(!x.finals.is_empty());
+    for f in &x.finals {
+        let message = f.outcome.message();
+        assert!(message.contains("main/t, line 2") && message.contains("`fork`, `spawn` and `wait`"), "{message}");
+    }
+}

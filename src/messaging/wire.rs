@@ -20,8 +20,8 @@ use super::remote::option_of;
 
 use crate::model::metrics::{Averages, CpuMetrics, Metrics, ProcessMemory, ThreadMetrics, VariableValue};
 use crate::model::pages::PageView;
-use crate::model::procs::{Born, Origin};
-use crate::model::program::{BarrierId, ChanId, CondId, Flags, MutexId, Reg, RwId, SemId, SpinId, VarId};
+use crate::model::procs::Origin;
+use crate::model::program::{BarrierId, ChanId, CondId, Flags, MutexId, ProgramId, Reg, RwId, SemId, SpinId, VarId};
 use crate::model::scheduler::ReadyReason;
 use crate::model::simulation::{Outcome, StuckThread};
 use crate::model::trace::{Cause, CpuInterval, IntervalKind, QueueSample, ThreadState, Trace, TraceEvent, What};
@@ -329,7 +329,7 @@ enum WhatDef {
         tid: ThreadId,
         child: ProcessId,
         thread: ThreadId,
-        spawned: bool,
+        spawned: Option<ProgramId>,
     },
     ProcessEnd {
         pid: ProcessId,
@@ -496,7 +496,6 @@ struct MetricsDef {
     total_memory_bytes: u64,
     total_pss_bytes: u64,
     peak_resident_bytes: u64,
-    born: Vec<Born>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -558,6 +557,7 @@ struct ProcessMemoryDef {
     bytes: u64,
     parent: Option<ProcessId>,
     children: Vec<ProcessId>,
+    #[serde(with = "origin")]
     origin: Origin,
     created: Ticks,
     ended: Option<Ticks>,
@@ -565,5 +565,77 @@ struct ProcessMemoryDef {
     rss_bytes: u64,
     pss_bytes: u64,
     cow_copies: u64,
+    #[serde(with = "page_runs")]
     pages: Vec<PageView>,
+}
+
+/// A process's origin as one number (its enum's own decoder would cost the page more code):
+/// 0 declared, 1 forked, 2 + P spawned running program P.
+mod origin {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(o: &Origin, s: S) -> Result<S::Ok, S::Error> {
+        let n = match *o {
+            Origin::Declared => 0,
+            Origin::Forked => 1,
+            Origin::Spawned { program } => 2 + program as u64,
+        };
+        n.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Origin, D::Error> {
+        Ok(match u64::deserialize(d)? {
+            0 => Origin::Declared,
+            1 => Origin::Forked,
+            n => Origin::Spawned { program: (n - 2) as usize },
+        })
+    }
+}
+
+/// A process's page runs, each packed in one number (as [`origin`], to keep the page's decoder
+/// small): count (bits 0–19, up to 2²⁰ − 1 pages), sharers (20–35), sharing (36–37: private,
+/// shared, copied), region (38–39: code, data, heap, stack) and a stack's tid (40–63).
+mod page_runs {
+    use super::*;
+    use crate::model::pages::{Region, Sharing};
+
+    pub fn serialize<S: Serializer>(runs: &[PageView], s: S) -> Result<S::Ok, S::Error> {
+        let packed: Vec<u64> = (runs.iter())
+            .map(|v| {
+                let (region, tid) = match v.region {
+                    Region::Code => (0, 0),
+                    Region::Data => (1, 0),
+                    Region::Heap => (2, 0),
+                    Region::Stack { tid } => (3, tid as u64),
+                };
+                let sharing = match v.sharing {
+                    Sharing::Private => 0,
+                    Sharing::Shared => 1,
+                    Sharing::Copied => 2,
+                };
+                u64::from(v.count) | u64::from(v.sharers) << 20 | sharing << 36 | region << 38 | tid << 40
+            })
+            .collect();
+        packed.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<PageView>, D::Error> {
+        Ok((Vec::<u64>::deserialize(d)?.into_iter())
+            .map(|n| PageView {
+                count: (n & 0xF_FFFF) as u32,
+                sharers: (n >> 20 & 0xFFFF) as u32,
+                sharing: match n >> 36 & 3 {
+                    0 => Sharing::Private,
+                    1 => Sharing::Shared,
+                    _ => Sharing::Copied,
+                },
+                region: match n >> 38 & 3 {
+                    0 => Region::Code,
+                    1 => Region::Data,
+                    2 => Region::Heap,
+                    _ => Region::Stack { tid: (n >> 40) as usize },
+                },
+            })
+            .collect())
+    }
 }

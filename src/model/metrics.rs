@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use super::pages::PageView;
-use super::procs::{Born, Origin};
+use super::procs::Origin;
 use super::{CpuId, ProcessId, ThreadId, Ticks};
 
 /// Per-thread measures. `None` where the thread never got that far (e.g. a deadlock).
@@ -195,9 +195,6 @@ pub struct Metrics {
     pub total_pss_bytes: u64,
     /// The most bytes resident at once during the run (pages of all processes, shared ones once).
     pub peak_resident_bytes: u64,
-    /// The processes created at run time, in pid order (see [`super::procs::Born`]).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub born: Vec<Born>,
 }
 
 /// Whether `t` is 0 (to leave a zero out of the JSON).

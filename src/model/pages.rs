@@ -29,7 +29,7 @@
 //! The model's programs write memory only through variables (`store` and the atomics), so only
 //! data pages are written; stacks and heap stay shared after a fork.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::scenario::MemorySpec;
 use super::{ProcessId, ThreadId};
@@ -38,10 +38,7 @@ use super::{ProcessId, ThreadId};
 pub const VARIABLE_BYTES: u64 = 8;
 
 /// What a page of an address space holds.
-///
-/// Plain serde shapes (no tag, no flatten) here and in [`PageView`]: they travel to the page in
-/// postcard too (`crate::messaging::wire`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Region {
     /// Program text: read-only.
@@ -58,7 +55,7 @@ pub enum Region {
 }
 
 /// How a process holds one of its pages, for the memory map.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sharing {
     /// Its own frame, never shared.
@@ -71,8 +68,9 @@ pub enum Sharing {
 }
 
 /// A run of consecutive pages of a process's address space held alike, as the memory map shows
-/// them (a 1 MiB heap is one run of 256 pages, not 256 entries).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// them (a 1 MiB heap is one run of 256 pages, not 256 entries). It travels to the page packed
+/// in a number (`crate::messaging::wire`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct PageView {
     /// What they hold.
     pub region: Region,

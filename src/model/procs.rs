@@ -26,12 +26,13 @@
 //! `machine.max_processes` may be alive at once: a `fork` or `spawn` past it is a runtime error,
 //! so a fork bomb stops with a clear message (Linux returns EAGAIN there).
 //!
-//! [`Born`] records each new process, so that the page, which loaded the scenario itself, can
-//! grow its [`super::System`] the same way ([`super::System::grow`]).
+//! [`Born`] describes each new process for [`super::System::grow`]; the page, which loaded the
+//! scenario itself, grows its system the same way from the trace's
+//! [`super::trace::What::NewProcess`] events ([`super::System::grow_from_trace`]).
 
 use std::collections::VecDeque;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::program::{ProgramId, Reg};
 use super::sync::{Lives, ProcessSync};
@@ -59,9 +60,8 @@ pub enum ProcOp {
     },
 }
 
-/// How a process came to be. Plain serde shapes here and in [`Born`]: they travel to the page in
-/// postcard too (`crate::messaging::wire`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// How a process came to be (it travels to the page as a number: `crate::messaging::wire`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     /// Declared in the scenario.
@@ -75,8 +75,8 @@ pub enum Origin {
     },
 }
 
-/// A process created at run time, as the page needs it to grow its system.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A process created at run time, as the system grows with it ([`super::System::grow`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Born {
     /// Its pid.
     pub pid: ProcessId,
@@ -94,6 +94,28 @@ pub struct Born {
     pub at: Ticks,
     /// Forked or spawned.
     pub origin: Origin,
+}
+
+impl Born {
+    /// Process `child`, whose one thread is `thread`, created at `at` by thread `by` of `sys`
+    /// with `fork` (`spawned` = `None`) or with `spawn` of its process's program `spawned`. Named
+    /// after its parent's name before any `.` (fork) or the program (spawn), and its pid.
+    pub fn of(
+        sys: &super::System,
+        by: ThreadId,
+        child: ProcessId,
+        thread: ThreadId,
+        spawned: Option<ProgramId>,
+        at: Ticks,
+    ) -> Born {
+        let parent = sys.threads[by].pid;
+        let p = &sys.processes[parent];
+        let (base, program, origin) = match spawned {
+            None => (p.name.split('.').next().unwrap_or_default(), sys.threads[by].program, Origin::Forked),
+            Some(prog) => (p.objects.programs[prog].as_str(), p.programs[prog], Origin::Spawned { program: prog }),
+        };
+        Born { pid: child, name: format!("{base}.{child}"), parent, by, tid: thread, program, at, origin }
+    }
 }
 
 /// Where a process is in its life.

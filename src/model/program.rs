@@ -1010,19 +1010,16 @@ pub const INSTRUCTIONS: &[InstrDoc] = &[
         operands: 1,
         needs: "a register",
         cost: "156 (machine.fork_ticks)",
-        effect: "Creates a child process, as `fork` does: a copy of this process's memory, shared copy-on-write \
-                 (a page is copied when either process first writes it), with one thread: a copy of this one, \
-                 going on after the `fork`. The register is 0 in the child and the child's process id in the \
-                 parent. Only this thread is copied: a lock another thread holds stays held in the child.",
+        effect: "A child process, as `fork` makes: a copy-on-write copy of this one with one thread, a copy of \
+                 this one. The register is 0 in the child, the child's pid in the parent.",
         example: "fork r1",
     },
     InstrDoc {
         mnemonic: "spawn",
         operands: 2,
-        needs: "a register and the name of one of the process's `programs`",
+        needs: "a register and one of the process's `programs`",
         cost: "1279 (machine.spawn_ticks)",
-        effect: "Starts a fresh process running that program, as `posix_spawn` does: new memory with the \
-                 declared variables, one thread. Its process id lands in the register.",
+        effect: "A fresh process running that program, as `posix_spawn` makes; its pid lands in the register.",
         example: "spawn r1, worker\nwait r1",
     },
     InstrDoc {
@@ -1030,9 +1027,7 @@ pub const INSTRUCTIONS: &[InstrDoc] = &[
         operands: 1,
         needs: "a register",
         cost: "1, and 1 when woken",
-        effect: "Waits until a child process (from `fork` or `spawn`) has ended, then puts its exit value (the \
-                 exit value of its last thread) in the register, as `wait` does. With no child left to wait for, \
-                 a runtime error (ECHILD).",
+        effect: "Waits for a child process to end; its exit value lands in the register (ECHILD if none).",
         example: "fork r1\nwait r1",
     },
     InstrDoc {

@@ -150,8 +150,8 @@ impl Simulation {
     /// instant the kernel reads nothing of a new process from the system (a new process's first
     /// instruction with a cost ends a tick later at the earliest: `fork_ticks`, `spawn_ticks` ≥ 1).
     fn grow(&mut self) {
-        for b in &self.k.born[self.sys.processes.len() - self.k.declared..] {
-            self.sys.grow(b);
+        if self.k.born.len() + self.k.declared > self.sys.processes.len() {
+            self.sys.grow_all(&self.k.born);
         }
     }
 }
@@ -1066,18 +1066,8 @@ impl Kernel {
         self.sync.push(procs::forked_sync(&self.sync[parent], tid, child_tid));
         self.pages.fork(parent, tid, child, child_tid);
         self.forked = true;
-        let base = sys.processes[parent].name.split('.').next().unwrap_or_default();
-        self.born.push(Born {
-            pid: child,
-            name: format!("{base}.{child}"),
-            parent,
-            by: tid,
-            tid: child_tid,
-            program: self.threads[tid].program,
-            at: self.now,
-            origin: Origin::Forked,
-        });
-        self.record(What::NewProcess { tid, child, thread: child_tid, spawned: false });
+        self.born.push(Born::of(sys, tid, child, child_tid, None, self.now));
+        self.record(What::NewProcess { tid, child, thread: child_tid, spawned: None });
         self.record(What::Reg { tid: child_tid, reg, value: 0 });
         self.finish_creation(tid, pc, reg, child, child_tid)
     }
@@ -1098,17 +1088,8 @@ impl Kernel {
         sync.lives = Lives::single(child_tid);
         self.sync.push(sync);
         self.pages.spawn(parent, child, child_tid, &info.space.layout, info.space.variables.len());
-        self.born.push(Born {
-            pid: child,
-            name: format!("{}.{child}", info.objects.programs[program]),
-            parent,
-            by: tid,
-            tid: child_tid,
-            program: code,
-            at: self.now,
-            origin: Origin::Spawned { program },
-        });
-        self.record(What::NewProcess { tid, child, thread: child_tid, spawned: true });
+        self.born.push(Born::of(sys, tid, child, child_tid, Some(program), self.now));
+        self.record(What::NewProcess { tid, child, thread: child_tid, spawned: Some(program) });
         self.finish_creation(tid, pc, reg, child, child_tid)
     }
 
@@ -1357,7 +1338,6 @@ impl Kernel {
             total_memory_bytes: memory.iter().map(|m| m.bytes).sum(),
             total_pss_bytes: self.pages.resident_bytes(),
             peak_resident_bytes: self.pages.peak_bytes(),
-            born: self.born.clone(),
             threads,
             cpus,
             variables,

@@ -232,6 +232,27 @@ impl System {
         Ok(sys)
     }
 
+    /// Adds the processes `trace` records created ([`super::trace::What::NewProcess`]) that
+    /// are not in the system yet: the page grows the system it loaded from the scenario so.
+    pub fn grow_from_trace(&mut self, trace: &super::trace::Trace) {
+        for e in &trace.events {
+            if let super::trace::What::NewProcess { tid, child, thread, spawned } = e.what
+                && child >= self.processes.len()
+            {
+                let born = Born::of(self, tid, child, thread, spawned, e.time);
+                self.grow(&born);
+            }
+        }
+    }
+
+    /// Adds the processes of `born` not in the system yet ([`System::grow`] each, in order).
+    pub fn grow_all(&mut self, born: &[Born]) {
+        let have = self.processes.len();
+        for b in born.iter().filter(|b| b.pid >= have) {
+            self.grow(b);
+        }
+    }
+
     /// Adds a process created at run time ([`super::procs::Born`]) and its one thread: the
     /// process is declared like its parent (variables, objects, programs, segment sizes), the
     /// thread a copy of the forking thread (fork) or a main thread running the program (spawn),

@@ -191,8 +191,9 @@ pub enum What {
         /// Its new value.
         value: u64,
     },
-    /// Thread `tid` created process `child` (`fork`, or `spawn` if `spawned`), whose one thread
-    /// is `thread` (see [`super::procs`]).
+    /// Thread `tid` created process `child` by `fork`, or by `spawn` of its process's program
+    /// `spawned`; the new process's one thread is `thread` (see [`super::procs`]). The page grows
+    /// its system from these events ([`super::System::grow_from_trace`]).
     NewProcess {
         /// The thread that ran the `fork` or `spawn`.
         tid: ThreadId,
@@ -200,8 +201,9 @@ pub enum What {
         child: ProcessId,
         /// Its thread.
         thread: ThreadId,
-        /// Spawned (else forked).
-        spawned: bool,
+        /// The program spawned (in the parent's table); `None`: forked.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        spawned: Option<super::program::ProgramId>,
     },
     /// Process `pid` ended (its last thread exited) with `value`; its memory is released.
     ProcessEnd {
@@ -581,7 +583,7 @@ impl Fold {
                 }
                 // A forked child starts with its parent's values and locks (the forking thread's
                 // now held by its copy); a spawned one with the declared values, as loaded.
-                What::NewProcess { tid, child, thread, spawned: false } => {
+                What::NewProcess { tid, child, thread, spawned: None } => {
                     let parent = sys.threads[tid].pid;
                     self.variables[child] = self.variables[parent].clone();
                     let owners = self.mutex_owners[parent].iter().map(|o| o.map(|o| if o == tid { thread } else { o }));

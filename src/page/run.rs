@@ -57,9 +57,11 @@ impl Run {
     }
 
     /// The run that the simulation worker computed and sent as `bytes`, of the scenario the
-    /// reader worker summarised as `summary` and loaded as `system`.
-    pub fn from_worker(summary: Rc<Summary>, system: System, bytes: RunBytes) -> Rc<Run> {
+    /// reader worker summarised as `summary` and loaded as `system` (which gains the processes
+    /// the run created: `fork`, `spawn`).
+    pub fn from_worker(summary: Rc<Summary>, mut system: System, bytes: RunBytes) -> Rc<Run> {
         let RunBytes { outcome, metrics, events_handled, trace } = bytes;
+        system.grow_from_trace(&trace);
         let result = RunResult { outcome, metrics, events_handled, trace: None };
         Run::assemble(summary, system, result, trace)
     }

@@ -6,9 +6,13 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::model::System;
+use crate::model::metrics::ProcessMemory;
+use crate::model::pages::Sharing;
+use crate::model::procs::Origin;
 use crate::model::trace::LostUpdate;
 use crate::model::trace::{Snapshot, ThreadState};
 use crate::ui::format::bytes;
+use crate::ui::markup::{escape, raw};
 use crate::ui::run::Run;
 
 /// One sentence on a lost update, e.g. "⚠ lost update: worker stored 5 over main's write
@@ -110,6 +114,39 @@ fn lost_explanation(run: &Run, snap: &Snapshot, lu: &LostUpdate, var: &str) -> V
     out
 }
 
+/// A process's pages as little squares (private, shared, copied on write), with their counts,
+/// its RSS and PSS and a PSS bar scaled to `scale` bytes; as at its end, or the run's. Built as
+/// text ([`raw`]): one square per page would be many `html!` elements.
+fn page_map(m: &ProcessMemory, scale: u64) -> Html {
+    let mut counts = [0u32; 3];
+    let mut squares = String::new();
+    for v in &m.pages {
+        let (k, class) = match v.sharing {
+            Sharing::Private => (0, "pg-private"),
+            Sharing::Shared => (1, "pg-shared"),
+            Sharing::Copied => (2, "pg-copied"),
+        };
+        counts[k] += v.count;
+        for _ in 0..v.count.min(512) {
+            squares.push_str("<i class=\"");
+            squares.push_str(class);
+            squares.push_str("\"></i>");
+        }
+    }
+    let when = m.ended.map_or_else(|| "at the end".to_string(), |t| format!("at its end (t = {t} µs)"));
+    let copies = if m.cow_copies > 0 { format!(" ({} copy-on-write)", m.cow_copies) } else { String::new() };
+    let pss = bytes(m.pss_bytes);
+    raw(format!(
+        "<div class=\"pages\" aria-hidden=\"true\">{squares}</div><p class=\"footprint\">Pages {when}: {} private, {} \
+         shared, {} copied. RSS {}, PSS {pss}{copies}</p><div class=\"pss-bar\"><span style=\"width:{}%\"></span></div>",
+        counts[0],
+        counts[1],
+        counts[2],
+        bytes(m.rss_bytes),
+        m.pss_bytes * 100 / scale.max(1)
+    ))
+}
+
 /// Props of [`MemoryView`].
 #[derive(Properties, PartialEq)]
 pub struct MemoryViewProps {
@@ -125,7 +162,24 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
     let sys = &run.system;
     let snap = &props.snapshot;
     let lost = run.lost_updates_at(snap.time);
-    let boxes = sys.processes.iter().map(|p| {
+    let metrics = &run.result.metrics;
+    let scale = metrics.memory.iter().map(|m| m.rss_bytes).max().unwrap_or(0);
+    // A process created at run time appears once it exists.
+    let exists =
+        |pid: usize| metrics.memory.get(pid).is_none_or(|m| m.origin == Origin::Declared || m.created <= snap.time);
+    let boxes = sys.processes.iter().filter(|p| exists(p.pid)).map(|p| {
+        let mem = metrics.memory.get(p.pid);
+        let origin = mem.and_then(|m| {
+            let parent = escape(&sys.processes[m.parent?].name);
+            let how = match m.origin {
+                Origin::Spawned { program } => {
+                    format!("Spawned (<code>{}</code>)", escape(p.objects.programs.get(program).map_or("?", String::as_str)))
+                }
+                _ => "Forked".to_string(),
+            };
+            let end = m.ended.filter(|&t| t <= snap.time).map_or_else(String::new, |t| format!("; ended at t = {t} µs"));
+            Some(format!("<p class=\"shared-note\">{how} by {parent} at t = {} µs{end}.</p>", m.created))
+        });
         let names: Vec<&str> = p.threads.iter().map(|&tid| sys.threads[tid].name.as_str()).collect();
         let vars = p.space.variables.iter().enumerate().map(|(var, name)| {
             let value = snap.variables[p.pid][var];
@@ -186,6 +240,7 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
         html! {
             <article class="process-box" aria-label={format!("Address space of process {}", p.name)}>
                 <h3>{ format!("Process {} (pid {})", p.name, p.pid) }</h3>
+                { for origin.map(raw) }
                 <p class="shared-note">
                     { if names.len() == 1 {
                         format!("Used by this process's only thread, {}. Other processes cannot see these variables.", names[0])
@@ -215,12 +270,17 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
                         bytes(l.code_bytes), bytes(l.data_bytes), bytes(l.heap_bytes), bytes(stacks),
                         started, bytes(l.stack_bytes_per_thread), bytes(p.space.footprint_bytes(started))) }
                 </p>
+                if let Some(m) = mem { <div class="pagemap" data-testid={format!("pages-{}", m.process)}>{ page_map(m, scale) }</div> }
             </article>
         }
     });
     html! {
         <section class="panel memory-panel" data-testid="memory-view">
             <h2 class="panel-title">{ format!("Memory at t = {} µs", snap.time) }</h2>
+            <p class="page-legend" data-testid="page-legend">{ raw(format!(
+                "<i class=\"pg-private\"></i> private <i class=\"pg-shared\"></i> shared <i class=\"pg-copied\"></i> \
+                 copied on write. Peak resident: {}; PSS sum at the end: {}.",
+                bytes(metrics.peak_resident_bytes), bytes(metrics.total_pss_bytes))) }</p>
             <div class="process-grid">{ for boxes }</div>
         </section>
     }
