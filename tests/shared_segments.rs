@@ -144,3 +144,44 @@ fn the_explorer_finds_the_cross_process_race() {
     let finals: Vec<Vec<i64>> = x.finals.iter().map(|f| f.values.clone()).collect();
     assert_eq!(finals, vec![vec![2, 2]]);
 }
+
+/// Process `a` alone, mapping segment `seg` with `x` at 0 (and `mutexes`), running `code`.
+fn forking(code: &str, mutexes: &[&str]) -> Scenario {
+    let mut s = scenario(2, Policy::Fcfs, None, vec![job("a", 0, code)]);
+    s.shared.insert(
+        "seg".into(),
+        SegmentSpec {
+            variables: [("x".to_string(), 0)].into(),
+            mutexes: mutexes.iter().map(|m| m.to_string()).collect(),
+            processes: vec!["a".into()],
+            ..Default::default()
+        },
+    );
+    s
+}
+
+/// A mapping stays shared across `fork` (POSIX `MAP_SHARED`): parent and forked child (pid 1)
+/// add 50 each to the one `x`, so without a lock they race on it (every increment is in `x` or
+/// lost, and both see the same `x`), and the segment's mutex makes it exactly 100. Without the
+/// segment, `fork` copies `x` and each process ends with its own 50.
+#[test]
+fn a_forked_child_maps_its_parents_segment() {
+    let body = "loop 50\nload r0, x\nadd r0, 1\nstore r0, x\nend";
+    let (_, r) = run(&forking(&format!("fork r1\n{body}"), &[]));
+    assert_eq!(r.outcome, Outcome::Completed);
+    let (x0, x1) = (var(&r, 0, "x"), var(&r, 1, "x"));
+    assert_eq!(x0, x1, "one x for parent and child");
+    let lost = r.metrics.variables.iter().find(|v| v.name == "x").unwrap().lost_updates;
+    assert!(lost > 0 && x0 < 100, "the two processes overlap on two CPUs: x = {x0}, {lost} lost");
+
+    let locked = "fork r1\nloop 50\nlock m\nload r0, x\nadd r0, 1\nstore r0, x\nunlock m\nend";
+    let (_, r) = run(&forking(locked, &["m"]));
+    assert_eq!(r.outcome, Outcome::Completed);
+    assert_eq!((var(&r, 0, "x"), var(&r, 1, "x")), (100, 100));
+
+    let mut private = forking(&format!("fork r1\n{body}"), &[]);
+    private.shared.clear();
+    private.processes[0].variables.insert("x".into(), 0);
+    let (_, r) = run(&private);
+    assert_eq!((var(&r, 0, "x"), var(&r, 1, "x")), (50, 50));
+}

@@ -42,6 +42,26 @@ pub struct Sharing {
     pub inherit: bool,
 }
 
+impl Sharing {
+    /// A `fork`ed `child` maps the segments its `parent` maps, at the same variables and
+    /// mutexes (the child's tables are copies of the parent's): as in POSIX, a `MAP_SHARED`
+    /// mapping stays shared across `fork`, so parent and child race on it like two processes that
+    /// mapped it by name. (A spawned process starts from the declared values, mapping nothing
+    /// new.)
+    pub fn inherit_mappings(&mut self, parent: ProcessId, child: ProcessId) {
+        for copies in self.variables.iter_mut() {
+            if let Some(&(_, var)) = copies.iter().find(|&&(pid, _)| pid == parent) {
+                copies.push((child, var));
+            }
+        }
+        for copies in self.mutexes.iter_mut() {
+            if let Some(&(_, mutex)) = copies.iter().find(|&&(pid, _)| pid == parent) {
+                copies.push((child, mutex));
+            }
+        }
+    }
+}
+
 /// Lookup tables the event loop builds from [`Sharing`]: which group a process's variable or
 /// mutex belongs to, if it is shared.
 #[derive(Clone, Debug, Default)]
@@ -55,6 +75,15 @@ pub struct Mirrors {
 }
 
 impl Mirrors {
+    /// The tables for the system's processes as they stand (rebuilt when `fork` adds one).
+    pub fn of(sys: &super::System) -> Self {
+        Mirrors::new(
+            &sys.sharing,
+            &sys.processes.iter().map(|p| p.space.variables.len()).collect::<Vec<_>>(),
+            &sys.processes.iter().map(|p| p.mutexes.len()).collect::<Vec<_>>(),
+        )
+    }
+
     /// The tables for `sharing` over processes with `vars[pid]` variables and `mutexes[pid]`
     /// mutexes.
     pub fn new(sharing: &Sharing, vars: &[usize], mutexes: &[usize]) -> Self {

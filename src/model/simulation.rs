@@ -152,6 +152,10 @@ impl Simulation {
     fn grow(&mut self) {
         if self.k.born.len() + self.k.declared > self.sys.processes.len() {
             self.sys.grow_all(&self.k.born);
+            if self.k.ipc_hooks {
+                // A forked child maps its parent's segments (`Sharing::inherit_mappings`).
+                self.k.mirrors = Mirrors::of(&self.sys);
+            }
         }
     }
 }
@@ -345,11 +349,7 @@ impl Kernel {
             memory: sys.processes.iter().map(|p| p.space.initial.iter().map(|&v| Cell::new(v)).collect()).collect(),
             sync: sys.processes.iter().map(ProcessSync::new).collect(),
             channels: super::ipc::channels(&sys.sharing),
-            mirrors: Mirrors::new(
-                &sys.sharing,
-                &sys.processes.iter().map(|p| p.space.variables.len()).collect::<Vec<_>>(),
-                &sys.processes.iter().map(|p| p.mutexes.len()).collect::<Vec<_>>(),
-            ),
+            mirrors: Mirrors::of(sys),
             ipc_hooks: sys.sharing.inherit || !sys.sharing.variables.is_empty() || !sys.sharing.mutexes.is_empty(),
             inherit: sys.sharing.inherit.then_some(match &run.scheduler.params {
                 PolicyParams::Priority(spec) => spec.most_urgent,

@@ -279,6 +279,9 @@ impl System {
         t.program = born.program;
         self.processes.push(p);
         self.threads.push(t);
+        if born.origin == Origin::Forked {
+            self.sharing.inherit_mappings(born.parent, born.pid);
+        }
     }
 
     /// The program thread `tid` runs.
