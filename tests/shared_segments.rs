@@ -171,6 +171,8 @@ fn a_forked_child_maps_its_parents_segment() {
     assert_eq!(r.outcome, Outcome::Completed);
     let (x0, x1) = (var(&r, 0, "x"), var(&r, 1, "x"));
     assert_eq!(x0, x1, "one x for parent and child");
+    // The segment's page is mapped shared: writing it copies nothing.
+    assert!(r.metrics.memory.iter().all(|m| m.cow_copies == 0), "{:?}", r.metrics.memory);
     let lost = r.metrics.variables.iter().find(|v| v.name == "x").unwrap().lost_updates;
     assert!(lost > 0 && x0 < 100, "the two processes overlap on two CPUs: x = {x0}, {lost} lost");
 

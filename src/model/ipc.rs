@@ -107,6 +107,12 @@ impl Mirrors {
         m
     }
 
+    /// Whether variable `var` of process `pid` is a shared segment's: its page is mapped shared
+    /// (`MAP_SHARED`), so a write after `fork` changes it in place, never copying it.
+    pub fn shares_var(&self, pid: ProcessId, var: VarId) -> bool {
+        self.var_group.get(pid).and_then(|vars| vars.get(var)).is_some_and(Option::is_some)
+    }
+
     /// Whether process `pid` maps a segment (only then is [`Mirrors::propagate`] needed).
     #[inline]
     pub fn maps(&self, pid: ProcessId) -> bool {

@@ -1118,10 +1118,14 @@ impl Kernel {
     }
 
     /// Thread `tid` starts an instruction that writes variable `var`: if the variable's page is
-    /// shared copy-on-write, the page is copied first, costing `machine.cow_copy_ticks` more.
+    /// shared copy-on-write, the page is copied first, costing `machine.cow_copy_ticks` more. A
+    /// shared segment's variable is written in place (its mapping is shared, not copy-on-write).
     #[cold]
     fn copy_on_write(&mut self, tid: ThreadId, var: usize) {
         let pid = self.threads[tid].pid;
+        if self.mirrors.shares_var(pid, var) {
+            return;
+        }
         if let Some(page) = self.pages.write(pid, var) {
             self.threads[tid].op_left += self.machine.cow_copy_ticks;
             self.record(What::CowCopy { pid, tid, page: page as u32 });
