@@ -264,7 +264,9 @@ fn an_exercise_answered_right_then_wrong() {
     assert!(!expected.is_empty());
     assert_eq!(spans, expected);
     assert!(attr(why, "data-lane").iter().all(|l| l == "1"));
-    assert!(why.contains(&format!("= {} ticks.", b.waiting)), "{why}");
+    assert!(why.contains(&format!("= {} µs.", b.waiting)), "{why}");
+    // One unit word, as the simulator's timeline says: µs, never ticks.
+    assert!(!m.contains(" ticks") && !m.contains("(ticks)"), "{m}");
 }
 
 #[test]
