@@ -12,6 +12,7 @@ use std::fmt::Write;
 
 use crate::markup::{escape, with_code};
 use crate::model::System;
+use crate::model::ThreadId;
 use crate::model::program::Instr;
 use crate::model::trace::{Snapshot, ThreadState};
 use crate::model::waitgraph::WaitGraph;
@@ -118,16 +119,6 @@ pub fn svg(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
             out,
             r#"<line class="wg-edge{holds}{cycle}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#{marker})"/>"#
         );
-        // A cycle says so in text too (never by colour alone), on each of its waits' arrows, a
-        // quarter of the way from the thread (two crossing arrows' labels stay apart).
-        if e.in_cycle && !e.holds {
-            let _ = write!(
-                out,
-                r#"<text class="wg-cycle-label" x="{}" y="{}" text-anchor="middle">cycle</text>"#,
-                x1 + (x2 - x1) / 4 + 6,
-                y1 + (y2 - y1) / 4 - 5
-            );
-        }
     }
     for (k, j) in g.joins.iter().enumerate() {
         let row = oy(g.objects.len() + k);
@@ -145,17 +136,31 @@ pub fn svg(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
             tx + 2,
             ty(j.thread) + HOLD_DY
         );
-        if j.in_cycle {
-            let _ = write!(
-                out,
-                r#"<text class="wg-cycle-label" x="{}" y="{}" text-anchor="middle">cycle</text>"#,
-                tx + (ox - tx) / 4 + 6,
-                y1 + (y2 - y1) / 4 - 5
-            );
-        }
         let name = WaitGraph::thread_name(sys, j.thread);
         let title = format!("the exit of thread {name}, which {} joins", WaitGraph::thread_name(sys, j.joiner));
         node(&mut out, "wg-object", &title, (RIGHT, row), &name, "thread's exit");
+    }
+    // A cycle says so in text too (never by colour alone): one label per cycle, on one of its
+    // waits' arrows, a quarter of the way from the thread; the first arrow whose label stays
+    // clear of the labels already placed (on a label per arrow, the philosophers' p4 → f0 and
+    // p3 → f4 put two labels on each other at p3).
+    let at = |tid: ThreadId, row: i32| {
+        let (y1, y2) = (ty(tid) + WAIT_DY, row + WAIT_DY);
+        (tx + (ox - 2 - tx) / 4 + 6, y1 + (y2 - y1) / 4 - 5)
+    };
+    let mut placed: Vec<(i32, i32)> = Vec::new();
+    for cycle in &g.cycles {
+        let spots = cycle.iter().filter_map(|&t| {
+            let wait = g.edges.iter().find(|e| !e.holds && e.in_cycle && e.thread == t).map(|e| oy(e.object));
+            let join = || g.joins.iter().position(|j| j.in_cycle && j.joiner == t).map(|k| oy(g.objects.len() + k));
+            wait.or_else(join).map(|row| at(t, row))
+        });
+        let spots: Vec<(i32, i32)> = spots.collect();
+        let clear = |&(x, y): &(i32, i32)| placed.iter().all(|&(px, py)| (x - px).abs() >= 36 || (y - py).abs() >= 14);
+        if let Some(&(x, y)) = spots.iter().find(|s| clear(s)).or(spots.first()) {
+            placed.push((x, y));
+            let _ = write!(out, r#"<text class="wg-cycle-label" x="{x}" y="{y}" text-anchor="middle">cycle</text>"#);
+        }
     }
     for &tid in &g.threads {
         let name = WaitGraph::thread_name(sys, tid);
