@@ -44,6 +44,19 @@ for (const width of [390, 1024, 1920]) {
       const box = await byId(page, id).boundingBox();
       assert.ok(box.x >= 0 && box.x + box.width <= width, `${id} within the window: ${JSON.stringify(box)}`);
     }
+    // No caption is cut by its scrolling box (a caption is as wide as its table: the metrics'
+    // explanation was cut mid-word at 390 px), and the metrics' note wraps inside the window.
+    const cut = await page.locator('.table-scroll caption').evaluateAll((cs) => cs.filter((c) => c.offsetParent !== null).flatMap((c) => {
+      const box = c.closest('.table-scroll').getBoundingClientRect();
+      // The text's extent, not the caption's box (which is as wide as the table).
+      const range = document.createRange();
+      range.selectNodeContents(c);
+      const r = range.getBoundingClientRect();
+      return r.right > box.right + 1 ? [`${c.textContent.slice(0, 40)}…: ends at ${r.right}, box at ${box.right}`] : [];
+    }));
+    assert.deepEqual(cut, []);
+    const note = await byId(page, 'per-thread-note').boundingBox();
+    assert.ok(note.x >= 0 && note.x + note.width <= width, `the metrics' note within the window: ${JSON.stringify(note)}`);
     // A table wider than its box says so in words; one that fits does not.
     for (const b of await tableBoxes(page)) {
       if (b.wide) assert.match(b.hint, /scroll this table sideways/, `${b.label} scrolls sideways: a hint`);
