@@ -81,3 +81,42 @@ for (const width of [390, 1024, 1920]) {
     page.done();
   });
 }
+
+/** Presses Tab `n` times from the top of a page just opened: each stop's test id (or tag) and its top (page px). */
+async function tabStops(page, n) {
+  const stops = [];
+  for (let i = 0; i < n; i++) {
+    await page.keyboard.press('Tab');
+    stops.push(await page.evaluate(() => {
+      const el = document.activeElement;
+      const r = el.getBoundingClientRect();
+      return { id: el.dataset.testid || el.id || el.tagName, top: Math.round(r.top + window.scrollY) };
+    }));
+  }
+  return stops;
+}
+
+// The walk: Play was the 21st Tab stop at 1280 px, and on a phone the focus jumped down to the
+// settings (below the playback there) and back up. The document's order is now the screen's.
+test('the tab order follows the layout: Play early at 1280 px, never back up on a phone', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await openApp(page, app, 'race-unsafe');
+  const wide = await tabStops(page, 40);
+  const play = wide.findIndex((s) => s.id === 'btn-play') + 1;
+  // Before it: the header's link, the menu (3 stops), the six mode tabs, Reset, Step back.
+  assert.ok(play >= 1 && play <= 13, `Play is stop ${play}: ${wide.map((s) => s.id).join(', ')}`);
+  // The settings come after the playback's controls.
+  const cpus = wide.findIndex((s) => s.id === 'setting-cpus') + 1;
+  assert.ok(cpus === 0 || cpus > play, `CPUs at stop ${cpus}, Play at ${play}`);
+  const phone = await newPage(app, t);
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await openApp(phone, app, 'race-unsafe');
+  const narrow = await tabStops(phone, 40);
+  assert.ok(narrow.some((s) => s.id === 'btn-play') && narrow.some((s) => s.id === 'setting-cpus'), narrow.map((s) => s.id).join(', '));
+  // Down the page, never back up (a row's items share their top, give or take a few px).
+  const back = narrow.filter((s, i) => i > 0 && s.top < narrow[i - 1].top - 8).map((s, i) => `${narrow[narrow.indexOf(s) - 1].id} → ${s.id} (${s.top})`);
+  assert.deepEqual(back, [], narrow.map((s) => `${s.id}@${s.top}`).join(', '));
+  page.done();
+  phone.done();
+});
