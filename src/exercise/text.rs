@@ -10,7 +10,7 @@ use crate::model::scheduler::{MostUrgent, PassTie};
 /// The rules a learner needs to solve an exercise by hand: the policy's in one line, then the
 /// machine's.
 pub fn rules(spec: &SchedulerSpec, cpus: u32) -> String {
-    let ties = "jobs that become ready at the same tick queue in name order";
+    let ties = "jobs that become ready at the same time queue in name order";
     let policy = match &spec.params {
         PolicyParams::Fcfs(_) => {
             format!("FCFS: jobs run in the order they become ready, each until it finishes or starts I/O; {ties}.")
@@ -18,8 +18,8 @@ pub fn rules(spec: &SchedulerSpec, cpus: u32) -> String {
         PolicyParams::RoundRobin(rr) => {
             let q = rr.quantum;
             let tie = match rr.tie {
-                TieRule::ArrivalsFirst => "behind a job that arrives at that same tick",
-                TieRule::PreemptedFirst => "ahead of a job that arrives at that same tick",
+                TieRule::ArrivalsFirst => "behind a job that arrives at that same time",
+                TieRule::PreemptedFirst => "ahead of a job that arrives at that same time",
             };
             format!(
                 "Round Robin, quantum {q}: jobs take turns in the order they become ready; a job runs at most {q} µs, then goes to the back of the queue, {tie} (a job alone keeps the CPU)."
@@ -107,7 +107,7 @@ pub fn rules(spec: &SchedulerSpec, cpus: u32) -> String {
         ),
         // Scripted::pick with an empty schedule (an exercise has none): the lowest-numbered ready
         // thread, the jobs being numbered in name order, for no set time.
-        PolicyParams::Scripted(_) => "Scripted, with no schedule (an exercise has none): a free CPU runs the ready job first in name order until it finishes or starts I/O; nothing is pre-empted. (In a scenario, a \"schedule\" such as \"0011\" in its JSON names the thread that runs each tick, on one CPU.)".into(),
+        PolicyParams::Scripted(_) => "Scripted, with no schedule (an exercise has none): a free CPU runs the ready job first in name order until it finishes or starts I/O; nothing is pre-empted. (In a scenario, a \"schedule\" such as \"0011\" in its JSON names the thread that runs each µs, on one CPU.)".into(),
         other => format!("{}: see the policy's description.", other.policy().label()),
     };
     let machine = if cpus == 1 {
