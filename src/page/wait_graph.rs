@@ -12,7 +12,6 @@ use std::fmt::Write;
 
 use crate::markup::{escape, with_code};
 use crate::model::System;
-use crate::model::ThreadId;
 use crate::model::program::Instr;
 use crate::model::trace::{Snapshot, ThreadState};
 use crate::model::waitgraph::WaitGraph;
@@ -144,22 +143,34 @@ pub fn svg(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
     // waits' arrows, a quarter of the way from the thread; the first arrow whose label stays
     // clear of the labels already placed (on a label per arrow, the philosophers' p4 → f0 and
     // p3 → f4 put two labels on each other at p3).
-    let at = |tid: ThreadId, row: i32| {
-        let (y1, y2) = (ty(tid) + WAIT_DY, row + WAIT_DY);
-        (tx + (ox - 2 - tx) / 4 + 6, y1 + (y2 - y1) / 4 - 5)
-    };
-    let mut placed: Vec<(i32, i32)> = Vec::new();
+    // Every wait arrow runs from the threads' column to the objects', so the labels share their
+    // x: only their rows can collide.
+    let label_x = tx + (ox - 2 - tx) / 4 + 6;
+    let mut placed: Vec<i32> = Vec::new();
     for cycle in &g.cycles {
-        let spots = cycle.iter().filter_map(|&t| {
-            let wait = g.edges.iter().find(|e| !e.holds && e.in_cycle && e.thread == t).map(|e| oy(e.object));
-            let join = || g.joins.iter().position(|j| j.in_cycle && j.joiner == t).map(|k| oy(g.objects.len() + k));
-            wait.or_else(join).map(|row| at(t, row))
-        });
-        let spots: Vec<(i32, i32)> = spots.collect();
-        let clear = |&(x, y): &(i32, i32)| placed.iter().all(|&(px, py)| (x - px).abs() >= 36 || (y - py).abs() >= 14);
-        if let Some(&(x, y)) = spots.iter().find(|s| clear(s)).or(spots.first()) {
-            placed.push((x, y));
-            let _ = write!(out, r#"<text class="wg-cycle-label" x="{x}" y="{y}" text-anchor="middle">cycle</text>"#);
+        let mut spot = None;
+        for &t in cycle {
+            let row = if let Some(e) = g.edges.iter().find(|e| !e.holds && e.in_cycle && e.thread == t) {
+                oy(e.object)
+            } else if let Some(k) = g.joins.iter().position(|j| j.in_cycle && j.joiner == t) {
+                oy(g.objects.len() + k)
+            } else {
+                continue;
+            };
+            let (y1, y2) = (ty(t) + WAIT_DY, row + WAIT_DY);
+            let y = y1 + (y2 - y1) / 4 - 5;
+            let clear = placed.iter().all(|&p| (y - p).abs() >= 14);
+            if clear || spot.is_none() {
+                spot = Some(y);
+            }
+            if clear {
+                break;
+            }
+        }
+        if let Some(y) = spot {
+            placed.push(y);
+            let _ =
+                write!(out, r#"<text class="wg-cycle-label" x="{label_x}" y="{y}" text-anchor="middle">cycle</text>"#);
         }
     }
     for &tid in &g.threads {
