@@ -264,7 +264,16 @@ fn an_exercise_answered_right_then_wrong() {
     assert!(!expected.is_empty());
     assert_eq!(spans, expected);
     assert!(attr(why, "data-lane").iter().all(|l| l == "1"));
-    assert!(why.contains(&format!("= {} ticks.", b.waiting)), "{why}");
+    assert!(why.contains(&format!("= {} µs.", b.waiting)), "{why}");
+    // One unit word, as the simulator's timeline says: µs, never ticks.
+    // (The policy menu's "Round Robin on a global tick" is OSTEP's name for multi.py's policy.)
+    for part in [
+        between(&m, r#"data-testid="exercise-problem""#, "</section>"),
+        between(&m, r#"data-testid="answers-form""#, "</form>"),
+    ] {
+        let words = part.replace("g-tick", "");
+        assert!(!words.split(|c: char| !c.is_alphanumeric()).any(|w| w == "tick" || w == "ticks"), "{part}");
+    }
 }
 
 #[test]

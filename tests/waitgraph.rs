@@ -202,7 +202,8 @@ fn the_page_draws_and_words_the_graph() {
     assert_eq!(end.matches("<line class=\"wg-edge").count(), 4);
     assert_eq!(end.matches("<line class=\"wg-edge wg-holds wg-cycle\"").count(), 2);
     assert_eq!(end.matches("<line class=\"wg-edge wg-cycle\"").count(), 2);
-    assert_eq!(end.matches(">cycle</text>").count(), 2);
+    // One label per cycle (it was one per wait on the cycle).
+    assert_eq!(end.matches(">cycle</text>").count(), 1);
     assert!(end.contains(
         "<strong>Cycle:</strong> a waits for mutex <code>y</code>, held by b, which waits for mutex <code>x</code>, held \
          by a.</p>"
@@ -218,6 +219,21 @@ fn the_page_draws_and_words_the_graph() {
     assert!(has_objects(&sys));
     let (single, _) = run(&preset("single-thread"));
     assert!(!has_objects(&single));
+}
+
+/// The philosophers' cycle of five is labelled once (the walk saw two "cycle" labels drawn on
+/// each other at p3: one per wait arrow, p4 → f0 crossing p3 → f4).
+#[test]
+fn the_philosophers_cycle_has_one_label() {
+    use threadlab::page::wait_graph::body;
+    let s = preset("philosophers");
+    let (sys, r) = run(&s);
+    let trace = r.trace.expect("full trace");
+    let snap = trace.snapshot(&sys, 2, 5);
+    let g = WaitGraph::at(&sys, &snap);
+    assert_eq!(g.cycles.len(), 1);
+    let svg = body(&sys, &g, &snap);
+    assert_eq!(svg.matches(r#"<text class="wg-cycle-label""#).count(), 1, "{svg}");
 }
 
 /// An exited holder is drawn as such (dashed box, "exited") and said in words.

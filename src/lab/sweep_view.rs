@@ -65,7 +65,14 @@ fn form(v: &Values, base: &Planned) -> String {
     let params: Vec<(String, String)> = (Setting::ALL.iter())
         .filter(|s| s.is_numeric())
         .map(|s| {
-            (s.key().to_string(), format!("{}{}", s.label(), s.unit().map(|u| format!(" ({u})")).unwrap_or_default()))
+            (
+                s.key().to_string(),
+                format!(
+                    "{}{}",
+                    s.label(),
+                    s.unit().map(|u| format!(" ({})", super::html::unit_word(u))).unwrap_or_default()
+                ),
+            )
         })
         .collect();
     let metrics: Vec<(String, String)> =
@@ -204,7 +211,8 @@ pub fn svg(c: &SweepChart) -> String {
     let plot_h = H - TOP - BOTTOM;
     let x = |v: f64| if xmax > xmin { LEFT + (v - xmin) / (xmax - xmin) * plot_w } else { LEFT + plot_w / 2.0 };
     let y = |v: f64| TOP + plot_h - (v - y0) / (y1 - y0) * plot_h;
-    let unit = |u: &Option<String>| u.as_deref().map(|u| format!(" ({u})")).unwrap_or_default();
+    let unit =
+        |u: &Option<String>| u.as_deref().map(|u| format!(" ({})", super::html::unit_word(u))).unwrap_or_default();
     let xlabel = format!("{}{}", c.param.label, unit(&c.param.unit));
     let ylabel = format!("{}{}", c.metric.label, unit(&c.metric.unit));
     let mut out = format!(

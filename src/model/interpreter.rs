@@ -29,26 +29,28 @@ pub struct Context {
     pub flags: Flags,
 }
 
-/// Where a register's value came from: a variable and that variable's write count (its
-/// version) when it was loaded, or nothing. Packed small: a thread's context is copied and
+/// Where a register's value came from: a variable and the lineage length of the value loaded
+/// ([`Cell::chain`]), or nothing. Packed small: a thread's context is copied and
 /// scanned on every instruction.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Origin {
     /// The variable's index + 1; 0: the value came from no variable.
     var_plus_one: u32,
-    /// The variable's write count at the load, modulo 2³² (only differences are used).
-    version: u32,
+    /// The loaded value's chain ([`Cell::chain`]), modulo 2³² (only differences are used).
+    chain: u32,
 }
 
 impl Origin {
-    /// Loaded from `var` at write count `writes`.
-    fn of(var: VarId, writes: u64) -> Self {
-        Origin { var_plus_one: var as u32 + 1, version: writes as u32 }
+    /// Loaded from `var` holding a value of lineage `chain`.
+    fn of(var: VarId, chain: u64) -> Self {
+        Origin { var_plus_one: var as u32 + 1, chain: chain as u32 }
     }
 
-    /// Writes to `var` made since the load, if the value came from `var`.
-    fn writes_since(&self, var: VarId, writes: u64) -> Option<u64> {
-        (self.var_plus_one == var as u32 + 1).then(|| u64::from((writes as u32).wrapping_sub(self.version)))
+    /// If the value came from `var`: the current lineage `chain` minus the loaded value's, i.e.
+    /// how many stores of the current lineage a store of this value cuts off (negative: the
+    /// value's lineage was cut since the load and the store puts it back).
+    fn chain_behind(&self, var: VarId, chain: u64) -> Option<i64> {
+        (self.var_plus_one == var as u32 + 1).then(|| i64::from((chain as u32).wrapping_sub(self.chain) as i32))
     }
 }
 
@@ -238,19 +240,23 @@ pub fn execute(
         Instr::Io { span } => Effect::flow(Flow::Block(WaitReason::Io { until: now + draw(span) })),
         Instr::Load { reg, var } => {
             let cell = proc.memory[var];
-            ctx.loaded_from[reg as usize] = Origin::of(var, cell.writes);
+            ctx.loaded_from[reg as usize] = Origin::of(var, cell.chain);
             ctx.regs[reg as usize] = cell.value;
             Effect::next(pc + 1).with(Change::Reg { reg, value: cell.value })
         }
         Instr::Store { reg, var } => {
             let value = ctx.regs[reg as usize];
             let cell = &mut proc.memory[var];
-            let lost = ctx.loaded_from[reg as usize].writes_since(var, cell.writes).unwrap_or(0);
-            *cell = Cell { value, writes: cell.writes + 1, lost: cell.lost + lost };
+            // The stored value's lineage is the loaded value's plus this store; a value not
+            // loaded from the variable continues the current lineage (it overwrites nothing it
+            // could have seen). The mark: the stores of the current lineage cut off, if any.
+            let behind = ctx.loaded_from[reg as usize].chain_behind(var, cell.chain).unwrap_or(0);
+            let chain = (cell.chain as i64 - behind) as u64 + 1;
+            *cell = Cell { value, writes: cell.writes + 1, chain };
             // The register now holds what memory holds: a later store from it loses nothing
             // unless someone else writes in between.
-            ctx.loaded_from[reg as usize] = Origin::of(var, cell.writes);
-            let lost = lost.min(u32::MAX as u64) as u32;
+            ctx.loaded_from[reg as usize] = Origin::of(var, chain);
+            let lost = behind.clamp(0, i64::from(u32::MAX)) as u32;
             Effect::next(pc + 1).with(Change::Mem { var, value, lost })
         }
         Instr::Add { reg, operand } => {
@@ -407,10 +413,10 @@ fn atomic(
     let cell = &mut memory[var];
     let read = cell.value;
     if let Some(value) = wrote {
-        *cell = Cell { value, writes: cell.writes + 1, lost: cell.lost };
+        *cell = Cell { value, writes: cell.writes + 1, chain: cell.chain + 1 };
     }
     ctx.regs[reg as usize] = read;
-    ctx.loaded_from[reg as usize] = Origin::of(var, cell.writes);
+    ctx.loaded_from[reg as usize] = Origin::of(var, cell.chain);
     Effect::next(pc + 1).with(Change::Atomic { var, reg, read, wrote, flags })
 }
 

@@ -145,7 +145,7 @@ impl Mirrors {
             let cell = memory[pid][var];
             for &(p, v) in &sharing.variables[g as usize] {
                 if p != pid && memory[p][v] != cell {
-                    let lost = cell.lost.saturating_sub(memory[p][v].lost).min(u64::from(u32::MAX)) as u32;
+                    let lost = cell.lost().saturating_sub(memory[p][v].lost()).min(u64::from(u32::MAX)) as u32;
                     memory[p][v] = cell;
                     out.push(What::Mem { pid: p, var: v, value: cell.value, tid, lost });
                 }

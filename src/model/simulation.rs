@@ -1292,7 +1292,7 @@ impl Kernel {
                     name: name.clone(),
                     value: memory[p.pid][v].value,
                     expected: p.space.expected[v],
-                    lost_updates: memory[p.pid][v].lost,
+                    lost_updates: memory[p.pid][v].lost(),
                 })
             })
             .collect();

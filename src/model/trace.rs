@@ -109,9 +109,18 @@ pub enum What {
         value: i64,
         /// Thread that stored it.
         tid: ThreadId,
-        /// Lost updates: how many writes by other threads this store overwrote unseen, i.e.
-        /// writes to the variable made after this thread `load`ed the value it is storing (0 for
-        /// a store not derived from a load of the same variable). The classic race condition.
+        /// Lost updates marked at this store: how many stores of the variable's current
+        /// lineage ([`crate::model::memory::Cell::chain`]) it cut off, i.e. writes it overwrote
+        /// unseen because its value was computed from an older value (0 for a store not derived
+        /// from a load of the same variable). The classic race condition.
+        ///
+        /// The rule for a cut: a store is marked when it cuts, with the number of stores cut,
+        /// and never later. A store computed from a value loaded before an earlier cut puts
+        /// the cut stores back into the lineage (it is marked 0, as it cuts nothing): the
+        /// variable's count ([`crate::model::memory::Cell::lost`], stores not in the final
+        /// value's lineage) is then below the sum of the marks. In a run of increments two
+        /// stores that overwrite each other's writes are counted once: the second was computed
+        /// from a value still in the lineage, so it cuts nothing.
         lost: u32,
     },
     /// An atomic read-modify-write (`faa`, `xchg`, `cas`): in one indivisible step, thread `tid`
@@ -654,8 +663,9 @@ impl Trace {
 
     /// The lost updates of the stores at exactly `time` (ticks). Pure: reads the trace only.
     ///
-    /// A store with `lost = n` overwrote the `n` writes to its variable made since its thread loaded
-    /// the value (the model counts them), so they are the `n` previous `Mem` events of that variable.
+    /// A store with `lost = n` cut the `n` newest stores of its variable's lineage, taken here as
+    /// the `n` previous writes of that variable (the same stores unless a cut store had itself
+    /// been cut and put back).
     /// Each write's delta is its value minus the value before it (`initial` if it was the first).
     pub fn lost_updates_at(&self, sys: &System, time: Ticks) -> Vec<LostUpdate> {
         let events = &self.events;

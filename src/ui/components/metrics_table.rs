@@ -91,9 +91,12 @@ pub fn MetricsTable(props: &MetricsTableProps) -> Html {
                 <div><dt>{ "Instructions" }</dt><dd>{ grouped(m.steps) }</dd></div>
                 <div><dt>{ "Total memory" }</dt><dd data-testid="metric-memory">{ bytes(m.total_memory_bytes) }</dd></div>
             </dl>
+            // The words above the box, not in its caption: a caption is as wide as the table, so
+            // on a phone it was cut mid-word at the scrolling box's edge.
+            <p class="hint" id="per-thread-note" data-testid="per-thread-note">{ "Per thread. Turnaround = completion − arrival = waiting + CPU + I/O + sync wait (blocked on a lock, semaphore, condition variable, barrier or read-write lock, or in a join waiting for a thread's exit; spinning counts as CPU; lock_wait in the CLI's JSON); response = first run − arrival." }</p>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Metrics per thread">
-                <table class="table">
-                    <caption>{ "Per thread. Turnaround = completion − arrival = waiting + CPU + I/O + sync wait (blocked on a lock, semaphore, condition variable, barrier or read-write lock, or in a join waiting for a thread's exit; spinning counts as CPU; lock_wait in the CLI's JSON); response = first run − arrival." }</caption>
+                <table class="table" aria-describedby="per-thread-note">
+                    <caption>{ "Per thread" }</caption>
                     <thead>
                         <tr>
                             <th scope="col">{ "Process" }</th><th scope="col">{ "Thread" }</th>
