@@ -240,6 +240,24 @@ fn the_process_presets_show_their_claims() {
     assert!(message.contains("held by app/logger, a thread that `fork` did not copy into app.1"), "{message}");
 }
 
+/// A wait still open at a deadlock counts up to it (417, the last instant). In fork-held-lock
+/// (2 CPUs, FCFS, process switch 5) app/main runs `compute 10`, `fork` (156) to 166, `jeq` and
+/// `wait` (1 each) and blocks for its child at 168: 417 − 168 = 249 ticks of sync wait. The
+/// child app.1/main, ready at 166, is switched in on that CPU from 168 (5 ticks: it waited
+/// 173 − 166 = 7), runs `jeq` and `lock log` and blocks at 175: 417 − 175 = 242. Both said 0.
+#[test]
+fn waits_open_at_a_deadlock_are_counted() {
+    let (_, r) = preset("fork-held-lock");
+    let Outcome::Deadlock { time, .. } = &r.outcome else { panic!("{:?}", r.outcome) };
+    assert_eq!((*time, r.metrics.makespan), (417, 417));
+    let t = |process: &str, name: &str| {
+        let t = r.metrics.threads.iter().find(|t| t.process == process && t.name == name).unwrap();
+        (t.waiting, t.cpu_time, t.lock_wait)
+    };
+    assert_eq!(t("app", "main"), (0, 168, 249));
+    assert_eq!(t("app.1", "main"), (7, 2, 242));
+}
+
 #[test]
 fn bad_machine_settings_are_located() {
     for (machine, path) in [
