@@ -377,3 +377,23 @@ fn the_explorer_refuses_fork_with_a_located_error() {
         assert!(message.contains("main/t, line 2") && message.contains("`fork`, `spawn` and `wait`"), "{message}");
     }
 }
+
+/// A forked child's thread, on the page, is a copy of its parent after the `fork`, and has no
+/// row before it. In fork-copy main runs `set r0, 1` and `store r0, x` (1 tick each) and
+/// `fork r1` (PC 2, 156 ticks): app.1 is created at 158, its thread at PC 3 (`jeq r1, 0,
+/// child`, line 4) with main's r0 = 1 and r1 = 0 (it used to show PC 0 and all registers 0).
+#[test]
+fn a_forked_thread_starts_as_its_parents_copy_on_the_page() {
+    use threadlab::page::run::Run;
+    let run = Run::from_json(threadlab::presets::find("fork-copy").unwrap().json).unwrap();
+    let child = run.system.threads.iter().find(|t| run.system.processes[t.pid].name == "app.1").unwrap().tid;
+    assert_eq!(run.result.metrics.memory[1].created, 158);
+    assert!(!run.exists_at(child, 157) && run.exists_at(child, 158) && run.exists_at(0, 0));
+    for t in 158..=163 {
+        let v = &run.snapshot(t).threads[child];
+        assert_eq!((v.pc, v.registers[0], v.registers[1]), (3, 1, 0), "at t={t}");
+    }
+    // The parent goes on at the same PC with r1 = the child's pid.
+    let v = &run.snapshot(158).threads[0];
+    assert_eq!((v.pc, v.registers[0], v.registers[1]), (3, 1, 1));
+}

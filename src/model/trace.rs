@@ -584,6 +584,13 @@ impl Fold {
                 // A forked child starts with its parent's values and locks (the forking thread's
                 // now held by its copy); a spawned one with the declared values, as loaded.
                 What::NewProcess { tid, child, thread, spawned: None } => {
+                    // The child's thread is a copy of the caller after its `fork`: the caller's
+                    // registers and flags (the `Reg` event that follows zeroes the fork's
+                    // register), its PC the instruction after the fork's.
+                    let caller = &self.threads[tid];
+                    let (pc, registers, flags) = (caller.pc + 1, caller.registers, caller.flags);
+                    let copy = &mut self.threads[thread];
+                    (copy.pc, copy.registers, copy.flags) = (pc, registers, flags);
                     let parent = sys.threads[tid].pid;
                     self.variables[child] = self.variables[parent].clone();
                     let owners = self.mutex_owners[parent].iter().map(|o| o.map(|o| if o == tid { thread } else { o }));
