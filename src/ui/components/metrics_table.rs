@@ -57,7 +57,17 @@ pub fn MetricsTable(props: &MetricsTableProps) -> Html {
             </tr>
         }
     });
-    let vars = m.variables.iter().map(|v| {
+    let sys = &props.run.system;
+    // A shared segment's variable is one variable: one row, under the processes that map it.
+    let copies = |v: &crate::model::metrics::VariableValue| {
+        let var = sys.processes.get(v.pid)?.space.variables.iter().position(|n| *n == v.name)?;
+        sys.sharing.var_copies(v.pid, var)
+    };
+    let vars = m.variables.iter().filter(|v| copies(v).is_none_or(|c| c[0].0 == v.pid)).map(|v| {
+        let owner = match copies(v) {
+            Some(c) => format!("{} (shared segment)", c.iter().map(|&(p, _)| sys.processes[p].name.as_str()).collect::<Vec<_>>().join(", ")),
+            None => v.process.clone(),
+        };
         let (note, good) = v.verdict(props.run.result.outcome.stopped_at());
         let class = match good {
             Some(true) => "ok",
@@ -66,7 +76,7 @@ pub fn MetricsTable(props: &MetricsTableProps) -> Html {
         };
         html! {
             <tr>
-                <td>{ &v.process }</td>
+                <td>{ owner }</td>
                 <td><code>{ &v.name }</code></td>
                 <td class="num"><span data-testid={format!("final-var-{}-{}", v.process, v.name)}>{ v.value }</span></td>
                 <td class="num">{ v.expected.map_or_else(|| "—".to_string(), |e| e.to_string()) }</td>
