@@ -213,3 +213,20 @@ fn the_page_words_say_what_a_segment_shares() {
     assert_eq!(sys.segment_note(0), "Other processes cannot see these variables.");
     assert_eq!(sys.thread_name(0), sys.threads[0].name);
 }
+
+/// A segment's mutex is one node of the wait-for graph, whichever process holds or waits for
+/// it, named alone (the graph showed `a/m` and `b/m`, "a/main holds mutex b/m"). `a` takes m
+/// (`lock` 0–1) and holds it through `compute 5`; `b` computes 0–1 and asks for m at 1–2: at
+/// t = 3 a holds it and b waits.
+#[test]
+fn a_segment_mutex_is_one_node_of_the_wait_for_graph() {
+    use threadlab::model::waitgraph::WaitGraph;
+    let s = two("lock m\ncompute 5\nunlock m", "compute 1\nlock m\nunlock m", &["m"]);
+    let (sys, r) = model::run(&s).unwrap();
+    let snap = r.trace.as_ref().unwrap().snapshot(&sys, 2, 3);
+    let g = WaitGraph::at(&sys, &snap);
+    assert_eq!(g.objects.len(), 1, "{:?}", g.objects);
+    let words: Vec<String> = g.edges.iter().map(|e| g.edge_words(&sys, e)).collect();
+    assert_eq!(words, ["a/main holds mutex `m`", "b/main waits for mutex `m`"]);
+    assert_eq!(WaitGraph::object_name(&sys, g.objects[0]), "m");
+}

@@ -213,8 +213,12 @@ impl WaitGraph {
         let mut readers: Vec<(ObjectRef, u32)> = Vec::new();
         for (pid, owners) in snap.mutex_owners.iter().enumerate() {
             for (id, owner) in owners.iter().enumerate() {
-                if let Some(&t) = owner.as_ref() {
-                    held[t].push(ObjectRef { pid, kind: ObjectKind::Mutex, id });
+                let obj = WaitGraph::one_node(sys, ObjectRef { pid, kind: ObjectKind::Mutex, id });
+                // A shared segment's mutex is one node, met once per mapping process.
+                if let Some(&t) = owner.as_ref()
+                    && !held[t].contains(&obj)
+                {
+                    held[t].push(obj);
                 }
             }
         }
@@ -259,7 +263,7 @@ impl WaitGraph {
         }
         for tid in 0..n {
             let pid = sys.threads[tid].pid;
-            let wanted = wants[tid].and_then(|w| w.object(pid));
+            let wanted = wants[tid].and_then(|w| w.object(pid)).map(|o| WaitGraph::one_node(sys, o));
             if held[tid].is_empty() && wanted.is_none() && joined(wants[tid]).is_none() && !join_target[tid] {
                 continue;
             }
@@ -346,16 +350,28 @@ impl WaitGraph {
         }
     }
 
+    /// The node of object `obj`: a shared segment's mutex, which each mapping process has in its
+    /// table, is one mutex, named by its first mapping process's copy
+    /// ([`super::ipc::Sharing::mutex_copies`]); any other object is its own node.
+    pub fn one_node(sys: &System, obj: ObjectRef) -> ObjectRef {
+        match (obj.kind, sys.sharing.mutex_copies(obj.pid, obj.id)) {
+            (ObjectKind::Mutex, Some(copies)) => ObjectRef { pid: copies[0].0, id: copies[0].1, ..obj },
+            _ => obj,
+        }
+    }
+
     /// An object's name for the graph: its name, or `process/name` when the system has several
-    /// processes.
+    /// processes; a shared segment's mutex, one object of several processes, its name alone.
     pub fn object_name(sys: &System, obj: ObjectRef) -> String {
         let p = &sys.processes[obj.pid];
         let name = match obj.kind {
             ObjectKind::Mutex => p.mutexes.get(obj.id).map_or("?", String::as_str),
             kind => p.objects.name(kind, obj.id),
         };
+        let shared = obj.kind == ObjectKind::Mutex && sys.sharing.mutex_copies(obj.pid, obj.id).is_some();
         match sys.processes.len() {
             1 => name.to_string(),
+            _ if shared => name.to_string(),
             _ => format!("{}/{name}", p.name),
         }
     }
