@@ -22,9 +22,15 @@ test('fork-copy: the child appears when forked, with its own x and its pages', {
   await seek(page, 0);
   const memory = byId(page, 'memory-view');
   assert.doesNotMatch(await memory.innerText(), /Process app\.1/);
-  // Every thread has its row, the forked one too (not yet running at 0).
+  // The forked thread has no row before its fork; from the fork on it is main's copy after the
+  // fork: the PC of the instruction after it (3, line 4), main's r0 = 1, its own r1 = 0.
   const rows = page.locator('[data-testid="thread-table"] tr[data-tid]');
+  assert.equal(await rows.count(), want.metrics.threads.length - 1);
+  await seek(page, fork.time);
   assert.equal(await rows.count(), want.metrics.threads.length);
+  const copy = page.locator(`[data-testid="thread-table"] tr[data-tid="${fork.thread}"]`);
+  assert.match(await copy.locator('[data-testid="thread-pc"]').innerText(), /^3 \(line 4\)/);
+  assert.match(await copy.locator('td.regs').innerText(), /^r0=1$/);
   await byId(page, 'btn-end').click();
   const words = await memory.innerText();
   assert.match(words, new RegExp(`Process app\\.1 \\(pid ${fork.child}\\)`));
