@@ -255,3 +255,14 @@ fn a_forked_copy_held_by_an_uncopied_thread_is_said_so() {
     );
     assert!(!g.edges.iter().any(|e| e.holds && e.thread == logger && g.objects[e.object].pid == 1));
 }
+
+/// A channel is the scenario's, not its first process's: in ipc-messages the graph names it
+/// `items` (it said `producer/items`, as if the producer owned it).
+#[test]
+fn a_channel_is_named_alone() {
+    let s = preset("ipc-messages");
+    let (sys, _) = run(&s);
+    let obj = ObjectRef { pid: 0, kind: ObjectKind::Channel, id: 0 };
+    assert_eq!(WaitGraph::object_name(&sys, obj), "items");
+    assert_eq!(WaitGraph::object_name(&sys, ObjectRef { pid: 1, ..obj }), "items");
+}

@@ -386,14 +386,16 @@ impl WaitGraph {
     }
 
     /// An object's name for the graph: its name, or `process/name` when the system has several
-    /// processes; a shared segment's mutex, one object of several processes, its name alone.
+    /// processes; a shared segment's mutex or a channel, each one object of several processes
+    /// (the scenario's, not the first process's), its name alone.
     pub fn object_name(sys: &System, obj: ObjectRef) -> String {
         let p = &sys.processes[obj.pid];
         let name = match obj.kind {
             ObjectKind::Mutex => p.mutexes.get(obj.id).map_or("?", String::as_str),
             kind => p.objects.name(kind, obj.id),
         };
-        let shared = obj.kind == ObjectKind::Mutex && sys.sharing.mutex_copies(obj.pid, obj.id).is_some();
+        let shared = obj.kind == ObjectKind::Channel
+            || (obj.kind == ObjectKind::Mutex && sys.sharing.mutex_copies(obj.pid, obj.id).is_some());
         match sys.processes.len() {
             1 => name.to_string(),
             _ if shared => name.to_string(),
