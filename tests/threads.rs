@@ -597,3 +597,14 @@ fn a_ready_wait_open_at_a_fault_is_counted() {
     let waiting: Vec<_> = t[2..].iter().map(|t| t.waiting).collect();
     assert_eq!(waiting, [29, 15, 1]);
 }
+
+/// One term for a `"start": "created"` slot no `create` has reached: the thread table says
+/// "not created yet" (it said "not started" while the outcome says "never created").
+#[test]
+fn an_uncreated_slot_is_not_created_yet() {
+    use threadlab::page::run::Run;
+    let run = Run::from_json(include_str!("../presets/threads-create-join.json")).unwrap();
+    let w4 = &run.snapshot(0).threads[4];
+    assert_eq!(w4.state_words(run.system.threads[4].created), "not created yet");
+    assert_eq!(w4.state_words(false), "new");
+}

@@ -235,8 +235,8 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
         let stacks = l.stack_bytes_per_thread * started as u64;
         let unstarted = match unstarted {
             0 => String::new(),
-            1 => "; 1 thread not started has no stack yet".into(),
-            n => format!("; {n} threads not started have no stack yet"),
+            1 => "; 1 thread not created yet has no stack".into(),
+            n => format!("; {n} threads not created yet have no stack"),
         };
         html! {
             <article class="process-box" aria-label={format!("Address space of process {}", p.name)}>

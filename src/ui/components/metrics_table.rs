@@ -103,13 +103,13 @@ pub fn MetricsTable(props: &MetricsTableProps) -> Html {
             </dl>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Metrics per thread">
                 <table class="table">
-                    <caption>{ "Per thread. Turnaround = completion − arrival = waiting + CPU + I/O + sync wait (blocked on a lock, semaphore, condition variable, barrier or read-write lock, or in a join waiting for a thread's exit; spinning counts as CPU; lock_wait in the CLI's JSON); response = first run − arrival." }</caption>
+                    <caption>{ "Per thread. Turnaround = completion − arrival = waiting + CPU + I/O + sync wait (blocked on a lock, semaphore, condition variable, barrier, read-write lock or channel, in a join waiting for a thread's exit, or in a wait for a child process to end; spinning counts as CPU; lock_wait in the CLI's JSON); response = first run − arrival." }</caption>
                     <thead>
                         <tr>
                             <th scope="col">{ "Process" }</th><th scope="col">{ "Thread" }</th>
                             <th scope="col">{ "Arrival" }</th><th scope="col">{ "First run" }</th><th scope="col">{ "Completion" }</th>
                             <th scope="col">{ "Turnaround" }</th><th scope="col">{ "Waiting" }</th><th scope="col">{ "Response" }</th>
-                            <th scope="col">{ "CPU time" }</th><th scope="col">{ "I/O" }</th><th scope="col" data-testid="col-sync-wait" title="Time blocked on synchronisation: a lock, semaphore, condition variable, barrier or read-write lock, or a join waiting for a thread's exit. The CLI's JSON calls it lock_wait (its name from when a mutex was the only object).">{ "Sync wait" }</th>
+                            <th scope="col">{ "CPU time" }</th><th scope="col">{ "I/O" }</th><th scope="col" data-testid="col-sync-wait" title="Time blocked on synchronisation: a lock, semaphore, condition variable, barrier, read-write lock or channel (a send to a full one, a receive from an empty one), a join waiting for a thread's exit, or a wait for a child process to end. The CLI's JSON calls it lock_wait (its name from when a mutex was the only object).">{ "Sync wait" }</th>
                         </tr>
                     </thead>
                     <tbody>{ for threads }</tbody>
