@@ -45,7 +45,7 @@ test('fork-copy: the child appears when forked, with its own x and its pages', {
   assert.equal(await pages.locator('i.pg-shared').count(), 3);
   assert.match(await byId(page, `pages-app`).innerText(), /1 copied\. .*\(1 copy-on-write\)/);
   assert.match(await byId(page, 'page-legend').innerText(),
-    new RegExp(`Peak resident: ${grouped(want.metrics.peak_resident_bytes)} B`));
+    new RegExp(`Peak resident \\(all processes, a shared page once\\): ${grouped(want.metrics.peak_resident_bytes)} B`));
   // The timeline has a lane for the forked thread.
   await byId(page, 'lanes-threads').click();
   assert.equal(await page.locator('.lane-labels li[title="app.1 / main"]').count(), 1);
@@ -61,6 +61,10 @@ test('processes-memory: eight spawned processes, each with its box and pages', {
   const boxes = byId(page, 'memory-view').locator('article.process-box');
   assert.equal(await boxes.count(), want.metrics.memory.length);
   assert.match(await byId(page, 'memory-view').innerText(), /Spawned \(worker\) by app at t = 10232 µs/);
+  // Resident frames (each page once) apart from the footprints added up (shared pages per process).
+  assert.equal(await byId(page, 'metric-peak-resident').innerText(), `${grouped(want.metrics.peak_resident_bytes)} B`);
+  assert.equal(await byId(page, 'metric-memory').innerText(), `${grouped(want.metrics.total_memory_bytes)} B`);
+  assert.match(await byId(page, 'page-legend').innerText(), /PSS sum at the end: 0 B \(every process has ended/);
   assert.equal(await byId(page, 'outcome').getAttribute('data-kind'), 'completed');
   page.done();
 });

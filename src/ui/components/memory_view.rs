@@ -280,8 +280,13 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
             <h2 class="panel-title">{ format!("Memory at t = {} µs", snap.time) }</h2>
             <p class="page-legend" data-testid="page-legend">{ raw(format!(
                 "<i class=\"pg-private\"></i> private <i class=\"pg-shared\"></i> shared <i class=\"pg-copied\"></i> \
-                 copied on write. Peak resident: {}; PSS sum at the end: {}.",
-                bytes(metrics.peak_resident_bytes), bytes(metrics.total_pss_bytes))) }</p>
+                 copied on write. Peak resident (all processes, a shared page once): {}; PSS sum at the end: {}.",
+                bytes(metrics.peak_resident_bytes),
+                if metrics.total_pss_bytes == 0 && metrics.memory.iter().all(|m| m.ended.is_some()) {
+                    "0 B (every process has ended and freed its pages; each box shows its pages at its end)".to_string()
+                } else {
+                    bytes(metrics.total_pss_bytes)
+                })) }</p>
             <div class="process-grid">{ for boxes }</div>
         </section>
     }
