@@ -62,8 +62,8 @@ test('processes-memory: eight spawned processes, each with its box and pages', {
   assert.equal(await boxes.count(), want.metrics.memory.length);
   assert.match(await byId(page, 'memory-view').innerText(), /Spawned \(worker\) by app at t = 10232 µs/);
   // Resident frames (each page once) apart from the footprints added up (shared pages per process).
-  assert.equal(await byId(page, 'metric-peak-resident').innerText(), `${grouped(want.metrics.peak_resident_bytes)} B`);
-  assert.equal(await byId(page, 'metric-memory').innerText(), `${grouped(want.metrics.total_memory_bytes)} B`);
+  assert.equal(await byId(page, 'metric-peak-resident').textContent(), `${grouped(want.metrics.peak_resident_bytes)} B`);
+  assert.equal(await byId(page, 'metric-memory').textContent(), `${grouped(want.metrics.total_memory_bytes)} B`);
   assert.match(await byId(page, 'page-legend').innerText(), /PSS sum at the end: 0 B \(every process has ended/);
   assert.equal(await byId(page, 'outcome').getAttribute('data-kind'), 'completed');
   page.done();
