@@ -251,3 +251,34 @@ fn the_page_names_an_exited_holder() {
         "<strong>No cycle:</strong> late waits for mutex <code>m</code>, held by main, which exited without unlocking.</p>"
     ));
 }
+
+/// fork-held-lock at its deadlock (t = 417): app.1/main waits for its copy of `log`, which the
+/// fork left held by app/logger, a thread app.1 does not have. The graph gave logger an edge to
+/// app.1's copy and said it "exited without unlocking"; now the copy has no holder edge and the
+/// words give the real reason (as the outcome banner does).
+#[test]
+fn a_forked_copy_held_by_an_uncopied_thread_is_said_so() {
+    let (sys, _, g) = graph(&preset("fork-held-lock"), None);
+    let tid =
+        |p: &str, t: &str| sys.threads.iter().find(|x| sys.processes[x.pid].name == p && x.name == t).unwrap().tid;
+    let (child, logger) = (tid("app.1", "main"), tid("app", "logger"));
+    assert!(g.exited.is_empty(), "{:?}", g.exited);
+    assert_eq!(g.uncopied, vec![ExitedHolder { waiter: child, holder: logger }]);
+    assert_eq!(
+        g.uncopied_words(&sys, g.uncopied[0]),
+        "app.1/main waits for mutex `log`, held in app by app/logger, a thread that `fork` did not copy into app.1: \
+         no thread of app.1 can unlock it"
+    );
+    assert!(!g.edges.iter().any(|e| e.holds && e.thread == logger && g.objects[e.object].pid == 1));
+}
+
+/// A channel is the scenario's, not its first process's: in ipc-messages the graph names it
+/// `items` (it said `producer/items`, as if the producer owned it).
+#[test]
+fn a_channel_is_named_alone() {
+    let s = preset("ipc-messages");
+    let (sys, _) = run(&s);
+    let obj = ObjectRef { pid: 0, kind: ObjectKind::Channel, id: 0 };
+    assert_eq!(WaitGraph::object_name(&sys, obj), "items");
+    assert_eq!(WaitGraph::object_name(&sys, ObjectRef { pid: 1, ..obj }), "items");
+}

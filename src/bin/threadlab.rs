@@ -16,6 +16,7 @@
 //!   --schedule P       run on one CPU, choosing which thread runs each tick (OSTEP x86.py's -P,
 //!                      e.g. 0011; the scripted policy)
 //!   --show-schedule    add the schedule the run followed (one CPU) to the JSON
+//!   --json             accepted, changes nothing: `run` always prints JSON
 //! threadlab explore FILE|--preset NAME [--limit N] [--every] [--json]
 //!                    every final state of the threads' interleavings, with a schedule for each
 //! threadlab seeds FILE|--preset NAME --count N [--from S] [--cpus N] [--policy KEY] [--quantum N]
@@ -198,6 +199,9 @@ struct RunArgs {
     /// Add the schedule the run followed (which thread ran each tick; one CPU) to the JSON.
     #[arg(long)]
     show_schedule: bool,
+    /// Accepted for symmetry with the other subcommands: `run` always prints JSON.
+    #[arg(long = "json")]
+    _json: bool,
 }
 
 /// The scenario to read: a file or a preset.

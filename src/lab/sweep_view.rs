@@ -70,7 +70,10 @@ fn form(v: &Values, base: &Planned) -> String {
                 format!(
                     "{}{}",
                     s.label(),
-                    s.unit().map(|u| format!(" ({})", super::html::unit_word(u))).unwrap_or_default()
+                    s.unit()
+                        .filter(|&u| u != s.label())
+                        .map(|u| format!(" ({})", super::html::unit_word(u)))
+                        .unwrap_or_default()
                 ),
             )
         })
@@ -213,7 +216,9 @@ pub fn svg(c: &SweepChart) -> String {
     let y = |v: f64| TOP + plot_h - (v - y0) / (y1 - y0) * plot_h;
     let unit =
         |u: &Option<String>| u.as_deref().map(|u| format!(" ({})", super::html::unit_word(u))).unwrap_or_default();
-    let xlabel = format!("{}{}", c.param.label, unit(&c.param.unit));
+    // "CPUs", not "CPUs (CPUs)".
+    let xunit = c.param.unit.clone().filter(|u| *u != c.param.label);
+    let xlabel = format!("{}{}", c.param.label, unit(&xunit));
     let ylabel = format!("{}{}", c.metric.label, unit(&c.metric.unit));
     let mut out = format!(
         r#"<figure class="lab-figure"><svg class="chart" data-testid="sweep-chart" viewBox="0 0 {} {}" role="img" aria-label="{}"><title>{}</title>"#,
@@ -325,12 +330,23 @@ pub fn svg(c: &SweepChart) -> String {
     out
 }
 
+/// A label inside a sentence: "Quantum" → "quantum", but "CPUs" stays "CPUs" (an initialism).
+fn lower_first(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() => {
+            a.to_lowercase().chain(label[1..].chars()).collect()
+        }
+        _ => label.to_string(),
+    }
+}
+
 /// The chart's numbers as a table: a row per value, a column per series.
 fn table(c: &SweepChart) -> String {
     let mut out = format!(
-        r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Sweep points"><table class="lab-table" data-testid="sweep-table"><caption>{} for each {}</caption><thead><tr><th scope="col">{}</th>"#,
+        r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Sweep points"><table class="lab-table" data-testid="sweep-table"><caption>{} by {}</caption><thead><tr><th scope="col">{}</th>"#,
         esc(&c.metric.label),
-        esc(&c.param.label.to_lowercase()),
+        esc(&lower_first(&c.param.label)),
         esc(&c.param.label)
     );
     for s in &c.series {
@@ -360,5 +376,29 @@ mod tests {
         assert_eq!(nice_step(100.0, 5.0), 20.0);
         assert_eq!(nice_step(0.9, 5.0), 0.2);
         assert_eq!(nice_step(7.0, 5.0), 2.0);
+    }
+
+    /// The CPUs axis says "CPUs" once (it said "CPUs (CPUs)") and the table's caption reads as
+    /// words ("Speedup by CPUs", not "Speedup for each cpus"); a sweep of cpus 1..2 on a preset.
+    #[test]
+    fn the_cpus_axis_and_caption_read_well() {
+        use crate::compare::{Metric, Sweep};
+        use crate::model::scenario::Setting;
+        assert_eq!((lower_first("Quantum"), lower_first("CPUs")), ("quantum".to_string(), "CPUs".to_string()));
+        let base = crate::presets::find("data-parallel").unwrap().scenario().unwrap();
+        let sweep = Sweep {
+            base,
+            common: vec![],
+            param: Setting::Cpus,
+            values: vec![1, 2],
+            series: vec![],
+            metric: Metric::Speedup,
+        };
+        let chart = sweep.run().unwrap();
+        let svg = svg(&chart);
+        assert!(!svg.contains("CPUs (CPUs)"), "{svg}");
+        assert!(svg.contains(">CPUs</text>"), "{svg}");
+        let table = table(&chart);
+        assert!(table.contains("<caption>Speedup by CPUs</caption>"), "{table}");
     }
 }

@@ -48,7 +48,7 @@ use super::trace::{
     Cause, CpuInterval, IntervalKind, MAX_TRACE_EVENTS, QUEUE_SAMPLE_MAX, QueueSample, ThreadState, Trace, TraceEvent,
     What,
 };
-use super::wait::{Wait, WaitReason};
+use super::wait::{Wait, WaitClass, WaitReason};
 use super::{CpuId, ProcessId, ThreadId, Ticks};
 
 pub use super::outcome::{Outcome, StuckThread};
@@ -1258,6 +1258,28 @@ impl Kernel {
         self.make_ready(child, ReadyReason::Arrived);
     }
 
+    /// A run that stops early (deadlock, runtime error, budget) leaves some threads ready, being
+    /// switched in or blocked: their open interval counts up to the stop, as a finished wait would
+    /// (`waiting`, `io_time` or `lock_wait`), so a thread blocked from t=175 to a deadlock at 417
+    /// shows 242 ticks of sync wait, not 0. After a completed run no interval is open.
+    fn close_open_waits(&mut self) {
+        let now = self.now;
+        for (tid, t) in self.threads.iter_mut().enumerate() {
+            if let Some(w) = &t.wait {
+                let waited = now - w.since;
+                match w.reason.class() {
+                    WaitClass::Io => t.io_time += waited,
+                    WaitClass::Sync => t.lock_wait += waited,
+                }
+            } else if t.state == ThreadState::Ready
+                || (t.state == ThreadState::Running
+                    && self.cpus.iter().any(|c| c.thread == Some(tid) && c.phase == Phase::Switching))
+            {
+                t.waiting += now - t.ready_since;
+            }
+        }
+    }
+
     fn result(&mut self, sys: &System) -> RunResult {
         let outcome = self.stop.as_deref().cloned().unwrap_or_else(|| {
             // A slot no `create` reached never ran: "every thread finished" would not be true.
@@ -1271,6 +1293,7 @@ impl Kernel {
             }
         });
         let makespan = self.now;
+        self.close_open_waits();
         let mut threads: Vec<_> = self.threads.iter().enumerate().map(|(tid, t)| t.metrics(tid, sys)).collect();
         if let Some(caches) = &self.caches {
             for (t, &warm) in threads.iter_mut().zip(&caches.warm_ticks) {

@@ -309,4 +309,41 @@ impl System {
         let t = &self.threads[tid];
         format!("{}/{}", self.processes[t.pid].name, t.name)
     }
+
+    /// A thread's name for the page: alone ("main") when the run has one process, else with its
+    /// process's ([`System::thread_label`], "a/main"), as two processes' `main`s are two threads.
+    pub fn thread_name(&self, tid: ThreadId) -> String {
+        match self.processes.len() {
+            1 => self.threads[tid].name.clone(),
+            _ => self.thread_label(tid),
+        }
+    }
+
+    /// Who else sees the variables of process `pid`, for its memory box: nobody, or, for those of
+    /// a shared segment it maps, the other processes that map it (one copy, one value).
+    pub fn segment_note(&self, pid: ProcessId) -> String {
+        let vars = &self.processes[pid].space.variables;
+        let (mut shared, mut with) = (Vec::new(), Vec::new());
+        for (var, name) in vars.iter().enumerate() {
+            let Some(copies) = self.sharing.var_copies(pid, var) else { continue };
+            shared.push(format!("`{name}`"));
+            for &(other, _) in copies.iter().filter(|c| c.0 != pid) {
+                let other = self.processes[other].name.as_str();
+                if !with.contains(&other) {
+                    with.push(other);
+                }
+            }
+        }
+        if shared.is_empty() || with.is_empty() {
+            return "Other processes cannot see these variables.".into();
+        }
+        format!(
+            "{} {} in a shared segment that {} also {}: one copy, the same value in each{}.",
+            shared.join(", "),
+            if shared.len() == 1 { "is" } else { "are" },
+            with.join(", "),
+            if with.len() == 1 { "maps" } else { "map" },
+            if shared.len() == vars.len() { "" } else { "; other processes cannot see the rest" }
+        )
+    }
 }

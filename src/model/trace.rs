@@ -363,12 +363,13 @@ pub struct ThreadView {
 }
 
 impl ThreadView {
-    /// Its state in words for the thread table: the state's name, except "not started" for a
+    /// Its state in words for the thread table: the state's name, except "not created yet" for a
     /// `"start": "created"` thread no `create` has started (`created`: it is one), and
     /// "exited (v)" for a terminated one, with ", joined" once a `join` took its value.
     pub fn state_words(&self, created: bool) -> String {
         match (self.state, self.exit_value) {
-            (ThreadState::New, _) if created => "not started".into(),
+            // The outcome says "never created" of one still so at the end: one term, "created".
+            (ThreadState::New, _) if created => "not created yet".into(),
             (ThreadState::Terminated, Some(v)) if self.joined => format!("exited ({v}), joined"),
             (ThreadState::Terminated, Some(v)) => format!("exited ({v})"),
             (state, _) => state.name().into(),
@@ -593,6 +594,13 @@ impl Fold {
                 // A forked child starts with its parent's values and locks (the forking thread's
                 // now held by its copy); a spawned one with the declared values, as loaded.
                 What::NewProcess { tid, child, thread, spawned: None } => {
+                    // The child's thread is a copy of the caller after its `fork`: the caller's
+                    // registers and flags (the `Reg` event that follows zeroes the fork's
+                    // register), its PC the instruction after the fork's.
+                    let caller = &self.threads[tid];
+                    let (pc, registers, flags) = (caller.pc + 1, caller.registers, caller.flags);
+                    let copy = &mut self.threads[thread];
+                    (copy.pc, copy.registers, copy.flags) = (pc, registers, flags);
                     let parent = sys.threads[tid].pid;
                     self.variables[child] = self.variables[parent].clone();
                     let owners = self.mutex_owners[parent].iter().map(|o| o.map(|o| if o == tid { thread } else { o }));

@@ -110,6 +110,14 @@ impl Run {
         self.trace.lost_updates_at(&self.system, time)
     }
 
+    /// Whether thread `tid` exists at `time` (ticks): false for the thread of a process that a
+    /// `fork` or `spawn` creates later (its row appears when its creation completes).
+    pub fn exists_at(&self, tid: ThreadId, time: Ticks) -> bool {
+        let pid = self.system.threads[tid].pid;
+        (self.result.metrics.memory.get(pid))
+            .is_none_or(|m| m.origin == crate::model::procs::Origin::Declared || m.created <= time)
+    }
+
     /// The runtime error that stopped the run, if thread `tid` made it at or before `time`
     /// (ticks): its message. The trace leaves the failing thread as it was when its instruction
     /// failed (running, its PC at that instruction), so the views ask this to show it as failed.

@@ -233,6 +233,13 @@ pub fn body(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
             with_code(&g.exited_words(sys, e))
         );
     }
+    for &e in &g.uncopied {
+        let _ = write!(
+            out,
+            r#"<p class="wg-words" data-testid="waitgraph-uncopied"><strong>No cycle:</strong> {}.</p>"#,
+            with_code(&g.uncopied_words(sys, e))
+        );
+    }
     out.push_str(r#"<ul class="wg-edges" data-testid="waitgraph-edges" aria-label="Edges of the wait-for graph">"#);
     for e in &g.edges {
         let on = if e.in_cycle { r#"<span class="wg-on-cycle"> (on the cycle)</span>"# } else { "" };
