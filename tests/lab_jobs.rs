@@ -185,6 +185,7 @@ fn the_sweep_points_are_the_cli_s() {
         values: vec![1, 2, 3, 4, 8],
         series: threadlab::compare::syntax::series("policy=fcfs,rr").unwrap(),
         metric: Metric::AvgResponse,
+        baseline: None,
     }
     .run()
     .unwrap();
@@ -372,7 +373,7 @@ fn the_page_s_plan_reads_into_the_cli_s_runs_for_every_preset() {
             Comparison { base, common: common.clone(), variants: variants.clone(), metrics: vec![Metric::Makespan] };
         let read = reader::read(&threadlab::lab::read_job(preset.json, Vec::new())).unwrap();
         let page = Comparison {
-            base: Planned::new(preset.json, &read.summary.name, &read.run),
+            base: Planned::new(preset.json, &read.summary, &read.run),
             common: common.clone(),
             variants: variants.clone(),
             metrics: vec![Metric::Makespan],

@@ -555,13 +555,16 @@ impl fmt::Display for ProgramError {
     }
 }
 
-/// Names a program can refer to: the process's declared variables (looked up) and its mutexes
-/// (declared by first use, so the table grows).
+/// Names a program can refer to: the process's declared variables (looked up), its mutexes
+/// (declared by first use, so the table grows) and the scenario's params.
 pub struct Symbols<'a> {
     /// The process's declared variables; index = [`VarId`].
     pub variables: &'a [String],
     /// The process's mutex names so far; index = [`MutexId`]; a new name is appended.
     pub mutexes: &'a mut Vec<String>,
+    /// The scenario's named constants (its `params`, name and value): an operand `$name` is
+    /// read as the value's digits, so a sweep can vary it (`threadlab sweep --param params.cs`).
+    pub params: &'a [(String, u64)],
 }
 
 /// A word of a line with its 1-based column.
@@ -634,11 +637,23 @@ fn read(
         if tokens.is_empty() {
             continue;
         }
+        // `$name` operands become their values' digits (columns kept), before anything reads them.
+        let values = tokens.iter().map(|t| p.param(t)).collect::<Result<Vec<_>, _>>()?;
+        let tokens: Vec<Token<'_>> = (tokens.iter().zip(&values))
+            .map(|(t, v)| Token { text: v.as_ref().map_or(t.text, |(_, v)| v.as_str()), column: t.column })
+            .collect();
         if tokens[0].text.ends_with(':') {
             p.label(&tokens, raw.split(['#', ';']).next().unwrap_or(""))?;
             continue;
         }
-        let instr = p.instruction(&tokens)?;
+        let instr = p.instruction(&tokens).map_err(|mut e| {
+            // An operand refused after its `$name` became a value: say where the value came from.
+            let from = tokens.iter().zip(&values).find(|(t, _)| t.column == e.column);
+            if let Some((t, Some((name, _)))) = from {
+                e.message.push_str(&format!(" (`${name}` is {}, from the scenario's `params`)", t.text));
+            }
+            e
+        })?;
         let text = raw.split(['#', ';']).next().unwrap_or("").trim().to_string();
         p.instrs.push(instr);
         p.lines.push(p.line);
@@ -1442,6 +1457,32 @@ impl Parser<'_> {
                 _ => bad(),
             },
         }
+    }
+
+    /// A `$name` operand's name and value as text (`None`: not a `$` operand). Errors: not a
+    /// name, or no such param (the error lists the scenario's params).
+    fn param(&self, t: &Token<'_>) -> Result<Option<(String, String)>, ProgramError> {
+        let Some(name) = t.text.strip_prefix('$') else { return Ok(None) };
+        if let Some((_, v)) = self.symbols.params.iter().find(|(n, _)| n == name) {
+            return Ok(Some((name.to_string(), v.to_string())));
+        }
+        if !is_name(name) {
+            return self.err(
+                t.column,
+                format!("`{}` is not a param: write `$` and a name of the scenario's `params`, e.g. `$cs`", t.text),
+            );
+        }
+        let names: Vec<&str> = self.symbols.params.iter().map(|(n, _)| n.as_str()).collect();
+        self.err(
+            t.column,
+            match names.is_empty() {
+                true => format!(
+                    "unknown param `{}`: the scenario declares no `params` (add e.g. \"params\": {{\"{name}\": 4}})",
+                    t.text
+                ),
+                false => format!("unknown param `{}` (the scenario's params: {})", t.text, names.join(", ")),
+            },
+        )
     }
 
     fn reg(&self, t: &Token<'_>) -> Result<Reg, ProgramError> {
