@@ -404,3 +404,30 @@ fn the_page_s_plan_reads_into_the_cli_s_runs_for_every_preset() {
     }
     assert!(checked > 100, "{checked} runs checked");
 }
+
+/// C12 on the page: the sweep panel offers the scenario's params, sweeps `params.cs` with one
+/// series per CPU count and the speedup over the 1-CPU series, and shows the CLI's points (worked
+/// by hand in `tests/critical_section.rs`: 603 / 201 at cs = 5). A param the scenario lacks is
+/// refused by the planner, naming the declared ones.
+#[test]
+fn the_sweep_panel_varies_a_param_against_a_baseline_series() {
+    let preset = presets::find("critical-section").unwrap();
+    let fields =
+        [("param", "params.cs"), ("values", "5,20"), ("series", "cpus=1,4"), ("metric", "speedup"), ("baseline", "1")];
+    let m = reply(&ask(job(Panel::Sweep, preset.json, &fields), 1.0)).to_string();
+    assert!(m.contains(r#"<option value="params.cs" selected>$cs (the scenario&#39;s, now 4)</option>"#), "{m}");
+    assert!(
+        m.contains("--param params.cs --values 5,20 --series cpus=1,4 --metric speedup --baseline 1 --json"),
+        "{m}"
+    );
+    let chart = between(&m, r#"data-testid="sweep-chart""#, "</svg>");
+    let ys: Vec<f64> = attr(chart, "data-y").iter().map(|y| y.parse().unwrap()).collect();
+    assert_eq!(ys, [1.0, 1.0, 603.0 / 201.0, 903.0 / 501.0]);
+    let bad = [("param", "params.size"), ("values", "5"), ("metric", "makespan")];
+    let m = reply(&ask(job(Panel::Sweep, preset.json, &bad), 1.0)).to_string();
+    assert!(m.contains("no param <code>size</code> (its params: cs, work)"), "{m}");
+    let both =
+        [("param", "params.cs"), ("values", "5"), ("policy", "rr"), ("series", "cpus=1,4"), ("metric", "makespan")];
+    let m = reply(&ask(job(Panel::Sweep, preset.json, &both), 1.0)).to_string();
+    assert!(m.contains("not both"), "{m}");
+}

@@ -50,6 +50,11 @@
 //! variable compared by a jump is read from memory when the jump completes: a load, which can
 //! race like any other.
 //!
+//! An operand `$name` is the value of the scenario's param `name` (its `params`, whole numbers):
+//! `compute $cs` is `compute 4` when `cs` is 4. It is replaced by the value's digits before the
+//! line is read, so it goes wherever a number goes; an unknown name, or a value the operand
+//! refuses, is an error at its column that names the param.
+//!
 //! Registers are `r0`–`r7`, signed 64-bit, private to each thread (part of its execution context).
 //! Variables live in the process's address space and must be declared in the scenario; mutex
 //! names are declared by use; semaphores are declared in the process's `semaphores` (see
@@ -1107,6 +1112,11 @@ pub const SYNTAX_NOTES: &[(&str, &str)] = &[
          when another thread of its process runs `create rX, PROGRAM` (declare as many as the program creates; they \
          start in the order declared). Thread ids count from 0 over all the scenario's threads, in the order \
          declared: `create` puts the new one's in `rX` for `join`.",
+    ),
+    (
+        "Params",
+        "`$name` is one of the scenario's `params` (`\"params\": { \"cs\": 4 }`): a whole number wherever a number \
+         goes (`compute $cs`, `loop $n`), so a sweep can vary it (`params.cs`).",
     ),
     ("Time", "One tick is one simulated microsecond (µs)."),
 ];
