@@ -50,7 +50,7 @@ test('sweeping the critical section draws the speedup of 4 CPUs over 1', { timeo
   assert.ok(four[0].y > four[1].y, 'cs = 1 gains most');
   assert.deepEqual(points.filter((p) => p.series === '1').map((p) => p.y), [1, 1, 1, 1]);
   const chart = (await byId(page, 'sweep-chart').textContent()) ?? '';
-  assert.match(chart, /Speedup \(×\)/);
+  assert.match(chart, /Speedup \(×\) over series 1/);
   assert.match(chart, /\$cs/);
   await shot(page, 'sweep-critical-section');
   page.done();

@@ -231,6 +231,7 @@ fn cli_sweeps_a_param_with_a_baseline() {
         "1",
     ]);
     assert_eq!(code, 0);
+    assert!(out.starts_with("speedup (×) over series 1 against params.cs: Critical section"), "{out}");
     assert!(out.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["5", "1.00", "3.00"]), "{out}");
     // Errors name their flag.
     let (code, _, err) = threadlab(&[

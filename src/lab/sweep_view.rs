@@ -244,7 +244,8 @@ pub fn svg(c: &SweepChart) -> String {
     let y = |v: f64| TOP + plot_h - (v - y0) / (y1 - y0) * plot_h;
     let unit = |u: &Option<String>| u.as_deref().map(|u| format!(" ({u})")).unwrap_or_default();
     let xlabel = format!("{}{}", c.param.label, unit(&c.param.unit));
-    let ylabel = format!("{}{}", c.metric.label, unit(&c.metric.unit));
+    let over = c.baseline.as_ref().map(|b| format!(" over series {b}")).unwrap_or_default();
+    let ylabel = format!("{}{}{over}", c.metric.label, unit(&c.metric.unit));
     let mut out = format!(
         r#"<figure class="lab-figure"><svg class="chart" data-testid="sweep-chart" viewBox="0 0 {} {}" role="img" aria-label="{}"><title>{}</title>"#,
         px(W),
