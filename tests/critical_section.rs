@@ -59,11 +59,11 @@ fn an_unknown_param_is_located_and_names_the_declared_ones() {
     // No params at all: the error says how to declare one.
     let json = with_params("{}", r#"["compute $cs"]"#);
     let e = Scenario::from_json(&json).and_then(|s| threadlab::model::run(&s).map(|_| ())).unwrap_err();
-    assert!(e.to_string().contains("declares no `params`"), "{e}");
-    // `$` alone, or `$` and no name.
+    assert!(e.to_string().contains("unknown param `$cs` (the scenario declares no `params`)"), "{e}");
+    // `$` and no name.
     let json = with_params(r#"{"cs": 4}"#, r#"["compute $4"]"#);
     let e = Scenario::from_json(&json).and_then(|s| threadlab::model::run(&s).map(|_| ())).unwrap_err();
-    assert!(e.to_string().contains("`$4` is not a param"), "{e}");
+    assert!(e.to_string().contains("unknown param `$4` (the scenario's params: cs)"), "{e}");
 }
 
 /// A value the operand cannot take (`compute` needs at least 1 tick) is refused at the operand,

@@ -643,9 +643,10 @@ fn read(
             continue;
         }
         // `$name` operands become their values' digits (columns kept), before anything reads them.
-        let values = tokens.iter().map(|t| p.param(t)).collect::<Result<Vec<_>, _>>()?;
-        let tokens: Vec<Token<'_>> = (tokens.iter().zip(&values))
-            .map(|(t, v)| Token { text: v.as_ref().map_or(t.text, |(_, v)| v.as_str()), column: t.column })
+        let written = tokens;
+        let values = written.iter().map(|t| p.param(t)).collect::<Result<Vec<_>, _>>()?;
+        let tokens: Vec<Token<'_>> = (written.iter().zip(&values))
+            .map(|(t, v)| Token { text: v.as_deref().unwrap_or(t.text), column: t.column })
             .collect();
         if tokens[0].text.ends_with(':') {
             p.label(&tokens, raw.split(['#', ';']).next().unwrap_or(""))?;
@@ -653,9 +654,8 @@ fn read(
         }
         let instr = p.instruction(&tokens).map_err(|mut e| {
             // An operand refused after its `$name` became a value: say where the value came from.
-            let from = tokens.iter().zip(&values).find(|(t, _)| t.column == e.column);
-            if let Some((t, Some((name, _)))) = from {
-                e.message.push_str(&format!(" (`${name}` is {}, from the scenario's `params`)", t.text));
+            if let Some((t, Some(v))) = written.iter().zip(&values).find(|(t, _)| t.column == e.column) {
+                e.message.push_str(&format!(" (`{}` is {v}, from the scenario's `params`)", t.text));
             }
             e
         })?;
@@ -1469,30 +1469,17 @@ impl Parser<'_> {
         }
     }
 
-    /// A `$name` operand's name and value as text (`None`: not a `$` operand). Errors: not a
-    /// name, or no such param (the error lists the scenario's params).
-    fn param(&self, t: &Token<'_>) -> Result<Option<(String, String)>, ProgramError> {
+    /// A `$name` operand's value as text (`None`: not a `$` operand). Error: no such param (the
+    /// error lists the scenario's params).
+    fn param(&self, t: &Token<'_>) -> Result<Option<String>, ProgramError> {
         let Some(name) = t.text.strip_prefix('$') else { return Ok(None) };
         if let Some((_, v)) = self.symbols.params.iter().find(|(n, _)| n == name) {
-            return Ok(Some((name.to_string(), v.to_string())));
-        }
-        if !is_name(name) {
-            return self.err(
-                t.column,
-                format!("`{}` is not a param: write `$` and a name of the scenario's `params`, e.g. `$cs`", t.text),
-            );
+            return Ok(Some(v.to_string()));
         }
         let names: Vec<&str> = self.symbols.params.iter().map(|(n, _)| n.as_str()).collect();
-        self.err(
-            t.column,
-            match names.is_empty() {
-                true => format!(
-                    "unknown param `{}`: the scenario declares no `params` (add e.g. \"params\": {{\"{name}\": 4}})",
-                    t.text
-                ),
-                false => format!("unknown param `{}` (the scenario's params: {})", t.text, names.join(", ")),
-            },
-        )
+        let declared =
+            if names.is_empty() { " declares no `params`".into() } else { format!("'s params: {}", names.join(", ")) };
+        self.err(t.column, format!("unknown param `{}` (the scenario{declared})", t.text))
     }
 
     fn reg(&self, t: &Token<'_>) -> Result<Reg, ProgramError> {
