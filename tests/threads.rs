@@ -563,7 +563,7 @@ fn exit_values_parse() {
     use threadlab::model::program::{Instr, Operand, Symbols, parse};
     let one = |src: &str| {
         let mut mutexes = Vec::new();
-        parse(src, Symbols { variables: &[], mutexes: &mut mutexes }).map(|p| p.instrs[0])
+        parse(src, Symbols { variables: &[], mutexes: &mut mutexes, params: &[] }).map(|p| p.instrs[0])
     };
     assert_eq!(one("exit"), Ok(Instr::Exit { value: Operand::Imm(0) }));
     assert_eq!(one("exit -3"), Ok(Instr::Exit { value: Operand::Imm(-3) }));

@@ -283,7 +283,7 @@ struct CompareArgs {
 struct SweepArgs {
     #[command(flatten)]
     source: Source,
-    /// The setting to sweep: cpus, quantum, seed, thread_switch_ticks, process_switch_ticks, thread_create_ticks, fork_ticks, spawn_ticks or cow_copy_ticks.
+    /// The setting to sweep: cpus, quantum, seed, thread_switch_ticks, process_switch_ticks, thread_create_ticks, fork_ticks, spawn_ticks, cow_copy_ticks, or params.NAME (one of the scenario's params, read as $NAME in its programs).
     #[arg(long, value_name = "KEY", value_parser = setting_key)]
     param: Setting,
     /// Its values: 1,2,4,8 or ranges 1..16 (inclusive) and 1..16:3 (every 3rd).
@@ -298,6 +298,9 @@ struct SweepArgs {
     /// The metric to plot (default avg_turnaround).
     #[arg(long, value_name = "M", value_parser = metric_key, default_value = "avg_turnaround")]
     metric: Metric,
+    /// With --metric speedup: the series whose makespan at each value is the reference (speedup = its makespan ÷ the series' makespan at the same value); default: each series' own first value.
+    #[arg(long, value_name = "SERIES")]
+    baseline: Option<String>,
     #[command(flatten)]
     common: Common,
     /// Print the chart's points as JSON.
@@ -605,6 +608,7 @@ fn flag_error(
         Part::Metric { .. } => return format!("--metric: {}", e.error),
         Part::Size if values_flag.is_empty() => variant_flag,
         Part::Size => values_flag,
+        Part::Baseline => return format!("--baseline{name}: {}", e.error),
     };
     format!("{flag}{name}: {}", e.error)
 }
@@ -647,6 +651,7 @@ fn sweep_cmd(args: &SweepArgs) -> Result<ExitCode, String> {
         values,
         series: args.series.iter().flatten().cloned().collect(),
         metric: args.metric.clone(),
+        baseline: args.baseline.clone(),
     };
     let chart = s.run().map_err(|e| flag_error(&e, &label, &common, "--series", values_flag))?;
     if args.json {

@@ -5,7 +5,9 @@
 //!
 //! Form fields: `param` (a numeric setting's key), `values` (`1,2,4,8`, `1..16`, `1..16:3`),
 //! `policy` (ticked; one series each, as `--series policy=a,b`; none: one series, the scenario
-//! as it is) and `metric`.
+//! as it is), `series` (other series in `--series` form, `cpus=1,4`, instead of policies),
+//! `metric` and `baseline` (for the speedup: the series it is relative to, `--baseline`). The
+//! setting picker offers the scenario's own `params` too (`params.cs`).
 
 use std::fmt::Write;
 
@@ -39,7 +41,9 @@ struct Values {
     param: String,
     values: String,
     policies: Vec<String>,
+    series: String,
     metric: String,
+    baseline: String,
 }
 
 impl Values {
@@ -49,20 +53,24 @@ impl Values {
                 param: "quantum".into(),
                 values: "1,2,4,8".into(),
                 policies: vec!["fcfs".into(), "rr".into()],
+                series: String::new(),
                 metric: "avg_turnaround".into(),
+                baseline: String::new(),
             };
         }
         Values {
             param: f.get("param").unwrap_or_default().into(),
             values: f.get("values").unwrap_or_default().into(),
             policies: f.all("policy").into_iter().map(String::from).collect(),
+            series: f.get("series").unwrap_or_default().trim().into(),
             metric: f.get("metric").unwrap_or_default().into(),
+            baseline: f.get("baseline").unwrap_or_default().trim().into(),
         }
     }
 }
 
 fn form(v: &Values, base: &Planned) -> String {
-    let params: Vec<(String, String)> = (Setting::ALL.iter())
+    let mut params: Vec<(String, String)> = (Setting::ALL.iter())
         .filter(|s| s.is_numeric())
         .map(|s| {
             (
@@ -78,6 +86,10 @@ fn form(v: &Values, base: &Planned) -> String {
             )
         })
         .collect();
+    // The scenario's own constants, `$name` in its programs.
+    params.extend(
+        base.info.params.iter().map(|(n, v)| (format!("params.{n}"), format!("${n} (the scenario's, now {v})"))),
+    );
     let metrics: Vec<(String, String)> =
         super::compare_view::metric_choices(base).iter().map(|m| (m.key(), m.label())).collect();
     let mut out = String::from(
@@ -91,12 +103,25 @@ fn form(v: &Values, base: &Planned) -> String {
         "`1,2,4,8`, a range `1..16` or every third `1..16:3`.",
     ));
     out.push_str(&select("metric", "Metric (y axis)", &metrics, &v.metric));
+    out.push_str(&text_field(
+        "baseline",
+        "Speedup over series",
+        &v.baseline,
+        "For the speedup: a series' name; each point is then that series' makespan at the same value ÷ its own. Empty: each series' first value.",
+    ));
     out.push_str(r#"</div><fieldset><legend>Series: one line per policy (none: the scenario as it is)</legend><div class="checks">"#);
     for p in Policy::ALL {
         out.push_str(&checkbox("policy", p.key(), p.label(), v.policies.iter().any(|k| k == p.key())));
     }
+    out.push_str("</div>");
+    out.push_str(&text_field(
+        "series",
+        "Or other series",
+        &v.series,
+        "Instead of policies: `key=v1,v2` (e.g. `cpus=1,4`), one series per value.",
+    ));
     out.push_str(
-        r#"</div></fieldset><div class="buttons"><button class="primary" type="submit" data-testid="sweep-run">Sweep</button></div></form>"#,
+        r#"</fieldset><div class="buttons"><button class="primary" type="submit" data-testid="sweep-run">Sweep</button></div></form>"#,
     );
     out
 }
@@ -105,19 +130,32 @@ fn read(v: &Values, base: &Planned, preset: &str) -> Result<(Sweep<Planned>, Str
     let param = Setting::from_key(&v.param).map_err(|e| FieldError::new("Setting swept", e))?;
     let values = syntax::values(&v.values).map_err(|e| FieldError::new("Its values", e))?;
     let metric: Metric = v.metric.parse().map_err(|e| FieldError::new("Metric", e))?;
-    let series = if v.policies.is_empty() {
-        Vec::new()
-    } else {
-        syntax::series(&format!("policy={}", v.policies.join(","))).map_err(|e| FieldError::new("Series", e))?
+    let series = match (v.policies.is_empty(), v.series.is_empty()) {
+        (true, true) => Vec::new(),
+        (false, true) => {
+            syntax::series(&format!("policy={}", v.policies.join(","))).map_err(|e| FieldError::new("Series", e))?
+        }
+        (true, false) => syntax::series(&v.series).map_err(|e| FieldError::new("Or other series", e))?,
+        (false, false) => {
+            return Err(FieldError::new("Or other series", "tick policies or write other series, not both"));
+        }
     };
+    let baseline = (!v.baseline.is_empty()).then(|| v.baseline.clone());
     let source = if preset.is_empty() { "SCENARIO.json".to_string() } else { format!("--preset {preset}") };
     let mut command =
         format!("threadlab sweep {source} --param {} --values {}", param.key(), v.values.replace(' ', ""));
     if !v.policies.is_empty() {
         let _ = write!(command, " --series policy={}", v.policies.join(","));
     }
-    let _ = write!(command, " --metric {} --json", metric.key());
-    Ok((Sweep { base: base.clone(), common: Vec::new(), param, values, series, metric }, command))
+    if !v.series.is_empty() {
+        let _ = write!(command, " --series {}", v.series.replace(' ', ""));
+    }
+    let _ = write!(command, " --metric {}", metric.key());
+    if let Some(b) = &baseline {
+        let _ = write!(command, " --baseline {b}");
+    }
+    command.push_str(" --json");
+    Ok((Sweep { base: base.clone(), common: Vec::new(), param, values, series, metric, baseline }, command))
 }
 
 /// A sweep read from its form: the sweep, the command line that gives its points, its runs.
@@ -219,7 +257,8 @@ pub fn svg(c: &SweepChart) -> String {
     // "CPUs", not "CPUs (CPUs)".
     let xunit = c.param.unit.clone().filter(|u| *u != c.param.label);
     let xlabel = format!("{}{}", c.param.label, unit(&xunit));
-    let ylabel = format!("{}{}", c.metric.label, unit(&c.metric.unit));
+    let over = c.baseline.as_ref().map(|b| format!(" over series {b}")).unwrap_or_default();
+    let ylabel = format!("{}{}{over}", c.metric.label, unit(&c.metric.unit));
     let mut out = format!(
         r#"<figure class="lab-figure"><svg class="chart" data-testid="sweep-chart" viewBox="0 0 {} {}" role="img" aria-label="{}"><title>{}</title>"#,
         px(W),

@@ -108,6 +108,7 @@ impl System {
                 inherit: scenario.mutex_protocol == super::scenario::MutexProtocol::Inherit,
             },
         };
+        let params: Vec<(String, u64)> = scenario.params.iter().map(|(n, &v)| (n.clone(), v)).collect();
         for (pid, p) in scenario.processes.iter().enumerate() {
             // A shared segment's variables and mutexes come first under their names in each
             // mapping process: its variables after the process's own, its mutexes first.
@@ -134,14 +135,14 @@ impl System {
                 || p.programs.values().chain(p.threads.iter().filter_map(|t| t.code.as_ref())).map(|t| t.text());
             if texts().any(|t| t.contains("destroy")) {
                 for text in texts() {
-                    let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes };
+                    let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes, params: &params };
                     program::collect_names(&text, symbols, &mut objects);
                 }
             }
             // Named programs first, each parsed once and shared by the threads that run it.
             let mut named = std::collections::BTreeMap::new();
             for (name, text) in &p.programs {
-                let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes };
+                let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes, params: &params };
                 let prog = program::parse_with(&text.text(), symbols, &mut objects)
                     .map_err(|e| program_error(format!("processes[{pid}].programs.{name}"), e))?;
                 named.insert(name.clone(), sys.programs.len());
@@ -156,7 +157,7 @@ impl System {
                 created.push(slot);
                 let program = match (&t.code, &t.program) {
                     (Some(code), _) => {
-                        let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes };
+                        let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes, params: &params };
                         let prog = program::parse_with(&code.text(), symbols, &mut objects)
                             .map_err(|e| program_error(format!("processes[{pid}].threads[{j}].code"), e))?;
                         sys.programs.push(prog);
