@@ -432,6 +432,7 @@ mod tests {
             values: vec![1, 2],
             series: vec![],
             metric: Metric::Speedup,
+            baseline: None,
         };
         let chart = sweep.run().unwrap();
         let svg = svg(&chart);
