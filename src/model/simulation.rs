@@ -870,8 +870,7 @@ impl Kernel {
         let pid = self.threads[tid].pid;
         let t = &mut self.threads[tid];
         let pc = t.ctx.pc;
-        let channels = &mut self.channels;
-        let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid], channels };
+        let proc = ProcessState { pid, memory: &mut self.memory, sync: &mut self.sync, channels: &mut self.channels };
         let rng = &mut self.rng;
         let effect = interpreter::execute(instr, tid, &mut t.ctx, proc, self.now, &mut |s| draw(rng, s));
         let go_on = self.apply(sys, cpu, tid, pc, effect);
