@@ -17,8 +17,7 @@
 //! The run is resumable: [`Simulation::advance`] handles whole instants until an event budget is
 //! spent, so a worker can report progress between slices.
 
-use rand::{RngExt, SeedableRng};
-use rand_pcg::Pcg64Mcg;
+use rand::SeedableRng;
 use serde::Serialize;
 
 use super::burst;
@@ -39,6 +38,7 @@ use super::scenario::{Limits, MachineSpec, TieRule};
 use super::scheduler::MostUrgent;
 use super::scheduler::spec::PolicyParams;
 use super::scheduler::{Ctx, LeaveReason, OnCpu, ReadyReason, SchedAttrs, SchedRng, Scheduler};
+use super::span_rng::SpanRng;
 use super::sync::Lives;
 use super::sync::{Channel, Life, ProcessSync};
 use super::system::System;
@@ -178,8 +178,8 @@ struct Kernel {
     now: Ticks,
     events: EventQueue,
     sched: Box<dyn Scheduler>,
-    /// Draws `compute A..B` and `io A..B` lengths.
-    rng: Pcg64Mcg,
+    /// Draws `compute A..B` and `io A..B` lengths (`Pcg64Mcg`'s stream, [`super::span_rng`]).
+    rng: SpanRng,
     sched_rng: SchedRng,
     timers: Timers,
     /// Each thread's scheduling attributes (a policy may change a priority).
@@ -281,10 +281,10 @@ fn written_variable(instr: &Instr) -> Option<usize> {
     }
 }
 
-fn draw(rng: &mut Pcg64Mcg, span: Span) -> Ticks {
+fn draw(rng: &mut SpanRng, span: Span) -> Ticks {
     match span {
         Span::Fixed(n) => n,
-        Span::Range(lo, hi) => rng.random_range(lo..=hi),
+        Span::Range(lo, hi) => rng.range_inclusive(lo, hi),
     }
 }
 
@@ -332,7 +332,7 @@ impl Kernel {
             binds,
             preempts,
             leave_calls,
-            rng: Pcg64Mcg::seed_from_u64(run.seed),
+            rng: SpanRng::seed_from_u64(run.seed),
             sched_rng: SchedRng::seed_from_u64(run.seed.wrapping_add(SCHEDULER_SEED_OFFSET)),
             timers: Timers::default(),
             wants_bursts,
