@@ -198,6 +198,9 @@ struct Kernel {
     /// Whether to tell the policy when a thread leaves its CPU ([`Scheduler::wants_leave`]),
     /// asked once.
     leave_calls: bool,
+    /// The policy's slice if it is the same for every dispatch ([`Scheduler::fixed_slice`]),
+    /// asked once.
+    fixed_slice: Option<Option<Ticks>>,
     threads: Vec<Thread>,
     cpus: Vec<Cpu>,
     /// The CPUs' caches, if the machine models them ([`super::cache`]).
@@ -298,6 +301,7 @@ impl Kernel {
         let binds = sched.binds_to_cpu();
         let preempts = sched.preempts();
         let leave_calls = sched.wants_leave();
+        let fixed_slice = sched.fixed_slice();
         // A created thread arrives when a `create` starts it, not by itself.
         let mut arriving = 0;
         for t in sys.threads.iter().filter(|t| !t.created) {
@@ -332,6 +336,7 @@ impl Kernel {
             binds,
             preempts,
             leave_calls,
+            fixed_slice,
             rng: SpanRng::seed_from_u64(run.seed),
             sched_rng: SchedRng::seed_from_u64(run.seed.wrapping_add(SCHEDULER_SEED_OFFSET)),
             timers: Timers::default(),
@@ -778,7 +783,10 @@ impl Kernel {
         t.waiting += self.now - t.ready_since;
         t.first_run.get_or_insert(self.now);
         let pc = t.ctx.pc;
-        let slice = self.with_sched(|s, ctx| s.slice(tid, cpu, ctx));
+        let slice = match self.fixed_slice {
+            Some(slice) => slice,
+            None => self.with_sched(|s, ctx| s.slice(tid, cpu, ctx)),
+        };
         let c = &mut self.cpus[cpu];
         c.phase = Phase::Running;
         c.since = self.now;
