@@ -197,16 +197,34 @@ impl Effect {
     }
 }
 
-/// The process an instruction runs in: its variables and synchronisation objects.
+/// The process an instruction runs in, `pid`, and the tables it reads: every process's
+/// variables and synchronisation objects (indexed by pid) and the scenario's channels. The tables
+/// are lent whole, not the process's row of each: an instruction looks up only the row it uses
+/// (most use none), so preparing an instruction costs no lookups.
 pub struct ProcessState<'a> {
     /// The process's pid.
     pub pid: ProcessId,
-    /// Its variables, indexed by [`VarId`].
-    pub memory: &'a mut [Cell],
-    /// Its mutexes (and later other primitives).
-    pub sync: &'a mut ProcessSync,
-    /// The scenario's channels, shared by every process ([`super::ipc`]).
-    pub channels: &'a mut [super::sync::Channel],
+    /// `memory[pid][var]`: every process's variables; the instruction uses row `pid`.
+    pub memory: &'a mut Vec<Vec<Cell>>,
+    /// `sync[pid]`: every process's mutexes and other primitives; the instruction uses row `pid`.
+    pub sync: &'a mut Vec<ProcessSync>,
+    /// The scenario's channels, shared by every process ([`super::ipc`]): only `send` and
+    /// `recv` look at them.
+    pub channels: &'a mut Vec<super::sync::Channel>,
+}
+
+impl ProcessState<'_> {
+    /// The process's variables, indexed by [`VarId`].
+    #[inline]
+    fn memory(&mut self) -> &mut [Cell] {
+        &mut self.memory[self.pid]
+    }
+
+    /// The process's synchronisation objects.
+    #[inline]
+    fn sync(&mut self) -> &mut ProcessSync {
+        &mut self.sync[self.pid]
+    }
 }
 
 /// CPU ticks `instr` occupies its CPU before its effect applies: 0 for the free instructions
@@ -227,26 +245,23 @@ pub fn execute(
     instr: Instr,
     tid: ThreadId,
     ctx: &mut Context,
-    proc: ProcessState<'_>,
+    mut proc: ProcessState<'_>,
     now: Ticks,
     draw: &mut impl FnMut(Span) -> Ticks,
 ) -> Effect {
     let pc = ctx.pc;
-    if let Some((kind, id)) = proc.sync.destroyed_in(&instr) {
-        return Effect::fault(Fault::UseAfterDestroy { kind, id });
-    }
     match instr {
         Instr::Compute { .. } => Effect::next(pc + 1),
         Instr::Io { span } => Effect::flow(Flow::Block(WaitReason::Io { until: now + draw(span) })),
         Instr::Load { reg, var } => {
-            let cell = proc.memory[var];
+            let cell = proc.memory()[var];
             ctx.loaded_from[reg as usize] = Origin::of(var, cell.chain);
             ctx.regs[reg as usize] = cell.value;
             Effect::next(pc + 1).with(Change::Reg { reg, value: cell.value })
         }
         Instr::Store { reg, var } => {
             let value = ctx.regs[reg as usize];
-            let cell = &mut proc.memory[var];
+            let cell = &mut proc.memory()[var];
             // The stored value's lineage is the loaded value's plus this store; a value not
             // loaded from the variable continues the current lineage (it overwrites nothing it
             // could have seen). The mark: the stores of the current lineage cut off, if any.
@@ -273,20 +288,9 @@ pub fn execute(
             ctx.regs[reg as usize] = value;
             Effect::next(pc + 1).with(Change::Reg { reg, value })
         }
-        Instr::Lock { mutex } => match proc.sync.mutexes[mutex].acquire(tid) {
-            Acquire::Acquired => Effect::next(pc + 1).with(Change::Mutex { mutex, owner: Some(tid) }),
-            Acquire::MustWait { .. } => Effect::flow(Flow::Block(WaitReason::Mutex { mutex })),
-        },
-        Instr::Unlock { mutex } => match proc.sync.mutexes[mutex].release(tid) {
-            Release::Freed => Effect::next(pc + 1).with(Change::Mutex { mutex, owner: None }),
-            Release::HandedTo(next) => Effect {
-                flow: Flow::Next(pc + 1),
-                change: Some(Change::Mutex { mutex, owner: Some(next) }),
-                wake: Some(next),
-            },
-            Release::NotOwner { owner } => Effect::fault(Fault::UnlockNotHeld { mutex, owner }),
-        },
-        Instr::SemWait { .. }
+        Instr::Lock { .. }
+        | Instr::Unlock { .. }
+        | Instr::SemWait { .. }
         | Instr::SemPost { .. }
         | Instr::SpinLock { .. }
         | Instr::SpinUnlock { .. }
@@ -298,7 +302,9 @@ pub fn execute(
         | Instr::ReadUnlock { .. }
         | Instr::WriteUnlock { .. }
         | Instr::Barrier { .. }
-        | Instr::Destroy { .. } => super::sync::step::execute(instr, tid, pc, proc.sync),
+        | Instr::Destroy { .. }
+        | Instr::Send { .. }
+        | Instr::Recv { .. } => on_object(instr, tid, pc, ctx, proc),
         Instr::Loop { count, end } => {
             if count == 0 {
                 Effect::next(end + 1)
@@ -322,32 +328,34 @@ pub fn execute(
                 Operand::Imm(v) => v,
                 Operand::Reg(r) => ctx.regs[r as usize],
             };
-            let read = proc.memory[var].value;
-            atomic(ctx, proc.memory, pc, reg, var, Some(read.wrapping_add(n)), None)
+            let memory = proc.memory();
+            let read = memory[var].value;
+            atomic(ctx, memory, pc, reg, var, Some(read.wrapping_add(n)), None)
         }
         Instr::Xchg { reg, var } => {
             let wrote = ctx.regs[reg as usize];
-            atomic(ctx, proc.memory, pc, reg, var, Some(wrote), None)
+            atomic(ctx, proc.memory(), pc, reg, var, Some(wrote), None)
         }
         Instr::Cas { var, expected, new } => {
-            let (read, want) = (proc.memory[var].value, ctx.regs[expected as usize]);
+            let memory = proc.memory();
+            let (read, want) = (memory[var].value, ctx.regs[expected as usize]);
             let flags = Flags::of(read, want);
             ctx.flags = flags;
             let wrote = (read == want).then_some(ctx.regs[new as usize]);
-            atomic(ctx, proc.memory, pc, expected, var, wrote, Some(flags))
+            atomic(ctx, memory, pc, expected, var, wrote, Some(flags))
         }
         Instr::Jump { target } => Effect::next(target),
         Instr::Branch { test, a, b, target } => {
-            let flags = Flags::of(ctx.regs[a as usize], value(b, ctx, proc.memory));
+            let flags = Flags::of(ctx.regs[a as usize], value(b, ctx, proc.memory()));
             Effect::next(if test.holds(flags) { target } else { pc + 1 })
         }
         Instr::Cmp { a, b } => {
-            let flags = Flags::of(ctx.regs[a as usize], value(b, ctx, proc.memory));
+            let flags = Flags::of(ctx.regs[a as usize], value(b, ctx, proc.memory()));
             ctx.flags = flags;
             Effect::next(pc + 1).with(Change::Flags { flags })
         }
         Instr::BranchFlags { test, target } => Effect::next(if test.holds(ctx.flags) { target } else { pc + 1 }),
-        Instr::Create { reg, program, .. } => match proc.sync.lives.create(program) {
+        Instr::Create { reg, program, .. } => match proc.sync().lives.create(program) {
             Some(child) => {
                 ctx.loaded_from[reg as usize] = Origin::default();
                 ctx.regs[reg as usize] = child as i64;
@@ -356,7 +364,7 @@ pub fn execute(
             }
             None => Effect::fault(Fault::NoThreadToCreate { program }),
         },
-        Instr::Join { reg } => match proc.sync.lives.join(tid, ctx.regs[reg as usize]) {
+        Instr::Join { reg } => match proc.sync().lives.join(tid, ctx.regs[reg as usize]) {
             JoinStep::Done(value) => {
                 let thread = ctx.regs[reg as usize] as ThreadId;
                 ctx.loaded_from[reg as usize] = Origin::default();
@@ -376,6 +384,44 @@ pub fn execute(
             };
             Effect::flow(Flow::Exit(value))
         }
+    }
+}
+
+/// [`execute`] for the instructions that use a synchronisation object or a channel: first the
+/// check that the object was not destroyed, which no other instruction needs.
+#[inline]
+fn on_object(instr: Instr, tid: ThreadId, pc: usize, ctx: &mut Context, proc: ProcessState<'_>) -> Effect {
+    let sync = &mut proc.sync[proc.pid];
+    if let Some((kind, id)) = sync.destroyed_in(&instr) {
+        return Effect::fault(Fault::UseAfterDestroy { kind, id });
+    }
+    match instr {
+        Instr::Lock { mutex } => match sync.mutexes[mutex].acquire(tid) {
+            Acquire::Acquired => Effect::next(pc + 1).with(Change::Mutex { mutex, owner: Some(tid) }),
+            Acquire::MustWait { .. } => Effect::flow(Flow::Block(WaitReason::Mutex { mutex })),
+        },
+        Instr::Unlock { mutex } => match sync.mutexes[mutex].release(tid) {
+            Release::Freed => Effect::next(pc + 1).with(Change::Mutex { mutex, owner: None }),
+            Release::HandedTo(next) => Effect {
+                flow: Flow::Next(pc + 1),
+                change: Some(Change::Mutex { mutex, owner: Some(next) }),
+                wake: Some(next),
+            },
+            Release::NotOwner { owner } => Effect::fault(Fault::UnlockNotHeld { mutex, owner }),
+        },
+        Instr::SemWait { .. }
+        | Instr::SemPost { .. }
+        | Instr::SpinLock { .. }
+        | Instr::SpinUnlock { .. }
+        | Instr::CondWait { .. }
+        | Instr::CondSignal { .. }
+        | Instr::CondBroadcast { .. }
+        | Instr::ReadLock { .. }
+        | Instr::WriteLock { .. }
+        | Instr::ReadUnlock { .. }
+        | Instr::WriteUnlock { .. }
+        | Instr::Barrier { .. }
+        | Instr::Destroy { .. } => super::sync::step::execute(instr, tid, pc, sync),
         Instr::Send { ch, value, .. } => {
             let value = match value {
                 Operand::Imm(v) => v,
@@ -394,6 +440,7 @@ pub fn execute(
             }
             Received::Empty => Effect::flow(Flow::Block(WaitReason::Channel { ch, send: false })),
         },
+        _ => unreachable!("on_object runs the instructions on objects only"),
     }
 }
 

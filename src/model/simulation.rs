@@ -17,8 +17,7 @@
 //! The run is resumable: [`Simulation::advance`] handles whole instants until an event budget is
 //! spent, so a worker can report progress between slices.
 
-use rand::{RngExt, SeedableRng};
-use rand_pcg::Pcg64Mcg;
+use rand::SeedableRng;
 use serde::Serialize;
 
 use super::burst;
@@ -39,6 +38,7 @@ use super::scenario::{Limits, MachineSpec, TieRule};
 use super::scheduler::MostUrgent;
 use super::scheduler::spec::PolicyParams;
 use super::scheduler::{Ctx, LeaveReason, OnCpu, ReadyReason, SchedAttrs, SchedRng, Scheduler};
+use super::span_rng::SpanRng;
 use super::sync::Lives;
 use super::sync::{Channel, Life, ProcessSync};
 use super::system::System;
@@ -178,8 +178,8 @@ struct Kernel {
     now: Ticks,
     events: EventQueue,
     sched: Box<dyn Scheduler>,
-    /// Draws `compute A..B` and `io A..B` lengths.
-    rng: Pcg64Mcg,
+    /// Draws `compute A..B` and `io A..B` lengths (`Pcg64Mcg`'s stream, [`super::span_rng`]).
+    rng: SpanRng,
     sched_rng: SchedRng,
     timers: Timers,
     /// Each thread's scheduling attributes (a policy may change a priority).
@@ -198,6 +198,9 @@ struct Kernel {
     /// Whether to tell the policy when a thread leaves its CPU ([`Scheduler::wants_leave`]),
     /// asked once.
     leave_calls: bool,
+    /// The policy's slice if it is the same for every dispatch ([`Scheduler::fixed_slice`]),
+    /// asked once.
+    fixed_slice: Option<Option<Ticks>>,
     threads: Vec<Thread>,
     cpus: Vec<Cpu>,
     /// The CPUs' caches, if the machine models them ([`super::cache`]).
@@ -281,10 +284,10 @@ fn written_variable(instr: &Instr) -> Option<usize> {
     }
 }
 
-fn draw(rng: &mut Pcg64Mcg, span: Span) -> Ticks {
+fn draw(rng: &mut SpanRng, span: Span) -> Ticks {
     match span {
         Span::Fixed(n) => n,
-        Span::Range(lo, hi) => rng.random_range(lo..=hi),
+        Span::Range(lo, hi) => rng.range_inclusive(lo, hi),
     }
 }
 
@@ -298,6 +301,7 @@ impl Kernel {
         let binds = sched.binds_to_cpu();
         let preempts = sched.preempts();
         let leave_calls = sched.wants_leave();
+        let fixed_slice = sched.fixed_slice();
         // A created thread arrives when a `create` starts it, not by itself.
         let mut arriving = 0;
         for t in sys.threads.iter().filter(|t| !t.created) {
@@ -332,7 +336,8 @@ impl Kernel {
             binds,
             preempts,
             leave_calls,
-            rng: Pcg64Mcg::seed_from_u64(run.seed),
+            fixed_slice,
+            rng: SpanRng::seed_from_u64(run.seed),
             sched_rng: SchedRng::seed_from_u64(run.seed.wrapping_add(SCHEDULER_SEED_OFFSET)),
             timers: Timers::default(),
             wants_bursts,
@@ -778,7 +783,10 @@ impl Kernel {
         t.waiting += self.now - t.ready_since;
         t.first_run.get_or_insert(self.now);
         let pc = t.ctx.pc;
-        let slice = self.with_sched(|s, ctx| s.slice(tid, cpu, ctx));
+        let slice = match self.fixed_slice {
+            Some(slice) => slice,
+            None => self.with_sched(|s, ctx| s.slice(tid, cpu, ctx)),
+        };
         let c = &mut self.cpus[cpu];
         c.phase = Phase::Running;
         c.since = self.now;
@@ -870,8 +878,7 @@ impl Kernel {
         let pid = self.threads[tid].pid;
         let t = &mut self.threads[tid];
         let pc = t.ctx.pc;
-        let channels = &mut self.channels;
-        let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid], channels };
+        let proc = ProcessState { pid, memory: &mut self.memory, sync: &mut self.sync, channels: &mut self.channels };
         let rng = &mut self.rng;
         let effect = interpreter::execute(instr, tid, &mut t.ctx, proc, self.now, &mut |s| draw(rng, s));
         let go_on = self.apply(sys, cpu, tid, pc, effect);

@@ -126,8 +126,8 @@ impl Machine {
             if interpreter::cost(&instr, &mut |s| fixed(s)) > 0 || !is_local(&instr) {
                 return is_local(&instr);
             }
-            let channels = &mut self.channels;
-            let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid], channels };
+            let proc =
+                ProcessState { pid, memory: &mut self.memory, sync: &mut self.sync, channels: &mut self.channels };
             match interpreter::execute(instr, tid, &mut ctx, proc, 0, &mut |s| fixed(s)).flow {
                 Flow::Next(pc) => ctx.pc = pc,
                 _ => return true, // exit
@@ -147,8 +147,8 @@ impl Machine {
             if interpreter::cost(&instr, &mut |s| fixed(s)) > 0 || !is_local(&instr) {
                 return Some(ctx.pc);
             }
-            let channels = &mut self.channels;
-            let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid], channels };
+            let proc =
+                ProcessState { pid, memory: &mut self.memory, sync: &mut self.sync, channels: &mut self.channels };
             match interpreter::execute(instr, tid, &mut ctx, proc, 0, &mut |s| fixed(s)).flow {
                 Flow::Next(pc) => ctx.pc = pc,
                 _ => return None,
@@ -188,8 +188,8 @@ impl Machine {
                 break;
             }
             let pc = t.ctx.pc;
-            let channels = &mut self.channels;
-            let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid], channels };
+            let proc =
+                ProcessState { pid, memory: &mut self.memory, sync: &mut self.sync, channels: &mut self.channels };
             let effect = interpreter::execute(instr, tid, &mut t.ctx, proc, 0, &mut |s| fixed(s));
             if self.mirrors.maps(pid) {
                 self.mirrors.propagate(&sys.sharing, pid, tid, &instr, &mut self.memory, &mut self.sync);
