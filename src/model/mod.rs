@@ -49,7 +49,6 @@ pub mod schedule;
 pub mod scheduler;
 pub mod seeds;
 pub mod simulation;
-pub mod span_rng;
 pub mod sync;
 pub mod system;
 mod thread;

@@ -17,7 +17,8 @@
 //! The run is resumable: [`Simulation::advance`] handles whole instants until an event budget is
 //! spent, so a worker can report progress between slices.
 
-use rand::SeedableRng;
+use rand::{RngExt, SeedableRng};
+use rand_pcg::Pcg64Mcg;
 use serde::Serialize;
 
 use super::burst;
@@ -38,7 +39,6 @@ use super::scenario::{Limits, MachineSpec, TieRule};
 use super::scheduler::MostUrgent;
 use super::scheduler::spec::PolicyParams;
 use super::scheduler::{Ctx, LeaveReason, OnCpu, ReadyReason, SchedAttrs, SchedRng, Scheduler};
-use super::span_rng::SpanRng;
 use super::sync::Lives;
 use super::sync::{Channel, Life, ProcessSync};
 use super::system::System;
@@ -178,8 +178,8 @@ struct Kernel {
     now: Ticks,
     events: EventQueue,
     sched: Box<dyn Scheduler>,
-    /// Draws `compute A..B` and `io A..B` lengths (`Pcg64Mcg`'s stream, [`super::span_rng`]).
-    rng: SpanRng,
+    /// Draws `compute A..B` and `io A..B` lengths.
+    rng: Pcg64Mcg,
     sched_rng: SchedRng,
     timers: Timers,
     /// Each thread's scheduling attributes (a policy may change a priority).
@@ -284,10 +284,10 @@ fn written_variable(instr: &Instr) -> Option<usize> {
     }
 }
 
-fn draw(rng: &mut SpanRng, span: Span) -> Ticks {
+fn draw(rng: &mut Pcg64Mcg, span: Span) -> Ticks {
     match span {
         Span::Fixed(n) => n,
-        Span::Range(lo, hi) => rng.range_inclusive(lo, hi),
+        Span::Range(lo, hi) => rng.random_range(lo..=hi),
     }
 }
 
@@ -337,7 +337,7 @@ impl Kernel {
             preempts,
             leave_calls,
             fixed_slice,
-            rng: SpanRng::seed_from_u64(run.seed),
+            rng: Pcg64Mcg::seed_from_u64(run.seed),
             sched_rng: SchedRng::seed_from_u64(run.seed.wrapping_add(SCHEDULER_SEED_OFFSET)),
             timers: Timers::default(),
             wants_bursts,
