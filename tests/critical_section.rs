@@ -14,6 +14,15 @@ fn threadlab(args: &[&str]) -> (i32, String, String) {
     (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
 }
 
+/// `threadlab sweep` of the preset's `$cs` over `values`, series `cpus=1,4`, metric speedup
+/// over series `baseline`, then `extra` flags.
+fn speedup_sweep(values: &str, baseline: &str, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec!["sweep", "--preset", "critical-section", "--param", "params.cs", "--values", values];
+    args.extend(["--series", "cpus=1,4", "--metric", "speedup", "--baseline", baseline]);
+    args.extend(extra);
+    threadlab(&args)
+}
+
 /// One process, one thread running `code`, with `params`.
 fn with_params(params: &str, code: &str) -> String {
     format!(
@@ -191,22 +200,7 @@ fn a_baseline_must_be_a_series_and_the_metric_speedup() {
 /// The teacher's command: the same points as [`the_preset_worked_by_hand`], as JSON.
 #[test]
 fn cli_sweeps_a_param_with_a_baseline() {
-    let (code, out, err) = threadlab(&[
-        "sweep",
-        "--preset",
-        "critical-section",
-        "--param",
-        "params.cs",
-        "--values",
-        "5,20",
-        "--series",
-        "cpus=1,4",
-        "--metric",
-        "speedup",
-        "--baseline",
-        "1",
-        "--json",
-    ]);
+    let (code, out, err) = speedup_sweep("5,20", "1", &["--json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["param"]["key"], "params.cs");
@@ -215,40 +209,12 @@ fn cli_sweeps_a_param_with_a_baseline() {
     let ys: Vec<f64> = v["series"][1]["points"].as_array().unwrap().iter().map(|p| p["y"].as_f64().unwrap()).collect();
     assert_eq!(ys, [603.0 / 201.0, 903.0 / 501.0]);
     // Text form: a row per value.
-    let (code, out, _) = threadlab(&[
-        "sweep",
-        "--preset",
-        "critical-section",
-        "--param",
-        "params.cs",
-        "--values",
-        "5",
-        "--series",
-        "cpus=1,4",
-        "--metric",
-        "speedup",
-        "--baseline",
-        "1",
-    ]);
+    let (code, out, _) = speedup_sweep("5", "1", &[]);
     assert_eq!(code, 0);
     assert!(out.starts_with("speedup (×) over series 1 against params.cs: Critical section"), "{out}");
     assert!(out.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["5", "1.00", "3.00"]), "{out}");
     // Errors name their flag.
-    let (code, _, err) = threadlab(&[
-        "sweep",
-        "--preset",
-        "critical-section",
-        "--param",
-        "params.cs",
-        "--values",
-        "5",
-        "--series",
-        "cpus=1,4",
-        "--metric",
-        "speedup",
-        "--baseline",
-        "one",
-    ]);
+    let (code, _, err) = speedup_sweep("5", "one", &[]);
     assert_ne!(code, 0);
     assert!(err.contains("--baseline `one`: no series has this name"), "{err}");
     let (code, _, err) =
