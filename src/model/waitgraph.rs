@@ -339,10 +339,10 @@ impl WaitGraph {
         let child = &sys.processes[sys.threads[e.waiter].pid].name;
         format!(
             "{} {}, held in {} by {}, a thread that `fork` did not copy into {child}: no thread of {child} can unlock it",
-            WaitGraph::thread_name(sys, e.waiter),
+            sys.thread_name(e.waiter),
             want.describe(sys, sys.threads[e.waiter].pid),
             sys.processes[sys.threads[e.holder].pid].name,
-            WaitGraph::thread_name(sys, e.holder),
+            sys.thread_name(e.holder),
         )
     }
 
@@ -354,25 +354,12 @@ impl WaitGraph {
     /// A join in words: "main waits for thread `w1` to exit".
     pub fn join_words(&self, sys: &System, j: &JoinEdge) -> String {
         let reason = WaitReason::Join { thread: j.thread };
-        format!(
-            "{} waits for {}",
-            WaitGraph::thread_name(sys, j.joiner),
-            reason.describe(sys, sys.threads[j.joiner].pid)
-        )
+        format!("{} waits for {}", sys.thread_name(j.joiner), reason.describe(sys, sys.threads[j.joiner].pid))
     }
 
     /// What thread `tid` waits for, if it is a node and waits.
     pub fn want(&self, tid: ThreadId) -> Option<Want> {
         self.threads.iter().position(|&t| t == tid).and_then(|i| self.wants[i])
-    }
-
-    /// A thread's name for the graph: its name, or `process/thread` when the system has several
-    /// processes (names are per process).
-    pub fn thread_name(sys: &System, tid: ThreadId) -> String {
-        match sys.processes.len() {
-            1 => sys.threads[tid].name.clone(),
-            _ => sys.thread_label(tid),
-        }
     }
 
     /// The node of object `obj`: a shared segment's mutex, which each mapping process has in its
@@ -406,7 +393,7 @@ impl WaitGraph {
     /// One edge in words, for the graph's text equivalent: "a holds mutex `x`", "a holds
     /// read-write lock `l` to write", "b waits for mutex `x`", "c spins on spin lock `s`".
     pub fn edge_words(&self, sys: &System, e: &Edge) -> String {
-        let who = WaitGraph::thread_name(sys, e.thread);
+        let who = sys.thread_name(e.thread);
         if !e.holds {
             let want = self.want(e.thread).expect("a waiting edge's thread waits");
             return format!("{who} {}", want.describe(sys, sys.threads[e.thread].pid));
@@ -424,7 +411,7 @@ impl WaitGraph {
             let next = cycle[(i + 1) % cycle.len()];
             let want = self.want(t).map_or_else(String::new, |w| w.describe(sys, sys.threads[t].pid));
             if i == 0 {
-                out.push_str(&WaitGraph::thread_name(sys, t));
+                out.push_str(&sys.thread_name(t));
                 out.push(' ');
             } else {
                 out.push_str(", which ");
@@ -433,7 +420,7 @@ impl WaitGraph {
             // A join names the thread it waits for already.
             if !matches!(self.want(t), Some(Want::Blocked(WaitReason::Join { .. }))) {
                 out.push_str(", held by ");
-                out.push_str(&WaitGraph::thread_name(sys, next));
+                out.push_str(&sys.thread_name(next));
             }
         }
         out
@@ -445,9 +432,9 @@ impl WaitGraph {
         let want = self.want(e.waiter).expect("an exited holder's waiter waits");
         format!(
             "{} {}, held by {}, which exited without {}",
-            WaitGraph::thread_name(sys, e.waiter),
+            sys.thread_name(e.waiter),
             want.describe(sys, sys.threads[e.waiter].pid),
-            WaitGraph::thread_name(sys, e.holder),
+            sys.thread_name(e.holder),
             want.release_verb()
         )
     }

@@ -135,8 +135,8 @@ pub fn svg(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
             tx + 2,
             ty(j.thread) + HOLD_DY
         );
-        let name = WaitGraph::thread_name(sys, j.thread);
-        let title = format!("the exit of thread {name}, which {} joins", WaitGraph::thread_name(sys, j.joiner));
+        let name = sys.thread_name(j.thread);
+        let title = format!("the exit of thread {name}, which {} joins", sys.thread_name(j.joiner));
         node(&mut out, "wg-object", &title, (RIGHT, row), &name, "thread's exit");
     }
     // A cycle says so in text too (never by colour alone): one label per cycle, on one of its
@@ -174,7 +174,7 @@ pub fn svg(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
         }
     }
     for &tid in &g.threads {
-        let name = WaitGraph::thread_name(sys, tid);
+        let name = sys.thread_name(tid);
         let exited = snap.threads[tid].state == ThreadState::Terminated;
         let (class, title, second) = match exited {
             true => ("wg-thread wg-exited", format!("thread {name} (exited)"), "exited"),
