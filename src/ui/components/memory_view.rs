@@ -165,9 +165,7 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
     let metrics = &run.result.metrics;
     let scale = metrics.memory.iter().map(|m| m.rss_bytes).max().unwrap_or(0);
     // A process created at run time appears once it exists.
-    let exists =
-        |pid: usize| metrics.memory.get(pid).is_none_or(|m| m.origin == Origin::Declared || m.created <= snap.time);
-    let boxes = sys.processes.iter().filter(|p| exists(p.pid)).map(|p| {
+    let boxes = sys.processes.iter().filter(|p| run.process_exists_at(p.pid, snap.time)).map(|p| {
         let mem = metrics.memory.get(p.pid);
         let origin = mem.and_then(|m| {
             let parent = escape(&sys.processes[m.parent?].name);
