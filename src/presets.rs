@@ -1,5 +1,7 @@
-//! The scenario files shipped with Threadlab (`presets/*.json`), compiled into the binary so the
-//! page and the CLI load the very same bytes.
+//! The scenario files shipped with Threadlab (`presets/*.json`): compiled into the CLI and the
+//! workers ([`PRESETS`]), and served beside the page as files (`presets/KEY.json`, Trunk's
+//! `copy-dir` in `index.html`) which the page fetches when one is opened, so that their text
+//! (about 65 KB, 12 KB gzip) stays out of the page's own wasm: the page links [`MENU`] only.
 //!
 //! Each preset's menu name is written here too, beside its key, so the page's scenario menu needs
 //! no scenario reading (the page parses nothing: the reader worker does, `src/workers/reader.rs`).
@@ -19,12 +21,23 @@ pub struct Preset {
     pub json: &'static str,
 }
 
+/// A preset's key and menu name without its text: what the page's scenario menu needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MenuEntry {
+    /// As [`Preset::key`].
+    pub key: &'static str,
+    /// As [`Preset::name`].
+    pub name: &'static str,
+}
+
 macro_rules! presets {
     ($($key:literal: $name:literal),* $(,)?) => {
         /// Every preset, in menu order.
         pub const PRESETS: &[Preset] = &[
             $(Preset { key: $key, name: $name, json: include_str!(concat!("../presets/", $key, ".json")) }),*
         ];
+        /// Every preset's key and name, in menu order, without the texts (the page's menu).
+        pub const MENU: &[MenuEntry] = &[$(MenuEntry { key: $key, name: $name }),*];
     };
 }
 
@@ -74,6 +87,16 @@ impl Preset {
 /// The preset with this key.
 pub fn find(key: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|p| p.key == key)
+}
+
+/// The menu entry of the preset with this key (no text: see [`MENU`]).
+pub fn menu_entry(key: &str) -> Option<&'static MenuEntry> {
+    MENU.iter().find(|p| p.key == key)
+}
+
+/// Where the page fetches a preset's text, relative to the page: `presets/KEY.json`.
+pub fn url(key: &str) -> String {
+    format!("presets/{key}.json")
 }
 
 #[cfg(test)]

@@ -35,6 +35,21 @@ fn read_answer(r: &Reading) -> PageAction {
     ask_reader(ToReader::Read { id: r.id, job: r.job() })
 }
 
+/// The page's fetch of the read's preset file (`presets/KEY.json`, served beside the page): the
+/// same text the CLI has.
+fn fetched(r: &Reading) -> PageAction {
+    let Source::Preset(key) = &r.source else { panic!("only a preset's text is fetched") };
+    PageAction::Fetched { id: r.id, text: Ok(json(key)) }
+}
+
+/// The pending read, its preset's text fetched first if it is one.
+fn fetch(s: &mut PageState) -> Reading {
+    if let Some(r) = s.reading.clone().filter(|r| r.fetching) {
+        s.apply(fetched(&r));
+    }
+    s.reading.clone().expect("a read is pending")
+}
+
 /// The simulation worker's run of the pending run, as the page assembles it.
 fn run_answer(p: &Pending) -> PageAction {
     let mut answers: Vec<(FromWorker, Vec<Vec<u8>>)> = Vec::new();
@@ -50,12 +65,14 @@ fn run_answer(p: &Pending) -> PageAction {
     }
 }
 
-/// Answers every request the page has made (the draft's rows, the read, then the run), in
+/// Answers every request the page has made (the draft's rows, the fetch, the read, then the run), in
 /// turn, until none is left.
 fn settle(s: &mut PageState) {
     loop {
         if let Some(w) = s.rows_wanted.clone() {
             s.apply(ask_reader(ToReader::Jobs { id: w.id, text: w.text.to_string() }));
+        } else if let Some(r) = s.reading.clone().filter(|r| r.fetching) {
+            s.apply(fetched(&r));
         } else if let Some(r) = s.reading.clone() {
             s.apply(read_answer(&r));
         } else if let Some(p) = s.pending.clone() {
@@ -273,13 +290,13 @@ fn an_unknown_or_broken_start_falls_back_to_the_default_and_keeps_the_text() {
 fn only_the_latest_run_asked_for_is_shown() {
     let mut s = start_at("race-unsafe");
     s.apply(PageAction::Pick("race-mutex".into()));
-    let first = s.reading.clone().unwrap();
+    let first = fetch(&mut s);
     let first_read = read_answer(&first);
     s.apply(first_read.clone());
     let first_run = s.pending.clone().expect("the read asks for its run");
     assert_eq!(first_run.id, first.id, "the run keeps its read's id");
     s.apply(PageAction::Pick("single-thread".into()));
-    let second = s.reading.clone().unwrap();
+    let second = fetch(&mut s);
     assert_eq!(s.pending, None, "the latest asked for replaces the pending run");
     s.apply(first_read);
     assert_eq!(s.pending, None, "a replaced read's answer is dropped");
@@ -333,7 +350,8 @@ fn a_cancelled_apply_keeps_the_run_shown_and_the_text() {
 fn a_stopped_run_is_reported_and_a_stopped_start_opens_the_default() {
     let mut s = start_at("race-unsafe");
     s.apply(PageAction::Pick("race-mutex".into()));
-    s.apply(read_answer(&s.reading.clone().unwrap()));
+    let r = fetch(&mut s);
+    s.apply(read_answer(&r));
     let id = s.pending.as_ref().unwrap().id;
     s.apply(PageAction::Stopped { id: id + 1, message: "not this one".into() });
     assert!(s.pending.is_some(), "a stop for another run changes nothing");
@@ -343,7 +361,8 @@ fn a_stopped_run_is_reported_and_a_stopped_start_opens_the_default() {
     assert_eq!(s.error.as_ref().unwrap().at, None);
     // At start, with nothing shown, the default preset is asked for instead.
     let mut s = PageState::start(Stored::default(), Some(Source::Preset("race-mutex".into())));
-    s.apply(read_answer(&s.reading.clone().unwrap()));
+    let r = fetch(&mut s);
+    s.apply(read_answer(&r));
     let id = s.pending.as_ref().unwrap().id;
     s.apply(PageAction::Stopped { id, message: "stopped".into() });
     assert_eq!(s.reading.as_ref().unwrap().source, Source::Preset("race-unsafe".into()));
@@ -372,11 +391,11 @@ fn a_stopped_reader_keeps_the_learner_s_text_and_the_run_shown() {
     assert_eq!(s.draft.as_deref(), Some(mine.as_str()));
     // A stopped read at start, with nothing shown, asks for the default preset.
     let mut s = PageState::start(Stored::default(), Some(Source::Preset("race-mutex".into())));
-    let id = s.reading.as_ref().unwrap().id;
+    let id = fetch(&mut s).id;
     s.apply(PageAction::Stopped { id, message: "stopped".into() });
     assert_eq!(s.reading.as_ref().unwrap().source, Source::Preset("race-unsafe".into()));
     // ... but not again if that one stops too (a reader that fails every read must not loop).
-    let id = s.reading.as_ref().unwrap().id;
+    let id = fetch(&mut s).id;
     s.apply(PageAction::Stopped { id, message: "stopped".into() });
     assert_eq!((s.reading.as_ref(), s.pending.as_ref(), s.shown.as_ref()), (None, None, None));
 }
@@ -686,4 +705,49 @@ fn a_reload_keeps_whose_draft_it_is() {
     let mut s = PageState::start(stored, None);
     settle(&mut s);
     assert_eq!(s.draft_of.as_deref(), Some(DEADLOCK));
+}
+
+#[test]
+fn a_preset_s_text_is_fetched_before_the_reader_is_asked() {
+    // The page holds no preset's text (they are files beside it): opening one fetches it first.
+    let mut s = PageState::start(Stored::default(), Some(Source::Preset("race-mutex".into())));
+    let r = s.reading.clone().unwrap();
+    assert!(r.fetching && r.text.is_empty(), "fetched first: {r:?}");
+    // A setting made while the file is fetched waits for it, then applies to its text.
+    s.apply(PageAction::Edit(ScenarioEdit::Cpus(3)));
+    let r = s.reading.clone().unwrap();
+    assert!(r.fetching, "still fetching, with the edit");
+    s.apply(PageAction::Fetched { id: r.id - 1, text: Ok("{}".into()) });
+    assert!(s.reading.as_ref().unwrap().fetching, "a replaced fetch's answer is dropped");
+    s.apply(fetched(&r));
+    let r = s.reading.clone().unwrap();
+    assert!(!r.fetching);
+    assert_eq!(r.job().text, json("race-mutex"));
+    settle(&mut s);
+    assert_eq!(controls(&s).0, "race-mutex");
+    assert_eq!(controls(&s).1, 3, "the edit made while fetching is kept");
+}
+
+#[test]
+fn a_preset_that_cannot_be_fetched_says_so_and_keeps_the_run_shown() {
+    let mut s = start_at("race-unsafe");
+    let before = s.shown.clone();
+    s.apply(PageAction::Pick("deadlock".into()));
+    let id = s.reading.as_ref().unwrap().id;
+    s.apply(PageAction::Fetched { id, text: Err("Failed to fetch".into()) });
+    assert_eq!((s.reading.as_ref(), s.pending.as_ref()), (None, None));
+    assert_eq!(s.shown, before, "the run shown stays");
+    let message = &s.error.as_ref().unwrap().message;
+    assert!(message.contains("presets/deadlock.json") && message.contains("Failed to fetch"), "{message}");
+    assert_eq!(s.draft, None, "no empty draft is made of a text never fetched");
+    // At start, a preset that cannot be fetched gives way to the default one; the default one
+    // failing too is reported, not asked for again (no loop).
+    let mut s = PageState::start(Stored::default(), Some(Source::Preset("deadlock".into())));
+    let id = s.reading.as_ref().unwrap().id;
+    s.apply(PageAction::Fetched { id, text: Err("offline".into()) });
+    let r = s.reading.clone().unwrap();
+    assert_eq!((r.source.clone(), r.fetching), (Source::Preset("race-unsafe".into()), true));
+    s.apply(PageAction::Fetched { id: r.id, text: Err("offline".into()) });
+    assert_eq!((s.reading.as_ref(), s.shown.as_ref()), (None, None));
+    assert!(s.error.as_ref().unwrap().message.contains("presets/race-unsafe.json"));
 }

@@ -12,7 +12,8 @@
 //! - a preset, an import, an apply, a setting, a link or a reload leaves a [`Reading`]: the
 //!   page has the reader worker read the text (`src/ui/reader.rs`), which answers with
 //!   [`PageAction::Read`]: the scenario's [`Summary`] and its loaded run, or the error located
-//!   in the text;
+//!   in the text; a preset's text is fetched first ([`Reading::fetching`], answered by
+//!   [`PageAction::Fetched`]: the presets are files beside the page, `src/ui/fetch.rs`);
 //! - a read that succeeded leaves a [`Pending`] run: the page has the simulation worker compute
 //!   it (`src/ui/runner.rs`), which reports [`PageAction::Progress`] on the way and answers with
 //!   [`PageAction::Finished`] (the scenario was checked when it was read, so a run cannot fail
@@ -141,10 +142,14 @@ pub struct Reading {
     pub known: Option<Rc<Summary>>,
     /// How it was asked for.
     pub via: Via,
+    /// The text is still to be fetched (`text` is empty): a preset's file, which the page does
+    /// not hold ([`presets::url`]); the page answers with [`PageAction::Fetched`], then the
+    /// reader worker is asked.
+    pub fetching: bool,
 }
 
 impl Reading {
-    /// What the reader worker is asked to do.
+    /// What the reader worker is asked to do (once the text is fetched).
     pub fn job(&self) -> ReadJob {
         let draft = self.draft.as_deref().map(str::to_string);
         ReadJob { text: self.text.to_string(), edits: self.edits.clone(), draft, fault: None }
@@ -289,6 +294,9 @@ pub enum PageAction {
     Open { source: Source, text: String, via: Via },
     /// A choice in the scenario menu ([`Source::key`]).
     Pick(String),
+    /// The page fetched the text of read `id`'s preset ([`Reading::fetching`]), or could not
+    /// (why, in words).
+    Fetched { id: u64, text: Result<String, String> },
     /// A control changed one setting of the scenario in use.
     Edit(ScenarioEdit),
     /// The reader worker's answer to read `id`: the scenario, or what is wrong with it.
@@ -378,7 +386,7 @@ impl DraftNote {
 /// name, or `Custom: NAME` (`name` is the scenario's own `name`).
 fn label(source: &Source, name: &str) -> String {
     let label = match source {
-        Source::Preset(k) => presets::find(k).map_or_else(|| name.to_string(), |p| p.name.to_string()),
+        Source::Preset(k) => presets::menu_entry(k).map_or_else(|| name.to_string(), |p| p.name.to_string()),
         Source::Saved(n) => n.clone(),
         Source::Custom => format!("Custom: {name}"),
     };
@@ -447,10 +455,14 @@ impl PageState {
         };
         let session = stored.session;
         let (source, edited, text) = match wanted {
-            Some(src) => match (s.text_of(&src), session) {
-                (Some(_), Some(sess)) if sess.source == src && sess.edited => (src, true, sess.text),
-                (Some(text), _) => (src, false, text),
-                (None, _) => {
+            Some(src) => match (s.exists(&src), session) {
+                (true, Some(sess)) if sess.source == src && sess.edited => (src, true, sess.text),
+                (true, _) => {
+                    s.ask(src, Via::Start);
+                    s.want_rows();
+                    return s;
+                }
+                (false, _) => {
                     s.notice = Some(match &src {
                         Source::Preset(k) => format!(
                             "There is no preset named `{k}` (from the address); showing `{DEFAULT_PRESET}` instead."
@@ -462,17 +474,26 @@ impl PageState {
                             format!("This browser keeps no custom scenario; showing `{DEFAULT_PRESET}` instead.")
                         }
                     });
-                    let preset = Source::Preset(DEFAULT_PRESET.into());
-                    let text = s.text_of(&preset).expect("the default preset exists");
-                    (preset, false, text)
+                    s.ask(Source::Preset(DEFAULT_PRESET.into()), Via::Start);
+                    s.want_rows();
+                    return s;
                 }
             },
             None => match session {
-                Some(sess) => (sess.source, sess.edited, sess.text),
+                // A preset's session text is the shipped one unless edited: fetched again, so
+                // a preset fixed since the last visit shows as fixed.
+                Some(sess) if sess.edited || !matches!(sess.source, Source::Preset(_)) => {
+                    (sess.source, sess.edited, sess.text)
+                }
+                Some(sess) => {
+                    s.ask(sess.source, Via::Start);
+                    s.want_rows();
+                    return s;
+                }
                 None => {
-                    let preset = Source::Preset(DEFAULT_PRESET.into());
-                    let text = s.text_of(&preset).expect("the default preset exists");
-                    (preset, false, text)
+                    s.ask(Source::Preset(DEFAULT_PRESET.into()), Via::Start);
+                    s.want_rows();
+                    return s;
                 }
             },
         };
@@ -481,12 +502,43 @@ impl PageState {
         s
     }
 
-    /// The text of a preset, named scenario or the custom one, if it exists.
-    pub fn text_of(&self, source: &Source) -> Option<String> {
+    /// Whether the preset, named scenario or custom one exists.
+    pub fn exists(&self, source: &Source) -> bool {
         match source {
-            Source::Preset(k) => presets::find(k).map(|p| p.json.to_string()),
+            Source::Preset(k) => presets::menu_entry(k).is_some(),
+            _ => self.text_of(source).is_some(),
+        }
+    }
+
+    /// The text of a named scenario or the custom one, if it exists (a preset's is fetched:
+    /// [`Reading::fetching`]).
+    fn text_of(&self, source: &Source) -> Option<String> {
+        match source {
+            Source::Preset(_) => None,
             Source::Saved(n) => self.saved.iter().find(|s| &s.name == n).map(|s| s.text.clone()),
             Source::Custom => self.custom.as_ref().map(|c| c.text.clone()),
+        }
+    }
+
+    /// Opens a scenario by where it is kept: a preset's text is fetched first. False if there
+    /// is no such scenario.
+    fn ask(&mut self, source: Source, via: Via) -> bool {
+        if let Source::Preset(k) = &source {
+            if presets::menu_entry(k).is_none() {
+                return false;
+            }
+            self.read(source, false, Rc::from(""), Vec::new(), via);
+            if let Some(r) = self.reading.as_mut() {
+                r.fetching = true;
+            }
+            return true;
+        }
+        match self.text_of(&source) {
+            Some(text) => {
+                self.open(source, false, text, via);
+                true
+            }
+            None => false,
         }
     }
 
@@ -533,7 +585,7 @@ impl PageState {
         let in_use = self.in_use();
         let edited = |src: &Source| in_use.is_some_and(|l| &l.source == src && l.edited);
         let mark = |label: String, src: &Source| if edited(src) { format!("{label} (edited)") } else { label };
-        let mut out: Vec<Choice> = presets::PRESETS
+        let mut out: Vec<Choice> = presets::MENU
             .iter()
             .map(|p| {
                 let src = Source::Preset(p.key.into());
@@ -592,10 +644,29 @@ impl PageState {
             PageAction::Open { source, text, via } => self.open(source, false, text, via),
             PageAction::Pick(key) => {
                 self.keep_edited();
-                let source = Source::from_key(&key);
-                match self.text_of(&source) {
-                    Some(text) => self.open(source, false, text, Via::Pick),
-                    None => self.notice = Some(format!("There is no scenario `{key}` any more.")),
+                if !self.ask(Source::from_key(&key), Via::Pick) {
+                    self.notice = Some(format!("There is no scenario `{key}` any more."));
+                }
+            }
+            PageAction::Fetched { id, text } => {
+                let Some(r) = self.reading.as_mut().filter(|r| r.id == id && r.fetching) else { return };
+                match text {
+                    Ok(text) => {
+                        r.text = text.into();
+                        r.fetching = false;
+                    }
+                    Err(why) => {
+                        let key = r.source.key();
+                        let via = r.via.clone();
+                        self.reading = None;
+                        let message =
+                            format!("The preset `{key}` could not be fetched ({}): {why}", presets::url(&key));
+                        self.error = Some(PageError::plain(message));
+                        // The default preset is the fallback: not asked again when it failed.
+                        if !(key == DEFAULT_PRESET && via == Via::Start) {
+                            self.show_something();
+                        }
+                    }
                 }
             }
             PageAction::Edit(edit) => self.edit(edit),
@@ -694,7 +765,7 @@ impl PageState {
                     self.draft_rows = Some(TextRows { text: w.text, rows: Rc::new(Err(message)) });
                 } else if let Some(r) = self.reading.take_if(|r| r.id == id) {
                     // The text is never lost: with no draft it becomes the draft.
-                    if self.draft.is_none() && r.via != Via::Control {
+                    if self.draft.is_none() && r.via != Via::Control && !r.fetching {
                         self.draft = Some(r.text.to_string());
                         self.draft_of = Some(origin(&r.source, &r.text, &r.via));
                     }
@@ -772,7 +843,8 @@ impl PageState {
         self.next_id += 1;
         self.pending = None;
         let draft = (!edits.is_empty()).then(|| self.draft.as_deref().map(Rc::from)).flatten();
-        self.reading = Some(Reading { id: self.next_id, source, edited, text, edits, draft, known: None, via });
+        self.reading =
+            Some(Reading { id: self.next_id, source, edited, text, edits, draft, known: None, via, fetching: false });
     }
 
     /// Reports an error in `text`. The text is never lost: with no draft it becomes the draft.
@@ -794,9 +866,7 @@ impl PageState {
     /// With nothing shown, read or pending (at start), opens the default preset.
     fn show_something(&mut self) {
         if self.shown.is_none() && self.pending.is_none() && self.reading.is_none() {
-            let preset = Source::Preset(DEFAULT_PRESET.into());
-            let json = self.text_of(&preset).expect("the default preset exists");
-            self.open(preset, false, json, Via::Start);
+            self.ask(Source::Preset(DEFAULT_PRESET.into()), Via::Start);
         }
     }
 
@@ -840,10 +910,10 @@ impl PageState {
     /// that value changes in it), so applying the draft later does not undo the setting; a draft
     /// that cannot take it (not valid yet) refuses the edit ([`PageAction::DraftRefused`]).
     fn edit(&mut self, edit: ScenarioEdit) {
-        let (source, text, mut edits, known) = match (&self.reading, &self.pending, self.in_use()) {
-            (Some(r), _, _) => (r.source.clone(), r.text.clone(), r.edits.clone(), r.known.clone()),
+        let (source, text, mut edits, known, fetching) = match (&self.reading, &self.pending, self.in_use()) {
+            (Some(r), _, _) => (r.source.clone(), r.text.clone(), r.edits.clone(), r.known.clone(), r.fetching),
             (None, Some(Pending { loaded: l, .. }), _) | (None, None, Some(l)) => {
-                (l.source.clone(), l.text.clone(), Vec::new(), Some(l.summary.clone()))
+                (l.source.clone(), l.text.clone(), Vec::new(), Some(l.summary.clone()), false)
             }
             (None, None, None) => return,
         };
@@ -852,6 +922,7 @@ impl PageState {
         self.read(source, edited, text, edits, Via::Control);
         if let Some(r) = self.reading.as_mut() {
             r.known = known;
+            r.fetching = fetching;
         }
     }
 
@@ -859,7 +930,7 @@ impl PageState {
     /// preset's name (so the menu never shows two entries alike). A preset's name becomes
     /// `name (mine)` first: a number would say a first copy was kept when none was.
     pub fn free_name(&self, name: &str) -> String {
-        let preset = |n: &str| presets::PRESETS.iter().any(|p| p.name == n);
+        let preset = |n: &str| presets::MENU.iter().any(|p| p.name == n);
         let taken = |n: &str| self.saved.iter().any(|s| s.name == n) || preset(n);
         let name = if preset(name) { format!("{name} (mine)") } else { name.to_string() };
         (1..)
@@ -886,7 +957,7 @@ impl PageState {
             self.error = Some(PageError::plain("Give the scenario a name to keep it under."));
             return;
         }
-        if presets::PRESETS.iter().any(|p| p.name == name) {
+        if presets::MENU.iter().any(|p| p.name == name) {
             let message = format!("\u{201c}{name}\u{201d} is a preset's name: keep yours under another one.");
             self.error = Some(PageError::plain(message));
             return;

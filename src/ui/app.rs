@@ -79,8 +79,20 @@ pub fn App() -> Html {
         let on_page = on_page.clone();
         use_memo((), move |_| Reader::new(on_page))
     };
+    // A preset's text is fetched first (the presets are files beside the page); the reader is
+    // asked once it is there.
     {
-        let (reading, rows) = (page.0.reading.clone(), page.0.rows_wanted.clone());
+        let fetch = page.0.reading.as_ref().filter(|r| r.fetching).map(|r| (r.id, r.source.key()));
+        let on_page = on_page.clone();
+        use_effect_with(fetch, move |fetch| {
+            if let Some((id, key)) = fetch.clone() {
+                crate::ui::fetch::preset(id, key, on_page);
+            }
+        });
+    }
+    {
+        let reading = page.0.reading.clone().filter(|r| !r.fetching);
+        let rows = page.0.rows_wanted.clone();
         let ids = (reading.as_ref().map(|r| r.id), rows.as_ref().map(|r| r.id));
         use_effect_with(ids, move |_| reader.want(reading.as_ref(), rows.as_ref()));
     }

@@ -6,6 +6,7 @@
 //!   page's state ([`crate::page`]: scenario in use, run, draft, error, kept scenarios).
 //! - [`wide_tables`]: marks tables that scroll sideways, so the page can say so.
 //! - [`storage`]: what the browser keeps between visits (versioned localStorage keys) and the address bar.
+//! - [`fetch`]: fetches a preset's text when one is opened (the presets are files beside the page).
 //! - [`reader`]: the page's side of the reader worker (every scenario the page opens is read
 //!   there, and the job table's rows of a draft).
 //! - [`runner`]: the page's side of the simulation worker (runs, progress, cancel, crashes).
@@ -21,6 +22,7 @@
 
 pub mod app;
 pub mod components;
+pub mod fetch;
 pub mod format;
 pub mod frames;
 pub mod markup;
