@@ -86,9 +86,16 @@ test('processes-memory: eight spawned processes, each with its box and pages', {
 });
 
 test('fork-held-lock: the deadlock names the holder fork did not copy', { timeout: TEST_TIMEOUT }, async (t) => {
+  const want = cli('fork-held-lock');
   const page = await newPage(app, t);
   await openApp(page, app, 'fork-held-lock');
   assert.equal(await byId(page, 'outcome').getAttribute('data-kind'), 'deadlock');
   assert.match(await byId(page, 'outcome').innerText(), /a thread that `?fork`? did not copy into app\.1/);
+  // The wait-for graph (open after a deadlock) has the parent's `wait` for its child, as the
+  // report has it: app/main waits for the child whose thread app.1/main has not exited.
+  const w = want.outcome.waits.find((x) => x.child);
+  await seek(page, want.outcome.time);
+  const words = `${w.thread} waits for a child process to end (thread ${w.holder} of child ${w.holder.split('/')[0]})`;
+  assert.ok((await byId(page, 'waitgraph-edges').innerText()).includes(words), words);
   page.done();
 });
