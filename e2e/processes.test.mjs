@@ -31,6 +31,22 @@ test('fork-copy: the child appears when forked, with its own x and its pages', {
   const copy = page.locator(`[data-testid="thread-table"] tr[data-tid="${fork.thread}"]`);
   assert.match(await copy.locator('[data-testid="thread-pc"]').innerText(), /^3 \(line 4\)/);
   assert.match(await copy.locator('td.regs').innerText(), /^r0=1$/);
+  // The memory map follows the cursor: just after the fork every page of the child is its
+  // parent's, shared copy-on-write (RSS 4 pages, PSS half of each: 8,192 B); after the first
+  // write into the shared data page (the trace's cow_copy) the writer has 1 copy and the child
+  // that page alone.
+  const childPages = byId(page, 'pages-app.1');
+  assert.equal(await childPages.locator('i').count(), child.rss_bytes / 4096);
+  assert.equal(await childPages.locator('i.pg-shared').count(), child.rss_bytes / 4096);
+  assert.match(await childPages.innerText(),
+    new RegExp(`Pages at t = ${fork.time} µs: 0 private, ${child.rss_bytes / 4096} shared, 0 copied\\. ` +
+      `RSS ${grouped(child.rss_bytes)} B, PSS ${grouped(child.rss_bytes / 2)} B`));
+  assert.match(await byId(page, 'pages-app').innerText(), / 0 copied\./);
+  const cow = want.trace.events.find((e) => e.type === 'cow_copy');
+  await seek(page, cow.time);
+  const writer = want.metrics.memory[cow.pid].process;
+  assert.match(await byId(page, `pages-${writer}`).innerText(), /1 copied\. .*\(1 copy-on-write\)/);
+  assert.equal(await childPages.locator('i.pg-shared').count(), child.rss_bytes / 4096 - 1);
   await byId(page, 'btn-end').click();
   const words = await memory.innerText();
   assert.match(words, new RegExp(`Process app\\.1 \\(pid ${fork.child}\\)`));
@@ -70,9 +86,16 @@ test('processes-memory: eight spawned processes, each with its box and pages', {
 });
 
 test('fork-held-lock: the deadlock names the holder fork did not copy', { timeout: TEST_TIMEOUT }, async (t) => {
+  const want = cli('fork-held-lock');
   const page = await newPage(app, t);
   await openApp(page, app, 'fork-held-lock');
   assert.equal(await byId(page, 'outcome').getAttribute('data-kind'), 'deadlock');
   assert.match(await byId(page, 'outcome').innerText(), /a thread that `?fork`? did not copy into app\.1/);
+  // The wait-for graph (open after a deadlock) has the parent's `wait` for its child, as the
+  // report has it: app/main waits for the child whose thread app.1/main has not exited.
+  const w = want.outcome.waits.find((x) => x.child);
+  await seek(page, want.outcome.time);
+  const words = `${w.thread} waits for a child process to end (thread ${w.holder} of child ${w.holder.split('/')[0]})`;
+  assert.ok((await byId(page, 'waitgraph-edges').innerText()).includes(words), words);
   page.done();
 });

@@ -104,6 +104,70 @@ fn fork_copies_the_address_space_and_wait_reaps_the_exit_value() {
     assert!(trace.events.iter().any(|e| e.time == 168 && matches!(e.what, What::Reaped { child: 1, value: 7, .. })));
 }
 
+/// The memory map at the cursor ([`Pages::at`], rebuilt from the trace), in the run of
+/// `fork_copies_the_address_space_and_wait_reaps_the_exit_value` (times worked there): before
+/// the fork (t = 100) only main exists, 4 pages (code 1, data 1, stack 2) its own. The fork
+/// ends at 156: the child maps the same 4 frames, each shared by 2, so each process's PSS is
+/// 4 × 2,048 = 8,192 of an RSS of 16,384, and so still at 157. At 158 t's store copies the data
+/// page: main's data is a copy, the child's the old frame alone (private); each PSS is
+/// 3 × 2,048 + 4,096 = 10,240, and 5 frames are resident. At 168 both have ended: nothing.
+#[test]
+fn the_pages_at_an_instant_follow_the_trace() {
+    let (sys, r) = go(&one(FORK_THEN_BOTH_WRITE, "exit", ""));
+    let events = &r.trace.as_ref().unwrap().events;
+    let at = |t| Pages::at(&sys, 4096, events, t);
+    let held =
+        |p: &Pages, pid| p.view(pid).iter().map(|v| (v.region, v.sharing, v.sharers, v.count)).collect::<Vec<_>>();
+    let before = at(100);
+    assert_eq!((before.rss(0), before.pss(0), before.rss(1), before.resident_bytes()), (16_384, 16_384, 0, 16_384));
+    for t in [156, 157] {
+        let p = at(t);
+        assert_eq!(
+            (p.rss(0), p.pss(0), p.rss(1), p.pss(1), p.cow_copies(0)),
+            (16_384, 8_192, 16_384, 8_192, 0),
+            "t = {t}"
+        );
+        let shared = |stack| {
+            vec![
+                (Region::Code, Sharing::Shared, 2, 1),
+                (Region::Data, Sharing::Shared, 2, 1),
+                (stack, Sharing::Shared, 2, 2),
+            ]
+        };
+        assert_eq!(held(&p, 1), shared(Region::Stack { tid: 1 }), "t = {t}");
+        assert_eq!(held(&p, 0), shared(Region::Stack { tid: 0 }), "t = {t}");
+    }
+    let p = at(158);
+    assert_eq!(
+        (p.pss(0), p.pss(1), p.cow_copies(0), p.cow_copies(1), p.resident_bytes()),
+        (10_240, 10_240, 1, 0, 5 * 4096)
+    );
+    assert_eq!((held(&p, 0)[1].1, held(&p, 1)[1]), (Sharing::Copied, (Region::Data, Sharing::Private, 1, 1)));
+    // The child's map at 166, just before it ends, is the one the report keeps for its end.
+    assert_eq!(at(166).view(1), r.metrics.memory[1].pages);
+    let end = at(168);
+    assert_eq!((end.rss(0), end.rss(1), end.resident_bytes(), end.peak_bytes()), (0, 0, 0, 5 * 4096));
+}
+
+/// At the end of every preset's run the pages rebuilt from its trace are the report's: each
+/// process still alive maps the same pages, with the same RSS, PSS and copies; the resident and
+/// peak bytes agree.
+#[test]
+fn the_pages_rebuilt_at_the_end_are_the_reports() {
+    for p in threadlab::presets::PRESETS {
+        let s = p.scenario().unwrap();
+        let (sys, r) = go(&s);
+        let trace = r.trace.as_ref().unwrap();
+        let pages = Pages::at(&sys, s.machine.page_bytes, &trace.events, trace.end_time());
+        for m in r.metrics.memory.iter().filter(|m| m.ended.is_none()) {
+            let got = (pages.rss(m.pid), pages.pss(m.pid), pages.cow_copies(m.pid), pages.view(m.pid));
+            assert_eq!(got, (m.rss_bytes, m.pss_bytes, m.cow_copies, m.pages.clone()), "{} {}", p.key, m.process);
+        }
+        assert_eq!(pages.resident_bytes(), r.metrics.total_pss_bytes, "{}", p.key);
+        assert_eq!(pages.peak_bytes(), r.metrics.peak_resident_bytes, "{}", p.key);
+    }
+}
+
 /// The copy costs what the machine says: with `cow_copy_ticks` 50 and `fork_ticks` 10, t's
 /// fork is 0–10, jeq 10–11, set 11–12, the store 12–63 (50 + 1), store y 63–64, wait 64–65;
 /// the child runs 65–68 and exits at 68; t reaps 68–69 and ends at 69.

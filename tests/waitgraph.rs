@@ -282,3 +282,72 @@ fn a_channel_is_named_alone() {
     assert_eq!(WaitGraph::object_name(&sys, obj), "items");
     assert_eq!(WaitGraph::object_name(&sys, ObjectRef { pid: 1, ..obj }), "items");
 }
+
+/// The `tid` of thread `thread` of process `process`.
+fn tid_of(sys: &System, process: &str, thread: &str) -> usize {
+    sys.threads.iter().find(|t| sys.processes[t.pid].name == process && t.name == thread).unwrap().tid
+}
+
+/// fork-held-lock: app/main's `wait` blocks at 168 (worked in tests/processes.rs,
+/// `waits_open_at_a_deadlock_are_counted`) for its child app.1, whose one thread app.1/main is
+/// stuck on the copy of `log`. At 167 the graph has no edge from app/main; from 168 on, one
+/// edge app/main → the end of app.1 through app.1/main, no cycle (logger can still run until
+/// 417). At the deadlock (417) the graph's words and the report's say the same wait.
+#[test]
+fn a_parent_in_wait_waits_for_its_childs_threads() {
+    use threadlab::page::wait_graph::body;
+    let s = preset("fork-held-lock");
+    let (sys, r) = run(&s);
+    let trace = r.trace.expect("full trace");
+    let (main, child) = (tid_of(&sys, "app", "main"), tid_of(&sys, "app.1", "main"));
+    let at = |t: Ticks| WaitGraph::at(&sys, &trace.snapshot(&sys, 2, t));
+    assert!(at(167).joins.is_empty());
+    let words = "app/main waits for a child process to end (thread app.1/main of child app.1)";
+    for t in [168, 300, 417] {
+        let g = at(t);
+        let got: Vec<_> = g.joins.iter().map(|j| (j.joiner, j.thread, j.child, j.in_cycle)).collect();
+        assert_eq!(got, vec![(main, child, Some(1), false)], "t = {t}");
+        assert!(g.threads.contains(&main) && g.cycles.is_empty(), "t = {t}");
+        assert_eq!(g.join_words(&sys, &g.joins[0]), words);
+    }
+    let snap = trace.snapshot(&sys, 2, 417);
+    let page = body(&sys, &WaitGraph::at(&sys, &snap), &snap);
+    assert!(page.contains("child's end") && page.contains(&format!("<li>{words}</li>")), "{page}");
+    let Outcome::Deadlock { message, .. } = &r.outcome else { panic!("{:?}", r.outcome) };
+    assert!(
+        message.contains("app/main waits for a child process to end (its children's threads app.1/main)"),
+        "{message}"
+    );
+}
+
+/// A cycle through a `wait`: app/main forks (0–156), then `jeq` and `wait` block it at 158;
+/// app/holder locks the segment's mutex `m` (158–159), `set` and `join` of main block it at 161;
+/// the child's main (ready at 156) runs `jeq` (161–162) and `lock m` blocks it at 163. One
+/// CPU, FCFS, free switches. app/main waits for app.1/main, which waits for `m`, held by
+/// app/holder, which joins app/main: the graph has the cycle the deadlock report names.
+#[test]
+fn a_cycle_through_a_wait_for_a_child_is_the_reports() {
+    let s = Scenario::from_json(
+        r#"{ "format": 2, "name": "wait cycle", "machine": { "cpus": 1 },
+  "shared": { "seg": { "mutexes": ["m"], "processes": ["app"] } },
+  "processes": [{ "name": "app", "threads": [
+    { "name": "main", "code": ["fork r1", "jeq r1, 0, child", "wait r2", "exit", "child:", "lock m", "unlock m"] },
+    { "name": "holder", "code": ["lock m", "set r0, 0", "join r0", "unlock m"] } ] }] }"#,
+    )
+    .unwrap();
+    let (sys, _, g) = graph(&s, None);
+    let (_, r) = run(&s);
+    let Outcome::Deadlock { time, message, .. } = &r.outcome else { panic!("{:?}", r.outcome) };
+    assert_eq!(*time, 163);
+    let (main, holder, child) =
+        (tid_of(&sys, "app", "main"), tid_of(&sys, "app", "holder"), tid_of(&sys, "app.1", "main"));
+    assert_eq!(g.cycles, vec![vec![main, child, holder]]);
+    assert!(g.joins.iter().all(|j| j.in_cycle) && g.joins.len() == 2, "{:?}", g.joins);
+    let sentence = waitgraph::cycle_sentence(&g.cycles[0], |t| sys.thread_label(t));
+    assert!(message.contains(&format!("a cycle: {sentence}")), "{message}");
+    assert_eq!(
+        g.cycle_words(&sys, &g.cycles[0]),
+        "app/main waits for a child process to end (thread app.1/main of child app.1), which waits for mutex `m`, \
+         held by app/holder, which waits for thread `main` to exit"
+    );
+}

@@ -32,7 +32,9 @@
 use serde::Serialize;
 
 use super::scenario::MemorySpec;
-use super::{ProcessId, ThreadId};
+use super::scheduler::ReadyReason;
+use super::trace::{Cause, TraceEvent, What};
+use super::{ProcessId, System, ThreadId, Ticks};
 
 /// Bytes of a variable in the data segment.
 pub const VARIABLE_BYTES: u64 = 8;
@@ -241,16 +243,69 @@ impl Pages {
     pub fn write(&mut self, pid: ProcessId, var: usize) -> Option<usize> {
         let s = &self.spaces[pid];
         let page = s.data_start + (var as u64 * VARIABLE_BYTES / self.page_bytes) as usize;
-        let old = s.maps[page].frame;
+        self.copy(pid, page).then_some(page)
+    }
+
+    /// Process `pid` writes page `page` (its index in the address space): if the page's frame is
+    /// shared, it is copied into a new frame for `pid` (true); else written in place (false).
+    fn copy(&mut self, pid: ProcessId, page: usize) -> bool {
+        let Some(&Mapping { frame: old, .. }) = self.spaces.get(pid).and_then(|s| s.maps.get(page)) else {
+            return false;
+        };
         if self.frames[old].len() < 2 {
-            return None;
+            return false;
         }
         self.frames[old].retain(|&p| p != pid);
         let frame = self.new_frame(pid);
         let s = &mut self.spaces[pid];
         s.maps[page] = Mapping { frame, copied: true, ..s.maps[page] };
         s.cow_copies += 1;
-        Some(page)
+        true
+    }
+
+    /// Every process's pages at `time` (ticks) of a run of `sys` with pages of `page_bytes`,
+    /// rebuilt from the run's trace `events` (those at `time` included) with the steps the
+    /// simulation took: the declared processes mapped at the start, then each `create`d thread's
+    /// stack when it arrives, each `fork` and `spawn` ([`What::NewProcess`]), copy-on-write copy
+    /// ([`What::CowCopy`]) and end ([`What::ProcessEnd`]). `sys` must know the processes created
+    /// at run time ([`System::grow_from_trace`]).
+    pub fn at(sys: &System, page_bytes: u64, events: &[TraceEvent], time: Ticks) -> Pages {
+        let mut pages = Pages::new(page_bytes);
+        let born: Vec<ProcessId> = events
+            .iter()
+            .filter_map(|e| if let What::NewProcess { child, .. } = e.what { Some(child) } else { None })
+            .collect();
+        for p in sys.processes.iter().filter(|p| !born.contains(&p.pid)) {
+            let stacks: Vec<ThreadId> =
+                (p.threads.iter().zip(&p.created)).filter(|(_, slot)| slot.is_none()).map(|(&tid, _)| tid).collect();
+            pages.add_process(p.pid, &p.space.layout, p.space.variables.len(), &stacks);
+        }
+        for e in events.iter().take_while(|e| e.time <= time) {
+            match e.what {
+                What::State { tid, cause: Cause::Queued { reason: ReadyReason::Arrived }, .. }
+                    if sys.threads.get(tid).is_some_and(|t| t.created) =>
+                {
+                    let pid = sys.threads[tid].pid;
+                    pages.add_stack(pid, tid, &sys.processes[pid].space.layout);
+                }
+                What::NewProcess { tid, child, thread, spawned } => {
+                    let parent = sys.threads[tid].pid;
+                    match spawned {
+                        None => pages.fork(parent, tid, child, thread),
+                        Some(_) => {
+                            let space = &sys.processes[parent].space;
+                            pages.spawn(parent, child, thread, &space.layout, space.variables.len());
+                        }
+                    }
+                }
+                What::CowCopy { pid, page, .. } => {
+                    pages.copy(pid, page as usize);
+                }
+                What::ProcessEnd { pid, .. } => pages.release(pid),
+                _ => {}
+            }
+        }
+        pages
     }
 
     /// Process `pid` has ended: it unmaps every page; frames nobody maps any more are freed.

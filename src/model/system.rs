@@ -45,6 +45,8 @@ pub struct ProcessInfo {
     /// Bytes occupied at load, with the stacks of the threads that arrive by themselves (a
     /// created thread adds its stack when it starts): see [`AddressSpace::footprint_bytes`].
     pub memory_bytes: u64,
+    /// The process that forked or spawned it; `None` for a declared one.
+    pub parent: Option<ProcessId>,
 }
 
 /// A thread: global tid, owning process, name, arrival and program.
@@ -201,6 +203,7 @@ impl System {
                 created,
                 programs: named.values().copied().collect(),
                 memory_bytes,
+                parent: None,
             });
         }
         // Each shared variable's and mutex's copies, as (pid, id in that process).
@@ -268,6 +271,7 @@ impl System {
         p.threads = vec![born.tid];
         p.created = vec![None];
         p.memory_bytes = p.space.footprint_bytes(1);
+        p.parent = Some(born.parent);
         let mut t = self.threads[born.by].clone();
         if let Origin::Spawned { program } = born.origin {
             t.name = p.objects.programs.get(program).cloned().unwrap_or_default();

@@ -10,7 +10,10 @@
 //! conditions all hold.
 //!
 //! A `join` waits for a thread, not an object: it is an edge joiner → thread ([`JoinEdge`]),
-//! already a wait-for edge, and two threads joining each other are a cycle.
+//! already a wait-for edge, and two threads joining each other are a cycle. A `wait` for a child
+//! process is one such edge to each live thread of each child it has (the child ends when they
+//! have all exited; with several children, the first to end ends the wait, so a cycle through
+//! one of them is a deadlock only if the others cannot end either).
 //!
 //! The page draws [`WaitGraph::at`] at the playback cursor; the deadlock report
 //! ([`super::outcome`]) names the same cycles with [`cycles`].
@@ -97,13 +100,16 @@ pub struct Edge {
     pub in_cycle: bool,
 }
 
-/// A `join` in progress: `joiner` waits for `thread` to exit (drawn joiner → thread).
+/// A `join` in progress: `joiner` waits for `thread` to exit (drawn joiner → thread); or a
+/// `wait` for a child process, whose thread `thread` has not exited yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct JoinEdge {
-    /// The joining thread.
+    /// The joining thread (or the one in `wait`).
     pub joiner: ThreadId,
     /// The thread it waits for.
     pub thread: ThreadId,
+    /// `Some(child)`: a `wait` for a child process, `thread` one of the child's; `None`: a join.
+    pub child: Option<ProcessId>,
     /// The edge lies on one of [`WaitGraph::cycles`].
     pub in_cycle: bool,
 }
@@ -265,13 +271,24 @@ impl WaitGraph {
         for (tid, &want) in wants.iter().enumerate() {
             if let Some(t) = joined(want) {
                 join_target[t] = true;
-                g.joins.push(JoinEdge { joiner: tid, thread: t, in_cycle: false });
+                g.joins.push(JoinEdge { joiner: tid, thread: t, child: None, in_cycle: false });
+            }
+            // In `wait`: each child created by now, through its threads that have not exited.
+            if want == Some(Want::Blocked(WaitReason::Child)) {
+                let pid = sys.threads[tid].pid;
+                for c in sys.processes.iter().filter(|c| c.parent == Some(pid) && c.arrival <= snap.time) {
+                    for &t in c.threads.iter().filter(|&&t| snap.threads[t].state != ThreadState::Terminated) {
+                        join_target[t] = true;
+                        g.joins.push(JoinEdge { joiner: tid, thread: t, child: Some(c.pid), in_cycle: false });
+                    }
+                }
             }
         }
         for tid in 0..n {
             let pid = sys.threads[tid].pid;
             let wanted = wants[tid].and_then(|w| w.object(pid)).map(|o| WaitGraph::one_node(sys, o));
-            if held[tid].is_empty() && wanted.is_none() && joined(wants[tid]).is_none() && !join_target[tid] {
+            let joins = g.joins.iter().any(|j| j.joiner == tid);
+            if held[tid].is_empty() && wanted.is_none() && !joins && !join_target[tid] {
                 continue;
             }
             g.threads.push(tid);
@@ -351,10 +368,27 @@ impl WaitGraph {
         self.edges.is_empty() && self.joins.is_empty()
     }
 
-    /// A join in words: "main waits for thread `w1` to exit".
+    /// A join in words: "main waits for thread `w1` to exit"; a `wait`: "app/main waits for a
+    /// child process to end (thread app.1/main of child app.1)".
     pub fn join_words(&self, sys: &System, j: &JoinEdge) -> String {
-        let reason = WaitReason::Join { thread: j.thread };
-        format!("{} waits for {}", sys.thread_name(j.joiner), reason.describe(sys, sys.threads[j.joiner].pid))
+        let reason = match j.child {
+            Some(_) => WaitReason::Child,
+            None => WaitReason::Join { thread: j.thread },
+        };
+        format!(
+            "{} waits for {}{}",
+            sys.thread_name(j.joiner),
+            reason.describe(sys, sys.threads[j.joiner].pid),
+            WaitGraph::child_words(sys, j.child, j.thread)
+        )
+    }
+
+    /// After "waits for a child process to end": " (thread app.1/main of child app.1)"; empty
+    /// for a join.
+    fn child_words(sys: &System, child: Option<ProcessId>, thread: ThreadId) -> String {
+        child.map_or_else(String::new, |c| {
+            format!(" (thread {} of child {})", sys.thread_name(thread), sys.processes[c].name)
+        })
     }
 
     /// What thread `tid` waits for, if it is a node and waits.
@@ -417,8 +451,11 @@ impl WaitGraph {
                 out.push_str(", which ");
             }
             out.push_str(&want);
-            // A join names the thread it waits for already.
-            if !matches!(self.want(t), Some(Want::Blocked(WaitReason::Join { .. }))) {
+            // A join names the thread it waits for already; a `wait` names the child's thread.
+            let child = self.joins.iter().find(|j| j.joiner == t && j.thread == next).and_then(|j| j.child);
+            if child.is_some() {
+                out.push_str(&WaitGraph::child_words(sys, child, next));
+            } else if !matches!(self.want(t), Some(Want::Blocked(WaitReason::Join { .. }))) {
                 out.push_str(", held by ");
                 out.push_str(&sys.thread_name(next));
             }

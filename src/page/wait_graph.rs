@@ -31,10 +31,11 @@ const WIDTH: i32 = 360;
 const WAIT_DY: i32 = -6;
 const HOLD_DY: i32 = 6;
 
-/// Whether the system has any synchronisation object, or a program that joins a thread (the
-/// page shows the graph only then).
+/// Whether the system has any synchronisation object, or a program that joins a thread or
+/// waits for a child (the page shows the graph only then).
 pub fn has_objects(sys: &System) -> bool {
-    let joins = || sys.programs.iter().any(|p| p.instrs.iter().any(|i| matches!(i, Instr::Join { .. })));
+    let joins =
+        || sys.programs.iter().any(|p| p.instrs.iter().any(|i| matches!(i, Instr::Join { .. } | Instr::Wait { .. })));
     joins()
         || sys.processes.iter().any(|p| {
             let o = &p.objects;
@@ -136,8 +137,16 @@ pub fn svg(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
             ty(j.thread) + HOLD_DY
         );
         let name = sys.thread_name(j.thread);
-        let title = format!("the exit of thread {name}, which {} joins", sys.thread_name(j.joiner));
-        node(&mut out, "wg-object", &title, (RIGHT, row), &name, "thread's exit");
+        let (title, second) = match j.child {
+            Some(c) => {
+                (format!("the end of child process {}: {}", sys.processes[c].name, g.join_words(sys, j)), "child's end")
+            }
+            None => (
+                format!("the exit of thread {name}, which {} joins", sys.thread_name(j.joiner)),
+                "thread's exit",
+            ),
+        };
+        node(&mut out, "wg-object", &title, (RIGHT, row), &name, second);
     }
     // A cycle says so in text too (never by colour alone): one label per cycle, on one of its
     // waits' arrows, a quarter of the way from the thread; the first arrow whose label stays
@@ -208,7 +217,8 @@ pub fn body(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
         out.push_str(&svg(sys, g, snap));
         out.push_str(
             "<p class=\"hint\">Arrow from a thread to an object: it waits for it. From an object to a thread: the \
-             thread holds it. A thread's exit is held by that thread, and a thread joining it waits for it. Thick, \
+             thread holds it. A thread's exit is held by that thread, and a thread joining it waits for it (a parent in \
+             <code>wait</code>: for its child's end, through each of the child's threads). Thick, \
              dashed and labelled “cycle”: a cycle of waits, a deadlock.</p>",
         );
     } else {

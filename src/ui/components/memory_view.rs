@@ -6,8 +6,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::model::System;
-use crate::model::metrics::ProcessMemory;
-use crate::model::pages::Sharing;
+use crate::model::pages::{PageView, Pages, Sharing};
 use crate::model::procs::Origin;
 use crate::model::trace::LostUpdate;
 use crate::model::trace::{Snapshot, ThreadState};
@@ -115,12 +114,13 @@ fn lost_explanation(run: &Run, snap: &Snapshot, lu: &LostUpdate, var: &str) -> V
 }
 
 /// A process's pages as little squares (private, shared, copied on write), with their counts,
-/// its RSS and PSS and a PSS bar scaled to `scale` bytes; as at its end, or the run's. Built as
-/// text ([`raw`]): one square per page would be many `html!` elements.
-fn page_map(m: &ProcessMemory, scale: u64) -> Html {
+/// its RSS and PSS (bytes) and a PSS bar scaled to `scale` bytes, and how many pages it copied
+/// on write; `when` says at which instant. Built as text ([`raw`]): one square per page would be
+/// many `html!` elements.
+fn page_map(pages: &[PageView], (rss, pss, copied): (u64, u64, u64), when: &str, scale: u64) -> Html {
     let mut counts = [0u32; 3];
     let mut squares = String::new();
-    for v in &m.pages {
+    for v in pages {
         let (k, class) = match v.sharing {
             Sharing::Private => (0, "pg-private"),
             Sharing::Shared => (1, "pg-shared"),
@@ -133,17 +133,16 @@ fn page_map(m: &ProcessMemory, scale: u64) -> Html {
             squares.push_str("\"></i>");
         }
     }
-    let when = m.ended.map_or_else(|| "at the end".to_string(), |t| format!("at its end (t = {t} µs)"));
-    let copies = if m.cow_copies > 0 { format!(" ({} copy-on-write)", m.cow_copies) } else { String::new() };
-    let pss = bytes(m.pss_bytes);
+    let copies = if copied > 0 { format!(" ({copied} copy-on-write)") } else { String::new() };
+    let pss_text = bytes(pss);
     raw(format!(
         "<div class=\"pages\" aria-hidden=\"true\">{squares}</div><p class=\"footprint\">Pages {when}: {} private, {} \
-         shared, {} copied. RSS {}, PSS {pss}{copies}</p><div class=\"pss-bar\"><span style=\"width:{}%\"></span></div>",
+         shared, {} copied. RSS {}, PSS {pss_text}{copies}</p><div class=\"pss-bar\"><span style=\"width:{}%\"></span></div>",
         counts[0],
         counts[1],
         counts[2],
-        bytes(m.rss_bytes),
-        m.pss_bytes * 100 / scale.max(1)
+        bytes(rss),
+        pss * 100 / scale.max(1)
     ))
 }
 
@@ -164,6 +163,13 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
     let lost = run.lost_updates_at(snap.time);
     let metrics = &run.result.metrics;
     let scale = metrics.memory.iter().map(|m| m.rss_bytes).max().unwrap_or(0);
+    // Every live process's pages at the cursor, rebuilt from the trace; the page size is what a
+    // process's RSS over its pages says (4,096 B unless the scenario sets `machine.page_bytes`).
+    let page_bytes = metrics.memory.iter().find_map(|m| {
+        let n: u64 = m.pages.iter().map(|v| u64::from(v.count)).sum();
+        (n > 0).then(|| m.rss_bytes / n)
+    });
+    let now = page_bytes.map(|b| Pages::at(sys, b, &run.trace.events, snap.time));
     // A process created at run time appears once it exists.
     let boxes = sys.processes.iter().filter(|p| run.process_exists_at(p.pid, snap.time)).map(|p| {
         let mem = metrics.memory.get(p.pid);
@@ -269,7 +275,24 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
                         bytes(l.code_bytes), bytes(l.data_bytes), bytes(l.heap_bytes), bytes(stacks),
                         started, bytes(l.stack_bytes_per_thread), bytes(p.space.footprint_bytes(started))) }
                 </p>
-                if let Some(m) = mem { <div class="pagemap" data-testid={format!("pages-{}", m.process)}>{ page_map(m, scale) }</div> }
+                if let Some(m) = mem {
+                    <div class="pagemap" data-testid={format!("pages-{}", m.process)}>{
+                        match (m.ended.filter(|&t| t <= snap.time), &now) {
+                            (None, Some(now)) => page_map(
+                                &now.view(p.pid),
+                                (now.rss(p.pid), now.pss(p.pid), now.cow_copies(p.pid)),
+                                &format!("at t = {} µs", snap.time),
+                                scale,
+                            ),
+                            (ended, _) => page_map(
+                                &m.pages,
+                                (m.rss_bytes, m.pss_bytes, m.cow_copies),
+                                &ended.map_or_else(|| "at the end".to_string(), |t| format!("at its end (t = {t} µs)")),
+                                scale,
+                            ),
+                        }
+                    }</div>
+                }
             </article>
         }
     });
