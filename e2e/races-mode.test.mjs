@@ -7,7 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { byId, cli, cliJson, cliVar, newPage, shot, T, TEST_TIMEOUT, useApp, waitNum } from './lib.mjs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { byId, cli, cliJson, cliVar, newPage, openScenario, ROOT, shot, T, TEST_TIMEOUT, useApp, waitNum } from './lib.mjs';
 
 const env = useApp();
 
@@ -101,6 +103,68 @@ test('every interleaving: {2, 3, 4}, each opened on the timeline; a limit too sm
   await byId(page, 'explore-run').click();
   await byId(page, 'explore-too-big').waitFor({ timeout: T.load });
   assert.match(await byId(page, 'explore-too-big').textContent(), /Too big to explore: the search stored 10 states \(the limit\).*raise the limit/);
+  page.done();
+});
+
+test('every interleaving of a big program: the old result hidden, progress while it explores, Cancel and Esc stop it at once', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(env, t);
+  // Three threads of 40 unlocked increments: more states than the default limit of 100,000.
+  const big = JSON.parse(readFileSync(path.join(ROOT, 'presets', 'race-twice.json'), 'utf8'));
+  const p = big.processes[0];
+  p.programs.twice[0] = 'loop 40';
+  p.threads.push({ name: 'C', program: 'twice' });
+  p.expected.counter = 120;
+  await openScenario(page, env, JSON.stringify(big), 3, { from: 'race-twice' });
+  await byId(page, 'mode-races').click();
+  await byId(page, 'races-tool-steer').waitFor({ timeout: T.load });
+  await byId(page, 'races-tool-explore').click();
+  await byId(page, 'explore-too-big').waitFor({ timeout: T.play });
+  assert.match(await byId(page, 'explore-too-big').textContent(), /stored 100000 states/);
+
+  // A limit of 1,000,000: the answer for 100,000 is not this run's, so it goes; the count grows.
+  const progress = byId(page, 'explore-progress');
+  await byId(page, 'explore-limit-field').fill('1000000');
+  await byId(page, 'explore-run').click();
+  await progress.waitFor({ timeout: T.ui });
+  assert.equal(await byId(page, 'explore-too-big').isVisible(), false, 'the previous run\'s result is hidden');
+  assert.equal(await progress.getAttribute('aria-live'), 'polite');
+  const count = async () => Number((/Exploring… (\d+) (states|interleavings) so far/.exec(await progress.textContent()) ?? [])[1]);
+  await page.waitForFunction(() => /Exploring… [1-9]\d* /.test(document.querySelector('[data-testid="explore-progress"]')?.textContent ?? ''), null, { timeout: T.load });
+  const first = await count();
+  await page.waitForFunction((n) => Number(/(\d+)/.exec(document.querySelector('[data-testid="explore-progress"]')?.textContent ?? '')?.[1]) > n, first, { timeout: T.load });
+  // The page answers while the worker explores.
+  let t0 = Date.now();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  assert.ok(Date.now() - t0 < 1000, `a frame took ${Date.now() - t0} ms`);
+  await shot(page, 'races-exploring');
+
+  // Esc stops it (the focus is on the Explore button pressed), within a second.
+  t0 = Date.now();
+  await page.keyboard.press('Escape');
+  await byId(page, 'lab-note').waitFor({ timeout: 1000 });
+  assert.ok(Date.now() - t0 <= 1000, `stopped after ${Date.now() - t0} ms`);
+  const note = await byId(page, 'lab-note').textContent();
+  const stopped = Number(/^Stopped after (\d+) (states|interleavings)/.exec(note)?.[1]);
+  assert.ok(stopped > 0, note);
+  assert.equal(await progress.count(), 0);
+  assert.equal(await byId(page, 'explore-too-big').isVisible(), false, 'still not this run\'s result');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'explore-run');
+
+  // Again, stopped by its Cancel button from the keyboard; then a small limit answers as before.
+  await page.keyboard.press('Enter');
+  await progress.waitFor({ timeout: T.ui });
+  // Back from the Explore button, past the field and the tool menu, to Cancel above them.
+  for (let i = 0; i < 8 && (await page.evaluate(() => document.activeElement?.dataset.testid)) !== 'explore-cancel'; i++) {
+    await page.keyboard.press('Shift+Tab');
+  }
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'explore-cancel');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="lab-note"]')?.textContent.startsWith('Stopped after'), null, { timeout: 1000 });
+  await byId(page, 'explore-limit-field').fill('1000');
+  await byId(page, 'explore-run').click();
+  await page.waitForFunction(() => /stored 1000 states/.test(document.querySelector('[data-testid="explore-too-big"]')?.textContent ?? ''), null, { timeout: T.load });
+  assert.equal(await byId(page, 'explore-too-big').isVisible(), true);
+  assert.equal(await byId(page, 'lab-note').count(), 0);
   page.done();
 });
 

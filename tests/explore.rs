@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use threadlab::model::explore::{self, EndKind, Exploration, ExploreError, Reduction};
 use threadlab::model::scenario::{Policy, ProcessSpec, Scenario};
 use threadlab::model::schedule;
-use threadlab::model::{Outcome, RunResult};
+use threadlab::model::{Outcome, RunResult, System};
 
 /// One process "p" with the given variables (all 0) and one thread per program.
 fn program(vars: &[&str], codes: &[&str]) -> Scenario {
@@ -181,6 +181,32 @@ fn a_program_too_big_stops_at_the_limit_and_says_so() {
     assert!(message.contains("stopped after storing 50 states (the limit"), "{message}");
     let e = explore::explore_with(&s, 50, Reduction::None).unwrap_err();
     assert!(e.to_string().contains("stopped after 50 schedules (the limit)"), "{e}");
+}
+
+/// While it searches, the explorer says how far it has got, every `PROGRESS_STEPS` steps: the
+/// states stored so far, never fewer than the time before and never past the limit (three
+/// threads of 40 unlocked increments have more states than 100,000); a search that ends after
+/// `steps` steps has said so `steps / PROGRESS_STEPS` times.
+#[test]
+fn the_search_reports_how_far_it_has_got_as_it_goes() {
+    let forty = TWICE.replace("loop 2", "loop 40");
+    let sys = System::load(&program(&["counter"], &[&forty, &forty, &forty])).unwrap();
+    let mut said = Vec::new();
+    let e = explore::explore_observed(&sys, 100_000, Reduction::PartialOrder, &mut |n| said.push(n)).unwrap_err();
+    assert!(matches!(e, ExploreError::Limit { limit: 100_000, .. }), "{e:?}");
+    assert!(said.len() > 1, "{said:?}");
+    assert!(said.windows(2).all(|w| w[0] <= w[1]) && said.iter().all(|&n| n > 0 && n <= 100_000), "{said:?}");
+    // Without reduction it counts the interleavings followed to their end, up to the limit.
+    let mut said = Vec::new();
+    explore::explore_observed(&sys, 100_000, Reduction::None, &mut |n| said.push(n)).unwrap_err();
+    assert!(said.len() > 1 && said.windows(2).all(|w| w[0] <= w[1]) && said[said.len() - 1] <= 100_000, "{said:?}");
+    let ten = TWICE.replace("loop 2", "loop 10");
+    let sys = System::load(&program(&["counter"], &[&ten, &ten])).unwrap();
+    let mut calls = 0;
+    let x =
+        explore::explore_observed(&sys, explore::DEFAULT_LIMIT, Reduction::PartialOrder, &mut |_| calls += 1).unwrap();
+    assert!(x.steps >= explore::PROGRESS_STEPS, "{} steps", x.steps);
+    assert_eq!(calls, x.steps / explore::PROGRESS_STEPS);
 }
 
 #[test]

@@ -2,12 +2,17 @@
 //! (`threadlab::workers::races::run_here`): be the scheduler, every interleaving, many seeds,
 //! on the presets. The numbers are checked against the model's own functions and the CLI's.
 
-use threadlab::messaging::lab::{LabJob, Panel};
+use threadlab::lab::races_view::{COUNTING_INTERLEAVINGS, COUNTING_STATES};
+use threadlab::messaging::FromWorker;
+use threadlab::messaging::lab::{FromLab, LabJob, Panel, ToLab};
+use threadlab::messaging::reader::FromReader;
 use threadlab::model::explore;
 use threadlab::model::schedule::{self, Schedule};
 use threadlab::model::seeds;
 use threadlab::presets;
-use threadlab::workers::races::run_here;
+use threadlab::workers::nested::{Nested, Out};
+use threadlab::workers::races::{RacesForm, run_here};
+use threadlab::workers::reader;
 
 fn job(preset: &str, fields: &[(&str, &str)]) -> LabJob {
     LabJob {
@@ -133,4 +138,46 @@ fn many_seeds_show_each_final_value_as_the_model_counts_it() {
     // A scenario that draws nothing runs the same under every seed, and says so.
     let same = run_here(&job("race-twice", &[("tool", "seeds"), ("runs", "5")]));
     assert_eq!(attrs(&same, "seeds-summary", "data-distinct"), ["1"]);
+}
+
+thread_local! {
+    /// What the Races worker's progress reports posted (the worker binary posts them to the page).
+    static HEARD: std::cell::RefCell<Vec<FromLab>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn heard(m: FromLab) {
+    HEARD.with(|h| h.borrow_mut().push(m));
+}
+
+/// While Every interleaving explores, the worker tells the page how far it has got, naming the
+/// page's job: first the interleavings followed (two threads of 10 increments have more than
+/// 100,000, so the count stops at the limit), then the states stored by the reduced search
+/// (which ends, past `PROGRESS_STEPS` steps: `tests/explore.rs`), each count growing.
+#[test]
+fn an_exploration_reports_its_count_to_the_page_as_it_goes() {
+    let mut races = Nested::new(RacesForm { report: Some(heard) });
+    let _ = (races.from_reader(FromReader::Ready, Vec::new()), races.from_sim(FromWorker::Ready, Vec::new(), 0.0));
+    let mut ten = job("race-twice", &[("tool", "explore"), ("limit", "100000")]);
+    ten.scenario = ten.scenario.replace("\"loop 2\"", "\"loop 10\"");
+    let out = races.from_page(ToLab::Start { id: 7, job: ten }, 0.0);
+    let [Out::Reader(read)] = &out[..] else { panic!("{out:?}") };
+    let mut answers = Vec::new();
+    reader::handle(read.clone(), &mut |m, b| answers.push((m, b)));
+    let (m, b) = answers.pop().unwrap();
+    let out = races.from_reader(m, b);
+    let [Out::Page(FromLab::Done { id: 7, answer })] = &out[..] else { panic!("{out:?}") };
+    assert!(answer.contains(r#"data-testid="explore-result""#), "{answer}");
+    let said: Vec<(u32, u32)> = HEARD
+        .with(|h| h.take())
+        .into_iter()
+        .map(|m| match m {
+            FromLab::Counted { id: 7, done, total } => (total, done),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let passes: Vec<u32> = said.iter().map(|&(p, _)| p).collect();
+    assert!(passes.is_sorted() && passes.first() == Some(&COUNTING_INTERLEAVINGS), "{said:?}");
+    assert!(passes.last() == Some(&COUNTING_STATES), "{said:?}");
+    assert!(said.windows(2).all(|w| w[0].0 != w[1].0 || w[0].1 <= w[1].1), "{said:?}");
+    assert!(said.iter().all(|&(_, n)| n > 0 && n <= 100_000), "{said:?}");
 }

@@ -4,7 +4,12 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    threadlab::workers::nested_web::serve::<threadlab::workers::races::RacesForm>(threadlab::workers::races::RacesForm);
+    use threadlab::workers::{nested_web, races::RacesForm};
+    // Posted to the page at once, while the exploration goes on (the page stays free).
+    fn report(message: threadlab::messaging::lab::FromLab) {
+        nested_web::to_page::<RacesForm>(&message);
+    }
+    nested_web::serve::<RacesForm>(RacesForm { report: Some(report) });
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -63,6 +63,22 @@ pub struct Base<'a> {
 /// why its reader refused it): its markup at once, or, for many seeds, the runs to make first
 /// (by the worker's own reader and simulation workers).
 pub fn answer(job: &LabJob, base: Result<Base, String>) -> Work {
+    answer_observed(job, base, &mut |_, _| {})
+}
+
+/// How far Every interleaving's search has got, as the worker reports it to the page in
+/// [`crate::messaging::nested::FromNested::Counted`]: `done` is the count and `total` says what
+/// is counted, this ([`Reduction::None`]'s first pass: interleavings followed to their end) or
+/// [`COUNTING_STATES`].
+pub const COUNTING_INTERLEAVINGS: u32 = 0;
+
+/// See [`COUNTING_INTERLEAVINGS`]: distinct states stored ([`Reduction::PartialOrder`]).
+pub const COUNTING_STATES: u32 = 1;
+
+/// [`answer`], calling `progress` now and then while Every interleaving explores, with what it
+/// counts ([`COUNTING_INTERLEAVINGS`] or [`COUNTING_STATES`]) and the count so far
+/// ([`explore::explore_observed`]).
+pub fn answer_observed(job: &LabJob, base: Result<Base, String>, progress: &mut dyn FnMut(u32, u64)) -> Work {
     let f = Fields(&job.fields);
     let tool = f.get("tool").filter(|t| TOOLS.iter().any(|(k, _)| k == t)).unwrap_or("steer");
     let out = nav(tool);
@@ -71,7 +87,7 @@ pub fn answer(job: &LabJob, base: Result<Base, String>) -> Work {
         Err(e) => return Box::new(Ready(out + &alert(&format!("The scenario in use cannot be read: {e}")))),
     };
     match tool {
-        "explore" => Box::new(Ready(out + &explore_tool(&f, &base))),
+        "explore" => Box::new(Ready(out + &explore_tool(&f, &base, progress))),
         "seeds" => seeds_tool(&f, &base, out),
         _ => Box::new(Ready(out + &steer_tool(&f, &base))),
     }
@@ -384,7 +400,7 @@ fn export(base: &Base, schedule: &Schedule, what: &str, focus: bool) -> String {
 }
 
 /// Every interleaving.
-fn explore_tool(f: &Fields, base: &Base) -> String {
+fn explore_tool(f: &Fields, base: &Base, progress: &mut dyn FnMut(u32, u64)) -> String {
     let sys = &base.run.system;
     let mut out = String::from(
         r#"<p class="hint">Every order in which the threads' instructions can run on one CPU, and every final value those orders reach, each with a schedule that produces it.</p>"#,
@@ -400,10 +416,13 @@ fn explore_tool(f: &Fields, base: &Base) -> String {
         Err(e) => return out + &alert(&e.to_string()) + "</form>",
     };
     // Every interleaving, counted, if there are few enough; else each state once.
-    let result = match explore::explore_system(sys, limit, Reduction::None) {
-        Err(ExploreError::Limit { .. }) => explore::explore_system(sys, limit, Reduction::PartialOrder),
-        other => other,
-    };
+    let result =
+        match explore::explore_observed(sys, limit, Reduction::None, &mut |n| progress(COUNTING_INTERLEAVINGS, n)) {
+            Err(ExploreError::Limit { .. }) => {
+                explore::explore_observed(sys, limit, Reduction::PartialOrder, &mut |n| progress(COUNTING_STATES, n))
+            }
+            other => other,
+        };
     match result {
         Ok(x) => out.push_str(&explored(base, &x)),
         Err(ExploreError::Limit { limit, found, .. }) => out.push_str(&too_big(limit as u64, found)),

@@ -12,6 +12,9 @@
 //!                               ←   Done { id: n, answer: markup }
 //! ```
 //!
+//! The Races panel's Every interleaving sends `Counted` while its explorer searches, with `done`
+//! the search's count so far and `total` what it counts (`crate::lab::races_view::COUNTING_STATES`).
+//!
 //! A lab worker has a reader worker and a simulation worker of its own, to which it speaks their
 //! protocols ([`super::reader`], [`super`]): each run it needs is read from the scenario's text
 //! with its settings' edits, then run. To stop a job the page terminates the lab worker (which

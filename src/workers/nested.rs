@@ -89,6 +89,18 @@ pub trait Planner: Sized {
         pending: Self::Pending,
         answer: Result<Vec<Vec<u8>>, ScenarioError>,
     ) -> Result<Self::Runs, String>;
+
+    /// [`Planner::planned`] for the page's job `id` (a planner that reports how far it has got
+    /// while it plans, as the Races worker's explorer does, names the job with it).
+    fn planned_job(
+        &self,
+        id: u64,
+        pending: Self::Pending,
+        answer: Result<Vec<Vec<u8>>, ScenarioError>,
+    ) -> Result<Self::Runs, String> {
+        let _ = id;
+        self.planned(pending, answer)
+    }
 }
 
 /// Where a job is.
@@ -172,7 +184,7 @@ impl<P: Planner> Nested<P> {
                 else {
                     return out;
                 };
-                match self.planner.planned(pending, answer.map(|()| buffers)) {
+                match self.planner.planned_job(id, pending, answer.map(|()| buffers)) {
                     Ok(runs) => self.start_runs(id, started, runs, &mut out),
                     Err(e) => return self.crash(&format!("the reader's answer could not be read: {e}")),
                 }

@@ -22,7 +22,9 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-fn to_page<P: Planner>(message: &FromNested<AnswerOf<P>>) {
+/// Posts `message` to the page (also while a job is being planned: the Races worker's
+/// progress).
+pub fn to_page<P: Planner>(message: &FromNested<AnswerOf<P>>) {
     if let Err(e) = web::post(&scope(), &nested::write::<P::Talk, _>(message), &[]) {
         web_sys::console::error_3(&P::Talk::WORKER.into(), &"could not post".into(), &e);
     }

@@ -7,7 +7,7 @@
 use super::nested::{Begin, Planner};
 use crate::lab::races_view::{self, Base};
 use crate::lab::{Work, read_job};
-use crate::messaging::lab::{Lab, LabJob};
+use crate::messaging::lab::{FromLab, Lab, LabJob};
 use crate::messaging::loaded;
 use crate::messaging::wire::RunBytes;
 use crate::model::ScenarioError;
@@ -15,11 +15,17 @@ use crate::page::summary::Summary;
 
 /// The Races worker's planner: it reads every job's scenario first.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct RacesForm;
+pub struct RacesForm {
+    /// Where to send, while Every interleaving explores, how far it has got (the worker posts
+    /// it to the page; `None`: nowhere): [`FromLab::Counted`] with the page's job id, the count
+    /// and what it counts ([`races_view::COUNTING_STATES`]).
+    pub report: Option<fn(FromLab)>,
+}
 
 /// The panel's work for `job`, from its reader's answer (the summary and the loaded run, or
-/// why it refused the text).
-pub fn answer(job: &LabJob, answer: Result<Vec<Vec<u8>>, ScenarioError>) -> Work {
+/// why it refused the text); `progress` hears how far an exploration has got
+/// ([`races_view::answer_observed`]).
+pub fn answer(job: &LabJob, answer: Result<Vec<Vec<u8>>, ScenarioError>, progress: &mut dyn FnMut(u32, u64)) -> Work {
     let buffers = match answer {
         Ok(b) => b,
         Err(e) => return races_view::answer(job, Err(e.to_string())),
@@ -31,7 +37,9 @@ pub fn answer(job: &LabJob, answer: Result<Vec<Vec<u8>>, ScenarioError>) -> Work
         .map_err(|e| e.to_string())
         .and_then(|s| Ok((s.name, loaded::decode(run).map_err(|e| e.to_string())?)));
     match read {
-        Ok((name, run)) => races_view::answer(job, Ok(Base { text: &job.scenario, name: &name, run: &run })),
+        Ok((name, run)) => {
+            races_view::answer_observed(job, Ok(Base { text: &job.scenario, name: &name, run: &run }), progress)
+        }
         Err(e) => races_view::answer(job, Err(e)),
     }
 }
@@ -46,7 +54,17 @@ impl Planner for RacesForm {
     }
 
     fn planned(&self, job: LabJob, reply: Result<Vec<Vec<u8>>, ScenarioError>) -> Result<Work, String> {
-        Ok(answer(&job, reply))
+        Ok(answer(&job, reply, &mut |_, _| {}))
+    }
+
+    fn planned_job(&self, id: u64, job: LabJob, reply: Result<Vec<Vec<u8>>, ScenarioError>) -> Result<Work, String> {
+        let report = self.report;
+        let mut progress = |total: u32, n: u64| {
+            if let Some(report) = report {
+                report(FromLab::Counted { id, done: n.min(u32::MAX as u64) as u32, total });
+            }
+        };
+        Ok(answer(&job, reply, &mut progress))
     }
 }
 

@@ -177,9 +177,25 @@ pub fn explore_with(scenario: &Scenario, limit: usize, reduction: Reduction) -> 
 /// [`explore_with`] on a loaded system (the page's worker has the loaded run, not the
 /// scenario). Errors: as [`explore_with`]'s, but for an invalid scenario.
 pub fn explore_system(sys: &System, limit: usize, reduction: Reduction) -> Result<Exploration, ExploreError> {
+    explore_observed(sys, limit, reduction, &mut |_| {})
+}
+
+/// Steps the search executes between two calls of [`explore_observed`]'s observer.
+pub const PROGRESS_STEPS: u64 = 1 << 15;
+
+/// [`explore_system`], calling `progress` every [`PROGRESS_STEPS`] steps executed with how far
+/// the search has got: the distinct states stored so far ([`Reduction::PartialOrder`]), or the
+/// schedules followed to their end ([`Reduction::None`]), the numbers its limit counts (the
+/// Races panel's worker reports them to the page while it explores).
+pub fn explore_observed(
+    sys: &System,
+    limit: usize,
+    reduction: Reduction,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Exploration, ExploreError> {
     explorable(sys)?;
     let mut search = Search::new(limit, reduction);
-    search.run(sys)?;
+    search.run(sys, progress)?;
     let variables = (sys.processes.iter())
         .flat_map(|p| p.space.variables.iter().map(|v| VariableName { process: p.name.clone(), name: v.clone() }))
         .collect();
@@ -352,7 +368,7 @@ impl Search {
         }
     }
 
-    fn run(&mut self, sys: &System) -> Result<(), ExploreError> {
+    fn run(&mut self, sys: &System, progress: &mut dyn FnMut(u64)) -> Result<(), ExploreError> {
         let mut stack: Vec<Frame> = Vec::new();
         if let Some(frame) = self.enter(sys, Machine::new(sys), None)? {
             stack.push(frame);
@@ -367,6 +383,12 @@ impl Search {
             let mut machine = top.machine.clone();
             let step = machine.step(sys, tid);
             self.steps += 1;
+            if self.steps.is_multiple_of(PROGRESS_STEPS) {
+                progress(match self.reduction {
+                    Reduction::PartialOrder => self.seen.len() as u64,
+                    Reduction::None => self.schedules,
+                });
+            }
             self.path.push((tid, step.ticks));
             match self.enter(sys, machine, step.fault)? {
                 Some(frame) => stack.push(frame),

@@ -16,6 +16,7 @@ use web_sys::{Element, FormData, HtmlFormElement, SubmitEvent};
 use yew::prelude::*;
 
 use super::ostep_panel::OstepPanel;
+use crate::lab::races_view;
 use crate::messaging::lab::{Lab, LabJob, Panel};
 use crate::page::{PageAction, Source, Via};
 use crate::ui::markup::raw;
@@ -140,6 +141,20 @@ struct View {
     busy: bool,
     progress: Option<(u32, u32)>,
     error: Option<String>,
+    /// Races' Every interleaving was asked for and has not answered: its results shown are
+    /// the previous run's, so they are hidden, and its progress is the explorer's count (what
+    /// it counts in `progress.1`: [`races_view::COUNTING_STATES`]).
+    exploring: bool,
+}
+
+/// What Every interleaving's search has counted so far, in words (`total` says what,
+/// [`races_view::COUNTING_STATES`]).
+fn explored_count(progress: Option<(u32, u32)>) -> String {
+    match progress {
+        Some((n, races_view::COUNTING_STATES)) => format!("{n} states"),
+        Some((n, _)) => format!("{n} interleavings"),
+        None => "0 states".into(),
+    }
 }
 
 fn index(panel: Panel) -> usize {
@@ -169,7 +184,7 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
                             match e {
                                 WorkerEvent::Progress(done, total) => v.progress = Some((done, total)),
                                 WorkerEvent::Done(markup) => {
-                                    (v.busy, v.progress) = (false, None);
+                                    (v.busy, v.progress, v.exploring) = (false, None, false);
                                     keep_focus();
                                     v.markup = Some(markup.into());
                                 }
@@ -194,6 +209,7 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
             {
                 let v = &mut views.borrow_mut()[i];
                 (v.busy, v.progress, v.error) = (true, None, None);
+                v.exploring = panel == Panel::Races && fields.iter().any(|(k, v)| k == "tool" && v == "explore");
             }
             let job = LabJob { panel, fields, scenario: scenario.to_string(), preset: preset.to_string() };
             workers[i].send(job);
@@ -300,12 +316,35 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
     let v = views.borrow()[i].clone();
     let on_cancel = {
         let (workers, views, redraw) = (workers.clone(), views.clone(), redraw.clone());
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |_: ()| {
             workers[i].cancel();
             let v = &mut views.borrow_mut()[i];
+            v.error = Some(if v.exploring {
+                format!(
+                    "Stopped after {}: nothing to show. Explore a smaller program (fewer threads, loop iterations or shared steps) or lower the limit.",
+                    explored_count(v.progress)
+                )
+            } else {
+                "Cancelled: the results shown are the ones before.".into()
+            });
             (v.busy, v.progress) = (false, None);
-            v.error = Some("Cancelled: the results shown are the ones before.".into());
             redraw.force_update();
+            // The Cancel button is gone: the focus goes back to the form's button.
+            let run = gloo::utils::document().query_selector("[data-testid=explore-run]").ok().flatten();
+            if let Some(b) = run.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = b.focus();
+            }
+        })
+    };
+    // Esc stops an exploration too.
+    let onkeydown = {
+        let on_cancel = on_cancel.clone();
+        let exploring = v.busy && v.exploring;
+        Callback::from(move |e: KeyboardEvent| {
+            if exploring && e.key() == "Escape" {
+                e.prevent_default();
+                on_cancel.emit(());
+            }
         })
     };
     let intro = match panel {
@@ -322,20 +361,25 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
         <>
             { nav }
             { ostep }
-            <section class="panel lab" data-testid={format!("lab-{}", PANELS[i].1)} aria-labelledby="lab-title" aria-busy={v.busy.to_string()}>
+            <section class="panel lab" data-testid={format!("lab-{}", PANELS[i].1)} aria-labelledby="lab-title" aria-busy={v.busy.to_string()} {onkeydown}>
                 <h2 id="lab-title" class="panel-title">{ PANELS[i].2 }</h2>
                 <p class="hint">{ intro }</p>
-                if let Some((done, total)) = v.progress.filter(|_| v.busy) {
+                if v.busy && v.exploring {
+                    <div class="buttons">
+                        <p role="status" aria-live="polite" data-testid="explore-progress">{ format!("Exploring… {} so far", explored_count(v.progress)) }</p>
+                        <button data-testid="explore-cancel" aria-keyshortcuts="Escape" onclick={on_cancel.reform(|_| ())}>{ "Cancel" }</button>
+                    </div>
+                } else if let Some((done, total)) = v.progress.filter(|_| v.busy) {
                     <p class="buttons" role="status" data-testid="lab-progress">
                         <progress max={total.to_string()} value={done.to_string()} aria-label="Runs done" />
                         { format!("{done} of {total} runs done…") }
-                        <button onclick={on_cancel}>{ "Cancel" }</button>
+                        <button onclick={on_cancel.reform(|_| ())}>{ "Cancel" }</button>
                     </p>
                 }
                 if let Some(e) = &v.error {
-                    <p class="error" role="alert">{ e }</p>
+                    <p class="error" role="alert" data-testid="lab-note">{ e }</p>
                 }
-                <div ref={host} class="lab-body" data-testid="lab-body">
+                <div ref={host} class={classes!("lab-body", v.exploring.then_some("stale"))} data-testid="lab-body">
                     { v.markup.as_ref().map(|m| raw(m.to_string())).unwrap_or_else(|| html! { <p class="muted" role="status">{ "Working…" }</p> }) }
                 </div>
             </section>
