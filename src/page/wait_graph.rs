@@ -141,10 +141,7 @@ pub fn svg(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
             Some(c) => {
                 (format!("the end of child process {}: {}", sys.processes[c].name, g.join_words(sys, j)), "child's end")
             }
-            None => (
-                format!("the exit of thread {name}, which {} joins", sys.thread_name(j.joiner)),
-                "thread's exit",
-            ),
+            None => (format!("the exit of thread {name}, which {} joins", sys.thread_name(j.joiner)), "thread's exit"),
         };
         node(&mut out, "wg-object", &title, (RIGHT, row), &name, second);
     }
