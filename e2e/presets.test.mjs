@@ -46,8 +46,10 @@ test('a preset that cannot be fetched is reported; the run shown stays and the n
   const makespan = await num(page, 'metric-makespan');
   await page.route('**/presets/deadlock.json', (route) => route.fulfill({ status: 404, body: 'not here' }));
   await byId(page, 'preset-select').selectOption('deadlock');
-  await byId(page, 'import-error').waitFor({ timeout: T.load });
-  const message = await text(page, 'import-error');
+  // Said at the top, where the learner looks after a pick.
+  await page.waitForFunction(() => /deadlock\.json/.test(document.querySelector('[data-testid="notice"]')?.textContent ?? ''), null, { timeout: T.load });
+  const message = await text(page, 'notice');
+  assert.match(message, /Deadlock: two locks/);
   assert.match(message, /presets\/deadlock\.json/);
   assert.match(message, /404/);
   await waitForPreset(page, 'race-unsafe');
@@ -55,6 +57,22 @@ test('a preset that cannot be fetched is reported; the run shown stays and the n
   await page.unroute('**/presets/deadlock.json');
   await byId(page, 'preset-select').selectOption('deadlock');
   await waitForPreset(page, 'deadlock');
-  await page.waitForFunction(() => !document.querySelector('[data-testid="import-error"]'), null, { timeout: T.load });
+  page.done();
+});
+
+test('with no preset file to be had at start, the page says which and offers Retry', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  let blocked = true;
+  await page.route('**/presets/*.json', (route) => (blocked ? route.abort('internetdisconnected') : route.continue()));
+  await page.goto(`${app.url}/?preset=deadlock`, { waitUntil: 'load', timeout: T.load });
+  await byId(page, 'btn-retry').waitFor({ timeout: T.load });
+  const message = await text(page, 'run-error');
+  assert.match(message, /Deadlock: two locks/);
+  assert.match(message, /presets\/deadlock\.json, then presets\/race-unsafe\.json/);
+  assert.match(message, /Nothing of yours is lost/);
+  assert.equal(await text(page, 'running'), 'No scenario could be opened.');
+  blocked = false;
+  await byId(page, 'btn-retry').click();
+  await waitForPreset(page, 'deadlock');
   page.done();
 });

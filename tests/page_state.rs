@@ -737,17 +737,59 @@ fn a_preset_that_cannot_be_fetched_says_so_and_keeps_the_run_shown() {
     s.apply(PageAction::Fetched { id, text: Err("Failed to fetch".into()) });
     assert_eq!((s.reading.as_ref(), s.pending.as_ref()), (None, None));
     assert_eq!(s.shown, before, "the run shown stays");
-    let message = &s.error.as_ref().unwrap().message;
-    assert!(message.contains("presets/deadlock.json") && message.contains("Failed to fetch"), "{message}");
+    // Said at the top (the notice), where the learner looks after a pick.
+    let notice = s.notice.clone().unwrap();
+    assert!(notice.contains("Deadlock: two locks") && notice.contains("presets/deadlock.json"), "{notice}");
+    assert!(notice.contains("Failed to fetch"), "{notice}");
     assert_eq!(s.draft, None, "no empty draft is made of a text never fetched");
-    // At start, a preset that cannot be fetched gives way to the default one; the default one
-    // failing too is reported, not asked for again (no loop).
+    // A server that answers with something else (a captive portal's page) is a failed fetch: the
+    // editor is left alone.
+    s.apply(PageAction::Pick("deadlock".into()));
+    let id = s.reading.as_ref().unwrap().id;
+    s.apply(PageAction::Fetched { id, text: Ok("<html>Sign in to the wifi</html>".into()) });
+    let notice = s.notice.clone().unwrap();
+    assert!(notice.contains("something else than a scenario file") && notice.contains("`<html>Sign in"), "{notice}");
+    assert_eq!((s.draft.as_ref(), s.shown == before), (None, true));
+    // A file that is JSON but not the preset (altered on the way) is named, and not made the draft.
+    s.apply(PageAction::Pick("deadlock".into()));
+    let id = s.reading.as_ref().unwrap().id;
+    s.apply(PageAction::Fetched { id, text: Ok("{\"name\": 1}".into()) });
+    settle(&mut s);
+    let error = s.error.clone().unwrap();
+    assert!(error.message.starts_with("presets/deadlock.json: "), "{}", error.message);
+    assert_eq!((s.draft.as_ref(), s.shown == before), (None, true));
+}
+
+#[test]
+fn at_start_a_preset_that_cannot_be_fetched_gives_way_to_the_default_then_offers_a_retry() {
+    // The requested preset fails: the default one is shown, and the notice names the requested one.
     let mut s = PageState::start(Stored::default(), Some(Source::Preset("deadlock".into())));
     let id = s.reading.as_ref().unwrap().id;
     s.apply(PageAction::Fetched { id, text: Err("offline".into()) });
     let r = s.reading.clone().unwrap();
     assert_eq!((r.source.clone(), r.fetching), (Source::Preset("race-unsafe".into()), true));
+    let mut shown = s.clone();
+    settle(&mut shown);
+    assert_eq!(controls(&shown).0, "race-unsafe");
+    assert!(shown.notice.as_ref().unwrap().contains("presets/deadlock.json"));
+    assert_eq!(shown.retry, None, "nothing to retry once a run is shown");
+    // The default one failing too is reported, not asked for again (no loop), names the file
+    // asked for first, and offers to retry it.
     s.apply(PageAction::Fetched { id: r.id, text: Err("offline".into()) });
     assert_eq!((s.reading.as_ref(), s.shown.as_ref()), (None, None));
-    assert!(s.error.as_ref().unwrap().message.contains("presets/race-unsafe.json"));
+    let message = s.error.clone().unwrap().message;
+    assert!(
+        message.contains("Deadlock: two locks")
+            && message.contains("presets/deadlock.json, then presets/race-unsafe.json"),
+        "{message}"
+    );
+    assert_eq!(s.retry, Some(Source::Preset("deadlock".into())));
+    s.apply(PageAction::Retry);
+    assert_eq!(
+        s.reading.as_ref().map(|r| (r.source.clone(), r.fetching)),
+        Some((Source::Preset("deadlock".into()), true))
+    );
+    settle(&mut s);
+    assert_eq!(controls(&s).0, "deadlock");
+    assert_eq!((s.retry.as_ref(), s.error.as_ref()), (None, None));
 }

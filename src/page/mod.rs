@@ -294,6 +294,8 @@ pub enum PageAction {
     Open { source: Source, text: String, via: Via },
     /// A choice in the scenario menu ([`Source::key`]).
     Pick(String),
+    /// Ask again for the preset whose file could not be fetched ([`PageState::retry`]).
+    Retry,
     /// The page fetched the text of read `id`'s preset ([`Reading::fetching`]), or could not
     /// (why, in words).
     Fetched { id: u64, text: Result<String, String> },
@@ -428,9 +430,18 @@ pub struct PageState {
     pub draft_rows: Option<TextRows>,
     /// The draft's rows asked of the reader worker and not answered yet.
     pub rows_wanted: Option<RowsWanted>,
+    /// The preset asked for whose file could not be fetched, with nothing shown: the page
+    /// offers to retry it ([`PageAction::Retry`]).
+    pub retry: Option<Source>,
     next_id: u64,
     /// Says that the scenario left by a pick was kept as the custom one, until the pick's run ends.
     kept_note: Option<String>,
+}
+
+/// The first characters of `text` (at most 40, on one line), to quote it.
+fn begin(text: &str) -> String {
+    let line: String = text.trim_start().chars().take(40).take_while(|c| *c != '\n').collect();
+    line.trim_end().to_string()
 }
 
 /// The `name` of a scenario text (its top-level `"name"` string), found without reading the
@@ -650,23 +661,29 @@ impl PageState {
             }
             PageAction::Fetched { id, text } => {
                 let Some(r) = self.reading.as_mut().filter(|r| r.id == id && r.fetching) else { return };
+                // A preset file is a JSON object: anything else (a captive portal's page, an
+                // error page served with 200) is a failed fetch, never put in the editor.
+                let text = text.and_then(|t| match t.trim_start().starts_with('{') {
+                    true => Ok(t),
+                    false => {
+                        Err(format!("the server sent something else than a scenario file (it begins `{}`)", begin(&t)))
+                    }
+                });
                 match text {
                     Ok(text) => {
                         r.text = text.into();
                         r.fetching = false;
                     }
                     Err(why) => {
-                        let key = r.source.key();
-                        let via = r.via.clone();
-                        self.reading = None;
-                        let message =
-                            format!("The preset `{key}` could not be fetched ({}): {why}", presets::url(&key));
-                        self.error = Some(PageError::plain(message));
-                        // The default preset is the fallback: not asked again when it failed.
-                        if !(key == DEFAULT_PRESET && via == Via::Start) {
-                            self.show_something();
-                        }
+                        let r = self.reading.take().expect("checked above");
+                        self.fetch_failed(r.source, &r.via, &why);
                     }
+                }
+            }
+            PageAction::Retry => {
+                if let Some(source) = self.retry.take() {
+                    self.error = None;
+                    self.ask(source, Via::Start);
                 }
             }
             PageAction::Edit(edit) => self.edit(edit),
@@ -716,6 +733,7 @@ impl PageState {
             }
             PageAction::Finished { id, run } => {
                 let Some(p) = self.pending.take_if(|p| p.id == id) else { return };
+                self.retry = None;
                 if p.via != Via::Start {
                     self.error = None;
                     self.notice = self.kept_note.take().filter(|_| p.via == Via::Pick);
@@ -847,14 +865,56 @@ impl PageState {
             Some(Reading { id: self.next_id, source, edited, text, edits, draft, known: None, via, fetching: false });
     }
 
+    /// A preset's file could not be fetched (`why`, in words). With a run shown, a notice says
+    /// so at the top and the run stays. At start, the default preset is asked for instead (once:
+    /// not again if it is the one that failed); if it fails too, the page says which files and
+    /// offers to retry the one first asked for ([`PageState::retry`]).
+    fn fetch_failed(&mut self, source: Source, via: &Via, why: &str) {
+        let name = |s: &Source| {
+            let key = s.key();
+            presets::menu_entry(&key).map_or(key.clone(), |p| p.name.to_string())
+        };
+        let file = |s: &Source| presets::url(&s.key());
+        if self.shown.is_some() {
+            let message = format!(
+                "The preset \u{201c}{}\u{201d} could not be fetched ({}): {why}.",
+                name(&source),
+                file(&source)
+            );
+            self.notice = Some(message);
+            return;
+        }
+        let first = self.retry.get_or_insert(source.clone()).clone();
+        if *via == Via::Start && source.key() != DEFAULT_PRESET {
+            let message = format!(
+                "The preset \u{201c}{}\u{201d} could not be fetched ({}): {why}. Showing the default one instead.",
+                name(&source),
+                file(&source)
+            );
+            self.notice = Some(message);
+            self.show_something();
+            return;
+        }
+        let files = if first == source { file(&source) } else { format!("{}, then {}", file(&first), file(&source)) };
+        self.error = Some(PageError::plain(format!(
+            "The preset \u{201c}{}\u{201d} could not be fetched ({files}): {why}. Nothing of yours is lost (your \
+             scenarios are kept in this browser): check the connection and retry.",
+            name(&first)
+        )));
+    }
+
     /// Reports an error in `text`. The text is never lost: with no draft it becomes the draft.
     /// At start, with nothing shown yet, the default preset opens instead.
+    /// A shipped preset's file that does not read (a server that altered it) is named and not
+    /// put in the editor: it is nobody's text.
     fn refuse(&mut self, e: ScenarioError, source: &Source, text: String, via: &Via) {
-        let message = match via {
-            Via::Import(file) => format!("{file}: {e}"),
+        let shipped = matches!((source, via), (Source::Preset(_), Via::Start | Via::Pick));
+        let message = match (via, source) {
+            (Via::Import(file), _) => format!("{file}: {e}"),
+            (_, Source::Preset(k)) if shipped => format!("{}: {e}", presets::url(k)),
             _ => e.to_string(),
         };
-        if self.draft.is_none() && *via != Via::Control {
+        if self.draft.is_none() && *via != Via::Control && !shipped {
             self.draft_of = Some(origin(source, &text, via));
             self.draft = Some(text.clone());
         }

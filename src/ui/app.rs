@@ -69,6 +69,10 @@ pub fn App() -> Html {
         let mode = mode.setter();
         use_callback((), move |m, _| mode.set(m))
     };
+    let on_retry = {
+        let page = page.dispatcher();
+        use_callback((), move |_: MouseEvent, _| page.dispatch(PageAction::Retry))
+    };
     let on_cancel = {
         let page = page.dispatcher();
         use_callback((), move |_: MouseEvent, _| page.dispatch(PageAction::Cancel))
@@ -223,10 +227,15 @@ pub fn App() -> Html {
             <div class="app" aria-busy={busy.clone()}>
                 <Header />
                 <main class="main">
-                    <p class="muted" data-testid="running" role="status">{ "Running the scenario…" }</p>
+                    <p class="muted" data-testid="running" role="status">
+                        { if state.reading.is_some() || state.pending.is_some() { "Running the scenario…" } else { "No scenario could be opened." } }
+                    </p>
                     <RunProgress {progress} {reading} on_cancel={on_cancel.clone()} />
                     if let Some(e) = &state.error {
                         <div class="error" data-testid="run-error" role="alert">{ with_code(&e.message) }</div>
+                    }
+                    if state.retry.is_some() {
+                        <button data-testid="btn-retry" onclick={on_retry}>{ "Retry" }</button>
                     }
                 </main>
             </div>
