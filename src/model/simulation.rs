@@ -1070,7 +1070,7 @@ impl Kernel {
         t.ctx.loaded_from = Default::default();
         let child_tid = self.add_thread(tid, t);
         self.memory.push(self.memory[parent].iter().map(|c| Cell::new(c.value)).collect());
-        self.sync.push(procs::forked_sync(&self.sync[parent], tid, child_tid));
+        self.sync.push(procs::forked_sync(&self.sync[parent], &sys.sharing, parent, tid, child_tid));
         self.pages.fork(parent, tid, child, child_tid);
         self.forked = true;
         self.born.push(Born::of(sys, tid, child, child_tid, None, self.now));
