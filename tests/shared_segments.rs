@@ -329,3 +329,18 @@ fn a_segment_mutex_keeps_its_waiters_across_fork() {
     assert_eq!(sys.processes[2].name, "a.2");
     assert_eq!((r.metrics.threads[1].completion, r.metrics.threads[2].completion), (Some(170), Some(171)));
 }
+
+/// A child maps its parent's segment from the instant of its `fork`, so a store another process
+/// makes in that same instant reaches the child's copy too. CPU 0: a/main `set` 0–1, `fork`
+/// 1–157. CPU 1: b `compute 155` 0–155, `set` 155–156, `store` 156–157 (x = 9). Both complete
+/// at 157, CPU 0's first (the kernel handles an instant's CPU events in CPU order): the child
+/// a.2 exists when b stores. Its copy of x used to stay 0, and the page showed 0 for it.
+#[test]
+fn a_store_in_the_instant_of_a_fork_reaches_the_child() {
+    let (sys, r) = run(&two("set r0, 1\nfork r1", "compute 155\nset r0, 9\nstore r0, x", &[]));
+    assert_eq!(r.outcome, Outcome::Completed);
+    assert_eq!(sys.processes[2].name, "a.2");
+    assert_eq!((var(&r, 0, "x"), var(&r, 1, "x"), var(&r, 2, "x")), (9, 9, 9));
+    let snap = r.trace.as_ref().unwrap().snapshot(&sys, 2, 157);
+    assert_eq!((snap.variables[0][0], snap.variables[2][0]), (9, 9));
+}
