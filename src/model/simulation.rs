@@ -412,7 +412,7 @@ impl Kernel {
                     time: self.now,
                     steps: self.steps,
                     message: format!(
-                        "stopped: the next event is at t={t}, past the time limit of {} ticks (limits.max_time)",
+                        "stopped: the next event is at t={t}, past the time limit of {} µs (limits.max_time)",
                         self.limits.max_time
                     ),
                 }));
