@@ -113,7 +113,8 @@ test('the language reference opens from the editor, lists every instruction, and
     const cells = await row.locator('dd').allTextContents();
     assert.equal(cells.length, 3, `\`${m}\`: what it does, its cost, an example`);
     assert.ok(cells.every((c) => c.trim().length > 0), `\`${m}\` entry is filled: ${cells}`);
-    assert.match(cells[1], /^(\d+|N)\b.*\bticks?\b/, `\`${m}\`'s cost in ticks`);
+    assert.match(cells[1], /^(\d+|N)\b.*\sµs\b/, `\`${m}\`'s cost in µs`);
+    assert.doesNotMatch(cells[1], /\bticks?\b/, `\`${m}\`'s cost says µs, not ticks`);
     assert.match(cells[2], new RegExp(`\\b${m}\\b`), `\`${m}\`'s example uses it`);
   }
   assert.match(await dialog.textContent(), /Comments/);

@@ -80,7 +80,7 @@ test('a bad cell says what it must hold and changes nothing; removing a job rewr
   await setCell(page, 1, 'bursts', '3, x');
   await byId(page, 'job-error').waitFor();
   // Code in the message is set as code, not shown with its backquotes.
-  assert.match(await text(page, 'job-error'), /CPU bursts must be whole numbers of ticks, at least 1.* x is not/);
+  assert.match(await text(page, 'job-error'), /CPU bursts must be whole numbers of µs, at least 1.* x is not/);
   assert.equal(await byId(page, 'job-error').locator('code', { hasText: /^x$/ }).count(), 1);
   assert.equal(await byId(page, 'job-1-bursts').inputValue(), '3, x', 'the cell keeps what was typed');
   assert.equal(await byId(page, 'job-1-bursts').getAttribute('aria-invalid'), 'true');

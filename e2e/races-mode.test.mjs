@@ -53,6 +53,8 @@ test('be the scheduler: a lost update by choice, undone, exported and replayed a
   assert.match(await byId(page, 'steer-end').textContent(), /lost an update/);
   const schedule = (await byId(page, 'steer-schedule').textContent()).trim();
   assert.equal(schedule, '010011000111');
+  // The schedule's length in the simulator's unit (it said ticks).
+  assert.match(await byId(page, 'steer-schedule').evaluate((e) => e.parentElement.textContent), /^The schedule \(12 µs, one thread id per µs,/);
   assert.equal((await byId(page, 'steer-json').textContent()).trim(), `"scheduler": {"policy": "scripted", "schedule": "${schedule}"}`);
   const href = await byId(page, 'steer-download').getAttribute('href');
   assert.match(decodeURIComponent(href), /"policy": "scripted", "schedule": "010011000111"/);

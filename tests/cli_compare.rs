@@ -101,7 +101,7 @@ fn sweep_prints_a_row_per_value_and_a_column_per_series() {
     let (code, out, err) = threadlab(&args);
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
-    assert!(lines[0].starts_with("avg_response (ticks) against quantum (ticks)"), "{out}");
+    assert!(lines[0].starts_with("avg_response (µs) against quantum (µs)"), "{out}");
     assert_eq!(lines[2], "quantum   fcfs     rr");
     assert_eq!(lines[3], "1        70.00   1.00");
     assert_eq!(lines[6], "100      70.00  70.00");

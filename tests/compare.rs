@@ -193,5 +193,5 @@ fn requests_and_tables_in_json() {
     // A bad edit in a request says which.
     let bad = serde_json::json!({"base": base, "variants": [{"name": "x", "edits": [{"quantum": "four"}]}]});
     let e = serde_json::from_value::<Comparison>(bad).unwrap_err().to_string();
-    assert!(e.contains("quantum: `four` is not a whole number of ticks"), "{e}");
+    assert!(e.contains("quantum: `four` is not a whole number of µs"), "{e}");
 }

@@ -214,7 +214,7 @@ fn a_program_error_gives_its_program_line_its_place_in_the_file_and_the_fix() {
     // The worker's lines: "loop 5", "compute" → program line 2; the error is after `compute`
     // (column 8, one past its 7 letters).
     assert_eq!((e.line, e.column), (Some(2), Some(8)));
-    assert_eq!(e.message, "`compute` needs a number of ticks (or a range like 2..6), e.g. `compute 5`");
+    assert_eq!(e.message, "`compute` needs a number of µs (or a range like 2..6), e.g. `compute 5`");
     // In the file: the entry's line, and the column just before its closing quote.
     let entry = text.find("\"compute\"").unwrap();
     let line = text[..entry].matches('\n').count() as u32 + 1;

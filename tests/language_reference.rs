@@ -201,3 +201,28 @@ fn the_module_doc_table_lists_the_same_instructions() {
     assert!(SYNTAX_NOTES.iter().any(|(what, _)| what.contains("Comments")));
     assert!(SYNTAX_NOTES.iter().any(|(what, _)| what.contains("Ranges")));
 }
+
+/// Whether `text` has the word "tick" or "ticks" (not a field name like `fork_ticks`, nor
+/// "tickets").
+fn says_tick(text: &str) -> bool {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|w| w.eq_ignore_ascii_case("tick") || w.eq_ignore_ascii_case("ticks"))
+}
+
+/// What a learner reads of the language and the policies says µs, as the timeline does: every
+/// instruction's operands and effect, the syntax notes (the "Time" note alone says that the
+/// JSON's ticks are µs), and every policy's name in the Policy menu (tick_rr's said "Round Robin
+/// on a global tick").
+#[test]
+fn the_reference_and_the_policy_names_say_us() {
+    assert!(says_tick("a 4 tick quantum") && says_tick("Ticks") && !says_tick("fork_ticks, tickets"));
+    for d in INSTRUCTIONS {
+        assert!(!says_tick(d.needs) && !says_tick(d.effect), "`{}`: {} / {}", d.mnemonic, d.needs, d.effect);
+    }
+    for (title, text) in SYNTAX_NOTES {
+        assert_eq!(says_tick(text), *title == "Time", "{title}: {text}");
+    }
+    for p in threadlab::model::scheduler::spec::Policy::ALL {
+        assert!(!says_tick(p.label()), "{}", p.label());
+    }
+}

@@ -253,9 +253,9 @@ fn error(scheduler: &str) -> threadlab::model::ScenarioError {
 #[test]
 fn every_parameter_error_says_where() {
     let e = error(r#"{"policy":"priority","quantum":0}"#);
-    assert_eq!(e.to_string(), "scheduler.quantum: must be at least 1 tick (leave it out for no round robin)");
+    assert_eq!(e.to_string(), "scheduler.quantum: must be at least 1 µs (leave it out for no round robin)");
     let e = error(r#"{"policy":"priority","aging":{"every":0}}"#);
-    assert_eq!(e.to_string(), "scheduler.aging.every: must be at least 1 tick");
+    assert_eq!(e.to_string(), "scheduler.aging.every: must be at least 1 µs");
     let e = error(r#"{"policy":"priority","aging":{"every":5,"step":0}}"#);
     assert_eq!(e.path, "scheduler.aging.step");
     let e = error(r#"{"policy":"priority","aging":{"step":1}}"#);

@@ -206,7 +206,7 @@ fn every_parameter_error_says_where() {
     let e = error(r#"{"policy":"sjf","estimate":{"alpha":-1e-300}}"#);
     assert_eq!(e.to_string(), "scheduler.estimate.alpha: must be from 0 to 1, got -1e-300");
     let e = error(r#"{"policy":"sjf","estimate":{"alpha":0.5,"initial":0}}"#);
-    assert_eq!(e.to_string(), "scheduler.estimate.initial: must be at least 1 tick");
+    assert_eq!(e.to_string(), "scheduler.estimate.initial: must be at least 1 µs");
     let e = error(r#"{"policy":"sjf","estimate":{"alpha":"half"}}"#);
     assert_eq!(e.path, "scheduler.estimate.alpha");
     let e = error(r#"{"policy":"sjf","estimate":{"initial":4}}"#);

@@ -26,6 +26,22 @@ fn every_preset_parses_validates_and_round_trips() {
     }
 }
 
+/// Every description speaks µs, as the page does (a field name like `warm_ticks` may be quoted;
+/// the descriptions said "30 ticks of CPU", "a 4-tick quantum").
+#[test]
+fn every_description_says_us() {
+    for p in PRESETS {
+        let s = p.scenario().unwrap();
+        let mut words = s.description.split(|c: char| !(c.is_alphanumeric() || c == '_'));
+        assert!(
+            !words.any(|w| w.eq_ignore_ascii_case("tick") || w.eq_ignore_ascii_case("ticks")),
+            "{}: {}",
+            p.key,
+            s.description
+        );
+    }
+}
+
 /// C9: Round Robin answers the interactive editor sooner than FCFS (it no longer waits behind
 /// the 30-tick render job), and pays with more context switches.
 #[test]

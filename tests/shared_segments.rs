@@ -230,3 +230,117 @@ fn a_segment_mutex_is_one_node_of_the_wait_for_graph() {
     assert_eq!(words, ["a/main holds mutex `m`", "b/main waits for mutex `m`"]);
     assert_eq!(WaitGraph::object_name(&sys, g.objects[0]), "m");
 }
+
+/// `a` alone, mapping `seg` with `x` and mutex `m` (or, if `private`, with `m` its own and `x`
+/// declared in `a`): `main` takes `m` and forks; the parent then runs `parent` and the child
+/// (pid 1, thread 1) `child`.
+fn fork_holding(parent: &str, child: &str, private: bool) -> Scenario {
+    let code = format!("lock m\nfork r1\njeq r1, 0, child\n{parent}\nexit\nchild:\n{child}");
+    let mut s = forking(&code, &["m"]);
+    if private {
+        s.shared.clear();
+        s.processes[0].variables.insert("x".into(), 0);
+    }
+    s
+}
+
+/// A segment's mutex is one lock: when the thread that holds it forks, it stays that thread's,
+/// the parent's (POSIX: a process-shared mutex in shared memory is the same mutex for both; only
+/// private memory is copied). It used to pass to the child's copy of the thread, so the child
+/// "held" the parent's lock. Two CPUs, FCFS, `fork_ticks` 156: main `lock m` 0–1, `fork` 1–157;
+/// the child's thread arrives at 157 on CPU 1: `jeq` 157–158, `lock m` 158–159 finds m held by
+/// a/main and blocks. The parent: `jeq` 157–158, `compute 10` 158–168, `unlock m` 168–169
+/// hands m to the child, which wakes at 169 holding it: `set` 169–170, `store` 170–171 (x = 7),
+/// `unlock` 171–172, `exit`: it completes at 172. The parent's `wait` 169–170 blocks, and reaps
+/// the child (completion 172) when woken.
+#[test]
+fn a_segment_mutex_held_across_fork_stays_the_parents() {
+    let s = fork_holding("compute 10\nunlock m\nwait r2", "lock m\nset r0, 7\nstore r0, x\nunlock m", false);
+    let (sys, r) = run(&s);
+    assert_eq!(r.outcome, Outcome::Completed, "the child takes m once the parent unlocks it");
+    assert_eq!(sys.processes[1].name, "a.1");
+    assert_eq!((var(&r, 0, "x"), var(&r, 1, "x")), (7, 7));
+    assert_eq!(r.metrics.threads[1].completion, Some(172));
+    // On the page (the trace replayed): after the fork, both copies of m are a/main's (tid 0);
+    // at 165 the child waits for it; from 169 the child holds it.
+    let trace = r.trace.as_ref().unwrap();
+    let snap = trace.snapshot(&sys, 2, 158);
+    assert_eq!((snap.mutex_owners[0][0], snap.mutex_owners[1][0]), (Some(0), Some(0)));
+    let snap = trace.snapshot(&sys, 2, 165);
+    assert_eq!((snap.mutex_owners[0][0], snap.mutex_owners[1][0]), (Some(0), Some(0)));
+    let snap = trace.snapshot(&sys, 2, 170);
+    assert_eq!((snap.mutex_owners[0][0], snap.mutex_owners[1][0]), (Some(1), Some(1)));
+
+    // The child does not own it: its `unlock m` (158–159) is a runtime error naming the owner,
+    // and the parent's lock is not released behind its back.
+    let s = fork_holding("compute 10\nunlock m\nwait r2", "unlock m", false);
+    let (_, r) = run(&s);
+    let Outcome::RuntimeError { tid, time, message, .. } = &r.outcome else { panic!("{:?}", r.outcome) };
+    assert_eq!((*tid, *time), (1, 159));
+    assert!(message.contains("a/main"), "{message}");
+}
+
+/// A private mutex is copied with the address space: the caller's lock is held in the child by
+/// the caller's copy (`src/model/procs.rs`), so the child unlocks its copy and the parent its
+/// own, each once. Same timings as above: the child's `unlock m` 158–159, `exit`; the parent's
+/// `unlock m` 168–169.
+#[test]
+fn a_private_mutex_held_across_fork_is_the_childs_copy() {
+    let s = fork_holding("compute 10\nunlock m\nwait r2", "unlock m", true);
+    let (sys, r) = run(&s);
+    assert_eq!(r.outcome, Outcome::Completed);
+    assert_eq!(r.metrics.threads[1].completion, Some(159));
+    let snap = r.trace.as_ref().unwrap().snapshot(&sys, 2, 158);
+    assert_eq!((snap.mutex_owners[0][0], snap.mutex_owners[1][0]), (Some(0), Some(1)));
+}
+
+/// A deadlock across fork on a segment's mutex names the right holder: the parent keeps m and
+/// waits for its child (`wait` 157–158 blocks), the child asks for m (`lock` 158–159 blocks).
+/// The holder is a/main, an ordinary holder of the one lock (not a thread `fork` left behind),
+/// and the wait-for graph draws it holding m with the child waiting for it.
+#[test]
+fn a_deadlock_on_a_segment_mutex_across_fork_names_the_parent() {
+    use threadlab::model::waitgraph::WaitGraph;
+    let (sys, r) = run(&fork_holding("wait r2", "lock m", false));
+    let Outcome::Deadlock { message, time, .. } = &r.outcome else { panic!("{:?}", r.outcome) };
+    assert_eq!(*time, 159);
+    assert!(message.contains("a.1/main waits for mutex `m` (held by a/main)"), "{message}");
+    assert!(!message.contains("did not copy"), "{message}");
+    let snap = r.trace.as_ref().unwrap().snapshot(&sys, 2, 159);
+    let g = WaitGraph::at(&sys, &snap);
+    let words: Vec<String> = g.edges.iter().map(|e| g.edge_words(&sys, e)).collect();
+    assert_eq!(words, ["a/main holds mutex `m`", "a.1/main waits for mutex `m`"]);
+    assert!(g.uncopied.is_empty(), "{:?}", g.uncopied);
+}
+
+/// The segment's mutex keeps its waiters across `fork` too (they wait for the one lock): `a`
+/// holds m and forks while `b` waits for it, then the child asks for it; each gets it in turn,
+/// first come first. CPU 0: a/main `lock` 0–1, `fork` 1–157, `jeq` 157–158, `compute 10`
+/// 158–168, `unlock` 168–169 (hands m to b), `wait` 169–170 blocks. CPU 1: b `compute` 0–1,
+/// `lock` 1–2 blocks; the child (a.2, tid 2) arrives at 157: `jeq` 157–158, `lock` 158–159
+/// blocks behind b. b wakes at 169 holding m: `unlock` 169–170 hands it to the child, b
+/// completes at 170; the child `unlock` 170–171, completes at 171. (With the child's copy's
+/// waiters cleared, its `lock` overwrote the queue and b waited for ever.)
+#[test]
+fn a_segment_mutex_keeps_its_waiters_across_fork() {
+    let a = "lock m\nfork r1\njeq r1, 0, child\ncompute 10\nunlock m\nwait r2\nexit\nchild:\nlock m\nunlock m";
+    let (sys, r) = run(&two(a, "compute 1\nlock m\nunlock m", &["m"]));
+    assert_eq!(r.outcome, Outcome::Completed);
+    assert_eq!(sys.processes[2].name, "a.2");
+    assert_eq!((r.metrics.threads[1].completion, r.metrics.threads[2].completion), (Some(170), Some(171)));
+}
+
+/// A child maps its parent's segment from the instant of its `fork`, so a store another process
+/// makes in that same instant reaches the child's copy too. CPU 0: a/main `set` 0–1, `fork`
+/// 1–157. CPU 1: b `compute 155` 0–155, `set` 155–156, `store` 156–157 (x = 9). Both complete
+/// at 157, CPU 0's first (the kernel handles an instant's CPU events in CPU order): the child
+/// a.2 exists when b stores. Its copy of x used to stay 0, and the page showed 0 for it.
+#[test]
+fn a_store_in_the_instant_of_a_fork_reaches_the_child() {
+    let (sys, r) = run(&two("set r0, 1\nfork r1", "compute 155\nset r0, 9\nstore r0, x", &[]));
+    assert_eq!(r.outcome, Outcome::Completed);
+    assert_eq!(sys.processes[2].name, "a.2");
+    assert_eq!((var(&r, 0, "x"), var(&r, 1, "x"), var(&r, 2, "x")), (9, 9, 9));
+    let snap = r.trace.as_ref().unwrap().snapshot(&sys, 2, 157);
+    assert_eq!((snap.variables[0][0], snap.variables[2][0]), (9, 9));
+}

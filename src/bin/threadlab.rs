@@ -172,7 +172,7 @@ struct RunArgs {
     /// Scheduling policy.
     #[arg(long, value_name = "KEY", value_parser = policy_parser())]
     policy: Option<Policy>,
-    /// Time slice in ticks, for a policy that has one.
+    /// Time slice in µs, for a policy that has one.
     #[arg(long, value_name = "N")]
     quantum: Option<u64>,
     /// Who queues first at a tie: arrivals_first or preempted_first.
@@ -181,22 +181,22 @@ struct RunArgs {
     /// Seed of the random draws (`compute A..B`, `io A..B`).
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
-    /// CPU ticks a `create` costs its thread (machine.thread_create_ticks; default 14).
+    /// CPU time (µs) a `create` costs its thread (machine.thread_create_ticks; default 14).
     #[arg(long, value_name = "N")]
     thread_create_ticks: Option<u64>,
-    /// CPU ticks a `fork` costs its thread (machine.fork_ticks; default 156).
+    /// CPU time (µs) a `fork` costs its thread (machine.fork_ticks; default 156).
     #[arg(long, value_name = "N")]
     fork_ticks: Option<u64>,
-    /// CPU ticks a `spawn` costs its thread (machine.spawn_ticks; default 1279).
+    /// CPU time (µs) a `spawn` costs its thread (machine.spawn_ticks; default 1279).
     #[arg(long, value_name = "N")]
     spawn_ticks: Option<u64>,
-    /// CPU ticks copying a copy-on-write page adds to a write (machine.cow_copy_ticks; default 3).
+    /// CPU time (µs) copying a copy-on-write page adds to a write (machine.cow_copy_ticks; default 3).
     #[arg(long, value_name = "N")]
     cow_copy_ticks: Option<u64>,
-    /// Run on one CPU, choosing which thread runs each tick: one thread number per tick, as OSTEP x86.py's -P (0011), or numbers with commas (0,1,10).
+    /// Run on one CPU, choosing which thread runs each µs: one thread number per µs, as OSTEP x86.py's -P (0011), or numbers with commas (0,1,10).
     #[arg(long, value_name = "P", value_parser = schedule_text, conflicts_with_all = ["cpus", "policy", "quantum", "tie"])]
     schedule: Option<Schedule>,
-    /// Add the schedule the run followed (which thread ran each tick; one CPU) to the JSON.
+    /// Add the schedule the run followed (which thread ran each µs; one CPU) to the JSON.
     #[arg(long)]
     show_schedule: bool,
     /// Accepted for symmetry with the other subcommands: `run` always prints JSON.
@@ -225,7 +225,7 @@ struct Common {
     /// Scheduling policy, for every run whose variant sets none.
     #[arg(long, value_name = "KEY", value_parser = policy_parser())]
     policy: Option<Policy>,
-    /// Time slice in ticks, for every run whose policy has one.
+    /// Time slice in µs, for every run whose policy has one.
     #[arg(long, value_name = "N")]
     quantum: Option<u64>,
     /// Who queues first at a tie (arrivals_first or preempted_first), where the policy has a tie rule.
@@ -313,7 +313,7 @@ struct ExerciseArgs {
     /// Scheduling policy.
     #[arg(long, value_name = "KEY", value_parser = policy_parser())]
     policy: Policy,
-    /// Time slice in ticks, for a policy that has one (default 4 for one that needs it).
+    /// Time slice in µs, for a policy that has one (default 4 for one that needs it).
     #[arg(long, value_name = "N")]
     quantum: Option<u64>,
     /// Number of CPUs (1 to 64).

@@ -122,7 +122,7 @@ mod tests {
         let base = variant("as is:").unwrap();
         assert_eq!((base.name.as_str(), base.edits.len()), ("as is", 0));
         assert_eq!(variant("x:quantum=4,quantum=5").unwrap_err(), "`quantum` is given twice");
-        assert_eq!(variant("x:quantum=four").unwrap_err(), "quantum: `four` is not a whole number of ticks");
+        assert_eq!(variant("x:quantum=four").unwrap_err(), "quantum: `four` is not a whole number of µs");
         assert!(variant("x:rr").unwrap_err().contains("key=value"));
     }
 

@@ -84,7 +84,9 @@ pub fn table(t: &CompareTable) -> String {
 /// A sweep as a table: a row per value, a column per series; a note for each series whose
 /// policy has no such setting (flat), and for runs that did not complete.
 pub fn chart(c: &SweepChart) -> String {
-    let unit = |u: &Option<String>| u.as_ref().map(|u| format!(" ({u})")).unwrap_or_default();
+    // The JSON's `ticks` read as µs, as on the page.
+    let unit =
+        |u: &Option<String>| u.as_deref().map(|u| format!(" ({})", crate::model::unit_word(u))).unwrap_or_default();
     let over = c.baseline.as_ref().map(|b| format!(" over series {b}")).unwrap_or_default();
     let mut out = format!(
         "{}{}{over} against {}{}: {}\n\n",

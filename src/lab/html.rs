@@ -7,12 +7,9 @@
 
 pub use crate::markup::{escape as esc, with_code};
 
-/// A unit as the page words it: `ticks` (the JSON's and the CLI's word) is shown as `µs`, the
-/// simulator's word (one tick is one simulated microsecond), so Compare, Sweep and Exercise
-/// speak as the timeline does.
-pub fn unit_word(unit: &str) -> &str {
-    if unit == "ticks" { "µs" } else { unit }
-}
+/// A unit as the page words it (`ticks` as `µs`), so Compare, Sweep and Exercise speak as the
+/// timeline does: [`crate::model::unit_word`].
+pub use crate::model::unit_word;
 
 /// A value for a `data-value` attribute: the shortest text that reads back as the same `f64`
 /// (as the CLI's JSON prints it), or empty for none.

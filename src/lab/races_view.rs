@@ -378,7 +378,7 @@ fn export(base: &Base, schedule: &Schedule, what: &str, focus: bool) -> String {
     let mut out = String::from(r#"<section class="lab-result" aria-label="Schedule" data-testid="steer-export">"#);
     let _ = write!(
         out,
-        r#"<p>The schedule ({} ticks, one thread id per tick, as OSTEP's <code>x86.py -P</code>): <code data-testid="steer-schedule">{schedule}</code></p><p>In a scenario's JSON: <code data-testid="steer-json">{}</code></p><p>From the command line: <code data-testid="steer-cli">threadlab run FILE --schedule {schedule}</code></p>"#,
+        r#"<p>The schedule ({} µs, one thread id per µs, as OSTEP's <code>x86.py -P</code>): <code data-testid="steer-schedule">{schedule}</code></p><p>In a scenario's JSON: <code data-testid="steer-json">{}</code></p><p>From the command line: <code data-testid="steer-cli">threadlab run FILE --schedule {schedule}</code></p>"#,
         schedule.len(),
         esc(&format!(r#""scheduler": {{"policy": "scripted", "schedule": "{schedule}"}}"#))
     );

@@ -87,7 +87,9 @@ pub struct Mirrors {
 }
 
 impl Mirrors {
-    /// The tables for the system's processes as they stand (rebuilt when `fork` adds one).
+    /// The tables for the system's processes as they stand (the run rebuilds them with
+    /// [`Mirrors::new`] when `fork` adds one, at once: the child maps its parent's segments from
+    /// the instant of its `fork`).
     pub fn of(sys: &super::System) -> Self {
         Mirrors::new(
             &sys.sharing,

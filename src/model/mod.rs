@@ -57,7 +57,7 @@ pub mod trace;
 pub mod wait;
 pub mod waitgraph;
 
-pub use ids::{CpuId, ProcessId, ThreadId, Ticks};
+pub use ids::{CpuId, ProcessId, ThreadId, Ticks, unit_word};
 pub use loaded::LoadedRun;
 pub use scenario::{Scenario, ScenarioError};
 pub use simulation::{Outcome, Progress, Recording, RunResult, Simulation};

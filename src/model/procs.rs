@@ -10,7 +10,10 @@
 //!   thread"): the synchronisation objects are copied as they are, so a lock another thread of
 //!   the parent held stays held in the child by a thread that does not exist there, and a child
 //!   that takes it waits for ever (the deadlock report says so). A lock the caller held is held
-//!   by its copy.
+//!   by its copy. A mutex of a shared-memory segment the process maps ([`super::ipc`]) is not
+//!   copied: it lives in memory both processes map (a `PTHREAD_PROCESS_SHARED` mutex), so it is
+//!   the same mutex in the child, with the same owner and waiters: the caller keeps it, and a
+//!   child that takes it waits until the caller unlocks it ([`forked_owner`]).
 //! - `spawn rX, P` (POSIX `posix_spawn` of the same executable): a fresh process running program
 //!   `P` of the caller's process from its first line, with the variables at their declared values
 //!   and fresh synchronisation objects; `rX` gets its pid.
@@ -34,6 +37,7 @@ use std::collections::VecDeque;
 
 use serde::Serialize;
 
+use super::ipc::Sharing;
 use super::program::{ProgramId, Reg};
 use super::sync::{Lives, ProcessSync};
 use super::{ProcessId, ThreadId, Ticks};
@@ -284,17 +288,41 @@ impl ProcTable {
     }
 }
 
-/// The child's synchronisation objects after `caller` forked its process (`parent`'s objects)
-/// into one whose only thread is `child_tid`: every object as it is, a lock held by the caller
-/// now held by its copy, a lock held by another thread still held by that thread (which does
-/// not exist in the child); no thread waits on anything (the waiters were not copied), and the
-/// thread table has the one thread.
-pub fn forked_sync(parent: &ProcessSync, caller: ThreadId, child_tid: ThreadId) -> ProcessSync {
+/// Who holds, in a `fork`ed child whose only thread is `child_tid`, the copy of a mutex held by
+/// `owner` when `caller` forked. A private mutex is copied with the address space: the caller's
+/// lock is held by its copy, another thread's stays held by that thread (which does not exist in
+/// the child). A `shared` segment's mutex is not copied (POSIX: only private memory is; a
+/// process-shared mutex in shared memory is one object): it keeps its owner, the parent's
+/// thread. The one rule for the run ([`forked_sync`]) and for the page's replay of the trace.
+pub fn forked_owner(owner: Option<ThreadId>, shared: bool, caller: ThreadId, child_tid: ThreadId) -> Option<ThreadId> {
+    match owner {
+        Some(t) if t == caller && !shared => Some(child_tid),
+        other => other,
+    }
+}
+
+/// The child's synchronisation objects after `caller` forked its process `parent` (whose
+/// objects are `sync`) into one whose only thread is `child_tid`: every object as it is, a
+/// lock held by the caller now held by its copy, a lock held by another thread still held by
+/// that thread (which does not exist in the child); no thread waits on anything (the waiters
+/// were not copied), and the thread table has the one thread. A mutex of a segment `parent`
+/// maps (`sharing`) is the parent's as it is, owner and waiters ([`forked_owner`]): it is one
+/// lock, which the event loop keeps the same in every mapping process.
+pub fn forked_sync(
+    sync: &ProcessSync,
+    sharing: &Sharing,
+    parent: ProcessId,
+    caller: ThreadId,
+    child_tid: ThreadId,
+) -> ProcessSync {
     let me = |t: ThreadId| if t == caller { child_tid } else { t };
-    let mut s = parent.clone();
-    for m in &mut s.mutexes {
-        m.owner = m.owner.map(me);
-        m.waiters.clear();
+    let mut s = sync.clone();
+    for (id, m) in s.mutexes.iter_mut().enumerate() {
+        let shared = sharing.mutex_copies(parent, id).is_some();
+        m.owner = forked_owner(m.owner, shared, caller, child_tid);
+        if !shared {
+            m.waiters.clear();
+        }
     }
     for l in &mut s.spinlocks {
         l.owner = l.owner.map(me);

@@ -695,18 +695,18 @@ pub const INSTRUCTIONS: &[InstrDoc] = &[
     InstrDoc {
         mnemonic: "compute",
         operands: 1,
-        needs: "a number of ticks (or a range like 2..6)",
+        needs: "a number of µs (or a range like 2..6)",
         cost: "N",
-        effect: "Uses the CPU for N ticks. A time slice may cut it; it resumes where it stopped. `compute A..B` draws N \
+        effect: "Uses the CPU for N µs. A time slice may cut it; it resumes where it stopped. `compute A..B` draws N \
                  uniformly from A to B with the scenario's seed.",
         example: "compute 5",
     },
     InstrDoc {
         mnemonic: "io",
         operands: 1,
-        needs: "a number of ticks to wait (or a range like 5..15)",
+        needs: "a number of µs to wait (or a range like 5..15)",
         cost: "0, then blocked N",
-        effect: "Blocking I/O: the thread leaves its CPU and is blocked for N ticks, then ready again. `io 0` leaves the \
+        effect: "Blocking I/O: the thread leaves its CPU and is blocked for N µs, then ready again. `io 0` leaves the \
                  CPU and is ready again at once.",
         example: "io 10",
     },
@@ -787,7 +787,7 @@ pub const INSTRUCTIONS: &[InstrDoc] = &[
         needs: "a spin lock name",
         cost: "1 per attempt",
         effect: "Takes the spin lock; if another thread holds it, the thread does not sleep but stays on its CPU and \
-                 tries again, 1 tick per attempt, until it gets it (busy-waiting: it burns CPU, counted as its \
+                 tries again, 1 µs per attempt, until it gets it (busy-waiting: it burns CPU, counted as its \
                  `spin_time`). No queue: whoever tries first after the release wins. Spin locks need no \
                  declaration.",
         example: "spin_lock s",
@@ -1057,7 +1057,7 @@ pub const INSTRUCTIONS: &[InstrDoc] = &[
         cost: "1 + the copy, and again when woken",
         effect: "Puts the message in the channel, for any thread of any process to `recv`. If the channel holds its \
                  `capacity` of messages already, the thread blocks until a `recv` makes room, then runs `send` \
-                 again. The copy costs the channel's `message_bytes / bytes_per_tick` ticks (0 for 8 bytes).",
+                 again. The copy costs the channel's `message_bytes / bytes_per_tick` µs (0 for 8 bytes).",
         example: "send ch, r0",
     },
     InstrDoc {
@@ -1118,7 +1118,11 @@ pub const SYNTAX_NOTES: &[(&str, &str)] = &[
         "`$name` is one of the scenario's `params` (`\"params\": { \"cs\": 4 }`): a whole number wherever a number \
          goes (`compute $cs`, `loop $n`), so a sweep can vary it (`params.cs`).",
     ),
-    ("Time", "One tick is one simulated microsecond (µs)."),
+    (
+        "Time",
+        "Times are simulated microseconds (µs). The scenario's JSON counts them in ticks (`quantum`, `fork_ticks`, \
+         …): one tick is one µs.",
+    ),
 ];
 
 /// Whether `a` is one edit (a changed, missing or extra letter) from `b`: a likely typo.
@@ -1455,7 +1459,7 @@ impl Parser<'_> {
         let bad = || {
             self.err(
                 t.column,
-                format!("`{}` is not a duration: write a whole number of ticks ≥ {min}, or a range like 5..15", t.text),
+                format!("`{}` is not a duration: write a whole number of µs ≥ {min}, or a range like 5..15", t.text),
             )
         };
         match t.text.split_once("..") {

@@ -53,7 +53,7 @@ impl Schedule {
     /// spaces (`"0, 1, 10"`). Errors say which character is wrong and show the forms.
     pub fn parse(text: &str) -> Result<Schedule, String> {
         const FORMS: &str =
-            "write one thread number per tick, as OSTEP's -P (`0011`), or numbers separated by commas (`0,1,10`)";
+            "write one thread number per µs of CPU, as OSTEP's -P (`0011`), or numbers separated by commas (`0,1,10`)";
         let text = text.trim();
         let entries: Vec<ThreadId> = if text.contains([',', ' ', '\t']) {
             let mut out = Vec::new();
@@ -76,7 +76,7 @@ impl Schedule {
         };
         if entries.len() > MAX_SCHEDULE_ENTRIES {
             return Err(format!(
-                "{} entries is too many: a schedule has at most {MAX_SCHEDULE_ENTRIES} (one per tick)",
+                "{} entries is too many: a schedule has at most {MAX_SCHEDULE_ENTRIES} (one per µs)",
                 entries.len()
             ));
         }

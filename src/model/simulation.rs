@@ -27,7 +27,7 @@ use super::cpu::{Cpu, Phase};
 use super::events::{EventKind, EventQueue};
 use super::interpreter::Fault;
 use super::interpreter::{self, Change, Effect, Flow, ProcessState};
-use super::ipc::Mirrors;
+use super::ipc::{Mirrors, Sharing};
 use super::loaded::LoadedRun;
 use super::memory::Cell;
 use super::metrics::{Averages, Metrics, ProcessMemory, VariableValue};
@@ -152,10 +152,6 @@ impl Simulation {
     fn grow(&mut self) {
         if self.k.born.len() + self.k.declared > self.sys.processes.len() {
             self.sys.grow_all(&self.k.born);
-            if self.k.ipc_hooks {
-                // A forked child maps its parent's segments (`Sharing::inherit_mappings`).
-                self.k.mirrors = Mirrors::of(&self.sys);
-            }
         }
     }
 }
@@ -218,7 +214,12 @@ struct Kernel {
     sync: Vec<ProcessSync>,
     /// The scenario's channels, shared by all processes.
     channels: Vec<Channel>,
-    /// Which variables and mutexes are copies of one shared segment's ([`super::ipc`]).
+    /// What the processes share as the run stands: the system's at the start, and each `fork`ed
+    /// child's mappings from the instant of its `fork` ([`Sharing::inherit_mappings`]; the system
+    /// adds them only after the instant, [`Simulation::grow`]).
+    sharing: Sharing,
+    /// Which variables and mutexes are copies of one shared segment's ([`super::ipc`]), from
+    /// `sharing`.
     mirrors: Mirrors,
     /// Under priority inheritance, which way priority numbers go (`None`: no inheritance).
     inherit: Option<MostUrgent>,
@@ -354,6 +355,7 @@ impl Kernel {
             memory: sys.processes.iter().map(|p| p.space.initial.iter().map(|&v| Cell::new(v)).collect()).collect(),
             sync: sys.processes.iter().map(ProcessSync::new).collect(),
             channels: super::ipc::channels(&sys.sharing),
+            sharing: sys.sharing.clone(),
             mirrors: Mirrors::of(sys),
             ipc_hooks: sys.sharing.inherit || !sys.sharing.variables.is_empty() || !sys.sharing.mutexes.is_empty(),
             inherit: sys.sharing.inherit.then_some(match &run.scheduler.params {
@@ -410,7 +412,7 @@ impl Kernel {
                     time: self.now,
                     steps: self.steps,
                     message: format!(
-                        "stopped: the next event is at t={t}, past the time limit of {} ticks (limits.max_time)",
+                        "stopped: the next event is at t={t}, past the time limit of {} µs (limits.max_time)",
                         self.limits.max_time
                     ),
                 }));
@@ -893,7 +895,7 @@ impl Kernel {
     #[cold]
     fn after_shared(&mut self, sys: &System, pid: super::ProcessId, tid: ThreadId, instr: &Instr) {
         if self.mirrors.maps(pid) {
-            self.share(sys, pid, tid, instr);
+            self.share(pid, tid, instr);
         }
         if self.inherit.is_some() && matches!(instr, Instr::Lock { .. } | Instr::Unlock { .. } | Instr::CondWait { .. })
         {
@@ -904,8 +906,8 @@ impl Kernel {
     /// After `instr` of `tid` (process `pid`, which maps a shared segment): copies what it
     /// changed in a shared variable or mutex to the other mapping processes, and records it.
     #[cold]
-    fn share(&mut self, sys: &System, pid: super::ProcessId, tid: ThreadId, instr: &Instr) {
-        for what in self.mirrors.propagate(&sys.sharing, pid, tid, instr, &mut self.memory, &mut self.sync) {
+    fn share(&mut self, pid: super::ProcessId, tid: ThreadId, instr: &Instr) {
+        for what in self.mirrors.propagate(&self.sharing, pid, tid, instr, &mut self.memory, &mut self.sync) {
             self.record(what);
         }
     }
@@ -1070,7 +1072,15 @@ impl Kernel {
         t.ctx.loaded_from = Default::default();
         let child_tid = self.add_thread(tid, t);
         self.memory.push(self.memory[parent].iter().map(|c| Cell::new(c.value)).collect());
-        self.sync.push(procs::forked_sync(&self.sync[parent], tid, child_tid));
+        self.sync.push(procs::forked_sync(&self.sync[parent], &self.sharing, parent, tid, child_tid));
+        if self.ipc_hooks {
+            // The child maps its parent's segments now: a store or `unlock` another process makes
+            // later in this instant reaches its copies too.
+            self.sharing.inherit_mappings(parent, child);
+            let vars: Vec<usize> = self.memory.iter().map(Vec::len).collect();
+            let mutexes: Vec<usize> = self.sync.iter().map(|s| s.mutexes.len()).collect();
+            self.mirrors = Mirrors::new(&self.sharing, &vars, &mutexes);
+        }
         self.pages.fork(parent, tid, child, child_tid);
         self.forked = true;
         self.born.push(Born::of(sys, tid, child, child_tid, None, self.now));

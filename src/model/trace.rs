@@ -592,7 +592,8 @@ impl Fold {
                     (l.readers, l.writer) = (readers, writer);
                 }
                 // A forked child starts with its parent's values and locks (the forking thread's
-                // now held by its copy); a spawned one with the declared values, as loaded.
+                // private ones now held by its copy: `procs::forked_owner`); a spawned one with
+                // the declared values, as loaded.
                 What::NewProcess { tid, child, thread, spawned: None } => {
                     // The child's thread is a copy of the caller after its `fork`: the caller's
                     // registers and flags (the `Reg` event that follows zeroes the fork's
@@ -603,7 +604,9 @@ impl Fold {
                     (copy.pc, copy.registers, copy.flags) = (pc, registers, flags);
                     let parent = sys.threads[tid].pid;
                     self.variables[child] = self.variables[parent].clone();
-                    let owners = self.mutex_owners[parent].iter().map(|o| o.map(|o| if o == tid { thread } else { o }));
+                    let owners = (self.mutex_owners[parent].iter().enumerate()).map(|(m, &o)| {
+                        super::procs::forked_owner(o, sys.sharing.mutex_copies(parent, m).is_some(), tid, thread)
+                    });
                     self.mutex_owners[child] = owners.collect();
                 }
                 What::Reaped { tid, reg, value, .. } => self.threads[tid].registers[reg as usize] = value,

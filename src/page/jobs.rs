@@ -148,7 +148,7 @@ pub fn parse_ticks(cell: &str, what: &str, min: Ticks) -> Result<Vec<Ticks>, Str
         .filter(|w| !w.trim().is_empty())
         .map(|w| {
             w.trim().parse::<Ticks>().ok().filter(|&n| n >= min).ok_or_else(|| {
-                format!("{what} must be whole numbers of ticks, at least {min}, separated by commas (like `5, 3`); `{}` is not", w.trim())
+                format!("{what} must be whole numbers of µs, at least {min}, separated by commas (like `5, 3`); `{}` is not", w.trim())
             })
         })
         .collect()
@@ -261,7 +261,7 @@ mod tests {
         let e = parse_ticks("5, x", "CPU bursts", 1).unwrap_err();
         assert_eq!(
             e,
-            "CPU bursts must be whole numbers of ticks, at least 1, separated by commas (like `5, 3`); `x` is not"
+            "CPU bursts must be whole numbers of µs, at least 1, separated by commas (like `5, 3`); `x` is not"
         );
         assert!(parse_ticks("0", "CPU bursts", 1).is_err());
     }

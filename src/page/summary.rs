@@ -186,7 +186,7 @@ fn notes_of(scenario: &Scenario) -> Vec<String> {
             "the lowest-numbered ready thread runs until it blocks or ends. To choose who runs,".into()
         };
         notes.push(format!(
-            "No schedule in this scenario's JSON, so {runs} write one in its \"scheduler\", e.g. \"schedule\": \"0011\" (thread 0 runs 2 ticks, then thread 1 runs 2; threads numbered from 0 in scenario order)."
+            "No schedule in this scenario's JSON, so {runs} write one in its \"scheduler\", e.g. \"schedule\": \"0011\" (thread 0 runs 2 µs, then thread 1 runs 2; threads numbered from 0 in scenario order)."
         ));
     }
     if let PolicyParams::Lottery(l) = &scenario.scheduler.params

@@ -45,7 +45,7 @@ pub fn finals(x: &Exploration) -> String {
         Reduction::None => format!("{} interleavings enumerated", x.schedules),
     };
     out.push_str(&format!(
-        "{} final state{} ({searched}, {} steps). A schedule names the thread that runs each tick on one CPU; replay one with `threadlab run FILE --schedule S`.\n",
+        "{} final state{} ({searched}, {} steps). A schedule names the thread that runs each µs on one CPU; replay one with `threadlab run FILE --schedule S`.\n",
         x.finals.len(),
         if x.finals.len() == 1 { "" } else { "s" },
         x.steps

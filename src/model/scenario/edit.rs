@@ -279,7 +279,8 @@ impl Setting {
                 .map_err(|_| format!("`{text}` is not a tie rule (arrivals_first or preempted_first)")),
             _ => {
                 let n: u64 = text.parse().map_err(|_| {
-                    let what = self.unit().map_or("a whole number".to_string(), |u| format!("a whole number of {u}"));
+                    let what = (self.unit().map(crate::model::unit_word))
+                        .map_or("a whole number".to_string(), |u| format!("a whole number of {u}"));
                     format!("`{text}` is not {what}")
                 })?;
                 self.number(n)
@@ -426,7 +427,7 @@ impl ScenarioEdit {
                 // A new process is set up before it runs: at least a tick (`Scenario::validate`).
                 let least = u64::from(matches!(self, ScenarioEdit::ForkTicks(_) | ScenarioEdit::SpawnTicks(_)));
                 if n > MAX_SWITCH_TICKS || n < least {
-                    return Err(at(format!("must be {least} to {MAX_SWITCH_TICKS} ticks, got {n}")));
+                    return Err(at(format!("must be {least} to {MAX_SWITCH_TICKS} µs, got {n}")));
                 }
                 match self {
                     ScenarioEdit::ThreadSwitchTicks(_) => machine.thread_switch_ticks = n,
@@ -766,7 +767,7 @@ mod tests {
 
     #[test]
     fn bad_text_says_which_key_and_what_is_expected() {
-        assert_eq!(ScenarioEdit::parse("quantum=x").unwrap_err(), "quantum: `x` is not a whole number of ticks");
+        assert_eq!(ScenarioEdit::parse("quantum=x").unwrap_err(), "quantum: `x` is not a whole number of µs");
         assert!(ScenarioEdit::parse("quantum").unwrap_err().contains("key=value"));
         assert!(ScenarioEdit::parse("speed=3").unwrap_err().contains("`speed` is not a setting"));
         assert!(ScenarioEdit::parse("policy=coinflip").unwrap_err().starts_with("policy: `coinflip` is not a policy"));

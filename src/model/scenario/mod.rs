@@ -486,7 +486,7 @@ impl Scenario {
             let field = if m.fork_ticks == 0 { "fork_ticks" } else { "spawn_ticks" };
             return Err(ScenarioError::at(
                 format!("machine.{field}"),
-                "must be at least 1 tick: a new process is set up before it can run",
+                "must be at least 1 µs: a new process is set up before it can run",
             ));
         }
         if m.page_bytes < 8 {
@@ -514,7 +514,7 @@ impl Scenario {
         if self.limits.max_time == 0 {
             return Err(ScenarioError::at(
                 "limits.max_time",
-                "`max_time` must be at least 1 tick: with 0 the run could not start",
+                "`max_time` must be at least 1 µs: with 0 the run could not start",
             ));
         }
         if let Some(e) = self.params.keys().find_map(|n| ParamName::new(n).err()) {
@@ -720,7 +720,7 @@ fn attrs_valid(
         return Err(ScenarioError::at(format!("{here}.tickets"), "`tickets` must be at least 1"));
     }
     if expected_burst == Some(0) {
-        return Err(ScenarioError::at(format!("{here}.expected_burst"), "`expected_burst` must be at least 1 tick"));
+        return Err(ScenarioError::at(format!("{here}.expected_burst"), "`expected_burst` must be at least 1 µs"));
     }
     if let Some(cpus_allowed) = affinity {
         if cpus_allowed.is_empty() {

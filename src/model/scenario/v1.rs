@@ -55,10 +55,7 @@ impl ScenarioV1 {
             PolicyV1::Fcfs => SchedulerSpec::of(Policy::Fcfs, None),
             PolicyV1::RoundRobin => {
                 let Some(quantum) = s.quantum else {
-                    return Err(ScenarioError::at(
-                        "scheduler.quantum",
-                        "Round Robin needs a quantum of at least 1 tick",
-                    ));
+                    return Err(ScenarioError::at("scheduler.quantum", "Round Robin needs a quantum of at least 1 µs"));
                 };
                 let mut spec = SchedulerSpec::of(Policy::RoundRobin, Some(quantum));
                 spec.set_tie(s.tie).expect("Round Robin has a tie rule");

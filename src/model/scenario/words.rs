@@ -13,11 +13,11 @@ fn must_be(key: &str) -> Option<String> {
         "machine" => "an object like { \"cpus\": 2 }".into(),
         "cpus" => format!("a whole number from 1 to {}", super::MAX_CPUS),
         "thread_switch_ticks" | "process_switch_ticks" | "arrival" | "max_time" => {
-            "a whole number of ticks, 0 or more".into()
+            "a whole number of µs, 0 or more".into()
         }
         "scheduler" => "an object like { \"policy\": \"rr\", \"quantum\": 4 }".into(),
         "policy" => format!("the name of a policy: {}", Policy::keys_for_people()),
-        "quantum" | "expected_burst" => "a whole number of ticks, at least 1".into(),
+        "quantum" | "expected_burst" => "a whole number of µs, at least 1".into(),
         "tie" => "`arrivals_first` or `preempted_first`".into(),
         "seed" => "a whole number, 0 or more".into(),
         "limits" => "an object like { \"max_steps\": 200000 }".into(),
@@ -271,7 +271,7 @@ mod tests {
         );
         assert_eq!(
             words("processes[0].arrival", "invalid value: integer `-3`, expected u64"),
-            "`arrival` must be a whole number of ticks, 0 or more, got -3"
+            "`arrival` must be a whole number of µs, 0 or more, got -3"
         );
         assert_eq!(
             words("processes[0].variables.counter", "invalid type: floating point `1.5`, expected i64"),

@@ -131,10 +131,10 @@ impl PolicySpec for CfsSpec {
     }
     fn validate(&self) -> Result<(), ParamError> {
         if self.target_latency == 0 {
-            return Err(ParamError::new("target_latency", "must be at least 1 tick"));
+            return Err(ParamError::new("target_latency", "must be at least 1 µs"));
         }
         if self.min_granularity == 0 {
-            return Err(ParamError::new("min_granularity", "must be at least 1 tick"));
+            return Err(ParamError::new("min_granularity", "must be at least 1 µs"));
         }
         Ok(())
     }

@@ -85,7 +85,7 @@ impl PolicySpec for LotterySpec {
     }
     fn validate(&self) -> Result<(), ParamError> {
         if self.quantum == 0 {
-            return Err(ParamError::new("quantum", "lottery scheduling needs a quantum of at least 1 tick"));
+            return Err(ParamError::new("quantum", "lottery scheduling needs a quantum of at least 1 µs"));
         }
         if let DrawSpec::PythonRandom(stream) = &self.draw {
             stream.validate().map_err(|e| ParamError::new("draw.python_random.skip", e))?;

@@ -150,7 +150,7 @@ impl PolicySpec for MlfqSpec {
         let lowest = self.levels.len() - 1;
         for (i, level) in self.levels.iter().enumerate() {
             if level.quantum == 0 {
-                return Err(ParamError::new(&format!("levels[{i}].quantum"), "must be at least 1 tick"));
+                return Err(ParamError::new(&format!("levels[{i}].quantum"), "must be at least 1 µs"));
             }
             if level.allotment == 0 && i < lowest {
                 return Err(ParamError::new(

@@ -113,11 +113,11 @@ impl PolicySpec for PrioritySpec {
     }
     fn validate(&self) -> Result<(), ParamError> {
         if self.quantum == Some(0) {
-            return Err(ParamError::new("quantum", "must be at least 1 tick (leave it out for no round robin)"));
+            return Err(ParamError::new("quantum", "must be at least 1 µs (leave it out for no round robin)"));
         }
         if let Some(a) = &self.aging {
             if a.every == 0 {
-                return Err(ParamError::new("aging.every", "must be at least 1 tick"));
+                return Err(ParamError::new("aging.every", "must be at least 1 µs"));
             }
             if a.step == 0 {
                 return Err(ParamError::new("aging.step", "must be at least 1 (leave `aging` out for no aging)"));

@@ -29,7 +29,7 @@ impl PolicySpec for RoundRobinSpec {
     }
     fn validate(&self) -> Result<(), ParamError> {
         if self.quantum == 0 {
-            return Err(ParamError::new("quantum", "Round Robin needs a quantum of at least 1 tick"));
+            return Err(ParamError::new("quantum", "Round Robin needs a quantum of at least 1 µs"));
         }
         Ok(())
     }

@@ -68,7 +68,7 @@ impl ScriptedSpec {
 
 impl PolicySpec for ScriptedSpec {
     const KEY: &'static str = "scripted";
-    const LABEL: &'static str = "Scripted: a \"schedule\" in the JSON names who runs each tick (one CPU)";
+    const LABEL: &'static str = "Scripted: a \"schedule\" in the JSON names who runs each µs (one CPU)";
     fn with_defaults(_quantum: Ticks) -> Self {
         ScriptedSpec::default()
     }

@@ -70,7 +70,7 @@ impl PolicySpec for SjfSpec {
             return Err(ParamError::new("estimate.alpha", format!("must be from 0 to 1, got {got}")));
         }
         if e.initial == 0 {
-            return Err(ParamError::new("estimate.initial", "must be at least 1 tick"));
+            return Err(ParamError::new("estimate.initial", "must be at least 1 µs"));
         }
         Ok(())
     }

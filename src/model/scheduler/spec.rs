@@ -278,7 +278,7 @@ impl SchedulerSpec {
     /// Checks the parameters' ranges (the first problem found).
     pub fn validate(&self) -> Result<(), ParamError> {
         if let Queues::PerCpu { steal_every: Some(0) } = self.queues {
-            return Err(ParamError::new("steal_every", "must be at least 1 tick"));
+            return Err(ParamError::new("steal_every", "must be at least 1 µs"));
         }
         if let VictimSpec::PythonRandom(stream) = &self.steal_victim {
             stream.validate().map_err(|e| ParamError::new("steal_victim.python_random.skip", e))?;
@@ -453,7 +453,7 @@ impl SchedulerSpec {
             (None, q) => q,
             (Some(v), Queues::PerCpu { .. }) => match v.as_u64() {
                 Some(n) => Queues::PerCpu { steal_every: Some(n) },
-                None => return Err(nested_error("steal_every", &format!("must be a whole number of ticks, got {v}"))),
+                None => return Err(nested_error("steal_every", &format!("must be a whole number of µs, got {v}"))),
             },
             (Some(_), Queues::Global) => {
                 return Err(nested_error(

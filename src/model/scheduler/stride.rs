@@ -72,7 +72,7 @@ impl PolicySpec for StrideSpec {
     }
     fn validate(&self) -> Result<(), ParamError> {
         if self.quantum == 0 {
-            return Err(ParamError::new("quantum", "stride scheduling needs a quantum of at least 1 tick"));
+            return Err(ParamError::new("quantum", "stride scheduling needs a quantum of at least 1 µs"));
         }
         if self.stride1 == 0 {
             return Err(ParamError::new("stride1", "must be at least 1"));

@@ -34,13 +34,13 @@ pub struct TickRrSpec {
 
 impl PolicySpec for TickRrSpec {
     const KEY: &'static str = "tick_rr";
-    const LABEL: &'static str = "Round Robin on a global tick (OSTEP multi.py)";
+    const LABEL: &'static str = "Round Robin on a global timer (OSTEP multi.py)";
     fn with_defaults(quantum: Ticks) -> Self {
         TickRrSpec { quantum }
     }
     fn validate(&self) -> Result<(), ParamError> {
         if self.quantum == 0 {
-            return Err(ParamError::new("quantum", "the timer needs a period of at least 1 tick"));
+            return Err(ParamError::new("quantum", "the timer needs a period of at least 1 µs"));
         }
         Ok(())
     }

@@ -75,7 +75,7 @@ impl Col {
             Col::Arrival => {
                 job.arrival = cell
                     .parse()
-                    .map_err(|_| format!("The arrival must be a whole number of ticks, 0 or more; `{cell}` is not."))?
+                    .map_err(|_| format!("The arrival must be a whole number of µs, 0 or more; `{cell}` is not."))?
             }
             Col::Bursts => job.bursts = jobs::parse_ticks(cell, "CPU bursts", 1)?,
             Col::Io => job.io = jobs::parse_ticks(cell, "I/O waits", 1)?,

@@ -30,7 +30,7 @@ fn reference_markup() -> String {
              <dd class=\"cost\">{2}</dd><dd><pre class=\"example\">{3}</pre></dd></div>",
             d.mnemonic,
             with_code(d.effect),
-            escape(&cost_in_ticks(d.cost)),
+            escape(&cost_in_us(d.cost)),
             escape(d.example)
         );
     }
@@ -68,13 +68,13 @@ pub fn LanguageReference() -> Html {
     }
 }
 
-/// An instruction's cost with its unit: "1 tick", "N ticks", "1 tick per attempt", "1 tick, and
-/// 1 when woken", "0, then blocked N ticks" (the unit after the first number when more follows
-/// it, else at the end).
-fn cost_in_ticks(cost: &str) -> String {
+/// An instruction's cost with its unit, simulated µs: "1 µs", "N µs", "1 µs per attempt", "1 µs,
+/// and 1 when woken", "156 µs (machine.fork_ticks)", "0, then blocked N µs" (the unit after a
+/// first 1 or a number the setting's name follows, else at the end).
+fn cost_in_us(cost: &str) -> String {
     match cost.split_once([' ', ',']) {
-        Some(("1", _)) => format!("1 tick{}", &cost[1..]),
-        _ if cost == "1" => "1 tick".to_string(),
-        _ => format!("{cost} ticks"),
+        Some(("1", _)) => format!("1 µs{}", &cost[1..]),
+        Some((n, setting)) if setting.starts_with('(') => format!("{n} µs {setting}"),
+        _ => format!("{cost} µs"),
     }
 }
