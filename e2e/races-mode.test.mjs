@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { byId, cli, cliJson, cliVar, newPage, openScenario, ROOT, shot, T, TEST_TIMEOUT, useApp, waitNum } from './lib.mjs';
+import { byId, cli, cliJson, cliVar, newPage, openScenario, ROOT, shot, T, TEST_TIMEOUT, text, useApp, waitNum } from './lib.mjs';
 
 const env = useApp();
 
@@ -148,6 +148,9 @@ test('every interleaving of a big program: the old result hidden, progress while
   const note = await byId(page, 'lab-note').textContent();
   const stopped = Number(/^Stopped after (\d+) (states|interleavings)/.exec(note)?.[1]);
   assert.ok(stopped > 0, note);
+  // The learner's own Cancel is said plainly, not as an error.
+  assert.equal(await byId(page, 'lab-note').getAttribute('role'), 'status', 'a cancel is not an alert');
+  assert.doesNotMatch(note, /lower the limit/);
   assert.equal(await progress.count(), 0);
   assert.equal(await byId(page, 'explore-too-big').isVisible(), false, 'still not this run\'s result');
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'explore-run');
@@ -167,6 +170,13 @@ test('every interleaving of a big program: the old result hidden, progress while
   await page.waitForFunction(() => /stored 1000 states/.test(document.querySelector('[data-testid="explore-too-big"]')?.textContent ?? ''), null, { timeout: T.load });
   assert.equal(await byId(page, 'explore-too-big').isVisible(), true);
   assert.equal(await byId(page, 'lab-note').count(), 0);
+  // To the simulator and back, the scenario unchanged: the answer is still there, with its
+  // limit, not computed again from the form's first values (a walk found the limit reset).
+  await byId(page, 'mode-simulator').click();
+  await byId(page, 'mode-races').click();
+  assert.match(await text(page, 'explore-too-big'), /stored 1000 states/);
+  assert.equal(await byId(page, 'explore-limit-field').inputValue(), '1000');
+  assert.equal(await page.locator('[data-testid="lab-progress"], [data-testid="explore-progress"]').count(), 0, 'nothing computed again');
   page.done();
 });
 

@@ -599,12 +599,22 @@ fn a_ready_wait_open_at_a_fault_is_counted() {
 }
 
 /// One term for a `"start": "created"` slot no `create` has reached: the thread table says
-/// "not created yet" (it said "not started" while the outcome says "never created").
+/// "not created yet" (it said "not started" while the outcome says "never created"), and
+/// "never created" at the run's end, as the outcome does (a walk found "not created yet" there).
 #[test]
-fn an_uncreated_slot_is_not_created_yet() {
+fn an_uncreated_slot_is_not_created_yet_then_never_created() {
     use threadlab::page::run::Run;
     let run = Run::from_json(include_str!("../presets/threads-create-join.json")).unwrap();
     let w4 = &run.snapshot(0).threads[4];
-    assert_eq!(w4.state_words(run.system.threads[4].created), "not created yet");
-    assert_eq!(w4.state_words(false), "new");
+    assert_eq!(w4.state_words(run.system.threads[4].created, false), "not created yet");
+    assert_eq!(w4.state_words(false, false), "new");
+    // Two loops of 3 instead of 4: slot w4 is never reached.
+    let text = include_str!("../presets/threads-create-join.json").replace("loop 4", "loop 3");
+    let run = Run::from_json(&text).unwrap();
+    let end = run.snapshot(run.end);
+    let never: Vec<String> = (0..end.threads.len())
+        .filter(|&t| run.system.threads[t].created && end.threads[t].state == threadlab::model::trace::ThreadState::New)
+        .map(|t| end.threads[t].state_words(true, true))
+        .collect();
+    assert_eq!(never, ["never created"]);
 }

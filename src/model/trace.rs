@@ -364,11 +364,12 @@ pub struct ThreadView {
 
 impl ThreadView {
     /// Its state in words for the thread table: the state's name, except "not created yet" for a
-    /// `"start": "created"` thread no `create` has started (`created`: it is one), and
+    /// `"start": "created"` thread no `create` has started (`created`: it is one), "never
+    /// created" for one still so at the run's end (`ended`), as the outcome says, and
     /// "exited (v)" for a terminated one, with ", joined" once a `join` took its value.
-    pub fn state_words(&self, created: bool) -> String {
+    pub fn state_words(&self, created: bool, ended: bool) -> String {
         match (self.state, self.exit_value) {
-            // The outcome says "never created" of one still so at the end: one term, "created".
+            (ThreadState::New, _) if created && ended => "never created".into(),
             (ThreadState::New, _) if created => "not created yet".into(),
             (ThreadState::Terminated, Some(v)) if self.joined => format!("exited ({v}), joined"),
             (ThreadState::Terminated, Some(v)) => format!("exited ({v})"),

@@ -141,6 +141,8 @@ struct View {
     busy: bool,
     progress: Option<(u32, u32)>,
     error: Option<String>,
+    /// `error` is the learner's own Cancel, said plainly (not as an alert).
+    cancelled: bool,
     /// Races' Every interleaving was asked for and has not answered: its results shown are
     /// the previous run's, so they are hidden, and its progress is the explorer's count (what
     /// it counts in `progress.1`: [`races_view::COUNTING_STATES`]).
@@ -170,6 +172,9 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
     let redraw = use_force_update();
     // The last fields sent per panel, sent again when the scenario in use changes.
     let last = use_mut_ref(|| [None::<Vec<(String, String)>>, None, None, None]);
+    // The scenario each panel last computed for: coming back to a panel without a change of
+    // scenario shows what it had (a search still running goes on), not a fresh start.
+    let computed_for = use_mut_ref(|| [None::<Rc<str>>, None, None, None]);
     let workers = {
         let (views, redraw) = (views.clone(), redraw.clone());
         use_memo((), move |_| {
@@ -189,7 +194,7 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
                                     v.markup = Some(markup.into());
                                 }
                                 WorkerEvent::Failed(message) => {
-                                    (v.busy, v.progress) = (false, None);
+                                    (v.busy, v.progress, v.cancelled) = (false, None, false);
                                     v.error = Some(message);
                                 }
                             }
@@ -218,11 +223,15 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
     let lab = props.mode.and_then(Mode::lab);
     // A panel opened for the first time, or whose scenario changed, is (re)computed.
     {
-        let (send, last) = (send.clone(), last.clone());
-        use_effect_with((lab, props.scenario.clone()), move |(lab, _)| {
+        let (send, last, computed_for) = (send.clone(), last.clone(), computed_for.clone());
+        use_effect_with((lab, props.scenario.clone()), move |(lab, scenario)| {
             if let Some(panel) = *lab {
-                let fields = last.borrow()[index(panel)].clone().unwrap_or_default();
-                send(panel, fields);
+                let i = index(panel);
+                if computed_for.borrow()[i].as_ref() != Some(scenario) {
+                    computed_for.borrow_mut()[i] = Some(scenario.clone());
+                    let fields = last.borrow()[i].clone().unwrap_or_default();
+                    send(panel, fields);
+                }
             }
         });
     }
@@ -319,9 +328,10 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
         Callback::from(move |_: ()| {
             workers[i].cancel();
             let v = &mut views.borrow_mut()[i];
+            v.cancelled = true;
             v.error = Some(if v.exploring {
                 format!(
-                    "Stopped after {}: nothing to show. Explore a smaller program (fewer threads, loop iterations or shared steps) or lower the limit.",
+                    "Stopped after {} (cancelled): nothing to show. To see every final value, explore a smaller program (fewer threads, loop iterations or shared steps).",
                     explored_count(v.progress)
                 )
             } else {
@@ -377,7 +387,11 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
                     </p>
                 }
                 if let Some(e) = &v.error {
-                    <p class="error" role="alert" data-testid="lab-note">{ e }</p>
+                    if v.cancelled {
+                        <p class="muted" role="status" data-testid="lab-note">{ e }</p>
+                    } else {
+                        <p class="error" role="alert" data-testid="lab-note">{ e }</p>
+                    }
                 }
                 <div ref={host} class={classes!("lab-body", v.exploring.then_some("stale"))} data-testid="lab-body">
                     { v.markup.as_ref().map(|m| raw(m.to_string())).unwrap_or_else(|| html! { <p class="muted" role="status">{ "Working…" }</p> }) }

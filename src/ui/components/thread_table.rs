@@ -87,7 +87,7 @@ fn ThreadRow(props: &ThreadRowProps) -> Html {
                 if let Some(fault) = fault {
                     <span class="state state-failed" data-testid="thread-state" title={format!("Runtime error: {}", fault.replace('`', ""))}>{ "failed (runtime error)" }</span>
                 } else {
-                    <span class={state_class(view.state)} data-testid="thread-state">{ view.state_words(t.created) }</span>
+                    <span class={state_class(view.state)} data-testid="thread-state">{ view.state_words(t.created, props.time >= run.end) }</span>
                 }
                 if props.switching_in { <span class="muted" title="The CPU is saving the previous context and loading this one">{ " switching in" }</span> }
             </td>
