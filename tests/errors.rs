@@ -171,6 +171,11 @@ fn json_mistakes_get_plain_explanations() {
     let trailing = err(r#"{"name":"x","processes":[{"name":"p","variables":{"a":1,},"threads":[]}]}"#);
     assert_eq!(trailing.path, "processes[0].variables");
     assert!(trailing.message.starts_with("a comma right before"), "{}", trailing.message);
+    // Two commas in a row: serde_json wants a key there; the words say a comma may be extra (a
+    // walk found only "keys need double quotes", which misled).
+    let twice = err("{\n  \"name\": \"x\",\n  \"cpus\": 2,,\n  \"processes\": []\n}");
+    assert_eq!((twice.line, twice.column), (Some(3), Some(13)));
+    assert!(twice.message.contains("a comma is one too many"), "{}", twice.message);
     let cut = err("{\n  \"name\": \"x\",\n  \"processes\": [\n");
     assert_eq!(cut.column, Some(1));
     assert!(cut.message.starts_with("the text ends too early"), "{}", cut.message);

@@ -112,7 +112,7 @@ pub(super) fn plain_json_message(e: &serde_json::Error) -> String {
     } else if raw.starts_with("trailing comma") {
         "a comma right before `]` or `}`: remove it"
     } else if raw.starts_with("key must be a string") {
-        "object keys need \"double quotes\""
+        "a member name is expected here: in \"double quotes\" (or a comma is one too many)"
     } else if raw.starts_with("trailing characters") {
         "more text after the scenario's end: its last `}` comes earlier, or its first `{` is missing"
     } else if raw.starts_with("control character") {
