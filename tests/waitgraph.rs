@@ -270,6 +270,10 @@ fn a_forked_copy_held_by_an_uncopied_thread_is_said_so() {
          no thread of app.1 can unlock it"
     );
     assert!(!g.edges.iter().any(|e| e.holds && e.thread == logger && g.objects[e.object].pid == 1));
+    // The edge list names the copy as its node does (a walk read "waits for mutex log" beside
+    // the graph's two nodes app/log and app.1/log).
+    let words: Vec<String> = g.edges.iter().filter(|e| e.thread == child).map(|e| g.edge_words(&sys, e)).collect();
+    assert_eq!(words, ["app.1/main waits for mutex `app.1/log`"]);
 }
 
 /// A channel is the scenario's, not its first process's: in ipc-messages the graph names it

@@ -411,10 +411,7 @@ impl WaitGraph {
     /// (the scenario's, not the first process's), its name alone.
     pub fn object_name(sys: &System, obj: ObjectRef) -> String {
         let p = &sys.processes[obj.pid];
-        let name = match obj.kind {
-            ObjectKind::Mutex => p.mutexes.get(obj.id).map_or("?", String::as_str),
-            kind => p.objects.name(kind, obj.id),
-        };
+        let name = WaitGraph::own_name(sys, obj);
         let shared = obj.kind == ObjectKind::Channel
             || (obj.kind == ObjectKind::Mutex && sys.sharing.mutex_copies(obj.pid, obj.id).is_some());
         match sys.processes.len() {
@@ -424,13 +421,28 @@ impl WaitGraph {
         }
     }
 
+    /// An object's name in its process, as the scenario declares it.
+    fn own_name(sys: &System, obj: ObjectRef) -> &str {
+        let p = &sys.processes[obj.pid];
+        match obj.kind {
+            ObjectKind::Mutex => p.mutexes.get(obj.id).map_or("?", String::as_str),
+            kind => p.objects.name(kind, obj.id),
+        }
+    }
+
     /// One edge in words, for the graph's text equivalent: "a holds mutex `x`", "a holds
     /// read-write lock `l` to write", "b waits for mutex `x`", "c spins on spin lock `s`".
     pub fn edge_words(&self, sys: &System, e: &Edge) -> String {
         let who = sys.thread_name(e.thread);
         if !e.holds {
             let want = self.want(e.thread).expect("a waiting edge's thread waits");
-            return format!("{who} {}", want.describe(sys, sys.threads[e.thread].pid));
+            // The object named as its node is ("app.1/log" beside "app/log" when a fork
+            // copied it), not by its name alone.
+            let obj = self.objects[e.object];
+            let (own, node) = (WaitGraph::own_name(sys, obj), WaitGraph::object_name(sys, obj));
+            let words =
+                want.describe(sys, sys.threads[e.thread].pid).replacen(&format!("`{own}`"), &format!("`{node}`"), 1);
+            return format!("{who} {words}");
         }
         let obj = self.objects[e.object];
         let mode = if obj.kind == ObjectKind::RwLock { " to write" } else { "" };
