@@ -340,3 +340,22 @@ test('at 1024 px the legend\'s swatches look like the bars and each stays beside
   await shot(page, 'timeline-legend-1024');
   page.done();
 });
+
+test('the time axis labels never run into each other, narrow or wide', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await openApp(page, app, 'race-mutex');
+  for (const width of [390, 1024, 1920]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(300);
+    const boxes = await page.$$eval('svg.axis text', (ts) => ts.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { left: r.left, right: r.right, label: e.textContent };
+    }));
+    assert.ok(boxes.length >= 2, `${width} px: ${boxes.length} labels`);
+    boxes.sort((a, b) => a.left - b.left);
+    for (let i = 1; i < boxes.length; i++) {
+      assert.ok(boxes[i].left >= boxes[i - 1].right + 2, `${width} px: ${boxes[i - 1].label} runs into ${boxes[i].label}`);
+    }
+  }
+  page.done();
+});

@@ -38,9 +38,12 @@ pub struct TimelineProps {
     pub on_select: Callback<Option<ThreadId>>,
 }
 
-/// The time axis under the lanes for `win`, in µs (ticks at round steps).
-fn axis(win: Window) -> Html {
-    let step = axis_step(win.span, 8);
+/// The time axis under the lanes for `win`, in µs (ticks at round steps): about 8 divisions,
+/// fewer on a narrow plot (`width`, CSS px) so that labels stay about 60 px apart and never run
+/// into each other (a walk read "35004000" at 390 px).
+fn axis(win: Window, width: f64) -> Html {
+    let parts = if width > 0.0 { ((width / 60.0) as Ticks).clamp(2, 8) } else { 8 };
+    let step = axis_step(win.span, parts);
     let ticks = (win.start.div_ceil(step)..=(win.start + win.span) / step).map(|i| {
         let t = i * step;
         let f = win.frac(t);
@@ -516,7 +519,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                         )}></div>
                     }
                 </div>
-                { axis(win) }
+                { axis(win, width) }
             </div>
             <p id="bar-details" class="bar-details" data-testid="bar-details" aria-live="polite">{ with_code(&details) }</p>
             <div class="legend" data-testid="timeline-legend" onclick={on_legend}>{ Html::from_html_unchecked((*legend).clone()) }</div>
