@@ -42,6 +42,9 @@ fn mnemonic(i: &Instr) -> &'static str {
         Instr::Create { .. } => "create",
         Instr::Join { .. } => "join",
         Instr::Exit { .. } => "exit",
+        // Not a word of the language: what an x86.py program (a `.x86` header, then OSTEP's
+        // assembly) translates to where the language has no word (tests/ostep_x86.rs).
+        Instr::X86 { .. } => ".x86",
     }
 }
 

@@ -323,6 +323,11 @@ enum WhatDef {
         readers: u32,
         writer: Option<ThreadId>,
     },
+    X86 {
+        pid: ProcessId,
+        tid: ThreadId,
+        step: crate::model::x86::Step,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -331,6 +336,7 @@ enum FlagsDef {
     Less,
     Equal,
     Greater,
+    Unset,
 }
 
 #[derive(Serialize, Deserialize)]

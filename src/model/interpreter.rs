@@ -155,6 +155,8 @@ pub enum Change {
         /// Its new owner.
         owner: Option<ThreadId>,
     },
+    /// What an x86.py instruction changed ([`super::x86::Step`]).
+    X86(super::x86::Step),
 }
 
 /// The effect of one instruction: what changed, whom it wakes, and what the thread does next.
@@ -173,10 +175,10 @@ pub struct Effect {
 }
 
 impl Effect {
-    fn next(pc: usize) -> Self {
+    pub(crate) fn next(pc: usize) -> Self {
         Effect { flow: Flow::Next(pc), change: None, wake: None }
     }
-    fn flow(flow: Flow) -> Self {
+    pub(crate) fn flow(flow: Flow) -> Self {
         Effect { flow, change: None, wake: None }
     }
     /// The instruction faults (out of line: building the box is the rare path).
@@ -185,7 +187,7 @@ impl Effect {
     pub(crate) fn fault(fault: Fault) -> Self {
         Effect::flow(Flow::Fault(Box::new(fault)))
     }
-    fn with(mut self, change: Change) -> Self {
+    pub(crate) fn with(mut self, change: Change) -> Self {
         self.change = Some(change);
         self
     }
@@ -199,6 +201,8 @@ pub struct ProcessState<'a> {
     pub memory: &'a mut [Cell],
     /// Its mutexes (and later other primitives).
     pub sync: &'a mut ProcessSync,
+    /// Its numbered memory cells, for x86.py's programs ([`super::x86`]).
+    pub cells: &'a mut super::x86::Cells,
 }
 
 /// CPU ticks `instr` occupies its CPU before its effect applies: 0 for the free instructions
@@ -361,6 +365,7 @@ pub fn execute(
             };
             Effect::flow(Flow::Exit(value))
         }
+        Instr::X86 { op } => super::x86::execute(op, ctx, proc.cells, pc, now),
     }
 }
 

@@ -188,6 +188,8 @@ struct Kernel {
     progress_events: usize,
     /// `memory[pid][var]`: the processes' variables.
     memory: Vec<Vec<Cell>>,
+    /// `cells[pid]`: the processes' numbered cells (x86.py's memory).
+    cells: Vec<crate::model::x86::Cells>,
     /// `sync[pid]`: the processes' mutexes (and later other primitives).
     sync: Vec<ProcessSync>,
     /// Threads that became ready this instant, queued at its end.
@@ -224,6 +226,7 @@ fn change_event(sys: &System, tid: ThreadId, change: Change) -> What {
         Change::Spinlock { lock, owner } => What::Spinlock { pid, lock, owner },
         Change::RwLock { lock, readers, writer } => What::RwLock { pid, lock, readers, writer },
         Change::Atomic { var, reg, read, wrote, flags } => What::Atomic { pid, var, tid, reg, read, wrote, flags },
+        Change::X86(step) => What::X86 { pid, tid, step },
     }
 }
 
@@ -278,6 +281,7 @@ impl Kernel {
             all_cpus,
             progress_events: arriving,
             memory: sys.processes.iter().map(|p| p.space.initial.iter().map(|&v| Cell::new(v)).collect()).collect(),
+            cells: vec![Default::default(); sys.processes.len()],
             sync: sys.processes.iter().map(ProcessSync::new).collect(),
             newly_ready: Vec::new(),
             running: Vec::new(),
@@ -781,7 +785,8 @@ impl Kernel {
         let pid = self.threads[tid].pid;
         let t = &mut self.threads[tid];
         let pc = t.ctx.pc;
-        let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid] };
+        let proc =
+            ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid], cells: &mut self.cells[pid] };
         let rng = &mut self.rng;
         let effect = interpreter::execute(instr, tid, &mut t.ctx, proc, self.now, &mut |s| draw(rng, s));
         self.apply(sys, cpu, tid, pc, effect)

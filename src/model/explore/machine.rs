@@ -50,6 +50,8 @@ pub(super) struct Machine {
     memory: Vec<Vec<Cell>>,
     /// `sync[pid]`.
     sync: Vec<ProcessSync>,
+    /// `cells[pid]`: numbered cells (x86.py's memory).
+    cells: Vec<crate::model::x86::Cells>,
 }
 
 /// What one step did.
@@ -94,6 +96,7 @@ impl Machine {
                 .collect(),
             memory: sys.processes.iter().map(|p| p.space.initial.iter().map(|&v| Cell::new(v)).collect()).collect(),
             sync: sys.processes.iter().map(ProcessSync::new).collect(),
+            cells: vec![Default::default(); sys.processes.len()],
         }
     }
 
@@ -115,7 +118,12 @@ impl Machine {
             if interpreter::cost(&instr, &mut |s| fixed(s)) > 0 || !is_local(&instr) {
                 return is_local(&instr);
             }
-            let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid] };
+            let proc = ProcessState {
+                pid,
+                memory: &mut self.memory[pid],
+                sync: &mut self.sync[pid],
+                cells: &mut self.cells[pid],
+            };
             match interpreter::execute(instr, tid, &mut ctx, proc, 0, &mut |s| fixed(s)).flow {
                 Flow::Next(pc) => ctx.pc = pc,
                 _ => return true, // exit
@@ -140,7 +148,12 @@ impl Machine {
                 break;
             }
             let pc = t.ctx.pc;
-            let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid] };
+            let proc = ProcessState {
+                pid,
+                memory: &mut self.memory[pid],
+                sync: &mut self.sync[pid],
+                cells: &mut self.cells[pid],
+            };
             let effect = interpreter::execute(instr, tid, &mut t.ctx, proc, 0, &mut |s| fixed(s));
             if cost > 0 {
                 costly_done = true;
