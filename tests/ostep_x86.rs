@@ -326,8 +326,8 @@ fn json_report() {
     assert_eq!(j["instructions"], 8);
     assert_eq!(j["final"]["memory"][0]["address"], 2000);
     assert_eq!(j["final"]["memory"][0]["value"], 1);
-    assert_eq!(j["rows"][3]["row"], "interrupt");
-    assert_eq!(j["final"]["registers"][1]["sp"], 127000);
+    assert_eq!(j["rows"][3]["kind"]["row"], "interrupt");
+    assert_eq!(j["final"]["registers"][1][6], serde_json::json!(["sp", 127000]));
     assert!(r.printed().contains("\"simulator\": \"x86\""));
 }
 
@@ -337,8 +337,8 @@ fn assembler_texts_and_lines() {
     let asm = assemble(".var x\n.main\nmov  x, %ax   # load\n\nhalt\n", Dialect::Locks, 1000).unwrap();
     assert_eq!(asm.texts, vec!["mov  x, %ax", "halt"]);
     assert_eq!(asm.lines, vec![3, 5]);
-    assert_eq!(asm.vars["x"], 100);
-    assert_eq!(asm.labels[".main"], 0);
+    assert_eq!(asm.var("x"), Some(100));
+    assert_eq!(asm.label(".main"), Some(0));
     let _ = RowKind::Start;
 }
 

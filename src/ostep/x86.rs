@@ -252,7 +252,7 @@ pub fn workload(o: &X86Options) -> Result<X86Workload, OstepError> {
         let addr = if m.as_bytes()[0].is_ascii_digit() {
             m.parse::<i64>().map_err(|_| OstepError::new("-M", format!("`{m}` is not an address")))?
         } else {
-            *asm.vars.get(m).ok_or_else(|| OstepError::new("-M", format!("traced variable `{m}` is not declared")))?
+            asm.var(m).ok_or_else(|| OstepError::new("-M", format!("traced variable `{m}` is not declared")))?
         };
         memtrace.push((m.to_string(), addr));
     }
@@ -348,7 +348,6 @@ pub struct Row {
     /// The condition codes `>= > <= < != ==`.
     pub conditions: [bool; 6],
     /// What the row shows.
-    #[serde(flatten)]
     pub kind: RowKind,
 }
 
@@ -621,29 +620,83 @@ fn prev_values(a: &X86Answers, row: &Row) -> Row {
     a.rows[i.saturating_sub(1)].clone()
 }
 
+/// One instruction of the program, for the report.
+#[derive(serde::Serialize)]
+struct Line<'a> {
+    address: i64,
+    text: &'a str,
+    line: u32,
+}
+
+/// A traced cell, for the report.
+#[derive(serde::Serialize)]
+struct Traced<'a> {
+    name: &'a str,
+    address: i64,
+}
+
+/// A cell's final value, for the report.
+#[derive(serde::Serialize)]
+struct Value {
+    address: i64,
+    value: i64,
+}
+
+/// The end of the run, for the report.
+#[derive(serde::Serialize)]
+struct Final {
+    /// Cells not 0 at the end.
+    memory: Vec<Value>,
+    /// Each thread's registers by name.
+    registers: Vec<Vec<(&'static str, i64)>>,
+}
+
+/// What `--json` prints.
+#[derive(serde::Serialize)]
+struct Report<'a> {
+    simulator: &'static str,
+    version: &'static str,
+    threads: usize,
+    interrupt: i64,
+    random: bool,
+    procsched: &'a [usize],
+    program: Vec<Line<'a>>,
+    memtrace: Vec<Traced<'a>>,
+    regtrace: Vec<&'static str>,
+    rows: &'a [Row],
+    instructions: u64,
+    #[serde(rename = "final")]
+    end: Final,
+}
+
 /// The report for `--json`: the program, the rows and the final state, always solved.
 pub fn report(o: &X86Options, w: &X86Workload, a: &X86Answers) -> serde_json::Value {
-    serde_json::json!({
-        "simulator": "x86",
-        "version": o.dialect.name(),
-        "threads": o.threads,
-        "interrupt": o.interrupt,
-        "random": o.random,
-        "procsched": w.schedule,
-        "program": w.asm.texts.iter().enumerate().map(|(i, t)| serde_json::json!({
-            "address": w.asm.load + i as i64, "text": t, "line": w.asm.lines[i],
-        })).collect::<Vec<_>>(),
-        "memtrace": w.memtrace.iter().map(|(n, a)| serde_json::json!({"name": n, "address": a})).collect::<Vec<_>>(),
-        "regtrace": w.regtrace.iter().map(|&r| REGISTERS[r as usize]).collect::<Vec<_>>(),
-        "rows": a.rows,
-        "instructions": a.instructions,
-        "final": {
-            "memory": a.memory.iter().filter(|&&(_, v)| v != 0).map(|&(addr, v)| serde_json::json!({"address": addr, "value": v})).collect::<Vec<_>>(),
-            "registers": a.registers.iter().map(|r| {
-                o.dialect.registers().iter().map(|name| ((*name).to_string(), serde_json::json!(r[o.dialect.register(name).unwrap() as usize]))).collect::<serde_json::Map<_, _>>()
-            }).collect::<Vec<_>>(),
+    let names = o.dialect.registers();
+    let report = Report {
+        simulator: "x86",
+        version: o.dialect.name(),
+        threads: o.threads,
+        interrupt: o.interrupt,
+        random: o.random,
+        procsched: &w.schedule,
+        program: (w.asm.texts.iter().zip(&w.asm.lines).enumerate())
+            .map(|(i, (text, &line))| Line { address: w.asm.load + i as i64, text, line })
+            .collect(),
+        memtrace: w.memtrace.iter().map(|(name, address)| Traced { name, address: *address }).collect(),
+        regtrace: w.regtrace.iter().map(|&r| REGISTERS[r as usize]).collect(),
+        rows: &a.rows,
+        instructions: a.instructions,
+        end: Final {
+            memory: (a.memory.iter())
+                .filter(|&&(_, v)| v != 0)
+                .map(|&(address, value)| Value { address, value })
+                .collect(),
+            registers: (a.registers.iter())
+                .map(|r| names.iter().map(|&n| (n, o.dialect.register(n).map_or(0, |i| r[i as usize]))).collect())
+                .collect(),
         },
-    })
+    };
+    serde_json::to_value(report).unwrap_or(serde_json::Value::Null)
 }
 
 /// Reads the flags and the program (`word` names the simulator).

@@ -16,8 +16,6 @@
 //! jumps), else an [`Instr::X86`]. What x86.py would reject, or crash on, is a [`ProgramError`]
 //! at the line and column of the culprit.
 
-use std::collections::BTreeMap;
-
 use super::{Addr, Arith, Op, REGISTERS};
 use crate::model::program::{Instr, Operand, Program, ProgramError, Reg};
 
@@ -81,10 +79,10 @@ pub struct Assembly {
     pub lines: Vec<u32>,
     /// Each instruction's text as x86.py prints it: the line without its comment, trimmed.
     pub texts: Vec<String>,
-    /// Variables and their addresses.
-    pub vars: BTreeMap<String, i64>,
-    /// Labels (with their dot) and the index of the instruction they name.
-    pub labels: BTreeMap<String, usize>,
+    /// Variables and their addresses, in declaration order.
+    pub vars: Vec<(String, i64)>,
+    /// Labels (with their dot) and the index of the instruction they name, in order.
+    pub labels: Vec<(String, usize)>,
     /// The dialect.
     pub dialect: Dialect,
     /// The address of the first instruction (`-L`, 1000).
@@ -92,6 +90,16 @@ pub struct Assembly {
 }
 
 impl Assembly {
+    /// The address of variable `name`.
+    pub fn var(&self, name: &str) -> Option<i64> {
+        find(&self.vars, name)
+    }
+
+    /// The instruction label `name` (with its dot) names.
+    pub fn label(&self, name: &str) -> Option<usize> {
+        find(&self.labels, name)
+    }
+
     /// Number of instructions.
     pub fn len(&self) -> usize {
         self.instrs.len()
@@ -132,6 +140,10 @@ impl Assembly {
     }
 }
 
+fn find<T: Copy>(list: &[(String, T)], name: &str) -> Option<T> {
+    list.iter().find(|(n, _)| n == name).map(|&(_, v)| v)
+}
+
 /// One operand as written: its text and 0-based byte offset in the line.
 struct Arg<'a> {
     text: &'a str,
@@ -143,13 +155,14 @@ enum Kind {
     Imm(i64),
     Reg(Reg),
     Mem(Addr),
-    Label(String),
+    /// The index of the instruction a label names.
+    Label(usize),
 }
 
 struct Reader<'s> {
     dialect: Dialect,
-    vars: &'s BTreeMap<String, i64>,
-    labels: &'s BTreeMap<String, usize>,
+    vars: &'s [(String, i64)],
+    labels: &'s [(String, usize)],
     line: u32,
 }
 
@@ -194,14 +207,14 @@ impl Reader<'_> {
             }
             '%' => Ok(Kind::Reg(self.reg(t[1..].trim(), at)?)),
             '.' => {
-                if self.labels.contains_key(t) {
-                    Ok(Kind::Label(t.to_string()))
+                if let Some(index) = find(self.labels, t) {
+                    Ok(Kind::Label(index))
                 } else {
                     Err(self.err(at, format!("unknown label `{t}`: no line `{t}` names an instruction")))
                 }
             }
-            c if c.is_ascii_alphabetic() => match self.vars.get(t) {
-                Some(&a) => Ok(Kind::Mem(Addr::at(a))),
+            c if c.is_ascii_alphabetic() => match find(self.vars, t) {
+                Some(a) => Ok(Kind::Mem(Addr::at(a))),
                 None => Err(self.err(at, format!("`{t}` is not declared: add a line `.var {t}`"))),
             },
             c if c.is_ascii_digit() || c == '-' || c == '(' => self.address(t, at, mov).map(Kind::Mem),
@@ -306,8 +319,8 @@ fn split_args(rest: &str, offset: usize) -> Vec<Arg<'_>> {
 /// or instruction this x86.py does not take).
 pub fn assemble(source: &str, dialect: Dialect, load: i64) -> Result<Assembly, ProgramError> {
     // First pass: variables and labels, as x86.py's loader does.
-    let mut vars = BTreeMap::new();
-    let mut labels = BTreeMap::new();
+    let mut vars: Vec<(String, i64)> = Vec::new();
+    let mut labels: Vec<(String, usize)> = Vec::new();
     let mut data = DATA_START;
     let mut count = 0usize;
     for (n, raw) in source.lines().enumerate() {
@@ -324,7 +337,7 @@ pub fn assemble(source: &str, dialect: Dialect, load: i64) -> Result<Assembly, P
                 return Err(err(first, format!("a variable is declared as {form}")));
             }
             let name = words[1];
-            if vars.contains_key(name) {
+            if find(&vars, name).is_some() {
                 return Err(err(name, format!("variable `{name}` is declared twice")));
             }
             let cells = match words.get(2) {
@@ -334,7 +347,7 @@ pub fn assemble(source: &str, dialect: Dialect, load: i64) -> Result<Assembly, P
                 },
                 None => 1,
             };
-            vars.insert(name.to_string(), data);
+            vars.push((name.to_string(), data));
             data = data.saturating_add(cells.saturating_mul(4));
             if data >= load {
                 return Err(err(
@@ -355,7 +368,9 @@ pub fn assemble(source: &str, dialect: Dialect, load: i64) -> Result<Assembly, P
                     format!("label `{first}` must start its line (x86.py reads an indented label as an instruction)"),
                 ));
             }
-            labels.insert(first.to_string(), count);
+            // A label given twice names its last place, as x86.py's dictionary does.
+            labels.retain(|(n, _)| n != first);
+            labels.push((first.to_string(), count));
         } else {
             count += 1;
         }
@@ -406,8 +421,8 @@ fn translate(r: &Reader<'_>, opcode: &str, at: usize, args: &[Arg<'_>], next: i6
     };
     let mov = opcode == "mov";
     let kinds = |args: &[Arg<'_>]| -> Result<Vec<Kind>, ProgramError> { args.iter().map(|a| r.kind(a, mov)).collect() };
-    let label = |k: &Kind, a: &Arg<'_>| match k {
-        Kind::Label(l) => Ok(r.labels[l]),
+    let label = |k: &Kind, a: &Arg<'_>| match *k {
+        Kind::Label(index) => Ok(index),
         _ => Err(r.err(a.at, format!("`{opcode}` jumps to a label like .top, found `{}`", a.text))),
     };
     let locks_only = |what: &str| -> Result<(), ProgramError> {

@@ -23,8 +23,6 @@
 
 pub mod asm;
 
-use std::collections::BTreeMap;
-
 use super::Ticks;
 use super::interpreter::{Change, Context, Effect, Fault, Flow};
 use super::program::{Flags, Operand, Reg};
@@ -207,26 +205,33 @@ impl Op {
 }
 
 /// A process's numbered memory cells, all 0 until written; the threads of the process share
-/// them.
+/// them. The cells written, sorted by address (a few per program: a vector is smaller code in
+/// the page's workers than a map).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Cells {
-    written: BTreeMap<i64, i64>,
+    written: Vec<(i64, i64)>,
 }
 
 impl Cells {
     /// The value at `addr` (0 if never written).
     pub fn get(&self, addr: i64) -> i64 {
-        self.written.get(&addr).copied().unwrap_or(0)
+        match self.written.binary_search_by_key(&addr, |&(a, _)| a) {
+            Ok(i) => self.written[i].1,
+            Err(_) => 0,
+        }
     }
 
     /// Writes `value` at `addr`.
     pub fn set(&mut self, addr: i64, value: i64) {
-        self.written.insert(addr, value);
+        match self.written.binary_search_by_key(&addr, |&(a, _)| a) {
+            Ok(i) => self.written[i].1 = value,
+            Err(i) => self.written.insert(i, (addr, value)),
+        }
     }
 
     /// The cells written, by address (some may hold 0 again).
     pub fn written(&self) -> impl Iterator<Item = (i64, i64)> + '_ {
-        self.written.iter().map(|(&a, &v)| (a, v))
+        self.written.iter().copied()
     }
 }
 
