@@ -6,6 +6,10 @@
 //! [`Instr::X86`] each, whose [`Op`] this module executes. So an x86.py run is a model run: the
 //! scheduler, the trace and the page's views are the model's.
 //!
+//! [`Instr::Jump`]: super::program::Instr::Jump
+//! [`Instr::BranchFlags`]: super::program::Instr::BranchFlags
+//! [`Instr::X86`]: super::program::Instr::X86
+//!
 //! The machine, as `../shared/OSTEP.md` records it:
 //! - memory is integer cells numbered from 0, all 0 at the start; a process's cells are
 //!   [`Cells`] (one per process, shared by its threads), written and read by address;
