@@ -694,11 +694,15 @@ impl Kernel {
     #[inline(always)]
     fn begin_run(&mut self, sys: &System, cpu: CpuId) {
         let tid = self.cpus[cpu].thread.expect("a thread to run");
+        let slice = self.with_sched(|s, ctx| s.slice(tid, cpu, ctx));
         let t = &mut self.threads[tid];
         t.waiting += self.now - t.ready_since;
-        t.first_run.get_or_insert(self.now);
+        // A slice of 0 (x86.py's countdown used up by the thread before: it is interrupted at
+        // once) runs no tick: not yet a response.
+        if slice != Some(0) {
+            t.first_run.get_or_insert(self.now);
+        }
         let pc = t.ctx.pc;
-        let slice = self.with_sched(|s, ctx| s.slice(tid, cpu, ctx));
         let c = &mut self.cpus[cpu];
         c.phase = Phase::Running;
         c.since = self.now;
