@@ -47,6 +47,9 @@ fn mnemonic(i: &Instr) -> &'static str {
         Instr::Wait { .. } => "wait",
         Instr::Send { .. } => "send",
         Instr::Recv { .. } => "recv",
+        // Not a word of the language: what an x86.py program (a `.x86` header, then OSTEP's
+        // assembly) translates to where the language has no word (tests/ostep_x86.rs).
+        Instr::X86 { .. } => ".x86",
     }
 }
 

@@ -21,7 +21,7 @@ use threadlab::model::schedule::Schedule;
 use threadlab::model::scheduler::{
     AgingSpec, BoostOrder, CfsSpec, DrawSpec, EstimateSpec, FcfsSpec, IoDone, LotterySpec, MlfqLevel, MlfqSpec,
     MostUrgent, PassTie, PrioritySpec, ProcessRunSpec, RoundRobinSpec, ScriptedSpec, SjfSpec, SrtfSpec, StrideSpec,
-    SwitchOn, TickRrSpec, VictimSpec,
+    SwitchOn, TickRrSpec, VictimSpec, X86Spec,
 };
 use threadlab::model::{self, LoadedRun, Outcome, Recording, Simulation};
 use threadlab::presets;
@@ -88,6 +88,8 @@ fn every_policy() -> Vec<PolicyParams> {
         // The workload's four threads (tids 0 to 3), thread 10 past them never named: a schedule
         // on one CPU ([`cpus_for`]).
         PolicyParams::Scripted(ScriptedSpec { schedule: Schedule::new(vec![1, 1, 0, 3, 2, 2, 0, 1, 3]) }),
+        // x86.py's -i 3 -r -s 4 -P 1032 (with a schedule, the countdown is 1 and -r unused).
+        PolicyParams::X86(X86Spec { interval: 3, random_seed: Some(4), schedule: Schedule::new(vec![1, 0, 3, 2]) }),
     ];
     let covered: Vec<Policy> = all.iter().map(PolicyParams::policy).collect();
     assert_eq!(covered, Policy::ALL, "one entry per policy, in menu order");
@@ -134,6 +136,7 @@ fn workload() -> Vec<ProcessSpec> {
 fn cpus_for(params: &PolicyParams) -> u32 {
     match params {
         PolicyParams::Scripted(spec) if !spec.schedule.is_empty() => 1,
+        PolicyParams::X86(spec) if !spec.schedule.is_empty() => 1,
         _ => 2,
     }
 }

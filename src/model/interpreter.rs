@@ -159,6 +159,8 @@ pub enum Change {
         /// Its new owner.
         owner: Option<ThreadId>,
     },
+    /// What an x86.py instruction changed ([`super::x86::Step`]).
+    X86(super::x86::Step),
 }
 
 /// The effect of one instruction: what changed, whom it wakes, and what the thread does next.
@@ -177,10 +179,10 @@ pub struct Effect {
 }
 
 impl Effect {
-    fn next(pc: usize) -> Self {
+    pub(crate) fn next(pc: usize) -> Self {
         Effect { flow: Flow::Next(pc), change: None, wake: None }
     }
-    fn flow(flow: Flow) -> Self {
+    pub(crate) fn flow(flow: Flow) -> Self {
         Effect { flow, change: None, wake: None }
     }
     /// The instruction faults (out of line: building the box is the rare path).
@@ -189,7 +191,7 @@ impl Effect {
     pub(crate) fn fault(fault: Fault) -> Self {
         Effect::flow(Flow::Fault(Box::new(fault)))
     }
-    fn with(mut self, change: Change) -> Self {
+    pub(crate) fn with(mut self, change: Change) -> Self {
         self.change = Some(change);
         self
     }
@@ -205,6 +207,8 @@ pub struct ProcessState<'a> {
     pub sync: &'a mut ProcessSync,
     /// The scenario's channels, shared by every process ([`super::ipc`]).
     pub channels: &'a mut [super::sync::Channel],
+    /// Its numbered memory cells, for x86.py's programs ([`super::x86`]).
+    pub cells: &'a mut super::x86::Cells,
 }
 
 /// CPU ticks `instr` occupies its CPU before its effect applies: 0 for the free instructions
@@ -388,6 +392,7 @@ pub fn execute(
             }
             Received::Empty => Effect::flow(Flow::Block(WaitReason::Channel { ch, send: false })),
         },
+        Instr::X86 { op } => super::x86::execute(op, ctx, proc.cells, pc, now),
     }
 }
 

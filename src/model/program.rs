@@ -50,6 +50,10 @@
 //! variable compared by a jump is read from memory when the jump completes: a load, which can
 //! race like any other.
 //!
+//! A program whose first line is `.x86 locks` (or `.x86 intro`) is instead OSTEP's x86.py
+//! assembly, translated to these instructions and, where they have no word, to
+//! [`Instr::X86`] ([`super::x86`]).
+//!
 //! Registers are `r0`–`r7`, signed 64-bit, private to each thread (part of its execution context).
 //! Variables live in the process's address space and must be declared in the scenario; mutex
 //! names are declared by use; semaphores are declared in the process's `semaphores` (see
@@ -168,6 +172,9 @@ impl Test {
 
     /// Whether a comparison that found `flags` passes the test.
     pub fn holds(self, flags: Flags) -> bool {
+        if flags == Flags::Unset {
+            return false;
+        }
         match self {
             Test::Eq => flags == Flags::Equal,
             Test::Ne => flags != Flags::Equal,
@@ -192,6 +199,9 @@ pub enum Flags {
     Equal,
     /// The first value was greater than the second.
     Greater,
+    /// No comparison yet, as in x86.py before a thread's first `test`: every condition is false,
+    /// so no flag jump is taken (set by an x86.py thread's start, [`super::x86::Op::Start`]).
+    Unset,
 }
 
 impl Flags {
@@ -485,6 +495,13 @@ pub enum Instr {
         /// Ticks of copying the message, as for [`Instr::Send`].
         ticks: Ticks,
     },
+    /// One instruction of OSTEP's x86.py that the language has no word for (numbered memory,
+    /// the stack, `test`), translated from its assembly ([`super::x86`]); 1 tick, or 0 for a
+    /// thread's starting values.
+    X86 {
+        /// What it does.
+        op: super::x86::Op,
+    },
 }
 
 impl Instr {
@@ -515,6 +532,7 @@ impl Instr {
             Instr::Io { .. } | Instr::Loop { .. } | Instr::End { .. } | Instr::Exit { .. } => 0,
             Instr::Create { ticks, .. } | Instr::Fork { ticks, .. } | Instr::Spawn { ticks, .. } => *ticks,
             Instr::Send { ticks, .. } | Instr::Recv { ticks, .. } => SIMPLE_INSTRUCTION_TICKS + *ticks,
+            Instr::X86 { op } => op.cost(),
             _ => SIMPLE_INSTRUCTION_TICKS,
         }
     }
@@ -599,6 +617,9 @@ pub fn parse(source: &str, symbols: Symbols<'_>) -> Result<Program, ProgramError
 /// ones and the ones earlier programs of the process named; a new name used by a kind declared
 /// by use is appended (see [`super::sync::names`]).
 pub fn parse_with(source: &str, symbols: Symbols<'_>, objects: &mut ObjectNames) -> Result<Program, ProgramError> {
+    if let Some(program) = super::x86::parse_program(source) {
+        return program;
+    }
     read(source, symbols, objects, false)
 }
 
@@ -606,6 +627,9 @@ pub fn parse_with(source: &str, symbols: Symbols<'_>, objects: &mut ObjectNames)
 /// errors (the real parse reports them). Run over every program of a process before parsing
 /// any, it lets `destroy` name an object that a program read later uses.
 pub fn collect_names(source: &str, symbols: Symbols<'_>, objects: &mut ObjectNames) {
+    if super::x86::is_x86(source) {
+        return; // x86.py's assembly names no synchronisation object
+    }
     let _ = read(source, symbols, objects, true);
 }
 

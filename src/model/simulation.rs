@@ -211,6 +211,8 @@ struct Kernel {
     progress_events: usize,
     /// `memory[pid][var]`: the processes' variables.
     memory: Vec<Vec<Cell>>,
+    /// `cells[pid]`: the processes' numbered cells (x86.py's memory).
+    cells: Vec<crate::model::x86::Cells>,
     /// `sync[pid]`: the processes' mutexes (and later other primitives).
     sync: Vec<ProcessSync>,
     /// The scenario's channels, shared by all processes.
@@ -267,6 +269,7 @@ fn change_event(pid: ProcessId, tid: ThreadId, change: Change) -> What {
         Change::Spinlock { lock, owner } => What::Spinlock { pid, lock, owner },
         Change::RwLock { lock, readers, writer } => What::RwLock { pid, lock, readers, writer },
         Change::Atomic { var, reg, read, wrote, flags } => What::Atomic { pid, var, tid, reg, read, wrote, flags },
+        Change::X86(step) => What::X86 { pid, tid, step },
     }
 }
 
@@ -347,6 +350,7 @@ impl Kernel {
             all_cpus,
             progress_events: arriving,
             memory: sys.processes.iter().map(|p| p.space.initial.iter().map(|&v| Cell::new(v)).collect()).collect(),
+            cells: vec![Default::default(); sys.processes.len()],
             sync: sys.processes.iter().map(ProcessSync::new).collect(),
             channels: super::ipc::channels(&sys.sharing),
             mirrors: Mirrors::of(sys),
@@ -774,11 +778,15 @@ impl Kernel {
     #[inline(always)]
     fn begin_run(&mut self, sys: &System, cpu: CpuId) {
         let tid = self.cpus[cpu].thread.expect("a thread to run");
+        let slice = self.with_sched(|s, ctx| s.slice(tid, cpu, ctx));
         let t = &mut self.threads[tid];
         t.waiting += self.now - t.ready_since;
-        t.first_run.get_or_insert(self.now);
+        // A slice of 0 (x86.py's countdown used up by the thread before: it is interrupted at
+        // once) runs no tick: not yet a response.
+        if slice != Some(0) {
+            t.first_run.get_or_insert(self.now);
+        }
         let pc = t.ctx.pc;
-        let slice = self.with_sched(|s, ctx| s.slice(tid, cpu, ctx));
         let c = &mut self.cpus[cpu];
         c.phase = Phase::Running;
         c.since = self.now;
@@ -871,7 +879,13 @@ impl Kernel {
         let t = &mut self.threads[tid];
         let pc = t.ctx.pc;
         let channels = &mut self.channels;
-        let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid], channels };
+        let proc = ProcessState {
+            pid,
+            memory: &mut self.memory[pid],
+            sync: &mut self.sync[pid],
+            channels,
+            cells: &mut self.cells[pid],
+        };
         let rng = &mut self.rng;
         let effect = interpreter::execute(instr, tid, &mut t.ctx, proc, self.now, &mut |s| draw(rng, s));
         let go_on = self.apply(sys, cpu, tid, pc, effect);

@@ -55,6 +55,8 @@ pub(super) struct Machine {
     channels: Vec<Channel>,
     /// Which variables and mutexes are shared between processes (segments).
     mirrors: Mirrors,
+    /// `cells[pid]`: numbered cells (x86.py's memory).
+    cells: Vec<crate::model::x86::Cells>,
 }
 
 /// What one step did.
@@ -105,6 +107,7 @@ impl Machine {
                 &sys.processes.iter().map(|p| p.space.variables.len()).collect::<Vec<_>>(),
                 &sys.processes.iter().map(|p| p.mutexes.len()).collect::<Vec<_>>(),
             ),
+            cells: vec![Default::default(); sys.processes.len()],
         }
     }
 
@@ -127,7 +130,13 @@ impl Machine {
                 return is_local(&instr);
             }
             let channels = &mut self.channels;
-            let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid], channels };
+            let proc = ProcessState {
+                pid,
+                memory: &mut self.memory[pid],
+                sync: &mut self.sync[pid],
+                channels,
+                cells: &mut self.cells[pid],
+            };
             match interpreter::execute(instr, tid, &mut ctx, proc, 0, &mut |s| fixed(s)).flow {
                 Flow::Next(pc) => ctx.pc = pc,
                 _ => return true, // exit
@@ -148,7 +157,13 @@ impl Machine {
                 return Some(ctx.pc);
             }
             let channels = &mut self.channels;
-            let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid], channels };
+            let proc = ProcessState {
+                pid,
+                memory: &mut self.memory[pid],
+                sync: &mut self.sync[pid],
+                channels,
+                cells: &mut self.cells[pid],
+            };
             match interpreter::execute(instr, tid, &mut ctx, proc, 0, &mut |s| fixed(s)).flow {
                 Flow::Next(pc) => ctx.pc = pc,
                 _ => return None,
@@ -189,7 +204,13 @@ impl Machine {
             }
             let pc = t.ctx.pc;
             let channels = &mut self.channels;
-            let proc = ProcessState { pid, memory: &mut self.memory[pid], sync: &mut self.sync[pid], channels };
+            let proc = ProcessState {
+                pid,
+                memory: &mut self.memory[pid],
+                sync: &mut self.sync[pid],
+                channels,
+                cells: &mut self.cells[pid],
+            };
             let effect = interpreter::execute(instr, tid, &mut t.ctx, proc, 0, &mut |s| fixed(s));
             if self.mirrors.maps(pid) {
                 self.mirrors.propagate(&sys.sharing, pid, tid, &instr, &mut self.memory, &mut self.sync);
