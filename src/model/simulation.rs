@@ -1077,6 +1077,7 @@ impl Kernel {
         t.ctx.loaded_from = Default::default();
         let child_tid = self.add_thread(tid, t);
         self.memory.push(self.memory[parent].iter().map(|c| Cell::new(c.value)).collect());
+        self.cells.push(self.cells[parent].clone());
         self.sync.push(procs::forked_sync(&self.sync[parent], tid, child_tid));
         self.pages.fork(parent, tid, child, child_tid);
         self.forked = true;
@@ -1098,6 +1099,7 @@ impl Kernel {
         let code = info.programs[program];
         let child_tid = self.add_thread(tid, Thread::new(child, code));
         self.memory.push(info.space.initial.iter().map(|&v| Cell::new(v)).collect());
+        self.cells.push(Default::default());
         let mut sync = ProcessSync::new(info);
         sync.lives = Lives::single(child_tid);
         self.sync.push(sync);
