@@ -304,7 +304,7 @@ fn scenario_is_the_models() {
     assert_eq!(r.output, Output::Scenario);
     let policy = serde_json::to_value(&r.scenario.scheduler).unwrap();
     assert_eq!(policy["policy"], "x86");
-    assert_eq!(policy["interval"], 3);
+    assert_eq!(policy["quantum"], 3);
     let threads = &r.scenario.processes[0].threads;
     assert_eq!(threads.len(), 2);
     let code = threads[1].code.as_ref().unwrap().text().to_string();

@@ -27,12 +27,14 @@ use crate::model::pyrandom::PyRandom;
 use crate::model::schedule::Schedule;
 use crate::model::{CpuId, ThreadId, Ticks};
 
-/// The policy's parameters in a scenario: `{"policy": "x86", "interval": 3}`, with
+/// The policy's parameters in a scenario: `{"policy": "x86", "quantum": 3}`, with
 /// `"random_seed": 0` for `-r -s 0` and `"schedule": "0011"` for `-P 0011`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct X86Spec {
-    /// Instructions (ticks) between interrupts, ≥ 1: x86.py's `-i`.
+    /// Instructions (ticks) between interrupts, ≥ 1: x86.py's `-i` (`"quantum"` in the JSON,
+    /// as every policy's time slice, so the page's quantum box edits it).
+    #[serde(rename = "quantum")]
     pub interval: Ticks,
     /// Random countdowns (`-r`), drawn from Python's generator seeded with this (`-s`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,13 +46,13 @@ pub struct X86Spec {
 
 impl PolicySpec for X86Spec {
     const KEY: &'static str = "x86";
-    const LABEL: &'static str = "OSTEP x86.py: switch every \"interval\" instructions, in turn (one CPU)";
+    const LABEL: &'static str = "OSTEP x86.py: switch every \"quantum\" instructions, in turn (one CPU)";
     fn with_defaults(quantum: Ticks) -> Self {
         X86Spec { interval: quantum.max(1), random_seed: None, schedule: Schedule::default() }
     }
     fn validate(&self) -> Result<(), ParamError> {
         if self.interval == 0 {
-            return Err(ParamError::new("interval", "must be at least 1 instruction (tick)"));
+            return Err(ParamError::new("quantum", "must be at least 1 instruction (tick)"));
         }
         Ok(())
     }
