@@ -4,20 +4,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
-import { CLI, T, TEST_TIMEOUT, byId, newPage, openApp, shot, useApp } from './lib.mjs';
+import { byId, cliJson, newPage, openApp, shot, T, TEST_TIMEOUT, useApp } from './lib.mjs';
 
 const env = useApp();
 
 /** Runs the CLI with `args` (words of the command line the page shows, `threadlab` left out). */
-function cliJson(args) {
-  assert.ok(existsSync(CLI), `no CLI at ${CLI}`);
-  const r = spawnSync(CLI, args, { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
-  assert.equal(r.status, 0, `threadlab ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
 
 /** The words of the command line shown in `id`, without `threadlab`. */
 async function shownCommand(page, id) {

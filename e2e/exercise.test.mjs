@@ -4,19 +4,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
-import { CLI, T, TEST_TIMEOUT, byId, newPage, shot, useApp } from './lib.mjs';
+import { byId, cliJson, newPage, shot, T, TEST_TIMEOUT, useApp } from './lib.mjs';
 
 const env = useApp();
 
-function cliJson(args) {
-  assert.ok(existsSync(CLI), `no CLI at ${CLI}`);
-  const r = spawnSync(CLI, args, { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, `threadlab ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
 
 const FIELDS = ['completion', 'turnaround', 'waiting', 'response'];
 

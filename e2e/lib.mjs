@@ -194,6 +194,15 @@ function cliRun(args) {
   return JSON.parse(r.stdout);
 }
 
+/** Runs the native CLI with ARGS (any subcommand: `['compare', …]`, `['seeds', …]`); it must exit 0;
+ * returns its parsed JSON. */
+export function cliJson(args) {
+  assert.ok(existsSync(CLI), `no CLI at ${CLI} (cargo build --bin threadlab)`);
+  const r = spawnSync(CLI, args, { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(r.status, 0, `threadlab ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
 /** The final value of PROCESS/NAME in a CLI result. */
 export function cliVar(result, process, name) {
   const v = result.metrics.variables.find((x) => x.process === process && x.name === name);

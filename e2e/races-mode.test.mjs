@@ -6,19 +6,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
-import { CLI, T, TEST_TIMEOUT, byId, cli, cliVar, newPage, shot, useApp, waitNum } from './lib.mjs';
+import { byId, cli, cliJson, cliVar, newPage, shot, T, TEST_TIMEOUT, useApp, waitNum } from './lib.mjs';
 
 const env = useApp();
 
-function cliJson(args) {
-  assert.ok(existsSync(CLI), `no CLI at ${CLI}`);
-  const r = spawnSync(CLI, args, { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, `threadlab ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
 
 /** Opens `?preset=KEY&mode=races` and waits for the panel's first answer (its tool menu). */
 async function openRaces(page, preset) {

@@ -4,15 +4,5 @@
 # thread and process creation cite that file. Needs gcc (on the machine) and Linux's /proc.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
-gcc -O2 -Wall -o "$out/creation" creation.c -lpthread
-result="$("$out/creation" "${1:-2000}" "${2:-32}")"
-{
-    echo "{"
-    echo "  \"measured\": \"$(date -u +%Y-%m-%dT%H:%MZ)\","
-    echo "  \"machine\": \"$(uname -srm), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')\","
-    echo "  \"libc\": \"$(ldd --version | head -1)\","
-    echo "  \"results\": $(echo "$result" | sed '2,$s/^/  /')"
-    echo "}"
-} | tee creation-results.json
+source ./record.sh
+record creation -lpthread -- "${1:-2000}" "${2:-32}"

@@ -75,7 +75,7 @@ pub fn fail(work: Work, message: &str) -> String {
 }
 
 /// Markup with nothing to run (an error, or a form for another panel).
-struct Ready(String);
+pub(crate) struct Ready(pub(crate) String);
 
 impl Task for Ready {
     fn reads(&self) -> Vec<ReadJob> {

@@ -19,7 +19,7 @@ use std::fmt::Write;
 
 use super::fields::Fields;
 use super::html::{alert, esc, with_code};
-use super::{Task, Work, read_job};
+use super::{Ready, Task, Work, read_job};
 use crate::markup::fixed;
 use crate::messaging::lab::LabJob;
 use crate::messaging::reader::ReadJob;
@@ -68,27 +68,12 @@ pub fn answer(job: &LabJob, base: Result<Base, String>) -> Work {
     let out = nav(tool);
     let base = match base {
         Ok(b) => b,
-        Err(e) => return Box::new(Markup(out + &alert(&format!("The scenario in use cannot be read: {e}")))),
+        Err(e) => return Box::new(Ready(out + &alert(&format!("The scenario in use cannot be read: {e}")))),
     };
     match tool {
-        "explore" => Box::new(Markup(out + &explore_tool(&f, &base))),
+        "explore" => Box::new(Ready(out + &explore_tool(&f, &base))),
         "seeds" => seeds_tool(&f, &base, out),
-        _ => Box::new(Markup(out + &steer_tool(&f, &base))),
-    }
-}
-
-/// Markup with nothing to run.
-struct Markup(String);
-
-impl Task for Markup {
-    fn reads(&self) -> Vec<ReadJob> {
-        Vec::new()
-    }
-    fn finish(self: Box<Self>, _: &[RunBytes]) -> String {
-        self.0
-    }
-    fn form_only(self: Box<Self>) -> String {
-        self.0
+        _ => Box::new(Ready(out + &steer_tool(&f, &base))),
     }
 }
 
@@ -521,7 +506,7 @@ fn seeds_tool(f: &Fields, base: &Base, mut out: String) -> Work {
     );
     let (runs, from) = match (runs, from) {
         (Ok(r), Ok(s)) => (r.unwrap_or(DEFAULT_RUNS), s.unwrap_or(run.seed)),
-        (Err(e), _) | (_, Err(e)) => return Box::new(Markup(out + &alert(&e.to_string()) + "</form>")),
+        (Err(e), _) | (_, Err(e)) => return Box::new(Ready(out + &alert(&e.to_string()) + "</form>")),
     };
     Box::new(SeedRuns { head: out, text: base.text.to_string(), from, count: runs })
 }

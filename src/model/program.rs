@@ -1573,11 +1573,11 @@ impl Parser<'_> {
             return Ok(id);
         }
         if let Some(field) = kind.declared_in() {
+            let declared = match table.len() {
+                0 => "it declares none".to_string(),
+                _ => format!("it declares {}", table.join(", ")),
+            };
             if kind == ObjectKind::Channel {
-                let declared = match table.len() {
-                    0 => "it declares none".to_string(),
-                    _ => format!("it declares {}", table.join(", ")),
-                };
                 return self.err(
                     t.column,
                     format!(
@@ -1588,10 +1588,6 @@ impl Parser<'_> {
             let example = match kind {
                 ObjectKind::Barrier => format!("\"barriers\": {{ \"{name}\": 3 }}"),
                 _ => format!("\"semaphores\": {{ \"{name}\": {{ \"initial\": 1 }} }}"),
-            };
-            let declared = match table.len() {
-                0 => "it declares none".to_string(),
-                _ => format!("it declares {}", table.join(", ")),
             };
             return self.err(
                 t.column,
