@@ -41,7 +41,7 @@ pub const SP: Reg = 6;
 
 /// A memory address as x86.py computes it: `disp + base + scale × index`, each register
 /// optional (x86.py's hidden `zero` register).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Addr {
     /// The constant part (a number or a variable's address).
     pub disp: i64,
@@ -67,8 +67,7 @@ impl Addr {
 }
 
 /// An arithmetic instruction's operation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Arith {
     /// `add`.
     Add,
@@ -79,8 +78,11 @@ pub enum Arith {
 }
 
 /// One x86.py instruction that the model's language has no word for; see the module's rules.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+///
+/// Serde (postcard, for the loaded run the page's workers exchange) carries it as five
+/// integers ([`Op::words`]), not by a derive: a derive's reader for twenty variants with named
+/// fields cost the page and each worker that decodes a run about 3.5 KB of code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
     /// Free (0 ticks), first in each thread's program: `sp ← sp` given, flags unset.
     Start {
@@ -205,6 +207,103 @@ impl Op {
             Op::Start { .. } | Op::Init { .. } => 0,
             _ => 1,
         }
+    }
+
+    /// The instruction as five integers, as serde carries it: the variant's number (its place
+    /// in [`Op`], from 0), then its fields. An address is two (`disp`, then its registers and
+    /// scale packed: base + 1 in bits 0–7, index + 1 in bits 8–15, 0 for none, the scale from
+    /// bit 16); an operand is two (0 and the number, or 1 and the register).
+    pub fn words(self) -> [i64; 5] {
+        let addr = |a: Addr| {
+            let reg = |r: Option<Reg>| r.map_or(0, |r| i64::from(r) + 1);
+            [a.disp, reg(a.base) | reg(a.index) << 8 | i64::from(a.scale) << 16]
+        };
+        let operand = |o: Operand| match o {
+            Operand::Imm(v) => [0, v],
+            Operand::Reg(r) => [1, i64::from(r)],
+        };
+        let (tag, [a, b], [c, d]) = match self {
+            Op::Start { sp } => (0, [sp, 0], [0, 0]),
+            Op::Init { reg, value } => (1, [value, 0], [i64::from(reg), 0]),
+            Op::Move { src, dst } => (2, operand(src), [i64::from(dst), 0]),
+            Op::Load { addr: at, dst } => (3, addr(at), [i64::from(dst), 0]),
+            Op::Store { src, addr: at } => (4, addr(at), operand(src)),
+            Op::Lea { addr: at, dst } => (5, addr(at), [i64::from(dst), 0]),
+            Op::Arith { op, src, dst } => (6, operand(src), [i64::from(dst), op as i64]),
+            Op::Neg { reg } => (7, [0, 0], [i64::from(reg), 0]),
+            Op::Test { a, b } => (8, operand(a), operand(b)),
+            Op::Xchg { reg, addr: at } => (9, addr(at), [i64::from(reg), 0]),
+            Op::FetchAdd { reg, addr: at } => (10, addr(at), [i64::from(reg), 0]),
+            Op::PushReg { reg } => (11, [0, 0], [i64::from(reg), 0]),
+            Op::PushAddr { addr: at } => (12, addr(at), [0, 0]),
+            Op::Pop { dst } => (13, [0, 0], [dst.map_or(-1, i64::from), 0]),
+            Op::PopSp { dst } => (14, [0, 0], [i64::from(dst), 0]),
+            Op::Call { target, ret } => (15, [target as i64, ret], [0, 0]),
+            Op::Ret { base } => (16, [base, 0], [0, 0]),
+            Op::Nop => (17, [0, 0], [0, 0]),
+            Op::Yield => (18, [0, 0], [0, 0]),
+            Op::Halt => (19, [0, 0], [0, 0]),
+        };
+        [tag, a, b, c, d]
+    }
+
+    /// The instruction [`Op::words`] gave `w`; `None` if `w` is no instruction's words.
+    pub fn from_words(w: [i64; 5]) -> Option<Op> {
+        let [tag, a, b, c, d] = w;
+        let reg = |v: i64| Reg::try_from(v).ok().filter(|&r| (r as usize) < REGISTERS.len());
+        let opt = |v: i64| if v == 0 { Some(None) } else { reg(v - 1).map(Some) };
+        let addr = || {
+            Some(Addr {
+                disp: a,
+                base: opt(b & 0xff)?,
+                index: opt(b >> 8 & 0xff)?,
+                scale: i32::try_from(b >> 16).ok()?,
+            })
+        };
+        let operand = |k: i64, v: i64| match k {
+            0 => Some(Operand::Imm(v)),
+            1 => reg(v).map(Operand::Reg),
+            _ => None,
+        };
+        Some(match tag {
+            0 => Op::Start { sp: a },
+            1 => Op::Init { reg: reg(c)?, value: a },
+            2 => Op::Move { src: operand(a, b)?, dst: reg(c)? },
+            3 => Op::Load { addr: addr()?, dst: reg(c)? },
+            4 => Op::Store { src: operand(c, d)?, addr: addr()? },
+            5 => Op::Lea { addr: addr()?, dst: reg(c)? },
+            6 => Op::Arith {
+                op: [Arith::Add, Arith::Sub, Arith::Mul].get(usize::try_from(d).ok()?).copied()?,
+                src: operand(a, b)?,
+                dst: reg(c)?,
+            },
+            7 => Op::Neg { reg: reg(c)? },
+            8 => Op::Test { a: operand(a, b)?, b: operand(c, d)? },
+            9 => Op::Xchg { reg: reg(c)?, addr: addr()? },
+            10 => Op::FetchAdd { reg: reg(c)?, addr: addr()? },
+            11 => Op::PushReg { reg: reg(c)? },
+            12 => Op::PushAddr { addr: addr()? },
+            13 => Op::Pop { dst: if c == -1 { None } else { Some(reg(c)?) } },
+            14 => Op::PopSp { dst: reg(c)? },
+            15 => Op::Call { target: usize::try_from(a).ok()?, ret: b },
+            16 => Op::Ret { base: a },
+            17 => Op::Nop,
+            18 => Op::Yield,
+            19 => Op::Halt,
+            _ => return None,
+        })
+    }
+}
+
+impl serde::Serialize for Op {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&self.words(), s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Op {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Op, D::Error> {
+        Op::from_words(<[i64; 5]>::deserialize(d)?).ok_or_else(|| serde::de::Error::custom("not an x86 instruction"))
     }
 }
 
