@@ -31,6 +31,7 @@
 //! Python's `optparse` reads them ([`args`]).
 
 pub mod args;
+pub mod line;
 pub mod lottery;
 pub mod mlfq;
 pub mod multi;

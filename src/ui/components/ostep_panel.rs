@@ -12,7 +12,7 @@
 //!
 //! For x86.py (`x86 -t 2 -i 3 -a bx=3 -M 2000 -R ax,bx -c`) the program is typed in a text
 //! area shown under the line; Run appends it to the line as `--program-text '…'` (what the
-//! CLI does with `-p`'s file), so the address carries it too.
+//! CLI does with `-p`'s file), so the address carries it too ([`crate::ostep::line`]).
 //!
 //! The component stays mounted while another mode is shown (its line and answer are kept); the
 //! worker starts when the mode is first opened.
@@ -21,6 +21,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::messaging::ostep::{Ostep, OstepAnswer};
+use crate::ostep::line::{names_x86, split_program, with_program};
 use crate::ui::format::with_code;
 use crate::ui::nested_worker::{NestedWorker, WorkerEvent};
 
@@ -69,39 +70,6 @@ test $0, %bx
 jgt .again
 halt
 ";
-
-/// Whether `line` runs x86.py (`x86`, `x86.py`, `threads-intro/x86.py`, after `python3`).
-fn names_x86(line: &str) -> bool {
-    let mut words = line.split_whitespace();
-    let mut first = words.next().unwrap_or("");
-    if first.starts_with("python") {
-        first = words.next().unwrap_or("");
-    }
-    let base = first.rsplit('/').next().unwrap_or(first);
-    base == "x86" || base == "x86.py"
-}
-
-/// `line` split into the command and the program [`with_program`] appended to it, if any (a
-/// reload or a link carries both in the address).
-fn split_program(line: &str) -> (String, Option<String>) {
-    const MARK: &str = " --program-text '";
-    match (line.find(MARK), line.rfind('\'')) {
-        (Some(at), Some(end)) if end >= at + MARK.len() => {
-            let program = line[at + MARK.len()..end].replace("'\\''", "'");
-            (line[..at].to_string(), Some(program))
-        }
-        _ => (line.to_string(), None),
-    }
-}
-
-/// `line` with `program` appended as `--program-text`, single-quoted as a shell quotes (a `'`
-/// inside is written `'\''`), when the line runs x86.py and carries no program yet.
-fn with_program(line: &str, program: &str) -> String {
-    if !names_x86(line) || line.contains("--program-text") {
-        return line.to_string();
-    }
-    format!("{} --program-text '{}'", line.trim_end(), program.replace('\'', "'\\''"))
-}
 
 /// The address's parameter that holds the command line.
 const CMD: &str = "cmd";
