@@ -45,6 +45,7 @@ fn big_scenario(processes: usize, threads_per_process: usize, iterations: u32) -
         channels: Default::default(),
         shared: Default::default(),
         mutex_protocol: Default::default(),
+        params: Default::default(),
         processes,
     }
 }

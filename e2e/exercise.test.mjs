@@ -65,7 +65,11 @@ test('an exercise answered right, then wrong, then shown', { timeout: TEST_TIMEO
   );
   assert.deepEqual(marks, b.made_of.waiting.map((s) => ({ lane: 1, start: s.start, end: s.end })));
   assert.ok(marks.length > 0);
-  assert.match(await why.locator('[data-testid="why-sum"]').textContent(), new RegExp(`= ${b.waiting} ticks\\.$`));
+  assert.match(await why.locator('[data-testid="why-sum"]').textContent(), new RegExp(`= ${b.waiting} µs\\.$`));
+  // One unit word on the page: µs, as the simulator's timeline says.
+  for (const id of ['exercise-problem', 'answers-form']) {
+    assert.doesNotMatch(await byId(page, id).textContent(), /\bticks?\b/, id);
+  }
   await shot(page, 'exercise-wrong');
   const axe = await new AxeBuilder({ page }).analyze();
   assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), []);

@@ -44,6 +44,19 @@ for (const width of [390, 1024, 1920]) {
       const box = await byId(page, id).boundingBox();
       assert.ok(box.x >= 0 && box.x + box.width <= width, `${id} within the window: ${JSON.stringify(box)}`);
     }
+    // No caption is cut by its scrolling box (a caption is as wide as its table: the metrics'
+    // explanation was cut mid-word at 390 px), and the metrics' note wraps inside the window.
+    const cut = await page.locator('.table-scroll caption').evaluateAll((cs) => cs.filter((c) => c.offsetParent !== null).flatMap((c) => {
+      const box = c.closest('.table-scroll').getBoundingClientRect();
+      // The text's extent, not the caption's box (which is as wide as the table).
+      const range = document.createRange();
+      range.selectNodeContents(c);
+      const r = range.getBoundingClientRect();
+      return r.right > box.right + 1 ? [`${c.textContent.slice(0, 40)}…: ends at ${r.right}, box at ${box.right}`] : [];
+    }));
+    assert.deepEqual(cut, []);
+    const note = await byId(page, 'per-thread-note').boundingBox();
+    assert.ok(note.x >= 0 && note.x + note.width <= width, `the metrics' note within the window: ${JSON.stringify(note)}`);
     // A table wider than its box says so in words; one that fits does not.
     for (const b of await tableBoxes(page)) {
       if (b.wide) assert.match(b.hint, /scroll this table sideways/, `${b.label} scrolls sideways: a hint`);
@@ -68,3 +81,42 @@ for (const width of [390, 1024, 1920]) {
     page.done();
   });
 }
+
+/** Presses Tab `n` times from the top of a page just opened: each stop's test id (or tag) and its top (page px). */
+async function tabStops(page, n) {
+  const stops = [];
+  for (let i = 0; i < n; i++) {
+    await page.keyboard.press('Tab');
+    stops.push(await page.evaluate(() => {
+      const el = document.activeElement;
+      const r = el.getBoundingClientRect();
+      return { id: el.dataset.testid || el.id || el.tagName, top: Math.round(r.top + window.scrollY) };
+    }));
+  }
+  return stops;
+}
+
+// The walk: Play was the 21st Tab stop at 1280 px, and on a phone the focus jumped down to the
+// settings (below the playback there) and back up. The document's order is now the screen's.
+test('the tab order follows the layout: Play early at 1280 px, never back up on a phone', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await openApp(page, app, 'race-unsafe');
+  const wide = await tabStops(page, 40);
+  const play = wide.findIndex((s) => s.id === 'btn-play') + 1;
+  // Before it: the header's link, the menu (3 stops), the six mode tabs, Reset, Step back.
+  assert.ok(play >= 1 && play <= 13, `Play is stop ${play}: ${wide.map((s) => s.id).join(', ')}`);
+  // The settings come after the playback's controls.
+  const cpus = wide.findIndex((s) => s.id === 'setting-cpus') + 1;
+  assert.ok(cpus === 0 || cpus > play, `CPUs at stop ${cpus}, Play at ${play}`);
+  const phone = await newPage(app, t);
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await openApp(phone, app, 'race-unsafe');
+  const narrow = await tabStops(phone, 40);
+  assert.ok(narrow.some((s) => s.id === 'btn-play') && narrow.some((s) => s.id === 'setting-cpus'), narrow.map((s) => s.id).join(', '));
+  // Down the page, never back up (a row's items share their top, give or take a few px).
+  const back = narrow.filter((s, i) => i > 0 && s.top < narrow[i - 1].top - 8).map((s, i) => `${narrow[narrow.indexOf(s) - 1].id} → ${s.id} (${s.top})`);
+  assert.deepEqual(back, [], narrow.map((s) => `${s.id}@${s.top}`).join(', '));
+  page.done();
+  phone.done();
+});

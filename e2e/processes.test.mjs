@@ -22,9 +22,15 @@ test('fork-copy: the child appears when forked, with its own x and its pages', {
   await seek(page, 0);
   const memory = byId(page, 'memory-view');
   assert.doesNotMatch(await memory.innerText(), /Process app\.1/);
-  // Every thread has its row, the forked one too (not yet running at 0).
+  // The forked thread has no row before its fork; from the fork on it is main's copy after the
+  // fork: the PC of the instruction after it (3, line 4), main's r0 = 1, its own r1 = 0.
   const rows = page.locator('[data-testid="thread-table"] tr[data-tid]');
+  assert.equal(await rows.count(), want.metrics.threads.length - 1);
+  await seek(page, fork.time);
   assert.equal(await rows.count(), want.metrics.threads.length);
+  const copy = page.locator(`[data-testid="thread-table"] tr[data-tid="${fork.thread}"]`);
+  assert.match(await copy.locator('[data-testid="thread-pc"]').innerText(), /^3 \(line 4\)/);
+  assert.match(await copy.locator('td.regs').innerText(), /^r0=1$/);
   await byId(page, 'btn-end').click();
   const words = await memory.innerText();
   assert.match(words, new RegExp(`Process app\\.1 \\(pid ${fork.child}\\)`));
@@ -39,7 +45,7 @@ test('fork-copy: the child appears when forked, with its own x and its pages', {
   assert.equal(await pages.locator('i.pg-shared').count(), 3);
   assert.match(await byId(page, `pages-app`).innerText(), /1 copied\. .*\(1 copy-on-write\)/);
   assert.match(await byId(page, 'page-legend').innerText(),
-    new RegExp(`Peak resident: ${grouped(want.metrics.peak_resident_bytes)} B`));
+    new RegExp(`Peak resident \\(all processes, a shared page once\\): ${grouped(want.metrics.peak_resident_bytes)} B`));
   // The timeline has a lane for the forked thread.
   await byId(page, 'lanes-threads').click();
   assert.equal(await page.locator('.lane-labels li[title="app.1 / main"]').count(), 1);
@@ -55,6 +61,10 @@ test('processes-memory: eight spawned processes, each with its box and pages', {
   const boxes = byId(page, 'memory-view').locator('article.process-box');
   assert.equal(await boxes.count(), want.metrics.memory.length);
   assert.match(await byId(page, 'memory-view').innerText(), /Spawned \(worker\) by app at t = 10232 µs/);
+  // Resident frames (each page once) apart from the footprints added up (shared pages per process).
+  assert.equal(await byId(page, 'metric-peak-resident').textContent(), `${grouped(want.metrics.peak_resident_bytes)} B`);
+  assert.equal(await byId(page, 'metric-memory').textContent(), `${grouped(want.metrics.total_memory_bytes)} B`);
+  assert.match(await byId(page, 'page-legend').innerText(), /PSS sum at the end: 0 B \(every process has ended/);
   assert.equal(await byId(page, 'outcome').getAttribute('data-kind'), 'completed');
   page.done();
 });

@@ -1,4 +1,4 @@
-// Threads created at run time (create, join, exit v): the thread table says "not started" for a
+// Threads created at run time (create, join, exit v): the thread table says "not created yet" for a
 // thread no create has started, "blocked" with "thread w1 to exit" while main joins, and each
 // worker's exit value once joined. The CLI's trace is the oracle for the instants.
 import { test } from 'node:test';
@@ -28,9 +28,9 @@ test('threads-create-join: not started, joining, then exited with their values a
   const page = await newPage(app, t);
   await openApp(page, app, 'threads-create-join');
   await seek(page, 0);
-  assert.equal(await state(page, 4), 'not started');
+  assert.equal(await state(page, 4), 'not created yet');
   // Only main has a stack yet: 4096 + 4096 + 8192.
-  assert.match(await byId(page, 'memory-view').innerText(), /stacks 8,192 B \(1 × 8,192 B\) = 16,384 B; 4 threads not started have no stack yet/);
+  assert.match(await byId(page, 'memory-view').innerText(), /stacks 8,192 B \(1 × 8,192 B\) = 16,384 B; 4 threads not created yet have no stack/);
   await seek(page, join.time);
   assert.equal(await state(page, join.tid), 'blocked');
   const waits = page.locator(`[data-testid="thread-table"] tr[data-tid="${join.tid}"] [data-testid="thread-waits"]`);
@@ -206,7 +206,7 @@ test('threads-create-join: the next mark is the instruction run next; a slot not
   await seek(page, 0);
   await byId(page, 'code-thread').selectOption('1');
   assert.equal(await next().count(), 0);
-  assert.match(await byId(page, 'code-listing').innerText(), /w1: starts here when a create starts it; not started yet/);
+  assert.match(await byId(page, 'code-listing').innerText(), /w1: starts here when a create starts it; not created yet/);
   page.done();
 });
 

@@ -229,6 +229,13 @@ test('hundreds of lost updates are gathered into marks with their count; previou
     assert.equal(m.label, m.count > 1 ? String(m.count) : null, 'a gathered mark shows its count');
   }
   assert.ok(marks.some((m) => m.count > 1));
+  // No mark is drawn over another (a count of 3 digits is wider than the 24 px gap).
+  const spans = await page.locator('[data-testid="lost-marker"]').evaluateAll((els) => els.map((e) => {
+    const b = e.getBBox();
+    return [b.x, b.x + b.width];
+  }));
+  const over = spans.filter((s, i) => i > 0 && s[0] < spans[i - 1][1]).map((s) => s.join('–'));
+  assert.deepEqual(over, [], `marks drawn over the one before: ${JSON.stringify(spans)}`);
   await shot(page, 'timeline-64-lost');
 
   await byId(page, 'btn-next-lost').click();

@@ -61,6 +61,7 @@ presets![
     "priority-inheritance": "Priority inversion: inheritance fixes it",
     "pipeline": "Task parallel: a three-stage pipeline",
     "data-parallel": "Data parallel: one loop split over threads",
+    "critical-section": "Critical section: when locking eats the gain",
 ];
 
 impl Preset {

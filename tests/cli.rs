@@ -30,6 +30,16 @@ fn run_preset_prints_metrics_json() {
     assert!(v["trace"]["events"].as_array().unwrap().len() > 1000);
 }
 
+/// `run` always prints JSON; `--json`, which every other subcommand takes, is accepted and
+/// changes nothing (it used to be refused as an unexpected argument).
+#[test]
+fn run_accepts_json_as_the_others_do() {
+    let (code, plain, _) = threadlab(&["run", "--preset", "race-mutex"]);
+    let (code_json, json, err) = threadlab(&["run", "--preset", "race-mutex", "--json"]);
+    assert_eq!((code, code_json), (0, 0), "{err}");
+    assert_eq!(json, plain);
+}
+
 #[test]
 fn overrides_change_the_run() {
     let makespan = |args: &[&str]| {

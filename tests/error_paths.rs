@@ -9,7 +9,7 @@ use threadlab::model::Scenario;
 use threadlab::model::scenario::text;
 use threadlab::presets;
 
-/// A preset's text, pretty as shipped or compact.
+/// A preset's text, pretty as shipped or compact (and compact with `scheduler` last).
 fn texts() -> Vec<String> {
     let mut out: Vec<String> = presets::PRESETS.iter().map(|p| p.json.to_string()).collect();
     let compact: Vec<String> = out
@@ -17,6 +17,18 @@ fn texts() -> Vec<String> {
         .map(|t| serde_json::to_string(&serde_json::from_str::<serde_json::Value>(t).unwrap()).unwrap())
         .collect();
     out.extend(compact);
+    // Compact again with `scheduler` the last member: an error raised once its object is read
+    // must still be placed in it, not after the scenario's closing brace.
+    let last: Vec<String> = presets::PRESETS
+        .iter()
+        .filter_map(|p| {
+            let mut v = serde_json::from_str::<serde_json::Value>(p.json).unwrap();
+            let scheduler = v.as_object_mut()?.remove("scheduler")?;
+            let rest = serde_json::to_string(&v).unwrap();
+            Some(format!("{},\"scheduler\":{scheduler}}}", &rest[..rest.len() - 1]))
+        })
+        .collect();
+    out.extend(last);
     out
 }
 

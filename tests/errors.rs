@@ -43,6 +43,32 @@ fn round_robin_needs_a_quantum() {
     assert_eq!(e.path, "scheduler.quantum");
 }
 
+/// Wherever `scheduler` sits among the scenario's members (last too: serde_json then reads the
+/// scenario's closing brace before it reports the error), a broken scheduler object is located at
+/// it, not at the scenario.
+#[test]
+fn a_broken_scheduler_is_located_at_it_wherever_it_sits() {
+    let broken = [
+        (r#"{"policy":"rr"}"#, "scheduler.quantum"),
+        (r#"{"policy":"nope"}"#, "scheduler.policy"),
+        (r#"{"quantum":2}"#, "scheduler.policy"),
+        (r#"{"policy":"rr","quantum":"x"}"#, "scheduler.quantum"),
+        (r#"{"policy":"fcfs","steal_every":3}"#, "scheduler.steal_every"),
+    ];
+    for (scheduler, path) in broken {
+        for text in [
+            format!(r#"{{"format":2,"name":"x","scheduler":{scheduler},"processes":[{OK_PROCESS}]}}"#),
+            format!(r#"{{"format":2,"name":"x","processes":[{OK_PROCESS}],"scheduler":{scheduler}}}"#),
+            format!(
+                "{{\n  \"format\": 2,\n  \"name\": \"x\",\n  \"processes\": [{OK_PROCESS}],\n  \"scheduler\": {scheduler}\n}}\n"
+            ),
+        ] {
+            let e = err(&text);
+            assert_eq!(e.path, path, "{e}\n{text}");
+        }
+    }
+}
+
 #[test]
 fn program_error_is_located_in_the_program_text() {
     let e = err(r#"{"name":"x","processes":[{"name":"p","variables":{"counter":0},"threads":[
@@ -98,7 +124,7 @@ mod program_parser {
     fn p(src: &str) -> Result<Vec<Instr>, (u32, u32, String)> {
         let vars = vec!["x".to_string()];
         let mut mutexes = Vec::new();
-        parse(src, Symbols { variables: &vars, mutexes: &mut mutexes })
+        parse(src, Symbols { variables: &vars, mutexes: &mut mutexes, params: &[] })
             .map(|p| p.instrs)
             .map_err(|e| (e.line, e.column, e.message))
     }

@@ -171,7 +171,7 @@ proptest! {
         let text = tokens.join(" ");
         let variables = vec!["x".to_string()];
         let mut mutexes = Vec::new();
-        match parse(&text, Symbols { variables: &variables, mutexes: &mut mutexes }) {
+        match parse(&text, Symbols { variables: &variables, mutexes: &mut mutexes, params: &[] }) {
             Ok(_) => {
                 // It must also run to an outcome within the limits.
                 let json = serde_json::json!({

@@ -10,7 +10,7 @@ use threadlab::model::scenario::{Policy, ProcessSpec};
 fn p(src: &str) -> Result<Vec<Instr>, (u32, u32, String)> {
     let vars = vec!["flag".to_string()];
     let mut mutexes = Vec::new();
-    parse(src, Symbols { variables: &vars, mutexes: &mut mutexes })
+    parse(src, Symbols { variables: &vars, mutexes: &mut mutexes, params: &[] })
         .map(|p| p.instrs)
         .map_err(|e| (e.line, e.column, e.message))
 }

@@ -185,6 +185,7 @@ fn the_sweep_points_are_the_cli_s() {
         values: vec![1, 2, 3, 4, 8],
         series: threadlab::compare::syntax::series("policy=fcfs,rr").unwrap(),
         metric: Metric::AvgResponse,
+        baseline: None,
     }
     .run()
     .unwrap();
@@ -264,7 +265,16 @@ fn an_exercise_answered_right_then_wrong() {
     assert!(!expected.is_empty());
     assert_eq!(spans, expected);
     assert!(attr(why, "data-lane").iter().all(|l| l == "1"));
-    assert!(why.contains(&format!("= {} ticks.", b.waiting)), "{why}");
+    assert!(why.contains(&format!("= {} µs.", b.waiting)), "{why}");
+    // One unit word, as the simulator's timeline says: µs, never ticks.
+    // (The policy menu's "Round Robin on a global tick" is OSTEP's name for multi.py's policy.)
+    for part in [
+        between(&m, r#"data-testid="exercise-problem""#, "</section>"),
+        between(&m, r#"data-testid="answers-form""#, "</form>"),
+    ] {
+        let words = part.replace("g-tick", "");
+        assert!(!words.split(|c: char| !c.is_alphanumeric()).any(|w| w == "tick" || w == "ticks"), "{part}");
+    }
 }
 
 #[test]
@@ -372,7 +382,7 @@ fn the_page_s_plan_reads_into_the_cli_s_runs_for_every_preset() {
             Comparison { base, common: common.clone(), variants: variants.clone(), metrics: vec![Metric::Makespan] };
         let read = reader::read(&threadlab::lab::read_job(preset.json, Vec::new())).unwrap();
         let page = Comparison {
-            base: Planned::new(preset.json, &read.summary.name, &read.run),
+            base: Planned::new(preset.json, &read.summary, &read.run),
             common: common.clone(),
             variants: variants.clone(),
             metrics: vec![Metric::Makespan],
@@ -402,4 +412,31 @@ fn the_page_s_plan_reads_into_the_cli_s_runs_for_every_preset() {
         }
     }
     assert!(checked > 100, "{checked} runs checked");
+}
+
+/// C12 on the page: the sweep panel offers the scenario's params, sweeps `params.cs` with one
+/// series per CPU count and the speedup over the 1-CPU series, and shows the CLI's points (worked
+/// by hand in `tests/critical_section.rs`: 603 / 201 at cs = 5). A param the scenario lacks is
+/// refused by the planner, naming the declared ones.
+#[test]
+fn the_sweep_panel_varies_a_param_against_a_baseline_series() {
+    let preset = presets::find("critical-section").unwrap();
+    let fields =
+        [("param", "params.cs"), ("values", "5,20"), ("series", "cpus=1,4"), ("metric", "speedup"), ("baseline", "1")];
+    let m = reply(&ask(job(Panel::Sweep, preset.json, &fields), 1.0)).to_string();
+    assert!(m.contains(r#"<option value="params.cs" selected>$cs (the scenario&#39;s, now 4)</option>"#), "{m}");
+    assert!(
+        m.contains("--param params.cs --values 5,20 --series cpus=1,4 --metric speedup --baseline 1 --json"),
+        "{m}"
+    );
+    let chart = between(&m, r#"data-testid="sweep-chart""#, "</svg>");
+    let ys: Vec<f64> = attr(chart, "data-y").iter().map(|y| y.parse().unwrap()).collect();
+    assert_eq!(ys, [1.0, 1.0, 603.0 / 201.0, 903.0 / 501.0]);
+    let bad = [("param", "params.size"), ("values", "5"), ("metric", "makespan")];
+    let m = reply(&ask(job(Panel::Sweep, preset.json, &bad), 1.0)).to_string();
+    assert!(m.contains("no param <code>size</code> (its params: cs, work)"), "{m}");
+    let both =
+        [("param", "params.cs"), ("values", "5"), ("policy", "rr"), ("series", "cpus=1,4"), ("metric", "makespan")];
+    let m = reply(&ask(job(Panel::Sweep, preset.json, &both), 1.0)).to_string();
+    assert!(m.contains("not both"), "{m}");
 }

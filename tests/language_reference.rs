@@ -114,7 +114,7 @@ fn parse_example(text: &str) -> Vec<Instr> {
         channels: vec!["ch".into()],
         ..ObjectNames::default()
     };
-    let prog = parse_with(text, Symbols { variables: &variables, mutexes: &mut mutexes }, &mut objects)
+    let prog = parse_with(text, Symbols { variables: &variables, mutexes: &mut mutexes, params: &[] }, &mut objects)
         .unwrap_or_else(|e| panic!("example {text:?} does not parse: {e}"));
     prog.instrs
 }

@@ -569,7 +569,7 @@ fn a_custom_scenario_replaced_by_another_is_kept_under_its_name() {
     act(&mut s, PageAction::Open { source: Source::Custom, text: json("deadlock"), via: Via::Import("d.json".into()) });
     let names: Vec<&str> = s.saved.iter().map(|n| n.name.as_str()).collect();
     let deadlock = presets::find("deadlock").unwrap().name;
-    assert_eq!(names, [updated.name.as_str(), &format!("{deadlock} (2)"), &format!("{} (2)", updated.name)]);
+    assert_eq!(names, [updated.name.as_str(), &format!("{deadlock} (mine)"), &format!("{} (2)", updated.name)]);
 }
 
 #[test]
@@ -577,14 +577,19 @@ fn a_kept_name_is_never_a_preset_s() {
     // The walk's fault: keeping a preset unchanged put a second "Race: …" in the menu.
     let mut s = start_at("race-mutex");
     let preset = presets::find("race-mutex").unwrap().name;
-    assert_eq!(s.suggested_name(), format!("{preset} (2)"), "a preset's name is taken");
+    // Nothing is kept yet: no number, as if a first copy were (the walk saw "… (2)").
+    assert_eq!(s.suggested_name(), format!("{preset} (mine)"), "a preset's name is taken");
     act(&mut s, PageAction::Save(preset.into()));
     assert!(s.error.as_ref().unwrap().message.contains("a preset's name"), "{:?}", s.error);
     assert!(s.saved.is_empty());
     let name = s.suggested_name();
     act(&mut s, PageAction::Save(name));
-    assert_eq!(s.in_use().unwrap().source, Source::Saved(format!("{preset} (2)")));
-    assert_eq!(s.suggested_name(), format!("{preset} (2)"), "the name it is kept under");
+    assert_eq!(s.in_use().unwrap().source, Source::Saved(format!("{preset} (mine)")));
+    assert_eq!(s.suggested_name(), format!("{preset} (mine)"), "the name it is kept under");
+    // The preset again, with its copy kept: now a number.
+    let mut again = start_at("race-mutex");
+    again.saved = s.saved.clone();
+    assert_eq!(again.suggested_name(), format!("{preset} (mine) (2)"));
     let labels: Vec<String> = s.choices().into_iter().map(|c| c.label).collect();
     let unique: std::collections::HashSet<&String> = labels.iter().collect();
     assert_eq!(unique.len(), labels.len(), "{labels:?}");

@@ -240,6 +240,24 @@ fn the_process_presets_show_their_claims() {
     assert!(message.contains("held by app/logger, a thread that `fork` did not copy into app.1"), "{message}");
 }
 
+/// A wait still open at a deadlock counts up to it (417, the last instant). In fork-held-lock
+/// (2 CPUs, FCFS, process switch 5) app/main runs `compute 10`, `fork` (156) to 166, `jeq` and
+/// `wait` (1 each) and blocks for its child at 168: 417 − 168 = 249 ticks of sync wait. The
+/// child app.1/main, ready at 166, is switched in on that CPU from 168 (5 ticks: it waited
+/// 173 − 166 = 7), runs `jeq` and `lock log` and blocks at 175: 417 − 175 = 242. Both said 0.
+#[test]
+fn waits_open_at_a_deadlock_are_counted() {
+    let (_, r) = preset("fork-held-lock");
+    let Outcome::Deadlock { time, .. } = &r.outcome else { panic!("{:?}", r.outcome) };
+    assert_eq!((*time, r.metrics.makespan), (417, 417));
+    let t = |process: &str, name: &str| {
+        let t = r.metrics.threads.iter().find(|t| t.process == process && t.name == name).unwrap();
+        (t.waiting, t.cpu_time, t.lock_wait)
+    };
+    assert_eq!(t("app", "main"), (0, 168, 249));
+    assert_eq!(t("app.1", "main"), (7, 2, 242));
+}
+
 #[test]
 fn bad_machine_settings_are_located() {
     for (machine, path) in [
@@ -358,4 +376,24 @@ fn the_explorer_refuses_fork_with_a_located_error() {
         let message = f.outcome.message();
         assert!(message.contains("main/t, line 2") && message.contains("`fork`, `spawn` and `wait`"), "{message}");
     }
+}
+
+/// A forked child's thread, on the page, is a copy of its parent after the `fork`, and has no
+/// row before it. In fork-copy main runs `set r0, 1` and `store r0, x` (1 tick each) and
+/// `fork r1` (PC 2, 156 ticks): app.1 is created at 158, its thread at PC 3 (`jeq r1, 0,
+/// child`, line 4) with main's r0 = 1 and r1 = 0 (it used to show PC 0 and all registers 0).
+#[test]
+fn a_forked_thread_starts_as_its_parents_copy_on_the_page() {
+    use threadlab::page::run::Run;
+    let run = Run::from_json(threadlab::presets::find("fork-copy").unwrap().json).unwrap();
+    let child = run.system.threads.iter().find(|t| run.system.processes[t.pid].name == "app.1").unwrap().tid;
+    assert_eq!(run.result.metrics.memory[1].created, 158);
+    assert!(!run.exists_at(child, 157) && run.exists_at(child, 158) && run.exists_at(0, 0));
+    for t in 158..=163 {
+        let v = &run.snapshot(t).threads[child];
+        assert_eq!((v.pc, v.registers[0], v.registers[1]), (3, 1, 0), "at t={t}");
+    }
+    // The parent goes on at the same PC with r1 = the child's pid.
+    let v = &run.snapshot(158).threads[0];
+    assert_eq!((v.pc, v.registers[0], v.registers[1]), (3, 1, 1));
 }

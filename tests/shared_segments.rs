@@ -187,3 +187,46 @@ fn a_forked_child_maps_its_parents_segment() {
     let (_, r) = run(&private);
     assert_eq!((var(&r, 0, "x"), var(&r, 1, "x")), (50, 50));
 }
+
+/// The page says a segment's variable is seen by the processes that map it (it used to say
+/// "Other processes cannot see these variables" in each), names a thread with its process when
+/// there are several (two `main`s), and finds a segment variable's copies in each process.
+#[test]
+fn the_page_words_say_what_a_segment_shares() {
+    let (sys, _) = model::run(&two("exit", "exit", &["m"])).unwrap();
+    let (a, b) = (0, 1);
+    assert_eq!(sys.segment_note(a), "`x` is in a shared segment that b also maps: one copy, the same value in each.");
+    // b's own y is not in the segment.
+    assert_eq!(
+        sys.segment_note(b),
+        "`x` is in a shared segment that a also maps: one copy, the same value in each; other processes cannot see the rest."
+    );
+    let x_in_b = sys.processes[b].space.variables.iter().position(|v| v == "x").unwrap();
+    assert_eq!(sys.sharing.var_copies(b, x_in_b), Some(&[(a, 0), (b, x_in_b)][..]));
+    let y = sys.processes[b].space.variables.iter().position(|v| v == "y").unwrap();
+    assert_eq!(sys.sharing.var_copies(b, y), None);
+    let m_in_b = sys.processes[b].mutexes.iter().position(|m| m == "m").unwrap();
+    assert_eq!(sys.sharing.mutex_copies(b, m_in_b).map(<[_]>::len), Some(2));
+    assert_eq!((sys.thread_name(0), sys.thread_name(1)), ("a/main".to_string(), "b/main".to_string()));
+    // One process: no segment, and names alone.
+    let (sys, _) = model::run(&scenario(1, Policy::Fcfs, None, vec![job("p", 0, "exit")])).unwrap();
+    assert_eq!(sys.segment_note(0), "Other processes cannot see these variables.");
+    assert_eq!(sys.thread_name(0), sys.threads[0].name);
+}
+
+/// A segment's mutex is one node of the wait-for graph, whichever process holds or waits for
+/// it, named alone (the graph showed `a/m` and `b/m`, "a/main holds mutex b/m"). `a` takes m
+/// (`lock` 0–1) and holds it through `compute 5`; `b` computes 0–1 and asks for m at 1–2: at
+/// t = 3 a holds it and b waits.
+#[test]
+fn a_segment_mutex_is_one_node_of_the_wait_for_graph() {
+    use threadlab::model::waitgraph::WaitGraph;
+    let s = two("lock m\ncompute 5\nunlock m", "compute 1\nlock m\nunlock m", &["m"]);
+    let (sys, r) = model::run(&s).unwrap();
+    let snap = r.trace.as_ref().unwrap().snapshot(&sys, 2, 3);
+    let g = WaitGraph::at(&sys, &snap);
+    assert_eq!(g.objects.len(), 1, "{:?}", g.objects);
+    let words: Vec<String> = g.edges.iter().map(|e| g.edge_words(&sys, e)).collect();
+    assert_eq!(words, ["a/main holds mutex `m`", "b/main waits for mutex `m`"]);
+    assert_eq!(WaitGraph::object_name(&sys, g.objects[0]), "m");
+}

@@ -34,6 +34,7 @@ fn the_quantum_of_rr_against_fcfs() {
         values: vec![1, 4, 10, 100],
         series: Variant::for_policies(&[Policy::Fcfs, Policy::RoundRobin]),
         metric,
+        baseline: None,
     };
     let chart = sweep(Metric::AvgTurnaround).run().unwrap();
     assert_eq!(chart.series[0].name, "fcfs");
@@ -64,6 +65,7 @@ fn speedup_against_cpus_is_relative_to_the_first_point() {
         values: vec![1, 2, 3],
         series: vec![],
         metric: Metric::Speedup,
+        baseline: None,
     };
     let chart = s.run().unwrap();
     assert_eq!(chart.series.len(), 1);
@@ -85,6 +87,7 @@ fn makespan_against_the_switch_cost() {
         values: vec![0, 1, 5],
         series: vec![],
         metric: Metric::Makespan,
+        baseline: None,
     };
     let runs = s.plan().unwrap();
     // Run one by one, as the page's worker will.
@@ -104,6 +107,7 @@ fn errors_name_the_value_or_the_series() {
         values,
         series,
         metric: Metric::Makespan,
+        baseline: None,
     };
     let e = sweep(Setting::Quantum, vec![2, 0], vec![]).plan().unwrap_err();
     assert_eq!((e.part, e.name.as_str(), e.error.path.as_str()), (Part::Value { index: 1 }, "0", "scheduler.quantum"));

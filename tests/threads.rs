@@ -563,7 +563,7 @@ fn exit_values_parse() {
     use threadlab::model::program::{Instr, Operand, Symbols, parse};
     let one = |src: &str| {
         let mut mutexes = Vec::new();
-        parse(src, Symbols { variables: &[], mutexes: &mut mutexes }).map(|p| p.instrs[0])
+        parse(src, Symbols { variables: &[], mutexes: &mut mutexes, params: &[] }).map(|p| p.instrs[0])
     };
     assert_eq!(one("exit"), Ok(Instr::Exit { value: Operand::Imm(0) }));
     assert_eq!(one("exit -3"), Ok(Instr::Exit { value: Operand::Imm(-3) }));
@@ -575,4 +575,36 @@ fn exit_values_parse() {
     // `create` needs a program of the process: with none, it says so.
     let e = one("create r1, worker").unwrap_err();
     assert!(e.message.contains("no program `worker`") && e.message.contains("it has none"), "{}", e.message);
+}
+
+/// A ready interval still open when the run stops counts up to the stop: preset
+/// threads-create-join with `unlock m` (never locked) as main's line 4 fails at t=57 (the fourth
+/// `create` ends at 4 × 14 = 56, the unlock's tick at 57). On 2 CPUs w1 runs on the second CPU
+/// from t=14; w2, w3 and w4, created at 28, 42 and 56, are still ready at the fault, so they
+/// waited 57 − 28 = 29, 57 − 42 = 15 and 57 − 56 = 1 ticks (it used to say 0).
+#[test]
+fn a_ready_wait_open_at_a_fault_is_counted() {
+    let text = include_str!("../presets/threads-create-join.json");
+    let at = text.find(r#""set r4, 1"#).unwrap();
+    let text = format!("{}\"unlock m\",\n            {}", &text[..at], &text[at..]);
+    let (_, r) = run(&Scenario::from_json(&text).unwrap());
+    let Outcome::RuntimeError { time, line, .. } = &r.outcome else { panic!("{:?}", r.outcome) };
+    assert_eq!((*time, *line), (57, 4));
+    let t = &r.metrics.threads;
+    let arrivals: Vec<_> = t[2..].iter().map(|t| t.arrival).collect();
+    assert_eq!(arrivals, [Some(28), Some(42), Some(56)]);
+    assert!(t[2..].iter().all(|t| t.first_run.is_none()));
+    let waiting: Vec<_> = t[2..].iter().map(|t| t.waiting).collect();
+    assert_eq!(waiting, [29, 15, 1]);
+}
+
+/// One term for a `"start": "created"` slot no `create` has reached: the thread table says
+/// "not created yet" (it said "not started" while the outcome says "never created").
+#[test]
+fn an_uncreated_slot_is_not_created_yet() {
+    use threadlab::page::run::Run;
+    let run = Run::from_json(include_str!("../presets/threads-create-join.json")).unwrap();
+    let w4 = &run.snapshot(0).threads[4];
+    assert_eq!(w4.state_words(run.system.threads[4].created), "not created yet");
+    assert_eq!(w4.state_words(false), "new");
 }

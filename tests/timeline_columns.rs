@@ -2,7 +2,9 @@
 //! lost-update marks gathered with a count, and the zoom window itself.
 
 use proptest::prelude::*;
-use threadlab::timeline::{Block, LostCluster, Span, SpanKind, Window, axis_step, blocks, lost_clusters};
+use threadlab::timeline::{
+    Block, LOST_MARK_SPACE, LostCluster, Span, SpanKind, Window, axis_step, blocks, lost_clusters, lost_mark_extent,
+};
 
 fn bar(start: u64, end: u64, tid: usize, kind: SpanKind) -> Span {
     Span { start, end, tid, kind, cpu: Some(0), first_pc: 0, last_pc: 0, wait: None }
@@ -105,10 +107,54 @@ fn lost_updates_gather_into_counted_clusters() {
     // Zoomed to 0–50: 95 and 100 are outside; 2 px per tick, so 10, 11 (2 px) and 12 (4 px) merge.
     assert_eq!(lost_clusters(&times, Window { start: 0, span: 50 }, 100.0, 5.0), vec![c(0, 3), c(3, 1)]);
     // 500 instants 1 tick apart, 10,000 ticks over 1000 px (10 ticks per px), marks at least
-    // 10 px (100 ticks) apart: 5 marks of 100.
+    // 10 px (100 ticks) apart would be 5 marks of 100, but a tab of 3 digits is 25.5 px wide
+    // (6.5 per digit + 6): they would overlap. The first mark, at 100 px, takes what its tab
+    // covers as it grows: to 104 px (1 instant, 2 px + 2 clear), 110 (the gap), 122 (2 digits,
+    // 19 px + 2 + the next's 1 px half), 128.5 (3 digits): t = 1000–1284, 285 instants.
     let many: Vec<u64> = (0..500).map(|i| 1000 + i).collect();
     let got = lost_clusters(&many, Window { start: 0, span: 10_000 }, 1000.0, 10.0);
-    assert_eq!(got.iter().map(|c| c.count).collect::<Vec<_>>(), vec![100; 5]);
+    assert_eq!(got[0], c(0, 285));
+    no_overlap(&many, Window { start: 0, span: 10_000 }, 1000.0, &got);
+}
+
+/// Consecutive marks as drawn ([`lost_mark_extent`]) keep [`LOST_MARK_SPACE`] clear between
+/// them, and the clusters hold every instant once.
+fn no_overlap(times: &[u64], win: Window, width: f64, got: &[LostCluster]) {
+    let extent = |c: &LostCluster| lost_mark_extent(c.count, win.frac(times[c.first]) * width, width);
+    for pair in got.windows(2) {
+        let ((l0, w0), (l1, _)) = (extent(&pair[0]), extent(&pair[1]));
+        assert!(l0 + w0 + LOST_MARK_SPACE <= l1, "{pair:?}: {l0}+{w0} against {l1}");
+        assert_eq!(pair[0].first + pair[0].count, pair[1].first);
+    }
+    let inside = times.iter().filter(|&&t| t >= win.start && t <= win.start + win.span).count();
+    assert_eq!(got.iter().map(|c| c.count).sum::<usize>(), inside);
+}
+
+/// The walk's 300,000 loops: 150,000 lost-update instants over a long run, 1 to 40 ticks apart
+/// (a fixed pseudo-random walk), on plots 390 and 1280 px wide, whole and zoomed, and crowded at
+/// the right edge: no two marks overlap.
+#[test]
+fn many_lost_updates_never_draw_marks_over_each_other() {
+    let mut t = 0u64;
+    let mut state = 7u64;
+    let times: Vec<u64> = (0..150_000)
+        .map(|_| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            t += 1 + (state >> 33) % 40;
+            t
+        })
+        .collect();
+    let end = *times.last().unwrap();
+    for width in [390.0, 1280.0] {
+        for win in [
+            Window { start: 0, span: end },
+            Window { start: end / 3, span: 5_000 },
+            Window { start: end - 900, span: 1_000 },
+        ] {
+            let got = lost_clusters(&times, win, width, 24.0);
+            no_overlap(&times, win, width, &got);
+        }
+    }
 }
 
 #[test]

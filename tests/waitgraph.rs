@@ -202,7 +202,8 @@ fn the_page_draws_and_words_the_graph() {
     assert_eq!(end.matches("<line class=\"wg-edge").count(), 4);
     assert_eq!(end.matches("<line class=\"wg-edge wg-holds wg-cycle\"").count(), 2);
     assert_eq!(end.matches("<line class=\"wg-edge wg-cycle\"").count(), 2);
-    assert_eq!(end.matches(">cycle</text>").count(), 2);
+    // One label per cycle (it was one per wait on the cycle).
+    assert_eq!(end.matches(">cycle</text>").count(), 1);
     assert!(end.contains(
         "<strong>Cycle:</strong> a waits for mutex <code>y</code>, held by b, which waits for mutex <code>x</code>, held \
          by a.</p>"
@@ -220,6 +221,21 @@ fn the_page_draws_and_words_the_graph() {
     assert!(!has_objects(&single));
 }
 
+/// The philosophers' cycle of five is labelled once (the walk saw two "cycle" labels drawn on
+/// each other at p3: one per wait arrow, p4 → f0 crossing p3 → f4).
+#[test]
+fn the_philosophers_cycle_has_one_label() {
+    use threadlab::page::wait_graph::body;
+    let s = preset("philosophers");
+    let (sys, r) = run(&s);
+    let trace = r.trace.expect("full trace");
+    let snap = trace.snapshot(&sys, 2, 5);
+    let g = WaitGraph::at(&sys, &snap);
+    assert_eq!(g.cycles.len(), 1);
+    let svg = body(&sys, &g, &snap);
+    assert_eq!(svg.matches(r#"<text class="wg-cycle-label""#).count(), 1, "{svg}");
+}
+
 /// An exited holder is drawn as such (dashed box, "exited") and said in words.
 #[test]
 fn the_page_names_an_exited_holder() {
@@ -234,4 +250,35 @@ fn the_page_names_an_exited_holder() {
     assert!(body.contains(
         "<strong>No cycle:</strong> late waits for mutex <code>m</code>, held by main, which exited without unlocking.</p>"
     ));
+}
+
+/// fork-held-lock at its deadlock (t = 417): app.1/main waits for its copy of `log`, which the
+/// fork left held by app/logger, a thread app.1 does not have. The graph gave logger an edge to
+/// app.1's copy and said it "exited without unlocking"; now the copy has no holder edge and the
+/// words give the real reason (as the outcome banner does).
+#[test]
+fn a_forked_copy_held_by_an_uncopied_thread_is_said_so() {
+    let (sys, _, g) = graph(&preset("fork-held-lock"), None);
+    let tid =
+        |p: &str, t: &str| sys.threads.iter().find(|x| sys.processes[x.pid].name == p && x.name == t).unwrap().tid;
+    let (child, logger) = (tid("app.1", "main"), tid("app", "logger"));
+    assert!(g.exited.is_empty(), "{:?}", g.exited);
+    assert_eq!(g.uncopied, vec![ExitedHolder { waiter: child, holder: logger }]);
+    assert_eq!(
+        g.uncopied_words(&sys, g.uncopied[0]),
+        "app.1/main waits for mutex `log`, held in app by app/logger, a thread that `fork` did not copy into app.1: \
+         no thread of app.1 can unlock it"
+    );
+    assert!(!g.edges.iter().any(|e| e.holds && e.thread == logger && g.objects[e.object].pid == 1));
+}
+
+/// A channel is the scenario's, not its first process's: in ipc-messages the graph names it
+/// `items` (it said `producer/items`, as if the producer owned it).
+#[test]
+fn a_channel_is_named_alone() {
+    let s = preset("ipc-messages");
+    let (sys, _) = run(&s);
+    let obj = ObjectRef { pid: 0, kind: ObjectKind::Channel, id: 0 };
+    assert_eq!(WaitGraph::object_name(&sys, obj), "items");
+    assert_eq!(WaitGraph::object_name(&sys, ObjectRef { pid: 1, ..obj }), "items");
 }

@@ -126,6 +126,7 @@ goldens! {
     preset_priority_inheritance => "priority-inheritance",
     preset_pipeline => "pipeline",
     preset_data_parallel => "data-parallel",
+    preset_critical_section => "critical-section",
 }
 
 #[wasm_bindgen_test]

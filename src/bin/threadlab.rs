@@ -16,6 +16,7 @@
 //!   --schedule P       run on one CPU, choosing which thread runs each tick (OSTEP x86.py's -P,
 //!                      e.g. 0011; the scripted policy)
 //!   --show-schedule    add the schedule the run followed (one CPU) to the JSON
+//!   --json             accepted, changes nothing: `run` always prints JSON
 //! threadlab explore FILE|--preset NAME [--limit N] [--every] [--json]
 //!                    every final state of the threads' interleavings, with a schedule for each
 //! threadlab seeds FILE|--preset NAME --count N [--from S] [--cpus N] [--policy KEY] [--quantum N]
@@ -198,6 +199,9 @@ struct RunArgs {
     /// Add the schedule the run followed (which thread ran each tick; one CPU) to the JSON.
     #[arg(long)]
     show_schedule: bool,
+    /// Accepted for symmetry with the other subcommands: `run` always prints JSON.
+    #[arg(long = "json")]
+    _json: bool,
 }
 
 /// The scenario to read: a file or a preset.
@@ -279,7 +283,7 @@ struct CompareArgs {
 struct SweepArgs {
     #[command(flatten)]
     source: Source,
-    /// The setting to sweep: cpus, quantum, seed, thread_switch_ticks, process_switch_ticks, thread_create_ticks, fork_ticks, spawn_ticks or cow_copy_ticks.
+    /// The setting to sweep: cpus, quantum, seed, thread_switch_ticks, process_switch_ticks, thread_create_ticks, fork_ticks, spawn_ticks, cow_copy_ticks, or params.NAME (one of the scenario's params, read as $NAME in its programs).
     #[arg(long, value_name = "KEY", value_parser = setting_key)]
     param: Setting,
     /// Its values: 1,2,4,8 or ranges 1..16 (inclusive) and 1..16:3 (every 3rd).
@@ -294,6 +298,9 @@ struct SweepArgs {
     /// The metric to plot (default avg_turnaround).
     #[arg(long, value_name = "M", value_parser = metric_key, default_value = "avg_turnaround")]
     metric: Metric,
+    /// With --metric speedup: the series whose makespan at each value is the reference (speedup = its makespan ÷ the series' makespan at the same value); default: each series' own first value.
+    #[arg(long, value_name = "SERIES")]
+    baseline: Option<String>,
     #[command(flatten)]
     common: Common,
     /// Print the chart's points as JSON.
@@ -607,6 +614,7 @@ fn flag_error(
         Part::Metric { .. } => return format!("--metric: {}", e.error),
         Part::Size if values_flag.is_empty() => variant_flag,
         Part::Size => values_flag,
+        Part::Baseline => return format!("--baseline{name}: {}", e.error),
     };
     format!("{flag}{name}: {}", e.error)
 }
@@ -649,6 +657,7 @@ fn sweep_cmd(args: &SweepArgs) -> Result<ExitCode, String> {
         values,
         series: args.series.iter().flatten().cloned().collect(),
         metric: args.metric.clone(),
+        baseline: args.baseline.clone(),
     };
     let chart = s.run().map_err(|e| flag_error(&e, &label, &common, "--series", values_flag))?;
     if args.json {

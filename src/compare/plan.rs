@@ -49,6 +49,8 @@ pub enum Part {
     },
     /// The number of variants or values (none, or more than [`MAX_RUNS`] runs).
     Size,
+    /// A sweep's `baseline` (no such series, or a metric other than speedup).
+    Baseline,
 }
 
 /// What is wrong with a comparison or a sweep, and where.
@@ -79,6 +81,7 @@ impl fmt::Display for PlanError {
             Part::Variant { .. } => write!(f, "`{n}`: ")?,
             Part::Value { .. } if n.is_empty() => {}
             Part::Value { .. } => write!(f, "value {n}: ")?,
+            Part::Baseline => write!(f, "baseline `{n}`: ")?,
             Part::Metric { .. } | Part::Size => {}
         }
         write!(f, "{}", self.error)

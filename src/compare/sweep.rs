@@ -33,8 +33,14 @@ pub struct Sweep<B = Scenario> {
     #[serde(default)]
     pub series: Vec<Variant>,
     /// The metric plotted (the y axis); [`Metric::Speedup`] is relative to the series' first
-    /// point.
+    /// point, or, with a `baseline`, to the baseline series at the same value.
     pub metric: Metric,
+    /// For [`Metric::Speedup`] only: the name of the series that is the reference. Each point's
+    /// speedup is then the baseline's makespan at the same x ÷ the point's makespan (the
+    /// baseline's own line is 1 wherever it has a makespan): e.g. series `cpus=1` and `cpus=4`
+    /// with baseline `1` give the speedup of 4 CPUs over 1 at each critical-section size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
 }
 
 /// One planned run of a sweep.
@@ -65,6 +71,10 @@ pub struct SweepChart {
     pub metric: MetricInfo,
     /// One per series, in order.
     pub series: Vec<SweepSeries>,
+    /// The series a speedup is relative to at each x ([`Sweep::baseline`]); none: each series'
+    /// first point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
 }
 
 /// The swept setting, as a chart describes it.
@@ -143,6 +153,17 @@ impl<B: Workload> Sweep<B> {
             );
             return Err(PlanError::new(Part::Size, "", message));
         }
+        if let Some(b) = &self.baseline {
+            if self.metric != Metric::Speedup {
+                let message = format!("a baseline is for the metric `speedup`, not `{}`", self.metric.key());
+                return Err(PlanError::new(Part::Baseline, b, message));
+            }
+            if !series.iter().any(|v| &v.name == b) {
+                let names: Vec<&str> = series.iter().map(|v| v.name.as_str()).collect();
+                let message = format!("no series has this name (the series: {})", names.join(", "));
+                return Err(PlanError::new(Part::Baseline, b, message));
+            }
+        }
         plan::check_base(&self.base, &self.common, std::slice::from_ref(&self.metric))?;
         let mut used = vec![false; self.common.len()];
         let mut out = Vec::with_capacity(runs);
@@ -168,15 +189,17 @@ impl<B: Workload> Sweep<B> {
             .iter()
             .map(|v| SweepSeries { name: v.name.clone(), edits: v.edits.clone(), points: Vec::new() })
             .collect();
-        let mut first: Vec<Option<f64>> = vec![None; series.len()];
+        // The reference of each run: its series' first point, or the baseline's at its value.
+        let baseline = self.baseline.as_ref().and_then(|b| series.iter().position(|v| &v.name == b));
+        let reference = |run: &SweepRun<B>| {
+            let (s, point) = baseline.map_or((run.series, 0), |b| (b, run.point));
+            let i = runs.iter().position(|r| r.series == s && r.point == point)?;
+            measured[i].values[0]
+        };
         for (run, m) in runs.iter().zip(measured) {
-            let raw = m.values[0];
-            if run.point == 0 {
-                first[run.series] = raw;
-            }
             out[run.series].points.push(SweepPoint {
                 x: run.x,
-                y: self.metric.relative(raw, first[run.series]),
+                y: self.metric.relative(m.values[0], reference(run)),
                 applied: run.applied,
                 outcome: m.outcome.clone(),
                 message: if m.completed() { String::new() } else { m.message.clone() },
@@ -186,11 +209,12 @@ impl<B: Workload> Sweep<B> {
             scenario: self.base.name().to_string(),
             param: ParamInfo {
                 key: self.param,
-                label: self.param.label().into(),
+                label: self.param.label().into_owned(),
                 unit: self.param.unit().map(String::from),
             },
             metric: MetricInfo::from(&self.metric),
             series: out,
+            baseline: self.baseline.clone(),
         }
     }
 }

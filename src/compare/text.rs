@@ -85,8 +85,9 @@ pub fn table(t: &CompareTable) -> String {
 /// policy has no such setting (flat), and for runs that did not complete.
 pub fn chart(c: &SweepChart) -> String {
     let unit = |u: &Option<String>| u.as_ref().map(|u| format!(" ({u})")).unwrap_or_default();
+    let over = c.baseline.as_ref().map(|b| format!(" over series {b}")).unwrap_or_default();
     let mut out = format!(
-        "{}{} against {}{}: {}\n\n",
+        "{}{}{over} against {}{}: {}\n\n",
         c.metric.key.key(),
         unit(&c.metric.unit),
         c.param.key.key(),

@@ -175,6 +175,7 @@ impl Exercise {
             channels: Default::default(),
             shared: Default::default(),
             mutex_protocol: Default::default(),
+            params: Default::default(),
             processes: (self.jobs.iter())
                 .map(|j| ProcessSpec {
                     name: j.name.clone(),

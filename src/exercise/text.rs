@@ -10,7 +10,7 @@ use crate::model::scheduler::{MostUrgent, PassTie};
 /// The rules a learner needs to solve an exercise by hand: the policy's in one line, then the
 /// machine's.
 pub fn rules(spec: &SchedulerSpec, cpus: u32) -> String {
-    let ties = "jobs that become ready at the same tick queue in name order";
+    let ties = "jobs that become ready at the same time queue in name order";
     let policy = match &spec.params {
         PolicyParams::Fcfs(_) => {
             format!("FCFS: jobs run in the order they become ready, each until it finishes or starts I/O; {ties}.")
@@ -18,11 +18,11 @@ pub fn rules(spec: &SchedulerSpec, cpus: u32) -> String {
         PolicyParams::RoundRobin(rr) => {
             let q = rr.quantum;
             let tie = match rr.tie {
-                TieRule::ArrivalsFirst => "behind a job that arrives at that same tick",
-                TieRule::PreemptedFirst => "ahead of a job that arrives at that same tick",
+                TieRule::ArrivalsFirst => "behind a job that arrives at that same time",
+                TieRule::PreemptedFirst => "ahead of a job that arrives at that same time",
             };
             format!(
-                "Round Robin, quantum {q}: jobs take turns in the order they become ready; a job runs at most {q} ticks, then goes to the back of the queue, {tie} (a job alone keeps the CPU)."
+                "Round Robin, quantum {q}: jobs take turns in the order they become ready; a job runs at most {q} µs, then goes to the back of the queue, {tie} (a job alone keeps the CPU)."
             )
         }
         PolicyParams::Sjf(sjf) => match &sjf.estimate {
@@ -55,11 +55,11 @@ pub fn rules(spec: &SchedulerSpec, cpus: u32) -> String {
             }
             s.push_str("; equal priorities go first come, first served");
             if let Some(q) = p.quantum {
-                s.push_str(&format!(", taking turns of at most {q} ticks"));
+                s.push_str(&format!(", taking turns of at most {q} µs"));
             }
             if let Some(a) = &p.aging {
                 s.push_str(&format!(
-                    "; a waiting job's number improves by {} for every {} ticks it waits",
+                    "; a waiting job's number improves by {} for every {} µs it waits",
                     a.step, a.every
                 ));
             }
@@ -76,7 +76,7 @@ pub fn rules(spec: &SchedulerSpec, cpus: u32) -> String {
             };
             let boost = match m.boost_period {
                 0 => "no boost".to_string(),
-                b => format!("every {b} ticks all jobs go back to the top level"),
+                b => format!("every {b} µs all jobs go back to the top level"),
             };
             format!(
                 "MLFQ, {} levels (top first) with quanta {} and allotments of {} quanta: a job starts at the top; a higher level pre-empts a lower one; jobs on one level take turns; a job that uses up its allotment moves down a level ({block}); {boost}.",
@@ -86,7 +86,7 @@ pub fn rules(spec: &SchedulerSpec, cpus: u32) -> String {
             )
         }
         PolicyParams::Lottery(l) => format!(
-            "Lottery, quantum {}: every {} ticks (or when a job blocks or ends) a random draw among the ready jobs' tickets (100 each) picks who runs; the draws come from the scenario's seed, so this one is for checking by the model rather than by hand.",
+            "Lottery, quantum {}: every {} µs (or when a job blocks or ends) a random draw among the ready jobs' tickets (100 each) picks who runs; the draws come from the scenario's seed, so this one is for checking by the model rather than by hand.",
             l.quantum, l.quantum
         ),
         PolicyParams::Stride(st) => format!(
@@ -100,14 +100,14 @@ pub fn rules(spec: &SchedulerSpec, cpus: u32) -> String {
             }
         ),
         PolicyParams::Cfs(c) => format!(
-            "CFS-like: the ready job with the least virtual runtime runs (every job has nice 0, so virtual runtime grows as CPU time) for a slice of {} ticks ÷ the number of runnable jobs, at least {}; a job that arrives starts at the least virtual runtime{}.",
+            "CFS-like: the ready job with the least virtual runtime runs (every job has nice 0, so virtual runtime grows as CPU time) for a slice of {} µs ÷ the number of runnable jobs, at least {}; a job that arrives starts at the least virtual runtime{}.",
             c.target_latency,
             c.min_granularity,
             if c.start_debit { " plus the slice it would get" } else { "" }
         ),
         // Scripted::pick with an empty schedule (an exercise has none): the lowest-numbered ready
         // thread, the jobs being numbered in name order, for no set time.
-        PolicyParams::Scripted(_) => "Scripted, with no schedule (an exercise has none): a free CPU runs the ready job first in name order until it finishes or starts I/O; nothing is pre-empted. (In a scenario, a \"schedule\" such as \"0011\" in its JSON names the thread that runs each tick, on one CPU.)".into(),
+        PolicyParams::Scripted(_) => "Scripted, with no schedule (an exercise has none): a free CPU runs the ready job first in name order until it finishes or starts I/O; nothing is pre-empted. (In a scenario, a \"schedule\" such as \"0011\" in its JSON names the thread that runs each µs, on one CPU.)".into(),
         other => format!("{}: see the policy's description.", other.policy().label()),
     };
     let machine = if cpus == 1 {
@@ -164,7 +164,7 @@ pub fn problem(x: &Exercise) -> String {
     let mut out = format!("{}\n\nRules: {}\n\n", title(x), rules(&x.spec.scheduler, x.spec.cpus));
     out.push_str(&columns(&job_rows(x), 1));
     out.push_str(
-        "\nTimes are in ticks. For each job give its completion (when it finishes), turnaround \
+        "\nTimes are in µs. For each job give its completion (when it finishes), turnaround \
          (completion − arrival), waiting (time ready but not running) and response (first run − \
          arrival); then the averages of the last three.\n",
     );

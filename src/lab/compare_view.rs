@@ -81,7 +81,7 @@ fn form(v: &Values, base: &Planned) -> String {
     out.push_str("</div></fieldset><div class=\"lab-fields\">");
     out.push_str(&text_field(
         "quanta",
-        "Quanta (ticks)",
+        "Quanta (µs)",
         &v.quanta,
         "For policies with a time slice; blank keeps the scenario's. Several (`2,4,8`) make a variant each.",
     ));
@@ -269,7 +269,7 @@ impl super::Task for Job {
             table.rows.len()
         );
         for m in &table.metrics {
-            let unit = m.unit.as_deref().map(|u| format!(" ({u})")).unwrap_or_default();
+            let unit = m.unit.as_deref().map(|u| format!(" ({})", super::html::unit_word(u))).unwrap_or_default();
             let better = match m.better {
                 Some(crate::compare::Better::Lower) => "lower is better",
                 Some(crate::compare::Better::Higher) => "higher is better",

@@ -92,7 +92,7 @@ fn form(v: &Values) -> String {
     );
     out.push_str(&text_field("seed", "Seed", &v.seed, "The same seed gives the same jobs under every policy."));
     out.push_str(&select("policy", "Policy", &policies, &v.policy));
-    out.push_str(&text_field("quantum", "Quantum (ticks)", &v.quantum, "For a policy with a time slice; blank: 4."));
+    out.push_str(&text_field("quantum", "Quantum (µs)", &v.quantum, "For a policy with a time slice; blank: 4."));
     out.push_str(&text_field("cpus", "CPUs", &v.cpus, "1 to 64."));
     out.push_str(&text_field("jobs", "Jobs", &v.jobs, "1 to 26; blank: 3 to 5, drawn from the seed."));
     out.push_str("</div>");
@@ -224,7 +224,7 @@ fn problem(x: &Exercise) -> String {
     let cpus = if x.spec.cpus == 1 { "1 CPU".to_string() } else { format!("{} CPUs", x.spec.cpus) };
     let priority = matches!(s.params, PolicyParams::Priority(_));
     let mut out = format!(
-        r#"<section class="lab-result" aria-label="The exercise" data-testid="exercise-problem"><h3 class="lab-h">Exercise (seed {}): {}{q}, on {cpus}</h3><p>{}</p><div class="table-scroll" tabindex="0" role="region" aria-label="The jobs"><table class="lab-table" data-testid="exercise-jobs"><caption>The jobs (times in ticks)</caption><thead><tr><th scope="col">Job</th><th scope="col">Arrival</th><th scope="col">Work, in order</th>"#,
+        r#"<section class="lab-result" aria-label="The exercise" data-testid="exercise-problem"><h3 class="lab-h">Exercise (seed {}): {}{q}, on {cpus}</h3><p>{}</p><div class="table-scroll" tabindex="0" role="region" aria-label="The jobs"><table class="lab-table" data-testid="exercise-jobs"><caption>The jobs (times in µs)</caption><thead><tr><th scope="col">Job</th><th scope="col">Arrival</th><th scope="col">Work, in order</th>"#,
         x.spec.seed,
         esc(s.policy().label()),
         esc(&crate::exercise::text::rules(s, x.spec.cpus))
@@ -249,7 +249,7 @@ fn problem(x: &Exercise) -> String {
     out.push_str(
         "</tbody></table></div><p class=\"muted\">For each job give its completion (when it finishes), turnaround \
          (completion − arrival), waiting (time ready but not running; I/O does not count) and response (first run − \
-         arrival), in ticks. An answer within 0.01 is right.</p></section>",
+         arrival), in µs. An answer within 0.01 is right.</p></section>",
     );
     out
 }
@@ -265,7 +265,7 @@ fn field_label(f: Field) -> &'static str {
 
 fn answers_form(x: &Exercise, a: &Answers, job: &Job, checked: Option<&[Checked]>) -> String {
     let mut out = String::from(
-        r#"<form class="lab-form" data-testid="answers-form" aria-label="Your answers"><div class="table-scroll" tabindex="0" role="region" aria-label="Answers table"><table class="lab-table answers"><caption>Your answers (ticks)</caption><thead><tr><th scope="col">Job</th>"#,
+        r#"<form class="lab-form" data-testid="answers-form" aria-label="Your answers"><div class="table-scroll" tabindex="0" role="region" aria-label="Answers table"><table class="lab-table answers"><caption>Your answers (µs)</caption><thead><tr><th scope="col">Job</th>"#,
     );
     out.push_str(&job.values.hidden());
     for f in Field::ALL {
@@ -339,7 +339,7 @@ fn made_of_text(c: &Checked, arrival: u64) -> String {
         Field::Response if parts.is_empty() => "it ran as soon as it arrived".to_string(),
         Field::Response => format!("from arrival {arrival} to its first run: {}", parts.join(" + ")),
     };
-    format!("{} of {}: {how} = {sum} ticks.", field_label(c.field), c.job)
+    format!("{} of {}: {how} = {sum} µs.", field_label(c.field), c.job)
 }
 
 fn explanations(x: &Exercise, a: &Answers, checked: &[Checked]) -> String {

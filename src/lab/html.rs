@@ -7,6 +7,13 @@
 
 pub use crate::markup::{escape as esc, with_code};
 
+/// A unit as the page words it: `ticks` (the JSON's and the CLI's word) is shown as `µs`, the
+/// simulator's word (one tick is one simulated microsecond), so Compare, Sweep and Exercise
+/// speak as the timeline does.
+pub fn unit_word(unit: &str) -> &str {
+    if unit == "ticks" { "µs" } else { unit }
+}
+
 /// A value for a `data-value` attribute: the shortest text that reads back as the same `f64`
 /// (as the CLI's JSON prints it), or empty for none.
 pub fn data(value: Option<f64>) -> String {

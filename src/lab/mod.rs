@@ -100,6 +100,8 @@ pub struct Info {
     pub processes: Vec<(String, Vec<String>)>,
     /// Each thread by tid: (colour, name, `process/thread`), see [`threads_of`].
     pub threads: Vec<(&'static str, String, String)>,
+    /// The scenario's `params` (name, value), in name order: a sweep may vary them.
+    pub params: Vec<(String, u64)>,
 }
 
 /// The scenario in use as its reader answered it: a run of it with its edits so far. A
@@ -122,11 +124,13 @@ pub struct Planned {
 pub type Base = Result<Planned, ScenarioError>;
 
 impl Planned {
-    /// The scenario of `text`, from its reader's answer: the summary's name and the loaded run.
-    pub fn new(text: &str, name: &str, run: &LoadedRun) -> Planned {
+    /// The scenario of `text`, from its reader's answer: the summary's name and params, and the
+    /// loaded run.
+    pub fn new(text: &str, summary: &Summary, run: &LoadedRun) -> Planned {
         let info = Info {
             text: text.to_string(),
-            name: name.to_string(),
+            name: summary.name.clone(),
+            params: summary.constants.clone(),
             processes: (run.system.processes.iter()).map(|p| (p.name.clone(), p.space.variables.clone())).collect(),
             threads: threads_of_system(&run.system),
         };
@@ -146,7 +150,7 @@ impl Planned {
         let [summary, run] = buffers else { return Err("the reader's answer lacks its buffers".into()) };
         let summary = Summary::decode(summary).map_err(|e| e.to_string())?;
         let run = loaded::decode(run).map_err(|e| e.to_string())?;
-        Ok(Planned::new(text, &summary.name, &run))
+        Ok(Planned::new(text, &summary, &run))
     }
 
     /// The reader's request for this run.
@@ -173,6 +177,11 @@ impl Workload for Planned {
         edit.applies_to_scheduler(&self.scheduler)
     }
     fn apply(&mut self, edit: &ScenarioEdit) -> Result<(), ScenarioError> {
+        if let ScenarioEdit::Param(name, _) = edit
+            && !self.info.params.iter().any(|(n, _)| n == name.as_str())
+        {
+            return Err(name.missing(&self.info.params.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>()));
+        }
         edit.apply_to_settings(&mut self.machine, &mut self.scheduler, &mut self.seed)?;
         self.edits.push(*edit);
         Ok(())
@@ -237,7 +246,7 @@ pub fn run_here(job: &LabJob) -> String {
     use crate::model::{Recording, Simulation};
     use crate::workers::reader;
     let base = needs_base(job.panel).then(|| {
-        reader::read(&read_job(&job.scenario, Vec::new())).map(|r| Planned::new(&job.scenario, &r.summary.name, &r.run))
+        reader::read(&read_job(&job.scenario, Vec::new())).map(|r| Planned::new(&job.scenario, &r.summary, &r.run))
     });
     let work = task(job, base.as_ref());
     let mut results = Vec::new();

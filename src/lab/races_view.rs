@@ -287,6 +287,9 @@ fn steer_tool(f: &Fields, base: &Base) -> String {
         );
     }
     out.push_str("</tbody></table></div>");
+    out.push_str(
+        r#"<p class="hint" data-testid="steer-keys">Keyboard: each Run button's access key is its thread's number (0 to 9): Alt+number in most browsers, Alt+Shift+number in Firefox, Control+Option+number on a Mac.</p>"#,
+    );
     out.push_str(&variables(sys, &walk.values()));
     let _ = write!(
         out,
@@ -403,13 +406,7 @@ fn explore_tool(f: &Fields, base: &Base) -> String {
     };
     match result {
         Ok(x) => out.push_str(&explored(base, &x)),
-        Err(ExploreError::Limit { limit, found, .. }) => {
-            let _ = write!(
-                out,
-                r#"<div class="error" role="alert" data-testid="explore-too-big">Too big to explore: the search stored {limit} states (the limit) and had found {found} final state{} by then, without seeing them all. Make the program smaller (fewer threads, loop iterations or shared steps), or raise the limit.</div>"#,
-                if found == 1 { "" } else { "s" }
-            );
-        }
+        Err(ExploreError::Limit { limit, found, .. }) => out.push_str(&too_big(limit as u64, found)),
         Err(e) => out.push_str(&alert(&format!("{e}. Pick a scenario whose threads all start together and use fixed lengths, such as the preset “Race, small”."))),
     }
     out.push_str("</form>");
@@ -509,6 +506,20 @@ fn seeds_tool(f: &Fields, base: &Base, mut out: String) -> Work {
         (Err(e), _) | (_, Err(e)) => return Box::new(Ready(out + &alert(&e.to_string()) + "</form>")),
     };
     Box::new(SeedRuns { head: out, text: base.text.to_string(), from, count: runs })
+}
+
+/// The explorer gave up at `limit` states, with `found` final states seen: what to do. At the
+/// highest limit the form takes ([`MAX_LIMIT`]) raising it is no way out, so it is not offered.
+fn too_big(limit: u64, found: usize) -> String {
+    let raise = if limit < MAX_LIMIT {
+        ", or raise the limit".to_string()
+    } else {
+        format!(" (the limit is already the highest, {MAX_LIMIT})")
+    };
+    format!(
+        r#"<div class="error" role="alert" data-testid="explore-too-big">Too big to explore: the search stored {limit} states (the limit) and had found {found} final state{} by then, without seeing them all. Make the program smaller (fewer threads, loop iterations or shared steps){raise}.</div>"#,
+        if found == 1 { "" } else { "s" }
+    )
 }
 
 /// Each variable's histogram (SVG bars and a table), the outcomes, and what they mean.
@@ -637,10 +648,11 @@ fn bars(label: &str, expected: Option<i64>, values: &[seeds::Count<i64>]) -> Str
     let right_shown = expected.is_some_and(|e| groups.iter().any(|(name, _)| name == &e.to_string()));
     let _ = write!(
         out,
-        r#"<text class="c-label" x="{}" y="{}" text-anchor="middle">final value{}</text>"#,
+        r#"<text class="c-label" x="{}" y="{}" text-anchor="middle">final value, one bar per value seen (not to scale){}</text><text class="c-label" transform="translate(12 {}) rotate(-90)" text-anchor="middle">runs</text>"#,
         px(LEFT + (W - LEFT) / 2.0),
         px(H - 4.0),
-        if right_shown { " (the right one green, outlined)" } else { "" }
+        if right_shown { "; the right one green, outlined" } else { "" },
+        px(TOP + (base - TOP) / 2.0)
     );
     out.push_str("</svg></figure>");
     out
@@ -659,6 +671,25 @@ mod tests {
         assert!(out.contains(r#"{"policy": "scripted", "schedule": "001"}"#), "{out}");
         assert!(out.contains(r#""name": "x · your schedule 001""#), "{out}");
         assert!(out.contains(r#""processes": []"#), "{out}");
+    }
+
+    /// The histogram's axes say what they are: runs up, one bar per value seen across.
+    #[test]
+    fn the_histogram_axes_are_labelled() {
+        let counts =
+            [seeds::Count { value: 3, runs: 5, first_seed: 1 }, seeds::Count { value: 90, runs: 2, first_seed: 4 }];
+        let svg = bars("x", Some(90), &counts);
+        assert!(svg.contains(">runs</text>"), "{svg}");
+        assert!(svg.contains("final value, one bar per value seen (not to scale); the right one green"), "{svg}");
+    }
+
+    /// At the highest limit the message no longer says to raise it.
+    #[test]
+    fn the_too_big_message_offers_a_higher_limit_only_below_the_highest() {
+        assert!(too_big(10, 2).contains("shared steps), or raise the limit.</div>"));
+        let top = too_big(MAX_LIMIT, 1);
+        assert!(!top.contains("raise the limit"), "{top}");
+        assert!(top.contains("found 1 final state by then") && top.contains("already the highest, 1000000"), "{top}");
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //!
 //! Form fields: `param` (a numeric setting's key), `values` (`1,2,4,8`, `1..16`, `1..16:3`),
 //! `policy` (ticked; one series each, as `--series policy=a,b`; none: one series, the scenario
-//! as it is) and `metric`.
+//! as it is), `series` (other series in `--series` form, `cpus=1,4`, instead of policies),
+//! `metric` and `baseline` (for the speedup: the series it is relative to, `--baseline`). The
+//! setting picker offers the scenario's own `params` too (`params.cs`).
 
 use std::fmt::Write;
 
@@ -39,7 +41,9 @@ struct Values {
     param: String,
     values: String,
     policies: Vec<String>,
+    series: String,
     metric: String,
+    baseline: String,
 }
 
 impl Values {
@@ -49,25 +53,43 @@ impl Values {
                 param: "quantum".into(),
                 values: "1,2,4,8".into(),
                 policies: vec!["fcfs".into(), "rr".into()],
+                series: String::new(),
                 metric: "avg_turnaround".into(),
+                baseline: String::new(),
             };
         }
         Values {
             param: f.get("param").unwrap_or_default().into(),
             values: f.get("values").unwrap_or_default().into(),
             policies: f.all("policy").into_iter().map(String::from).collect(),
+            series: f.get("series").unwrap_or_default().trim().into(),
             metric: f.get("metric").unwrap_or_default().into(),
+            baseline: f.get("baseline").unwrap_or_default().trim().into(),
         }
     }
 }
 
 fn form(v: &Values, base: &Planned) -> String {
-    let params: Vec<(String, String)> = (Setting::ALL.iter())
+    let mut params: Vec<(String, String)> = (Setting::ALL.iter())
         .filter(|s| s.is_numeric())
         .map(|s| {
-            (s.key().to_string(), format!("{}{}", s.label(), s.unit().map(|u| format!(" ({u})")).unwrap_or_default()))
+            (
+                s.key().to_string(),
+                format!(
+                    "{}{}",
+                    s.label(),
+                    s.unit()
+                        .filter(|&u| u != s.label())
+                        .map(|u| format!(" ({})", super::html::unit_word(u)))
+                        .unwrap_or_default()
+                ),
+            )
         })
         .collect();
+    // The scenario's own constants, `$name` in its programs.
+    params.extend(
+        base.info.params.iter().map(|(n, v)| (format!("params.{n}"), format!("${n} (the scenario's, now {v})"))),
+    );
     let metrics: Vec<(String, String)> =
         super::compare_view::metric_choices(base).iter().map(|m| (m.key(), m.label())).collect();
     let mut out = String::from(
@@ -81,12 +103,25 @@ fn form(v: &Values, base: &Planned) -> String {
         "`1,2,4,8`, a range `1..16` or every third `1..16:3`.",
     ));
     out.push_str(&select("metric", "Metric (y axis)", &metrics, &v.metric));
+    out.push_str(&text_field(
+        "baseline",
+        "Speedup over series",
+        &v.baseline,
+        "For the speedup: a series' name; each point is then that series' makespan at the same value ÷ its own. Empty: each series' first value.",
+    ));
     out.push_str(r#"</div><fieldset><legend>Series: one line per policy (none: the scenario as it is)</legend><div class="checks">"#);
     for p in Policy::ALL {
         out.push_str(&checkbox("policy", p.key(), p.label(), v.policies.iter().any(|k| k == p.key())));
     }
+    out.push_str("</div>");
+    out.push_str(&text_field(
+        "series",
+        "Or other series",
+        &v.series,
+        "Instead of policies: `key=v1,v2` (e.g. `cpus=1,4`), one series per value.",
+    ));
     out.push_str(
-        r#"</div></fieldset><div class="buttons"><button class="primary" type="submit" data-testid="sweep-run">Sweep</button></div></form>"#,
+        r#"</fieldset><div class="buttons"><button class="primary" type="submit" data-testid="sweep-run">Sweep</button></div></form>"#,
     );
     out
 }
@@ -95,19 +130,32 @@ fn read(v: &Values, base: &Planned, preset: &str) -> Result<(Sweep<Planned>, Str
     let param = Setting::from_key(&v.param).map_err(|e| FieldError::new("Setting swept", e))?;
     let values = syntax::values(&v.values).map_err(|e| FieldError::new("Its values", e))?;
     let metric: Metric = v.metric.parse().map_err(|e| FieldError::new("Metric", e))?;
-    let series = if v.policies.is_empty() {
-        Vec::new()
-    } else {
-        syntax::series(&format!("policy={}", v.policies.join(","))).map_err(|e| FieldError::new("Series", e))?
+    let series = match (v.policies.is_empty(), v.series.is_empty()) {
+        (true, true) => Vec::new(),
+        (false, true) => {
+            syntax::series(&format!("policy={}", v.policies.join(","))).map_err(|e| FieldError::new("Series", e))?
+        }
+        (true, false) => syntax::series(&v.series).map_err(|e| FieldError::new("Or other series", e))?,
+        (false, false) => {
+            return Err(FieldError::new("Or other series", "tick policies or write other series, not both"));
+        }
     };
+    let baseline = (!v.baseline.is_empty()).then(|| v.baseline.clone());
     let source = if preset.is_empty() { "SCENARIO.json".to_string() } else { format!("--preset {preset}") };
     let mut command =
         format!("threadlab sweep {source} --param {} --values {}", param.key(), v.values.replace(' ', ""));
     if !v.policies.is_empty() {
         let _ = write!(command, " --series policy={}", v.policies.join(","));
     }
-    let _ = write!(command, " --metric {} --json", metric.key());
-    Ok((Sweep { base: base.clone(), common: Vec::new(), param, values, series, metric }, command))
+    if !v.series.is_empty() {
+        let _ = write!(command, " --series {}", v.series.replace(' ', ""));
+    }
+    let _ = write!(command, " --metric {}", metric.key());
+    if let Some(b) = &baseline {
+        let _ = write!(command, " --baseline {b}");
+    }
+    command.push_str(" --json");
+    Ok((Sweep { base: base.clone(), common: Vec::new(), param, values, series, metric, baseline }, command))
 }
 
 /// A sweep read from its form: the sweep, the command line that gives its points, its runs.
@@ -204,9 +252,13 @@ pub fn svg(c: &SweepChart) -> String {
     let plot_h = H - TOP - BOTTOM;
     let x = |v: f64| if xmax > xmin { LEFT + (v - xmin) / (xmax - xmin) * plot_w } else { LEFT + plot_w / 2.0 };
     let y = |v: f64| TOP + plot_h - (v - y0) / (y1 - y0) * plot_h;
-    let unit = |u: &Option<String>| u.as_deref().map(|u| format!(" ({u})")).unwrap_or_default();
-    let xlabel = format!("{}{}", c.param.label, unit(&c.param.unit));
-    let ylabel = format!("{}{}", c.metric.label, unit(&c.metric.unit));
+    let unit =
+        |u: &Option<String>| u.as_deref().map(|u| format!(" ({})", super::html::unit_word(u))).unwrap_or_default();
+    // "CPUs", not "CPUs (CPUs)".
+    let xunit = c.param.unit.clone().filter(|u| *u != c.param.label);
+    let xlabel = format!("{}{}", c.param.label, unit(&xunit));
+    let over = c.baseline.as_ref().map(|b| format!(" over series {b}")).unwrap_or_default();
+    let ylabel = format!("{}{}{over}", c.metric.label, unit(&c.metric.unit));
     let mut out = format!(
         r#"<figure class="lab-figure"><svg class="chart" data-testid="sweep-chart" viewBox="0 0 {} {}" role="img" aria-label="{}"><title>{}</title>"#,
         px(W),
@@ -317,12 +369,23 @@ pub fn svg(c: &SweepChart) -> String {
     out
 }
 
+/// A label inside a sentence: "Quantum" → "quantum", but "CPUs" stays "CPUs" (an initialism).
+fn lower_first(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() => {
+            a.to_lowercase().chain(label[1..].chars()).collect()
+        }
+        _ => label.to_string(),
+    }
+}
+
 /// The chart's numbers as a table: a row per value, a column per series.
 fn table(c: &SweepChart) -> String {
     let mut out = format!(
-        r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Sweep points"><table class="lab-table" data-testid="sweep-table"><caption>{} for each {}</caption><thead><tr><th scope="col">{}</th>"#,
+        r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Sweep points"><table class="lab-table" data-testid="sweep-table"><caption>{} by {}</caption><thead><tr><th scope="col">{}</th>"#,
         esc(&c.metric.label),
-        esc(&c.param.label.to_lowercase()),
+        esc(&lower_first(&c.param.label)),
         esc(&c.param.label)
     );
     for s in &c.series {
@@ -352,5 +415,30 @@ mod tests {
         assert_eq!(nice_step(100.0, 5.0), 20.0);
         assert_eq!(nice_step(0.9, 5.0), 0.2);
         assert_eq!(nice_step(7.0, 5.0), 2.0);
+    }
+
+    /// The CPUs axis says "CPUs" once (it said "CPUs (CPUs)") and the table's caption reads as
+    /// words ("Speedup by CPUs", not "Speedup for each cpus"); a sweep of cpus 1..2 on a preset.
+    #[test]
+    fn the_cpus_axis_and_caption_read_well() {
+        use crate::compare::{Metric, Sweep};
+        use crate::model::scenario::Setting;
+        assert_eq!((lower_first("Quantum"), lower_first("CPUs")), ("quantum".to_string(), "CPUs".to_string()));
+        let base = crate::presets::find("data-parallel").unwrap().scenario().unwrap();
+        let sweep = Sweep {
+            base,
+            common: vec![],
+            param: Setting::Cpus,
+            values: vec![1, 2],
+            series: vec![],
+            metric: Metric::Speedup,
+            baseline: None,
+        };
+        let chart = sweep.run().unwrap();
+        let svg = svg(&chart);
+        assert!(!svg.contains("CPUs (CPUs)"), "{svg}");
+        assert!(svg.contains(">CPUs</text>"), "{svg}");
+        let table = table(&chart);
+        assert!(table.contains("<caption>Speedup by CPUs</caption>"), "{table}");
     }
 }

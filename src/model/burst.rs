@@ -87,7 +87,7 @@ mod tests {
 
     fn program(text: &str) -> Program {
         let mut mutexes = Vec::new();
-        parse(text, Symbols { variables: &[], mutexes: &mut mutexes }).unwrap()
+        parse(text, Symbols { variables: &[], mutexes: &mut mutexes, params: &[] }).unwrap()
     }
 
     #[test]

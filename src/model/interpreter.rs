@@ -29,26 +29,28 @@ pub struct Context {
     pub flags: Flags,
 }
 
-/// Where a register's value came from: a variable and that variable's write count (its
-/// version) when it was loaded, or nothing. Packed small: a thread's context is copied and
+/// Where a register's value came from: a variable and the lineage length of the value loaded
+/// ([`Cell::chain`]), or nothing. Packed small: a thread's context is copied and
 /// scanned on every instruction.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Origin {
     /// The variable's index + 1; 0: the value came from no variable.
     var_plus_one: u32,
-    /// The variable's write count at the load, modulo 2³² (only differences are used).
-    version: u32,
+    /// The loaded value's chain ([`Cell::chain`]), modulo 2³² (only differences are used).
+    chain: u32,
 }
 
 impl Origin {
-    /// Loaded from `var` at write count `writes`.
-    fn of(var: VarId, writes: u64) -> Self {
-        Origin { var_plus_one: var as u32 + 1, version: writes as u32 }
+    /// Loaded from `var` holding a value of lineage `chain`.
+    fn of(var: VarId, chain: u64) -> Self {
+        Origin { var_plus_one: var as u32 + 1, chain: chain as u32 }
     }
 
-    /// Writes to `var` made since the load, if the value came from `var`.
-    fn writes_since(&self, var: VarId, writes: u64) -> Option<u64> {
-        (self.var_plus_one == var as u32 + 1).then(|| u64::from((writes as u32).wrapping_sub(self.version)))
+    /// If the value came from `var`: the current lineage `chain` minus the loaded value's, i.e.
+    /// how many stores of the current lineage a store of this value cuts off (negative: the
+    /// value's lineage was cut since the load and the store puts it back).
+    fn chain_behind(&self, var: VarId, chain: u64) -> Option<i64> {
+        (self.var_plus_one == var as u32 + 1).then(|| i64::from((chain as u32).wrapping_sub(self.chain) as i32))
     }
 }
 
@@ -197,18 +199,37 @@ impl Effect {
     }
 }
 
-/// The process an instruction runs in: its variables and synchronisation objects.
+/// The process an instruction runs in, `pid`, and the tables it reads: every process's
+/// variables and synchronisation objects (indexed by pid) and the scenario's channels. The tables
+/// are lent whole, not the process's row of each: an instruction looks up only the row it uses
+/// (most use none), so preparing an instruction costs no lookups.
 pub struct ProcessState<'a> {
     /// The process's pid.
     pub pid: ProcessId,
-    /// Its variables, indexed by [`VarId`].
-    pub memory: &'a mut [Cell],
-    /// Its mutexes (and later other primitives).
-    pub sync: &'a mut ProcessSync,
-    /// The scenario's channels, shared by every process ([`super::ipc`]).
-    pub channels: &'a mut [super::sync::Channel],
-    /// Its numbered memory cells, for x86.py's programs ([`super::x86`]).
-    pub cells: &'a mut super::x86::Cells,
+    /// `memory[pid][var]`: every process's variables; the instruction uses row `pid`.
+    pub memory: &'a mut Vec<Vec<Cell>>,
+    /// `sync[pid]`: every process's mutexes and other primitives; the instruction uses row `pid`.
+    pub sync: &'a mut Vec<ProcessSync>,
+    /// The scenario's channels, shared by every process ([`super::ipc`]): only `send` and
+    /// `recv` look at them.
+    pub channels: &'a mut Vec<super::sync::Channel>,
+    /// `cells[pid]`: every process's numbered memory cells, for x86.py's programs
+    /// ([`super::x86`]); only `Instr::X86` looks at them.
+    pub cells: &'a mut Vec<super::x86::Cells>,
+}
+
+impl ProcessState<'_> {
+    /// The process's variables, indexed by [`VarId`].
+    #[inline]
+    fn memory(&mut self) -> &mut [Cell] {
+        &mut self.memory[self.pid]
+    }
+
+    /// The process's synchronisation objects.
+    #[inline]
+    fn sync(&mut self) -> &mut ProcessSync {
+        &mut self.sync[self.pid]
+    }
 }
 
 /// CPU ticks `instr` occupies its CPU before its effect applies: 0 for the free instructions
@@ -229,32 +250,33 @@ pub fn execute(
     instr: Instr,
     tid: ThreadId,
     ctx: &mut Context,
-    proc: ProcessState<'_>,
+    mut proc: ProcessState<'_>,
     now: Ticks,
     draw: &mut impl FnMut(Span) -> Ticks,
 ) -> Effect {
     let pc = ctx.pc;
-    if let Some((kind, id)) = proc.sync.destroyed_in(&instr) {
-        return Effect::fault(Fault::UseAfterDestroy { kind, id });
-    }
     match instr {
         Instr::Compute { .. } => Effect::next(pc + 1),
         Instr::Io { span } => Effect::flow(Flow::Block(WaitReason::Io { until: now + draw(span) })),
         Instr::Load { reg, var } => {
-            let cell = proc.memory[var];
-            ctx.loaded_from[reg as usize] = Origin::of(var, cell.writes);
+            let cell = proc.memory()[var];
+            ctx.loaded_from[reg as usize] = Origin::of(var, cell.chain);
             ctx.regs[reg as usize] = cell.value;
             Effect::next(pc + 1).with(Change::Reg { reg, value: cell.value })
         }
         Instr::Store { reg, var } => {
             let value = ctx.regs[reg as usize];
-            let cell = &mut proc.memory[var];
-            let lost = ctx.loaded_from[reg as usize].writes_since(var, cell.writes).unwrap_or(0);
-            *cell = Cell { value, writes: cell.writes + 1, lost: cell.lost + lost };
+            let cell = &mut proc.memory()[var];
+            // The stored value's lineage is the loaded value's plus this store; a value not
+            // loaded from the variable continues the current lineage (it overwrites nothing it
+            // could have seen). The mark: the stores of the current lineage cut off, if any.
+            let behind = ctx.loaded_from[reg as usize].chain_behind(var, cell.chain).unwrap_or(0);
+            let chain = (cell.chain as i64 - behind) as u64 + 1;
+            *cell = Cell { value, writes: cell.writes + 1, chain };
             // The register now holds what memory holds: a later store from it loses nothing
             // unless someone else writes in between.
-            ctx.loaded_from[reg as usize] = Origin::of(var, cell.writes);
-            let lost = lost.min(u32::MAX as u64) as u32;
+            ctx.loaded_from[reg as usize] = Origin::of(var, chain);
+            let lost = behind.clamp(0, i64::from(u32::MAX)) as u32;
             Effect::next(pc + 1).with(Change::Mem { var, value, lost })
         }
         Instr::Add { reg, operand } => {
@@ -271,20 +293,9 @@ pub fn execute(
             ctx.regs[reg as usize] = value;
             Effect::next(pc + 1).with(Change::Reg { reg, value })
         }
-        Instr::Lock { mutex } => match proc.sync.mutexes[mutex].acquire(tid) {
-            Acquire::Acquired => Effect::next(pc + 1).with(Change::Mutex { mutex, owner: Some(tid) }),
-            Acquire::MustWait { .. } => Effect::flow(Flow::Block(WaitReason::Mutex { mutex })),
-        },
-        Instr::Unlock { mutex } => match proc.sync.mutexes[mutex].release(tid) {
-            Release::Freed => Effect::next(pc + 1).with(Change::Mutex { mutex, owner: None }),
-            Release::HandedTo(next) => Effect {
-                flow: Flow::Next(pc + 1),
-                change: Some(Change::Mutex { mutex, owner: Some(next) }),
-                wake: Some(next),
-            },
-            Release::NotOwner { owner } => Effect::fault(Fault::UnlockNotHeld { mutex, owner }),
-        },
-        Instr::SemWait { .. }
+        Instr::Lock { .. }
+        | Instr::Unlock { .. }
+        | Instr::SemWait { .. }
         | Instr::SemPost { .. }
         | Instr::SpinLock { .. }
         | Instr::SpinUnlock { .. }
@@ -296,7 +307,9 @@ pub fn execute(
         | Instr::ReadUnlock { .. }
         | Instr::WriteUnlock { .. }
         | Instr::Barrier { .. }
-        | Instr::Destroy { .. } => super::sync::step::execute(instr, tid, pc, proc.sync),
+        | Instr::Destroy { .. }
+        | Instr::Send { .. }
+        | Instr::Recv { .. } => on_object(instr, tid, pc, ctx, proc),
         Instr::Loop { count, end } => {
             if count == 0 {
                 Effect::next(end + 1)
@@ -320,32 +333,34 @@ pub fn execute(
                 Operand::Imm(v) => v,
                 Operand::Reg(r) => ctx.regs[r as usize],
             };
-            let read = proc.memory[var].value;
-            atomic(ctx, proc.memory, pc, reg, var, Some(read.wrapping_add(n)), None)
+            let memory = proc.memory();
+            let read = memory[var].value;
+            atomic(ctx, memory, pc, reg, var, Some(read.wrapping_add(n)), None)
         }
         Instr::Xchg { reg, var } => {
             let wrote = ctx.regs[reg as usize];
-            atomic(ctx, proc.memory, pc, reg, var, Some(wrote), None)
+            atomic(ctx, proc.memory(), pc, reg, var, Some(wrote), None)
         }
         Instr::Cas { var, expected, new } => {
-            let (read, want) = (proc.memory[var].value, ctx.regs[expected as usize]);
+            let memory = proc.memory();
+            let (read, want) = (memory[var].value, ctx.regs[expected as usize]);
             let flags = Flags::of(read, want);
             ctx.flags = flags;
             let wrote = (read == want).then_some(ctx.regs[new as usize]);
-            atomic(ctx, proc.memory, pc, expected, var, wrote, Some(flags))
+            atomic(ctx, memory, pc, expected, var, wrote, Some(flags))
         }
         Instr::Jump { target } => Effect::next(target),
         Instr::Branch { test, a, b, target } => {
-            let flags = Flags::of(ctx.regs[a as usize], value(b, ctx, proc.memory));
+            let flags = Flags::of(ctx.regs[a as usize], value(b, ctx, proc.memory()));
             Effect::next(if test.holds(flags) { target } else { pc + 1 })
         }
         Instr::Cmp { a, b } => {
-            let flags = Flags::of(ctx.regs[a as usize], value(b, ctx, proc.memory));
+            let flags = Flags::of(ctx.regs[a as usize], value(b, ctx, proc.memory()));
             ctx.flags = flags;
             Effect::next(pc + 1).with(Change::Flags { flags })
         }
         Instr::BranchFlags { test, target } => Effect::next(if test.holds(ctx.flags) { target } else { pc + 1 }),
-        Instr::Create { reg, program, .. } => match proc.sync.lives.create(program) {
+        Instr::Create { reg, program, .. } => match proc.sync().lives.create(program) {
             Some(child) => {
                 ctx.loaded_from[reg as usize] = Origin::default();
                 ctx.regs[reg as usize] = child as i64;
@@ -354,7 +369,7 @@ pub fn execute(
             }
             None => Effect::fault(Fault::NoThreadToCreate { program }),
         },
-        Instr::Join { reg } => match proc.sync.lives.join(tid, ctx.regs[reg as usize]) {
+        Instr::Join { reg } => match proc.sync().lives.join(tid, ctx.regs[reg as usize]) {
             JoinStep::Done(value) => {
                 let thread = ctx.regs[reg as usize] as ThreadId;
                 ctx.loaded_from[reg as usize] = Origin::default();
@@ -374,6 +389,45 @@ pub fn execute(
             };
             Effect::flow(Flow::Exit(value))
         }
+        Instr::X86 { op } => super::x86::execute(op, ctx, &mut proc.cells[proc.pid], pc, now),
+    }
+}
+
+/// [`execute`] for the instructions that use a synchronisation object or a channel: first the
+/// check that the object was not destroyed, which no other instruction needs.
+#[inline]
+fn on_object(instr: Instr, tid: ThreadId, pc: usize, ctx: &mut Context, proc: ProcessState<'_>) -> Effect {
+    let sync = &mut proc.sync[proc.pid];
+    if let Some((kind, id)) = sync.destroyed_in(&instr) {
+        return Effect::fault(Fault::UseAfterDestroy { kind, id });
+    }
+    match instr {
+        Instr::Lock { mutex } => match sync.mutexes[mutex].acquire(tid) {
+            Acquire::Acquired => Effect::next(pc + 1).with(Change::Mutex { mutex, owner: Some(tid) }),
+            Acquire::MustWait { .. } => Effect::flow(Flow::Block(WaitReason::Mutex { mutex })),
+        },
+        Instr::Unlock { mutex } => match sync.mutexes[mutex].release(tid) {
+            Release::Freed => Effect::next(pc + 1).with(Change::Mutex { mutex, owner: None }),
+            Release::HandedTo(next) => Effect {
+                flow: Flow::Next(pc + 1),
+                change: Some(Change::Mutex { mutex, owner: Some(next) }),
+                wake: Some(next),
+            },
+            Release::NotOwner { owner } => Effect::fault(Fault::UnlockNotHeld { mutex, owner }),
+        },
+        Instr::SemWait { .. }
+        | Instr::SemPost { .. }
+        | Instr::SpinLock { .. }
+        | Instr::SpinUnlock { .. }
+        | Instr::CondWait { .. }
+        | Instr::CondSignal { .. }
+        | Instr::CondBroadcast { .. }
+        | Instr::ReadLock { .. }
+        | Instr::WriteLock { .. }
+        | Instr::ReadUnlock { .. }
+        | Instr::WriteUnlock { .. }
+        | Instr::Barrier { .. }
+        | Instr::Destroy { .. } => super::sync::step::execute(instr, tid, pc, sync),
         Instr::Send { ch, value, .. } => {
             let value = match value {
                 Operand::Imm(v) => v,
@@ -392,7 +446,7 @@ pub fn execute(
             }
             Received::Empty => Effect::flow(Flow::Block(WaitReason::Channel { ch, send: false })),
         },
-        Instr::X86 { op } => super::x86::execute(op, ctx, proc.cells, pc, now),
+        _ => unreachable!("on_object runs the instructions on objects only"),
     }
 }
 
@@ -412,10 +466,10 @@ fn atomic(
     let cell = &mut memory[var];
     let read = cell.value;
     if let Some(value) = wrote {
-        *cell = Cell { value, writes: cell.writes + 1, lost: cell.lost };
+        *cell = Cell { value, writes: cell.writes + 1, chain: cell.chain + 1 };
     }
     ctx.regs[reg as usize] = read;
-    ctx.loaded_from[reg as usize] = Origin::of(var, cell.writes);
+    ctx.loaded_from[reg as usize] = Origin::of(var, cell.chain);
     Effect::next(pc + 1).with(Change::Atomic { var, reg, read, wrote, flags })
 }
 

@@ -43,6 +43,18 @@ pub struct Sharing {
 }
 
 impl Sharing {
+    /// The copies, one per mapping process, of variable `var` of process `pid` if it is a shared
+    /// segment's (as (pid, variable id there), the first mapping process first); `None` if the
+    /// variable is the process's own.
+    pub fn var_copies(&self, pid: ProcessId, var: VarId) -> Option<&[(ProcessId, VarId)]> {
+        self.variables.iter().find(|c| c.contains(&(pid, var))).map(Vec::as_slice)
+    }
+
+    /// [`Sharing::var_copies`] for mutex `mutex` of process `pid`.
+    pub fn mutex_copies(&self, pid: ProcessId, mutex: MutexId) -> Option<&[(ProcessId, MutexId)]> {
+        self.mutexes.iter().find(|c| c.contains(&(pid, mutex))).map(Vec::as_slice)
+    }
+
     /// A `fork`ed `child` maps the segments its `parent` maps, at the same variables and
     /// mutexes (the child's tables are copies of the parent's): as in POSIX, a `MAP_SHARED`
     /// mapping stays shared across `fork`, so parent and child race on it like two processes that
@@ -145,7 +157,7 @@ impl Mirrors {
             let cell = memory[pid][var];
             for &(p, v) in &sharing.variables[g as usize] {
                 if p != pid && memory[p][v] != cell {
-                    let lost = cell.lost.saturating_sub(memory[p][v].lost).min(u64::from(u32::MAX)) as u32;
+                    let lost = cell.lost().saturating_sub(memory[p][v].lost()).min(u64::from(u32::MAX)) as u32;
                     memory[p][v] = cell;
                     out.push(What::Mem { pid: p, var: v, value: cell.value, tid, lost });
                 }

@@ -41,20 +41,33 @@ impl AddressSpace {
 }
 
 /// A variable at run time: its value and what the lost-update analysis needs.
+///
+/// Lost updates are counted by lineage: the value's `chain` is how many stores built it, each
+/// from the value the one before left (a store from a register loaded from the variable makes
+/// the loaded value's chain + 1). Every store not in the current value's chain is an update
+/// lost, so `writes − chain` is the count: for a variable that only sees `load`, `add 1`,
+/// `store`, `expected − value` exactly. Counting per store instead ("writes made since this
+/// thread loaded") counts two stores that overwrite each other's writes twice though only one
+/// increment went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cell {
     /// Current value.
     pub value: i64,
-    /// Stores so far: the variable's version. A thread remembers the version it loaded; a store
-    /// made after other stores overwrote them unseen (see [`super::trace::What::Mem`]).
+    /// Stores so far (`store` and the atomics' writes).
     pub writes: u64,
-    /// Lost updates so far.
-    pub lost: u64,
+    /// Stores in the current value's lineage (0 for the initial value): a thread remembers the
+    /// chain of the value it loaded, and its store makes that chain + 1.
+    pub chain: u64,
 }
 
 impl Cell {
     /// A variable holding `value`, never written.
     pub fn new(value: i64) -> Self {
-        Cell { value, writes: 0, lost: 0 }
+        Cell { value, writes: 0, chain: 0 }
+    }
+
+    /// Lost updates so far: the stores that are not in the current value's lineage.
+    pub fn lost(&self) -> u64 {
+        self.writes - self.chain
     }
 }

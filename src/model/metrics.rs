@@ -35,15 +35,18 @@ pub struct ThreadMetrics {
     pub turnaround: Option<Ticks>,
     /// Response time, first run − arrival (OSTEP ch. 7); `None` if it never ran.
     pub response: Option<Ticks>,
-    /// Ready but not executing: queued, or being switched in.
+    /// Ready but not executing: queued, or being switched in (up to the stop if the run stops
+    /// first).
     pub waiting: Ticks,
     /// Ticks spent executing instructions.
     pub cpu_time: Ticks,
     /// Ticks blocked in I/O.
     pub io_time: Ticks,
     /// Ticks blocked on synchronisation ("sync wait" on the page): waiting for a mutex, a
-    /// semaphore, a condition variable, a barrier or a read-write lock, or in a `join` for a
-    /// thread's exit (every [`super::wait::WaitClass::Sync`] wait). The JSON keeps the name
+    /// semaphore, a condition variable, a barrier, a read-write lock or a channel, in a `join`
+    /// for a thread's exit or in a `wait` for a child process (every
+    /// [`super::wait::WaitClass::Sync`] wait). A wait still open when the run stops counts up
+    /// to the stop. The JSON keeps the name
     /// `lock_wait` it had when a mutex was the only object, so graders' scripts still read it.
     pub lock_wait: Ticks,
     /// Ticks spent spinning: `spin_lock` attempts that found the lock taken (busy-waiting, so

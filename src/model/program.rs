@@ -50,6 +50,11 @@
 //! variable compared by a jump is read from memory when the jump completes: a load, which can
 //! race like any other.
 //!
+//! An operand `$name` is the value of the scenario's param `name` (its `params`, whole numbers):
+//! `compute $cs` is `compute 4` when `cs` is 4. It is replaced by the value's digits before the
+//! line is read, so it goes wherever a number goes; an unknown name, or a value the operand
+//! refuses, is an error at its column that names the param.
+//!
 //! A program whose first line is `.x86 locks` (or `.x86 intro`) is instead OSTEP's x86.py
 //! assembly, translated to these instructions and, where they have no word, to
 //! [`Instr::X86`] ([`super::x86`]).
@@ -573,13 +578,16 @@ impl fmt::Display for ProgramError {
     }
 }
 
-/// Names a program can refer to: the process's declared variables (looked up) and its mutexes
-/// (declared by first use, so the table grows).
+/// Names a program can refer to: the process's declared variables (looked up), its mutexes
+/// (declared by first use, so the table grows) and the scenario's params.
 pub struct Symbols<'a> {
     /// The process's declared variables; index = [`VarId`].
     pub variables: &'a [String],
     /// The process's mutex names so far; index = [`MutexId`]; a new name is appended.
     pub mutexes: &'a mut Vec<String>,
+    /// The scenario's named constants (its `params`, name and value): an operand `$name` is
+    /// read as the value's digits, so a sweep can vary it (`threadlab sweep --param params.cs`).
+    pub params: &'a [(String, u64)],
 }
 
 /// A word of a line with its 1-based column.
@@ -658,11 +666,23 @@ fn read(
         if tokens.is_empty() {
             continue;
         }
+        // `$name` operands become their values' digits (columns kept), before anything reads them.
+        let written = tokens;
+        let values = written.iter().map(|t| p.param(t)).collect::<Result<Vec<_>, _>>()?;
+        let tokens: Vec<Token<'_>> = (written.iter().zip(&values))
+            .map(|(t, v)| Token { text: v.as_deref().unwrap_or(t.text), column: t.column })
+            .collect();
         if tokens[0].text.ends_with(':') {
             p.label(&tokens, raw.split(['#', ';']).next().unwrap_or(""))?;
             continue;
         }
-        let instr = p.instruction(&tokens)?;
+        let instr = p.instruction(&tokens).map_err(|mut e| {
+            // An operand refused after its `$name` became a value: say where the value came from.
+            if let Some((t, Some(v))) = written.iter().zip(&values).find(|(t, _)| t.column == e.column) {
+                e.message.push_str(&format!(" (`{}` is {v}, from the scenario's `params`)", t.text));
+            }
+            e
+        })?;
         let text = raw.split(['#', ';']).next().unwrap_or("").trim().to_string();
         p.instrs.push(instr);
         p.lines.push(p.line);
@@ -1117,6 +1137,11 @@ pub const SYNTAX_NOTES: &[(&str, &str)] = &[
          start in the order declared). Thread ids count from 0 over all the scenario's threads, in the order \
          declared: `create` puts the new one's in `rX` for `join`.",
     ),
+    (
+        "Params",
+        "`$name` is one of the scenario's `params` (`\"params\": { \"cs\": 4 }`): a whole number wherever a number \
+         goes (`compute $cs`, `loop $n`), so a sweep can vary it (`params.cs`).",
+    ),
     ("Time", "One tick is one simulated microsecond (µs)."),
 ];
 
@@ -1466,6 +1491,19 @@ impl Parser<'_> {
                 _ => bad(),
             },
         }
+    }
+
+    /// A `$name` operand's value as text (`None`: not a `$` operand). Error: no such param (the
+    /// error lists the scenario's params).
+    fn param(&self, t: &Token<'_>) -> Result<Option<String>, ProgramError> {
+        let Some(name) = t.text.strip_prefix('$') else { return Ok(None) };
+        if let Some((_, v)) = self.symbols.params.iter().find(|(n, _)| n == name) {
+            return Ok(Some(v.to_string()));
+        }
+        let names: Vec<&str> = self.symbols.params.iter().map(|(n, _)| n.as_str()).collect();
+        let declared =
+            if names.is_empty() { " declares no `params`".into() } else { format!("'s params: {}", names.join(", ")) };
+        self.err(t.column, format!("unknown param `{}` (the scenario{declared})", t.text))
     }
 
     fn reg(&self, t: &Token<'_>) -> Result<Reg, ProgramError> {

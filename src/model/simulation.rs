@@ -48,7 +48,7 @@ use super::trace::{
     Cause, CpuInterval, IntervalKind, MAX_TRACE_EVENTS, QUEUE_SAMPLE_MAX, QueueSample, ThreadState, Trace, TraceEvent,
     What,
 };
-use super::wait::{Wait, WaitReason};
+use super::wait::{Wait, WaitClass, WaitReason};
 use super::{CpuId, ProcessId, ThreadId, Ticks};
 
 pub use super::outcome::{Outcome, StuckThread};
@@ -198,6 +198,9 @@ struct Kernel {
     /// Whether to tell the policy when a thread leaves its CPU ([`Scheduler::wants_leave`]),
     /// asked once.
     leave_calls: bool,
+    /// The policy's slice if it is the same for every dispatch ([`Scheduler::fixed_slice`]),
+    /// asked once.
+    fixed_slice: Option<Option<Ticks>>,
     threads: Vec<Thread>,
     cpus: Vec<Cpu>,
     /// The CPUs' caches, if the machine models them ([`super::cache`]).
@@ -301,6 +304,7 @@ impl Kernel {
         let binds = sched.binds_to_cpu();
         let preempts = sched.preempts();
         let leave_calls = sched.wants_leave();
+        let fixed_slice = sched.fixed_slice();
         // A created thread arrives when a `create` starts it, not by itself.
         let mut arriving = 0;
         for t in sys.threads.iter().filter(|t| !t.created) {
@@ -335,6 +339,7 @@ impl Kernel {
             binds,
             preempts,
             leave_calls,
+            fixed_slice,
             rng: Pcg64Mcg::seed_from_u64(run.seed),
             sched_rng: SchedRng::seed_from_u64(run.seed.wrapping_add(SCHEDULER_SEED_OFFSET)),
             timers: Timers::default(),
@@ -778,7 +783,10 @@ impl Kernel {
     #[inline(always)]
     fn begin_run(&mut self, sys: &System, cpu: CpuId) {
         let tid = self.cpus[cpu].thread.expect("a thread to run");
-        let slice = self.with_sched(|s, ctx| s.slice(tid, cpu, ctx));
+        let slice = match self.fixed_slice {
+            Some(slice) => slice,
+            None => self.with_sched(|s, ctx| s.slice(tid, cpu, ctx)),
+        };
         let t = &mut self.threads[tid];
         t.waiting += self.now - t.ready_since;
         // A slice of 0 (x86.py's countdown used up by the thread before: it is interrupted at
@@ -878,13 +886,12 @@ impl Kernel {
         let pid = self.threads[tid].pid;
         let t = &mut self.threads[tid];
         let pc = t.ctx.pc;
-        let channels = &mut self.channels;
         let proc = ProcessState {
             pid,
-            memory: &mut self.memory[pid],
-            sync: &mut self.sync[pid],
-            channels,
-            cells: &mut self.cells[pid],
+            memory: &mut self.memory,
+            sync: &mut self.sync,
+            channels: &mut self.channels,
+            cells: &mut self.cells,
         };
         let rng = &mut self.rng;
         let effect = interpreter::execute(instr, tid, &mut t.ctx, proc, self.now, &mut |s| draw(rng, s));
@@ -1274,6 +1281,28 @@ impl Kernel {
         self.make_ready(child, ReadyReason::Arrived);
     }
 
+    /// A run that stops early (deadlock, runtime error, budget) leaves some threads ready, being
+    /// switched in or blocked: their open interval counts up to the stop, as a finished wait would
+    /// (`waiting`, `io_time` or `lock_wait`), so a thread blocked from t=175 to a deadlock at 417
+    /// shows 242 ticks of sync wait, not 0. After a completed run no interval is open.
+    fn close_open_waits(&mut self) {
+        let now = self.now;
+        for (tid, t) in self.threads.iter_mut().enumerate() {
+            if let Some(w) = &t.wait {
+                let waited = now - w.since;
+                match w.reason.class() {
+                    WaitClass::Io => t.io_time += waited,
+                    WaitClass::Sync => t.lock_wait += waited,
+                }
+            } else if t.state == ThreadState::Ready
+                || (t.state == ThreadState::Running
+                    && self.cpus.iter().any(|c| c.thread == Some(tid) && c.phase == Phase::Switching))
+            {
+                t.waiting += now - t.ready_since;
+            }
+        }
+    }
+
     fn result(&mut self, sys: &System) -> RunResult {
         let outcome = self.stop.as_deref().cloned().unwrap_or_else(|| {
             // A slot no `create` reached never ran: "every thread finished" would not be true.
@@ -1287,6 +1316,7 @@ impl Kernel {
             }
         });
         let makespan = self.now;
+        self.close_open_waits();
         let mut threads: Vec<_> = self.threads.iter().enumerate().map(|(tid, t)| t.metrics(tid, sys)).collect();
         if let Some(caches) = &self.caches {
             for (t, &warm) in threads.iter_mut().zip(&caches.warm_ticks) {
@@ -1308,7 +1338,7 @@ impl Kernel {
                     name: name.clone(),
                     value: memory[p.pid][v].value,
                     expected: p.space.expected[v],
-                    lost_updates: memory[p.pid][v].lost,
+                    lost_updates: memory[p.pid][v].lost(),
                 })
             })
             .collect();

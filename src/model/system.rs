@@ -108,6 +108,7 @@ impl System {
                 inherit: scenario.mutex_protocol == super::scenario::MutexProtocol::Inherit,
             },
         };
+        let params: Vec<(String, u64)> = scenario.params.iter().map(|(n, &v)| (n.clone(), v)).collect();
         for (pid, p) in scenario.processes.iter().enumerate() {
             // A shared segment's variables and mutexes come first under their names in each
             // mapping process: its variables after the process's own, its mutexes first.
@@ -134,14 +135,14 @@ impl System {
                 || p.programs.values().chain(p.threads.iter().filter_map(|t| t.code.as_ref())).map(|t| t.text());
             if texts().any(|t| t.contains("destroy")) {
                 for text in texts() {
-                    let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes };
+                    let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes, params: &params };
                     program::collect_names(&text, symbols, &mut objects);
                 }
             }
             // Named programs first, each parsed once and shared by the threads that run it.
             let mut named = std::collections::BTreeMap::new();
             for (name, text) in &p.programs {
-                let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes };
+                let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes, params: &params };
                 let prog = program::parse_with(&text.text(), symbols, &mut objects)
                     .map_err(|e| program_error(format!("processes[{pid}].programs.{name}"), e))?;
                 named.insert(name.clone(), sys.programs.len());
@@ -156,7 +157,7 @@ impl System {
                 created.push(slot);
                 let program = match (&t.code, &t.program) {
                     (Some(code), _) => {
-                        let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes };
+                        let symbols = Symbols { variables: &space.variables, mutexes: &mut mutexes, params: &params };
                         let prog = program::parse_with(&code.text(), symbols, &mut objects)
                             .map_err(|e| program_error(format!("processes[{pid}].threads[{j}].code"), e))?;
                         sys.programs.push(prog);
@@ -308,5 +309,42 @@ impl System {
     pub fn thread_label(&self, tid: ThreadId) -> String {
         let t = &self.threads[tid];
         format!("{}/{}", self.processes[t.pid].name, t.name)
+    }
+
+    /// A thread's name for the page: alone ("main") when the run has one process, else with its
+    /// process's ([`System::thread_label`], "a/main"), as two processes' `main`s are two threads.
+    pub fn thread_name(&self, tid: ThreadId) -> String {
+        match self.processes.len() {
+            1 => self.threads[tid].name.clone(),
+            _ => self.thread_label(tid),
+        }
+    }
+
+    /// Who else sees the variables of process `pid`, for its memory box: nobody, or, for those of
+    /// a shared segment it maps, the other processes that map it (one copy, one value).
+    pub fn segment_note(&self, pid: ProcessId) -> String {
+        let vars = &self.processes[pid].space.variables;
+        let (mut shared, mut with) = (Vec::new(), Vec::new());
+        for (var, name) in vars.iter().enumerate() {
+            let Some(copies) = self.sharing.var_copies(pid, var) else { continue };
+            shared.push(format!("`{name}`"));
+            for &(other, _) in copies.iter().filter(|c| c.0 != pid) {
+                let other = self.processes[other].name.as_str();
+                if !with.contains(&other) {
+                    with.push(other);
+                }
+            }
+        }
+        if shared.is_empty() || with.is_empty() {
+            return "Other processes cannot see these variables.".into();
+        }
+        format!(
+            "{} {} in a shared segment that {} also {}: one copy, the same value in each{}.",
+            shared.join(", "),
+            if shared.len() == 1 { "is" } else { "are" },
+            with.join(", "),
+            if with.len() == 1 { "maps" } else { "map" },
+            if shared.len() == vars.len() { "" } else { "; other processes cannot see the rest" }
+        )
     }
 }

@@ -109,9 +109,18 @@ pub enum What {
         value: i64,
         /// Thread that stored it.
         tid: ThreadId,
-        /// Lost updates: how many writes by other threads this store overwrote unseen, i.e.
-        /// writes to the variable made after this thread `load`ed the value it is storing (0 for
-        /// a store not derived from a load of the same variable). The classic race condition.
+        /// Lost updates marked at this store: how many stores of the variable's current
+        /// lineage ([`crate::model::memory::Cell::chain`]) it cut off, i.e. writes it overwrote
+        /// unseen because its value was computed from an older value (0 for a store not derived
+        /// from a load of the same variable). The classic race condition.
+        ///
+        /// The rule for a cut: a store is marked when it cuts, with the number of stores cut,
+        /// and never later. A store computed from a value loaded before an earlier cut puts
+        /// the cut stores back into the lineage (it is marked 0, as it cuts nothing): the
+        /// variable's count ([`crate::model::memory::Cell::lost`], stores not in the final
+        /// value's lineage) is then below the sum of the marks. In a run of increments two
+        /// stores that overwrite each other's writes are counted once: the second was computed
+        /// from a value still in the lineage, so it cuts nothing.
         lost: u32,
     },
     /// An atomic read-modify-write (`faa`, `xchg`, `cas`): in one indivisible step, thread `tid`
@@ -364,12 +373,13 @@ pub struct ThreadView {
 }
 
 impl ThreadView {
-    /// Its state in words for the thread table: the state's name, except "not started" for a
+    /// Its state in words for the thread table: the state's name, except "not created yet" for a
     /// `"start": "created"` thread no `create` has started (`created`: it is one), and
     /// "exited (v)" for a terminated one, with ", joined" once a `join` took its value.
     pub fn state_words(&self, created: bool) -> String {
         match (self.state, self.exit_value) {
-            (ThreadState::New, _) if created => "not started".into(),
+            // The outcome says "never created" of one still so at the end: one term, "created".
+            (ThreadState::New, _) if created => "not created yet".into(),
             (ThreadState::Terminated, Some(v)) if self.joined => format!("exited ({v}), joined"),
             (ThreadState::Terminated, Some(v)) => format!("exited ({v})"),
             (state, _) => state.name().into(),
@@ -602,6 +612,13 @@ impl Fold {
                 // A forked child starts with its parent's values and locks (the forking thread's
                 // now held by its copy); a spawned one with the declared values, as loaded.
                 What::NewProcess { tid, child, thread, spawned: None } => {
+                    // The child's thread is a copy of the caller after its `fork`: the caller's
+                    // registers and flags (the `Reg` event that follows zeroes the fork's
+                    // register), its PC the instruction after the fork's.
+                    let caller = &self.threads[tid];
+                    let (pc, registers, flags) = (caller.pc + 1, caller.registers, caller.flags);
+                    let copy = &mut self.threads[thread];
+                    (copy.pc, copy.registers, copy.flags) = (pc, registers, flags);
                     let parent = sys.threads[tid].pid;
                     self.variables[child] = self.variables[parent].clone();
                     let owners = self.mutex_owners[parent].iter().map(|o| o.map(|o| if o == tid { thread } else { o }));
@@ -672,8 +689,9 @@ impl Trace {
 
     /// The lost updates of the stores at exactly `time` (ticks). Pure: reads the trace only.
     ///
-    /// A store with `lost = n` overwrote the `n` writes to its variable made since its thread loaded
-    /// the value (the model counts them), so they are the `n` previous `Mem` events of that variable.
+    /// A store with `lost = n` cut the `n` newest stores of its variable's lineage, taken here as
+    /// the `n` previous writes of that variable (the same stores unless a cut store had itself
+    /// been cut and put back).
     /// Each write's delta is its value minus the value before it (`initial` if it was the first).
     pub fn lost_updates_at(&self, sys: &System, time: Ticks) -> Vec<LostUpdate> {
         let events = &self.events;

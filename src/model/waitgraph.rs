@@ -139,6 +139,10 @@ pub struct WaitGraph {
     pub cycles: Vec<Vec<ThreadId>>,
     /// Waits on an object held by an exited thread, by waiter.
     pub exited: Vec<ExitedHolder>,
+    /// Waits on a forked child's copy of a mutex whose holder, a thread of the parent, `fork` did
+    /// not copy (POSIX copies only the calling thread): nobody in the child can unlock it. The
+    /// holder gets no edge to the copy (it holds the parent's mutex, not this one).
+    pub uncopied: Vec<ExitedHolder>,
     /// Joins in progress, by joiner.
     pub joins: Vec<JoinEdge>,
 }
@@ -211,10 +215,17 @@ impl WaitGraph {
             .collect();
         let mut held: Vec<Vec<ObjectRef>> = vec![Vec::new(); n];
         let mut readers: Vec<(ObjectRef, u32)> = Vec::new();
+        let mut foreign: Vec<(ObjectRef, ThreadId)> = Vec::new();
         for (pid, owners) in snap.mutex_owners.iter().enumerate() {
             for (id, owner) in owners.iter().enumerate() {
-                if let Some(&t) = owner.as_ref() {
-                    held[t].push(ObjectRef { pid, kind: ObjectKind::Mutex, id });
+                let obj = WaitGraph::one_node(sys, ObjectRef { pid, kind: ObjectKind::Mutex, id });
+                let Some(&t) = owner.as_ref() else { continue };
+                if sys.threads[t].pid != pid && sys.sharing.mutex_copies(pid, id).is_none() {
+                    // A forked copy held by a parent's thread that was not copied.
+                    foreign.push((obj, t));
+                } else if !held[t].contains(&obj) {
+                    // A shared segment's mutex is one node, met once per mapping process.
+                    held[t].push(obj);
                 }
             }
         }
@@ -259,7 +270,7 @@ impl WaitGraph {
         }
         for tid in 0..n {
             let pid = sys.threads[tid].pid;
-            let wanted = wants[tid].and_then(|w| w.object(pid));
+            let wanted = wants[tid].and_then(|w| w.object(pid)).map(|o| WaitGraph::one_node(sys, o));
             if held[tid].is_empty() && wanted.is_none() && joined(wants[tid]).is_none() && !join_target[tid] {
                 continue;
             }
@@ -270,6 +281,9 @@ impl WaitGraph {
                 g.edges.push(Edge { thread: tid, object, holds: true, in_cycle: false });
             }
             if let Some(obj) = wanted {
+                if let Some(&(_, holder)) = foreign.iter().find(|f| f.0 == obj) {
+                    g.uncopied.push(ExitedHolder { waiter: tid, holder });
+                }
                 let object = index(&mut g, obj);
                 waits.push(Edge { thread: tid, object, holds: false, in_cycle: false });
             }
@@ -317,6 +331,21 @@ impl WaitGraph {
         g
     }
 
+    /// A wait on a forked copy of a mutex whose holder was not copied, in words: "app.1/main
+    /// waits for mutex `log`, held in app by app/logger, a thread that `fork` did not copy into
+    /// app.1: no thread of app.1 can unlock it".
+    pub fn uncopied_words(&self, sys: &System, e: ExitedHolder) -> String {
+        let want = self.want(e.waiter).expect("an uncopied holder's waiter waits");
+        let child = &sys.processes[sys.threads[e.waiter].pid].name;
+        format!(
+            "{} {}, held in {} by {}, a thread that `fork` did not copy into {child}: no thread of {child} can unlock it",
+            sys.thread_name(e.waiter),
+            want.describe(sys, sys.threads[e.waiter].pid),
+            sys.processes[sys.threads[e.holder].pid].name,
+            sys.thread_name(e.holder),
+        )
+    }
+
     /// Whether the graph has no edge (nothing held, nobody waiting for an object or a thread).
     pub fn is_empty(&self) -> bool {
         self.edges.is_empty() && self.joins.is_empty()
@@ -325,11 +354,7 @@ impl WaitGraph {
     /// A join in words: "main waits for thread `w1` to exit".
     pub fn join_words(&self, sys: &System, j: &JoinEdge) -> String {
         let reason = WaitReason::Join { thread: j.thread };
-        format!(
-            "{} waits for {}",
-            WaitGraph::thread_name(sys, j.joiner),
-            reason.describe(sys, sys.threads[j.joiner].pid)
-        )
+        format!("{} waits for {}", sys.thread_name(j.joiner), reason.describe(sys, sys.threads[j.joiner].pid))
     }
 
     /// What thread `tid` waits for, if it is a node and waits.
@@ -337,25 +362,30 @@ impl WaitGraph {
         self.threads.iter().position(|&t| t == tid).and_then(|i| self.wants[i])
     }
 
-    /// A thread's name for the graph: its name, or `process/thread` when the system has several
-    /// processes (names are per process).
-    pub fn thread_name(sys: &System, tid: ThreadId) -> String {
-        match sys.processes.len() {
-            1 => sys.threads[tid].name.clone(),
-            _ => sys.thread_label(tid),
+    /// The node of object `obj`: a shared segment's mutex, which each mapping process has in its
+    /// table, is one mutex, named by its first mapping process's copy
+    /// ([`super::ipc::Sharing::mutex_copies`]); any other object is its own node.
+    pub fn one_node(sys: &System, obj: ObjectRef) -> ObjectRef {
+        match (obj.kind, sys.sharing.mutex_copies(obj.pid, obj.id)) {
+            (ObjectKind::Mutex, Some(copies)) => ObjectRef { pid: copies[0].0, id: copies[0].1, ..obj },
+            _ => obj,
         }
     }
 
     /// An object's name for the graph: its name, or `process/name` when the system has several
-    /// processes.
+    /// processes; a shared segment's mutex or a channel, each one object of several processes
+    /// (the scenario's, not the first process's), its name alone.
     pub fn object_name(sys: &System, obj: ObjectRef) -> String {
         let p = &sys.processes[obj.pid];
         let name = match obj.kind {
             ObjectKind::Mutex => p.mutexes.get(obj.id).map_or("?", String::as_str),
             kind => p.objects.name(kind, obj.id),
         };
+        let shared = obj.kind == ObjectKind::Channel
+            || (obj.kind == ObjectKind::Mutex && sys.sharing.mutex_copies(obj.pid, obj.id).is_some());
         match sys.processes.len() {
             1 => name.to_string(),
+            _ if shared => name.to_string(),
             _ => format!("{}/{name}", p.name),
         }
     }
@@ -363,7 +393,7 @@ impl WaitGraph {
     /// One edge in words, for the graph's text equivalent: "a holds mutex `x`", "a holds
     /// read-write lock `l` to write", "b waits for mutex `x`", "c spins on spin lock `s`".
     pub fn edge_words(&self, sys: &System, e: &Edge) -> String {
-        let who = WaitGraph::thread_name(sys, e.thread);
+        let who = sys.thread_name(e.thread);
         if !e.holds {
             let want = self.want(e.thread).expect("a waiting edge's thread waits");
             return format!("{who} {}", want.describe(sys, sys.threads[e.thread].pid));
@@ -381,7 +411,7 @@ impl WaitGraph {
             let next = cycle[(i + 1) % cycle.len()];
             let want = self.want(t).map_or_else(String::new, |w| w.describe(sys, sys.threads[t].pid));
             if i == 0 {
-                out.push_str(&WaitGraph::thread_name(sys, t));
+                out.push_str(&sys.thread_name(t));
                 out.push(' ');
             } else {
                 out.push_str(", which ");
@@ -390,7 +420,7 @@ impl WaitGraph {
             // A join names the thread it waits for already.
             if !matches!(self.want(t), Some(Want::Blocked(WaitReason::Join { .. }))) {
                 out.push_str(", held by ");
-                out.push_str(&WaitGraph::thread_name(sys, next));
+                out.push_str(&sys.thread_name(next));
             }
         }
         out
@@ -402,9 +432,9 @@ impl WaitGraph {
         let want = self.want(e.waiter).expect("an exited holder's waiter waits");
         format!(
             "{} {}, held by {}, which exited without {}",
-            WaitGraph::thread_name(sys, e.waiter),
+            sys.thread_name(e.waiter),
             want.describe(sys, sys.threads[e.waiter].pid),
-            WaitGraph::thread_name(sys, e.holder),
+            sys.thread_name(e.holder),
             want.release_verb()
         )
     }

@@ -198,6 +198,7 @@ impl LotteryWorkload {
             channels: Default::default(),
             shared: Default::default(),
             mutex_protocol: Default::default(),
+            params: Default::default(),
             processes: self
                 .jobs
                 .iter()

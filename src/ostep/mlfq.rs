@@ -376,6 +376,7 @@ impl MlfqWorkload {
             channels: Default::default(),
             shared: Default::default(),
             mutex_protocol: Default::default(),
+            params: Default::default(),
             processes: self
                 .jobs
                 .iter()

@@ -374,6 +374,7 @@ impl MultiWorkload {
             channels: Default::default(),
             shared: Default::default(),
             mutex_protocol: Default::default(),
+            params: Default::default(),
             processes: self
                 .jobs
                 .iter()

@@ -278,6 +278,7 @@ impl ProcessRunWorkload {
             channels: Default::default(),
             shared: Default::default(),
             mutex_protocol: Default::default(),
+            params: Default::default(),
             processes: self
                 .processes
                 .iter()

@@ -218,6 +218,7 @@ impl SchedulerWorkload {
             channels: Default::default(),
             shared: Default::default(),
             mutex_protocol: Default::default(),
+            params: Default::default(),
             processes: self
                 .jobs
                 .iter()

@@ -309,6 +309,7 @@ impl X86Workload {
                 schedule: Schedule::new(self.schedule.clone()),
             }),
             seed: 0,
+            params: Default::default(),
             limits: Limits { max_steps: MAX_INSTRUCTIONS, max_time: MAX_INSTRUCTIONS + 1 },
             processes: vec![ProcessSpec {
                 name: "x86".into(),

@@ -856,11 +856,14 @@ impl PageState {
     }
 
     /// `name`, or `name (2)`, `name (3)`… : the first that is neither kept already nor a
-    /// preset's name (so the menu never shows two entries alike).
+    /// preset's name (so the menu never shows two entries alike). A preset's name becomes
+    /// `name (mine)` first: a number would say a first copy was kept when none was.
     pub fn free_name(&self, name: &str) -> String {
-        let taken = |n: &str| self.saved.iter().any(|s| s.name == n) || presets::PRESETS.iter().any(|p| p.name == n);
+        let preset = |n: &str| presets::PRESETS.iter().any(|p| p.name == n);
+        let taken = |n: &str| self.saved.iter().any(|s| s.name == n) || preset(n);
+        let name = if preset(name) { format!("{name} (mine)") } else { name.to_string() };
         (1..)
-            .map(|i| if i == 1 { name.to_string() } else { format!("{name} ({i})") })
+            .map(|i| if i == 1 { name.clone() } else { format!("{name} ({i})") })
             .find(|n| !taken(n))
             .expect("some number is free")
     }

@@ -10,7 +10,7 @@ use crate::messaging::wire::RunBytes;
 use crate::model::listing::Whereabouts;
 use crate::model::replay::Checkpoints;
 use crate::model::trace::{LostUpdate, Snapshot, Trace, What};
-use crate::model::{self, RunResult, Scenario, ScenarioError, System, ThreadId, Ticks};
+use crate::model::{self, ProcessId, RunResult, Scenario, ScenarioError, System, ThreadId, Ticks};
 use crate::page::summary::Summary;
 
 /// Events [`Run::next_pc`] looks through at most (a frame's budget: about a millisecond).
@@ -108,6 +108,19 @@ impl Run {
             return Vec::new();
         }
         self.trace.lost_updates_at(&self.system, time)
+    }
+
+    /// Whether thread `tid` exists at `time` (ticks): false for the thread of a process that a
+    /// `fork` or `spawn` creates later (its row appears when its creation completes).
+    pub fn exists_at(&self, tid: ThreadId, time: Ticks) -> bool {
+        self.process_exists_at(self.system.threads[tid].pid, time)
+    }
+
+    /// Whether process `pid` exists at `time` (ticks): a declared one always, one a `fork` or
+    /// `spawn` creates once its creation has completed.
+    pub fn process_exists_at(&self, pid: ProcessId, time: Ticks) -> bool {
+        (self.result.metrics.memory.get(pid))
+            .is_none_or(|m| m.origin == crate::model::procs::Origin::Declared || m.created <= time)
     }
 
     /// The runtime error that stopped the run, if thread `tid` made it at or before `time`

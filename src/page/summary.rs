@@ -39,6 +39,9 @@ pub struct Summary {
     pub params: Vec<(String, String)>,
     /// The seed of the run's random draws.
     pub seed: u64,
+    /// The scenario's own `params` (named constants its programs read as `$name`), in name
+    /// order: a sweep can vary them.
+    pub constants: Vec<(String, u64)>,
     /// `machine.thread_create_ticks` (ticks a `create` costs), if a program of the scenario
     /// creates threads; `None` otherwise (the page shows no box for it then).
     pub thread_create_ticks: Option<Ticks>,
@@ -101,6 +104,7 @@ impl Summary {
             tie,
             params,
             seed: scenario.seed,
+            constants: scenario.params.iter().map(|(n, &v)| (n.clone(), v)).collect(),
             thread_create_ticks: (system.programs.iter())
                 .any(|p| p.instrs.iter().any(|i| matches!(i, Instr::Create { .. })))
                 .then_some(scenario.machine.thread_create_ticks),
@@ -123,6 +127,9 @@ impl Summary {
                 ScenarioEdit::Quantum(_) => {}
                 ScenarioEdit::Tie(t) => s.tie = s.tie.map(|_| t),
                 ScenarioEdit::Seed(n) => s.seed = n,
+                ScenarioEdit::Param(name, n) => {
+                    s.constants.iter_mut().filter(|(k, _)| k == name.as_str()).for_each(|(_, v)| *v = n);
+                }
                 ScenarioEdit::ThreadCreateTicks(n) => s.thread_create_ticks = s.thread_create_ticks.map(|_| n),
                 ScenarioEdit::ThreadSwitchTicks(_)
                 | ScenarioEdit::ProcessSwitchTicks(_)

@@ -118,16 +118,6 @@ pub fn svg(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
             out,
             r#"<line class="wg-edge{holds}{cycle}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#{marker})"/>"#
         );
-        // A cycle says so in text too (never by colour alone), on each of its waits' arrows, a
-        // quarter of the way from the thread (two crossing arrows' labels stay apart).
-        if e.in_cycle && !e.holds {
-            let _ = write!(
-                out,
-                r#"<text class="wg-cycle-label" x="{}" y="{}" text-anchor="middle">cycle</text>"#,
-                x1 + (x2 - x1) / 4 + 6,
-                y1 + (y2 - y1) / 4 - 5
-            );
-        }
     }
     for (k, j) in g.joins.iter().enumerate() {
         let row = oy(g.objects.len() + k);
@@ -145,20 +135,46 @@ pub fn svg(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
             tx + 2,
             ty(j.thread) + HOLD_DY
         );
-        if j.in_cycle {
-            let _ = write!(
-                out,
-                r#"<text class="wg-cycle-label" x="{}" y="{}" text-anchor="middle">cycle</text>"#,
-                tx + (ox - tx) / 4 + 6,
-                y1 + (y2 - y1) / 4 - 5
-            );
-        }
-        let name = WaitGraph::thread_name(sys, j.thread);
-        let title = format!("the exit of thread {name}, which {} joins", WaitGraph::thread_name(sys, j.joiner));
+        let name = sys.thread_name(j.thread);
+        let title = format!("the exit of thread {name}, which {} joins", sys.thread_name(j.joiner));
         node(&mut out, "wg-object", &title, (RIGHT, row), &name, "thread's exit");
     }
+    // A cycle says so in text too (never by colour alone): one label per cycle, on one of its
+    // waits' arrows, a quarter of the way from the thread; the first arrow whose label stays
+    // clear of the labels already placed (on a label per arrow, the philosophers' p4 → f0 and
+    // p3 → f4 put two labels on each other at p3).
+    // Every wait arrow runs from the threads' column to the objects', so the labels share their
+    // x: only their rows can collide.
+    let label_x = tx + (ox - 2 - tx) / 4 + 6;
+    let mut placed: Vec<i32> = Vec::new();
+    for cycle in &g.cycles {
+        let mut spot = None;
+        for &t in cycle {
+            let row = if let Some(e) = g.edges.iter().find(|e| !e.holds && e.in_cycle && e.thread == t) {
+                oy(e.object)
+            } else if let Some(k) = g.joins.iter().position(|j| j.in_cycle && j.joiner == t) {
+                oy(g.objects.len() + k)
+            } else {
+                continue;
+            };
+            let (y1, y2) = (ty(t) + WAIT_DY, row + WAIT_DY);
+            let y = y1 + (y2 - y1) / 4 - 5;
+            let clear = placed.iter().all(|&p| (y - p).abs() >= 14);
+            if clear || spot.is_none() {
+                spot = Some(y);
+            }
+            if clear {
+                break;
+            }
+        }
+        if let Some(y) = spot {
+            placed.push(y);
+            let _ =
+                write!(out, r#"<text class="wg-cycle-label" x="{label_x}" y="{y}" text-anchor="middle">cycle</text>"#);
+        }
+    }
     for &tid in &g.threads {
-        let name = WaitGraph::thread_name(sys, tid);
+        let name = sys.thread_name(tid);
         let exited = snap.threads[tid].state == ThreadState::Terminated;
         let (class, title, second) = match exited {
             true => ("wg-thread wg-exited", format!("thread {name} (exited)"), "exited"),
@@ -215,6 +231,13 @@ pub fn body(sys: &System, g: &WaitGraph, snap: &Snapshot) -> String {
             out,
             r#"<p class="wg-words" data-testid="waitgraph-exited"><strong>No cycle:</strong> {}.</p>"#,
             with_code(&g.exited_words(sys, e))
+        );
+    }
+    for &e in &g.uncopied {
+        let _ = write!(
+            out,
+            r#"<p class="wg-words" data-testid="waitgraph-uncopied"><strong>No cycle:</strong> {}.</p>"#,
+            with_code(&g.uncopied_words(sys, e))
         );
     }
     out.push_str(r#"<ul class="wg-edges" data-testid="waitgraph-edges" aria-label="Edges of the wait-for graph">"#);

@@ -73,19 +73,51 @@ pub struct LostCluster {
     pub count: usize,
 }
 
+/// Space kept clear between two lost-update marks (px).
+pub const LOST_MARK_SPACE: f64 = 2.0;
+
+/// Where the mark of a cluster of `count` lost-update instants, the first at `x` px, is drawn on
+/// a plot `width` px wide: its left edge and its width (px). One instant: a 2 px tick centred on
+/// `x`; several: a tab from `x` (kept inside the plot) wide enough for the count's digits.
+pub fn lost_mark_extent(count: usize, x: f64, width: f64) -> (f64, f64) {
+    if count <= 1 {
+        (x - 1.0, 2.0)
+    } else {
+        let w = 6.5 * count.to_string().len() as f64 + 6.0;
+        (x.min(width - w).max(0.0), w)
+    }
+}
+
 /// The instants of `times` (ticks, ascending) inside `window`, gathered into clusters for a
 /// plot `width` pixels wide: a cluster starts at an instant and takes every following one less
-/// than `gap` pixels to its right, so marks drawn at clusters' first instants are at least `gap`
-/// pixels apart however many instants there are.
+/// than `gap` pixels to its right, or whose mark would come closer than [`LOST_MARK_SPACE`] to
+/// the cluster's mark as drawn ([`lost_mark_extent`]: a count of many digits is wide). So marks
+/// drawn at clusters' first instants are at least `gap` pixels apart and never overlap, however
+/// many instants there are (the walk saw 300,000 loops' marks drawn over each other).
 pub fn lost_clusters(times: &[Ticks], window: Window, width: f64, gap: f64) -> Vec<LostCluster> {
     let from = times.partition_point(|&t| t < window.start);
     let to = times.partition_point(|&t| t <= window.start + window.span);
     let px = |t: Ticks| window.frac(t) * width;
+    let right = |c: &LostCluster| {
+        let (left, w) = lost_mark_extent(c.count, px(times[c.first]), width);
+        left + w + LOST_MARK_SPACE
+    };
     let mut out: Vec<LostCluster> = Vec::new();
     for i in from..to {
+        let x = px(times[i]);
         match out.last_mut() {
-            Some(c) if px(times[i]) - px(times[c.first]) < gap => c.count += 1,
+            Some(c) if x - px(times[c.first]) < gap || lost_mark_extent(1, x, width).0 < right(c) => c.count += 1,
             _ => out.push(LostCluster { first: i, count: 1 }),
+        }
+    }
+    // Near the plot's right edge a tab is pushed left to stay inside: merge it into the mark
+    // before while it would overlap that one.
+    while let [.., before, last] = out[..]
+        && lost_mark_extent(last.count, px(times[last.first]), width).0 < right(&before)
+    {
+        out.pop();
+        if let Some(b) = out.last_mut() {
+            b.count += last.count;
         }
     }
     out

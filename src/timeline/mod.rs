@@ -19,6 +19,6 @@ pub mod palette;
 pub mod spans;
 pub mod window;
 
-pub use columns::{Block, LostCluster, blocks, lost_clusters};
+pub use columns::{Block, LOST_MARK_SPACE, LostCluster, blocks, lost_clusters, lost_mark_extent};
 pub use spans::{LaneSet, Lanes, Span, SpanKind};
 pub use window::{MIN_SPAN, Window, axis_step};

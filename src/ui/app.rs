@@ -246,13 +246,6 @@ pub fn App() -> Html {
         <div class="app" aria-busy={busy}>
             <Header />
             <section class="picker-area" aria-label="Scenario menu"><PresetPicker state={page.clone()} on_action={on_page.clone()} /></section>
-            <aside class="sidebar">
-                <Settings loaded={state.asked().unwrap_or_else(|| shown.loaded.clone())} on_action={on_page.clone()} />
-                if let Some(rows) = state.job_rows() {
-                    <JobTable {rows} text={state.editor_text()} on_action={on_page.clone()} />
-                }
-                <ScenarioEditor state={page.clone()} on_action={on_page.clone()} />
-            </aside>
             <main class="main">
                 <LabPanel mode={*mode} on_mode={on_mode} on_page={on_page.clone()} scenario={shown.loaded.text.clone()}
                     preset={match &shown.loaded.source { Source::Preset(k) if !shown.loaded.edited => k.clone(), _ => String::new() }} />
@@ -278,6 +271,17 @@ pub fn App() -> Html {
                 <MetricsTable run={run} />
                 }
             </main>
+            // After the playback in the document, as on a phone's screen (menu, playback, then
+            // the settings) and as the grid's rows start on a wide one: the tab order follows
+            // what is seen (before, Play was the 21st stop and a phone's focus jumped down to
+            // the settings and back).
+            <aside class="sidebar">
+                <Settings loaded={state.asked().unwrap_or_else(|| shown.loaded.clone())} on_action={on_page.clone()} />
+                if let Some(rows) = state.job_rows() {
+                    <JobTable {rows} text={state.editor_text()} on_action={on_page.clone()} />
+                }
+                <ScenarioEditor state={page.clone()} on_action={on_page.clone()} />
+            </aside>
         </div>
     }
 }

@@ -28,6 +28,7 @@ pub fn scenario(cpus: u32, policy: Policy, quantum: Option<u64>, processes: Vec<
         channels: Default::default(),
         shared: Default::default(),
         mutex_protocol: Default::default(),
+        params: Default::default(),
         processes,
     }
 }

@@ -129,13 +129,12 @@ impl Machine {
             if interpreter::cost(&instr, &mut |s| fixed(s)) > 0 || !is_local(&instr) {
                 return is_local(&instr);
             }
-            let channels = &mut self.channels;
             let proc = ProcessState {
                 pid,
-                memory: &mut self.memory[pid],
-                sync: &mut self.sync[pid],
-                channels,
-                cells: &mut self.cells[pid],
+                memory: &mut self.memory,
+                sync: &mut self.sync,
+                channels: &mut self.channels,
+                cells: &mut self.cells,
             };
             match interpreter::execute(instr, tid, &mut ctx, proc, 0, &mut |s| fixed(s)).flow {
                 Flow::Next(pc) => ctx.pc = pc,
@@ -156,13 +155,12 @@ impl Machine {
             if interpreter::cost(&instr, &mut |s| fixed(s)) > 0 || !is_local(&instr) {
                 return Some(ctx.pc);
             }
-            let channels = &mut self.channels;
             let proc = ProcessState {
                 pid,
-                memory: &mut self.memory[pid],
-                sync: &mut self.sync[pid],
-                channels,
-                cells: &mut self.cells[pid],
+                memory: &mut self.memory,
+                sync: &mut self.sync,
+                channels: &mut self.channels,
+                cells: &mut self.cells,
             };
             match interpreter::execute(instr, tid, &mut ctx, proc, 0, &mut |s| fixed(s)).flow {
                 Flow::Next(pc) => ctx.pc = pc,
@@ -203,13 +201,12 @@ impl Machine {
                 break;
             }
             let pc = t.ctx.pc;
-            let channels = &mut self.channels;
             let proc = ProcessState {
                 pid,
-                memory: &mut self.memory[pid],
-                sync: &mut self.sync[pid],
-                channels,
-                cells: &mut self.cells[pid],
+                memory: &mut self.memory,
+                sync: &mut self.sync,
+                channels: &mut self.channels,
+                cells: &mut self.cells,
             };
             let effect = interpreter::execute(instr, tid, &mut t.ctx, proc, 0, &mut |s| fixed(s));
             if self.mirrors.maps(pid) {

@@ -2,6 +2,7 @@
 //! comparison or a sweep ([`crate::compare`]) all apply these, so all accept and refuse the same
 //! values with the same words.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserializer};
@@ -15,6 +16,55 @@ use crate::model::scheduler::spec::{Policy, TieRule};
 /// Longest context switch, or thread creation, an edit may set, in ticks (the default
 /// `limits.max_time` is 10⁹).
 pub const MAX_SWITCH_TICKS: Ticks = 1_000_000_000;
+
+/// Longest name of a scenario param (`params`), in characters.
+pub const MAX_PARAM_NAME: usize = 16;
+
+/// The name of one of a scenario's `params` (`cs`), held inline so that a [`Setting`] and a
+/// [`ScenarioEdit`] stay small `Copy` values: a lower-case letter or `_`, then lower-case
+/// letters, digits and `_`, at most [`MAX_PARAM_NAME`] characters.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ParamName {
+    len: u8,
+    bytes: [u8; MAX_PARAM_NAME],
+}
+
+impl ParamName {
+    /// The name `name`, or why it is not one.
+    pub fn new(name: &str) -> Result<ParamName, String> {
+        let good = |i: usize, b: u8| b.is_ascii_lowercase() || b == b'_' || (i > 0 && b.is_ascii_digit());
+        if name.is_empty() || name.len() > MAX_PARAM_NAME || !name.bytes().enumerate().all(|(i, b)| good(i, b)) {
+            return Err(format!(
+                "`{name}` is not a param name: a lower-case letter or _, then lower-case letters, digits and _, at \
+                 most {MAX_PARAM_NAME} characters"
+            ));
+        }
+        let mut bytes = [0; MAX_PARAM_NAME];
+        bytes[..name.len()].copy_from_slice(name.as_bytes());
+        Ok(ParamName { len: name.len() as u8, bytes })
+    }
+
+    /// The name as text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or_default()
+    }
+
+    /// The error for an edit of this param in a scenario whose params are `declared`, which
+    /// lack it (at `params.NAME`).
+    pub fn missing(self, declared: &[&str]) -> ScenarioError {
+        let has = match declared.is_empty() {
+            true => "it declares no `params`".to_string(),
+            false => format!("its params: {}", declared.join(", ")),
+        };
+        ScenarioError::at(Setting::Param(self).path(), format!("the scenario has no param `{}` ({has})", self.as_str()))
+    }
+}
+
+impl fmt::Debug for ParamName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
+}
 
 /// A setting changed by a control or a flag.
 ///
@@ -53,6 +103,10 @@ pub enum ScenarioEdit {
     /// `machine.cow_copy_ticks`: what copying a copy-on-write page adds to the write, 0 to
     /// [`MAX_SWITCH_TICKS`] ticks (default 3, measured: see [`super::DEFAULT_COW_COPY_TICKS`]).
     CowCopyTicks(Ticks),
+    /// `params.NAME`: one of the scenario's named constants, which its programs read as
+    /// `$NAME`; the scenario must declare it. Any whole number; a program that cannot take the
+    /// value (`compute $cs` with 0) is refused when the edited scenario loads, at its line.
+    Param(ParamName, u64),
 }
 
 /// What a [`ScenarioEdit`] changes, without the value: the keys of the text and JSON forms.
@@ -84,10 +138,13 @@ pub enum Setting {
     SpawnTicks,
     /// `cow_copy_ticks`: the cost of copying a copy-on-write page, in ticks.
     CowCopyTicks,
+    /// `params.NAME`: one of the scenario's `params` (not in [`Setting::ALL`]: each scenario
+    /// has its own).
+    Param(ParamName),
 }
 
 impl Setting {
-    /// Every setting, in application order.
+    /// Every setting but the scenario's params, in application order.
     pub const ALL: &[Setting] = &[
         Setting::Cpus,
         Setting::Policy,
@@ -102,9 +159,9 @@ impl Setting {
         Setting::CowCopyTicks,
     ];
 
-    /// The key in `key=value` and in JSON (`quantum`).
-    pub fn key(self) -> &'static str {
-        match self {
+    /// The key in `key=value` and in JSON (`quantum`, `params.cs`).
+    pub fn key(self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
             Setting::Cpus => "cpus",
             Setting::Policy => "policy",
             Setting::Quantum => "quantum",
@@ -116,20 +173,24 @@ impl Setting {
             Setting::ForkTicks => "fork_ticks",
             Setting::SpawnTicks => "spawn_ticks",
             Setting::CowCopyTicks => "cow_copy_ticks",
-        }
+            Setting::Param(name) => return Cow::Owned(format!("params.{}", name.as_str())),
+        })
     }
 
     /// Parses [`Setting::key`]; the error lists the keys.
     pub fn from_key(key: &str) -> Result<Setting, String> {
+        if let Some(name) = key.strip_prefix("params.") {
+            return ParamName::new(name).map(Setting::Param);
+        }
         Setting::ALL.iter().copied().find(|s| s.key() == key).ok_or_else(|| {
-            let keys: Vec<&str> = Setting::ALL.iter().map(|s| s.key()).collect();
-            format!("`{key}` is not a setting (settings: {})", keys.join(", "))
+            let keys: Vec<Cow<'_, str>> = Setting::ALL.iter().map(|s| s.key()).collect();
+            format!("`{key}` is not a setting (settings: {}, params.NAME)", keys.join(", "))
         })
     }
 
     /// Where the setting lives in the scenario file.
-    pub fn path(self) -> &'static str {
-        match self {
+    pub fn path(self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
             Setting::Cpus => "machine.cpus",
             Setting::Policy => "scheduler.policy",
             Setting::Quantum => "scheduler.quantum",
@@ -141,12 +202,13 @@ impl Setting {
             Setting::ForkTicks => "machine.fork_ticks",
             Setting::SpawnTicks => "machine.spawn_ticks",
             Setting::CowCopyTicks => "machine.cow_copy_ticks",
-        }
+            Setting::Param(_) => return self.key(),
+        })
     }
 
-    /// Human name for axes and headers.
-    pub fn label(self) -> &'static str {
-        match self {
+    /// Human name for axes and headers (`$cs` for a param).
+    pub fn label(self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
             Setting::Cpus => "CPUs",
             Setting::Policy => "Policy",
             Setting::Quantum => "Quantum",
@@ -158,7 +220,8 @@ impl Setting {
             Setting::ForkTicks => "Fork",
             Setting::SpawnTicks => "Spawn",
             Setting::CowCopyTicks => "Page copy",
-        }
+            Setting::Param(name) => return Cow::Owned(format!("${}", name.as_str())),
+        })
     }
 
     /// Unit of a numeric setting (`ticks`, `CPUs`); `None` for a seed or a name.
@@ -172,7 +235,7 @@ impl Setting {
             | Setting::ForkTicks
             | Setting::SpawnTicks
             | Setting::CowCopyTicks => Some("ticks"),
-            Setting::Policy | Setting::Tie | Setting::Seed => None,
+            Setting::Policy | Setting::Tie | Setting::Seed | Setting::Param(_) => None,
         }
     }
 
@@ -196,6 +259,7 @@ impl Setting {
             Setting::ForkTicks => ScenarioEdit::ForkTicks(n),
             Setting::SpawnTicks => ScenarioEdit::SpawnTicks(n),
             Setting::CowCopyTicks => ScenarioEdit::CowCopyTicks(n),
+            Setting::Param(name) => ScenarioEdit::Param(name, n),
             Setting::Policy | Setting::Tie => {
                 return Err(format!("`{}` is not a number: it cannot be swept", self.key()));
             }
@@ -239,11 +303,12 @@ impl ScenarioEdit {
             ScenarioEdit::ForkTicks(_) => Setting::ForkTicks,
             ScenarioEdit::SpawnTicks(_) => Setting::SpawnTicks,
             ScenarioEdit::CowCopyTicks(_) => Setting::CowCopyTicks,
+            ScenarioEdit::Param(name, _) => Setting::Param(*name),
         }
     }
 
     /// Where the setting lives in the scenario file.
-    pub fn path(&self) -> &'static str {
+    pub fn path(&self) -> Cow<'static, str> {
         self.setting().path()
     }
 
@@ -267,7 +332,8 @@ impl ScenarioEdit {
             | ScenarioEdit::ThreadCreateTicks(n)
             | ScenarioEdit::ForkTicks(n)
             | ScenarioEdit::SpawnTicks(n)
-            | ScenarioEdit::CowCopyTicks(n) => Some(n),
+            | ScenarioEdit::CowCopyTicks(n)
+            | ScenarioEdit::Param(_, n) => Some(n),
             ScenarioEdit::Policy(_) | ScenarioEdit::Tie(_) => None,
         }
     }
@@ -308,13 +374,22 @@ impl ScenarioEdit {
         {
             return Err(ScenarioError::at(self.path(), format!("{path} names a CPU that {n} CPU(s) would not have")));
         }
+        if let ScenarioEdit::Param(name, n) = *self {
+            let Some(value) = scenario.params.get_mut(name.as_str()) else {
+                return Err(name.missing(&scenario.params.keys().map(String::as_str).collect::<Vec<_>>()));
+            };
+            *value = n;
+            return Ok(());
+        }
         self.apply_to_settings(&mut scenario.machine, &mut scenario.scheduler, &mut scenario.seed)
     }
 
     /// [`ScenarioEdit::apply`] to a run's settings alone (an edit changes nothing else), for a
     /// planner that holds them without the scenario (the page's lab workers, `src/lab/`). The
     /// one check it cannot make is a CPU count below a CPU some affinity names (that needs the
-    /// processes): whoever loads the edited scenario makes it. On error nothing is changed.
+    /// processes): whoever loads the edited scenario makes it. A [`ScenarioEdit::Param`] changes
+    /// none of these settings (the planner checks the name and keeps the edit for the reader).
+    /// On error nothing is changed.
     pub fn apply_to_settings(
         &self,
         machine: &mut MachineSpec,
@@ -341,6 +416,7 @@ impl ScenarioEdit {
                 *scheduler = spec;
             }
             ScenarioEdit::Seed(s) => *seed = s,
+            ScenarioEdit::Param(..) => {}
             ScenarioEdit::ThreadSwitchTicks(n)
             | ScenarioEdit::ProcessSwitchTicks(n)
             | ScenarioEdit::ThreadCreateTicks(n)
@@ -402,8 +478,8 @@ impl Serialize for ScenarioEdit {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(1))?;
         match self.number() {
-            Some(n) => map.serialize_entry(self.setting().key(), &n)?,
-            None => map.serialize_entry(self.setting().key(), &self.value_text())?,
+            Some(n) => map.serialize_entry(&self.setting().key(), &n)?,
+            None => map.serialize_entry(&self.setting().key(), &self.value_text())?,
         }
         map.end()
     }
@@ -429,7 +505,7 @@ impl<'de> Deserialize<'de> for ScenarioEdit {
 /// JSON: the key, `"quantum"`.
 impl Serialize for Setting {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.key())
+        s.serialize_str(&self.key())
     }
 }
 
@@ -453,7 +529,7 @@ impl ScenarioEdit {
         if target == before {
             return Ok((source.to_string(), target));
         }
-        let number = |n: u64| text::set(source, self.path(), &n.to_string());
+        let number = |n: u64| text::set(source, &self.path(), &n.to_string());
         let edited = match *self {
             ScenarioEdit::Cpus(n) => number(n.into()),
             ScenarioEdit::Seed(n)
@@ -462,7 +538,8 @@ impl ScenarioEdit {
             | ScenarioEdit::ThreadCreateTicks(n)
             | ScenarioEdit::ForkTicks(n)
             | ScenarioEdit::SpawnTicks(n)
-            | ScenarioEdit::CowCopyTicks(n) => number(n),
+            | ScenarioEdit::CowCopyTicks(n)
+            | ScenarioEdit::Param(_, n) => number(n),
             // The scheduler's members depend on the policy (MLFQ's quantum is its levels'):
             // the members that differ are synced, whatever they are.
             ScenarioEdit::Policy(_) | ScenarioEdit::Quantum(_) | ScenarioEdit::Tie(_) => {

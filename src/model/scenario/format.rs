@@ -15,7 +15,7 @@
 //! | 2 | `scheduler` is one tagged choice, `{"policy": "rr", "quantum": 4}`, whose parameters depend on the policy; scheduling attributes on processes and threads (`priority`, `nice`, `tickets`, `expected_burst`, `affinity`) |
 //!
 //! A field added with a default that keeps every older file's meaning (`machine.cache`, a
-//! thread's `"start": "created"`, `machine.thread_create_ticks`) needs no new version: files
+//! thread's `"start": "created"`, `machine.thread_create_ticks`, `params`) needs no new version: files
 //! without it read as before, and only a file that uses it needs this build.
 
 use serde::de::DeserializeOwned;

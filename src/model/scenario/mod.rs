@@ -25,7 +25,7 @@ use super::Ticks;
 pub use super::cache::CacheSpec;
 
 pub use super::scheduler::spec::{DEFAULT_QUANTUM_TICKS, Policy, PolicyParams, Queues, SchedulerSpec, TieRule};
-pub use edit::{MAX_SWITCH_TICKS, ScenarioEdit, Setting};
+pub use edit::{MAX_PARAM_NAME, MAX_SWITCH_TICKS, ParamName, ScenarioEdit, Setting};
 pub use error::ScenarioError;
 pub(crate) use error::program_error;
 pub use format::FORMAT;
@@ -71,6 +71,12 @@ pub struct Scenario {
     /// ([`MutexProtocol`]).
     #[serde(default, skip_serializing_if = "MutexProtocol::is_none")]
     pub mutex_protocol: MutexProtocol,
+    /// Named constants, whole numbers ≥ 0 (`{"cs": 4, "work": 20}`): a program's operand `$cs`
+    /// is the value of `cs` (see [`super::program`]), and a sweep or a variant can vary one
+    /// (`params.cs`, a [`Setting::Param`]). Names: a lower-case letter or `_`, then lower-case
+    /// letters, digits and `_`, at most [`MAX_PARAM_NAME`] characters.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, u64>,
     /// Processes to load, in pid order (pid = index).
     pub processes: Vec<ProcessSpec>,
 }
@@ -510,6 +516,9 @@ impl Scenario {
                 "limits.max_time",
                 "`max_time` must be at least 1 tick: with 0 the run could not start",
             ));
+        }
+        if let Some(e) = self.params.keys().find_map(|n| ParamName::new(n).err()) {
+            return Err(ScenarioError::at("params", e));
         }
         if let Err(e) = self.scheduler.validate() {
             return Err(ScenarioError::at(format!("scheduler.{}", e.field), e.message));

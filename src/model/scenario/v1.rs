@@ -76,6 +76,7 @@ impl ScenarioV1 {
             channels: Default::default(),
             shared: Default::default(),
             mutex_protocol: Default::default(),
+            params: Default::default(),
             processes: self.processes,
         })
     }

@@ -44,6 +44,9 @@ impl Scheduler for Fcfs {
     fn slice(&mut self, _tid: ThreadId, _cpu: CpuId, _ctx: &mut Ctx<'_>) -> Option<Ticks> {
         None
     }
+    fn fixed_slice(&self) -> Option<Option<Ticks>> {
+        Some(None)
+    }
     fn wants_leave(&self) -> bool {
         false
     }

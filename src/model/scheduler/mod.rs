@@ -279,6 +279,13 @@ pub trait Scheduler {
     /// CPU ticks `tid`, dispatched on `cpu`, may run before it is pre-empted; `None` means until
     /// it blocks or exits. Asked when it starts executing (after any context switch).
     fn slice(&mut self, tid: ThreadId, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<Ticks>;
+    /// The slice [`Scheduler::slice`] always answers, if it answers the same for every thread,
+    /// CPU and time and does nothing else: the kernel then asks once per run instead of at every
+    /// dispatch (FCFS: `Some(None)`, Round Robin: `Some(Some(quantum))`). The default, `None`
+    /// (ask every time), is always correct.
+    fn fixed_slice(&self) -> Option<Option<Ticks>> {
+        None
+    }
     /// `tid` left `cpu` after executing `ran` CPU ticks since it was dispatched, for `why`.
     fn on_leave(&mut self, _tid: ThreadId, _cpu: CpuId, _ran: Ticks, _why: LeaveReason, _ctx: &mut Ctx<'_>) {}
     /// Whether the kernel must call [`Scheduler::on_leave`]; asked once per run. A policy whose
@@ -320,5 +327,41 @@ pub trait Scheduler {
     /// lists the queues one after another); empty for one shared queue.
     fn queue_lens(&self) -> Vec<usize> {
         Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::scenario::{Policy, SchedulerSpec};
+    use rand::SeedableRng;
+
+    /// A policy that says its slice is fixed answers that slice whoever asks, on any CPU, at any
+    /// time (the kernel then no longer asks), with global and with per-CPU queues.
+    #[test]
+    fn a_fixed_slice_is_what_slice_answers() {
+        let attrs = vec![SchedAttrs::default(); 4];
+        let bursts = vec![5; 4];
+        let mut fixed = 0;
+        for &policy in Policy::ALL {
+            for quantum in [1, 3, 10] {
+                let mut spec = SchedulerSpec::of(policy, Some(quantum));
+                for per_cpu in [false, true] {
+                    if per_cpu {
+                        spec.queues = spec::Queues::PerCpu { steal_every: None };
+                    }
+                    let mut sched = spec.build(2);
+                    let Some(slice) = sched.fixed_slice() else { continue };
+                    fixed += 1;
+                    let (mut rng, mut timers) = (SchedRng::seed_from_u64(1), Timers::default());
+                    for (tid, cpu, now) in [(0, 0, 0), (3, 1, 7), (2, 0, 1_000)] {
+                        let mut ctx = Ctx::new(now, &mut rng, &mut timers, &attrs, &bursts);
+                        assert_eq!(sched.slice(tid, cpu, &mut ctx), slice, "{policy:?}, quantum {quantum}");
+                    }
+                }
+            }
+        }
+        // FCFS and Round Robin, each at three quanta, with global queues.
+        assert_eq!(fixed, 6);
     }
 }

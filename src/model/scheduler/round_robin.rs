@@ -76,6 +76,9 @@ impl Scheduler for RoundRobin {
     fn slice(&mut self, _tid: ThreadId, _cpu: CpuId, _ctx: &mut Ctx<'_>) -> Option<Ticks> {
         Some(self.quantum)
     }
+    fn fixed_slice(&self) -> Option<Option<Ticks>> {
+        Some(Some(self.quantum))
+    }
     fn wants_leave(&self) -> bool {
         false
     }

@@ -403,8 +403,33 @@ fn params_of<T: DeserializeOwned, E: de::Error>(rest: serde_json::Map<String, se
 }
 
 impl<'de> Deserialize<'de> for SchedulerSpec {
+    /// Reads the object's members, then checks them. The check runs inside the object's own
+    /// read (the visitor's `visit_map`), so serde_json places an error at the object's closing
+    /// brace: raised after the read, with `"scheduler"` the scenario's last member, serde_json
+    /// would first read the scenario's closing brace, and the error would be located at the
+    /// scenario instead of at `scheduler`.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        struct Members;
+        impl<'de> de::Visitor<'de> for Members {
+            type Value = SchedulerSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<SchedulerSpec, A::Error> {
+                let mut map = serde_json::Map::new();
+                while let Some((k, v)) = a.next_entry::<String, serde_json::Value>()? {
+                    map.insert(k, v);
+                }
+                SchedulerSpec::from_members(map)
+            }
+        }
+        d.deserialize_map(Members)
+    }
+}
+
+impl SchedulerSpec {
+    /// The spec from its object's members (`policy`, the queues, the policy's parameters).
+    fn from_members<E: de::Error>(mut map: serde_json::Map<String, serde_json::Value>) -> Result<Self, E> {
         let key = match map.remove("policy") {
             None => return Err(de::Error::missing_field("policy")),
             Some(serde_json::Value::String(s)) => s,

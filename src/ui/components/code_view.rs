@@ -59,7 +59,7 @@ fn doing(run: &Run, snap: &Snapshot, tid: ThreadId) -> (bool, String) {
             (false, format!("blocked here, waits for {}", what.replace('`', "")))
         }
         (ThreadState::New, _) if run.system.threads[tid].created => {
-            (false, "starts here when a create starts it; not started yet".into())
+            (false, "starts here when a create starts it; not created yet".into())
         }
         (ThreadState::New, _) => (false, "starts here, not arrived yet".into()),
         (ThreadState::Terminated, _) => (false, "finished".into()),

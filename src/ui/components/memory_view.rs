@@ -18,7 +18,7 @@ use crate::ui::run::Run;
 /// One sentence on a lost update, e.g. "⚠ lost update: worker stored 5 over main's write
 /// (main's +1 is lost)".
 fn lost_sentence(sys: &System, lu: &LostUpdate) -> String {
-    let name = |tid: usize| sys.threads[tid].name.as_str();
+    let name = |tid: usize| sys.thread_name(tid);
     // Overwritten writes grouped by thread, in order of first appearance: (tid, count, sum of deltas).
     let mut groups: Vec<(usize, usize, i64)> = Vec::new();
     for w in &lu.overwritten {
@@ -55,7 +55,7 @@ fn lost_sentence(sys: &System, lu: &LostUpdate) -> String {
 /// `src/model/events.rs`). `var` is the variable's name, `time` the store's (ticks).
 fn lost_explanation(run: &Run, snap: &Snapshot, lu: &LostUpdate, var: &str) -> Vec<String> {
     let (sys, time) = (&run.system, snap.time);
-    let name = |tid: usize| sys.threads[tid].name.as_str();
+    let name = |tid: usize| sys.thread_name(tid);
     // Every write involved, oldest first: (thread, value stored, time, its load).
     let mut writes: Vec<_> = lu.overwritten.iter().map(|w| (w.tid, w.value, w.time, w.load)).collect();
     writes.push((lu.tid, lu.value, time, lu.load));
@@ -165,9 +165,7 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
     let metrics = &run.result.metrics;
     let scale = metrics.memory.iter().map(|m| m.rss_bytes).max().unwrap_or(0);
     // A process created at run time appears once it exists.
-    let exists =
-        |pid: usize| metrics.memory.get(pid).is_none_or(|m| m.origin == Origin::Declared || m.created <= snap.time);
-    let boxes = sys.processes.iter().filter(|p| exists(p.pid)).map(|p| {
+    let boxes = sys.processes.iter().filter(|p| run.process_exists_at(p.pid, snap.time)).map(|p| {
         let mem = metrics.memory.get(p.pid);
         let origin = mem.and_then(|m| {
             let parent = escape(&sys.processes[m.parent?].name);
@@ -181,9 +179,10 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
             Some(format!("<p class=\"shared-note\">{how} by {parent} at t = {} µs{end}.</p>", m.created))
         });
         let names: Vec<&str> = p.threads.iter().map(|&tid| sys.threads[tid].name.as_str()).collect();
+        let unseen = sys.segment_note(p.pid);
         let vars = p.space.variables.iter().enumerate().map(|(var, name)| {
             let value = snap.variables[p.pid][var];
-            let writers: Vec<&str> = snap.just_written.iter().filter(|w| w.0 == p.pid && w.1 == var).map(|w| sys.threads[w.2].name.as_str()).collect();
+            let writers: Vec<String> = snap.just_written.iter().filter(|w| w.0 == p.pid && w.1 == var).map(|w| sys.thread_name(w.2)).collect();
             let written = !writers.is_empty();
             let warnings: Vec<(String, Vec<String>)> = lost
                 .iter()
@@ -216,8 +215,8 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
             }
         });
         let mutexes = p.mutexes.iter().enumerate().map(|(m, name)| {
-            let owner = snap.mutex_owners[p.pid][m].map_or_else(|| "free".to_string(), |tid| format!("held by {}", sys.threads[tid].name));
-            let queue: Vec<&str> = snap.mutex_waiters[p.pid][m].iter().map(|&tid| sys.threads[tid].name.as_str()).collect();
+            let owner = snap.mutex_owners[p.pid][m].map_or_else(|| "free".to_string(), |tid| format!("held by {}", sys.thread_name(tid)));
+            let queue: Vec<String> = snap.mutex_waiters[p.pid][m].iter().map(|&tid| sys.thread_name(tid)).collect();
             let waiting = if queue.is_empty() {
                 "; nobody waits".to_string()
             } else {
@@ -234,8 +233,8 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
         let stacks = l.stack_bytes_per_thread * started as u64;
         let unstarted = match unstarted {
             0 => String::new(),
-            1 => "; 1 thread not started has no stack yet".into(),
-            n => format!("; {n} threads not started have no stack yet"),
+            1 => "; 1 thread not created yet has no stack".into(),
+            n => format!("; {n} threads not created yet have no stack"),
         };
         html! {
             <article class="process-box" aria-label={format!("Address space of process {}", p.name)}>
@@ -243,9 +242,9 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
                 { for origin.map(raw) }
                 <p class="shared-note">
                     { if names.len() == 1 {
-                        format!("Used by this process's only thread, {}. Other processes cannot see these variables.", names[0])
+                        format!("Used by this process's only thread, {}. {unseen}", names[0])
                     } else {
-                        format!("Shared by all {} threads of this process: {}. Other processes cannot see these variables.", names.len(), names.join(", "))
+                        format!("Shared by all {} threads of this process: {}. {unseen}", names.len(), names.join(", "))
                     } }
                 </p>
                 if p.space.variables.is_empty() {
@@ -279,8 +278,13 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
             <h2 class="panel-title">{ format!("Memory at t = {} µs", snap.time) }</h2>
             <p class="page-legend" data-testid="page-legend">{ raw(format!(
                 "<i class=\"pg-private\"></i> private <i class=\"pg-shared\"></i> shared <i class=\"pg-copied\"></i> \
-                 copied on write. Peak resident: {}; PSS sum at the end: {}.",
-                bytes(metrics.peak_resident_bytes), bytes(metrics.total_pss_bytes))) }</p>
+                 copied on write. Peak resident (all processes, a shared page once): {}; PSS sum at the end: {}.",
+                bytes(metrics.peak_resident_bytes),
+                if metrics.total_pss_bytes == 0 && metrics.memory.iter().all(|m| m.ended.is_some()) {
+                    "0 B (every process has ended and freed its pages; each box shows its pages at its end)".to_string()
+                } else {
+                    bytes(metrics.total_pss_bytes)
+                })) }</p>
             <div class="process-grid">{ for boxes }</div>
         </section>
     }

@@ -57,7 +57,17 @@ pub fn MetricsTable(props: &MetricsTableProps) -> Html {
             </tr>
         }
     });
-    let vars = m.variables.iter().map(|v| {
+    let sys = &props.run.system;
+    // A shared segment's variable is one variable: one row, under the processes that map it.
+    let copies = |v: &crate::model::metrics::VariableValue| {
+        let var = sys.processes.get(v.pid)?.space.variables.iter().position(|n| *n == v.name)?;
+        sys.sharing.var_copies(v.pid, var)
+    };
+    let vars = m.variables.iter().filter(|v| copies(v).is_none_or(|c| c[0].0 == v.pid)).map(|v| {
+        let owner = match copies(v) {
+            Some(c) => format!("{} (shared segment)", c.iter().map(|&(p, _)| sys.processes[p].name.as_str()).collect::<Vec<_>>().join(", ")),
+            None => v.process.clone(),
+        };
         let (note, good) = v.verdict(props.run.result.outcome.stopped_at());
         let class = match good {
             Some(true) => "ok",
@@ -66,7 +76,7 @@ pub fn MetricsTable(props: &MetricsTableProps) -> Html {
         };
         html! {
             <tr>
-                <td>{ &v.process }</td>
+                <td>{ owner }</td>
                 <td><code>{ &v.name }</code></td>
                 <td class="num"><span data-testid={format!("final-var-{}-{}", v.process, v.name)}>{ v.value }</span></td>
                 <td class="num">{ v.expected.map_or_else(|| "—".to_string(), |e| e.to_string()) }</td>
@@ -89,17 +99,23 @@ pub fn MetricsTable(props: &MetricsTableProps) -> Html {
                 <div><dt>{ "Context switches" }</dt><dd><span data-testid="metric-context-switches">{ m.context_switches }</span>
                     { format!(" ({} between processes)", m.process_switches) }</dd></div>
                 <div><dt>{ "Instructions" }</dt><dd>{ grouped(m.steps) }</dd></div>
-                <div><dt>{ "Total memory" }</dt><dd data-testid="metric-memory">{ bytes(m.total_memory_bytes) }</dd></div>
+                // Resident frames, each page once, against the footprints added up (a page two
+                // processes share counted in each): 876,544 B against 1,400,832 B in processes-memory.
+                <div><dt>{ "Peak resident" }</dt><dd data-testid="metric-peak-resident" title="The most bytes in memory at once: every process's pages, a page shared by several counted once">{ bytes(m.peak_resident_bytes) }</dd></div>
+                <div><dt>{ "Footprints added up" }</dt><dd data-testid="metric-memory" title="Each process's code + data + heap + stacks, added up: a page several processes share is counted in each, so this can exceed what is ever resident">{ bytes(m.total_memory_bytes) }</dd></div>
             </dl>
+            // The words above the box, not in its caption: a caption is as wide as the table, so
+            // on a phone it was cut mid-word at the scrolling box's edge.
+            <p class="hint" id="per-thread-note" data-testid="per-thread-note">{ "Per thread. Turnaround = completion − arrival = waiting + CPU + I/O + sync wait (blocked on a lock, semaphore, condition variable, barrier, read-write lock or channel, in a join waiting for a thread's exit, or in a wait for a child process to end; spinning counts as CPU; lock_wait in the CLI's JSON); response = first run − arrival." }</p>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Metrics per thread">
-                <table class="table">
-                    <caption>{ "Per thread. Turnaround = completion − arrival = waiting + CPU + I/O + sync wait (blocked on a lock, semaphore, condition variable, barrier or read-write lock, or in a join waiting for a thread's exit; spinning counts as CPU; lock_wait in the CLI's JSON); response = first run − arrival." }</caption>
+                <table class="table" aria-describedby="per-thread-note">
+                    <caption>{ "Per thread" }</caption>
                     <thead>
                         <tr>
                             <th scope="col">{ "Process" }</th><th scope="col">{ "Thread" }</th>
                             <th scope="col">{ "Arrival" }</th><th scope="col">{ "First run" }</th><th scope="col">{ "Completion" }</th>
                             <th scope="col">{ "Turnaround" }</th><th scope="col">{ "Waiting" }</th><th scope="col">{ "Response" }</th>
-                            <th scope="col">{ "CPU time" }</th><th scope="col">{ "I/O" }</th><th scope="col" data-testid="col-sync-wait" title="Time blocked on synchronisation: a lock, semaphore, condition variable, barrier or read-write lock, or a join waiting for a thread's exit. The CLI's JSON calls it lock_wait (its name from when a mutex was the only object).">{ "Sync wait" }</th>
+                            <th scope="col">{ "CPU time" }</th><th scope="col">{ "I/O" }</th><th scope="col" data-testid="col-sync-wait" title="Time blocked on synchronisation: a lock, semaphore, condition variable, barrier, read-write lock or channel (a send to a full one, a receive from an empty one), a join waiting for a thread's exit, or a wait for a child process to end. The CLI's JSON calls it lock_wait (its name from when a mutex was the only object).">{ "Sync wait" }</th>
                         </tr>
                     </thead>
                     <tbody>{ for threads }</tbody>

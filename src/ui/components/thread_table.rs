@@ -107,7 +107,9 @@ fn ThreadRow(props: &ThreadRowProps) -> Html {
 pub fn ThreadTable(props: &ThreadTableProps) -> Html {
     let run = &props.run;
     let sys = &run.system;
-    let rows = sys.threads.iter().zip(&props.snapshot.threads).map(|(t, view)| {
+    // A process that a `fork` or `spawn` creates later has no row yet.
+    let time = props.snapshot.time;
+    let rows = sys.threads.iter().zip(&props.snapshot.threads).filter(|(t, _)| run.exists_at(t.tid, time)).map(|(t, view)| {
         // Dispatched but the CPU is still doing the context switch to it.
         let switching_in = view
             .cpu

@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::timeline::{Window, lost_clusters};
+use crate::timeline::{Window, lost_clusters, lost_mark_extent};
 use crate::ui::format::fixed;
 use crate::ui::run::Run;
 
@@ -49,15 +49,14 @@ pub fn lost_marks(run: &Run, win: Window, width: f64) -> Html {
     let marks = lost_clusters(times, win, width, LOST_GAP_PX).into_iter().map(|c| {
         let (first, last) = (times[c.first], times[c.first + c.count - 1]);
         let x = win.frac(first) * width;
+        let (left, w) = lost_mark_extent(c.count, x, width);
         let (shape, title) = if c.count == 1 {
             (
-                html! { <rect x={fixed(x - 1.0, 2)} y="1" width="2" height={fixed(MARK_HEIGHT - 2.0, 0)} /> },
+                html! { <rect x={fixed(left, 2)} y="1" width={fixed(w, 0)} height={fixed(MARK_HEIGHT - 2.0, 0)} /> },
                 explain(run, first),
             )
         } else {
             let label = c.count.to_string();
-            let w = 6.5 * label.len() as f64 + 6.0;
-            let left = x.min(width - w).max(0.0);
             let shape = html! { <>
                 <rect x={fixed(left, 2)} y="0" rx="3" width={fixed(w, 2)} height={fixed(MARK_HEIGHT, 0)} />
                 <text x={fixed(left + w / 2.0, 2)} y={fixed(MARK_HEIGHT / 2.0, 0)}>{ label }</text>
