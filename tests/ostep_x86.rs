@@ -8,7 +8,9 @@
 
 use std::process::Command;
 
+use threadlab::model::program::ProgramError;
 use threadlab::model::x86::asm::{Dialect, assemble};
+use threadlab::model::x86::{self, assembled};
 use threadlab::ostep::x86::RowKind;
 use threadlab::ostep::{self, Output};
 
@@ -309,6 +311,9 @@ fn scenario_is_the_models() {
     assert_eq!(threads.len(), 2);
     let code = threads[1].code.as_ref().unwrap().text().to_string();
     assert!(code.starts_with(".x86 locks load=1000 sp=127000 bx=2\n.main\n"), "{code}");
+    // The last line carries the assembled program, which reads back as the assembly does.
+    assert!(code.lines().last().unwrap().starts_with(assembled::PREFIX), "{code}");
+    assert_eq!(assembled::read(&code), x86::parse_program(&code).unwrap());
     let (_, result) = threadlab::model::run(&r.scenario).unwrap();
     assert_eq!(result.outcome, threadlab::model::Outcome::Completed);
 }
@@ -393,4 +398,69 @@ fn yield_under_a_schedule_keeps_the_thread_whose_entry_is_next() {
     assert_eq!(got[1], instr(&[], &[0], 0, 1000, "yield"));
     assert_eq!(got[2], instr(&[], &[1], 0, 1001, "mov $1, %ax"));
     assert_eq!(got[3], switch(&[], &[0], 2, false));
+}
+
+/// A `.x86` program with its assembled line, as the OSTEP mode writes it ([`assembled`]).
+fn with_line(dialect: Dialect, sp: i64, regs: &[(u8, i64)], body: &str) -> String {
+    let text = format!("{}\n{body}", x86::header(dialect, 1000, sp, regs));
+    let line = assemble(body, dialect, 1000).unwrap().assembled_line(&text, sp, regs);
+    format!("{text}{line}")
+}
+
+/// Every instruction the assembler makes (both versions, every `Op`, `set`, `add`, `cmp`, the
+/// jumps), read back from the assembled line, is the program assembling the text gives:
+/// instructions, lines (start values on the header's line 1) and texts.
+#[test]
+fn the_assembled_line_reads_back_as_the_assembly() {
+    let locks = ".var arr 4\n.var n\n.main\nmov $3, %bx\nmov %bx, %dx\nmov %bx, n\nmov $7, arr\nmov arr, %ax\n\
+                 mov 4(%bx,%cx,4), %dx\nlea 8(%bx), %ex\nsub %ax, %bx\nsub $2, %bx\nadd %cx, %bx\nmul $2, %bx\n\
+                 neg %bx\ntest %bx, $5\ntest $5, %bx\ntest %ax, %bx\njgt .skip\nj .skip\nnop\n.skip\n\
+                 xchg %ax, n  # swap\nfetchadd %ax, n\npush %ax\npush arr\npop\npop %fx\ncall .f\nyield\nhalt\n.f\nret\n";
+    let intro = ".main\nmov $1, %ax\npush %ax\npop %bx\njne .main\nhalt\n";
+    for (dialect, body, regs) in [(Dialect::Locks, locks, vec![(0, 1), (2, -2)]), (Dialect::Intro, intro, vec![])] {
+        let text = with_line(dialect, 128_000, &regs, body);
+        let want = x86::parse_program(&text).unwrap().unwrap();
+        assert_eq!(
+            want.instrs.len(),
+            body.lines().filter(|l| !l.is_empty() && !l.starts_with('.')).count() + 1 + regs.len()
+        );
+        assert_eq!(assembled::read(&text), Ok(want), "{text}");
+    }
+}
+
+/// The line must match the text: a changed program, a missing line and words that are no
+/// instruction's (or jump outside the program) are errors at the header or at the line.
+#[test]
+fn the_assembled_line_must_match_its_text() {
+    let text = with_line(Dialect::Locks, 128_000, &[], COUNT_ONCE);
+    let at = text.lines().count() as u32;
+    let located = |text: &str| assembled::read(text).map_err(|e| (e.line, e.message));
+    // A changed instruction (the assembly says 2001, the line was for 2000).
+    let changed = text.replacen("mov 2000, %ax", "mov 2001, %ax", 1);
+    let (line, message) = located(&changed).unwrap_err();
+    assert_eq!(line, at);
+    assert!(message.contains("changed after it was assembled"), "{message}");
+    // No line: the page cannot assemble, so it says where to go.
+    let without: String = text.lines().take(at as usize - 1).map(|l| format!("{l}\n")).collect();
+    let (line, message) = located(&without).unwrap_err();
+    assert_eq!(line, 1);
+    assert!(message.contains("OSTEP mode"), "{message}");
+    // Words with the right digest but no such instruction (variant 99), six words, or a jump
+    // past the program's end (5 instructions: the start value and 4 lines).
+    let (head, line) = text.split_at(text.rfind(assembled::PREFIX).unwrap());
+    let words: Vec<&str> = line.split(' ').skip(3).collect();
+    assert_eq!(words, ["0,128000", "3,2000,65536", "21,0,1", "4,2000,65536,1", "19"], "worked from Op::words");
+    let digest = assembled::digest(&text) as i64;
+    for (i, bad) in [(1, "99"), (1, "3,2000,65536,0,0,1"), (4, "23,6")] {
+        let mut w = words.clone();
+        w[i] = bad;
+        let garbled = format!("{head}{}{digest} {}", assembled::PREFIX, w.join(" "));
+        let error: ProgramError = assembled::read(&garbled).unwrap_err();
+        assert_eq!((error.line, error.message.contains("not an assembled form")), (at, true), "{bad}: {error}");
+    }
+    // A jump to the end itself is fine (a label may name the end).
+    let mut w = words.clone();
+    w[4] = "23,5";
+    let to_end = format!("{head}{}{digest} {}", assembled::PREFIX, w.join(" "));
+    assert_eq!(assembled::read(&to_end).unwrap().instrs[4], threadlab::model::program::Instr::Jump { target: 5 });
 }

@@ -316,11 +316,16 @@ impl X86Workload {
                 threads: (0..o.threads)
                     .map(|t| ThreadSpec {
                         name: format!("Thread {t}"),
-                        code: Some(ProgramText::Text(format!(
-                            "{}\n{}",
-                            x86::header(o.dialect, o.load, self.sps[t], &self.regs[t]),
-                            o.text
-                        ))),
+                        code: Some(ProgramText::Text({
+                            // The assembled form rides along for the page ([`x86::assembled`]).
+                            let header = x86::header(o.dialect, o.load, self.sps[t], &self.regs[t]);
+                            let mut text = format!("{header}\n{}", o.text);
+                            if !text.ends_with('\n') {
+                                text.push('\n');
+                            }
+                            let line = self.asm.assembled_line(&text, self.sps[t], &self.regs[t]);
+                            text + &line
+                        })),
                         ..Default::default()
                     })
                     .collect(),

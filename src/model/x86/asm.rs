@@ -90,6 +90,13 @@ pub struct Assembly {
 }
 
 impl Assembly {
+    /// The line that carries this program, placed for a thread with stack pointer `sp` and
+    /// starting registers `regs` ([`Assembly::program`]), in `source`, the thread's text (its
+    /// `.x86` header included) ([`super::assembled::line`]).
+    pub fn assembled_line(&self, source: &str, sp: i64, regs: &[(Reg, i64)]) -> String {
+        super::assembled::line(source, &self.program(sp, regs))
+    }
+
     /// The address of variable `name`.
     pub fn var(&self, name: &str) -> Option<i64> {
         find(&self.vars, name)
@@ -119,8 +126,13 @@ impl Assembly {
         let prologue = 1 + regs.len();
         let mut instrs = vec![Instr::X86 { op: Op::Start { sp } }];
         instrs.extend(regs.iter().map(|&(reg, value)| Instr::X86 { op: Op::Init { reg, value } }));
-        let mut texts = vec![format!("(start: sp = {sp})")];
-        texts.extend(regs.iter().map(|&(reg, value)| format!("(start: {} = {value})", REGISTERS[reg as usize])));
+        let mut texts: Vec<String> = instrs
+            .iter()
+            .map(|&i| match i {
+                Instr::X86 { op } => super::start_text(op),
+                _ => unreachable!("the prologue is x86 instructions"),
+            })
+            .collect();
         let base = self.load - prologue as i64;
         for &instr in &self.instrs {
             instrs.push(match instr {

@@ -26,6 +26,7 @@
 //! ignore an address's scale) are decided by the translation and are visible in the [`Op`].
 
 pub mod asm;
+pub mod assembled;
 
 use super::Ticks;
 use super::interpreter::{Change, Context, Effect, Fault, Flow};
@@ -252,39 +253,41 @@ impl Op {
         let [tag, a, b, c, d] = w;
         let reg = |v: i64| Reg::try_from(v).ok().filter(|&r| (r as usize) < REGISTERS.len());
         let opt = |v: i64| if v == 0 { Some(None) } else { reg(v - 1).map(Some) };
-        let addr = || {
+        let operand = |k: i64, v: i64| match k {
+            0 => Some(Operand::Imm(v)),
+            1 => reg(v).map(Operand::Reg),
+            _ => None,
+        };
+        // Each field read once, whichever variant uses it (smaller code than one read per arm).
+        let addr = (|| {
             Some(Addr {
                 disp: a,
                 base: opt(b & 0xff)?,
                 index: opt(b >> 8 & 0xff)?,
                 scale: i32::try_from(b >> 16).ok()?,
             })
-        };
-        let operand = |k: i64, v: i64| match k {
-            0 => Some(Operand::Imm(v)),
-            1 => reg(v).map(Operand::Reg),
-            _ => None,
-        };
+        })();
+        let (rc, ab, cd) = (reg(c), operand(a, b), operand(c, d));
         Some(match tag {
             0 => Op::Start { sp: a },
-            1 => Op::Init { reg: reg(c)?, value: a },
-            2 => Op::Move { src: operand(a, b)?, dst: reg(c)? },
-            3 => Op::Load { addr: addr()?, dst: reg(c)? },
-            4 => Op::Store { src: operand(c, d)?, addr: addr()? },
-            5 => Op::Lea { addr: addr()?, dst: reg(c)? },
+            1 => Op::Init { reg: rc?, value: a },
+            2 => Op::Move { src: ab?, dst: rc? },
+            3 => Op::Load { addr: addr?, dst: rc? },
+            4 => Op::Store { src: cd?, addr: addr? },
+            5 => Op::Lea { addr: addr?, dst: rc? },
             6 => Op::Arith {
                 op: [Arith::Add, Arith::Sub, Arith::Mul].get(usize::try_from(d).ok()?).copied()?,
-                src: operand(a, b)?,
-                dst: reg(c)?,
+                src: ab?,
+                dst: rc?,
             },
-            7 => Op::Neg { reg: reg(c)? },
-            8 => Op::Test { a: operand(a, b)?, b: operand(c, d)? },
-            9 => Op::Xchg { reg: reg(c)?, addr: addr()? },
-            10 => Op::FetchAdd { reg: reg(c)?, addr: addr()? },
-            11 => Op::PushReg { reg: reg(c)? },
-            12 => Op::PushAddr { addr: addr()? },
-            13 => Op::Pop { dst: if c == -1 { None } else { Some(reg(c)?) } },
-            14 => Op::PopSp { dst: reg(c)? },
+            7 => Op::Neg { reg: rc? },
+            8 => Op::Test { a: ab?, b: cd? },
+            9 => Op::Xchg { reg: rc?, addr: addr? },
+            10 => Op::FetchAdd { reg: rc?, addr: addr? },
+            11 => Op::PushReg { reg: rc? },
+            12 => Op::PushAddr { addr: addr? },
+            13 => Op::Pop { dst: if c == -1 { None } else { Some(rc?) } },
+            14 => Op::PopSp { dst: rc? },
             15 => Op::Call { target: usize::try_from(a).ok()?, ret: b },
             16 => Op::Ret { base: a },
             17 => Op::Nop,
@@ -527,7 +530,12 @@ pub fn header(dialect: asm::Dialect, load: i64, sp: i64, regs: &[(Reg, i64)]) ->
 /// The model program of `source` if its first line is an x86 header ([`HEADER`]): `None` for
 /// any other program. Errors are located in `source` (the header is line 1).
 pub fn parse_program(source: &str) -> Option<Result<super::program::Program, super::program::ProgramError>> {
-    header_line(source).map(|first| parse_headed(first, source))
+    // Natively from the assembly; in WebAssembly (the page and its workers, which leave the
+    // assembler out) from the assembled line the OSTEP mode wrote ([`assembled`]).
+    #[cfg(not(target_arch = "wasm32"))]
+    return header_line(source).map(|first| parse_headed(first, source));
+    #[cfg(target_arch = "wasm32")]
+    return header_line(source).map(|_| assembled::read(source));
 }
 
 /// Whether `source` starts with an x86 header ([`HEADER`]).
@@ -541,6 +549,18 @@ fn header_line(source: &str) -> Option<&str> {
     (rest.is_empty() || rest.starts_with(char::is_whitespace)).then_some(first)
 }
 
+/// How a thread's start value ([`Op::Start`], [`Op::Init`]) shows as an instruction's text:
+/// `(start: sp = 128000)`.
+fn start_text(op: Op) -> String {
+    let (reg, value) = match op {
+        Op::Init { reg, value } => (reg, value),
+        Op::Start { sp } => (SP, sp),
+        _ => unreachable!("only the start values have a start text"),
+    };
+    format!("(start: {} = {value})", REGISTERS[reg as usize])
+}
+
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 fn parse_headed(first: &str, source: &str) -> Result<super::program::Program, super::program::ProgramError> {
     use super::program::ProgramError;
     let err = |word: &str, message: String| ProgramError {
