@@ -12,6 +12,7 @@ use common::*;
 use proptest::prelude::*;
 use threadlab::messaging::loaded::{decode, encode};
 use threadlab::model::cache::CacheSpec;
+use threadlab::model::program::Operand;
 use threadlab::model::pyrandom::PyStream;
 use threadlab::model::scenario::{
     Limits, Policy, PolicyParams, ProcessSpec, Queues, RwLockSpec, RwPreference, Scenario, SchedulerSpec,
@@ -21,7 +22,7 @@ use threadlab::model::schedule::Schedule;
 use threadlab::model::scheduler::{
     AgingSpec, BoostOrder, CfsSpec, DrawSpec, EstimateSpec, FcfsSpec, IoDone, LotterySpec, MlfqLevel, MlfqSpec,
     MostUrgent, PassTie, PrioritySpec, ProcessRunSpec, RoundRobinSpec, ScriptedSpec, SjfSpec, SrtfSpec, StrideSpec,
-    SwitchOn, TickRrSpec, VictimSpec,
+    SwitchOn, TickRrSpec, VictimSpec, X86Spec,
 };
 use threadlab::model::{self, LoadedRun, Outcome, Recording, Simulation};
 use threadlab::presets;
@@ -88,6 +89,8 @@ fn every_policy() -> Vec<PolicyParams> {
         // The workload's four threads (tids 0 to 3), thread 10 past them never named: a schedule
         // on one CPU ([`cpus_for`]).
         PolicyParams::Scripted(ScriptedSpec { schedule: Schedule::new(vec![1, 1, 0, 3, 2, 2, 0, 1, 3]) }),
+        // x86.py's -i 3 -r -s 4 -P 1032 (with a schedule, the countdown is 1 and -r unused).
+        PolicyParams::X86(X86Spec { interval: 3, random_seed: Some(4), schedule: Schedule::new(vec![1, 0, 3, 2]) }),
     ];
     let covered: Vec<Policy> = all.iter().map(PolicyParams::policy).collect();
     assert_eq!(covered, Policy::ALL, "one entry per policy, in menu order");
@@ -134,6 +137,7 @@ fn workload() -> Vec<ProcessSpec> {
 fn cpus_for(params: &PolicyParams) -> u32 {
     match params {
         PolicyParams::Scripted(spec) if !spec.schedule.is_empty() => 1,
+        PolicyParams::X86(spec) if !spec.schedule.is_empty() => 1,
         _ => 2,
     }
 }
@@ -231,6 +235,58 @@ fn every_synchronisation_object_runs_the_same_from_its_bytes() {
     let schedule = Schedule::new(vec![0, 0, 1, 2, 1, 0, 3]);
     let s = with(PolicyParams::Scripted(ScriptedSpec { schedule }), 1);
     trip("synchronisation, scripted", &Scenario { processes: sync_workload(), ..s });
+}
+
+/// x86.py programs whose translation holds every [`Op`] the assembler makes (both versions):
+/// each runs the same from the bytes, and every `Op` (also `Arith::Add`, which `add` never
+/// becomes) reads back from its words, which other words do not.
+#[test]
+fn every_x86_instruction_runs_the_same_from_its_bytes() {
+    use threadlab::model::x86::{Addr, Arith, Op};
+    let locks = ".x86 locks load=1000 sp=128000 ax=1 cx=2\n.var arr 4\n.var n\n.main\nmov $3, %bx\nmov %bx, %dx\n\
+                 mov %bx, n\nmov $7, arr\nmov arr, %ax\nmov 4(%bx,%cx,4), %dx\nlea 8(%bx), %ex\nsub %ax, %bx\n\
+                 mul $2, %bx\nneg %bx\ntest %bx, $5\njgt .skip\nnop\n.skip\nxchg %ax, n\nfetchadd %ax, n\npush %ax\n\
+                 push arr\npop\npop %fx\ncall .f\nyield\nhalt\n.f\nret\n";
+    let intro = ".x86 intro sp=5000\nmov $1, %ax\npush %ax\npop %bx\nhalt\n";
+    let s = with(PolicyParams::X86(X86Spec { interval: 2, random_seed: None, schedule: Schedule::default() }), 1);
+    let s = Scenario { processes: vec![job("locks", 0, locks), job("intro", 0, intro)], ..s };
+    let (_, r) = model::run(&s).unwrap();
+    assert_eq!(r.outcome, Outcome::Completed, "the x86 programs run to their end");
+    trip("x86", &s);
+
+    let addr = Addr { disp: -12, base: Some(7), index: Some(0), scale: -3 };
+    let ops = [
+        Op::Start { sp: 128_000 },
+        Op::Init { reg: 5, value: -9 },
+        Op::Move { src: Operand::Reg(2), dst: 3 },
+        Op::Load { addr, dst: 1 },
+        Op::Store { src: Operand::Imm(i64::MIN), addr: Addr::at(i64::MAX) },
+        Op::Lea { addr, dst: 4 },
+        Op::Arith { op: Arith::Add, src: Operand::Imm(-1), dst: 0 },
+        Op::Arith { op: Arith::Sub, src: Operand::Reg(6), dst: 7 },
+        Op::Arith { op: Arith::Mul, src: Operand::Imm(3), dst: 1 },
+        Op::Neg { reg: 2 },
+        Op::Test { a: Operand::Reg(1), b: Operand::Imm(5) },
+        Op::Xchg { reg: 0, addr },
+        Op::FetchAdd { reg: 1, addr: Addr { scale: 1, ..addr } },
+        Op::PushReg { reg: 3 },
+        Op::PushAddr { addr },
+        Op::Pop { dst: None },
+        Op::Pop { dst: Some(0) },
+        Op::PopSp { dst: 7 },
+        Op::Call { target: 12, ret: 1004 },
+        Op::Ret { base: 990 },
+        Op::Nop,
+        Op::Yield,
+        Op::Halt,
+    ];
+    for op in ops {
+        assert_eq!(Op::from_words(op.words()), Some(op), "{op:?} reads back from its words");
+    }
+    // No variant 20, no register 8, no operand kind 2, no arithmetic 3.
+    for bad in [[20, 0, 0, 0, 0], [1, 0, 0, 8, 0], [2, 2, 0, 0, 0], [6, 0, 0, 0, 3]] {
+        assert_eq!(Op::from_words(bad), None, "{bad:?} is no instruction");
+    }
 }
 
 #[test]

@@ -31,13 +31,18 @@ fn answer(line: &str) -> OstepAnswer {
 
 /// A command line for each simulator, and the name its opened scenario takes (worked out by
 /// hand: `OSTEP: `, the simulator's name, its flags without `-c`).
-const LINES: [(&str, &str); 6] = [
+const LINES: [(&str, &str); 7] = [
     ("scheduler -p RR -q 2 -l 3,5,1 -c", "OSTEP: scheduler -p RR -q 2 -l 3,5,1"),
     ("./scheduler.py -p SJF -l 100,200,300", "OSTEP: scheduler -p SJF -l 100,200,300"),
     ("process-run -l 5:100,5:100 -c -p", "OSTEP: process-run -l 5:100,5:100 -p"),
     ("python3 cpu-sched-mlfq/mlfq.py -n 3 -q 10 -l 0,200,0:100,20,0 -c", "OSTEP: mlfq -n 3 -q 10 -l 0,200,0:100,20,0"),
     ("lottery -s 1 -j 3 -c", "OSTEP: lottery -s 1 -j 3"),
     ("multi -n 2 -L a:100:100,b:100:50,c:100:50 -c -t -p", "OSTEP: multi -n 2 -L a:100:100,b:100:50,c:100:50 -t -p"),
+    // The program's text (as the page sends it) is left out of the name.
+    (
+        "threads-intro/x86.py -p c.s -t 2 -i 2 -M 2000 -c --program-text '.main\nmov 2000, %ax\nadd $1, %ax\nmov %ax, 2000\nhalt\n'",
+        "OSTEP: x86 -p c.s -t 2 -i 2 -M 2000",
+    ),
 ];
 
 fn ran(line: &str) -> (String, String) {

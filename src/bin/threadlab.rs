@@ -576,7 +576,13 @@ fn print_json(value: &impl Serialize) {
 /// Runs an OSTEP simulator and prints what was asked: its text, `--json` or `--scenario`. `-h`
 /// prints the help and succeeds.
 fn ostep(words: &[String]) -> Result<ExitCode, String> {
-    match ostep::run_args(words) {
+    let mut words = words.to_vec();
+    // x86.py's -p names a file: the run takes its text.
+    if let Some(path) = ostep::program_file(&words) {
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("-p: cannot read {path}: {e}"))?;
+        words.extend(["--program-text".to_string(), text]);
+    }
+    match ostep::run_args(&words) {
         Ok(run) => {
             emit(&run.printed());
             Ok(ExitCode::SUCCESS)

@@ -145,6 +145,16 @@ enum PolicyParamsDef {
     ProcessRun(ProcessRunSpec),
     TickRr(TickRrSpec),
     Scripted(#[serde(with = "ScriptedSpecDef")] ScriptedSpec),
+    X86(#[serde(with = "X86SpecDef")] crate::model::scheduler::X86Spec),
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "crate::model::scheduler::X86Spec")]
+struct X86SpecDef {
+    interval: Ticks,
+    random_seed: Option<u64>,
+    #[serde(with = "ScheduleDef")]
+    schedule: Schedule,
 }
 
 #[derive(Serialize, Deserialize)]

@@ -346,6 +346,11 @@ enum WhatDef {
         tid: ThreadId,
         page: u32,
     },
+    X86 {
+        pid: ProcessId,
+        tid: ThreadId,
+        step: crate::model::x86::Step,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -354,6 +359,7 @@ enum FlagsDef {
     Less,
     Equal,
     Greater,
+    Unset,
 }
 
 #[derive(Serialize, Deserialize)]

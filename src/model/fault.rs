@@ -102,6 +102,16 @@ pub enum Fault {
         /// Whether it was a `spawn` (else a `fork`).
         spawn: bool,
     },
+    /// An x86.py instruction addressed a cell below 0.
+    X86Address {
+        /// The address computed.
+        address: i64,
+    },
+    /// An x86.py `ret` found an address before the program's first instruction.
+    X86Return {
+        /// The address popped.
+        address: i64,
+    },
 }
 
 impl Fault {
@@ -224,6 +234,14 @@ impl Fault {
                  (Linux: EAGAIN)",
                 if spawn { "spawn" } else { "fork" }
             ),
+            Fault::X86Address { address } => {
+                format!("access to memory address {address}: memory is numbered from 0")
+            }
+            Fault::X86Return { address } => {
+                format!(
+                    "ret to address {address}, before the program's first instruction: the stack held no return address"
+                )
+            }
             Fault::PostFull { sem, max } => {
                 let name = sys.processes[pid].objects.name(ObjectKind::Semaphore, sem);
                 format!("post on semaphore `{name}`, already at its `max` of {max}: a bounded semaphore goes no higher")

@@ -161,6 +161,8 @@ pub enum Change {
         /// Its new owner.
         owner: Option<ThreadId>,
     },
+    /// What an x86.py instruction changed ([`super::x86::Step`]).
+    X86(super::x86::Step),
 }
 
 /// The effect of one instruction: what changed, whom it wakes, and what the thread does next.
@@ -179,10 +181,10 @@ pub struct Effect {
 }
 
 impl Effect {
-    fn next(pc: usize) -> Self {
+    pub(crate) fn next(pc: usize) -> Self {
         Effect { flow: Flow::Next(pc), change: None, wake: None }
     }
-    fn flow(flow: Flow) -> Self {
+    pub(crate) fn flow(flow: Flow) -> Self {
         Effect { flow, change: None, wake: None }
     }
     /// The instruction faults (out of line: building the box is the rare path).
@@ -191,7 +193,7 @@ impl Effect {
     pub(crate) fn fault(fault: Fault) -> Self {
         Effect::flow(Flow::Fault(Box::new(fault)))
     }
-    fn with(mut self, change: Change) -> Self {
+    pub(crate) fn with(mut self, change: Change) -> Self {
         self.change = Some(change);
         self
     }
@@ -211,6 +213,9 @@ pub struct ProcessState<'a> {
     /// The scenario's channels, shared by every process ([`super::ipc`]): only `send` and
     /// `recv` look at them.
     pub channels: &'a mut Vec<super::sync::Channel>,
+    /// `cells[pid]`: every process's numbered memory cells, for x86.py's programs
+    /// ([`super::x86`]); only `Instr::X86` looks at them.
+    pub cells: &'a mut Vec<super::x86::Cells>,
 }
 
 impl ProcessState<'_> {
@@ -384,6 +389,7 @@ pub fn execute(
             };
             Effect::flow(Flow::Exit(value))
         }
+        Instr::X86 { op } => super::x86::execute(op, ctx, &mut proc.cells[proc.pid], pc, now),
     }
 }
 

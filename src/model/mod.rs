@@ -56,6 +56,7 @@ pub mod timers;
 pub mod trace;
 pub mod wait;
 pub mod waitgraph;
+pub mod x86;
 
 pub use ids::{CpuId, ProcessId, ThreadId, Ticks, unit_word};
 pub use loaded::LoadedRun;

@@ -55,6 +55,10 @@
 //! line is read, so it goes wherever a number goes; an unknown name, or a value the operand
 //! refuses, is an error at its column that names the param.
 //!
+//! A program whose first line is `.x86 locks` (or `.x86 intro`) is instead OSTEP's x86.py
+//! assembly, translated to these instructions and, where they have no word, to
+//! [`Instr::X86`] ([`super::x86`]).
+//!
 //! Registers are `r0`–`r7`, signed 64-bit, private to each thread (part of its execution context).
 //! Variables live in the process's address space and must be declared in the scenario; mutex
 //! names are declared by use; semaphores are declared in the process's `semaphores` (see
@@ -173,6 +177,9 @@ impl Test {
 
     /// Whether a comparison that found `flags` passes the test.
     pub fn holds(self, flags: Flags) -> bool {
+        if flags == Flags::Unset {
+            return false;
+        }
         match self {
             Test::Eq => flags == Flags::Equal,
             Test::Ne => flags != Flags::Equal,
@@ -197,6 +204,9 @@ pub enum Flags {
     Equal,
     /// The first value was greater than the second.
     Greater,
+    /// No comparison yet, as in x86.py before a thread's first `test`: every condition is false,
+    /// so no flag jump is taken (set by an x86.py thread's start, [`super::x86::Op::Start`]).
+    Unset,
 }
 
 impl Flags {
@@ -490,6 +500,13 @@ pub enum Instr {
         /// Ticks of copying the message, as for [`Instr::Send`].
         ticks: Ticks,
     },
+    /// One instruction of OSTEP's x86.py that the language has no word for (numbered memory,
+    /// the stack, `test`), translated from its assembly ([`super::x86`]); 1 tick, or 0 for a
+    /// thread's starting values.
+    X86 {
+        /// What it does.
+        op: super::x86::Op,
+    },
 }
 
 impl Instr {
@@ -520,6 +537,7 @@ impl Instr {
             Instr::Io { .. } | Instr::Loop { .. } | Instr::End { .. } | Instr::Exit { .. } => 0,
             Instr::Create { ticks, .. } | Instr::Fork { ticks, .. } | Instr::Spawn { ticks, .. } => *ticks,
             Instr::Send { ticks, .. } | Instr::Recv { ticks, .. } => SIMPLE_INSTRUCTION_TICKS + *ticks,
+            Instr::X86 { op } => op.cost(),
             _ => SIMPLE_INSTRUCTION_TICKS,
         }
     }
@@ -607,6 +625,9 @@ pub fn parse(source: &str, symbols: Symbols<'_>) -> Result<Program, ProgramError
 /// ones and the ones earlier programs of the process named; a new name used by a kind declared
 /// by use is appended (see [`super::sync::names`]).
 pub fn parse_with(source: &str, symbols: Symbols<'_>, objects: &mut ObjectNames) -> Result<Program, ProgramError> {
+    if let Some(program) = super::x86::parse_program(source) {
+        return program;
+    }
     read(source, symbols, objects, false)
 }
 
@@ -614,6 +635,9 @@ pub fn parse_with(source: &str, symbols: Symbols<'_>, objects: &mut ObjectNames)
 /// errors (the real parse reports them). Run over every program of a process before parsing
 /// any, it lets `destroy` name an object that a program read later uses.
 pub fn collect_names(source: &str, symbols: Symbols<'_>, objects: &mut ObjectNames) {
+    if super::x86::is_x86(source) {
+        return; // x86.py's assembly names no synchronisation object
+    }
     let _ = read(source, symbols, objects, true);
 }
 
@@ -681,404 +705,435 @@ pub struct InstrDoc {
     pub operands: usize,
     /// What its operands are, in words ("a register and a variable").
     pub needs: &'static str,
+    /// An example, one instruction per line (for `loop`, a whole loop).
+    pub example: &'static str,
+}
+
+impl InstrDoc {
+    /// CPU time it takes, in ticks, in words ("1", "N") ([`INSTRUCTION_EFFECTS`]).
+    pub fn cost(&self) -> &'static str {
+        self.effect_row().cost
+    }
+
+    /// What it does ([`INSTRUCTION_EFFECTS`]).
+    pub fn effect(&self) -> &'static str {
+        self.effect_row().effect
+    }
+
+    fn effect_row(&self) -> &'static InstrEffect {
+        let at = INSTRUCTIONS.iter().position(|d| d.mnemonic == self.mnemonic).expect("an instruction of the table");
+        &INSTRUCTION_EFFECTS[at]
+    }
+}
+
+/// What one instruction of the language costs and does, for the page's language reference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InstrEffect {
     /// CPU time it takes, in ticks, in words ("1", "N").
     pub cost: &'static str,
     /// What it does.
     pub effect: &'static str,
-    /// An example, one instruction per line (for `loop`, a whole loop).
-    pub example: &'static str,
 }
 
 /// Every instruction the parser accepts, in the order the reference lists them. The costs are
 /// [`Instr::fixed_cost`]'s and the interpreter's (`tests/language_reference.rs` checks them).
 pub const INSTRUCTIONS: &[InstrDoc] = &[
     InstrDoc {
-        mnemonic: "compute",
-        operands: 1,
-        needs: "a number of µs (or a range like 2..6)",
-        cost: "N",
-        effect: "Uses the CPU for N µs. A time slice may cut it; it resumes where it stopped. `compute A..B` draws N \
-                 uniformly from A to B with the scenario's seed.",
-        example: "compute 5",
+        mnemonic: "compute", operands: 1, needs: "a number of µs (or a range like 2..6)", example: "compute 5"
     },
     InstrDoc {
-        mnemonic: "io",
-        operands: 1,
-        needs: "a number of µs to wait (or a range like 5..15)",
-        cost: "0, then blocked N",
-        effect: "Blocking I/O: the thread leaves its CPU and is blocked for N µs, then ready again. `io 0` leaves the \
-                 CPU and is ready again at once.",
-        example: "io 10",
+        mnemonic: "io", operands: 1, needs: "a number of µs to wait (or a range like 5..15)", example: "io 10"
     },
-    InstrDoc {
-        mnemonic: "load",
-        operands: 2,
-        needs: "a register and a variable",
-        cost: "1",
-        effect: "Copies a shared variable into one of the thread's own registers (the value in memory when the load \
-                 completes).",
-        example: "load r0, counter",
-    },
-    InstrDoc {
-        mnemonic: "store",
-        operands: 2,
-        needs: "a register and a variable",
-        cost: "1",
-        effect: "Writes a register into a shared variable, over whatever is there: a write made since this thread's \
-                 `load` is lost.",
-        example: "store r0, counter",
-    },
-    InstrDoc {
-        mnemonic: "add",
-        operands: 2,
-        needs: "a register and a number or register",
-        cost: "1",
-        effect: "Adds a number, or another register, to a register.",
-        example: "add r0, 1",
-    },
-    InstrDoc {
-        mnemonic: "set",
-        operands: 2,
-        needs: "a register and a number",
-        cost: "1",
-        effect: "Puts a number in a register.",
-        example: "set r0, 5",
-    },
-    InstrDoc {
-        mnemonic: "lock",
-        operands: 1,
-        needs: "a mutex name",
-        cost: "1",
-        effect: "Takes the mutex; if another thread holds it, blocks and joins its wait queue (first come, first \
-                 served). Mutexes need no declaration.",
-        example: "lock m",
-    },
-    InstrDoc {
-        mnemonic: "unlock",
-        operands: 1,
-        needs: "a mutex name",
-        cost: "1",
-        effect: "Releases the mutex, handing it to the first thread in its wait queue. Unlocking a mutex the thread \
-                 does not hold is a runtime error.",
-        example: "unlock m",
-    },
+    InstrDoc { mnemonic: "load", operands: 2, needs: "a register and a variable", example: "load r0, counter" },
+    InstrDoc { mnemonic: "store", operands: 2, needs: "a register and a variable", example: "store r0, counter" },
+    InstrDoc { mnemonic: "add", operands: 2, needs: "a register and a number or register", example: "add r0, 1" },
+    InstrDoc { mnemonic: "set", operands: 2, needs: "a register and a number", example: "set r0, 5" },
+    InstrDoc { mnemonic: "lock", operands: 1, needs: "a mutex name", example: "lock m" },
+    InstrDoc { mnemonic: "unlock", operands: 1, needs: "a mutex name", example: "unlock m" },
     InstrDoc {
         mnemonic: "sem_wait",
         operands: 1,
         needs: "a semaphore name (declared in the process's `semaphores`)",
-        cost: "1",
-        effect: "Waits on a counting semaphore (P): if its value is above 0, takes one and goes on; at 0, blocks in its \
-                 queue (first come, first served) until a `sem_post` lets it through.",
         example: "sem_wait slots",
     },
     InstrDoc {
         mnemonic: "sem_post",
         operands: 1,
         needs: "a semaphore name (declared in the process's `semaphores`)",
-        cost: "1",
-        effect: "Posts a counting semaphore (V): lets the first waiting thread through, or if none waits adds one \
-                 to its value, so a later `sem_wait` passes (the post is remembered). Any thread may post. Past a \
-                 declared `max`, a runtime error.",
         example: "sem_post slots",
     },
-    InstrDoc {
-        mnemonic: "spin_lock",
-        operands: 1,
-        needs: "a spin lock name",
-        cost: "1 per attempt",
-        effect: "Takes the spin lock; if another thread holds it, the thread does not sleep but stays on its CPU and \
-                 tries again, 1 µs per attempt, until it gets it (busy-waiting: it burns CPU, counted as its \
-                 `spin_time`). No queue: whoever tries first after the release wins. Spin locks need no \
-                 declaration.",
-        example: "spin_lock s",
-    },
-    InstrDoc {
-        mnemonic: "spin_unlock",
-        operands: 1,
-        needs: "a spin lock name",
-        cost: "1",
-        effect: "Releases the spin lock. Releasing one the thread does not hold is a runtime error.",
-        example: "spin_unlock s",
-    },
+    InstrDoc { mnemonic: "spin_lock", operands: 1, needs: "a spin lock name", example: "spin_lock s" },
+    InstrDoc { mnemonic: "spin_unlock", operands: 1, needs: "a spin lock name", example: "spin_unlock s" },
     InstrDoc {
         mnemonic: "cond_wait",
         operands: 2,
         needs: "a condition variable name and the mutex the thread holds",
-        cost: "1, and 1 when woken",
-        effect: "Waits on a condition variable: releases the mutex and sleeps, in one step. A signal only makes it \
-                 ready; when it runs again it re-takes the mutex (waiting for it if another thread has it), then \
-                 goes on. Another thread may have changed things in between, so check the condition again: wait in \
-                 a `while` loop, not behind an `if`. Waiting without holding the mutex is a runtime error. \
-                 Condition variables need no declaration.",
         example: "lock m\ncond_wait ready, m\nunlock m",
     },
-    InstrDoc {
-        mnemonic: "cond_signal",
-        operands: 1,
-        needs: "a condition variable name",
-        cost: "1",
-        effect: "Makes the first thread asleep on the condition variable ready. If none sleeps the signal is lost: \
-                 unlike a semaphore's post, it is not remembered.",
-        example: "cond_signal ready",
-    },
+    InstrDoc { mnemonic: "cond_signal", operands: 1, needs: "a condition variable name", example: "cond_signal ready" },
     InstrDoc {
         mnemonic: "cond_broadcast",
         operands: 1,
         needs: "a condition variable name",
-        cost: "1",
-        effect: "Makes every thread asleep on the condition variable ready; each re-takes the mutex in turn.",
         example: "cond_broadcast ready",
     },
     InstrDoc {
         mnemonic: "read_lock",
         operands: 1,
         needs: "a read-write lock name",
-        cost: "1",
-        effect: "Takes the read-write lock to read: any number of readers may hold it together, but not while a \
-                 writer does. A lock that prefers writers also makes a new reader wait while a writer waits. \
-                 Read-write locks need no declaration; declare one in the process's `rwlocks` to choose whom it \
-                 prefers (readers by default).",
         example: "read_lock table\nload r0, counter\nread_unlock table",
     },
     InstrDoc {
         mnemonic: "read_unlock",
         operands: 1,
         needs: "a read-write lock name",
-        cost: "1",
-        effect: "Stops reading. When the last reader leaves, a waiting writer gets the lock. Unlocking a lock the \
-                 thread does not hold for reading is a runtime error.",
         example: "read_lock table\nread_unlock table",
     },
     InstrDoc {
         mnemonic: "write_lock",
         operands: 1,
         needs: "a read-write lock name",
-        cost: "1",
-        effect: "Takes the read-write lock to write: alone, with no reader and no other writer. Blocks until it is \
-                 free.",
         example: "write_lock table\nstore r0, counter\nwrite_unlock table",
     },
     InstrDoc {
         mnemonic: "write_unlock",
         operands: 1,
         needs: "a read-write lock name",
-        cost: "1",
-        effect: "Stops writing and lets waiters in: every waiting reader at once, or the first waiting writer, \
-                 whichever the lock prefers (the other if only it waits).",
         example: "write_lock table\nwrite_unlock table",
     },
     InstrDoc {
         mnemonic: "barrier",
         operands: 1,
         needs: "a barrier name (declared in the process's `barriers` with its count of threads)",
-        cost: "1",
-        effect: "Waits at the barrier until as many threads as its count have arrived; the last to arrive opens it, \
-                 every waiting thread goes on, and the barrier is ready for the next round.",
         example: "compute 5\nbarrier b",
     },
     InstrDoc {
         mnemonic: "destroy",
         operands: 1,
         needs: "the name of a mutex, spin lock, condition variable, read-write lock, semaphore or barrier",
-        cost: "1",
-        effect: "Destroys the object, as `pthread_mutex_destroy` and its kin do. Destroying a lock some thread holds, \
-                 or an object threads wait on, is a runtime error; so is using it afterwards.",
         example: "lock m\nunlock m\ndestroy m",
     },
     InstrDoc {
         mnemonic: "loop",
         operands: 1,
         needs: "a count (the body ends at `end`)",
-        cost: "0",
-        effect: "Runs the lines up to the matching `end` N times (0 skips them). Loops nest.",
         example: "loop 3\n  compute 2\nend",
     },
-    InstrDoc {
-        mnemonic: "end",
-        operands: 0,
-        needs: "nothing",
-        cost: "0",
-        effect: "Closes the innermost open `loop`: back to its first line, or on after the last round.",
-        example: "loop 2\n  io 5\nend",
-    },
-    InstrDoc {
-        mnemonic: "jmp",
-        operands: 1,
-        needs: "a label",
-        cost: "1",
-        effect: "Goes on at the label: a line `name:` of its own, which names the line after it (a label on the last \
-                 line names the end: the thread exits). A jump may not enter or leave a `loop` body.",
-        example: "jmp done\ncompute 5   # skipped\ndone:",
-    },
+    InstrDoc { mnemonic: "end", operands: 0, needs: "nothing", example: "loop 2\n  io 5\nend" },
+    InstrDoc { mnemonic: "jmp", operands: 1, needs: "a label", example: "jmp done\ncompute 5   # skipped\ndone:" },
     InstrDoc {
         mnemonic: "jeq",
         operands: 3,
         needs: "a register, a number, register or variable, and a label (or only a label, after `cmp`)",
-        cost: "1",
-        effect: "Jumps to the label if the register equals the second value, else goes on. A variable is read from \
-                 memory as the jump completes: a load, which can race. With only a label, it jumps if the last \
-                 `cmp` found its values equal.",
         example: "load r0, counter\njeq r0, 0, empty\ncompute 1\nempty:",
     },
     InstrDoc {
         mnemonic: "jne",
         operands: 3,
         needs: "a register, a number, register or variable, and a label (or only a label, after `cmp`)",
-        cost: "1",
-        effect: "Jumps to the label if the register differs from the second value, else goes on: with a variable, a \
-                 spin loop that waits for it to change. With only a label, it jumps if the last `cmp` found its \
-                 values different.",
         example: "wait:\n  load r0, counter\n  jne r0, 0, wait",
     },
     InstrDoc {
         mnemonic: "jlt",
         operands: 3,
         needs: "a register, a number, register or variable, and a label (or only a label, after `cmp`)",
-        cost: "1",
-        effect: "Jumps to the label if the register is less than the second value, else goes on. With only a label, \
-                 it jumps if the last `cmp` found its first value the smaller.",
         example: "top:\n  add r0, 1\n  jlt r0, 5, top",
     },
     InstrDoc {
         mnemonic: "jle",
         operands: 3,
         needs: "a register, a number, register or variable, and a label (or only a label, after `cmp`)",
-        cost: "1",
-        effect: "Jumps to the label if the register is at most the second value, else goes on. With only a label, \
-                 it jumps if the last `cmp` found its first value not greater.",
         example: "top:\n  add r0, 1\n  jle r0, 4, top",
     },
     InstrDoc {
         mnemonic: "jgt",
         operands: 3,
         needs: "a register, a number, register or variable, and a label (or only a label, after `cmp`)",
-        cost: "1",
-        effect: "Jumps to the label if the register is greater than the second value, else goes on. With only a \
-                 label, it jumps if the last `cmp` found its first value the greater.",
         example: "load r0, counter\njgt r0, 10, full\ncompute 1\nfull:",
     },
     InstrDoc {
         mnemonic: "jge",
         operands: 3,
         needs: "a register, a number, register or variable, and a label (or only a label, after `cmp`)",
-        cost: "1",
-        effect: "Jumps to the label if the register is at least the second value, else goes on. With only a label, \
-                 it jumps if the last `cmp` found its first value not less.",
         example: "jge r0, counter, done\ncompute 1\ndone:",
     },
     InstrDoc {
         mnemonic: "cmp",
         operands: 2,
         needs: "a register, then a number, register or variable",
-        cost: "1",
-        effect: "Compares the register with the second value and keeps the result in the thread's flags; a jump \
-                 given only a label (`jlt small`) then tests them. Before any `cmp` the flags say equal.",
         example: "cmp r0, 5\njlt small\ncompute 1\nsmall:",
     },
     InstrDoc {
         mnemonic: "faa",
         operands: 3,
         needs: "a register, a variable, and a number or register",
-        cost: "1",
-        effect: "Fetch-and-add, one indivisible step: the register gets the variable's value and the variable grows \
-                 by the number. No other thread's write can come in between, so no update is lost.",
         example: "faa r0, counter, 1",
     },
     InstrDoc {
         mnemonic: "xchg",
         operands: 2,
         needs: "a register and a variable",
-        cost: "1",
-        effect: "Exchange, one indivisible step: the register and the variable swap values. With 1 in the register, \
-                 it takes a lock: the lock was free if 0 comes back (test-and-set).",
         example: "set r1, 1\nxchg r1, counter",
     },
     InstrDoc {
         mnemonic: "cas",
         operands: 3,
         needs: "a variable, a register holding the value expected, and a register holding the new value",
-        cost: "1",
-        effect: "Compare-and-swap, one indivisible step: if the variable holds the expected value, it gets the new \
-                 one. Either way the first register gets the value found, and the flags say how it compared with \
-                 the expected value: `jne retry` right after it jumps if it did not swap.",
         example: "set r1, 1\ncas counter, r0, r1",
     },
     InstrDoc {
         mnemonic: "create",
         operands: 2,
         needs: "a register and the name of one of the process's `programs`",
-        cost: "14 (machine.thread_create_ticks)",
-        effect: "Creates a thread, as `pthread_create` does: the next thread of the process declared with \
-                 `\"start\": \"created\"` and running that program becomes ready, and its thread id lands in the \
-                 register (for `join`). It costs the creating thread the machine's `thread_create_ticks` of CPU \
-                 (14 by default: 13.62 µs measured on Linux). With no such thread left to start, a runtime error: \
-                 declare one more.",
         example: "create r1, worker\njoin r1",
     },
     InstrDoc {
         mnemonic: "join",
         operands: 1,
         needs: "a register holding a thread id (from `create`)",
-        cost: "1, and 1 when woken",
-        effect: "Waits until that thread has exited, then puts its exit value in the register, as `pthread_join` \
-                 does. Joining the thread itself, an id that is no started thread of the process, or a thread \
-                 already joined is a runtime error.",
         example: "create r1, worker\njoin r1",
     },
-    InstrDoc {
-        mnemonic: "fork",
-        operands: 1,
-        needs: "a register",
-        cost: "156 (machine.fork_ticks)",
-        effect: "A child process, as `fork` makes: a copy-on-write copy of this one with one thread, a copy of \
-                 this one. The register is 0 in the child, the child's pid in the parent.",
-        example: "fork r1",
-    },
+    InstrDoc { mnemonic: "fork", operands: 1, needs: "a register", example: "fork r1" },
     InstrDoc {
         mnemonic: "spawn",
         operands: 2,
         needs: "a register and one of the process's `programs`",
-        cost: "1279 (machine.spawn_ticks)",
-        effect: "A fresh process running that program, as `posix_spawn` makes; its pid lands in the register.",
         example: "spawn r1, worker\nwait r1",
     },
-    InstrDoc {
-        mnemonic: "wait",
-        operands: 1,
-        needs: "a register",
-        cost: "1, and 1 when woken",
-        effect: "Waits for a child process to end; its exit value lands in the register (ECHILD if none).",
-        example: "fork r1\nwait r1",
-    },
+    InstrDoc { mnemonic: "wait", operands: 1, needs: "a register", example: "fork r1\nwait r1" },
     InstrDoc {
         mnemonic: "send",
         operands: 2,
         needs: "a channel (declared in the scenario's `channels`) and a number or register",
-        cost: "1 + the copy, and again when woken",
-        effect: "Puts the message in the channel, for any thread of any process to `recv`. If the channel holds its \
-                 `capacity` of messages already, the thread blocks until a `recv` makes room, then runs `send` \
-                 again. The copy costs the channel's `message_bytes / bytes_per_tick` µs (0 for 8 bytes).",
         example: "send ch, r0",
     },
     InstrDoc {
         mnemonic: "recv",
         operands: 2,
         needs: "a register and a channel (declared in the scenario's `channels`)",
-        cost: "1 + the copy, and again when woken",
-        effect: "Takes the oldest message out of the channel into the register (first in, first out). If the \
-                 channel is empty, the thread blocks until a `send`, then runs `recv` again. A receiver whose \
-                 senders have all exited waits for ever: the run stops and says so.",
         example: "recv r0, ch",
     },
     InstrDoc {
         mnemonic: "exit",
         operands: 0,
         needs: "nothing, or an exit value (a number or register)",
+        example: "exit",
+    },
+];
+/// What each instruction of [`INSTRUCTIONS`] costs and does, in the same order: the page's
+/// language reference shows it, the parser does not need it (a table of its own, so that the
+/// workers that only parse leave its text out).
+pub const INSTRUCTION_EFFECTS: &[InstrEffect] = &[
+    InstrEffect {
+        cost: "N",
+        effect: "Uses the CPU for N µs. A time slice may cut it; it resumes where it stopped. `compute A..B` draws N \
+                 uniformly from A to B with the scenario's seed.",
+    },
+    InstrEffect {
+        cost: "0, then blocked N",
+        effect: "Blocking I/O: the thread leaves its CPU and is blocked for N µs, then ready again. `io 0` leaves the \
+                 CPU and is ready again at once.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Copies a shared variable into one of the thread's own registers (the value in memory when the load \
+                 completes).",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Writes a register into a shared variable, over whatever is there: a write made since this thread's \
+                 `load` is lost.",
+    },
+    InstrEffect { cost: "1", effect: "Adds a number, or another register, to a register." },
+    InstrEffect { cost: "1", effect: "Puts a number in a register." },
+    InstrEffect {
+        cost: "1",
+        effect: "Takes the mutex; if another thread holds it, blocks and joins its wait queue (first come, first \
+                 served). Mutexes need no declaration.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Releases the mutex, handing it to the first thread in its wait queue. Unlocking a mutex the thread \
+                 does not hold is a runtime error.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Waits on a counting semaphore (P): if its value is above 0, takes one and goes on; at 0, blocks in its \
+                 queue (first come, first served) until a `sem_post` lets it through.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Posts a counting semaphore (V): lets the first waiting thread through, or if none waits adds one \
+                 to its value, so a later `sem_wait` passes (the post is remembered). Any thread may post. Past a \
+                 declared `max`, a runtime error.",
+    },
+    InstrEffect {
+        cost: "1 per attempt",
+        effect: "Takes the spin lock; if another thread holds it, the thread does not sleep but stays on its CPU and \
+                 tries again, 1 µs per attempt, until it gets it (busy-waiting: it burns CPU, counted as its \
+                 `spin_time`). No queue: whoever tries first after the release wins. Spin locks need no \
+                 declaration.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Releases the spin lock. Releasing one the thread does not hold is a runtime error.",
+    },
+    InstrEffect {
+        cost: "1, and 1 when woken",
+        effect: "Waits on a condition variable: releases the mutex and sleeps, in one step. A signal only makes it \
+                 ready; when it runs again it re-takes the mutex (waiting for it if another thread has it), then \
+                 goes on. Another thread may have changed things in between, so check the condition again: wait in \
+                 a `while` loop, not behind an `if`. Waiting without holding the mutex is a runtime error. \
+                 Condition variables need no declaration.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Makes the first thread asleep on the condition variable ready. If none sleeps the signal is lost: \
+                 unlike a semaphore's post, it is not remembered.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Makes every thread asleep on the condition variable ready; each re-takes the mutex in turn.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Takes the read-write lock to read: any number of readers may hold it together, but not while a \
+                 writer does. A lock that prefers writers also makes a new reader wait while a writer waits. \
+                 Read-write locks need no declaration; declare one in the process's `rwlocks` to choose whom it \
+                 prefers (readers by default).",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Stops reading. When the last reader leaves, a waiting writer gets the lock. Unlocking a lock the \
+                 thread does not hold for reading is a runtime error.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Takes the read-write lock to write: alone, with no reader and no other writer. Blocks until it is \
+                 free.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Stops writing and lets waiters in: every waiting reader at once, or the first waiting writer, \
+                 whichever the lock prefers (the other if only it waits).",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Waits at the barrier until as many threads as its count have arrived; the last to arrive opens it, \
+                 every waiting thread goes on, and the barrier is ready for the next round.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Destroys the object, as `pthread_mutex_destroy` and its kin do. Destroying a lock some thread holds, \
+                 or an object threads wait on, is a runtime error; so is using it afterwards.",
+    },
+    InstrEffect { cost: "0", effect: "Runs the lines up to the matching `end` N times (0 skips them). Loops nest." },
+    InstrEffect {
+        cost: "0",
+        effect: "Closes the innermost open `loop`: back to its first line, or on after the last round.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Goes on at the label: a line `name:` of its own, which names the line after it (a label on the last \
+                 line names the end: the thread exits). A jump may not enter or leave a `loop` body.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Jumps to the label if the register equals the second value, else goes on. A variable is read from \
+                 memory as the jump completes: a load, which can race. With only a label, it jumps if the last \
+                 `cmp` found its values equal.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Jumps to the label if the register differs from the second value, else goes on: with a variable, a \
+                 spin loop that waits for it to change. With only a label, it jumps if the last `cmp` found its \
+                 values different.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Jumps to the label if the register is less than the second value, else goes on. With only a label, \
+                 it jumps if the last `cmp` found its first value the smaller.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Jumps to the label if the register is at most the second value, else goes on. With only a label, \
+                 it jumps if the last `cmp` found its first value not greater.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Jumps to the label if the register is greater than the second value, else goes on. With only a \
+                 label, it jumps if the last `cmp` found its first value the greater.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Jumps to the label if the register is at least the second value, else goes on. With only a label, \
+                 it jumps if the last `cmp` found its first value not less.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Compares the register with the second value and keeps the result in the thread's flags; a jump \
+                 given only a label (`jlt small`) then tests them. Before any `cmp` the flags say equal.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Fetch-and-add, one indivisible step: the register gets the variable's value and the variable grows \
+                 by the number. No other thread's write can come in between, so no update is lost.",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Exchange, one indivisible step: the register and the variable swap values. With 1 in the register, \
+                 it takes a lock: the lock was free if 0 comes back (test-and-set).",
+    },
+    InstrEffect {
+        cost: "1",
+        effect: "Compare-and-swap, one indivisible step: if the variable holds the expected value, it gets the new \
+                 one. Either way the first register gets the value found, and the flags say how it compared with \
+                 the expected value: `jne retry` right after it jumps if it did not swap.",
+    },
+    InstrEffect {
+        cost: "14 (machine.thread_create_ticks)",
+        effect: "Creates a thread, as `pthread_create` does: the next thread of the process declared with \
+                 `\"start\": \"created\"` and running that program becomes ready, and its thread id lands in the \
+                 register (for `join`). It costs the creating thread the machine's `thread_create_ticks` of CPU \
+                 (14 by default: 13.62 µs measured on Linux). With no such thread left to start, a runtime error: \
+                 declare one more.",
+    },
+    InstrEffect {
+        cost: "1, and 1 when woken",
+        effect: "Waits until that thread has exited, then puts its exit value in the register, as `pthread_join` \
+                 does. Joining the thread itself, an id that is no started thread of the process, or a thread \
+                 already joined is a runtime error.",
+    },
+    InstrEffect {
+        cost: "156 (machine.fork_ticks)",
+        effect: "A child process, as `fork` makes: a copy-on-write copy of this one with one thread, a copy of \
+                 this one. The register is 0 in the child, the child's pid in the parent.",
+    },
+    InstrEffect {
+        cost: "1279 (machine.spawn_ticks)",
+        effect: "A fresh process running that program, as `posix_spawn` makes; its pid lands in the register.",
+    },
+    InstrEffect {
+        cost: "1, and 1 when woken",
+        effect: "Waits for a child process to end; its exit value lands in the register (ECHILD if none).",
+    },
+    InstrEffect {
+        cost: "1 + the copy, and again when woken",
+        effect: "Puts the message in the channel, for any thread of any process to `recv`. If the channel holds its \
+                 `capacity` of messages already, the thread blocks until a `recv` makes room, then runs `send` \
+                 again. The copy costs the channel's `message_bytes / bytes_per_tick` µs (0 for 8 bytes).",
+    },
+    InstrEffect {
+        cost: "1 + the copy, and again when woken",
+        effect: "Takes the oldest message out of the channel into the register (first in, first out). If the \
+                 channel is empty, the thread blocks until a `send`, then runs `recv` again. A receiver whose \
+                 senders have all exited waits for ever: the run stops and says so.",
+    },
+    InstrEffect {
         cost: "0",
         effect: "Ends this thread only (POSIX `pthread_exit`), with the exit value given (0 if none) that a \
                  `join` receives; the process's other threads run on, even when the main thread exits (in C, \
                  returning from `main` would end them all). A thread also ends after its last line, with 0.",
-        example: "exit",
     },
 ];
 

@@ -210,6 +210,8 @@ struct Kernel {
     progress_events: usize,
     /// `memory[pid][var]`: the processes' variables.
     memory: Vec<Vec<Cell>>,
+    /// `cells[pid]`: the processes' numbered cells (x86.py's memory).
+    cells: Vec<crate::model::x86::Cells>,
     /// `sync[pid]`: the processes' mutexes (and later other primitives).
     sync: Vec<ProcessSync>,
     /// The scenario's channels, shared by all processes.
@@ -271,6 +273,7 @@ fn change_event(pid: ProcessId, tid: ThreadId, change: Change) -> What {
         Change::Spinlock { lock, owner } => What::Spinlock { pid, lock, owner },
         Change::RwLock { lock, readers, writer } => What::RwLock { pid, lock, readers, writer },
         Change::Atomic { var, reg, read, wrote, flags } => What::Atomic { pid, var, tid, reg, read, wrote, flags },
+        Change::X86(step) => What::X86 { pid, tid, step },
     }
 }
 
@@ -353,6 +356,7 @@ impl Kernel {
             all_cpus,
             progress_events: arriving,
             memory: sys.processes.iter().map(|p| p.space.initial.iter().map(|&v| Cell::new(v)).collect()).collect(),
+            cells: vec![Default::default(); sys.processes.len()],
             sync: sys.processes.iter().map(ProcessSync::new).collect(),
             channels: super::ipc::channels(&sys.sharing),
             sharing: sys.sharing.clone(),
@@ -781,14 +785,18 @@ impl Kernel {
     #[inline(always)]
     fn begin_run(&mut self, sys: &System, cpu: CpuId) {
         let tid = self.cpus[cpu].thread.expect("a thread to run");
-        let t = &mut self.threads[tid];
-        t.waiting += self.now - t.ready_since;
-        t.first_run.get_or_insert(self.now);
-        let pc = t.ctx.pc;
         let slice = match self.fixed_slice {
             Some(slice) => slice,
             None => self.with_sched(|s, ctx| s.slice(tid, cpu, ctx)),
         };
+        let t = &mut self.threads[tid];
+        t.waiting += self.now - t.ready_since;
+        // A slice of 0 (x86.py's countdown used up by the thread before: it is interrupted at
+        // once) runs no tick: not yet a response.
+        if slice != Some(0) {
+            t.first_run.get_or_insert(self.now);
+        }
+        let pc = t.ctx.pc;
         let c = &mut self.cpus[cpu];
         c.phase = Phase::Running;
         c.since = self.now;
@@ -880,7 +888,13 @@ impl Kernel {
         let pid = self.threads[tid].pid;
         let t = &mut self.threads[tid];
         let pc = t.ctx.pc;
-        let proc = ProcessState { pid, memory: &mut self.memory, sync: &mut self.sync, channels: &mut self.channels };
+        let proc = ProcessState {
+            pid,
+            memory: &mut self.memory,
+            sync: &mut self.sync,
+            channels: &mut self.channels,
+            cells: &mut self.cells,
+        };
         let rng = &mut self.rng;
         let effect = interpreter::execute(instr, tid, &mut t.ctx, proc, self.now, &mut |s| draw(rng, s));
         let go_on = self.apply(sys, cpu, tid, pc, effect);
@@ -1072,6 +1086,7 @@ impl Kernel {
         t.ctx.loaded_from = Default::default();
         let child_tid = self.add_thread(tid, t);
         self.memory.push(self.memory[parent].iter().map(|c| Cell::new(c.value)).collect());
+        self.cells.push(self.cells[parent].clone());
         self.sync.push(procs::forked_sync(&self.sync[parent], &self.sharing, parent, tid, child_tid));
         if self.ipc_hooks {
             // The child maps its parent's segments now: a store or `unlock` another process makes
@@ -1101,6 +1116,7 @@ impl Kernel {
         let code = info.programs[program];
         let child_tid = self.add_thread(tid, Thread::new(child, code));
         self.memory.push(info.space.initial.iter().map(|&v| Cell::new(v)).collect());
+        self.cells.push(Default::default());
         let mut sync = ProcessSync::new(info);
         sync.lives = Lives::single(child_tid);
         self.sync.push(sync);

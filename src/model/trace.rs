@@ -242,6 +242,16 @@ pub enum What {
         /// The page's index in the address space.
         page: u32,
     },
+    /// An x86.py instruction ([`crate::model::x86`]) wrote registers, a numbered cell or the
+    /// flags of thread `tid`.
+    X86 {
+        /// Process whose cells were written.
+        pid: ProcessId,
+        /// The thread.
+        tid: ThreadId,
+        /// What changed.
+        step: crate::model::x86::Step,
+    },
 }
 
 /// A timestamped trace entry; time in ticks.
@@ -581,6 +591,14 @@ impl Fold {
                     }
                 }
                 What::Mem { pid, var, value, .. } => self.variables[pid][var] = value,
+                What::X86 { tid, step, .. } => {
+                    for (reg, value) in step.regs() {
+                        self.threads[tid].registers[reg as usize] = value;
+                    }
+                    if let Some(flags) = step.flags() {
+                        self.threads[tid].flags = flags;
+                    }
+                }
                 What::Joined { tid, thread, reg, value } => {
                     self.threads[tid].registers[reg as usize] = value;
                     self.threads[thread].joined = true;

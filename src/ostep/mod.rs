@@ -23,13 +23,15 @@
 //! - [`process_run`]: `cpu-intro/process-run.py` (process states and I/O);
 //! - [`mlfq`]: `cpu-sched-mlfq/mlfq.py` (multi-level feedback queue);
 //! - [`lottery`]: `cpu-sched-lottery/lottery.py` (lottery scheduling);
-//! - [`multi`]: `cpu-sched-multi/multi.py` (several CPUs, caches, affinity, per-CPU queues).
+//! - [`multi`]: `cpu-sched-multi/multi.py` (several CPUs, caches, affinity, per-CPU queues);
+//! - [`x86`]: `threads-intro/x86.py` and `threads-locks/x86.py` (threads running assembly).
 //!
 //! One entry point takes a command line as a teacher types it: [`run_command`]
 //! (`"./mlfq.py -n 2 -c"`), or [`run_args`] for words already split. The flags are read as
 //! Python's `optparse` reads them ([`args`]).
 
 pub mod args;
+pub mod line;
 pub mod lottery;
 pub mod mlfq;
 pub mod multi;
@@ -37,6 +39,7 @@ pub mod process_run;
 mod runs;
 pub mod scheduler;
 pub mod values;
+pub mod x86;
 
 use std::fmt;
 
@@ -90,12 +93,20 @@ pub enum Simulator {
     Lottery,
     /// `cpu-sched-multi/multi.py`.
     Multi,
+    /// `threads-locks/x86.py` (or `threads-intro/x86.py`).
+    X86,
 }
 
 impl Simulator {
     /// Every simulator.
-    pub const ALL: [Simulator; 5] =
-        [Simulator::Scheduler, Simulator::ProcessRun, Simulator::Mlfq, Simulator::Lottery, Simulator::Multi];
+    pub const ALL: [Simulator; 6] = [
+        Simulator::Scheduler,
+        Simulator::ProcessRun,
+        Simulator::Mlfq,
+        Simulator::Lottery,
+        Simulator::Multi,
+        Simulator::X86,
+    ];
 
     /// The name on Threadlab's command line (`process-run`).
     pub fn name(self) -> &'static str {
@@ -105,6 +116,7 @@ impl Simulator {
             Simulator::Mlfq => "mlfq",
             Simulator::Lottery => "lottery",
             Simulator::Multi => "multi",
+            Simulator::X86 => "x86",
         }
     }
 
@@ -125,6 +137,9 @@ impl Simulator {
             Simulator::Multi => {
                 "OSTEP's cpu-sched-multi/multi.py: several CPUs with caches, affinity and per-CPU queues."
             }
+            Simulator::X86 => {
+                "OSTEP's threads-locks/x86.py (and threads-intro/x86.py): threads running assembly on one CPU."
+            }
         }
     }
 
@@ -135,6 +150,7 @@ impl Simulator {
             Simulator::Mlfq => mlfq::OPTS,
             Simulator::Lottery => lottery::OPTS,
             Simulator::Multi => multi::OPTS,
+            Simulator::X86 => x86::OPTS,
         }
     }
 
@@ -252,6 +268,7 @@ enum Work {
     Mlfq(mlfq::MlfqOptions, mlfq::MlfqWorkload),
     Lottery(lottery::LotteryOptions, lottery::LotteryWorkload),
     Multi(multi::MultiOptions, multi::MultiWorkload),
+    X86(Box<(x86::X86Options, x86::X86Workload)>),
 }
 
 /// The model's run of a [`Prepared::scenario`]: how it ended, its measures and its full trace
@@ -335,6 +352,10 @@ pub fn prepare_args(words: &[String]) -> Result<Prepared, OstepError> {
             let (o, w) = multi::prepare(&parsed)?;
             (w.scenario(), Work::Multi(o, w))
         }
+        Simulator::X86 => {
+            let (o, w) = x86::prepare(word, &parsed)?;
+            (w.scenario(&o), Work::X86(Box::new((o, w))))
+        }
     };
     Ok(Prepared { simulator, output, scenario, work })
 }
@@ -346,6 +367,7 @@ impl Prepared {
         let flag = match self.work {
             Work::ProcessRun(..) => "-P",
             Work::Multi(..) => "-L",
+            Work::X86(..) => "-p",
             _ => "-l",
         };
         OstepError::new(flag, format!("invalid workload: {error}"))
@@ -360,10 +382,30 @@ impl Prepared {
             Work::Mlfq(o, w) => mlfq::finish(o, w, ran)?,
             Work::Lottery(o, w) => lottery::finish(o, w, ran)?,
             Work::Multi(o, w) => multi::finish(o, w, ran)?,
+            Work::X86(ow) => x86::finish(&ow.0, &ow.1, ran)?,
         };
         let Prepared { simulator, output, scenario, .. } = self;
         Ok(OstepRun { simulator, text, scenario, report, output })
     }
+}
+
+/// The file an x86.py command line names with `-p` whose text it does not carry yet
+/// (`--program-text`): the CLI reads it and passes its text ([`x86`] reads no file). `None` for
+/// other simulators, or when the words do not parse (the run then says why).
+pub fn program_file(words: &[String]) -> Option<String> {
+    let rest = match words.first() {
+        Some(first) if is_python(first) => &words[1..],
+        _ => words,
+    };
+    let (word, flags) = rest.split_first()?;
+    if Simulator::from_word(word)? != Simulator::X86 {
+        return None;
+    }
+    let parsed = args::parse(flags, x86::OPTS).ok()?;
+    if parsed.value("program-text").is_some() {
+        return None;
+    }
+    parsed.value("program").map(str::to_string)
 }
 
 /// `python`, `python3`, `python3.11`, `/usr/bin/python3`, `py`.

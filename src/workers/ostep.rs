@@ -109,13 +109,24 @@ fn pretty(value: &impl serde::Serialize) -> String {
 /// The name the opened scenario is kept under: `OSTEP: ` and the command line, its simulator
 /// by Threadlab's name (`./scheduler.py` → `scheduler`, a leading `python3` dropped) and without
 /// the switches that change only what is printed (`-c`, `--json`, `--scenario`):
-/// `OSTEP: scheduler -p RR -q 2 -l 3,5,1`.
+/// `OSTEP: scheduler -p RR -q 2 -l 3,5,1`. An x86.py program's text (`--program-text …`) is
+/// left out too (`-p` names it).
 pub fn scenario_name(line: &str, simulator: ostep::Simulator) -> String {
     let words = shlex::split(line).unwrap_or_default();
     let at = words.iter().position(|w| ostep::Simulator::from_word(w) == Some(simulator));
     let flags = at.map_or(&words[..0], |i| &words[i + 1..]);
-    let kept: Vec<&str> =
-        flags.iter().map(String::as_str).filter(|w| !["-c", "--json", "--scenario"].contains(w)).collect();
+    let mut kept: Vec<&str> = Vec::new();
+    let mut skip = false;
+    for w in flags {
+        if std::mem::take(&mut skip) || ["-c", "--json", "--scenario"].contains(&w.as_str()) {
+            continue;
+        }
+        if w == "--program-text" {
+            skip = true;
+        } else if !w.starts_with("--program-text=") {
+            kept.push(w);
+        }
+    }
     let mut name = format!("OSTEP: {}", simulator.name());
     for w in kept {
         name.push(' ');

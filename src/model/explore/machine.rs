@@ -55,6 +55,8 @@ pub(super) struct Machine {
     channels: Vec<Channel>,
     /// Which variables and mutexes are shared between processes (segments).
     mirrors: Mirrors,
+    /// `cells[pid]`: numbered cells (x86.py's memory).
+    cells: Vec<crate::model::x86::Cells>,
 }
 
 /// What one step did.
@@ -105,6 +107,7 @@ impl Machine {
                 &sys.processes.iter().map(|p| p.space.variables.len()).collect::<Vec<_>>(),
                 &sys.processes.iter().map(|p| p.mutexes.len()).collect::<Vec<_>>(),
             ),
+            cells: vec![Default::default(); sys.processes.len()],
         }
     }
 
@@ -126,8 +129,13 @@ impl Machine {
             if interpreter::cost(&instr, &mut |s| fixed(s)) > 0 || !is_local(&instr) {
                 return is_local(&instr);
             }
-            let proc =
-                ProcessState { pid, memory: &mut self.memory, sync: &mut self.sync, channels: &mut self.channels };
+            let proc = ProcessState {
+                pid,
+                memory: &mut self.memory,
+                sync: &mut self.sync,
+                channels: &mut self.channels,
+                cells: &mut self.cells,
+            };
             match interpreter::execute(instr, tid, &mut ctx, proc, 0, &mut |s| fixed(s)).flow {
                 Flow::Next(pc) => ctx.pc = pc,
                 _ => return true, // exit
@@ -147,8 +155,13 @@ impl Machine {
             if interpreter::cost(&instr, &mut |s| fixed(s)) > 0 || !is_local(&instr) {
                 return Some(ctx.pc);
             }
-            let proc =
-                ProcessState { pid, memory: &mut self.memory, sync: &mut self.sync, channels: &mut self.channels };
+            let proc = ProcessState {
+                pid,
+                memory: &mut self.memory,
+                sync: &mut self.sync,
+                channels: &mut self.channels,
+                cells: &mut self.cells,
+            };
             match interpreter::execute(instr, tid, &mut ctx, proc, 0, &mut |s| fixed(s)).flow {
                 Flow::Next(pc) => ctx.pc = pc,
                 _ => return None,
@@ -188,8 +201,13 @@ impl Machine {
                 break;
             }
             let pc = t.ctx.pc;
-            let proc =
-                ProcessState { pid, memory: &mut self.memory, sync: &mut self.sync, channels: &mut self.channels };
+            let proc = ProcessState {
+                pid,
+                memory: &mut self.memory,
+                sync: &mut self.sync,
+                channels: &mut self.channels,
+                cells: &mut self.cells,
+            };
             let effect = interpreter::execute(instr, tid, &mut t.ctx, proc, 0, &mut |s| fixed(s));
             if self.mirrors.maps(pid) {
                 self.mirrors.propagate(&sys.sharing, pid, tid, &instr, &mut self.memory, &mut self.sync);

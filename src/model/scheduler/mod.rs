@@ -29,6 +29,7 @@ pub mod spec;
 pub mod srtf;
 pub mod stride;
 pub mod tick_rr;
+pub mod x86;
 
 pub use cfs::{Cfs, CfsSpec};
 pub use fcfs::{Fcfs, FcfsSpec};
@@ -44,6 +45,7 @@ pub use spec::{DEFAULT_QUANTUM_TICKS, ParamError, Policy, PolicyParams, PolicySp
 pub use srtf::{Srtf, SrtfSpec};
 pub use stride::{PassTie, Stride, StrideSpec};
 pub use tick_rr::{TickRr, TickRrSpec};
+pub use x86::{X86, X86Spec};
 
 use rand_pcg::Pcg64Mcg;
 

@@ -204,6 +204,8 @@ policies! {
     TickRr(super::tick_rr::TickRrSpec),
     /// A schedule of which thread runs each tick, as OSTEP's x86.py `-P` ([`super::scripted`]).
     Scripted(super::scripted::ScriptedSpec),
+    /// OSTEP's x86.py: a countdown of instructions, threads in turn ([`super::x86`]).
+    X86(super::x86::X86Spec),
 }
 
 /// How ready threads are queued on a machine with several CPUs.

@@ -29,8 +29,8 @@ fn reference_markup() -> String {
             "<div class=\"instr\" data-testid=\"reference-{0}\"><dt><code>{0}</code></dt><dd>{1}</dd>\
              <dd class=\"cost\">{2}</dd><dd><pre class=\"example\">{3}</pre></dd></div>",
             d.mnemonic,
-            with_code(d.effect),
-            escape(&cost_in_us(d.cost)),
+            with_code(d.effect()),
+            escape(&cost_in_us(d.cost())),
             escape(d.example)
         );
     }

@@ -10,6 +10,10 @@
 //! one is answered like a typed one (the flag named, the text kept in the field). The Examples
 //! menu only fills the field: browsing it with the arrow keys runs nothing.
 //!
+//! For x86.py (`x86 -t 2 -i 3 -a bx=3 -M 2000 -R ax,bx -c`) the program is typed in a text
+//! area shown under the line; Run appends it to the line as `--program-text '…'` (what the
+//! CLI does with `-p`'s file), so the address carries it too ([`crate::ostep::line`]).
+//!
 //! The component stays mounted while another mode is shown (its line and answer are kept); the
 //! worker starts when the mode is first opened.
 
@@ -17,6 +21,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::messaging::ostep::{Ostep, OstepAnswer};
+use crate::ostep::line::{names_x86, split_program, with_program};
 use crate::ui::format::with_code;
 use crate::ui::nested_worker::{NestedWorker, WorkerEvent};
 
@@ -24,7 +29,7 @@ use crate::ui::nested_worker::{NestedWorker, WorkerEvent};
 const PLACEHOLDER: &str = "scheduler -p RR -q 2 -l 3,5,1 -c";
 
 /// Examples to pick from, by simulator: each from its OSTEP homework's README or questions.
-const EXAMPLES: [(&str, &[&str]); 5] = [
+const EXAMPLES: [(&str, &[&str]); 6] = [
     (
         "scheduler",
         &[
@@ -44,7 +49,27 @@ const EXAMPLES: [(&str, &[&str]); 5] = [
     ("mlfq", &["mlfq -n 3 -q 10 -l 0,200,0:100,20,0 -c", "mlfq -n 3 -q 10 -B 50 -l 0,150,0:100,50,5:100,50,5 -c"]),
     ("lottery", &["lottery -l 10:1,10:100 -c", "lottery -s 1 -j 3 -c"]),
     ("multi", &["multi -n 1 -L a:30:200 -c -t", "multi -n 2 -L a:100:100,b:100:50,c:100:50 -c -t -p"]),
+    (
+        "x86",
+        &[
+            "x86 -p count.s -t 2 -i 3 -a bx=3 -M 2000 -R ax,bx -c",
+            "threads-intro/x86.py -p count.s -t 2 -i 2 -a bx=1 -M 2000 -c",
+        ],
+    ),
 ];
+
+/// The program the x86 text area starts with: two threads adding to one counter, no lock.
+const X86_PROGRAM: &str = "# each thread adds 1 to the counter at 2000, %bx times
+.main
+.again
+mov 2000, %ax
+add $1, %ax
+mov %ax, 2000
+sub $1, %bx
+test $0, %bx
+jgt .again
+halt
+";
 
 /// The address's parameter that holds the command line.
 const CMD: &str = "cmd";
@@ -99,9 +124,10 @@ pub fn OstepPanel(props: &OstepPanelProps) -> Html {
     let redraw = use_force_update();
     // A reload or a link: the address's line (run once the first render is done, below).
     let from_address = use_memo((), |_| cmd_from_address());
-    let line = {
-        let from_address = from_address.clone();
-        use_state(move || (*from_address).clone().unwrap_or_default())
+    let (line, program) = {
+        let split = split_program(&(*from_address).clone().unwrap_or_default());
+        let program = split.1.clone();
+        (use_state(move || split.0), use_state(move || program.unwrap_or_else(|| X86_PROGRAM.to_string())))
     };
     let worker = {
         let (view, redraw) = (view.clone(), redraw.clone());
@@ -166,10 +192,16 @@ pub fn OstepPanel(props: &OstepPanelProps) -> Html {
         return Html::default();
     }
     let onsubmit = {
-        let (run, line) = (run.clone(), line.clone());
+        let (run, line, program) = (run.clone(), line.clone(), program.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            run.emit((*line).clone());
+            run.emit(with_program(&line, &program));
+        })
+    };
+    let on_program = {
+        let program = program.clone();
+        Callback::from(move |e: InputEvent| {
+            program.set(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value())
         })
     };
     let oninput = {
@@ -232,7 +264,7 @@ pub fn OstepPanel(props: &OstepPanelProps) -> Html {
         <section class="panel lab ostep" data-testid="lab-ostep" aria-labelledby="ostep-title" aria-busy={v.busy.to_string()} data-answers={v.answers.to_string()}>
             <h2 id="ostep-title" class="panel-title">{ "OSTEP" }</h2>
             <p class="hint">
-                { "A command line for one of OSTEP's homework simulators (scheduler, process-run, mlfq, lottery, multi), \
+                { "A command line for one of OSTEP's homework simulators (scheduler, process-run, mlfq, lottery, multi, x86), \
                    run on Threadlab's model: the simulator's numbers in its layout, line for line (its few sentences \
                    in our own words), and a scenario to play. " }
                 <code>{ "-h" }</code>{ " lists a simulator's flags." }
@@ -256,6 +288,13 @@ pub fn OstepPanel(props: &OstepPanelProps) -> Html {
                     </select>
                 </label>
                 <p class="hint" id="ostep-examples-hint">{ "An example fills the command line; Run runs it." }</p>
+                if names_x86(&line) {
+                    <label class="ostep-program">
+                        <span>{ "Program (.s), the file -p names" }</span>
+                        <textarea data-testid="ostep-program" rows="10" spellcheck="false" value={(*program).clone()}
+                            oninput={on_program} />
+                    </label>
+                }
             </form>
             if v.busy {
                 <p class="buttons" role="status" data-testid="ostep-busy">

@@ -1,0 +1,89 @@
+// The OSTEP mode runs x86.py: a line naming x86 shows a program text area (filled with a
+// counter program); Run shows exactly what `threadlab ostep` prints for the same words with
+// `-p` naming a file holding that text; "Open as scenario" opens the run as the custom
+// scenario, named after the command without the program's text, and plays it with the
+// makespan `threadlab run` gives (one tick per instruction). At 390 px the program area fits
+// without sideways scroll and passes axe; a bad program's error names -p, the line and the
+// column, and the program stays as typed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import AxeBuilder from '@axe-core/playwright';
+import { CLI, T, TEST_TIMEOUT, byId, cliFile, newPage, openApp, shot, useApp, waitForPreset, waitNum } from './lib.mjs';
+
+const app = useApp();
+
+test('x86.py in the OSTEP mode: the program area, the CLI\'s text, and the run opened', { timeout: TEST_TIMEOUT }, async (t) => {
+  assert.ok(existsSync(CLI), `no CLI at ${CLI}`);
+  const dir = mkdtempSync(path.join(tmpdir(), 'threadlab-x86-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const page = await newPage(app, t);
+  await openApp(page, app, 'race-unsafe');
+  await byId(page, 'mode-ostep').click();
+  // No program area for another simulator.
+  await byId(page, 'ostep-line').fill('scheduler -p RR -q 2 -l 3,5,1 -c');
+  assert.equal(await byId(page, 'ostep-program').count(), 0);
+  const flags = '-p count.s -t 2 -i 3 -a bx=2 -M 2000 -R ax,bx -c';
+  const line = `x86 ${flags}`;
+  await byId(page, 'ostep-line').fill(line);
+  await byId(page, 'ostep-program').waitFor({ timeout: T.ui });
+  const program = await byId(page, 'ostep-program').inputValue();
+  assert.match(program, /halt/);
+  const before = Number(await byId(page, 'lab-ostep').getAttribute('data-answers'));
+  await byId(page, 'ostep-run').click();
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('[data-testid="lab-ostep"]')?.dataset.answers) > n,
+    before,
+    { timeout: T.load },
+  );
+  // The CLI on a file holding the same text, run where `count.s` names it.
+  writeFileSync(path.join(dir, 'count.s'), program);
+  const cli = spawnSync(CLI, ['ostep', 'x86', ...flags.split(' ')], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(cli.status, 0, cli.stderr);
+  const shown = await byId(page, 'ostep-text').evaluate((el) => el.textContent);
+  assert.equal(shown, cli.stdout);
+  assert.match(shown, /------ Interrupt ------/);
+  await shot(page, 'ostep-x86');
+  // Open as scenario: named after the command, without the program's text.
+  await byId(page, 'ostep-open').click();
+  await waitForPreset(page, 'custom');
+  const label = await page.locator('[data-testid="preset-select"] option:checked').textContent();
+  assert.equal(label.trim(), 'Custom: OSTEP: x86 -p count.s -t 2 -i 3 -a bx=2 -M 2000 -R ax,bx');
+  const scenario = spawnSync(CLI, ['ostep', 'x86', ...flags.split(' '), '--scenario'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(scenario.status, 0, scenario.stderr);
+  const file = path.join(dir, 'x86.json');
+  writeFileSync(file, scenario.stdout);
+  const want = cliFile(file);
+  // 2 threads × (2 rounds × 6 instructions + halt) = 26 instructions, one tick each.
+  assert.equal(want.metrics.makespan, 26);
+  await waitNum(page, 'metric-makespan', 26);
+  await shot(page, 'ostep-x86-opened');
+  page.done();
+});
+
+test('the x86 program area fits 390 px without sideways scroll, axe clean; a bad program is located', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await page.setViewportSize({ width: 390, height: 900 });
+  await page.goto(`${app.url}/?preset=race-unsafe&mode=ostep`, { waitUntil: 'load', timeout: T.load });
+  await byId(page, 'ostep-line').fill('x86 -p count.s -t 2 -i 3 -a bx=2 -M 2000 -c');
+  await byId(page, 'ostep-program').fill('.main\nmov 2000, %ax\nj .nowhere\nhalt\n');
+  const before = Number(await byId(page, 'lab-ostep').getAttribute('data-answers'));
+  await byId(page, 'ostep-run').click();
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('[data-testid="lab-ostep"]')?.dataset.answers) > n,
+    before,
+    { timeout: T.load },
+  );
+  // The error names -p, the line and the column; the program stays as typed.
+  assert.match(await byId(page, 'ostep-error').textContent(), /-p: count\.s line 3, column 3: unknown label \.nowhere: no line \.nowhere names an instruction/);
+  assert.equal(await byId(page, 'ostep-program').inputValue(), '.main\nmov 2000, %ax\nj .nowhere\nhalt\n');
+  const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+  assert.ok(scroll <= inner, `page is ${scroll} px wide in a ${inner} px window`);
+  const axe = await new AxeBuilder({ page }).analyze();
+  assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(' ')})`), []);
+  await shot(page, 'ostep-x86-390');
+  page.done();
+});
