@@ -12,8 +12,8 @@ fn cli(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// The script's name in any form, with or without `python`, names the simulator; the text is
-/// the CLI's.
+/// The script's name in any form, with or without `python`, or after the CLI's `threadlab
+/// ostep`, names the simulator; the text is the CLI's.
 #[test]
 fn accepts_the_script_as_typed() {
     let expected = cli(&["ostep", "scheduler", "-p", "RR", "-q", "2", "-l", "3,5,1", "-c"]);
@@ -22,6 +22,9 @@ fn accepts_the_script_as_typed() {
         "./scheduler.py -p RR -q 2 -l 3,5,1 -c",
         "python3 ./cpu-sched/scheduler.py -p RR -q 2 -l 3,5,1 -c",
         "python scheduler.py --policy=RR --quantum 2 --jlist '3,5,1' -c",
+        // As the CLI's own command is written (a walk found these refused).
+        "ostep scheduler -p RR -q 2 -l 3,5,1 -c",
+        "threadlab ostep scheduler -p RR -q 2 -l 3,5,1 -c",
     ] {
         let run = run_command(line).unwrap_or_else(|e| panic!("{line}: {e}"));
         assert_eq!(run.simulator, Simulator::Scheduler);

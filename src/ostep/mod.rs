@@ -293,12 +293,14 @@ impl Ran<'_> {
     }
 }
 
-/// Reads a command line as [`run_command`] does, without running it: see [`Prepared`].
-/// Errors: as [`run_command`]'s, but for those of the run itself.
+/// Reads a command line as [`run_command`] does, without running it: see [`Prepared`]. A line
+/// may start as the CLI's command does (`threadlab ostep scheduler …`, `ostep scheduler …`):
+/// those words are skipped. Errors: as [`run_command`]'s, but for those of the run itself.
 pub fn prepare_command(line: &str) -> Result<Prepared, OstepError> {
     let words = shlex::split(line)
         .ok_or_else(|| OstepError::new(&format!("`{}`", line.trim()), "unbalanced quotes or a trailing backslash"))?;
-    prepare_args(&words)
+    let cli = words.iter().take_while(|w| *w == "threadlab" || *w == "ostep").count().min(2);
+    prepare_args(&words[cli..])
 }
 
 /// [`prepare_command`] with the words already split (as [`run_args`] takes them).
