@@ -8,7 +8,7 @@
 //! - rank 3, arrivals, by thread id;
 //! - the sequence number (insertion order) breaks any remaining tie.
 //!
-//! The key leaves room for more kinds: 8 bits of rank (256 kinds) and 24 bits of index.
+//! The key leaves room for more kinds: 8 bits of rank (256 kinds) and 32 bits of index.
 //!
 //! Threads made ready during one instant are queued together afterwards, in the order of the
 //! scenario's [`super::scenario::TieRule`], so event order alone never decides ready-queue order.
@@ -63,6 +63,17 @@ impl EventKind {
             EventKind::Arrive { tid } => (3, tid as u32),
         }
     }
+
+    /// The heap's event of `rank` (1 to 3) and `index`: the inverse of
+    /// [`EventKind::rank_index`] for the events that go through the heap.
+    #[inline]
+    fn of_rank_index(rank: u8, index: u32) -> Self {
+        match rank {
+            1 => EventKind::Timer { id: TimerId(index) },
+            2 => EventKind::IoDone { tid: index as ThreadId },
+            _ => EventKind::Arrive { tid: index as ThreadId },
+        }
+    }
 }
 
 /// An event at a time, in ticks.
@@ -74,29 +85,25 @@ pub struct Event {
     pub kind: EventKind,
 }
 
-/// A heap entry: the ordering key packed into one integer (time in the high 64 bits, then
-/// rank: 8 bits, index: 24 bits, sequence: 32 bits) so each heap comparison is a single compare.
-#[derive(Debug)]
-struct Entry {
-    key: u128,
-    kind: EventKind,
+/// A heap entry: the ordering key packed into one integer, time in the high 64 bits, then
+/// rank: 8 bits, index: 32 bits, sequence: 24 bits. Each heap comparison is a single compare,
+/// and the event itself is read back from the rank and index ([`EventKind::of_rank_index`]):
+/// 16 bytes an entry, half of a key beside its event, so sifting moves half the bytes.
+type Entry = u128;
+
+/// The heap entry of `kind` (a timer, I/O completion or arrival) at `time`, `seq` its
+/// sequence number.
+#[inline]
+fn entry(time: Ticks, kind: EventKind, seq: u32) -> Entry {
+    let (rank, index) = kind.rank_index();
+    (time as u128) << 64 | (rank as u128) << 56 | (index as u128) << 24 | (seq & 0xff_ffff) as u128
 }
 
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-    }
-}
-impl Eq for Entry {}
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Entry {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.key.cmp(&other.key)
-    }
+/// The time and event of heap entry `e`.
+#[inline]
+fn event_of(e: Entry) -> Event {
+    let kind = EventKind::of_rank_index((e >> 56) as u8, (e >> 24) as u32);
+    Event { time: (e >> 64) as Ticks, kind }
 }
 
 /// Events in (time, rank, index, sequence) order.
@@ -305,13 +312,10 @@ impl EventQueue {
     /// Schedules a timer, I/O completion or arrival (the binary heap's events).
     #[inline(never)]
     fn push_to_heap(&mut self, time: Ticks, kind: EventKind) {
-        let (rank, index) = kind.rank_index();
         // The sequence only orders events equal in time, rank and index, which the simulation
         // never has pending at once (one event per CPU, per thread); wrapping is harmless.
         self.seq = self.seq.wrapping_add(1);
-        debug_assert!(index < 1 << 24, "event index {index} needs more than 24 bits");
-        let key = (time as u128) << 64 | (rank as u128) << 56 | ((index & 0xff_ffff) as u128) << 32 | self.seq as u128;
-        self.heap.push(Reverse(Entry { key, kind }));
+        self.heap.push(Reverse(entry(time, kind, self.seq)));
         self.heap_next = self.heap_next.min(time);
     }
 
@@ -353,10 +357,10 @@ impl EventQueue {
     /// Removes the heap's first event.
     fn pop_heap(&mut self) -> Option<Event> {
         let Reverse(e) = self.heap.pop()?;
-        let time = (e.key >> 64) as Ticks;
-        self.heap_next = self.heap.peek().map_or(EMPTY, |Reverse(e)| (e.key >> 64) as Ticks);
-        self.base = time;
-        Some(Event { time, kind: e.kind })
+        let event = event_of(e);
+        self.heap_next = self.heap.peek().map_or(EMPTY, |Reverse(e)| (e >> 64) as Ticks);
+        self.base = event.time;
+        Some(event)
     }
 
     /// Number of pending events.
@@ -452,6 +456,34 @@ mod tests {
             assert_eq!(q.peek_time(), model.iter().flatten().min().copied());
         }
         assert!(far_pops > 100, "events beyond the wheel were exercised ({far_pops} popped)");
+    }
+
+    /// The heap keeps only a key per event and reads the event back from it: each kind comes
+    /// back whole, and thread ids and timer ids past 24 bits (the key's old index width, where
+    /// tid 2^24 would have sorted as tid 0) keep their order.
+    #[test]
+    fn heap_events_come_back_whole_in_order_with_wide_indices() {
+        let mut q = EventQueue::new(1);
+        let big = 1 << 24;
+        q.push(7, EventKind::IoDone { tid: big });
+        q.push(7, EventKind::IoDone { tid: 1 });
+        q.push(7, EventKind::Arrive { tid: u32::MAX as ThreadId });
+        q.push(7, EventKind::Timer { id: TimerId(u32::MAX) });
+        q.push(7, EventKind::Timer { id: TimerId(big as u32 + 5) });
+        q.push(2, EventKind::Arrive { tid: big + 3 });
+        let order: Vec<Event> = std::iter::from_fn(|| q.pop()).collect();
+        let at = |time, kind| Event { time, kind };
+        assert_eq!(
+            order,
+            vec![
+                at(2, EventKind::Arrive { tid: big + 3 }),
+                at(7, EventKind::Timer { id: TimerId(big as u32 + 5) }),
+                at(7, EventKind::Timer { id: TimerId(u32::MAX) }),
+                at(7, EventKind::IoDone { tid: 1 }),
+                at(7, EventKind::IoDone { tid: big }),
+                at(7, EventKind::Arrive { tid: u32::MAX as ThreadId }),
+            ]
+        );
     }
 
     #[test]

@@ -235,7 +235,9 @@ impl ProcessState<'_> {
 /// CPU ticks `instr` occupies its CPU before its effect applies: 0 for the free instructions
 /// (`io`, `loop`, `end`, `exit`), a draw from `span` for `compute`, the machine's
 /// `thread_create_ticks` for `create` (and `fork_ticks`, `spawn_ticks`), else [`super::program::SIMPLE_INSTRUCTION_TICKS`].
-#[inline]
+/// Always inlined: the kernel asks at every instruction, and LLVM left it out of line, where
+/// a call costs V8's wasm code more than native code (README, "Model speed").
+#[inline(always)]
 pub fn cost(instr: &Instr, draw: &mut impl FnMut(Span) -> Ticks) -> Ticks {
     match *instr {
         Instr::Compute { span } => draw(span),

@@ -38,7 +38,7 @@ use super::program::{Instr, Span};
 use super::scenario::{Limits, MachineSpec, TieRule};
 use super::scheduler::MostUrgent;
 use super::scheduler::spec::PolicyParams;
-use super::scheduler::{Ctx, LeaveReason, OnCpu, ReadyReason, SchedAttrs, SchedRng, Scheduler};
+use super::scheduler::{Ctx, Fcfs, LeaveReason, OnCpu, ReadyReason, SchedAttrs, SchedRng, Scheduler};
 use super::sync::Lives;
 use super::sync::{Channel, Life, ProcessSync};
 use super::system::System;
@@ -166,6 +166,25 @@ struct Readied {
     tid: ThreadId,
 }
 
+/// The kernel's policy: a first-in first-out ready queue held by value when the policy is no
+/// more than that and a fixed slice (FCFS, Round Robin: [`Scheduler::take_fifo`]), so the calls
+/// at every ready thread and dispatch inline (in wasm an indirect call and the [`Ctx`] it is
+/// lent cost more than natively); any other policy through `dyn Scheduler`.
+enum Sched {
+    Fifo(Fcfs),
+    Dyn(Box<dyn Scheduler>),
+}
+
+impl Sched {
+    /// The policy to hand to `dyn Scheduler` callers.
+    fn get(&self) -> &dyn Scheduler {
+        match self {
+            Sched::Fifo(q) => q,
+            Sched::Dyn(s) => &**s,
+        }
+    }
+}
+
 /// Everything that changes during a run; [`System`] (static) is passed to its methods.
 struct Kernel {
     machine: MachineSpec,
@@ -173,7 +192,7 @@ struct Kernel {
     limits: Limits,
     now: Ticks,
     events: EventQueue,
-    sched: Box<dyn Scheduler>,
+    sched: Sched,
     /// Draws `compute A..B` and `io A..B` lengths.
     rng: Pcg64Mcg,
     sched_rng: SchedRng,
@@ -296,7 +315,7 @@ fn draw(rng: &mut Pcg64Mcg, span: Span) -> Ticks {
 }
 
 impl Kernel {
-    fn new(run: &LoadedRun, recording: Recording, sched: Box<dyn Scheduler>) -> Self {
+    fn new(run: &LoadedRun, recording: Recording, mut sched: Box<dyn Scheduler>) -> Self {
         let sys = &run.system;
         let cpus = run.cpus();
         let all_cpus = if cpus == 64 { u64::MAX } else { (1u64 << cpus) - 1 };
@@ -306,6 +325,15 @@ impl Kernel {
         let preempts = sched.preempts();
         let leave_calls = sched.wants_leave();
         let fixed_slice = sched.fixed_slice();
+        // Only a policy the kernel never asks anything else of may be held as its bare queue.
+        let fifo = match fixed_slice {
+            Some(_) if !leave_calls && !preempts && !wants_bursts && !binds => sched.take_fifo(),
+            _ => None,
+        };
+        let sched = match fifo {
+            Some(queue) => Sched::Fifo(queue),
+            None => Sched::Dyn(sched),
+        };
         // A created thread arrives when a `create` starts it, not by itself.
         let mut arriving = 0;
         for t in sys.threads.iter().filter(|t| !t.created) {
@@ -391,7 +419,7 @@ impl Kernel {
         // Over when every thread has terminated, or when nothing can ever happen again: no CPU
         // busy, no thread ready, and no arrival or I/O completion to come (a policy's timers
         // alone can reorder or pre-empt, never wake a blocked thread).
-        let stuck = self.idle == self.all_cpus && self.sched.is_empty() && self.progress_events == 0;
+        let stuck = self.idle == self.all_cpus && self.sched.get().is_empty() && self.progress_events == 0;
         if self.live == 0 || stuck {
             if self.live > 0 {
                 let waits: Vec<Option<Wait>> = self.threads.iter().map(|t| t.wait).collect();
@@ -492,13 +520,57 @@ impl Kernel {
     fn with_sched<R>(&mut self, f: impl FnOnce(&mut dyn Scheduler, &mut Ctx<'_>) -> R) -> R {
         let mut ctx =
             Ctx::for_kernel(self.now, &mut self.sched_rng, &mut self.timers, &self.attrs, &self.bursts, self.pinned);
-        let r = f(&mut *self.sched, &mut ctx);
+        let sched: &mut dyn Scheduler = match &mut self.sched {
+            Sched::Fifo(q) => q,
+            Sched::Dyn(s) => &mut **s,
+        };
+        let r = f(sched, &mut ctx);
         if self.timers.has_requests() {
             for (at, id) in self.timers.take_requests() {
                 self.events.push(at, EventKind::Timer { id });
             }
         }
         r
+    }
+
+    /// Tells the policy `tid` is ready ([`Scheduler::on_ready`]); a queue held by value
+    /// ([`Sched::Fifo`]) takes it inline.
+    #[inline]
+    fn sched_on_ready(&mut self, tid: ThreadId, reason: ReadyReason) {
+        match &mut self.sched {
+            Sched::Fifo(q) => {
+                let mut ctx = Ctx::for_kernel(
+                    self.now,
+                    &mut self.sched_rng,
+                    &mut self.timers,
+                    &self.attrs,
+                    &self.bursts,
+                    self.pinned,
+                );
+                q.on_ready(tid, reason, &mut ctx);
+            }
+            Sched::Dyn(_) => self.with_sched(|s, ctx| s.on_ready(tid, reason, ctx)),
+        }
+    }
+
+    /// Asks the policy for the thread idle CPU `cpu` runs next ([`Scheduler::pick`]); a queue
+    /// held by value ([`Sched::Fifo`]) answers inline.
+    #[inline]
+    fn sched_pick(&mut self, cpu: CpuId) -> Option<ThreadId> {
+        match &mut self.sched {
+            Sched::Fifo(q) => {
+                let mut ctx = Ctx::for_kernel(
+                    self.now,
+                    &mut self.sched_rng,
+                    &mut self.timers,
+                    &self.attrs,
+                    &self.bursts,
+                    self.pinned,
+                );
+                q.pick(cpu, &mut ctx)
+            }
+            Sched::Dyn(_) => self.with_sched(|s, ctx| s.pick(cpu, ctx)),
+        }
     }
 
     #[inline]
@@ -645,7 +717,7 @@ impl Kernel {
                     burst::next_burst(program, &t.ctx, t.op_left, &mut t.predrawn, &mut |s| draw(rng, s));
             }
             self.set_state(tid, ThreadState::Ready, Cause::Queued { reason });
-            self.with_sched(|s, ctx| s.on_ready(tid, reason, ctx));
+            self.sched_on_ready(tid, reason);
         }
         batch.clear();
         self.newly_ready = batch; // keep the allocation
@@ -670,13 +742,13 @@ impl Kernel {
     /// Records the ready queue in the trace if it changed during this instant.
     fn sample_ready_queue(&mut self) {
         let Some(trace) = &mut self.trace else { return };
-        let len = self.sched.len();
+        let len = self.sched.get().len();
         let last = trace.ready_queue.last();
         if len == 0 && last.is_none_or(|q| q.len == 0) {
             return;
         }
-        let threads = self.sched.queue(QUEUE_SAMPLE_MAX);
-        let per_cpu = self.sched.queue_lens();
+        let threads = self.sched.get().queue(QUEUE_SAMPLE_MAX);
+        let per_cpu = self.sched.get().queue_lens();
         if last.is_some_and(|q| q.len == len && q.threads == threads && q.per_cpu == per_cpu) {
             return;
         }
@@ -694,7 +766,7 @@ impl Kernel {
         let mut refused = 0u64;
         while self.idle & !refused != 0 && self.stop.is_none() {
             let cpu = (self.idle & !refused).trailing_zeros() as CpuId;
-            let Some(tid) = self.with_sched(|s, ctx| s.pick(cpu, ctx)) else {
+            let Some(tid) = self.sched_pick(cpu) else {
                 refused |= 1 << cpu;
                 continue;
             };

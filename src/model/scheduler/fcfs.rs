@@ -47,6 +47,9 @@ impl Scheduler for Fcfs {
     fn fixed_slice(&self) -> Option<Option<Ticks>> {
         Some(None)
     }
+    fn take_fifo(&mut self) -> Option<Fcfs> {
+        Some(std::mem::take(self))
+    }
     fn wants_leave(&self) -> bool {
         false
     }

@@ -286,6 +286,16 @@ pub trait Scheduler {
     fn fixed_slice(&self) -> Option<Option<Ticks>> {
         None
     }
+    /// If everything this policy does besides its [`Scheduler::fixed_slice`] is one first-in
+    /// first-out ready queue (FCFS, Round Robin), that queue, moved out (the policy is left
+    /// empty): the kernel then holds the queue itself and its calls inline instead of going
+    /// through `dyn Scheduler` at every ready thread and dispatch. Asked once per run, before
+    /// any thread is ready, and only of a policy with a fixed slice whose `on_leave` is not
+    /// wanted ([`Scheduler::wants_leave`]) and which never pre-empts. The default, `None`,
+    /// is always correct.
+    fn take_fifo(&mut self) -> Option<Fcfs> {
+        None
+    }
     /// `tid` left `cpu` after executing `ran` CPU ticks since it was dispatched, for `why`.
     fn on_leave(&mut self, _tid: ThreadId, _cpu: CpuId, _ran: Ticks, _why: LeaveReason, _ctx: &mut Ctx<'_>) {}
     /// Whether the kernel must call [`Scheduler::on_leave`]; asked once per run. A policy whose

@@ -79,6 +79,9 @@ impl Scheduler for RoundRobin {
     fn fixed_slice(&self) -> Option<Option<Ticks>> {
         Some(Some(self.quantum))
     }
+    fn take_fifo(&mut self) -> Option<Fcfs> {
+        Some(std::mem::take(&mut self.fifo))
+    }
     fn wants_leave(&self) -> bool {
         false
     }
