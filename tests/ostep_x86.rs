@@ -268,6 +268,12 @@ fn located_errors() {
     );
     assert!(err("x86", "  .top\nhalt\n").contains("line 1, column 3: label `.top` must start its line"));
     assert!(err("x86", "# nothing\n").contains("has no instruction"));
+    // No `halt`: the thread runs off the end, which x86.py cannot do either; it panicked here
+    // (a walk), with one thread and with two.
+    for threads in ["-t 1", "-t 2"] {
+        let e = run("x86", ".main\nmov 2000, %ax\n", threads).unwrap_err();
+        assert_eq!(e, "-p: thread 0 ran past the program's last instruction: end the program with halt", "{threads}");
+    }
 }
 
 /// Flags are checked as x86.py checks them; errors name the flag.

@@ -296,7 +296,7 @@ impl X86Workload {
                 if o.program.is_empty() { "program" } else { &o.program }
             ),
             description: format!(
-                "OSTEP's threads-{}/x86.py: {} threads run the program on one CPU, one instruction per tick, switched every {} instructions{}.",
+                "OSTEP's threads-{}/x86.py: {} threads run the program on one CPU, one instruction per µs, switched every {} instructions{}.",
                 o.dialect.name(),
                 o.threads,
                 o.interrupt,
@@ -405,7 +405,8 @@ fn conditions(flags: Flags) -> [bool; 6] {
 
 impl X86Workload {
     /// Reads x86.py's rows from `ran`, the model's run of [`Self::scenario`]. Errors: the run
-    /// did not complete (it did not halt within [`MAX_INSTRUCTIONS`], or faulted).
+    /// did not complete (it did not halt within [`MAX_INSTRUCTIONS`], or faulted), or a thread
+    /// ran past the program's last instruction (no `halt`).
     pub fn answers(&self, o: &X86Options, ran: Ran<'_>) -> Result<X86Answers, OstepError> {
         ran.completed("-p")?;
         let n = o.threads;
@@ -468,6 +469,14 @@ impl X86Workload {
                 }
                 What::State { tid, state, cause } => match (state, cause) {
                     (ThreadState::Terminated, _) => {
+                        // x86.py has no instruction after the program's last (it stops on a
+                        // missing one): a thread that ran off the end is the program's fault.
+                        if pc[tid] >= prologue[tid] + self.asm.texts.len() {
+                            let message = format!(
+                                "thread {tid} ran past the program's last instruction: end the program with halt"
+                            );
+                            return Err(OstepError::new("-p", message));
+                        }
                         rows.push(instruction_row(tid, pc[tid], &regs[tid], flags[tid], &cells));
                         pending = Some(RowKind::HaltSwitch);
                         on_cpu = None;
