@@ -320,8 +320,14 @@ fn scenario_is_the_models() {
     // The last line carries the assembled program, which reads back as the assembly does.
     assert!(code.lines().last().unwrap().starts_with(assembled::PREFIX), "{code}");
     assert_eq!(assembled::read(&code), x86::parse_program(&code).unwrap());
-    let (_, result) = threadlab::model::run(&r.scenario).unwrap();
+    let (sys, result) = threadlab::model::run(&r.scenario).unwrap();
     assert_eq!(result.outcome, threadlab::model::Outcome::Completed);
+    // The page's thread table names an x86 thread's registers as x86.py does (a walk read
+    // `r0=1 r1=2 r6=128000` beside a code view saying %ax); a model program keeps r0…r7.
+    let x86_names: Vec<String> = [0, 1, 6].iter().map(|&i| sys.programs[0].register_name(i)).collect();
+    assert_eq!(x86_names, ["ax", "bx", "sp"]);
+    let plain = threadlab::page::run::Run::from_json(include_str!("../presets/race-unsafe.json")).unwrap();
+    assert_eq!(plain.system.programs[0].register_name(1), "r1");
 }
 
 /// `--json`: the rows with their kinds and the final state, always solved.

@@ -559,6 +559,15 @@ impl Program {
     pub fn text(&self, pc: usize) -> &str {
         self.texts.get(pc).map_or("(finished)", String::as_str)
     }
+
+    /// Register `r`'s name as the program's author writes it: `r0`…`r7`, or for OSTEP's x86
+    /// assembly x86.py's names (`ax`, … `sp`, `bp`: [`super::x86::REGISTERS`]).
+    pub fn register_name(&self, r: usize) -> String {
+        match self.instrs.iter().any(|i| matches!(i, Instr::X86 { .. })) {
+            true => super::x86::REGISTERS.get(r).map_or_else(|| format!("r{r}"), |n| n.to_string()),
+            false => format!("r{r}"),
+        }
+    }
 }
 
 /// A parse error at a 1-based line and column of the program text.

@@ -54,6 +54,7 @@ fn ThreadRow(props: &ThreadRowProps) -> Html {
     let t = &sys.threads[props.tid];
     let process = &sys.processes[t.pid];
     let (line, text) = run.instruction(t.tid, view.pc);
+    let program = &sys.programs[t.program];
     // Its instruction failed: the run stopped there; it no longer holds its CPU.
     let fault = run.fault_of(t.tid, props.time);
     let cpu = view.cpu.filter(|_| fault.is_none());
@@ -63,8 +64,13 @@ fn ThreadRow(props: &ThreadRowProps) -> Html {
         (ThreadState::Terminated, _) | (_, None) => view.pc.to_string(),
         (_, Some(l)) => format!("{} (line {l})", view.pc),
     };
-    let regs: Vec<String> =
-        view.registers.iter().enumerate().filter(|(_, v)| **v != 0).map(|(i, v)| format!("r{i}={v}")).collect();
+    let regs: Vec<String> = view
+        .registers
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| **v != 0)
+        .map(|(i, v)| format!("{}={v}", program.register_name(i)))
+        .collect();
     let waits = match (view.waiting, props.spinning_on) {
         (Some(w), _) => w.describe(sys, t.pid),
         (None, Some(l)) => format!("spin lock `{}` (spinning: it retries on its CPU)", process.objects.spinlocks[l]),
