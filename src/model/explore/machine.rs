@@ -119,41 +119,27 @@ impl Machine {
     /// Whether `tid`'s next step touches nothing another thread can see or change (no variable,
     /// no synchronisation object): such a step commutes with every step of every other thread.
     pub fn next_step_is_local(&mut self, sys: &System, tid: ThreadId) -> bool {
-        // Run the free instructions at the PC on a copy of the context (they touch neither
-        // memory nor objects) to find the instruction the step executes.
-        let program = sys.program_of(tid);
-        let pid = sys.threads[tid].pid;
-        let mut ctx = self.threads[tid].ctx.clone();
-        loop {
-            let Some(&instr) = program.instrs.get(ctx.pc) else { return true };
-            if interpreter::cost(&instr, &mut |s| fixed(s)) > 0 || !is_local(&instr) {
-                return is_local(&instr);
-            }
-            let proc = ProcessState {
-                pid,
-                memory: &mut self.memory,
-                sync: &mut self.sync,
-                channels: &mut self.channels,
-                cells: &mut self.cells,
-            };
-            match interpreter::execute(instr, tid, &mut ctx, proc, 0, &mut |s| fixed(s)).flow {
-                Flow::Next(pc) => ctx.pc = pc,
-                _ => return true, // exit
-            }
-        }
+        self.next_step(sys, tid).is_none_or(|(_, instr)| is_local(&instr))
     }
 
     /// The PC of the instruction `tid`'s next step executes (after the free instructions at its
     /// PC, as [`Machine::next_step_is_local`] finds it); `None` when only free instructions are
     /// left before it ends.
     pub fn next_pc(&mut self, sys: &System, tid: ThreadId) -> Option<usize> {
+        self.next_step(sys, tid).map(|(pc, _)| pc)
+    }
+
+    /// The instruction `tid`'s next step executes, and its PC: the first that costs time or is
+    /// not local, found by running the free instructions at the PC on a copy of the context
+    /// (they touch neither memory nor objects); `None` when the thread ends first.
+    fn next_step(&mut self, sys: &System, tid: ThreadId) -> Option<(usize, Instr)> {
         let program = sys.program_of(tid);
         let pid = sys.threads[tid].pid;
         let mut ctx = self.threads[tid].ctx.clone();
         loop {
             let &instr = program.instrs.get(ctx.pc)?;
             if interpreter::cost(&instr, &mut |s| fixed(s)) > 0 || !is_local(&instr) {
-                return Some(ctx.pc);
+                return Some((ctx.pc, instr));
             }
             let proc = ProcessState {
                 pid,
@@ -164,7 +150,7 @@ impl Machine {
             };
             match interpreter::execute(instr, tid, &mut ctx, proc, 0, &mut |s| fixed(s)).flow {
                 Flow::Next(pc) => ctx.pc = pc,
-                _ => return None,
+                _ => return None, // exit
             }
         }
     }
