@@ -305,3 +305,13 @@ export function bigRun(rounds, maxSteps) {
   s.limits = { max_steps: maxSteps, max_time: 1_000_000_000 };
   return JSON.stringify(s, null, 2);
 }
+
+/** How many answers the OSTEP mode's panel has had (its `data-answers`). */
+export const ostepAnswers = async (page) => Number(await byId(page, 'lab-ostep').getAttribute('data-answers'));
+
+/** Waits for the OSTEP mode's answer after the `before`-th ([`ostepAnswers`]). */
+export const nextOstepAnswer = (page, before) => page.waitForFunction(
+  (n) => Number(document.querySelector('[data-testid="lab-ostep"]')?.dataset.answers) > n,
+  before,
+  { timeout: T.load },
+);

@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
-import { CLI, T, TEST_TIMEOUT, byId, cliFile, newPage, openApp, shot, useApp, waitForPreset, waitNum } from './lib.mjs';
+import {
+  CLI, T, TEST_TIMEOUT, byId, cliFile, newPage, nextOstepAnswer, openApp, ostepAnswers, shot, useApp, waitForPreset, waitNum,
+} from './lib.mjs';
 
 const app = useApp();
 
@@ -32,13 +34,9 @@ test('x86.py in the OSTEP mode: the program area, the CLI\'s text, and the run o
   await byId(page, 'ostep-program').waitFor({ timeout: T.ui });
   const program = await byId(page, 'ostep-program').inputValue();
   assert.match(program, /halt/);
-  const before = Number(await byId(page, 'lab-ostep').getAttribute('data-answers'));
+  const before = await ostepAnswers(page);
   await byId(page, 'ostep-run').click();
-  await page.waitForFunction(
-    (n) => Number(document.querySelector('[data-testid="lab-ostep"]')?.dataset.answers) > n,
-    before,
-    { timeout: T.load },
-  );
+  await nextOstepAnswer(page, before);
   // The CLI on a file holding the same text, run where `count.s` names it.
   writeFileSync(path.join(dir, 'count.s'), program);
   const cli = spawnSync(CLI, ['ostep', 'x86', ...flags.split(' ')], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
@@ -70,13 +68,9 @@ test('the x86 program area fits 390 px without sideways scroll, axe clean; a bad
   await page.goto(`${app.url}/?preset=race-unsafe&mode=ostep`, { waitUntil: 'load', timeout: T.load });
   await byId(page, 'ostep-line').fill('x86 -p count.s -t 2 -i 3 -a bx=2 -M 2000 -c');
   await byId(page, 'ostep-program').fill('.main\nmov 2000, %ax\nj .nowhere\nhalt\n');
-  const before = Number(await byId(page, 'lab-ostep').getAttribute('data-answers'));
+  const before = await ostepAnswers(page);
   await byId(page, 'ostep-run').click();
-  await page.waitForFunction(
-    (n) => Number(document.querySelector('[data-testid="lab-ostep"]')?.dataset.answers) > n,
-    before,
-    { timeout: T.load },
-  );
+  await nextOstepAnswer(page, before);
   // The error names -p, the line and the column; the program stays as typed.
   assert.match(await byId(page, 'ostep-error').textContent(), /-p: count\.s line 3, column 3: unknown label \.nowhere: no line \.nowhere names an instruction/);
   assert.equal(await byId(page, 'ostep-program').inputValue(), '.main\nmov 2000, %ax\nj .nowhere\nhalt\n');

@@ -13,7 +13,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
-import { CLI, T, TEST_TIMEOUT, byId, cliFile, newPage, num, openApp, shot, text, useApp, waitForPreset, waitNum } from './lib.mjs';
+import {
+  CLI, T, TEST_TIMEOUT, byId, cliFile, newPage, nextOstepAnswer as nextAnswer, num, openApp, ostepAnswers as answers, shot, text, useApp,
+  waitForPreset, waitNum,
+} from './lib.mjs';
 
 const app = useApp();
 
@@ -28,28 +31,15 @@ function ostep(line) {
 
 /** Types `line` in the command line field and runs it; waits for the answer. */
 async function run(page, line) {
-  const before = Number(await byId(page, 'lab-ostep').getAttribute('data-answers'));
+  const before = await answers(page);
   await byId(page, 'ostep-line').fill(line);
   await byId(page, 'ostep-run').click();
-  await page.waitForFunction(
-    (n) => Number(document.querySelector('[data-testid="lab-ostep"]')?.dataset.answers) > n,
-    before,
-    { timeout: T.load },
-  );
+  await nextAnswer(page, before);
 }
 
 /** The monospace block's text, exactly. */
 const block = (page, id) => byId(page, id).evaluate((el) => el.textContent);
 
-/** How many answers the panel has had. */
-const answers = async (page) => Number(await byId(page, 'lab-ostep').getAttribute('data-answers'));
-
-/** Waits for the answer after the `before`-th. */
-const nextAnswer = (page, before) => page.waitForFunction(
-  (n) => Number(document.querySelector('[data-testid="lab-ostep"]')?.dataset.answers) > n,
-  before,
-  { timeout: T.load },
-);
 
 /** The CLI's error for `line` as the page words it (`threadlab: ` and backquotes aside). */
 const cliError = (line) => {
