@@ -870,41 +870,27 @@ impl PageState {
     /// not again if it is the one that failed); if it fails too, the page says which files and
     /// offers to retry the one first asked for ([`PageState::retry`]).
     fn fetch_failed(&mut self, source: Source, via: &Via, why: &str) {
-        let name = |s: &Source| {
-            let key = s.key();
-            presets::menu_entry(&key).map_or(key.clone(), |p| p.name.to_string())
-        };
+        let name = |s: &Source| label(s, &s.key());
         let file = |s: &Source| presets::url(&s.key());
+        let said = format!("The preset {} could not be fetched ({}): {why}.", name(&source), file(&source));
         if self.shown.is_some() {
-            let message = format!(
-                "The preset \u{201c}{}\u{201d} could not be fetched ({}): {why}.",
-                name(&source),
-                file(&source)
-            );
-            self.notice = Some(message);
+            self.notice = Some(said);
             return;
         }
         let first = self.retry.get_or_insert(source.clone()).clone();
         if *via == Via::Start && source.key() != DEFAULT_PRESET {
-            let message = format!(
-                "The preset \u{201c}{}\u{201d} could not be fetched ({}): {why}. Showing the default one instead.",
-                name(&source),
-                file(&source)
-            );
-            self.notice = Some(message);
+            self.notice = Some(format!("{said} Showing the default one instead."));
             self.show_something();
             return;
         }
         let files = if first == source { file(&source) } else { format!("{}, then {}", file(&first), file(&source)) };
         self.error = Some(PageError::plain(format!(
-            "The preset \u{201c}{}\u{201d} could not be fetched ({files}): {why}. Nothing of yours is lost (your \
-             scenarios are kept in this browser): check the connection and retry.",
+            "The preset {} could not be fetched ({files}): {why}. Nothing of yours is lost (your scenarios are \
+             kept in this browser): check the connection and retry.",
             name(&first)
         )));
     }
 
-    /// Reports an error in `text`. The text is never lost: with no draft it becomes the draft.
-    /// At start, with nothing shown yet, the default preset opens instead.
     /// A shipped preset's file that does not read (a server that altered it) is named and not
     /// put in the editor: it is nobody's text.
     fn refuse(&mut self, e: ScenarioError, source: &Source, text: String, via: &Via) {
