@@ -112,6 +112,12 @@ impl WaitReason {
     /// What is waited for, for people: "I/O until t=12", "mutex `m`", "semaphore `s`",
     /// "read-write lock `l` to write", "thread `w1` to exit".
     pub fn describe(&self, sys: &System, pid: ProcessId) -> String {
+        self.describe_named(sys, pid, None)
+    }
+
+    /// [`WaitReason::describe`], the object called `name` if given instead of by its name in
+    /// process `pid` (the wait-for graph names a fork's copy as its node: `app.1/log`).
+    pub fn describe_named(&self, sys: &System, pid: ProcessId, name: Option<&str>) -> String {
         let mode = match self {
             WaitReason::RwLock { write: true, .. } => " to write",
             WaitReason::RwLock { write: false, .. } => " to read",
@@ -124,7 +130,7 @@ impl WaitReason {
             return "a child process to end".into();
         }
         match self.object(sys, pid) {
-            Some((kind, name)) => format!("{kind} `{name}`{mode}"),
+            Some((kind, own)) => format!("{kind} `{}`{mode}", name.unwrap_or(&own)),
             None => match *self {
                 WaitReason::Io { until } => format!("I/O until t={until}"),
                 _ => unreachable!("every wait but I/O names an object"),

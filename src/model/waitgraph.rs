@@ -69,10 +69,16 @@ impl Want {
     /// The wait in words, after the thread's name: "waits for mutex `m`", "waits for read-write
     /// lock `l` to write", "spins on spin lock `s`".
     pub fn describe(self, sys: &System, pid: ProcessId) -> String {
+        self.describe_named(sys, pid, None)
+    }
+
+    /// [`Want::describe`], the object called `name` if given ([`WaitReason::describe_named`]).
+    pub fn describe_named(self, sys: &System, pid: ProcessId, name: Option<&str>) -> String {
         match self {
-            Want::Blocked(reason) => format!("waits for {}", reason.describe(sys, pid)),
+            Want::Blocked(reason) => format!("waits for {}", reason.describe_named(sys, pid, name)),
             Want::Spinning(lock) => {
-                format!("spins on spin lock `{}`", sys.processes[pid].objects.name(ObjectKind::Spinlock, lock))
+                let own = sys.processes[pid].objects.name(ObjectKind::Spinlock, lock);
+                format!("spins on spin lock `{}`", name.unwrap_or(own))
             }
         }
     }
@@ -411,22 +417,16 @@ impl WaitGraph {
     /// (the scenario's, not the first process's), its name alone.
     pub fn object_name(sys: &System, obj: ObjectRef) -> String {
         let p = &sys.processes[obj.pid];
-        let name = WaitGraph::own_name(sys, obj);
+        let name = match obj.kind {
+            ObjectKind::Mutex => p.mutexes.get(obj.id).map_or("?", String::as_str),
+            kind => p.objects.name(kind, obj.id),
+        };
         let shared = obj.kind == ObjectKind::Channel
             || (obj.kind == ObjectKind::Mutex && sys.sharing.mutex_copies(obj.pid, obj.id).is_some());
         match sys.processes.len() {
             1 => name.to_string(),
             _ if shared => name.to_string(),
             _ => format!("{}/{name}", p.name),
-        }
-    }
-
-    /// An object's name in its process, as the scenario declares it.
-    fn own_name(sys: &System, obj: ObjectRef) -> &str {
-        let p = &sys.processes[obj.pid];
-        match obj.kind {
-            ObjectKind::Mutex => p.mutexes.get(obj.id).map_or("?", String::as_str),
-            kind => p.objects.name(kind, obj.id),
         }
     }
 
@@ -438,11 +438,8 @@ impl WaitGraph {
             let want = self.want(e.thread).expect("a waiting edge's thread waits");
             // The object named as its node is ("app.1/log" beside "app/log" when a fork
             // copied it), not by its name alone.
-            let obj = self.objects[e.object];
-            let (own, node) = (WaitGraph::own_name(sys, obj), WaitGraph::object_name(sys, obj));
-            let words =
-                want.describe(sys, sys.threads[e.thread].pid).replacen(&format!("`{own}`"), &format!("`{node}`"), 1);
-            return format!("{who} {words}");
+            let node = WaitGraph::object_name(sys, self.objects[e.object]);
+            return format!("{who} {}", want.describe_named(sys, sys.threads[e.thread].pid, Some(&node)));
         }
         let obj = self.objects[e.object];
         let mode = if obj.kind == ObjectKind::RwLock { " to write" } else { "" };
