@@ -4,7 +4,8 @@
 // scenario, named after the command without the program's text, and plays it with the
 // makespan `threadlab run` gives (one tick per instruction). At 390 px the program area fits
 // without sideways scroll and passes axe; a bad program's error names -p, the line and the
-// column, and the program stays as typed.
+// column, and the program stays as typed. A racy run (OSTEP's looping-race-nolock.s, 2 threads)
+// opened shows cell 2000 in the memory view and marks its lost update where the CLI's trace does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,8 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
 import {
-  CLI, T, TEST_TIMEOUT, byId, cliFile, newPage, nextOstepAnswer, openApp, ostepAnswers, shot, useApp, waitForPreset, waitNum,
+  CLI, T, TEST_TIMEOUT, byId, cliFile, newPage, nextOstepAnswer, num, openApp, ostepAnswers, shot, text, useApp, waitForPreset,
+  waitNum,
 } from './lib.mjs';
 
 const app = useApp();
@@ -79,5 +81,53 @@ test('the x86 program area fits 390 px without sideways scroll, axe clean; a bad
   const axe = await new AxeBuilder({ page }).analyze();
   assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(' ')})`), []);
   await shot(page, 'ostep-x86-390');
+  page.done();
+});
+
+// OSTEP's threads-intro/looping-race-nolock.s: `bx` rounds of `value++` at address 2000.
+const LOOPING_RACE = `.main
+.top
+mov 2000, %ax  # get 'value' at address 2000
+add $1, %ax    # increment it
+mov %ax, 2000  # store it back
+sub  $1, %bx
+test $0, %bx
+jgt .top
+halt
+`;
+
+test('a racy x86 run opened: the memory view shows cell 2000 and marks the lost update', { timeout: TEST_TIMEOUT }, async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'threadlab-x86-race-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // The CLI's trace of the same run: x86 steps whose store marks a lost update.
+  const flags = '-p race.s -t 2 -i 2 -a bx=1 -M 2000 -c';
+  writeFileSync(path.join(dir, 'race.s'), LOOPING_RACE);
+  const scenario = spawnSync(CLI, ['ostep', 'x86', ...flags.split(' '), '--scenario'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(scenario.status, 0, scenario.stderr);
+  const file = path.join(dir, 'race.json');
+  writeFileSync(file, scenario.stdout);
+  const want = cliFile(file, '--trace');
+  const lost = want.trace.events.filter((e) => e.type === 'x86' && e.step.lost > 0);
+  // Worked in tests/x86_memory.rs: thread 1 stores its 1 at t = 7 over thread 0's 1 of t = 5.
+  assert.deepEqual(lost.map((e) => [e.time, e.tid]), [[7, 1]]);
+
+  const page = await newPage(app, t);
+  await openApp(page, app, 'race-unsafe');
+  await byId(page, 'mode-ostep').click();
+  await byId(page, 'ostep-line').fill(`x86 ${flags}`);
+  await byId(page, 'ostep-program').waitFor({ timeout: T.ui });
+  await byId(page, 'ostep-program').fill(LOOPING_RACE);
+  const before = await ostepAnswers(page);
+  await byId(page, 'ostep-run').click();
+  await nextOstepAnswer(page, before);
+  await byId(page, 'ostep-open').click();
+  await waitForPreset(page, 'custom');
+  await byId(page, 'btn-next-lost').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="scrub"]').value) === 7);
+  // The cell, named by its address as x86.py's -M column is, holds the 1 just stored.
+  assert.equal(await num(page, 'var-x86-2000'), 1);
+  assert.equal(await text(page, 'lost-warning'), "⚠ lost update: Thread 1 stored 1 over Thread 0's write (Thread 0's +1 is lost)");
+  assert.match(await text(page, 'lost-why'), /Thread 1 loaded 2000 = 0 at t = 3 µs/);
+  await shot(page, 'ostep-x86-lost-update');
   page.done();
 });

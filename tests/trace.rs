@@ -3,7 +3,7 @@
 mod common;
 use common::*;
 use threadlab::model::scenario::Policy;
-use threadlab::model::trace::{IntervalKind, Load, Overwritten, ThreadState};
+use threadlab::model::trace::{IntervalKind, Load, Overwritten, Place, ThreadState};
 
 /// Two threads on two CPUs doing counter++ twice, in lock-step (1 tick per instruction).
 fn lockstep() -> (threadlab::model::System, threadlab::model::RunResult) {
@@ -92,7 +92,7 @@ fn lost_updates_name_the_overwritten_write() {
     let lost = trace.lost_updates_at(&sys, 6);
     assert_eq!(lost.len(), 1);
     let l = &lost[0];
-    assert_eq!((l.pid, l.var, l.tid, l.value), (0, 0, 1, 2));
+    assert_eq!((l.pid, l.place, l.tid, l.value), (0, Place::Var(0), 1, 2));
     // Thread 0 wrote 2 over the 1 that thread 1 had stored at t=3: a +1. Both loaded 1 at t=4
     // (the second round's load runs [3, 4)), and both stores land at t=6, CPU 0's first.
     let load = |time, value| Some(Load { time, value });

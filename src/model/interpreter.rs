@@ -41,8 +41,8 @@ pub struct Origin {
 }
 
 impl Origin {
-    /// Loaded from `var` holding a value of lineage `chain`.
-    fn of(var: VarId, chain: u64) -> Self {
+    /// Loaded from `var` (or x86 cell address `var`) holding a value of lineage `chain`.
+    pub(crate) fn of(var: VarId, chain: u64) -> Self {
         Origin { var_plus_one: var as u32 + 1, chain: chain as u32 }
     }
 
@@ -52,6 +52,22 @@ impl Origin {
     fn chain_behind(&self, var: VarId, chain: u64) -> Option<i64> {
         (self.var_plus_one == var as u32 + 1).then(|| i64::from((chain as u32).wrapping_sub(self.chain) as i32))
     }
+}
+
+/// Stores `value`, from a register whose value came from `origin`, into `cell`, whose key
+/// (a variable's [`VarId`], or an x86 cell's address: an x86 program has no variables) is
+/// `key`; returns the lost updates the store marks. The lineage rule ([`Cell`]): the stored
+/// value's lineage is the loaded value's plus this store; a value not loaded from the cell
+/// continues the current lineage (it overwrites nothing it could have seen). The mark: the
+/// stores of the current lineage cut off, if any.
+pub(crate) fn store_lineage(cell: &mut Cell, origin: &mut Origin, key: usize, value: i64) -> u32 {
+    let behind = origin.chain_behind(key, cell.chain).unwrap_or(0);
+    let chain = (cell.chain as i64 - behind) as u64 + 1;
+    *cell = Cell { value, writes: cell.writes + 1, chain };
+    // The register now holds what memory holds: a later store from it loses nothing unless
+    // someone else writes in between.
+    *origin = Origin::of(key, chain);
+    behind.clamp(0, i64::from(u32::MAX)) as u32
 }
 
 /// What the thread does after the instruction. Kept to 24 bytes (a fault, rare, is boxed) so an
@@ -268,17 +284,7 @@ pub fn execute(
         }
         Instr::Store { reg, var } => {
             let value = ctx.regs[reg as usize];
-            let cell = &mut proc.memory()[var];
-            // The stored value's lineage is the loaded value's plus this store; a value not
-            // loaded from the variable continues the current lineage (it overwrites nothing it
-            // could have seen). The mark: the stores of the current lineage cut off, if any.
-            let behind = ctx.loaded_from[reg as usize].chain_behind(var, cell.chain).unwrap_or(0);
-            let chain = (cell.chain as i64 - behind) as u64 + 1;
-            *cell = Cell { value, writes: cell.writes + 1, chain };
-            // The register now holds what memory holds: a later store from it loses nothing
-            // unless someone else writes in between.
-            ctx.loaded_from[reg as usize] = Origin::of(var, chain);
-            let lost = behind.clamp(0, i64::from(u32::MAX)) as u32;
+            let lost = store_lineage(&mut proc.memory()[var], &mut ctx.loaded_from[reg as usize], var, value);
             Effect::next(pc + 1).with(Change::Mem { var, value, lost })
         }
         Instr::Add { reg, operand } => {

@@ -552,6 +552,9 @@ pub struct Program {
     pub lines: Vec<u32>,
     /// `texts[pc]` is the source text of instruction `pc`, trimmed, without comment.
     pub texts: Vec<String>,
+    /// For an x86.py program ([`super::x86`]): its `.var` names and their cells' addresses, in
+    /// declaration order, so that views name a cell as x86.py does. Empty for a model program.
+    pub cells: Vec<(String, i64)>,
 }
 
 impl Program {
@@ -567,6 +570,12 @@ impl Program {
             true => super::x86::REGISTERS.get(r).map_or_else(|| format!("r{r}"), |n| n.to_string()),
             false => format!("r{r}"),
         }
+    }
+
+    /// An x86.py cell's name as x86.py prints it: the `.var` declared at address `addr`, else
+    /// the address itself (`2000`).
+    pub fn cell_name(&self, addr: i64) -> String {
+        self.cells.iter().find(|c| c.1 == addr).map_or_else(|| addr.to_string(), |c| c.0.clone())
     }
 }
 
@@ -701,7 +710,7 @@ fn read(
         return Err(ProgramError { line, column: 1, message: "`loop` has no matching `end`".into() });
     }
     p.resolve_jumps()?;
-    Ok(Program { instrs: p.instrs, lines: p.lines, texts: p.texts })
+    Ok(Program { instrs: p.instrs, lines: p.lines, texts: p.texts, cells: Vec::new() })
 }
 
 /// One instruction of the language, for the parser's hints and the page's language reference

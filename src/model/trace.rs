@@ -409,6 +409,10 @@ pub struct Snapshot {
     pub cpus: Vec<Option<CpuInterval>>,
     /// Stores at exactly `time`, in order, as (pid, var, writing thread).
     pub just_written: Vec<(ProcessId, VarId, ThreadId)>,
+    /// `cells[pid]`: the numbered cells of an x86.py program ([`super::x86`]) written so far,
+    /// with their values (empty for a process that has none).
+    #[serde(skip)]
+    pub cells: Vec<super::x86::Cells>,
     /// The ready queue after `time`'s dispatching, head first (cut at [`QUEUE_SAMPLE_MAX`]).
     pub ready_queue: QueueSample,
 }
@@ -474,7 +478,7 @@ impl Trace {
         }
         let queued = self.ready_queue.partition_point(|q| q.time <= time);
         let ready_queue = queued.checked_sub(1).map(|i| self.ready_queue[i].clone()).unwrap_or_default();
-        let Fold { threads, variables, mutex_owners, mutex_waiters, mut objects, .. } = fold;
+        let Fold { threads, variables, mutex_owners, mutex_waiters, mut objects, cells, .. } = fold;
         // A running thread at a `spin_lock` someone else holds is spinning.
         for (tid, t) in threads.iter().enumerate() {
             let pid = sys.threads[tid].pid;
@@ -494,6 +498,7 @@ impl Trace {
             objects,
             cpus: on_cpu,
             just_written,
+            cells,
             ready_queue,
         }
     }
@@ -513,6 +518,8 @@ pub struct Fold {
     /// Each process's other synchronisation objects; no spin lock's `spinning` is filled in
     /// (the snapshot finds the spinners from the threads' state at its instant).
     objects: Vec<ObjectsView>,
+    /// Each process's x86.py cells (values only).
+    cells: Vec<super::x86::Cells>,
 }
 
 impl Fold {
@@ -539,6 +546,7 @@ impl Fold {
             mutex_owners: sys.processes.iter().map(|p| vec![None; p.mutexes.len()]).collect(),
             mutex_waiters: sys.processes.iter().map(|p| vec![Vec::new(); p.mutexes.len()]).collect(),
             objects: sys.processes.iter().map(ObjectsView::start).collect(),
+            cells: vec![Default::default(); sys.processes.len()],
         }
     }
 
@@ -591,7 +599,10 @@ impl Fold {
                     }
                 }
                 What::Mem { pid, var, value, .. } => self.variables[pid][var] = value,
-                What::X86 { tid, step, .. } => {
+                What::X86 { pid, tid, step } => {
+                    if let Some((addr, value)) = step.cell() {
+                        self.cells[pid].set(addr, value);
+                    }
                     for (reg, value) in step.regs() {
                         self.threads[tid].registers[reg as usize] = value;
                     }
@@ -623,6 +634,7 @@ impl Fold {
                     (copy.pc, copy.registers, copy.flags) = (pc, registers, flags);
                     let parent = sys.threads[tid].pid;
                     self.variables[child] = self.variables[parent].clone();
+                    self.cells[child] = self.cells[parent].clone();
                     let owners = (self.mutex_owners[parent].iter().enumerate()).map(|(m, &o)| {
                         super::procs::forked_owner(o, sys.sharing.mutex_copies(parent, m).is_some(), tid, thread)
                     });
@@ -660,13 +672,35 @@ pub struct Overwritten {
     pub load: Option<Load>,
 }
 
+/// What a store wrote: a variable, or a numbered cell of an x86.py program ([`super::x86`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Place {
+    /// A variable of the process.
+    Var(VarId),
+    /// An x86.py cell, by address.
+    Cell(i64),
+}
+
+impl Place {
+    /// Its name in process `pid` of `sys`: the variable's, or the cell's as x86.py names it
+    /// ([`super::program::Program::cell_name`]).
+    pub fn name(self, sys: &System, pid: ProcessId) -> String {
+        let p = &sys.processes[pid];
+        match self {
+            Place::Var(v) => p.space.variables[v].clone(),
+            Place::Cell(a) => p.threads.first().map_or_else(|| a.to_string(), |&t| sys.program_of(t).cell_name(a)),
+        }
+    }
+}
+
 /// A store that overwrote writes it never saw (a lost update, the race made visible).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LostUpdate {
-    /// Process whose variable it is.
+    /// Process whose variable or cell it is.
     pub pid: ProcessId,
-    /// The variable.
-    pub var: VarId,
+    /// The variable or cell.
+    pub place: Place,
     /// Thread that stored.
     pub tid: ThreadId,
     /// Value it stored.
@@ -678,13 +712,24 @@ pub struct LostUpdate {
     pub overwritten: Vec<Overwritten>,
 }
 
+/// The write an event records, if any: (process, place, thread, value written, lost updates
+/// it marks). A variable's `store` and atomics, and an x86 instruction that wrote a cell.
+fn write_of(what: &What) -> Option<(ProcessId, Place, ThreadId, i64, u32)> {
+    match *what {
+        What::Mem { pid, var, value, tid, lost } => Some((pid, Place::Var(var), tid, value, lost)),
+        What::Atomic { pid, var, tid, wrote: Some(value), .. } => Some((pid, Place::Var(var), tid, value, 0)),
+        What::X86 { pid, tid, step } => step.cell().map(|(a, v)| (pid, Place::Cell(a), tid, v, step.lost())),
+        _ => None,
+    }
+}
+
 impl Trace {
     /// Times (ticks) of the stores with `lost > 0`, ascending and distinct.
     pub fn lost_update_times(&self) -> Vec<Ticks> {
         let events = &self.events;
         let mut out: Vec<Ticks> = Vec::new();
         for e in events {
-            if matches!(e.what, What::Mem { lost, .. } if lost > 0) && out.last() != Some(&e.time) {
+            if write_of(&e.what).is_some_and(|w| w.4 > 0) && out.last() != Some(&e.time) {
                 out.push(e.time);
             }
         }
@@ -693,17 +738,18 @@ impl Trace {
 
     /// The lost updates of the stores at exactly `time` (ticks). Pure: reads the trace only.
     ///
-    /// A store with `lost = n` cut the `n` newest stores of its variable's lineage, taken here as
-    /// the `n` previous writes of that variable (the same stores unless a cut store had itself
-    /// been cut and put back).
-    /// Each write's delta is its value minus the value before it (`initial` if it was the first).
+    /// A store with `lost = n` cut the `n` newest stores of its variable's (or cell's) lineage,
+    /// taken here as the `n` previous writes of that variable (the same stores unless a cut
+    /// store had itself been cut and put back).
+    /// Each write's delta is its value minus the value before it (`initial` if it was the
+    /// first; 0 for a cell).
     pub fn lost_updates_at(&self, sys: &System, time: Ticks) -> Vec<LostUpdate> {
         let events = &self.events;
         let from = events.partition_point(|e| e.time < time);
         let upto = from + events[from..].iter().take_while(|e| e.time == time).count();
         let mut out = Vec::new();
         for (i, e) in events[..upto].iter().enumerate().skip(from) {
-            let What::Mem { pid, var, value, tid, lost } = e.what else { continue };
+            let Some((pid, place, tid, value, lost)) = write_of(&e.what) else { continue };
             if lost == 0 {
                 continue;
             }
@@ -713,17 +759,17 @@ impl Trace {
                 .iter()
                 .enumerate()
                 .rev()
-                .filter_map(|(j, e)| match e.what {
-                    What::Mem { pid: p, var: v, value, tid, .. } if p == pid && v == var => Some((j, tid, value)),
-                    What::Atomic { pid: p, var: v, wrote: Some(value), tid, .. } if p == pid && v == var => {
-                        Some((j, tid, value))
-                    }
+                .filter_map(|(j, e)| match write_of(&e.what) {
+                    Some((p, at, tid, value, _)) if p == pid && at == place => Some((j, tid, value)),
                     _ => None,
                 })
                 .take(lost as usize + 1)
                 .collect();
             let before = if newest_first.len() > lost as usize { newest_first.pop().map(|w| w.2) } else { None };
-            let mut prev = before.unwrap_or_else(|| sys.processes[pid].space.initial[var]);
+            let mut prev = before.unwrap_or(match place {
+                Place::Var(var) => sys.processes[pid].space.initial[var],
+                Place::Cell(_) => 0,
+            });
             let overwritten = newest_first
                 .into_iter()
                 .rev()
@@ -733,21 +779,26 @@ impl Trace {
                     Overwritten { tid, value, delta, time: events[j].time, load: self.load_before(sys, j) }
                 })
                 .collect();
-            out.push(LostUpdate { pid, var, tid, value, load: self.load_before(sys, i), overwritten });
+            out.push(LostUpdate { pid, place, tid, value, load: self.load_before(sys, i), overwritten });
         }
         out
     }
 }
 
 impl Trace {
-    /// For the store recorded at `events[at]` (a [`What::Mem`]): its thread's last `load` of the
-    /// same variable into the stored register, found by walking back over that thread's events.
-    /// An instruction records its change, then the PC moving past it (`Kernel::apply`), so a
-    /// register write followed by a PC just after a matching `load` is that load. The walk ends
-    /// there, or at the thread's previous store to the variable (a value derived from an older
-    /// load is not explained), or at the trace's start: about one loop round of that thread.
+    /// For the store recorded at `events[at]` (a [`What::Mem`], or an x86 `mov %r, addr`): its
+    /// thread's last `load` of the same variable (for a cell: the last `mov addr, %r`) into the
+    /// stored register, found by walking back over that thread's events. An instruction records
+    /// its change, then the PC moving past it (`Kernel::apply`), so a register write followed by
+    /// a PC just after a matching load is that load. The walk ends there, or at the thread's
+    /// previous store to the variable (a value derived from an older load is not explained), or
+    /// at the trace's start: about one loop round of that thread. For a cell the last load into
+    /// the register is the cell's: a store marks a lost update only for a value read from its
+    /// own cell ([`super::x86`] keeps where each register's value came from).
     fn load_before(&self, sys: &System, at: usize) -> Option<Load> {
-        let What::Mem { pid, var, tid, .. } = self.events[at].what else { return None };
+        use super::program::Operand;
+        use super::x86::Op;
+        let (pid, place, tid, ..) = write_of(&self.events[at].what)?;
         let prog = sys.program_of(tid);
         let instr_before = |pc: Option<usize>| pc.and_then(|pc| pc.checked_sub(1)).and_then(|pc| prog.instrs.get(pc));
         // The store's register: its PC event follows it.
@@ -755,22 +806,33 @@ impl Trace {
             What::Pc { tid: t, pc } if t == tid => Some(pc),
             _ => None,
         });
-        let Some(&Instr::Store { reg: stored, .. }) = instr_before(after) else { return None };
+        let stored = match instr_before(after) {
+            Some(&Instr::Store { reg, .. }) => reg,
+            Some(&Instr::X86 { op: Op::Store { src: Operand::Reg(reg), .. } }) => reg,
+            _ => return None,
+        };
+        let loads = |i: Option<&Instr>| match (i, place) {
+            (Some(&Instr::Load { var: v, .. }), Place::Var(var)) => v == var,
+            (Some(&Instr::X86 { op: Op::Load { dst, .. } }), Place::Cell(_)) => dst == stored,
+            _ => false,
+        };
         // The PC just after the event being looked at (the thread's next `Pc` event seen so far).
         let mut next_pc: Option<usize> = None;
         for e in self.events[..at].iter().rev() {
-            match e.what {
-                What::Pc { tid: t, pc } if t == tid => next_pc = Some(pc),
-                What::Reg { tid: t, reg, value } if t == tid && reg == stored => {
-                    if matches!(instr_before(next_pc), Some(&Instr::Load { var: v, .. }) if v == var) {
-                        return Some(Load { time: e.time, value });
-                    }
+            let value = match e.what {
+                What::Pc { tid: t, pc } if t == tid => {
+                    next_pc = Some(pc);
+                    None
                 }
-                What::Mem { pid: p, var: v, tid: t, .. } if t == tid && p == pid && v == var => return None,
-                What::Atomic { pid: p, var: v, tid: t, wrote: Some(_), .. } if t == tid && p == pid && v == var => {
-                    return None;
-                }
-                _ => {}
+                What::Reg { tid: t, reg, value } if t == tid && reg == stored => Some(value),
+                What::X86 { tid: t, step, .. } if t == tid => step.regs().find(|r| r.0 == stored).map(|r| r.1),
+                _ => None,
+            };
+            if let Some(value) = value.filter(|_| loads(instr_before(next_pc))) {
+                return Some(Load { time: e.time, value });
+            }
+            if write_of(&e.what).is_some_and(|w| w.0 == pid && w.1 == place && w.2 == tid) {
+                return None;
             }
         }
         None

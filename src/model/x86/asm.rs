@@ -148,7 +148,7 @@ impl Assembly {
         texts.extend(self.texts.iter().cloned());
         let mut lines = vec![1; prologue];
         lines.extend(self.lines.iter().copied());
-        Program { instrs, lines, texts }
+        Program { instrs, lines, texts, cells: self.vars.clone() }
     }
 }
 

@@ -115,7 +115,7 @@ pub fn read(source: &str) -> Result<Program, ProgramError> {
         return Err(err("the program changed after it was assembled: change it in the OSTEP mode, then open it again"));
     }
     let bad = || err("not an assembled form the OSTEP mode wrote: open the program from the OSTEP mode again");
-    let mut p = Program { instrs: Vec::new(), lines: Vec::new(), texts: Vec::new() };
+    let mut p = Program { instrs: Vec::new(), lines: Vec::new(), texts: Vec::new(), cells: Vec::new() };
     for token in tokens {
         let mut w = [0i64; 5];
         for (i, v) in token.split(',').enumerate() {
@@ -129,9 +129,17 @@ pub fn read(source: &str) -> Result<Program, ProgramError> {
         }
         p.instrs.push(instr);
     }
-    // The instruction lines, as the assembler finds them: not blank, not a label or `.var`.
+    // The instruction lines, as the assembler finds them: not blank, not a label or `.var`;
+    // and the `.var`s' cells, given out as the assembler does (from `DATA_START`, 4 apart per
+    // cell; the digest vouches that the text is the one assembled, so it is well formed).
+    let mut data = super::asm::DATA_START;
     for (n, raw) in source.lines().enumerate().skip(1) {
         let code = raw.split('#').next().unwrap_or("").trim();
+        let mut words = code.split_whitespace();
+        if words.next() == Some(".var") {
+            p.cells.push((words.next().unwrap_or_default().to_string(), data));
+            data += 4 * words.next().and_then(|c| c.parse::<i64>().ok()).unwrap_or(1);
+        }
         if !code.is_empty() && !code.starts_with('.') {
             p.lines.push(n as u32 + 1);
             p.texts.push(code.to_string());

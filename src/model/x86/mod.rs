@@ -29,7 +29,8 @@ pub mod asm;
 pub mod assembled;
 
 use super::Ticks;
-use super::interpreter::{Change, Context, Effect, Fault, Flow};
+use super::interpreter::{Change, Context, Effect, Fault, Flow, Origin};
+use super::memory::Cell;
 use super::program::{Flags, Operand, Reg};
 use super::wait::WaitReason;
 
@@ -312,37 +313,52 @@ impl<'de> serde::Deserialize<'de> for Op {
 
 /// A process's numbered memory cells, all 0 until written; the threads of the process share
 /// them. The cells written, sorted by address (a few per program: a vector is smaller code in
-/// the page's workers than a map).
+/// the page's workers than a map), each with its lineage as a variable's
+/// ([`super::memory::Cell`]), so that a store computed from a stale load is a lost update by
+/// the model's one rule.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Cells {
-    written: Vec<(i64, i64)>,
+    written: Vec<(i64, Cell)>,
 }
 
 impl Cells {
     /// The value at `addr` (0 if never written).
     pub fn get(&self, addr: i64) -> i64 {
+        self.cell(addr).value
+    }
+
+    /// The cell at `addr`: value and lineage (0, never written, if it was not).
+    pub fn cell(&self, addr: i64) -> Cell {
         match self.written.binary_search_by_key(&addr, |&(a, _)| a) {
             Ok(i) => self.written[i].1,
-            Err(_) => 0,
+            Err(_) => Cell::new(0),
         }
     }
 
-    /// Writes `value` at `addr`.
-    pub fn set(&mut self, addr: i64, value: i64) {
+    /// Puts `cell` at `addr`.
+    pub fn put(&mut self, addr: i64, cell: Cell) {
         match self.written.binary_search_by_key(&addr, |&(a, _)| a) {
-            Ok(i) => self.written[i].1 = value,
-            Err(i) => self.written.insert(i, (addr, value)),
+            Ok(i) => self.written[i].1 = cell,
+            Err(i) => self.written.insert(i, (addr, cell)),
         }
+    }
+
+    /// Writes `value` at `addr`, its lineage left as it was (for a replay of the trace, which
+    /// needs only the values).
+    pub fn set(&mut self, addr: i64, value: i64) {
+        let cell = self.cell(addr);
+        self.put(addr, Cell { value, ..cell });
     }
 
     /// The cells written, by address (some may hold 0 again).
     pub fn written(&self) -> impl Iterator<Item = (i64, i64)> + '_ {
-        self.written.iter().copied()
+        self.written.iter().map(|&(a, c)| (a, c.value))
     }
 }
 
 /// What one x86 instruction changed, for the trace: up to two registers (`pop` writes one and
-/// `sp`), a cell and the flags. Packed (40 bytes): it travels in every x86 step's effect.
+/// `sp`), a cell (with the lost updates its store marks) and the flags. Packed (40 bytes): it
+/// travels in every x86 step's effect.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Step {
     /// Registers written (`regs[i]` valid when bit `i` of `mask` is set).
@@ -353,6 +369,9 @@ pub struct Step {
     cell: [i64; 2],
     /// Bits 0–1: `regs[0]`, `regs[1]` written; bit 2: `cell` written.
     mask: u8,
+    /// Lost updates marked at the cell's store, as a variable's store marks them
+    /// ([`super::trace::What::Mem`]'s `lost`): the stores of the cell's lineage it cut off.
+    lost: u32,
     /// The flags, if the instruction set them.
     flags: Option<Flags>,
 }
@@ -373,6 +392,12 @@ impl Step {
         self.flags
     }
 
+    /// Lost updates marked at the cell's store (0 without a store, or for one that cut off no
+    /// write).
+    pub fn lost(&self) -> u32 {
+        self.lost
+    }
+
     fn reg(&mut self, regs: &mut [i64], reg: Reg, value: i64) {
         regs[reg as usize] = value;
         let i = if self.mask & 1 == 0 { 0 } else { 1 };
@@ -381,8 +406,18 @@ impl Step {
         self.mask |= 1 << i;
     }
 
-    fn store(&mut self, cells: &mut Cells, addr: i64, value: i64) {
-        cells.set(addr, value);
+    /// Stores `value` at `addr`; `origin` is where the stored register's value came from
+    /// (`None`: a number or an address, which continues the cell's lineage), and becomes the
+    /// cell's new lineage.
+    fn store(&mut self, cells: &mut Cells, addr: i64, value: i64, origin: Option<&mut Origin>) {
+        let mut cell = cells.cell(addr);
+        self.lost = super::interpreter::store_lineage(
+            &mut cell,
+            origin.unwrap_or(&mut Origin::default()),
+            addr as usize,
+            value,
+        );
+        cells.put(addr, cell);
         self.cell = [addr, value];
         self.mask |= 4;
     }
@@ -393,7 +428,9 @@ impl Step {
 /// there), as is a `ret` to an address before the program.
 pub fn execute(op: Op, ctx: &mut Context, cells: &mut Cells, pc: usize, now: Ticks) -> Effect {
     let mut step = Step::default();
-    let regs = &mut ctx.regs;
+    let Context { regs, loaded_from, flags: ctx_flags, .. } = ctx;
+    // The cell a register's new value was read from (`mov addr, %r`, and the atomics).
+    let mut loaded: Option<i64> = None;
     let val = |o: Operand, regs: &[i64]| match o {
         Operand::Imm(v) => v,
         Operand::Reg(r) => regs[r as usize],
@@ -411,7 +448,7 @@ pub fn execute(op: Op, ctx: &mut Context, cells: &mut Cells, pc: usize, now: Tic
     match op {
         Op::Start { sp } => {
             step.reg(regs, SP, sp);
-            ctx.flags = Flags::Unset;
+            *ctx_flags = Flags::Unset;
             step.flags = Some(Flags::Unset);
         }
         Op::Init { reg, value } => step.reg(regs, reg, value),
@@ -422,10 +459,15 @@ pub fn execute(op: Op, ctx: &mut Context, cells: &mut Cells, pc: usize, now: Tic
         Op::Load { addr, dst } => {
             let a = at!(addr.resolve(regs));
             step.reg(regs, dst, cells.get(a));
+            loaded = Some(a);
         }
         Op::Store { src, addr } => {
             let a = at!(addr.resolve(regs));
-            step.store(cells, a, val(src, regs));
+            let origin = match src {
+                Operand::Reg(r) => Some(&mut loaded_from[r as usize]),
+                Operand::Imm(_) => None,
+            };
+            step.store(cells, a, val(src, regs), origin);
         }
         Op::Lea { addr, dst } => {
             let a = addr.resolve(regs);
@@ -446,32 +488,34 @@ pub fn execute(op: Op, ctx: &mut Context, cells: &mut Cells, pc: usize, now: Tic
         }
         Op::Test { a, b } => {
             let flags = Flags::of(val(b, regs), val(a, regs));
-            ctx.flags = flags;
+            *ctx_flags = flags;
             step.flags = Some(flags);
         }
         Op::Xchg { reg, addr } => {
             let a = at!(addr.resolve(regs));
             let old = cells.get(a);
-            step.store(cells, a, regs[reg as usize]);
+            step.store(cells, a, regs[reg as usize], None);
             step.reg(regs, reg, old);
+            loaded = Some(a);
         }
         Op::FetchAdd { reg, addr } => {
             let a = at!(addr.resolve(regs));
             let old = cells.get(a);
-            step.store(cells, a, old.wrapping_add(regs[reg as usize]));
+            step.store(cells, a, old.wrapping_add(regs[reg as usize]), None);
             step.reg(regs, reg, old);
+            loaded = Some(a);
         }
         Op::PushReg { reg } => {
             let v = regs[reg as usize];
             let sp = at!(regs[SP as usize].wrapping_sub(4));
             step.reg(regs, SP, sp);
-            step.store(cells, sp, v);
+            step.store(cells, sp, v, None);
         }
         Op::PushAddr { addr } => {
             let v = addr.resolve(regs);
             let sp = at!(regs[SP as usize].wrapping_sub(4));
             step.reg(regs, SP, sp);
-            step.store(cells, sp, v);
+            step.store(cells, sp, v, None);
         }
         Op::Pop { dst } => {
             let sp = regs[SP as usize];
@@ -491,7 +535,7 @@ pub fn execute(op: Op, ctx: &mut Context, cells: &mut Cells, pc: usize, now: Tic
         Op::Call { target, ret } => {
             let sp = at!(regs[SP as usize].wrapping_sub(4));
             step.reg(regs, SP, sp);
-            step.store(cells, sp, ret);
+            step.store(cells, sp, ret, None);
             next = target;
         }
         Op::Ret { base } => {
@@ -506,6 +550,15 @@ pub fn execute(op: Op, ctx: &mut Context, cells: &mut Cells, pc: usize, now: Tic
         Op::Nop => {}
         Op::Yield => return Effect::flow(Flow::Block(WaitReason::Io { until: now })),
         Op::Halt => return Effect::flow(Flow::Exit(0)),
+    }
+    // Where each register written now got its value, for the lineage of a later store: the
+    // cell it was read from (its lineage now), or nothing; `add`, `sub` and `mul` keep it, as
+    // the model's `add` does (`add $1, %ax` after `mov 2000, %ax` still holds 2000's value + 1).
+    if !matches!(op, Op::Arith { .. }) {
+        for (r, _) in step.regs() {
+            loaded_from[r as usize] =
+                loaded.map_or_else(Origin::default, |a| Origin::of(a as usize, cells.cell(a).chain));
+        }
     }
     let effect = Effect::next(next);
     if step == Step::default() { effect } else { effect.with(Change::X86(step)) }

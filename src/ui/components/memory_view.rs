@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::model::System;
 use crate::model::pages::{PageView, Pages, Sharing};
 use crate::model::procs::Origin;
-use crate::model::trace::LostUpdate;
+use crate::model::trace::{LostUpdate, Place};
 use crate::model::trace::{Snapshot, ThreadState};
 use crate::ui::format::bytes;
 use crate::ui::markup::{escape, raw};
@@ -186,13 +186,19 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
         });
         let names: Vec<&str> = p.threads.iter().map(|&tid| sys.threads[tid].name.as_str()).collect();
         let unseen = sys.segment_note(p.pid);
-        let vars = p.space.variables.iter().enumerate().map(|(var, name)| {
-            let value = snap.variables[p.pid][var];
-            let writers: Vec<String> = snap.just_written.iter().filter(|w| w.0 == p.pid && w.1 == var).map(|w| sys.thread_name(w.2)).collect();
+        // The variables, then the cells an x86.py program wrote so far, named as x86.py names
+        // them (its `.var`, else the address).
+        let mut places: Vec<(Place, i64)> = snap.variables[p.pid].iter().enumerate().map(|(v, &x)| (Place::Var(v), x)).collect();
+        places.extend(snap.cells[p.pid].written().map(|(a, v)| (Place::Cell(a), v)));
+        let no_places = places.is_empty();
+        let vars = places.into_iter().map(|(place, value)| {
+            let name = &place.name(sys, p.pid);
+            let writers: Vec<String> =
+                snap.just_written.iter().filter(|w| w.0 == p.pid && Place::Var(w.1) == place).map(|w| sys.thread_name(w.2)).collect();
             let written = !writers.is_empty();
             let warnings: Vec<(String, Vec<String>)> = lost
                 .iter()
-                .filter(|l| l.pid == p.pid && l.var == var)
+                .filter(|l| l.pid == p.pid && l.place == place)
                 .map(|l| (lost_sentence(sys, l), lost_explanation(run, snap, l, name)))
                 .collect();
             let raced = !warnings.is_empty();
@@ -253,7 +259,7 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
                         format!("Shared by all {} threads of this process: {}. {unseen}", names.len(), names.join(", "))
                     } }
                 </p>
-                if p.space.variables.is_empty() {
+                if no_places {
                     <p class="muted">{ "No variables." }</p>
                 } else {
                     <table class="table vars"><tbody>{ for vars }</tbody></table>

@@ -32,7 +32,7 @@ fn explain(run: &Run, t: u64) -> String {
                 "{} stored {} into {}, overwriting {n} write{} by {} it never saw",
                 sys.threads[l.tid].name,
                 l.value,
-                sys.processes[l.pid].space.variables[l.var],
+                l.place.name(sys, l.pid),
                 if n == 1 { "" } else { "s" },
                 by.join(" and ")
             )
