@@ -421,7 +421,7 @@ fn with_line(dialect: Dialect, sp: i64, regs: &[(u8, i64)], body: &str) -> Strin
 
 /// Every instruction the assembler makes (both versions, every `Op`, `set`, `add`, `cmp`, the
 /// jumps), read back from the assembled line, is the program assembling the text gives:
-/// instructions, lines (start values on the header's line 1) and texts.
+/// instructions, lines, texts, cells and start values (which are no instructions).
 #[test]
 fn the_assembled_line_reads_back_as_the_assembly() {
     let locks = ".var arr 4\n.var n\n.main\nmov $3, %bx\nmov %bx, %dx\nmov %bx, n\nmov $7, arr\nmov arr, %ax\n\
@@ -432,10 +432,9 @@ fn the_assembled_line_reads_back_as_the_assembly() {
     for (dialect, body, regs) in [(Dialect::Locks, locks, vec![(0, 1), (2, -2)]), (Dialect::Intro, intro, vec![])] {
         let text = with_line(dialect, 128_000, &regs, body);
         let want = x86::parse_program(&text).unwrap().unwrap();
-        assert_eq!(
-            want.instrs.len(),
-            body.lines().filter(|l| !l.is_empty() && !l.starts_with('.')).count() + 1 + regs.len()
-        );
+        assert_eq!(want.instrs.len(), body.lines().filter(|l| !l.is_empty() && !l.starts_with('.')).count());
+        let start: Vec<(u8, i64)> = std::iter::once((6, 128_000)).chain(regs.iter().copied()).collect();
+        assert_eq!(want.start, start);
         assert_eq!(assembled::read(&text), Ok(want), "{text}");
     }
 }
@@ -458,12 +457,12 @@ fn the_assembled_line_must_match_its_text() {
     assert_eq!(line, 1);
     assert!(message.contains("OSTEP mode"), "{message}");
     // Words with the right digest but no such instruction (variant 99), six words, or a jump
-    // past the program's end (5 instructions: the start value and 4 lines).
+    // past the program's end (4 instructions: the start value `0,128000` is none).
     let (head, line) = text.split_at(text.rfind(assembled::PREFIX).unwrap());
     let words: Vec<&str> = line.split(' ').skip(3).collect();
     assert_eq!(words, ["0,128000", "3,2000,65536", "21,0,1", "4,2000,65536,1", "19"], "worked from Op::words");
     let digest = assembled::digest(&text) as i64;
-    for (i, bad) in [(1, "99"), (1, "3,2000,65536,0,0,1"), (4, "23,6")] {
+    for (i, bad) in [(1, "99"), (1, "3,2000,65536,0,0,1"), (4, "23,5")] {
         let mut w = words.clone();
         w[i] = bad;
         let garbled = format!("{head}{}{digest} {}", assembled::PREFIX, w.join(" "));
@@ -472,7 +471,39 @@ fn the_assembled_line_must_match_its_text() {
     }
     // A jump to the end itself is fine (a label may name the end).
     let mut w = words.clone();
-    w[4] = "23,5";
+    w[4] = "23,4";
     let to_end = format!("{head}{}{digest} {}", assembled::PREFIX, w.join(" "));
-    assert_eq!(assembled::read(&to_end).unwrap().instrs[4], threadlab::model::program::Instr::Jump { target: 5 });
+    assert_eq!(assembled::read(&to_end).unwrap().instrs[3], threadlab::model::program::Instr::Jump { target: 4 });
+}
+
+/// A thread runs only the program's instructions: x86.py sets `sp` and the `-a` registers before
+/// a thread runs, and so does the model ([`threadlab::model::program::Program::start`]). So the
+/// run's instruction count is x86.py's number of instruction rows: 2 threads × (2 rounds × 6
+/// instructions + `halt`) = 26 for this loop with `-a bx=2` (a walk of the page counted 30: one
+/// start step per thread and one per `-a` value), and a thread's first instruction is the
+/// program's first, with its start values already in its registers.
+#[test]
+fn the_instruction_count_is_x86_py_s_rows() {
+    let looping = ".main\n.top\nmov 2000, %ax\nadd $1, %ax\nmov %ax, 2000\nsub $1, %bx\ntest $0, %bx\njgt .top\nhalt\n";
+    let got = rows("x86", looping, "-t 2 -i 3 -a bx=2 -M 2000 -c");
+    // An instruction row shows its address (1000–1006); the start row and switch rows none.
+    let instruction_rows = got.iter().filter(|r| r.contains(" 100")).count();
+    assert_eq!(instruction_rows, 26);
+    let words: Vec<String> =
+        ["x86", "-t", "2", "-i", "3", "-a", "bx=2", "-p", "c.s", "--scenario", "--program-text", looping]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+    let r = ostep::run_args(&words).unwrap();
+    let (sys, result) = threadlab::model::run(&r.scenario).unwrap();
+    assert_eq!(result.metrics.steps, 26);
+    assert_eq!(sys.programs[1].text(0), "mov 2000, %ax");
+    let start = result.trace.unwrap().snapshot(&sys, 1, 0);
+    let t1 = &start.threads[1];
+    assert_eq!(
+        (t1.pc, t1.registers[1], t1.registers[6]),
+        (0, 2, 127_000),
+        "bx = 2 and sp = 127000 before any instruction"
+    );
+    assert_eq!(t1.flags, threadlab::model::program::Flags::Unset);
 }

@@ -29,6 +29,14 @@ pub struct Context {
     pub flags: Flags,
 }
 
+impl Context {
+    /// A thread's context at the start of `program`: PC 0, the registers and flags the program
+    /// starts with ([`Program::start`]).
+    pub fn start(program: &super::program::Program) -> Context {
+        Context { regs: program.start_registers(), flags: program.start_flags(), ..Context::default() }
+    }
+}
+
 /// Where a register's value came from: a variable and the lineage length of the value loaded
 /// ([`Cell::chain`]), or nothing. Packed small: a thread's context is copied and
 /// scanned on every instruction.

@@ -205,7 +205,7 @@ pub enum Flags {
     /// The first value was greater than the second.
     Greater,
     /// No comparison yet, as in x86.py before a thread's first `test`: every condition is false,
-    /// so no flag jump is taken (set by an x86.py thread's start, [`super::x86::Op::Start`]).
+    /// so no flag jump is taken (an x86.py thread's flags at its start, [`Program::start_flags`]).
     Unset,
 }
 
@@ -537,7 +537,6 @@ impl Instr {
             Instr::Io { .. } | Instr::Loop { .. } | Instr::End { .. } | Instr::Exit { .. } => 0,
             Instr::Create { ticks, .. } | Instr::Fork { ticks, .. } | Instr::Spawn { ticks, .. } => *ticks,
             Instr::Send { ticks, .. } | Instr::Recv { ticks, .. } => SIMPLE_INSTRUCTION_TICKS + *ticks,
-            Instr::X86 { op } => op.cost(),
             _ => SIMPLE_INSTRUCTION_TICKS,
         }
     }
@@ -555,6 +554,11 @@ pub struct Program {
     /// For an x86.py program ([`super::x86`]): its `.var` names and their cells' addresses, in
     /// declaration order, so that views name a cell as x86.py does. Empty for a model program.
     pub cells: Vec<(String, i64)>,
+    /// Registers a thread of this program has when it starts, before its first instruction
+    /// (every other register is 0): for an x86.py program its `sp`, then its `-a` values, as
+    /// x86.py sets them before it runs. Empty for a model program; an x86.py program always
+    /// has its `sp` here.
+    pub start: Vec<(Reg, i64)>,
 }
 
 impl Program {
@@ -570,6 +574,22 @@ impl Program {
             true => super::x86::REGISTERS.get(r).map_or_else(|| format!("r{r}"), |n| n.to_string()),
             false => format!("r{r}"),
         }
+    }
+
+    /// The registers a thread starts this program with: 0, but for [`Program::start`]'s.
+    pub fn start_registers(&self) -> [i64; REGISTER_COUNT] {
+        let mut regs = [0; REGISTER_COUNT];
+        for &(r, v) in &self.start {
+            regs[r as usize] = v;
+        }
+        regs
+    }
+
+    /// The flags a thread starts this program with: [`Flags::Unset`] for an x86.py program
+    /// (x86.py takes no conditional jump before a thread's first `test`), else the default
+    /// (registers all 0, as `cmp r0, r0` would find).
+    pub fn start_flags(&self) -> Flags {
+        if self.start.is_empty() { Flags::default() } else { Flags::Unset }
     }
 
     /// An x86.py cell's name as x86.py prints it: the `.var` declared at address `addr`, else
@@ -710,7 +730,7 @@ fn read(
         return Err(ProgramError { line, column: 1, message: "`loop` has no matching `end`".into() });
     }
     p.resolve_jumps()?;
-    Ok(Program { instrs: p.instrs, lines: p.lines, texts: p.texts, cells: Vec::new() })
+    Ok(Program { instrs: p.instrs, lines: p.lines, texts: p.texts, cells: Vec::new(), start: Vec::new() })
 }
 
 /// One instruction of the language, for the parser's hints and the page's language reference

@@ -26,7 +26,7 @@ use super::cache::Caches;
 use super::cpu::{Cpu, Phase};
 use super::events::{EventKind, EventQueue};
 use super::interpreter::Fault;
-use super::interpreter::{self, Change, Effect, Flow, ProcessState};
+use super::interpreter::{self, Change, Context, Effect, Flow, ProcessState};
 use super::ipc::{Mirrors, Sharing};
 use super::loaded::LoadedRun;
 use super::memory::Cell;
@@ -373,7 +373,11 @@ impl Kernel {
             sched_rng: SchedRng::seed_from_u64(run.seed.wrapping_add(SCHEDULER_SEED_OFFSET)),
             timers: Timers::default(),
             wants_bursts,
-            threads: sys.threads.iter().map(|t| Thread::new(t.pid, t.program)).collect(),
+            threads: sys
+                .threads
+                .iter()
+                .map(|t| Thread::new(t.pid, t.program, Context::start(&sys.programs[t.program])))
+                .collect(),
             cpus: vec![Cpu::new(); cpus],
             caches: run
                 .machine
@@ -1151,8 +1155,7 @@ impl Kernel {
         }
         let parent = self.threads[tid].pid;
         let child = self.procs.add_child(parent, Origin::Forked, self.now);
-        let mut t = Thread::new(child, self.threads[tid].program);
-        t.ctx = self.threads[tid].ctx.clone();
+        let mut t = Thread::new(child, self.threads[tid].program, self.threads[tid].ctx.clone());
         t.ctx.pc = pc + 1;
         t.ctx.regs[reg as usize] = 0;
         t.ctx.loaded_from = Default::default();
@@ -1186,7 +1189,7 @@ impl Kernel {
         let info = &sys.processes[parent];
         let child = self.procs.add_child(parent, Origin::Spawned { program }, self.now);
         let code = info.programs[program];
-        let child_tid = self.add_thread(tid, Thread::new(child, code));
+        let child_tid = self.add_thread(tid, Thread::new(child, code, Context::start(&sys.programs[code])));
         self.memory.push(info.space.initial.iter().map(|&v| Cell::new(v)).collect());
         self.cells.push(Default::default());
         let mut sync = ProcessSync::new(info);

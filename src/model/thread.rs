@@ -46,14 +46,14 @@ pub(crate) struct Thread {
 }
 
 impl Thread {
-    /// A thread not yet arrived, at the start of its program; `pid` and `program` as in
-    /// [`super::system::ThreadInfo`].
-    pub fn new(pid: usize, program: usize) -> Self {
+    /// A thread not yet arrived, at the start of its program with context `ctx`
+    /// ([`Context::start`]); `pid` and `program` as in [`super::system::ThreadInfo`].
+    pub fn new(pid: usize, program: usize, ctx: Context) -> Self {
         Thread {
             pid,
             program,
             state: ThreadState::New,
-            ctx: Context::default(),
+            ctx,
             op_left: 0,
             predrawn: std::collections::VecDeque::new(),
             wait: None,

@@ -531,11 +531,11 @@ impl Fold {
             threads: sys
                 .threads
                 .iter()
-                .map(|_| ThreadView {
+                .map(|t| ThreadView {
                     state: ThreadState::New,
                     pc: 0,
-                    registers: [0; REGISTER_COUNT],
-                    flags: Flags::default(),
+                    registers: sys.programs[t.program].start_registers(),
+                    flags: sys.programs[t.program].start_flags(),
                     cpu: None,
                     waiting: None,
                     exit_value: None,

@@ -414,7 +414,6 @@ impl X86Workload {
         let mut regs: Vec<[i64; 8]> = (0..n).map(|t| self.initial(t)).collect();
         let mut flags = vec![Flags::Unset; n];
         let mut cells = x86::Cells::default();
-        let prologue: Vec<usize> = (0..n).map(|t| 1 + self.regs[t].len()).collect();
         let mut pc = vec![0usize; n];
         let mut yielded = vec![false; n];
         let first = self.schedule.first().copied().unwrap_or(0);
@@ -432,7 +431,6 @@ impl X86Workload {
         // The thread on the CPU since its dispatch, until it halts or yields.
         let mut on_cpu: Option<usize> = None;
         let mut instruction_row = |tid: usize, at: usize, regs: &[i64; 8], flags: Flags, cells: &x86::Cells| {
-            let i = at - prologue[tid];
             instructions += 1;
             row(
                 regs,
@@ -440,8 +438,8 @@ impl X86Workload {
                 cells,
                 RowKind::Instruction {
                     thread: tid,
-                    address: self.asm.load + i as i64,
-                    text: self.asm.texts[i].clone(),
+                    address: self.asm.load + at as i64,
+                    text: self.asm.texts[at].clone(),
                 },
             )
         };
@@ -462,8 +460,8 @@ impl X86Workload {
                 What::Flags { tid, flags: f } => flags[tid] = f,
                 What::Pc { tid, pc: to } => {
                     let at = std::mem::replace(&mut pc[tid], to);
-                    if std::mem::take(&mut yielded[tid]) || at < prologue[tid] {
-                        continue; // a yield completing as it is woken; the start's free steps
+                    if std::mem::take(&mut yielded[tid]) {
+                        continue; // a yield completing as it is woken
                     }
                     rows.push(instruction_row(tid, at, &regs[tid], flags[tid], &cells));
                 }
@@ -471,7 +469,7 @@ impl X86Workload {
                     (ThreadState::Terminated, _) => {
                         // x86.py has no instruction after the program's last (it stops on a
                         // missing one): a thread that ran off the end is the program's fault.
-                        if pc[tid] >= prologue[tid] + self.asm.texts.len() {
+                        if pc[tid] >= self.asm.texts.len() {
                             let message = format!(
                                 "thread {tid} ran past the program's last instruction: end the program with halt"
                             );

@@ -95,7 +95,7 @@ impl Machine {
         Machine {
             threads: (sys.threads.iter())
                 .map(|t| Runner {
-                    ctx: Context::default(),
+                    ctx: Context::start(&sys.programs[t.program]),
                     status: if t.created { Status::NotStarted } else { Status::Ready },
                 })
                 .collect(),

@@ -16,7 +16,7 @@
 //! jumps), else an [`Instr::X86`]. What x86.py would reject, or crash on, is a [`ProgramError`]
 //! at the line and column of the culprit.
 
-use super::{Addr, Arith, Op, REGISTERS};
+use super::{Addr, Arith, Op, REGISTERS, SP};
 use crate::model::program::{Instr, Operand, Program, ProgramError, Reg};
 
 /// Which x86.py: the two versions differ in what they accept and in `pop`.
@@ -117,38 +117,18 @@ impl Assembly {
         self.instrs.is_empty()
     }
 
-    /// A thread's model program: [`Op::Start`] with its stack pointer `sp`, an [`Op::Init`] per
-    /// starting register value in `regs` (model register, value), then the instructions, their
-    /// targets moved past that prologue. The prologue's instructions are on line 1 (where a
-    /// `.x86` header declares them, [`super::HEADER`]); an instruction's x86.py address is
-    /// `load + pc − prologue`.
+    /// A thread's model program: the instructions, and the thread's start values
+    /// ([`Program::start`]): its stack pointer `sp`, then each starting register value in
+    /// `regs` (model register, value). An instruction's x86.py address is `load + pc`.
     pub fn program(&self, sp: i64, regs: &[(Reg, i64)]) -> Program {
-        let prologue = 1 + regs.len();
-        let mut instrs = vec![Instr::X86 { op: Op::Start { sp } }];
-        instrs.extend(regs.iter().map(|&(reg, value)| Instr::X86 { op: Op::Init { reg, value } }));
-        let mut texts: Vec<String> = instrs
-            .iter()
-            .map(|&i| match i {
-                Instr::X86 { op } => super::start_text(op),
-                _ => unreachable!("the prologue is x86 instructions"),
+        let instrs = (self.instrs.iter())
+            .map(|&instr| match instr {
+                Instr::X86 { op: Op::Ret { .. } } => Instr::X86 { op: Op::Ret { base: self.load } },
+                other => other,
             })
             .collect();
-        let base = self.load - prologue as i64;
-        for &instr in &self.instrs {
-            instrs.push(match instr {
-                Instr::Jump { target } => Instr::Jump { target: target + prologue },
-                Instr::BranchFlags { test, target } => Instr::BranchFlags { test, target: target + prologue },
-                Instr::X86 { op: Op::Call { target, ret } } => {
-                    Instr::X86 { op: Op::Call { target: target + prologue, ret } }
-                }
-                Instr::X86 { op: Op::Ret { .. } } => Instr::X86 { op: Op::Ret { base } },
-                other => other,
-            });
-        }
-        texts.extend(self.texts.iter().cloned());
-        let mut lines = vec![1; prologue];
-        lines.extend(self.lines.iter().copied());
-        Program { instrs, lines, texts, cells: self.vars.clone() }
+        let start = std::iter::once((SP, sp)).chain(regs.iter().copied()).collect();
+        Program { instrs, lines: self.lines.clone(), texts: self.texts.clone(), cells: self.vars.clone(), start }
     }
 }
 

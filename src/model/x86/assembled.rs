@@ -3,14 +3,16 @@
 //!
 //! The OSTEP mode (and `threadlab ostep x86 --scenario`) writes each thread's program as the
 //! `.x86` header, the assembly as typed, and a last line `# assembled D W W …`: `D` is a digest
-//! (64-bit FNV-1a, as a signed decimal) of every other line, and each `W` one instruction's
-//! words, in order, single spaces between, comma-separated with trailing zeros left out ([`instr_words`]). To x86.py and to the
+//! (64-bit FNV-1a, as a signed decimal) of every other line, and each `W` five integers,
+//! comma-separated with trailing zeros left out, single spaces between: first the thread's start
+//! values ([`Program::start`]: `0,sp` for its stack pointer, `1,value,0,reg` for each other
+//! register), then each instruction's words, in order ([`instr_words`]). To x86.py and to the
 //! assembler the line is a comment. Natively a program is always assembled from its text; in
 //! WebAssembly it is read from this line ([`super::parse_program`]), which must match the text:
 //! a program typed or changed in the scenario editor has to go through the OSTEP mode again
 //! (a located error says so).
 
-use super::Op;
+use super::{Op, SP};
 use crate::model::program::{Instr, Operand, Program, ProgramError, Test, Value};
 
 /// How the assembled line starts.
@@ -81,8 +83,11 @@ fn instr_from_words(w: [i64; 5]) -> Option<Instr> {
 /// program (its thread's start values first, [`super::asm::Assembly::program`]) is `program`.
 pub fn line(source: &str, program: &Program) -> String {
     let mut out = format!("{PREFIX}{}", digest(source) as i64);
-    for &instr in &program.instrs {
-        let w = instr_words(instr).expect("the assembler writes only instructions with words");
+    let start =
+        program.start.iter().map(|&(reg, v)| if reg == SP { [0, v, 0, 0, 0] } else { [1, v, 0, i64::from(reg), 0] });
+    let instrs =
+        program.instrs.iter().map(|&i| instr_words(i).expect("the assembler writes only instructions with words"));
+    for w in start.chain(instrs) {
         let used = w.iter().rposition(|&v| v != 0).map_or(1, |i| i + 1);
         out.push(' ');
         for (i, v) in w[..used].iter().enumerate() {
@@ -115,19 +120,20 @@ pub fn read(source: &str) -> Result<Program, ProgramError> {
         return Err(err("the program changed after it was assembled: change it in the OSTEP mode, then open it again"));
     }
     let bad = || err("not an assembled form the OSTEP mode wrote: open the program from the OSTEP mode again");
-    let mut p = Program { instrs: Vec::new(), lines: Vec::new(), texts: Vec::new(), cells: Vec::new() };
+    let mut p =
+        Program { instrs: Vec::new(), lines: Vec::new(), texts: Vec::new(), cells: Vec::new(), start: Vec::new() };
     for token in tokens {
         let mut w = [0i64; 5];
         for (i, v) in token.split(',').enumerate() {
             *w.get_mut(i).ok_or_else(bad)? = v.parse().map_err(|_| bad())?;
         }
-        let instr = instr_from_words(w).ok_or_else(bad)?;
-        // The thread's start values, on the header's line.
-        if let Instr::X86 { op: op @ (Op::Start { .. } | Op::Init { .. }) } = instr {
-            p.lines.push(1);
-            p.texts.push(super::start_text(op));
+        // The thread's start values, then the instructions.
+        let reg = |r: i64| u8::try_from(r).ok().filter(|&r| (r as usize) < super::REGISTERS.len());
+        match w {
+            [0, sp, ..] if p.instrs.is_empty() => p.start.push((SP, sp)),
+            [1, value, _, r, _] if p.instrs.is_empty() => p.start.push((reg(r).ok_or_else(bad)?, value)),
+            _ => p.instrs.push(instr_from_words(w).ok_or_else(bad)?),
         }
-        p.instrs.push(instr);
     }
     // The instruction lines, as the assembler finds them: not blank, not a label or `.var`;
     // and the `.var`s' cells, given out as the assembler does (from `DATA_START`, 4 apart per

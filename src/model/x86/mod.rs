@@ -14,8 +14,9 @@
 //! - memory is integer cells numbered from 0, all 0 at the start; a process's cells are
 //!   [`Cells`] (one per process, shared by its threads), written and read by address;
 //! - registers `ax bx cx dx ex fx sp bp` are the model's `r0`–`r7` ([`REGISTERS`]); each thread
-//!   starts with `sp` at its stack (128000 − 1000 × tid by default) and the `-a` values
-//!   ([`Op::Start`], [`Op::Init`]: free instructions at the start of each thread's program);
+//!   starts with `sp` at its stack (128000 − 1000 × tid by default) and the `-a` values, set
+//!   before its first instruction as x86.py sets them ([`super::program::Program::start`]), so
+//!   a thread runs only the program's instructions;
 //! - `test A, B` sets the flags for B compared with A, so `jgt` jumps when B > A; before a
 //!   thread's first `test` no condition holds and no conditional jump is taken
 //!   ([`Flags::Unset`]);
@@ -86,18 +87,6 @@ pub enum Arith {
 /// fields cost the page and each worker that decodes a run about 3.5 KB of code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
-    /// Free (0 ticks), first in each thread's program: `sp ← sp` given, flags unset.
-    Start {
-        /// The thread's stack pointer.
-        sp: i64,
-    },
-    /// Free (0 ticks), after [`Op::Start`]: a register's `-a` value.
-    Init {
-        /// The register.
-        reg: Reg,
-        /// Its value.
-        value: i64,
-    },
     /// `mov $n, %r` / `mov %r1, %r2`.
     Move {
         /// The value moved.
@@ -203,16 +192,9 @@ pub enum Op {
 }
 
 impl Op {
-    /// CPU ticks the instruction takes: 0 for [`Op::Start`] and [`Op::Init`], else 1.
-    pub fn cost(&self) -> Ticks {
-        match self {
-            Op::Start { .. } | Op::Init { .. } => 0,
-            _ => 1,
-        }
-    }
-
-    /// The instruction as five integers, as serde carries it: the variant's number (its place
-    /// in [`Op`], from 0), then its fields. An address is two (`disp`, then its registers and
+    /// The instruction as five integers, as serde carries it: the variant's number (2 for
+    /// [`Op::Move`], then each variant's place in [`Op`]; 0 and 1 are a thread's start values
+    /// in the assembled line, [`assembled`]), then its fields. An address is two (`disp`, then its registers and
     /// scale packed: base + 1 in bits 0–7, index + 1 in bits 8–15, 0 for none, the scale from
     /// bit 16); an operand is two (0 and the number, or 1 and the register).
     pub fn words(self) -> [i64; 5] {
@@ -225,8 +207,6 @@ impl Op {
             Operand::Reg(r) => [1, i64::from(r)],
         };
         let (tag, [a, b], [c, d]) = match self {
-            Op::Start { sp } => (0, [sp, 0], [0, 0]),
-            Op::Init { reg, value } => (1, [value, 0], [i64::from(reg), 0]),
             Op::Move { src, dst } => (2, operand(src), [i64::from(dst), 0]),
             Op::Load { addr: at, dst } => (3, addr(at), [i64::from(dst), 0]),
             Op::Store { src, addr: at } => (4, addr(at), operand(src)),
@@ -270,8 +250,6 @@ impl Op {
         })();
         let (rc, ab, cd) = (reg(c), operand(a, b), operand(c, d));
         Some(match tag {
-            0 => Op::Start { sp: a },
-            1 => Op::Init { reg: rc?, value: a },
             2 => Op::Move { src: ab?, dst: rc? },
             3 => Op::Load { addr: addr?, dst: rc? },
             4 => Op::Store { src: cd?, addr: addr? },
@@ -446,12 +424,6 @@ pub fn execute(op: Op, ctx: &mut Context, cells: &mut Cells, pc: usize, now: Tic
     }
     let mut next = pc + 1;
     match op {
-        Op::Start { sp } => {
-            step.reg(regs, SP, sp);
-            *ctx_flags = Flags::Unset;
-            step.flags = Some(Flags::Unset);
-        }
-        Op::Init { reg, value } => step.reg(regs, reg, value),
         Op::Move { src, dst } => {
             let v = val(src, regs);
             step.reg(regs, dst, v);
@@ -600,17 +572,6 @@ fn header_line(source: &str) -> Option<&str> {
     let first = source.lines().next()?;
     let rest = first.strip_prefix(HEADER)?;
     (rest.is_empty() || rest.starts_with(char::is_whitespace)).then_some(first)
-}
-
-/// How a thread's start value ([`Op::Start`], [`Op::Init`]) shows as an instruction's text:
-/// `(start: sp = 128000)`.
-fn start_text(op: Op) -> String {
-    let (reg, value) = match op {
-        Op::Init { reg, value } => (reg, value),
-        Op::Start { sp } => (SP, sp),
-        _ => unreachable!("only the start values have a start text"),
-    };
-    format!("(start: {} = {value})", REGISTERS[reg as usize])
 }
 
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
