@@ -507,3 +507,30 @@ fn the_instruction_count_is_x86_py_s_rows() {
     );
     assert_eq!(t1.flags, threadlab::model::program::Flags::Unset);
 }
+
+/// x86.py's `-S` and `-v`, which Threadlab does not reproduce, are refused by name with the
+/// reason and what to use instead (not "no such option"), in both versions and in either form;
+/// `-h` lists them as not supported.
+#[test]
+fn x86_py_flags_not_reproduced_say_so() {
+    for sim in ["x86", "threads-intro/x86.py"] {
+        for (flag, named, why) in [
+            ("-S", "-S", "Instructions on the page"),
+            ("--printstats", "-S", "`steps` in `threadlab run`"),
+            ("-v", "-v", "-c's trace shows each instruction run"),
+            ("--verb", "-v", "loader's steps"),
+        ] {
+            let err = run(sim, COUNT_ONCE, &format!("-t 1 {flag} -c")).unwrap_err();
+            assert!(
+                err.starts_with(&format!("{named}: not supported by threadlab (x86.py's {named} ")),
+                "{sim} {flag}: {err}"
+            );
+            assert!(err.contains(why) && err.ends_with(')'), "{sim} {flag}: {err}");
+        }
+    }
+    let (code, _, stderr) = threadlab(&["ostep", "x86", "-p", "nowhere.s", "-S"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("-S: not supported by threadlab"), "{stderr}");
+    let help = run("x86", COUNT_ONCE, "-h").unwrap_or_else(|e| e);
+    assert!(help.contains("-S, --printstats") && help.contains("not supported by threadlab: x86.py's -S"), "{help}");
+}

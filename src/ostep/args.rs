@@ -58,6 +58,20 @@ pub const fn short_switch(short: char, key: &'static str, help: &'static str) ->
     Opt { short: Some(short), long: None, key, value: None, help }
 }
 
+/// A flag of the simulator that Threadlab does not take: giving it is an error saying so and
+/// why (`why`: what the flag does there, and what to use here instead), not "no such option".
+pub const fn unsupported(short: char, long: &'static str, why: &'static str) -> Opt {
+    Opt { short: Some(short), long: Some(long), key: UNSUPPORTED, value: None, help: why }
+}
+
+/// The key of an [`unsupported`] flag: no value is ever stored under it.
+const UNSUPPORTED: &str = "";
+
+/// The error for an [`unsupported`] flag `opt`, named by its short form.
+fn refused(opt: &Opt) -> OstepError {
+    OstepError::new(&opt.name(), format!("not supported by threadlab ({})", opt.help))
+}
+
 /// The output switches every simulator takes here (not OSTEP's).
 pub const OUTPUT: [Opt; 2] = [
     Opt {
@@ -123,6 +137,9 @@ pub fn parse(words: &[String], opts: &[Opt]) -> Result<Parsed, OstepError> {
                 continue;
             }
             let opt = find_long(&all, name)?;
+            if opt.key == UNSUPPORTED {
+                return Err(refused(&opt));
+            }
             let long = format!("--{name}");
             let v = match (opt.value, attached) {
                 (None, Some(_)) => return Err(OstepError::new(&long, "takes no value")),
@@ -144,6 +161,9 @@ pub fn parse(words: &[String], opts: &[Opt]) -> Result<Parsed, OstepError> {
             let Some(opt) = all.iter().find(|o| o.short == Some(c)) else {
                 return Err(OstepError::new(&format!("-{c}"), "no such option (-h lists them)"));
             };
+            if opt.key == UNSUPPORTED {
+                return Err(refused(opt));
+            }
             if opt.value.is_none() {
                 out.found.push((opt.key, None));
                 continue;
@@ -210,7 +230,8 @@ pub fn help(command: &str, about: &str, opts: &[Opt]) -> String {
         if let Some(v) = o.value {
             left = format!("{left} {v}");
         }
-        let _ = writeln!(s, "  {left:<34} {}", o.help);
+        let refused = if o.key == UNSUPPORTED { "not supported by threadlab: " } else { "" };
+        let _ = writeln!(s, "  {left:<34} {refused}{}", o.help);
     }
     s.push_str("  -h, --help                         print this help\n");
     s

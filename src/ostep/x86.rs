@@ -14,9 +14,11 @@
 //! comes with `--program-text` (the CLI reads the `-p` file into it; the page passes its text
 //! area); `-p` is then only the name printed.
 //!
-//! Not reproduced: `-S` (timings), `-v` (loader chatter), `rdump`/`mdump`. A run that does not
-//! halt within [`MAX_INSTRUCTIONS`] is an error (x86.py would run for ever). A load from a cell
-//! x86.py never had (past `-m`) reads 0 here, where x86.py stops with a Python error.
+//! Not reproduced: `rdump`/`mdump`; `-S` (an instruction count and the host's emulation speed)
+//! and `-v` (the loader's chatter) are refused with the reason ([`args::unsupported`]). A run
+//! that does not halt within [`MAX_INSTRUCTIONS`] is an error (x86.py would run for ever). A
+//! load from a cell x86.py never had (past `-m`) reads 0 here, where x86.py stops with a Python
+//! error.
 
 use std::fmt::Write as _;
 
@@ -60,6 +62,13 @@ pub const OPTS: &[Opt] = &[
     args::value('M', "memtrace", "MEMTRACE", "comma-separated addresses or variables to trace, e.g. 2000,count"),
     args::value('R', "regtrace", "REGTRACE", "comma-separated registers to trace, e.g. ax,bx"),
     args::switch('C', "cctrace", "trace the condition codes"),
+    args::unsupported(
+        'S',
+        "printstats",
+        "x86.py's -S prints an instruction count and its host's emulation speed, which varies; the count is `steps` \
+         in `threadlab run` of --scenario's output, and Instructions on the page",
+    ),
+    args::unsupported('v', "verbose", "x86.py's -v prints its loader's steps; -c's trace shows each instruction run"),
     args::value(
         'H',
         "headercount",
