@@ -534,3 +534,38 @@ fn x86_py_flags_not_reproduced_say_so() {
     let help = run("x86", COUNT_ONCE, "-h").unwrap_or_else(|e| e);
     assert!(help.contains("-S, --printstats") && help.contains("not supported by threadlab: x86.py's -S"), "{help}");
 }
+
+/// Two operands written with a space where the comma goes get a hint, for every instruction
+/// that takes two (one check serves them all); a missing operand or a third one gets none.
+#[test]
+fn a_missing_comma_between_operands_is_pointed_out() {
+    let two = [
+        ("mov 2000 %ax", "mov 2000, %ax"),
+        ("lea 8(%bx) %ex", "lea 8(%bx), %ex"),
+        ("add $1 %ax", "add $1, %ax"),
+        ("sub %ax %bx", "sub %ax, %bx"),
+        ("mul $2 %bx", "mul $2, %bx"),
+        ("test $0 %bx", "test $0, %bx"),
+        ("xchg %ax n", "xchg %ax, n"),
+        ("fetchadd %ax   n", "fetchadd %ax, n"),
+    ];
+    for (line, fixed) in two {
+        let e = assemble(&format!(".var n\n.main\n{line}\nhalt\n"), Dialect::Locks, 1000).unwrap_err();
+        assert_eq!(e.line, 3, "{line}: {e}");
+        assert!(
+            e.message.ends_with(&format!("found 1 operand(s); separate operands with a comma: `{fixed}`")),
+            "{line}: {e}"
+        );
+        // The corrected line assembles.
+        assert!(assemble(&format!(".var n\n.main\n{fixed}\nhalt\n"), Dialect::Locks, 1000).is_ok(), "{fixed}");
+    }
+    let e = assemble(".main\nadd $1 %ax\nhalt\n", Dialect::Intro, 1000).unwrap_err();
+    assert_eq!(
+        e.message,
+        "`add` takes a source ($n or %reg) and a register, found 1 operand(s); separate operands with a comma: `add $1, %ax`"
+    );
+    for line in ["add $1", "add $1, %ax, %bx", "add $1 %ax %bx"] {
+        let e = assemble(&format!(".main\n{line}\nhalt\n"), Dialect::Locks, 1000).unwrap_err();
+        assert!(!e.message.contains("comma"), "{line}: {e}");
+    }
+}

@@ -408,7 +408,14 @@ fn translate(r: &Reader<'_>, opcode: &str, at: usize, args: &[Arg<'_>], next: i6
             Ok(())
         } else {
             let end = args.last().map_or(at + opcode.len(), |a| a.at);
-            Err(r.err(end, format!("`{opcode}` takes {form}, found {} operand(s)", args.len())))
+            // Operands written with a space where a comma goes (`add $1 %ax`): say how.
+            let words: Vec<&str> = args.iter().flat_map(|a| a.text.split_whitespace()).collect();
+            let hint = if args.len() < n && words.len() == n {
+                format!("; separate operands with a comma: `{opcode} {}`", words.join(", "))
+            } else {
+                String::new()
+            };
+            Err(r.err(end, format!("`{opcode}` takes {form}, found {} operand(s){hint}", args.len())))
         }
     };
     let mov = opcode == "mov";
