@@ -42,7 +42,9 @@ impl Context {
 /// scanned on every instruction.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Origin {
-    /// The variable's index + 1; 0: the value came from no variable.
+    /// The variable's index + 1 (for an x86.py cell, its address + 1; both modulo 2³²); 0: the
+    /// value came from no variable (nor from a cell whose address is 2³² − 1 modulo 2³², whose
+    /// lineage is not followed).
     var_plus_one: u32,
     /// The loaded value's chain ([`Cell::chain`]), modulo 2³² (only differences are used).
     chain: u32,
@@ -51,14 +53,15 @@ pub struct Origin {
 impl Origin {
     /// Loaded from `var` (or x86 cell address `var`) holding a value of lineage `chain`.
     pub(crate) fn of(var: VarId, chain: u64) -> Self {
-        Origin { var_plus_one: var as u32 + 1, chain: chain as u32 }
+        Origin { var_plus_one: (var as u32).wrapping_add(1), chain: chain as u32 }
     }
 
     /// If the value came from `var`: the current lineage `chain` minus the loaded value's, i.e.
     /// how many stores of the current lineage a store of this value cuts off (negative: the
     /// value's lineage was cut since the load and the store puts it back).
     fn chain_behind(&self, var: VarId, chain: u64) -> Option<i64> {
-        (self.var_plus_one == var as u32 + 1).then(|| i64::from((chain as u32).wrapping_sub(self.chain) as i32))
+        (self.var_plus_one != 0 && self.var_plus_one == (var as u32).wrapping_add(1))
+            .then(|| i64::from((chain as u32).wrapping_sub(self.chain) as i32))
     }
 }
 
