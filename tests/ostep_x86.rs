@@ -515,8 +515,8 @@ fn the_instruction_count_is_x86_py_s_rows() {
 fn x86_py_flags_not_reproduced_say_so() {
     for sim in ["x86", "threads-intro/x86.py"] {
         for (flag, named, why) in [
-            ("-S", "-S", "Instructions on the page"),
-            ("--printstats", "-S", "`steps` in `threadlab run`"),
+            ("-S", "-S", "instruction count and speed"),
+            ("--printstats", "-S", "`threadlab run` of --scenario's output counts steps"),
             ("-v", "-v", "-c's trace shows each instruction run"),
             ("--verb", "-v", "loader's steps"),
         ] {

@@ -65,8 +65,7 @@ pub const OPTS: &[Opt] = &[
     args::unsupported(
         'S',
         "printstats",
-        "x86.py's -S prints an instruction count and its host's emulation speed, which varies; the count is `steps` \
-         in `threadlab run` of --scenario's output, and Instructions on the page",
+        "x86.py's -S prints its instruction count and speed; `threadlab run` of --scenario's output counts steps",
     ),
     args::unsupported('v', "verbose", "x86.py's -v prints its loader's steps; -c's trace shows each instruction run"),
     args::value(

@@ -408,12 +408,16 @@ fn translate(r: &Reader<'_>, opcode: &str, at: usize, args: &[Arg<'_>], next: i6
             Ok(())
         } else {
             let end = args.last().map_or(at + opcode.len(), |a| a.at);
-            // Operands written with a space where a comma goes (`add $1 %ax`): say how.
-            let words: Vec<&str> = args.iter().flat_map(|a| a.text.split_whitespace()).collect();
-            let hint = if args.len() < n && words.len() == n {
-                format!("; separate operands with a comma: `{opcode} {}`", words.join(", "))
-            } else {
-                String::new()
+            // Two operands written with a space where the comma goes (`add $1 %ax`): say how.
+            let pair = match args {
+                [one] if n == 2 => one.text.split_once(char::is_whitespace),
+                _ => None,
+            };
+            let hint = match pair.map(|(a, b)| (a, b.trim_start())) {
+                Some((a, b)) if !b.contains(char::is_whitespace) => {
+                    format!("; separate operands with a comma: `{opcode} {a}, {b}`")
+                }
+                _ => String::new(),
             };
             Err(r.err(end, format!("`{opcode}` takes {form}, found {} operand(s){hint}", args.len())))
         }
