@@ -433,7 +433,11 @@ fn the_assembled_line_reads_back_as_the_assembly() {
         let text = with_line(dialect, 128_000, &regs, body);
         let want = x86::parse_program(&text).unwrap().unwrap();
         assert_eq!(want.instrs.len(), body.lines().filter(|l| !l.is_empty() && !l.starts_with('.')).count());
-        let start: Vec<(u8, i64)> = std::iter::once((6, 128_000)).chain(regs.iter().copied()).collect();
+        let mut start = vec![0; 8];
+        start[6] = 128_000;
+        for &(r, v) in &regs {
+            start[r as usize] = v;
+        }
         assert_eq!(want.start, start);
         assert_eq!(assembled::read(&text), Ok(want), "{text}");
     }

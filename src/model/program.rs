@@ -551,14 +551,17 @@ pub struct Program {
     pub lines: Vec<u32>,
     /// `texts[pc]` is the source text of instruction `pc`, trimmed, without comment.
     pub texts: Vec<String>,
-    /// For an x86.py program ([`super::x86`]): its `.var` names and their cells' addresses, in
-    /// declaration order, so that views name a cell as x86.py does. Empty for a model program.
-    pub cells: Vec<(String, i64)>,
-    /// Registers a thread of this program has when it starts, before its first instruction
-    /// (every other register is 0): for an x86.py program its `sp`, then its `-a` values, as
-    /// x86.py sets them before it runs. Empty for a model program; an x86.py program always
-    /// has its `sp` here.
-    pub start: Vec<(Reg, i64)>,
+    /// For an x86.py program ([`super::x86`]): its `.var` names, in declaration order, so that
+    /// views name a cell as x86.py does; [`Program::cell_addrs`] holds their addresses. Empty
+    /// for a model program. (Two vectors of types every program's reader reads already: a
+    /// vector of pairs cost each reader of a program its own code.)
+    pub cell_names: Vec<String>,
+    /// The address of each of [`Program::cell_names`].
+    pub cell_addrs: Vec<i64>,
+    /// Registers `r0`–`r7` of a thread of this program when it starts, before its first
+    /// instruction: for an x86.py program its `sp` and `-a` values, as x86.py sets them before
+    /// it runs. Empty for a model program (all 0).
+    pub start: Vec<i64>,
 }
 
 impl Program {
@@ -576,13 +579,9 @@ impl Program {
         }
     }
 
-    /// The registers a thread starts this program with: 0, but for [`Program::start`]'s.
+    /// The registers a thread starts this program with ([`Program::start`]; all 0 if empty).
     pub fn start_registers(&self) -> [i64; REGISTER_COUNT] {
-        let mut regs = [0; REGISTER_COUNT];
-        for &(r, v) in &self.start {
-            regs[r as usize] = v;
-        }
-        regs
+        self.start.as_slice().try_into().unwrap_or_default()
     }
 
     /// The flags a thread starts this program with: [`Flags::Unset`] for an x86.py program
@@ -595,7 +594,8 @@ impl Program {
     /// An x86.py cell's name as x86.py prints it: the `.var` declared at address `addr`, else
     /// the address itself (`2000`).
     pub fn cell_name(&self, addr: i64) -> String {
-        self.cells.iter().find(|c| c.1 == addr).map_or_else(|| addr.to_string(), |c| c.0.clone())
+        let at = self.cell_addrs.iter().position(|&a| a == addr);
+        at.map_or_else(|| addr.to_string(), |i| self.cell_names[i].clone())
     }
 }
 
@@ -730,7 +730,14 @@ fn read(
         return Err(ProgramError { line, column: 1, message: "`loop` has no matching `end`".into() });
     }
     p.resolve_jumps()?;
-    Ok(Program { instrs: p.instrs, lines: p.lines, texts: p.texts, cells: Vec::new(), start: Vec::new() })
+    Ok(Program {
+        instrs: p.instrs,
+        lines: p.lines,
+        texts: p.texts,
+        cell_names: Vec::new(),
+        cell_addrs: Vec::new(),
+        start: Vec::new(),
+    })
 }
 
 /// One instruction of the language, for the parser's hints and the page's language reference

@@ -127,8 +127,19 @@ impl Assembly {
                 other => other,
             })
             .collect();
-        let start = std::iter::once((SP, sp)).chain(regs.iter().copied()).collect();
-        Program { instrs, lines: self.lines.clone(), texts: self.texts.clone(), cells: self.vars.clone(), start }
+        let mut start = vec![0; REGISTERS.len()];
+        start[SP as usize] = sp;
+        for &(reg, value) in regs {
+            start[reg as usize] = value;
+        }
+        Program {
+            instrs,
+            lines: self.lines.clone(),
+            texts: self.texts.clone(),
+            cell_names: self.vars.iter().map(|v| v.0.clone()).collect(),
+            cell_addrs: self.vars.iter().map(|v| v.1).collect(),
+            start,
+        }
     }
 }
 

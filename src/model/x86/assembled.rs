@@ -6,7 +6,7 @@
 //! (64-bit FNV-1a, as a signed decimal) of every other line, and each `W` five integers,
 //! comma-separated with trailing zeros left out, single spaces between: first the thread's start
 //! values ([`Program::start`]: `0,sp` for its stack pointer, `1,value,0,reg` for each other
-//! register), then each instruction's words, in order ([`instr_words`]). To x86.py and to the
+//! register not 0), then each instruction's words, in order ([`instr_words`]). To x86.py and to the
 //! assembler the line is a comment. Natively a program is always assembled from its text; in
 //! WebAssembly it is read from this line ([`super::parse_program`]), which must match the text:
 //! a program typed or changed in the scenario editor has to go through the OSTEP mode again
@@ -83,8 +83,11 @@ fn instr_from_words(w: [i64; 5]) -> Option<Instr> {
 /// program (its thread's start values first, [`super::asm::Assembly::program`]) is `program`.
 pub fn line(source: &str, program: &Program) -> String {
     let mut out = format!("{PREFIX}{}", digest(source) as i64);
-    let start =
-        program.start.iter().map(|&(reg, v)| if reg == SP { [0, v, 0, 0, 0] } else { [1, v, 0, i64::from(reg), 0] });
+    let regs = program.start_registers();
+    let sp = SP as usize;
+    let start = (0..regs.len())
+        .filter(|&r| r == sp || regs[r] != 0)
+        .map(|r| if r == sp { [0, regs[r], 0, 0, 0] } else { [1, regs[r], 0, r as i64, 0] });
     let instrs =
         program.instrs.iter().map(|&i| instr_words(i).expect("the assembler writes only instructions with words"));
     for w in start.chain(instrs) {
@@ -120,20 +123,30 @@ pub fn read(source: &str) -> Result<Program, ProgramError> {
         return Err(err("the program changed after it was assembled: change it in the OSTEP mode, then open it again"));
     }
     let bad = || err("not an assembled form the OSTEP mode wrote: open the program from the OSTEP mode again");
-    let mut p =
-        Program { instrs: Vec::new(), lines: Vec::new(), texts: Vec::new(), cells: Vec::new(), start: Vec::new() };
+    let mut p = Program {
+        instrs: Vec::new(),
+        lines: Vec::new(),
+        texts: Vec::new(),
+        cell_names: Vec::new(),
+        cell_addrs: Vec::new(),
+        start: Vec::new(),
+    };
     for token in tokens {
         let mut w = [0i64; 5];
         for (i, v) in token.split(',').enumerate() {
             *w.get_mut(i).ok_or_else(bad)? = v.parse().map_err(|_| bad())?;
         }
         // The thread's start values, then the instructions.
-        let reg = |r: i64| u8::try_from(r).ok().filter(|&r| (r as usize) < super::REGISTERS.len());
-        match w {
-            [0, sp, ..] if p.instrs.is_empty() => p.start.push((SP, sp)),
-            [1, value, _, r, _] if p.instrs.is_empty() => p.start.push((reg(r).ok_or_else(bad)?, value)),
-            _ => p.instrs.push(instr_from_words(w).ok_or_else(bad)?),
-        }
+        let (reg, value) = match w {
+            [0, sp, ..] if p.instrs.is_empty() => (i64::from(SP), sp),
+            [1, value, _, r, _] if p.instrs.is_empty() => (r, value),
+            _ => {
+                p.instrs.push(instr_from_words(w).ok_or_else(bad)?);
+                continue;
+            }
+        };
+        p.start.resize(super::REGISTERS.len(), 0);
+        *usize::try_from(reg).ok().and_then(|r| p.start.get_mut(r)).ok_or_else(bad)? = value;
     }
     // The instruction lines, as the assembler finds them: not blank, not a label or `.var`;
     // and the `.var`s' cells, given out as the assembler does (from `DATA_START`, 4 apart per
@@ -143,7 +156,8 @@ pub fn read(source: &str) -> Result<Program, ProgramError> {
         let code = raw.split('#').next().unwrap_or("").trim();
         let mut words = code.split_whitespace();
         if words.next() == Some(".var") {
-            p.cells.push((words.next().unwrap_or_default().to_string(), data));
+            p.cell_names.push(words.next().unwrap_or_default().to_string());
+            p.cell_addrs.push(data);
             data += 4 * words.next().and_then(|c| c.parse::<i64>().ok()).unwrap_or(1);
         }
         if !code.is_empty() && !code.starts_with('.') {
