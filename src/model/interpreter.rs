@@ -31,7 +31,7 @@ pub struct Context {
 
 impl Context {
     /// A thread's context at the start of `program`: PC 0, the registers and flags the program
-    /// starts with ([`Program::start`]).
+    /// starts with ([`super::program::Program::start`]).
     pub fn start(program: &super::program::Program) -> Context {
         Context { regs: program.start_registers(), flags: program.start_flags(), ..Context::default() }
     }
