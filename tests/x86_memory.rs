@@ -88,3 +88,22 @@ fn far_addresses_are_safe() {
         assert_eq!(marked, if addr == 4_294_967_295 { 0 } else { 1 }, "{addr}");
     }
 }
+
+/// The run's metrics list the written cells after the variables, with their final value and
+/// lost updates, so the metrics table, `threadlab run --json` and `compare --metric
+/// lost_updates` count a racy x86 run's lost update (worked above: `-i 2` loses one, 2000 ends
+/// at 1; `-i 3` with 2 rounds each loses none and ends at 4; a `.var` cell is named `count`).
+#[test]
+fn the_metrics_count_a_cells_final_value_and_lost_updates() {
+    let cells = |program: &str, flags: &str| {
+        let mut words: Vec<String> = vec!["x86".into()];
+        words.extend(flags.split_whitespace().map(String::from));
+        words.extend(["-p".into(), "prog.s".into(), "--scenario".into(), "--program-text".into(), program.into()]);
+        let r = ostep::run_args(&words).unwrap();
+        let (_, result) = threadlab::model::run(&r.scenario).unwrap();
+        result.metrics.variables.iter().map(|v| (v.name.clone(), v.value, v.lost_updates)).collect::<Vec<_>>()
+    };
+    assert_eq!(cells(LOOPING_RACE, "-t 2 -i 2 -a bx=1"), vec![("2000".to_string(), 1, 1)]);
+    assert_eq!(cells(LOOPING_RACE, "-t 2 -i 3 -a bx=2"), vec![("2000".to_string(), 4, 0)]);
+    assert_eq!(cells(COUNT_VAR, "-t 2 -i 1"), vec![("count".to_string(), 1, 1)]);
+}

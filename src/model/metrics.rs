@@ -187,7 +187,8 @@ pub struct Metrics {
     pub threads: Vec<ThreadMetrics>,
     /// Per-CPU measures, indexed by cpu.
     pub cpus: Vec<CpuMetrics>,
-    /// Final value of every variable: by pid, then by name (sorted) within a process.
+    /// Final value of every variable: by pid, then by name (sorted) within a process, then an
+    /// x86.py program's written cells by address ([`super::x86::Cells`]).
     pub variables: Vec<VariableValue>,
     /// Memory footprint of each process, indexed by pid.
     pub memory: Vec<ProcessMemory>,

@@ -45,8 +45,8 @@ use super::system::System;
 use super::thread::Thread;
 use super::timers::{TimerOwner, Timers};
 use super::trace::{
-    Cause, CpuInterval, IntervalKind, MAX_TRACE_EVENTS, QUEUE_SAMPLE_MAX, QueueSample, ThreadState, Trace, TraceEvent,
-    What,
+    Cause, CpuInterval, IntervalKind, MAX_TRACE_EVENTS, Place, QUEUE_SAMPLE_MAX, QueueSample, ThreadState, Trace,
+    TraceEvent, What,
 };
 use super::wait::{Wait, WaitClass, WaitReason};
 use super::{CpuId, ProcessId, ThreadId, Ticks};
@@ -1417,14 +1417,24 @@ impl Kernel {
             .iter()
             .flat_map(|p| {
                 let memory = &self.memory;
-                p.space.variables.iter().enumerate().map(move |(v, name)| VariableValue {
+                let vars = p.space.variables.iter().enumerate().map(move |(v, name)| VariableValue {
                     pid: p.pid,
                     process: p.name.clone(),
                     name: name.clone(),
                     value: memory[p.pid][v].value,
                     expected: p.space.expected[v],
                     lost_updates: memory[p.pid][v].lost(),
-                })
+                });
+                // An x86.py program's cells follow, by address, named as x86.py names them.
+                let cells = self.cells[p.pid].written_cells().map(move |(addr, cell)| VariableValue {
+                    pid: p.pid,
+                    process: p.name.clone(),
+                    name: Place::Cell(addr).name(sys, p.pid),
+                    value: cell.value,
+                    expected: None,
+                    lost_updates: cell.lost(),
+                });
+                vars.chain(cells)
             })
             .collect();
         // Every thread that started has its stack (a created one from its start; an exited

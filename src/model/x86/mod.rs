@@ -332,6 +332,11 @@ impl Cells {
     pub fn written(&self) -> impl Iterator<Item = (i64, i64)> + '_ {
         self.written.iter().map(|&(a, c)| (a, c.value))
     }
+
+    /// The cells written, by address, with their lineage (for the run's lost-update counts).
+    pub fn written_cells(&self) -> impl Iterator<Item = (i64, Cell)> + '_ {
+        self.written.iter().copied()
+    }
 }
 
 /// What one x86 instruction changed, for the trace: up to two registers (`pop` writes one and
