@@ -267,6 +267,12 @@ pub fn App() -> Html {
         <div class="app" aria-busy={busy}>
             <Header />
             <section class="picker-area" aria-label="Scenario menu"><PresetPicker state={page.clone()} on_action={on_page.clone()} /></section>
+            // The settings follow the menu in the document, before the playback, as a learner
+            // goes (a scenario, its CPUs and policy, then run it and look): at 1280 px Tab
+            // reached them only after the metrics. The grid puts them under the menu.
+            <section class="settings-area" aria-label="Settings">
+                <Settings loaded={state.asked().unwrap_or_else(|| shown.loaded.clone())} on_action={on_page.clone()} />
+            </section>
             <main class="main">
                 <LabPanel mode={*mode} on_mode={on_mode} on_page={on_page.clone()} scenario={shown.loaded.text.clone()}
                     preset={match &shown.loaded.source { Source::Preset(k) if !shown.loaded.edited => k.clone(), _ => String::new() }} />
@@ -292,12 +298,8 @@ pub fn App() -> Html {
                 <MetricsTable run={run} />
                 }
             </main>
-            // After the playback in the document, as on a phone's screen (menu, playback, then
-            // the settings) and as the grid's rows start on a wide one: the tab order follows
-            // what is seen (before, Play was the 21st stop and a phone's focus jumped down to
-            // the settings and back).
+            // The scenario's editors, after the playback in the document, as on a phone's screen.
             <aside class="sidebar">
-                <Settings loaded={state.asked().unwrap_or_else(|| shown.loaded.clone())} on_action={on_page.clone()} />
                 if let Some(rows) = state.job_rows() {
                     <JobTable {rows} text={state.editor_text()} on_action={on_page.clone()} />
                 }
