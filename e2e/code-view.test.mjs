@@ -1,9 +1,13 @@
 // Seeing the program run: the code view follows the cursor (the line each thread runs or runs
 // next, loop rounds), picks a thread from the thread table, and the language reference opens
-// from the editor and closes with Escape. The CLI's trace is the oracle.
+// from the editor and closes with Escape; its text is a file beside the page (not in the page's
+// wasm), fetched on the first press, and a failed fetch is said and retried. The CLI's trace is
+// the oracle.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { T, TEST_TIMEOUT, byId, cli, newPage, openApp, openScenario, setValue, shot, text, useApp } from './lib.mjs';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { DIST, T, TEST_TIMEOUT, byId, cli, newPage, openApp, openScenario, setValue, shot, text, useApp } from './lib.mjs';
 
 const app = useApp();
 
@@ -129,6 +133,39 @@ test('the language reference opens from the editor, lists every instruction, and
   await dialog.waitFor({ state: 'visible' });
   await byId(page, 'btn-language-close').click();
   await dialog.waitFor({ state: 'hidden' });
+  page.done();
+});
+
+test('the reference is fetched from beside the page on the first press, not in the page wasm; a failed fetch is said and retried', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await openApp(page, app, 'race-unsafe');
+  assert.equal(fetched.filter((f) => f.endsWith('/language-reference.html')).length, 0, 'not fetched before the first press');
+  await page.route('**/language-reference.html', (route) => route.fulfill({ status: 503, body: 'busy' }));
+  const dialog = byId(page, 'language-reference');
+  await byId(page, 'btn-language').click();
+  await dialog.waitFor({ state: 'visible' });
+  assert.match(await text(page, 'reference-error'), /could not be fetched \(the server answered 503.*press the button again/);
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  await page.unroute('**/language-reference.html');
+  await byId(page, 'btn-language').click();
+  await dialog.waitFor({ state: 'visible' });
+  assert.equal(await dialog.locator('[data-testid="reference-compute"]').count(), 1);
+  assert.equal(await byId(page, 'reference-error').count(), 0);
+  // Opened again: no second fetch.
+  await byId(page, 'btn-language-close').click();
+  await dialog.waitFor({ state: 'hidden' });
+  await byId(page, 'btn-language').click();
+  await dialog.waitFor({ state: 'visible' });
+  assert.equal(fetched.filter((f) => f.endsWith('/language-reference.html')).length, 2, fetched.join('\n'));
+  // The page's own wasm holds none of the reference's text.
+  const html = readFileSync(path.join(DIST, 'index.html'), 'utf8');
+  const pageWasm = readdirSync(DIST).find((f) => f.startsWith('threadlab-web') && f.endsWith('.wasm') && html.includes(f));
+  const bytes = readFileSync(path.join(DIST, pageWasm)).toString('latin1');
+  assert.equal(bytes.includes('A time slice may cut it'), false, `compute's entry is in ${pageWasm}`);
+  assert.ok(readFileSync(path.join(DIST, 'language-reference.html'), 'utf8').includes('A time slice may cut it'));
   page.done();
 });
 

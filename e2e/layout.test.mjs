@@ -97,26 +97,37 @@ async function tabStops(page, n) {
 }
 
 // The walk: Play was the 21st Tab stop at 1280 px, and on a phone the focus jumped down to the
-// settings (below the playback there) and back up. The document's order is now the screen's.
-test('the tab order follows the layout: Play early at 1280 px, never back up on a phone', { timeout: TEST_TIMEOUT }, async (t) => {
-  const page = await newPage(app, t);
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await openApp(page, app, 'race-unsafe');
-  const wide = await tabStops(page, 40);
-  const play = wide.findIndex((s) => s.id === 'btn-play') + 1;
-  // Before it: the header's link, the menu (3 stops), the six mode tabs, Reset, Step back.
-  assert.ok(play >= 1 && play <= 13, `Play is stop ${play}: ${wide.map((s) => s.id).join(', ')}`);
-  // The settings come after the playback's controls.
-  const cpus = wide.findIndex((s) => s.id === 'setting-cpus') + 1;
-  assert.ok(cpus === 0 || cpus > play, `CPUs at stop ${cpus}, Play at ${play}`);
-  const phone = await newPage(app, t);
-  await phone.setViewportSize({ width: 390, height: 844 });
-  await openApp(phone, app, 'race-unsafe');
-  const narrow = await tabStops(phone, 40);
-  assert.ok(narrow.some((s) => s.id === 'btn-play') && narrow.some((s) => s.id === 'setting-cpus'), narrow.map((s) => s.id).join(', '));
-  // Down the page, never back up (a row's items share their top, give or take a few px).
-  const back = narrow.filter((s, i) => i > 0 && s.top < narrow[i - 1].top - 8).map((s, i) => `${narrow[narrow.indexOf(s) - 1].id} → ${s.id} (${s.top})`);
-  assert.deepEqual(back, [], narrow.map((s) => `${s.id}@${s.top}`).join(', '));
-  page.done();
-  phone.done();
-});
+// settings and back up; then the settings came after the metrics at 1280 px. Tab follows what a
+// learner does: the scenario menu, its settings (CPUs, policy), the run's controls (Play), then
+// the views (the timeline, the metrics); and on a phone it goes down the page, never back up.
+for (const width of [1280, 390]) {
+  test(`the tab order at ${width} px: menu, settings, Play, then the views, down the page on a phone`, { timeout: TEST_TIMEOUT }, async (t) => {
+    const page = await newPage(app, t);
+    await page.setViewportSize({ width, height: 900 });
+    await openApp(page, app, 'race-unsafe');
+    // One walk through the page (past the last stop, Tab goes back to the top).
+    const all = await tabStops(page, 60);
+    const stops = all.slice(0, all.findIndex((s) => s.id === 'BODY') >>> 0);
+    const ids = stops.map((s) => s.id);
+    const at = (id) => ids.indexOf(id) + 1;
+    const order = ['preset-select', 'setting-cpus', 'setting-policy', 'btn-play', 'timeline'].map((id) => [id, at(id)]);
+    for (const [id, n] of order) assert.ok(n > 0, `${id} is a Tab stop within 60: ${ids.join(', ')}`);
+    for (let i = 1; i < order.length; i++) {
+      assert.ok(order[i - 1][1] < order[i][1], `${order[i - 1][0]} (stop ${order[i - 1][1]}) before ${order[i][0]} (stop ${order[i][1]}): ${ids.join(', ')}`);
+    }
+    // Play stays early: the header's link, the menu, the settings and the mode tabs before it.
+    assert.ok(at('btn-play') <= 25, `Play is stop ${at('btn-play')}: ${ids.join(', ')}`);
+    if (width === 390) {
+      // Down the page, never back up (a row's items share their top, give or take a few px).
+      const back = stops.filter((s, i) => i > 0 && s.top < stops[i - 1].top - 8).map((s) => `${stops[stops.indexOf(s) - 1].id} → ${s.id} (${s.top})`);
+      assert.deepEqual(back, [], stops.map((s) => `${s.id}@${s.top}`).join(', '));
+    } else {
+      // The settings are in the left column under the menu, the playback on the right.
+      const menu = await byId(page, 'preset-select').boundingBox();
+      const cpus = await byId(page, 'setting-cpus').boundingBox();
+      const play = await byId(page, 'btn-play').boundingBox();
+      assert.ok(cpus.y > menu.y && cpus.x < play.x, `menu ${menu.x},${menu.y}; CPUs ${cpus.x},${cpus.y}; Play ${play.x},${play.y}`);
+    }
+    page.done();
+  });
+}

@@ -1,6 +1,7 @@
 // The OSTEP mode runs x86.py: a line naming x86 shows a program text area (filled with a
 // counter program); Run shows exactly what `threadlab ostep` prints for the same words with
-// `-p` naming a file holding that text; "Open as scenario" opens the run as the custom
+// `-p` naming a file holding that text, and the command it shows, copied and pasted in a shell,
+// prints the same; "Open as scenario" opens the run as the custom
 // scenario, named after the command without the program's text, and plays it with the
 // makespan `threadlab run` gives (one tick per instruction). At 390 px the program area fits
 // without sideways scroll and passes axe; a bad program's error names -p, the line and the
@@ -8,7 +9,7 @@
 // opened shows cell 2000 in the memory view and marks its lost update where the CLI's trace does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -46,6 +47,21 @@ test('x86.py in the OSTEP mode: the program area, the CLI\'s text, and the run o
   const shown = await byId(page, 'ostep-text').evaluate((el) => el.textContent);
   assert.equal(shown, cli.stdout);
   assert.match(shown, /------ Interrupt ------/);
+  // The command shown above the answer, copied as a teacher copies it (the selection's text, so
+  // line breaks the block does not keep are lost) and pasted in a shell, in a folder with no
+  // count.s, with `threadlab` the CLI: it prints what the panel shows.
+  const copied = await byId(page, 'ostep-cli').evaluate((el) => {
+    getSelection().selectAllChildren(el);
+    return getSelection().toString();
+  });
+  assert.match(copied, /^threadlab ostep x86 -p count\.s .*--program-text '/);
+  const bin = mkdtempSync(path.join(tmpdir(), 'threadlab-bin-'));
+  const empty = mkdtempSync(path.join(tmpdir(), 'threadlab-paste-'));
+  t.after(() => [bin, empty].forEach((d) => rmSync(d, { recursive: true, force: true })));
+  symlinkSync(path.resolve(CLI), path.join(bin, 'threadlab'));
+  const pasted = spawnSync('sh', ['-c', copied], { cwd: empty, encoding: 'utf8', timeout: 60_000, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+  assert.equal(pasted.status, 0, `${copied}\n${pasted.stderr}`);
+  assert.equal(pasted.stdout, shown);
   await shot(page, 'ostep-x86');
   // Open as scenario: named after the command, without the program's text.
   await byId(page, 'ostep-open').click();

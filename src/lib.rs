@@ -10,6 +10,7 @@
 //!   buffers beside them).
 //! - [`ostep`]: OSTEP's homework simulators (scheduler.py, process-run.py) run on the model.
 //! - [`presets`]: the scenario files shipped with the app (`presets/*.json`).
+//! - [`reference`](mod@reference): the program language's reference, written beside the page (`language-reference.html`).
 //! - [`parallel`]: real parallelism in Web Workers (shared counter), measured in the browser.
 //! - [`page`]: the page's state (scenario in use and where it came from, run, draft, error), a pure reducer.
 //! - [`playback`]: the playback state (cursor, play, step) over a finished trace, used by the UI.
@@ -29,6 +30,7 @@ pub mod page;
 pub mod parallel;
 pub mod playback;
 pub mod presets;
+pub mod reference;
 pub mod timeline;
 pub mod workers;
 

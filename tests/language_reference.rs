@@ -233,3 +233,24 @@ fn the_reference_and_the_policy_names_say_us() {
         assert!(!says_tick(p.label()), "{}", p.label());
     }
 }
+
+/// The reference the page fetches (`language-reference.html`, beside the page) is the markup
+/// generated from the table above: `UPDATE_GOLDEN=1 cargo test --test language_reference`
+/// writes it after a change to the table.
+#[test]
+fn the_page_s_reference_file_is_the_generated_markup() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/", "language-reference.html");
+    assert_eq!(threadlab::reference::FILE, "language-reference.html");
+    let got = threadlab::reference::markup();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(path, &got).unwrap();
+    }
+    let want = std::fs::read_to_string(path).expect("language-reference.html beside index.html");
+    assert!(
+        want == got,
+        "{path} is not the generated reference: run UPDATE_GOLDEN=1 cargo test --test language_reference"
+    );
+    for d in INSTRUCTIONS {
+        assert!(got.contains(&format!("data-testid=\"reference-{}\"", d.mnemonic)), "{} has an entry", d.mnemonic);
+    }
+}

@@ -965,9 +965,9 @@ pub const INSTRUCTIONS: &[InstrDoc] = &[
         example: "exit",
     },
 ];
-/// What each instruction of [`INSTRUCTIONS`] costs and does, in the same order: the page's
-/// language reference shows it, the parser does not need it (a table of its own, so that the
-/// workers that only parse leave its text out).
+/// What each instruction of [`INSTRUCTIONS`] costs and does, in the same order: the language
+/// reference shows it (`language-reference.html`, written by [`crate::reference`]), the parser
+/// does not need it (a table of its own, so that the workers that only parse leave its text out).
 pub const INSTRUCTION_EFFECTS: &[InstrEffect] = &[
     InstrEffect {
         cost: "N",

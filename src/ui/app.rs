@@ -223,21 +223,36 @@ pub fn App() -> Html {
     let progress = state.pending.as_ref().and_then(|p| p.progress);
     let reading = state.pending.as_ref().and_then(|p| p.reading);
     let (Some(shown), Some(snapshot)) = (&state.shown, (*snapshot).clone()) else {
+        // Nothing could be opened (no preset file to be had): beside the error and Retry, the
+        // learner can still pick another scenario, open a mode (OSTEP's needs no scenario) or
+        // import a file (the editor's Import).
+        let idle = state.reading.is_none() && state.pending.is_none();
         return html! {
             <div class="app" aria-busy={busy.clone()}>
                 <Header />
+                if idle {
+                    <section class="picker-area" aria-label="Scenario menu"><PresetPicker state={page.clone()} on_action={on_page.clone()} /></section>
+                }
                 <main class="main">
-                    <p class="muted" data-testid="running" role="status">
-                        { if state.reading.is_some() || state.pending.is_some() { "Running the scenario…" } else { "No scenario could be opened." } }
-                    </p>
-                    <RunProgress {progress} {reading} on_cancel={on_cancel.clone()} />
-                    if let Some(e) = &state.error {
-                        <div class="error" data-testid="run-error" role="alert">{ with_code(&e.message) }</div>
+                    if idle {
+                        <LabPanel mode={*mode} on_mode={on_mode} on_page={on_page.clone()} scenario={Rc::<str>::from("")} preset="" />
                     }
-                    if state.retry.is_some() {
-                        <button data-testid="btn-retry" onclick={on_retry}>{ "Retry" }</button>
+                    if !idle || mode.is_none() {
+                        <p class="muted" data-testid="running" role="status">
+                            { if idle { "No scenario could be opened." } else { "Running the scenario…" } }
+                        </p>
+                        <RunProgress {progress} {reading} on_cancel={on_cancel.clone()} />
+                        if let Some(e) = &state.error {
+                            <div class="error" data-testid="run-error" role="alert">{ with_code(&e.message) }</div>
+                        }
+                        if state.retry.is_some() {
+                            <button data-testid="btn-retry" onclick={on_retry}>{ "Retry" }</button>
+                        }
                     }
                 </main>
+                if idle {
+                    <aside class="sidebar"><ScenarioEditor state={page.clone()} on_action={on_page.clone()} /></aside>
+                }
             </div>
         };
     };
@@ -267,6 +282,12 @@ pub fn App() -> Html {
         <div class="app" aria-busy={busy}>
             <Header />
             <section class="picker-area" aria-label="Scenario menu"><PresetPicker state={page.clone()} on_action={on_page.clone()} /></section>
+            // The settings follow the menu in the document, before the playback, as a learner
+            // goes (a scenario, its CPUs and policy, then run it and look): at 1280 px Tab
+            // reached them only after the metrics. The grid puts them under the menu.
+            <section class="settings-area" aria-label="Settings">
+                <Settings loaded={state.asked().unwrap_or_else(|| shown.loaded.clone())} on_action={on_page.clone()} />
+            </section>
             <main class="main">
                 <LabPanel mode={*mode} on_mode={on_mode} on_page={on_page.clone()} scenario={shown.loaded.text.clone()}
                     preset={match &shown.loaded.source { Source::Preset(k) if !shown.loaded.edited => k.clone(), _ => String::new() }} />
@@ -292,12 +313,8 @@ pub fn App() -> Html {
                 <MetricsTable run={run} />
                 }
             </main>
-            // After the playback in the document, as on a phone's screen (menu, playback, then
-            // the settings) and as the grid's rows start on a wide one: the tab order follows
-            // what is seen (before, Play was the 21st stop and a phone's focus jumped down to
-            // the settings and back).
+            // The scenario's editors, after the playback in the document, as on a phone's screen.
             <aside class="sidebar">
-                <Settings loaded={state.asked().unwrap_or_else(|| shown.loaded.clone())} on_action={on_page.clone()} />
                 if let Some(rows) = state.job_rows() {
                     <JobTable {rows} text={state.editor_text()} on_action={on_page.clone()} />
                 }

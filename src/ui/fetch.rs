@@ -15,7 +15,8 @@ pub fn preset(id: u64, key: String, report: Callback<PageAction>) {
     });
 }
 
-async fn text(url: &str) -> Result<String, String> {
+/// The text served at `url` (relative to the page), or why it could not be had, in words.
+pub async fn text(url: &str) -> Result<String, String> {
     use wasm_bindgen::JsCast;
     // A failed fetch rejects with a TypeError ("Failed to fetch"): its message, in words.
     let why = |e: wasm_bindgen::JsValue| match e.dyn_ref::<js_sys::Error>() {

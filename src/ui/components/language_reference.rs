@@ -1,60 +1,59 @@
 //! The program language's reference, one click from the editor: a button and a modal
 //! `<dialog>` (keyboard-reachable; Escape or its Close button shuts it, and the browser gives
-//! the focus back to the button). Generated from the parser's own table ([`INSTRUCTIONS`],
-//! [`SYNTAX_NOTES`]), so it lists exactly what the parser accepts.
-
-use std::fmt::Write;
+//! the focus back to the button). Its text is generated from the parser's own table
+//! ([`crate::reference`]) into a file beside the page, fetched on the first press (so it is
+//! not in the page's wasm); the dialog opens once the text is in. If the fetch fails, the
+//! dialog says why, and the next press asks again.
 
 use web_sys::HtmlDialogElement;
 use yew::prelude::*;
 
-use crate::model::program::{INSTRUCTIONS, SYNTAX_NOTES};
-use crate::ui::markup::{escape, raw, with_code};
-
-/// The dialog's contents as markup: one entry per instruction (what it does, its CPU cost, an
-/// example; a definition list, which reads as well on a phone as on a wide screen), then notes
-/// on the rest of the syntax.
-fn reference_markup() -> String {
-    let mut h = String::from(
-        "<div class=\"panel-head\"><h2 class=\"panel-title\" id=\"reference-title\">The program language</h2>\
-         <form method=\"dialog\"><button data-testid=\"btn-language-close\">Close (Esc)</button></form></div>\
-         <p class=\"hint\">A thread's program, in its <code>code</code> or in the process's <code>programs</code>: one \
-         instruction per line, run top to bottom by the thread's program counter.</p>\
-         <div class=\"instr instr-head\" aria-hidden=\"true\"><span>Instruction</span><span>What it does</span>\
-         <span>CPU time</span><span>Example</span></div><dl class=\"instrs\" data-testid=\"reference-list\">",
-    );
-    for d in INSTRUCTIONS {
-        let _ = write!(
-            h,
-            "<div class=\"instr\" data-testid=\"reference-{0}\"><dt><code>{0}</code></dt><dd>{1}</dd>\
-             <dd class=\"cost\">{2}</dd><dd><pre class=\"example\">{3}</pre></dd></div>",
-            d.mnemonic,
-            with_code(d.effect()),
-            escape(&cost_in_us(d.cost())),
-            escape(d.example)
-        );
-    }
-    h.push_str("</dl><ul class=\"notes\">");
-    for (what, how) in SYNTAX_NOTES {
-        let _ = write!(h, "<li><strong>{}</strong>: {}</li>", escape(what), with_code(how));
-    }
-    h.push_str("</ul>");
-    h
-}
+use crate::ui::markup::raw;
 
 /// The "Program language reference" button and its dialog.
 #[component]
 pub fn LanguageReference() -> Html {
     let dialog = use_node_ref();
-    let on_open = {
-        let dialog = dialog.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(d) = dialog.cast::<HtmlDialogElement>() {
+    // The fetched text, or why the fetch failed; `wanted`: open the dialog once it is in.
+    let text = use_state(|| None::<Result<String, String>>);
+    let wanted = use_mut_ref(|| false);
+    {
+        let (dialog, text, wanted) = (dialog.clone(), text.clone(), wanted.clone());
+        use_effect(move || {
+            if text.is_some()
+                && wanted.replace(false)
+                && let Some(d) = dialog.cast::<HtmlDialogElement>()
+            {
                 let _ = d.show_modal();
             }
+        });
+    }
+    let on_open = {
+        let (text, wanted, redraw) = (text.clone(), wanted.clone(), use_force_update());
+        Callback::from(move |_: MouseEvent| {
+            *wanted.borrow_mut() = true;
+            if matches!(*text, Some(Ok(_))) {
+                return redraw.force_update();
+            }
+            let text = text.clone();
+            yew::platform::spawn_local(
+                async move { text.set(Some(crate::ui::fetch::text(crate::reference::FILE).await)) },
+            );
         })
     };
-    let contents = use_memo((), |_| reference_markup());
+    let contents = match &*text {
+        Some(Ok(markup)) => raw(markup.clone()),
+        Some(Err(why)) => html! {
+            <>
+                <h2 class="panel-title" id="reference-title">{ "The program language" }</h2>
+                <p class="error" role="alert" data-testid="reference-error">
+                    { format!("The reference could not be fetched ({why}). Close this and press the button again to retry.") }
+                </p>
+                <form method="dialog"><button>{ "Close (Esc)" }</button></form>
+            </>
+        },
+        None => Html::default(),
+    };
     html! {
         <>
             <button type="button" class="link-button" data-testid="btn-language" onclick={on_open}
@@ -62,19 +61,8 @@ pub fn LanguageReference() -> Html {
                 { "Program language reference" }
             </button>
             <dialog class="reference" data-testid="language-reference" ref={dialog} aria-labelledby="reference-title">
-                { raw((*contents).clone()) }
+                { contents }
             </dialog>
         </>
-    }
-}
-
-/// An instruction's cost with its unit, simulated µs: "1 µs", "N µs", "1 µs per attempt", "1 µs,
-/// and 1 when woken", "156 µs (machine.fork_ticks)", "0, then blocked N µs" (the unit after a
-/// first 1 or a number the setting's name follows, else at the end).
-fn cost_in_us(cost: &str) -> String {
-    match cost.split_once([' ', ',']) {
-        Some(("1", _)) => format!("1 µs{}", &cost[1..]),
-        Some((n, setting)) if setting.starts_with('(') => format!("{n} µs {setting}"),
-        _ => format!("{cost} µs"),
     }
 }

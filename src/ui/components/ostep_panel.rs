@@ -12,7 +12,9 @@
 //!
 //! For x86.py (`x86 -t 2 -i 3 -a bx=3 -M 2000 -R ax,bx -c`) the program is typed in a text
 //! area shown under the line; Run appends it to the line as `--program-text '…'` (what the
-//! CLI does with `-p`'s file), so the address carries it too ([`crate::ostep::line`]).
+//! CLI does with `-p`'s file), so the address carries it too ([`crate::ostep::line`]). The
+//! command shown above the answer is that line after `threadlab ostep`, in a block that keeps
+//! its line breaks: pasted in a POSIX shell it prints the same text (no `.s` file needed).
 //!
 //! The component stays mounted while another mode is shown (its line and answer are kept); the
 //! worker starts when the mode is first opened.
@@ -245,7 +247,8 @@ pub fn OstepPanel(props: &OstepPanelProps) -> Html {
             };
             html! {
                 <>
-                    <p class="hint">{ "What " }<code data-testid="ostep-cli">{ format!("threadlab ostep {}", v.ran.as_deref().unwrap_or_default().trim()) }</code>{ " prints:" }</p>
+                    <p class="hint">{ "The command, to paste in a shell (an x86 program is in its " }<code>{ "--program-text" }</code>{ "), and what it prints:" }</p>
+                    { block("ostep-cli", "The command", &format!("threadlab ostep {}", v.ran.as_deref().unwrap_or_default().trim())) }
                     { block("ostep-text", "What the simulator prints", printed) }
                     <p class="buttons">
                         <button class="primary" data-testid="ostep-open" {onclick}>{ "Open as scenario" }</button>

@@ -1,5 +1,7 @@
 //! The scenario menu: shipped presets, the user's custom scenario and named ones; the chosen
-//! scenario's description; keeping the scenario in use under a name, and forgetting one.
+//! scenario's description; keeping the scenario in use under a name, and forgetting one. With
+//! no scenario in use (no preset file could be fetched at start) it is the menu alone, with a
+//! first entry that asks for a pick, so that any scenario picked is a change.
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -23,8 +25,8 @@ pub struct PresetPickerProps {
 #[component]
 pub fn PresetPicker(props: &PresetPickerProps) -> Html {
     let state = &props.state.0;
-    let loaded = state.in_use().expect("the picker is shown with a run");
-    let selected = loaded.source.key();
+    let loaded = state.in_use();
+    let selected = loaded.map(|l| l.source.key()).unwrap_or_default();
     let select = use_select_value(selected.clone());
     let onchange = props.on_action.reform(|e: Event| {
         let select: HtmlSelectElement = e.target_unchecked_into();
@@ -54,7 +56,7 @@ pub fn PresetPicker(props: &PresetPickerProps) -> Html {
         })
     };
     let exists = state.saved.iter().any(|n| n.name == name.trim());
-    let replaces_other = exists && loaded.source != Source::Saved(name.trim().to_string());
+    let replaces_other = exists && loaded.is_some_and(|l| l.source != Source::Saved(name.trim().to_string()));
     let on_keep = {
         let (name, confirming, on_action) = (name.clone(), confirming.clone(), props.on_action.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -92,6 +94,20 @@ pub fn PresetPicker(props: &PresetPickerProps) -> Html {
             <button type="button" data-testid="btn-delete-saved" aria-expanded={expanded}
                 aria-controls="forget-confirm" {onclick}>{ label }</button>
         }
+    };
+    let Some(loaded) = loaded else {
+        return html! {
+            <section class="panel preset-picker">
+                <label for="preset-select" class="panel-title">{ "Scenario" }</label>
+                <select id="preset-select" data-testid="preset-select" ref={select} {onchange}>
+                    <option value="" selected=true disabled=true>{ "Pick one\u{2026}" }</option>
+                    <optgroup label="Presets">{ presets }</optgroup>
+                    if !mine.is_empty() {
+                        <optgroup label="Yours (kept in this browser)">{ for mine }</optgroup>
+                    }
+                </select>
+            </section>
+        };
     };
     let (delete, forget_note) = match &loaded.source {
         Source::Saved(n) if *forgetting => {
