@@ -36,7 +36,9 @@ pub mod wide_tables;
 
 /// Renders the page into `<body>`. Called by `src/bin/web.rs`.
 pub fn start() {
-    std::panic::set_hook(Box::new(show_crash));
+    // Through Yew: a hook set with std::panic::set_hook is replaced by Yew's own (console only)
+    // when the app renders, and the banner would never show.
+    yew::set_custom_panic_hook(Box::new(show_crash));
     yew::Renderer::<app::App>::new().render();
 }
 
