@@ -792,4 +792,24 @@ fn at_start_a_preset_that_cannot_be_fetched_gives_way_to_the_default_then_offers
     settle(&mut s);
     assert_eq!(controls(&s).0, "deadlock");
     assert_eq!((s.retry.as_ref(), s.error.as_ref()), (None, None));
+    // The start's "showing the default one instead" is gone: the preset asked for is shown.
+    assert_eq!(s.notice, None);
+}
+
+#[test]
+fn with_nothing_shown_a_failed_pick_names_the_preset_picked_and_retries_it() {
+    // Every preset file fails at start: nothing is shown.
+    let mut s = PageState::start(Stored::default(), None);
+    while let Some(id) = s.reading.as_ref().map(|r| r.id) {
+        s.apply(PageAction::Fetched { id, text: Err("offline".into()) });
+    }
+    assert_eq!((s.shown.as_ref(), s.reading.as_ref()), (None, None));
+    // The learner picks another preset, which fails too: the message is about that one.
+    s.apply(PageAction::Pick("deadlock".into()));
+    let id = s.reading.as_ref().unwrap().id;
+    s.apply(PageAction::Fetched { id, text: Err("offline".into()) });
+    let message = s.error.clone().unwrap().message;
+    assert!(message.contains("Deadlock: two locks") && message.contains("(presets/deadlock.json)"), "{message}");
+    assert!(!message.contains("race-unsafe"), "{message}");
+    assert_eq!(s.retry, Some(Source::Preset("deadlock".into())));
 }

@@ -683,6 +683,7 @@ impl PageState {
             PageAction::Retry => {
                 if let Some(source) = self.retry.take() {
                     self.error = None;
+                    self.notice = None;
                     self.ask(source, Via::Start);
                 }
             }
@@ -876,6 +877,10 @@ impl PageState {
         if self.shown.is_some() {
             self.notice = Some(said);
             return;
+        }
+        if *via != Via::Start {
+            // A learner's pick with nothing shown: that preset is the one to name and retry.
+            self.retry = Some(source.clone());
         }
         let first = self.retry.get_or_insert(source.clone()).clone();
         if *via == Via::Start && source.key() != DEFAULT_PRESET {
