@@ -107,3 +107,22 @@ fn the_metrics_count_a_cells_final_value_and_lost_updates() {
     assert_eq!(cells(LOOPING_RACE, "-t 2 -i 3 -a bx=2"), vec![("2000".to_string(), 4, 0)]);
     assert_eq!(cells(COUNT_VAR, "-t 2 -i 1"), vec![("count".to_string(), 1, 1)]);
 }
+
+/// The interleaving explorer follows the cells: two threads each adding 1 twice to 2000 without
+/// a lock end with 2, 3 or 4 (as the model's own race-twice does), and a `.var` cell is a
+/// column named by its variable (`count`: 1 or 2). Before the cells were in its state and its
+/// final values, it found one final state with no column.
+#[test]
+fn the_explorer_lists_every_final_value_of_a_cell() {
+    let finals = |program: &str, flags: &str| {
+        let mut words: Vec<String> = vec!["x86".into()];
+        words.extend(flags.split_whitespace().map(String::from));
+        words.extend(["-p".into(), "prog.s".into(), "--scenario".into(), "--program-text".into(), program.into()]);
+        let r = ostep::run_args(&words).unwrap();
+        let e = threadlab::model::explore::explore(&r.scenario, 100_000).unwrap();
+        let names: Vec<String> = e.variables.iter().map(|v| v.name.clone()).collect();
+        (names, e.finals.iter().map(|f| f.values.clone()).collect::<Vec<_>>())
+    };
+    assert_eq!(finals(LOOPING_RACE, "-t 2 -a bx=2"), (vec!["2000".to_string()], vec![vec![2], vec![3], vec![4]]));
+    assert_eq!(finals(COUNT_VAR, "-t 2"), (vec!["count".to_string()], vec![vec![1], vec![2]]));
+}

@@ -286,6 +286,20 @@ impl Machine {
         self.memory.iter().flatten().map(|c| c.value).collect()
     }
 
+    /// Appends the x86.py cells holding a value other than 0 (a cell never written holds 0),
+    /// process by process: their count, then each one's address and value, by address. Two
+    /// machines with the same cells append the same numbers.
+    pub fn cell_values(&self, out: &mut Vec<i64>) {
+        for cells in &self.cells {
+            let at = out.len();
+            out.push(0);
+            for (addr, value) in cells.written().filter(|&(_, v)| v != 0) {
+                out.extend([addr, value]);
+                out[at] += 1;
+            }
+        }
+    }
+
     /// Writes what determines everything the machine can still do, and nothing else (not where
     /// values came from, nor write counts, which only the lost-update report reads), so two
     /// interleavings that reach the same state write the same key.
@@ -297,6 +311,12 @@ impl Machine {
         }
         for v in self.memory.iter().flatten() {
             let _ = write!(out, "{},", v.value);
+        }
+        for cells in &self.cells {
+            for (addr, value) in cells.written().filter(|&(_, v)| v != 0) {
+                let _ = write!(out, "{addr}={value},");
+            }
+            out.push('|');
         }
         for s in &self.sync {
             let _ = write!(out, "{s:?}");

@@ -135,6 +135,37 @@ pub struct Exploration {
     pub steps: u64,
 }
 
+/// Turns the x86.py cells each final state carries after its variables
+/// ([`Machine::cell_values`]) into columns: one per cell some final state leaves other than 0,
+/// by process and address, named as x86.py names it, after the variables (0 where a final
+/// state leaves it 0). The finals are ordered again by how they ended, then by values.
+fn with_cells(sys: &System, variables: &mut Vec<VariableName>, mut finals: Vec<Final>) -> Vec<Final> {
+    let vars = variables.len();
+    let cells_of = |values: &[i64]| {
+        let mut cells = Vec::new();
+        let mut at = vars;
+        for pid in 0..sys.processes.len() {
+            let n = values[at] as usize;
+            cells.extend(values[at + 1..at + 1 + 2 * n].chunks(2).map(|c| ((pid, c[0]), c[1])));
+            at += 1 + 2 * n;
+        }
+        cells
+    };
+    let columns: std::collections::BTreeSet<(usize, i64)> =
+        finals.iter().flat_map(|f| cells_of(&f.values)).map(|(c, _)| c).collect();
+    for &(pid, addr) in &columns {
+        let name = super::trace::Place::Cell(addr).name(sys, pid);
+        variables.push(VariableName { process: sys.processes[pid].name.clone(), name });
+    }
+    for f in &mut finals {
+        let cells: BTreeMap<(usize, i64), i64> = cells_of(&f.values).into_iter().collect();
+        f.values.truncate(vars);
+        f.values.extend(columns.iter().map(|c| cells.get(c).copied().unwrap_or(0)));
+    }
+    finals.sort_by(|a, b| (a.end, &a.values).cmp(&(b.end, &b.values)));
+    finals
+}
+
 /// Why the explorer could not answer.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExploreError {
@@ -196,12 +227,13 @@ pub fn explore_observed(
     explorable(sys)?;
     let mut search = Search::new(limit, reduction);
     search.run(sys, progress)?;
-    let variables = (sys.processes.iter())
+    let mut variables: Vec<VariableName> = (sys.processes.iter())
         .flat_map(|p| p.space.variables.iter().map(|v| VariableName { process: p.name.clone(), name: v.clone() }))
         .collect();
+    let finals = with_cells(sys, &mut variables, search.finals.into_values().collect());
     Ok(Exploration {
         variables,
-        finals: search.finals.into_values().collect(),
+        finals,
         reduction,
         states: search.seen.len(),
         schedules: search.schedules,
@@ -459,7 +491,8 @@ impl Search {
             Outcome::Deadlock { .. } => EndKind::Deadlock,
             _ => EndKind::RuntimeError,
         };
-        let values = machine.values();
+        let mut values = machine.values();
+        machine.cell_values(&mut values);
         self.schedules += 1;
         if self.reduction == Reduction::None && self.schedules > self.limit as u64 {
             return Err(self.limit_error(format!(
