@@ -181,3 +181,36 @@ fn an_exploration_reports_its_count_to_the_page_as_it_goes() {
     assert!(said.windows(2).all(|w| w[0].0 != w[1].0 || w[0].1 <= w[1].1), "{said:?}");
     assert!(said.iter().all(|&(_, n)| n > 0 && n <= 100_000), "{said:?}");
 }
+
+#[test]
+fn being_the_scheduler_of_an_x86_program_shows_its_cell_registers_and_lost_update() {
+    // OSTEP x86.py with a `.var count` (its cell at 100) and 2 threads: both load 0, then each
+    // adds and stores 1, then each halts: one update lost, count ends at 1.
+    let program = ".var count\n.main\nmov count, %ax\nadd $1, %ax\nmov %ax, count\nhalt\n";
+    let words: Vec<String> = ["x86", "-t", "2", "-p", "count.s", "--scenario", "--program-text", program]
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+    let scenario = serde_json::to_string(&threadlab::ostep::run_args(&words).unwrap().scenario).unwrap();
+    let picks = ["0", "1", "0", "0", "1", "1", "0", "1"];
+    let mut steps: Vec<&str> = Vec::new();
+    let mut out = String::new();
+    for p in picks {
+        let joined = steps.join(",");
+        let fields = [("tool", "steer"), ("steps", joined.as_str()), ("pick", p)];
+        let job = LabJob {
+            panel: Panel::Races,
+            fields: fields.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
+            scenario: scenario.clone(),
+            preset: String::new(),
+        };
+        out = run_here(&job);
+        if steps.len() == 2 {
+            // After both loads: the registers by x86.py's names, as the thread table says.
+            assert!(out.contains("sp = 128000") && !out.contains("r6 ="), "{out}");
+        }
+        steps.push(p);
+    }
+    assert!(out.contains(r#"data-testid="races-var-count">1<"#), "{out}");
+    assert!(out.contains("is 1 after 1 lost update") && out.contains("Your order lost an update"), "{out}");
+}

@@ -25,11 +25,13 @@ use crate::messaging::lab::LabJob;
 use crate::messaging::reader::ReadJob;
 use crate::messaging::wire::RunBytes;
 use crate::model::explore::{self, EndKind, Exploration, ExploreError, Reduction, Walk};
+use crate::model::memory::Cell;
 use crate::model::outcome::Outcome;
 use crate::model::scenario::ScenarioEdit;
 use crate::model::scenario::text;
 use crate::model::schedule::Schedule;
 use crate::model::seeds::{self, SeedReport};
+use crate::model::trace::Place;
 use crate::model::{LoadedRun, System, ThreadId};
 
 /// The panel's tools: key (the form's `tool`) and label.
@@ -138,7 +140,7 @@ fn who(sys: &System, tid: ThreadId) -> String {
 }
 
 /// The variables and their values, `counter = 3`, with the expected value when one is set.
-fn variables(sys: &System, values: &[i64]) -> String {
+fn variables(sys: &System, values: &[i64], cells: &[(usize, i64, Cell)]) -> String {
     let mut out = String::from(r#"<ul class="races-vars" aria-label="Variables">"#);
     let mut i = 0;
     for p in &sys.processes {
@@ -156,6 +158,19 @@ fn variables(sys: &System, values: &[i64]) -> String {
             );
             i += 1;
         }
+    }
+    // An x86.py program's memory: its cells, named as x86.py names them.
+    for (pid, addr, cell) in cells {
+        let p = &sys.processes[*pid];
+        let name = Place::Cell(*addr).name(sys, *pid);
+        let _ = write!(
+            out,
+            r#"<li><code>{}/{}</code> = <strong data-testid="races-var-{}">{}</strong></li>"#,
+            esc(&p.name),
+            esc(&name),
+            esc(&name),
+            cell.value
+        );
     }
     out.push_str("</ul>");
     out
@@ -283,7 +298,7 @@ fn steer_tool(f: &Fields, base: &Base) -> String {
             .iter()
             .enumerate()
             .filter(|(_, v)| **v != 0)
-            .map(|(i, v)| format!("r{i} = {v}"))
+            .map(|(i, v)| format!("{} = {v}", sys.program_of(tid).register_name(i)))
             .collect();
         let button = if ready.contains(&tid) {
             let key = if tid < 10 { format!(r#" accesskey="{tid}""#) } else { String::new() };
@@ -306,7 +321,7 @@ fn steer_tool(f: &Fields, base: &Base) -> String {
     out.push_str(
         r#"<p class="hint" data-testid="steer-keys">Keyboard: each Run button's access key is its thread's number (0 to 9): Alt+number in most browsers, Alt+Shift+number in Firefox, Control+Option+number on a Mac.</p>"#,
     );
-    out.push_str(&variables(sys, &walk.values()));
+    out.push_str(&variables(sys, &walk.values(), &walk.cells()));
     let _ = write!(
         out,
         r#"<div class="buttons"><button type="submit" name="undo" value="1" data-testid="steer-undo"{}>Undo the last step</button><button type="submit" name="restart" value="1" data-testid="steer-restart"{}>Start again</button></div>"#,
@@ -330,7 +345,7 @@ fn steer_tool(f: &Fields, base: &Base) -> String {
         let _ = write!(
             out,
             r#"<p class="lab-summary" role="status" data-testid="steer-end">{}</p>"#,
-            with_code(&ending(sys, &end, &walk.values()))
+            with_code(&ending(sys, &end, &walk.values(), &walk.cells()))
         );
     } else if !ready.is_empty() {
         let _ = write!(
@@ -348,7 +363,7 @@ fn steer_tool(f: &Fields, base: &Base) -> String {
 }
 
 /// How a walk ended, in words, with the variables against their expected values.
-fn ending(sys: &System, end: &Outcome, values: &[i64]) -> String {
+fn ending(sys: &System, end: &Outcome, values: &[i64], cells: &[(usize, i64, Cell)]) -> String {
     let mut lost = Vec::new();
     let mut i = 0;
     for p in &sys.processes {
@@ -360,6 +375,12 @@ fn ending(sys: &System, end: &Outcome, values: &[i64]) -> String {
             }
             i += 1;
         }
+    }
+    // An x86.py cell has no expected value: its lost updates (the model's lineage rule) say it.
+    for (pid, addr, cell) in cells.iter().filter(|c| c.2.lost() > 0) {
+        let n = cell.lost();
+        let name = Place::Cell(*addr).name(sys, *pid);
+        lost.push(format!("`{name}` is {} after {n} lost update{}", cell.value, if n == 1 { "" } else { "s" }));
     }
     let how = match end {
         Outcome::Completed => "Every thread finished".to_string(),

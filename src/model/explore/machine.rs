@@ -286,6 +286,14 @@ impl Machine {
         self.memory.iter().flatten().map(|c| c.value).collect()
     }
 
+    /// The x86.py cells written, process by process and by address: `(pid, address, cell)`,
+    /// the cell with its lineage (for the lost updates of a schedule being built).
+    pub fn cells(&self) -> Vec<(usize, i64, Cell)> {
+        (self.cells.iter().enumerate())
+            .flat_map(|(pid, cells)| cells.written_cells().map(move |(addr, cell)| (pid, addr, cell)))
+            .collect()
+    }
+
     /// Appends the x86.py cells holding a value other than 0 (a cell never written holds 0),
     /// process by process: their count, then each one's address and value, by address. Two
     /// machines with the same cells append the same numbers.

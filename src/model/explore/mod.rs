@@ -349,6 +349,12 @@ impl Walk {
         self.machine.values()
     }
 
+    /// The x86.py cells written so far: `(pid, address, cell)`, by process and address; a
+    /// cell's [`crate::model::memory::Cell::lost`] counts the updates the schedule lost.
+    pub fn cells(&self) -> Vec<(usize, i64, crate::model::memory::Cell)> {
+        self.machine.cells()
+    }
+
     /// The PC of the instruction `tid`'s next step runs (`None`: only free instructions left).
     pub fn next_pc(&mut self, sys: &System, tid: ThreadId) -> Option<usize> {
         self.machine.next_pc(sys, tid)
