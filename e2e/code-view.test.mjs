@@ -198,3 +198,15 @@ test('a runtime error\'s badge wraps inside the code view, at 390 and 1280 px', 
     page.done();
   }
 });
+
+test('a forked child running its parent program is named with its process', { timeout: TEST_TIMEOUT }, async (t) => {
+  // fork-copy: app/main forks app.1/main, which runs the same program as app/main.
+  const page = await newPage(app, t);
+  await openApp(page, app, 'fork-copy');
+  await byId(page, 'code-thread').selectOption('0');
+  await page.waitForFunction(() => document.querySelector('[data-testid="code-view"]')?.getAttribute('data-tid') === '0');
+  const said = await text(page, 'code-view');
+  assert.match(said, /Also run by app\.1\/main;/);
+  assert.doesNotMatch(said, /Also run by main;/);
+  page.done();
+});

@@ -212,7 +212,10 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
         let label = format!("{} / {}", sys.processes[x.pid].name, x.name);
         html! { <option value={x.tid.to_string()} selected={props.picked == Some(x.tid)}>{ label }</option> }
     });
-    let others: Vec<&str> = sharers.iter().filter(|&&s| s != tid).map(|&s| sys.threads[s].name.as_str()).collect();
+    // A forked child runs its parent's program: name a sharer in another process with its process.
+    let others: Vec<String> = (sharers.iter().filter(|&&s| s != tid))
+        .map(|&s| if sys.threads[s].pid == t.pid { sys.threads[s].name.clone() } else { sys.thread_label(s) })
+        .collect();
     let title = match &name {
         Some(n) => format!("Program {n} of {process} / {}", t.name),
         None => format!("Program of {process} / {}", t.name),
