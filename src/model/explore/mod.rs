@@ -139,7 +139,7 @@ pub struct Exploration {
 /// ([`Machine::cell_values`]) into columns: one per cell some final state leaves other than 0,
 /// by process and address, named as x86.py names it, after the variables (0 where a final
 /// state leaves it 0). The finals are ordered again by how they ended, then by values.
-fn with_cells(sys: &System, variables: &mut Vec<VariableName>, mut finals: Vec<Final>) -> Vec<Final> {
+fn with_cells(sys: &System, variables: &mut Vec<VariableName>, finals: Vec<Final>) -> Vec<Final> {
     let vars = variables.len();
     let cells_of = |values: &[i64]| {
         let mut cells = Vec::new();
@@ -151,19 +151,24 @@ fn with_cells(sys: &System, variables: &mut Vec<VariableName>, mut finals: Vec<F
         }
         cells
     };
-    let columns: std::collections::BTreeSet<(usize, i64)> =
-        finals.iter().flat_map(|f| cells_of(&f.values)).map(|(c, _)| c).collect();
+    let mut columns: Vec<(usize, i64)> = Vec::new();
+    for (c, _) in finals.iter().flat_map(|f| cells_of(&f.values)) {
+        if let Err(i) = columns.binary_search(&c) {
+            columns.insert(i, c);
+        }
+    }
     for &(pid, addr) in &columns {
         let name = super::trace::Place::Cell(addr).name(sys, pid);
         variables.push(VariableName { process: sys.processes[pid].name.clone(), name });
     }
-    for f in &mut finals {
-        let cells: BTreeMap<(usize, i64), i64> = cells_of(&f.values).into_iter().collect();
+    let mut ordered = BTreeMap::new();
+    for mut f in finals {
+        let cells = cells_of(&f.values);
         f.values.truncate(vars);
-        f.values.extend(columns.iter().map(|c| cells.get(c).copied().unwrap_or(0)));
+        f.values.extend(columns.iter().map(|c| cells.iter().find(|(at, _)| at == c).map_or(0, |&(_, v)| v)));
+        ordered.insert((f.end, f.values.clone()), f);
     }
-    finals.sort_by(|a, b| (a.end, &a.values).cmp(&(b.end, &b.values)));
-    finals
+    ordered.into_values().collect()
 }
 
 /// Why the explorer could not answer.
