@@ -98,8 +98,9 @@ test('with no preset file to be had at start, the page says which and offers Ret
   await page.waitForFunction(() => /race-mutex\.json/.test(document.querySelector('[data-testid="run-error"]')?.textContent ?? ''), null, { timeout: T.load });
   await byId(page, 'preset-select').waitFor({ timeout: T.load });
   blocked = false;
+  // Retry asks again for the preset last picked, the one the message names.
   await byId(page, 'btn-retry').click();
-  await waitForPreset(page, 'deadlock');
+  await waitForPreset(page, 'race-mutex');
   await byId(page, 'outcome').waitFor({ state: 'attached', timeout: T.load });
   page.done();
 });
