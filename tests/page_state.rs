@@ -189,6 +189,35 @@ fn a_broken_import_keeps_unapplied_edits_else_becomes_the_draft() {
 }
 
 #[test]
+fn an_opened_scenario_keeps_unapplied_edits() {
+    // The walk's fault (s11): edits not applied yet were lost when a file was imported, an OSTEP
+    // run opened ("Open as scenario") or a Races schedule shown on the timeline, which all open
+    // through an import; a preset pick kept them.
+    for what in ["mine.json", "OSTEP run", "schedule"] {
+        let mut s = start_at("race-unsafe");
+        let edits = json("race-unsafe").replace("\"name\": \"", "\"name\": \"Edited ");
+        assert_ne!(edits, json("race-unsafe"));
+        act(&mut s, PageAction::Draft(edits.clone()));
+        let shown = s.shown_label();
+        act(&mut s, PageAction::Open { source: Source::Custom, text: json("deadlock"), via: Via::Import(what.into()) });
+        assert_eq!(s.in_use().unwrap().text.as_ref(), json("deadlock"), "{what} is open");
+        assert_eq!(s.draft.as_deref(), Some(edits.as_str()), "{what}: the edits are still in the editor");
+        let note = s.draft_note().unwrap();
+        assert_eq!(Some(note.of), shown, "{what}: the edits are said to be of the scenario they came from");
+        // ... and across a reload.
+        let stored = Stored {
+            session: s.session(),
+            draft: s.draft.clone(),
+            draft_of: s.draft_of.clone(),
+            custom: s.custom.as_ref().map(|c| c.text.clone()),
+            saved: s.saved.clone(),
+        };
+        let again = PageState::start(stored, None);
+        assert_eq!(again.draft.as_deref(), Some(edits.as_str()), "{what}: kept across a reload");
+    }
+}
+
+#[test]
 fn the_custom_scenario_stays_in_the_menu_after_a_preset_and_comes_back() {
     let mut s = start_at("race-unsafe");
     let mine = json("race-mutex").replace("Race fixed with a mutex", "My lab");

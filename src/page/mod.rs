@@ -739,7 +739,10 @@ impl PageState {
                     self.error = None;
                     self.notice = self.kept_note.take().filter(|_| p.via == Via::Pick);
                 }
-                if matches!(p.via, Via::Apply | Via::Import(_)) {
+                // Only an apply uses the draft up. Anything else opened (a pick, an imported
+                // file, an OSTEP run or a schedule opened from a mode) leaves the learner's
+                // unapplied edits in the editor, said as the edits of the scenario they came from.
+                if p.via == Via::Apply {
                     self.draft = None;
                 }
                 if p.loaded.source == Source::Custom {
