@@ -106,7 +106,7 @@ test('the outcome banner is labelled as the outcome of the whole run; backticks 
   assert.doesNotMatch(await text(page, 'outcome'), /`/);
 
   // Thread table wording.
-  assert.equal(await page.locator('[data-testid="thread-table"] th', { hasText: 'Next instruction' }).count(), 1);
+  assert.equal(await page.locator('[data-testid="thread-table"] th', { hasText: /^Instruction$/ }).count(), 1);
   const pcTitle = await page.locator('[data-testid="thread-table"] th', { hasText: /^PC \(line\)$/ }).getAttribute('title');
   assert.match(pcTitle, /Program counter/);
   // The line is in the PC cell ("PC 3 (line 4)"); the instruction cell is the instruction.
@@ -114,6 +114,13 @@ test('the outcome banner is labelled as the outcome of the whole run; backticks 
   assert.match(pc, /^\d+ \(line \d+\)$/);
   const cell = await page.locator('[data-testid="thread-table"] tr[data-tid] td code').first().textContent();
   assert.match(cell, /^[a-z]+\b/);
+  // Marked as the code view marks lines: ▶ on a CPU running it now, ▷ the next to run (walk s11).
+  for (const row of await page.locator('[data-testid="thread-table"] tr[data-tid]').all()) {
+    const instr = await row.locator('[data-testid="thread-instr"]').textContent();
+    if (instr.includes('(finished)')) continue;
+    const now = (await row.getAttribute('class') || '').includes('on-cpu') && !(await row.textContent()).includes('switching in');
+    assert.match(instr, now ? /^\u25b6 / : /^\u25b7 /, instr);
+  }
   page.done();
 });
 

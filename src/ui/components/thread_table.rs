@@ -58,7 +58,14 @@ fn ThreadRow(props: &ThreadRowProps) -> Html {
     // Its instruction failed: the run stopped there; it no longer holds its CPU.
     let fault = run.fault_of(t.tid, props.time);
     let cpu = view.cpu.filter(|_| fault.is_none());
-    let instr = if view.state == ThreadState::Terminated { "(finished)" } else { text };
+    // Marked as the code view marks its line: ▶ running now (on a CPU, not switching in), else
+    // ▷ the next to run (walk s11: a running thread's instruction read as the one after it).
+    let running = cpu.is_some() && view.state == ThreadState::Running && !props.switching_in;
+    let (mark, instr) = match view.state {
+        ThreadState::Terminated => ("", "(finished)"),
+        _ if running => ("\u{25b6} ", text),
+        _ => ("\u{25b7} ", text),
+    };
     // The PC counts instructions from 0, lines count from 1 (blank and comment lines have no PC).
     let pc = match (view.state, line) {
         (ThreadState::Terminated, _) | (_, None) => view.pc.to_string(),
@@ -102,7 +109,7 @@ fn ThreadRow(props: &ThreadRowProps) -> Html {
             <td data-testid="thread-waits">{ with_code(&waits) }</td>
             <td class="num">{ cpu.map_or_else(|| "—".to_string(), |c| c.to_string()) }</td>
             <td class="num nowrap" data-testid="thread-pc">{ pc }</td>
-            <td><code>{ instr }</code></td>
+            <td class="nowrap" data-testid="thread-instr">{ mark }<code>{ instr }</code></td>
             <td class="regs"><code>{ if regs.is_empty() { "all 0".to_string() } else { regs.join(" ") } }</code></td>
         </tr>
     }
@@ -172,7 +179,7 @@ pub fn ThreadTable(props: &ThreadTableProps) -> Html {
                             <th scope="col">{ "Waits for" }</th>
                             <th scope="col">{ "CPU" }</th>
                             <th scope="col" title="Program counter: the index of the thread's current instruction, counted from 0 (blank and comment lines have none); in brackets its line in the program, counted from 1 as in the code view and the editor">{ "PC (line)" }</th>
-                            <th scope="col" title="The instruction at the PC: running now, or the next to run">{ "Next instruction" }</th>
+                            <th scope="col" title="The instruction at the PC: ▶ running now, ▷ the next to run (as in the code view)">{ "Instruction" }</th>
                             <th scope="col" title="Registers r0–r7, private to each thread; only non-zero ones shown">{ "Registers (non-zero)" }</th>
                         </tr>
                     </thead>
