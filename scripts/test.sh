@@ -62,6 +62,8 @@ count_cargo() {
 
 # ---------------------------------------------------------------------------------------------
 section "setup"
+# Free disk first: a full build folder takes a few GB, and a full disk fails a link far from here.
+df -h "$ROOT" | tail -1 | awk '{print "disk: " $4 " free of " $2 " at " $6}'
 # shellcheck source=scripts/setup.sh
 source scripts/setup.sh
 
@@ -138,5 +140,6 @@ echo "screenshots: $(ls "$ROOT/e2e/screenshots" 2>/dev/null | wc -l) files in e2
 end_section
 printf '\n==================== summary ====================\n'
 printf '%s\n' "${TIMES[@]}"
+echo "build folder: $(du -sh "${CARGO_TARGET_DIR:-$ROOT/target}" 2>/dev/null | cut -f1)"
 echo "All stages passed."
 echo "$TOTAL_PASSED passed, 0 failed"
