@@ -120,6 +120,20 @@ fn the_compare_table_is_the_cli_s() {
     assert!(reply(&page).contains(
         "threadlab compare --preset compare-policies --policies fcfs,sjf,srtf,rr --quantum 2 --metric avg_turnaround,avg_waiting,avg_response,makespan,context_switches --json"
     ));
+    // Each process has one thread `main`: a bar names its process, as the timeline's lanes do
+    // (walk s11: every bar said "main").
+    let inside: Vec<&str> = reply(&page).split(r#"class="g-in""#).skip(1).filter_map(|t| between_tags(t)).collect();
+    assert!(!inside.is_empty(), "some bars are wide enough for a name");
+    assert!(inside.iter().all(|t| *t != "main"), "{inside:?}");
+    assert!(inside.contains(&"render"), "{inside:?}");
+}
+
+/// The text of an element whose opening tag `markup` is in the middle of: what lies between
+/// the tag's `>` and the next `<`.
+fn between_tags(markup: &str) -> Option<&str> {
+    let start = markup.find('>')? + 1;
+    let end = start + markup[start..].find('<')?;
+    Some(&markup[start..end])
 }
 
 #[test]

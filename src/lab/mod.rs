@@ -98,7 +98,7 @@ pub struct Info {
     pub name: String,
     /// Each process: its name and its variables' names.
     pub processes: Vec<(String, Vec<String>)>,
-    /// Each thread by tid: (colour, name, `process/thread`), see [`threads_of`].
+    /// Each thread by tid: (colour, short name, `process/thread`), see [`threads_of_system`].
     pub threads: Vec<(&'static str, String, String)>,
     /// The scenario's `params` (name, value), in name order: a sweep may vary them.
     pub params: Vec<(String, u64)>,
@@ -277,15 +277,19 @@ pub fn threads_of(scenario: &Scenario) -> Vec<(&'static str, String, String)> {
     out
 }
 
-/// [`threads_of`] for a loaded system (the same order and colours).
+/// [`threads_of`] for a loaded system (the same order and colours), each thread's short name
+/// the one its timeline lane shows ([`crate::timeline::names::lane_names`]).
 pub fn threads_of_system(system: &System) -> Vec<(&'static str, String, String)> {
     use crate::timeline::palette::{SHADES, shade_of};
-    (system.threads.iter())
-        .map(|t| {
+    // The short name tells the threads apart as the timeline's lanes do: in compare-policies,
+    // five processes' `main`s are `A`…`E`, not five `main`s (walk s11).
+    let short = crate::timeline::names::lane_names(system);
+    (system.threads.iter().zip(short))
+        .map(|(t, short)| {
             let p = &system.processes[t.pid];
             let i = p.threads.iter().position(|&tid| tid == t.tid).unwrap_or(0);
             let colour = SHADES[t.pid % 8][shade_of(i, p.threads.len())];
-            (colour, t.name.clone(), format!("{}/{}", p.name, t.name))
+            (colour, short.first, format!("{}/{}", p.name, t.name))
         })
         .collect()
 }
