@@ -96,9 +96,12 @@ pub fn MetricsTable(props: &MetricsTableProps) -> Html {
             <h2 class="panel-title">{ "Metrics of the whole run (times in µs)" }</h2>
             <dl class="totals">
                 <div><dt>{ "Makespan" }</dt><dd><span data-testid="metric-makespan">{ m.makespan }</span>{ " µs" }</dd></div>
-                <div><dt>{ "Context switches" }</dt><dd><span data-testid="metric-context-switches">{ m.context_switches }</span>
+                // What OSTEP's simulators print differs here: x86.py prints an Interrupt row
+                // when the thread interrupted resumes at once (the only one left), and a
+                // process-run `io` is two lines of the model (walk s11).
+                <div title="Times a CPU took up another thread. An interrupt after which the same thread runs on is none (x86.py prints a row for it)."><dt>{ "Context switches" }</dt><dd><span data-testid="metric-context-switches">{ m.context_switches }</span>
                     { format!(" ({} between processes)", m.process_switches) }</dd></div>
-                <div><dt>{ "Instructions" }</dt><dd>{ grouped(m.steps) }</dd></div>
+                <div title="Program lines run. A process-run io is two here: compute 1 (its tick of CPU), then io (the wait)."><dt>{ "Instructions" }</dt><dd>{ grouped(m.steps) }</dd></div>
                 // Resident frames, each page once, against the footprints added up (a page two
                 // processes share counted in each): 876,544 B against 1,400,832 B in processes-memory.
                 <div><dt>{ "Peak resident" }</dt><dd data-testid="metric-peak-resident" title="The most bytes in memory at once: every process's pages, a page shared by several counted once">{ bytes(m.peak_resident_bytes) }</dd></div>
