@@ -44,6 +44,17 @@ test('the custom scenario stays in the menu after a preset and a reload, and ope
   assert.equal(await byId(page, 'scenario-editor').inputValue(), mineText, 'the author\'s text, byte for byte');
   await waitNum(page, 'metric-makespan', one);
   await waitControls(page, { source: 'custom', cpus: 1, policy: 'fcfs', quantum: null, tie: null });
+  assert.equal(await byId(page, 'description-edited').count(), 0, 'as written: nothing stale');
+
+  // A setting updates it in place (no "(edited)" copy) and says its description may be stale,
+  // written for the settings it was opened with; so does a reload (walk s11).
+  await byId(page, 'setting-cpus').fill('2');
+  await waitControls(page, { source: 'custom', cpus: 2, policy: 'fcfs', quantum: null, tie: null });
+  assert.match(await byId(page, 'description-edited').textContent(), /as opened: its settings have changed/);
+  assert.deepEqual(await mine(page), [['custom', 'Custom: My mutex lab']]);
+  await page.reload();
+  await waitForPreset(page, 'custom');
+  assert.match(await byId(page, 'description-edited').textContent(), /as opened: its settings have changed/);
   page.done();
 });
 

@@ -114,8 +114,10 @@ pub enum Via {
 pub struct Loaded {
     /// Where it came from.
     pub source: Source,
-    /// Whether a control changed it since it came from a preset or a named scenario (the custom
-    /// scenario is updated instead).
+    /// Whether a control changed it since it was opened. A changed preset or named scenario is
+    /// kept as the custom one when left ([`PageState::choices`] marks it "(edited)"); the custom
+    /// scenario is updated in place. Either way its description, written for the settings it
+    /// was opened with ("switched every 2 instructions"), may be stale, and the page says so.
     pub edited: bool,
     /// The author's text, as written (controls change only their own values in it).
     pub text: Rc<str>,
@@ -925,9 +927,11 @@ impl PageState {
     }
 
     /// A scenario changed by the controls is never lost by leaving it: it becomes the custom one
-    /// (as an applied or imported scenario is), and a notice says so.
+    /// (as an applied or imported scenario is), and a notice says so. The custom one is kept
+    /// already (updated at each setting).
     fn keep_edited(&mut self) {
-        let Some(l) = self.pending.as_ref().map(|p| &p.loaded).or(self.in_use()).filter(|l| l.edited) else { return };
+        let changed = |l: &&Loaded| l.edited && l.source != Source::Custom;
+        let Some(l) = self.pending.as_ref().map(|p| &p.loaded).or(self.in_use()).filter(changed) else { return };
         let kept = Named { name: l.summary.name.clone(), text: l.text.to_string() };
         let mut note =
             format!("Your changed \u{201c}{0}\u{201d} is kept as \u{201c}Custom: {0}\u{201d} in the menu.", kept.name);
@@ -972,8 +976,7 @@ impl PageState {
             (None, None, None) => return,
         };
         edits.push(edit);
-        let edited = source != Source::Custom;
-        self.read(source, edited, text, edits, Via::Control);
+        self.read(source, true, text, edits, Via::Control);
         if let Some(r) = self.reading.as_mut() {
             r.known = known;
             r.fetching = fetching;

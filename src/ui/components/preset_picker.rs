@@ -146,9 +146,10 @@ pub fn PresetPicker(props: &PresetPickerProps) -> Html {
                 }
             </select>
             <p class="description" data-testid="scenario-description">{ with_code(&loaded.summary.description) }</p>
-            // A description may speak of the settings as shipped ("on 2 CPUs").
+            // A description may speak of the settings as shipped ("on 2 CPUs") or as opened
+            // (an OSTEP run's "switched every 2 instructions").
             if loaded.edited {
-                <p class="hint" data-testid="description-edited">{ "Written for the scenario as shipped: its settings have changed since." }</p>
+                <p class="hint" data-testid="description-edited">{ format!("Written for the scenario as {}: its settings have changed since.", match loaded.source { Source::Preset(_) => "shipped", Source::Saved(_) => "kept", Source::Custom => "opened" }) }</p>
             }
             <form class="keep" onsubmit={on_keep}>
                 <label for="keep-name">{ "Keep it in this browser as" }</label>
