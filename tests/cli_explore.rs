@@ -145,6 +145,39 @@ fn seeds_prints_a_histogram_of_final_values() {
     assert!(out.contains("deadlock     2           1"), "{out}");
 }
 
+/// `threadlab seeds` on a scenario from `threadlab ostep x86 -r -s 0 --scenario`: seed k is
+/// x86.py's `-s k` (the report says so), so the runs differ, and `run --seed k`, as each value's
+/// first seed says to, ends as `ostep x86 … -s k` does.
+#[test]
+fn seeds_of_an_x86_scenario_are_x86_py_s_seeds() {
+    let program = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/x86/counter.s");
+    let flags = |seed: &str| -> Vec<String> {
+        let line = format!("ostep x86 -p {program} -t 2 -i 5 -r -s {seed} -a bx=3 --scenario");
+        line.split_whitespace().map(String::from).collect()
+    };
+    let args = flags("0");
+    let (code, scenario, err) = threadlab(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 0, "{err}");
+    let path = file("x86-random.json", &scenario);
+    let (code, text, _) = threadlab(&["seeds", &path, "--count", "10"]);
+    assert_eq!(code, 0);
+    assert!(text.starts_with("10 runs, seeds 0 to 9\nEach seed also seeds x86.py's random interrupts (-r): seed k draws what the OSTEP simulator's `-s k` draws.\n"), "{text}");
+    let (_, out, _) = threadlab(&["seeds", &path, "--count", "10", "--json"]);
+    let v = json(&out);
+    assert_eq!(v["also_seeds"][0], "x86.py's random interrupts (-r)");
+    let counts = v["variables"][0]["values"].as_array().unwrap();
+    assert!(counts.len() > 1, "ten seeds of random interrupts end differently: {out}");
+    for c in counts {
+        let seed = c["first_seed"].as_u64().unwrap().to_string();
+        let (_, run, _) = threadlab(&["run", &path, "--seed", &seed]);
+        assert_eq!(json(&run)["metrics"]["variables"][0]["value"], c["value"], "seed {seed}");
+        let args = flags(&seed);
+        let (_, own, _) = threadlab(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let (_, run, _) = threadlab(&["run", &file("x86-own.json", &own)]);
+        assert_eq!(json(&run)["metrics"]["variables"][0]["value"], c["value"], "-s {seed}");
+    }
+}
+
 #[test]
 fn seeds_flags_are_checked() {
     let (code, _, err) = threadlab(&["seeds", "--preset", "race-unsafe", "--count", "0"]);

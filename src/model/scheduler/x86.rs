@@ -21,7 +21,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::spec::{ParamError, PolicySpec};
+use super::spec::{OwnSeed, ParamError, PolicySpec};
 use super::{Ctx, LeaveReason, ReadyReason, Scheduler};
 use crate::model::pyrandom::PyRandom;
 use crate::model::schedule::Schedule;
@@ -65,6 +65,13 @@ impl PolicySpec for X86Spec {
     fn set_quantum(&mut self, quantum: Ticks) -> Result<(), ParamError> {
         self.interval = quantum;
         self.validate()
+    }
+    /// `random_seed` becomes `seed` (x86.py's `-s`), if the countdowns are random; a schedule
+    /// (`-P`) draws none.
+    fn reseed(&mut self, seed: u64) -> Option<OwnSeed> {
+        let s = self.random_seed.as_mut().filter(|_| self.schedule.is_empty())?;
+        *s = seed;
+        Some(OwnSeed { field: "random_seed", draws: "x86.py's random interrupts (-r)" })
     }
 }
 
