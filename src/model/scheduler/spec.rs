@@ -372,6 +372,13 @@ impl Policy {
         Policy::ALL.iter().copied().find(|p| p.key() == key)
     }
 
+    /// Whether the policy has one CPU, as the OSTEP simulator it follows (process-run, x86.py,
+    /// a schedule of who runs each tick): on a machine of several it runs one thread at a time,
+    /// on CPU 0 unless an affinity mask says otherwise, and the other CPUs stay idle.
+    pub fn one_cpu(self) -> bool {
+        matches!(self, Policy::ProcessRun | Policy::Scripted | Policy::X86)
+    }
+
     /// Whether the policy has a time slice (quantum) parameter.
     pub fn uses_quantum(self) -> bool {
         PolicyParams::of(self, None).quantum().is_some()
