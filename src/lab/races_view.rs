@@ -438,14 +438,11 @@ fn explore_tool(f: &Fields, base: &Base, progress: &mut dyn FnMut(u32, u64)) -> 
         Ok(l) => l.unwrap_or(DEFAULT_LIMIT) as usize,
         Err(e) => return out + &alert(&e.to_string()) + "</form>",
     };
-    // Every interleaving, counted, if there are few enough; else each state once.
-    let result =
-        match explore::explore_observed(sys, limit, Reduction::None, &mut |n| progress(COUNTING_INTERLEAVINGS, n)) {
-            Err(ExploreError::Limit { .. }) => {
-                explore::explore_observed(sys, limit, Reduction::PartialOrder, &mut |n| progress(COUNTING_STATES, n))
-            }
-            other => other,
-        };
+    // Every interleaving, counted, if there are few enough; else each state once (as
+    // `threadlab explore` searches).
+    let result = explore::explore_counted(sys, limit, &mut |reduction, n| {
+        progress(if reduction == Reduction::None { COUNTING_INTERLEAVINGS } else { COUNTING_STATES }, n)
+    });
     match result {
         Ok(x) => out.push_str(&explored(base, &x)),
         Err(ExploreError::Limit { limit, found, .. }) => out.push_str(&too_big(limit as u64, found)),
@@ -459,13 +456,9 @@ fn explore_tool(f: &Fields, base: &Base, progress: &mut dyn FnMut(u32, u64)) -> 
 fn explored(base: &Base, x: &Exploration) -> String {
     let mut out =
         String::from(r#"<section class="lab-result" aria-label="Final values" data-testid="explore-result">"#);
-    let counted = x.reduction == Reduction::None;
     // One set of values per variable.
     for (i, v) in x.variables.iter().enumerate() {
-        let mut set: Vec<i64> = x.finals.iter().map(|f| f.values[i]).collect();
-        set.sort_unstable();
-        set.dedup();
-        let list: Vec<String> = set.iter().map(i64::to_string).collect();
+        let list: Vec<String> = x.values_of(i).iter().map(i64::to_string).collect();
         let _ = write!(
             out,
             r#"<p class="lab-summary" data-testid="explore-set" data-variable="{}" data-values="{}"><code>{}</code> can end with {{{}}}.</p>"#,
@@ -475,19 +468,11 @@ fn explored(base: &Base, x: &Exploration) -> String {
             list.join(", ")
         );
     }
-    let how = if counted {
-        format!("{} interleavings, every one followed to its end", x.schedules)
-    } else {
-        format!(
-            "{} distinct states explored: too many interleavings to count one by one within the limit, so orders that reach a state already seen were skipped (the counts are of distinct end states)",
-            x.states
-        )
-    };
-    let _ = write!(out, r#"<p class="muted" data-testid="explore-how">{}.</p>"#, esc(&how));
+    let _ = write!(out, r#"<p class="muted" data-testid="explore-how">{}.</p>"#, esc(&explore::text::how(x)));
     let _ = write!(
         out,
         r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Final states"><table class="lab-table" data-testid="explore-table"><caption>Each final state, how many {} end there, and one schedule that gets there</caption><thead><tr><th scope="col">End</th>"#,
-        if counted { "interleavings" } else { "end states" }
+        explore::text::counted(x)
     );
     for v in &x.variables {
         let _ = write!(out, r#"<th scope="col">{}</th>"#, esc(&v.name));
