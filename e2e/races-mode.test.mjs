@@ -90,6 +90,11 @@ test('every interleaving: {2, 3, 4}, each opened on the timeline; a limit too sm
   assert.deepEqual(rows.map((r) => r.values), ['2', '3', '4']);
   const cliX = cliJson(['explore', '--preset', 'race-twice', '--json']);
   assert.deepEqual(cliX.finals.map((f) => f.values[0]), [2, 3, 4]);
+  // The CLI's counts and schedules are the page's (the same search, explore_counted).
+  assert.equal(cliX.counted, 'interleavings');
+  assert.deepEqual(rows.map((r) => r.schedule), cliX.finals.map((f) => f.schedule));
+  const counts = await page.$$eval('[data-testid="explore-final"]', (rs) => rs.map((r) => Number(r.querySelectorAll('td')[1].textContent)));
+  assert.deepEqual(counts, cliX.finals.map((f) => f.count));
   await shot(page, 'races-explore');
 
   // The schedule for 2 opens on the timeline and ends with 2.

@@ -99,7 +99,11 @@ test('a one-CPU policy on a machine of several says so beside the settings', { t
   assert.equal(await byId(page, 'policy-note').count(), 0, 'FCFS on 2 CPUs: nothing to say');
   await byId(page, 'setting-policy').selectOption('process_run');
   await byId(page, 'policy-note').waitFor({ timeout: T.load });
-  assert.match(await byId(page, 'policy-note').textContent(), /process-run has one CPU: .*one thread runs at a time, on any of the 2 CPUs/);
+  assert.match(await byId(page, 'policy-note').textContent(), /process-run has one CPU: .*one thread runs at a time, on CPU 0 .*the other CPUs stay idle/);
+  // x86.py's policy too: one thread at a time (src/model/scheduler/x86.rs), and the note says so.
+  await byId(page, 'setting-policy').selectOption('x86');
+  await page.waitForFunction(() => /x86\.py has one CPU/.test(document.querySelector('[data-testid="policy-note"]')?.textContent), null, { timeout: T.load });
+  assert.match(await byId(page, 'policy-note').textContent(), /one thread runs at a time, on CPU 0 .*the other CPUs stay idle/);
   await byId(page, 'setting-cpus').fill('1');
   await page.waitForFunction(() => !document.querySelector('[data-testid="policy-note"]'), null, { timeout: T.load });
   page.done();
@@ -112,9 +116,9 @@ test('the scripted policy says it follows a schedule in the JSON, and what runs 
   assert.doesNotMatch(await option.textContent(), /you choose/);
   assert.match(await option.textContent(), /"schedule" in the JSON .*one CPU/);
   await byId(page, 'setting-policy').selectOption('scripted');
-  // Two CPUs, no schedule: Scripted::pick's fallback on each CPU (src/model/scheduler/scripted.rs).
+  // Two CPUs, no schedule: Scripted::pick's fallback, one thread at a time (src/model/scheduler/scripted.rs).
   await byId(page, 'policy-note').waitFor({ timeout: T.load });
-  assert.match(await text(page, 'policy-note'), /No schedule .*on each of the 2 CPUs the lowest-numbered ready thread runs until it blocks or ends\. A schedule needs one CPU: set CPUs to 1.*"schedule": "0011"/);
+  assert.match(await text(page, 'policy-note'), /No schedule .*the lowest-numbered ready thread runs until it blocks or ends\. It runs one thread at a time, on CPU 0 .*the other CPUs stay idle\. A schedule needs one CPU: set CPUs to 1.*"schedule": "0011"/);
   await byId(page, 'setting-cpus').fill('1');
   await page.waitForFunction(() => /To choose who runs/.test(document.querySelector('[data-testid="policy-note"]')?.textContent), null, { timeout: T.load });
   assert.doesNotMatch(await text(page, 'policy-note'), /CPUs/);

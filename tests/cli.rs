@@ -293,3 +293,37 @@ fn fork_held_lock_reports_the_uncopied_holder() {
     let message = v["outcome"]["message"].as_str().unwrap();
     assert!(message.contains("a thread that `fork` did not copy into app.1"), "{message}");
 }
+
+/// `threadlab run --cpus 2` under a policy labelled "(one CPU)": an x86.py scenario and a
+/// preset under `scripted` and `process_run` run one thread at a time, the second CPU idle, and
+/// end as on one CPU. (Before, x86's and the scripted policy ran a thread on each CPU.)
+#[test]
+fn a_one_cpu_policy_leaves_the_other_cpus_idle() {
+    let program = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/x86/counter.s");
+    let (code, scenario, err) =
+        threadlab(&["ostep", "x86", "-p", program, "-t", "2", "-i", "2", "-a", "bx=3", "--scenario"]);
+    assert_eq!(code, 0, "{err}");
+    let dir = std::env::temp_dir().join(format!("threadlab-cli-one-cpu-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("x86.json");
+    std::fs::write(&path, scenario).unwrap();
+    let path = path.to_str().unwrap();
+    let json = |out: &str| serde_json::from_str::<serde_json::Value>(out).unwrap();
+    for args in [
+        vec!["run", path],
+        vec!["run", "--preset", "race-twice", "--policy", "scripted"],
+        vec!["run", "--preset", "mixed-fcfs-1cpu", "--policy", "process_run"],
+    ] {
+        let (_, one, _) = threadlab(&args);
+        let mut two_args = args.clone();
+        two_args.extend(["--cpus", "2"]);
+        let (code, two, err) = threadlab(&two_args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        let (one, two) = (json(&one), json(&two));
+        assert_eq!(two["settings"]["machine"]["cpus"], 2);
+        assert_eq!(two["metrics"]["cpus"][1]["busy"], 0, "{args:?}: {}", two["metrics"]["cpus"]);
+        assert_eq!(two["metrics"]["cpus"][0]["busy"], one["metrics"]["cpus"][0]["busy"], "{args:?}");
+        assert_eq!(two["metrics"]["variables"], one["metrics"]["variables"], "{args:?}");
+        assert_eq!(two["metrics"]["makespan"], one["metrics"]["makespan"], "{args:?}");
+    }
+}

@@ -199,6 +199,11 @@ fn bad_flags_name_the_flag() {
         (&["exercise", "--policy", "rr", "--seed", "1", "--cpus", "0"], "--cpus: must be 1 to 64"),
         (&["exercise", "--policy", "rr"], "--seed"),
         (&["exercise", "--policy", "nope", "--seed", "1"], "'--policy <KEY>'"),
+        // x86.py's policy counts assembly instructions: no exercise, and the ones that work.
+        (
+            &["exercise", "--policy", "x86", "--seed", "1"],
+            "--policy: x86 (OSTEP x86.py) switches threads of assembly every N instructions, and an exercise's jobs are CPU bursts and I/O: it makes no exercise. Choose one of fcfs, rr,",
+        ),
     ];
     for (args, flag) in cases {
         let (code, out, err) = threadlab(args);

@@ -6,6 +6,22 @@ use threadlab::exercise::{Exercise, ExerciseSpec, Field, Given, Job, Span, SpanK
 use threadlab::model::Ticks;
 use threadlab::model::scenario::{Policy, SchedulerSpec};
 
+/// The policies an exercise takes: every one but x86.py's ([`threadlab::exercise::policies`]).
+const POLICIES: [Policy; 12] = [
+    Policy::Fcfs,
+    Policy::RoundRobin,
+    Policy::Sjf,
+    Policy::Srtf,
+    Policy::Priority,
+    Policy::Mlfq,
+    Policy::Lottery,
+    Policy::Stride,
+    Policy::Cfs,
+    Policy::ProcessRun,
+    Policy::TickRr,
+    Policy::Scripted,
+];
+
 fn spec(policy: Policy, seed: u64) -> ExerciseSpec {
     ExerciseSpec { seed, jobs: None, io: false, cpus: 1, scheduler: SchedulerSpec::of(policy, None) }
 }
@@ -29,7 +45,7 @@ fn total(spans: &[Span]) -> Ticks {
 fn the_same_seed_gives_the_same_jobs_under_any_policy() {
     let a = Exercise::generate(spec(Policy::RoundRobin, 7)).unwrap();
     assert_eq!(a, Exercise::generate(spec(Policy::RoundRobin, 7)).unwrap());
-    for &p in Policy::ALL {
+    for p in POLICIES {
         assert_eq!(Exercise::generate(spec(p, 7)).unwrap().jobs, a.jobs, "{p:?}");
     }
     let distinct: std::collections::BTreeSet<String> =
@@ -163,8 +179,8 @@ proptest! {
     /// spans it is made of; turnaround's spans run without gaps from arrival to completion;
     /// the run spans add up to the job's CPU time; waiting is the ready and switch spans.
     #[test]
-    fn values_are_the_sums_of_their_spans(seed in any::<u64>(), policy in 0..Policy::ALL.len(), cpus in 1u32..=3, io in any::<bool>()) {
-        let s = ExerciseSpec { io, cpus, ..spec(Policy::ALL[policy], seed) };
+    fn values_are_the_sums_of_their_spans(seed in any::<u64>(), policy in 0..POLICIES.len(), cpus in 1u32..=3, io in any::<bool>()) {
+        let s = ExerciseSpec { io, cpus, ..spec(POLICIES[policy], seed) };
         let x = Exercise::generate(s).unwrap();
         let a = x.solve().unwrap();
         for (job, ans) in x.jobs.iter().zip(&a.jobs) {
@@ -194,8 +210,8 @@ proptest! {
     /// the trace still adds up to the model's measures: ready + switch spans = waiting, run
     /// spans = CPU time, I/O spans = I/O time, all spans = turnaround.
     #[test]
-    fn life_adds_up_with_switch_costs(seed in any::<u64>(), policy in 0..Policy::ALL.len(), cpus in 1u32..=3, switch in 1u64..=3) {
-        let x = Exercise::generate(ExerciseSpec { io: true, cpus, ..spec(Policy::ALL[policy], seed) }).unwrap();
+    fn life_adds_up_with_switch_costs(seed in any::<u64>(), policy in 0..POLICIES.len(), cpus in 1u32..=3, switch in 1u64..=3) {
+        let x = Exercise::generate(ExerciseSpec { io: true, cpus, ..spec(POLICIES[policy], seed) }).unwrap();
         let mut scenario = x.scenario();
         scenario.machine.process_switch_ticks = switch;
         let (_, r) = threadlab::model::run(&scenario).unwrap();
@@ -227,4 +243,73 @@ fn scripted_without_a_schedule_runs_the_first_ready_job_in_name_order() {
     assert_eq!(completions, [4, 5, 6]);
     let fcfs = Exercise { spec: spec(Policy::Fcfs, 0), ..x };
     assert_eq!(fcfs.solve().unwrap().jobs.iter().map(|j| j.completion).collect::<Vec<_>>(), [4, 6, 5]);
+}
+
+/// Every policy an exercise takes states its rule in the problem (none says "see the policy's
+/// description", the learner's only clue before), on one CPU and on several; x86.py's, which
+/// counts assembly instructions and has no rule for jobs, is refused, naming `policy` and the
+/// policies that work.
+#[test]
+fn every_policy_an_exercise_takes_states_its_rule_and_x86_is_refused() {
+    let taken: Vec<Policy> = threadlab::exercise::policies().collect();
+    assert_eq!(taken, POLICIES);
+    for p in POLICIES {
+        for cpus in [1, 2] {
+            let x = Exercise::generate(ExerciseSpec { io: true, cpus, ..spec(p, 3) }).unwrap();
+            let problem = threadlab::exercise::text::problem(&x);
+            assert!(!problem.contains("see the policy"), "{}: {problem}", p.key());
+        }
+    }
+    let e = Exercise::generate(spec(Policy::X86, 3)).unwrap_err();
+    assert_eq!(e.param, "policy");
+    assert!(e.message.starts_with("x86 (OSTEP x86.py) switches threads of assembly every N instructions"), "{e}");
+    for p in POLICIES {
+        assert!(e.message.contains(p.key()), "{e} names {}", p.key());
+    }
+}
+
+/// process-run's rule: after the running job finishes or starts I/O, the next ready job after
+/// it in name order runs, wrapping round. A (cpu 1, io 1, cpu 1) and B (cpu 3) at 0, C (cpu 1)
+/// at 3. A runs 0–1 and starts I/O (done at 2); B runs 1–4 (A ready at 2, C arrives at 3); B
+/// finishes: after B comes C (4–5), then A (5–6). FCFS, in the order they became ready, runs A
+/// (ready at 2) before C (at 3): A 4–5, C 5–6.
+#[test]
+fn process_run_runs_the_next_job_after_the_last_in_name_order() {
+    let jobs = vec![
+        job("A", 0, vec![Work::Cpu(1), Work::Io(1), Work::Cpu(1)]),
+        job("B", 0, vec![Work::Cpu(3)]),
+        job("C", 3, vec![Work::Cpu(1)]),
+    ];
+    let x = Exercise { spec: spec(Policy::ProcessRun, 0), jobs };
+    let rules = threadlab::exercise::text::rules(&x.spec.scheduler, 1);
+    assert!(rules.contains("the next ready job after it in name order runs (after the last comes A again)"), "{rules}");
+    assert!(rules.contains("a job whose I/O completes waits for its turn in that order"), "{rules}");
+    let completions: Vec<Ticks> = x.solve().unwrap().jobs.iter().map(|j| j.completion).collect();
+    assert_eq!(completions, [6, 4, 5]);
+    let fcfs = Exercise { spec: spec(Policy::Fcfs, 0), ..x };
+    assert_eq!(fcfs.solve().unwrap().jobs.iter().map(|j| j.completion).collect::<Vec<_>>(), [5, 4, 6]);
+}
+
+/// Round Robin on a global timer (quantum 2): at 2, 4, … the running job goes to the back of
+/// the queue, ahead of a job arriving at that instant, and a job started between two interrupts
+/// runs only to the next. A (cpu 3) at 0, B (cpu 2) at 1, C (cpu 2) at 2: A 0–2; at 2 the
+/// queue is B, A, C; B 2–4, A 4–5 (done), C 5–6 (interrupted at 6), C 6–7. Plain Round Robin
+/// puts C (arriving at 2) ahead of A and gives C a whole quantum: B 2–4, C 4–6, A 6–7.
+#[test]
+fn tick_rr_interrupts_at_every_multiple_of_the_quantum() {
+    let jobs = vec![job("A", 0, vec![Work::Cpu(3)]), job("B", 1, vec![Work::Cpu(2)]), job("C", 2, vec![Work::Cpu(2)])];
+    let mut s = spec(Policy::TickRr, 0);
+    s.scheduler = SchedulerSpec::of(Policy::TickRr, Some(2));
+    let x = Exercise { spec: s, jobs };
+    let rules = threadlab::exercise::text::rules(&x.spec.scheduler, 1);
+    assert!(rules.contains("at every multiple of 2 µs (2, 4, …)"), "{rules}");
+    assert!(rules.contains("ahead of jobs that arrive or wake at that instant"), "{rules}");
+    let a = x.solve().unwrap();
+    assert_eq!(a.jobs.iter().map(|j| j.completion).collect::<Vec<_>>(), [5, 4, 7]);
+    let c_runs: Vec<(Ticks, Ticks)> =
+        a.jobs[2].made_of.turnaround.iter().filter(|s| s.kind == SpanKind::Run).map(|s| (s.start, s.end)).collect();
+    assert_eq!(c_runs, [(5, 6), (6, 7)]);
+    let mut rr = x.clone();
+    rr.spec.scheduler = SchedulerSpec::of(Policy::RoundRobin, Some(2));
+    assert_eq!(rr.solve().unwrap().jobs.iter().map(|j| j.completion).collect::<Vec<_>>(), [7, 4, 6]);
 }

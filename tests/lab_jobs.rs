@@ -454,3 +454,21 @@ fn the_sweep_panel_varies_a_param_against_a_baseline_series() {
     let m = reply(&ask(job(Panel::Sweep, preset.json, &both), 1.0)).to_string();
     assert!(m.contains("not both"), "{m}");
 }
+
+/// The exercise form offers every policy an exercise takes and not x86.py's, which has no rule
+/// for jobs of CPU bursts; a form that sends it anyway (an old link) is refused by the control's
+/// name, with the policies that work, as `threadlab exercise --policy x86` is.
+#[test]
+fn the_exercise_form_offers_no_x86_and_refuses_it_by_name() {
+    let m = reply(&ask(exercise_job(Vec::new()), 1.0)).to_string();
+    let select = between(&m, r#"name="policy""#, "</select>");
+    let offered = attr(select, "value");
+    let taken: Vec<String> = threadlab::exercise::policies().map(|p| p.key().to_string()).collect();
+    assert_eq!(offered, taken);
+    assert!(!offered.iter().any(|k| k == "x86"));
+    let x86 = exercise_fields().into_iter().map(|(n, v)| if n == "policy" { (n, "x86".to_string()) } else { (n, v) });
+    let m = reply(&ask(exercise_job(x86.collect()), 1.0)).to_string();
+    assert!(m.contains("Policy: x86 (OSTEP x86.py) switches threads of assembly every N instructions"), "{m}");
+    assert!(m.contains("process_run, tick_rr, scripted"), "{m}");
+    assert!(!m.contains(r#"name="A.completion""#), "{m}");
+}

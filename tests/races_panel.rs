@@ -140,6 +140,46 @@ fn many_seeds_show_each_final_value_as_the_model_counts_it() {
     assert_eq!(attrs(&same, "seeds-summary", "data-distinct"), ["1"]);
 }
 
+/// Many seeds on a scenario from `threadlab ostep x86 -r -s 0` (two threads adding to a cell
+/// without a lock, random interrupts): the page's runs are x86.py's seeds, as the CLI's are
+/// (seed k is `-s k`), the page says so, and "Open seed k" opens a scenario that runs as
+/// `-s k`. Before, every seed drew `-s 0`'s interrupts and the page showed one value.
+#[test]
+fn many_seeds_of_an_x86_scenario_are_x86_py_s_seeds() {
+    let counter = include_str!("fixtures/x86/counter.s");
+    let ostep = |seed: u64| {
+        let mut args: Vec<String> =
+            format!("x86 -t 2 -i 5 -r -s {seed} -a bx=3 --scenario").split_whitespace().map(String::from).collect();
+        args.extend(["-p".into(), "c.s".into(), "--program-text".into(), counter.into()]);
+        threadlab::ostep::run_args(&args).unwrap().scenario
+    };
+    let s0 = ostep(0);
+    let mut x86 = job("race-twice", &[("tool", "seeds"), ("runs", "10")]);
+    x86.scenario = s0.to_json();
+    let out = run_here(&x86);
+    let report = seeds::run_seeds(&s0, 0, 10).unwrap();
+    let want: Vec<String> = report.variables[0].values.iter().map(|c| c.value.to_string()).collect();
+    let runs: Vec<String> = report.variables[0].values.iter().map(|c| c.runs.to_string()).collect();
+    assert!(want.len() > 1, "x86.py's seeds 0 to 9 end differently: {want:?}");
+    assert_eq!(attrs(&out, "seeds-row", "data-value"), want, "{out}");
+    assert_eq!(attrs(&out, "seeds-row", "data-runs"), runs);
+    assert!(out.contains(r#"data-testid="seeds-also""#) && out.contains("random interrupts (-r)"), "{out}");
+    // Each value's "Open seed k" is `-s k`'s run: it ends with that value.
+    for (c, text) in report.variables[0].values.iter().zip(attrs(&out, "seeds-row", "data-value")) {
+        let key = format!(r#"data-testid="seeds-open-{text}""#);
+        let at = out.find(&key).unwrap_or_else(|| panic!("{key} in {out}"));
+        let tag = &out[out[..at].rfind('<').unwrap()..at];
+        let value = &tag[tag.find(r#"value=""#).unwrap() + 7..];
+        let opened = threadlab::model::Scenario::from_json(&unescape(&value[..value.find('"').unwrap()])).unwrap();
+        assert_eq!(opened, ostep(c.first_seed), "seed {}", c.first_seed);
+    }
+}
+
+/// Undoes the markup's escapes (`esc`).
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
 thread_local! {
     /// What the Races worker's progress reports posted (the worker binary posts them to the page).
     static HEARD: std::cell::RefCell<Vec<FromLab>> = const { std::cell::RefCell::new(Vec::new()) };

@@ -189,3 +189,48 @@ fn a_thread_returns_to_its_idle_cpu() {
     assert_eq!(r.metrics.context_switches, 0);
     assert!(r.trace.unwrap().intervals.iter().filter(|i| i.tid == 1).all(|i| i.cpu == 1));
 }
+
+/// The policies labelled "(one CPU)", process-run, x86.py's and a script without a schedule, run
+/// one thread at a time on a machine of several CPUs, on CPU 0, the other CPUs idle: the run on
+/// 2 or 4 CPUs is the run on one. (Before, x86's and the scripted policy ran a thread on every
+/// CPU, two threads at once under a label that says one CPU.)
+#[test]
+fn one_cpu_policies_run_one_thread_at_a_time_on_any_machine() {
+    use threadlab::model::scenario::SchedulerSpec;
+    use threadlab::model::scheduler::X86Spec;
+    let inc = "loop 3\nload r0, counter\nadd r0, 1\nstore r0, counter\nend";
+    let mut p = job("p", 0, inc);
+    p.variables.insert("counter".into(), 0);
+    p.threads.push(thread("b", inc));
+    p.threads.push(thread("c", "compute 2\nio 3\ncompute 2"));
+    let x86 = |random_seed| SchedulerSpec::from(X86Spec { interval: 2, random_seed, schedule: Default::default() });
+    let policies = [
+        (SchedulerSpec::of(Policy::ProcessRun, None), "process_run"),
+        (x86(None), "x86"),
+        (x86(Some(3)), "x86 -r -s 3"),
+        (SchedulerSpec::of(Policy::Scripted, None), "scripted"),
+    ];
+    for (spec, name) in policies {
+        assert!(spec.policy().one_cpu(), "{name}");
+        let mut one = scenario(1, Policy::Fcfs, None, vec![p.clone()]);
+        one.scheduler = spec.clone();
+        let (_, r1) = run(&one);
+        let runs = |r: &threadlab::model::RunResult| -> Vec<(usize, usize, u64, u64)> {
+            let t = r.trace.as_ref().unwrap();
+            t.intervals.iter().filter(|i| i.kind == IntervalKind::Run).map(|i| (i.cpu, i.tid, i.start, i.end)).collect()
+        };
+        for cpus in [2, 4] {
+            let mut many = one.clone();
+            many.machine.cpus = cpus;
+            let (_, r) = run(&many);
+            assert_eq!(r.outcome, Outcome::Completed, "{name} on {cpus} CPUs");
+            assert_eq!(runs(&r), runs(&r1), "{name} on {cpus} CPUs runs as on one");
+            assert_eq!(var(&r, 0, "counter"), var(&r1, 0, "counter"), "{name}");
+            assert!(r.metrics.cpus[1..].iter().all(|c| c.busy == 0), "{name} on {cpus} CPUs: {:?}", r.metrics.cpus);
+        }
+    }
+    // The label says so exactly for these.
+    for p in Policy::ALL {
+        assert_eq!(p.one_cpu(), p.label().contains("(one CPU)"), "{}", p.key());
+    }
+}

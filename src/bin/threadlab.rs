@@ -71,7 +71,7 @@ use threadlab::model::explore::{self, ExploreError, Reduction};
 use threadlab::model::scenario::{MAX_CPUS, Policy, ScenarioEdit, SchedulerSpec, Setting, TieRule};
 use threadlab::model::schedule::{self, Followed, Schedule};
 use threadlab::model::seeds::{self, SeedsError};
-use threadlab::model::{self, Outcome, Recording, Scenario};
+use threadlab::model::{self, Outcome, Recording, Scenario, System};
 use threadlab::ostep;
 use threadlab::presets::{self, PRESETS};
 
@@ -107,10 +107,11 @@ enum Command {
 struct ExploreArgs {
     #[command(flatten)]
     source: Source,
-    /// Most states to store (or, with --every, schedules to follow) before giving up.
+    /// Most interleavings to count one by one, then (past them) states to store, before giving
+    /// up.
     #[arg(long, value_name = "N", default_value_t = explore::DEFAULT_LIMIT, value_parser = at_least_one)]
     limit: usize,
-    /// Enumerate every interleaving, without the partial-order reduction (small programs only).
+    /// Count every interleaving, never falling back to each state once (small programs only).
     #[arg(long)]
     every: bool,
     /// Print the exploration as JSON.
@@ -697,9 +698,14 @@ fn exercise_cmd(args: &ExerciseArgs) -> Result<ExitCode, String> {
 
 fn explore_cmd(args: &ExploreArgs) -> Result<ExitCode, String> {
     let (label, text, scenario) = load_text(&args.source.preset, &args.source.file)?;
-    let reduction = if args.every { Reduction::None } else { Reduction::PartialOrder };
-    let x = explore::explore_with(&scenario, args.limit, reduction).map_err(|e| match e {
-        ExploreError::Invalid(e) => format!("{label}: {}", e.locate_in(&text)),
+    let sys = System::load(&scenario).map_err(|e| format!("{label}: {}", e.locate_in(&text)))?;
+    // The Races panel's search (every interleaving counted, else each state once), or with
+    // --every only the first.
+    let x = match args.every {
+        true => explore::explore_system(&sys, args.limit, Reduction::None),
+        false => explore::explore_counted(&sys, args.limit, &mut |_, _| {}),
+    };
+    let x = x.map_err(|e| match e {
         ExploreError::Limit { message, .. } => format!("--limit: {message}"),
         other => format!("{label}: {other}"),
     })?;
@@ -707,10 +713,12 @@ fn explore_cmd(args: &ExploreArgs) -> Result<ExitCode, String> {
         #[derive(Serialize)]
         struct Out<'a> {
             scenario: &'a str,
+            /// What each final state's `count` counts: `interleavings` or `end states`.
+            counted: &'a str,
             #[serde(flatten)]
             exploration: &'a explore::Exploration,
         }
-        print_json(&Out { scenario: &scenario.name, exploration: &x });
+        print_json(&Out { scenario: &scenario.name, counted: explore::text::counted(&x), exploration: &x });
     } else {
         emit(&explore::text::finals(&x));
     }

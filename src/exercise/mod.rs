@@ -14,7 +14,9 @@
 //! The jobs depend only on the seed, the job count and `io`: the same seed under two policies
 //! gives the same jobs, so a learner can compare. Every job is a process with one thread, named
 //! after the job; the machine has free context switches. See [`answers`] for the definitions
-//! and [`text`] for the printed form.
+//! and [`text`] for the printed form, whose rules state each policy's ([`policies`]: every
+//! policy but x86.py's, which switches assembly programs every N instructions and has no
+//! rule for jobs of CPU bursts a learner could sensibly follow by hand).
 
 pub mod answers;
 pub mod text;
@@ -28,12 +30,18 @@ use serde::{Deserialize, Serialize};
 pub use answers::{Answers, Checked, Field, Given, JobAnswer, Span, SpanKind, TOLERANCE, Verdict};
 
 use crate::model::metrics::Metrics;
-use crate::model::scenario::{FORMAT, MAX_CPUS, MachineSpec, ProcessSpec, Scenario, SchedulerSpec, ThreadSpec};
+use crate::model::scenario::{FORMAT, MAX_CPUS, MachineSpec, Policy, ProcessSpec, Scenario, SchedulerSpec, ThreadSpec};
 use crate::model::trace::Trace;
 use crate::model::{self, Ticks};
 
 /// Most jobs an exercise may have (one letter each).
 pub const MAX_JOBS: usize = 26;
+
+/// The policies an exercise takes, in menu order: every one but x86.py's ([`Policy::X86`]),
+/// whose countdown counts the instructions of assembly programs, not an exercise's jobs.
+pub fn policies() -> impl Iterator<Item = Policy> {
+    Policy::ALL.iter().copied().filter(|&p| p != Policy::X86)
+}
 
 /// A bad exercise parameter: which (`jobs`, `cpus`, `quantum`…) and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,7 +129,8 @@ pub struct Exercise {
 
 impl Exercise {
     /// Draws the workload (see the module's distributions). Errors name the parameter: a job
-    /// count or CPU count out of range, or scheduler parameters out of range.
+    /// count or CPU count out of range, a policy that makes no exercise (x86.py's, see
+    /// [`policies`]), or scheduler parameters out of range.
     pub fn generate(spec: ExerciseSpec) -> Result<Exercise, ExerciseError> {
         let bad = |param: &str, message: String| ExerciseError { param: param.into(), message };
         if let Some(n) = spec.jobs
@@ -131,6 +140,16 @@ impl Exercise {
         }
         if !(1..=MAX_CPUS).contains(&spec.cpus) {
             return Err(bad("cpus", format!("must be 1 to {MAX_CPUS}, got {}", spec.cpus)));
+        }
+        if spec.scheduler.policy() == Policy::X86 {
+            let keys: Vec<&str> = policies().map(Policy::key).collect();
+            return Err(bad(
+                "policy",
+                format!(
+                    "x86 (OSTEP x86.py) switches threads of assembly every N instructions, and an exercise's jobs are CPU bursts and I/O: it makes no exercise. Choose one of {}.",
+                    keys.join(", ")
+                ),
+            ));
         }
         spec.scheduler.validate().map_err(|e| bad(&e.field, e.message))?;
         let mut rng = Pcg64Mcg::seed_from_u64(spec.seed);

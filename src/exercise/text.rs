@@ -5,7 +5,7 @@ use super::answers::{Answers, SpanKind};
 use super::{Exercise, Work};
 use crate::compare::text::columns;
 use crate::model::scenario::{PolicyParams, SchedulerSpec, TieRule};
-use crate::model::scheduler::{MostUrgent, PassTie};
+use crate::model::scheduler::{IoDone, MostUrgent, PassTie, SwitchOn};
 
 /// The rules a learner needs to solve an exercise by hand: the policy's in one line, then the
 /// machine's.
@@ -108,13 +108,54 @@ pub fn rules(spec: &SchedulerSpec, cpus: u32) -> String {
         // Scripted::pick with an empty schedule (an exercise has none): the lowest-numbered ready
         // thread, the jobs being numbered in name order, for no set time.
         PolicyParams::Scripted(_) => "Scripted, with no schedule (an exercise has none): a free CPU runs the ready job first in name order until it finishes or starts I/O; nothing is pre-empted. (In a scenario, a \"schedule\" such as \"0011\" in its JSON names the thread that runs each µs, on one CPU.)".into(),
+        // ProcessRun's rules (src/model/scheduler/process_run.rs), jobs numbered in name order.
+        PolicyParams::ProcessRun(p) => {
+            let next = "then the next ready job after it in name order runs (after the last comes A again)";
+            let done = match (p.switch, p.io_done) {
+                // Only the running job is ever waiting for I/O: it resumes when that completes.
+                (SwitchOn::End, _) => "",
+                (SwitchOn::Io, IoDone::Later) => {
+                    "; a job whose I/O completes waits for its turn in that order (IO_RUN_LATER), and runs at once if no other job is ready or running"
+                }
+                (SwitchOn::Io, IoDone::Immediate) => {
+                    "; a job whose I/O completes runs at once, the running job going back to ready (IO_RUN_IMMEDIATE)"
+                }
+            };
+            let runs = match p.switch {
+                SwitchOn::Io => "the job chosen runs until it finishes or starts I/O (SWITCH_ON_IO)",
+                SwitchOn::End => {
+                    "the job chosen runs until it finishes, keeping the CPU, idle, while it waits for its I/O (SWITCH_ON_END)"
+                }
+            };
+            format!("OSTEP process-run: {runs}; {next}{done}; a job that arrives while another runs waits for its turn.")
+        }
+        // TickRr's rules (src/model/scheduler/tick_rr.rs).
+        PolicyParams::TickRr(t) => {
+            let q = t.quantum;
+            format!(
+                "Round Robin on a global timer, quantum {q} (OSTEP multi.py): at every multiple of {q} µs ({q}, {}, …) the timer interrupts every CPU and each running job goes to the back of the queue, ahead of jobs that arrive or wake at that instant; a job started between two interrupts runs only until the next one; a job that finishes or starts I/O frees its CPU at once; jobs run in the order they joined the queue; {ties}.",
+                2 * q
+            )
+        }
+        // x86.py's policy makes no exercise (`super::policies`, refused by `Exercise::generate`).
         other => format!("{}: see the policy's description.", other.policy().label()),
     };
+    let idle_io = matches!(&spec.params, PolicyParams::ProcessRun(p) if p.switch == SwitchOn::End);
+    let io = if idle_io { "" } else { "; a job doing I/O leaves the CPU to others" };
     let machine = if cpus == 1 {
-        "One CPU; context switches are free; a job doing I/O leaves the CPU to others.".to_string()
-    } else {
+        format!("One CPU; context switches are free{io}.")
+    } else if spec.policy().one_cpu() {
         format!(
-            "{cpus} CPUs share one ready queue: a free CPU takes the job the policy picks, lower-numbered CPUs first, and a job goes back to the CPU it last ran on if that one is free; context switches are free; a job doing I/O leaves its CPU to others."
+            "This policy has one CPU: of the {cpus} CPUs it runs one job at a time, on CPU 0, and the others stay idle; context switches are free{io}."
+        )
+    } else {
+        let back = match spec.params {
+            // TickRr: a job goes to whichever CPU asks first (`binds_to_cpu`).
+            PolicyParams::TickRr(_) => "a job runs on whichever CPU takes it",
+            _ => "a job goes back to the CPU it last ran on if that one is free",
+        };
+        format!(
+            "{cpus} CPUs share one ready queue: a free CPU takes the job the policy picks, lower-numbered CPUs first, and {back}; context switches are free{io}."
         )
     };
     format!("{policy} {machine}")

@@ -86,7 +86,9 @@ impl Values {
 }
 
 fn form(v: &Values) -> String {
-    let policies: Vec<(String, String)> = Policy::ALL.iter().map(|p| (p.key().into(), p.label().into())).collect();
+    // The policies an exercise takes (x86.py's makes none: `exercise::policies`).
+    let policies: Vec<(String, String)> =
+        crate::exercise::policies().map(|p| (p.key().into(), p.label().into())).collect();
     let mut out = String::from(
         r#"<form class="lab-form" data-testid="exercise-form" aria-label="Exercise settings"><div class="lab-fields">"#,
     );
@@ -119,8 +121,17 @@ fn read(v: &Values) -> Result<Exercise, FieldError> {
     if let Some(q) = quantum {
         scheduler.set_quantum(q).map_err(|e| FieldError::new("Quantum", e.message))?;
     }
-    Exercise::generate(ExerciseSpec { seed, jobs, io: v.io, cpus, scheduler })
-        .map_err(|e| FieldError::new(&e.param, e.message))
+    Exercise::generate(ExerciseSpec { seed, jobs, io: v.io, cpus, scheduler }).map_err(|e| {
+        // The form's labels for the parameters it has.
+        let label = match e.param.as_str() {
+            "policy" => "Policy",
+            "quantum" => "Quantum",
+            "cpus" => "CPUs",
+            "jobs" => "Jobs",
+            other => other,
+        };
+        FieldError::new(label, e.message)
+    })
 }
 
 /// An exercise job: the form, and the exercise with its run.

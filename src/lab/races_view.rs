@@ -27,8 +27,8 @@ use crate::messaging::wire::RunBytes;
 use crate::model::explore::{self, EndKind, Exploration, ExploreError, Reduction, Walk};
 use crate::model::memory::Cell;
 use crate::model::outcome::Outcome;
-use crate::model::scenario::ScenarioEdit;
 use crate::model::scenario::text;
+use crate::model::scenario::{ScenarioEdit, SchedulerSpec, seeded_text};
 use crate::model::schedule::Schedule;
 use crate::model::seeds::{self, SeedReport};
 use crate::model::trace::Place;
@@ -101,6 +101,8 @@ struct SeedRuns {
     head: String,
     /// The scenario's text (each run is read from it with its seed).
     text: String,
+    /// Its scheduler (a seed seeds its own generators too: [`seeds::also_seeds`]).
+    scheduler: SchedulerSpec,
     from: u64,
     count: u64,
 }
@@ -111,7 +113,7 @@ impl Task for SeedRuns {
     }
     fn finish(self: Box<Self>, results: &[RunBytes]) -> String {
         let report = seeds::tally(self.from, results.iter().map(|r| (r.outcome.clone(), r.metrics.clone())));
-        self.head + &histograms(&self.text, &report) + "</form>"
+        self.head + &histograms(&self.text, &self.scheduler, &report) + "</form>"
     }
     fn form_only(self: Box<Self>) -> String {
         self.head + "</form>"
@@ -436,14 +438,11 @@ fn explore_tool(f: &Fields, base: &Base, progress: &mut dyn FnMut(u32, u64)) -> 
         Ok(l) => l.unwrap_or(DEFAULT_LIMIT) as usize,
         Err(e) => return out + &alert(&e.to_string()) + "</form>",
     };
-    // Every interleaving, counted, if there are few enough; else each state once.
-    let result =
-        match explore::explore_observed(sys, limit, Reduction::None, &mut |n| progress(COUNTING_INTERLEAVINGS, n)) {
-            Err(ExploreError::Limit { .. }) => {
-                explore::explore_observed(sys, limit, Reduction::PartialOrder, &mut |n| progress(COUNTING_STATES, n))
-            }
-            other => other,
-        };
+    // Every interleaving, counted, if there are few enough; else each state once (as
+    // `threadlab explore` searches).
+    let result = explore::explore_counted(sys, limit, &mut |reduction, n| {
+        progress(if reduction == Reduction::None { COUNTING_INTERLEAVINGS } else { COUNTING_STATES }, n)
+    });
     match result {
         Ok(x) => out.push_str(&explored(base, &x)),
         Err(ExploreError::Limit { limit, found, .. }) => out.push_str(&too_big(limit as u64, found)),
@@ -457,13 +456,9 @@ fn explore_tool(f: &Fields, base: &Base, progress: &mut dyn FnMut(u32, u64)) -> 
 fn explored(base: &Base, x: &Exploration) -> String {
     let mut out =
         String::from(r#"<section class="lab-result" aria-label="Final values" data-testid="explore-result">"#);
-    let counted = x.reduction == Reduction::None;
     // One set of values per variable.
     for (i, v) in x.variables.iter().enumerate() {
-        let mut set: Vec<i64> = x.finals.iter().map(|f| f.values[i]).collect();
-        set.sort_unstable();
-        set.dedup();
-        let list: Vec<String> = set.iter().map(i64::to_string).collect();
+        let list: Vec<String> = x.values_of(i).iter().map(i64::to_string).collect();
         let _ = write!(
             out,
             r#"<p class="lab-summary" data-testid="explore-set" data-variable="{}" data-values="{}"><code>{}</code> can end with {{{}}}.</p>"#,
@@ -473,19 +468,11 @@ fn explored(base: &Base, x: &Exploration) -> String {
             list.join(", ")
         );
     }
-    let how = if counted {
-        format!("{} interleavings, every one followed to its end", x.schedules)
-    } else {
-        format!(
-            "{} distinct states explored: too many interleavings to count one by one within the limit, so orders that reach a state already seen were skipped (the counts are of distinct end states)",
-            x.states
-        )
-    };
-    let _ = write!(out, r#"<p class="muted" data-testid="explore-how">{}.</p>"#, esc(&how));
+    let _ = write!(out, r#"<p class="muted" data-testid="explore-how">{}.</p>"#, esc(&explore::text::how(x)));
     let _ = write!(
         out,
         r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Final states"><table class="lab-table" data-testid="explore-table"><caption>Each final state, how many {} end there, and one schedule that gets there</caption><thead><tr><th scope="col">End</th>"#,
-        if counted { "interleavings" } else { "end states" }
+        explore::text::counted(x)
     );
     for v in &x.variables {
         let _ = write!(out, r#"<th scope="col">{}</th>"#, esc(&v.name));
@@ -532,6 +519,10 @@ fn seeds_tool(f: &Fields, base: &Base, mut out: String) -> Work {
     out.push_str(
         r#"<p class="hint">The scenario run again and again, each time with the next seed (the seed draws <code>compute A..B</code> and <code>io A..B</code> lengths and a lottery's picks), and how often each variable ended with each value: one clean run proves nothing.</p>"#,
     );
+    let also = seeds::also_seeds_text(&seeds::also_seeds(&run.scheduler));
+    if !also.is_empty() {
+        let _ = write!(out, r#"<p class="hint" data-testid="seeds-also">{}</p>"#, with_code(&also));
+    }
     let runs = f.number("runs", "Runs", 1, MAX_RUNS);
     let from = f.number("from", "First seed", 0, u64::MAX - MAX_RUNS);
     let _ = write!(
@@ -545,7 +536,7 @@ fn seeds_tool(f: &Fields, base: &Base, mut out: String) -> Work {
         (Ok(r), Ok(s)) => (r.unwrap_or(DEFAULT_RUNS), s.unwrap_or(run.seed)),
         (Err(e), _) | (_, Err(e)) => return Box::new(Ready(out + &alert(&e.to_string()) + "</form>")),
     };
-    Box::new(SeedRuns { head: out, text: base.text.to_string(), from, count: runs })
+    Box::new(SeedRuns { head: out, text: base.text.to_string(), scheduler: run.scheduler.clone(), from, count: runs })
 }
 
 /// The explorer gave up at `limit` states, with `found` final states seen: what to do. At the
@@ -563,7 +554,7 @@ fn too_big(limit: u64, found: usize) -> String {
 }
 
 /// Each variable's histogram (SVG bars and a table), the outcomes, and what they mean.
-fn histograms(text: &str, r: &SeedReport) -> String {
+fn histograms(text: &str, scheduler: &SchedulerSpec, r: &SeedReport) -> String {
     let mut out = String::from(
         r#"<section class="lab-result" aria-label="Final values over the seeds" data-testid="seeds-result">"#,
     );
@@ -607,7 +598,7 @@ fn histograms(text: &str, r: &SeedReport) -> String {
             l = esc(&label)
         );
         for c in &h.values {
-            let open = text::set(text, "seed", &c.first_seed.to_string())
+            let open = seeded_text(text, c.first_seed, scheduler)
                 .map(|t| {
                     open_button(&t, &format!("Open seed {}", c.first_seed), &format!("seeds-open-{}", c.value), false)
                 })

@@ -4,6 +4,13 @@
 //! The seed draws `compute A..B` and `io A..B` lengths and a randomised policy's choices
 //! (lottery); a scenario with none of these runs the same under every seed. Runs record no
 //! trace.
+//!
+//! A policy with a random generator of its own (an OSTEP simulator's: x86's `random_seed`,
+//! lottery.py's draws, multi.py's stealing) has it seeded with each run's seed too, as the Seed
+//! setting does ([`ScenarioEdit::Seed`], [`crate::model::scenario::SchedulerSpec::reseed`]): seed
+//! k draws what the simulator's `-s k` draws, so N seeds are N of its random schedules (for a
+//! scenario from `threadlab ostep x86 -r -s 0`, seed k is `x86.py -r -s k`). The report says
+//! which ([`SeedReport::also_seeds`]).
 
 use std::collections::BTreeMap;
 
@@ -11,6 +18,7 @@ use serde::Serialize;
 
 use super::metrics::Metrics;
 use super::outcome::Outcome;
+use super::scenario::{ScenarioEdit, SchedulerSpec};
 use super::{LoadedRun, Recording, Scenario, ScenarioError, Simulation};
 
 /// Most runs one report makes.
@@ -52,6 +60,10 @@ pub struct SeedReport {
     pub outcomes: Vec<Count<String>>,
     /// Every variable of every process (pid, then name order).
     pub variables: Vec<Histogram>,
+    /// The policy's own generators each run's seed seeds too ([`also_seeds`]), for people;
+    /// empty (and left out of the JSON) if none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_seeds: Vec<String>,
 }
 
 /// Why the runs could not be made.
@@ -87,14 +99,33 @@ pub fn run_seeds_loaded(run: &LoadedRun, from: u64, count: u64) -> SeedReport {
     let count = count.clamp(1, MAX_SEEDS);
     let last = from.saturating_add(count - 1);
     let mut s = run.clone();
-    tally(
+    let mut report = tally(
         from,
         (from..=last).map(|seed| {
-            s.seed = seed;
+            // The Seed setting, as the page's runs are read with: the policy's own generator too.
+            let edit = ScenarioEdit::Seed(seed).apply_to_settings(&mut s.machine, &mut s.scheduler, &mut s.seed);
+            debug_assert!(edit.is_ok(), "any seed is a seed");
             let (_, r) = Simulation::new(s.clone(), Recording::MetricsOnly).finish();
             (r.outcome, r.metrics)
         }),
-    )
+    );
+    report.also_seeds = also_seeds(&run.scheduler);
+    report
+}
+
+/// What a run's seed seeds in `scheduler` besides the scenario's own draws: the policy's own
+/// generators ([`SchedulerSpec::reseed`]), for people (`x86.py's random interrupts (-r)`).
+pub fn also_seeds(scheduler: &SchedulerSpec) -> Vec<String> {
+    scheduler.clone().reseed(0).into_iter().map(|own| own.draws.to_string()).collect()
+}
+
+/// [`also_seeds`] in a sentence ("" if none): what seed k also draws, and that it draws it as
+/// the simulator's `-s k`.
+pub fn also_seeds_text(also: &[String]) -> String {
+    if also.is_empty() {
+        return String::new();
+    }
+    format!("Each seed also seeds {}: seed k draws what the OSTEP simulator's `-s k` draws.", also.join(" and "))
 }
 
 /// The report of runs made under seeds `from`, `from + 1`, … in order: each run's outcome
@@ -129,7 +160,7 @@ pub fn tally(from: u64, runs: impl IntoIterator<Item = (Outcome, Metrics)>) -> S
     for (h, map) in variables.iter_mut().zip(values) {
         h.values = map.into_values().collect();
     }
-    SeedReport { from, count, outcomes, variables }
+    SeedReport { from, count, outcomes, variables, also_seeds: Vec::new() }
 }
 
 /// Most rows a variable's histogram has in [`text`]: more distinct values are grouped into
@@ -141,7 +172,12 @@ pub const TEXT_ROWS: usize = 20;
 /// values grouped into ranges when there are more than [`TEXT_ROWS`]).
 pub fn text(r: &SeedReport) -> String {
     let last = r.from + (r.count - 1);
-    let mut out = format!("{} runs, seeds {} to {last}\n\n", r.count, r.from);
+    let mut out = format!("{} runs, seeds {} to {last}\n", r.count, r.from);
+    if !r.also_seeds.is_empty() {
+        out.push_str(&also_seeds_text(&r.also_seeds));
+        out.push('\n');
+    }
+    out.push('\n');
     let mut rows = vec![vec!["outcome".to_string(), "runs".into(), "first seed".into()]];
     rows.extend(r.outcomes.iter().map(|c| vec![c.value.clone(), c.runs.to_string(), c.first_seed.to_string()]));
     out.push_str(&crate::compare::text::columns(&rows, 1));

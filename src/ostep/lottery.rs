@@ -193,7 +193,8 @@ impl LotteryWorkload {
             ),
             machine: Default::default(),
             scheduler: SchedulerSpec::from(spec),
-            seed: 0,
+            // `-s`: the run's seed is the draws' (a run under seed k draws as `-s k`).
+            seed: self.draws.seed,
             limits: Limits { max_steps: 200_000, max_time: total.saturating_mul(self.quantum) + 1 },
             channels: Default::default(),
             shared: Default::default(),

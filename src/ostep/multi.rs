@@ -369,7 +369,8 @@ impl MultiWorkload {
             ),
             machine: MachineSpec { cpus: self.cpus as u32, cache: Some(self.cache.clone()), ..MachineSpec::default() },
             scheduler,
-            seed: 0,
+            // `-s`: the run's seed is the stealing's (a run under seed k steals as `-s k`).
+            seed: self.draws.seed,
             limits: Limits { max_steps: 200_000, max_time: work + 1 },
             channels: Default::default(),
             shared: Default::default(),

@@ -295,7 +295,10 @@ impl X86Workload {
     /// The model scenario: one process whose threads each run the program under a `.x86`
     /// header, the policy [`X86Spec`] on one CPU, no switch cost.
     pub fn scenario(&self, o: &X86Options) -> Scenario {
-        let seed = if o.random { Some(o.seed.unsigned_abs().min(u128::from(u64::MAX)) as u64) } else { None };
+        // `-s` is the run's seed too, so Many seeds from the scenario's own starts with this run
+        // (seed k re-seeds the countdowns as `-s k`: `X86Spec::reseed`).
+        let s = o.seed.unsigned_abs().min(u128::from(u64::MAX)) as u64;
+        let seed = o.random.then_some(s);
         Scenario {
             format: FORMAT,
             name: format!(
@@ -316,7 +319,7 @@ impl X86Workload {
                 random_seed: seed,
                 schedule: Schedule::new(self.schedule.clone()),
             }),
-            seed: 0,
+            seed: s,
             params: Default::default(),
             limits: Limits { max_steps: MAX_INSTRUCTIONS, max_time: MAX_INSTRUCTIONS + 1 },
             processes: vec![ProcessSpec {

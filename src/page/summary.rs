@@ -168,9 +168,16 @@ impl Summary {
 fn notes_of(scenario: &Scenario) -> Vec<String> {
     let mut notes = Vec::new();
     let cpus = scenario.machine.cpus;
-    if matches!(scenario.scheduler.params, PolicyParams::ProcessRun(_)) && cpus > 1 {
+    // The one-CPU policies (`Policy::one_cpu`) run one thread at a time on any machine (the
+    // scripted one's note, below, says so itself).
+    let one = match scenario.scheduler.params {
+        PolicyParams::ProcessRun(_) => "process-run",
+        PolicyParams::X86(_) => "x86.py",
+        _ => "",
+    };
+    if !one.is_empty() && cpus > 1 {
         notes.push(format!(
-            "OSTEP's process-run has one CPU: under this policy one thread runs at a time, on any of the {cpus} CPUs."
+            "OSTEP's {one} has one CPU: under this policy one thread runs at a time, on CPU 0 (or the one its affinity allows); the other CPUs stay idle."
         ));
     }
     // A non-empty schedule on several CPUs is refused when the scenario is checked
@@ -178,13 +185,12 @@ fn notes_of(scenario: &Scenario) -> Vec<String> {
     if let PolicyParams::Scripted(s) = &scenario.scheduler.params
         && s.schedule.is_empty()
     {
-        let runs = if cpus > 1 {
-            format!(
-                "on each of the {cpus} CPUs the lowest-numbered ready thread runs until it blocks or ends. A schedule needs one CPU: set CPUs to 1, then"
-            )
+        let then = if cpus > 1 {
+            "It runs one thread at a time, on CPU 0 (or the one its affinity allows); the other CPUs stay idle. A schedule needs one CPU: set CPUs to 1, then"
         } else {
-            "the lowest-numbered ready thread runs until it blocks or ends. To choose who runs,".into()
+            "To choose who runs,"
         };
+        let runs = format!("the lowest-numbered ready thread runs until it blocks or ends. {then}");
         notes.push(format!(
             "No schedule in this scenario's JSON, so {runs} write one in its \"scheduler\", e.g. \"schedule\": \"0011\" (thread 0 runs 2 µs, then thread 1 runs 2; threads numbered from 0 in scenario order)."
         ));
@@ -291,6 +297,14 @@ mod tests {
         scenario.machine.cpus = 2;
         assert_eq!(note(&scenario).len(), 1);
         assert!(note(&scenario)[0].contains("one thread runs at a time"), "{:?}", note(&scenario));
+        assert!(note(&scenario)[0].ends_with("the other CPUs stay idle."), "{:?}", note(&scenario));
+        // x86.py's policy too (`X86` runs one thread at a time, as process-run does).
+        scenario.scheduler = crate::model::scenario::SchedulerSpec::of(Policy::X86, Some(3));
+        assert!(
+            note(&scenario)[0].starts_with("OSTEP's x86.py has one CPU: under this policy one thread runs at a time"),
+            "{:?}",
+            note(&scenario)
+        );
         // lottery.py's quirk, as `threadlab ostep lottery` writes it (src/ostep/lottery.rs).
         scenario.scheduler = crate::model::scenario::SchedulerSpec::of(Policy::Lottery, Some(1));
         assert!(note(&scenario).is_empty(), "the default lottery: nothing to say");
@@ -311,10 +325,14 @@ mod tests {
         assert!(one[0].contains("lowest-numbered ready thread runs until it blocks or ends"), "{one:?}");
         assert!(one[0].contains("\"schedule\": \"0011\""), "{one:?}");
         assert!(!one[0].contains("CPUs"), "{one:?}");
-        // Two CPUs: the same fallback on each, and a schedule needs one CPU.
+        // Two CPUs: one thread at a time all the same, and a schedule needs one CPU.
         scenario.machine.cpus = 2;
         let two = note(&scenario);
-        assert!(two[0].contains("on each of the 2 CPUs") && two[0].contains("set CPUs to 1"), "{two:?}");
+        assert_eq!(two.len(), 1, "{two:?}");
+        assert!(
+            two[0].contains("It runs one thread at a time, on CPU 0") && two[0].contains("set CPUs to 1"),
+            "{two:?}"
+        );
         // With a schedule (one CPU): nothing to say, the schedule is the scenario's.
         scenario.machine.cpus = 1;
         if let PolicyParams::Scripted(s) = &mut scenario.scheduler.params {

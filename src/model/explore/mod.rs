@@ -110,9 +110,9 @@ pub struct Final {
     /// A schedule producing it, one entry per tick (x86.py's `-P`).
     pub schedule: Schedule,
     /// Schedules followed that ended here: without reduction, the interleavings that do; with
-    /// it, the distinct end states of the whole machine (registers included) that do. Not in
-    /// the JSON (the CLI's output stays as it was).
-    #[serde(skip)]
+    /// it, the distinct end states of the whole machine (registers included) that do. `count`
+    /// in the JSON.
+    #[serde(rename = "count")]
     pub schedules: u64,
 }
 
@@ -133,6 +133,17 @@ pub struct Exploration {
     pub schedules: u64,
     /// Steps executed in all.
     pub steps: u64,
+}
+
+impl Exploration {
+    /// The values variable `i` ([`Exploration::variables`]) ends with in some final state,
+    /// smallest first (the Races panel's "can end with {2, 3, 4}").
+    pub fn values_of(&self, i: usize) -> Vec<i64> {
+        let mut set: Vec<i64> = self.finals.iter().map(|f| f.values[i]).collect();
+        set.sort_unstable();
+        set.dedup();
+        set
+    }
 }
 
 /// Turns the x86.py cells each final state carries after its variables
@@ -244,6 +255,25 @@ pub fn explore_observed(
         schedules: search.schedules,
         steps: search.steps,
     })
+}
+
+/// The search the Races panel's Every interleaving makes, and `threadlab explore` by default:
+/// every interleaving, each counted ([`Reduction::None`]), if there are at most `limit`; else
+/// each state once ([`Reduction::PartialOrder`], at most `limit` states stored), the counts then
+/// of distinct end states. `progress` hears which search runs and how far it has got
+/// ([`explore_observed`]). Errors: as [`explore_system`]'s; [`ExploreError::Limit`] when the
+/// reduced search, too, reached `limit`.
+pub fn explore_counted(
+    sys: &System,
+    limit: usize,
+    progress: &mut dyn FnMut(Reduction, u64),
+) -> Result<Exploration, ExploreError> {
+    match explore_observed(sys, limit, Reduction::None, &mut |n| progress(Reduction::None, n)) {
+        Err(ExploreError::Limit { .. }) => {
+            explore_observed(sys, limit, Reduction::PartialOrder, &mut |n| progress(Reduction::PartialOrder, n))
+        }
+        other => other,
+    }
 }
 
 /// Checks that nothing in `sys` depends on time.

@@ -82,7 +82,10 @@ pub enum ScenarioEdit {
     Quantum(Ticks),
     /// The tie rule, for a policy that has one.
     Tie(TieRule),
-    /// The seed of the run's random draws.
+    /// The seed of the run's random draws: `compute A..B` and `io A..B` lengths, the scheduler's
+    /// RNG, and a generator of the policy's own, which it seeds too ([`SchedulerSpec::reseed`]:
+    /// x86's `random_seed`, lottery's and a steal victim's `python_random` seed), so seed k draws
+    /// what the OSTEP simulator's `-s k` does.
     Seed(u64),
     /// `machine.thread_switch_ticks`: a switch between threads of one process, 0 to
     /// [`MAX_SWITCH_TICKS`] ticks.
@@ -416,7 +419,10 @@ impl ScenarioEdit {
                 spec.set_tie(t).map_err(|e| at(e.message))?;
                 *scheduler = spec;
             }
-            ScenarioEdit::Seed(s) => *seed = s,
+            ScenarioEdit::Seed(s) => {
+                *seed = s;
+                scheduler.reseed(s);
+            }
             ScenarioEdit::Param(..) => {}
             ScenarioEdit::ThreadSwitchTicks(n)
             | ScenarioEdit::ProcessSwitchTicks(n)
@@ -533,8 +539,9 @@ impl ScenarioEdit {
         let number = |n: u64| text::set(source, &self.path(), &n.to_string());
         let edited = match *self {
             ScenarioEdit::Cpus(n) => number(n.into()),
-            ScenarioEdit::Seed(n)
-            | ScenarioEdit::ThreadSwitchTicks(n)
+            // The policy's own generators are seeded too: their seeds set as well.
+            ScenarioEdit::Seed(n) => seeded_text(source, n, &before.scheduler),
+            ScenarioEdit::ThreadSwitchTicks(n)
             | ScenarioEdit::ProcessSwitchTicks(n)
             | ScenarioEdit::ThreadCreateTicks(n)
             | ScenarioEdit::ForkTicks(n)
@@ -551,6 +558,18 @@ impl ScenarioEdit {
         let text = edited.filter(means_target).unwrap_or_else(|| target.to_json());
         Ok((text, target))
     }
+}
+
+/// `source` (a scenario whose scheduler is `scheduler`) run under seed `seed`: its `seed` set,
+/// and the seed of each generator of the scheduler's own ([`SchedulerSpec::reseed`]), every
+/// other byte kept. `None` if a value cannot be set in place. (The Races panel's worker opens a
+/// seed's run with it: it reads no scenario itself.)
+pub fn seeded_text(source: &str, seed: u64, scheduler: &SchedulerSpec) -> Option<String> {
+    let mut out = text::set(source, "seed", &seed.to_string())?;
+    for own in scheduler.clone().reseed(seed) {
+        out = text::set(&out, &format!("scheduler.{}", own.field), &seed.to_string())?;
+    }
+    Some(out)
 }
 
 /// Makes the `scheduler` object mean what it does in `target`, touching only the members that
@@ -632,6 +651,26 @@ mod tests {
         assert_eq!(s.machine.cpus, 3);
         let (text, _) = ScenarioEdit::Seed(9).apply_to_text(FCFS).unwrap();
         assert_eq!(text, FCFS.replace("\"seed\": 1,", "\"seed\": 9,"));
+    }
+
+    /// A policy with a generator of its own (x86.py's `-r`): the seed edit sets its seed too,
+    /// in place, and nothing else.
+    #[test]
+    fn a_seed_edit_seeds_the_policy_s_own_generator_in_place() {
+        let x86 = FCFS.replace(r#""policy": "fcfs""#, r#""policy": "x86", "quantum": 3, "random_seed": 1"#);
+        assert_ne!(x86, FCFS);
+        let (text, s) = ScenarioEdit::Seed(9).apply_to_text(&x86).unwrap();
+        let want = x86.replace("\"seed\": 1,", "\"seed\": 9,").replace(r#""random_seed": 1"#, r#""random_seed": 9"#);
+        assert_eq!(text, want);
+        assert_eq!(
+            s.scheduler.params,
+            crate::model::scenario::PolicyParams::X86(crate::model::scheduler::X86Spec {
+                interval: 3,
+                random_seed: Some(9),
+                schedule: Default::default(),
+            })
+        );
+        assert_eq!(seeded_text(&x86, 9, &Scenario::from_json(&x86).unwrap().scheduler).as_deref(), Some(want.as_str()));
     }
 
     const CREATE_JOIN: &str = include_str!("../../../presets/threads-create-join.json");

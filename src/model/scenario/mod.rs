@@ -25,7 +25,7 @@ use super::Ticks;
 pub use super::cache::CacheSpec;
 
 pub use super::scheduler::spec::{DEFAULT_QUANTUM_TICKS, Policy, PolicyParams, Queues, SchedulerSpec, TieRule};
-pub use edit::{MAX_PARAM_NAME, MAX_SWITCH_TICKS, ParamName, ScenarioEdit, Setting};
+pub use edit::{MAX_PARAM_NAME, MAX_SWITCH_TICKS, ParamName, ScenarioEdit, Setting, seeded_text};
 pub use error::ScenarioError;
 pub(crate) use error::program_error;
 pub use format::FORMAT;

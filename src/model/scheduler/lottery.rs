@@ -32,7 +32,7 @@ use std::fmt::Debug;
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
-use super::spec::{ParamError, PolicySpec};
+use super::spec::{OwnSeed, ParamError, PolicySpec};
 use super::{Ctx, LeaveReason, ReadyReason, SchedRng, Scheduler};
 use crate::model::pyrandom::{PyRandom, PyStream};
 use crate::model::{CpuId, ThreadId, Ticks};
@@ -103,6 +103,16 @@ impl PolicySpec for LotterySpec {
     fn set_quantum(&mut self, quantum: Ticks) -> Result<(), ParamError> {
         self.quantum = quantum;
         Ok(())
+    }
+    /// With lottery.py's draws, their seed becomes `seed` and the outputs skipped stay: the jobs
+    /// are the scenario's, so with `-l` jobs (nothing skipped) seed k draws exactly as
+    /// `lottery.py -s k -l …`, and with random jobs (whose draws are skipped) `-s k` would also
+    /// have drawn other jobs. A uniform draw comes from the scheduler's RNG, seeded from the
+    /// run's seed already.
+    fn reseed(&mut self, seed: u64) -> Option<OwnSeed> {
+        let DrawSpec::PythonRandom(stream) = &mut self.draw else { return None };
+        stream.seed = seed;
+        Some(OwnSeed { field: "draw.python_random.seed", draws: "lottery.py's draws" })
     }
 }
 

@@ -41,7 +41,9 @@ pub use process_run::{IoDone, ProcessRun, ProcessRunSpec, SwitchOn};
 pub use round_robin::{RoundRobin, RoundRobinSpec};
 pub use scripted::{Scripted, ScriptedSpec};
 pub use sjf::{EstimateSpec, ExpAverage, Sjf, SjfSpec};
-pub use spec::{DEFAULT_QUANTUM_TICKS, ParamError, Policy, PolicyParams, PolicySpec, Queues, SchedulerSpec, TieRule};
+pub use spec::{
+    DEFAULT_QUANTUM_TICKS, OwnSeed, ParamError, Policy, PolicyParams, PolicySpec, Queues, SchedulerSpec, TieRule,
+};
 pub use srtf::{Srtf, SrtfSpec};
 pub use stride::{PassTie, Stride, StrideSpec};
 pub use tick_rr::{TickRr, TickRrSpec};

@@ -19,7 +19,10 @@
 //!   ready thread runs until it blocks or ends.
 //!
 //! A non-empty schedule needs one CPU and names only threads that exist ([`ScriptedSpec::check`],
-//! called when the scenario is validated). Nothing is pre-empted.
+//! called when the scenario is validated). Without one, on a machine of several CPUs, the
+//! policy still runs one thread at a time (the first CPU to ask takes it, CPU 0 unless an
+//! affinity mask says otherwise) and the others stay idle, as under process-run. Nothing is
+//! pre-empted.
 
 use std::collections::BTreeSet;
 
@@ -91,6 +94,8 @@ pub struct Scripted {
     ready: BTreeSet<ThreadId>,
     /// Whether the thread on the CPU was picked by an entry (not as the fallback).
     scripted: bool,
+    /// Whether a thread picked is on a CPU (or being switched in): no other CPU takes one.
+    on_cpu: bool,
 }
 
 impl Scripted {
@@ -103,7 +108,7 @@ impl Scripted {
             }
             named[t] = true;
         }
-        Scripted { entries: schedule.entries, named, pos: 0, ready: BTreeSet::new(), scripted: false }
+        Scripted { entries: schedule.entries, named, pos: 0, ready: BTreeSet::new(), scripted: false, on_cpu: false }
     }
 
     fn entry(&self, k: u64) -> ThreadId {
@@ -128,6 +133,10 @@ impl Scheduler for Scripted {
         self.ready.insert(tid);
     }
     fn pick(&mut self, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<ThreadId> {
+        // One CPU: none other runs a thread while one does.
+        if self.on_cpu {
+            return None;
+        }
         // Nothing to look for when no ready thread has an entry (the fallback).
         let len = if self.ready.iter().any(|&t| self.is_named(t)) { self.entries.len() as u64 } else { 0 };
         let named = (0..len).find(|&k| {
@@ -147,6 +156,7 @@ impl Scheduler for Scripted {
             }
         };
         self.ready.remove(&tid);
+        self.on_cpu = true;
         Some(tid)
     }
     fn withdraw(&mut self, tid: ThreadId, _ctx: &mut Ctx<'_>) -> bool {
@@ -166,6 +176,7 @@ impl Scheduler for Scripted {
     }
     /// Each tick run used one entry, and a turn of no tick one (the fallback's ticks use none).
     fn on_leave(&mut self, _tid: ThreadId, _cpu: CpuId, ran: Ticks, _why: LeaveReason, _ctx: &mut Ctx<'_>) {
+        self.on_cpu = false;
         if self.scripted {
             self.pos += ran.max(1);
         }

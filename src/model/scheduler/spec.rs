@@ -83,6 +83,24 @@ pub trait PolicySpec: Clone + Debug + PartialEq + Serialize + DeserializeOwned {
     fn set_tie(&mut self, _tie: TieRule) -> Result<(), ParamError> {
         Err(ParamError::new("tie", format!("{} has no `tie` setting", Self::LABEL)))
     }
+    /// Seeds the policy's own random generator, if it draws from one rather than from the
+    /// scheduler's RNG (x86's `random_seed`, a lottery's `python_random` draws), with the run's
+    /// `seed`, so a run under seed k draws what the OSTEP simulator's `-s k` draws. Returns
+    /// which it seeded, or `None` if the policy has no generator of its own in use (the
+    /// default): the run's seed already drives every draw it makes.
+    fn reseed(&mut self, _seed: u64) -> Option<OwnSeed> {
+        None
+    }
+}
+
+/// A random generator of a scheduler's own, which a run's seed seeds
+/// ([`SchedulerSpec::reseed`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OwnSeed {
+    /// Where its seed is in the scenario, under `scheduler` (`random_seed`).
+    pub field: &'static str,
+    /// What it draws, for people (`x86.py's random interrupts (-r)`).
+    pub draws: &'static str,
 }
 
 /// Declares every policy once: the [`Policy`] names and the [`PolicyParams`] choice.
@@ -152,6 +170,11 @@ macro_rules! policies {
             /// Checks the parameters' ranges (the first problem found).
             pub fn validate(&self) -> Result<(), ParamError> {
                 match self { $(PolicyParams::$variant(s) => s.validate(),)* }
+            }
+
+            /// Seeds the policy's own generator, if it has one ([`PolicySpec::reseed`]).
+            pub fn reseed(&mut self, seed: u64) -> Option<OwnSeed> {
+                match self { $(PolicyParams::$variant(s) => s.reseed(seed),)* }
             }
 
             /// Builds the policy (the parameters must be valid).
@@ -288,6 +311,25 @@ impl SchedulerSpec {
         self.params.validate()
     }
 
+    /// Seeds every generator of the scheduler's own with the run's `seed`: the policy's
+    /// ([`PolicySpec::reseed`]) and a stealing CPU's `python_random` victim choice (multi.py's
+    /// `-s`). What a run's seed does to a scenario ([`crate::model::scenario::ScenarioEdit::Seed`],
+    /// and so `--seed`, the page's Seed and each run of Many seeds): seed k then draws what the
+    /// OSTEP simulator's `-s k` draws. Returns what was seeded, for people (each part once),
+    /// empty if nothing was: the policy draws from the scheduler's RNG, seeded from the run's
+    /// seed already.
+    pub fn reseed(&mut self, seed: u64) -> Vec<OwnSeed> {
+        let mut seeded: Vec<OwnSeed> = self.params.reseed(seed).into_iter().collect();
+        if let VictimSpec::PythonRandom(stream) = &mut self.steal_victim {
+            stream.seed = seed;
+            seeded.push(OwnSeed {
+                field: "steal_victim.python_random.seed",
+                draws: "multi.py's choice of a queue to steal from",
+            });
+        }
+        seeded
+    }
+
     /// Builds the scheduler for a machine of `cpus` CPUs (the spec must be valid).
     pub fn build(&self, cpus: usize) -> Box<dyn Scheduler> {
         match self.queues {
@@ -328,6 +370,13 @@ impl Policy {
     /// Parses [`Policy::key`].
     pub fn from_key(key: &str) -> Option<Policy> {
         Policy::ALL.iter().copied().find(|p| p.key() == key)
+    }
+
+    /// Whether the policy has one CPU, as the OSTEP simulator it follows (process-run, x86.py,
+    /// a schedule of who runs each tick): on a machine of several it runs one thread at a time,
+    /// on CPU 0 unless an affinity mask says otherwise, and the other CPUs stay idle.
+    pub fn one_cpu(self) -> bool {
+        matches!(self, Policy::ProcessRun | Policy::Scripted | Policy::X86)
     }
 
     /// Whether the policy has a time slice (quantum) parameter.

@@ -15,13 +15,15 @@
 //! - with a schedule (`-P 0011`, the locks version) the countdown is always 1 and "the next"
 //!   is the next entry of the schedule, cycling, skipping the entries of finished threads.
 //!
-//! One CPU; nothing pre-empts besides the countdown.
+//! One CPU, as x86.py has: on a machine of several, one thread runs at a time (the first CPU
+//! to ask takes it, CPU 0 unless an affinity mask says otherwise) and the others stay idle, as
+//! under process-run. Nothing pre-empts besides the countdown.
 
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::spec::{ParamError, PolicySpec};
+use super::spec::{OwnSeed, ParamError, PolicySpec};
 use super::{Ctx, LeaveReason, ReadyReason, Scheduler};
 use crate::model::pyrandom::PyRandom;
 use crate::model::schedule::Schedule;
@@ -66,6 +68,13 @@ impl PolicySpec for X86Spec {
         self.interval = quantum;
         self.validate()
     }
+    /// `random_seed` becomes `seed` (x86.py's `-s`), if the countdowns are random; a schedule
+    /// (`-P`) draws none.
+    fn reseed(&mut self, seed: u64) -> Option<OwnSeed> {
+        let s = self.random_seed.as_mut().filter(|_| self.schedule.is_empty())?;
+        *s = seed;
+        Some(OwnSeed { field: "random_seed", draws: "x86.py's random interrupts (-r)" })
+    }
 }
 
 /// The countdown, the turn and the ready threads.
@@ -84,6 +93,8 @@ pub struct X86 {
     left: Ticks,
     /// The thread that last left the CPU by blocking (x86.py's `yield` is `io 0`), and when.
     yielder: Option<(ThreadId, Ticks)>,
+    /// Whether a thread picked is on a CPU (or being switched in): no other CPU takes one.
+    on_cpu: bool,
 }
 
 impl X86 {
@@ -99,6 +110,7 @@ impl X86 {
             ready: BTreeSet::new(),
             left: 0,
             yielder: None,
+            on_cpu: false,
         };
         s.left = s.countdown();
         s
@@ -151,6 +163,10 @@ impl Scheduler for X86 {
     /// queue per CPU) the first ready thread in turn order from there runs, and the turn moves
     /// to it.
     fn pick(&mut self, cpu: CpuId, ctx: &mut Ctx<'_>) -> Option<ThreadId> {
+        // One CPU: none other runs a thread while one does.
+        if self.on_cpu {
+            return None;
+        }
         // Under a schedule, a thread that yielded now and whose entry is next is back at this
         // same instant (x86.py's yield does not block): wait for it. (Without one, the turn
         // comes back to a yielder only when it is the last live thread.)
@@ -170,6 +186,7 @@ impl Scheduler for X86 {
         self.curr = (self.curr + k) % len;
         let tid = self.turn();
         self.ready.remove(&tid);
+        self.on_cpu = true;
         Some(tid)
     }
     fn withdraw(&mut self, tid: ThreadId, _ctx: &mut Ctx<'_>) -> bool {
@@ -180,6 +197,7 @@ impl Scheduler for X86 {
         Some(self.left)
     }
     fn on_leave(&mut self, tid: ThreadId, _cpu: CpuId, ran: Ticks, why: LeaveReason, ctx: &mut Ctx<'_>) {
+        self.on_cpu = false;
         self.left = self.left.saturating_sub(ran);
         let threads = ctx.attrs.len();
         match why {
