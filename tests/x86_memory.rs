@@ -192,3 +192,37 @@ fn the_memory_view_lists_declared_and_named_cells_from_the_start_and_stacks_apar
     let plain = threadlab::page::run::Run::from_json(include_str!("../presets/race-unsafe.json")).unwrap();
     assert_eq!(shown_cells(&plain.system, 0, &Default::default()), vec![]);
 }
+
+/// x86.py's threads are all equal: none is its process's main thread (the thread table gave
+/// thread 0 a "main" badge); a model scenario's first thread still is.
+#[test]
+fn no_x86_thread_is_main() {
+    let (sys, _) = x86_run(LOOPING_RACE, "-t 3");
+    assert!(sys.threads.iter().all(|t| !t.is_main));
+    let plain = threadlab::page::run::Run::from_json(include_str!("../presets/race-unsafe.json")).unwrap();
+    let main: Vec<bool> = plain.system.threads.iter().map(|t| t.is_main).collect();
+    assert!(main[0]);
+    assert!(main[1..].iter().all(|&m| !m), "{main:?}");
+}
+
+/// The code view's lines of an x86.py program leave out its assembled line (`# assembled D W …`,
+/// a digest that wrapped across a phone's screen), which the scenario's text keeps; the lines
+/// keep their numbers (it is the last). A model program's comment of the same words stays.
+#[test]
+fn the_code_view_leaves_out_the_assembled_line() {
+    let words: Vec<String> = ["x86", "-t", "2", "-p", "p.s", "--scenario", "--program-text", LOOPING_RACE]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let r = ostep::run_args(&words).unwrap();
+    let (sys, _) = threadlab::model::run(&r.scenario).unwrap();
+    let summary = threadlab::page::summary::Summary::of(&r.scenario, &sys);
+    let text = r.scenario.processes[0].threads[1].code.as_ref().unwrap().text().to_string();
+    assert!(text.lines().last().unwrap().starts_with("# assembled "), "{text}");
+    let (_, lines) = summary.source_of(&sys, 1);
+    assert_eq!(lines, &text.lines().collect::<Vec<_>>()[..text.lines().count() - 1]);
+    assert!(lines[0].starts_with(".x86 locks") && lines.last().unwrap() == "halt", "{lines:?}");
+    assert_eq!(threadlab::model::listing::source_of(&r.scenario, &sys, 1).1, lines);
+    let model = ".main\nhalt\n# assembled 1 2";
+    assert_eq!(threadlab::model::x86::assembled::shown_lines(model).count(), 3);
+}

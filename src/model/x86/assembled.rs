@@ -192,3 +192,11 @@ pub fn declared(source: &str) -> (Vec<String>, Vec<i64>) {
     }
     (names, addrs)
 }
+
+/// The lines of program `source` a learner is shown (the code view's): all of them but, for an
+/// x86.py program, the assembled line, a machine digest of no use to a reader (the JSON
+/// editor keeps it: the page needs it to read the program again).
+pub fn shown_lines(source: &str) -> impl Iterator<Item = &str> {
+    let x86 = super::is_x86(source);
+    source.lines().filter(move |l| !(x86 && l.starts_with(PREFIX)))
+}
