@@ -1,5 +1,6 @@
-//! Each process's address space at the cursor: shared variables, mutex owners and wait queues,
-//! footprint; at a lost update, who overwrote whom and why.
+//! Each process's address space at the cursor: shared variables (an x86.py program's cells
+//! too, each thread's stack cells apart under it: [`shown_cells`]), mutex owners and wait
+//! queues, footprint; at a lost update, who overwrote whom and why.
 
 use std::rc::Rc;
 
