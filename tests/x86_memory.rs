@@ -167,8 +167,8 @@ fn an_array_cell_is_named_by_its_declaration_and_index() {
 /// The memory view lists an x86.py process's declared cells and the cells its program names
 /// by address from t = 0, at 0 (x86.py's memory starts all 0), as it lists a model's declared
 /// variables (a walk saw "No variables." until the first store); an array's cells one by one;
-/// the cells `push` writes under the thread whose stack they are in (from its first `sp` down),
-/// not among the shared ones.
+/// the cells `push` writes after the shared ones, each with the thread whose stack it is in
+/// (from its first `sp` down).
 #[test]
 fn the_memory_view_lists_declared_and_named_cells_from_the_start_and_stacks_apart() {
     use threadlab::model::x86::{ShownCell, shown_cells};
@@ -183,10 +183,10 @@ fn the_memory_view_lists_declared_and_named_cells_from_the_start_and_stacks_apar
     // At the end: count 2, thread 1 stored its 1 in slots[1] (thread 0 its 0 in slots[0]), and
     // each pushed its %ax just below its sp (128000 and 127000).
     let end = shown_cells(&sys, 0, &trace.snapshot(&sys, 1, trace.end_time()).cells[0]);
+    // The shared cells first, by address, then each thread's stack, in thread order.
     let mut want = vec![shared(100, 2), shared(104, 0), shared(108, 1), shared(112, 0), shared(116, 0)];
-    want.insert(0, ShownCell { addr: 126_996, value: 1, stack_of: Some(1) });
     want.push(ShownCell { addr: 127_996, value: 0, stack_of: Some(0) });
-    want.sort_by_key(|c| c.addr);
+    want.push(ShownCell { addr: 126_996, value: 1, stack_of: Some(1) });
     assert_eq!(end, want);
     // A model scenario's process has none.
     let plain = threadlab::page::run::Run::from_json(include_str!("../presets/race-unsafe.json")).unwrap();

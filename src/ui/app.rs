@@ -15,7 +15,7 @@ use yew::prelude::*;
 use super::components::code_view::{CodeView, auto_thread};
 use super::components::controls::LostNav;
 use super::components::handout::handout_title;
-use super::components::lab_panel::{LabPanel, Mode, mode_from_address};
+use super::components::lab_panel::{LabPanel, mode_from_address};
 use super::components::wait_graph::WaitGraphView;
 use super::components::{
     controls::Controls, header::Header, job_table::JobTable, memory_view::MemoryView, metrics_table::MetricsTable,
@@ -219,7 +219,7 @@ pub fn App() -> Html {
     let state = &page.0;
     // A mode the scenario's menu, settings and editors do nothing for (OSTEP, an exercise)
     // hides them (kept in the page, the learner's edits with them) and takes the whole width.
-    let alone = mode.is_some_and(|m| m.scenario_note().is_none());
+    let alone = mode.is_some_and(|m| !m.uses_scenario());
     // A read or a run is being computed: the page says so to assistive technology (and tests
     // wait for it to end before comparing the controls with the scenario in use).
     let busy = (state.reading.is_some() || state.pending.is_some()).to_string();
@@ -285,8 +285,8 @@ pub fn App() -> Html {
         <div class={classes!("app", alone.then_some("mode-alone"))} aria-busy={busy}>
             <Header />
             <section class="picker-area" aria-label="Scenario menu">
-                if let Some(note) = mode.and_then(Mode::scenario_note) {
-                    <p class="hint mode-scope" data-testid="mode-scope">{ note }</p>
+                if mode.is_some() {
+                    <p class="hint" data-testid="mode-scope">{ "This mode runs the scenario in use, with these settings where its own form sets none." }</p>
                 }
                 <PresetPicker state={page.clone()} on_action={on_page.clone()} />
             </section>

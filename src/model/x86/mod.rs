@@ -361,29 +361,42 @@ pub struct ShownCell {
 }
 
 /// The cells a memory view lists for process `pid` of `sys`, whose cells are `cells` (at the
-/// cursor), by address: from the start, every cell its programs declare (each `.var`'s, one per
+/// cursor): those its threads share, by address, then each thread's stack cells, by thread
+/// then address. From the start, every cell its programs declare (each `.var`'s, one per
 /// element of an array, up to [`LISTED_PER_VAR`]) or name by address (`mov 2000, %ax`: the
 /// cells x86.py's `-M` traces), and any other cell once written. Empty for a process without
 /// x86.py programs.
 pub fn shown_cells(sys: &super::System, pid: super::ProcessId, cells: &Cells) -> Vec<ShownCell> {
     use super::program::Instr;
     let threads = &sys.processes[pid].threads;
+    // Kept sorted on insert (no sort: smaller code in the page).
     let mut addrs: Vec<i64> = cells.written().map(|(a, _)| a).collect();
+    let mut add = |addr: i64| {
+        if let Err(i) = addrs.binary_search(&addr) {
+            addrs.insert(i, addr);
+        }
+    };
     for &tid in threads {
         let prog = sys.program_of(tid);
         for (i, &start) in prog.cell_addrs.iter().take(prog.cell_names.len()).enumerate() {
-            let end = prog.cell_addrs.get(i + 1).copied().unwrap_or(start + 4);
-            addrs.extend((start..end.min(start + 4 * LISTED_PER_VAR)).step_by(4));
+            let end = prog.cell_addrs.get(i + 1).copied().unwrap_or(start + 4).min(start + 4 * LISTED_PER_VAR);
+            let mut addr = start;
+            while addr < end {
+                add(addr);
+                addr += 4;
+            }
         }
-        addrs.extend(prog.instrs.iter().filter_map(|&instr| match instr {
-            Instr::X86 {
+        for &instr in &prog.instrs {
+            if let Instr::X86 {
                 op: Op::Load { addr, .. } | Op::Store { addr, .. } | Op::Xchg { addr, .. } | Op::FetchAdd { addr, .. },
-            } if addr.base.is_none() && addr.index.is_none() => Some(addr.disp),
-            _ => None,
-        }));
+            } = instr
+                && addr.base.is_none()
+                && addr.index.is_none()
+            {
+                add(addr.disp);
+            }
+        }
     }
-    addrs.sort_unstable();
-    addrs.dedup();
     let stack_of = |addr: i64| {
         threads.iter().copied().find(|&t| {
             let prog = sys.program_of(t);
@@ -391,7 +404,16 @@ pub fn shown_cells(sys: &super::System, pid: super::ProcessId, cells: &Cells) ->
             !prog.start.is_empty() && (sp - STACK_SPAN..sp).contains(&addr)
         })
     };
-    addrs.into_iter().map(|addr| ShownCell { addr, value: cells.get(addr), stack_of: stack_of(addr) }).collect()
+    // The shared cells, then each thread's stack, in thread order.
+    let mut out = Vec::new();
+    for owner in std::iter::once(None).chain(threads.iter().map(|&t| Some(t))) {
+        for &addr in &addrs {
+            if stack_of(addr) == owner {
+                out.push(ShownCell { addr, value: cells.get(addr), stack_of: owner });
+            }
+        }
+    }
+    out
 }
 
 /// What one x86 instruction changed, for the trace: up to two registers (`pop` writes one and

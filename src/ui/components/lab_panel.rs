@@ -48,22 +48,11 @@ impl Mode {
         }
     }
 
-    /// What the scenario menu and its settings (the page's left column) do for this mode, in a
-    /// sentence; `None` for a mode they do nothing for (OSTEP's runs its command line, an
-    /// exercise its own seeded jobs), which hides them.
-    pub fn scenario_note(self) -> Option<&'static str> {
-        Some(match self {
-            Mode::Lab(Panel::Compare) => {
-                "Compare runs this scenario under the policies its form ticks; these settings give the rest unless the form sets them."
-            }
-            Mode::Lab(Panel::Sweep) => {
-                "Sweep runs this scenario over the values of the setting it sweeps; these settings give the rest."
-            }
-            Mode::Lab(Panel::Races) => {
-                "Races runs this scenario's threads: Be the scheduler and Every interleaving one instruction at a time, whatever these settings say; Many seeds with them."
-            }
-            Mode::Lab(Panel::Exercise) | Mode::Ostep => return None,
-        })
+    /// Whether the scenario in use and its settings (the page's left column) do anything for
+    /// this mode: not for OSTEP's (it runs its command line) nor an exercise (its own seeded
+    /// jobs), which hide them.
+    pub fn uses_scenario(self) -> bool {
+        !matches!(self, Mode::Lab(Panel::Exercise) | Mode::Ostep)
     }
 
     /// Every mode, in the order the mode menu lists them, with its label.

@@ -1,6 +1,6 @@
 //! Each process's address space at the cursor: shared variables (an x86.py program's cells
-//! too, each thread's stack cells apart under it: [`shown_cells`]), mutex owners and wait
-//! queues, footprint; at a lost update, who overwrote whom and why.
+//! too, each thread's stack cells after them, marked as its own: [`shown_cells`]), mutex owners
+//! and wait queues, footprint; at a lost update, who overwrote whom and why.
 
 use std::rc::Rc;
 
@@ -11,7 +11,7 @@ use crate::model::pages::{PageView, Pages, Sharing};
 use crate::model::procs::Origin;
 use crate::model::trace::{LostUpdate, Place};
 use crate::model::trace::{Snapshot, ThreadState};
-use crate::model::x86::{SP, shown_cells};
+use crate::model::x86::shown_cells;
 use crate::ui::format::bytes;
 use crate::ui::markup::{escape, raw};
 use crate::ui::run::Run;
@@ -190,11 +190,12 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
         let unseen = sys.segment_note(p.pid);
         // The variables, then an x86.py program's cells, named as x86.py names them (its
         // `.var`, `slots[1]` in an array, else the address): those shared by the threads here,
-        // those in a thread's stack below, under that thread ([`shown_cells`]).
-        let mut places: Vec<(Place, i64)> = snap.variables[p.pid].iter().enumerate().map(|(v, &x)| (Place::Var(v), x)).collect();
-        let cells = shown_cells(sys, p.pid, &snap.cells[p.pid]);
-        places.extend(cells.iter().filter(|c| c.stack_of.is_none()).map(|c| (Place::Cell(c.addr), c.value)));
-        let row = |(place, value): (Place, i64)| {
+        // then those in each thread's stack, marked as that thread's ([`shown_cells`]).
+        let mut places: Vec<(Place, i64, Option<usize>)> =
+            snap.variables[p.pid].iter().enumerate().map(|(v, &x)| (Place::Var(v), x, None)).collect();
+        places.extend(shown_cells(sys, p.pid, &snap.cells[p.pid]).iter().map(|c| (Place::Cell(c.addr), c.value, c.stack_of)));
+        let no_places = places.is_empty();
+        let vars = places.into_iter().map(|(place, value, stack)| {
             let name = &place.name(sys, p.pid);
             let writers: Vec<String> =
                 snap.just_written.iter().filter(|w| w.0 == p.pid && Place::Var(w.1) == place).map(|w| sys.thread_name(w.2)).collect();
@@ -211,6 +212,9 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
                     <th scope="row"><code>{ name }</code></th>
                     <td class="num"><span class="value" data-testid={format!("var-{}-{}", p.name, name)}>{ value }</span></td>
                     <td class="note">
+                        if let Some(t) = stack {
+                            <span class="muted" data-testid="stack-of">{ format!("{}'s stack: its own, push and call write it", sys.threads[t].name) }</span>
+                        }
                         if written { <span class="written-badge">{ format!("written now by {}", writers.join(", ")) }</span> }
                     </td>
                 </tr>
@@ -228,21 +232,7 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
                 }
                 </>
             }
-        };
-        // Each thread's stack cells, under it.
-        let stack_cells: Vec<Html> = (p.threads.iter())
-            .filter_map(|&tid| {
-                let mine: Vec<_> = cells.iter().filter(|c| c.stack_of == Some(tid)).map(|c| (Place::Cell(c.addr), c.value)).collect();
-                let sp = sys.program_of(tid).start_registers()[SP as usize];
-                (!mine.is_empty()).then(|| html! {
-                    <>
-                    <p class="shared-note" data-testid={format!("stack-{tid}")}>{ format!(
-                        "{}'s stack, its own (push and call write it, from sp = {sp} down):", sys.threads[tid].name) }</p>
-                    <table class="table vars"><tbody>{ for mine.into_iter().map(row) }</tbody></table>
-                    </>
-                })
-            })
-            .collect();
+        });
         let mutexes = p.mutexes.iter().enumerate().map(|(m, name)| {
             let owner = snap.mutex_owners[p.pid][m].map_or_else(|| "free".to_string(), |tid| format!("held by {}", sys.thread_name(tid)));
             let queue: Vec<String> = snap.mutex_waiters[p.pid][m].iter().map(|&tid| sys.thread_name(tid)).collect();
@@ -276,14 +266,11 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
                         format!("Shared by all {} threads of this process: {}. {unseen}", names.len(), names.join(", "))
                     } }
                 </p>
-                if !places.is_empty() {
-                    <table class="table vars"><tbody>{ for places.into_iter().map(row) }</tbody></table>
-                } else if stack_cells.is_empty() {
+                if no_places {
                     <p class="muted">{ "No variables." }</p>
                 } else {
-                    <p class="muted">{ "No shared variables." }</p>
+                    <table class="table vars"><tbody>{ for vars }</tbody></table>
                 }
-                { for stack_cells }
                 if !p.mutexes.is_empty() {
                     <ul class="mutexes"><li class="muted">{ "Mutexes:" }</li>{ for mutexes }</ul>
                 }
