@@ -7,6 +7,9 @@
 // without sideways scroll and passes axe; a bad program's error names -p, the line and the
 // column, and the program stays as typed. A racy run (OSTEP's looping-race-nolock.s, 2 threads)
 // opened shows cell 2000 in the memory view and marks its lost update where the CLI's trace does.
+// A run with a `.var` counter, an array and push/pop opened: its cells listed from t = 0, an
+// array's by index, each thread's stack cells after the shared ones, marked; the code view without the assembled line, no
+// thread called main. A reload keeps the mode's line and program, typed or run (a link wins).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -15,8 +18,8 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
 import {
-  CLI, T, TEST_TIMEOUT, byId, cliFile, newPage, nextOstepAnswer, num, openApp, ostepAnswers, shot, text, useApp, waitForPreset,
-  waitNum,
+  CLI, T, TEST_TIMEOUT, byId, cliFile, newPage, nextOstepAnswer, num, openApp, ostepAnswers, scrub, setValue, shot, text, useApp,
+  waitForPreset, waitNum,
 } from './lib.mjs';
 
 const app = useApp();
@@ -145,5 +148,100 @@ test('a racy x86 run opened: the memory view shows cell 2000 and marks the lost 
   assert.equal(await text(page, 'lost-warning'), "⚠ lost update: Thread 1 stored 1 over Thread 0's write (Thread 0's +1 is lost)");
   assert.match(await text(page, 'lost-why'), /Thread 1 loaded 2000 = 0 at t = 3 µs/);
   await shot(page, 'ostep-x86-lost-update');
+  page.done();
+});
+
+// A counter and an array (locks version), and a push and pop: each thread adds 1 to `count`,
+// stores its %ax in slots[%ax] and pushes and pops it (tests/x86_memory.rs, ARRAY_STACK).
+const ARRAY_STACK = `.var count
+.var slots 4
+.main
+mov count, %bx
+add $1, %bx
+mov %bx, count
+lea slots, %cx
+mov %ax, 0(%cx,%ax,4)
+push %ax
+pop %dx
+halt
+`;
+
+test('an x86 run opened: cells listed from t = 0, an array by index, stacks after them; no assembled line, no main thread', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await page.goto(`${app.url}/?preset=race-unsafe&mode=ostep`, { waitUntil: 'load', timeout: T.load });
+  // The scenario's menu, settings and editors do nothing for the OSTEP mode: hidden.
+  for (const id of ['preset-select', 'setting-cpus', 'setting-policy', 'scenario-editor']) {
+    assert.equal(await byId(page, id).isVisible(), false, `${id} is shown in the OSTEP mode`);
+  }
+  await byId(page, 'ostep-line').fill('x86 -p a.s -t 2 -i 100 -a ax=0,ax=1 -M count -R ax,bx -c');
+  await byId(page, 'ostep-program').fill(ARRAY_STACK);
+  const before = await ostepAnswers(page);
+  await byId(page, 'ostep-run').click();
+  await nextOstepAnswer(page, before);
+  await byId(page, 'ostep-open').click();
+  await waitForPreset(page, 'custom');
+  assert.equal(await byId(page, 'preset-select').isVisible(), true);
+  // t = 0: the declared cells, at 0 (the walk saw "No variables." until the first store).
+  assert.equal((await scrub(page)).value, 0);
+  const memory = byId(page, 'memory-view');
+  for (const name of ['count', 'slots[0]', 'slots[1]', 'slots[2]', 'slots[3]']) assert.equal(await num(page, `var-x86-${name}`), 0, name);
+  assert.doesNotMatch(await memory.textContent(), /No variables/);
+  // At the end: count 2, thread 1's 1 in slots[1] (not "108"), each push in its thread's stack.
+  const { max } = await scrub(page);
+  await setValue(page, 'scrub', max);
+  await waitNum(page, 'var-x86-count', 2);
+  assert.equal(await num(page, 'var-x86-slots[1]'), 1);
+  assert.equal(await memory.locator('[data-testid="var-x86-108"]').count(), 0);
+  // The rows in order: the shared cells, then thread 0's stack (from sp 128000 down), then
+  // thread 1's (from 127000), each marked as that thread's.
+  const rows = await memory.locator('table.vars tr:not(.lost-row)').evaluateAll((trs) => trs.map((tr) => [
+    tr.querySelector('th').textContent, tr.querySelector('.value').textContent, tr.querySelector('[data-testid="stack-of"]')?.textContent ?? '',
+  ]));
+  const stack = (t) => `Thread ${t}'s stack: its own, push and call write it`;
+  assert.deepEqual(rows, [
+    ['count', '2', ''], ['slots[0]', '0', ''], ['slots[1]', '1', ''], ['slots[2]', '0', ''], ['slots[3]', '0', ''],
+    ['127996', '0', stack(0)], ['126996', '1', stack(1)],
+  ]);
+  // The code view leaves out the assembled line, which the JSON keeps; no thread is "main".
+  const listing = await byId(page, 'code-listing').textContent();
+  assert.match(listing, /push %ax/);
+  assert.doesNotMatch(listing, /# assembled/);
+  assert.match(await byId(page, 'scenario-editor').inputValue(), /# assembled /);
+  assert.equal(await byId(page, 'thread-table').locator('.badge', { hasText: 'main' }).count(), 0);
+  await shot(page, 'ostep-x86-array-stack');
+  page.done();
+});
+
+test('a reload keeps the OSTEP line and x86 program, typed or run; a link still wins', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await newPage(app, t);
+  await page.goto(`${app.url}/?preset=race-unsafe&mode=ostep`, { waitUntil: 'load', timeout: T.load });
+  const line = 'x86 -p a.s -t 2 -i 2 -a ax=0,ax=1 -M count -c';
+  const fields = async () => {
+    await byId(page, 'ostep-program').waitFor({ timeout: T.load });
+    return [await byId(page, 'ostep-line').inputValue(), await byId(page, 'ostep-program').inputValue()];
+  };
+  // Typed, not run.
+  await byId(page, 'ostep-line').fill(line);
+  await byId(page, 'ostep-program').fill(ARRAY_STACK);
+  await page.reload({ waitUntil: 'load', timeout: T.load });
+  assert.deepEqual(await fields(), [line, ARRAY_STACK]);
+  // Run: the address carries it, and the fields stay.
+  const before = await ostepAnswers(page);
+  await byId(page, 'ostep-run').click();
+  await nextOstepAnswer(page, before);
+  await page.reload({ waitUntil: 'load', timeout: T.load });
+  await byId(page, 'ostep-text').waitFor({ timeout: T.load });
+  assert.deepEqual(await fields(), [line, ARRAY_STACK]);
+  // Changed after the run, not run again: the change is kept over the address's line run.
+  const changed = `${ARRAY_STACK}# changed\n`;
+  await byId(page, 'ostep-program').fill(changed);
+  await page.reload({ waitUntil: 'load', timeout: T.load });
+  await byId(page, 'ostep-text').waitFor({ timeout: T.load });
+  assert.deepEqual(await fields(), [line, changed]);
+  // A shared link with another line and program, in the same browser: the link's.
+  const shared = `x86 -p b.s -t 1 -c --program-text '.main\nhalt\n'`;
+  await page.goto(`${app.url}/?mode=ostep&cmd=${encodeURIComponent(shared)}`, { waitUntil: 'load', timeout: T.load });
+  await byId(page, 'ostep-text').waitFor({ timeout: T.load });
+  assert.deepEqual(await fields(), ['x86 -p b.s -t 1 -c', '.main\nhalt\n']);
   page.done();
 });

@@ -126,3 +126,103 @@ fn the_explorer_lists_every_final_value_of_a_cell() {
     assert_eq!(finals(LOOPING_RACE, "-t 2 -a bx=2"), (vec!["2000".to_string()], vec![vec![2], vec![3], vec![4]]));
     assert_eq!(finals(COUNT_VAR, "-t 2"), (vec!["count".to_string()], vec![vec![1], vec![2]]));
 }
+
+/// OSTEP-style program (locks version) with a counter and an array, and a push and pop: each
+/// thread adds 1 to `count`, stores its `%ax` in `slots[%ax]` (x86.py gives a `.var` 4
+/// addresses a cell, so `.var slots 4` after `count` spans 104–119), and pushes and pops it.
+const ARRAY_STACK: &str = ".var count\n.var slots 4\n.main\nmov count, %bx\nadd $1, %bx\nmov %bx, count\n\
+    lea slots, %cx\nmov %ax, 0(%cx,%ax,4)\npush %ax\npop %dx\nhalt\n";
+
+/// A cell of an array is named by the declaration it falls in and its index (`slots[1]` at
+/// 104, not the address, which a walk saw in the memory view), a lone `.var` by its name, an
+/// address between two cells or past the variables by the address; the page's reader (the
+/// assembled line) names them alike.
+#[test]
+fn an_array_cell_is_named_by_its_declaration_and_index() {
+    let (sys, _) = x86_run(ARRAY_STACK, "-t 2 -a ax=0,ax=1");
+    let name = |a: i64| Place::Cell(a).name(&sys, 0);
+    let names: Vec<String> = [100, 104, 108, 116, 101, 106, 120, 2000].iter().map(|&a| name(a)).collect();
+    assert_eq!(names, ["count", "slots[0]", "slots[1]", "slots[3]", "101", "106", "120", "2000"]);
+    // The array alone (the fixture), last declared: its end is known too.
+    let (sys, _) = x86_run(include_str!("fixtures/x86/array.s"), "-t 2");
+    let names: Vec<String> = [100, 112, 116].iter().map(|&a| Place::Cell(a).name(&sys, 0)).collect();
+    assert_eq!(names, ["slots[0]", "slots[3]", "116"]);
+    // As the page reads them: from the assembled line.
+    let code = |sys: &System| sys.processes[0].threads.iter().map(|&t| sys.program_of(t).clone()).collect::<Vec<_>>();
+    let words: Vec<String> = ["x86", "-t", "2", "-p", "p.s", "--scenario", "--program-text", ARRAY_STACK]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let r = ostep::run_args(&words).unwrap();
+    for t in &r.scenario.processes[0].threads {
+        let text = t.code.as_ref().unwrap().text().to_string();
+        let read = threadlab::model::x86::assembled::read(&text).unwrap();
+        assert_eq!(read.cell_name(108), "slots[1]");
+        assert_eq!(Some(read), threadlab::model::x86::parse_program(&text).and_then(Result::ok));
+    }
+    let (sys, _) = threadlab::model::run(&r.scenario).unwrap();
+    assert_eq!(code(&sys)[0].cell_name(104), "slots[0]");
+}
+
+/// The memory view lists an x86.py process's declared cells and the cells its program names
+/// by address from t = 0, at 0 (x86.py's memory starts all 0), as it lists a model's declared
+/// variables (a walk saw "No variables." until the first store); an array's cells one by one;
+/// the cells `push` writes after the shared ones, each with the thread whose stack it is in
+/// (from its first `sp` down).
+#[test]
+fn the_memory_view_lists_declared_and_named_cells_from_the_start_and_stacks_apart() {
+    use threadlab::model::x86::{ShownCell, shown_cells};
+    let shared = |addr, value| ShownCell { addr, value, stack_of: None };
+    let (sys, trace) = x86_run(LOOPING_RACE, "-t 2 -i 2 -a bx=1");
+    assert_eq!(shown_cells(&sys, 0, &trace.snapshot(&sys, 1, 0).cells[0]), vec![shared(2000, 0)]);
+    assert_eq!(shown_cells(&sys, 0, &trace.snapshot(&sys, 1, 7).cells[0]), vec![shared(2000, 1)]);
+
+    let (sys, trace) = x86_run(ARRAY_STACK, "-t 2 -i 100 -a ax=0,ax=1");
+    let at_start = shown_cells(&sys, 0, &trace.snapshot(&sys, 1, 0).cells[0]);
+    assert_eq!(at_start, [100, 104, 108, 112, 116].map(|a| shared(a, 0)));
+    // At the end: count 2, thread 1 stored its 1 in slots[1] (thread 0 its 0 in slots[0]), and
+    // each pushed its %ax just below its sp (128000 and 127000).
+    let end = shown_cells(&sys, 0, &trace.snapshot(&sys, 1, trace.end_time()).cells[0]);
+    // The shared cells first, by address, then each thread's stack, in thread order.
+    let mut want = vec![shared(100, 2), shared(104, 0), shared(108, 1), shared(112, 0), shared(116, 0)];
+    want.push(ShownCell { addr: 127_996, value: 0, stack_of: Some(0) });
+    want.push(ShownCell { addr: 126_996, value: 1, stack_of: Some(1) });
+    assert_eq!(end, want);
+    // A model scenario's process has none.
+    let plain = threadlab::page::run::Run::from_json(include_str!("../presets/race-unsafe.json")).unwrap();
+    assert_eq!(shown_cells(&plain.system, 0, &Default::default()), vec![]);
+}
+
+/// x86.py's threads are all equal: none is its process's main thread (the thread table gave
+/// thread 0 a "main" badge); a model scenario's first thread still is.
+#[test]
+fn no_x86_thread_is_main() {
+    let (sys, _) = x86_run(LOOPING_RACE, "-t 3");
+    assert!(sys.threads.iter().all(|t| !t.is_main));
+    let plain = threadlab::page::run::Run::from_json(include_str!("../presets/race-unsafe.json")).unwrap();
+    let main: Vec<bool> = plain.system.threads.iter().map(|t| t.is_main).collect();
+    assert!(main[0]);
+    assert!(main[1..].iter().all(|&m| !m), "{main:?}");
+}
+
+/// The code view's lines of an x86.py program leave out its assembled line (`# assembled D W …`,
+/// a digest that wrapped across a phone's screen), which the scenario's text keeps; the lines
+/// keep their numbers (it is the last). A model program's comment of the same words stays.
+#[test]
+fn the_code_view_leaves_out_the_assembled_line() {
+    let words: Vec<String> = ["x86", "-t", "2", "-p", "p.s", "--scenario", "--program-text", LOOPING_RACE]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let r = ostep::run_args(&words).unwrap();
+    let (sys, _) = threadlab::model::run(&r.scenario).unwrap();
+    let summary = threadlab::page::summary::Summary::of(&r.scenario, &sys);
+    let text = r.scenario.processes[0].threads[1].code.as_ref().unwrap().text().to_string();
+    assert!(text.lines().last().unwrap().starts_with("# assembled "), "{text}");
+    let (_, lines) = summary.source_of(&sys, 1);
+    assert_eq!(lines, &text.lines().collect::<Vec<_>>()[..text.lines().count() - 1]);
+    assert!(lines[0].starts_with(".x86 locks") && lines.last().unwrap() == "halt", "{lines:?}");
+    assert_eq!(threadlab::model::listing::source_of(&r.scenario, &sys, 1).1, lines);
+    let model = ".main\nhalt\n# assembled 1 2";
+    assert_eq!(threadlab::model::x86::assembled::shown_lines(model).count(), 3);
+}

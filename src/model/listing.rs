@@ -10,7 +10,8 @@ use super::trace::{Trace, What};
 use super::{ThreadId, Ticks};
 
 /// The program thread `tid` runs, as written in the scenario: one string per source line, so
-/// line N (1-based, as in [`super::program::Program::lines`]) is `source[N - 1]`. Also names
+/// line N (1-based, as in [`super::program::Program::lines`]) is `source[N - 1]`, but for an
+/// x86.py program's last line, its assembled form, left out ([`super::x86::assembled::shown_lines`]). Also names
 /// the program: `Some(name)` for a named program of the process (`programs.NAME`), `None` for
 /// the thread's own `code`.
 pub fn source_of(scenario: &Scenario, sys: &System, tid: ThreadId) -> (Option<String>, Vec<String>) {
@@ -23,7 +24,8 @@ pub fn source_of(scenario: &Scenario, sys: &System, tid: ThreadId) -> (Option<St
         (None, Some(name)) => (Some(name.clone()), spec.programs.get(name)),
         (None, None) => (None, None),
     };
-    let lines = text.map(|t| t.text().lines().map(str::to_string).collect()).unwrap_or_default();
+    let lines = text.map(|t| super::x86::assembled::shown_lines(&t.text()).map(str::to_string).collect());
+    let lines = lines.unwrap_or_default();
     (name, lines)
 }
 

@@ -556,7 +556,10 @@ pub struct Program {
     /// for a model program. (Two vectors of types every program's reader reads already: a
     /// vector of pairs cost each reader of a program its own code.)
     pub cell_names: Vec<String>,
-    /// The address of each of [`Program::cell_names`].
+    /// The address of each of [`Program::cell_names`], then one more: the address after the
+    /// last one's cells, where the variables end (x86.py gives each of a `.var`'s cells 4
+    /// addresses, so `.var slots 4` at 100 spans 100–115), as [`super::x86::parse_program`]
+    /// reads them ([`super::x86::assembled::declared`]).
     pub cell_addrs: Vec<i64>,
     /// Registers `r0`–`r7` of a thread of this program when it starts, before its first
     /// instruction: for an x86.py program its `sp` and `-a` values, as x86.py sets them before
@@ -591,11 +594,22 @@ impl Program {
         if self.start.is_empty() { Flags::default() } else { Flags::Unset }
     }
 
-    /// An x86.py cell's name as x86.py prints it: the `.var` declared at address `addr`, else
-    /// the address itself (`2000`).
+    /// An x86.py cell's name: the `.var` declared at address `addr` as x86.py prints it
+    /// (`count`); a cell of an array by the declaration it falls in and its index, each cell 4
+    /// addresses apart (`.var slots 4` at 100: 104 is `slots[1]`); else the address itself
+    /// (`2000`, as x86.py's `-M` column names it), also for an address between two cells.
     pub fn cell_name(&self, addr: i64) -> String {
-        let at = self.cell_addrs.iter().position(|&a| a == addr);
-        at.map_or_else(|| addr.to_string(), |i| self.cell_names[i].clone())
+        let Some(i) = self.cell_addrs.iter().take(self.cell_names.len()).rposition(|&a| a <= addr) else {
+            return addr.to_string();
+        };
+        let start = self.cell_addrs[i];
+        // Without the end (a program not read by `parse_program`), the last is one cell.
+        let end = self.cell_addrs.get(i + 1).copied().unwrap_or(start + 4);
+        match addr - start {
+            off if addr >= end || off % 4 != 0 => addr.to_string(),
+            _ if end - start == 4 => self.cell_names[i].clone(),
+            off => format!("{}[{}]", self.cell_names[i], off / 4),
+        }
     }
 }
 

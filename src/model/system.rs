@@ -66,7 +66,8 @@ pub struct ThreadInfo {
     pub created: bool,
     /// Index into [`System::programs`].
     pub program: usize,
-    /// The process's first thread.
+    /// The process's first thread, its main thread; none of an x86.py program's threads
+    /// (x86.py starts them all alike: [`super::program::Program::start`] is set only for them).
     pub is_main: bool,
     /// Scheduling attributes: the thread's own, else its process's, else the defaults.
     pub attrs: SchedAttrs,
@@ -177,7 +178,8 @@ impl System {
                     arrival: t.arrival.unwrap_or(p.arrival),
                     created: slot.is_some(),
                     program,
-                    is_main: j == 0,
+                    // x86.py's threads are all equal: none is a process's main thread.
+                    is_main: j == 0 && sys.programs[program].start.is_empty(),
                     attrs: SchedAttrs {
                         priority: t.priority.or(p.priority).unwrap_or(0),
                         nice: t.nice.or(p.nice).unwrap_or(0),

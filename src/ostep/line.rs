@@ -60,6 +60,20 @@ pub fn with_program(line: &str, program: &str) -> String {
     out
 }
 
+/// What the OSTEP mode's fields hold when the page starts: the command line, and the x86.py
+/// program (`None`: the page's first program). The address's line `cmd` wins, as a shared link
+/// must, unless it is the line this browser ran last (`kept[2]`: a reload of the learner's own
+/// address after a run); then, as without a line in the address, the fields are as the learner
+/// left them (`kept[0]`, `kept[1]`: typed, run or not), else as the address has them.
+pub fn start_fields(cmd: Option<&str>, kept: [Option<String>; 3]) -> (String, Option<String>) {
+    let [line, program, ran] = kept;
+    let (cmd_line, cmd_program) = cmd.map(split_program).unwrap_or_default();
+    if cmd.is_some() && ran.as_deref() != cmd {
+        return (cmd_line, cmd_program);
+    }
+    (line.unwrap_or(cmd_line), program.or(cmd_program))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +108,27 @@ mod tests {
         assert_eq!(split_program("x86 -p a.s"), ("x86 -p a.s".to_string(), None));
         assert_eq!(split_program("x86 --program-text '"), ("x86 --program-text '".to_string(), None));
         assert_eq!(split_program("x86 --program-text ''"), ("x86".to_string(), Some(String::new())));
+    }
+
+    #[test]
+    fn the_fields_at_the_start_keep_the_learners_work_and_a_link_wins() {
+        let kept =
+            |l: &str, p: &str, ran: Option<&str>| [Some(l.to_string()), Some(p.to_string()), ran.map(String::from)];
+        let typed = kept("x86 -t 2 -c", "halt\n", None);
+        // Nothing in the address: the fields as left, run or not.
+        assert_eq!(start_fields(None, typed.clone()), ("x86 -t 2 -c".into(), Some("halt\n".into())));
+        assert_eq!(start_fields(None, [None, None, None]), (String::new(), None));
+        // A link: its line and program, whatever was typed here.
+        let link = with_program("x86 -t 3", "nop\nhalt\n");
+        assert_eq!(start_fields(Some(&link), typed.clone()), ("x86 -t 3".into(), Some("nop\nhalt\n".into())));
+        // This page's own address after a run, the program changed since: the change stays.
+        let ran = with_program("x86 -t 2 -c", "halt\n");
+        let changed = kept("x86 -t 2 -c -R ax", "nop\nhalt\n", Some(&ran));
+        assert_eq!(start_fields(Some(&ran), changed), ("x86 -t 2 -c -R ax".into(), Some("nop\nhalt\n".into())));
+        // Ran here, with nothing else kept: the address's.
+        assert_eq!(
+            start_fields(Some(&ran), [None, None, Some(ran.clone())]),
+            ("x86 -t 2 -c".into(), Some("halt\n".into()))
+        );
     }
 }

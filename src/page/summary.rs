@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::jobs::{self, Job};
 use crate::model::program::Instr;
 use crate::model::scenario::{Policy, PolicyParams, ProgramText, Scenario, ScenarioEdit, TieRule};
+use crate::model::x86::assembled::shown_lines;
 use crate::model::{System, Ticks};
 
 /// A scenario as the page's views need it (see the module's documentation).
@@ -62,7 +63,8 @@ pub struct ProgramSource {
     /// own `code`.
     pub name: Option<String>,
     /// One string per source line, comments kept: line N (1-based, as
-    /// [`crate::model::program::Program::lines`] counts) is `lines[N - 1]`.
+    /// [`crate::model::program::Program::lines`] counts) is `lines[N - 1]`. An x86.py program's
+    /// last line, its assembled form, is left out ([`shown_lines`]).
     pub lines: Vec<String>,
 }
 
@@ -217,7 +219,8 @@ fn shown_value(v: &serde_json::Value) -> String {
 /// Every program's source, in the order [`System::load`] parses them: per process, its named
 /// programs (by name), then its threads' own `code`.
 fn program_sources(scenario: &Scenario) -> Vec<ProgramSource> {
-    let lines = |t: &ProgramText| t.text().lines().map(str::to_string).collect();
+    // As shown to the learner: an x86.py program without its assembled line.
+    let lines = |t: &ProgramText| shown_lines(&t.text()).map(str::to_string).collect();
     let mut out = Vec::new();
     for p in &scenario.processes {
         for (name, text) in &p.programs {

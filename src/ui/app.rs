@@ -217,6 +217,9 @@ pub fn App() -> Html {
         use_memo((run.as_ref().map(|r| r.id), state_at), move |&(_, t)| run.map(|r| Rc::new(r.snapshot(t.min(r.end)))))
     };
     let state = &page.0;
+    // A mode the scenario's menu, settings and editors do nothing for (OSTEP, an exercise)
+    // hides them (kept in the page, the learner's edits with them) and takes the whole width.
+    let alone = mode.is_some_and(|m| !m.uses_scenario());
     // A read or a run is being computed: the page says so to assistive technology (and tests
     // wait for it to end before comparing the controls with the scenario in use).
     let busy = (state.reading.is_some() || state.pending.is_some()).to_string();
@@ -228,7 +231,7 @@ pub fn App() -> Html {
         // import a file (the editor's Import).
         let idle = state.reading.is_none() && state.pending.is_none();
         return html! {
-            <div class="app" aria-busy={busy.clone()}>
+            <div class={classes!("app", alone.then_some("mode-alone"))} aria-busy={busy.clone()}>
                 <Header />
                 if idle {
                     <section class="picker-area" aria-label="Scenario menu"><PresetPicker state={page.clone()} on_action={on_page.clone()} /></section>
@@ -279,9 +282,14 @@ pub fn App() -> Html {
     let cursor = pb.cursor.min(run.end);
 
     html! {
-        <div class="app" aria-busy={busy}>
+        <div class={classes!("app", alone.then_some("mode-alone"))} aria-busy={busy}>
             <Header />
-            <section class="picker-area" aria-label="Scenario menu"><PresetPicker state={page.clone()} on_action={on_page.clone()} /></section>
+            <section class="picker-area" aria-label="Scenario menu">
+                if mode.is_some() {
+                    <p class="hint" data-testid="mode-scope">{ "This mode runs the scenario in use, with these settings where its own form sets none." }</p>
+                }
+                <PresetPicker state={page.clone()} on_action={on_page.clone()} />
+            </section>
             // The settings follow the menu in the document, before the playback, as a learner
             // goes (a scenario, its CPUs and policy, then run it and look): at 1280 px Tab
             // reached them only after the metrics. The grid puts them under the menu.

@@ -3,7 +3,9 @@
 //! Keys (version 1 of this layout; a new layout gets new keys and reads these once):
 //! `threadlab.v1.session` (the scenario in use, [`Session`]), `threadlab.v1.draft` (the
 //! editor's unapplied text), `threadlab.v1.draft_of` (where it came from, as the editor names it), `threadlab.v1.custom` (the custom scenario's text),
-//! `threadlab.v1.saved` (the named scenarios, a list of `{name, text}`). Texts are stored as the
+//! `threadlab.v1.saved` (the named scenarios, a list of `{name, text}`); the OSTEP mode's fields
+//! as typed, run or not, `threadlab.v1.ostep_line` and `threadlab.v1.ostep_program` (its x86.py
+//! program), and the line it ran last, `threadlab.v1.ostep_ran`. Texts are stored as the
 //! author wrote them, in any format version (loading migrates them).
 
 use gloo::storage::{LocalStorage, Storage};
@@ -15,6 +17,8 @@ const DRAFT: &str = "threadlab.v1.draft";
 const DRAFT_OF: &str = "threadlab.v1.draft_of";
 const CUSTOM: &str = "threadlab.v1.custom";
 const SAVED: &str = "threadlab.v1.saved";
+/// The OSTEP mode's keys: its command line, its x86.py program, the line it ran last.
+const OSTEP: [&str; 3] = ["threadlab.v1.ostep_line", "threadlab.v1.ostep_program", "threadlab.v1.ostep_ran"];
 /// The first page's draft key (before versioned keys); read once if there is no newer draft.
 const DRAFT_BEFORE_V1: &str = "threadlab.draft";
 
@@ -63,6 +67,17 @@ pub fn keep_custom(text: Option<&String>) {
 /// Keeps the named scenarios.
 pub fn keep_saved(saved: &[Named]) {
     keep(SAVED, (!saved.is_empty()).then_some(&saved));
+}
+
+/// The OSTEP mode's command line, program and line run last, as kept ([`keep_ostep`]).
+pub fn kept_ostep() -> [Option<String>; 3] {
+    OSTEP.map(|k| LocalStorage::get::<String>(k).ok())
+}
+
+/// Keeps one of the OSTEP mode's texts: 0 its command line, 1 its x86.py program, 2 the line
+/// it ran last.
+pub fn keep_ostep(which: usize, text: &String) {
+    keep(OSTEP[which], Some(text));
 }
 
 /// The scenario the address asks for: `?preset=KEY`, `?saved=NAME` or `?custom`.

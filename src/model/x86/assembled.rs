@@ -148,18 +148,12 @@ pub fn read(source: &str) -> Result<Program, ProgramError> {
         p.start.resize(super::REGISTERS.len(), 0);
         *usize::try_from(reg).ok().and_then(|r| p.start.get_mut(r)).ok_or_else(bad)? = value;
     }
-    // The instruction lines, as the assembler finds them: not blank, not a label or `.var`;
-    // and the `.var`s' cells, given out as the assembler does (from `DATA_START`, 4 apart per
-    // cell; the digest vouches that the text is the one assembled, so it is well formed).
-    let mut data = super::asm::DATA_START;
+    // The `.var`s (the digest vouches that the text is the one assembled, so it is well
+    // formed), and the instruction lines, as the assembler finds them: not blank, not a label
+    // or `.var`.
+    (p.cell_names, p.cell_addrs) = declared(source);
     for (n, raw) in source.lines().enumerate().skip(1) {
         let code = raw.split('#').next().unwrap_or("").trim();
-        let mut words = code.split_whitespace();
-        if words.next() == Some(".var") {
-            p.cell_names.push(words.next().unwrap_or_default().to_string());
-            p.cell_addrs.push(data);
-            data += 4 * words.next().and_then(|c| c.parse::<i64>().ok()).unwrap_or(1);
-        }
         if !code.is_empty() && !code.starts_with('.') {
             p.lines.push(n as u32 + 1);
             p.texts.push(code.to_string());
@@ -176,4 +170,33 @@ pub fn read(source: &str) -> Result<Program, ProgramError> {
         return Err(bad());
     }
     Ok(p)
+}
+
+/// The `.var`s of the x86.py program `source` (its first line, the `.x86` header, skipped), for
+/// a text the assembler takes: their names in declaration order, and their addresses followed by
+/// where the last one ends ([`Program::cell_addrs`]), given out as the assembler does (from
+/// [`super::asm::DATA_START`], 4 addresses a cell: `.var count` then `.var slots 4` are at 100
+/// and 104, ending at 120). Both empty when there is none.
+pub fn declared(source: &str) -> (Vec<String>, Vec<i64>) {
+    let (mut names, mut addrs) = (Vec::new(), vec![super::asm::DATA_START]);
+    for raw in source.lines().skip(1) {
+        let mut words = raw.split('#').next().unwrap_or("").split_whitespace();
+        if words.next() == Some(".var") {
+            names.push(words.next().unwrap_or_default().to_string());
+            let cells = words.next().and_then(|c| c.parse::<i64>().ok()).unwrap_or(1);
+            addrs.push(addrs[addrs.len() - 1] + 4 * cells);
+        }
+    }
+    if names.is_empty() {
+        addrs.clear();
+    }
+    (names, addrs)
+}
+
+/// The lines of program `source` a learner is shown (the code view's): all of them but, for an
+/// x86.py program, the assembled line, a machine digest of no use to a reader (the JSON
+/// editor keeps it: the page needs it to read the program again).
+pub fn shown_lines(source: &str) -> impl Iterator<Item = &str> {
+    let x86 = super::is_x86(source);
+    source.lines().filter(move |l| !(x86 && l.starts_with(PREFIX)))
 }

@@ -29,11 +29,11 @@
 pub mod asm;
 pub mod assembled;
 
-use super::Ticks;
 use super::interpreter::{Change, Context, Effect, Fault, Flow, Origin};
 use super::memory::Cell;
 use super::program::{Flags, Operand, Reg};
 use super::wait::WaitReason;
+use super::{ThreadId, Ticks};
 
 /// x86.py's register names, in the model's register order (`ax` is `r0`, … `bp` is `r7`). The
 /// intro version has no `ex` and `fx`.
@@ -339,6 +339,83 @@ impl Cells {
     }
 }
 
+/// How far a thread's stack reaches below its first `sp`, in addresses: x86.py starts each
+/// thread's stack 1000 below the previous one's (`sp = 128000 − 1000 × tid`,
+/// `../shared/OSTEP.md`).
+pub const STACK_SPAN: i64 = 1000;
+
+/// How many cells of one `.var` a memory view lists from the start, at most: a bigger array's
+/// other cells are listed once written.
+pub const LISTED_PER_VAR: i64 = 16;
+
+/// A cell a memory view lists ([`shown_cells`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShownCell {
+    /// Its address.
+    pub addr: i64,
+    /// Its value (0 until written: x86.py's memory starts all 0, and `-a` sets registers only).
+    pub value: i64,
+    /// The thread whose stack it is in (from its first `sp` down [`STACK_SPAN`] addresses,
+    /// where its `push` and `call` write), if any; `None`: a cell the process's threads share.
+    pub stack_of: Option<ThreadId>,
+}
+
+/// The cells a memory view lists for process `pid` of `sys`, whose cells are `cells` (at the
+/// cursor): those its threads share, by address, then each thread's stack cells, by thread
+/// then address. From the start, every cell its programs declare (each `.var`'s, one per
+/// element of an array, up to [`LISTED_PER_VAR`]) or name by address (`mov 2000, %ax`: the
+/// cells x86.py's `-M` traces), and any other cell once written. Empty for a process without
+/// x86.py programs.
+pub fn shown_cells(sys: &super::System, pid: super::ProcessId, cells: &Cells) -> Vec<ShownCell> {
+    use super::program::Instr;
+    let threads = &sys.processes[pid].threads;
+    // Kept sorted on insert (no sort: smaller code in the page).
+    let mut addrs: Vec<i64> = cells.written().map(|(a, _)| a).collect();
+    let mut add = |addr: i64| {
+        if let Err(i) = addrs.binary_search(&addr) {
+            addrs.insert(i, addr);
+        }
+    };
+    for &tid in threads {
+        let prog = sys.program_of(tid);
+        for (i, &start) in prog.cell_addrs.iter().take(prog.cell_names.len()).enumerate() {
+            let end = prog.cell_addrs.get(i + 1).copied().unwrap_or(start + 4).min(start + 4 * LISTED_PER_VAR);
+            let mut addr = start;
+            while addr < end {
+                add(addr);
+                addr += 4;
+            }
+        }
+        for &instr in &prog.instrs {
+            if let Instr::X86 {
+                op: Op::Load { addr, .. } | Op::Store { addr, .. } | Op::Xchg { addr, .. } | Op::FetchAdd { addr, .. },
+            } = instr
+                && addr.base.is_none()
+                && addr.index.is_none()
+            {
+                add(addr.disp);
+            }
+        }
+    }
+    let stack_of = |addr: i64| {
+        threads.iter().copied().find(|&t| {
+            let prog = sys.program_of(t);
+            let sp = prog.start_registers()[SP as usize];
+            !prog.start.is_empty() && (sp - STACK_SPAN..sp).contains(&addr)
+        })
+    };
+    // The shared cells, then each thread's stack, in thread order.
+    let mut out = Vec::new();
+    for owner in std::iter::once(None).chain(threads.iter().map(|&t| Some(t))) {
+        for &addr in &addrs {
+            if stack_of(addr) == owner {
+                out.push(ShownCell { addr, value: cells.get(addr), stack_of: owner });
+            }
+        }
+    }
+    out
+}
+
 /// What one x86 instruction changed, for the trace: up to two registers (`pop` writes one and
 /// `sp`), a cell (with the lost updates its store marks) and the flags. Packed (40 bytes): it
 /// travels in every x86 step's effect.
@@ -608,7 +685,10 @@ fn parse_headed(first: &str, source: &str) -> Result<super::program::Program, su
     }
     // The header's line stays, blank, so the program's lines keep their numbers.
     let body: String = std::iter::once("").chain(source.lines().skip(1)).collect::<Vec<_>>().join("\n");
-    Ok(asm::assemble(&body, dialect, load)?.program(sp, &regs))
+    let mut program = asm::assemble(&body, dialect, load)?.program(sp, &regs);
+    // The variables as the page's reader gives them, with where they end.
+    (program.cell_names, program.cell_addrs) = assembled::declared(source);
+    Ok(program)
 }
 
 /// The condition a flag jump tests, from x86.py's mnemonic (`jgte` …), as the model's test.

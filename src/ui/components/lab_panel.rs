@@ -48,6 +48,13 @@ impl Mode {
         }
     }
 
+    /// Whether the scenario in use and its settings (the page's left column) do anything for
+    /// this mode: not for OSTEP's (it runs its command line) nor an exercise (its own seeded
+    /// jobs), which hide them.
+    pub fn uses_scenario(self) -> bool {
+        !matches!(self, Mode::Lab(Panel::Exercise) | Mode::Ostep)
+    }
+
     /// Every mode, in the order the mode menu lists them, with its label.
     fn all() -> [(Mode, &'static str); 5] {
         let lab = PANELS.map(|p| (Mode::Lab(p.0), p.2));

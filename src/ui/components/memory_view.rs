@@ -1,5 +1,6 @@
-//! Each process's address space at the cursor: shared variables, mutex owners and wait queues,
-//! footprint; at a lost update, who overwrote whom and why.
+//! Each process's address space at the cursor: shared variables (an x86.py program's cells
+//! too, each thread's stack cells after them, marked as its own: [`shown_cells`]), mutex owners
+//! and wait queues, footprint; at a lost update, who overwrote whom and why.
 
 use std::rc::Rc;
 
@@ -10,6 +11,7 @@ use crate::model::pages::{PageView, Pages, Sharing};
 use crate::model::procs::Origin;
 use crate::model::trace::{LostUpdate, Place};
 use crate::model::trace::{Snapshot, ThreadState};
+use crate::model::x86::shown_cells;
 use crate::ui::format::bytes;
 use crate::ui::markup::{escape, raw};
 use crate::ui::run::Run;
@@ -186,12 +188,14 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
         });
         let names: Vec<&str> = p.threads.iter().map(|&tid| sys.threads[tid].name.as_str()).collect();
         let unseen = sys.segment_note(p.pid);
-        // The variables, then the cells an x86.py program wrote so far, named as x86.py names
-        // them (its `.var`, else the address).
-        let mut places: Vec<(Place, i64)> = snap.variables[p.pid].iter().enumerate().map(|(v, &x)| (Place::Var(v), x)).collect();
-        places.extend(snap.cells[p.pid].written().map(|(a, v)| (Place::Cell(a), v)));
+        // The variables, then an x86.py program's cells, named as x86.py names them (its
+        // `.var`, `slots[1]` in an array, else the address): those shared by the threads here,
+        // then those in each thread's stack, marked as that thread's ([`shown_cells`]).
+        let mut places: Vec<(Place, i64, Option<usize>)> =
+            snap.variables[p.pid].iter().enumerate().map(|(v, &x)| (Place::Var(v), x, None)).collect();
+        places.extend(shown_cells(sys, p.pid, &snap.cells[p.pid]).iter().map(|c| (Place::Cell(c.addr), c.value, c.stack_of)));
         let no_places = places.is_empty();
-        let vars = places.into_iter().map(|(place, value)| {
+        let vars = places.into_iter().map(|(place, value, stack)| {
             let name = &place.name(sys, p.pid);
             let writers: Vec<String> =
                 snap.just_written.iter().filter(|w| w.0 == p.pid && Place::Var(w.1) == place).map(|w| sys.thread_name(w.2)).collect();
@@ -208,6 +212,9 @@ pub fn MemoryView(props: &MemoryViewProps) -> Html {
                     <th scope="row"><code>{ name }</code></th>
                     <td class="num"><span class="value" data-testid={format!("var-{}-{}", p.name, name)}>{ value }</span></td>
                     <td class="note">
+                        if let Some(t) = stack {
+                            <span class="muted" data-testid="stack-of">{ format!("{}'s stack: its own, push and call write it", sys.threads[t].name) }</span>
+                        }
                         if written { <span class="written-badge">{ format!("written now by {}", writers.join(", ")) }</span> }
                     </td>
                 </tr>

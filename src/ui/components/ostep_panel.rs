@@ -17,15 +17,18 @@
 //! its line breaks: pasted in a POSIX shell it prints the same text (no `.s` file needed).
 //!
 //! The component stays mounted while another mode is shown (its line and answer are kept); the
-//! worker starts when the mode is first opened.
+//! worker starts when the mode is first opened. The line and the program as typed, run or not,
+//! and the line run last are kept in this browser ([`storage::keep_ostep`]), so a reload keeps
+//! them; a link's line wins over them ([`start_fields`]).
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::messaging::ostep::{Ostep, OstepAnswer};
-use crate::ostep::line::{names_x86, split_program, with_program};
+use crate::ostep::line::{names_x86, start_fields, with_program};
 use crate::ui::format::with_code;
 use crate::ui::nested_worker::{NestedWorker, WorkerEvent};
+use crate::ui::storage;
 
 /// The command line shown in the empty field (OSTEP's cpu-sched homework, question 1 style).
 const PLACEHOLDER: &str = "scheduler -p RR -q 2 -l 3,5,1 -c";
@@ -127,9 +130,10 @@ pub fn OstepPanel(props: &OstepPanelProps) -> Html {
     // A reload or a link: the address's line (run once the first render is done, below).
     let from_address = use_memo((), |_| cmd_from_address());
     let (line, program) = {
-        let split = split_program(&(*from_address).clone().unwrap_or_default());
-        let program = split.1.clone();
-        (use_state(move || split.0), use_state(move || program.unwrap_or_else(|| X86_PROGRAM.to_string())))
+        let from = from_address.clone();
+        let start = use_memo((), move |_| start_fields((*from).as_deref(), storage::kept_ostep()));
+        let (l, p) = (*start).clone();
+        (use_state(move || l), use_state(move || p.unwrap_or_else(|| X86_PROGRAM.to_string())))
     };
     let worker = {
         let (view, redraw) = (view.clone(), redraw.clone());
@@ -169,13 +173,17 @@ pub fn OstepPanel(props: &OstepPanelProps) -> Html {
                 *v = View { ran: Some(text.clone()), answer: None, busy: true, failed: None, answers: v.answers };
             }
             show_cmd(&text);
+            storage::keep_ostep(2, &text);
             worker.send(text);
             redraw.force_update();
         })
     };
+    // The fields as they start (a link's line replaces what was kept), then the address's line run.
     {
-        let (run, from_address) = (run.clone(), from_address.clone());
+        let (run, from_address, line, program) = (run.clone(), from_address.clone(), line.clone(), program.clone());
         use_effect_with((), move |_| {
+            storage::keep_ostep(0, &line);
+            storage::keep_ostep(1, &program);
             if let Some(text) = (*from_address).clone() {
                 run.emit(text);
             }
@@ -203,12 +211,18 @@ pub fn OstepPanel(props: &OstepPanelProps) -> Html {
     let on_program = {
         let program = program.clone();
         Callback::from(move |e: InputEvent| {
-            program.set(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value())
+            let text = e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value();
+            storage::keep_ostep(1, &text);
+            program.set(text)
         })
     };
     let oninput = {
         let line = line.clone();
-        Callback::from(move |e: InputEvent| line.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            let text = e.target_unchecked_into::<HtmlInputElement>().value();
+            storage::keep_ostep(0, &text);
+            line.set(text)
+        })
     };
     // Only fills the field: a closed <select> fires `change` on every arrow key, so running here
     // would run each example a keyboard user passes; Run (or Enter in the field) runs it.
@@ -217,6 +231,7 @@ pub fn OstepPanel(props: &OstepPanelProps) -> Html {
         Callback::from(move |e: Event| {
             let picked = e.target_unchecked_into::<HtmlSelectElement>().value();
             if !picked.is_empty() {
+                storage::keep_ostep(0, &picked);
                 line.set(picked);
             }
         })
